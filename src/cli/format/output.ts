@@ -1,0 +1,98 @@
+// One formatter for every list and inspect command: default tables, `json`,
+// `table {{...}}` and plain Go templates, the way podman's --format works.
+
+import { GoTemplate } from './template.js';
+
+/**
+ * Go's text/tabwriter as podman configures it (minwidth 12, padding 2):
+ * tab-separated cells become space-aligned columns; a line's last cell is
+ * not padded.
+ */
+export function alignColumns(text: string, minWidth = 12, padding = 2): string {
+  const lines = text.split('\n');
+  const rows = lines.map((l) => l.split('\t'));
+  const widths: number[] = [];
+  for (const r of rows) {
+    r.slice(0, -1).forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, Math.max([...cell].length + padding, minWidth));
+    });
+  }
+  return rows
+    .map((r) => r.map((cell, i) => (i < r.length - 1 ? cell.padEnd(widths[i]! - ([...cell].length - cell.length)) : cell)).join(''))
+    .join('\n');
+}
+
+/** `CreatedAt` → `CREATED AT`, `ID` → `ID`: podman's default header for a field. */
+export function headerFor(field: string): string {
+  return field
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toUpperCase();
+}
+
+export interface Column {
+  /** Go template field path, e.g. `ID` or `State.Status`. */
+  field: string;
+  /** Header text; defaults to headerFor(field). */
+  header?: string;
+}
+
+export interface ListOptions {
+  format?: string | undefined;
+  /** Default table columns, used without --format or with plain `table`. */
+  columns: Column[];
+  /** Suppress the header row (--noheading). */
+  noHeading?: boolean;
+  /** Header overrides for fields named in a user's `table` template. */
+  headers?: Record<string, string>;
+}
+
+/** Render a list (ps, images, ...) per --format into the text to print. */
+export function formatList(rows: readonly object[], opts: ListOptions): string {
+  const fmt = opts.format?.trim();
+  if (fmt === 'json') return JSON.stringify(rows, null, 4) + '\n';
+  let templateSrc: string;
+  let table: boolean;
+  if (!fmt || fmt === 'table') {
+    templateSrc = opts.columns.map((c) => `{{.${c.field}}}`).join('\t');
+    table = true;
+  } else if (fmt.startsWith('table ')) {
+    templateSrc = fmt.slice(6);
+    table = true;
+  } else {
+    templateSrc = opts.format!;
+    table = false;
+  }
+  const tpl = new GoTemplate(templateSrc);
+  const lines = rows.map((r) => tpl.render(r).replace(/\n$/, ''));
+  if (!table) return lines.length ? lines.join('\n') + '\n' : '';
+  if (!opts.noHeading) lines.unshift(headerLine(templateSrc, opts));
+  return alignColumns(lines.join('\n')) + '\n';
+}
+
+/** The header row for a table template: each {{.Field}} becomes its header. */
+function headerLine(templateSrc: string, opts: ListOptions): string {
+  const known = new Map<string, string>();
+  for (const c of opts.columns) known.set(c.field, c.header ?? headerFor(c.field));
+  for (const [f, h] of Object.entries(opts.headers ?? {})) known.set(f, h);
+  const src = templateSrc.replace(/\\t/g, '\t');
+  return src.replace(/\{\{-?\s*([^}]*?)\s*-?\}\}/g, (_m, inner: string) => {
+    const field = /^\.([\w.]+)$/.exec(inner)?.[1];
+    if (!field) return '';
+    return known.get(field) ?? headerFor(field.split('.').pop()!);
+  });
+}
+
+/** Render inspect output: a JSON array by default, else the template per object. */
+export function formatInspect(objects: readonly object[], format?: string): string {
+  if (!format || format === 'json') return JSON.stringify(objects, null, 4) + '\n';
+  const tpl = new GoTemplate(format);
+  return objects.map((o) => tpl.render(o).replace(/\n$/, '') + '\n').join('');
+}
+
+/** Render a single object (info, version) per --format: YAML-ish default is the caller's. */
+export function formatObject(obj: object, format: string): string {
+  if (format === 'json') return JSON.stringify(obj, null, 4) + '\n';
+  const out = new GoTemplate(format).render(obj);
+  return out.endsWith('\n') ? out : out + '\n';
+}

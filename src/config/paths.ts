@@ -1,0 +1,53 @@
+// Where per-user state lives: data root (images, layers, containers) and the
+// runtime root (locks, volatile state), following XDG like rootless podman.
+
+import os from 'node:os';
+import path from 'node:path';
+
+export interface Roots {
+  /** Persistent store: `--root`, else $XDG_DATA_HOME/tsc-run. */
+  dataRoot: string;
+  /** Volatile state, gone at reboot: `--runroot`, else $XDG_RUNTIME_DIR/tsc-run. */
+  runRoot: string;
+}
+
+export interface RootOverrides {
+  root?: string | undefined;
+  runroot?: string | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function homeDir(env: Env = process.env): string {
+  return env.HOME || os.homedir();
+}
+
+export function defaultDataRoot(env: Env = process.env, uid = process.getuid!()): string {
+  if (uid === 0) return '/var/lib/tsc-run';
+  const base = env.XDG_DATA_HOME || path.join(homeDir(env), '.local', 'share');
+  return path.join(base, 'tsc-run');
+}
+
+export function defaultRunRoot(env: Env = process.env, uid = process.getuid!()): string {
+  if (uid === 0) return '/run/tsc-run';
+  // Rootless podman falls back to /tmp when there is no usable XDG_RUNTIME_DIR.
+  if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, 'tsc-run');
+  return `/tmp/tsc-run-${uid}`;
+}
+
+export function resolveRoots(o: RootOverrides, env: Env = process.env): Roots {
+  return {
+    dataRoot: path.resolve(o.root || defaultDataRoot(env)),
+    runRoot: path.resolve(o.runroot || defaultRunRoot(env)),
+  };
+}
+
+/** $XDG_CONFIG_HOME/containers: where podman's per-user config files live. */
+export function containersConfigDir(env: Env = process.env): string {
+  return path.join(env.XDG_CONFIG_HOME || path.join(homeDir(env), '.config'), 'containers');
+}
+
+/** Per-user cache (helper binary, compiled code). */
+export function cacheDir(env: Env = process.env): string {
+  return path.join(env.XDG_CACHE_HOME || path.join(homeDir(env), '.cache'), 'tsc-run');
+}

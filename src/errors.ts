@@ -1,0 +1,73 @@
+// Typed errors. Every module throws one of these; src/cli/exit.ts is the only
+// place that turns them into an `Error: ...` line and a Podman exit code.
+
+/** Podman's exit codes for failures of the engine itself. */
+export const ExitCode = {
+  Engine: 125,
+  CannotInvoke: 126,
+  NotFound: 127,
+} as const;
+
+/** Base class: a message meant for the user and the exit code to use. */
+export class TscRunError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number = ExitCode.Engine, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+}
+
+/** Bad flags, bad arguments, unknown command: the user's input is wrong. */
+export class UsageError extends TscRunError {}
+
+/** A named object (image, container, volume, ...) does not exist. */
+export class NoSuchObjectError extends TscRunError {
+  constructor(kind: string, name: string) {
+    super(`no such ${kind}: ${name}`);
+  }
+}
+
+/** The host lacks something the engine needs (subuid entry, newuidmap, userns...). */
+export class HostPrerequisiteError extends TscRunError {
+  /** A shell command that fixes it, when there is one. */
+  readonly fix: string | undefined;
+  constructor(message: string, fix?: string) {
+    super(fix ? `${message} (fix: ${fix})` : message);
+    this.fix = fix;
+  }
+}
+
+/** A lock could not be taken in time; names the process holding it. */
+export class LockTimeoutError extends TscRunError {
+  constructor(readonly lockPath: string, readonly holderPid: number | undefined, timeoutMs: number) {
+    super(
+      `timed out after ${timeoutMs}ms waiting for lock ${lockPath}` +
+        (holderPid ? ` held by pid ${holderPid}` : ''),
+    );
+  }
+}
+
+/** On-disk state that cannot be parsed or violates an invariant. */
+export class StateCorruptError extends TscRunError {}
+
+/** The helper failed before the command inside it could run. */
+export class HelperError extends TscRunError {}
+
+/** The command given to run/exec/unshare could not be executed (126) or found (127). */
+export class CommandInvokeError extends TscRunError {
+  constructor(message: string, notFound: boolean) {
+    super(message, notFound ? ExitCode.NotFound : ExitCode.CannotInvoke);
+  }
+}
+
+/**
+ * Not a failure of the engine: the container (or unshare'd command) exited
+ * with this code and the CLI must exit with it, printing nothing.
+ */
+export class ChildExit extends Error {
+  constructor(readonly code: number) {
+    super(`child exited with ${code}`);
+    this.name = 'ChildExit';
+  }
+}
