@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { commands } from './commands/index.js';
 import { reportError } from './exit.js';
+import { splitTrailingCommand, type TrailingCommandSpec } from './trailing-command.js';
 import { isDebug, withGlobalOptions, type GlobalArgs } from './global.js';
 
 const PROG = 'tsc-run';
@@ -24,7 +25,21 @@ function usageMessage(msg: string, argv: string[]): string {
   return msg.replace(/\n+/g, '; ');
 }
 
-export async function main(rawArgv: string[] = hideBin(process.argv)): Promise<number> {
+const GLOBAL_VALUE_FLAGS = ['--root', '--runroot', '--storage-driver', '--storage-opt', '--log-level'];
+
+/** Specs of commands that end with a command line of their own (run, exec, unshare). */
+function trailingSpecs(): TrailingCommandSpec[] {
+  return commands.flatMap((c) => {
+    const t = (c as { trailing?: Omit<TrailingCommandSpec, 'names'> & { names?: string[] } }).trailing;
+    if (!t) return [];
+    const word = String(c.command).split(' ')[0]!;
+    const names = t.names ?? [word, ...[c.aliases ?? []].flat()];
+    return [{ ...t, names }];
+  });
+}
+
+export async function main(argvIn: string[] = hideBin(process.argv)): Promise<number> {
+  const rawArgv = splitTrailingCommand(argvIn, trailingSpecs(), GLOBAL_VALUE_FLAGS);
   if (rawArgv.length === 1 && (rawArgv[0] === '--version' || rawArgv[0] === '-v')) {
     process.stdout.write(`${PROG} version ${VERSION}\n`);
     return 0;

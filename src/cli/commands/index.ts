@@ -1,5 +1,12 @@
 // Every command family, one module each. Keep imports here light: heavy code
 // (Ink, registry client, tar) is imported lazily inside handlers.
+//
+// A command whose last arguments are a command line of its own (`run IMAGE
+// CMD...`, `unshare CMD...`) adds a `trailing` property to its module, e.g.
+//   export const runCommand = { command: 'run <image> [command..]', ...,
+//     trailing: { positionalsBefore: 1, valueFlags: ['-e', '--env', ...] } };
+// main.ts then inserts `--` where that command line starts, so its flags are
+// not parsed as ours; read it from argv['--'] (see src/cli/trailing-command.ts).
 
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global.js';

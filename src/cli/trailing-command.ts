@@ -1,0 +1,57 @@
+// Commands like `run IMAGE CMD...`, `exec CTR CMD...` and `unshare CMD...`
+// take a command line of their own: its flags belong to the container's
+// program, not to us (`tsc-run run img ls -la`). Podman (cobra) stops flag
+// parsing at the first positional for these commands; yargs cannot do that
+// per command, so we insert `--` where the container's command starts before
+// yargs sees argv. Pure function.
+
+export interface TrailingCommandSpec {
+  /** Command path as typed: `run`, `container run`, `unshare`. */
+  names: string[];
+  /** Positionals before the trailing command (1 for `run IMAGE`, 0 for `unshare`). */
+  positionalsBefore: number;
+  /** Flags of this command that take a value (`-e`, `--env`, `--name`...). */
+  valueFlags: string[];
+}
+
+function takesValue(arg: string, valueFlags: Set<string>): boolean {
+  if (arg.startsWith('--')) return !arg.includes('=') && valueFlags.has(arg);
+  // Short cluster `-it` or `-eFOO=1`: the first value flag consumes the rest, or the next arg.
+  for (let i = 1; i < arg.length; i++) {
+    if (valueFlags.has(`-${arg[i]}`)) return i === arg.length - 1;
+  }
+  return false;
+}
+
+export function splitTrailingCommand(argv: readonly string[], specs: readonly TrailingCommandSpec[], globalValueFlags: readonly string[]): string[] {
+  const globals = new Set(globalValueFlags);
+  let i = 0;
+  // Global flags before the command word.
+  while (i < argv.length && argv[i]!.startsWith('-') && argv[i] !== '--') {
+    i += takesValue(argv[i]!, globals) ? 2 : 1;
+  }
+  for (const spec of specs) {
+    for (const name of spec.names) {
+      const words = name.split(' ');
+      if (!words.every((w, k) => argv[i + k] === w)) continue;
+      const flags = new Set([...spec.valueFlags, ...globalValueFlags]);
+      let j = i + words.length;
+      let positionals = 0;
+      while (j < argv.length) {
+        const a = argv[j]!;
+        if (a === '--') return [...argv];
+        if (a.startsWith('-') && a !== '-') {
+          j += takesValue(a, flags) ? 2 : 1;
+          continue;
+        }
+        if (positionals === spec.positionalsBefore) {
+          return [...argv.slice(0, j), '--', ...argv.slice(j)];
+        }
+        positionals++;
+        j++;
+      }
+      return [...argv];
+    }
+  }
+  return [...argv];
+}
