@@ -16,6 +16,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          // Copies the built CLI where the test user can run it (test/harness/global-setup.ts).
+          globalSetup: ['test/harness/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Integration tests share the host (registry ports, test user): keep files serial.
