@@ -1,0 +1,394 @@
+// Inter-process exclusive locks on a path, for many CLI processes of one user
+// that may be SIGKILLed at any instant.
+//
+// Design
+// - Taking the lock: write a complete holder record {pid, startTime, bootId,
+//   createdAt, token} to a private file (the "baton", see below), fsync it,
+//   then link() it to lockPath. link fails with EEXIST if lockPath exists, so
+//   exactly one process wins, and lockPath never exists half-written: a
+//   reader that finds it always finds a whole record (an unparsable one can
+//   only come from a damaged disk and is reported, not guessed at).
+// - Waiting: poll with jittered backoff (2..50 ms) until a deadline (default
+//   30 s), then LockTimeoutError naming the holder's pid. There is no age-based
+//   breaking: a live holder keeps its lock however slow it is.
+// - Staleness: the holder is dead when isAlive(stamp) is false: pid gone,
+//   zombie, pid reused (start time differs) or another boot (boot id differs).
+//   A dead process never acts again, so "dead" is a final verdict.
+// - Breaking a stale lock race-free. Deleting lockPath after checking its
+//   record is not safe: between the check and the unlink another waiter may
+//   break it and a third may take a fresh lock, which the unlink would then
+//   destroy. So removal of one lock generation (identified by its random
+//   token T) is reserved to whoever owns T's baton: the file
+//   `.<lockname>.<T>~<pid>-<starttime>-<bootid>`, whose name says who owns it.
+//   The taker creates it (with its own stamp) before linking, so every
+//   generation at lockPath has exactly one baton until it is removed from
+//   lockPath; the holder releases by unlinking lockPath, then the baton.
+//   Ownership moves only from a dead owner, by rename() of the exact baton
+//   name to a name carrying the new owner's stamp. Of several processes
+//   renaming the same source name, exactly one succeeds (the rest get ENOENT),
+//   and the old owner is dead, so at any instant at most one live process may
+//   remove T. That owner re-reads lockPath and unlinks it only if it still
+//   holds T: no one else can remove T in between, and T can never come back
+//   once gone (tokens are unique, a record is linked once). If the new owner
+//   dies half-way, its baton is taken over the same way.
+// - Leftovers: batons of dead owners whose token is not (and so never again
+//   will be) at lockPath are removed by sweepLockLeftovers, which the stale
+//   path also runs.
+// - In one process: concurrent callers of the same lock queue in memory
+//   first (no busy polling against ourselves). A nested withLock on a lock the
+//   current async context already holds runs directly (re-entrant), which is
+//   what lets updateJson run inside withLock on the same lock. Locks still held
+//   at process.exit() are released by an exit hook.
+// - Not handled: processes in other pid namespaces sharing one store (their
+//   pids are not ours to check), and filesystems without atomic link/rename
+//   (NFS is not supported for the state store).
+
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+import fsSync from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LockTimeoutError, StateCorruptError } from '../errors.js';
+import { errnoCode } from './atomic-file.js';
+import { compactBootId, isAlive, isProcStamp, stampSelf, type ProcStamp } from './proc-stamp.js';
+
+export interface LockOptions {
+  /** How long to wait for the lock before LockTimeoutError; default 30 s. */
+  timeoutMs?: number;
+  /** Abort the wait (e.g. on Ctrl-C); the function is not interrupted once running. */
+  signal?: AbortSignal;
+}
+
+/** What lockPath contains: who holds it, and which generation of the lock it is. */
+export interface LockRecord extends ProcStamp {
+  token: string;
+  createdAt: string;
+}
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
+const MIN_POLL_MS = 2;
+const MAX_POLL_MS = 50;
+/** Same-token "no baton" sightings in a row before we call the lock damaged (see breakStale). */
+const NO_BATON_LIMIT = 5;
+
+interface HeldLock {
+  lockPath: string;
+  batonPath: string;
+  token: string;
+  released: boolean;
+}
+
+const context = new AsyncLocalStorage<ReadonlyMap<string, HeldLock>>();
+const processQueues = new Map<string, Promise<void>>();
+const heldLocks = new Set<HeldLock>();
+
+/**
+ * Run fn while holding the exclusive lock at lockPath (created on demand,
+ * with its directory). Released when fn settles, whether it returns or throws.
+ */
+export async function withLock<T>(
+  lockPath: string,
+  fn: () => T | Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
+  const key = path.resolve(lockPath);
+  const outer = context.getStore();
+  const mine = outer?.get(key);
+  if (mine && !mine.released) return await fn();
+
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  const leaveQueue = await enterProcessQueue(key, deadline, timeoutMs, options.signal);
+  try {
+    const held = await acquire(key, deadline, timeoutMs, options.signal);
+    try {
+      const inner = new Map(outer);
+      inner.set(key, held);
+      return await context.run(inner, fn);
+    } finally {
+      await release(held);
+    }
+  } finally {
+    leaveQueue();
+  }
+}
+
+/** The record of the current holder of lockPath, or undefined if it is free. */
+export async function lockHolder(lockPath: string): Promise<LockRecord | undefined> {
+  return readRecord(path.resolve(lockPath));
+}
+
+/** Serialize callers of one lock within this process; returns the function that lets the next one in. */
+async function enterProcessQueue(
+  key: string,
+  deadline: number,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<() => void> {
+  const prev = processQueues.get(key) ?? Promise.resolve();
+  let leave!: () => void;
+  const left = new Promise<void>((resolve) => (leave = resolve));
+  // Our turn ends when we leave AND everyone before us has: a waiter that
+  // times out must not let later ones overtake the current holder.
+  const tail = Promise.all([prev, left]).then(() => undefined);
+  processQueues.set(key, tail);
+  const done = (): void => {
+    leave();
+    void tail.then(() => {
+      if (processQueues.get(key) === tail) processQueues.delete(key);
+    });
+  };
+  try {
+    const waitAbort = new AbortController();
+    const onAbort = (): void => waitAbort.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const inTime = await Promise.race([
+        prev.then(() => true),
+        sleep(Math.max(0, deadline - Date.now()), false, { signal: waitAbort.signal }),
+      ]);
+      signal?.throwIfAborted();
+      if (!inTime) {
+        const holder = await readRecord(key).catch(() => undefined);
+        throw new LockTimeoutError(key, holder?.pid ?? process.pid, timeoutMs);
+      }
+    } finally {
+      waitAbort.abort();
+      signal?.removeEventListener('abort', onAbort);
+    }
+  } catch (err) {
+    done();
+    throw err;
+  }
+  return done;
+}
+
+async function acquire(
+  lockPath: string,
+  deadline: number,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<HeldLock> {
+  const dir = path.dirname(lockPath);
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const self = stampSelf();
+  const record: LockRecord = {
+    ...self,
+    token: randomBytes(16).toString('hex'),
+    createdAt: new Date().toISOString(),
+  };
+  const batonPath = path.join(dir, batonName(path.basename(lockPath), record.token, self));
+  await writeRecordFile(batonPath, record);
+  const held: HeldLock = { lockPath, batonPath, token: record.token, released: false };
+
+  try {
+    let delay = MIN_POLL_MS;
+    let noBaton = { token: '', count: 0 };
+    let blocker: number | undefined;
+    for (;;) {
+      signal?.throwIfAborted();
+      try {
+        await fs.link(batonPath, lockPath);
+        heldLocks.add(held);
+        installExitHook();
+        return held;
+      } catch (err) {
+        if (errnoCode(err) !== 'EEXIST') throw err;
+      }
+      const holder = await readRecord(lockPath);
+      let retryNow = holder === undefined; // released between link and read
+      blocker = holder?.pid;
+      if (holder && !isAlive(holder)) {
+        const outcome = await breakStale(lockPath, holder);
+        if (outcome === 'broken' || outcome === 'lost-race') retryNow = true;
+        else if (outcome === 'no-baton') {
+          noBaton = noBaton.token === holder.token ? { token: holder.token, count: noBaton.count + 1 } : { token: holder.token, count: 1 };
+          if (noBaton.count >= NO_BATON_LIMIT) {
+            throw new StateCorruptError(
+              `lock ${lockPath} is held by dead pid ${holder.pid} but its holder file is missing, so it cannot be recovered safely; remove ${lockPath} if no tsc-run process is running`,
+            );
+          }
+        } else blocker = outcome.breakerPid; // a live process is already breaking it
+      }
+      const now = Date.now();
+      if (now >= deadline) throw new LockTimeoutError(lockPath, blocker, timeoutMs);
+      if (retryNow) continue;
+      await sleep(Math.min(delay * (0.5 + Math.random()), deadline - now), undefined, { signal });
+      delay = Math.min(delay * 1.5, MAX_POLL_MS);
+    }
+  } catch (err) {
+    await fs.rm(batonPath, { force: true });
+    throw err;
+  }
+}
+
+type BreakOutcome = 'broken' | 'lost-race' | 'no-baton' | { breakerPid: number };
+
+/**
+ * Remove the generation `stale.token` from lockPath if we can become the
+ * owner of its baton (see the header for why this is race-free).
+ */
+async function breakStale(lockPath: string, stale: LockRecord): Promise<BreakOutcome> {
+  const dir = path.dirname(lockPath);
+  const base = path.basename(lockPath);
+  const prefix = `.${base}.${stale.token}~`;
+  const name = (await fs.readdir(dir)).find((n) => n.startsWith(prefix));
+  // None: the generation was removed since we read it (or readdir raced a
+  // rename and missed it); the caller retries, and only a baton missing again
+  // and again while lockPath keeps the same token means damage.
+  if (!name) return 'no-baton';
+  const owner = parseBatonName(base, name)?.owner;
+  if (!owner) return 'no-baton';
+  if (isAlive(owner)) return { breakerPid: owner.pid };
+
+  const self = stampSelf();
+  const mine = path.join(dir, batonName(base, stale.token, self));
+  try {
+    await fs.rename(path.join(dir, name), mine);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return 'lost-race';
+    throw err;
+  }
+  // We alone may remove generation stale.token now; if it is still there it stays until we do.
+  const current = await readRecord(lockPath).catch(() => undefined);
+  if (current?.token === stale.token) await unlinkIfExists(lockPath);
+  // Only once lockPath no longer holds the token may its baton go (on failure above,
+  // the baton stays with our stamp so a successor can finish after we die).
+  await unlinkIfExists(mine);
+  await sweepLockLeftovers(lockPath).catch(() => undefined);
+  return 'broken';
+}
+
+/**
+ * Remove batons of dead processes whose generation is not at lockPath: left
+ * by a taker killed between creating its baton and linking it (or removing it
+ * after losing). Safe: the owner is checked dead BEFORE lockPath is read, and a
+ * generation not at lockPath then can never appear there later (only its
+ * creator links it, and a creator-owned baton's owner is dead; a baton taken
+ * over belongs to a generation that was at lockPath and was removed).
+ * Returns the names removed.
+ */
+export async function sweepLockLeftovers(lockPath: string): Promise<string[]> {
+  const key = path.resolve(lockPath);
+  const dir = path.dirname(key);
+  const base = path.basename(key);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return [];
+    throw err;
+  }
+  const dead = names.flatMap((name) => {
+    const parsed = parseBatonName(base, name);
+    return parsed && !isAlive(parsed.owner) ? [{ name, token: parsed.token }] : [];
+  });
+  if (dead.length === 0) return [];
+  const current = await readRecord(key).catch(() => undefined);
+  const removed: string[] = [];
+  for (const b of dead) {
+    if (b.token === current?.token) continue; // a stale lock: breakStale's job, under its baton
+    if (await unlinkIfExists(path.join(dir, b.name))) removed.push(b.name);
+  }
+  return removed;
+}
+
+async function release(held: HeldLock): Promise<void> {
+  if (held.released) return;
+  held.released = true;
+  heldLocks.delete(held);
+  // We own the baton (we are alive, so nobody took it): lockPath still holds our
+  // token unless someone removed it by hand; never unlink another generation.
+  const current = await readRecord(held.lockPath).catch(() => undefined);
+  if (current?.token === held.token) await unlinkIfExists(held.lockPath);
+  await unlinkIfExists(held.batonPath);
+}
+
+let exitHookInstalled = false;
+
+/** process.exit() inside a critical section skips finally blocks; release synchronously instead. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const held of heldLocks) {
+      try {
+        const rec = parseRecord(fsSync.readFileSync(held.lockPath, 'utf8'));
+        if (rec?.token === held.token) fsSync.unlinkSync(held.lockPath);
+        fsSync.unlinkSync(held.batonPath);
+      } catch {
+        // Best effort: whatever is left is recovered as stale by the next taker.
+      }
+    }
+  });
+}
+
+function batonName(lockBase: string, token: string, owner: ProcStamp): string {
+  return `.${lockBase}.${token}~${owner.pid}-${owner.startTime}-${compactBootId(owner.bootId)}`;
+}
+
+const BATON_TAIL_RE = /^([0-9a-f]{32})~(\d+)-(\d+)-([0-9a-z]+)$/;
+
+function parseBatonName(lockBase: string, name: string): { token: string; owner: ProcStamp } | undefined {
+  const head = `.${lockBase}.`;
+  if (!name.startsWith(head)) return undefined;
+  const m = BATON_TAIL_RE.exec(name.slice(head.length));
+  if (!m) return undefined;
+  return {
+    token: m[1]!,
+    owner: { pid: Number(m[2]), startTime: Number(m[3]), bootId: m[4]! },
+  };
+}
+
+async function writeRecordFile(file: string, record: LockRecord): Promise<void> {
+  const fh = await fs.open(file, 'wx', 0o644);
+  try {
+    await fh.writeFile(JSON.stringify(record) + '\n');
+    // Durable before it can become lockPath: after a power loss lockPath is
+    // either absent or a whole record of a (now dead) holder.
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+function parseRecord(text: string): LockRecord | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (!isProcStamp(v)) return undefined;
+    const r = v as ProcStamp & Record<string, unknown>;
+    if (typeof r.token !== 'string' || !/^[0-9a-f]{32}$/.test(r.token)) return undefined;
+    return { pid: r.pid, startTime: r.startTime, bootId: r.bootId, token: r.token, createdAt: String(r.createdAt) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** lockPath's record; undefined when there is no lock; StateCorruptError if unreadable. */
+async function readRecord(lockPath: string): Promise<LockRecord | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(lockPath, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+  const rec = parseRecord(text);
+  if (!rec) {
+    throw new StateCorruptError(
+      `lock file ${lockPath} is damaged (no valid holder record); remove it if no tsc-run process is running`,
+    );
+  }
+  return rec;
+}
+
+async function unlinkIfExists(file: string): Promise<boolean> {
+  try {
+    await fs.unlink(file);
+    return true;
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return false;
+    throw err;
+  }
+}
