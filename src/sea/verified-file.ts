@@ -1,0 +1,79 @@
+// A file in a private dir whose bytes must be exactly the embedded ones: the
+// SEA's copy of the helper, checked by sha256 before each use and rewritten
+// atomically when missing or tampered with.
+
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Why `file` cannot be trusted as the bytes hashing to `sha`, or undefined if it can. */
+export function verifyFile(file: string, sha: string, mode: number, uid: number): string | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (err as Error).message;
+  }
+  if (!st.isFile()) return 'not a regular file';
+  if (st.uid !== uid) return `owned by uid ${st.uid}`;
+  if ((st.mode & 0o7777) !== mode) return `mode ${(st.mode & 0o7777).toString(8)}`;
+  if (sha256(fs.readFileSync(file)) !== sha) return 'content does not match its hash';
+  return undefined;
+}
+
+/** Write `data` to `file` via a temp file and rename, so readers never see it half written. */
+export function writeAtomic(file: string, data: Uint8Array, mode: number): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, mode);
+  try {
+    fs.writeFileSync(fd, data);
+    fs.fchmodSync(fd, mode); // the umask may have dropped bits
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    // Something that is not a file sits there (EISDIR/ENOTEMPTY): clear it once.
+    fs.rmSync(file, { recursive: true, force: true });
+    try {
+      fs.renameSync(tmp, file);
+    } catch {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+  }
+}
+
+export interface Installed {
+  path: string;
+  /** True when the file had to be (re)written. */
+  written: boolean;
+  /** Why the existing copy was rejected, when it was. */
+  rejected?: string;
+}
+
+/**
+ * Make `dir/name` hold exactly `data()` (which must hash to `sha`) with
+ * `mode`; the existing copy is reused only after its hash is checked.
+ */
+export function installVerified(
+  dir: string,
+  name: string,
+  sha: string,
+  data: () => Uint8Array,
+  mode: number,
+  uid: number,
+): Installed {
+  const file = path.join(dir, name);
+  const rejected = verifyFile(file, sha, mode, uid);
+  if (!rejected) return { path: file, written: false };
+  const bytes = data();
+  if (sha256(bytes) !== sha) throw new Error(`embedded ${name} does not match its recorded hash: the executable is corrupt`);
+  writeAtomic(file, bytes, mode);
+  return { path: file, written: true, ...(rejected === 'missing' ? {} : { rejected }) };
+}
