@@ -203,7 +203,7 @@ async function acquire(
         const outcome = await breakStale(lockPath, holder);
         if (outcome === 'broken' || outcome === 'lost-race') retryNow = true;
         else if (outcome === 'no-baton') {
-          noBaton = noBaton.token === holder.token ? { token: holder.token, count: noBaton.count + 1 } : { token: holder.token, count: 1 };
+          noBaton = { token: holder.token, count: noBaton.token === holder.token ? noBaton.count + 1 : 1 };
           if (noBaton.count >= NO_BATON_LIMIT) {
             throw new StateCorruptError(
               `lock ${lockPath} is held by dead pid ${holder.pid} but its holder file is missing, so it cannot be recovered safely; remove ${lockPath} if no tsc-run process is running`,
