@@ -1,0 +1,11 @@
+/* Entry points of the helper's modes. argv holds what follows MODE. Each
+ * returns the helper's exit code. */
+#pragma once
+
+#include "userns.h"
+
+int mode_unshare(const struct ns_config *ns, int argc, char **argv);
+int mode_fixup(const struct ns_config *ns, int argc, char **argv);
+int mode_rmtree(const struct ns_config *ns, int argc, char **argv);
+int mode_probe_overlay(const struct ns_config *ns, int argc, char **argv);
+int mode_run(const struct ns_config *ns, int argc, char **argv);

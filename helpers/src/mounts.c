@@ -1,0 +1,115 @@
+/* /proc, /dev and /sys of a container, mounted beneath the new root before
+ * pivot_root. Targets are opened with RESOLVE_IN_ROOT and mounted through
+ * /proc/self/fd/N, so a symlink in the image (say /dev -> /home) can never
+ * put a mount outside the rootfs. */
+#include "mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "rootfs.h"
+#include "util.h"
+
+/* Host devices bound into the container's /dev (podman's default set). */
+static const char *const devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
+
+static const struct {
+  const char *name, *target;
+} dev_links[] = {
+    {"fd", "/proc/self/fd"},   {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
+    {"stderr", "/proc/self/fd/2"}, {"ptmx", "pts/ptmx"},
+};
+
+/* Make a missing directory `name` in dirfd and open it. In the image (top
+ * level) symlinks resolve inside the root; in our own tmpfs (/dev) there are
+ * none but ours, and we never follow them. */
+static int dir_at(int dirfd, const char *name, mode_t mode, bool in_image, const char *shown) {
+  if (mkdirat(dirfd, name, mode) < 0 && errno != EEXIST) die_errno("mkdir %s in rootfs", shown);
+  int fd = in_image ? open_in_root(dirfd, name, O_PATH | O_DIRECTORY)
+                    : openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) die_errno("open %s in rootfs", shown);
+  return fd;
+}
+
+static void mount_at(const char *src, int targetfd, const char *shown, const char *type, unsigned long flags,
+                     const char *data) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", targetfd);
+  if (mount(src, path, type, flags, data) < 0) die_errno("mount %s on %s", type ? type : src, shown);
+}
+
+static void mount_fs(int dirfd, const char *name, bool in_image, const char *shown, mode_t mode, const char *type,
+                     unsigned long flags, const char *data) {
+  int fd = dir_at(dirfd, name, mode, in_image, shown);
+  mount_at(type, fd, shown, type, flags, data);
+  close(fd);
+}
+
+static void bind_device(int devfd, const char *name) {
+  char *shown = xasprintf("/dev/%s", name);
+  int fd = openat(devfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0) die_errno("create %s", shown);
+  close(fd);
+  fd = openat(devfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) die_errno("open %s", shown);
+  /* The host path: we have not left the host's root yet. */
+  mount_at(shown, fd, shown, NULL, MS_BIND, NULL);
+  close(fd);
+  free(shown);
+}
+
+static void make_readonly_recursive(int rootfd, const char *rel) {
+  int fd = open_in_root(rootfd, rel, O_PATH | O_DIRECTORY);
+  if (fd < 0) die_errno("open /%s", rel);
+  struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+  if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0) {
+    if (errno != ENOSYS) die_errno("make /%s read-only", rel);
+    /* Before 5.12: the top mount only, keeping the flags the kernel locked. */
+    struct statvfs sv;
+    if (fstatvfs(fd, &sv) < 0) die_errno("statvfs /%s", rel);
+    unsigned long keep = sv.f_flag & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL) < 0) die_errno("make /%s read-only", rel);
+  }
+  close(fd);
+}
+
+void mount_container_filesystems(int rootfd) {
+  mount_fs(rootfd, "proc", true, "/proc", 0555, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+
+  mount_fs(rootfd, "dev", true, "/dev", 0755, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+  int devfd = open_in_root(rootfd, "dev", O_PATH | O_DIRECTORY);
+  if (devfd < 0) die_errno("open /dev in rootfs");
+  for (size_t i = 0; i < sizeof devices / sizeof *devices; i++) bind_device(devfd, devices[i]);
+  for (size_t i = 0; i < sizeof dev_links / sizeof *dev_links; i++)
+    if (symlinkat(dev_links[i].target, devfd, dev_links[i].name) < 0) die_errno("symlink /dev/%s", dev_links[i].name);
+
+  /* gid=5 (tty) only exists when the user namespace maps it. */
+  int pts = dir_at(devfd, "pts", 0755, false, "/dev/pts");
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", pts);
+  unsigned long pts_flags = MS_NOSUID | MS_NOEXEC;
+  if (mount("devpts", path, "devpts", pts_flags, "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0 &&
+      mount("devpts", path, "devpts", pts_flags, "newinstance,ptmxmode=0666,mode=0620") < 0)
+    die_errno("mount devpts on /dev/pts");
+  close(pts);
+
+  mount_fs(devfd, "shm", false, "/dev/shm", 01777, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
+  mount_fs(devfd, "mqueue", false, "/dev/mqueue", 0755, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  close(devfd);
+
+  /* A user namespace may not mount sysfs for the host's network namespace: bind it read-only. */
+  int sys = dir_at(rootfd, "sys", 0555, true, "/sys");
+  mount_at("/sys", sys, "/sys", NULL, MS_BIND | MS_REC, NULL);
+  close(sys);
+  make_readonly_recursive(rootfd, "sys");
+}

@@ -1,0 +1,151 @@
+/* Mode `run`: a container. The cloned child is PID 1 of a new pid namespace
+ * (and owns new user, mount, uts, ipc and optionally net namespaces); it
+ * mounts the rootfs and kernel filesystems, pivots into the rootfs and execs
+ * CMD. The helper's parent stays outside as the waiter.
+ * Not yet: masked/readonly paths, capability bounding set, no_new_privs,
+ * seccomp, pty, monitor, volumes (see docs/helper-protocol.md). */
+#include <errno.h>
+#include <grp.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "modes.h"
+#include "mounts.h"
+#include "netns.h"
+#include "rootfs.h"
+#include "util.h"
+
+struct run_opts {
+  struct rootfs_spec rootfs;
+  const char *hostname, *cwd;
+  bool has_user;
+  uid_t uid;
+  gid_t gid;
+  char **env;
+  size_t n_env;
+  bool net_none;
+  char **cmd;
+};
+
+/* mkdir -p for the working directory (podman creates a missing WorkingDir). */
+static void make_dirs(const char *path) {
+  char *p = xstrdup(path);
+  for (char *s = p + 1; *s; s++) {
+    if (*s != '/') continue;
+    *s = '\0';
+    if (mkdir(p, 0755) < 0 && errno != EEXIST) die_errno("mkdir %s", p);
+    *s = '/';
+  }
+  if (mkdir(p, 0755) < 0 && errno != EEXIST) die_errno("mkdir %s", p);
+  free(p);
+}
+
+static const char *env_path(char **env) {
+  for (char **e = env; *e; e++)
+    if (!strncmp(*e, "PATH=", 5)) return *e + 5;
+  return DEFAULT_PATH;
+}
+
+static int run_payload(void *arg) {
+  struct run_opts *o = arg;
+  if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) < 0) die_errno("sethostname %s", o->hostname);
+  if (o->net_none) loopback_up();
+
+  int rootfd = mount_rootfs(&o->rootfs);
+  mount_container_filesystems(rootfd);
+  enter_rootfs(rootfd);
+
+  const char *cwd = o->cwd ? o->cwd : "/";
+  if (chdir(cwd) < 0) {
+    if (errno != ENOENT) die_errno("chdir %s", cwd);
+    make_dirs(cwd);
+    if (chdir(cwd) < 0) die_errno("chdir %s", cwd);
+  }
+
+  if (o->has_user) {
+    if (setgroups(0, NULL) < 0) die_errno("setgroups");
+    if (setresgid(o->gid, o->gid, o->gid) < 0) die_errno("setresgid(%u)", (unsigned)o->gid);
+    if (setresuid(o->uid, o->uid, o->uid) < 0) die_errno("setresuid(%u)", (unsigned)o->uid);
+  }
+  exec_command(o->cmd, o->env, env_path(o->env));
+}
+
+static void parse_user(struct run_opts *o, const char *v) {
+  char *s = xstrdup(v), *colon = strchr(s, ':');
+  unsigned long long uid, gid;
+  if (!colon) die("invalid --user %s: want UID:GID", v);
+  *colon = '\0';
+  if (!parse_uint(s, 10, 0xfffffffeULL, &uid) || !parse_uint(colon + 1, 10, 0xfffffffeULL, &gid))
+    die("invalid --user %s: want UID:GID", v);
+  o->has_user = true;
+  o->uid = (uid_t)uid;
+  o->gid = (gid_t)gid;
+  free(s);
+}
+
+/* `--name VALUE` or `--name=VALUE` */
+static const char *value_of(int argc, char **argv, int *i, const char *name) {
+  size_t n = strlen(name);
+  if (strncmp(argv[*i], name, n)) return NULL;
+  if (argv[*i][n] == '=') return argv[*i] + n + 1;
+  if (argv[*i][n]) return NULL;
+  if (*i + 1 >= argc) die("run: option %s needs a value", name);
+  return argv[++*i];
+}
+
+int mode_run(const struct ns_config *ns, int argc, char **argv) {
+  static struct run_opts o;
+  o.env = xmalloc(sizeof(char *) * (size_t)(argc + 1));
+  int i = 0;
+  for (; i < argc && strcmp(argv[i], "--"); i++) {
+    const char *v;
+    if ((v = value_of(argc, argv, &i, "--rootfs")))
+      o.rootfs.dir = v;
+    else if ((v = value_of(argc, argv, &i, "--lower"))) {
+      char *l = xstrdup(v);
+      o.rootfs.lower = xmalloc(sizeof(char *) * (strlen(v) / 2 + 2));
+      for (char *tok; (tok = strsep(&l, ":"));) {
+        if (!*tok) die("run: empty directory in --lower %s", v);
+        o.rootfs.lower[o.rootfs.n_lower++] = tok;
+      }
+    } else if ((v = value_of(argc, argv, &i, "--upper")))
+      o.rootfs.upper = v;
+    else if ((v = value_of(argc, argv, &i, "--work")))
+      o.rootfs.work = v;
+    else if ((v = value_of(argc, argv, &i, "--hostname")))
+      o.hostname = v;
+    else if ((v = value_of(argc, argv, &i, "--cwd"))) {
+      if (v[0] != '/') die("run: --cwd %s is not absolute", v);
+      o.cwd = v;
+    } else if ((v = value_of(argc, argv, &i, "--user")))
+      parse_user(&o, v);
+    else if ((v = value_of(argc, argv, &i, "--env"))) {
+      if (!strchr(v, '=') || v[0] == '=') die("run: invalid --env %s: want KEY=VALUE", v);
+      o.env[o.n_env++] = (char *)v;
+    } else if ((v = value_of(argc, argv, &i, "--net"))) {
+      if (!strcmp(v, "none"))
+        o.net_none = true;
+      else if (strcmp(v, "host"))
+        die("run: invalid --net %s: want host or none", v);
+    } else
+      die("run: unknown option %s", argv[i]);
+  }
+  o.env[o.n_env] = NULL;
+  if (i >= argc - 1) die("run: missing -- CMD ARGS");
+  o.cmd = argv + i + 1;
+
+  bool overlay = o.rootfs.n_lower || o.rootfs.upper || o.rootfs.work;
+  if (!!o.rootfs.dir == overlay) die("run: give either --rootfs DIR or --lower, --upper and --work");
+  if (overlay && (!o.rootfs.n_lower || !o.rootfs.upper || !o.rootfs.work))
+    die("run: overlay needs --lower, --upper and --work");
+
+  struct child_setup setup = {
+      .clone_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (o.net_none ? CLONE_NEWNET : 0),
+  };
+  return run_in_namespaces(ns, &setup, run_payload, &o);
+}

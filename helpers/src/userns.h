@@ -1,0 +1,43 @@
+/* Creating the namespaces of a mode and mapping ids into the user namespace. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* The kernel accepts at most 340 lines in uid_map / gid_map. */
+#define MAX_ID_MAPS 340
+
+struct id_map {
+  unsigned long container, host, count;
+};
+
+/* NS OPTIONS: shared by every mode. */
+struct ns_config {
+  struct id_map uid[MAX_ID_MAPS], gid[MAX_ID_MAPS];
+  size_t n_uid, n_gid;
+  const char *newuidmap, *newgidmap;
+};
+
+/* Parse `C:H:N` into *m; false if malformed or out of range. */
+bool parse_id_map(const char *s, struct id_map *m);
+
+/* Is a user namespace requested (any --uid-map)? */
+static inline bool ns_wants_userns(const struct ns_config *ns) { return ns->n_uid > 0; }
+
+/* How the child sets itself up before calling the payload. */
+struct child_setup {
+  int clone_flags;   /* namespaces besides USER (added when mapped) */
+  bool keep_groups;  /* unshare mode: keep supplementary groups like podman */
+  bool slave_mounts; /* mount propagation of /: slave (see host mounts) or private */
+};
+
+/*
+ * Clone a child into new namespaces, map its ids (newuidmap/newgidmap, or by
+ * writing the maps directly when we are root), release it, forward signals to
+ * it and wait. The child becomes uid/gid 0 inside and returns payload(arg)
+ * as its exit code. Returns the child's status as an exit code (128+N when
+ * killed by signal N).
+ */
+int run_in_namespaces(const struct ns_config *ns, const struct child_setup *setup,
+                      int (*payload)(void *), void *arg);
