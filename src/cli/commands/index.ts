@@ -10,9 +10,11 @@
 
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global.js';
+import { unshareCommand } from './unshare.js';
 import { versionCommand } from './version.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs modules differ in their own argv types
 export const commands: Array<CommandModule<GlobalArgs, any>> = [
   versionCommand,
+  unshareCommand,
 ];
