@@ -3,6 +3,7 @@
 // the unprivileged test user. It extracts its app once into a private
 // per-user cache, reuses it, repairs it, and never prints anything extra.
 
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,5 +134,33 @@ describe('single executable', () => {
     } finally {
       if (!existed) fs.rmSync(fallback, { recursive: true, force: true });
     }
+  });
+
+  // `unshare` is the first command that runs the helper.
+  it('extracts the helper only when a command needs it, and replaces a tampered copy', async () => {
+    const cache = userCache('cache-helper');
+    expectClean(await asUser(['version'], cache));
+    const helpers = () => fs.readdirSync(path.join(cache, 'tsc-run')).filter((e) => e.startsWith('helper-'));
+    expect(helpers()).toEqual([]);
+
+    const ok = await asUser(['unshare', 'sh', '-c', 'echo inside'], cache);
+    expectClean(ok);
+    expect(ok.stdout).toBe('inside\n');
+    expect(helpers()).toHaveLength(1);
+    const helper = path.join(cache, 'tsc-run', helpers()[0]!);
+    const st = fs.statSync(helper);
+    expect([st.uid, st.mode & 0o7777]).toEqual([user.uid, 0o500]);
+    const good = fs.readFileSync(helper);
+    expect(createHash('sha256').update(good).digest('hex')).toBe(helpers()[0]!.slice('helper-'.length));
+
+    // Same owner and mode, other bytes: only the hash check can tell.
+    fs.chmodSync(helper, 0o700);
+    fs.writeFileSync(helper, '#!/bin/sh\necho tampered\n');
+    fs.chmodSync(helper, 0o500);
+    const again = await asUser(['unshare', 'sh', '-c', 'echo inside'], cache);
+    expectClean(again);
+    expect(again.stdout).toBe('inside\n');
+    expect(fs.readFileSync(helper).equals(good)).toBe(true);
+    expect(helpers()).toHaveLength(1);
   });
 });
