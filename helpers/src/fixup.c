@@ -23,6 +23,8 @@
 
 #define MAX_FIELDS 7
 #define MALFORMED (-2)
+#define REFUSED_SYMLINK (-3) /* chmod on a symlink */
+#define UNRESOLVED (-4)      /* path lookup refused or failed; errno set */
 
 struct fixup_ctx {
   const char *root;
@@ -79,10 +81,7 @@ static int do_chmod(const struct beneath_target *t, mode_t mode) {
   if (fd < 0) return -1;
   struct stat st;
   int r = fstat(fd, &st);
-  if (r == 0 && S_ISLNK(st.st_mode)) {
-    errno = ELOOP; /* a symlink's mode means nothing: refuse, never follow */
-    r = -1;
-  }
+  if (r == 0 && S_ISLNK(st.st_mode)) r = REFUSED_SYMLINK; /* never follow, and a link's own mode means nothing */
   if (r == 0) {
     r = (int)syscall(SYS_fchmodat2, fd, "", mode, AT_EMPTY_PATH);
     if (r < 0 && (errno == ENOSYS || errno == EINVAL)) {
@@ -109,7 +108,7 @@ static int do_utimes(const struct beneath_target *t, const struct timespec ts[2]
 
 static bool parse_id(const char *s, unsigned long long *v) { return parse_uint(s, 10, 0xfffffffeULL, v); }
 
-/* Applies one record: 0, -1 with errno set, or MALFORMED. */
+/* Applies one record: 0, -1 with errno set, or one of the codes above. */
 static int apply(struct fixup_ctx *c, char **f, int nf) {
   const char *op = f[0];
   struct beneath_target t;
@@ -123,7 +122,7 @@ static int apply(struct fixup_ctx *c, char **f, int nf) {
   bool known = !strcmp(op, "chown") || !strcmp(op, "chmod") || !strcmp(op, "mknod") || !strcmp(op, "xattr") ||
                !strcmp(op, "link") || !strcmp(op, "mtime");
   if (!known) return MALFORMED;
-  if (beneath_resolve(&c->path, f[1], &t) < 0) return errno == EINVAL ? MALFORMED : -1;
+  if (beneath_resolve(&c->path, f[1], &t) < 0) return errno == EINVAL ? MALFORMED : UNRESOLVED;
 
   if (!strcmp(op, "chown")) {
     NEED(4);
@@ -171,7 +170,7 @@ static int apply(struct fixup_ctx *c, char **f, int nf) {
     NEED(3);
     struct beneath_target target;
     if (!percent_decode(f[2])) return MALFORMED;
-    if (beneath_resolve(&c->target, f[2], &target) < 0) return errno == EINVAL ? MALFORMED : -1;
+    if (beneath_resolve(&c->target, f[2], &target) < 0) return errno == EINVAL ? MALFORMED : UNRESOLVED;
     if (!*t.leaf || !*target.leaf) return MALFORMED;
     return linkat(target.dirfd, target.leaf, t.dirfd, t.leaf, 0);
   }
@@ -212,6 +211,10 @@ static int fixup_payload(void *arg) {
     while (rest && nf <= MAX_FIELDS) fields[nf++] = strsep(&rest, " ");
     int r = (rest || nf > MAX_FIELDS) ? MALFORMED : apply(c, fields, nf);
     if (r == MALFORMED) die("fixup line %zu: %s: malformed record", lineno, raw);
+    if (r == REFUSED_SYMLINK) die("fixup line %zu: %s: refusing to chmod a symlink", lineno, raw);
+    /* What the kernel says when resolution was refused is cryptic; say it plainly. */
+    if (r == UNRESOLVED && errno == EXDEV) die("fixup line %zu: %s: path escapes %s", lineno, raw, c->root);
+    if (r == UNRESOLVED && errno == ELOOP) die("fixup line %zu: %s: a directory in the path is a symlink", lineno, raw);
     if (r < 0) die_errno("fixup line %zu: %s", lineno, raw);
     free(raw);
   }

@@ -62,6 +62,7 @@ static bool mount_overlay_fsconfig(const struct rootfs_spec *s, const char *targ
     if (errno == ENOSYS) return false;
     die_errno("fsopen overlay");
   }
+  if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0) die_errno("overlay source");
   for (size_t i = 0; i < s->n_lower; i++) {
     if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", s->lower[i], 0) < 0) {
       if (errno == EINVAL && i == 0) { /* kernel < 6.8: no lowerdir+ */

@@ -72,6 +72,7 @@ static int run_payload(void *arg) {
     if (setresgid(o->gid, o->gid, o->gid) < 0) die_errno("setresgid(%u)", (unsigned)o->gid);
     if (setresuid(o->uid, o->uid, o->uid) < 0) die_errno("setresuid(%u)", (unsigned)o->uid);
   }
+  umask(022); /* podman's default --umask, whatever ours was */
   exec_command(o->cmd, o->env, env_path(o->env));
 }
 
@@ -86,6 +87,27 @@ static void parse_user(struct run_opts *o, const char *v) {
   o->uid = (uid_t)uid;
   o->gid = (gid_t)gid;
   free(s);
+}
+
+/* D1:D2:... top-most first; `\:` and `\\` stand for `:` and `\` in a path. */
+static void parse_lower(struct rootfs_spec *r, const char *v) {
+  char *buf = xmalloc(strlen(v) + 1), *out = buf, *start = buf;
+  r->lower = xmalloc(sizeof(char *) * (strlen(v) / 2 + 2));
+  for (const char *p = v;; p++) {
+    if (*p == '\\' && (p[1] == ':' || p[1] == '\\')) {
+      *out++ = *++p;
+      continue;
+    }
+    if (*p && *p != ':') {
+      *out++ = *p;
+      continue;
+    }
+    *out++ = '\0';
+    if (!*start) die("run: empty directory in --lower %s", v);
+    r->lower[r->n_lower++] = start;
+    start = out;
+    if (!*p) break;
+  }
 }
 
 /* `--name VALUE` or `--name=VALUE` */
@@ -107,12 +129,7 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
     if ((v = value_of(argc, argv, &i, "--rootfs")))
       o.rootfs.dir = v;
     else if ((v = value_of(argc, argv, &i, "--lower"))) {
-      char *l = xstrdup(v);
-      o.rootfs.lower = xmalloc(sizeof(char *) * (strlen(v) / 2 + 2));
-      for (char *tok; (tok = strsep(&l, ":"));) {
-        if (!*tok) die("run: empty directory in --lower %s", v);
-        o.rootfs.lower[o.rootfs.n_lower++] = tok;
-      }
+      parse_lower(&o.rootfs, v);
     } else if ((v = value_of(argc, argv, &i, "--upper")))
       o.rootfs.upper = v;
     else if ((v = value_of(argc, argv, &i, "--work")))

@@ -81,6 +81,7 @@ static void run_map_tool(const char *tool, pid_t pid, const struct id_map *maps,
   }
   argv[a] = NULL;
 
+  if (access(tool, X_OK) < 0) die_errno("%s", tool);
   int errpipe[2];
   if (pipe2(errpipe, O_CLOEXEC) < 0) die_errno("pipe");
   pid_t t = fork();
@@ -190,8 +191,9 @@ int run_in_namespaces(const struct ns_config *ns, const struct child_setup *setu
 
   pid_t pid = raw_clone(flags);
   if (pid < 0) {
-    const char *what = (flags & CLONE_NEWUSER) ? " (new user namespace)" : "";
-    die_errno("clone%s", what);
+    if (errno == EPERM && !(flags & CLONE_NEWUSER) && geteuid() != 0)
+      die("creating namespaces needs root or a user namespace: pass --uid-map and --gid-map");
+    die_errno("clone%s", (flags & CLONE_NEWUSER) ? " (new user namespace)" : "");
   }
   if (pid == 0) {
     if (sync[1] >= 0) close(sync[1]);
