@@ -23,6 +23,10 @@ const PACKAGES = [
   'apache2-utils', // htpasswd for the registry fixture's auth
   'podman', // interop tests
   'skopeo', // interop tests
+  'gcc', // `npm run build` compiles the C helper
+  'make',
+  'libc6-dev', // static libc and kernel headers (linux-libc-dev) for the helper
+  'libseccomp-dev', // the helper's optional seccomp filter
 ];
 const TEST_USER = 'tsctest';
 const SUB_RANGE = { start: 100000, count: 65536 };
