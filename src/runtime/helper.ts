@@ -46,6 +46,8 @@ export interface HelperOptions {
    * Default: true when stdin is inherited.
    */
   forwardSignals?: boolean;
+  /** Called with the helper's pid once it is spawned (container state records it as the monitor). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface HelperResult {
@@ -98,10 +100,9 @@ export interface RunSpec {
   command: readonly string[];
 }
 
-function overlayPath(p: string): string {
-  // The overlay mount option separates lowerdirs with ':' and options with ','.
-  if (/[:,]/.test(p)) throw new HelperError(`overlay layer path ${p} must not contain ':' or ','`);
-  return p;
+/** --lower joins layers with ':'; the helper reads `\:` and `\\` as literal characters. */
+function escapeLower(p: string): string {
+  return p.replace(/[\\:]/g, (c) => `\\${c}`);
 }
 
 /** `run` mode arguments for a spec. Pure. */
@@ -114,8 +115,8 @@ export function runModeArgs(spec: RunSpec): string[] {
   if (spec.rootfs !== undefined) a.push('--rootfs', spec.rootfs);
   if (spec.overlay) {
     if (spec.overlay.lower.length === 0) throw new HelperError('an overlay needs at least one lower layer');
-    a.push('--lower', spec.overlay.lower.map(overlayPath).join(':'));
-    a.push('--upper', overlayPath(spec.overlay.upper), '--work', overlayPath(spec.overlay.work));
+    a.push('--lower', spec.overlay.lower.map(escapeLower).join(':'));
+    a.push('--upper', spec.overlay.upper, '--work', spec.overlay.work);
   }
   if (spec.hostname !== undefined) a.push('--hostname', spec.hostname);
   if (spec.cwd !== undefined) a.push('--cwd', spec.cwd);
@@ -139,6 +140,7 @@ export async function runHelper(opts: HelperOptions): Promise<HelperResult> {
 
   return new Promise<HelperResult>((resolve, reject) => {
     const child = spawn(bin, argv, { stdio, cwd: opts.cwd, env: opts.env ?? process.env });
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const errFd: Buffer[] = [];
