@@ -251,7 +251,7 @@ async function breakStale(lockPath: string, stale: LockRecord): Promise<BreakOut
     throw err;
   }
   // We alone may remove generation stale.token now; if it is still there it stays until we do.
-  const current = await readRecord(lockPath).catch(() => undefined);
+  const current = await readRecordUnlessDamaged(lockPath);
   if (current?.token === stale.token) await unlinkIfExists(lockPath);
   // Only once lockPath no longer holds the token may its baton go (on failure above,
   // the baton stays with our stamp so a successor can finish after we die).
@@ -285,7 +285,7 @@ export async function sweepLockLeftovers(lockPath: string): Promise<string[]> {
     return parsed && !isAlive(parsed.owner) ? [{ name, token: parsed.token }] : [];
   });
   if (dead.length === 0) return [];
-  const current = await readRecord(key).catch(() => undefined);
+  const current = await readRecordUnlessDamaged(key);
   const removed: string[] = [];
   for (const b of dead) {
     if (b.token === current?.token) continue; // a stale lock: breakStale's job, under its baton
@@ -300,7 +300,7 @@ async function release(held: HeldLock): Promise<void> {
   heldLocks.delete(held);
   // We own the baton (we are alive, so nobody took it): lockPath still holds our
   // token unless someone removed it by hand; never unlink another generation.
-  const current = await readRecord(held.lockPath).catch(() => undefined);
+  const current = await readRecordUnlessDamaged(held.lockPath);
   if (current?.token === held.token) await unlinkIfExists(held.lockPath);
   await unlinkIfExists(held.batonPath);
 }
@@ -381,6 +381,16 @@ async function readRecord(lockPath: string): Promise<LockRecord | undefined> {
     );
   }
   return rec;
+}
+
+/** A damaged lockPath is not a generation we know, so it compares unequal to any token. */
+async function readRecordUnlessDamaged(lockPath: string): Promise<LockRecord | undefined> {
+  try {
+    return await readRecord(lockPath);
+  } catch (err) {
+    if (err instanceof StateCorruptError) return undefined;
+    throw err;
+  }
 }
 
 async function unlinkIfExists(file: string): Promise<boolean> {
