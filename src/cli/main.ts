@@ -56,7 +56,8 @@ export async function main(argvIn: string[] = hideBin(process.argv)): Promise<nu
     .strict()
     .recommendCommands()
     .demandCommand(1, `missing command '${PROG} COMMAND'`)
-    .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false })
+    // Positionals and a container's command line stay strings (`echo 1e3` must not print 1000).
+    .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false, 'parse-positional-numbers': false })
     .wrap(Math.min(100, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {

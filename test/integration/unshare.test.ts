@@ -67,6 +67,8 @@ describe('tsc-run unshare (rootless)', () => {
     expect(r.stdout).toBe('out');
     expect(r.stderr).toBe('err\n');
     expect((await tscRun(['unshare', '--', 'ls', '-d', '/'])).stdout).toBe('/\n');
+    // Arguments reach the command verbatim, numbers included.
+    expect((await tscRun(['unshare', 'echo', '007', '1e3', '0x10', ' a  b', '--x=1'])).stdout).toBe('007 1e3 0x10  a  b --x=1\n');
   });
 
   it('reports a signal death as 128+N', async () => {
