@@ -85,15 +85,23 @@ export interface CgroupDelegation {
   detail: string;
 }
 
+/** The v2 controllers behind --memory, --cpus and --pids-limit. */
+export const LIMIT_CONTROLLERS = ['memory', 'cpu', 'pids'] as const;
+
+function hasLimitController(controllers: readonly string[]): boolean {
+  return LIMIT_CONTROLLERS.some((c) => controllers.includes(c));
+}
+
 /**
- * Delegated means a v2 subtree this user can write to, with controllers
- * enabled in it: that is what --memory/--cpus/--pids-limit need.
+ * Delegated means a v2 subtree this user can write to, with at least one of
+ * the controllers --memory/--cpus/--pids-limit need enabled in it (a hybrid
+ * host's v2 tree may hold only leftovers such as hugetlb).
  */
 export function delegationOf(layout: CgroupLayout, candidates: readonly CgroupDirFacts[]): CgroupDelegation {
   if (layout === 'legacy') {
     return { delegated: false, controllers: [], detail: 'the host has no cgroup v2 hierarchy (cgroup v1 only)' };
   }
-  const usable = candidates.find((c) => c.writable && c.controllers.length > 0);
+  const usable = candidates.find((c) => c.writable && hasLimitController(c.controllers));
   if (usable) {
     return {
       delegated: true,
@@ -105,7 +113,8 @@ export function delegationOf(layout: CgroupLayout, candidates: readonly CgroupDi
   const where = layout === 'hybrid' ? 'hybrid cgroup v1/v2 host: the v2 hierarchy' : 'cgroup v2';
   const writable = candidates.find((c) => c.writable);
   const detail = writable
-    ? `${where} subtree ${writable.path} is writable but has no controllers enabled`
+    ? `${where} subtree ${writable.path} is writable but has none of the ${LIMIT_CONTROLLERS.join('/')} controllers` +
+      (writable.controllers.length ? ` (only: ${writable.controllers.join(' ')})` : '')
     : `${where} has no subtree writable by this user` + (candidates[0] ? ` (own cgroup: ${candidates[0].path})` : '');
   return { delegated: false, controllers: candidates[0]?.controllers ?? [], detail };
 }

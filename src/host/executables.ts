@@ -17,13 +17,22 @@ export function isExecutableFile(p: string): boolean {
   }
 }
 
+/** `/bin` → `/usr/bin` on merged-/usr systems; the program's own symlink (pasta → passt) is kept. */
+function realDir(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
 /** Absolute path of `name`, or undefined when it is nowhere to be found. */
 export function findExecutable(name: string, envPath: string | undefined = process.env.PATH): string | undefined {
   if (name.includes('/')) return isExecutableFile(name) ? path.resolve(name) : undefined;
   const dirs = [...(envPath ?? '').split(':').filter((d) => d && path.isAbsolute(d)), ...SYSTEM_DIRS];
   for (const dir of new Set(dirs)) {
     const p = path.join(dir, name);
-    if (isExecutableFile(p)) return p;
+    if (isExecutableFile(p)) return path.join(realDir(dir), name);
   }
   return undefined;
 }

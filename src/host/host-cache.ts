@@ -12,8 +12,8 @@ export interface CachedProgram {
 }
 
 export interface HostCacheData {
-  /** Native overlay probe, valid for one kernel release and uid. */
-  overlay?: { kernel: string; uid: number; ok: boolean; reason: string };
+  /** Native overlay probe, valid for one kernel release, uid and data root. */
+  overlay?: { kernel: string; uid: number; dataRoot: string; ok: boolean; reason: string };
   /** `--version` output per executable path, valid while the file is unchanged. */
   programs?: Record<string, CachedProgram>;
 }

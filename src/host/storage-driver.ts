@@ -8,6 +8,8 @@ export interface OverlayProbe {
   ok: boolean;
   /** Why it failed (helper output), or a short note when it worked. */
   reason: string;
+  /** The probe itself could not run (helper missing, namespace setup failed): no verdict. */
+  untested?: boolean;
 }
 
 export interface DriverInputs {
@@ -81,7 +83,9 @@ export function chooseStorageDriver(i: DriverInputs): DriverChoice {
     const where = i.rootless ? 'in a user namespace' : 'as root';
     return { driver: 'overlay', reason: `native overlay works ${where} (kernel ${k})${by}` };
   }
-  const native = `native overlay does not work in a user namespace on kernel ${k} (${i.nativeOverlay.reason})`;
+  const native = i.nativeOverlay.untested
+    ? `native overlay could not be tested on kernel ${k} (${i.nativeOverlay.reason})`
+    : `native overlay does not work in a user namespace on kernel ${k} (${i.nativeOverlay.reason})`;
   const blocker = fuseBlocker(i.fuseOverlayfs, true);
   if (!blocker) {
     return { driver: 'overlay', mountProgram: i.fuseOverlayfs!, reason: `${native}; using fuse-overlayfs${by}` };

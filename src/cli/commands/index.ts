@@ -10,6 +10,8 @@
 
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global.js';
+import { infoCommand } from './info.js';
+import { systemCommand } from './system.js';
 import { unshareCommand } from './unshare.js';
 import { versionCommand } from './version.js';
 
@@ -17,4 +19,6 @@ import { versionCommand } from './version.js';
 export const commands: Array<CommandModule<GlobalArgs, any>> = [
   versionCommand,
   unshareCommand,
+  infoCommand,
+  systemCommand,
 ];

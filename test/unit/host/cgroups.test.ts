@@ -68,7 +68,10 @@ describe('cgroups', () => {
     expect(hybrid.detail).toMatch(/hybrid/);
     const noCtl = delegationOf('unified', [{ path: svc, controllers: [], writable: true }]);
     expect(noCtl.delegated).toBe(false);
-    expect(noCtl.detail).toMatch(/no controllers/);
+    expect(noCtl.detail).toMatch(/none of the memory\/cpu\/pids/);
+    const onlyHugetlb = delegationOf('hybrid', [{ path: '/', controllers: ['hugetlb'], writable: true }]);
+    expect(onlyHugetlb.delegated).toBe(false);
+    expect(onlyHugetlb.detail).toMatch(/only: hugetlb/);
     expect(delegationOf('legacy', []).delegated).toBe(false);
   });
 });

@@ -1,0 +1,53 @@
+// `tsc-run system ...`: podman's system command family. To add a
+// subcommand (df, prune, check...), write its module and append it to
+// `systemSubcommands`.
+
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import type { GlobalArgs } from '../global.js';
+import { rootsOf } from '../global.js';
+import { infoCommand } from './info.js';
+
+interface DoctorArgs extends GlobalArgs {
+  format?: string;
+}
+
+export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
+  command: 'doctor',
+  describe: 'Check every host prerequisite of rootless containers and print how to fix what is missing',
+  builder: (y) => y.option('format', { alias: 'f', type: 'string', describe: 'Change the output format to JSON or a Go template' }),
+  handler: async (argv) => {
+    const { runDoctor } = await import('../../host/doctor.js');
+    const r = await runDoctor({ roots: rootsOf(argv), flagDriver: argv['storage-driver'], storageOpts: argv['storage-opt'] }, argv.format);
+    process.stdout.write(r.text);
+    // The report already says what failed; no extra `Error:` line.
+    if (!r.passed) process.exitCode = 125;
+  },
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- subcommands differ in their own argv types
+export const systemSubcommands: Array<CommandModule<GlobalArgs, any>> = [
+  infoCommand,
+  doctorCommand,
+];
+
+const SUBCOMMANDS = new Set(systemSubcommands.map((c) => String(c.command).split(' ')[0]));
+
+export const systemCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'system',
+  describe: 'Manage tsc-run',
+  builder: (y) =>
+    y
+      .command(systemSubcommands)
+      .demandCommand(1, "missing command 'tsc-run system COMMAND'")
+      .fail((msg, err) => {
+        if (err) throw err;
+        // yargs reports a mistyped subcommand as an unknown argument.
+        const unknown = /^Unknown arguments?: ([^,\s]+)/.exec(msg ?? '')?.[1];
+        if (unknown && !SUBCOMMANDS.has(unknown) && /^[a-z]/.test(unknown)) {
+          throw new UsageError(`unrecognized command \`tsc-run system ${unknown}\`; try 'tsc-run system --help' for more information`);
+        }
+        throw new UsageError((msg ?? 'invalid arguments').replace(/\n+/g, '; '));
+      }),
+  handler: () => {},
+};

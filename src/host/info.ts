@@ -1,0 +1,59 @@
+// `tsc-run info`: gather, build podman's report, render it per --format.
+
+import type { Roots } from '../config/paths.js';
+import { formatObject } from '../cli/format/output.js';
+import { fsUsage } from './fs-usage.js';
+import { goView } from './go-view.js';
+import { gatherHostFacts, type HostFacts } from './host-facts.js';
+import { buildInfoReport, INFO_GO_SPEC, type InfoReport } from './info-report.js';
+import { countContainers, countImages } from './store-counts.js';
+import { toYaml } from './yaml.js';
+
+export interface InfoOptions {
+  roots: Roots;
+  flagDriver?: string | undefined;
+  storageOpts?: readonly string[] | undefined;
+  version: Record<string, string | number>;
+}
+
+export function reportOf(f: HostFacts, version: InfoOptions['version']): InfoReport {
+  // An unusable driver setting (e.g. --storage-driver btrfs) fails `info` as it does podman's.
+  if ('error' in f.storage.choice) throw f.storage.choice.error;
+  const usage = fsUsage(f.roots.dataRoot);
+  return buildInfoReport({
+    system: f.system,
+    rootless: f.rootless,
+    uidmap: f.uidmap,
+    gidmap: f.gidmap,
+    cgroup: f.cgroup,
+    network: f.network,
+    security: f.security,
+    store: {
+      configFile: f.storage.conf.configFile,
+      choice: f.storage.choice.choice,
+      probe: f.storage.probe,
+      graphRoot: f.roots.dataRoot,
+      runRoot: f.roots.runRoot,
+      graphRootAllocated: usage.allocated,
+      graphRootUsed: usage.used,
+      backingFilesystem: usage.type,
+      imageCount: countImages(f.roots.dataRoot),
+      containers: countContainers(f.roots.dataRoot),
+    },
+    registriesSearch: f.registriesSearch,
+    version,
+  });
+}
+
+/** The text `info` prints: YAML by default, JSON, or a Go template over the Go field names. */
+export function renderInfo(report: InfoReport, format: string | undefined): string {
+  if (!format) return toYaml(report);
+  // podman indents info's JSON by two spaces (its other commands use four).
+  if (format.trim() === 'json') return JSON.stringify(report, null, 2) + '\n';
+  return formatObject(goView(report, INFO_GO_SPEC) as object, format);
+}
+
+export async function runInfo(o: InfoOptions, format: string | undefined): Promise<string> {
+  const facts = await gatherHostFacts({ roots: o.roots, flagDriver: o.flagDriver, storageOpts: o.storageOpts });
+  return renderInfo(reportOf(facts, o.version), format);
+}
