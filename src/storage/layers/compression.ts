@@ -1,0 +1,77 @@
+// Layer blobs come plain, gzip'd or zstd'd, whatever their media type or file
+// name says: detect by magic bytes (as containers/storage does) and
+// decompress with node:zlib (zstd is native in Node 24).
+
+import type { Readable } from 'node:stream';
+import { Readable as ReadableStream, pipeline } from 'node:stream';
+import zlib from 'node:zlib';
+import { TscRunError } from '../../errors.js';
+
+export type Compression = 'none' | 'gzip' | 'zstd' | 'bzip2' | 'xz';
+
+/** Bytes needed to tell the formats apart. */
+export const MAGIC_LENGTH = 6;
+
+export function detectCompression(head: Uint8Array): Compression {
+  const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
+  if (starts(0x1f, 0x8b)) return 'gzip';
+  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return 'zstd';
+  if (starts(0x42, 0x5a, 0x68)) return 'bzip2';
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return 'xz';
+  return 'none';
+}
+
+/** A stream that undoes `kind`; undefined for plain data. */
+function decompressor(kind: Compression): NodeJS.ReadWriteStream | undefined {
+  switch (kind) {
+    case 'none':
+      return undefined;
+    case 'gzip':
+      return zlib.createGunzip();
+    case 'zstd':
+      return zlib.createZstdDecompress();
+    default:
+      throw new TscRunError(`unsupported layer compression ${kind}: only uncompressed, gzip and zstd tarballs can be used`);
+  }
+}
+
+/**
+ * Sniff the first bytes of `input` and return the decompressed stream
+ * (the input itself, head included, when it is not compressed).
+ */
+export async function decompressed(input: Readable): Promise<{ compression: Compression; stream: Readable }> {
+  const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let ended = false;
+  while (length < MAGIC_LENGTH) {
+    const r = await it.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    chunks.push(r.value);
+    length += r.value.length;
+  }
+  const head = Buffer.concat(chunks);
+  const compression = detectCompression(head);
+  const rest = async function* (): AsyncGenerator<Buffer> {
+    try {
+      if (head.length) yield head;
+      if (ended) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    } finally {
+      // Stopped early (an error downstream): release the input too.
+      if (!ended) await it.return?.();
+    }
+  };
+  const raw = ReadableStream.from(rest(), { objectMode: false });
+  const d = decompressor(compression);
+  if (!d) return { compression, stream: raw };
+  // pipeline destroys both on an error in either, so the consumer of `d` sees it.
+  return { compression, stream: pipeline(raw, d, () => {}) as unknown as Readable };
+}

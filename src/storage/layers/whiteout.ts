@@ -1,0 +1,39 @@
+// OCI whiteouts ↔ overlayfs. In a layer tar, `DIR/.wh.NAME` deletes NAME of
+// the layers below and `DIR/.wh..wh..opq` hides all of DIR below. overlayfs
+// expresses the first as a 0:0 character device named NAME and the second as
+// an "opaque" xattr on DIR. Pure.
+
+import { parentOf } from './path-safety.js';
+
+export const WHITEOUT_PREFIX = '.wh.';
+export const OPAQUE_MARKER = '.wh..wh..opq';
+/** Other `.wh..wh.` names are AUFS bookkeeping (hardlink dirs), meaningless here. */
+const AUFS_META_PREFIX = '.wh..wh.';
+
+/**
+ * xattrs that mark a directory opaque: native overlay mounted with
+ * `userxattr` (in a user namespace, where `trusted.*` cannot be set) reads
+ * `user.overlay.opaque`; fuse-overlayfs run unprivileged reads its own.
+ */
+export const OPAQUE_XATTRS: readonly string[] = ['user.overlay.opaque', 'user.fuseoverlayfs.opaque'];
+export const OPAQUE_VALUE = Buffer.from('y');
+
+export type WhiteoutKind =
+  /** `.wh.NAME`: `path` is the hidden entry. */
+  | { kind: 'whiteout'; path: string }
+  /** `.wh..wh..opq`: `path` is the directory to make opaque. */
+  | { kind: 'opaque'; path: string }
+  /** Other `.wh..wh.*` metadata: drop it. */
+  | { kind: 'ignore' };
+
+/** What a cleaned entry path means as a whiteout, or undefined for an ordinary entry. */
+export function classifyWhiteout(p: string): WhiteoutKind | undefined {
+  const dir = parentOf(p);
+  const base = dir === '' ? p : p.slice(dir.length + 1);
+  if (!base.startsWith(WHITEOUT_PREFIX)) return undefined;
+  if (base === OPAQUE_MARKER) return { kind: 'opaque', path: dir };
+  if (base.startsWith(AUFS_META_PREFIX)) return { kind: 'ignore' };
+  const name = base.slice(WHITEOUT_PREFIX.length);
+  if (name === '' || name === '.' || name === '..') return { kind: 'ignore' };
+  return { kind: 'whiteout', path: dir === '' ? name : `${dir}/${name}` };
+}
