@@ -10,7 +10,9 @@
 
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global.js';
+import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
+import { runCommand } from './run.js';
 import { systemCommand } from './system.js';
 import { unshareCommand } from './unshare.js';
 import { versionCommand } from './version.js';
@@ -18,6 +20,8 @@ import { versionCommand } from './version.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs modules differ in their own argv types
 export const commands: Array<CommandModule<GlobalArgs, any>> = [
   versionCommand,
+  importCommand,
+  runCommand,
   unshareCommand,
   infoCommand,
   systemCommand,

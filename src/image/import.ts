@@ -1,0 +1,134 @@
+// `import`: make a one-layer image from a rootfs tarball (file, URL or
+// stdin). The tarball is stored as a blob while its diffID is measured, then
+// unpacked as the image's layer (unless that exact layer exists already),
+// and a config and manifest are written around it, as podman does.
+
+import fs from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
+import { TscRunError } from '../errors.js';
+import { helperTreeOps } from '../runtime/tree-ops.js';
+import { BlobStore } from '../storage/blob-store.js';
+import { ImageStore, type ImageRecord } from '../storage/images.js';
+import type { Compression } from '../storage/layers/compression.js';
+import { LayerStore } from '../storage/layers/layer-store.js';
+import { measureLayer } from '../storage/layers/measure.js';
+import { applyChanges } from './config-changes.js';
+import { buildImportConfig, buildManifest, canonicalJson } from './image-config.js';
+import { MediaType, hostArchitecture } from './oci.js';
+import { formatReference, normalizeLocalName } from './reference.js';
+
+export interface ImportOptions {
+  dataRoot: string;
+  /** A file path, an http(s) URL, or `-` for stdin. */
+  source: string;
+  reference?: string | undefined;
+  changes?: readonly string[];
+  message?: string | undefined;
+  os?: string | undefined;
+  arch?: string | undefined;
+  variant?: string | undefined;
+  /** Progress lines (podman's copy messages); not called with --quiet. */
+  progress?: (line: string) => void;
+}
+
+interface Source {
+  stream: Readable;
+  /** Podman dates an image from a file by the file's mtime, otherwise now. */
+  created: Date;
+}
+
+async function openSource(source: string): Promise<Source> {
+  if (source === '-') return { stream: process.stdin, created: new Date() };
+  if (/^https?:\/\//i.test(source)) {
+    let res: Response;
+    try {
+      res = await fetch(source);
+    } catch (err) {
+      throw new TscRunError(`downloading ${source}: ${(err as Error).message}`, undefined, { cause: err });
+    }
+    if (!res.ok || !res.body) throw new TscRunError(`downloading ${source}: ${res.status} ${res.statusText}`);
+    return { stream: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), created: new Date() };
+  }
+  try {
+    const fd = await fs.promises.open(source, 'r');
+    const st = await fd.stat();
+    if (st.isDirectory()) {
+      await fd.close();
+      throw new TscRunError(`error opening ${JSON.stringify(source)}: read ${source}: is a directory`);
+    }
+    return { stream: fd.createReadStream(), created: st.mtime };
+  } catch (err) {
+    if (err instanceof TscRunError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such file or directory' : e.code === 'EACCES' ? 'permission denied' : e.message;
+    throw new TscRunError(`error opening ${JSON.stringify(source)}: open ${source}: ${why}`, undefined, { cause: err });
+  }
+}
+
+const LAYER_MEDIA_TYPES: Partial<Record<Compression, string>> = {
+  none: MediaType.layerTar,
+  gzip: MediaType.layerGzip,
+  zstd: MediaType.layerZstd,
+};
+
+export async function importImage(o: ImportOptions): Promise<ImageRecord> {
+  const progress = o.progress ?? (() => {});
+  // Bad names and changes fail before any input is read.
+  const name = o.reference ? formatReference(normalizeLocalName(o.reference)) : undefined;
+  const containerConfig = applyChanges(o.changes ?? []);
+  const blobs = new BlobStore(o.dataRoot);
+  const src = await openSource(o.source);
+
+  progress('Getting image source signatures');
+  const writer = await blobs.writer();
+  const tapped = pipeline(src.stream, writer.tap(), () => {});
+  let measured;
+  try {
+    measured = await measureLayer(tapped);
+  } catch (err) {
+    // Stop reading (stdin would otherwise keep the process alive) and keep nothing.
+    tapped.destroy();
+    src.stream.destroy();
+    await writer.abort();
+    throw err;
+  }
+  const blob = await writer.commit();
+  progress(`Copying blob ${blob.digest}`);
+
+  const layers = new LayerStore(o.dataRoot, helperTreeOps());
+  const layer = await layers.ensure({
+    parent: null,
+    diffId: measured.diffId,
+    compressedDigest: blob.digest,
+    open: async () => fs.createReadStream(blobs.path(blob.digest)),
+  });
+
+  const config = buildImportConfig({
+    diffId: measured.diffId,
+    created: src.created,
+    config: containerConfig,
+    message: o.message,
+    architecture: o.arch || hostArchitecture(),
+    os: o.os || 'linux',
+    variant: o.variant,
+  });
+  const configBlob = await blobs.put(canonicalJson(config));
+  progress(`Copying config ${configBlob.digest}`);
+  const manifest = buildManifest({ mediaType: MediaType.config, ...configBlob }, [
+    { mediaType: LAYER_MEDIA_TYPES[measured.compression] ?? MediaType.layerTar, ...blob },
+  ]);
+  progress('Writing manifest to image destination');
+  const manifestBlob = await blobs.put(canonicalJson(manifest));
+  const record = await new ImageStore(o.dataRoot).add({
+    id: configBlob.digest.slice('sha256:'.length),
+    names: name ? [name] : [],
+    digest: manifestBlob.digest,
+    manifestMediaType: MediaType.manifest,
+    layers: [layer.id],
+    created: config.created!,
+    added: new Date().toISOString(),
+    size: layer.size,
+  });
+  progress('Storing signatures');
+  return record;
+}

@@ -1,0 +1,186 @@
+// containers/<id>/container.json: a container's config and state, plus its
+// overlay upper/ and work/ dirs. Created under the containers lock (names
+// are unique across containers), changed by read-modify-write under the
+// container's own lock, removed through the helper (upper/ holds files
+// owned by sub-ids).
+
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { NoSuchObjectError, TscRunError } from '../errors.js';
+import { errnoCode, isTempFileName } from './atomic-file.js';
+import { readJson, updateJson, writeJsonAtomic } from './json-store.js';
+import { withLock } from './lock.js';
+import type { ProcStamp } from './proc-stamp.js';
+
+export type ContainerStatus = 'created' | 'running' | 'exited';
+
+export interface ContainerState {
+  status: ContainerStatus;
+  /** The helper process watching the container (pid + start time, against pid reuse). */
+  monitor?: ProcStamp;
+  startedAt?: string;
+  finishedAt?: string;
+  exitCode?: number;
+}
+
+export interface ContainerConfig {
+  /** The container's full command line (entrypoint + cmd). */
+  command: string[];
+  entrypoint: string[];
+  cmd: string[];
+  env: string[];
+  workingDir: string;
+  /** As given (`1000:1000`, `nobody`); `uid`/`gid` are what it resolved to. */
+  user: string;
+  uid: number;
+  gid: number;
+  hostname: string;
+  network: 'host' | 'none';
+}
+
+export interface ContainerRecord {
+  id: string;
+  /** Podman gives a container exactly one name. */
+  name: string;
+  /** Image id and the name the user asked for. */
+  image: string;
+  imageName: string;
+  /** The image's layers (chain ids), bottom first. */
+  layers: string[];
+  created: string;
+  autoRemove: boolean;
+  config: ContainerConfig;
+  state: ContainerState;
+}
+
+function validate(v: unknown): ContainerRecord {
+  const r = v as Partial<ContainerRecord> | null;
+  if (!r || typeof r.id !== 'string' || typeof r.name !== 'string' || !r.config || !r.state || !Array.isArray(r.layers)) {
+    throw new Error('malformed container record');
+  }
+  return r as ContainerRecord;
+}
+
+export function newContainerId(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** Podman's message when a name is taken. */
+export class ContainerNameInUseError extends TscRunError {
+  constructor(name: string, id: string) {
+    super(
+      `creating container storage: the container name ${JSON.stringify(name)} is already in use by ${id}. ` +
+        'You have to remove that container to be able to reuse that name: that name is already in use',
+    );
+  }
+}
+
+export class ContainerStore {
+  readonly dir: string;
+  private readonly locks: string;
+
+  constructor(dataRoot: string) {
+    this.dir = path.join(dataRoot, 'containers');
+    this.locks = path.join(dataRoot, 'locks');
+  }
+
+  containerDir(id: string): string {
+    return path.join(this.dir, id);
+  }
+
+  private file(id: string): string {
+    return path.join(this.containerDir(id), 'container.json');
+  }
+
+  private lockOf(id: string): string {
+    return path.join(this.locks, `container-${id}.lock`);
+  }
+
+  upperDir(id: string): string {
+    return path.join(this.containerDir(id), 'upper');
+  }
+
+  workDir(id: string): string {
+    return path.join(this.containerDir(id), 'work');
+  }
+
+  async get(id: string): Promise<ContainerRecord | undefined> {
+    return readJson<ContainerRecord | undefined>(this.file(id), { missing: undefined, validate });
+  }
+
+  /** Every container with a complete record (half-created ones are left to `system check`). */
+  async list(): Promise<ContainerRecord[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.dir);
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return [];
+      throw err;
+    }
+    const out: ContainerRecord[] = [];
+    for (const n of names) {
+      if (isTempFileName(n) || !/^[0-9a-f]{64}$/.test(n)) continue;
+      const r = await this.get(n);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
+  /** Find by full id, exact name, or unique id prefix. */
+  async lookup(nameOrId: string): Promise<ContainerRecord> {
+    const all = await this.list();
+    const hit =
+      all.find((c) => c.id === nameOrId) ??
+      all.find((c) => c.name === nameOrId) ??
+      (() => {
+        if (!/^[0-9a-f]+$/.test(nameOrId)) return undefined;
+        const m = all.filter((c) => c.id.startsWith(nameOrId));
+        if (m.length > 1) throw new TscRunError(`more than one result for container ${JSON.stringify(nameOrId)}`);
+        return m[0];
+      })();
+    if (!hit) throw new NoSuchObjectError('container', nameOrId);
+    return hit;
+  }
+
+  /**
+   * Store a new container: its directory with empty upper/ and work/, and
+   * container.json written last (a directory without it is a leftover).
+   */
+  async create(record: ContainerRecord): Promise<ContainerRecord> {
+    return withLock(path.join(this.locks, 'containers.lock'), async () => {
+      const clash = (await this.list()).find((c) => c.name === record.name);
+      if (clash) throw new ContainerNameInUseError(record.name, clash.id);
+      const dir = this.containerDir(record.id);
+      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+      await fs.mkdir(this.upperDir(record.id), { mode: 0o755 });
+      await fs.mkdir(this.workDir(record.id), { mode: 0o700 });
+      await writeJsonAtomic(this.file(record.id), record);
+      return record;
+    });
+  }
+
+  /** Read-modify-write of one container's record under its lock. */
+  async update(id: string, mutate: (r: ContainerRecord) => void): Promise<ContainerRecord> {
+    return updateJson<ContainerRecord>(
+      this.file(id),
+      this.lockOf(id),
+      () => {
+        throw new NoSuchObjectError('container', id);
+      },
+      mutate,
+      { validate },
+    );
+  }
+
+  /**
+   * Remove a container: its record first (so it stops being listed), then
+   * its directory through `rmtree` (sub-id-owned files in upper/).
+   */
+  async remove(id: string, rmtree: (...paths: string[]) => Promise<void>): Promise<void> {
+    await withLock(path.join(this.locks, 'containers.lock'), async () => {
+      await fs.rm(this.file(id), { force: true });
+      await rmtree(this.containerDir(id));
+    });
+  }
+}
