@@ -3,12 +3,11 @@
 // to a temp dir which is renamed into place; when two first runs race, the
 // loser drops its copy and uses the winner's.
 
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Manifest } from './manifest.js';
 import { isPrivate } from './private-dir.js';
-import { sha256 } from './verified-file.js';
+import { randomSuffix, sha256 } from './verified-file.js';
 
 export type ReadAsset = (file: string) => Uint8Array;
 
@@ -65,7 +64,7 @@ export function extractApp(root: string, m: Manifest, read: ReadAsset, uid: numb
     if (renameInto(tmp, dir)) return { dir, extracted: true };
     // Another run got there first, or a damaged copy is in the way.
     if (appIsIntact(dir, m, uid)) return { dir, extracted: false };
-    const stale = path.join(root, `.app-stale-${randomBytes(6).toString('hex')}`);
+    const stale = path.join(root, `.app-stale-${randomSuffix()}`);
     try {
       fs.renameSync(dir, stale);
     } catch {

@@ -2,12 +2,19 @@
 // SEA's copy of the helper, checked by sha256 before each use and rewritten
 // atomically when missing or tampered with.
 
-import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+// node:crypto costs ~3 ms to load: only when something must be hashed or
+// written, never on the single executable's fast start path.
+const crypto = () => process.getBuiltinModule('node:crypto');
+
 export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return crypto().createHash('sha256').update(data).digest('hex');
+}
+
+export function randomSuffix(): string {
+  return crypto().randomBytes(6).toString('hex');
 }
 
 /** Why `file` cannot be trusted as the bytes hashing to `sha`, or undefined if it can. */
@@ -27,7 +34,7 @@ export function verifyFile(file: string, sha: string, mode: number, uid: number)
 
 /** Write `data` to `file` via a temp file and rename, so readers never see it half written. */
 export function writeAtomic(file: string, data: Uint8Array, mode: number): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomSuffix()}.tmp`);
   const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, mode);
   try {
     fs.writeFileSync(fd, data);
