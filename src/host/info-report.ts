@@ -69,6 +69,7 @@ export function buildInfoReport(f: InfoFacts) {
     // No conmon or OCI runtime: our helper is both; name it where podman names them.
     conmon: { package: '', path: '', version: '' },
     cpus: s.cpus,
+    cpuUtilization: s.cpuUtilization,
     databaseBackend: 'json',
     distribution: s.distribution,
     eventLogger: 'file',

@@ -22,6 +22,24 @@ export function parseMeminfo(text: string): MemInfo {
   };
 }
 
+export interface CpuUsage {
+  userPercent: number;
+  systemPercent: number;
+  idlePercent: number;
+}
+
+/**
+ * podman's host.cpuUtilization: shares of user, system and idle time since
+ * boot, from the aggregate `cpu` line of /proc/stat, rounded to 2 decimals.
+ */
+export function parseCpuUsage(procStat: string): CpuUsage {
+  const fields = /^cpu\s+(.*)$/m.exec(procStat)?.[1]?.trim().split(/\s+/).map(Number) ?? [];
+  const [user = 0, , system = 0, idle = 0] = fields;
+  const total = user + system + idle;
+  const pct = (n: number) => (total ? Math.round((n / total) * 100 * 100) / 100 : 0);
+  return { userPercent: pct(user), systemPercent: pct(system), idlePercent: pct(idle) };
+}
+
 /** podman's uptime string: `0h 6m 53.00s`, plus `(Approximately N days)` past the first hour. */
 export function formatUptime(seconds: number): string {
   const whole = Math.floor(seconds);

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { readDistribution, type DistributionInfo } from './os-release.js';
-import { formatUptime, goArch, parseMeminfo, type MemInfo } from './proc-parse.js';
+import { formatUptime, goArch, parseCpuUsage, parseMeminfo, type CpuUsage, type MemInfo } from './proc-parse.js';
 
 export interface SystemFacts extends MemInfo {
   kernel: string;
@@ -13,7 +13,16 @@ export interface SystemFacts extends MemInfo {
   hostname: string;
   cpus: number;
   uptime: string;
+  cpuUtilization: CpuUsage;
   distribution: DistributionInfo;
+}
+
+function readOr(p: string, fallback: string): string {
+  try {
+    return fs.readFileSync(p, 'utf8');
+  } catch {
+    return fallback;
+  }
 }
 
 export function readSystemFacts(): SystemFacts {
@@ -31,6 +40,7 @@ export function readSystemFacts(): SystemFacts {
     // CPUs this process may run on (cgroup/affinity aware), as Go's runtime.NumCPU.
     cpus: os.availableParallelism(),
     uptime: formatUptime(os.uptime()),
+    cpuUtilization: parseCpuUsage(readOr('/proc/stat', '')),
     distribution: readDistribution(),
     ...mem,
   };

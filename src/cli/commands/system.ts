@@ -31,23 +31,20 @@ export const systemSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   doctorCommand,
 ];
 
-const SUBCOMMANDS = new Set(systemSubcommands.map((c) => String(c.command).split(' ')[0]));
+/** `system` alone, or a subcommand we do not have: podman's messages, exit 125. */
+const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: string }> = {
+  command: '* [subcommand]',
+  describe: false,
+  handler: (argv) => {
+    const hint = "try 'tsc-run system --help' for more information";
+    if (argv.subcommand === undefined) throw new UsageError(`missing command 'tsc-run system COMMAND'; ${hint}`);
+    throw new UsageError(`unrecognized command \`tsc-run system ${argv.subcommand}\`; ${hint}`);
+  },
+};
 
 export const systemCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'system',
   describe: 'Manage tsc-run',
-  builder: (y) =>
-    y
-      .command(systemSubcommands)
-      .demandCommand(1, "missing command 'tsc-run system COMMAND'")
-      .fail((msg, err) => {
-        if (err) throw err;
-        // yargs reports a mistyped subcommand as an unknown argument.
-        const unknown = /^Unknown arguments?: ([^,\s]+)/.exec(msg ?? '')?.[1];
-        if (unknown && !SUBCOMMANDS.has(unknown) && /^[a-z]/.test(unknown)) {
-          throw new UsageError(`unrecognized command \`tsc-run system ${unknown}\`; try 'tsc-run system --help' for more information`);
-        }
-        throw new UsageError((msg ?? 'invalid arguments').replace(/\n+/g, '; '));
-      }),
+  builder: (y) => y.command([...systemSubcommands, unknownSubcommand]),
   handler: () => {},
 };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatObject } from '../../../src/cli/format/output.js';
 import { goView } from '../../../src/host/go-view.js';
 import { buildInfoReport, INFO_GO_SPEC, type InfoFacts } from '../../../src/host/info-report.js';
-import { formatUptime, goArch, parseMeminfo } from '../../../src/host/proc-parse.js';
+import { formatUptime, goArch, parseCpuUsage, parseMeminfo } from '../../../src/host/proc-parse.js';
 import { countContainerStates, imageCountOf } from '../../../src/host/store-counts.js';
 
 const facts: InfoFacts = {
@@ -13,6 +13,7 @@ const facts: InfoFacts = {
     hostname: 'vm',
     cpus: 2,
     uptime: '0h 6m 53.00s',
+    cpuUtilization: { userPercent: 1, systemPercent: 2, idlePercent: 97 },
     distribution: { distribution: 'debian', version: '12', codename: 'bookworm' },
     memTotal: 100,
     memFree: 50,
@@ -81,6 +82,7 @@ describe('info report', () => {
     expect(t('{{.Host.Kernel}}')).toBe('6.18.44-fc-v669\n');
     expect(t('{{.Store.GraphDriverName}}')).toBe('overlay\n');
     expect(t('{{.Host.CgroupsVersion}} {{.Host.CPUs}} {{.Host.OS}}')).toBe('v1 2 linux\n');
+    expect(t('{{.Host.CPUUtilization.IdlePercent}}')).toBe('97\n');
     expect(t('{{range .Host.IDMappings.UIDMap}}{{.ContainerID}}:{{.HostID}}:{{.Size}} {{end}}')).toBe('0:1001:1 1:100000:65536 \n');
     expect(t('{{.Host.Slirp4NetNS.Executable}}|{{.Host.Pasta.Executable}}')).toBe('|/usr/bin/pasta\n');
     expect(t('{{.Store.ImageStore.Number}} {{.Store.ContainerStore.Running}}')).toBe('3 1\n');
@@ -116,6 +118,10 @@ describe('proc parsing', () => {
       swapFree: 0,
     });
     expect(parseMeminfo('MemTotal: 1 kB\nMemFree: 1 kB\n').memFree).toBe(1024);
+  });
+  it('cpu usage from /proc/stat: user, system, idle shares', () => {
+    expect(parseCpuUsage('cpu  100 5 50 850 10 0 0 0 0 0\ncpu0 1 2 3 4\n')).toEqual({ userPercent: 10, systemPercent: 5, idlePercent: 85 });
+    expect(parseCpuUsage('')).toEqual({ userPercent: 0, systemPercent: 0, idlePercent: 0 });
   });
   it('uptime like podman', () => {
     expect(formatUptime(413.7)).toBe('0h 6m 53.00s');
