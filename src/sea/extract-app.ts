@@ -55,12 +55,26 @@ function renameInto(tmp: string, dir: string): boolean {
   }
 }
 
+/** Temp files and dirs a killed run left behind (an hour old: not a run in progress). */
+export function pruneLeftovers(root: string, now = Date.now()): void {
+  for (const e of fs.readdirSync(root)) {
+    if (!/^\.(app-tmp-|app-stale-|.*\.tmp$)/.test(e)) continue;
+    const p = path.join(root, e);
+    try {
+      if (now - fs.lstatSync(p).mtimeMs > 3600_000) fs.rmSync(p, { recursive: true, force: true });
+    } catch {
+      /* raced with another run's cleanup */
+    }
+  }
+}
+
 export function extractApp(root: string, m: Manifest, read: ReadAsset, uid: number): { dir: string; extracted: boolean } {
   const dir = path.join(root, appDirName(m));
   if (appIsIntact(dir, m, uid)) return { dir, extracted: false };
   const tmp = fs.mkdtempSync(path.join(root, '.app-tmp-')); // created 0700
   try {
     writeTree(tmp, m, read);
+    pruneLeftovers(root);
     if (renameInto(tmp, dir)) return { dir, extracted: true };
     // Another run got there first, or a damaged copy is in the way.
     if (appIsIntact(dir, m, uid)) return { dir, extracted: false };

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appDirName, appIsIntact, extractApp } from '../../../src/sea/extract-app.js';
+import { appDirName, appIsIntact, extractApp, pruneLeftovers } from '../../../src/sea/extract-app.js';
 import type { Manifest } from '../../../src/sea/manifest.js';
 import { sha256 } from '../../../src/sea/verified-file.js';
 
@@ -77,5 +77,19 @@ describe('extractApp', () => {
   it('refuses embedded files that do not match the manifest', () => {
     expect(() => extractApp(root, manifest, () => new Uint8Array([0]), uid)).toThrow(/corrupt/);
     expect(fs.readdirSync(root)).toEqual([]);
+  });
+
+  it('prunes temp leftovers of killed runs, but not recent ones', () => {
+    const old = path.join(root, '.app-tmp-old');
+    const fresh = path.join(root, '.app-tmp-fresh');
+    const oldFile = path.join(root, '.helper-x.abc.tmp');
+    fs.mkdirSync(old);
+    fs.mkdirSync(fresh);
+    fs.writeFileSync(oldFile, '');
+    const hourAgo = new Date(Date.now() - 2 * 3600_000);
+    fs.utimesSync(old, hourAgo, hourAgo);
+    fs.utimesSync(oldFile, hourAgo, hourAgo);
+    pruneLeftovers(root);
+    expect(fs.readdirSync(root)).toEqual(['.app-tmp-fresh']);
   });
 });
