@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Roots } from '../config/paths.js';
+import { HostPrerequisiteError } from '../errors.js';
 import { currentSubIdRanges, userNamespaceMaps, type IdMapping } from '../runtime/idmap.js';
 import { probeCgroups, type CgroupFacts } from './cgroup-probe.js';
 import { readSearchRegistries, mountProgramFromOpts, readStorageConf, type StorageConf } from './containers-conf.js';
@@ -129,6 +130,24 @@ export async function gatherHostFacts(o: GatherOptions): Promise<HostFacts> {
       gidmap: maps.gidmap,
       registriesSearch: readSearchRegistries(o.env),
     };
+  } finally {
+    cache.save();
+  }
+}
+
+/**
+ * For commands that mount a rootfs: the storage driver to use (from the same
+ * flags, storage.conf and cached probe as `info`), or a HostPrerequisiteError
+ * naming the fix when the configured driver cannot work here.
+ */
+export async function resolveStorageDriver(o: Omit<GatherOptions, 'env'>): Promise<DriverChoice> {
+  const cache = new HostCache(o.roots.runRoot);
+  try {
+    const s = await gatherStorage(o, process.getuid!(), process.getgid!(), os.release(), cache);
+    if ('error' in s.choice) throw s.choice.error;
+    const { problem } = s.choice.choice;
+    if (problem) throw new HostPrerequisiteError(problem.message, problem.fix);
+    return s.choice.choice;
   } finally {
     cache.save();
   }
