@@ -96,12 +96,19 @@ export async function importImage(o: ImportOptions): Promise<ImageRecord> {
   progress(`Copying blob ${blob.digest}`);
 
   const layers = new LayerStore(o.dataRoot, helperTreeOps());
-  const layer = await layers.ensure({
-    parent: null,
-    diffId: measured.diffId,
-    compressedDigest: blob.digest,
-    open: async () => fs.createReadStream(blobs.path(blob.digest)),
-  });
+  let layer;
+  try {
+    layer = await layers.ensure({
+      parent: null,
+      diffId: measured.diffId,
+      compressedDigest: blob.digest,
+      open: async () => fs.createReadStream(blobs.path(blob.digest)),
+    });
+  } catch (err) {
+    // A tarball that cannot become a layer (refused entries, not a tar) is not kept either.
+    if (blob.fresh) await blobs.remove(blob.digest);
+    throw err;
+  }
 
   const config = buildImportConfig({
     diffId: measured.diffId,
@@ -115,7 +122,7 @@ export async function importImage(o: ImportOptions): Promise<ImageRecord> {
   const configBlob = await blobs.put(canonicalJson(config));
   progress(`Copying config ${configBlob.digest}`);
   const manifest = buildManifest({ mediaType: MediaType.config, ...configBlob }, [
-    { mediaType: LAYER_MEDIA_TYPES[measured.compression] ?? MediaType.layerTar, ...blob },
+    { mediaType: LAYER_MEDIA_TYPES[measured.compression] ?? MediaType.layerTar, digest: blob.digest, size: blob.size },
   ]);
   progress('Writing manifest to image destination');
   const manifestBlob = await blobs.put(canonicalJson(manifest));

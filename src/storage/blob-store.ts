@@ -71,6 +71,11 @@ export class BlobStore {
     }
   }
 
+  /** Delete a blob (nothing if it is absent). */
+  async remove(digest: string): Promise<void> {
+    await fs.rm(this.path(digest), { force: true });
+  }
+
   /** Start writing a blob of unknown digest; commit() names it. */
   async writer(): Promise<BlobWriter> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -88,7 +93,8 @@ export class BlobStore {
       await w.abort();
       throw err;
     }
-    return w.commit(expected);
+    const { digest, size } = await w.commit(expected);
+    return { digest, size };
   }
 
   /** Store a stream's bytes (see put). */
@@ -102,7 +108,8 @@ export class BlobStore {
       await w.abort();
       throw err;
     }
-    return w.commit(expected);
+    const { digest, size } = await w.commit(expected);
+    return { digest, size };
   }
 }
 
@@ -133,21 +140,27 @@ export class BlobWriter {
     });
   }
 
-  /** Verify, make durable, and move into place under the digest. */
-  async commit(expected?: string): Promise<BlobInfo> {
+  /**
+   * Verify, make durable, and move into place under the digest. `fresh`
+   * says the store did not have the blob before (so a caller that fails
+   * later may take it back out).
+   */
+  async commit(expected?: string): Promise<BlobInfo & { fresh: boolean }> {
     const digest = 'sha256:' + this.hash.digest('hex');
+    let fresh: boolean;
     try {
       if (expected !== undefined && expected !== digest) throw new DigestMismatchError(expected, digest);
       await this.fh.sync();
       await this.fh.close();
       this.done = true;
+      fresh = !(await this.store.has(digest));
       await fs.rename(this.tmp, this.store.path(digest));
     } catch (err) {
       await this.abort();
       throw err;
     }
     await fsyncDir(this.store.dir);
-    return { digest, size: this.size };
+    return { digest, size: this.size, fresh };
   }
 
   /** Drop the temp file. Safe to call more than once. */

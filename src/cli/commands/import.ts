@@ -28,10 +28,14 @@ export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
       .positional('path', { type: 'string', describe: 'Tarball: a file, an http(s) URL, or - for stdin' })
       .positional('reference', { type: 'string', describe: 'Name for the new image' })
       .positional('extra', { type: 'string', array: true, hidden: true })
+      // yargs reads a lone `-` (stdin) as an empty flag unless told it takes one argument.
+      .nargs('path', 1)
+      .nargs('reference', 1)
       .option('change', {
         alias: 'c',
         type: 'string',
         array: true,
+        nargs: 1, // one value per -c, so `-c X REF` leaves REF a positional
         requiresArg: true,
         describe: 'Apply the following possible instructions to the created image: CMD | ENTRYPOINT | ENV | EXPOSE | LABEL | ONBUILD | STOPSIGNAL | USER | VOLUME | WORKDIR',
       })

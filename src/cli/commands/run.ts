@@ -51,7 +51,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> & {
       .positional('command', { type: 'string', array: true, describe: 'Command and arguments (default: the image\'s)' })
       .option('rm', { type: 'boolean', describe: 'Remove container and any anonymous unnamed volume associated with the container after exit' })
       .option('name', { type: 'string', requiresArg: true, describe: 'Assign a name to the container' })
-      .option('env', { alias: 'e', type: 'string', array: true, requiresArg: true, describe: 'Set environment variables in container' })
+      .option('env', { alias: 'e', type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Set environment variables in container' })
       .option('workdir', { alias: 'w', type: 'string', requiresArg: true, describe: 'Working directory inside the container' })
       .option('user', { alias: 'u', type: 'string', requiresArg: true, describe: 'Username or UID (format: <name|uid>[:<group|gid>])' })
       .option('entrypoint', { type: 'string', requiresArg: true, describe: 'Overwrite the default ENTRYPOINT of the image' })
