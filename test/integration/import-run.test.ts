@@ -1,0 +1,164 @@
+// `tsc-run import` + `tsc-run run` end to end: the built CLI, the real
+// helper, real user namespaces, as the unprivileged test user (and the same
+// again as root with its own --root).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildBusyboxRootfsTar,
+  isRoot,
+  makeSandbox,
+  tscRun,
+  tscRunOk,
+  writeTar,
+  type As,
+  type Sandbox,
+  type TarEntry,
+} from '../harness/index.js';
+
+/** Entries added to the busybox rootfs to check ownership, modes and whiteout handling. */
+const EXTRA: TarEntry[] = [
+  { name: 'owned/', type: 'directory', mode: 0o755, uid: 1000, gid: 1000 },
+  { name: 'owned/file', content: 'mine\n', mode: 0o640, uid: 1000, gid: 2000 },
+  { name: 'bin/suid', content: 'not really a program\n', mode: 0o4755 },
+  { name: 'sticky/', type: 'directory', mode: 0o1777 },
+  { name: 'etc/passwd', content: 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/home/user:/bin/sh\n' },
+  { name: 'etc/group', content: 'root:x:0:\nusers:x:100:\n' },
+];
+
+/** Hostile archives, the entry that must be named, and why. */
+const MALICIOUS: Array<{ label: string; entry: string; entries: TarEntry[] }> = [
+  { label: 'dotdot', entry: '../x', entries: [{ name: 'ok', content: 'x' }, { name: '../x', content: 'x' }] },
+  { label: 'absolute', entry: '/abs', entries: [{ name: '/abs', content: 'x' }] },
+  {
+    label: 'symlink-then-write',
+    entry: 'evil/passwd',
+    entries: [
+      { name: 'evil', type: 'symlink', linkname: '/tmp' },
+      { name: 'evil/passwd', content: 'pwned' },
+    ],
+  },
+  { label: 'escaping-symlink', entry: 'up', entries: [{ name: 'up', type: 'symlink', linkname: '../../../../../tmp' }] },
+  { label: 'hardlink-outside', entry: 'hl', entries: [{ name: 'hl', type: 'link', linkname: '../../../../etc/passwd' }] },
+];
+
+function suite(as: As): void {
+  let sb: Sandbox;
+  const run = (args: string[]) => tscRun(args, { sandbox: sb });
+
+  beforeAll(async () => {
+    sb = await makeSandbox(`import-run-${as}`, { as });
+    const tar = path.join(sb.dir, 'rootfs.tar');
+    await buildBusyboxRootfsTar(tar, { extra: EXTRA });
+    sb.chown(tar);
+    const r = await tscRunOk(['import', tar, 'demo'], { sandbox: sb });
+    expect(r.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
+    expect(r.stderr).toContain('Writing manifest to image destination');
+  });
+  afterAll(async () => {
+    await sb?.cleanup();
+  });
+
+  it('run --rm IMAGE echo hello prints hello and leaves no container behind', async () => {
+    const r = await run(['run', '--rm', 'demo', 'echo', 'hello']);
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'hello\n', stderr: '' });
+    expect(fs.readdirSync(path.join(sb.root, 'containers'))).toEqual([]);
+  });
+
+  it('exits with the container exit code, 127 for a missing command', async () => {
+    expect((await run(['run', '--rm', 'demo', 'sh', '-c', 'exit 3'])).exitCode).toBe(3);
+    const nf = await run(['run', '--rm', 'demo', 'nosuch']);
+    expect(nf.exitCode).toBe(127);
+    expect(nf.stderr).toBe('Error: exec: "nosuch": executable file not found in $PATH\n');
+    expect((await run(['run', '--rm', 'demo', '/etc'])).exitCode).toBe(126);
+  });
+
+  it('keeps ownership from the tarball (1000 stays 1000) and the setuid, setgid and sticky bits', async () => {
+    const r = await run(['run', '--rm', 'demo', 'stat', '-c', '%u:%g %a %n', '/owned', '/owned/file', '/bin/suid', '/sticky', '/bin/busybox']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      '1000:1000 755 /owned',
+      '1000:2000 640 /owned/file',
+      '0:0 4755 /bin/suid',
+      '0:0 1777 /sticky',
+      '0:0 755 /bin/busybox',
+    ]);
+  });
+
+  it('applies -e, -w, -u, --hostname, --entrypoint and the default environment', async () => {
+    const r = await run(['run', '--rm', '-e', 'FOO=bar', '-w', '/tmp', '-u', 'user', '--hostname', 'box', 'demo', 'sh', '-c', 'echo $FOO $(pwd) $(id -u):$(id -g) $(hostname) $HOME $PATH']);
+    expect(r.stdout).toBe('bar /tmp 1000:1000 box /home/user /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n');
+    const e = await run(['run', '--rm', '--entrypoint', '/bin/echo', 'demo', 'via', 'entrypoint']);
+    expect(e.stdout).toBe('via entrypoint\n');
+    const u = await run(['run', '--rm', '-u', 'nobody', 'demo', 'true']);
+    expect(u).toMatchObject({ exitCode: 125, stderr: 'Error: unable to find user nobody: no matching entries in passwd file\n' });
+  });
+
+  it('writes go to the container, not the image; a kept container records its exit code', async () => {
+    const r = await run(['run', '--name', 'keeper', 'demo', 'sh', '-c', 'echo x > /owned/new; rm /bin/suid; exit 7']);
+    expect(r.exitCode).toBe(7);
+    const again = await run(['run', '--rm', 'demo', 'sh', '-c', 'ls /owned; test -e /bin/suid && echo suid-still-there']);
+    expect(again.stdout).toBe('file\nsuid-still-there\n');
+    const ids = fs.readdirSync(path.join(sb.root, 'containers'));
+    expect(ids).toHaveLength(1);
+    const rec = JSON.parse(fs.readFileSync(path.join(sb.root, 'containers', ids[0]!, 'container.json'), 'utf8'));
+    expect(rec).toMatchObject({ name: 'keeper', state: { status: 'exited', exitCode: 7 } });
+    const dup = await run(['run', '--name', 'keeper', 'demo', 'true']);
+    expect(dup.exitCode).toBe(125);
+    expect(dup.stderr).toMatch(/the container name "keeper" is already in use by [0-9a-f]{64}/);
+  });
+
+  it('refuses bad images, flags and names with 125', async () => {
+    expect(await run(['run', '--rm', 'nosuch', 'true'])).toMatchObject({ exitCode: 125, stderr: 'Error: nosuch: image not known\n' });
+    for (const flag of ['-d', '-t', '-i']) {
+      const r = await run(['run', flag, '--rm', 'demo', 'true']);
+      expect(r.exitCode).toBe(125);
+      expect(r.stderr).toMatch(/^Error: --(detach|tty|interactive) is not supported yet/);
+    }
+    expect((await run(['run', '--network', 'bridge', 'demo', 'true'])).exitCode).toBe(125);
+    expect(await run(['import', path.join(sb.dir, 'missing.tar')])).toMatchObject({ exitCode: 125 });
+    expect((await run(['import', path.join(sb.dir, 'rootfs.tar'), 'BAD::'])).stderr).toBe('Error: invalid reference format\n');
+  });
+
+  it('imports gzip and zstd tarballs from a file or stdin, with --change, -m and -q', async () => {
+    const tar = await writeTar([
+      { name: 'bin/', type: 'directory' },
+      { name: 'bin/busybox', content: fs.readFileSync('/bin/busybox'), mode: 0o755 },
+      { name: 'bin/sh', type: 'symlink', linkname: 'busybox' },
+      { name: 'msg', content: 'compressed\n' },
+    ]);
+    const gz = sb.file('small.tar.gz', zlib.gzipSync(tar));
+    const q = await tscRunOk(['import', '-q', '-c', 'CMD ["/bin/busybox","cat","/msg"]', '-m', 'gz import', gz, 'gz'], { sandbox: sb });
+    expect(q.stderr).toBe('');
+    expect((await run(['run', '--rm', 'gz'])).stdout).toBe('compressed\n');
+    const zst = await tscRun(['import', '-q', '-c', 'ENV GREETING=zstd', '-', 'zst:1'], { sandbox: sb, input: zlib.zstdCompressSync(tar) });
+    expect(zst).toMatchObject({ exitCode: 0, stderr: '' });
+    const r = await run(['run', '--rm', 'zst:1', '/bin/busybox', 'sh', '-c', 'echo $GREETING']);
+    expect(r.stdout).toBe('zstd\n');
+    // One layer, stored once, whatever the compression.
+    expect(fs.readdirSync(path.join(sb.root, 'layers')).filter((n) => /^[0-9a-f]{64}$/.test(n))).toHaveLength(2);
+  });
+
+  describe('malicious tarballs are refused, naming the entry, with no layer left', () => {
+    it.each(MALICIOUS)('$label', async ({ label, entry, entries }) => {
+      const before = fs.readdirSync(path.join(sb.root, 'layers')).sort();
+      const blobsBefore = fs.readdirSync(path.join(sb.root, 'blobs', 'sha256')).sort();
+      const file = sb.file(`${label}.tar`, await writeTar(entries));
+      const r = await run(['import', file, label]);
+      expect(r.exitCode).toBe(125);
+      // Progress lines come first, as podman's do; the error is the last line.
+      const last = r.stderr.trimEnd().split('\n').at(-1)!;
+      expect(last.startsWith(`Error: refusing layer entry ${JSON.stringify(entry)}: `)).toBe(true);
+      expect(r.stderr.match(/^Error:/gm)).toHaveLength(1);
+      expect(fs.readdirSync(path.join(sb.root, 'layers')).sort()).toEqual(before);
+      expect(fs.readdirSync(path.join(sb.root, 'blobs', 'sha256')).sort()).toEqual(blobsBefore);
+      expect(fs.existsSync('/tmp/passwd')).toBe(false);
+      expect((await run(['run', '--rm', label, 'true'])).exitCode).toBe(125);
+    });
+  });
+}
+
+describe('import and run (rootless)', () => suite('user'));
+describe.runIf(isRoot())('import and run (root)', () => suite('root'));
