@@ -2,14 +2,19 @@
 // helper, real user namespaces, as the unprivileged test user (and the same
 // again as root with its own --root).
 
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildBusyboxRootfsTar,
+  cleanEnv,
+  cliBinary,
   isRoot,
   makeSandbox,
+  sha256Digest,
+  sharedUserDir,
   tscRun,
   tscRunOk,
   writeTar,
@@ -139,6 +144,47 @@ function suite(as: As): void {
     expect(r.stdout).toBe('zstd\n');
     // One layer, stored once, whatever the compression.
     expect(fs.readdirSync(path.join(sb.root, 'layers')).filter((n) => /^[0-9a-f]{64}$/.test(n))).toHaveLength(2);
+  });
+
+  it('removes a leftover incomplete layer (sub-id-owned, unreadable) before unpacking it again', async () => {
+    const tar = await writeTar([{ name: 'leftover-test', content: `${as}\n` }]);
+    const id = sha256Digest(tar).slice('sha256:'.length);
+    const junk = path.join(sb.root, 'layers', id, 'diff', 'junk');
+    fs.mkdirSync(path.dirname(junk), { recursive: true });
+    sb.chown(path.join(sb.root, 'layers', id));
+    fs.mkdirSync(junk);
+    fs.writeFileSync(path.join(junk, 'f'), 'x');
+    for (const p of [path.join(junk, 'f'), junk]) fs.chownSync(p, 100005, 100005);
+    fs.chmodSync(junk, 0o000);
+    await tscRunOk(['import', '-q', sb.file('leftover.tar', tar), 'leftover'], { sandbox: sb });
+    expect(fs.readdirSync(path.join(sb.root, 'layers', id, 'diff'))).toEqual(['leftover-test']);
+    expect(JSON.parse(fs.readFileSync(path.join(sb.root, 'layers', id, 'layer.json'), 'utf8'))).toMatchObject({ id, diffId: `sha256:${id}`, parent: null });
+  });
+
+  it.each([
+    ['SIGINT', 'to the whole process group, as Ctrl-C in a terminal', 130],
+    ['SIGTERM', 'to the CLI alone', 143],
+  ] as const)('run --rm cleans up after %s %s', async (sig, _how, code) => {
+    const owner = sb.owner;
+    const env = cleanEnv(owner, { HOME: sb.home, XDG_RUNTIME_DIR: sb.xdgRuntime, XDG_CACHE_HOME: sharedUserDir('cache', owner.uid, owner.gid) });
+    const script = 'trap "exit 130" INT; trap "exit 143" TERM; echo ready; while :; do sleep 0.1; done';
+    const argv = [cliBinary().bin, '--root', sb.root, '--runroot', sb.runroot, 'run', '--rm', 'demo', 'sh', '-c', script];
+    const child =
+      owner.uid !== process.getuid!()
+        ? spawn('setpriv', [`--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--init-groups', '--', ...argv], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn(argv[0]!, argv.slice(1), { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    await new Promise<void>((resolve) => child.stdout!.on('data', (b: Buffer) => b.toString().includes('ready') && resolve()));
+    const running = fs.readdirSync(path.join(sb.root, 'containers'));
+    expect(running).toHaveLength(2); // this one and `keeper`
+    if (sig === 'SIGINT') process.kill(-child.pid!, sig);
+    else child.kill(sig);
+    expect(await closed).toBe(code);
+    expect(stderr).toBe('');
+    expect(fs.readdirSync(path.join(sb.root, 'containers'))).toEqual(running.filter((id) => fs.existsSync(path.join(sb.root, 'containers', id, 'container.json'))));
+    expect(fs.readdirSync(path.join(sb.root, 'containers'))).toHaveLength(1);
   });
 
   describe('malicious tarballs are refused, naming the entry, with no layer left', () => {
