@@ -72,6 +72,35 @@ function suite(as: As): void {
     expect(fs.readdirSync(path.join(sb.root, 'containers'))).toEqual([]);
   });
 
+  it('run --rm removes what the container wrote, sub-id-owned and unreadable files included', async () => {
+    const r = await run(['run', '--rm', 'demo', 'sh', '-c', 'mkdir -p /data/sub && touch /data/sub/f && chown -R 1000:1000 /data && chmod 000 /data/sub']);
+    expect(r).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(fs.readdirSync(path.join(sb.root, 'containers'))).toEqual([]);
+  });
+
+  it('turns whiteout entries into overlay whiteouts', async () => {
+    const file = sb.file(
+      'whiteouts.tar',
+      await writeTar([
+        { name: 'bin/', type: 'directory' },
+        { name: 'bin/busybox', content: fs.readFileSync('/bin/busybox'), mode: 0o755 },
+        { name: 'etc/', type: 'directory' },
+        { name: 'etc/.wh.hidden', content: '' },
+        { name: 'opq/', type: 'directory' },
+        { name: 'opq/.wh..wh..opq', content: '' },
+        { name: 'opq/keep', content: 'kept\n' },
+      ]),
+    );
+    const id = (await tscRunOk(['import', '-q', file, 'wh'], { sandbox: sb })).stdout.trim().slice('sha256:'.length);
+    const images = JSON.parse(fs.readFileSync(path.join(sb.root, 'images.json'), 'utf8')) as { images: { id: string; layers: string[] }[] };
+    const layer = images.images.find((i) => i.id === id)!.layers[0]!;
+    const wh = fs.statSync(path.join(sb.root, 'layers', layer, 'diff', 'etc', 'hidden'));
+    expect([wh.isCharacterDevice(), wh.rdev]).toEqual([true, 0]);
+    // A whiteout in an image's only layer hides nothing, but looking it up must find nothing.
+    const r = await run(['run', '--rm', 'wh', '/bin/busybox', 'sh', '-c', 'test ! -e /etc/hidden && cat /opq/keep']);
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'kept\n', stderr: '' });
+  });
+
   it('exits with the container exit code, 127 for a missing command', async () => {
     expect((await run(['run', '--rm', 'demo', 'sh', '-c', 'exit 3'])).exitCode).toBe(3);
     const nf = await run(['run', '--rm', 'demo', 'nosuch']);
@@ -143,7 +172,10 @@ function suite(as: As): void {
     const r = await run(['run', '--rm', 'zst:1', '/bin/busybox', 'sh', '-c', 'echo $GREETING']);
     expect(r.stdout).toBe('zstd\n');
     // One layer, stored once, whatever the compression.
-    expect(fs.readdirSync(path.join(sb.root, 'layers')).filter((n) => /^[0-9a-f]{64}$/.test(n))).toHaveLength(2);
+    const images = JSON.parse(fs.readFileSync(path.join(sb.root, 'images.json'), 'utf8')) as { images: { names: string[]; layers: string[] }[] };
+    const layersOf = (name: string) => images.images.find((i) => i.names.includes(name))!.layers;
+    expect(layersOf('localhost/gz:latest')).toEqual([sha256Digest(tar).slice('sha256:'.length)]);
+    expect(layersOf('localhost/zst:1')).toEqual(layersOf('localhost/gz:latest'));
   });
 
   it('removes a leftover incomplete layer (sub-id-owned, unreadable) before unpacking it again', async () => {
