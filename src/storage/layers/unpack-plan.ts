@@ -205,7 +205,10 @@ export class UnpackPlanner {
     };
     const xattrsFor = (kind: NodeKind): [string, Buffer][] =>
       Object.entries(paxOf(h))
-        .filter(([k]) => k.startsWith('SCHILY.xattr.'))
+        // tar-stream decodes PAX values as UTF-8: a value that was not valid
+        // UTF-8 arrives altered (U+FFFD), and a wrong xattr (a capability set!)
+        // is worse than none.
+        .filter(([k, v]) => k.startsWith('SCHILY.xattr.') && !v.includes('\uFFFD'))
         .map(([k, v]): [string, Buffer] => [k.slice('SCHILY.xattr.'.length), Buffer.from(v, 'utf8')])
         .filter(([name]) => keepXattr(name, kind));
 

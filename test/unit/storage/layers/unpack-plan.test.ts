@@ -206,6 +206,7 @@ describe('UnpackPlanner: the fixup list', () => {
           'SCHILY.xattr.user.overlay.opaque': 'y',
           'SCHILY.xattr.trusted.overlay.redirect': '/x',
           'SCHILY.xattr.security.selinux': 'x',
+          'SCHILY.xattr.user.mangled': 'a\uFFFDb',
         },
       },
     ]);
