@@ -1,6 +1,6 @@
 // Start a created container in the foreground: mount its image's layers
 // (through the l/ short links) under its upper/work dirs with the helper's
-// `run` mode, the terminal passed straight through, and record the state:
+// `run` mode, stdout/stderr passed straight through, and record the state:
 // running with the helper as monitor (pid + start time), then exited with
 // the code.
 
@@ -47,7 +47,7 @@ export async function containerRunSpec(dataRoot: string, c: ContainerRecord, tre
 }
 
 /**
- * Run the container to completion with inherited stdio; returns its exit
+ * Run the container to completion with inherited stdout/stderr; returns its exit
  * code. A command that cannot be run (126/127) or a helper failure is
  * recorded as the exit code, then rethrown for the CLI to report.
  */
@@ -62,7 +62,9 @@ export async function startContainerForeground(dataRoot: string, c: ContainerRec
     const r = await runHelper({
       mode: 'run',
       args: runModeArgs(spec),
-      stdio: 'inherit',
+      // Without -i podman attaches no stdin: the container reads /dev/null.
+      stdio: ['ignore', 'inherit', 'inherit'],
+      forwardSignals: true,
       onSpawn: (pid) => {
         const monitor = stampOf(pid);
         running = store.update(c.id, (rec) => {

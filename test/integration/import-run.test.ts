@@ -101,6 +101,11 @@ function suite(as: As): void {
     expect(r).toMatchObject({ exitCode: 0, stdout: 'kept\n', stderr: '' });
   });
 
+  it('gives the container no stdin without -i, as podman', async () => {
+    const r = await tscRun(['run', '--rm', 'demo', 'sh', '-c', 'cat; echo end'], { sandbox: sb, input: 'from the pipe\n' });
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'end\n', stderr: '' });
+  });
+
   it('exits with the container exit code, 127 for a missing command', async () => {
     expect((await run(['run', '--rm', 'demo', 'sh', '-c', 'exit 3'])).exitCode).toBe(3);
     const nf = await run(['run', '--rm', 'demo', 'nosuch']);
@@ -152,6 +157,7 @@ function suite(as: As): void {
       expect(r.stderr).toMatch(/^Error: --(detach|tty|interactive) is not supported yet/);
     }
     expect((await run(['run', '--network', 'bridge', 'demo', 'true'])).exitCode).toBe(125);
+    expect((await run(['--storage-driver', 'vfs', 'run', 'demo', 'true'])).stderr).toMatch(/^Error: storage driver "vfs" is not supported by run yet/);
     expect(await run(['import', path.join(sb.dir, 'missing.tar')])).toMatchObject({ exitCode: 125 });
     expect((await run(['import', path.join(sb.dir, 'rootfs.tar'), 'BAD::'])).stderr).toBe('Error: invalid reference format\n');
   });

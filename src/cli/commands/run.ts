@@ -67,6 +67,10 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> & {
     if (argv.name !== undefined && !NAME_RE.test(argv.name)) {
       throw new UsageError(`container name ${JSON.stringify(argv.name)} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`);
     }
+    const driver = argv['storage-driver'];
+    if (driver !== undefined && driver !== 'overlay' && driver !== 'overlay2') {
+      throw new UsageError(`storage driver ${JSON.stringify(driver)} is not supported by run yet: containers use native overlay`);
+    }
     const network = parseNetwork(argv.network);
     const { runForeground } = await import('../../runtime/run-foreground.js');
     const code = await runForeground({
