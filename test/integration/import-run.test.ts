@@ -4,6 +4,8 @@
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,6 +153,7 @@ function suite(as: As): void {
 
   it('refuses bad images, flags and names with 125', async () => {
     expect(await run(['run', '--rm', 'nosuch', 'true'])).toMatchObject({ exitCode: 125, stderr: 'Error: nosuch: image not known\n' });
+    expect(await run(['run'])).toMatchObject({ exitCode: 125, stderr: 'Error: requires at least 1 arg(s), only received 0\n' });
     for (const flag of ['-d', '-t', '-i']) {
       const r = await run(['run', flag, '--rm', 'demo', 'true']);
       expect(r.exitCode).toBe(125);
@@ -182,6 +185,26 @@ function suite(as: As): void {
     const layersOf = (name: string) => images.images.find((i) => i.names.includes(name))!.layers;
     expect(layersOf('localhost/gz:latest')).toEqual([sha256Digest(tar).slice('sha256:'.length)]);
     expect(layersOf('localhost/zst:1')).toEqual(layersOf('localhost/gz:latest'));
+  });
+
+  it('imports from an http URL, and reports a failed download', async () => {
+    const tar = await writeTar([
+      { name: 'bin/busybox', content: fs.readFileSync('/bin/busybox'), mode: 0o755 },
+      { name: 'from-url', content: 'downloaded\n' },
+    ]);
+    const server = http.createServer((req, res) => {
+      if (req.url === '/rootfs.tar') res.end(tar);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      await tscRunOk(['import', '-q', `${base}/rootfs.tar`, 'fromurl'], { sandbox: sb });
+      expect((await run(['run', '--rm', 'fromurl', '/bin/busybox', 'cat', '/from-url'])).stdout).toBe('downloaded\n');
+      expect(await run(['import', `${base}/missing.tar`])).toMatchObject({ exitCode: 125, stderr: `Error: downloading ${base}/missing.tar: 404 Not Found\n` });
+    } finally {
+      server.close();
+    }
   });
 
   it('removes a leftover incomplete layer (sub-id-owned, unreadable) before unpacking it again', async () => {

@@ -38,7 +38,7 @@ export function parseNetwork(value: string | undefined): 'host' | 'none' {
 export const runCommand: CommandModule<GlobalArgs, RunArgs> & {
   trailing: { positionalsBefore: number; valueFlags: string[] };
 } = {
-  command: 'run <image> [command..]',
+  command: 'run [image] [command..]',
   describe: 'Run a command in a new container',
   trailing: {
     positionalsBefore: 1,
@@ -61,6 +61,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> & {
       .option('tty', { alias: 't', type: 'boolean', describe: 'Allocate a pseudo-TTY for container (not supported yet)' })
       .option('interactive', { alias: 'i', type: 'boolean', describe: 'Keep STDIN open even if not attached (not supported yet)' }),
   handler: async (argv) => {
+    if (argv.image === undefined) throw new UsageError('requires at least 1 arg(s), only received 0');
     for (const [flag, on] of [['--detach', argv.detach], ['--tty', argv.tty], ['--interactive', argv.interactive]] as const) {
       if (on) throw new UsageError(`${flag} is not supported yet: tsc-run runs containers in the foreground with the terminal passed through`);
     }
