@@ -4,7 +4,7 @@
 // running with the helper as monitor (pid + start time), then exited with
 // the code.
 
-import { CommandInvokeError, TscRunError } from '../errors.js';
+import { TscRunError } from '../errors.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import type { TreeOps } from '../storage/layers/layer-store.js';
 import { LayerStore } from '../storage/layers/layer-store.js';
@@ -75,7 +75,7 @@ export async function startContainerForeground(dataRoot: string, c: ContainerRec
     exitCode = r.exitCode;
   } catch (err) {
     failure = err;
-    exitCode = err instanceof CommandInvokeError || err instanceof TscRunError ? err.exitCode : 125;
+    exitCode = err instanceof TscRunError ? err.exitCode : 125;
   }
   await running.catch(() => undefined);
   await store.update(c.id, (rec) => {

@@ -22,16 +22,24 @@ export async function runForeground(input: RunForegroundInput): Promise<number> 
   };
   for (const s of GUARDED) process.on(s, note);
   let container: ContainerRecord | undefined;
+  let outcome: { code: number } | { error: unknown };
   try {
     container = await createContainer({ ...input, treeOps });
     // Interrupted while creating: do not start it at all.
-    if (interrupted) return 128 + constants.signals[interrupted];
-    return await startContainerForeground(input.dataRoot, container, treeOps);
-  } finally {
-    try {
-      if (container && input.autoRemove) await new ContainerStore(input.dataRoot).remove(container.id, treeOps.rmtree);
-    } finally {
-      for (const s of GUARDED) process.off(s, note);
-    }
+    outcome = interrupted
+      ? { code: 128 + constants.signals[interrupted] }
+      : { code: await startContainerForeground(input.dataRoot, container, treeOps) };
+  } catch (err) {
+    outcome = { error: err };
   }
+  try {
+    if (container && input.autoRemove) await new ContainerStore(input.dataRoot).remove(container.id, treeOps.rmtree);
+  } catch (err) {
+    // The first failure is the one to report; a failed cleanup only when all else went well.
+    if ('code' in outcome) outcome = { error: err };
+  } finally {
+    for (const s of GUARDED) process.off(s, note);
+  }
+  if ('error' in outcome) throw outcome.error;
+  return outcome.code;
 }
