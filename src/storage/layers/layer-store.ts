@@ -15,9 +15,7 @@ import { errnoCode } from '../atomic-file.js';
 import { DigestMismatchError, digestHex } from '../blob-store.js';
 import { readJson, writeJsonAtomic } from '../json-store.js';
 import { withLock } from '../lock.js';
-import { decompressed } from './compression.js';
 import { encodeFixupList } from './fixup-list.js';
-import { unpackLayerTar } from './unpack.js';
 import { ensureShortLink } from './short-links.js';
 
 export interface LayerRecord {
@@ -121,6 +119,8 @@ export class LayerStore {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const diff = path.join(dir, 'diff');
     await fs.mkdir(diff, { mode: 0o700 });
+    // Loaded here, not at the top: `run` reads layers but must not pay for tar and zlib.
+    const [{ decompressed }, { unpackLayerTar }] = await Promise.all([import('./compression.js'), import('./unpack.js')]);
     const { stream } = await decompressed(await input.open());
     const result = await unpackLayerTar(stream, diff, { devices: this.ops.devices });
     if (result.diffId !== input.diffId) throw new DigestMismatchError(input.diffId, result.diffId, 'layer');
