@@ -8,7 +8,7 @@
 // (exit 1), or exit 0 when the tests can run as this user.
 // docs/testing.md lists every change this makes.
 import 'zx/globals';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 
 $.verbose = false;
 
@@ -130,26 +130,46 @@ function defaultRegistryPids() {
 }
 
 /** Can `user` create a user namespace with its subordinate ranges mapped? */
-async function userNamespaceWorks(user) {
+function userNamespaceWorks(user) {
   const cmd = ['unshare', '--map-root-user', '--map-auto', '--', 'true'];
+  const argv = process.getuid() === user.uid ? cmd : ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', '--', ...cmd];
   const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: user.home, USER: user.name, LOGNAME: user.name };
-  const r =
-    process.getuid() === user.uid
-      ? await $({ env })`${cmd}`.nothrow()
-      : await $({ env })`setpriv --reuid=${user.uid} --regid=${user.gid} --init-groups -- ${cmd}`.nothrow();
-  return { ok: r.exitCode === 0, stderr: r.stderr.trim() };
+  // stderr to a file, not a pipe: when unshare fails, the helper child it forked
+  // for newuidmap can hang on, and a pipe would keep us waiting for it too.
+  const errFile = path.join(os.tmpdir(), `tsc-run-setup-host-${process.pid}.err`);
+  const fd = fs.openSync(errFile, 'w');
+  try {
+    const r = spawnSync(argv[0], argv.slice(1), { env, stdio: ['ignore', 'ignore', fd], timeout: 30_000, killSignal: 'SIGKILL' });
+    const stderr = fs.readFileSync(errFile, 'utf8').trim() || (r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : '');
+    return { ok: r.status === 0, stderr };
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(errFile, { force: true });
+  }
 }
 
 // ---------------------------------------------------------------- as root
 
 async function aptInstall(pkgs) {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_MODE: 'a' };
-  const apt = $({ env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // apt's chatter goes to a log, shown only when it fails: CI logs stay readable.
+  const log = path.join(os.tmpdir(), `tsc-run-setup-host-apt-${process.pid}.log`);
+  const fd = fs.openSync(log, 'w');
+  const apt = $({ env, stdio: ['ignore', fd, fd] });
   // Wait for a boot-time unattended-upgrades run instead of failing on its lock.
-  const lock = ['-o', 'DPkg::Lock::Timeout=600', '-o', 'Dpkg::Use-Pty=0'];
-  echo(`setup-host: installing ${pkgs.join(' ')}`);
-  await apt`apt-get ${lock} -qq update`;
-  await apt`apt-get ${lock} -q -y --no-install-recommends install ${pkgs}`;
+  const opts = ['-o', 'DPkg::Lock::Timeout=600', '-o', 'Dpkg::Use-Pty=0'];
+  echo(`setup-host: installing ${pkgs.join(' ')} (apt-get, log ${log})`);
+  try {
+    await apt`apt-get ${opts} -q update`;
+    await apt`apt-get ${opts} -q -y --no-install-recommends install ${pkgs}`;
+  } catch (e) {
+    echo(fs.readFileSync(log, 'utf8').split('\n').slice(-40).join('\n'));
+    echo(`setup-host: apt-get failed (exit ${e.exitCode}); full log: ${log}`);
+    process.exit(1);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.rmSync(log, { force: true });
   changed(`installed ${pkgs.join(' ')}`);
 }
 
@@ -237,7 +257,7 @@ async function setupAsRoot() {
     changed(`set ${name}=${value} (was ${v}; not persistent across reboots)`);
   }
 
-  const ns = await userNamespaceWorks(user);
+  const ns = userNamespaceWorks(user);
   if (!ns.ok) {
     problems.push({
       what: `${TEST_USER} cannot create a user namespace with its subordinate ids (unshare --map-root-user --map-auto true): ${ns.stderr}`,
@@ -281,7 +301,7 @@ async function checkAsUser() {
     if (v !== undefined && !ok(v)) problems.push({ what: `${name} is ${v}`, fix: `sudo sysctl -w ${name}=${value}` });
   }
   if (!problems.length) {
-    const ns = await userNamespaceWorks(user);
+    const ns = userNamespaceWorks(user);
     if (!ns.ok) {
       problems.push({
         what: `cannot create a user namespace with subordinate ids (unshare --map-root-user --map-auto true): ${ns.stderr}`,
