@@ -32,8 +32,9 @@ try {
   const run = async (args) => {
     echo(chalk.bold(`$ tsc-run ${args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}`));
     const r = await h.tscRun(args, { sandbox: sb, timeoutMs: 120_000 });
-    process.stdout.write(r.stdout);
+    // Progress goes to stderr before the result on stdout, as on a terminal.
     process.stderr.write(r.stderr);
+    process.stdout.write(r.stdout);
     if (r.exitCode !== 0) echo(chalk.red(`(exit ${r.exitCode})`));
     return r;
   };

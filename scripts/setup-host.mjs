@@ -11,6 +11,7 @@ import 'zx/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
 
 $.verbose = false;
+$.quiet = true; // our own echo() lines only; failures are reported by us
 
 const PACKAGES = [
   'uidmap', // newuidmap/newgidmap: subordinate id ranges for user namespaces
