@@ -328,7 +328,7 @@ if (isRoot) {
 }
 
 if (problems.length) {
-  echo(`setup-host: ${problems.length} prerequisite${problems.length > 1 ? 's' : ''} missing${isRoot ? '' : ` for running the tests as ${os.userInfo().username}`}:`);
+  echo(`setup-host: ${problems.length} prerequisite${problems.length > 1 ? 's' : ''} missing${isRoot ? '' : ` to run the tests and the demo as ${os.userInfo().username}`}:`);
   for (const p of problems) echo(`  - ${p.what}\n      fix: ${p.fix}`);
   const cmds = problems.map((p) => p.fix).filter((f) => f.startsWith('sudo '));
   if (cmds.length > 1) echo(`setup-host: all fixes at once:\n  ${cmds.join(' && \\\n  ')}`);

@@ -32,6 +32,7 @@ function cliEnv(as: As, sb: Sandbox | undefined): Record<string, string> {
   } else {
     // No sandbox: never touch the account's real home or stores.
     env.HOME = sharedUserDir('home', u.uid, u.gid);
+    env.XDG_RUNTIME_DIR = sharedUserDir('xdg-runtime', u.uid, u.gid);
   }
   return env;
 }
