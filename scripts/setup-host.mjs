@@ -242,6 +242,10 @@ async function setupAsRoot() {
   for (const dev of DEVICES) {
     if (deviceOk(dev)) continue;
     if (!fs.existsSync(dev.path)) {
+      // The node is useless without its driver; loading it (if modular) may also create the node.
+      await $`modprobe ${dev.path.endsWith('fuse') ? 'fuse' : 'tun'}`.nothrow();
+    }
+    if (!fs.existsSync(dev.path)) {
       await fs.mkdirp(path.dirname(dev.path));
       await $`mknod -m 0666 ${dev.path} c ${dev.major} ${dev.minor}`;
       changed(`created ${dev.path} (c ${dev.major} ${dev.minor}, mode 0666)`);
