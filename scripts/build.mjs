@@ -2,6 +2,7 @@
 // Build everything: the C helper (helpers/Makefile) and the CLI bundle
 // (esbuild, ESM with lazily loaded chunks) into dist/.
 import 'zx/globals';
+import { builtinModules } from 'node:module';
 
 $.verbose = false;
 const root = path.resolve(__dirname, '..');
@@ -24,6 +25,79 @@ if (fs.existsSync('helpers/Makefile')) {
 
 // 2. The CLI: one ESM entry plus chunks for what handlers import lazily.
 await fs.remove('dist/app');
+
+// string-width (via yargs' cliui, and Ink) builds an Intl.Segmenter at module
+// load, which costs ~8 ms of ICU set-up on every start even when no help text
+// is printed. Defer it to first use.
+// yargs renders the whole help text (cliui, wrapping, string widths) after
+// every command handler "in case" help is shown later: ~40 ms per run of
+// `tsc-run ps`. We never show help after a handler ran, so drop that call.
+const yargsNoHelpCache = {
+  name: 'yargs-no-help-cache',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const src = await fs.readFile(args.path, 'utf8');
+      const call = 'yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();';
+      if (!src.includes(call)) throw new Error(`yargs changed: ${call} not found in ${args.path}`);
+      return { contents: src.replace(call, '/* help cache skipped: see scripts/build.mjs */'), loader: 'js' };
+    });
+  },
+};
+
+// An ESM `import ... from 'node:fs'` makes Node build a facade that reads
+// every export, which runs lazy getters: fs pulls in fs/promises, streams and
+// readline; util pulls in assert, worker_threads and more (~15 ms at every
+// start). Loading builtins with require() keeps them lazy. esbuild's interop
+// then reads each property only where it is used.
+const builtinsViaRequire = {
+  name: 'builtins-via-require',
+  setup(build) {
+    const builtins = new Set(builtinModules);
+    build.onResolve({ filter: /^[a-z_/:]+$/ }, (args) => {
+      if (args.namespace === 'builtin-require') return { path: args.path, external: true };
+      const name = args.path.replace(/^node:/, '');
+      if (!builtins.has(name) || args.path === 'node:sea') return undefined;
+      return { path: name, namespace: 'builtin-require' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify('node:' + args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+// yargs imports cliui and string-width (and through them emoji-regex, the
+// East Asian width tables and Unicode-property regexes) at load time, ~10 ms
+// of module evaluation, though they only lay out --help. A require() of an ES
+// module makes esbuild initialise it lazily, on first call.
+const LAZY_FOR_YARGS = new Set(['cliui', 'string-width']);
+const lazyYargsHelpers = {
+  name: 'lazy-yargs-helpers',
+  setup(build) {
+    build.onResolve({ filter: /^(cliui|string-width)$/ }, (args) => {
+      if (args.namespace === 'lazy-yargs' || !/[\\/]node_modules[\\/]yargs[\\/]/.test(args.importer)) return undefined;
+      if (!LAZY_FOR_YARGS.has(args.path)) return undefined;
+      return { path: args.path, namespace: 'lazy-yargs', pluginData: { resolveDir: args.resolveDir } };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-yargs' }, (args) => ({
+      contents: `export default function lazy(...a) { return require(${JSON.stringify(args.path)}).default(...a); }`,
+      resolveDir: args.pluginData.resolveDir,
+      loader: 'js',
+    }));
+  },
+};
+
+const lazySegmenter = {
+  name: 'lazy-segmenter',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, async (args) => {
+      const src = await fs.readFile(args.path, 'utf8');
+      const lazy = 'const segmenter = { segment: (s) => (globalThis.__tscSegmenter ??= new Intl.Segmenter()).segment(s) };';
+      const out = src.replace(/const segmenter = new Intl\.Segmenter\(\);/, lazy);
+      return { contents: out, loader: 'js' };
+    });
+  },
+};
 const esbuild = await import('esbuild');
 await esbuild.build({
   entryPoints: { 'tsc-run': 'src/cli/entry.ts' },
@@ -48,6 +122,7 @@ await esbuild.build({
   },
   // Ink optionally loads react-devtools-core only when DEV is set.
   external: ['react-devtools-core'],
+  plugins: [builtinsViaRequire, lazyYargsHelpers, lazySegmenter, yargsNoHelpCache],
   logLevel: 'warning',
 });
 
