@@ -22,6 +22,10 @@ function usageMessage(msg: string, argv: string[]): string {
     }
     return `unknown flag: ${first.length === 1 ? '-' : '--'}${first}; see '${PROG} --help'`;
   }
+  const suggestion = /^Did you mean (.*)\?$/.exec(msg);
+  if (suggestion && argv[0]) {
+    return `unrecognized command \`${PROG} ${argv[0]}\`; did you mean \`${suggestion[1]}\`?`;
+  }
   return msg.replace(/\n+/g, '; ');
 }
 
