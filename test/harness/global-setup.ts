@@ -8,7 +8,25 @@ import { installCliBinary, RUN_DIR_ENV } from './binary.js';
 import { removeTree, sandboxBase } from './sandbox.js';
 import { isRoot, testUser } from './user.js';
 
+// Host paths no test may ever change (a container or unpack bug that escapes
+// its root would show here first: /tmp was once found at 0755 mid-run).
+const WATCHED = ['/', '/tmp', '/var/tmp', '/home', '/etc', '/etc/passwd', '/etc/subuid', '/dev/null', '/dev/fuse', '/dev/net/tun'];
+
+function hostSnapshot(): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const p of WATCHED) {
+    try {
+      const st = fs.statSync(p);
+      m.set(p, `mode ${(st.mode & 0o7777).toString(8)} owner ${st.uid}:${st.gid}`);
+    } catch {
+      m.set(p, 'absent');
+    }
+  }
+  return m;
+}
+
 export default function setup(): () => Promise<void> {
+  const before = hostSnapshot();
   const runDir = fs.mkdtempSync(path.join(sandboxBase(), 'tsc-run-it-'));
   const cli = installCliBinary(runDir);
   process.env[RUN_DIR_ENV] = runDir;
@@ -18,5 +36,10 @@ export default function setup(): () => Promise<void> {
       `${isRoot() ? '; root mode available' : ''}\n`,
   );
   // Caches in there belong to the test user (or its subordinate ids): removeTree copes.
-  return () => removeTree(runDir, u);
+  return async () => {
+    await removeTree(runDir, u);
+    const after = hostSnapshot();
+    const changed = [...before].filter(([p, v]) => after.get(p) !== v).map(([p, v]) => `${p}: ${v} -> ${after.get(p)}`);
+    if (changed.length) throw new Error(`integration tests changed the host: ${changed.join('; ')}`);
+  };
 }
