@@ -4,6 +4,7 @@
 // name (localhost/, docker.io/), a stored name ending in the short name,
 // then a unique id prefix.
 
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { NoSuchObjectError, TscRunError } from '../errors.js';
 import { formatReference, localCandidates, parseReference, repositoryOf, shortNameMatches } from '../image/reference.js';
@@ -25,9 +26,16 @@ export interface ImageRecord {
   added: string;
   /** Uncompressed bytes of all its layers. */
   size: number;
+  /** Every name it ever had, most recent first (podman's NamesHistory). */
+  namesHistory?: string[];
+  /**
+   * Being removed (rmi, prune): invisible to list() and lookups while its
+   * layers and blobs go; a removal cut short is finished by the next one.
+   */
+  removing?: boolean;
 }
 
-interface ImagesFile {
+export interface ImagesFile {
   images: ImageRecord[];
 }
 
@@ -49,6 +57,25 @@ function validate(v: unknown): ImagesFile {
 }
 
 const HEX_RE = /^[0-9a-f]+$/;
+
+/** NamesHistory after setting `names`: each current name moves to the front, in order (as containers/storage keeps it). Pure. */
+export function withNamesHistory(history: readonly string[] | undefined, names: readonly string[]): string[] {
+  let out = [...(history ?? [])];
+  for (const n of names) out = [n, ...out.filter((h) => h !== n)];
+  return out;
+}
+
+/** A layer or blob the record names is gone: it was removed while the image was being stored. */
+export class ImageContentMissingError extends TscRunError {}
+
+async function missing(p: string): Promise<boolean> {
+  try {
+    await fs.access(p);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 /** Find an image in a list (pure; see the header for the order). */
 export function findImage(images: readonly ImageRecord[], input: string): ImageRecord | undefined {
@@ -87,15 +114,55 @@ export function findImage(images: readonly ImageRecord[], input: string): ImageR
 
 export class ImageStore {
   readonly file: string;
-  private readonly lock: string;
+  readonly lock: string;
 
-  constructor(dataRoot: string) {
+  constructor(readonly dataRoot: string) {
     this.file = path.join(dataRoot, 'images.json');
     this.lock = path.join(dataRoot, 'locks', 'images.lock');
   }
 
+  /** Every live image (not those being removed). */
   async list(): Promise<ImageRecord[]> {
+    return (await this.listAll()).filter((i) => !i.removing);
+  }
+
+  /** Every record, including images being removed. */
+  async listAll(): Promise<ImageRecord[]> {
     return (await readJson<ImagesFile>(this.file, { missing: { images: [] }, validate })).images;
+  }
+
+  /** Read-modify-write of images.json under its lock; nothing is written if mutate throws. */
+  async update<T>(mutate: (f: ImagesFile) => T | Promise<T>): Promise<T> {
+    let result: T;
+    await updateJson<ImagesFile>(
+      this.file,
+      this.lock,
+      { images: [] },
+      async (f) => {
+        result = await mutate(f);
+      },
+      { validate },
+    );
+    return result!;
+  }
+
+  /**
+   * Throw if a layer or blob of the record is gone. Runs under the images
+   * lock, where removal deletes them, so an image is never recorded around
+   * content a concurrent rmi just took away.
+   */
+  private async checkContent(record: ImageRecord): Promise<void> {
+    const hex = (d: string) => d.replace(/^sha256:/, '');
+    const needed = [
+      ...record.layers.map((l) => path.join(this.dataRoot, 'layers', l, 'layer.json')),
+      path.join(this.dataRoot, 'blobs', 'sha256', record.id),
+      path.join(this.dataRoot, 'blobs', 'sha256', hex(record.digest)),
+    ];
+    for (const p of needed) {
+      if (await missing(p)) {
+        throw new ImageContentMissingError(`storing image ${record.id}: ${path.relative(this.dataRoot, p)} was removed meanwhile (by a concurrent rmi or prune); try again`);
+      }
+    }
   }
 
   /** The image a name, id or id prefix refers to; ImageUnknownError if none. */
@@ -108,28 +175,31 @@ export class ImageStore {
   /**
    * Record an image. An image already stored under the same id gains the
    * new names; a name moves from whichever image had it (that one may end
-   * up unnamed, as in podman).
+   * up unnamed, as in podman). An image being removed is replaced. Unless
+   * `checkContent` is false (tests of the file alone), its layers and
+   * config and manifest blobs must exist (see checkContent).
    */
-  async add(record: ImageRecord): Promise<ImageRecord> {
+  async add(record: ImageRecord, options: { checkContent?: boolean } = {}): Promise<ImageRecord> {
     let result = record;
-    await updateJson<ImagesFile>(
-      this.file,
-      this.lock,
-      { images: [] },
-      (f) => {
-        for (const other of f.images) {
-          if (other.id !== record.id) other.names = other.names.filter((n) => !record.names.includes(n));
-        }
-        const existing = f.images.find((i) => i.id === record.id);
-        if (existing) {
-          existing.names = [...new Set([...existing.names, ...record.names])];
-          result = existing;
-        } else {
-          f.images.push(record);
-        }
-      },
-      { validate },
-    );
+    await this.update(async (f) => {
+      if (options.checkContent !== false) await this.checkContent(record);
+      for (const other of f.images) {
+        // Losing a name to another image leaves the history as it was (containers/storage).
+        if (other.id !== record.id) other.names = other.names.filter((n) => !record.names.includes(n));
+      }
+      const at = f.images.findIndex((i) => i.id === record.id);
+      const existing = at >= 0 ? f.images[at] : undefined;
+      if (existing && !existing.removing) {
+        existing.names = [...new Set([...existing.names, ...record.names])];
+        existing.namesHistory = withNamesHistory(existing.namesHistory, existing.names);
+        result = existing;
+      } else {
+        result = { ...record, namesHistory: withNamesHistory(record.namesHistory, record.names) };
+        delete result.removing;
+        if (existing) f.images[at] = result;
+        else f.images.push(result);
+      }
+    });
     return result;
   }
 }
