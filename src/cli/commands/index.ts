@@ -12,7 +12,9 @@ import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global.js';
 import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
+import { loadCommand } from './load.js';
 import { runCommand } from './run.js';
+import { saveCommand } from './save.js';
 import { systemCommand } from './system.js';
 import { unshareCommand } from './unshare.js';
 import { versionCommand } from './version.js';
@@ -21,6 +23,8 @@ import { versionCommand } from './version.js';
 export const commands: Array<CommandModule<GlobalArgs, any>> = [
   versionCommand,
   importCommand,
+  saveCommand,
+  loadCommand,
   runCommand,
   unshareCommand,
   infoCommand,

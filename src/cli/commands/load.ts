@@ -1,0 +1,39 @@
+// `tsc-run load [-i FILE] [-q]`: images from a docker-archive or oci-archive
+// (plain, gzip or zstd), from a file or stdin; podman's messages, progress
+// on stderr unless -q, `Loaded image: NAME` lines on stdout.
+
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import type { GlobalArgs } from '../global.js';
+import { rootsOf } from '../global.js';
+
+interface LoadArgs extends GlobalArgs {
+  extra?: string[];
+  input?: string;
+  quiet?: boolean;
+}
+
+export const loadCommand: CommandModule<GlobalArgs, LoadArgs> = {
+  command: 'load [extra..]',
+  describe: 'Load image(s) from a tar archive',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run load [options]\n\nLoads an image from a locally stored archive (tar file) into container storage.')
+      .positional('extra', { type: 'string', array: true, hidden: true })
+      .option('input', { alias: 'i', type: 'string', requiresArg: true, describe: 'Read from specified archive file (default: stdin)' })
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Suppress the output' }),
+  handler: async (argv) => {
+    if (argv.extra?.length) throw new UsageError('`tsc-run load` takes no arguments');
+    const input = argv.input === undefined || argv.input === '-' ? undefined : String(argv.input);
+    if (input === undefined && process.stdin.isTTY) {
+      throw new UsageError('cannot read from terminal, use command-line redirection or the --input flag');
+    }
+    const [{ loadArchive, loadedLines }, { copyProgress }] = await Promise.all([import('../../image/archive/load.js'), import('../progress.js')]);
+    const images = await loadArchive({
+      dataRoot: rootsOf(argv).dataRoot,
+      input,
+      progress: copyProgress({ quiet: argv.quiet === true }),
+    });
+    process.stdout.write(loadedLines(images).map((l) => l + '\n').join(''));
+  },
+};
