@@ -119,6 +119,10 @@ out:
   free(b);
 }
 
+void remove_tree_at(int dirfd, const char *name, const char *shown) { remove_at(dirfd, name, shown); }
+
+void empty_tree(int fd, const char *shown) { empty_dir(fd, shown); }
+
 struct rmtree_args {
   int n;
   char **paths;

@@ -1,6 +1,7 @@
-/* Root filesystem of `run`: vfs (bind) or native overlay, then pivot_root
- * like runc/crun (pivot_root(".", ".") and a lazy unmount of the old root,
- * so no path of the host stays reachable). */
+/* Root filesystem of `run`: vfs (bind), native overlay, or a FUSE overlay
+ * served by a mount program (fuse-server.c); then pivot_root like runc/crun
+ * (pivot_root(".", ".") and a lazy unmount of the old root, so no path of
+ * the host stays reachable). */
 #include "rootfs.h"
 
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -37,21 +39,53 @@ static void opt_append(char **buf, size_t *len, const char *s, bool escape) {
   (*buf)[*len] = '\0';
 }
 
-/* Legacy mount(2): one option string, at most a page long. */
+/* The directory all layers sit in (the store's l/ of short links), or NULL. */
+static char *common_lower_dir(const struct rootfs_spec *s) {
+  char *first = xstrdup(s->lower[0]);
+  char *dir = xstrdup(dirname(first));
+  free(first);
+  size_t n = strlen(dir);
+  for (size_t i = 0; i < s->n_lower; i++) {
+    const char *l = s->lower[i];
+    if (dir[0] != '/' || strncmp(l, dir, n) || l[n] != '/' || !l[n + 1] || strchr(l + n + 1, '/')) {
+      free(dir);
+      return NULL;
+    }
+  }
+  return dir;
+}
+
+/* Layer i as given, or relative to dir (the part after "<dir>/"). */
+static const char *lower_name(const struct rootfs_spec *s, const char *dir, size_t i) {
+  return dir ? s->lower[i] + strlen(dir) + 1 : s->lower[i];
+}
+
+/* Legacy mount(2): one option string, at most a page long. Layers are given
+ * relative to their common directory (cwd while mounting), as containers/
+ * storage does, so about 140 short links fit. */
 static void mount_overlay_legacy(const struct rootfs_spec *s, const char *target) {
+  char *dir = common_lower_dir(s);
   char *o = NULL;
   size_t len = 0;
   opt_append(&o, &len, "lowerdir=", false);
   for (size_t i = 0; i < s->n_lower; i++) {
     if (i) opt_append(&o, &len, ":", false);
-    opt_append(&o, &len, s->lower[i], true);
+    opt_append(&o, &len, lower_name(s, dir, i), true);
   }
   opt_append(&o, &len, ",upperdir=", false);
   opt_append(&o, &len, s->upper, true);
   opt_append(&o, &len, ",workdir=", false);
   opt_append(&o, &len, s->work, true);
   opt_append(&o, &len, ",userxattr", false);
+  /* The kernel copies one page of options and silently drops the rest. */
+  long page = sysconf(_SC_PAGESIZE);
+  if (page > 0 && len >= (size_t)page)
+    die("mount overlay of %zu layers: the options take %zu bytes, more than one page (%ld) on a kernel without lowerdir+", s->n_lower,
+        len + 1, page);
+  if (dir && chdir(dir) < 0) die_errno("chdir %s", dir);
   if (mount("overlay", target, "overlay", 0, o) < 0) die_errno("mount overlay on %s", target);
+  if (dir && chdir("/") < 0) die_errno("chdir /");
+  free(dir);
   free(o);
 }
 
@@ -84,20 +118,37 @@ static bool mount_overlay_fsconfig(const struct rootfs_spec *s, const char *targ
   return true;
 }
 
-int mount_rootfs(const struct rootfs_spec *s) {
+void rootfs_prepare(struct rootfs_spec *s) {
+  if (!s->mount_program) return;
+  char *dir = common_lower_dir(s);
+  char **names = xmalloc(sizeof(char *) * s->n_lower);
+  for (size_t i = 0; i < s->n_lower; i++) names[i] = (char *)lower_name(s, dir, i);
+  fuse_server_start(&s->fuse, s->mount_program, dir, names, s->n_lower, s->upper, s->work);
+  free(names);
+  free(dir);
+}
+
+int mount_rootfs(struct rootfs_spec *s) {
   char *target;
   if (s->dir) {
     target = xstrdup(s->dir);
     /* pivot_root wants a mount point. */
     if (mount(s->dir, s->dir, NULL, MS_BIND | MS_REC, NULL) < 0) die_errno("bind mount rootfs %s", s->dir);
   } else {
-    /* Any directory can carry the mount: the layers are resolved before it
-     * is attached, and after pivot_root the host tree is gone. The one that
-     * holds upper/ is ours and exists. */
+    /* The directory that holds upper/ is ours and exists. */
     char *u = xstrdup(s->upper);
-    target = xstrdup(dirname(u));
+    char *parent = dirname(u);
+    if (s->mount_program) {
+      /* The server resolves upper/ and work/ by path: not under its own mount. */
+      target = xasprintf("%s/merged", parent);
+      fuse_server_mount(&s->fuse, target);
+    } else {
+      /* Any directory can carry a native mount: the layers are resolved
+       * before it is attached, and after pivot_root the host tree is gone. */
+      target = xstrdup(parent);
+      if (s->legacy_mount || !mount_overlay_fsconfig(s, target)) mount_overlay_legacy(s, target);
+    }
     free(u);
-    if (!mount_overlay_fsconfig(s, target)) mount_overlay_legacy(s, target);
   }
   int fd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) die_errno("open rootfs %s", target);

@@ -134,6 +134,11 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
       o.rootfs.upper = v;
     else if ((v = value_of(argc, argv, &i, "--work")))
       o.rootfs.work = v;
+    else if ((v = value_of(argc, argv, &i, "--mount-program"))) {
+      if (v[0] != '/') die("run: --mount-program %s is not absolute", v);
+      o.rootfs.mount_program = v;
+    } else if (!strcmp(argv[i], "--legacy-mount"))
+      o.rootfs.legacy_mount = true;
     else if ((v = value_of(argc, argv, &i, "--hostname")))
       o.hostname = v;
     else if ((v = value_of(argc, argv, &i, "--cwd"))) {
@@ -160,9 +165,13 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
   if (!!o.rootfs.dir == overlay) die("run: give either --rootfs DIR or --lower, --upper and --work");
   if (overlay && (!o.rootfs.n_lower || !o.rootfs.upper || !o.rootfs.work))
     die("run: overlay needs --lower, --upper and --work");
+  if ((o.rootfs.mount_program || o.rootfs.legacy_mount) && !overlay) die("run: --mount-program and --legacy-mount need an overlay");
+  if (o.rootfs.mount_program && o.rootfs.legacy_mount) die("run: --legacy-mount is for native overlay, not with --mount-program");
 
   struct child_setup setup = {
       .clone_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (o.net_none ? CLONE_NEWNET : 0),
   };
+  /* Here, in the process that stays outside as the waiter. */
+  rootfs_prepare(&o.rootfs);
   return run_in_namespaces(ns, &setup, run_payload, &o);
 }
