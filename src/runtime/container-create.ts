@@ -4,11 +4,12 @@
 
 import { parseImageConfig } from '../image/oci.js';
 import { BlobStore } from '../storage/blob-store.js';
-import { ContainerStore, newContainerId, type ContainerRecord } from '../storage/containers.js';
+import { ContainerStore, newContainerId, type ContainerRecord, type ContainerStorage } from '../storage/containers.js';
 import { ImageStore } from '../storage/images.js';
 import type { TreeOps } from '../storage/layers/layer-store.js';
 import { LayerStore } from '../storage/layers/layer-store.js';
 import { randomContainerName } from './container-names.js';
+import { makeVfsRootfs } from './container-rootfs.js';
 import { readImageFile } from './image-files.js';
 import {
   buildEnv,
@@ -32,6 +33,8 @@ export interface CreateContainerInput {
   autoRemove: boolean;
   treeOps: TreeOps;
   hostEnv?: Readonly<Record<string, string | undefined>>;
+  /** From resolveContainerStorage(); default native overlay. */
+  storage?: ContainerStorage | undefined;
 }
 
 export async function createContainer(input: CreateContainerInput): Promise<ContainerRecord> {
@@ -75,6 +78,17 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
       network: input.network,
     },
     state: { status: 'created' },
+    storage: input.storage ?? { driver: 'overlay' },
   };
-  return store.create(record);
+  const created = await store.create(record);
+  if (record.storage?.driver === 'vfs') {
+    try {
+      await makeVfsRootfs(store.rootfsDir(id), layers.map((l) => layerStore.diffDir(l.id)));
+    } catch (err) {
+      // A container without its root filesystem must not stay behind.
+      await store.remove(id, input.treeOps.rmtree).catch(() => undefined);
+      throw err;
+    }
+  }
+  return created;
 }

@@ -10,6 +10,7 @@ import type { TreeOps } from '../storage/layers/layer-store.js';
 import { LayerStore } from '../storage/layers/layer-store.js';
 import { ensureShortLink, shortLinkPath } from '../storage/layers/short-links.js';
 import { bootId, processStartTime, type ProcStamp } from '../storage/proc-stamp.js';
+import { rootfsRunSpec } from './container-rootfs.js';
 import { runHelper, runModeArgs, type RunSpec } from './helper.js';
 
 function envRecord(env: readonly string[]): Record<string, string> {
@@ -26,17 +27,20 @@ function stampOf(pid: number): ProcStamp | undefined {
   return startTime === undefined ? undefined : { pid, startTime, bootId: bootId() };
 }
 
-/** The helper's `run` spec for a container (lower dirs top-most first). */
+/** The helper's `run` spec for a container (its rootfs as its storage says: container-rootfs.ts). */
 export async function containerRunSpec(dataRoot: string, c: ContainerRecord, treeOps: TreeOps): Promise<RunSpec> {
   const store = new ContainerStore(dataRoot);
-  const layers = await new LayerStore(dataRoot, treeOps).stack(c.layers);
-  const lower: string[] = [];
-  for (const l of [...layers].reverse()) {
-    await ensureShortLink(dataRoot, l.id);
-    lower.push(shortLinkPath(dataRoot, l.id));
-  }
+  const lower = async (): Promise<string[]> => {
+    const layers = await new LayerStore(dataRoot, treeOps).stack(c.layers);
+    const out: string[] = [];
+    for (const l of [...layers].reverse()) {
+      await ensureShortLink(dataRoot, l.id);
+      out.push(shortLinkPath(dataRoot, l.id));
+    }
+    return out;
+  };
   return {
-    overlay: { lower, upper: store.upperDir(c.id), work: store.workDir(c.id) },
+    ...(await rootfsRunSpec(c.storage, { lower, upper: store.upperDir(c.id), work: store.workDir(c.id), rootfs: store.rootfsDir(c.id) })),
     hostname: c.config.hostname,
     cwd: c.config.workingDir,
     user: { uid: c.config.uid, gid: c.config.gid },

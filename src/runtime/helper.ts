@@ -23,7 +23,7 @@ import { helperPath } from './helper-path.js';
 import { formatMapping } from './idmap.js';
 import { hostUserNamespace, type UserNamespacePlan } from './preflight.js';
 
-export type HelperMode = 'unshare' | 'fixup' | 'rmtree' | 'probe-overlay' | 'run';
+export type HelperMode = 'unshare' | 'fixup' | 'rmtree' | 'probe-overlay' | 'run' | 'vfs-apply';
 
 export type StdioSlot = 'pipe' | 'inherit' | 'ignore' | number;
 
@@ -88,8 +88,8 @@ export function helperFailure(exitCode: number, errorText: string): TscRunError 
 export interface RunSpec {
   /** A plain directory as / (vfs) ... */
   rootfs?: string;
-  /** ... or a native overlay; lower[0] is the top-most layer. */
-  overlay?: { lower: readonly string[]; upper: string; work: string };
+  /** ... or an overlay; lower[0] is the top-most layer. Native, or served by mountProgram (fuse-overlayfs). */
+  overlay?: { lower: readonly string[]; upper: string; work: string; mountProgram?: string | undefined };
   hostname?: string;
   cwd?: string;
   /** Ids inside the container's user namespace. */
@@ -117,6 +117,7 @@ export function runModeArgs(spec: RunSpec): string[] {
     if (spec.overlay.lower.length === 0) throw new HelperError('an overlay needs at least one lower layer');
     a.push('--lower', spec.overlay.lower.map(escapeLower).join(':'));
     a.push('--upper', spec.overlay.upper, '--work', spec.overlay.work);
+    if (spec.overlay.mountProgram !== undefined) a.push('--mount-program', spec.overlay.mountProgram);
   }
   if (spec.hostname !== undefined) a.push('--hostname', spec.hostname);
   if (spec.cwd !== undefined) a.push('--cwd', spec.cwd);

@@ -52,6 +52,15 @@ export interface ContainerRecord {
   autoRemove: boolean;
   config: ContainerConfig;
   state: ContainerState;
+  /** Chosen at create and kept for life; absent in older records (= native overlay). */
+  storage?: ContainerStorage;
+}
+
+/** How a container's root filesystem is made (podman's GraphDriver). */
+export interface ContainerStorage {
+  driver: 'overlay' | 'vfs';
+  /** overlay served by this FUSE program (fuse-overlayfs) instead of the kernel. */
+  mountProgram?: string;
 }
 
 function validate(v: unknown): ContainerRecord {
@@ -103,6 +112,11 @@ export class ContainerStore {
 
   workDir(id: string): string {
     return path.join(this.containerDir(id), 'work');
+  }
+
+  /** vfs: the container's own full copy of its image. */
+  rootfsDir(id: string): string {
+    return path.join(this.containerDir(id), 'rootfs');
   }
 
   async get(id: string): Promise<ContainerRecord | undefined> {

@@ -68,14 +68,14 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> & {
     if (argv.name !== undefined && !NAME_RE.test(argv.name)) {
       throw new UsageError(`container name ${JSON.stringify(argv.name)} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`);
     }
-    const driver = argv['storage-driver'];
-    if (driver !== undefined && driver !== 'overlay' && driver !== 'overlay2') {
-      throw new UsageError(`storage driver ${JSON.stringify(driver)} is not supported by run yet: containers use native overlay`);
-    }
     const network = parseNetwork(argv.network);
+    const roots = rootsOf(argv);
+    const { resolveContainerStorage } = await import('../../runtime/container-rootfs.js');
+    const storage = await resolveContainerStorage({ roots, flagDriver: argv['storage-driver'], storageOpts: argv['storage-opt'] });
     const { runForeground } = await import('../../runtime/run-foreground.js');
     const code = await runForeground({
-      dataRoot: rootsOf(argv).dataRoot,
+      dataRoot: roots.dataRoot,
+      storage,
       image: String(argv.image),
       name: argv.name,
       flags: {

@@ -11,11 +11,14 @@ export const OPAQUE_MARKER = '.wh..wh..opq';
 const AUFS_META_PREFIX = '.wh..wh.';
 
 /**
- * xattrs that mark a directory opaque: native overlay mounted with
- * `userxattr` (in a user namespace, where `trusted.*` cannot be set) reads
- * `user.overlay.opaque`; fuse-overlayfs run unprivileged reads its own.
+ * xattrs that mark a directory opaque. One form serves every driver: native
+ * overlay is always mounted with `userxattr` (required in a user namespace,
+ * where `trusted.*` cannot be set; used as root too) and reads
+ * `user.overlay.opaque`; fuse-overlayfs (1.10 checked) reads it as well, next
+ * to its own `user.fuseoverlayfs.opaque`; vfs-apply honours all three. Its
+ * own form is not written: native overlay would show it inside containers.
  */
-export const OPAQUE_XATTRS: readonly string[] = ['user.overlay.opaque', 'user.fuseoverlayfs.opaque'];
+export const OPAQUE_XATTRS: readonly string[] = ['user.overlay.opaque'];
 export const OPAQUE_VALUE = Buffer.from('y');
 
 export type WhiteoutKind =
