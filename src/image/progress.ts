@@ -1,41 +1,36 @@
-// What image transfers (pull, push, load, save) tell the user while they
-// run, independent of how it is shown: the CLI renders it as an Ink view
-// on a TTY, as plain podman-style lines otherwise, or not at all (-q); see
-// src/cli/ui/progress/. Core code only ever talks to this interface.
+// What image copies (pull, push, load, save) tell the user while they run,
+// as events, independent of how they are shown: src/cli/progress.ts prints
+// podman's plain lines off a TTY and hands them to the Ink view
+// (src/cli/ui/progress/) on one; `-q` shows none. Core code only emits.
 
-/** Where one blob is in its life. */
-export type TransferState =
-  | 'waiting'
-  | 'downloading'
-  | 'uploading'
-  | 'verifying'
-  | 'unpacking'
-  | 'writing'
-  | 'done'
-  | 'skipped'
-  | 'failed';
+/** Where one blob is in its life (the Ink view shows it per layer). */
+export type TransferState = 'waiting' | 'downloading' | 'uploading' | 'verifying' | 'unpacking' | 'writing' | 'done' | 'skipped' | 'failed';
 
-export interface TransferItem {
-  /** New state; `detail` replaces the default wording (e.g. "skipped: already exists"). */
-  state(state: TransferState, detail?: string): void;
-  /** `n` more bytes moved. */
-  advance(n: number): void;
+export type CopyEvent =
+  /** A line that stays, printed as is ("Trying to pull ...", "Resolving ..."). */
+  | { type: 'note'; line: string }
+  /** "Getting image source signatures". */
+  | { type: 'start' }
+  /** An input archive read so far (load). */
+  | { type: 'read'; bytes: number; total: number | undefined }
+  /** A blob starts being copied. */
+  | { type: 'blob'; digest: string; size: number | undefined }
+  /** A blob moved to another state (downloading, unpacking, ...). */
+  | { type: 'blob-state'; digest: string; state: TransferState }
+  /** `bytes` more of a blob moved. */
+  | { type: 'blob-bytes'; digest: string; bytes: number }
+  /** A blob is finished: copied, or skipped because the destination had it. */
+  | { type: 'blob-done'; digest: string; skipped: boolean }
+  | { type: 'config'; digest: string }
+  /** "Writing manifest to image destination". */
+  | { type: 'manifest' }
+  /** "Storing signatures". */
+  | { type: 'stored' };
+
+export interface CopyProgress {
+  emit(e: CopyEvent): void;
+  /** Stop rendering (a live view leaves its last frame); optional, safe to call twice. */
+  close?(): Promise<void>;
 }
 
-export interface ProgressReporter {
-  /** A line that stays (podman's "Trying to pull ...", "Writing manifest to image destination"). */
-  note(line: string): void;
-  /** A blob or config to show, by digest; `total` in bytes when known. */
-  item(kind: 'blob' | 'config', digest: string, total?: number): TransferItem;
-  /** Stop rendering (the final frame stays on screen). Safe to call twice. */
-  close(): Promise<void>;
-}
-
-const noopItem: TransferItem = { state() {}, advance() {} };
-
-/** --quiet: nothing at all. */
-export const silentProgress: ProgressReporter = {
-  note() {},
-  item: () => noopItem,
-  close: async () => {},
-};
+export const noProgress: CopyProgress = { emit() {} };
