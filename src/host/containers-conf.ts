@@ -10,7 +10,7 @@ import { parseToml, TomlError, type TomlTable, type TomlValue } from './toml-lit
 
 type Env = Record<string, string | undefined>;
 
-function readToml(file: string): TomlTable | undefined {
+export function readToml(file: string): TomlTable | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

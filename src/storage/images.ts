@@ -26,6 +26,11 @@ export interface ImageRecord {
   added: string;
   /** Uncompressed bytes of all its layers. */
   size: number;
+  /**
+   * Every manifest digest it is known by (pulled: the image manifest and the
+   * list it was chosen from), so `name@digest` of either finds it.
+   */
+  digests?: string[];
   /** Every name it ever had, most recent first (podman's NamesHistory). */
   namesHistory?: string[];
   /**
@@ -95,7 +100,7 @@ export function findImage(images: readonly ImageRecord[], input: string): ImageR
     }
     for (const c of candidates ?? []) {
       const hit = c.digest
-        ? images.find((i) => i.digest === c.digest && i.names.some((n) => repositoryOf(parseReference(n)) === repositoryOf(c)))
+        ? images.find((i) => (i.digest === c.digest || i.digests?.includes(c.digest!)) && i.names.some((n) => repositoryOf(parseReference(n)) === repositoryOf(c)))
         : images.find((i) => i.names.includes(formatReference(c)));
       if (hit) return hit;
     }
@@ -191,6 +196,7 @@ export class ImageStore {
       const existing = at >= 0 ? f.images[at] : undefined;
       if (existing && !existing.removing) {
         existing.names = [...new Set([...existing.names, ...record.names])];
+        if (record.digests) existing.digests = [...new Set([...(existing.digests ?? [existing.digest]), ...record.digests])];
         existing.namesHistory = withNamesHistory(existing.namesHistory, existing.names);
         result = existing;
       } else {
