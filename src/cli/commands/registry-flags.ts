@@ -1,0 +1,22 @@
+// Flags every registry command shares (pull, push, login): --authfile,
+// --cert-dir, --creds, --tls-verify. Light: only yargs option definitions.
+
+import type { Argv } from 'yargs';
+
+export interface RegistryFlagArgs {
+  authfile?: string;
+  'cert-dir'?: string;
+  creds?: string;
+  'tls-verify'?: boolean;
+}
+
+export function registryFlags<T>(y: Argv<T>, o: { creds?: boolean } = {}): Argv<T & RegistryFlagArgs> {
+  let out = y
+    .option('authfile', { type: 'string', requiresArg: true, describe: 'Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to override' })
+    .option('cert-dir', { type: 'string', requiresArg: true, describe: 'Path to a directory containing TLS certificates and keys (*.crt, *.cert, *.key)' })
+    .option('tls-verify', { type: 'boolean', describe: 'Require HTTPS and verify certificates when contacting registries' });
+  if (o.creds !== false) {
+    out = out.option('creds', { type: 'string', requiresArg: true, describe: 'Use USERNAME[:PASSWORD] for accessing the registry' });
+  }
+  return out as unknown as Argv<T & RegistryFlagArgs>;
+}
