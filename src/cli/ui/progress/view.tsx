@@ -66,13 +66,15 @@ function ProgressView({ store }: { store: ProgressStore }): React.JSX.Element {
   return (
     <>
       <Static items={snap.log.map((line, i) => ({ line, i }))}>{(l) => <Text key={l.i}>{l.line}</Text>}</Static>
-      <Box flexDirection="column">
-        {snap.rows.map((r, i) => (
-          <Text key={i} wrap="truncate-end">
-            {r}
-          </Text>
-        ))}
-      </Box>
+      {snap.rows.length > 0 && (
+        <Box flexDirection="column">
+          {snap.rows.map((r, i) => (
+            <Text key={i} wrap="truncate-end">
+              {r}
+            </Text>
+          ))}
+        </Box>
+      )}
     </>
   );
 }
