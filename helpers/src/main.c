@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "modes.h"
+#include "sealed.h"
 #include "util.h"
 
 static const struct {
@@ -47,6 +48,8 @@ static void add_map(struct id_map *maps, size_t *n, const char *opt, const char 
 }
 
 int main(int argc, char **argv) {
+  /* No container may ever reach our binary's file through /proc/<pid>/exe. */
+  reexec_sealed(argv);
   /* Nothing we open may reach the payload, even fds our caller leaked to us. */
   cloexec_from(3);
 

@@ -15,6 +15,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "options.h"
 #include "rootfs.h"
 #include "util.h"
 
@@ -66,11 +67,11 @@ static void bind_device(int devfd, const char *name) {
   free(shown);
 }
 
-static void make_readonly_recursive(int rootfd, const char *rel) {
-  int fd = open_in_root(rootfd, rel, O_PATH | O_DIRECTORY);
+void make_readonly(int rootfd, const char *rel, bool recursive) {
+  int fd = open_in_root(rootfd, *rel ? rel : ".", O_PATH);
   if (fd < 0) die_errno("open /%s", rel);
   struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
-  if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0) {
+  if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0) {
     if (errno != ENOSYS) die_errno("make /%s read-only", rel);
     /* Before 5.12: the top mount only, keeping the flags the kernel locked. */
     struct statvfs sv;
@@ -81,6 +82,90 @@ static void make_readonly_recursive(int rootfd, const char *rel) {
     if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL) < 0) die_errno("make /%s read-only", rel);
   }
   close(fd);
+}
+
+/* mkdir -p of `rel` inside the root (each component resolved in it); returns an O_PATH fd. */
+static int mkdirs_in_root(int rootfd, const char *rel, const char *shown) {
+  char *p = xstrdup(rel);
+  for (char *s = p;; s++) {
+    if (*s != '/' && *s) continue;
+    char saved = *s;
+    *s = '\0';
+    if (*p) {
+      char *slash = strrchr(p, '/');
+      int parent = rootfd;
+      if (slash) {
+        *slash = '\0';
+        parent = open_in_root(rootfd, p, O_PATH | O_DIRECTORY);
+        if (parent < 0) die_errno("open the parent of %s", shown);
+      }
+      if (mkdirat(parent, slash ? slash + 1 : p, 0755) < 0 && errno != EEXIST) die_errno("mkdir %s", shown);
+      if (slash) {
+        close(parent);
+        *slash = '/';
+      }
+    }
+    if (!saved) break;
+    *s = saved;
+  }
+  int fd = open_in_root(rootfd, rel, O_PATH | O_DIRECTORY);
+  if (fd < 0) die_errno("open %s", shown);
+  free(p);
+  return fd;
+}
+
+/* Bind host file src on /etc/<name> of the root, creating the target if missing. */
+static void bind_etc_file(int rootfd, const char *name, const char *src) {
+  char *rel = xasprintf("etc/%s", name), *shown = xasprintf("/etc/%s", name);
+  int etc = mkdirs_in_root(rootfd, "etc", "/etc");
+  int fd = open_in_root(rootfd, rel, O_PATH);
+  if (fd < 0 && errno == ENOENT) {
+    int c = openat(etc, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (c < 0) die_errno("create %s in rootfs", shown);
+    close(c);
+    fd = open_in_root(rootfd, rel, O_PATH);
+  }
+  if (fd < 0) die_errno("open %s in rootfs", shown);
+  struct stat st;
+  if (fstat(fd, &st) < 0) die_errno("stat %s", shown);
+  if (S_ISDIR(st.st_mode)) die("bind %s on %s: the image has a directory there", src, shown);
+  mount_at(src, fd, shown, NULL, MS_BIND, NULL);
+  close(fd);
+  close(etc);
+  free(rel);
+  free(shown);
+}
+
+bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m) {
+  const char *v;
+  if ((v = option_value(argc, argv, i, "--etc-hosts")))
+    m->hosts = v;
+  else if ((v = option_value(argc, argv, i, "--etc-resolv-conf")))
+    m->resolv_conf = v;
+  else if ((v = option_value(argc, argv, i, "--etc-hostname")))
+    m->hostname = v;
+  else if ((v = option_value(argc, argv, i, "--tmpfs"))) {
+    if (v[0] != '/' || !v[1]) die("run: --tmpfs %s is not an absolute path below /", v);
+    m->tmpfs = xrealloc(m->tmpfs, sizeof(char *) * (m->n_tmpfs + 1));
+    m->tmpfs[m->n_tmpfs++] = v;
+  } else if (!strcmp(argv[*i], "--read-only"))
+    m->read_only = true;
+  else
+    return false;
+  return true;
+}
+
+void mount_extra(int rootfd, const struct extra_mounts *m) {
+  if (m->hosts) bind_etc_file(rootfd, "hosts", m->hosts);
+  if (m->resolv_conf) bind_etc_file(rootfd, "resolv.conf", m->resolv_conf);
+  if (m->hostname) bind_etc_file(rootfd, "hostname", m->hostname);
+  for (size_t i = 0; i < m->n_tmpfs; i++) {
+    int fd = mkdirs_in_root(rootfd, m->tmpfs[i] + 1, m->tmpfs[i]);
+    mount_at("tmpfs", fd, m->tmpfs[i], "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+    close(fd);
+  }
+  /* Last: every mount point above had to be created in the root first. */
+  if (m->read_only) make_readonly(rootfd, "", false);
 }
 
 void mount_container_filesystems(int rootfd) {
@@ -111,5 +196,5 @@ void mount_container_filesystems(int rootfd) {
   int sys = dir_at(rootfd, "sys", 0555, true, "/sys");
   mount_at("/sys", sys, "/sys", NULL, MS_BIND | MS_REC, NULL);
   close(sys);
-  make_readonly_recursive(rootfd, "sys");
+  make_readonly(rootfd, "sys", true);
 }

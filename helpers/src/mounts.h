@@ -1,5 +1,25 @@
 /* The kernel filesystems a container sees: /proc, /dev, /sys... */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /* Mount proc, /dev (+pts, shm, mqueue) and a read-only /sys under rootfd. */
 void mount_container_filesystems(int rootfd);
+
+/* `run` options for the generated /etc files, tmpfs mounts and a read-only root. */
+struct extra_mounts {
+  const char *hosts, *resolv_conf, *hostname;
+  const char **tmpfs;
+  size_t n_tmpfs;
+  bool read_only;
+};
+
+/* If argv[*i] is --etc-hosts, --etc-resolv-conf, --etc-hostname, --tmpfs or --read-only, consume it. */
+bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m);
+
+/* Before pivot_root: bind the /etc files, mount the tmpfs dirs, then make the root read-only if asked. */
+void mount_extra(int rootfd, const struct extra_mounts *m);
+
+/* Make the mount at `rel` in the root ("" = the root itself) read-only, recursively or not. */
+void make_readonly(int rootfd, const char *rel, bool recursive);

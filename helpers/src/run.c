@@ -2,8 +2,8 @@
  * (and owns new user, mount, uts, ipc and optionally net namespaces); it
  * mounts the rootfs and kernel filesystems, pivots into the rootfs and execs
  * CMD. The helper's parent stays outside as the waiter.
- * Not yet: masked/readonly paths, capability bounding set, no_new_privs,
- * seccomp, pty, monitor, volumes (see docs/helper-protocol.md). */
+ * Security (paths, caps, ids, seccomp): security.c; /etc files, tmpfs and a
+ * read-only root: mount_extra() in mounts.c (see docs/helper-protocol.md). */
 #include <errno.h>
 #include <grp.h>
 #include <sched.h>
@@ -18,6 +18,7 @@
 #include "mounts.h"
 #include "netns.h"
 #include "rootfs.h"
+#include "security.h"
 #include "util.h"
 
 struct run_opts {
@@ -29,6 +30,8 @@ struct run_opts {
   char **env;
   size_t n_env;
   bool net_none;
+  struct extra_mounts extra;
+  struct security_opts sec;
   char **cmd;
 };
 
@@ -58,6 +61,7 @@ static int run_payload(void *arg) {
 
   int rootfd = mount_rootfs(&o->rootfs);
   mount_container_filesystems(rootfd);
+  mount_extra(rootfd, &o->extra);
   enter_rootfs(rootfd);
 
   const char *cwd = o->cwd ? o->cwd : "/";
@@ -67,11 +71,7 @@ static int run_payload(void *arg) {
     if (chdir(cwd) < 0) die_errno("chdir %s", cwd);
   }
 
-  if (o->has_user) {
-    if (setgroups(0, NULL) < 0) die_errno("setgroups");
-    if (setresgid(o->gid, o->gid, o->gid) < 0) die_errno("setresgid(%u)", (unsigned)o->gid);
-    if (setresuid(o->uid, o->uid, o->uid) < 0) die_errno("setresuid(%u)", (unsigned)o->uid);
-  }
+  security_apply(&o->sec, o->has_user, o->uid, o->gid);
   umask(022); /* podman's default --umask, whatever ours was */
   exec_command(o->cmd, o->env, env_path(o->env));
 }
@@ -154,7 +154,7 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
         o.net_none = true;
       else if (strcmp(v, "host"))
         die("run: invalid --net %s: want host or none", v);
-    } else
+    } else if (!extra_mounts_option(argc, argv, &i, &o.extra) && !security_option(argc, argv, &i, &o.sec))
       die("run: unknown option %s", argv[i]);
   }
   o.env[o.n_env] = NULL;
@@ -167,6 +167,8 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
     die("run: overlay needs --lower, --upper and --work");
   if ((o.rootfs.mount_program || o.rootfs.legacy_mount) && !overlay) die("run: --mount-program and --legacy-mount need an overlay");
   if (o.rootfs.mount_program && o.rootfs.legacy_mount) die("run: --legacy-mount is for native overlay, not with --mount-program");
+
+  security_prepare(&o.sec);
 
   struct child_setup setup = {
       .clone_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (o.net_none ? CLONE_NEWNET : 0),
