@@ -21,7 +21,8 @@
 
 #include "util.h"
 
-static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+const size_t n_forwarded_signals = sizeof forwarded_signals / sizeof *forwarded_signals;
 
 bool parse_id_map(const char *s, struct id_map *m) {
   char buf[96];
@@ -138,13 +139,18 @@ static void map_ids(const struct ns_config *ns, pid_t pid) {
   }
 }
 
-static int exit_code_of(int status) {
+int exit_code_of(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return EXIT_ENGINE;
 }
 
 static void child_side(const struct ns_config *ns, const struct child_setup *setup, int sync_fd) {
+  /* Our failures are the container's start failures now; a copy of the
+   * waiter's state must not act for the waiter (status byte, its child). */
+  set_exit_status_fd(-1);
+  set_cleanup_child(0);
+  if (setup->error_fd > 0) set_error_fd(setup->error_fd);
   /* The parent blocked these for its signalfd; the payload must not inherit that. */
   sigset_t none;
   sigemptyset(&none);
@@ -176,15 +182,8 @@ static void child_side(const struct ns_config *ns, const struct child_setup *set
   }
 }
 
-int run_in_namespaces(const struct ns_config *ns, const struct child_setup *setup, int (*payload)(void *), void *arg) {
+pid_t spawn_in_namespaces(const struct ns_config *ns, const struct child_setup *setup, int (*payload)(void *), void *arg) {
   int flags = setup->clone_flags | (ns_wants_userns(ns) ? CLONE_NEWUSER : 0);
-
-  sigset_t fwd, old;
-  sigemptyset(&fwd);
-  for (size_t i = 0; i < sizeof forwarded_signals / sizeof *forwarded_signals; i++) sigaddset(&fwd, forwarded_signals[i]);
-  sigaddset(&fwd, SIGCHLD);
-  /* Blocked before clone so no signal is lost between clone and signalfd. */
-  if (sigprocmask(SIG_BLOCK, &fwd, &old) < 0) die_errno("sigprocmask");
 
   int sync[2] = {-1, -1};
   if (ns_wants_userns(ns) && pipe2(sync, O_CLOEXEC) < 0) die_errno("pipe");
@@ -208,6 +207,18 @@ int run_in_namespaces(const struct ns_config *ns, const struct child_setup *setu
     if (write_all(sync[1], "G", 1) < 0) die_errno("release the child");
     close(sync[1]);
   }
+  return pid;
+}
+
+int run_in_namespaces(const struct ns_config *ns, const struct child_setup *setup, int (*payload)(void *), void *arg) {
+  sigset_t fwd, old;
+  sigemptyset(&fwd);
+  for (size_t i = 0; i < n_forwarded_signals; i++) sigaddset(&fwd, forwarded_signals[i]);
+  sigaddset(&fwd, SIGCHLD);
+  /* Blocked before clone so no signal is lost between clone and signalfd. */
+  if (sigprocmask(SIG_BLOCK, &fwd, &old) < 0) die_errno("sigprocmask");
+
+  pid_t pid = spawn_in_namespaces(ns, setup, payload, arg);
 
   int sfd = signalfd(-1, &fwd, SFD_CLOEXEC);
   if (sfd < 0) die_errno("signalfd");

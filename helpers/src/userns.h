@@ -30,7 +30,23 @@ struct child_setup {
   int clone_flags;   /* namespaces besides USER (added when mapped) */
   bool keep_groups;  /* unshare mode: keep supplementary groups like podman */
   bool slave_mounts; /* mount propagation of /: slave (see host mounts) or private */
+  int error_fd;      /* > 0: the child reports its failures here (run: the exec-status pipe) */
 };
+
+/* The signals a waiter passes on to its child. */
+extern const int forwarded_signals[];
+extern const size_t n_forwarded_signals;
+
+/*
+ * Clone a child into new namespaces, map its ids and release it; the child
+ * becomes uid/gid 0 inside and _exit()s with payload(arg). Returns its pid.
+ * The caller blocks the signals it wants to read (signalfd) BEFORE calling,
+ * so none is lost between clone and its wait; the child unblocks them all.
+ */
+pid_t spawn_in_namespaces(const struct ns_config *ns, const struct child_setup *setup, int (*payload)(void *), void *arg);
+
+/* The exit code of a wait status: the code, or 128+N for signal N. */
+int exit_code_of(int status);
 
 /*
  * Clone a child into new namespaces, map its ids (newuidmap/newgidmap, or by

@@ -16,8 +16,13 @@
 
 static int error_fd = 2;
 static pid_t cleanup_child = 0;
+static int exit_status_fd = -1;
 
 void set_error_fd(int fd) { error_fd = fd; }
+
+int get_error_fd(void) { return error_fd; }
+
+void set_exit_status_fd(int fd) { exit_status_fd = fd; }
 
 void set_cleanup_child(pid_t pid) { cleanup_child = pid; }
 
@@ -48,6 +53,10 @@ void report(const char *fmt, ...) {
 }
 
 static _Noreturn void finish(int code) {
+  if (exit_status_fd >= 0) {
+    unsigned char c = (unsigned char)code;
+    (void)write_all(exit_status_fd, &c, 1);
+  }
   if (cleanup_child > 0) {
     kill(cleanup_child, SIGKILL);
     /* Reap it so nothing lingers if our own parent waits on the group. */

@@ -14,6 +14,11 @@
 
 /* Where failure messages go (default 2). Set by --error-fd. */
 void set_error_fd(int fd);
+int get_error_fd(void);
+
+/* Where a failing die*() also writes its exit code as one byte: a detached
+ * monitor's parent relays it as its own exit status. -1 = nowhere. */
+void set_exit_status_fd(int fd);
 
 /* A process that must not outlive a failing helper parent (killed by die*). */
 void set_cleanup_child(pid_t pid);
