@@ -170,7 +170,8 @@ static unsigned long long start_time_of(pid_t pid) {
   char *p = strrchr(buf, ')');
   if (!p) return 0;
   p++;
-  for (int field = 2; field < 22 && p; field++) p = strchr(p + 1, ' ');
+  /* p is at the space before field 3; step to the one before field 22 */
+  for (int field = 3; field < 22 && p; field++) p = strchr(p + 1, ' ');
   return p ? strtoull(p + 1, NULL, 10) : 0;
 }
 

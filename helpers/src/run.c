@@ -15,6 +15,7 @@
 
 #include "exec.h"
 #include "modes.h"
+#include "monitor.h"
 #include "mounts.h"
 #include "netns.h"
 #include "rootfs.h"
@@ -33,6 +34,8 @@ struct run_opts {
   struct extra_mounts extra;
   struct security_opts sec;
   char **cmd;
+  struct monitor_opts mon; /* monitor.c: stdio, logs, attach, restart, detach */
+  struct container_io io;  /* filled in by the monitor before each start */
 };
 
 /* mkdir -p for the working directory (podman creates a missing WorkingDir). */
@@ -56,6 +59,7 @@ static const char *env_path(char **env) {
 
 static int run_payload(void *arg) {
   struct run_opts *o = arg;
+  container_io_join_cgroup(&o->io);
   if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) < 0) die_errno("sethostname %s", o->hostname);
   if (o->net_none) loopback_up();
 
@@ -70,10 +74,12 @@ static int run_payload(void *arg) {
     make_dirs(cwd);
     if (chdir(cwd) < 0) die_errno("chdir %s", cwd);
   }
+  /* Still root here: the pty slave can be given to --user. */
+  container_io_setup(&o->io, o->has_user ? o->uid : 0);
 
   security_apply(&o->sec, o->has_user, o->uid, o->gid);
   umask(022); /* podman's default --umask, whatever ours was */
-  exec_command(o->cmd, o->env, env_path(o->env));
+  container_exec(&o->io, o->cmd, o->env, env_path(o->env));
 }
 
 static void parse_user(struct run_opts *o, const char *v) {
@@ -120,12 +126,21 @@ static const char *value_of(int argc, char **argv, int *i, const char *name) {
   return argv[++*i];
 }
 
+/* In the process that stays outside as the waiter (the monitor), before each start. */
+static void run_prepare(void *arg) {
+  struct run_opts *o = arg;
+  rootfs_prepare(&o->rootfs);
+}
+
 int mode_run(const struct ns_config *ns, int argc, char **argv) {
   static struct run_opts o;
   o.env = xmalloc(sizeof(char *) * (size_t)(argc + 1));
+  monitor_defaults(&o.mon);
   int i = 0;
   for (; i < argc && strcmp(argv[i], "--"); i++) {
     const char *v;
+    if (monitor_option(&o.mon, argc, argv, &i))
+      continue;
     if ((v = value_of(argc, argv, &i, "--rootfs")))
       o.rootfs.dir = v;
     else if ((v = value_of(argc, argv, &i, "--lower"))) {
@@ -173,7 +188,7 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
   struct child_setup setup = {
       .clone_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (o.net_none ? CLONE_NEWNET : 0),
   };
-  /* Here, in the process that stays outside as the waiter. */
-  rootfs_prepare(&o.rootfs);
+  if (o.mon.enabled) return monitor_run(ns, &setup, &o.mon, &o.io, run_prepare, run_payload, &o);
+  run_prepare(&o);
   return run_in_namespaces(ns, &setup, run_payload, &o);
 }
