@@ -10,6 +10,7 @@
 
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global.js';
+import { historyCommand, imageCommand, imagesCommand, rmiCommand, tagCommand, untagCommand } from './images.js';
 import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
 import { loadCommand } from './load.js';
@@ -29,4 +30,10 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   unshareCommand,
   infoCommand,
   systemCommand,
+  imageCommand,
+  imagesCommand,
+  rmiCommand,
+  tagCommand,
+  untagCommand,
+  historyCommand,
 ];

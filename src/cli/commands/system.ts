@@ -7,6 +7,7 @@ import { UsageError } from '../../errors.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import { infoCommand } from './info.js';
+import { dfCommand } from './system-df.js';
 
 interface DoctorArgs extends GlobalArgs {
   format?: string;
@@ -29,6 +30,7 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
 export const systemSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   infoCommand,
   doctorCommand,
+  dfCommand,
 ];
 
 /** `system` alone, or a subcommand we do not have: podman's messages, exit 125. */

@@ -1,0 +1,78 @@
+// Everything the image commands show about local images, read once: the
+// live records of images.json, each image's config and manifest (with
+// their sizes, which podman counts into an image's size), and how many
+// containers use each image. An image whose blobs vanish while we read
+// (a concurrent rmi) is left out, as podman does.
+
+import fs from 'node:fs/promises';
+import { TscRunError } from '../errors.js';
+import { errnoCode } from '../storage/atomic-file.js';
+import { BlobStore } from '../storage/blob-store.js';
+import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
+import { ImageStore, type ImageRecord } from '../storage/images.js';
+import { LayerStore, type LayerRecord, type TreeOps } from '../storage/layers/layer-store.js';
+import { parseImageConfig, parseImageManifest, type ImageConfig, type ImageManifest } from './oci.js';
+
+export interface ImageFacts {
+  record: ImageRecord;
+  config: ImageConfig;
+  manifest: ImageManifest | undefined;
+  /** Bytes of the config and manifest blobs (podman's "big data" of an image). */
+  metaSize: number;
+  /** Containers created from this image. */
+  containers: number;
+}
+
+export interface Catalog {
+  /** Live images in images.json order (podman's storage order). */
+  images: ImageFacts[];
+  containers: ContainerRecord[];
+}
+
+/** Reading layers needs no helper; anything that would change them is refused. */
+export const READ_ONLY_TREE_OPS: TreeOps = {
+  devices: false,
+  fixup: () => Promise.reject(new TscRunError('internal error: layer catalog is read-only')),
+  rmtree: () => Promise.reject(new TscRunError('internal error: layer catalog is read-only')),
+};
+
+async function readBlob(blobs: BlobStore, digest: string): Promise<Buffer | undefined> {
+  try {
+    return await fs.readFile(blobs.path(digest));
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Facts of one image, or undefined when its config is gone (removed meanwhile). */
+export async function imageFacts(dataRoot: string, record: ImageRecord, containers: readonly ContainerRecord[]): Promise<ImageFacts | undefined> {
+  const blobs = new BlobStore(dataRoot);
+  const configBytes = await readBlob(blobs, `sha256:${record.id}`);
+  if (!configBytes) return undefined;
+  const manifestBytes = await readBlob(blobs, record.digest);
+  return {
+    record,
+    config: parseImageConfig(configBytes.toString('utf8'), `config of image ${record.id}`),
+    manifest: manifestBytes ? parseImageManifest(manifestBytes.toString('utf8'), `manifest of image ${record.id}`) : undefined,
+    metaSize: configBytes.length + (manifestBytes?.length ?? 0),
+    containers: containers.filter((c) => c.image === record.id).length,
+  };
+}
+
+export async function loadCatalog(dataRoot: string): Promise<Catalog> {
+  const [records, containers] = await Promise.all([new ImageStore(dataRoot).list(), new ContainerStore(dataRoot).list()]);
+  const facts = await Promise.all(records.map((r) => imageFacts(dataRoot, r, containers)));
+  return { images: facts.filter((f): f is ImageFacts => f !== undefined), containers };
+}
+
+/** The complete layer records of `ids` that exist (missing ones are skipped). */
+export async function layerRecords(dataRoot: string, ids: Iterable<string>): Promise<Map<string, LayerRecord>> {
+  const store = new LayerStore(dataRoot, READ_ONLY_TREE_OPS);
+  const out = new Map<string, LayerRecord>();
+  for (const id of new Set(ids)) {
+    const l = await store.get(id);
+    if (l) out.set(id, l);
+  }
+  return out;
+}

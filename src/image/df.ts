@@ -1,0 +1,55 @@
+// `system df`: gather what disk-usage.ts needs from the store: images and
+// their config/manifest sizes, every complete layer, and each container's
+// writable layer size. Volumes do not exist yet: none are reported.
+
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { errnoCode } from '../storage/atomic-file.js';
+import { ContainerStore } from '../storage/containers.js';
+import { dirSize } from '../storage/dir-size.js';
+import { loadCatalog, layerRecords } from './catalog.js';
+import { createdOf } from './catalog-view.js';
+import { renderDiskUsage, type DfContainerInput, type DfInput } from './disk-usage.js';
+
+async function layerIds(dataRoot: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(path.join(dataRoot, 'layers'))).filter((n) => /^[0-9a-f]{64}$/.test(n));
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+export async function gatherDiskUsage(dataRoot: string): Promise<DfInput> {
+  const catalog = await loadCatalog(dataRoot);
+  const layers = await layerRecords(dataRoot, await layerIds(dataRoot));
+  const store = new ContainerStore(dataRoot);
+  const containers: DfContainerInput[] = await Promise.all(
+    catalog.containers.map(async (c) => ({
+      id: c.id,
+      image: c.image,
+      command: c.config.command,
+      created: new Date(c.created),
+      status: c.state.status,
+      name: c.name,
+      rwSize: await dirSize(store.upperDir(c.id)),
+    })),
+  );
+  return {
+    images: catalog.images.map((f) => ({
+      id: f.record.id,
+      names: f.record.names,
+      created: createdOf(f),
+      layers: f.record.layers,
+      metaSize: f.metaSize,
+      containers: f.containers,
+    })),
+    layerSizes: new Map([...layers].map(([id, l]) => [id, l.size])),
+    containers,
+    volumes: [],
+  };
+}
+
+export async function systemDf(dataRoot: string, o: { format?: string | undefined; verbose: boolean }): Promise<string> {
+  return renderDiskUsage(await gatherDiskUsage(dataRoot), { ...o, now: new Date() });
+}

@@ -1,0 +1,87 @@
+// What the rmi, image prune and image exists handlers do beyond the image
+// logic: the helper for removing sub-id-owned layer trees, podman's output
+// lines, its confirmation prompt, and its exit codes.
+
+import type { Roots } from '../config/paths.js';
+import { TscRunError } from '../errors.js';
+import { helperTreeOps } from '../runtime/tree-ops.js';
+import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
+import { ImageStore, findImage } from '../storage/images.js';
+import { isAlive } from '../storage/proc-stamp.js';
+import { pruneImages, prunePrompt } from './prune.js';
+import type { RemovalContext } from './remove.js';
+import { checkImageName } from './resolve.js';
+import { removeImages, rmiExitCode, type RmiOptions } from './rmi.js';
+
+function removalContext(dataRoot: string): RemovalContext {
+  const treeOps = helperTreeOps();
+  const containers = new ContainerStore(dataRoot);
+  return {
+    dataRoot,
+    treeOps,
+    // rmi -f removes the containers of the image; a running one must be stopped first.
+    removeContainer: async (c: ContainerRecord) => {
+      if (c.state.status === 'running' && (!c.state.monitor || isAlive(c.state.monitor))) {
+        throw new TscRunError(`cannot remove container ${c.id} of the image: it is running; stop it first`);
+      }
+      await containers.remove(c.id, treeOps.rmtree);
+    },
+  };
+}
+
+/** podman's multi-error text, on one line. */
+export function joinErrors(errors: readonly Error[]): string {
+  if (errors.length === 1) return errors[0]!.message;
+  return `${errors.length} errors occurred: ${errors.map((e) => `* ${e.message}`).join('; ')}`;
+}
+
+export async function runRmi(roots: Roots, o: RmiOptions): Promise<void> {
+  const report = await removeImages(removalContext(roots.dataRoot), o);
+  process.stdout.write(
+    report.untagged.map((n) => `Untagged: ${n}\n`).join('') + report.deleted.map((id) => `Deleted: ${id}\n`).join(''),
+  );
+  if (report.errors.length) throw new TscRunError(joinErrors(report.errors), rmiExitCode(report.errors));
+}
+
+/** One line from stdin, or undefined at end of input before a newline (podman then fails with `EOF`). */
+export function readLine(input: NodeJS.ReadStream): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const done = (v: string | undefined, err?: Error) => {
+      input.off('data', onData);
+      input.off('end', onEnd);
+      input.off('error', onError);
+      input.pause();
+      if (err) reject(err);
+      else resolve(v);
+    };
+    const onData = (chunk: Buffer | string) => {
+      buf += chunk.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) done(buf.slice(0, nl + 1));
+    };
+    const onEnd = () => done(undefined);
+    const onError = (err: Error) => done(undefined, err);
+    input.on('data', onData);
+    input.on('end', onEnd);
+    input.on('error', onError);
+    input.resume();
+  });
+}
+
+export async function runImagePrune(roots: Roots, o: { all: boolean; force: boolean; filters: string[] }): Promise<void> {
+  if (!o.force) {
+    process.stdout.write(prunePrompt(o.all));
+    const answer = await readLine(process.stdin);
+    if (answer === undefined) throw new TscRunError('EOF');
+    if (answer.toLowerCase()[0] !== 'y') return;
+  }
+  const removed = await pruneImages(removalContext(roots.dataRoot), { all: o.all, filters: o.filters });
+  process.stdout.write(removed.map((id) => id + '\n').join(''));
+}
+
+/** Whether `name` is a local image; a malformed name is an error (125), as in podman. */
+export async function imageExists(dataRoot: string, name: string): Promise<boolean> {
+  checkImageName(name);
+  return findImage(await new ImageStore(dataRoot).list(), name) !== undefined;
+}

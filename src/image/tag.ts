@@ -1,0 +1,53 @@
+// `tag IMAGE NAME...` and `untag IMAGE [NAME...]`: change an image's names
+// in one read-modify-write of images.json, all names or none. Names are
+// normalised like podman's (`demo` → `localhost/demo:latest`); a name
+// given to one image is taken from any other.
+
+import { TscRunError, UsageError } from '../errors.js';
+import { ImageStore, ImageUnknownError, withNamesHistory, type ImageRecord } from '../storage/images.js';
+import { formatReference, normalizeLocalName } from './reference.js';
+import { resolveImage } from './resolve.js';
+
+/** podman's normalised form of a name to tag or untag with; its error wording otherwise. */
+export function normalizeTagName(name: string, verb: 'tag' | 'untag'): string {
+  if (name.startsWith('sha256:')) throw new UsageError(`${name}: ${verb} by digest not supported`);
+  let ref;
+  try {
+    ref = normalizeLocalName(name);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new UsageError(`normalizing name ${JSON.stringify(name)}: normalizing name ${JSON.stringify(name)}: ${why}`);
+  }
+  if (verb === 'tag' && ref.digest !== undefined) throw new UsageError(`${name}: tag by digest not supported`);
+  return formatReference(ref);
+}
+
+/** Apply `change` to the image `input` names, under the images lock. */
+async function changeNames(dataRoot: string, input: string, change: (img: ImageRecord, all: ImageRecord[]) => void): Promise<void> {
+  const store = new ImageStore(dataRoot);
+  const { id } = resolveImage(await store.list(), input);
+  await store.update((f) => {
+    const img = f.images.find((i) => i.id === id && !i.removing);
+    if (!img) throw new ImageUnknownError(input); // removed meanwhile
+    change(img, f.images);
+  });
+}
+
+export async function tagImage(dataRoot: string, image: string, targets: readonly string[]): Promise<void> {
+  const names = targets.map((t) => normalizeTagName(t, 'tag'));
+  await changeNames(dataRoot, image, (img, all) => {
+    for (const other of all) if (other !== img) other.names = other.names.filter((n) => !names.includes(n));
+    img.names = [...new Set([...img.names, ...names])];
+    img.namesHistory = withNamesHistory(img.namesHistory, img.names);
+  });
+}
+
+export async function untagImage(dataRoot: string, image: string, targets: readonly string[]): Promise<void> {
+  const names = targets.map((t) => normalizeTagName(t, 'untag'));
+  await changeNames(dataRoot, image, (img) => {
+    const unknown = names.find((n) => !img.names.includes(n));
+    if (unknown !== undefined) throw new TscRunError(`${unknown}: tag not known`);
+    img.names = names.length ? img.names.filter((n) => !names.includes(n)) : [];
+    img.namesHistory = withNamesHistory(img.namesHistory, img.names);
+  });
+}
