@@ -1,12 +1,13 @@
-// Progress of image copies on stderr. Off a TTY (and, until the Ink view
-// exists, on one too) the plain lines podman 4.3 prints; `-q` prints none.
+// Progress of image copies off a TTY: the plain lines podman 4.3 prints
+// (ui/progress/select.ts picks this, the Ink view on a TTY, or none for -q).
 
 import type { CopyEvent, CopyProgress } from '../image/progress.js';
-import { noProgress } from '../image/progress.js';
 
 /** podman's line for an event, or undefined for events it prints nothing for. */
 export function plainLine(e: CopyEvent): string | undefined {
   switch (e.type) {
+    case 'note':
+      return e.line;
     case 'start':
       return 'Getting image source signatures';
     case 'blob':
@@ -29,10 +30,4 @@ export function plainProgress(write: (text: string) => void): CopyProgress {
       if (line !== undefined) write(line + '\n');
     },
   };
-}
-
-/** The reporter a command uses: none with --quiet, else plain lines on stderr. */
-export function copyProgress(opts: { quiet: boolean }): CopyProgress {
-  if (opts.quiet) return noProgress;
-  return plainProgress((text) => process.stderr.write(text));
 }

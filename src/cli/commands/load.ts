@@ -28,12 +28,14 @@ export const loadCommand: CommandModule<GlobalArgs, LoadArgs> = {
     if (input === undefined && process.stdin.isTTY) {
       throw new UsageError('cannot read from terminal, use command-line redirection or the --input flag');
     }
-    const [{ loadArchive, loadedLines }, { copyProgress }] = await Promise.all([import('../../image/archive/load.js'), import('../progress.js')]);
-    const images = await loadArchive({
-      dataRoot: rootsOf(argv).dataRoot,
-      input,
-      progress: copyProgress({ quiet: argv.quiet === true }),
-    });
+    const [{ loadArchive, loadedLines }, { progressFor }] = await Promise.all([import('../../image/archive/load.js'), import('../ui/progress/select.js')]);
+    const progress = await progressFor({ quiet: argv.quiet === true });
+    let images;
+    try {
+      images = await loadArchive({ dataRoot: rootsOf(argv).dataRoot, input, progress });
+    } finally {
+      await progress.close?.();
+    }
     process.stdout.write(loadedLines(images).map((l) => l + '\n').join(''));
   },
 };

@@ -52,14 +52,19 @@ export const saveCommand: CommandModule<GlobalArgs, SaveArgs> = {
     if (argv.compress) throw new UsageError("--compress can only be set when --format is 'docker-dir'");
     const format = SUPPORTED.find((f) => f === argv.format);
     if (!format) throw new UsageError(`unsupported format ${JSON.stringify(argv.format)}: tsc-run saves docker-archive and oci-archive`);
-    const [{ saveImages }, { copyProgress }] = await Promise.all([import('../../image/archive/save.js'), import('../progress.js')]);
-    await saveImages({
-      dataRoot: rootsOf(argv).dataRoot,
-      images,
-      format,
-      output: argv.output,
-      multiImage: argv['multi-image-archive'] === true,
-      progress: copyProgress({ quiet: argv.quiet === true }),
-    });
+    const [{ saveImages }, { progressFor }] = await Promise.all([import('../../image/archive/save.js'), import('../ui/progress/select.js')]);
+    const progress = await progressFor({ quiet: argv.quiet === true });
+    try {
+      await saveImages({
+        dataRoot: rootsOf(argv).dataRoot,
+        images,
+        format,
+        output: argv.output,
+        multiImage: argv['multi-image-archive'] === true,
+        progress,
+      });
+    } finally {
+      await progress.close?.();
+    }
   },
 };

@@ -141,8 +141,12 @@ export async function readArchive(input: Readable, archive: StreamedArchive): Pr
     }
   } catch (err) {
     input.destroy();
-    await feeding.catch(() => undefined);
-    throw err;
+    const cause = await feeding.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // An entry stream only says it was destroyed; the input's own error (zlib, tar) says why.
+    throw (err as { code?: string }).code === 'STREAM_DESTROYED' && cause !== undefined ? cause : err;
   }
   await feeding;
 }

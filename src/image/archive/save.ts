@@ -109,18 +109,24 @@ function readBlob(file: string): Readable {
   return fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
 }
 
+/** Report the bytes of a blob as they are written (the TTY view draws them). */
+function counted(source: Readable, digest: string, progress: CopyProgress): Readable {
+  progress.emit({ type: 'blob-state', digest, state: 'writing' });
+  return source.on('data', (c: Buffer) => progress.emit({ type: 'blob-bytes', digest, bytes: c.length }));
+}
+
 async function writeDockerArchive(w: TarWriter, images: readonly ImageParts[], progress: CopyProgress): Promise<void> {
   const written = new Set<string>();
   const entries: DockerArchiveEntry[] = [];
   for (const img of images) {
     const layerNames: string[] = [];
     for (const l of img.layers) {
-      progress.emit({ type: 'blob', digest: l.diffId, size: undefined });
+      progress.emit({ type: 'blob', digest: l.diffId, size: await l.uncompressedSize() });
       const name = layerFileName(l.diffId);
       if (!written.has(name)) {
         const size = await l.uncompressedSize();
         const source = l.compression === 'none' ? readBlob(l.path) : (await decompressed(readBlob(l.path))).stream;
-        await w.stream(name, size, source);
+        await w.stream(name, size, counted(source, l.diffId, progress));
         written.add(name);
       }
       layerNames.push(name);
@@ -153,7 +159,7 @@ async function writeOciArchive(w: TarWriter, images: readonly ImageParts[], prog
       progress.emit({ type: 'blob', digest: l.blob.digest, size: l.blob.size });
       if (!written.has(l.blob.digest)) {
         const size = (await fs.promises.stat(l.path)).size;
-        await w.stream(ociBlobPath(l.blob.digest), size, readBlob(l.path));
+        await w.stream(ociBlobPath(l.blob.digest), size, counted(readBlob(l.path), l.blob.digest, progress));
         written.add(l.blob.digest);
       }
       progress.emit({ type: 'blob-done', digest: l.blob.digest, skipped: false });

@@ -98,7 +98,12 @@ export class ImageWriter {
       parent,
       diffId: l.diffId,
       compressedDigest: digest,
-      open: async () => fs.createReadStream(this.blobs.path(digest), { highWaterMark: 1024 * 1024 }),
+      open: async () => {
+        this.progress.emit({ type: 'blob-state', digest, state: 'unpacking' });
+        const s = fs.createReadStream(this.blobs.path(digest), { highWaterMark: 1024 * 1024 });
+        s.on('data', (chunk) => this.progress.emit({ type: 'blob-bytes', digest, bytes: chunk.length }));
+        return s;
+      },
     });
     this.newLayers.push(id);
     this.progress.emit({ type: 'blob-done', digest, skipped: false });
