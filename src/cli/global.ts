@@ -18,7 +18,7 @@ export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
     .option('root', { type: 'string', describe: 'Path to the root directory in which data, including images, is stored', global: true })
     .option('runroot', { type: 'string', describe: 'Path to the "run directory" where all state information is stored', global: true })
     .option('storage-driver', { type: 'string', describe: 'Select which storage driver is used to manage storage of images and containers (overlay, vfs)', global: true })
-    .option('storage-opt', { type: 'string', array: true, describe: 'Used to pass an option to the storage driver', global: true })
+    .option('storage-opt', { type: 'string', array: true, nargs: 1, describe: 'Used to pass an option to the storage driver', global: true })
     .option('log-level', {
       type: 'string',
       choices: LOG_LEVELS,
