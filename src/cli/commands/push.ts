@@ -1,0 +1,72 @@
+// `tsc-run push [options] IMAGE [DESTINATION]`: podman's flags and
+// messages; progress on stderr (nothing with -q), nothing on stdout.
+
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import type { GlobalArgs } from '../global.js';
+import { rootsOf } from '../global.js';
+import { registryFlags, type RegistryFlagArgs } from './registry-flags.js';
+
+interface PushArgs extends GlobalArgs, RegistryFlagArgs {
+  image?: string;
+  destination?: string;
+  extra?: string[];
+  digestfile?: string;
+  quiet?: boolean;
+  format?: string;
+  compress?: boolean;
+  'compression-format'?: string;
+  'remove-signatures'?: boolean;
+  'sign-by'?: string;
+}
+
+export const pushCommand: CommandModule<GlobalArgs, PushArgs> = {
+  command: 'push [image] [destination] [extra..]',
+  describe: 'Push an image to a specified destination',
+  builder: (y) =>
+    registryFlags(
+      y
+        .usage('Usage: tsc-run push [options] IMAGE [DESTINATION]\n\nPushes an image to a specified location: [docker://]REF, oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE[:REF].')
+        .positional('image', { type: 'string' })
+        .positional('destination', { type: 'string' })
+        .positional('extra', { type: 'string', array: true, hidden: true })
+        .nargs('image', 1)
+        .nargs('destination', 1)
+        .option('digestfile', { type: 'string', requiresArg: true, describe: 'Write the digest of the pushed image to the specified file' })
+        .option('quiet', { alias: 'q', type: 'boolean', describe: 'Suppress output information when pushing images' })
+        .option('format', { alias: 'f', type: 'string', requiresArg: true, describe: 'Manifest type (oci, v2s2) to use in the destination (only the stored type is supported)' })
+        .option('compress', { type: 'boolean', hidden: true, describe: 'Compress tarball image layers when pushing to a directory using the dir transport' })
+        .option('compression-format', { type: 'string', requiresArg: true, hidden: true, describe: 'Compression format to use (gzip, zstd)' })
+        .option('remove-signatures', { type: 'boolean', describe: 'Discard any pre-existing signatures in the image' })
+        .option('sign-by', { type: 'string', hidden: true, requiresArg: true, describe: 'Add a signature at the destination using the specified key' })
+        .option('disable-content-trust', { type: 'boolean', hidden: true, describe: 'This is a Docker specific option and is a NOOP' }),
+    )
+      .example('tsc-run push --tls-verify=false app:1 127.0.0.1:5000/team/app:1', '')
+      .example('tsc-run push app:1 oci-archive:/tmp/app.tar', ''),
+  handler: async (argv) => {
+    const given = [argv.image, argv.destination, ...(argv.extra ?? [])].filter((a) => a !== undefined);
+    if (given.length < 1 || given.length > 2) throw new UsageError(`accepts between 1 and 2 arg(s), received ${given.length}`);
+    if (argv['sign-by'] !== undefined) throw new UsageError('--sign-by: signing is not supported');
+    if (argv.compress || argv['compression-format'] !== undefined) {
+      throw new UsageError('--compress/--compression-format: tsc-run pushes the stored layer blobs as they are');
+    }
+    const [{ pushImage }, { progressFor }, { remoteOptions }] = await Promise.all([
+      import('../../image/registry/push.js'),
+      import('../ui/progress/select.js'),
+      import('./registry-options.js'),
+    ]);
+    const progress = await progressFor({ quiet: argv.quiet === true });
+    try {
+      await pushImage({
+        dataRoot: rootsOf(argv).dataRoot,
+        source: String(given[0]),
+        destination: given[1] !== undefined ? String(given[1]) : undefined,
+        digestfile: argv.digestfile,
+        progress,
+        ...remoteOptions(argv),
+      });
+    } finally {
+      await progress.close?.();
+    }
+  },
+};

@@ -1,0 +1,177 @@
+// `push`: send a stored image to a registry (blobs first, in parallel:
+// skipped when the repository has them, mounted across repositories of the
+// same registry when another of the image's names lives there, else
+// uploaded; the manifest last, byte for byte as stored, so a pulled image
+// keeps its digest), or write it to docker-archive:, oci-archive: or oci:.
+
+import { TscRunError, UsageError } from '../../errors.js';
+import { helperTreeOps } from '../../runtime/tree-ops.js';
+import { writeFileAtomic } from '../../storage/atomic-file.js';
+import { BlobStore } from '../../storage/blob-store.js';
+import { ImageStore, type ImageRecord } from '../../storage/images.js';
+import { LayerStore } from '../../storage/layers/layer-store.js';
+import type { CopyProgress } from '../progress.js';
+import { formatReference, parseReference, repositoryOf, type ImageReference } from '../reference.js';
+import { uploadBlob } from './blob-upload.js';
+import { withContext, type RegistryClient } from './client.js';
+import { readLocalImage, type LocalBlob, type LocalImage } from './local-image.js';
+import { mapLimit } from './pool.js';
+import { parsePushDestination, registryRef, type PushDestination } from './push-destination.js';
+import { loadRegistriesConf, type RegistriesConf } from './registries-conf.js';
+import { openRemote, type RemoteOptions } from './remote.js';
+
+/** Blobs uploaded at once. */
+export const PUSH_PARALLELISM = 3;
+
+export interface PushOptions extends RemoteOptions {
+  dataRoot: string;
+  /** The local image: name, id or id prefix. */
+  source: string;
+  /** `[docker://]REF`, `oci:DIR[:REF]`, `oci-archive:FILE[:REF]`, `docker-archive:FILE[:REF]`; default: the source's name. */
+  destination?: string | undefined;
+  progress: CopyProgress;
+  /** --digestfile: where to write the manifest digest. */
+  digestfile?: string | undefined;
+  registriesConf?: RegistriesConf;
+}
+
+export interface PushResult {
+  /** Digest of the manifest as pushed (registry and oci: only). */
+  digest: string | undefined;
+}
+
+function destinationOf(o: PushOptions, record: ImageRecord): PushDestination {
+  if (o.destination !== undefined) return parsePushDestination(o.destination);
+  // `push NAME` pushes to NAME itself; an id names no registry.
+  if (/^(sha256:)?[0-9a-f]{6,64}$/.test(o.source) && record.id.startsWith(o.source.replace(/^sha256:/, ''))) {
+    throw new UsageError(`no destination given and ${o.source} is an image id, not a name to push to`);
+  }
+  return { transport: 'docker', ref: registryRef(o.source) };
+}
+
+export async function pushImage(o: PushOptions): Promise<PushResult> {
+  const record = await new ImageStore(o.dataRoot).lookup(o.source);
+  const dest = destinationOf(o, record);
+  let digest: string | undefined;
+  if (dest.transport === 'docker' || dest.transport === 'oci') {
+    const blobs = new BlobStore(o.dataRoot);
+    const image = await readLocalImage(record, blobs, new LayerStore(o.dataRoot, helperTreeOps()));
+    digest = dest.transport === 'docker' ? await pushToRegistry(image, dest.ref, o) : await pushToOciDir(image, dest.path, dest.ref, o.progress);
+  } else {
+    const { saveImages } = await import('../archive/save.js');
+    // save's extra arguments are names for the one image: the destination's ref, if any.
+    await saveImages({
+      dataRoot: o.dataRoot,
+      images: [o.source, ...(dest.ref !== undefined ? [dest.ref] : [])],
+      format: dest.transport,
+      output: dest.path,
+      multiImage: false,
+      progress: o.progress,
+    });
+  }
+  if (o.digestfile !== undefined) {
+    if (digest === undefined) throw new TscRunError(`--digestfile: pushing to ${dest.transport}: gives no manifest digest`);
+    await writeFileAtomic(o.digestfile, digest);
+  }
+  return { digest };
+}
+
+async function pushToOciDir(image: LocalImage, dir: string, refName: string | undefined, progress: CopyProgress): Promise<string> {
+  const { writeOciDir } = await import('../oci-dir.js');
+  progress.emit({ type: 'start' });
+  for (const l of image.layers) {
+    if (!l.file) throw missingBlob(image, l);
+    progress.emit({ type: 'blob', digest: l.digest, size: l.size });
+  }
+  progress.emit({ type: 'config', digest: image.config.digest });
+  progress.emit({ type: 'manifest' });
+  await writeOciDir(
+    dir,
+    {
+      blobs: [...image.layers, image.config].map((b) => ({ digest: b.digest, file: b.file! })),
+      manifest: image.manifestBytes,
+      manifestDigest: image.manifestDigest,
+      manifestMediaType: image.manifestMediaType,
+    },
+    refName,
+  );
+  for (const l of image.layers) progress.emit({ type: 'blob-done', digest: l.digest, skipped: false });
+  progress.emit({ type: 'stored' });
+  return image.manifestDigest;
+}
+
+function missingBlob(image: LocalImage, b: LocalBlob): TscRunError {
+  return new TscRunError(
+    `layer blob ${b.digest} of image ${image.record.id.slice(0, 12)} is not in the local store and the destination has no copy of it; pull or load the image again`,
+  );
+}
+
+/** Repositories on `registry` that the image was pulled from or pushed to (mount sources). */
+function mountSources(record: ImageRecord, dest: ImageReference): string[] {
+  const out = new Set<string>();
+  for (const n of record.names) {
+    try {
+      const r = parseReference(n);
+      if (r.domain === dest.domain && r.path !== dest.path) out.add(r.path);
+    } catch {
+      /* not a reference */
+    }
+  }
+  return [...out];
+}
+
+async function pushToRegistry(image: LocalImage, ref: ImageReference, o: PushOptions): Promise<string> {
+  const conf = o.registriesConf ?? loadRegistriesConf(o.env);
+  const target = `docker://${formatReference(ref)}`;
+  const remote = openRemote(repositoryOf(ref), conf, o);
+  const { client, repository } = remote;
+  try {
+    await client.ping().catch((err: unknown) => {
+      throw withContext(err, `trying to reuse blob ${image.layers[0]?.digest ?? image.config.digest} at destination`);
+    });
+    o.progress.emit({ type: 'start' });
+    const mountFrom = remote.registry === ref.domain ? mountSources(image.record, ref) : [];
+    await mapLimit(image.layers, PUSH_PARALLELISM, async (layer) => {
+      o.progress.emit({ type: 'blob', digest: layer.digest, size: layer.size });
+      await sendBlob(client, repository, image, layer, mountFrom, o.progress).catch((err: unknown) => {
+        throw withContext(err, `writing blob ${layer.digest}`);
+      });
+    });
+    o.progress.emit({ type: 'config', digest: image.config.digest });
+    await sendBlob(client, repository, image, image.config, [], o.progress).catch((err: unknown) => {
+      throw withContext(err, `writing config ${image.config.digest}`);
+    });
+    o.progress.emit({ type: 'manifest' });
+    const reported = await client.putManifest(repository, ref.tag ?? 'latest', image.manifestBytes, image.manifestMediaType).catch((err: unknown) => {
+      throw withContext(err, 'writing manifest');
+    });
+    if (reported !== undefined && reported !== image.manifestDigest) {
+      throw new TscRunError(`the registry stored the manifest as ${reported}, not ${image.manifestDigest}`);
+    }
+    o.progress.emit({ type: 'stored' });
+    return image.manifestDigest;
+  } catch (err) {
+    throw withContext(err, `pushing ${image.record.names[0] ?? image.record.id.slice(0, 12)} to ${target}`);
+  } finally {
+    client.close();
+  }
+}
+
+async function sendBlob(client: RegistryClient, repository: string, image: LocalImage, b: LocalBlob, mountFrom: readonly string[], progress: CopyProgress): Promise<void> {
+  if (!b.file) {
+    // Only a registry can still have it: here already, or mountable from a sibling repository.
+    if (await client.blobExists(repository, b.digest)) return progress.emit({ type: 'blob-done', digest: b.digest, skipped: true });
+    for (const from of mountFrom) {
+      const r = await client.startUpload(repository, { digest: b.digest, from });
+      if (r.mounted) return progress.emit({ type: 'blob-done', digest: b.digest, skipped: true });
+    }
+    throw missingBlob(image, b);
+  }
+  progress.emit({ type: 'blob-state', digest: b.digest, state: 'uploading' });
+  const outcome = await uploadBlob(client, repository, { digest: b.digest, size: b.size, file: b.file }, {
+    mountFrom,
+    onBytes: (n) => progress.emit({ type: 'blob-bytes', digest: b.digest, bytes: n }),
+  });
+  progress.emit({ type: 'blob-done', digest: b.digest, skipped: outcome !== 'uploaded' });
+}
+
