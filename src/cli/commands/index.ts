@@ -14,6 +14,8 @@ import { historyCommand, imageCommand, imagesCommand, rmiCommand, tagCommand, un
 import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
 import { loadCommand } from './load.js';
+import { pullCommand } from './pull.js';
+import { pushCommand } from './push.js';
 import { runCommand } from './run.js';
 import { saveCommand } from './save.js';
 import { systemCommand } from './system.js';
@@ -26,6 +28,8 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   importCommand,
   saveCommand,
   loadCommand,
+  pullCommand,
+  pushCommand,
   runCommand,
   unshareCommand,
   infoCommand,
