@@ -134,6 +134,12 @@ static _Noreturn void server_main(int sock, int out, const char *lower_dir, char
 void fuse_server_start(struct fuse_server *s, const char *program, const char *lower_dir, char **lower, size_t n_lower,
                        const char *upper, const char *work) {
   if (access(program, X_OK) < 0) die_errno("mount program %s", program);
+  if (s->pid > 0) {
+    /* A restart: the last container's mount namespace, and what it served, is gone. */
+    stop_server();
+    close(s->sock);
+    close(s->output);
+  }
   char *argv[] = {(char *)program, "-f", "-o", server_options(lower, n_lower, upper, work),
                   xasprintf("/dev/fd/%d", SERVER_FUSE_FD), NULL};
   int sv[2], out[2];
@@ -156,7 +162,9 @@ void fuse_server_start(struct fuse_server *s, const char *program, const char *l
   server_owner = waiter;
   s->sock = sv[0];
   s->output = out[0];
-  if (atexit(stop_server) != 0) die("atexit");
+  static bool registered;
+  if (!registered && atexit(stop_server) != 0) die("atexit");
+  registered = true;
 }
 
 /* The server died or will not serve: its last line of output says why. */

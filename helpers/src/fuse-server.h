@@ -26,7 +26,8 @@ struct fuse_server {
  * execs `program -f -o lowerdir=L1:L2...,upperdir=U,workdir=W /dev/fd/3`
  * (lowers relative to `lower_dir` when given). It dies with the waiter
  * (PDEATHSIG) and is killed and reaped when the waiter exits normally, so no
- * server outlives its container.
+ * server outlives its container. Called again (a restart), it first stops
+ * the previous server, whose container is gone.
  */
 void fuse_server_start(struct fuse_server *s, const char *program, const char *lower_dir, char **lower, size_t n_lower,
                        const char *upper, const char *work);
