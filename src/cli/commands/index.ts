@@ -14,6 +14,7 @@ import { historyCommand, imageCommand, imagesCommand, rmiCommand, tagCommand, un
 import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
 import { loadCommand } from './load.js';
+import { loginCommand, logoutCommand } from './login.js';
 import { pullCommand } from './pull.js';
 import { pushCommand } from './push.js';
 import { runCommand } from './run.js';
@@ -30,6 +31,8 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   loadCommand,
   pullCommand,
   pushCommand,
+  loginCommand,
+  logoutCommand,
   runCommand,
   unshareCommand,
   infoCommand,
