@@ -110,7 +110,7 @@ describe('images rows and JSON', () => {
       { row: { Repository: 'b', Tag: '1' }, id: '2', created: 10, size: 5 },
       { row: { Repository: 'a', Tag: '2' }, id: '1', created: 20, size: 1 },
       { row: { Repository: 'c', Tag: '0' }, id: '3', created: 10, size: 9 },
-    ] as Parameters<typeof sortRows>[0];
+    ] as unknown as Parameters<typeof sortRows>[0];
     expect(sortRows(rows, 'created').map((r) => r.id)).toEqual(['1', '2', '3']);
     expect(sortRows(rows, 'repository').map((r) => r.id)).toEqual(['1', '2', '3']);
     expect(sortRows(rows, 'tag').map((r) => r.id)).toEqual(['3', '2', '1']);
