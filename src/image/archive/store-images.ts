@@ -67,6 +67,7 @@ export class ImageWriter {
       id: plan.configDigest.slice('sha256:'.length),
       names: plan.names,
       digest: plan.manifestDigest,
+      digests: [plan.manifestDigest],
       manifestMediaType: plan.manifestMediaType,
       layers: ids,
       created: plan.created ?? new Date(0).toISOString(),
