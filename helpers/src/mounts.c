@@ -114,8 +114,10 @@ static int mkdirs_in_root(int rootfd, const char *rel, const char *shown) {
   return fd;
 }
 
-/* Bind host file src on /etc/<name> of the root, creating the target if missing. */
-static void bind_etc_file(int rootfd, const char *name, const char *src) {
+/* Bind the file open as srcfd on /etc/<name> of the root, creating the target if missing. */
+static void bind_etc_file(int rootfd, const char *name, int srcfd) {
+  char src[64];
+  snprintf(src, sizeof src, "/proc/self/fd/%d", srcfd);
   char *rel = xasprintf("etc/%s", name), *shown = xasprintf("/etc/%s", name);
   int etc = mkdirs_in_root(rootfd, "etc", "/etc");
   int fd = open_in_root(rootfd, rel, O_PATH);
@@ -128,7 +130,7 @@ static void bind_etc_file(int rootfd, const char *name, const char *src) {
   if (fd < 0) die_errno("open %s in rootfs", shown);
   struct stat st;
   if (fstat(fd, &st) < 0) die_errno("stat %s", shown);
-  if (S_ISDIR(st.st_mode)) die("bind %s on %s: the image has a directory there", src, shown);
+  if (S_ISDIR(st.st_mode)) die("bind on %s: the image has a directory there", shown);
   mount_at(src, fd, shown, NULL, MS_BIND, NULL);
   close(fd);
   close(etc);
@@ -136,14 +138,24 @@ static void bind_etc_file(int rootfd, const char *name, const char *src) {
   free(shown);
 }
 
+static void open_etc_source(int *fd, bool *has, const char *path) {
+  if (*has) close(*fd);
+  *fd = open(path, O_PATH | O_CLOEXEC);
+  if (*fd < 0) die_errno("open %s", path);
+  struct stat st;
+  if (fstat(*fd, &st) < 0) die_errno("stat %s", path);
+  if (!S_ISREG(st.st_mode)) die("%s is not a regular file", path);
+  *has = true;
+}
+
 bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m) {
   const char *v;
   if ((v = option_value(argc, argv, i, "--etc-hosts")))
-    m->hosts = v;
+    open_etc_source(&m->hosts, &m->has_hosts, v);
   else if ((v = option_value(argc, argv, i, "--etc-resolv-conf")))
-    m->resolv_conf = v;
+    open_etc_source(&m->resolv_conf, &m->has_resolv_conf, v);
   else if ((v = option_value(argc, argv, i, "--etc-hostname")))
-    m->hostname = v;
+    open_etc_source(&m->hostname, &m->has_hostname, v);
   else if ((v = option_value(argc, argv, i, "--tmpfs"))) {
     if (v[0] != '/' || !v[1]) die("run: --tmpfs %s is not an absolute path below /", v);
     m->tmpfs = xrealloc(m->tmpfs, sizeof(char *) * (m->n_tmpfs + 1));
@@ -156,9 +168,9 @@ bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m) 
 }
 
 void mount_extra(int rootfd, const struct extra_mounts *m) {
-  if (m->hosts) bind_etc_file(rootfd, "hosts", m->hosts);
-  if (m->resolv_conf) bind_etc_file(rootfd, "resolv.conf", m->resolv_conf);
-  if (m->hostname) bind_etc_file(rootfd, "hostname", m->hostname);
+  if (m->has_hosts) bind_etc_file(rootfd, "hosts", m->hosts);
+  if (m->has_resolv_conf) bind_etc_file(rootfd, "resolv.conf", m->resolv_conf);
+  if (m->has_hostname) bind_etc_file(rootfd, "hostname", m->hostname);
   for (size_t i = 0; i < m->n_tmpfs; i++) {
     int fd = mkdirs_in_root(rootfd, m->tmpfs[i] + 1, m->tmpfs[i]);
     mount_at("tmpfs", fd, m->tmpfs[i], "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");

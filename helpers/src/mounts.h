@@ -9,7 +9,10 @@ void mount_container_filesystems(int rootfd);
 
 /* `run` options for the generated /etc files, tmpfs mounts and a read-only root. */
 struct extra_mounts {
-  const char *hosts, *resolv_conf, *hostname;
+  /* The generated files, opened (O_PATH) while parsing: the overlay is
+   * mounted on the container's dir that holds them, hiding their paths. */
+  int hosts, resolv_conf, hostname;
+  bool has_hosts, has_resolv_conf, has_hostname;
   const char **tmpfs;
   size_t n_tmpfs;
   bool read_only;

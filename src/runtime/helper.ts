@@ -97,6 +97,8 @@ export interface RunSpec {
   /** The container's complete environment. */
   env?: Readonly<Record<string, string>>;
   net?: 'host' | 'none';
+  /** More `run` options, as given (security, /etc files: container-start-args.ts). */
+  extra?: readonly string[];
   command: readonly string[];
 }
 
@@ -124,6 +126,7 @@ export function runModeArgs(spec: RunSpec): string[] {
   if (spec.user) a.push('--user', `${spec.user.uid}:${spec.user.gid}`);
   for (const [k, v] of Object.entries(spec.env ?? {})) a.push('--env', `${k}=${v}`);
   if (spec.net) a.push('--net', spec.net);
+  a.push(...(spec.extra ?? []));
   a.push('--', ...spec.command);
   return a;
 }

@@ -2,10 +2,11 @@
 // once at create time and stored in its record, then turned into the
 // helper's `run` options at every start (docs/helper-protocol.md):
 //
-//   // create:
-//   const security = await prepareContainerSecurity(flags, { uid, userdataDir })
+//   // create: validate + compile first, store once the container exists
+//   const plan = await planContainerSecurity(flags, { uid, additionalGids })
+//   await writeContainerSecurity(userdataDir, plan)      // userdata/security.json + seccomp.rules
 //   // start:
-//   args.push(...securityHelperArgs(security))
+//   args.push(...securityHelperArgs(await loadContainerSecurity(userdataDir)))
 //
 // Podman's defaults: its capability list, its seccomp profile (our own copy
 // of its content, src/runtime/seccomp-default.json), its masked and
@@ -126,6 +127,8 @@ export interface ContainerSecurity {
   readonlyPaths: string[];
   readOnlyRoot: boolean;
   tmpfs: string[];
+  /** Supplementary groups of the process (in the container). */
+  additionalGids?: number[];
 }
 
 export interface SecurityContext {
@@ -182,33 +185,69 @@ async function loadProfile(choice: SeccompChoice, cwd: string): Promise<SeccompP
   return parseSeccompProfile(text, choice.path);
 }
 
-export interface PrepareContext {
+export interface PlanContext {
   /** The container process's uid (in the container). */
   uid: number;
-  /** The container's userdata dir: seccomp.rules is written there. */
-  userdataDir: string;
+  /** Its supplementary groups (user-resolve.ts). */
+  additionalGids?: readonly number[];
   /** For a relative seccomp profile path (default: process.cwd()). */
   cwd?: string;
 }
 
+/** A new container's security settings and the seccomp rules to write, before anything is stored. */
+export interface SecurityPlan {
+  security: Omit<ContainerSecurity, 'seccompRules'>;
+  /** The compiled seccomp rules file content; undefined = unconfined. */
+  rules?: string | undefined;
+}
+
+const RULES_FILE = 'seccomp.rules';
+const SECURITY_FILE = 'security.json';
+
 /**
- * Decide a new container's security settings and write its seccomp rules
- * file. Throws UsageError for bad flags, TscRunError for an unreadable or
- * invalid profile (podman's messages).
+ * Decide a new container's security settings: validates the flags and reads
+ * and compiles the seccomp profile, so a bad flag or profile fails before
+ * the container exists (podman's messages). Writes nothing.
  */
-export async function prepareContainerSecurity(flags: SecurityFlags, ctx: PrepareContext): Promise<ContainerSecurity> {
-  const { seccomp, ...resolved } = resolveSecurity(flags, { uid: ctx.uid, lastCap: kernelLastCap() });
+export async function planContainerSecurity(flags: SecurityFlags, ctx: PlanContext): Promise<SecurityPlan> {
+  const { seccomp, ...security } = resolveSecurity(flags, { uid: ctx.uid, lastCap: kernelLastCap() });
+  if (ctx.additionalGids?.length) security.additionalGids = [...ctx.additionalGids];
   const profile = await loadProfile(seccomp, ctx.cwd ?? process.cwd());
-  if (profile === undefined) return resolved;
+  if (profile === undefined) return { security };
   const rules = compileSeccompProfile(profile, {
-    capabilities: resolved.capabilities.bounding,
+    capabilities: security.capabilities.bounding,
     goArch: goArchOf(process.arch),
     kernelRelease: os.release(),
   });
-  const file = path.join(ctx.userdataDir, 'seccomp.rules');
-  await fsp.mkdir(ctx.userdataDir, { recursive: true, mode: 0o755 });
-  await writeFileAtomic(file, rules, { mode: 0o644 });
-  return { ...resolved, seccompRules: file };
+  return { security, rules };
+}
+
+/** Store the plan in the container's userdata dir: seccomp.rules and security.json. */
+export async function writeContainerSecurity(userdataDir: string, plan: SecurityPlan): Promise<ContainerSecurity> {
+  await fsp.mkdir(userdataDir, { recursive: true, mode: 0o755 });
+  const sec: ContainerSecurity = { ...plan.security };
+  if (plan.rules !== undefined) {
+    sec.seccompRules = path.join(userdataDir, RULES_FILE);
+    await writeFileAtomic(sec.seccompRules, plan.rules, { mode: 0o644 });
+  }
+  await writeFileAtomic(path.join(userdataDir, SECURITY_FILE), `${JSON.stringify(sec, null, 2)}\n`, { mode: 0o644 });
+  return sec;
+}
+
+/** A container's stored settings; undefined for a container created before they existed. */
+export async function loadContainerSecurity(userdataDir: string): Promise<ContainerSecurity | undefined> {
+  let text: string;
+  try {
+    text = await fsp.readFile(path.join(userdataDir, SECURITY_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  const v = JSON.parse(text) as Partial<ContainerSecurity> | null;
+  if (!v || typeof v !== 'object' || !v.capabilities || !Array.isArray(v.maskedPaths)) {
+    throw new TscRunError(`malformed ${path.join(userdataDir, SECURITY_FILE)}`);
+  }
+  return v as ContainerSecurity;
 }
 
 /** The helper's `run` options for these settings. Pure. */
@@ -227,5 +266,6 @@ export function securityHelperArgs(sec: ContainerSecurity): string[] {
   for (const p of sec.readonlyPaths) a.push('--readonly-path', p);
   for (const p of sec.tmpfs) a.push('--tmpfs', p);
   if (sec.readOnlyRoot) a.push('--read-only');
+  if (sec.additionalGids?.length) a.push(`--groups=${sec.additionalGids.join(',')}`);
   return a;
 }
