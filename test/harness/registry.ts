@@ -4,6 +4,8 @@
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,8 +18,28 @@ export interface RegistryAuth {
   password: string;
 }
 
+/** Serve HTTPS with this certificate (PEM files). */
+export interface RegistryTls {
+  certFile: string;
+  keyFile: string;
+}
+
+/** docker-registry's token auth: it trusts JWTs signed by a cert in rootCertBundle (see token-server.ts). */
+export interface RegistryTokenAuth {
+  realm: string;
+  service: string;
+  issuer: string;
+  rootCertBundle: string;
+}
+
+export interface RegistryOptions {
+  auth?: RegistryAuth;
+  tls?: RegistryTls;
+  token?: RegistryTokenAuth;
+}
+
 export interface Registry {
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT (https:// with `tls`) */
   url: string;
   /** 127.0.0.1:PORT, as used in image references. */
   host: string;
@@ -43,7 +65,8 @@ function freePort(): Promise<number> {
   });
 }
 
-function configYaml(dir: string, port: number, auth: boolean): string {
+function configYaml(dir: string, port: number, opts: RegistryOptions): string {
+  const auth = !!opts.auth;
   return [
     'version: 0.1',
     'log:',
@@ -59,9 +82,20 @@ function configYaml(dir: string, port: number, auth: boolean): string {
     'http:',
     `  addr: 127.0.0.1:${port}`,
     `  secret: tsc-run-test-${port}`,
+    ...(opts.tls ? ['  tls:', `    certificate: ${opts.tls.certFile}`, `    key: ${opts.tls.keyFile}`] : []),
     '  headers:',
     '    X-Content-Type-Options: [nosniff]',
     ...(auth ? ['auth:', '  htpasswd:', '    realm: basic-realm', `    path: ${path.join(dir, 'htpasswd')}`] : []),
+    ...(opts.token
+      ? [
+          'auth:',
+          '  token:',
+          `    realm: ${opts.token.realm}`,
+          `    service: ${opts.token.service}`,
+          `    issuer: ${opts.token.issuer}`,
+          `    rootcertbundle: ${opts.token.rootCertBundle}`,
+        ]
+      : []),
     '',
   ].join('\n');
 }
@@ -72,20 +106,24 @@ process.on('exit', () => {
   for (const c of live) c.kill('SIGKILL');
 });
 
-async function ping(url: string): Promise<number | undefined> {
-  try {
-    const r = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1000) });
-    await r.arrayBuffer();
-    return r.status;
-  } catch {
-    return undefined;
-  }
+/** Status of GET /v2/ (any certificate accepted: a TLS registry's may be self-signed). */
+function ping(url: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const mod = url.startsWith('https:') ? https : http;
+    const req = mod.get(`${url}/v2/`, { rejectUnauthorized: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
 }
 
-async function startOnce(dir: string, auth: RegistryAuth | undefined): Promise<Registry | 'port-taken'> {
+async function startOnce(dir: string, opts: RegistryOptions): Promise<Registry | 'port-taken'> {
+  const auth = opts.auth;
   const port = await freePort();
   const cfg = path.join(dir, 'config.yml');
-  fs.writeFileSync(cfg, configYaml(dir, port, !!auth));
+  fs.writeFileSync(cfg, configYaml(dir, port, opts));
   const logFile = path.join(dir, 'registry.log');
   const logFd = fs.openSync(logFile, 'w');
   const child = spawn(REGISTRY_BIN, ['serve', cfg], { stdio: ['ignore', logFd, logFd] });
@@ -99,7 +137,7 @@ async function startOnce(dir: string, auth: RegistryAuth | undefined): Promise<R
       resolve();
     }),
   );
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const logs = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -137,8 +175,11 @@ async function startOnce(dir: string, auth: RegistryAuth | undefined): Promise<R
   };
 }
 
-/** Start a registry; with `auth`, every request needs basic credentials. */
-export async function startRegistry(opts: { auth?: RegistryAuth } = {}): Promise<Registry> {
+/**
+ * Start a registry; with `auth`, every request needs basic credentials;
+ * with `tls`, it serves HTTPS; with `token`, it wants bearer tokens.
+ */
+export async function startRegistry(opts: RegistryOptions = {}): Promise<Registry> {
   if (!fs.existsSync(REGISTRY_BIN)) {
     throw new Error(`${REGISTRY_BIN} is missing: install docker-registry (npm run setup-host does it)`);
   }
@@ -151,7 +192,7 @@ export async function startRegistry(opts: { auth?: RegistryAuth } = {}): Promise
     fs.writeFileSync(path.join(dir, 'htpasswd'), line.trim() + '\n');
   }
   for (let attempt = 0; attempt < 3; attempt++) {
-    const r = await startOnce(dir, opts.auth);
+    const r = await startOnce(dir, opts);
     if (r !== 'port-taken') return r;
   }
   throw new Error('docker-registry: could not find a free port in 3 attempts');
