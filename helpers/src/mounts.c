@@ -138,24 +138,30 @@ static void bind_etc_file(int rootfd, const char *name, int srcfd) {
   free(shown);
 }
 
-static void open_etc_source(int *fd, bool *has, const char *path) {
-  if (*has) close(*fd);
-  *fd = open(path, O_PATH | O_CLOEXEC);
-  if (*fd < 0) die_errno("open %s", path);
+static int open_etc_source(const char *path) {
+  if (!path) return -1;
+  int fd = open(path, O_PATH | O_CLOEXEC);
+  if (fd < 0) die_errno("open %s", path);
   struct stat st;
-  if (fstat(*fd, &st) < 0) die_errno("stat %s", path);
+  if (fstat(fd, &st) < 0) die_errno("stat %s", path);
   if (!S_ISREG(st.st_mode)) die("%s is not a regular file", path);
-  *has = true;
+  return fd;
+}
+
+void extra_mounts_open(struct extra_mounts *m) {
+  m->hosts = open_etc_source(m->hosts_path);
+  m->resolv_conf = open_etc_source(m->resolv_conf_path);
+  m->hostname = open_etc_source(m->hostname_path);
 }
 
 bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m) {
   const char *v;
   if ((v = option_value(argc, argv, i, "--etc-hosts")))
-    open_etc_source(&m->hosts, &m->has_hosts, v);
+    m->hosts_path = v;
   else if ((v = option_value(argc, argv, i, "--etc-resolv-conf")))
-    open_etc_source(&m->resolv_conf, &m->has_resolv_conf, v);
+    m->resolv_conf_path = v;
   else if ((v = option_value(argc, argv, i, "--etc-hostname")))
-    open_etc_source(&m->hostname, &m->has_hostname, v);
+    m->hostname_path = v;
   else if ((v = option_value(argc, argv, i, "--tmpfs"))) {
     if (v[0] != '/' || !v[1]) die("run: --tmpfs %s is not an absolute path below /", v);
     m->tmpfs = xrealloc(m->tmpfs, sizeof(char *) * (m->n_tmpfs + 1));
@@ -168,9 +174,9 @@ bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m) 
 }
 
 void mount_extra(int rootfd, const struct extra_mounts *m) {
-  if (m->has_hosts) bind_etc_file(rootfd, "hosts", m->hosts);
-  if (m->has_resolv_conf) bind_etc_file(rootfd, "resolv.conf", m->resolv_conf);
-  if (m->has_hostname) bind_etc_file(rootfd, "hostname", m->hostname);
+  if (m->hosts >= 0) bind_etc_file(rootfd, "hosts", m->hosts);
+  if (m->resolv_conf >= 0) bind_etc_file(rootfd, "resolv.conf", m->resolv_conf);
+  if (m->hostname >= 0) bind_etc_file(rootfd, "hostname", m->hostname);
   for (size_t i = 0; i < m->n_tmpfs; i++) {
     int fd = mkdirs_in_root(rootfd, m->tmpfs[i] + 1, m->tmpfs[i]);
     mount_at("tmpfs", fd, m->tmpfs[i], "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");

@@ -9,10 +9,9 @@ void mount_container_filesystems(int rootfd);
 
 /* `run` options for the generated /etc files, tmpfs mounts and a read-only root. */
 struct extra_mounts {
-  /* The generated files, opened (O_PATH) while parsing: the overlay is
-   * mounted on the container's dir that holds them, hiding their paths. */
+  /* The generated files: paths, then fds opened by extra_mounts_open(). */
+  const char *hosts_path, *resolv_conf_path, *hostname_path;
   int hosts, resolv_conf, hostname;
-  bool has_hosts, has_resolv_conf, has_hostname;
   const char **tmpfs;
   size_t n_tmpfs;
   bool read_only;
@@ -20,6 +19,11 @@ struct extra_mounts {
 
 /* If argv[*i] is --etc-hosts, --etc-resolv-conf, --etc-hostname, --tmpfs or --read-only, consume it. */
 bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m);
+
+/* In the container's mount namespace, before the rootfs is mounted (an
+ * overlay is attached on the container's dir, which holds the generated
+ * files): open the files to bind. */
+void extra_mounts_open(struct extra_mounts *m);
 
 /* Before pivot_root: bind the /etc files, mount the tmpfs dirs, then make the root read-only if asked. */
 void mount_extra(int rootfd, const struct extra_mounts *m);

@@ -63,6 +63,7 @@ static int run_payload(void *arg) {
   if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) < 0) die_errno("sethostname %s", o->hostname);
   if (o->net_none) loopback_up();
 
+  extra_mounts_open(&o->extra); /* before the overlay covers the container dir */
   int rootfd = mount_rootfs(&o->rootfs);
   mount_container_filesystems(rootfd);
   mount_extra(rootfd, &o->extra);
