@@ -5,11 +5,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -134,6 +136,7 @@ bool monitor_option(struct monitor_opts *m, int argc, char **argv, int *i) {
   else if ((v = value_of(argc, argv, i, "--runtime-dir"))) m->runtime_dir = v;
   else if (!strcmp(a, "--tty")) m->tty = true;
   else if (!strcmp(a, "--stdin")) m->stdin_open = true;
+  else if (!strcmp(a, "--attach-stdin")) m->attach_stdin = true;
   else if ((v = value_of(argc, argv, i, "--tty-size"))) parse_tty_size(m, v);
   else if ((v = value_of(argc, argv, i, "--log-driver"))) {
     if (!parse_log_driver(v, &m->log.driver)) die("run: invalid --log-driver %s: want k8s-file, json-file or none", v);
@@ -324,6 +327,38 @@ static bool start_once(int *code, char *err, size_t errsz) {
   mon.in_fd = mon.out_fd = -1;
   close_fd(&mon.master);
   return false;
+}
+
+/* Going idle: give back the heap the start used, and the page-table entries
+ * of our read-only file mappings (fault-around mapped far more of the binary
+ * than the loop runs; what it needs faults back in). Only mappings without a
+ * private copy of any page (relocated RELRO pages are one): MADV_DONTNEED
+ * would put the file's bytes back there. */
+static void shrink_idle(void) {
+  (void)malloc_trim(0);
+  FILE *f = fopen("/proc/self/smaps", "re");
+  if (!f) return;
+  char line[512];
+  unsigned long lo = 0, hi = 0;
+  bool candidate = false;
+  while (fgets(line, sizeof line, f)) {
+    unsigned long a, b;
+    char perms[8];
+    int path_at = 0;
+    if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &a, &b, perms, &path_at) == 3) {
+      lo = a;
+      hi = b;
+      candidate = path_at && perms[1] == '-' && line[path_at] == '/';
+      continue;
+    }
+    unsigned long anon;
+    /* "Anonymous:" comes after the sizes and Rss of each mapping. */
+    if (candidate && sscanf(line, "Anonymous: %lu kB", &anon) == 1) {
+      if (anon == 0) (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+      candidate = false;
+    }
+  }
+  fclose(f);
 }
 
 static void record_start(void) {
@@ -738,7 +773,7 @@ int monitor_run(const struct ns_config *ns, const struct child_setup *setup, str
   open_runtime_dir();
   logfile_open(&m->log);
   if (!m->detach) {
-    mon.own_stdin = m->stdin_open;
+    mon.own_stdin = m->stdin_open && m->attach_stdin;
     mon.own_stdout = mon.own_stderr = true;
     /* The pty starts with our terminal's size, set before CMD runs. */
     if (m->tty && !m->rows && !tty_get_size(0, &m->rows, &m->cols)) (void)tty_get_size(1, &m->rows, &m->cols);
@@ -766,6 +801,7 @@ int monitor_run(const struct ns_config *ns, const struct child_setup *setup, str
   } else if (m->tty && mon.own_stdin) {
     mon.raw = tty_make_raw(0, &mon.saved_tty);
   }
+  shrink_idle();
 
   for (;;) {
     run_until_exit();
@@ -788,6 +824,7 @@ int monitor_run(const struct ns_config *ns, const struct child_setup *setup, str
       break;
     }
     record_start();
+    shrink_idle();
   }
 
   restore_tty();

@@ -21,7 +21,8 @@ struct monitor_opts {
   bool detach;             /* --detach: double-fork, setsid, survive the caller */
   const char *runtime_dir; /* --runtime-dir: exit.json, process.json, attach, ctl */
   bool tty;                /* --tty */
-  bool stdin_open;         /* --stdin (-i) */
+  bool stdin_open;         /* --stdin (-i): the container's stdin is a pipe we hold */
+  bool attach_stdin;       /* --attach-stdin: foreground, our own stdin feeds it */
   unsigned short rows, cols; /* --tty-size ROWS:COLS */
   struct logfile log;      /* --log-driver, --log-path, --log-max-size */
   enum restart_policy restart;

@@ -63,6 +63,10 @@ static int run_payload(void *arg) {
   if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) < 0) die_errno("sethostname %s", o->hostname);
   if (o->net_none) loopback_up();
 
+  /* In the child, not the monitor: the compiled filter (~800 KB of heap)
+   * must not stay in a long-lived monitor; and before the overlay covers
+   * the container dir, where the rules file lives. */
+  security_prepare(&o->sec);
   extra_mounts_open(&o->extra); /* before the overlay covers the container dir */
   int rootfd = mount_rootfs(&o->rootfs);
   mount_container_filesystems(rootfd);
@@ -183,8 +187,6 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
     die("run: overlay needs --lower, --upper and --work");
   if ((o.rootfs.mount_program || o.rootfs.legacy_mount) && !overlay) die("run: --mount-program and --legacy-mount need an overlay");
   if (o.rootfs.mount_program && o.rootfs.legacy_mount) die("run: --legacy-mount is for native overlay, not with --mount-program");
-
-  security_prepare(&o.sec);
 
   struct child_setup setup = {
       .clone_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (o.net_none ? CLONE_NEWNET : 0),
