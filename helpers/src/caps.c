@@ -1,7 +1,8 @@
 /* Capabilities through the raw syscalls (no libcap): capget/capset with the
  * 64-bit version 3 structures, prctl for the bounding and ambient sets.
- * Numbers above the kernel's cap_last_cap are ignored, so one list works on
- * any kernel. */
+ * Numbers above the kernel's cap_last_cap, and caps our own bounding set
+ * lacks (a host root may run without some), are ignored: "all" means all
+ * that we can hand on, as podman takes its current bounding set for ALL. */
 #include "caps.h"
 
 #include <errno.h>
@@ -51,7 +52,22 @@ static unsigned last_cap(void) {
   return (unsigned)n;
 }
 
+/* Caps we can still give: those in our bounding set, up to cap_last_cap. Read before any drop. */
+static uint64_t available(void) {
+  static bool done;
+  static uint64_t mask;
+  if (done) return mask;
+  for (unsigned cap = 0; cap <= last_cap(); cap++) {
+    int r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+    if (r < 0) die_errno("read capability %u of the bounding set", cap);
+    if (r) mask |= 1ULL << cap;
+  }
+  done = true;
+  return mask;
+}
+
 void caps_drop_bounding(const struct cap_config *c) {
+  (void)available();
   if (!c->given[CAP_SET_BOUNDING]) return;
   for (unsigned cap = 0; cap <= last_cap(); cap++) {
     if (c->mask[CAP_SET_BOUNDING] & (1ULL << cap)) continue;
@@ -78,7 +94,7 @@ void caps_raise_effective(void) {
 }
 
 void caps_apply(const struct cap_config *c) {
-  uint64_t valid = last_cap() >= 63 ? ~0ULL : (1ULL << (last_cap() + 1)) - 1;
+  uint64_t valid = available();
   struct __user_cap_data_struct data[2];
   get_caps(data);
   if (c->given[CAP_SET_PERMITTED] || c->given[CAP_SET_EFFECTIVE] || c->given[CAP_SET_INHERITABLE]) {
@@ -101,7 +117,7 @@ void caps_apply(const struct cap_config *c) {
   if (c->given[CAP_SET_AMBIENT]) {
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) die_errno("clear the ambient capabilities");
     for (unsigned cap = 0; cap <= last_cap(); cap++) {
-      if (!(c->mask[CAP_SET_AMBIENT] & (1ULL << cap))) continue;
+      if (!(c->mask[CAP_SET_AMBIENT] & valid & (1ULL << cap))) continue;
       if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
         die_errno("raise ambient capability %u (it must be in the %s and %s sets)", cap, set_names[CAP_SET_PERMITTED],
                   set_names[CAP_SET_INHERITABLE]);
