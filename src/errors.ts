@@ -62,6 +62,17 @@ export class CommandInvokeError extends TscRunError {
 }
 
 /**
+ * Several failures of one command that acts on many objects (`rm a b c`):
+ * podman prints each as its own `Error:` line and exits with the last one's
+ * code.
+ */
+export class MultipleErrors extends TscRunError {
+  constructor(readonly errors: readonly TscRunError[]) {
+    super(errors.map((e) => e.message).join('; '), errors[errors.length - 1]?.exitCode ?? ExitCode.Engine);
+  }
+}
+
+/**
  * Not a failure of the engine: the container (or unshare'd command) exited
  * with this code and the CLI must exit with it, printing nothing.
  */

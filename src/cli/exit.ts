@@ -1,11 +1,15 @@
 // The one place where errors become what the user sees: a single
 // `Error: ...` line on stderr and Podman's exit code.
 
-import { ChildExit, ExitCode, TscRunError } from '../errors.js';
+import { ChildExit, ExitCode, MultipleErrors, TscRunError } from '../errors.js';
 
 /** Print the error (if any) and return the process exit code. */
 export function reportError(err: unknown, debug = false): number {
   if (err instanceof ChildExit) return err.code;
+  if (err instanceof MultipleErrors && err.errors.length) {
+    for (const e of err.errors) reportError(e, debug);
+    return err.exitCode;
+  }
   const code = err instanceof TscRunError ? err.exitCode : ExitCode.Engine;
   const msg = err instanceof Error ? err.message : String(err);
   // One line: scripts grep stderr, and multi-line causes belong in --log-level=debug.

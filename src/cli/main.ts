@@ -31,14 +31,19 @@ function usageMessage(msg: string, argv: string[]): string {
 
 const GLOBAL_VALUE_FLAGS = ['--root', '--runroot', '--storage-driver', '--storage-opt', '--log-level'];
 
-/** Specs of commands that end with a command line of their own (run, exec, unshare). */
+type TrailingProp = Omit<TrailingCommandSpec, 'names'> & { names?: string[] };
+
+/**
+ * Specs of commands that end with a command line of their own (run, exec,
+ * unshare). A family (`container`) lists one spec per such subcommand, with
+ * names (`container run`).
+ */
 function trailingSpecs(): TrailingCommandSpec[] {
   return commands.flatMap((c) => {
-    const t = (c as { trailing?: Omit<TrailingCommandSpec, 'names'> & { names?: string[] } }).trailing;
+    const t = (c as { trailing?: TrailingProp | TrailingProp[] }).trailing;
     if (!t) return [];
     const word = String(c.command).split(' ')[0]!;
-    const names = t.names ?? [word, ...[c.aliases ?? []].flat()];
-    return [{ ...t, names }];
+    return [t].flat().map((s) => ({ ...s, names: s.names ?? [word, ...[c.aliases ?? []].flat()] }));
   });
 }
 

@@ -15,6 +15,16 @@ import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
 import { loadCommand } from './load.js';
 import { loginCommand, logoutCommand } from './login.js';
+import { containerCommand } from './container.js';
+import { inspectCommand } from './inspect.js';
+import { killCommand } from './kill.js';
+import { logsCommand } from './logs.js';
+import { portCommand } from './port.js';
+import { psCommand } from './ps.js';
+import { renameCommand } from './rename.js';
+import { rmCommand } from './rm.js';
+import { stopCommand } from './stop.js';
+import { waitCommand } from './wait.js';
 import { pullCommand } from './pull.js';
 import { pushCommand } from './push.js';
 import { runCommand } from './run.js';
@@ -34,6 +44,16 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   loginCommand,
   logoutCommand,
   runCommand,
+  psCommand,
+  containerCommand,
+  inspectCommand,
+  stopCommand,
+  killCommand,
+  rmCommand,
+  waitCommand,
+  logsCommand,
+  renameCommand,
+  portCommand,
   unshareCommand,
   infoCommand,
   systemCommand,

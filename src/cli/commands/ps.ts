@@ -1,0 +1,80 @@
+// `tsc-run ps` (also `container ls|list|ps`): podman's flags and output.
+
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import type { GlobalArgs } from '../global.js';
+import { rootsOf } from '../global.js';
+
+interface PsArgs extends GlobalArgs {
+  all?: boolean;
+  external?: boolean;
+  filter?: string[];
+  format?: string;
+  last?: number;
+  latest?: boolean;
+  'no-trunc'?: boolean;
+  noheading?: boolean;
+  ns?: boolean;
+  pod?: boolean;
+  quiet?: boolean;
+  size?: boolean;
+  sort?: string;
+  sync?: boolean;
+}
+
+const SORT_CHOICES = ['command', 'created', 'id', 'image', 'names', 'runningfor', 'size', 'status'];
+
+function psModule(command: string, aliases: string[]): CommandModule<GlobalArgs, PsArgs> {
+  return {
+    command,
+    aliases,
+    describe: 'List containers',
+    builder: (y) =>
+      y
+        .usage('Usage: tsc-run ps [options]\n\nList containers')
+        .option('all', { alias: 'a', type: 'boolean', describe: 'Show all the containers, default is only running containers' })
+        .option('external', { type: 'boolean', describe: 'Show containers in storage not controlled by tsc-run' })
+        .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Filter output based on conditions given' })
+        .option('format', { type: 'string', requiresArg: true, describe: 'Pretty-print containers to JSON or using a Go template' })
+        .option('last', { alias: 'n', type: 'number', requiresArg: true, describe: 'Print the n last created containers (all states)' })
+        .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
+        .option('no-trunc', { type: 'boolean', describe: 'Display the extended information' })
+        .option('noheading', { type: 'boolean', describe: 'Do not print headers' })
+        .option('ns', { type: 'boolean', describe: 'Display namespace information' })
+        .option('pod', { alias: 'p', type: 'boolean', describe: 'Print the ID and name of the pod the containers are associated with' })
+        .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print the numeric IDs of the containers only' })
+        .option('size', { alias: 's', type: 'boolean', describe: 'Display the total file sizes' })
+        .option('sort', { type: 'string', requiresArg: true, describe: `Sort output by: ${SORT_CHOICES.join(', ')}` })
+        .option('sync', { type: 'boolean', describe: 'Sync container state with OCI runtime (always done)' }),
+    handler: async (argv) => {
+      const last = argv.last ?? -1;
+      if (!Number.isInteger(last)) throw new UsageError(`invalid argument ${JSON.stringify(String(argv.last))} for "-n, --last" flag`);
+      if (last >= 0 && argv.latest) throw new UsageError('last and latest are mutually exclusive');
+      if (argv.quiet && (argv.size || argv.ns)) throw new UsageError('quiet conflicts with size and namespace');
+      if (argv.size && argv.ns) throw new UsageError('size and namespace options conflict');
+      if (argv.sort !== undefined && !SORT_CHOICES.includes(argv.sort)) {
+        throw new UsageError(`invalid argument ${JSON.stringify(argv.sort)} for "--sort" flag: must be one of ${SORT_CHOICES.join(', ')}`);
+      }
+      const { psText } = await import('../../runtime/container-list.js');
+      process.stdout.write(
+        await psText(rootsOf(argv), {
+          all: argv.all === true,
+          filters: (argv.filter ?? []).map(String),
+          last,
+          latest: argv.latest === true,
+          noTrunc: argv['no-trunc'] === true,
+          quiet: argv.quiet === true,
+          size: argv.size === true,
+          format: argv.format,
+          noHeading: argv.noheading === true,
+          sort: argv.sort,
+        }),
+      );
+    },
+  };
+}
+
+export const psCommand = psModule('ps', []);
+
+/** `container ls`, with podman's other names for it. */
+export const containerListCommand = psModule('ls', ['list', 'ps']);

@@ -1,0 +1,56 @@
+// `tsc-run rm [options] CONTAINER...`: remove containers; a running one only
+// with -f (stopped first). Exit 1 when a name matches nothing, 2 when a
+// container is running, as podman.
+
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../global.js';
+import { rootsOf } from '../global.js';
+import { parseTimeFlag } from './stop.js';
+
+interface RmArgs extends GlobalArgs {
+  containers?: string[];
+  all?: boolean;
+  force?: boolean;
+  ignore?: boolean;
+  latest?: boolean;
+  time?: number;
+  volumes?: boolean;
+  depend?: boolean;
+}
+
+export const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
+  command: 'rm [containers..]',
+  describe: 'Remove one or more containers',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run rm [options] CONTAINER [CONTAINER...]\n\nRemove one or more containers')
+      .option('all', { alias: 'a', type: 'boolean', describe: 'Remove all containers' })
+      .option('force', { alias: 'f', type: 'boolean', describe: 'Force removal of a running or unusable container' })
+      .option('ignore', { alias: 'i', type: 'boolean', describe: 'Ignore errors when a specified container is missing' })
+      .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
+      .option('time', { alias: 't', type: 'number', requiresArg: true, describe: 'Seconds to wait for stop before killing the container (default 10)' })
+      .option('volumes', { alias: 'v', type: 'boolean', describe: 'Remove anonymous volumes associated with the container' })
+      .option('depend', { type: 'boolean', describe: 'Remove container and all containers that depend on the selected container' }),
+  handler: async (argv) => {
+    const names = (argv.containers ?? []).map(String);
+    const time = parseTimeFlag(argv.time);
+    const { checkTargetArgs, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+    const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
+    const { removeContainer } = await import('../../runtime/container-remove.js');
+    const { NoSuchContainerError } = await import('../../storage/containers.js');
+    const { warn } = await import('../warn.js');
+    checkTargetArgs(names, argv);
+    const ctx = lifecycleContext(rootsOf(argv), warn);
+    // podman: -f also ignores names that match nothing.
+    const targets = await resolveTargets(ctx.store, names, { ...argv, ignore: argv.ignore || argv.force, missingExitCode: 1 });
+    await forEachTarget(targets, async (t) => {
+      try {
+        await removeContainer(ctx, t.rec.id, { force: argv.force === true, timeout: time });
+      } catch (err) {
+        // Removed by someone else meanwhile (an --rm cleanup): gone is what was asked for.
+        if (!(err instanceof NoSuchContainerError)) throw err;
+      }
+      process.stdout.write(`${t.label}\n`);
+    });
+  },
+};

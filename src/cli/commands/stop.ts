@@ -1,0 +1,48 @@
+// `tsc-run stop [options] CONTAINER...`: the stop signal, up to -t seconds,
+// then SIGKILL; prints each container as given (full ids with -a/-l).
+
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import type { GlobalArgs } from '../global.js';
+import { rootsOf } from '../global.js';
+
+interface StopArgs extends GlobalArgs {
+  containers?: string[];
+  all?: boolean;
+  ignore?: boolean;
+  latest?: boolean;
+  time?: number;
+}
+
+export function parseTimeFlag(v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < 0) throw new UsageError(`invalid argument ${JSON.stringify(String(v))} for "-t, --time" flag: must be a non-negative integer`);
+  return v;
+}
+
+export const stopCommand: CommandModule<GlobalArgs, StopArgs> = {
+  command: 'stop [containers..]',
+  describe: 'Stop one or more containers',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run stop [options] CONTAINER [CONTAINER...]\n\nStop one or more containers')
+      .option('all', { alias: 'a', type: 'boolean', describe: 'Stop all running containers' })
+      .option('ignore', { alias: 'i', type: 'boolean', describe: 'Ignore errors when a specified container is missing' })
+      .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
+      .option('time', { alias: 't', type: 'number', requiresArg: true, describe: 'Seconds to wait for stop before killing the container (default 10)' }),
+  handler: async (argv) => {
+    const names = (argv.containers ?? []).map(String);
+    const time = parseTimeFlag(argv.time);
+    const { checkTargetArgs, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+    const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
+    const { stopContainer } = await import('../../runtime/container-stop.js');
+    const { warn } = await import('../warn.js');
+    checkTargetArgs(names, argv);
+    const ctx = lifecycleContext(rootsOf(argv), warn);
+    const targets = await resolveTargets(ctx.store, names, argv);
+    await forEachTarget(targets, async (t) => {
+      await stopContainer(ctx, t.rec.id, time);
+      process.stdout.write(`${t.label}\n`);
+    });
+  },
+};

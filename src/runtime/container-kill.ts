@@ -1,0 +1,59 @@
+// `kill`: one signal to a running container. With a monitor that has a
+// control FIFO the signal goes through it (`kill SIGNUM`): the monitor knows
+// the current process even after a restart made the recorded pid stale.
+// Otherwise straight to the recorded process, start time checked first.
+
+import fs from 'node:fs';
+import { TscRunError } from '../errors.js';
+import type { ContainerRecord, ContainerStore } from '../storage/containers.js';
+import { monitorAlive, syncContainer } from './container-observe.js';
+import { signalContainer } from './container-signal.js';
+import { containerRuntimePaths } from './runtime-dir.js';
+
+/** podman's refusal to signal a container that is not running. */
+export class NotRunningError extends TscRunError {
+  constructor(rec: ContainerRecord) {
+    super(`can only kill running containers. ${rec.id} is in state ${rec.state.status}: container state improper`);
+  }
+}
+
+/**
+ * Write one line to the monitor's control FIFO. False when there is no
+ * monitor reading it (no FIFO, or no reader: ENXIO with O_NONBLOCK), so the
+ * caller falls back; never blocks.
+ */
+export function sendControl(runRoot: string, id: string, line: string): boolean {
+  const fifo = containerRuntimePaths(runRoot, id).ctlFifo;
+  let fd: number;
+  try {
+    fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  try {
+    if (!fs.fstatSync(fd).isFIFO()) return false;
+    // One write under PIPE_BUF is atomic: lines from concurrent writers never interleave.
+    fs.writeSync(fd, `${line}\n`);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Deliver signo to the container's current process; false if it is already gone. */
+export function deliverSignal(runRoot: string, rec: ContainerRecord, signo: number): boolean {
+  if (rec.state.monitor && monitorAlive(rec) && sendControl(runRoot, rec.id, `kill ${signo}`)) return true;
+  return signalContainer(rec, signo);
+}
+
+export async function killContainer(store: ContainerStore, runRoot: string, id: string, signo: number): Promise<void> {
+  const rec = await syncContainer(store, runRoot, id);
+  if (rec.state.status !== 'running') throw new NotRunningError(rec);
+  if (!deliverSignal(runRoot, rec, signo)) {
+    // It died between our look and the signal: what it is now is the answer.
+    const now = await syncContainer(store, runRoot, id);
+    if (now.state.status !== 'running') throw new NotRunningError(now);
+  }
+}

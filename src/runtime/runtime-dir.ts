@@ -1,0 +1,30 @@
+// A container's volatile files under the runtime root (docs/helper-protocol.md,
+// "The monitor"): the monitor writes exit.json and serves `attach` and `ctl`
+// there; Node creates the directory before starting the container. Pure paths.
+
+import path from 'node:path';
+
+export interface ContainerRuntimePaths {
+  dir: string;
+  /** Written (temp + rename) by the monitor when the container's process exits for good. */
+  exitFile: string;
+  /** Unix stream socket of the attach protocol. */
+  attachSocket: string;
+  /** FIFO of control lines: `resize ROWS COLS`, `kill SIGNUM`, `stop`. */
+  ctlFifo: string;
+}
+
+export function containerRuntimePaths(runRoot: string, id: string): ContainerRuntimePaths {
+  const dir = path.join(runRoot, 'containers', id);
+  return {
+    dir,
+    exitFile: path.join(dir, 'exit.json'),
+    attachSocket: path.join(dir, 'attach'),
+    ctlFifo: path.join(dir, 'ctl'),
+  };
+}
+
+/** The persistent log: `<root>/containers/<id>/ctr.log`. */
+export function containerLogPath(dataRoot: string, id: string): string {
+  return path.join(dataRoot, 'containers', id, 'ctr.log');
+}
