@@ -57,7 +57,8 @@ export function formatList(rows: readonly object[], opts: ListOptions): string {
     templateSrc = opts.columns.map((c) => `{{.${c.field}}}`).join('\t');
     table = true;
   } else if (fmt.startsWith('table ')) {
-    templateSrc = fmt.slice(6);
+    // podman's tableReplacer: in a table, spaces separate columns as tabs do.
+    templateSrc = fmt.slice(6).replace(/ /g, '\t');
     table = true;
   } else {
     templateSrc = opts.format!;

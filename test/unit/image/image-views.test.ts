@@ -13,6 +13,7 @@ import { ImageInUseError } from '../../../src/image/remove.js';
 import { ImageUnknownError, type ImageRecord } from '../../../src/storage/images.js';
 import { TscRunError } from '../../../src/errors.js';
 import { GoTemplate } from '../../../src/cli/format/template.js';
+import { formatList } from '../../../src/cli/format/output.js';
 import type { ImageConfig } from '../../../src/image/oci.js';
 
 const h = (by: string, extra: object = {}) => ({ created: '2026-01-01T00:00:00Z', created_by: by, ...extra });
@@ -101,6 +102,12 @@ describe('images rows and JSON', () => {
     expect(t.render(r)).toBe('localhost/one:1 map[] [localhost/one:1 quay.io/x/y:z] localhost/one:1 false');
     const unnamed = imageRows(summary({ names: [] }), { noTrunc: true, now });
     expect(unnamed.map((x) => [x.Repository, x.Tag, x.ID])).toEqual([['<none>', '<none>', 'sha256:b7ce2ba06107596d91eb549aca601b66070de10cda7aca6a3d0ea3e858bc2842']]);
+  });
+  it('a table template separates columns by spaces as podman does (`table {{.ID}} {{.Repository}}`)', () => {
+    const rows = imageRows(summary(), { noTrunc: false, now });
+    expect(formatList(rows, { format: 'table {{.ID}} {{.Repository}}', columns: [], headers: { ID: 'IMAGE ID' } })).toBe(
+      'IMAGE ID      REPOSITORY\nb7ce2ba06107  localhost/one\n',
+    );
   });
   it('RepoDigests are repo@digest per name, deduplicated and sorted', () => {
     expect(repoDigests(['localhost/b:1', 'localhost/a:1', 'localhost/a:2'], 'sha256:x')).toEqual(['localhost/a@sha256:x', 'localhost/b@sha256:x']);
