@@ -145,6 +145,9 @@ void fuse_server_start(struct fuse_server *s, const char *program, const char *l
   int sv[2], out[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) die_errno("socketpair");
   if (pipe2(out, O_CLOEXEC) < 0) die_errno("pipe");
+  /* Nobody reads it once the server serves: room for its later complaints
+   * (best effort; the default 64 KiB otherwise). */
+  (void)fcntl(out[0], F_SETPIPE_SZ, 1 << 20);
   pid_t waiter = getpid();
   pid_t pid = fork();
   if (pid < 0) die_errno("fork for the mount program");
