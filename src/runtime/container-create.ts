@@ -4,23 +4,17 @@
 
 import { parseImageConfig } from '../image/oci.js';
 import { BlobStore } from '../storage/blob-store.js';
-import { ContainerStore, newContainerId, type ContainerRecord, type ContainerStorage } from '../storage/containers.js';
+import { ContainerStore, newContainerId, type ContainerConfig, type ContainerRecord, type ContainerStorage } from '../storage/containers.js';
 import { ImageStore } from '../storage/images.js';
 import type { TreeOps } from '../storage/layers/layer-store.js';
 import { LayerStore } from '../storage/layers/layer-store.js';
 import { randomContainerName } from './container-names.js';
 import { makeVfsRootfs } from './container-rootfs.js';
+import { parseAddHost, resolvConfContent, userdataDir } from './container-files.js';
 import { readImageFile } from './image-files.js';
-import {
-  buildEnv,
-  defaultHostname,
-  parseGroup,
-  parsePasswd,
-  resolveCommand,
-  resolveUser,
-  resolveWorkdir,
-  type RunFlags,
-} from './run-spec.js';
+import { buildEnv, defaultHostname, resolveCommand, resolveWorkdir, type RunFlags } from './run-spec.js';
+import { planContainerSecurity, writeContainerSecurity, type SecurityFlags } from './security-args.js';
+import { needsGroupFile, resolveUserIds } from './user-resolve.js';
 
 export interface CreateContainerInput {
   dataRoot: string;
@@ -35,6 +29,15 @@ export interface CreateContainerInput {
   hostEnv?: Readonly<Record<string, string | undefined>>;
   /** From resolveContainerStorage(); default native overlay. */
   storage?: ContainerStorage | undefined;
+  /** --cap-add, --cap-drop, --privileged, --security-opt, --read-only[-tmpfs]. */
+  security?: SecurityFlags | undefined;
+  /** --add-host and --dns, for the /etc/hosts and /etc/resolv.conf written at every start. */
+  addHosts?: readonly string[] | undefined;
+  dns?: readonly string[] | undefined;
+  /** Environment below the image's (--env-host). */
+  baseEnv?: readonly string[] | undefined;
+  /** The rest of the config as the run/create flags set it (tty, stdin, logs, restart policy, ...: run-options.ts). */
+  config?: Partial<ContainerConfig> | undefined;
 }
 
 export async function createContainer(input: CreateContainerInput): Promise<ContainerRecord> {
@@ -48,10 +51,22 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
 
   const { entrypoint, cmd, command } = resolveCommand(runtime, input.flags);
   const userSpec = input.flags.user ?? runtime.User ?? '';
-  // passwd gives names, the user's default group and HOME; group only names groups.
+  // passwd gives names, the user's default group and HOME; group names groups and supplementary members.
   const passwdText = await readImageFile(diffs, 'etc/passwd');
-  const groupText = /:.*\D/.test(userSpec) ? await readImageFile(diffs, 'etc/group') : undefined;
-  const user = resolveUser(userSpec, passwdText === undefined ? undefined : parsePasswd(passwdText), groupText === undefined ? undefined : parseGroup(groupText));
+  const groupText = needsGroupFile(userSpec) ? await readImageFile(diffs, 'etc/group') : undefined;
+  const user = resolveUserIds(userSpec, passwdText, groupText);
+  // Bad security flags or seccomp profile: fail before the container exists.
+  const security = await planContainerSecurity(input.security ?? {}, { uid: user.uid, additionalGids: user.additionalGids });
+  const etcFlags: { addHosts?: string[]; dns?: string[]; readOnly?: boolean; readOnlyTmpfs?: boolean } = {};
+  if (input.addHosts?.length) {
+    for (const h of input.addHosts) parseAddHost(h, '0.0.0.0'); // validated now; host-gateway resolved at start
+    etcFlags.addHosts = [...input.addHosts];
+  }
+  if (input.dns?.length) {
+    if (!(input.dns.length === 1 && input.dns[0] === 'none')) resolvConfContent({ hostResolvConf: '', namespace: 'host', dns: input.dns });
+    etcFlags.dns = [...input.dns];
+  }
+  if (input.security?.readOnly) Object.assign(etcFlags, { readOnly: true, readOnlyTmpfs: input.security.readOnlyTmpfs !== false });
 
   const store = new ContainerStore(input.dataRoot);
   const id = newContainerId();
@@ -69,18 +84,26 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
       command,
       entrypoint,
       cmd,
-      env: buildEnv(runtime.Env ?? [], input.flags.env, { hostEnv: input.hostEnv ?? process.env, hostname, home: user.home }),
+      env: buildEnv([...(input.baseEnv ?? []), ...(runtime.Env ?? [])], input.flags.env, { hostEnv: input.hostEnv ?? process.env, hostname, home: user.home }),
       workingDir: resolveWorkdir(runtime, input.flags.workdir),
       user: userSpec,
       uid: user.uid,
       gid: user.gid,
       hostname,
       network: input.network,
+      ...input.config,
+      ...etcFlags,
     },
     state: { status: 'created' },
     storage: input.storage ?? { driver: 'overlay' },
   };
   const created = await store.create(record);
+  try {
+    await writeContainerSecurity(userdataDir(store.containerDir(id)), security);
+  } catch (err) {
+    await store.remove(id, input.treeOps.rmtree).catch(() => undefined);
+    throw err;
+  }
   if (record.storage?.driver === 'vfs') {
     try {
       await makeVfsRootfs(store.rootfsDir(id), layers.map((l) => layerStore.diffDir(l.id)));

@@ -1,17 +1,30 @@
-// Start a created container in the foreground: mount its image's layers
-// (through the l/ short links) under its upper/work dirs with the helper's
-// `run` mode, stdout/stderr passed straight through, and record the state:
-// running with the helper as monitor (pid + start time), then exited with
-// the code.
+// Start a container under its monitor (the helper's `run` mode with monitor
+// options, docs/helper-protocol.md "The monitor"), in the foreground (our
+// stdio is the container's, we wait for its exit and fold it into the
+// record ourselves) or detached (the monitor outlives us; its exit command,
+// `container cleanup`, folds the exit). The start is recorded under the
+// container's lock before the monitor is told `ok`, so a cleanup racing a
+// quick exit always finds the running state first, and a CLI killed before
+// recording leaves no container running behind the store's back.
 
+import fs from 'node:fs/promises';
 import { TscRunError } from '../errors.js';
-import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
+import type { Roots } from '../config/paths.js';
+import { ContainerStore, type ContainerRecord, type ContainerState } from '../storage/containers.js';
 import type { TreeOps } from '../storage/layers/layer-store.js';
 import { LayerStore } from '../storage/layers/layer-store.js';
 import { ensureShortLink, shortLinkPath } from '../storage/layers/short-links.js';
-import { bootId, processStartTime, type ProcStamp } from '../storage/proc-stamp.js';
+import { bootId } from '../storage/proc-stamp.js';
 import { rootfsRunSpec } from './container-rootfs.js';
-import { runHelper, runModeArgs, type RunSpec } from './helper.js';
+import { reconcile } from './container-state.js';
+import { seaRuntime } from './embedded-helper.js';
+import { securityAndFilesArgs } from './container-start-args.js';
+import { runModeArgs, type RunSpec } from './helper.js';
+import { exitCommand, monitorArgs, withMonitorArgs } from './monitor-args.js';
+import { startMonitor, type Handshake, type MonitorEnd, type MonitorSession } from './monitor-session.js';
+import { hostUserNamespace } from './preflight.js';
+import { containerLogPath, containerRuntimePaths } from './runtime-dir.js';
+import { containerUserNamespace } from './container-userns.js';
 
 function envRecord(env: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -20,11 +33,6 @@ function envRecord(env: readonly string[]): Record<string, string> {
     if (i > 0) out[kv.slice(0, i)] = kv.slice(i + 1);
   }
   return out;
-}
-
-function stampOf(pid: number): ProcStamp | undefined {
-  const startTime = processStartTime(pid);
-  return startTime === undefined ? undefined : { pid, startTime, bootId: bootId() };
 }
 
 /** The helper's `run` spec for a container (its rootfs as its storage says: container-rootfs.ts). */
@@ -46,45 +54,118 @@ export async function containerRunSpec(dataRoot: string, c: ContainerRecord, tre
     user: { uid: c.config.uid, gid: c.config.gid },
     env: envRecord(c.config.env),
     net: c.config.network,
+    // Security (stored at create) and the generated /etc files: container-start-args.ts.
+    extra: await securityAndFilesArgs(store.containerDir(c.id), c),
     command: c.config.command,
   };
 }
 
-/**
- * Run the container to completion with inherited stdout/stderr; returns its exit
- * code. A command that cannot be run (126/127) or a helper failure is
- * recorded as the exit code, then rethrown for the CLI to report.
- */
-export async function startContainerForeground(dataRoot: string, c: ContainerRecord, treeOps: TreeOps): Promise<number> {
-  const store = new ContainerStore(dataRoot);
-  const spec = await containerRunSpec(dataRoot, c, treeOps);
-  const startedAt = new Date().toISOString();
-  let running: Promise<unknown> = Promise.resolve();
-  let exitCode: number;
-  let failure: unknown;
-  try {
-    const r = await runHelper({
-      mode: 'run',
-      args: runModeArgs(spec),
-      // Without -i podman attaches no stdin: the container reads /dev/null.
-      stdio: ['ignore', 'inherit', 'inherit'],
-      forwardSignals: true,
-      onSpawn: (pid) => {
-        const monitor = stampOf(pid);
-        running = store.update(c.id, (rec) => {
-          rec.state = { status: 'running', startedAt, ...(monitor ? { monitor } : {}) };
-        });
-      },
-    });
-    exitCode = r.exitCode;
-  } catch (err) {
-    failure = err;
-    exitCode = err instanceof TscRunError ? err.exitCode : 125;
-  }
-  await running.catch(() => undefined);
-  await store.update(c.id, (rec) => {
-    rec.state = { status: 'exited', startedAt, finishedAt: new Date().toISOString(), exitCode };
+/** How this very program is run again (the exit command): the single executable, or node + script. */
+export function selfCommand(): string[] {
+  return seaRuntime() ? [process.execPath] : [process.execPath, process.argv[1]!];
+}
+
+export interface StartInput {
+  roots: Roots;
+  container: ContainerRecord;
+  treeOps: TreeOps;
+  detach: boolean;
+  /** Foreground: feed our stdin to the container (it must have been created with -i). */
+  attachStdin: boolean;
+  sigProxy: boolean;
+}
+
+/** The container is already running (start on a running container is not an error for podman). */
+export class AlreadyRunning {
+  constructor(readonly record: ContainerRecord) {}
+}
+
+function runningState(h: Handshake, startedAt: string): ContainerState {
+  return {
+    status: 'running',
+    startedAt,
+    pid: h.pid,
+    pidStartTime: h.pidStartTime,
+    monitor: { pid: h.monitorPid, startTime: h.monitorStartTime, bootId: bootId() },
+    restartCount: 0,
+  };
+}
+
+function ttySize(): { rows: number; cols: number } | undefined {
+  const t = process.stdout.isTTY ? process.stdout : process.stderr.isTTY ? process.stderr : undefined;
+  return t && t.rows && t.columns ? { rows: t.rows, cols: t.columns } : undefined;
+}
+
+async function helperArgs(i: StartInput): Promise<string[]> {
+  const c = i.container;
+  const paths = containerRuntimePaths(i.roots.runRoot, c.id);
+  const run = runModeArgs(await containerRunSpec(i.roots.dataRoot, c, i.treeOps));
+  const monitor = monitorArgs({
+    container: c,
+    runtimeDir: paths.dir,
+    logPath: c.config.logPath ?? containerLogPath(i.roots.dataRoot, c.id),
+    detach: i.detach,
+    attachStdin: i.attachStdin,
+    sigProxy: i.sigProxy,
+    exitCommand: exitCommand(selfCommand(), i.roots, c.id),
+    ttySize: c.config.tty ? ttySize() : undefined,
   });
-  if (failure !== undefined) throw failure;
-  return exitCode;
+  return withMonitorArgs(run, monitor);
+}
+
+/**
+ * Start the container and record it running. Foreground: returns the
+ * session, whose `end` the caller awaits (finishForeground). A failure to
+ * start is recorded as an exit with the helper's code (125/126/127) and
+ * rethrown for the CLI to report.
+ */
+export async function startContainer(i: StartInput): Promise<MonitorSession | AlreadyRunning> {
+  const store = new ContainerStore(i.roots.dataRoot);
+  const id = i.container.id;
+  const paths = containerRuntimePaths(i.roots.runRoot, id);
+  const userns = containerUserNamespace(i.container, hostUserNamespace());
+  const args = await helperArgs(i);
+  await fs.mkdir(paths.dir, { recursive: true, mode: 0o700 });
+  return store.locked(id, async () => {
+    const current = await store.get(id);
+    if (!current) throw new TscRunError(`no container with name or ID ${JSON.stringify(id)} found: no such container`);
+    if (current.state.status === 'running') {
+      const { liveRecord } = await import('./container-observe.js');
+      const live = liveRecord(i.roots.runRoot, current);
+      if (live.state.status === 'running') return new AlreadyRunning(live);
+    }
+    const startedAt = new Date().toISOString();
+    let session: MonitorSession;
+    try {
+      session = await startMonitor({ args, userns, detach: i.detach, stdin: i.attachStdin && i.container.config.stdin === true });
+    } catch (err) {
+      const exitCode = err instanceof TscRunError ? err.exitCode : 125;
+      await store.update(id, (r) => {
+        r.state = { status: 'exited', startedAt, finishedAt: new Date().toISOString(), exitCode };
+      });
+      throw err;
+    }
+    await store.update(id, (r) => {
+      r.state = runningState(session.handshake, startedAt);
+    });
+    session.ack();
+    return session;
+  });
+}
+
+/**
+ * Foreground: wait for the monitor's end and fold it into the record. The
+ * caller then removes an --rm container and calls session.done(). Returns
+ * the exit code for the CLI (undefined after a detach).
+ */
+export async function finishForeground(roots: Roots, id: string, end: MonitorEnd): Promise<number | undefined> {
+  if ('detached' in end) return undefined;
+  const store = new ContainerStore(roots.dataRoot);
+  const exit = 'exit' in end ? end.exit : undefined;
+  await store
+    .update(id, (r) => {
+      r.state = reconcile(r.state, { exit, monitorAlive: false }, new Date());
+    })
+    .catch(() => undefined); // removed meanwhile (rm -f from elsewhere)
+  return exit ? exit.exitCode : 'lost' in end ? end.lost : 125;
 }

@@ -1,17 +1,42 @@
-// `run` in the foreground: create the container, run it with the terminal
-// passed through, and with --rm remove it afterwards, also when interrupted
-// (Ctrl-C, SIGTERM, SIGHUP): those are relayed to the container while it
-// runs, and never kill us before the cleanup is done.
+// `run` (and `start -a`) in the foreground: the monitor's stdio is ours, we
+// wait for the container's exit, fold it into the record and, with --rm,
+// remove the container ourselves, also when interrupted (Ctrl-C, SIGTERM,
+// SIGHUP): those reach the container through the monitor while it runs and
+// never kill us before the cleanup is done. A detach (ctrl-p ctrl-q) leaves
+// the container to its monitor.
 
 import { constants } from 'node:os';
+import type { Roots } from '../config/paths.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
+import type { TreeOps } from '../storage/layers/layer-store.js';
 import { createContainer, type CreateContainerInput } from './container-create.js';
-import { startContainerForeground } from './container-start.js';
+import { AlreadyRunning, finishForeground, startContainer } from './container-start.js';
+import { fastRmtree } from './fast-rmtree.js';
+import type { MonitorSession } from './monitor-session.js';
 import { helperTreeOps } from './tree-ops.js';
 
-export type RunForegroundInput = Omit<CreateContainerInput, 'treeOps'>;
+export type RunForegroundInput = Omit<CreateContainerInput, 'treeOps' | 'dataRoot'> & {
+  roots: Roots;
+  sigProxy: boolean;
+  /** Called with the new container, before it starts (--cidfile). */
+  onCreate?: (c: ContainerRecord) => Promise<void>;
+};
 
 const GUARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Remove a finished container (its runtime dir too), quickly when nothing in it belongs to a sub-id. */
+export async function removeFinished(roots: Roots, id: string, treeOps: TreeOps): Promise<void> {
+  const { removeContainer } = await import('./container-remove.js');
+  const rmtree = fastRmtree(treeOps.rmtree);
+  await removeContainer({ store: new ContainerStore(roots.dataRoot), runRoot: roots.runRoot, warn: () => {}, rmtree }, id, { force: true });
+}
+
+/** Run a started foreground session to its end; the exit code (0 after a detach). */
+export async function awaitForeground(roots: Roots, id: string, session: MonitorSession): Promise<{ code: number; detached: boolean }> {
+  const end = await session.end;
+  const code = await finishForeground(roots, id, end);
+  return code === undefined ? { code: 0, detached: true } : { code, detached: false };
+}
 
 /** The container's exit code. */
 export async function runForeground(input: RunForegroundInput): Promise<number> {
@@ -22,22 +47,40 @@ export async function runForeground(input: RunForegroundInput): Promise<number> 
   };
   for (const s of GUARDED) process.on(s, note);
   let container: ContainerRecord | undefined;
+  let session: MonitorSession | undefined;
+  let detached = false;
   let outcome: { code: number } | { error: unknown };
   try {
-    container = await createContainer({ ...input, treeOps });
-    // Interrupted while creating: do not start it at all.
-    outcome = interrupted
-      ? { code: 128 + constants.signals[interrupted] }
-      : { code: await startContainerForeground(input.dataRoot, container, treeOps) };
+    container = await createContainer({ ...input, dataRoot: input.roots.dataRoot, treeOps });
+    await input.onCreate?.(container);
+    if (interrupted) {
+      // Interrupted while creating: do not start it at all.
+      outcome = { code: 128 + constants.signals[interrupted] };
+    } else {
+      const started = await startContainer({
+        roots: input.roots,
+        container,
+        treeOps,
+        detach: false,
+        attachStdin: container.config.stdin === true,
+        sigProxy: input.sigProxy,
+      });
+      if (started instanceof AlreadyRunning) throw new Error('a new container cannot be running already');
+      session = started;
+      const r = await awaitForeground(input.roots, container.id, session);
+      detached = r.detached;
+      outcome = { code: r.code };
+    }
   } catch (err) {
     outcome = { error: err };
   }
   try {
-    if (container && input.autoRemove) await new ContainerStore(input.dataRoot).remove(container.id, treeOps.rmtree);
+    if (container && input.autoRemove && !detached) await removeFinished(input.roots, container.id, treeOps);
   } catch (err) {
     // The first failure is the one to report; a failed cleanup only when all else went well.
     if ('code' in outcome) outcome = { error: err };
   } finally {
+    session?.done();
     for (const s of GUARDED) process.off(s, note);
   }
   if ('error' in outcome) throw outcome.error;

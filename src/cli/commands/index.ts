@@ -28,6 +28,9 @@ import { waitCommand } from './wait.js';
 import { pullCommand } from './pull.js';
 import { pushCommand } from './push.js';
 import { runCommand } from './run.js';
+import { attachCommand } from './attach.js';
+import { createCommand } from './create.js';
+import { startCommand } from './start.js';
 import { saveCommand } from './save.js';
 import { systemCommand } from './system.js';
 import { unshareCommand } from './unshare.js';
@@ -44,6 +47,9 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   loginCommand,
   logoutCommand,
   runCommand,
+  createCommand,
+  startCommand,
+  attachCommand,
   psCommand,
   containerCommand,
   inspectCommand,

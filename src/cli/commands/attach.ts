@@ -1,0 +1,50 @@
+// `tsc-run attach [--no-stdin] [--sig-proxy] [--detach-keys K] CONTAINER`:
+// attach to a running container's monitor; exits with the container's code
+// when it exits, 0 after a detach (ctrl-p ctrl-q by default).
+
+import type { CommandModule } from 'yargs';
+import { ChildExit, UsageError } from '../../errors.js';
+import type { GlobalArgs } from '../global.js';
+import { rootsOf } from '../global.js';
+
+interface AttachArgs extends GlobalArgs {
+  container?: string;
+  'no-stdin'?: boolean;
+  'sig-proxy'?: boolean;
+  'detach-keys'?: string;
+  latest?: boolean;
+}
+
+export const attachCommand: CommandModule<GlobalArgs, AttachArgs> = {
+  command: 'attach [container]',
+  describe: 'Attach to a running container',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run attach [options] CONTAINER\n\nAttach to a running container')
+      .positional('container', { type: 'string', describe: 'Container (name or id)' })
+      .option('no-stdin', { type: 'boolean', describe: 'Do not attach STDIN. The default is false' })
+      .option('sig-proxy', { type: 'boolean', default: true, describe: 'Proxy received signals to the container process (non-TTY mode only)' })
+      .option('detach-keys', { type: 'string', describe: 'Select the key sequence for detaching a container' })
+      .parserConfiguration({ 'boolean-negation': false }) as never,
+  handler: async (argv) => {
+    if (argv.container === undefined) throw new UsageError('attach requires the name or ID of a container');
+    const roots = rootsOf(argv);
+    const { ContainerStore } = await import('../../storage/containers.js');
+    const { liveRecord } = await import('../../runtime/container-observe.js');
+    const rec = liveRecord(roots.runRoot, await new ContainerStore(roots.dataRoot).lookup(String(argv.container)));
+    if (rec.state.status !== 'running') throw new UsageError('you can only attach to running containers');
+    if (argv['detach-keys'] !== undefined) {
+      const { parseDetachKeys } = await import('../../runtime/run-options.js');
+      parseDetachKeys(argv['detach-keys']);
+    }
+    const { attachContainer } = await import('../../runtime/attach-client.js');
+    const code = await attachContainer({
+      roots,
+      container: rec,
+      stdin: argv['no-stdin'] !== true,
+      sigProxy: argv['sig-proxy'] !== false,
+      detachKeys: argv['detach-keys'],
+    });
+    if (code !== 0) throw new ChildExit(code);
+  },
+};

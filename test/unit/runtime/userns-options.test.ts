@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { composeMaps, keepIdInner, parseIdMapFlag, planUserns } from '../../../src/runtime/userns-options.js';
+
+const defaults = {
+  uid: [
+    { container: 0, host: 1000, count: 1 },
+    { container: 1, host: 100000, count: 65536 },
+  ],
+  gid: [
+    { container: 0, host: 1000, count: 1 },
+    { container: 1, host: 100000, count: 65536 },
+  ],
+};
+
+describe('user namespace options', () => {
+  it('parses --uidmap', () => {
+    expect(parseIdMapFlag('0:1:100', '--uidmap')).toEqual({ container: 0, host: 1, count: 100 });
+    expect(() => parseIdMapFlag('0:1', '--uidmap')).toThrow(/CONTAINER:HOST:SIZE/);
+    expect(() => parseIdMapFlag('0:1:0', '--uidmap')).toThrow(/CONTAINER:HOST:SIZE/);
+  });
+
+  it('composes maps across the default map, splitting where its ranges split', () => {
+    expect(composeMaps([{ container: 0, host: 0, count: 3 }], defaults.uid, '--uidmap')).toEqual([
+      { container: 0, host: 1000, count: 1 },
+      { container: 1, host: 100000, count: 2 },
+    ]);
+    expect(() => composeMaps([{ container: 0, host: 65536, count: 2 }], defaults.uid, '--uidmap')).toThrow(/id 65537 is not mapped/);
+  });
+
+  it('keep-id puts the user at its own id', () => {
+    expect(keepIdInner(1000, 65537)).toEqual([
+      { container: 0, host: 1, count: 1000 },
+      { container: 1000, host: 0, count: 1 },
+      { container: 1001, host: 1001, count: 64536 },
+    ]);
+    const plan = planUserns({ mode: 'keep-id', uidmap: [], gidmap: [] }, defaults, { uid: 1000, gid: 1000 });
+    expect(plan.defaultUser).toBe('1000:1000');
+    expect(plan.maps!.uid).toEqual([
+      { container: 0, host: 100000, count: 1000 },
+      { container: 1000, host: 1000, count: 1 },
+      { container: 1001, host: 101000, count: 64536 },
+    ]);
+  });
+
+  it('default and host leave the default map', () => {
+    expect(planUserns({ mode: '', uidmap: [], gidmap: [] }, defaults, { uid: 1000, gid: 1000 })).toEqual({});
+    expect(planUserns({ mode: 'host', uidmap: [], gidmap: [] }, defaults, { uid: 1000, gid: 1000 })).toEqual({});
+  });
+
+  it('uses one of --uidmap/--gidmap for both when only one is given; root takes them as host ids', () => {
+    const p = planUserns({ mode: '', uidmap: ['0:1:10'], gidmap: [] }, defaults, { uid: 1000, gid: 1000 });
+    expect(p.maps!.gid).toEqual([{ container: 0, host: 100000, count: 10 }]);
+    expect(planUserns({ mode: '', uidmap: ['0:5000:10'], gidmap: [] }, undefined, { uid: 0, gid: 0 }).maps!.uid).toEqual([{ container: 0, host: 5000, count: 10 }]);
+  });
+
+  it('refuses what it cannot do', () => {
+    expect(() => planUserns({ mode: 'keep-id', uidmap: [], gidmap: [] }, undefined, { uid: 0, gid: 0 })).toThrow(/only supported in rootless mode/);
+    expect(() => planUserns({ mode: 'auto', uidmap: [], gidmap: [] }, defaults, { uid: 1000, gid: 1000 })).toThrow(/not supported/);
+    expect(() => planUserns({ mode: 'keep-id', uidmap: ['0:1:1'], gidmap: [] }, defaults, { uid: 1000, gid: 1000 })).toThrow(/cannot be used together/);
+  });
+});
