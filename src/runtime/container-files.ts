@@ -161,6 +161,27 @@ export function resolvConfContent(input: ResolvConfInput): string {
   return out;
 }
 
+/** slirp4netns' built-in DNS forwarder (its default 10.0.2.0/24 network). */
+export const SLIRP4NETNS_DNS = '10.0.2.3';
+/** The address podman 5 has pasta forward DNS on (`pasta --dns-forward 169.254.1.1`). */
+export const PASTA_DNS_FORWARD = '169.254.1.1';
+
+/**
+ * The network's own resolver, listed first in resolv.conf: slirp4netns'
+ * forwarder always; pasta's forward address only when the host has nothing
+ * but loopback resolvers (which the container cannot reach otherwise), as
+ * podman does. The network backend must then start pasta with
+ * `--dns-forward 169.254.1.1`.
+ */
+export function networkNameservers(network: string, hostResolvConf: string): string[] {
+  if (network === 'slirp4netns') return [SLIRP4NETNS_DNS];
+  if (network === 'pasta') {
+    const ns = parseResolvConf(hostResolvConf).nameservers;
+    return ns.length > 0 && ns.every(isLoopback) ? [PASTA_DNS_FORWARD] : [];
+  }
+  return [];
+}
+
 export function hostnameContent(hostname: string): string {
   return `${hostname}\n`;
 }
@@ -179,6 +200,7 @@ export interface ContainerFilesInput {
   /** Supplied by the network backend once there is one. */
   containerIps?: readonly string[];
   hostGateway?: string;
+  /** Default: networkNameservers(network, host resolv.conf). */
   networkNameservers?: readonly string[];
   ipv6?: boolean;
   /** For tests: where the host's files are read from. */
@@ -227,7 +249,7 @@ export async function containerFilesContent(input: ContainerFilesInput): Promise
     out.resolvConf = resolvConfContent({
       hostResolvConf,
       namespace,
-      networkNameservers: input.networkNameservers ?? [],
+      networkNameservers: input.networkNameservers ?? networkNameservers(input.network, hostResolvConf),
       ipv6: input.ipv6 ?? false,
       dns: input.dns ?? [],
       dnsSearch: input.dnsSearch ?? [],

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  networkNameservers,
   containerFilesHelperArgs,
   hostsContent,
   parseAddHost,
@@ -48,6 +49,12 @@ describe('/etc/resolv.conf', () => {
     );
     expect(resolvConfContent({ hostResolvConf: 'nameserver 127.0.0.1\n', namespace: 'private' })).toBe('nameserver 8.8.8.8\nnameserver 8.8.4.4\n');
     expect(resolvConfContent({ hostResolvConf: host, namespace: 'private', ipv6: true })).toContain('nameserver fd00::1\n');
+  });
+  it('the network\'s own resolver: slirp4netns always, pasta only for a host with loopback resolvers only', () => {
+    expect(networkNameservers('slirp4netns', 'nameserver 1.1.1.1\n')).toEqual(['10.0.2.3']);
+    expect(networkNameservers('pasta', 'nameserver 127.0.0.53\n')).toEqual(['169.254.1.1']);
+    expect(networkNameservers('pasta', 'nameserver 127.0.0.53\nnameserver 10.0.0.1\n')).toEqual([]);
+    expect(networkNameservers('host', 'nameserver 127.0.0.53\n')).toEqual([]);
   });
   it('--dns, --dns-search (. = none) and --dns-option replace the host\'s', () => {
     expect(resolvConfContent({ hostResolvConf: host, namespace: 'host', dns: ['9.9.9.9'], dnsSearch: ['example.com'], dnsOptions: ['ndots:2'] })).toBe(
