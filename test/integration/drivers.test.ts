@@ -149,6 +149,16 @@ function suite(as: As): void {
   }
 
   for (const d of DRIVERS) {
+    it(`${d.name}: a non-root container user can read and write its root filesystem`, async () => {
+      // fuse-overlayfs needs allow_other for uids other than the one that mounted it.
+      const r = await tscRun([...d.flags, 'run', '--rm', '--user', '1000:1000', 'wh:1', 'sh', '-c', 'echo hi > /home/user/f && cat /home/user/f /a/keep'], {
+        sandbox: sb,
+      });
+      expect(r).toMatchObject({ exitCode: 0, stderr: '', stdout: 'hi\na/keep\n' });
+    });
+  }
+
+  for (const d of DRIVERS) {
     it(`${d.name}: an image of ${DEEP} layers runs (every layer in one mount), and --rm cleans up`, async () => {
       const r = await tscRun([...d.flags, 'run', '--rm', 'deep:1', 'sh', '-c', 'ls /f | wc -l; cat /f/top /f/1'], { sandbox: sb, timeoutMs: 120_000 });
       expect(r).toMatchObject({ exitCode: 0, stderr: '', stdout: `${DEEP + 1}\n${DEEP}\n1\n` });
