@@ -5,26 +5,29 @@
 import type { Roots } from '../config/paths.js';
 import { TscRunError } from '../errors.js';
 import { helperTreeOps } from '../runtime/tree-ops.js';
-import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
+import { NoSuchContainerError, type ContainerRecord } from '../storage/containers.js';
 import { ImageStore, findImage } from '../storage/images.js';
-import { isAlive } from '../storage/proc-stamp.js';
 import { pruneImages, prunePrompt } from './prune.js';
 import type { RemovalContext } from './remove.js';
 import { checkImageName } from './resolve.js';
 import { removeImages, rmiExitCode, type RmiOptions } from './rmi.js';
 
-function removalContext(dataRoot: string): RemovalContext {
+/** The removal context: the helper's rmtree, and rmi -f removing containers as `rm -f` does (stopping running ones). */
+function removalContext(roots: Roots, warn: (msg: string) => void): RemovalContext {
   const treeOps = helperTreeOps();
-  const containers = new ContainerStore(dataRoot);
   return {
-    dataRoot,
+    dataRoot: roots.dataRoot,
     treeOps,
-    // rmi -f removes the containers of the image; a running one must be stopped first.
     removeContainer: async (c: ContainerRecord) => {
-      if (c.state.status === 'running' && (!c.state.monitor || isAlive(c.state.monitor))) {
-        throw new TscRunError(`cannot remove container ${c.id} of the image: it is running; stop it first`);
+      const [{ lifecycleContext }, { removeContainer }] = await Promise.all([
+        import('../runtime/lifecycle-context.js'),
+        import('../runtime/container-remove.js'),
+      ]);
+      try {
+        await removeContainer(lifecycleContext(roots, warn), c.id, { force: true });
+      } catch (err) {
+        if (!(err instanceof NoSuchContainerError)) throw err; // gone meanwhile is what we wanted
       }
-      await containers.remove(c.id, treeOps.rmtree);
     },
   };
 }
@@ -35,8 +38,8 @@ export function joinErrors(errors: readonly Error[]): string {
   return `${errors.length} errors occurred: ${errors.map((e) => `* ${e.message}`).join('; ')}`;
 }
 
-export async function runRmi(roots: Roots, o: RmiOptions): Promise<void> {
-  const report = await removeImages(removalContext(roots.dataRoot), o);
+export async function runRmi(roots: Roots, o: RmiOptions, warn: (msg: string) => void): Promise<void> {
+  const report = await removeImages(removalContext(roots, warn), o);
   process.stdout.write(
     report.untagged.map((n) => `Untagged: ${n}\n`).join('') + report.deleted.map((id) => `Deleted: ${id}\n`).join(''),
   );
@@ -69,14 +72,14 @@ export function readLine(input: NodeJS.ReadStream): Promise<string | undefined> 
   });
 }
 
-export async function runImagePrune(roots: Roots, o: { all: boolean; force: boolean; filters: string[] }): Promise<void> {
+export async function runImagePrune(roots: Roots, o: { all: boolean; force: boolean; filters: string[] }, warn: (msg: string) => void): Promise<void> {
   if (!o.force) {
     process.stdout.write(prunePrompt(o.all));
     const answer = await readLine(process.stdin);
     if (answer === undefined) throw new TscRunError('EOF');
     if (answer.toLowerCase()[0] !== 'y') return;
   }
-  const removed = await pruneImages(removalContext(roots.dataRoot), { all: o.all, filters: o.filters });
+  const removed = await pruneImages(removalContext(roots, warn), { all: o.all, filters: o.filters });
   process.stdout.write(removed.map((id) => id + '\n').join(''));
 }
 

@@ -205,14 +205,14 @@ function rmModule(command: string, aliases: string[]): CommandModule<GlobalArgs,
       const names = (argv.images ?? []).map(String);
       if (!names.length && !argv.all) throw new UsageError('image name or ID must be specified');
       if (names.length && argv.all) throw new UsageError('when using the --all switch, you may not pass any images names or IDs');
-      const { runRmi } = await import('../../image/image-commands.js');
+      const [{ runRmi }, { warn }] = await Promise.all([import('../../image/image-commands.js'), import('../warn.js')]);
       await runRmi(rootsOf(argv), {
         names,
         all: argv.all === true,
         force: argv.force === true,
         ignore: argv.ignore === true,
         noPrune: argv['no-prune'] === true || argv.prune === false,
-      });
+      }, warn);
     },
   };
 }
@@ -235,8 +235,8 @@ const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
       .option('filter', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: "Provide filter values (e.g. 'label=<key>=<value>')" })
       .option('force', { alias: 'f', type: 'boolean', describe: 'Do not prompt for confirmation' }),
   handler: async (argv) => {
-    const { runImagePrune } = await import('../../image/image-commands.js');
-    await runImagePrune(rootsOf(argv), { all: argv.all === true, force: argv.force === true, filters: (argv.filter ?? []).map(String) });
+    const [{ runImagePrune }, { warn }] = await Promise.all([import('../../image/image-commands.js'), import('../warn.js')]);
+    await runImagePrune(rootsOf(argv), { all: argv.all === true, force: argv.force === true, filters: (argv.filter ?? []).map(String) }, warn);
   },
 };
 
