@@ -98,7 +98,8 @@ export async function startHostileRegistry(o: HostileOptions): Promise<HostileRe
     if (!blob) return send(404, { 'content-type': 'application/json' }, Buffer.from('{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown to registry"}]}'));
     if (ref === target && o.fault === 'blob-corrupt') {
       const bad = Buffer.from(blob);
-      bad[bad.length >> 1] ^= 0xff;
+      const at = bad.length >> 1;
+      bad[at] = bad[at]! ^ 0xff;
       return send(200, { 'content-type': 'application/octet-stream' }, bad);
     }
     const cut = ref === target && (o.fault === 'blob-truncated-always' || (o.fault === 'blob-truncated-once' && !truncatedOnce.has(ref)));

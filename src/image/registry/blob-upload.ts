@@ -6,6 +6,7 @@
 
 import fs from 'node:fs';
 import { Transform } from 'node:stream';
+import { scopeFor } from './auth.js';
 import type { RegistryClient } from './client.js';
 import { RegistryHttpError } from './errors.js';
 import { isNetworkError } from './http.js';
@@ -49,7 +50,8 @@ export async function uploadBlob(
   src: UploadSource,
   o: { mountFrom?: readonly string[]; onBytes?: (n: number) => void; chunkSize?: number } = {},
 ): Promise<UploadOutcome> {
-  if (await client.blobExists(repository, src.digest)) return 'exists';
+  // Asked with push scope too, so one token serves the whole push.
+  if (await client.blobExists(repository, src.digest, [scopeFor(repository, ['pull', 'push'])])) return 'exists';
   let location: URL | undefined;
   for (const from of o.mountFrom ?? []) {
     const r = await client.startUpload(repository, { digest: src.digest, from });

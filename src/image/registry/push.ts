@@ -12,6 +12,7 @@ import { ImageStore, type ImageRecord } from '../../storage/images.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
 import type { CopyProgress } from '../progress.js';
 import { formatReference, parseReference, repositoryOf, type ImageReference } from '../reference.js';
+import { scopeFor } from './auth.js';
 import { uploadBlob } from './blob-upload.js';
 import { withContext, type RegistryClient } from './client.js';
 import { readLocalImage, type LocalBlob, type LocalImage } from './local-image.js';
@@ -160,7 +161,7 @@ async function pushToRegistry(image: LocalImage, ref: ImageReference, o: PushOpt
 async function sendBlob(client: RegistryClient, repository: string, image: LocalImage, b: LocalBlob, mountFrom: readonly string[], progress: CopyProgress): Promise<void> {
   if (!b.file) {
     // Only a registry can still have it: here already, or mountable from a sibling repository.
-    if (await client.blobExists(repository, b.digest)) return progress.emit({ type: 'blob-done', digest: b.digest, skipped: true });
+    if (await client.blobExists(repository, b.digest, [scopeFor(repository, ['pull', 'push'])])) return progress.emit({ type: 'blob-done', digest: b.digest, skipped: true });
     for (const from of mountFrom) {
       const r = await client.startUpload(repository, { digest: b.digest, from });
       if (r.mounted) return progress.emit({ type: 'blob-done', digest: b.digest, skipped: true });
