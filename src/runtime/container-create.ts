@@ -34,6 +34,10 @@ export interface CreateContainerInput {
   /** --add-host and --dns, for the /etc/hosts and /etc/resolv.conf written at every start. */
   addHosts?: readonly string[] | undefined;
   dns?: readonly string[] | undefined;
+  dnsSearch?: readonly string[] | undefined;
+  dnsOptions?: readonly string[] | undefined;
+  /** --no-hosts: the image's /etc/hosts stays. */
+  noHosts?: boolean | undefined;
   /** Environment below the image's (--env-host). */
   baseEnv?: readonly string[] | undefined;
   /** The rest of the config as the run/create flags set it (tty, stdin, logs, restart policy, ...: run-options.ts). */
@@ -57,7 +61,10 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
   const user = resolveUserIds(userSpec, passwdText, groupText);
   // Bad security flags or seccomp profile: fail before the container exists.
   const security = await planContainerSecurity(input.security ?? {}, { uid: user.uid, additionalGids: user.additionalGids });
-  const etcFlags: { addHosts?: string[]; dns?: string[]; readOnly?: boolean; readOnlyTmpfs?: boolean } = {};
+  const etcFlags: Partial<Pick<ContainerConfig, 'addHosts' | 'dns' | 'dnsSearch' | 'dnsOptions' | 'noHosts' | 'readOnly' | 'readOnlyTmpfs'>> = {};
+  if (input.dnsSearch?.length) etcFlags.dnsSearch = [...input.dnsSearch];
+  if (input.dnsOptions?.length) etcFlags.dnsOptions = [...input.dnsOptions];
+  if (input.noHosts) etcFlags.noHosts = true;
   if (input.addHosts?.length) {
     for (const h of input.addHosts) parseAddHost(h, '0.0.0.0'); // validated now; host-gateway resolved at start
     etcFlags.addHosts = [...input.addHosts];

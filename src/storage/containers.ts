@@ -88,6 +88,10 @@ export interface ContainerConfig {
   /** --add-host `name:ip` entries and --dns servers, for /etc/hosts and /etc/resolv.conf. */
   addHosts?: string[];
   dns?: string[];
+  /** --dns-search, --dns-option, --no-hosts (container-files.ts). */
+  dnsSearch?: string[];
+  dnsOptions?: string[];
+  noHosts?: boolean;
   /** --userns (`keep-id`, ...) and --uidmap/--gidmap as given. */
   userns?: string;
   uidmap?: string[];

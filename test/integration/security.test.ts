@@ -231,8 +231,10 @@ function suite(as: As): void {
     const hostNs = fs.readFileSync('/etc/resolv.conf', 'utf8').match(/^nameserver\s+\S+/gm) ?? [];
     expect(resolv!.match(/^nameserver\s+\S+/gm) ?? []).toEqual(hostNs.map((l) => l.replace(/\s+/, ' ')));
     expect(hostname).toBe('box\nbox\n');
-    const dns = await ok(['--dns', '9.9.9.9', 'sec', 'cat', '/etc/resolv.conf']);
-    expect(dns).toMatch(/^(search .*\n)?nameserver 9\.9\.9\.9\n(options .*\n)?$/);
+    const dns = await ok(['--dns', '9.9.9.9', '--dns-search', 'example.com', '--dns-option', 'ndots:2', 'sec', 'cat', '/etc/resolv.conf']);
+    expect(dns).toBe('search example.com\nnameserver 9.9.9.9\noptions ndots:2\n');
+    // --no-hosts: the image's file (there is none in this image: the mount point stays absent).
+    expect(await run(['--no-hosts', 'sec', 'cat', '/etc/hosts'])).toMatchObject({ exitCode: 1, stderr: "cat: can't open '/etc/hosts': No such file or directory\n" });
     expect(await run(['--add-host', 'bad:notip', 'sec', 'true'])).toMatchObject({ exitCode: 125, stderr: 'Error: invalid IP address in add-host: "notip"\n' });
   });
 

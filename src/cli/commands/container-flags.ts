@@ -29,6 +29,10 @@ export interface CreateArgs extends GlobalArgs {
   hostname?: string;
   'add-host'?: string[];
   dns?: string[];
+  'dns-search'?: string[];
+  'dns-option'?: string[];
+  /** --no-hosts (yargs reads `--no-X` as X=false). */
+  hosts?: boolean;
   label?: string[];
   'read-only'?: boolean;
   'read-only-tmpfs'?: boolean;
@@ -57,7 +61,7 @@ export interface CreateArgs extends GlobalArgs {
 /** Flags that take a value (for the trailing command line split, see index.ts). */
 export const CREATE_VALUE_FLAGS = [
   '-e', '--env', '--env-file', '--name', '-w', '--workdir', '-u', '--user', '--entrypoint', '--hostname',
-  '--network', '--net', '--add-host', '--dns', '-l', '--label', '--stop-signal', '--stop-timeout', '--detach-keys',
+  '--network', '--net', '--add-host', '--dns', '--dns-search', '--dns-option', '-l', '--label', '--stop-signal', '--stop-timeout', '--detach-keys',
   '--log-driver', '--log-opt', '--restart', '--userns', '--uidmap', '--gidmap', '-m', '--memory', '--cpus',
   '--pids-limit', '--cidfile', '--cap-add', '--cap-drop', '--security-opt',
 ];
@@ -82,6 +86,9 @@ export function withCreateFlags<T>(y: Argv<T>): Argv<T & CreateArgs> {
     .option('hostname', { ...one, describe: 'Set container hostname' })
     .option('add-host', { ...many, describe: 'Add a custom host-to-IP mapping (host:ip)' })
     .option('dns', { ...many, describe: 'Set custom DNS servers' })
+    .option('dns-search', { ...many, describe: 'Set custom DNS search domains' })
+    .option('dns-option', { ...many, describe: 'Set custom DNS options' })
+    .option('hosts', { type: 'boolean', default: true, describe: 'Create /etc/hosts within the container (--no-hosts: use the version from the image)' })
     .option('label', { ...many, alias: 'l', describe: 'Set metadata on container' })
     .option('read-only', { type: 'boolean', describe: "Make containers root filesystem read-only" })
     .option('read-only-tmpfs', { type: 'boolean', default: true, describe: 'When running --read-only containers mount read-write tmpfs on /dev, /dev/shm, /run, /tmp and /var/tmp' })
@@ -246,6 +253,9 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     },
     addHosts: argv['add-host'],
     dns: argv.dns,
+    dnsSearch: argv['dns-search'],
+    dnsOptions: argv['dns-option'],
+    noHosts: argv.hosts === false,
     config,
     cidfile,
   };
