@@ -3,7 +3,9 @@
 // writable layer size. Volumes do not exist yet: none are reported.
 
 import fs from 'node:fs/promises';
+import type { Roots } from '../config/paths.js';
 import path from 'node:path';
+import { liveRecord } from '../runtime/container-observe.js';
 import { errnoCode } from '../storage/atomic-file.js';
 import { ContainerStore } from '../storage/containers.js';
 import { dirSize } from '../storage/dir-size.js';
@@ -20,7 +22,8 @@ async function layerIds(dataRoot: string): Promise<string[]> {
   }
 }
 
-export async function gatherDiskUsage(dataRoot: string): Promise<DfInput> {
+export async function gatherDiskUsage(roots: Roots): Promise<DfInput> {
+  const { dataRoot } = roots;
   const catalog = await loadCatalog(dataRoot);
   const layers = await layerRecords(dataRoot, await layerIds(dataRoot));
   const store = new ContainerStore(dataRoot);
@@ -30,7 +33,8 @@ export async function gatherDiskUsage(dataRoot: string): Promise<DfInput> {
       image: c.image,
       command: c.config.command,
       created: new Date(c.created),
-      status: c.state.status,
+      // A record may be stale (a container that died unseen): the runtime files tell the truth, as for ps.
+      status: liveRecord(roots.runRoot, c).state.status,
       name: c.name,
       rwSize: await dirSize(store.upperDir(c.id)),
     })),
@@ -50,6 +54,6 @@ export async function gatherDiskUsage(dataRoot: string): Promise<DfInput> {
   };
 }
 
-export async function systemDf(dataRoot: string, o: { format?: string | undefined; verbose: boolean }): Promise<string> {
-  return renderDiskUsage(await gatherDiskUsage(dataRoot), { ...o, now: new Date() });
+export async function systemDf(roots: Roots, o: { format?: string | undefined; verbose: boolean }): Promise<string> {
+  return renderDiskUsage(await gatherDiskUsage(roots), { ...o, now: new Date() });
 }

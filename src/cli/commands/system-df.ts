@@ -25,6 +25,6 @@ export const dfCommand: CommandModule<GlobalArgs, DfArgs> = {
     if (argv.extra?.length) throw new UsageError(`\`tsc-run system df\` takes no arguments`);
     if (argv.format !== undefined && argv.verbose) throw new UsageError('cannot combine --format and --verbose flags');
     const { systemDf } = await import('../../image/df.js');
-    process.stdout.write(await systemDf(rootsOf(argv).dataRoot, { format: argv.format, verbose: argv.verbose === true }));
+    process.stdout.write(await systemDf(rootsOf(argv), { format: argv.format, verbose: argv.verbose === true }));
   },
 };
