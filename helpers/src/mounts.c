@@ -15,6 +15,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "devices.h"
 #include "options.h"
 #include "rootfs.h"
 #include "util.h"
@@ -168,12 +169,15 @@ bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m) 
     m->tmpfs[m->n_tmpfs++] = v;
   } else if (!strcmp(argv[*i], "--read-only"))
     m->read_only = true;
+  else if (!strcmp(argv[*i], "--host-devices"))
+    m->host_devices = true;
   else
     return false;
   return true;
 }
 
 void mount_extra(int rootfd, const struct extra_mounts *m) {
+  if (m->host_devices) bind_host_devices(rootfd);
   if (m->hosts >= 0) bind_etc_file(rootfd, "hosts", m->hosts);
   if (m->resolv_conf >= 0) bind_etc_file(rootfd, "resolv.conf", m->resolv_conf);
   if (m->hostname >= 0) bind_etc_file(rootfd, "hostname", m->hostname);

@@ -15,9 +15,10 @@ struct extra_mounts {
   const char **tmpfs;
   size_t n_tmpfs;
   bool read_only;
+  bool host_devices; /* --host-devices (--privileged) */
 };
 
-/* If argv[*i] is --etc-hosts, --etc-resolv-conf, --etc-hostname, --tmpfs or --read-only, consume it. */
+/* If argv[*i] is --etc-hosts, --etc-resolv-conf, --etc-hostname, --tmpfs, --read-only or --host-devices, consume it. */
 bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m);
 
 /* In the container's mount namespace, before the rootfs is mounted (an

@@ -266,6 +266,7 @@ export function securityHelperArgs(sec: ContainerSecurity): string[] {
   for (const p of sec.readonlyPaths) a.push('--readonly-path', p);
   for (const p of sec.tmpfs) a.push('--tmpfs', p);
   if (sec.readOnlyRoot) a.push('--read-only');
+  if (sec.privileged) a.push('--host-devices');
   if (sec.additionalGids?.length) a.push(`--groups=${sec.additionalGids.join(',')}`);
   return a;
 }

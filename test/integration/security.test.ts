@@ -138,6 +138,9 @@ function suite(as: As): void {
     const mounts = await ok(['--privileged', 'sec', 'cat', '/proc/self/mountinfo']);
     expect(mounts).not.toMatch(/ \/proc\/keys /);
     expect(mounts).not.toMatch(/ \/proc\/sys /);
+    // The host's devices (setup-host makes sure /dev/net/tun exists), not its terminals.
+    expect(await ok(['--privileged', 'sec', 'sh', '-c', 'test -c /dev/net/tun && echo tun; ls /dev | grep -c "^tty." || true'])).toBe('tun\n0\n');
+    expect((await run(['sec', 'test', '-e', '/dev/net/tun'])).exitCode).toBe(1);
   });
 
   it('--security-opt seccomp=unconfined and no-new-privileges', async () => {
