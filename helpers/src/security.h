@@ -24,8 +24,8 @@ struct security_opts {
  * return true. */
 bool security_option(int argc, char **argv, int *i, struct security_opts *s);
 
-/* In the parent, before any namespace: read and compile the seccomp rules,
- * so a bad file fails early and the host path is still visible. */
+/* Read and compile the seccomp rules while the host path is still visible
+ * (run.c calls it in the container's child, before the rootfs is mounted). */
 void security_prepare(struct security_opts *s);
 
 /* After pivot_root, right before exec: masks, read-only paths, bounding
