@@ -3,42 +3,16 @@
 // the current process even after a restart made the recorded pid stale.
 // Otherwise straight to the recorded process, start time checked first.
 
-import fs from 'node:fs';
 import { TscRunError } from '../errors.js';
 import type { ContainerRecord, ContainerStore } from '../storage/containers.js';
 import { monitorAlive, syncContainer } from './container-observe.js';
 import { signalContainer } from './container-signal.js';
-import { containerRuntimePaths } from './runtime-dir.js';
+import { sendControl } from './monitor-control.js';
 
 /** podman's refusal to signal a container that is not running. */
 export class NotRunningError extends TscRunError {
   constructor(rec: ContainerRecord) {
     super(`can only kill running containers. ${rec.id} is in state ${rec.state.status}: container state improper`);
-  }
-}
-
-/**
- * Write one line to the monitor's control FIFO. False when there is no
- * monitor reading it (no FIFO, or no reader: ENXIO with O_NONBLOCK), so the
- * caller falls back; never blocks.
- */
-export function sendControl(runRoot: string, id: string, line: string): boolean {
-  const fifo = containerRuntimePaths(runRoot, id).ctlFifo;
-  let fd: number;
-  try {
-    fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
-  } catch {
-    return false;
-  }
-  try {
-    if (!fs.fstatSync(fd).isFIFO()) return false;
-    // One write under PIPE_BUF is atomic: lines from concurrent writers never interleave.
-    fs.writeSync(fd, `${line}\n`);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

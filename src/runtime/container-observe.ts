@@ -11,7 +11,16 @@ import { errnoCode } from '../storage/atomic-file.js';
 import type { ContainerRecord, ContainerStore } from '../storage/containers.js';
 import { parseJsonText } from '../storage/json-store.js';
 import { bootId, isAlive } from '../storage/proc-stamp.js';
-import { needsObservation, parseExitRecord, reconcile, stateChanged, type ExitRecord, type Observation } from './container-state.js';
+import {
+  needsObservation,
+  parseExitRecord,
+  parseProcessRecord,
+  reconcile,
+  stateChanged,
+  type ExitRecord,
+  type Observation,
+  type ProcessRecord,
+} from './container-state.js';
 import { containerRuntimePaths } from './runtime-dir.js';
 
 /** exit.json of the container, or undefined when the monitor has written none. */
@@ -40,6 +49,17 @@ export function monitorAlive(rec: ContainerRecord): boolean {
   return false;
 }
 
+/** process.json of the container's current process, or undefined. */
+export function readProcessRecord(runRoot: string, id: string): ProcessRecord | undefined {
+  const file = containerRuntimePaths(runRoot, id).processFile;
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return parseJsonText(file, fs.readFileSync(file, 'utf8'), parseProcessRecord);
+  } catch {
+    return undefined; // gone meanwhile, or damaged: the record's own pid stands
+  }
+}
+
 export function observe(runRoot: string, rec: ContainerRecord): Observation {
   let exit: ExitRecord | undefined;
   try {
@@ -48,7 +68,8 @@ export function observe(runRoot: string, rec: ContainerRecord): Observation {
     // A damaged exit.json is no evidence either way; the monitor stamp still is.
     if (!(err instanceof StateCorruptError)) throw err;
   }
-  return { exit, monitorAlive: monitorAlive(rec) };
+  const alive = monitorAlive(rec);
+  return { exit, monitorAlive: alive, process: alive && !exit ? readProcessRecord(runRoot, rec.id) : undefined };
 }
 
 /** The record with its state reconciled against the witnesses; nothing is written. */
@@ -68,7 +89,28 @@ export async function syncContainer(store: ContainerStore, runRoot: string, id: 
   // Cheap path without the lock when nothing can change.
   if (current && !needsObservation(current.state)) return current;
   return store.update(id, (rec) => {
-    const next = reconcile(rec.state, observe(runRoot, rec), new Date());
-    if (stateChanged(rec.state, next)) rec.state = next;
+    const obs = observe(runRoot, rec);
+    const next = reconcile(rec.state, obs, new Date());
+    if (!stateChanged(rec.state, next)) return;
+    if (!obs.exit && !obs.monitorAlive) killOrphan(rec);
+    rec.state = next;
   });
+}
+
+/**
+ * The monitor died without an exit record: its container normally dies with
+ * it (PDEATHSIG), but if the process is still there nobody watches it (no
+ * logs, no exit code, no attach), so it must not outlive the record that
+ * now says exited. Its start time is checked first: never a reused pid.
+ */
+function killOrphan(rec: ContainerRecord): void {
+  const s = rec.state;
+  if (s.pid === undefined || s.pidStartTime === undefined) return;
+  const stamp = { pid: s.pid, startTime: s.pidStartTime, bootId: s.monitor?.bootId ?? bootId() };
+  if (!isAlive(stamp)) return;
+  try {
+    process.kill(s.pid, 'SIGKILL');
+  } catch {
+    /* gone meanwhile */
+  }
 }

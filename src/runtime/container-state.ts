@@ -25,9 +25,20 @@ export interface ExitRecord {
   restartCount: number;
 }
 
+/** What the monitor writes to `process.json` at every (re)start: the container's current process. */
+export interface ProcessRecord {
+  pid: number;
+  pidStartTime: number;
+  /** RFC 3339 (nanoseconds), UTC. */
+  startedAt: string;
+  restartCount: number;
+}
+
 export interface Observation {
   /** exit.json, when there is one. */
   exit?: ExitRecord | undefined;
+  /** process.json, when there is one: newer than the record after a restart by the monitor. */
+  process?: ProcessRecord | undefined;
   /** Whether the recorded monitor is still that live process. */
   monitorAlive: boolean;
 }
@@ -52,6 +63,15 @@ export function parseExitRecord(value: unknown): ExitRecord {
     finishedAt: v.finishedAt,
     restartCount: Number.isSafeInteger(v.restartCount) ? v.restartCount! : 0,
   };
+}
+
+/** Shape check of process.json; throws with what is wrong. */
+export function parseProcessRecord(value: unknown): ProcessRecord {
+  const v = value as Partial<ProcessRecord> | null;
+  if (!v || typeof v !== 'object') throw new Error('not an object');
+  if (!Number.isSafeInteger(v.pid) || !Number.isSafeInteger(v.pidStartTime)) throw new Error('no integer "pid" and "pidStartTime"');
+  if (typeof v.startedAt !== 'string') throw new Error('no "startedAt"');
+  return { pid: v.pid!, pidStartTime: v.pidStartTime!, startedAt: v.startedAt, restartCount: Number.isSafeInteger(v.restartCount) ? v.restartCount! : 0 };
 }
 
 /** Milliseconds of an RFC 3339 timestamp (NaN when absent or invalid). */
@@ -86,13 +106,24 @@ export function reconcile(state: ContainerState, obs: Observation, now: Date): C
       restartCount: Math.max(exit.restartCount, state.restartCount ?? 0),
     });
   }
-  if (obs.monitorAlive) return state;
+  if (obs.monitorAlive) return withCurrentProcess(state, obs.process);
   return exitedState(state, {
     exitCode: UNKNOWN_EXIT_CODE,
     finishedAt: now.toISOString(),
     restartCount: state.restartCount ?? 0,
     error: monitorGoneMessage(state),
   });
+}
+
+/**
+ * A live monitor that restarted the container (restart policy) has a new
+ * process: its pid, start and restart count come from process.json, not
+ * from the record written at the first start.
+ */
+function withCurrentProcess(state: ContainerState, p: ProcessRecord | undefined): ContainerState {
+  if (!p || (p.pid === state.pid && p.pidStartTime === state.pidStartTime && p.restartCount === (state.restartCount ?? 0))) return state;
+  if (!Number.isNaN(ms(state.startedAt)) && ms(p.startedAt) < ms(state.startedAt) - 1000) return state; // a leftover of an earlier run
+  return { ...state, pid: p.pid, pidStartTime: p.pidStartTime, startedAt: p.startedAt, restartCount: p.restartCount };
 }
 
 function monitorGoneMessage(state: ContainerState): string {

@@ -7,8 +7,9 @@ import { constants } from 'node:os';
 import { TscRunError } from '../errors.js';
 import { NoSuchContainerError, type ContainerRecord, type ContainerStore } from '../storage/containers.js';
 import { liveRecord, syncContainer } from './container-observe.js';
-import { deliverSignal, sendControl } from './container-kill.js';
+import { deliverSignal } from './container-kill.js';
 import { signalName, stopSignalOf } from './container-signal.js';
+import { sendControl } from './monitor-control.js';
 import { pollUntil } from './poll.js';
 
 /** Podman's default for -t/--time. */

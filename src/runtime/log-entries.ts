@@ -82,24 +82,28 @@ export function inWindow(e: LogEntry, sel: LogSelection): boolean {
 }
 
 /**
- * --tail N: the records of the last N lines. A line ends with a full (F)
- * record; the partial records before it belong to it, so a line is never
- * printed cut in half. A trailing partial line (still being written) counts
- * as a line too.
+ * --tail N: the records of the last N lines. A line is a stream's records up
+ * to and including a full (F) one: the partial records before it belong to
+ * it even when the other stream wrote in between, so a line is never printed
+ * cut in half. A stream's trailing partial records (a line still being
+ * written) count as a line too. Lines are ordered by their last record.
  */
 export function tailEntries(entries: readonly LogEntry[], n: number | undefined): LogEntry[] {
   if (n === undefined || n < 0) return [...entries];
   if (n === 0) return [];
-  let lines = 0;
-  let i = entries.length - 1;
-  if (i >= 0 && entries[i]!.partial) lines++;
-  for (; i >= 0; i--) {
-    if (!entries[i]!.partial) {
-      if (lines === n) break;
-      lines++;
+  const lines: Array<{ end: number; members: number[] }> = [];
+  const open: Record<LogStream, number[]> = { stdout: [], stderr: [] };
+  entries.forEach((e, i) => {
+    open[e.stream].push(i);
+    if (!e.partial) {
+      lines.push({ end: i, members: open[e.stream] });
+      open[e.stream] = [];
     }
-  }
-  return entries.slice(i + 1);
+  });
+  for (const members of [open.stdout, open.stderr]) if (members.length) lines.push({ end: members[members.length - 1]!, members });
+  lines.sort((a, b) => a.end - b.end);
+  const keep = new Set(lines.slice(Math.max(0, lines.length - n)).flatMap((l) => l.members));
+  return entries.filter((_, i) => keep.has(i));
 }
 
 export function selectEntries(entries: readonly LogEntry[], sel: LogSelection): LogEntry[] {

@@ -8,6 +8,8 @@ export interface ContainerRuntimePaths {
   dir: string;
   /** Written (temp + rename) by the monitor when the container's process exits for good. */
   exitFile: string;
+  /** Rewritten by the monitor at every (re)start: the container's current process. */
+  processFile: string;
   /** Unix stream socket of the attach protocol. */
   attachSocket: string;
   /** FIFO of control lines: `resize ROWS COLS`, `kill SIGNUM`, `stop`. */
@@ -19,6 +21,7 @@ export function containerRuntimePaths(runRoot: string, id: string): ContainerRun
   return {
     dir,
     exitFile: path.join(dir, 'exit.json'),
+    processFile: path.join(dir, 'process.json'),
     attachSocket: path.join(dir, 'attach'),
     ctlFifo: path.join(dir, 'ctl'),
   };

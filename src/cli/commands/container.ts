@@ -7,14 +7,18 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
+import { attachCommand } from './attach.js';
+import { createCommand } from './create.js';
 import { containerInspectCommand } from './inspect.js';
 import { killCommand } from './kill.js';
 import { logsCommand } from './logs.js';
 import { portCommand } from './port.js';
 import { containerListCommand } from './ps.js';
 import { renameCommand } from './rename.js';
+import { restartCommand } from './restart.js';
 import { rmCommand } from './rm.js';
 import { runCommand } from './run.js';
+import { startCommand } from './start.js';
 import { stopCommand } from './stop.js';
 import { waitCommand } from './wait.js';
 
@@ -124,12 +128,16 @@ export const containerCleanupCommand: CommandModule<GlobalArgs, CleanupArgs> = {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- subcommands differ in their own argv types
 export const containerSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   runCommand,
+  createCommand,
+  startCommand,
+  attachCommand,
   containerListCommand,
   containerInspectCommand,
   stopCommand,
   killCommand,
   rmCommand,
   waitCommand,
+  restartCommand,
   logsCommand,
   renameCommand,
   portCommand,
@@ -150,7 +158,7 @@ const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: s
 };
 
 /** Subcommands whose last arguments are a container's command line (see index.ts). */
-const trailing = [runCommand].map((c) => ({ ...c.trailing, names: [`container ${String(c.command).split(' ')[0]}`] }));
+const trailing = [runCommand, createCommand].map((c) => ({ ...c.trailing, names: [`container ${String(c.command).split(' ')[0]}`] }));
 
 export const containerCommand: CommandModule<GlobalArgs, GlobalArgs> & { trailing: typeof trailing } = {
   command: 'container',

@@ -22,6 +22,7 @@ import { logsCommand } from './logs.js';
 import { portCommand } from './port.js';
 import { psCommand } from './ps.js';
 import { renameCommand } from './rename.js';
+import { restartCommand } from './restart.js';
 import { rmCommand } from './rm.js';
 import { stopCommand } from './stop.js';
 import { waitCommand } from './wait.js';
@@ -57,6 +58,7 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   killCommand,
   rmCommand,
   waitCommand,
+  restartCommand,
   logsCommand,
   renameCommand,
   portCommand,

@@ -13,6 +13,7 @@ interface PsArgs extends GlobalArgs {
   last?: number;
   latest?: boolean;
   'no-trunc'?: boolean;
+  trunc?: boolean;
   noheading?: boolean;
   ns?: boolean;
   pod?: boolean;
@@ -39,6 +40,7 @@ function psModule(command: string, aliases: string[]): CommandModule<GlobalArgs,
         .option('last', { alias: 'n', type: 'number', requiresArg: true, describe: 'Print the n last created containers (all states)' })
         .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
         .option('no-trunc', { type: 'boolean', describe: 'Display the extended information' })
+        .option('trunc', { type: 'boolean', hidden: true }) // yargs reads --no-trunc as trunc=false
         .option('noheading', { type: 'boolean', describe: 'Do not print headers' })
         .option('ns', { type: 'boolean', describe: 'Display namespace information' })
         .option('pod', { alias: 'p', type: 'boolean', describe: 'Print the ID and name of the pod the containers are associated with' })
@@ -62,7 +64,7 @@ function psModule(command: string, aliases: string[]): CommandModule<GlobalArgs,
           filters: (argv.filter ?? []).map(String),
           last,
           latest: argv.latest === true,
-          noTrunc: argv['no-trunc'] === true,
+          noTrunc: argv['no-trunc'] === true || argv.trunc === false,
           quiet: argv.quiet === true,
           size: argv.size === true,
           format: argv.format,

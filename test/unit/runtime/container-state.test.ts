@@ -3,6 +3,7 @@ import {
   UNKNOWN_EXIT_CODE,
   exitBelongsToRun,
   parseExitRecord,
+  parseProcessRecord,
   reconcile,
   stateChanged,
   type ExitRecord,
@@ -53,9 +54,29 @@ describe('reconcile', () => {
     const s = reconcile({ ...running, restartCount: 5 }, { exit, monitorAlive: false }, now);
     expect(s.restartCount).toBe(5);
   });
+  it('a live monitor that restarted the container: pid, start and restart count from process.json', () => {
+    const p = { pid: 5000, pidStartTime: 900, startedAt: '2026-11-22T11:59:40.5Z', restartCount: 2 };
+    expect(reconcile(running, { monitorAlive: true, process: p }, now)).toEqual({ ...running, ...p });
+    // The same process as recorded: nothing changes.
+    const same = { pid: 4250, pidStartTime: 778, startedAt: running.startedAt!, restartCount: 0 };
+    expect(reconcile(running, { monitorAlive: true, process: same }, now)).toBe(running);
+    // A process.json older than this start is a leftover.
+    expect(reconcile(running, { monitorAlive: true, process: { ...p, startedAt: '2026-11-22T10:00:00Z' } }, now)).toBe(running);
+    // It never overrides an exit.
+    expect(reconcile(running, { exit, monitorAlive: true, process: p }, now).status).toBe('exited');
+  });
   it('stateChanged sees a difference only when there is one', () => {
     expect(stateChanged(running, { ...running })).toBe(false);
     expect(stateChanged(running, reconcile(running, { monitorAlive: false }, now))).toBe(true);
+  });
+});
+
+describe('parseProcessRecord', () => {
+  it('accepts the monitor contract, rejects anything else', () => {
+    expect(parseProcessRecord({ pid: 1, pidStartTime: 2, startedAt: 'x', restartCount: 3 })).toEqual({ pid: 1, pidStartTime: 2, startedAt: 'x', restartCount: 3 });
+    expect(parseProcessRecord({ pid: 1, pidStartTime: 2, startedAt: 'x' }).restartCount).toBe(0);
+    expect(() => parseProcessRecord({ pid: '1', pidStartTime: 2, startedAt: 'x' })).toThrow(/pid/);
+    expect(() => parseProcessRecord({ pid: 1, pidStartTime: 2 })).toThrow(/startedAt/);
   });
 });
 

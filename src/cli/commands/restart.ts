@@ -1,0 +1,45 @@
+// `tsc-run restart [options] CONTAINER...`: stop (if running) and start
+// again; prints each container as given.
+
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../global.js';
+import { rootsOf } from '../global.js';
+import { parseTimeFlag } from './stop.js';
+
+interface RestartArgs extends GlobalArgs {
+  containers?: string[];
+  all?: boolean;
+  latest?: boolean;
+  running?: boolean;
+  time?: number;
+}
+
+export const restartCommand: CommandModule<GlobalArgs, RestartArgs> = {
+  command: 'restart [containers..]',
+  describe: 'Restart one or more containers',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run restart [options] CONTAINER [CONTAINER...]\n\nRestart one or more containers')
+      .option('all', { alias: 'a', type: 'boolean', describe: 'Restart all containers' })
+      .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
+      .option('running', { type: 'boolean', describe: 'Restart only running containers' })
+      .option('time', { alias: 't', type: 'number', requiresArg: true, describe: 'Seconds to wait for stop before killing the container (default 10)' }),
+  handler: async (argv) => {
+    const names = (argv.containers ?? []).map(String);
+    const time = parseTimeFlag(argv.time);
+    const { checkTargetArgs, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+    const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
+    const { restartContainer } = await import('../../runtime/container-restart.js');
+    const { liveRecord } = await import('../../runtime/container-observe.js');
+    const { warn } = await import('../warn.js');
+    checkTargetArgs(names, argv);
+    const roots = rootsOf(argv);
+    const ctx = lifecycleContext(roots, warn);
+    let targets = await resolveTargets(ctx.store, names, argv);
+    if (argv.running) targets = targets.filter((t) => liveRecord(ctx.runRoot, t.rec).state.status === 'running');
+    await forEachTarget(targets, async (t) => {
+      await restartContainer(ctx, roots, t.rec.id, time);
+      process.stdout.write(`${t.label}\n`);
+    });
+  },
+};
