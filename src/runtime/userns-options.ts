@@ -92,6 +92,13 @@ export function planUserns(req: UsernsRequest, defaults: IdMaps | undefined, me:
   // podman: one of the two given alone is used for both.
   const uidIn = (req.uidmap.length ? req.uidmap : req.gidmap).map((v) => parseIdMapFlag(v, '--uidmap'));
   const gidIn = (req.gidmap.length ? req.gidmap : req.uidmap).map((v) => parseIdMapFlag(v, '--gidmap'));
+  // The container's storage belongs to us (id 0 of our namespace, or root): its
+  // root can only mount and read it when that id is mapped inside.
+  for (const [flag, map] of [['--uidmap', uidIn], ['--gidmap', gidIn]] as const) {
+    if (!map.some((m) => m.host === 0)) {
+      throw new UsageError(`${flag} must map host id 0 (${defaults ? 'your own id' : 'root'}) into the container: the container's files belong to it`);
+    }
+  }
   if (!defaults) return { maps: { uid: uidIn, gid: gidIn } };
   return { maps: { uid: composeMaps(uidIn, defaults.uid, '--uidmap'), gid: composeMaps(gidIn, defaults.gid, '--gidmap') } };
 }

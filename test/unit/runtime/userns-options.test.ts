@@ -48,14 +48,21 @@ describe('user namespace options', () => {
   });
 
   it('uses one of --uidmap/--gidmap for both when only one is given; root takes them as host ids', () => {
-    const p = planUserns({ mode: '', uidmap: ['0:1:10'], gidmap: [] }, defaults, { uid: 1000, gid: 1000 });
-    expect(p.maps!.gid).toEqual([{ container: 0, host: 100000, count: 10 }]);
-    expect(planUserns({ mode: '', uidmap: ['0:5000:10'], gidmap: [] }, undefined, { uid: 0, gid: 0 }).maps!.uid).toEqual([{ container: 0, host: 5000, count: 10 }]);
+    const p = planUserns({ mode: '', uidmap: ['0:1:10', '10:0:1'], gidmap: [] }, defaults, { uid: 1000, gid: 1000 });
+    expect(p.maps!.gid).toEqual([
+      { container: 0, host: 100000, count: 10 },
+      { container: 10, host: 1000, count: 1 },
+    ]);
+    expect(planUserns({ mode: '', uidmap: ['0:0:1', '1:5000:10'], gidmap: [] }, undefined, { uid: 0, gid: 0 }).maps!.uid).toEqual([
+      { container: 0, host: 0, count: 1 },
+      { container: 1, host: 5000, count: 10 },
+    ]);
   });
 
   it('refuses what it cannot do', () => {
     expect(() => planUserns({ mode: 'keep-id', uidmap: [], gidmap: [] }, undefined, { uid: 0, gid: 0 })).toThrow(/only supported in rootless mode/);
     expect(() => planUserns({ mode: 'auto', uidmap: [], gidmap: [] }, defaults, { uid: 1000, gid: 1000 })).toThrow(/not supported/);
     expect(() => planUserns({ mode: 'keep-id', uidmap: ['0:1:1'], gidmap: [] }, defaults, { uid: 1000, gid: 1000 })).toThrow(/cannot be used together/);
+    expect(() => planUserns({ mode: '', uidmap: ['0:1:100'], gidmap: [] }, defaults, { uid: 1000, gid: 1000 })).toThrow(/--uidmap must map host id 0 \(your own id\)/);
   });
 });
