@@ -73,6 +73,16 @@ export function withNamesHistory(history: readonly string[] | undefined, names: 
 /** A layer or blob the record names is gone: it was removed while the image was being stored. */
 export class ImageContentMissingError extends TscRunError {}
 
+/** `layers[].digest` of a manifest file; none if it is not a manifest we can read. */
+async function manifestLayerDigests(file: string): Promise<string[]> {
+  try {
+    const m = JSON.parse(await fs.readFile(file, 'utf8')) as { layers?: Array<{ digest?: unknown }> };
+    return (m.layers ?? []).map((l) => l.digest).filter((d): d is string => typeof d === 'string' && /^sha256:[0-9a-f]{64}$/.test(d));
+  } catch {
+    return [];
+  }
+}
+
 async function missing(p: string): Promise<boolean> {
   try {
     await fs.access(p);
@@ -163,10 +173,15 @@ export class ImageStore {
       path.join(this.dataRoot, 'blobs', 'sha256', record.id),
       path.join(this.dataRoot, 'blobs', 'sha256', hex(record.digest)),
     ];
-    for (const p of needed) {
+    const check = async (p: string) => {
       if (await missing(p)) {
         throw new ImageContentMissingError(`storing image ${record.id}: ${path.relative(this.dataRoot, p)} was removed meanwhile (by a concurrent rmi or prune); try again`);
       }
+    };
+    for (const p of needed) await check(p);
+    // The layer blobs the manifest names, too (save and push need them).
+    for (const d of await manifestLayerDigests(path.join(this.dataRoot, 'blobs', 'sha256', hex(record.digest)))) {
+      await check(path.join(this.dataRoot, 'blobs', 'sha256', hex(d)));
     }
   }
 
