@@ -118,9 +118,10 @@ function sorted(set: Iterable<CapabilityName>): CapabilityName[] {
  *   `--cap-add ALL`) + --cap-add − --cap-drop (`--cap-drop ALL` empties the
  *   defaults; caps added explicitly stay);
  * - uid 0: permitted = effective = bounding, inheritable = ambient = none;
- * - another uid: only the caps named by --cap-add (that survive the drops)
- *   in permitted, effective, inheritable and ambient, so they outlive
- *   execve; nothing otherwise.
+ * - another uid: only the caps named by --cap-add (that survive the drops;
+ *   `--cap-add ALL`: the whole bounding set) in permitted, effective,
+ *   inheritable and ambient, so they outlive execve; nothing otherwise
+ *   (--privileged alone gives it none).
  */
 export function capabilitySets(input: CapabilityInput): CapabilitySets {
   const adds = splitList(input.capAdd).map(normalizeCapability);
@@ -139,7 +140,7 @@ export function capabilitySets(input: CapabilityInput): CapabilitySets {
   const bounding = sorted([...base, ...explicitAdds].filter((c) => !explicitDrops.has(c) && capabilityNumber(c) <= input.lastCap));
 
   if (input.uid === 0) return { bounding, effective: bounding, permitted: bounding, inheritable: [], ambient: [] };
-  const granted = sorted(explicitAdds.filter((c) => bounding.includes(c)));
+  const granted = adds.includes('ALL') ? bounding : sorted(explicitAdds.filter((c) => bounding.includes(c)));
   return { bounding, effective: granted, permitted: granted, inheritable: granted, ambient: granted };
 }
 

@@ -100,6 +100,11 @@ export function parseSecurityOpts(values: readonly string[] | undefined): Securi
       case 'unmask':
         out.unmask.push(...paths(value));
         break;
+      case 'systempaths':
+        // podman: `systempaths=unconfined` turns off the masked and read-only paths.
+        if (value !== 'unconfined') throw new UsageError(`invalid systempaths option ${JSON.stringify(value)}, only \"unconfined\" is supported`);
+        out.unmask.push('ALL');
+        break;
       case 'apparmor':
       case 'label':
       case 'proc-opts':

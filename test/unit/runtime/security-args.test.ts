@@ -31,6 +31,8 @@ describe('capabilities (podman 4 + crun, as measured in /proc/self/status)', () 
     const s = capabilitySets({ uid: 1000, lastCap: 40, capAdd: ['NET_ADMIN', 'SYS_TIME'] });
     expect(capabilityMask(s.bounding)).toBe('00000000820415fb');
     for (const set of [s.permitted, s.effective, s.inheritable, s.ambient]) expect(capabilityMask(set)).toBe('0000000002001000');
+    const all = capabilitySets({ uid: 1000, lastCap: 40, capAdd: ['ALL'] });
+    expect([all.bounding, all.effective, all.ambient].map(capabilityMask)).toEqual(['000001ffffffffff', '000001ffffffffff', '000001ffffffffff']);
     const none = capabilitySets({ uid: 1000, lastCap: 40 });
     expect(none.effective).toEqual([]);
     expect(none.ambient).toEqual([]);
@@ -191,6 +193,8 @@ describe('--security-opt and the resolved settings', () => {
     expect(p.readonlyPaths).toEqual([]);
     expect(p.seccomp).toEqual({ kind: 'unconfined' });
     expect(resolveSecurity({ privileged: true, securityOpt: ['seccomp=/p.json'] }, { uid: 0, lastCap: 40 }).seccomp.kind).toBe('profile');
+    expect(resolveSecurity({ securityOpt: ['systempaths=unconfined'] }, { uid: 0, lastCap: 40 }).maskedPaths).toEqual([]);
+    expect(() => parseSecurityOpts(['systempaths=x'])).toThrow('invalid systempaths option');
     const u = resolveSecurity({ securityOpt: ['unmask=ALL', 'mask=/x'] }, { uid: 0, lastCap: 40 });
     expect(u.maskedPaths).toEqual(['/x']);
     expect(u.readonlyPaths).toEqual([]);
