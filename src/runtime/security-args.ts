@@ -102,7 +102,7 @@ export function parseSecurityOpts(values: readonly string[] | undefined): Securi
         break;
       case 'systempaths':
         // podman: `systempaths=unconfined` turns off the masked and read-only paths.
-        if (value !== 'unconfined') throw new UsageError(`invalid systempaths option ${JSON.stringify(value)}, only \"unconfined\" is supported`);
+        if (value !== 'unconfined') throw new UsageError(`invalid systempaths option ${JSON.stringify(value)}, only "unconfined" is supported`);
         out.unmask.push('ALL');
         break;
       case 'apparmor':
