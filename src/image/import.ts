@@ -15,6 +15,7 @@ import { measureLayer } from '../storage/layers/measure.js';
 import { applyChanges } from './config-changes.js';
 import { buildImportConfig, buildManifest, canonicalJson } from './image-config.js';
 import { MediaType, hostArchitecture } from './oci.js';
+import { noProgress, type CopyProgress } from './progress.js';
 import { formatReference, normalizeLocalName } from './reference.js';
 
 export interface ImportOptions {
@@ -27,14 +28,16 @@ export interface ImportOptions {
   os?: string | undefined;
   arch?: string | undefined;
   variant?: string | undefined;
-  /** Progress lines (podman's copy messages); not called with --quiet. */
-  progress?: (line: string) => void;
+  /** Copy progress (podman's lines, or the TTY view); none with --quiet. */
+  progress?: CopyProgress;
 }
 
 interface Source {
   stream: Readable;
   /** Podman dates an image from a file by the file's mtime, otherwise now. */
   created: Date;
+  /** Bytes to read, when known (progress). */
+  size?: number | undefined;
 }
 
 async function openSource(source: string): Promise<Source> {
@@ -47,7 +50,8 @@ async function openSource(source: string): Promise<Source> {
       throw new TscRunError(`downloading ${source}: ${(err as Error).message}`, undefined, { cause: err });
     }
     if (!res.ok || !res.body) throw new TscRunError(`downloading ${source}: ${res.status} ${res.statusText}`);
-    return { stream: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), created: new Date() };
+    const length = Number(res.headers.get('content-length') ?? NaN);
+    return { stream: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), created: new Date(), size: Number.isFinite(length) ? length : undefined };
   }
   try {
     const fd = await fs.promises.open(source, 'r');
@@ -56,7 +60,7 @@ async function openSource(source: string): Promise<Source> {
       await fd.close();
       throw new TscRunError(`error opening ${JSON.stringify(source)}: read ${source}: is a directory`);
     }
-    return { stream: fd.createReadStream(), created: st.mtime };
+    return { stream: fd.createReadStream(), created: st.mtime, size: st.size };
   } catch (err) {
     if (err instanceof TscRunError) throw err;
     const e = err as NodeJS.ErrnoException;
@@ -72,16 +76,19 @@ const LAYER_MEDIA_TYPES: Partial<Record<Compression, string>> = {
 };
 
 export async function importImage(o: ImportOptions): Promise<ImageRecord> {
-  const progress = o.progress ?? (() => {});
+  const progress = o.progress ?? noProgress;
   // Bad names and changes fail before any input is read.
   const name = o.reference ? formatReference(normalizeLocalName(o.reference)) : undefined;
   const containerConfig = applyChanges(o.changes ?? []);
   const blobs = new BlobStore(o.dataRoot);
   const src = await openSource(o.source);
 
-  progress('Getting image source signatures');
+  progress.emit({ type: 'start' });
   const writer = await blobs.writer();
   const tapped = pipeline(src.stream, writer.tap(), () => {});
+  // Only once it is piped: a 'data' listener alone would let chunks flow past the blob writer.
+  let read = 0;
+  src.stream.on('data', (chunk: Buffer) => progress.emit({ type: 'read', bytes: (read += chunk.length), total: src.size }));
   let measured;
   try {
     measured = await measureLayer(tapped);
@@ -93,17 +100,23 @@ export async function importImage(o: ImportOptions): Promise<ImageRecord> {
     throw err;
   }
   const blob = await writer.commit();
-  progress(`Copying blob ${blob.digest}`);
+  progress.emit({ type: 'blob', digest: blob.digest, size: blob.size });
 
   const layers = new LayerStore(o.dataRoot, helperTreeOps());
   let layer;
+  let unpacked = false;
   try {
     layer = await layers.ensure({
       parent: null,
       diffId: measured.diffId,
       compressedDigest: blob.digest,
-      open: async () => fs.createReadStream(blobs.path(blob.digest)),
+      open: async () => {
+        unpacked = true;
+        progress.emit({ type: 'blob-state', digest: blob.digest, state: 'unpacking' });
+        return fs.createReadStream(blobs.path(blob.digest)).on('data', (c) => progress.emit({ type: 'blob-bytes', digest: blob.digest, bytes: c.length }));
+      },
     });
+    progress.emit({ type: 'blob-done', digest: blob.digest, skipped: !unpacked });
   } catch (err) {
     // A tarball that cannot become a layer (refused entries, not a tar) is not kept either.
     if (blob.fresh) await blobs.remove(blob.digest);
@@ -120,11 +133,11 @@ export async function importImage(o: ImportOptions): Promise<ImageRecord> {
     variant: o.variant,
   });
   const configBlob = await blobs.put(canonicalJson(config));
-  progress(`Copying config ${configBlob.digest}`);
+  progress.emit({ type: 'config', digest: configBlob.digest });
   const manifest = buildManifest({ mediaType: MediaType.config, ...configBlob }, [
     { mediaType: LAYER_MEDIA_TYPES[measured.compression] ?? MediaType.layerTar, digest: blob.digest, size: blob.size },
   ]);
-  progress('Writing manifest to image destination');
+  progress.emit({ type: 'manifest' });
   const manifestBlob = await blobs.put(canonicalJson(manifest));
   const record = await new ImageStore(o.dataRoot).add({
     id: configBlob.digest.slice('sha256:'.length),
@@ -136,6 +149,6 @@ export async function importImage(o: ImportOptions): Promise<ImageRecord> {
     added: new Date().toISOString(),
     size: layer.size,
   });
-  progress('Storing signatures');
+  progress.emit({ type: 'stored' });
   return record;
 }

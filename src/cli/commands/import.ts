@@ -49,8 +49,8 @@ export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
   handler: async (argv) => {
     const given = [argv.path, argv.reference, ...(argv.extra ?? [])].filter((a) => a !== undefined).length;
     if (given < 1 || given > 2) throw new UsageError(`accepts between 1 and 2 arg(s), received ${given}`);
-    const { importImage } = await import('../../image/import.js');
-    const quiet = argv.quiet === true;
+    const [{ importImage }, { progressFor }] = await Promise.all([import('../../image/import.js'), import('../ui/progress/select.js')]);
+    const progress = await progressFor({ quiet: argv.quiet === true });
     const image = await importImage({
       dataRoot: rootsOf(argv).dataRoot,
       source: String(argv.path),
@@ -60,8 +60,8 @@ export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
       os: argv.os,
       arch: argv.arch,
       variant: argv.variant,
-      progress: quiet ? undefined : (line) => process.stderr.write(line + '\n'),
-    });
+      progress,
+    }).finally(() => progress.close?.());
     process.stdout.write(`sha256:${image.id}\n`);
   },
 };
