@@ -10,7 +10,8 @@
 //      ImageStore.add refuses to record an image on it), then its directory
 //      goes through the helper's rmtree under the layer's own lock;
 //   3. under the two locks again: the blobs no live image references are
-//      deleted, then the record.
+//      deleted (unless written since the removal began: a concurrent import
+//      of the same content is storing them), then the record.
 //
 // Every step is idempotent; a removal cut short leaves a `removing` record
 // that the next removal (any rmi or prune) finishes first.
@@ -101,6 +102,9 @@ export async function finishRemoval(ctx: RemovalContext, id: string): Promise<vo
   const containers = new ContainerStore(ctx.dataRoot);
   const target = (await images.listAll()).find((i) => i.id === id && i.removing);
   if (!target) return;
+  // A blob written after this point was stored by a concurrent import or pull of the same content: not ours to delete.
+  // (File times are coarse, hence the margin.)
+  const startedMs = Date.now() - 10;
   const layerDir = (l: string) => path.join(ctx.dataRoot, 'layers', l);
 
   // Step 2a: layers nobody else uses stop being complete layers.
@@ -138,7 +142,11 @@ export async function finishRemoval(ctx: RemovalContext, id: string): Promise<vo
     if (!rec?.removing) return; // replaced by a new add meanwhile: keep everything
     const referenced = new Set<string>();
     for (const other of all) if (other.id !== id) for (const b of await blobsOf(blobs, other)) referenced.add(b);
-    for (const b of new Set(await blobsOf(blobs, rec))) if (!referenced.has(b)) await blobs.remove(b);
+    for (const b of new Set(await blobsOf(blobs, rec))) {
+      if (referenced.has(b)) continue;
+      const st = await fs.stat(blobs.path(b)).catch(() => undefined);
+      if (st && st.mtimeMs < startedMs) await blobs.remove(b);
+    }
     await images.update((f) => {
       f.images = f.images.filter((i) => !(i.id === id && i.removing));
     });

@@ -63,6 +63,9 @@ async function image(name: string, layers: string[], comment: string): Promise<I
       }),
     ),
   );
+  // Stored a while ago: a removal only deletes blobs older than itself.
+  const past = new Date(Date.now() - 60_000);
+  for (const b of [config, manifest, ...layerBlobs]) fs.utimesSync(blobs.path(b.digest), past, past);
   return new ImageStore(root).add({
     id: config.digest.slice(7),
     names: [name],
@@ -173,6 +176,18 @@ describe('removeImage', () => {
     expect((await new ImageStore(root).listAll()).map((i) => [i.names, i.removing])).toEqual([[['localhost/again:1'], undefined]]);
     expect(blobNames()).toContain(a.id);
     expect(blobNames()).toContain(a.digest.slice(7));
+  });
+
+  it('keeps blobs written after the removal began (a concurrent import of the same content stores them)', async () => {
+    const a = await image('localhost/a:1', [hex('1')], 'a');
+    const rmtree = ctx.treeOps.rmtree;
+    ctx.treeOps.rmtree = async (...paths) => {
+      await rmtree(...paths);
+      fs.utimesSync(new BlobStore(root).path(`sha256:${a.id}`), new Date(), new Date()); // rewritten just now
+    };
+    await removeImage(ctx, a.id, false);
+    expect(await new ImageStore(root).listAll()).toEqual([]);
+    expect(blobNames()).toEqual([a.id]);
   });
 
   it('concurrent removals of images sharing a layer leave nothing behind', async () => {
