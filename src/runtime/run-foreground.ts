@@ -5,6 +5,7 @@
 // never kill us before the cleanup is done. A detach (ctrl-p ctrl-q) leaves
 // the container to its monitor.
 
+import fs from 'node:fs/promises';
 import { constants } from 'node:os';
 import type { Roots } from '../config/paths.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
@@ -13,6 +14,7 @@ import { createContainer, type CreateContainerInput } from './container-create.j
 import { AlreadyRunning, finishForeground, startContainer } from './container-start.js';
 import { fastRmtree } from './fast-rmtree.js';
 import type { MonitorSession } from './monitor-session.js';
+import { containerRuntimePaths } from './runtime-dir.js';
 import { helperTreeOps } from './tree-ops.js';
 
 export type RunForegroundInput = Omit<CreateContainerInput, 'treeOps' | 'dataRoot'> & {
@@ -31,10 +33,32 @@ export async function removeFinished(roots: Roots, id: string, treeOps: TreeOps)
   await removeContainer({ store: new ContainerStore(roots.dataRoot), runRoot: roots.runRoot, warn: () => {}, rmtree }, id, { force: true });
 }
 
-/** Run a started foreground session to its end; the exit code (0 after a detach). */
-export async function awaitForeground(roots: Roots, id: string, session: MonitorSession): Promise<{ code: number; detached: boolean }> {
+/**
+ * --rm right after our own container exited: nothing to fold into a record
+ * that goes anyway. The record goes first (one unlink: a kill -9 after it
+ * leaves only an invisible directory), then the trees. A kill -9 before it
+ * is covered by the monitor, which runs the exit command (cleanup, --rm)
+ * when we go without saying `done`.
+ */
+async function removeExited(roots: Roots, id: string, treeOps: TreeOps): Promise<void> {
+  await new ContainerStore(roots.dataRoot).remove(id, fastRmtree(treeOps.rmtree));
+  await fs.rm(containerRuntimePaths(roots.runRoot, id).dir, { recursive: true, force: true });
+}
+
+/** Run a started foreground session to its end; the exit code (0 after a detach). With autoRemove the container is removed. */
+export async function awaitForeground(
+  roots: Roots,
+  id: string,
+  session: MonitorSession,
+  autoRemove?: { treeOps: TreeOps },
+): Promise<{ code: number; detached: boolean }> {
   const end = await session.end;
+  if (autoRemove && 'exit' in end) {
+    await removeExited(roots, id, autoRemove.treeOps);
+    return { code: end.exit.exitCode, detached: false };
+  }
   const code = await finishForeground(roots, id, end);
+  if (code !== undefined && autoRemove) await removeFinished(roots, id, autoRemove.treeOps);
   return code === undefined ? { code: 0, detached: true } : { code, detached: false };
 }
 
@@ -49,6 +73,7 @@ export async function runForeground(input: RunForegroundInput): Promise<number> 
   let container: ContainerRecord | undefined;
   let session: MonitorSession | undefined;
   let detached = false;
+  let removed = false;
   let outcome: { code: number } | { error: unknown };
   try {
     container = await createContainer({ ...input, dataRoot: input.roots.dataRoot, treeOps });
@@ -67,15 +92,16 @@ export async function runForeground(input: RunForegroundInput): Promise<number> 
       });
       if (started instanceof AlreadyRunning) throw new Error('a new container cannot be running already');
       session = started;
-      const r = await awaitForeground(input.roots, container.id, session);
+      const r = await awaitForeground(input.roots, container.id, session, input.autoRemove ? { treeOps } : undefined);
       detached = r.detached;
+      removed = input.autoRemove && !r.detached;
       outcome = { code: r.code };
     }
   } catch (err) {
     outcome = { error: err };
   }
   try {
-    if (container && input.autoRemove && !detached) await removeFinished(input.roots, container.id, treeOps);
+    if (container && input.autoRemove && !detached && !removed) await removeFinished(input.roots, container.id, treeOps);
   } catch (err) {
     // The first failure is the one to report; a failed cleanup only when all else went well.
     if ('code' in outcome) outcome = { error: err };

@@ -169,7 +169,6 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   o.checkRestartWithRm(restartPolicy, argv.rm === true);
   const log = o.parseLogOptions(argv['log-driver'], (argv['log-opt'] ?? []).map(String));
   if (argv['detach-keys'] !== undefined) o.parseDetachKeys(argv['detach-keys']);
-  const { parseSignal } = await import('../../runtime/container-signal.js');
 
   const config: Partial<ContainerConfig> = {
     tty: argv.tty === true,
@@ -181,7 +180,10 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   if (log.maxSize) config.logMaxSize = log.maxSize;
   if (log.path) config.logPath = log.path;
   if (argv['detach-keys'] !== undefined) config.detachKeys = argv['detach-keys'];
-  if (argv['stop-signal'] !== undefined) config.stopSignal = parseSignal(argv['stop-signal']);
+  if (argv['stop-signal'] !== undefined) {
+    const { parseSignal } = await import('../../runtime/container-signal.js');
+    config.stopSignal = parseSignal(argv['stop-signal']);
+  }
   if (argv.label?.length) config.labels = o.parseLabels(argv.label.map(String));
   if (argv.init) config.init = true;
 

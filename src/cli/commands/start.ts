@@ -62,11 +62,10 @@ export const startCommand: CommandModule<GlobalArgs, StartArgs> = {
         if (code !== 0) throw new ChildExit(code);
         return;
       }
-      const { awaitForeground, removeFinished } = await import('../../runtime/run-foreground.js');
+      const { awaitForeground } = await import('../../runtime/run-foreground.js');
       let r: { code: number; detached: boolean };
       try {
-        r = await awaitForeground(roots, c.id, started);
-        if (c.autoRemove && !r.detached) await removeFinished(roots, c.id, treeOps);
+        r = await awaitForeground(roots, c.id, started, c.autoRemove ? { treeOps } : undefined);
       } finally {
         started.done();
       }
