@@ -24,6 +24,7 @@ import { exitCommand, monitorArgs, withMonitorArgs } from './monitor-args.js';
 import { startMonitor, type Handshake, type MonitorEnd, type MonitorSession } from './monitor-session.js';
 import { hostUserNamespace } from './preflight.js';
 import { containerLogPath, containerRuntimePaths } from './runtime-dir.js';
+import { prepareContainerCgroup } from './container-cgroup.js';
 import { containerUserNamespace } from './container-userns.js';
 
 function envRecord(env: readonly string[]): Record<string, string> {
@@ -109,6 +110,7 @@ async function helperArgs(i: StartInput): Promise<string[]> {
     sigProxy: i.sigProxy,
     exitCommand: exitCommand(selfCommand(), i.roots, c.id),
     ttySize: c.config.tty ? ttySize() : undefined,
+    cgroup: c.config.resources ? await prepareContainerCgroup(c.id, c.config.resources) : undefined,
   });
   return withMonitorArgs(run, monitor);
 }

@@ -74,3 +74,19 @@ describe('monitor lines', () => {
     });
   });
 });
+
+describe('cgroup limits', async () => {
+  const { limitFiles } = await import('../../../src/runtime/container-cgroup.js');
+  it('writes memory.max, cpu.max and pids.max with their controllers', () => {
+    expect(limitFiles({ memory: 64 * 1024 * 1024, cpus: 1.5, pidsLimit: 10 })).toEqual({
+      controllers: ['memory', 'cpu', 'pids'],
+      files: [
+        ['memory.max', '67108864'],
+        ['cpu.max', '150000 100000'],
+        ['pids.max', '10'],
+      ],
+    });
+    expect(limitFiles({ pidsLimit: -1 })).toEqual({ controllers: ['pids'], files: [['pids.max', 'max']] });
+    expect(limitFiles({})).toEqual({ controllers: [], files: [] });
+  });
+});
