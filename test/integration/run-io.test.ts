@@ -179,6 +179,30 @@ function suite(as: As, full: boolean) {
     expect(w.stdout).toMatch(/^\/memfd:/);
   });
 
+  it.runIf(full)('kill -9 of the foreground CLI (run --rm): the store stays readable, the monitor finishes the job', async () => {
+    const dir = path.join(sb.root, 'containers');
+    const list = () => (fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []);
+    const before = list();
+    const named = async (name: string) => (await run(['ps', '-a', '--filter', `name=^${name}$`, '--format', '{{.ID}} {{.State}}'])).stdout.trim();
+    // Killed once it runs: the monitor sees us go without `done` and its exit command removes it.
+    const live = spawnLive(sb, cliArgv(sb, ['run', '--rm', '--name', 'late', 'bb', 'sh', '-c', 'echo up; sleep 0.5']));
+    await live.waitFor('up');
+    live.child.kill('SIGKILL'); // the CLI alone: the monitor is its child, not killed with it
+    await live.exited;
+    // Killed at any earlier point: whatever is left is readable and nothing runs unrecorded.
+    for (const delay of [20, 80, 160, 320]) {
+      const early = spawnLive(sb, cliArgv(sb, ['run', '--rm', '--name', `early${delay}`, 'bb', 'sh', '-c', 'sleep 0.5']));
+      await new Promise((r) => setTimeout(r, delay));
+      early.child.kill('SIGKILL');
+      await early.exited;
+      expect((await run(['ps', '-a', '--format', 'json'])).exitCode).toBe(0);
+    }
+    await until(() => !list().some((id) => !before.includes(id) && readRecord(sb, id).name === 'late'), 20_000, 'the exit command to remove "late"');
+    await until(() => list().every((id) => before.includes(id) || readRecord(sb, id).state.status !== 'running'), 20_000, 'nothing running');
+    for (const delay of [20, 80, 160, 320]) expect(await named(`early${delay}`)).not.toMatch(/running/);
+    await run(['rm', '-fa', '-t', '0']);
+  });
+
   it.runIf(full)('Ctrl-C on run -i --rm (SIGINT to the group) leaves nothing behind', async () => {
     const before = fs.readdirSync(path.join(sb.root, 'containers')).sort();
     const live = spawnLive(sb, cliArgv(sb, ['run', '--rm', '-i', 'bb', 'sh', '-c', 'trap "exit 130" INT; echo ready; while :; do sleep 0.1; done']));
