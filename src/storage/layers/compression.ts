@@ -27,9 +27,9 @@ function decompressor(kind: Compression): NodeJS.ReadWriteStream | undefined {
     case 'none':
       return undefined;
     case 'gzip':
-      return zlib.createGunzip();
+      return zlib.createGunzip({ chunkSize: 256 << 10 });
     case 'zstd':
-      return zlib.createZstdDecompress();
+      return zlib.createZstdDecompress({ chunkSize: 256 << 10 });
     default:
       throw new TscRunError(`unsupported layer compression ${kind}: only uncompressed, gzip and zstd tarballs can be used`);
   }
