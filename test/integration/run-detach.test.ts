@@ -79,6 +79,18 @@ function suite(as: As, full: boolean) {
     expect(procAlive(s.monitor!.pid, s.monitor!.startTime)).toBe(false);
   });
 
+  it('mounts nothing on the host, while it runs or after', async () => {
+    // Only ours are looked at: other processes of the host may mount meanwhile.
+    const ours = () =>
+      fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => [sb.root, sb.runroot, sb.dir, 'tsc-run'].some((p) => l.includes(p)));
+    expect(ours()).toEqual([]);
+    const id = (await tscRunOk(['run', '-d', '--init', '-t', 'bb', 'sleep', '30'], { sandbox: sb })).stdout.trim();
+    expect(ours()).toEqual([]);
+    expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(id);
+    await run(['rm', '-f', '-t', '0', id]);
+    expect(ours()).toEqual([]);
+  });
+
   it('an idle detached monitor stays under 1 MB of RSS', async () => {
     const id = (await tscRunOk(['run', '-d', 'bb', 'sleep', '30'], { sandbox: sb })).stdout.trim();
     const s = readRecord(sb, id).state;
