@@ -2,13 +2,13 @@
 // atomically), reconcile running ones against their witnesses without
 // writing (ps stays read-only and fast), filter, order, and render as podman.
 
-import { formatList } from '../cli/format/output.js';
+import { alignColumns, formatList } from '../cli/format/output.js';
 import type { Roots } from '../config/paths.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import { liveRecord } from './container-observe.js';
 import { containerSize } from './container-size.js';
 import { matchesFilters, parsePsFilters } from './ps-filter.js';
-import { byCreated, lastCreated, psJson, psRow, PS_COLUMNS, PS_HEADERS, type PsSize } from './ps-view.js';
+import { byCreated, lastCreated, psDefaultCells, psJson, psRow, PS_COLUMNS, PS_HEADERS, type PsSize } from './ps-view.js';
 
 export interface PsOptions {
   all: boolean;
@@ -69,6 +69,12 @@ export async function psText(roots: Roots, o: PsOptions, now: Date = new Date())
     return recs.map((r) => (o.noTrunc ? r.id : r.id.slice(0, 12)) + '\n').join('');
   }
   const columns = o.size ? [...PS_COLUMNS, { field: 'Size' }] : [...PS_COLUMNS];
+  if (o.format === undefined || o.format.trim() === 'table') {
+    // The common case, without the template engine (same output as the template of `columns`).
+    const lines = recs.map((r) => psDefaultCells(r, view(r)).join('\t'));
+    if (!o.noHeading) lines.unshift(columns.map((c) => ('header' in c && c.header) || c.field.toUpperCase()).join('\t'));
+    return alignColumns(lines.join('\n')) + '\n';
+  }
   return formatList(
     recs.map((r) => psRow(r, view(r))),
     { format: o.format, columns, headers: PS_HEADERS, noHeading: o.noHeading },

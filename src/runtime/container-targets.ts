@@ -2,6 +2,7 @@
 // container (-a), or the newest one (-l). Like podman, every name is looked
 // up before anything is done, so `rm a nosuch` removes nothing.
 
+import fs from 'node:fs';
 import { MultipleErrors, TscRunError, UsageError } from '../errors.js';
 import { NoSuchContainerError, type ContainerRecord, type ContainerStore } from '../storage/containers.js';
 import { lastCreated } from './ps-view.js';
@@ -10,6 +11,24 @@ export interface Target {
   /** What to print for it: the name or id as typed, the full id for -a/-l. */
   label: string;
   rec: ContainerRecord;
+}
+
+/**
+ * `--cidfile FILE`: the container ids written by `create/run --cidfile`. A
+ * missing file is podman's error, or skipped with --ignore.
+ */
+export function readCidFiles(files: readonly string[], ignore: boolean | undefined): string[] {
+  const out: string[] = [];
+  for (const f of files) {
+    try {
+      const id = fs.readFileSync(f, 'utf8').trim();
+      if (id) out.push(id);
+    } catch (err) {
+      if (ignore && (err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new TscRunError(`reading CIDFile: ${(err as Error).message.replace(/^[A-Z]+: /, '')}`);
+    }
+  }
+  return out;
 }
 
 export interface TargetOptions {

@@ -238,6 +238,27 @@ export function psRow(rec: ContainerRecord, o: PsViewOptions): PsRow {
   };
 }
 
+/**
+ * The default table's cells (PS_COLUMNS, plus SIZE with --size) without
+ * going through the template engine: what `ps` prints most often, built
+ * directly. Same text as rendering PS_COLUMNS from psRow.
+ */
+export function psDefaultCells(rec: ContainerRecord, o: PsViewOptions): string[] {
+  const command = rec.config.command.join(' ');
+  const created = GoTime.fromRfc3339(rec.created) ?? GoTime.zero();
+  const cells = [
+    o.noTrunc ? rec.id : rec.id.slice(0, 12),
+    rec.imageName,
+    !o.noTrunc && command.length > 17 ? command.slice(0, 17) + '...' : command,
+    `${humanDuration(o.now.getTime() - created.getTime())} ago`,
+    psStatus(rec, o.now),
+    portsText(portMappings(rec)),
+    rec.name,
+  ];
+  if (o.size) cells.push(`${goHumanSize(o.size.rw, 3)} (virtual ${goHumanSize(o.size.rootFs, 3)})`);
+  return cells;
+}
+
 /** Podman's default columns, and the headers its table prints for each field. */
 export const PS_COLUMNS = [
   { field: 'ID', header: 'CONTAINER ID' },

@@ -17,13 +17,14 @@ export interface ContainerRuntimePaths {
 }
 
 export function containerRuntimePaths(runRoot: string, id: string): ContainerRuntimePaths {
+  // One join, then plain concatenation: `ps` asks this for every running container.
   const dir = path.join(runRoot, 'containers', id);
   return {
     dir,
-    exitFile: path.join(dir, 'exit.json'),
-    processFile: path.join(dir, 'process.json'),
-    attachSocket: path.join(dir, 'attach'),
-    ctlFifo: path.join(dir, 'ctl'),
+    exitFile: `${dir}/exit.json`,
+    processFile: `${dir}/process.json`,
+    attachSocket: `${dir}/attach`,
+    ctlFifo: `${dir}/ctl`,
   };
 }
 

@@ -6,10 +6,14 @@
 // itself is durable). Temp files a killed writer leaves behind have a name no
 // reader looks at, and sweepTempFiles removes them.
 
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pidIsRunning } from './proc-stamp.js';
+
+/** node:crypto loaded on first use only: read-only commands (ps) never pay for it. */
+function randomHex(bytes: number): string {
+  return process.getBuiltinModule('node:crypto').randomBytes(bytes).toString('hex');
+}
 
 export interface WriteAtomicOptions {
   /** Exact permission bits of the file (umask does not apply); default 0o644 minus umask. */
@@ -20,7 +24,7 @@ export interface WriteAtomicOptions {
 const TEMP_RE = /^\.(.+)\.tmp-(\d+)-[0-9a-f]+$/;
 
 export function tempFileName(targetName: string): string {
-  return `.${targetName}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  return `.${targetName}.tmp-${process.pid}-${randomHex(6)}`;
 }
 
 /** Whether a directory entry is an in-flight (or abandoned) temp file; listings should skip these. */

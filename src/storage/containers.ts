@@ -219,7 +219,8 @@ export class ContainerStore {
     const out: ContainerRecord[] = [];
     for (const n of names) {
       if (isTempFileName(n) || !/^[0-9a-f]{64}$/.test(n)) continue;
-      const file = this.file(n);
+      // this.dir is absolute and normalised: concatenation is enough (path.join per record shows in ps).
+      const file = `${this.dir}/${n}/container.json`;
       let text: string;
       try {
         text = fsSync.readFileSync(file, 'utf8');

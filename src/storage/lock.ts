@@ -44,7 +44,6 @@
 //   (NFS is not supported for the state store).
 
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -52,6 +51,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LockTimeoutError, StateCorruptError } from '../errors.js';
 import { errnoCode } from './atomic-file.js';
 import { compactBootId, isAlive, isProcStamp, stampSelf, type ProcStamp } from './proc-stamp.js';
+
+/** node:crypto loaded on first use only: read-only commands (ps) never pay for it. */
+function randomHex(bytes: number): string {
+  return process.getBuiltinModule('node:crypto').randomBytes(bytes).toString('hex');
+}
 
 export interface LockOptions {
   /** How long to wait for the lock before LockTimeoutError; default 30 s. */
@@ -175,7 +179,7 @@ async function acquire(
   const self = stampSelf();
   const record: LockRecord = {
     ...self,
-    token: randomBytes(16).toString('hex'),
+    token: randomHex(16),
     createdAt: new Date().toISOString(),
   };
   const batonPath = path.join(dir, batonName(path.basename(lockPath), record.token, self));

@@ -344,6 +344,18 @@ describe('lifecycle as the test user', () => {
       expect((await run(['rm'])).stderr).toBe('Error: you must provide at least one name or id\n');
       expect((await run(['rm', '-a', 'x'])).stderr).toBe('Error: no arguments are needed with --all\n');
     });
+    it('--cidfile names the container for stop, kill and rm', async () => {
+      const cid = path.join(sb.dir, 'cid');
+      await ok(['run', '-d', '--cidfile', cid, '--name', 'cf', 'bb', 'sleep', '1000']);
+      const id = fs.readFileSync(cid, 'utf8').trim();
+      expect(id).toMatch(ID_RE);
+      expect((await ok(['kill', '--cidfile', cid])).stdout).toBe(`${id}\n`);
+      expect((await ok(['rm', '--cidfile', cid])).stdout).toBe(`${id}\n`);
+      const missing = await run(['stop', '--cidfile', path.join(sb.dir, 'nope')]);
+      expect(missing.exitCode).toBe(125);
+      expect(missing.stderr).toMatch(/^Error: reading CIDFile: .*no such file or directory/);
+      expect((await run(['rm', '-i', '--cidfile', path.join(sb.dir, 'nope')])).exitCode).toBe(0);
+    });
     it('rename: new name everywhere; clashes and bad names refused', async () => {
       await ok(['create', '--name', 'old', 'bb', 'true']);
       const r = await ok(['rename', 'old', 'new']);

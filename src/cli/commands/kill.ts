@@ -7,6 +7,7 @@ import { rootsOf } from '../global.js';
 
 interface KillArgs extends GlobalArgs {
   containers?: string[];
+  cidfile?: string[];
   all?: boolean;
   latest?: boolean;
   signal?: string;
@@ -18,14 +19,15 @@ export const killCommand: CommandModule<GlobalArgs, KillArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run kill [options] CONTAINER [CONTAINER...]\n\nKill one or more running containers with a specific signal')
+      .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' })
       .option('all', { alias: 'a', type: 'boolean', describe: 'Signal all running containers' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
       .option('signal', { alias: 's', type: 'string', requiresArg: true, default: 'KILL', describe: 'Signal to send to the container' }),
   handler: async (argv) => {
-    const names = (argv.containers ?? []).map(String);
     const { parseSignal } = await import('../../runtime/container-signal.js');
     const signo = parseSignal(String(argv.signal ?? 'KILL'));
-    const { checkTargetArgs, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+    const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+    const names = [...(argv.containers ?? []).map(String), ...readCidFiles((argv.cidfile ?? []).map(String), false)];
     const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
     const { killContainer } = await import('../../runtime/container-kill.js');
     const { liveRecord } = await import('../../runtime/container-observe.js');

@@ -8,6 +8,7 @@ import { parseTimeFlag } from './stop.js';
 
 interface RestartArgs extends GlobalArgs {
   containers?: string[];
+  cidfile?: string[];
   all?: boolean;
   latest?: boolean;
   running?: boolean;
@@ -20,14 +21,15 @@ export const restartCommand: CommandModule<GlobalArgs, RestartArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run restart [options] CONTAINER [CONTAINER...]\n\nRestart one or more containers')
+      .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' })
       .option('all', { alias: 'a', type: 'boolean', describe: 'Restart all containers' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
       .option('running', { type: 'boolean', describe: 'Restart only running containers' })
       .option('time', { alias: 't', type: 'number', requiresArg: true, describe: 'Seconds to wait for stop before killing the container (default 10)' }),
   handler: async (argv) => {
-    const names = (argv.containers ?? []).map(String);
     const time = parseTimeFlag(argv.time);
-    const { checkTargetArgs, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+    const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+    const names = [...(argv.containers ?? []).map(String), ...readCidFiles((argv.cidfile ?? []).map(String), false)];
     const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
     const { restartContainer } = await import('../../runtime/container-restart.js');
     const { liveRecord } = await import('../../runtime/container-observe.js');

@@ -9,6 +9,7 @@ import { parseTimeFlag } from './stop.js';
 
 interface RmArgs extends GlobalArgs {
   containers?: string[];
+  cidfile?: string[];
   all?: boolean;
   force?: boolean;
   ignore?: boolean;
@@ -24,6 +25,7 @@ export const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run rm [options] CONTAINER [CONTAINER...]\n\nRemove one or more containers')
+      .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' })
       .option('all', { alias: 'a', type: 'boolean', describe: 'Remove all containers' })
       .option('force', { alias: 'f', type: 'boolean', describe: 'Force removal of a running or unusable container' })
       .option('ignore', { alias: 'i', type: 'boolean', describe: 'Ignore errors when a specified container is missing' })
@@ -32,13 +34,15 @@ export const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
       .option('volumes', { alias: 'v', type: 'boolean', describe: 'Remove anonymous volumes associated with the container' })
       .option('depend', { type: 'boolean', describe: 'Remove container and all containers that depend on the selected container' }),
   handler: async (argv) => {
-    const names = (argv.containers ?? []).map(String);
     const time = parseTimeFlag(argv.time);
-    const { checkTargetArgs, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+    const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+    const names = [...(argv.containers ?? []).map(String), ...readCidFiles((argv.cidfile ?? []).map(String), argv.ignore || argv.force)];
     const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
     const { removeContainer } = await import('../../runtime/container-remove.js');
     const { NoSuchContainerError } = await import('../../storage/containers.js');
     const { warn } = await import('../warn.js');
+    // Only --cidfile files that --ignore skipped: nothing to do.
+    if (!names.length && argv.cidfile?.length) return;
     checkTargetArgs(names, argv);
     const ctx = lifecycleContext(rootsOf(argv), warn);
     // podman: -f also ignores names that match nothing.

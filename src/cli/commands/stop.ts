@@ -8,6 +8,7 @@ import { rootsOf } from '../global.js';
 
 interface StopArgs extends GlobalArgs {
   containers?: string[];
+  cidfile?: string[];
   all?: boolean;
   ignore?: boolean;
   latest?: boolean;
@@ -26,17 +27,20 @@ export const stopCommand: CommandModule<GlobalArgs, StopArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run stop [options] CONTAINER [CONTAINER...]\n\nStop one or more containers')
+      .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' })
       .option('all', { alias: 'a', type: 'boolean', describe: 'Stop all running containers' })
       .option('ignore', { alias: 'i', type: 'boolean', describe: 'Ignore errors when a specified container is missing' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
       .option('time', { alias: 't', type: 'number', requiresArg: true, describe: 'Seconds to wait for stop before killing the container (default 10)' }),
   handler: async (argv) => {
-    const names = (argv.containers ?? []).map(String);
     const time = parseTimeFlag(argv.time);
-    const { checkTargetArgs, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+    const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+    const names = [...(argv.containers ?? []).map(String), ...readCidFiles((argv.cidfile ?? []).map(String), argv.ignore)];
     const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
     const { stopContainer } = await import('../../runtime/container-stop.js');
     const { warn } = await import('../warn.js');
+    // Only --cidfile files that --ignore skipped: nothing to do.
+    if (!names.length && argv.cidfile?.length) return;
     checkTargetArgs(names, argv);
     const ctx = lifecycleContext(rootsOf(argv), warn);
     const targets = await resolveTargets(ctx.store, names, argv);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatList } from '../../../src/cli/format/output.js';
+import { alignColumns, formatList } from '../../../src/cli/format/output.js';
 import { GoTemplate } from '../../../src/cli/format/template.js';
-import { lastCreated, portsText, psJson, psRow, psStatus, PS_COLUMNS, PS_HEADERS } from '../../../src/runtime/ps-view.js';
+import { lastCreated, portsText, psDefaultCells, psJson, psRow, psStatus, PS_COLUMNS, PS_HEADERS } from '../../../src/runtime/ps-view.js';
 import type { ContainerRecord, ContainerState } from '../../../src/storage/containers.js';
 
 const now = new Date('2026-11-22T12:00:10.500Z');
@@ -117,6 +117,25 @@ describe('psRow (what templates see)', () => {
       'CONTAINER ID  IMAGE                COMMAND               CREATED        STATUS                    PORTS       NAMES\n' +
         '7afb353a2811  localhost/bb:latest  sh -c echo hello;...  5 seconds ago  Exited (0) 2 seconds ago              ex0\n',
     );
+  });
+});
+
+describe('psDefaultCells (the default table without the template engine)', () => {
+  it('renders exactly what the template of the default columns renders', () => {
+    const recs = [
+      rec({ state: { status: 'created' } }),
+      rec({ state: { status: 'running', startedAt: '2026-11-22T12:00:01Z' }, config: { ...rec({ state: { status: 'created' } }).config, ports: [{ hostPort: 1, containerPort: 2 }] } }),
+      rec({ state: { status: 'exited', exitCode: 3, finishedAt: '2026-11-22T11:00:00Z' }, config: { ...rec({ state: { status: 'created' } }).config, command: ['true'] } }),
+    ];
+    for (const noTrunc of [false, true]) {
+      for (const size of [undefined, { rw: 5, rootFs: 123456 }]) {
+        const cols = size ? [...PS_COLUMNS, { field: 'Size' }] : [...PS_COLUMNS];
+        const viaTemplate = formatList(recs.map((r) => psRow(r, { now, noTrunc, size })), { columns: cols, headers: PS_HEADERS });
+        const lines = recs.map((r) => psDefaultCells(r, { now, noTrunc, size }).join('\t'));
+        lines.unshift(cols.map((c) => ('header' in c && c.header) || c.field.toUpperCase()).join('\t'));
+        expect(alignColumns(lines.join('\n')) + '\n').toBe(viaTemplate);
+      }
+    }
   });
 });
 
