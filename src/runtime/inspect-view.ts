@@ -94,7 +94,7 @@ function portBindings(rec: ContainerRecord): Record<string, Array<{ HostIp: stri
   return out;
 }
 
-function annotations(rec: ContainerRecord): Record<string, string> {
+function annotations(rec: ContainerRecord, privileged: boolean): Record<string, string> {
   const flag = (b: boolean | undefined) => (b ? 'TRUE' : 'FALSE');
   return {
     'io.container.manager': 'libpod',
@@ -102,11 +102,13 @@ function annotations(rec: ContainerRecord): Record<string, string> {
     'io.kubernetes.cri-o.TTY': String(rec.config.tty === true),
     'io.podman.annotations.autoremove': flag(rec.autoRemove),
     'io.podman.annotations.init': flag(rec.config.init),
+    'io.podman.annotations.privileged': flag(privileged),
+    'io.podman.annotations.publish-all': 'FALSE',
     'org.opencontainers.image.stopSignal': String(rec.config.stopSignal ?? SIGTERM),
   };
 }
 
-function inspectConfig(rec: ContainerRecord): Record<string, unknown> {
+function inspectConfig(rec: ContainerRecord, f: InspectFacts): Record<string, unknown> {
   const c = rec.config;
   return {
     Hostname: c.hostname,
@@ -127,7 +129,7 @@ function inspectConfig(rec: ContainerRecord): Record<string, unknown> {
     Entrypoint: c.entrypoint.join(' '),
     OnBuild: null,
     Labels: labels(rec),
-    Annotations: annotations(rec),
+    Annotations: annotations(rec, f.security?.privileged === true),
     StopSignal: c.stopSignal ?? SIGTERM,
     HealthcheckOnFailureAction: 'none',
     Umask: '0022',
@@ -272,6 +274,11 @@ export function inspectContainer(rec: ContainerRecord, f: InspectFacts): Record<
     HostnamePath: f.hostnamePath,
     HostsPath: f.hostsPath,
     StaticDir: f.staticDir,
+    // No OCI runtime or conmon here: the helper is both; the files podman names do not exist.
+    OCIConfigPath: '',
+    OCIRuntime: 'tsc-run-helper',
+    ConmonPidFile: '',
+    PidFile: '',
     Name: rec.name,
     RestartCount: rec.state.restartCount ?? 0,
     Driver: f.graphDriver.Name,
@@ -289,7 +296,7 @@ export function inspectContainer(rec: ContainerRecord, f: InspectFacts): Record<
     Namespace: '',
     IsInfra: false,
     IsService: false,
-    Config: inspectConfig(rec),
+    Config: inspectConfig(rec, f),
     HostConfig: inspectHostConfig(rec, f),
   };
 }

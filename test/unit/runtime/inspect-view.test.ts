@@ -56,7 +56,7 @@ describe('inspectContainer (podman 4.3 InspectContainerData)', () => {
   it('top-level keys in podman order', () => {
     expect(Object.keys(inspectContainer(running, facts))).toEqual([
       'Id', 'Created', 'Path', 'Args', 'State', 'Image', 'ImageDigest', 'ImageName', 'Rootfs', 'Pod', 'ResolvConfPath', 'HostnamePath',
-      'HostsPath', 'StaticDir', 'Name', 'RestartCount', 'Driver', 'MountLabel', 'ProcessLabel', 'AppArmorProfile', 'EffectiveCaps',
+      'HostsPath', 'StaticDir', 'OCIConfigPath', 'OCIRuntime', 'ConmonPidFile', 'PidFile', 'Name', 'RestartCount', 'Driver', 'MountLabel', 'ProcessLabel', 'AppArmorProfile', 'EffectiveCaps',
       'BoundingCaps', 'ExecIDs', 'GraphDriver', 'Mounts', 'Dependencies', 'NetworkSettings', 'Namespace', 'IsInfra', 'IsService',
       'Config', 'HostConfig',
     ]);
