@@ -14,7 +14,11 @@ import { measureLayer } from '../../storage/layers/measure.js';
 import { shortLinkPath } from '../../storage/layers/short-links.js';
 import { withLock } from '../../storage/lock.js';
 import type { CopyProgress } from '../progress.js';
+import { mapLimit } from '../registry/pool.js';
 import type { PlannedImage, PlannedLayer } from './plan.js';
+
+/** Layers unpacked at once. */
+const UNPACK_PARALLELISM = 2;
 
 export interface StoredImage {
   id: string;
@@ -50,15 +54,16 @@ export class ImageWriter {
   ) {}
 
   async store(plan: PlannedImage): Promise<StoredImage> {
+    // Chain ids come from the diffIDs alone, so layers unpack side by side (disk waits overlap).
+    const parents: Array<string | null> = [];
     let parent: string | null = null;
-    const ids: string[] = [];
-    let size = 0;
     for (const l of plan.layers) {
-      const layer = await this.layer(parent, l);
-      ids.push(layer.id);
-      size += layer.size;
-      parent = layer.id;
+      parents.push(parent);
+      parent = chainId(parent, l.diffId);
     }
+    const records = await mapLimit(plan.layers, UNPACK_PARALLELISM, (l, i) => this.layer(parents[i]!, l));
+    const ids = records.map((r) => r.id);
+    const size = records.reduce((n, r) => n + r.size, 0);
     this.progress.emit({ type: 'config', digest: plan.configDigest });
     await this.put(plan.config, plan.configDigest);
     this.progress.emit({ type: 'manifest' });
