@@ -31,8 +31,8 @@ export function selectContainers(records: readonly ContainerRecord[], o: Pick<Ps
   const filters = parsePsFilters(o.filters);
   const live = records.map((r) => liveRecord(runRoot, r, now));
   const last = o.latest ? 1 : o.last;
-  // Filters and -n/-l look at every container, as podman does.
-  const all = o.all || filters.size > 0 || last >= 0;
+  // podman 4.3: -n/-l and a status filter look at every container; other filters only narrow.
+  const all = o.all || last >= 0 || filters.has('status');
   const picked = live.filter((r) => (all || r.state.status === 'running') && matchesFilters(r, filters, { all: live }));
   return lastCreated(picked, last);
 }

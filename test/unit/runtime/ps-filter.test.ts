@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { selectContainers } from '../../../src/runtime/container-list.js';
 import { matchesFilters, parsePsFilters } from '../../../src/runtime/ps-filter.js';
 import type { ContainerRecord, ContainerState } from '../../../src/storage/containers.js';
 
@@ -76,5 +77,19 @@ describe('ps filters (podman 4.3 semantics)', () => {
     expect(() => parsePsFilters(['status=bogus'])).toThrow('unknown container state: bogus: invalid argument');
     expect(() => parsePsFilters(['exited=x'])).toThrow('exited code out of range "x"');
     expect(() => parsePsFilters(['name=('])).toThrow(/invalid regular expression/);
+  });
+});
+
+describe('which containers ps considers (podman 4.3)', () => {
+  const now = new Date('2026-11-22T12:00:00Z');
+  const pick = (o: { all?: boolean; filters?: string[]; last?: number; latest?: boolean }) =>
+    selectContainers([a1, a2, c1], { all: o.all ?? false, filters: o.filters ?? [], last: o.last ?? -1, latest: o.latest ?? false }, '/nonexistent', now).map((r) => r.name);
+  it('running ones only, unless -a, -n/-l or a status filter', () => {
+    expect(pick({})).toEqual([]);
+    expect(pick({ filters: ['name=a'] })).toEqual([]);
+    expect(pick({ all: true, filters: ['name=a'] })).toEqual(['a1', 'a2']);
+    expect(pick({ filters: ['status=exited'] })).toEqual(['a1', 'a2']);
+    expect(pick({ last: 2 })).toEqual(['a2', 'c1']);
+    expect(pick({ latest: true })).toEqual(['c1']);
   });
 });
