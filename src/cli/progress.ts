@@ -31,3 +31,25 @@ export function plainProgress(write: (text: string) => void): CopyProgress {
     },
   };
 }
+
+/**
+ * A reporter made on the first event: a command that fails before copying
+ * anything (bad name, missing file, stdout a terminal) then prints only its
+ * error, never a view's first frame. Events wait in order until it exists.
+ */
+export function deferredProgress(create: () => Promise<CopyProgress>): CopyProgress {
+  let made: Promise<CopyProgress> | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  return {
+    emit(e) {
+      made ??= create();
+      const p = made;
+      queue = queue.then(async () => (await p).emit(e));
+    },
+    async close() {
+      if (!made) return;
+      await queue.catch(() => undefined);
+      await (await made).close?.();
+    },
+  };
+}

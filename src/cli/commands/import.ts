@@ -50,7 +50,8 @@ export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
     const given = [argv.path, argv.reference, ...(argv.extra ?? [])].filter((a) => a !== undefined).length;
     if (given < 1 || given > 2) throw new UsageError(`accepts between 1 and 2 arg(s), received ${given}`);
     const [{ importImage }, { progressFor }] = await Promise.all([import('../../image/import.js'), import('../ui/progress/select.js')]);
-    const progress = await progressFor({ quiet: argv.quiet === true });
+    const { deferredProgress } = await import('../progress.js');
+    const progress = deferredProgress(() => progressFor({ quiet: argv.quiet === true }));
     const image = await importImage({
       dataRoot: rootsOf(argv).dataRoot,
       source: String(argv.path),

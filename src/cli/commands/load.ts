@@ -29,7 +29,8 @@ export const loadCommand: CommandModule<GlobalArgs, LoadArgs> = {
       throw new UsageError('cannot read from terminal, use command-line redirection or the --input flag');
     }
     const [{ loadArchive, loadedLines }, { progressFor }] = await Promise.all([import('../../image/archive/load.js'), import('../ui/progress/select.js')]);
-    const progress = await progressFor({ quiet: argv.quiet === true });
+    const { deferredProgress } = await import('../progress.js');
+    const progress = deferredProgress(() => progressFor({ quiet: argv.quiet === true }));
     let images;
     try {
       images = await loadArchive({ dataRoot: rootsOf(argv).dataRoot, input, progress });

@@ -53,7 +53,8 @@ export const saveCommand: CommandModule<GlobalArgs, SaveArgs> = {
     const format = SUPPORTED.find((f) => f === argv.format);
     if (!format) throw new UsageError(`unsupported format ${JSON.stringify(argv.format)}: tsc-run saves docker-archive and oci-archive`);
     const [{ saveImages }, { progressFor }] = await Promise.all([import('../../image/archive/save.js'), import('../ui/progress/select.js')]);
-    const progress = await progressFor({ quiet: argv.quiet === true });
+    const { deferredProgress } = await import('../progress.js');
+    const progress = deferredProgress(() => progressFor({ quiet: argv.quiet === true }));
     try {
       await saveImages({
         dataRoot: rootsOf(argv).dataRoot,

@@ -112,6 +112,15 @@ describe('load', () => {
     expect(ls(path.join(root, 'layers'))).toHaveLength(3);
   });
 
+  it('prefers manifest.json when an archive is both (docker save of Docker 25+: an OCI layout plus manifest.json)', async () => {
+    const image = buildOciImage({ layers: [await writeTar([{ name: 'a', content: 'x' }])], uncompressed: true });
+    const hex = (d: string) => d.slice('sha256:'.length);
+    const manifest = [{ Config: `blobs/sha256/${hex(image.configDigest)}`, RepoTags: ['docker.io/library/app:1'], Layers: image.layers.map((l) => `blobs/sha256/${hex(l.digest)}`) }];
+    const entries = [...ociArchiveEntries([{ image, name: 'latest' }]), { name: 'manifest.json', content: JSON.stringify(manifest) }];
+    const root = path.join(dir, 'store');
+    expect(await load(root, await archiveFile('d25.tar', entries))).toEqual([{ id: hex(image.configDigest), names: ['docker.io/library/app:1'] }]);
+  });
+
   it('follows podman\'s legacy <id>/layer.tar symlinks', async () => {
     const image = await twoLayerImage();
     const entries = dockerArchiveEntries([{ image, repoTags: ['app:1'] }]);
