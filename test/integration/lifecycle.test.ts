@@ -316,6 +316,16 @@ describe('lifecycle as the test user', () => {
       // Of an exited container, -f just prints and returns.
       expect((await ok(['logs', '-f', 'lf'])).stdout).toBe('line1\nline2\nline3\n');
     });
+    it('several containers: each line says whose it is (short id, or the name with --names)', async () => {
+      const lg = (await one(sb, 'lg'))!;
+      const r = await ok(['logs', '-n', 'lg', 'lf']);
+      expect(r.stdout).toBe('lg out1\nlg partiallg out2\nlf line1\nlf line2\nlf line3\n');
+      const lf = (await one(sb, 'lf'))!;
+      const tail = await ok(['logs', '--tail', '1', 'lg', 'lf']);
+      expect(tail.stdout).toBe(`${lg.Id.slice(0, 12)} partial${lg.Id.slice(0, 12)} out2\n`);
+      expect(tail.stderr).toBe(`${lf.Id.slice(0, 12)} bye\n`);
+      expect((await ok(['logs', '-n', 'lg'])).stdout).toBe('out1\npartialout2\n');
+    });
     it("podman's usage errors", async () => {
       expect((await run(['logs'])).stderr).toBe('Error: specify at least one container name or ID to log\n');
       expect((await run(['logs', 'nosuch'])).exitCode).toBe(125);

@@ -51,8 +51,10 @@ export const logsCommand: CommandModule<GlobalArgs, LogsArgs> = {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     try {
+      // podman: with several containers every line says whose it is (--names: the name, else the short id).
+      const prefix = (rec: (typeof targets)[number]['rec']) => (targets.length < 2 ? undefined : argv.names ? rec.name : rec.id.slice(0, 12));
       const run = (t: (typeof targets)[number]) =>
-        printLogs(ctx, t.rec, { follow: argv.follow === true, since, until, tail: argv.tail, timestamps: argv.timestamps === true, name: argv.names ? t.rec.name : undefined }, sinks, abort.signal);
+        printLogs(ctx, t.rec, { follow: argv.follow === true, since, until, tail: argv.tail, timestamps: argv.timestamps === true, name: prefix(t.rec) }, sinks, abort.signal);
       // Following several containers interleaves them as they write; otherwise one after another.
       if (argv.follow) await Promise.all(targets.map(run));
       else for (const t of targets) await run(t);
