@@ -153,6 +153,50 @@ describe('load', () => {
   });
 });
 
+describe('compressed layer files in a docker-archive', () => {
+  /** A docker-archive whose layer files are gzip'd (docker and containers/image accept these). */
+  async function gzippedLayers(image: OciImage, repoTags: string[], replace?: Buffer): Promise<TarEntry[]> {
+    return dockerArchiveEntries([{ image, repoTags }]).map((e) =>
+      e.name.endsWith('.tar') ? { ...e, content: zlib.gzipSync(replace ?? (e.content as Buffer)) } : e,
+    );
+  }
+
+  it('keeps the gzip blobs; save decompresses them for docker-archive and labels them for oci-archive', async () => {
+    const image = await twoLayerImage();
+    const root = path.join(dir, 'store');
+    await load(root, await archiveFile('gz-layers.tar', await gzippedLayers(image, ['app:1'])));
+    const [rec] = await new ImageStore(root).list();
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'blobs', 'sha256', rec!.digest.slice(7)), 'utf8'));
+    expect(manifest.layers.map((l: { mediaType: string }) => l.mediaType)).toEqual([
+      'application/vnd.docker.image.rootfs.diff.tar.gzip',
+      'application/vnd.docker.image.rootfs.diff.tar.gzip',
+    ]);
+    for (const format of ['docker-archive', 'oci-archive'] as const) {
+      const out = path.join(dir, `gz-${format}.tar`);
+      await save(root, ['app:1'], format, out);
+      const again = path.join(dir, `again-${format}`);
+      await load(again, out);
+      const [back] = await new ImageStore(again).list();
+      expect(back!.id, format).toBe(rec!.id);
+      expect(back!.layers, format).toEqual(rec!.layers);
+      const m = JSON.parse(fs.readFileSync(path.join(again, 'blobs', 'sha256', back!.digest.slice(7)), 'utf8'));
+      // docker-archive: uncompressed layers (blob = diffID); oci-archive: the same gzip blobs, OCI media types.
+      if (format === 'docker-archive') expect(m.layers.map((l: { digest: string }) => l.digest)).toEqual(image.layers.map((l) => l.diffId));
+      else expect(m.layers.map((l: { digest: string; mediaType: string }) => [l.digest, l.mediaType])).toEqual(manifest.layers.map((l: { digest: string }) => [l.digest, 'application/vnd.oci.image.layer.v1.tar+gzip']));
+    }
+  });
+
+  it('a compressed layer file is checked against its diffID even when that layer is already unpacked', async () => {
+    const image = await twoLayerImage();
+    const root = path.join(dir, 'store');
+    await load(root, await archiveFile('plain.tar', dockerArchiveEntries([{ image, repoTags: ['app:1'] }])));
+    const before = await storeState(root);
+    const liar = await gzippedLayers(image, ['liar:1'], await writeTar([{ name: 'not-the-layer', content: 'x' }]));
+    await expect(load(root, await archiveFile('liar.tar', liar))).rejects.toThrow(/layer sha256:[0-9a-f]+ digest did not match/);
+    expect(await storeState(root)).toEqual(before);
+  });
+});
+
 describe('load refuses bad archives and keeps nothing', () => {
   const cases: Array<[string, () => Promise<TarEntry[]>, string | RegExp, ((b: Buffer) => Buffer)?]> = [
     ['no manifest.json or index.json', async () => dockerArchiveEntries([{ image: await twoLayerImage() }]).slice(0, -1), 'neither manifest.json nor index.json'],
