@@ -218,12 +218,21 @@ static void leave_caller(void) {
   set_error_fd(2);
 }
 
+/* The caller went away before it recorded the start: nobody knows this
+ * container runs, so it must not (its exit, and the exit command, record it). */
+static void caller_lost(void) {
+  mon.cli_gone = true;
+  if (mon.acked) return;
+  mon.stopping = true;
+  if (mon.pid > 0 && !mon.exited) (void)kill(mon.pid, SIGKILL);
+}
+
 static void send_sync(const char *line) {
   if (mon.sync_fd < 0) return;
   if (write_all(mon.sync_fd, line, strlen(line)) < 0) {
     close(mon.sync_fd);
     mon.sync_fd = -1;
-    mon.cli_gone = true;
+    caller_lost();
   }
 }
 
@@ -515,13 +524,7 @@ static void sync_readable(void) {
   }
   if (r > 0) return;
   close_fd(&mon.sync_fd);
-  mon.cli_gone = true;
-  if (!mon.acked) {
-    /* The caller died before recording the start: nobody knows this
-     * container runs, so it must not. */
-    mon.stopping = true;
-    if (mon.pid > 0 && !mon.exited) (void)kill(mon.pid, SIGKILL);
-  }
+  caller_lost();
 }
 
 static void signal_readable(void) {
