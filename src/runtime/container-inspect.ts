@@ -96,10 +96,8 @@ export interface InspectOutput {
   error?: TscRunError | undefined;
 }
 
-/** podman 4.3 indents inspect JSON by five spaces. */
 function render(objects: readonly object[], format: string | undefined): string {
-  if (format === undefined || isJsonFormat(format)) return JSON.stringify(objects, null, 5) + '\n';
-  return formatInspect(objects, format);
+  return formatInspect(objects, format === undefined || isJsonFormat(format) ? undefined : format);
 }
 
 /**

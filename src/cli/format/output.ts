@@ -84,9 +84,9 @@ function headerLine(templateSrc: string, opts: ListOptions): string {
   });
 }
 
-/** Render inspect output: a JSON array by default, else the template per object. */
+/** Render inspect output: a JSON array by default (podman 4.3 indents it by five spaces), else the template per object. */
 export function formatInspect(objects: readonly object[], format?: string): string {
-  if (!format || format === 'json') return JSON.stringify(objects, null, 4) + '\n';
+  if (!format || format === 'json') return JSON.stringify(objects, null, 5) + '\n';
   const tpl = new GoTemplate(format);
   return objects.map((o) => tpl.render(o).replace(/\n$/, '') + '\n').join('');
 }
