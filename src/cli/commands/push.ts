@@ -34,7 +34,7 @@ export const pushCommand: CommandModule<GlobalArgs, PushArgs> = {
         .nargs('destination', 1)
         .option('digestfile', { type: 'string', requiresArg: true, describe: 'Write the digest of the pushed image to the specified file' })
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'Suppress output information when pushing images' })
-        .option('format', { alias: 'f', type: 'string', requiresArg: true, describe: 'Manifest type (oci, v2s2) to use in the destination (only the stored type is supported)' })
+        .option('format', { alias: 'f', type: 'string', requiresArg: true, describe: 'Manifest type (oci, v2s2) to use in the destination (must be the type the image is stored as)' })
         .option('compress', { type: 'boolean', hidden: true, describe: 'Compress tarball image layers when pushing to a directory using the dir transport' })
         .option('compression-format', { type: 'string', requiresArg: true, hidden: true, describe: 'Compression format to use (gzip, zstd)' })
         .option('remove-signatures', { type: 'boolean', describe: 'Discard any pre-existing signatures in the image' })
@@ -62,6 +62,7 @@ export const pushCommand: CommandModule<GlobalArgs, PushArgs> = {
         source: String(given[0]),
         destination: given[1] !== undefined ? String(given[1]) : undefined,
         digestfile: argv.digestfile,
+        format: argv.format,
         progress,
         ...remoteOptions(argv),
       });

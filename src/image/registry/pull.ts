@@ -7,6 +7,7 @@
 
 import { TscRunError } from '../../errors.js';
 import { ImageStore, type ImageRecord } from '../../storage/images.js';
+import { sweepTempFiles } from '../../storage/atomic-file.js';
 import { BlobStore, DigestMismatchError, sha256Digest } from '../../storage/blob-store.js';
 import { LayerStore, chainId, type TreeOps } from '../../storage/layers/layer-store.js';
 import { helperTreeOps } from '../../runtime/tree-ops.js';
@@ -24,6 +25,8 @@ import { resolvePullCandidates } from './short-names.js';
 
 /** containers/image's limit for config blobs. */
 const CONFIG_LIMIT = 4 << 20;
+/** A live pull's temp blob is never older than this; older ones are abandoned. */
+const TEMP_BLOB_MAX_AGE_MS = 24 * 3600 * 1000;
 /** Layers downloaded and unpacked at once. */
 export const PULL_PARALLELISM = 3;
 
@@ -156,6 +159,8 @@ async function pullOne(ref: ImageReference, conf: RegistriesConf, o: PullOptions
 
 async function copyImage(client: RegistryClient, repository: string, ref: ImageReference, r: Resolved, o: PullOptions): Promise<PulledImage> {
   const blobs = new BlobStore(o.dataRoot);
+  // Temp blobs of pulls that were killed (their pid is gone) go before we add ours.
+  await sweepTempFiles(blobs.dir, { maxAgeMs: TEMP_BLOB_MAX_AGE_MS });
   const layers = new LayerStore(o.dataRoot, o.treeOps ?? helperTreeOps());
   const { manifest } = r;
   o.progress.emit({ type: 'start' });

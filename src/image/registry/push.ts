@@ -10,12 +10,14 @@ import { writeFileAtomic } from '../../storage/atomic-file.js';
 import { BlobStore } from '../../storage/blob-store.js';
 import { ImageStore, type ImageRecord } from '../../storage/images.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
+import { MediaType } from '../oci.js';
 import type { CopyProgress } from '../progress.js';
 import { formatReference, parseReference, repositoryOf, type ImageReference } from '../reference.js';
 import { scopeFor } from './auth.js';
 import { uploadBlob } from './blob-upload.js';
 import { withContext, type RegistryClient } from './client.js';
 import { readLocalImage, type LocalBlob, type LocalImage } from './local-image.js';
+import { ManifestMedia } from './manifest-select.js';
 import { mapLimit } from './pool.js';
 import { parsePushDestination, registryRef, type PushDestination } from './push-destination.js';
 import { loadRegistriesConf, type RegistriesConf } from './registries-conf.js';
@@ -31,6 +33,8 @@ export interface PushOptions extends RemoteOptions {
   /** `[docker://]REF`, `oci:DIR[:REF]`, `oci-archive:FILE[:REF]`, `docker-archive:FILE[:REF]`; default: the source's name. */
   destination?: string | undefined;
   progress: CopyProgress;
+  /** --format: `oci` or `v2s2`; only the type the image is stored as can be sent (no conversion). */
+  format?: string | undefined;
   /** --digestfile: where to write the manifest digest. */
   digestfile?: string | undefined;
   registriesConf?: RegistriesConf;
@@ -57,6 +61,7 @@ export async function pushImage(o: PushOptions): Promise<PushResult> {
   if (dest.transport === 'docker' || dest.transport === 'oci') {
     const blobs = new BlobStore(o.dataRoot);
     const image = await readLocalImage(record, blobs, new LayerStore(o.dataRoot, helperTreeOps()));
+    checkFormat(o.format, image.manifestMediaType);
     digest = dest.transport === 'docker' ? await pushToRegistry(image, dest.ref, o) : await pushToOciDir(image, dest.path, dest.ref, o.progress);
   } else {
     const { saveImages } = await import('../archive/save.js');
@@ -99,6 +104,17 @@ async function pushToOciDir(image: LocalImage, dir: string, refName: string | un
   for (const l of image.layers) progress.emit({ type: 'blob-done', digest: l.digest, skipped: false });
   progress.emit({ type: 'stored' });
   return image.manifestDigest;
+}
+
+const FORMATS: Record<string, string> = { oci: MediaType.manifest, v2s2: ManifestMedia.dockerManifest };
+
+function checkFormat(format: string | undefined, stored: string): void {
+  if (format === undefined) return;
+  const wanted = FORMATS[format];
+  if (!wanted) throw new UsageError(`unrecognized image type ${JSON.stringify(format)}: use oci or v2s2`);
+  if (wanted !== stored) {
+    throw new UsageError(`--format ${format}: the image is stored as ${stored} and tsc-run does not convert manifests (that would change its digest)`);
+  }
 }
 
 function missingBlob(image: LocalImage, b: LocalBlob): TscRunError {
