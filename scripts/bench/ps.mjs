@@ -8,7 +8,7 @@
 // so ps reads every record and checks every running one's witnesses
 // (exit.json and the monitor's /proc stat), as it would for real.
 // podman gets the same number of containers from `podman create` in a
-// private store (--root/--runroot under /var/tmp, made once and reused:
+// private vfs store (--root/--runroot under /var/tmp, made once and reused:
 // creating 500 takes a minute or two). --no-podman skips it.
 // Flags: --count N (default 500), --runs N (default 20), --warmup N (3),
 // --no-podman, --budget MS (default 150; exit 1 when the median is over it).
@@ -152,7 +152,8 @@ async function podmanStore() {
     console.warn('bench: podman not installed, measuring tsc-run only');
     return undefined;
   }
-  const store = `/var/tmp/tsc-run-bench-podman-${process.getuid()}-${count}`;
+  // vfs: no overlay mounts left behind (root podman bind-mounts its overlay dir); ps does not care.
+  const store = `/var/tmp/tsc-run-bench-podman-vfs-${process.getuid()}-${count}`;
   // A store of its own in every way: podman's tmp dir (`alive`, exit files)
   // and its shm lock table are otherwise shared by every podman of this uid.
   await fs.mkdirp(store);
@@ -162,7 +163,7 @@ async function podmanStore() {
   );
   env.CONTAINERS_CONF = `${store}/containers.conf`;
   $.env = { ...process.env, CONTAINERS_CONF: env.CONTAINERS_CONF };
-  const flags = ['--root', `${store}/root`, '--runroot', `${store}/run`];
+  const flags = ['--root', `${store}/root`, '--runroot', `${store}/run`, '--storage-driver', 'vfs'];
   const have = spawnSync(podman, [...flags, 'ps', '-aq'], { encoding: 'utf8', env });
   let n = have.status === 0 ? have.stdout.split('\n').filter(Boolean).length : 0;
   if (n < count) {

@@ -5,7 +5,7 @@
 // and gives -1.
 
 import { UsageError } from '../errors.js';
-import type { ContainerRecord, ContainerStore } from '../storage/containers.js';
+import { NoSuchContainerError, type ContainerRecord, type ContainerStore } from '../storage/containers.js';
 import { liveRecord, syncContainer } from './container-observe.js';
 import { pollUntil } from './poll.js';
 
@@ -41,7 +41,7 @@ export async function waitContainer(store: ContainerStore, runRoot: string, id: 
   const result = await pollUntil(
     async () => {
       const rec = await store.get(id);
-      if (!rec) return await syncContainer(store, runRoot, id).then(() => undefined); // throws podman's "no such container"
+      if (!rec) throw new NoSuchContainerError(id); // removed while we waited (rm, an --rm cleanup)
       return conditionResult(liveRecord(runRoot, rec), c);
     },
     { timeoutMs: Infinity, intervalMs },
