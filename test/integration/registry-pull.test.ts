@@ -163,7 +163,7 @@ describe('pull as the test user', () => {
     expect(bad.stderr).toContain(`Error: initializing source docker://${reg.host}/bb@${wrong}: reading manifest ${wrong} in ${reg.host}/bb: manifest unknown: manifest unknown\n`);
   });
 
-  it('shares layers with import (chain ids), skipping what is there', async () => {
+  it('shares layers with import (chain ids): the layer is not unpacked again, only its blob fetched', async () => {
     const s = await sandbox('share');
     const tar = await writeTar(busyboxRootfsEntries());
     fs.writeFileSync(path.join(s.dir, 'rootfs.tar'), tar);
@@ -173,6 +173,11 @@ describe('pull as the test user', () => {
     const r = await tscRun(['pull', '-q', '--tls-verify=false', `${reg.host}/bb:latest`], { sandbox: s });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(layerDirs(s)).toHaveLength(2);
+    // The base layer is still the one import unpacked from its tarball...
+    const base = JSON.parse(fs.readFileSync(path.join(s.root, 'layers', bb.layers[0]!.diffId.slice(7), 'layer.json'), 'utf8')) as { compressedDigest: string };
+    expect(base.compressedDigest).toBe(sha256Digest(tar));
+    // ...and the image's own gzip blob is kept for push and save.
+    expect(fs.existsSync(path.join(s.root, 'blobs', 'sha256', bb.layers[0]!.digest.slice(7)))).toBe(true);
   });
 });
 

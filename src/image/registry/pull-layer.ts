@@ -1,5 +1,6 @@
-// One layer of a pull: skipped when its chain id is already unpacked;
-// unpacked from the local blob when only that is here; otherwise streamed
+// One layer of a pull: skipped when its chain id is already unpacked and
+// its blob is here; only the blob fetched when the layer came from another
+// blob; unpacked from the local blob when only that is here; otherwise streamed
 // from the registry through the digest check into the blob store copy and
 // the unpacker at once (one pass over the data), the copy kept only once
 // the layer is complete.
@@ -33,8 +34,18 @@ export async function pullLayer(job: LayerJob): Promise<LayerRecord> {
   const { desc, progress } = job;
   const state = (s: TransferState) => progress.emit({ type: 'blob-state', digest: desc.digest, state: s });
   const have = await job.layers.get(chainId(job.parent, job.diffId));
-  if (have) {
+  if (have && (await job.blobs.has(desc.digest))) {
     progress.emit({ type: 'blob-done', digest: desc.digest, skipped: true });
+    return have;
+  }
+  if (have) {
+    // Unpacked already (from another compression of the same tar, e.g. an
+    // import), but an image keeps the blobs its manifest names: fetch just the blob.
+    state('downloading');
+    const body = resumableBlob(job.client, { repository: job.repository, digest: desc.digest, size: desc.size });
+    const verify = verifyingStream({ digest: desc.digest, size: desc.size, onBytes: (n) => progress.emit({ type: 'blob-bytes', digest: desc.digest, bytes: n }) });
+    await job.blobs.putStream(pipeline(body, verify, () => undefined) as unknown as Readable, desc.digest);
+    progress.emit({ type: 'blob-done', digest: desc.digest, skipped: false });
     return have;
   }
   const local = await job.blobs.has(desc.digest);
