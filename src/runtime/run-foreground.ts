@@ -12,7 +12,6 @@ import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import type { TreeOps } from '../storage/layers/layer-store.js';
 import { createContainer, type CreateContainerInput } from './container-create.js';
 import { AlreadyRunning, finishForeground, startContainer } from './container-start.js';
-import { fastRmtree } from './fast-rmtree.js';
 import type { MonitorSession } from './monitor-session.js';
 import { containerRuntimePaths } from './runtime-dir.js';
 import { helperTreeOps } from './tree-ops.js';
@@ -29,8 +28,7 @@ const GUARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** Remove a finished container (its runtime dir too), quickly when nothing in it belongs to a sub-id. */
 export async function removeFinished(roots: Roots, id: string, treeOps: TreeOps): Promise<void> {
   const { removeContainer } = await import('./container-remove.js');
-  const rmtree = fastRmtree(treeOps.rmtree);
-  await removeContainer({ store: new ContainerStore(roots.dataRoot), runRoot: roots.runRoot, warn: () => {}, rmtree }, id, { force: true });
+  await removeContainer({ store: new ContainerStore(roots.dataRoot), runRoot: roots.runRoot, warn: () => {}, rmtree: treeOps.rmtree }, id, { force: true });
 }
 
 /**
@@ -41,7 +39,7 @@ export async function removeFinished(roots: Roots, id: string, treeOps: TreeOps)
  * when we go without saying `done`.
  */
 async function removeExited(roots: Roots, id: string, treeOps: TreeOps): Promise<void> {
-  await new ContainerStore(roots.dataRoot).remove(id, fastRmtree(treeOps.rmtree));
+  await new ContainerStore(roots.dataRoot).remove(id, treeOps.rmtree);
   await fs.rm(containerRuntimePaths(roots.runRoot, id).dir, { recursive: true, force: true });
 }
 

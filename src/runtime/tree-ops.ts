@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import type { TreeOps } from '../storage/layers/layer-store.js';
 import { HelperError } from '../errors.js';
+import { fastRmtree } from './fast-rmtree.js';
 import { runHelper, type HelperResult } from './helper.js';
 import { hostUserNamespace, isIdentityMap } from './preflight.js';
 
@@ -29,8 +30,9 @@ export function helperTreeOps(): TreeOps {
     async fixup(root, list) {
       check('fixup', await runHelper({ mode: 'fixup', args: [root], input: list, userns }));
     },
-    async rmtree(...paths) {
+    // The user's own files go directly; sub-id-owned ones through the helper (fast-rmtree.ts).
+    rmtree: fastRmtree(async (...paths) => {
       if (paths.length) check('rmtree', await runHelper({ mode: 'rmtree', args: paths, userns }));
-    },
+    }),
   };
 }

@@ -46,3 +46,18 @@ describe('detach keys', () => {
     expect(new DetachKeyMatcher(new Uint8Array()).feed(Buffer.from('\x10\x11'))).toEqual({ forward: Buffer.from('\x10\x11'), detach: false });
   });
 });
+
+describe('fast rmtree guards', async () => {
+  const { hasMountBeneath, mountPoints } = await import('../../../src/runtime/fast-rmtree.js');
+  const info = '22 1 0:21 / /proc rw - proc proc rw\n30 22 0:5 / /tmp/a\\040b/merged rw - overlay overlay rw\n31 1 8:1 / / rw - ext4 /dev/sda1 rw\n';
+  it('reads mount points, octal escapes decoded', () => {
+    expect(mountPoints(info)).toEqual(['/proc', '/tmp/a b/merged', '/']);
+  });
+  it('sees a mount point at or beneath a path, not beside it', () => {
+    const m = mountPoints(info);
+    expect(hasMountBeneath(m, '/tmp/a b')).toBe(true);
+    expect(hasMountBeneath(m, '/tmp/a b/merged')).toBe(true);
+    expect(hasMountBeneath(m, '/tmp/a')).toBe(false);
+    expect(hasMountBeneath(m, '/tmp/a b/other')).toBe(false);
+  });
+});
