@@ -30,6 +30,8 @@ export interface HostileRegistry {
   url: string;
   host: string;
   log: HostileRequest[];
+  /** With redirectBlobs: requests the separate blob storage server got, with their Authorization header. */
+  storageLog: Array<{ path: string; authorization: string | undefined }>;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,10 @@ export interface HostileOptions {
   fault: HostileFault;
   /** errors-then-ok: how many 500s each path gets first (default 2). */
   failures?: number;
+  /** Demand these Basic credentials on every /v2/ request. */
+  auth?: { user: string; password: string };
+  /** Answer blob GETs with a 307 to another server (like S3 behind a registry). */
+  redirectBlobs?: boolean;
 }
 
 export async function startHostileRegistry(o: HostileOptions): Promise<HostileRegistry> {
@@ -52,6 +58,21 @@ export async function startHostileRegistry(o: HostileOptions): Promise<HostileRe
   // The layer faults hit: the biggest layer.
   const target = [...o.image.layers].sort((a, b) => b.size - a.size)[0]!.digest;
   const sockets = new Set<net.Socket>();
+  const storageLog: HostileRegistry['storageLog'] = [];
+  const expectedAuth = o.auth ? 'Basic ' + Buffer.from(`${o.auth.user}:${o.auth.password}`).toString('base64') : undefined;
+  // The "blob storage" a registry may redirect to: another origin, no auth of its own.
+  const storage = http.createServer((req, res) => {
+    const digest = (req.url ?? '').replace(/^\/storage\//, '');
+    storageLog.push({ path: req.url ?? '', authorization: req.headers.authorization });
+    const blob = o.image.blobs.get(digest);
+    if (!blob) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(blob.length) }).end(blob);
+  });
+  let storagePort = 0;
+  if (o.redirectBlobs) {
+    await new Promise<void>((resolve) => storage.listen(0, '127.0.0.1', resolve));
+    storagePort = (storage.address() as net.AddressInfo).port;
+  }
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -62,6 +83,9 @@ export async function startHostileRegistry(o: HostileOptions): Promise<HostileRe
       res.writeHead(status, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
     };
+    if (expectedAuth && req.headers.authorization !== expectedAuth) {
+      return send(401, { 'www-authenticate': 'Basic realm="hostile"', 'content-type': 'application/json' }, Buffer.from('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'));
+    }
     if (url.pathname === '/v2/' || url.pathname === '/v2') return send(200, { 'content-type': 'application/json' }, Buffer.from('{}'));
     if (o.fault === 'errors-then-ok') {
       const left = failuresLeft.get(url.pathname) ?? o.failures ?? 2;
@@ -95,6 +119,7 @@ export async function startHostileRegistry(o: HostileOptions): Promise<HostileRe
       return send(200, { 'content-type': mediaType, 'docker-content-digest': o.image.manifestDigest }, o.image.manifest);
     }
     const blob = o.image.blobs.get(ref!);
+    if (blob && o.redirectBlobs && req.method === 'GET') return send(307, { location: `http://127.0.0.1:${storagePort}/storage/${ref}` });
     if (!blob) return send(404, { 'content-type': 'application/json' }, Buffer.from('{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown to registry"}]}'));
     if (ref === target && o.fault === 'blob-corrupt') {
       const bad = Buffer.from(blob);
@@ -129,9 +154,11 @@ export async function startHostileRegistry(o: HostileOptions): Promise<HostileRe
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     log,
+    storageLog,
     stop: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
+        if (o.redirectBlobs) storage.close();
         server.close(() => resolve());
       }),
   };

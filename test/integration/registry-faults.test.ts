@@ -155,6 +155,17 @@ describe('faults', () => {
     expect(manifestHits).toEqual([500, 500, 200]);
   });
 
+  it('follows redirects to blob storage without handing it the registry credentials', async () => {
+    reg = await startHostileRegistry({ image, fault: 'none', auth: { user: 'u', password: 'p' }, redirectBlobs: true });
+    const root = await freshSandbox('redirect');
+    const res = await pull(`${reg.host}/hostile:latest`, root, ['-q', '--creds', 'u:p']);
+    expect(res.exitCode, res.stderr).toBe(0);
+    expect(res.stdout).toBe(`${image.configDigest.slice(7)}\n`);
+    expect(reg.log.filter((l) => l.status === 307).length).toBe(image.layers.length + 1);
+    expect(reg.storageLog.map((l) => l.path).sort()).toEqual([...image.layers.map((l) => l.digest), image.configDigest].map((d) => `/storage/${d}`).sort());
+    expect(reg.storageLog.every((l) => l.authorization === undefined)).toBe(true);
+  });
+
   it('names an unknown repository and an unknown tag', async () => {
     const r = await serve('none');
     const root = await freshSandbox('unknown');
