@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "seccomp-cache.h"
 #include "util.h"
 
 #define MAX_RULES_FILE (4 << 20)
@@ -120,10 +121,37 @@ static void add_rule(scmp_filter_ctx ctx, const struct parse_pos *p, char **w, i
   }
 }
 
-void *seccomp_rules_read(const char *file) {
+/* What seccomp_rules_read returns: a compiled program from the cache, or a libseccomp filter. */
+struct seccomp_filter {
+  struct seccomp_bpf bpf;
+  scmp_filter_ctx ctx;
+};
+
+static void *compile_rules(const char *file, char *buf, size_t len);
+
+void *seccomp_rules_read(const char *file, const char *cache_dir) {
   size_t len;
   char *buf = read_file(file, &len);
   if (memchr(buf, '\0', len)) die("seccomp rules %s: contains a NUL byte", file);
+  struct seccomp_filter *f = xmalloc(sizeof *f);
+  memset(f, 0, sizeof *f);
+  if (cache_dir && seccomp_cache_get(cache_dir, buf, len, &f->bpf)) {
+    free(buf);
+    return f;
+  }
+  /* Parsing cuts the text up: the cache needs it whole. */
+  char *text = cache_dir ? xmalloc(len + 1) : NULL;
+  if (text) memcpy(text, buf, len + 1);
+  f->ctx = compile_rules(file, buf, len);
+  if (text) {
+    seccomp_cache_put(cache_dir, text, len, f->ctx);
+    free(text);
+  }
+  return f;
+}
+
+static void *compile_rules(const char *file, char *buf, size_t len) {
+  (void)len;
   scmp_filter_ctx ctx = NULL;
   struct parse_pos p = {.file = file, .line = 0};
   char *save_line = NULL;
@@ -171,10 +199,18 @@ void *seccomp_rules_read(const char *file) {
 }
 
 void seccomp_rules_load(void *filter) {
-  int r = seccomp_load((scmp_filter_ctx)filter);
+  struct seccomp_filter *f = filter;
+  if (!f->ctx) {
+    seccomp_bpf_load(&f->bpf);
+    free(f->bpf.insns);
+    free(f);
+    return;
+  }
+  int r = seccomp_load(f->ctx);
   if (r < 0) {
     errno = -r;
     die_errno("load the seccomp filter");
   }
-  seccomp_release((scmp_filter_ctx)filter);
+  seccomp_release(f->ctx);
+  free(f);
 }

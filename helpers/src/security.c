@@ -55,6 +55,8 @@ bool security_option(int argc, char **argv, int *i, struct security_opts *s) {
     }
   if (!strcmp(argv[*i], "--no-new-privs"))
     s->no_new_privs = true;
+  else if ((v = option_value(argc, argv, i, "--seccomp-cache")))
+    s->seccomp_cache = v;
   else if ((v = option_value(argc, argv, i, "--seccomp")))
     s->seccomp_file = v;
   else if ((v = option_value(argc, argv, i, "--mask")))
@@ -69,7 +71,7 @@ bool security_option(int argc, char **argv, int *i, struct security_opts *s) {
 }
 
 void security_prepare(struct security_opts *s) {
-  if (s->seccomp_file) s->seccomp = seccomp_rules_read(s->seccomp_file);
+  if (s->seccomp_file) s->seccomp = seccomp_rules_read(s->seccomp_file, s->seccomp_cache);
 }
 
 void security_apply(struct security_opts *s, bool has_user, uid_t uid, gid_t gid) {

@@ -12,6 +12,7 @@ struct security_opts {
   struct cap_config caps;
   bool no_new_privs;
   const char *seccomp_file;
+  const char *seccomp_cache; /* --seccomp-cache DIR: compiled filters (seccomp-cache.h) */
   void *seccomp; /* compiled by security_prepare() */
   char **masks, **readonly;
   size_t n_masks, n_readonly;

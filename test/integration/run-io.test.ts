@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBusyboxRootfsTar, isRoot, makeSandbox, testUser, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
+import { buildBusyboxRootfsTar, isRoot, makeSandbox, sharedUserDir, testUser, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
 import { cliArgv, readRecord, removeAll, runtimeFile, spawnLive, until } from './run-util.js';
 
 function cgroupV2Delegated(): boolean {
@@ -167,6 +167,17 @@ function suite(as: As, full: boolean) {
       expect(r.stderr.split('\n')).toHaveLength(2);
     }
     expect(fs.readdirSync(path.join(sb.root, 'containers'))).toHaveLength(before);
+  });
+
+  it('the seccomp filter, compiled once, is loaded from the cache on later starts', async () => {
+    const cache = path.join(sharedUserDir('cache', sb.owner.uid, sb.owner.gid), 'tsc-run', 'seccomp');
+    expect((await run(['run', '--rm', 'bb', 'true'])).exitCode).toBe(0);
+    expect(fs.readdirSync(cache).filter((f) => f.endsWith('.bpf')).length).toBeGreaterThan(0);
+    const r = await run(['run', '--rm', 'bb', 'grep', '^Seccomp', '/proc/self/status']);
+    expect(r.stdout).toMatch(/^Seccomp:\s+2\nSeccomp_filters:\s+1\n$/);
+    // A damaged entry is never used: it is compiled again.
+    for (const f of fs.readdirSync(cache)) fs.writeFileSync(path.join(cache, f), 'TSCBPF1\ngarbage');
+    expect((await run(['run', '--rm', 'bb', 'grep', '^Seccomp:', '/proc/self/status'])).stdout).toMatch(/^Seccomp:\s+2\n$/);
   });
 
   it('the helper binary is out of the container\'s reach', async () => {
