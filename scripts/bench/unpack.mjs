@@ -34,6 +34,10 @@ const podman = isRoot ? (await $`command -v podman`.nothrow()).stdout.trim() : '
 const work = argv.dir ? path.resolve(argv.dir) : await fs.mkdtemp(path.join(os.tmpdir(), 'tsc-run-bench-unpack-'));
 await fs.mkdirp(work);
 await fs.chmod(work, 0o755);
+// A failed run leaves no 200 MB of fixtures and stores behind either.
+process.on('exit', () => {
+  if (!argv.keep && !argv.dir) fs.rmSync(work, { recursive: true, force: true });
+});
 
 function lookupUser(name) {
   const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(name + ':'));
@@ -227,5 +231,4 @@ for (const [i, row] of rows.entries()) {
 }
 console.log('"vs podman" > 1x means tsc-run is faster.');
 
-if (!argv.keep && !argv.dir) await fs.rm(work, { recursive: true, force: true });
-else console.log(`work dir kept: ${work}`);
+if (argv.keep || argv.dir) console.log(`work dir kept: ${work}`);
