@@ -161,9 +161,15 @@ export async function startContainer(i: StartInput): Promise<MonitorSession | Al
       });
       throw err;
     }
-    await store.update(id, (r) => {
-      r.state = runningState(session.handshake, startedAt);
-    });
+    // Not fsynced: after a power loss no container runs, and either record (created, or
+    // running with a monitor of another boot) reads as not running.
+    await store.update(
+      id,
+      (r) => {
+        r.state = runningState(session.handshake, startedAt);
+      },
+      { durable: false },
+    );
     session.ack();
     return session;
   });

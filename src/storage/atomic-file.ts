@@ -18,6 +18,12 @@ function randomHex(bytes: number): string {
 export interface WriteAtomicOptions {
   /** Exact permission bits of the file (umask does not apply); default 0o644 minus umask. */
   mode?: number;
+  /**
+   * false: still atomic (temp + rename: old or new after any process crash),
+   * but not fsynced, for state a power loss makes stale anyway (which
+   * process runs a container). Default true.
+   */
+  durable?: boolean;
 }
 
 /** `.<name>.tmp-<pid>-<hex>`: hidden, and tells the sweeper which process wrote it. */
@@ -45,7 +51,7 @@ export async function writeFileAtomic(
     try {
       if (options.mode !== undefined) await fh.chmod(options.mode);
       await fh.writeFile(data);
-      await fh.sync();
+      if (options.durable !== false) await fh.sync();
     } finally {
       await fh.close();
     }
@@ -54,7 +60,7 @@ export async function writeFileAtomic(
     await fs.rm(tmp, { force: true });
     throw err;
   }
-  await fsyncDir(dir);
+  if (options.durable !== false) await fsyncDir(dir);
 }
 
 /** Make entries created, renamed or removed in dir durable. */

@@ -272,8 +272,11 @@ export class ContainerStore {
     return withLock(this.lockOf(id), fn);
   }
 
-  /** Read-modify-write of one container's record under its lock. */
-  async update(id: string, mutate: (r: ContainerRecord) => void): Promise<ContainerRecord> {
+  /**
+   * Read-modify-write of one container's record under its lock. durable:
+   * false skips the fsyncs (still atomic) for state a power loss voids anyway.
+   */
+  async update(id: string, mutate: (r: ContainerRecord) => void, options: { durable?: boolean } = {}): Promise<ContainerRecord> {
     return updateJson<ContainerRecord>(
       this.file(id),
       this.lockOf(id),
@@ -281,7 +284,7 @@ export class ContainerStore {
         throw new NoSuchContainerError(id);
       },
       mutate,
-      { validate },
+      { validate, ...(options.durable === false ? { durable: false } : {}) },
     );
   }
 

@@ -84,7 +84,10 @@ export async function updateJson<T>(
       const current = await readJson<T>(file, { missing: () => resolveDefault(initial), validate: options.validate });
       const returned = await mutate(current);
       const next = returned === undefined ? current : returned;
-      await writeJsonAtomic(file, next, options.mode === undefined ? {} : { mode: options.mode });
+      const write: WriteAtomicOptions = {};
+      if (options.mode !== undefined) write.mode = options.mode;
+      if (options.durable !== undefined) write.durable = options.durable;
+      await writeJsonAtomic(file, next, write);
       return next;
     },
     options.lock,
