@@ -272,15 +272,18 @@ export async function writeContainerFiles(dir: string, input: ContainerFilesInpu
   const content = await containerFilesContent(input);
   await fs.mkdir(dir, { recursive: true, mode: 0o755 });
   const files: ContainerFiles = { hostname: path.join(dir, 'hostname') };
-  await writeFileAtomic(files.hostname, content.hostname, { mode: 0o644 });
+  // Written again at every start: atomic, but no fsync (nothing to keep across a power loss).
+  const opts = { mode: 0o644, durable: false };
+  const writes = [writeFileAtomic(files.hostname, content.hostname, opts)];
   if (content.hosts !== undefined) {
     files.hosts = path.join(dir, 'hosts');
-    await writeFileAtomic(files.hosts, content.hosts, { mode: 0o644 });
+    writes.push(writeFileAtomic(files.hosts, content.hosts, opts));
   }
   if (content.resolvConf !== undefined) {
     files.resolvConf = path.join(dir, 'resolv.conf');
-    await writeFileAtomic(files.resolvConf, content.resolvConf, { mode: 0o644 });
+    writes.push(writeFileAtomic(files.resolvConf, content.resolvConf, opts));
   }
+  await Promise.all(writes);
   return files;
 }
 
