@@ -2,7 +2,7 @@
 // Build everything: the C helper (helpers/Makefile) and the CLI bundle
 // (esbuild, ESM with lazily loaded chunks) into dist/.
 import 'zx/globals';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 
 $.verbose = false;
 const root = path.resolve(__dirname, '..');
@@ -54,6 +54,12 @@ const yargsNoHelpCache = {
 // readline; util pulls in assert, worker_threads and more (~15 ms at every
 // start). Loading builtins with require() keeps them lazy. esbuild's interop
 // then reads each property only where it is used.
+// Accessor properties of builtins run code when read (fs.promises loads
+// streams and readline, fs.F_OK prints a deprecation warning): only these,
+// which are cheap and imported by name somewhere, become named exports; all
+// others stay reachable, lazily, through the default export.
+const EAGER_BUILTIN_ACCESSORS = new Set(['async_hooks.AsyncLocalStorage', 'events.EventEmitterAsyncResource', 'net.BlockList', 'net.SocketAddress']);
+
 const builtinsViaRequire = {
   name: 'builtins-via-require',
   setup(build) {
@@ -64,10 +70,23 @@ const builtinsViaRequire = {
       if (!builtins.has(name) || args.path === 'node:sea') return undefined;
       return { path: name, namespace: 'builtin-require' };
     });
-    build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify('node:' + args.path)});`,
-      loader: 'js',
-    }));
+    // An ES module re-exporting the builtin's plain data properties: named
+    // imports bind directly (no per-chunk CommonJS interop copying ~100
+    // getters), and accessors (fs.promises...) stay lazy behind the default.
+    const requireHere = createRequire(import.meta.url);
+    build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => {
+      const mod = requireHere(`node:${args.path}`);
+      const names = Object.getOwnPropertyNames(mod).filter((k) => {
+        const d = Object.getOwnPropertyDescriptor(mod, k);
+        if (k === 'default' || !/^[A-Za-z_$][\w$]*$/.test(k) || d === undefined) return false;
+        return 'value' in d || EAGER_BUILTIN_ACCESSORS.has(`${args.path}.${k}`);
+      });
+      const id = JSON.stringify('node:' + args.path);
+      return {
+        contents: [`const m = require(${id});`, 'export default m;', ...names.map((k) => `export const ${k} = m.${k};`)].join('\n'),
+        loader: 'js',
+      };
+    });
   },
 };
 
@@ -89,6 +108,15 @@ const lazyYargsHelpers = {
       resolveDir: args.pluginData.resolveDir,
       loader: 'js',
     }));
+  },
+};
+
+// Ink imports react-devtools-core only when DEV=true; we never ship it.
+const noDevtools = {
+  name: 'no-devtools',
+  setup(build) {
+    build.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'no-devtools' }));
+    build.onLoad({ filter: /.*/, namespace: 'no-devtools' }, () => ({ contents: 'export default { connectToDevTools() {} };', loader: 'js' }));
   },
 };
 
@@ -125,9 +153,7 @@ await esbuild.build({
     __TSC_RUN_BUILT__: String(Math.floor(Date.now() / 1000)),
     'process.env.NODE_ENV': '"production"',
   },
-  // Ink optionally loads react-devtools-core only when DEV is set.
-  external: ['react-devtools-core'],
-  plugins: [builtinsViaRequire, lazyYargsHelpers, lazySegmenter, yargsNoHelpCache],
+  plugins: [noDevtools, builtinsViaRequire, lazyYargsHelpers, lazySegmenter, yargsNoHelpCache],
   logLevel: 'warning',
 });
 
