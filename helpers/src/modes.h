@@ -10,3 +10,4 @@ int mode_rmtree(const struct ns_config *ns, int argc, char **argv);
 int mode_probe_overlay(const struct ns_config *ns, int argc, char **argv);
 int mode_run(const struct ns_config *ns, int argc, char **argv);
 int mode_vfs_apply(const struct ns_config *ns, int argc, char **argv);
+int mode_exec(const struct ns_config *ns, int argc, char **argv);
