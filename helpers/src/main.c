@@ -22,6 +22,9 @@ static const struct {
     {"probe-overlay", mode_probe_overlay},
     {"run", mode_run},
     {"vfs-apply", mode_vfs_apply},
+    {"fs", mode_fs},
+    {"mount-rootfs", mode_mount_rootfs},
+    {"umount-rootfs", mode_umount_rootfs},
     {"exec", mode_exec},
 };
 

@@ -10,4 +10,7 @@ int mode_rmtree(const struct ns_config *ns, int argc, char **argv);
 int mode_probe_overlay(const struct ns_config *ns, int argc, char **argv);
 int mode_run(const struct ns_config *ns, int argc, char **argv);
 int mode_vfs_apply(const struct ns_config *ns, int argc, char **argv);
+int mode_fs(const struct ns_config *ns, int argc, char **argv);
+int mode_mount_rootfs(const struct ns_config *ns, int argc, char **argv);
+int mode_umount_rootfs(const struct ns_config *ns, int argc, char **argv);
 int mode_exec(const struct ns_config *ns, int argc, char **argv);

@@ -145,7 +145,7 @@ int mount_rootfs(struct rootfs_spec *s) {
     } else {
       /* Any directory can carry a native mount: the layers are resolved
        * before it is attached, and after pivot_root the host tree is gone. */
-      target = xstrdup(parent);
+      target = xstrdup(s->target ? s->target : parent);
       if (s->legacy_mount || !mount_overlay_fsconfig(s, target)) mount_overlay_legacy(s, target);
     }
     free(u);
