@@ -323,6 +323,7 @@ static bool start_once(int *code, char *err, size_t errsz) {
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) die_errno("waitpid");
   set_cleanup_child(0);
+  if (mon.setup->ended) mon.setup->ended(mon.setup->hook_arg);
   *code = exit_code_of(status);
   if (*code == 0) *code = EXIT_ENGINE;
   char *nl = strchr(err, '\n');
@@ -808,6 +809,7 @@ int monitor_run(const struct ns_config *ns, const struct child_setup *setup, str
 
   for (;;) {
     run_until_exit();
+    if (mon.setup->ended) mon.setup->ended(mon.setup->hook_arg); /* e.g. its network program */
     int status = mon.wait_status;
     code = exit_code_of(status);
     char rec[256];

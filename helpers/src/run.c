@@ -17,7 +17,7 @@
 #include "modes.h"
 #include "monitor.h"
 #include "mounts.h"
-#include "netns.h"
+#include "network.h"
 #include "rootfs.h"
 #include "security.h"
 #include "util.h"
@@ -30,7 +30,8 @@ struct run_opts {
   gid_t gid;
   char **env;
   size_t n_env;
-  bool net_none;
+  struct net_opts net;     /* network.c: --net and the network program */
+  struct child_setup setup;
   struct extra_mounts extra;
   struct security_opts sec;
   char **cmd;
@@ -61,7 +62,7 @@ static int run_payload(void *arg) {
   struct run_opts *o = arg;
   container_io_join_cgroup(&o->io);
   if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) < 0) die_errno("sethostname %s", o->hostname);
-  if (o->net_none) loopback_up();
+  net_child_enter(&o->net);
 
   /* In the child, not the monitor: the compiled filter (~800 KB of heap)
    * must not stay in a long-lived monitor; and before the overlay covers
@@ -79,6 +80,8 @@ static int run_payload(void *arg) {
     make_dirs(cwd);
     if (chdir(cwd) < 0) die_errno("chdir %s", cwd);
   }
+  /* Not before the network is up: CMD may use it at once. */
+  net_child_wait(&o->net);
   /* Still root here: the pty slave can be given to --user. */
   container_io_setup(&o->io, o->has_user ? o->uid : 0);
 
@@ -134,6 +137,7 @@ static const char *value_of(int argc, char **argv, int *i, const char *name) {
 /* In the process that stays outside as the waiter (the monitor), before each start. */
 static void run_prepare(void *arg) {
   struct run_opts *o = arg;
+  net_prepare(&o->net, &o->setup);
   rootfs_prepare(&o->rootfs);
 }
 
@@ -141,6 +145,7 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
   static struct run_opts o;
   o.env = xmalloc(sizeof(char *) * (size_t)(argc + 1));
   monitor_defaults(&o.mon);
+  net_defaults(&o.net);
   int i = 0;
   for (; i < argc && strcmp(argv[i], "--"); i++) {
     const char *v;
@@ -169,11 +174,8 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
     else if ((v = value_of(argc, argv, &i, "--env"))) {
       if (!strchr(v, '=') || v[0] == '=') die("run: invalid --env %s: want KEY=VALUE", v);
       o.env[o.n_env++] = (char *)v;
-    } else if ((v = value_of(argc, argv, &i, "--net"))) {
-      if (!strcmp(v, "none"))
-        o.net_none = true;
-      else if (strcmp(v, "host"))
-        die("run: invalid --net %s: want host or none", v);
+    } else if (net_option(&o.net, argc, argv, &i)) {
+      continue;
     } else if (!extra_mounts_option(argc, argv, &i, &o.extra) && !security_option(argc, argv, &i, &o.sec))
       die("run: unknown option %s", argv[i]);
   }
@@ -188,10 +190,14 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
   if ((o.rootfs.mount_program || o.rootfs.legacy_mount) && !overlay) die("run: --mount-program and --legacy-mount need an overlay");
   if (o.rootfs.mount_program && o.rootfs.legacy_mount) die("run: --legacy-mount is for native overlay, not with --mount-program");
 
-  struct child_setup setup = {
-      .clone_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (o.net_none ? CLONE_NEWNET : 0),
+  o.net.runtime_dir = o.mon.runtime_dir;
+  net_check(&o.net);
+  o.setup = (struct child_setup){
+      .clone_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | net_clone_flags(&o.net),
+      .join_user_fd = -1,
+      .join_net_fd = -1,
   };
-  if (o.mon.enabled) return monitor_run(ns, &setup, &o.mon, &o.io, run_prepare, run_payload, &o);
+  if (o.mon.enabled) return monitor_run(ns, &o.setup, &o.mon, &o.io, run_prepare, run_payload, &o);
   run_prepare(&o);
-  return run_in_namespaces(ns, &setup, run_payload, &o);
+  return run_in_namespaces(ns, &o.setup, run_payload, &o);
 }

@@ -167,7 +167,7 @@ static void child_side(const struct ns_config *ns, const struct child_setup *set
     close(sync_fd);
   }
 
-  if (ns_wants_userns(ns)) {
+  if (ns_wants_userns(ns) || (setup->join && setup->join_user_fd >= 0)) {
     if (!setup->keep_groups && setgroups(0, NULL) < 0) die_errno("setgroups");
     if (setresgid(0, 0, 0) < 0) die_errno("setresgid(0)");
     if (setresuid(0, 0, 0) < 0) die_errno("setresuid(0)");
@@ -182,13 +182,54 @@ static void child_side(const struct ns_config *ns, const struct child_setup *set
   }
 }
 
+/*
+ * Clone into another container's user and net namespaces (run --net
+ * container:...). setns() needs a single-threaded caller and changes its
+ * credentials, so a short-lived process joins them and clones the child as
+ * OUR child (CLONE_PARENT), hands us its pid and exits. Returns 0 in the
+ * child; if joining fails, the joiner's own pid (it reported why, and its
+ * exit status is the start's).
+ */
+static pid_t clone_joined(const struct child_setup *setup, int flags) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) < 0) die_errno("pipe");
+  pid_t j = fork();
+  if (j < 0) die_errno("fork");
+  if (j == 0) {
+    close(p[0]);
+    set_exit_status_fd(-1);
+    set_cleanup_child(0);
+    if (setup->error_fd > 0) set_error_fd(setup->error_fd);
+    if (setup->join_user_fd >= 0 && setns(setup->join_user_fd, CLONE_NEWUSER) < 0)
+      die_errno("join the user namespace of the container whose network is shared");
+    if (setns(setup->join_net_fd, CLONE_NEWNET) < 0) die_errno("join the network namespace of the container whose network is shared");
+    pid_t c = raw_clone(flags | CLONE_PARENT);
+    if (c < 0) die_errno("clone");
+    if (c == 0) {
+      close(p[1]);
+      return 0;
+    }
+    _exit(write_all(p[1], &c, sizeof c) < 0 ? EXIT_ENGINE : 0);
+  }
+  close(p[1]);
+  pid_t c;
+  ssize_t r;
+  while ((r = read(p[0], &c, sizeof c)) < 0 && errno == EINTR) {
+  }
+  close(p[0]);
+  if (r != sizeof c) return j;
+  while (waitpid(j, NULL, 0) < 0 && errno == EINTR) {
+  }
+  return c;
+}
+
 pid_t spawn_in_namespaces(const struct ns_config *ns, const struct child_setup *setup, int (*payload)(void *), void *arg) {
   int flags = setup->clone_flags | (ns_wants_userns(ns) ? CLONE_NEWUSER : 0);
 
   int sync[2] = {-1, -1};
   if (ns_wants_userns(ns) && pipe2(sync, O_CLOEXEC) < 0) die_errno("pipe");
 
-  pid_t pid = raw_clone(flags);
+  pid_t pid = setup->join ? clone_joined(setup, flags) : raw_clone(flags);
   if (pid < 0) {
     if (errno == EPERM && !(flags & CLONE_NEWUSER) && geteuid() != 0)
       die("creating namespaces needs root or a user namespace: pass --uid-map and --gid-map");
@@ -207,6 +248,7 @@ pid_t spawn_in_namespaces(const struct ns_config *ns, const struct child_setup *
     if (write_all(sync[1], "G", 1) < 0) die_errno("release the child");
     close(sync[1]);
   }
+  if (setup->released) setup->released(pid, setup->error_fd, setup->hook_arg);
   return pid;
 }
 

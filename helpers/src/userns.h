@@ -31,6 +31,15 @@ struct child_setup {
   bool keep_groups;  /* unshare mode: keep supplementary groups like podman */
   bool slave_mounts; /* mount propagation of /: slave (see host mounts) or private */
   int error_fd;      /* > 0: the child reports its failures here (run: the exec-status pipe) */
+  /* run --net container:...: the child joins these namespaces (user: -1 = ours)
+   * and creates the others there (network.c opens them) */
+  bool join;
+  int join_user_fd, join_net_fd;
+  /* Called in the parent once the child is released (run: starts its network,
+   * then lets it exec), and by the monitor after it exits. */
+  void (*released)(pid_t pid, int error_fd, void *arg);
+  void (*ended)(void *arg);
+  void *hook_arg;
 };
 
 /* The signals a waiter passes on to its child. */

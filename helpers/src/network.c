@@ -1,0 +1,195 @@
+/* `run --net`: options, the monitor's side around each start, and the
+ * child's side (see network.h). The programs themselves: netprog.c. */
+#include "network.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "netns.h"
+#include "options.h"
+#include "util.h"
+
+void net_defaults(struct net_opts *n) {
+  memset(n, 0, sizeof *n);
+  n->ready[0] = n->ready[1] = n->dirfd = n->exit_fd = -1;
+}
+
+static void add_to(char ***list, size_t *len, const char *v) {
+  *list = xrealloc(*list, sizeof(char *) * (*len + 2));
+  (*list)[(*len)++] = (char *)v;
+  (*list)[*len] = NULL;
+}
+
+/* `container:PID:STARTTIME` (Node checked the container runs; we check the pid is still it). */
+static void parse_join(struct net_opts *n, const char *v) {
+  char buf[64];
+  unsigned long long pid, start;
+  if (strlen(v) >= sizeof buf) die("run: invalid --net %s", v);
+  strcpy(buf, v + strlen("container:"));
+  char *colon = strchr(buf, ':');
+  if (!colon) die("run: invalid --net %s: want container:PID:STARTTIME", v);
+  *colon = '\0';
+  if (!parse_uint(buf, 10, 1u << 22, &pid) || pid == 0 || !parse_uint(colon + 1, 10, ~0ULL, &start))
+    die("run: invalid --net %s: want container:PID:STARTTIME", v);
+  n->mode = NET_JOIN;
+  n->join_pid = (pid_t)pid;
+  n->join_start = start;
+}
+
+bool net_option(struct net_opts *n, int argc, char **argv, int *i) {
+  const char *v;
+  if ((v = option_value(argc, argv, i, "--net"))) {
+    if (!strcmp(v, "host")) n->mode = NET_HOST;
+    else if (!strcmp(v, "none")) n->mode = NET_NONE;
+    else if (!strcmp(v, "pasta")) n->mode = NET_PASTA;
+    else if (!strcmp(v, "slirp4netns")) n->mode = NET_SLIRP4NETNS;
+    else if (!strncmp(v, "container:", 10)) parse_join(n, v);
+    else die("run: invalid --net %s: want host, none, pasta, slirp4netns or container:PID:STARTTIME", v);
+  } else if ((v = option_value(argc, argv, i, "--net-program"))) {
+    if (v[0] != '/') die("run: --net-program %s is not absolute", v);
+    n->program = v;
+  } else if ((v = option_value(argc, argv, i, "--net-arg"))) {
+    add_to(&n->args, &n->n_args, v);
+  } else if ((v = option_value(argc, argv, i, "--net-api-request"))) {
+    add_to(&n->requests, &n->n_requests, v);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void net_check(const struct net_opts *n) {
+  bool program = n->mode == NET_PASTA || n->mode == NET_SLIRP4NETNS;
+  if (program && !n->program) die("run: --net pasta and slirp4netns need --net-program");
+  if (program && !n->runtime_dir) die("run: --net pasta and slirp4netns need the monitor's --runtime-dir");
+  if (!program && (n->program || n->n_args)) die("run: --net-program and --net-arg need --net pasta or slirp4netns");
+  if (n->n_requests && n->mode != NET_SLIRP4NETNS) die("run: --net-api-request needs --net slirp4netns");
+}
+
+int net_clone_flags(const struct net_opts *n) {
+  return n->mode == NET_NONE || n->mode == NET_PASTA || n->mode == NET_SLIRP4NETNS ? CLONE_NEWNET : 0;
+}
+
+/* Field 22 of /proc/PID/stat; 0 if the process is gone. */
+static unsigned long long start_time(pid_t pid) {
+  char path[32], buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t r = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (r <= 0) return 0;
+  buf[r] = '\0';
+  char *p = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
+  if (p) p++;                   /* the space before field 3 */
+  for (int field = 3; p && field < 22; field++) p = strchr(p + 1, ' ');
+  return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+static int open_ns(pid_t pid, const char *ns) {
+  char path[48];
+  snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, ns);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) die_errno("open %s (the container whose network this one joins)", path);
+  return fd;
+}
+
+static void close_fd(int *fd) {
+  if (*fd >= 0) close(*fd);
+  *fd = -1;
+}
+
+static bool same_file(int a, int b) {
+  struct stat sa, sb;
+  if (fstat(a, &sa) < 0 || fstat(b, &sb) < 0) die_errno("fstat of a namespace");
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* The other container's user and net namespaces, opened while its pid is
+ * still the process Node saw (start time checked AFTER opening). */
+static void open_joined(struct net_opts *n, struct child_setup *setup) {
+  if (setup->join) {
+    close_fd(&setup->join_net_fd);
+    close_fd(&setup->join_user_fd);
+  }
+  int user = open_ns(n->join_pid, "user"), net = open_ns(n->join_pid, "net");
+  if (start_time(n->join_pid) != n->join_start)
+    die("the container whose network namespace this one joins is no longer running (pid %d is gone)", (int)n->join_pid);
+  int own = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+  if (own < 0) die_errno("open /proc/self/ns/user");
+  /* Its user namespace is ours (root mode): only the net namespace is joined. */
+  if (same_file(own, user)) {
+    close(user);
+    user = -1;
+  }
+  close(own);
+  setup->join = true;
+  setup->join_user_fd = user;
+  setup->join_net_fd = net;
+}
+
+void net_stop(void *arg) {
+  struct net_opts *n = arg;
+  close_fd(&n->ready[0]);
+  close_fd(&n->ready[1]);
+  netprog_stop(n);
+}
+
+static struct net_opts *at_exit_opts;
+static void stop_at_exit(void) { net_stop(at_exit_opts); }
+
+/* The monitor tells the child to go on (one byte), or, having reported why
+ * it cannot, closes the pipe: the child then exits 125. */
+static void released(pid_t pid, int error_fd, void *arg) {
+  struct net_opts *n = arg;
+  char err[1024];
+  close_fd(&n->ready[0]);
+  bool ok = netprog_start(n, pid, err, sizeof err);
+  if (!ok) {
+    int saved = get_error_fd();
+    if (error_fd > 0) set_error_fd(error_fd);
+    report("%s", err);
+    set_error_fd(saved);
+  } else if (write_all(n->ready[1], "N", 1) < 0) {
+    report("release the container after starting its network: %s", strerror(errno));
+  }
+  close_fd(&n->ready[1]);
+}
+
+void net_prepare(struct net_opts *n, struct child_setup *setup) {
+  net_stop(n); /* a restart: the last start's program goes first */
+  if (n->mode == NET_JOIN) open_joined(n, setup);
+  if (n->mode != NET_PASTA && n->mode != NET_SLIRP4NETNS) return;
+  if (n->dirfd < 0 && (n->dirfd = open(n->runtime_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    die_errno("open runtime dir %s", n->runtime_dir);
+  if (pipe2(n->ready, O_CLOEXEC) < 0) die_errno("pipe");
+  setup->released = released;
+  setup->ended = net_stop;
+  setup->hook_arg = n;
+  if (!at_exit_opts) {
+    at_exit_opts = n;
+    if (atexit(stop_at_exit) != 0) die("atexit");
+  }
+}
+
+void net_child_enter(struct net_opts *n) {
+  if (n->mode == NET_NONE) loopback_up();
+  close_fd(&n->ready[1]);
+}
+
+void net_child_wait(struct net_opts *n) {
+  if (n->ready[0] < 0) return;
+  char c;
+  ssize_t r;
+  while ((r = read(n->ready[0], &c, 1)) < 0 && errno == EINTR) {
+  }
+  if (r != 1) _exit(EXIT_ENGINE); /* the monitor reported the failure */
+  close_fd(&n->ready[0]);
+}
