@@ -1,6 +1,6 @@
 // `system df`: gather what disk-usage.ts needs from the store: images and
 // their config/manifest sizes, every complete layer, and each container's
-// writable layer size. Volumes do not exist yet: none are reported.
+// writable layer size, and each volume's size and users (src/volume/volume-df.ts).
 
 import fs from 'node:fs/promises';
 import type { Roots } from '../config/paths.js';
@@ -12,6 +12,7 @@ import { dirSize } from '../storage/dir-size.js';
 import { loadCatalog, layerRecords } from './catalog.js';
 import { createdOf } from './catalog-view.js';
 import { renderDiskUsage, type DfContainerInput, type DfInput } from './disk-usage.js';
+import { volumeDiskUsage } from '../volume/volume-df.js';
 
 async function layerIds(dataRoot: string): Promise<string[]> {
   try {
@@ -50,7 +51,7 @@ export async function gatherDiskUsage(roots: Roots): Promise<DfInput> {
     })),
     layerSizes: new Map([...layers].map(([id, l]) => [id, l.size])),
     containers,
-    volumes: [],
+    volumes: await volumeDiskUsage(dataRoot),
   };
 }
 

@@ -12,6 +12,7 @@ import { errnoCode, isTempFileName } from './atomic-file.js';
 import { parseJsonText, readJson, updateJson, writeJsonAtomic } from './json-store.js';
 import { withLock } from './lock.js';
 import type { ProcStamp } from './proc-stamp.js';
+import type { ContainerMount } from '../volume/types.js';
 
 /** `removing`: an rm has begun (a killed rm leaves it; the next rm finishes it). */
 export type ContainerStatus = 'created' | 'running' | 'exited' | 'removing';
@@ -100,6 +101,8 @@ export interface ContainerConfig {
   ports?: PortMapping[];
   /** --memory (bytes), --cpus, --pids-limit. */
   resources?: { memory?: number; cpus?: number; pidsLimit?: number };
+  /** -v, --mount, --tmpfs and the image's VOLUMEs, planned at create (src/volume/). */
+  mounts?: ContainerMount[];
 }
 
 export interface ContainerRecord {

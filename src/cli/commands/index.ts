@@ -36,6 +36,7 @@ import { saveCommand } from './save.js';
 import { systemCommand } from './system.js';
 import { unshareCommand } from './unshare.js';
 import { versionCommand } from './version.js';
+import { volumeCommand } from './volume.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs modules differ in their own argv types
 export const commands: Array<CommandModule<GlobalArgs, any>> = [
@@ -71,4 +72,5 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   tagCommand,
   untagCommand,
   historyCommand,
+  volumeCommand,
 ];

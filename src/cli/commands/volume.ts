@@ -1,0 +1,229 @@
+// `tsc-run volume ...`: podman's volume command family (create, ls|list,
+// inspect, rm|remove, prune, exists). The work is in src/volume/.
+
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import type { GlobalArgs } from '../global.js';
+import { rootsOf } from '../global.js';
+import type { VolumeContext } from '../../volume/volume-commands.js';
+
+/** pflag's StringSlice: each value may hold several, comma-separated. */
+function sliceValues(values: readonly unknown[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => String(v).split(',')).filter((v) => v !== '');
+}
+
+const strings = { type: 'string', array: true, nargs: 1, requiresArg: true } as const;
+
+async function context(argv: GlobalArgs): Promise<VolumeContext> {
+  const roots = rootsOf(argv);
+  const { helperTreeOps } = await import('../../runtime/tree-ops.js');
+  return {
+    roots,
+    treeOps: helperTreeOps,
+    removeContainer: async (id, timeout) => {
+      const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
+      const { removeContainer } = await import('../../runtime/container-remove.js');
+      const { warn } = await import('../warn.js');
+      await removeContainer(lifecycleContext(roots, warn), id, { force: true, timeout });
+    },
+  };
+}
+
+function noExtra(cmd: string, extra: readonly unknown[] | undefined): void {
+  if (extra?.length) throw new UsageError(`\`tsc-run volume ${cmd}\` takes no arguments`);
+}
+
+interface CreateArgs extends GlobalArgs {
+  name?: string;
+  extra?: string[];
+  driver?: string;
+  label?: string[];
+  opt?: string[];
+  ignore?: boolean;
+}
+
+const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
+  command: 'create [name] [extra..]',
+  describe: 'Create a new volume',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run volume create [options] [NAME]\n\nCreates a new volume. If using the default driver, "local", the volume will be created on the host in the volumes directory under container storage.')
+      .positional('name', { type: 'string' })
+      .positional('extra', { type: 'string', array: true, hidden: true })
+      .option('driver', { type: 'string', requiresArg: true, describe: 'Specify volume driver name (default "local")' })
+      .option('label', { ...strings, alias: 'l', describe: 'Set metadata for a volume (default [])' })
+      .option('opt', { ...strings, alias: 'o', describe: 'Set driver specific options (default [])' })
+      .option('ignore', { type: 'boolean', describe: "Don't fail if volume already exists" }),
+  handler: async (argv) => {
+    if (argv.extra?.length) throw new UsageError(`accepts at most 1 arg(s), received ${argv.extra.length + 1}`);
+    const { volumeCreate } = await import('../../volume/volume-commands.js');
+    process.stdout.write(
+      await volumeCreate(await context(argv), {
+        name: argv.name === undefined ? undefined : String(argv.name),
+        driver: argv.driver,
+        labels: sliceValues(argv.label),
+        opts: (argv.opt ?? []).map(String),
+        ignore: argv.ignore === true,
+      }),
+    );
+  },
+};
+
+interface ListArgs extends GlobalArgs {
+  extra?: string[];
+  filter?: string[];
+  format?: string;
+  noheading?: boolean;
+  quiet?: boolean;
+}
+
+const listCommand: CommandModule<GlobalArgs, ListArgs> = {
+  command: 'ls [extra..]',
+  aliases: ['list'],
+  describe: 'List volumes',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run volume ls [options]\n\nList all available volumes. The output of the volumes can be filtered and the output format can be changed to JSON or a user specified Go template.')
+      .positional('extra', { type: 'string', array: true, hidden: true })
+      .option('filter', { ...strings, alias: 'f', describe: 'Filter volume output' })
+      .option('format', { type: 'string', requiresArg: true, describe: 'Format volume output using Go template' })
+      .option('noheading', { type: 'boolean', describe: 'Do not print headers' })
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print volume output in quiet mode' }),
+  handler: async (argv) => {
+    noExtra('ls', argv.extra);
+    const { volumeList } = await import('../../volume/volume-commands.js');
+    process.stdout.write(
+      await volumeList(await context(argv), {
+        filters: sliceValues(argv.filter),
+        format: argv.format,
+        quiet: argv.quiet === true,
+        noHeading: argv.noheading === true,
+      }),
+    );
+  },
+};
+
+interface InspectArgs extends GlobalArgs {
+  names?: string[];
+  all?: boolean;
+  format?: string;
+}
+
+const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
+  command: 'inspect [names..]',
+  describe: 'Display detailed information on one or more volumes',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run volume inspect [options] VOLUME [VOLUME...]\n\nDisplay detailed information on one or more volumes.')
+      .option('all', { alias: 'a', type: 'boolean', describe: 'Inspect all volumes' })
+      .option('format', { alias: 'f', type: 'string', requiresArg: true, describe: 'Format volume output using Go template (default "json")' }),
+  handler: async (argv) => {
+    const { volumeInspect } = await import('../../volume/volume-commands.js');
+    const out = await volumeInspect(await context(argv), (argv.names ?? []).map(String), { all: argv.all === true, format: argv.format });
+    process.stdout.write(out.text);
+    if (out.error) throw out.error;
+  },
+};
+
+interface RmArgs extends GlobalArgs {
+  names?: string[];
+  all?: boolean;
+  force?: boolean;
+  time?: number;
+}
+
+const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
+  command: 'rm [names..]',
+  aliases: ['remove'],
+  describe: 'Remove one or more volumes',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run volume rm [options] VOLUME [VOLUME...]\n\nRemove one or more existing volumes.')
+      .option('all', { alias: 'a', type: 'boolean', describe: 'Remove all volumes' })
+      .option('force', { alias: 'f', type: 'boolean', describe: 'Remove a volume by force, even if it is being used by a container' })
+      .option('time', { alias: 't', type: 'number', requiresArg: true, describe: 'Seconds to wait for running containers to stop before killing the container (default 10)' }),
+  handler: async (argv) => {
+    const { volumeRemove } = await import('../../volume/volume-commands.js');
+    await volumeRemove(
+      await context(argv),
+      (argv.names ?? []).map(String),
+      { all: argv.all === true, force: argv.force === true, timeout: argv.time },
+      (n) => process.stdout.write(`${n}\n`),
+    );
+  },
+};
+
+interface PruneArgs extends GlobalArgs {
+  extra?: string[];
+  filter?: string[];
+  force?: boolean;
+}
+
+/** podman's confirmation: anything but y/yes (any case) is no. */
+async function confirm(question: string): Promise<boolean> {
+  process.stdout.write(question);
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    if ((chunk as Buffer).includes(10)) break;
+  }
+  const answer = Buffer.concat(chunks).toString('utf8').split('\n')[0]!.trim().toLowerCase();
+  return answer === 'y' || answer === 'yes';
+}
+
+const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
+  command: 'prune [extra..]',
+  describe: 'Remove all unused volumes',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run volume prune [options]\n\nVolumes that are not currently owned by a container will be removed.')
+      .positional('extra', { type: 'string', array: true, hidden: true })
+      .option('filter', { ...strings, describe: "Provide filter values (e.g. 'label=<key>=<value>')" })
+      .option('force', { alias: 'f', type: 'boolean', describe: 'Do not prompt for confirmation' }),
+  handler: async (argv) => {
+    noExtra('prune', argv.extra);
+    const { pruneCandidates, volumePrune } = await import('../../volume/volume-commands.js');
+    const ctx = await context(argv);
+    const names = await pruneCandidates(ctx, (argv.filter ?? []).map(String));
+    if (!argv.force) {
+      const list = names.map((n) => `${n}\n`).join('');
+      const question = `WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:\n${list}Are you sure you want to continue? [y/N] `;
+      if (!(await confirm(question))) return;
+    }
+    await volumePrune(ctx, names, (n) => process.stdout.write(`${n}\n`));
+  },
+};
+
+interface ExistsArgs extends GlobalArgs {
+  args?: string[];
+}
+
+const existsCommand: CommandModule<GlobalArgs, ExistsArgs> = {
+  command: 'exists [args..]',
+  describe: 'Volume exists',
+  builder: (y) => y.usage('Usage: tsc-run volume exists VOLUME\n\nIf the named volume exists in local storage, podman volume exists exits with 0, otherwise the exit code will be 1.'),
+  handler: async (argv) => {
+    const args = (argv.args ?? []).map(String);
+    if (args.length !== 1) throw new UsageError(`accepts 1 arg(s), received ${args.length}`);
+    const { volumeExists } = await import('../../volume/volume-commands.js');
+    if (!(await volumeExists(await context(argv), args[0]!))) process.exitCode = 1;
+  },
+};
+
+/** `volume` alone, or a subcommand we do not have: podman's messages, exit 125. */
+const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: string }> = {
+  command: '* [subcommand]',
+  describe: false,
+  handler: (argv) => {
+    const hint = "try 'tsc-run volume --help' for more information";
+    if (argv.subcommand === undefined) throw new UsageError(`missing command 'tsc-run volume COMMAND'; ${hint}`);
+    throw new UsageError(`unrecognized command \`tsc-run volume ${argv.subcommand}\`; ${hint}`);
+  },
+};
+
+export const volumeCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'volume',
+  describe: 'Manage volumes',
+  builder: (y) => y.command([createCommand, listCommand, inspectCommand, rmCommand, pruneCommand, existsCommand, unknownSubcommand]),
+  handler: () => {},
+};

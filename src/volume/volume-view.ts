@@ -1,0 +1,81 @@
+// How volumes look to `volume inspect` and `volume ls`, podman 4.3's
+// InspectVolumeData: same keys, same order, omitempty where podman omits
+// (Status, UID, GID, Anonymous, NeedsCopyUp, NeedsChown, Timeout). CreatedAt
+// is a Go time (RFC 3339 in JSON, Go's String() in templates). Pure.
+
+import { GoTime } from '../cli/format/go-time.js';
+import type { VolumeRecord } from './types.js';
+
+export interface VolumeView {
+  Name: string;
+  Driver: string;
+  Mountpoint: string;
+  CreatedAt: GoTime;
+  Labels: Record<string, string>;
+  Scope: string;
+  Options: Record<string, string>;
+  UID?: number;
+  GID?: number;
+  Anonymous?: boolean;
+  MountCount: number;
+  NeedsCopyUp?: boolean;
+  NeedsChown?: boolean;
+}
+
+function sorted(m: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The inspect/JSON object (omitempty fields left out). */
+export function volumeView(v: VolumeRecord, mountpoint: string): VolumeView {
+  const out: VolumeView = {
+    Name: v.name,
+    Driver: v.driver,
+    Mountpoint: mountpoint,
+    CreatedAt: GoTime.parseOrZero(v.createdAt),
+    Labels: sorted(v.labels),
+    Scope: 'local',
+    Options: sorted(v.options),
+    MountCount: 0,
+  };
+  if (v.uid) out.UID = v.uid;
+  if (v.gid) out.GID = v.gid;
+  if (v.anonymous) out.Anonymous = true;
+  // Key order: UID, GID, Anonymous come before MountCount in podman's struct.
+  const { MountCount, ...head } = out;
+  const ordered: VolumeView = { ...head, MountCount };
+  if (v.needsCopyUp) ordered.NeedsCopyUp = true;
+  if (v.needsChown) ordered.NeedsChown = true;
+  return ordered;
+}
+
+/** A row for `volume ls` templates: every field present, as Go's struct has them. */
+export function volumeRow(v: VolumeRecord, mountpoint: string): VolumeView & Required<Pick<VolumeView, 'UID' | 'GID' | 'Anonymous' | 'NeedsCopyUp' | 'NeedsChown'>> {
+  return { UID: 0, GID: 0, Anonymous: false, NeedsCopyUp: false, NeedsChown: false, ...volumeView(v, mountpoint) };
+}
+
+/**
+ * JSON as podman 4.3's `volume ls --format json` prints it (json-iterator's
+ * MarshalIndent with two spaces): like JSON.stringify, except that an empty
+ * object is written open, `{` newline, an indented empty line, `}`.
+ */
+export function jsoniterIndent(value: unknown, indent = '  '): string {
+  const walk = (v: unknown, pad: string): string => {
+    if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+      v = (v as { toJSON: () => unknown }).toJSON();
+    }
+    if (Array.isArray(v)) {
+      if (!v.length) return '[]';
+      const inner = pad + indent;
+      return `[\n${v.map((x) => inner + walk(x, inner)).join(',\n')}\n${pad}]`;
+    }
+    if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+      const inner = pad + indent;
+      if (!entries.length) return `{\n${inner}\n${pad}}`;
+      return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${walk(x, inner)}`).join(',\n')}\n${pad}}`;
+    }
+    return JSON.stringify(v) ?? 'null';
+  };
+  return walk(value, '');
+}
