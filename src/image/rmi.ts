@@ -6,6 +6,7 @@
 // (ignored with -i or -f). Output: every `Untagged:` line, then every
 // `Deleted:` line, as podman prints them.
 
+import { emitImage } from '../events/emit.js';
 import { TscRunError } from '../errors.js';
 import { ImageStore, ImageUnknownError, withNamesHistory, type ImageRecord } from '../storage/images.js';
 import { loadCatalog } from './catalog.js';
@@ -94,6 +95,7 @@ export async function removeImages(ctx: RemovalContext, o: RmiOptions): Promise<
           return rec.names.length;
         });
         report.untagged.push(name);
+        emitImage(ctx.dataRoot, 'untag', id, name);
         if (left > 0) return;
       }
     }
@@ -104,6 +106,8 @@ export async function removeImages(ctx: RemovalContext, o: RmiOptions): Promise<
     if (!(await removeImage(ctx, id, o.force))) return;
     done.add(id);
     report.untagged.push(...namesLeft);
+    for (const n of namesLeft) emitImage(ctx.dataRoot, 'untag', id, n);
+    emitImage(ctx.dataRoot, 'remove', id, namesLeft[0] ?? id);
     if (!hasChildren) report.deleted.push(id);
     if (parent && !o.noPrune) {
       const after = new CatalogView(await loadCatalog(ctx.dataRoot));

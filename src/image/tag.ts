@@ -4,6 +4,7 @@
 // given to one image is taken from any other.
 
 import { TscRunError, UsageError } from '../errors.js';
+import { emitImage } from '../events/emit.js';
 import { ImageStore, ImageUnknownError, withNamesHistory, type ImageRecord } from '../storage/images.js';
 import { formatReference, normalizeLocalName } from './reference.js';
 import { resolveImage } from './resolve.js';
@@ -23,7 +24,7 @@ export function normalizeTagName(name: string, verb: 'tag' | 'untag'): string {
 }
 
 /** Apply `change` to the image `input` names, under the images lock. */
-async function changeNames(dataRoot: string, input: string, change: (img: ImageRecord, all: ImageRecord[]) => void): Promise<void> {
+async function changeNames(dataRoot: string, input: string, change: (img: ImageRecord, all: ImageRecord[]) => void): Promise<string> {
   const store = new ImageStore(dataRoot);
   const { id } = resolveImage(await store.list(), input);
   await store.update((f) => {
@@ -31,23 +32,28 @@ async function changeNames(dataRoot: string, input: string, change: (img: ImageR
     if (!img) throw new ImageUnknownError(input); // removed meanwhile
     change(img, f.images);
   });
+  return id;
 }
 
 export async function tagImage(dataRoot: string, image: string, targets: readonly string[]): Promise<void> {
   const names = targets.map((t) => normalizeTagName(t, 'tag'));
-  await changeNames(dataRoot, image, (img, all) => {
+  const id = await changeNames(dataRoot, image, (img, all) => {
     for (const other of all) if (other !== img) other.names = other.names.filter((n) => !names.includes(n));
     img.names = [...new Set([...img.names, ...names])];
     img.namesHistory = withNamesHistory(img.namesHistory, img.names);
   });
+  for (const n of names) emitImage(dataRoot, 'tag', id, n);
 }
 
 export async function untagImage(dataRoot: string, image: string, targets: readonly string[]): Promise<void> {
   const names = targets.map((t) => normalizeTagName(t, 'untag'));
-  await changeNames(dataRoot, image, (img) => {
+  let removed: string[] = [];
+  const id = await changeNames(dataRoot, image, (img) => {
     const unknown = names.find((n) => !img.names.includes(n));
     if (unknown !== undefined) throw new TscRunError(`${unknown}: tag not known`);
+    removed = names.length ? names : [...img.names];
     img.names = names.length ? img.names.filter((n) => !names.includes(n)) : [];
     img.namesHistory = withNamesHistory(img.namesHistory, img.names);
   });
+  for (const n of removed) emitImage(dataRoot, 'untag', id, n);
 }

@@ -4,6 +4,7 @@
 // count); then, for --rm containers (or `cleanup --rm`), remove it.
 // Idempotent: stop, wait and a second cleanup may have folded it already.
 
+import { emitContainer, storeRoot } from '../events/emit.js';
 import { NoSuchContainerError, type ContainerStore } from '../storage/containers.js';
 import { syncContainer } from './container-observe.js';
 import { removeContainer, type RemoveContext } from './container-remove.js';
@@ -22,7 +23,8 @@ export async function cleanupContainer(ctx: RemoveContext & { store: ContainerSt
     if (err instanceof NoSuchContainerError) return false; // removed meanwhile (rm, a racing cleanup)
     throw err;
   }
-  if (rec.state.status === 'running') return true; // not exited (yet): nothing to clean
+  if (rec.state.status === 'running' || rec.state.status === 'paused') return true; // not exited (yet): nothing to clean
+  emitContainer(storeRoot(ctx.store), rec, 'cleanup');
   if (!(rec.autoRemove || o.rm)) return true;
   try {
     await removeContainer(ctx, id, { force: false });

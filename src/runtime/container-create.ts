@@ -2,6 +2,7 @@
 // user and working directory (run-spec.ts), and store the record with empty
 // overlay upper/work dirs. Nothing runs yet.
 
+import { emitContainer } from '../events/emit.js';
 import { parseImageConfig } from '../image/oci.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { ContainerStore, newContainerId, type ContainerConfig, type ContainerRecord, type ContainerStorage } from '../storage/containers.js';
@@ -120,5 +121,6 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
       throw err;
     }
   }
+  emitContainer(input.dataRoot, created, 'create');
   return created;
 }

@@ -14,6 +14,7 @@ import { ImageStore } from '../storage/images.js';
 import { shortLinkPath } from '../storage/layers/short-links.js';
 import { liveRecord } from './container-observe.js';
 import { containerSize } from './container-size.js';
+import { execSessionIds } from './exec/exec-sessions.js';
 import { capDiff, inspectContainer, type InspectFacts } from './inspect-view.js';
 import { logPathOf } from './log-reader.js';
 import { lastCreated } from './ps-view.js';
@@ -57,6 +58,7 @@ async function factsOf(roots: Roots, store: ContainerStore, rec: ContainerRecord
     capAdd: caps.capAdd,
     capDrop: caps.capDrop,
     size: sizes ? await containerSize(roots.dataRoot, store.upperDir(rec.id), rec, sizes) : undefined,
+    execIds: rec.state.status === 'running' || rec.state.status === 'paused' ? execSessionIds(roots.runRoot, rec.id, rec.state.startedAt) : [],
   };
 }
 

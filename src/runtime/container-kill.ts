@@ -4,6 +4,7 @@
 // Otherwise straight to the recorded process, start time checked first.
 
 import { TscRunError } from '../errors.js';
+import { emitContainer, storeRoot } from '../events/emit.js';
 import type { ContainerRecord, ContainerStore } from '../storage/containers.js';
 import { monitorAlive, syncContainer } from './container-observe.js';
 import { signalContainer } from './container-signal.js';
@@ -24,10 +25,12 @@ export function deliverSignal(runRoot: string, rec: ContainerRecord, signo: numb
 
 export async function killContainer(store: ContainerStore, runRoot: string, id: string, signo: number): Promise<void> {
   const rec = await syncContainer(store, runRoot, id);
-  if (rec.state.status !== 'running') throw new NotRunningError(rec);
+  const alive = (s: string) => s === 'running' || s === 'paused';
+  if (!alive(rec.state.status)) throw new NotRunningError(rec);
   if (!deliverSignal(runRoot, rec, signo)) {
     // It died between our look and the signal: what it is now is the answer.
     const now = await syncContainer(store, runRoot, id);
-    if (now.state.status !== 'running') throw new NotRunningError(now);
+    if (!alive(now.state.status)) throw new NotRunningError(now);
   }
+  emitContainer(storeRoot(store), rec, 'kill');
 }

@@ -7,6 +7,7 @@
 
 import fs from 'node:fs';
 import { StateCorruptError } from '../errors.js';
+import { emitContainer, storeRoot } from '../events/emit.js';
 import { errnoCode } from '../storage/atomic-file.js';
 import type { ContainerRecord, ContainerStore } from '../storage/containers.js';
 import { parseJsonText } from '../storage/json-store.js';
@@ -88,13 +89,18 @@ export async function syncContainer(store: ContainerStore, runRoot: string, id: 
   const current = await store.get(id);
   // Cheap path without the lock when nothing can change.
   if (current && !needsObservation(current.state)) return current;
-  return store.update(id, (rec) => {
-    const obs = observe(runRoot, rec);
-    const next = reconcile(rec.state, obs, new Date());
-    if (!stateChanged(rec.state, next)) return;
-    if (!obs.exit && !obs.monitorAlive) killOrphan(rec);
-    rec.state = next;
+  let died = false;
+  const rec = await store.update(id, (r) => {
+    const obs = observe(runRoot, r);
+    const next = reconcile(r.state, obs, new Date());
+    if (!stateChanged(r.state, next)) return;
+    if (!obs.exit && !obs.monitorAlive) killOrphan(r);
+    died = next.status === 'exited';
+    r.state = next;
   });
+  // Whoever stores the exit tells of it, once.
+  if (died) emitContainer(storeRoot(store), rec, 'died', { exitCode: rec.state.exitCode });
+  return rec;
 }
 
 /**

@@ -16,7 +16,7 @@ export async function pruneContainers(ctx: RemoveContext & { store: ContainerSto
   const parsed = parsePsFilters(filters, ['label', 'until']);
   const live = (await ctx.store.list()).map((r) => liveRecord(ctx.runRoot, r));
   const victims = live
-    .filter((r) => r.state.status !== 'running' && matchesFilters(r, parsed, { all: live }))
+    .filter((r) => r.state.status !== 'running' && r.state.status !== 'paused' && matchesFilters(r, parsed, { all: live }))
     .map((r) => r.id)
     .sort();
   const out: PruneResult = { removed: [], errors: [] };

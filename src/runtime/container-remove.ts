@@ -7,6 +7,7 @@
 
 import fs from 'node:fs/promises';
 import { TscRunError } from '../errors.js';
+import { emitContainer, storeRoot } from '../events/emit.js';
 import type { ContainerRecord } from '../storage/containers.js';
 import { liveRecord, syncContainer } from './container-observe.js';
 import { stopContainer, type StopContext } from './container-stop.js';
@@ -37,18 +38,20 @@ export interface RemoveOptions {
 /** Remove one container by full id; the record may already be gone when an --rm cleanup won the race. */
 export async function removeContainer(ctx: RemoveContext, id: string, o: RemoveOptions): Promise<void> {
   let rec: ContainerRecord | undefined = await syncContainer(ctx.store, ctx.runRoot, id);
-  if (rec.state.status === 'running') {
+  if (rec.state.status === 'running' || rec.state.status === 'paused') {
     if (!o.force) throw new ContainerRunningError(rec.id);
     rec = await stopContainer(ctx, id, o.timeout);
     if (!rec) return;
   }
   await ctx.store.update(id, (r) => {
     // Started again since we looked (restart, start): not ours to remove.
-    if (liveRecord(ctx.runRoot, r).state.status === 'running') throw new ContainerRunningError(r.id);
+    const s = liveRecord(ctx.runRoot, r).state.status;
+    if (s === 'running' || s === 'paused') throw new ContainerRunningError(r.id);
     r.state = { ...r.state, status: 'removing' };
   });
   await removeRuntimeDir(ctx, id);
   await ctx.store.remove(id, ctx.rmtree);
+  emitContainer(storeRoot(ctx.store), rec, 'remove');
 }
 
 async function removeRuntimeDir(ctx: RemoveContext, id: string): Promise<void> {

@@ -2,6 +2,7 @@
 // then start it again under a detached monitor, as podman does.
 
 import { TscRunError } from '../errors.js';
+import { emitContainer } from '../events/emit.js';
 import type { Roots } from '../config/paths.js';
 import { startContainer } from './container-start.js';
 import { stopContainer } from './container-stop.js';
@@ -13,4 +14,5 @@ export async function restartContainer(ctx: LifecycleContext, roots: Roots, id: 
   const { helperTreeOps } = await import('./tree-ops.js');
   // Detached, as `start`: the monitor lets go of us once the start is recorded.
   await startContainer({ roots, container: stopped, treeOps: helperTreeOps(), detach: true, attachStdin: false, sigProxy: true });
+  emitContainer(roots.dataRoot, stopped, 'restart');
 }

@@ -10,6 +10,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { cacheDir } from '../config/paths.js';
+import { emitContainer } from '../events/emit.js';
 import { TscRunError } from '../errors.js';
 import type { Roots } from '../config/paths.js';
 import { ContainerStore, type ContainerRecord, type ContainerState } from '../storage/containers.js';
@@ -145,10 +146,13 @@ export async function startContainer(i: StartInput): Promise<MonitorSession | Al
   return store.locked(id, async () => {
     const current = await store.get(id);
     if (!current) throw new TscRunError(`no container with name or ID ${JSON.stringify(id)} found: no such container`);
-    if (current.state.status === 'running') {
+    if (current.state.status === 'running' || current.state.status === 'paused') {
       const { liveRecord } = await import('./container-observe.js');
       const live = liveRecord(i.roots.runRoot, current);
       if (live.state.status === 'running') return new AlreadyRunning(live);
+      if (live.state.status === 'paused') {
+        throw new TscRunError(`container ${id} must be in Created or Stopped state to be started: container state improper`);
+      }
     }
     const startedAt = new Date().toISOString();
     let session: MonitorSession;
@@ -171,6 +175,7 @@ export async function startContainer(i: StartInput): Promise<MonitorSession | Al
       { durable: false },
     );
     session.ack();
+    for (const ev of i.detach ? ['init', 'start'] : ['init', 'start', 'attach']) emitContainer(i.roots.dataRoot, current, ev);
     return session;
   });
 }
@@ -184,10 +189,14 @@ export async function finishForeground(roots: Roots, id: string, end: MonitorEnd
   if ('detached' in end) return undefined;
   const store = new ContainerStore(roots.dataRoot);
   const exit = 'exit' in end ? end.exit : undefined;
-  await store
+  let died = false;
+  const rec = await store
     .update(id, (r) => {
+      died = r.state.status !== 'exited';
       r.state = reconcile(r.state, { exit, monitorAlive: false }, new Date());
     })
     .catch(() => undefined); // removed meanwhile (rm -f from elsewhere)
+  if (rec && died) emitContainer(roots.dataRoot, rec, 'died', { exitCode: rec.state.exitCode });
+  if (rec) emitContainer(roots.dataRoot, rec, 'cleanup');
   return exit ? exit.exitCode : 'lost' in end ? end.lost : 125;
 }

@@ -48,7 +48,7 @@ export const UNKNOWN_EXIT_CODE = -1;
 
 /** States that a live process backs, which witnesses can overturn. */
 export function needsObservation(state: ContainerState): boolean {
-  return state.status === 'running';
+  return state.status === 'running' || state.status === 'paused';
 }
 
 /** Shape check of exit.json; throws with what is wrong. */

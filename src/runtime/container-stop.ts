@@ -5,6 +5,7 @@
 
 import { constants } from 'node:os';
 import { TscRunError } from '../errors.js';
+import { emitContainer, storeRoot } from '../events/emit.js';
 import { NoSuchContainerError, type ContainerRecord, type ContainerStore } from '../storage/containers.js';
 import { liveRecord, syncContainer } from './container-observe.js';
 import { deliverSignal } from './container-kill.js';
@@ -35,7 +36,8 @@ export function stopTimeoutOf(rec: ContainerRecord, flag: number | undefined): n
 async function stillRunning(ctx: StopContext, id: string): Promise<boolean> {
   const rec = await ctx.store.get(id);
   if (!rec) return false; // removed meanwhile (--rm cleanup)
-  return liveRecord(ctx.runRoot, rec).state.status === 'running';
+  const s = liveRecord(ctx.runRoot, rec).state.status;
+  return s === 'running' || s === 'paused';
 }
 
 async function waitStopped(ctx: StopContext, id: string, timeoutMs: number): Promise<boolean> {
@@ -49,7 +51,13 @@ async function waitStopped(ctx: StopContext, id: string, timeoutMs: number): Pro
  * left as it is, like podman (no error).
  */
 export async function stopContainer(ctx: StopContext, id: string, timeoutFlag?: number): Promise<ContainerRecord | undefined> {
-  const rec = await syncContainer(ctx.store, ctx.runRoot, id);
+  let rec = await syncContainer(ctx.store, ctx.runRoot, id);
+  if (rec.state.status === 'paused') {
+    // Its processes must run to act on the stop signal.
+    const { unpauseContainer } = await import('./pause/container-pause.js');
+    await unpauseContainer(ctx.store, ctx.runRoot, id, { event: false });
+    rec = await syncContainer(ctx.store, ctx.runRoot, id);
+  }
   if (rec.state.status !== 'running') return rec;
   const timeout = stopTimeoutOf(rec, timeoutFlag);
   const sig = stopSignalOf(rec);
@@ -69,6 +77,7 @@ export async function stopContainer(ctx: StopContext, id: string, timeoutFlag?: 
       throw new TscRunError(`given PID did not die within timeout: container ${rec.id} is still running after SIGKILL`);
     }
   }
+  emitContainer(storeRoot(ctx.store), rec, 'stop');
   try {
     return await syncContainer(ctx.store, ctx.runRoot, id);
   } catch (err) {

@@ -32,7 +32,7 @@ export function parseConditions(values: readonly string[]): WaitCondition {
 /** The value wait prints once the condition holds, or undefined while it does not. */
 export function conditionResult(rec: ContainerRecord, c: WaitCondition): number | undefined {
   const s = rec.state.status;
-  if (c.exit && s !== 'running') return rec.state.exitCode ?? 0;
+  if (c.exit && s !== 'running' && s !== 'paused') return rec.state.exitCode ?? 0;
   if (c.states.includes(s)) return -1;
   return undefined;
 }

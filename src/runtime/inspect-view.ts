@@ -35,6 +35,8 @@ export interface InspectFacts {
   /** The kernel's default capability set minus the container's bounding set (podman's CapDrop). */
   capDrop: string[];
   capAdd: string[];
+  /** Exec sessions of the current run (exec/exec-sessions.ts). */
+  execIds?: string[];
   /** --size: bytes of the writable layer and of the whole root filesystem. */
   size?: { rw: number; rootFs: number } | undefined;
 }
@@ -54,23 +56,25 @@ function statusWord(rec: ContainerRecord): string {
 function inspectState(rec: ContainerRecord): Record<string, unknown> {
   const s = rec.state;
   const running = s.status === 'running';
+  // A paused container has its process (and monitor) still: podman shows them, with Running false.
+  const alive = running || s.status === 'paused';
   const state: Record<string, unknown> = {
     OciVersion: '1.0.2-dev',
     Status: statusWord(rec),
     Running: running,
-    Paused: false,
+    Paused: s.status === 'paused',
     Restarting: false,
     OOMKilled: false,
     Dead: false,
-    Pid: running ? (s.pid ?? 0) : 0,
+    Pid: alive ? (s.pid ?? 0) : 0,
   };
   // ConmonPid is omitempty in podman.
-  if (running && s.monitor) state.ConmonPid = s.monitor.pid;
+  if (alive && s.monitor) state.ConmonPid = s.monitor.pid;
   Object.assign(state, {
     ExitCode: s.exitCode ?? 0,
     Error: s.error ?? '',
     StartedAt: GoTime.parseOrZero(s.startedAt),
-    FinishedAt: GoTime.parseOrZero(s.status === 'running' ? undefined : s.finishedAt),
+    FinishedAt: GoTime.parseOrZero(alive ? undefined : s.finishedAt),
     Health: { Status: '', FailingStreak: 0, Log: null },
     CheckpointedAt: GoTime.zero(),
     RestoredAt: GoTime.zero(),
@@ -287,7 +291,7 @@ export function inspectContainer(rec: ContainerRecord, f: InspectFacts): Record<
     AppArmorProfile: '',
     EffectiveCaps: sec?.effective ?? [],
     BoundingCaps: sec?.bounding ?? [],
-    ExecIDs: [],
+    ExecIDs: f.execIds ?? [],
     GraphDriver: f.graphDriver,
     ...(f.size ? { SizeRw: f.size.rw, SizeRootFs: f.size.rootFs } : {}),
     Mounts: [],

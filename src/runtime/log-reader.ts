@@ -89,7 +89,8 @@ function emit(entries: readonly LogEntry[], o: RenderOptions, sinks: LogSinks): 
 
 async function stillRunning(ctx: LogsContext, id: string): Promise<boolean> {
   const rec = await ctx.store.get(id);
-  return rec !== undefined && liveRecord(ctx.runRoot, rec).state.status === 'running';
+  const s = rec && liveRecord(ctx.runRoot, rec).state.status;
+  return s === 'running' || s === 'paused';
 }
 
 /** Print one container's log per the options; with follow, returns once the container stopped. */

@@ -159,7 +159,7 @@ export function portsText(ports: readonly PsPortMapping[] | null): string {
 }
 
 function pidOf(rec: ContainerRecord): number {
-  return rec.state.status === 'running' ? (rec.state.pid ?? 0) : 0;
+  return rec.state.status === 'running' || rec.state.status === 'paused' ? (rec.state.pid ?? 0) : 0;
 }
 
 function labelsOf(rec: ContainerRecord): Record<string, string> | null {

@@ -8,6 +8,7 @@
 import fs from 'node:fs/promises';
 import { constants } from 'node:os';
 import type { Roots } from '../config/paths.js';
+import { emitContainer } from '../events/emit.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import type { TreeOps } from '../storage/layers/layer-store.js';
 import { createContainer, type CreateContainerInput } from './container-create.js';
@@ -38,8 +39,12 @@ export async function removeFinished(roots: Roots, id: string, treeOps: TreeOps)
  * is covered by the monitor, which runs the exit command (cleanup, --rm)
  * when we go without saying `done`.
  */
-async function removeExited(roots: Roots, id: string, treeOps: TreeOps): Promise<void> {
-  await new ContainerStore(roots.dataRoot).remove(id, treeOps.rmtree);
+async function removeExited(roots: Roots, id: string, treeOps: TreeOps, exitCode: number): Promise<void> {
+  const store = new ContainerStore(roots.dataRoot);
+  const rec = await store.get(id);
+  if (rec) for (const ev of ['died', 'cleanup']) emitContainer(roots.dataRoot, rec, ev, { exitCode: ev === 'died' ? exitCode : undefined });
+  await store.remove(id, treeOps.rmtree);
+  if (rec) emitContainer(roots.dataRoot, rec, 'remove');
   await fs.rm(containerRuntimePaths(roots.runRoot, id).dir, { recursive: true, force: true });
 }
 
@@ -52,7 +57,7 @@ export async function awaitForeground(
 ): Promise<{ code: number; detached: boolean }> {
   const end = await session.end;
   if (autoRemove && 'exit' in end) {
-    await removeExited(roots, id, autoRemove.treeOps);
+    await removeExited(roots, id, autoRemove.treeOps, end.exit.exitCode);
     return { code: end.exit.exitCode, detached: false };
   }
   const code = await finishForeground(roots, id, end);

@@ -14,8 +14,8 @@ import { withLock } from './lock.js';
 import type { ProcStamp } from './proc-stamp.js';
 import type { ContainerMount } from '../volume/types.js';
 
-/** `removing`: an rm has begun (a killed rm leaves it; the next rm finishes it). */
-export type ContainerStatus = 'created' | 'running' | 'exited' | 'removing';
+/** `removing`: an rm has begun (a killed rm leaves it; the next rm finishes it). `paused`: running, every process stopped (pause). */
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'exited' | 'removing';
 
 export interface ContainerState {
   status: ContainerStatus;

@@ -38,6 +38,8 @@ export const attachCommand: CommandModule<GlobalArgs, AttachArgs> = {
       parseDetachKeys(argv['detach-keys']);
     }
     const { attachContainer } = await import('../../runtime/attach-client.js');
+    const { emitContainer } = await import('../../events/emit.js');
+    emitContainer(roots.dataRoot, rec, 'attach');
     const code = await attachContainer({
       roots,
       container: rec,

@@ -13,6 +13,10 @@ import { containerInspectCommand } from './inspect.js';
 import { killCommand } from './kill.js';
 import { logsCommand } from './logs.js';
 import { portCommand } from './port.js';
+import { execCommand } from './exec.js';
+import { pauseCommand, unpauseCommand } from './pause.js';
+import { statsCommand } from './stats.js';
+import { topCommand } from './top.js';
 import { containerListCommand } from './ps.js';
 import { renameCommand } from './rename.js';
 import { restartCommand } from './restart.js';
@@ -94,6 +98,7 @@ interface CleanupArgs extends GlobalArgs {
   all?: boolean;
   latest?: boolean;
   rm?: boolean;
+  exec?: string;
 }
 
 /**
@@ -108,9 +113,19 @@ export const containerCleanupCommand: CommandModule<GlobalArgs, CleanupArgs> = {
     y
       .option('all', { alias: 'a', type: 'boolean', describe: 'Cleans up all containers' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
-      .option('rm', { type: 'boolean', describe: 'After cleanup, remove the container entirely' }),
+      .option('rm', { type: 'boolean', describe: 'After cleanup, remove the container entirely' })
+      .option('exec', { type: 'string', requiresArg: true, describe: 'Clean up the given exec session instead of the container' }),
   handler: async (argv) => {
     const names = (argv.containers ?? []).map(String);
+    if (argv.exec !== undefined) {
+      // A detached exec session's exit command (runtime/exec/exec-container.ts).
+      if (names.length !== 1) throw new UsageError('you must provide exactly one container with --exec');
+      const { ContainerStore } = await import('../../storage/containers.js');
+      const { cleanupExecSession } = await import('../../runtime/exec/exec-container.js');
+      const roots = rootsOf(argv);
+      await cleanupExecSession(roots, await new ContainerStore(roots.dataRoot).lookup(names[0]!), argv.exec);
+      return;
+    }
     const { checkTargetArgs, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
     const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
     const { cleanupContainer } = await import('../../runtime/container-cleanup.js');
@@ -141,6 +156,11 @@ export const containerSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   logsCommand,
   renameCommand,
   portCommand,
+  execCommand,
+  pauseCommand,
+  unpauseCommand,
+  topCommand,
+  statsCommand,
   containerExistsCommand,
   containerPruneCommand,
   containerCleanupCommand,
@@ -158,7 +178,7 @@ const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: s
 };
 
 /** Subcommands whose last arguments are a container's command line (see index.ts). */
-const trailing = [runCommand, createCommand].map((c) => ({ ...c.trailing, names: [`container ${String(c.command).split(' ')[0]}`] }));
+const trailing = [runCommand, createCommand, execCommand].map((c) => ({ ...c.trailing, names: [`container ${String(c.command).split(' ')[0]}`] }));
 
 export const containerCommand: CommandModule<GlobalArgs, GlobalArgs> & { trailing: typeof trailing } = {
   command: 'container',

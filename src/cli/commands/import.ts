@@ -63,6 +63,8 @@ export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
       variant: argv.variant,
       progress,
     }).finally(() => progress.close?.());
+    const { emitImage } = await import('../../events/emit.js');
+    emitImage(rootsOf(argv).dataRoot, 'import', image.id, image.names[0] ?? '');
     process.stdout.write(`sha256:${image.id}\n`);
   },
 };

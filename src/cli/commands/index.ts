@@ -20,6 +20,11 @@ import { inspectCommand } from './inspect.js';
 import { killCommand } from './kill.js';
 import { logsCommand } from './logs.js';
 import { portCommand } from './port.js';
+import { eventsCommand } from './events.js';
+import { execCommand } from './exec.js';
+import { pauseCommand, unpauseCommand } from './pause.js';
+import { statsCommand } from './stats.js';
+import { topCommand } from './top.js';
 import { psCommand } from './ps.js';
 import { renameCommand } from './rename.js';
 import { restartCommand } from './restart.js';
@@ -63,6 +68,12 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   logsCommand,
   renameCommand,
   portCommand,
+  execCommand,
+  pauseCommand,
+  unpauseCommand,
+  topCommand,
+  statsCommand,
+  eventsCommand,
   unshareCommand,
   infoCommand,
   systemCommand,

@@ -37,6 +37,8 @@ export const loadCommand: CommandModule<GlobalArgs, LoadArgs> = {
     } finally {
       await progress.close?.();
     }
+    const { emitImage } = await import('../../events/emit.js');
+    for (const i of images) emitImage(rootsOf(argv).dataRoot, 'load', i.id, i.names[0] ?? '');
     process.stdout.write(loadedLines(images).map((l) => l + '\n').join(''));
   },
 };

@@ -65,6 +65,8 @@ export const pullCommand: CommandModule<GlobalArgs, PullArgs> = {
     } finally {
       await progress.close?.();
     }
+    const { emitImage } = await import('../../events/emit.js');
+    for (const i of images) emitImage(rootsOf(argv).dataRoot, 'pull', i.id, i.names[0] ?? String(given[0]));
     process.stdout.write(images.map((i) => i.id + '\n').join(''));
   },
 };

@@ -23,6 +23,8 @@ export const renameCommand: CommandModule<GlobalArgs, RenameArgs> = {
     const { ContainerStore } = await import('../../storage/containers.js');
     const store = new ContainerStore(rootsOf(argv).dataRoot);
     const rec = await store.lookup(from);
-    await store.rename(rec.id, to);
+    const renamed = await store.rename(rec.id, to);
+    const { emitContainer } = await import('../../events/emit.js');
+    emitContainer(rootsOf(argv).dataRoot, renamed, 'rename');
   },
 };

@@ -4,6 +4,7 @@
 // byte, so digests and the image id survive a round trip). Everything is
 // checked before the first byte is written.
 
+import { emitImage } from '../../events/emit.js';
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { StateCorruptError, TscRunError, UsageError } from '../../errors.js';
@@ -201,6 +202,7 @@ export async function saveImages(o: SaveOptions): Promise<void> {
     else await writeOciArchive(w, parts, o.progress);
     await w.finish();
     await out.commit();
+    for (const input of o.multiImage ? o.images : o.images.slice(0, 1)) emitImage(o.dataRoot, 'save', (await store.lookup(input)).id, input);
   } catch (err) {
     w.abort(err as Error);
     await out.discard();

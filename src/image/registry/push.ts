@@ -4,6 +4,7 @@
 // uploaded; the manifest last, byte for byte as stored, so a pulled image
 // keeps its digest), or write it to docker-archive:, oci-archive: or oci:.
 
+import { emitImage } from '../../events/emit.js';
 import { TscRunError, UsageError } from '../../errors.js';
 import { helperTreeOps } from '../../runtime/tree-ops.js';
 import { writeFileAtomic } from '../../storage/atomic-file.js';
@@ -79,6 +80,7 @@ export async function pushImage(o: PushOptions): Promise<PushResult> {
     if (digest === undefined) throw new TscRunError(`--digestfile: pushing to ${dest.transport}: gives no manifest digest`);
     await writeFileAtomic(o.digestfile, digest);
   }
+  emitImage(o.dataRoot, 'push', record.id, o.destination ?? o.source);
   return { digest };
 }
 

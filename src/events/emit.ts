@@ -1,0 +1,27 @@
+// One-line event writes for the commands (the places that change state):
+//
+//   emitContainer(dataRoot, rec, 'start')
+//   emitContainer(storeRoot(ctx.store), rec, 'died', { exitCode: 3 })
+//   emitImage(dataRoot, 'pull', image.id, 'docker.io/library/busybox:latest')
+
+import path from 'node:path';
+import { containerEvent, imageEvent, type EventContainer } from './event.js';
+import { appendEvent } from './event-log.js';
+
+export function emitContainer(
+  dataRoot: string,
+  c: EventContainer,
+  status: string,
+  o?: { exitCode?: number | undefined; attributes?: Record<string, string> },
+): void {
+  appendEvent(dataRoot, containerEvent(c, status, o));
+}
+
+export function emitImage(dataRoot: string, status: string, id: string, name = ''): void {
+  appendEvent(dataRoot, imageEvent(status, id, name));
+}
+
+/** The data root of a store that keeps its records in `<root>/containers` (ContainerStore.dir). */
+export function storeRoot(store: { dir: string }): string {
+  return path.dirname(store.dir);
+}

@@ -1,0 +1,105 @@
+// `<root>/events.log`: the append-only JSON-lines event log every command
+// writes to (docs/events.md). Each event is ONE write(2) on an O_APPEND fd,
+// so lines of concurrent writers never interleave and no lock is needed.
+//
+//   appendEvent(dataRoot, containerEvent(rec, 'start'))
+//   const { events, offset } = readEvents(dataRoot, 0)   // parsed, and where the next read starts
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { StateCorruptError } from '../errors.js';
+import { parseEvent, type EngineEvent } from './event.js';
+
+export function eventLogPath(dataRoot: string): string {
+  return path.join(dataRoot, 'events.log');
+}
+
+/**
+ * Append one event. Never fails the command it records: an event log that
+ * cannot be written (a read-only or vanished root) loses the event, as
+ * podman only logs that.
+ */
+export function appendEvent(dataRoot: string, e: EngineEvent): void {
+  const line = Buffer.from(`${JSON.stringify(e)}\n`);
+  const file = eventLogPath(dataRoot);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'a', 0o600);
+  } catch {
+    return;
+  }
+  try {
+    fs.writeSync(fd, line);
+  } catch {
+    /* see above */
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The log exists (empty) afterwards, so a follower has something to watch. */
+export function ensureEventLog(dataRoot: string): void {
+  fs.mkdirSync(dataRoot, { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(eventLogPath(dataRoot), 'a', 0o600));
+}
+
+export interface EventChunk {
+  events: EngineEvent[];
+  /** Byte offset after the last complete line read. */
+  offset: number;
+}
+
+/** Complete lines from byte `from` on (a line still being written waits for the next read). Pure. */
+export function parseEventLines(buf: Buffer, from: number, file: string): EventChunk {
+  const events: EngineEvent[] = [];
+  let start = 0;
+  let nl: number;
+  while ((nl = buf.indexOf(10, start)) >= 0) {
+    const at = from + start;
+    const line = buf.subarray(start, nl).toString('utf8').trim();
+    start = nl + 1;
+    if (line === '') continue;
+    try {
+      events.push(parseEvent(JSON.parse(line)));
+    } catch (err) {
+      throw new StateCorruptError(`${file}: malformed event at byte ${at}: ${(err as Error).message}`);
+    }
+  }
+  return { events, offset: from + start };
+}
+
+/** Every complete event from byte `from` on; none when there is no log yet. */
+export function readEvents(dataRoot: string, from: number): EventChunk {
+  const file = eventLogPath(dataRoot);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], offset: from };
+    throw err;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    // Truncated under us (nothing does that today): start over.
+    if (size < from) from = 0;
+    const buf = Buffer.alloc(size - from);
+    let got = 0;
+    while (got < buf.length) {
+      const n = fs.readSync(fd, buf, got, buf.length - got, from + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return parseEventLines(buf.subarray(0, got), from, file);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Where the log ends now (streaming starts there: only new events). */
+export function eventLogSize(dataRoot: string): number {
+  try {
+    return fs.statSync(eventLogPath(dataRoot)).size;
+  } catch {
+    return 0;
+  }
+}

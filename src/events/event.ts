@@ -1,0 +1,79 @@
+// An engine event as podman's file logger stores it, one JSON object per
+// line of `<root>/events.log`: the keys of podman's events.Event in its
+// order (`ContainerExitCode` only when not 0, `Image` only for containers),
+// `Time` as RFC 3339 with nanoseconds. `events --format json` prints these
+// lines as they are. Pure constructors.
+
+import { GoTime, rfc3339Nano } from '../cli/format/go-time.js';
+
+export type EventType = 'container' | 'image' | 'volume' | 'pod' | 'network' | 'system';
+
+export interface EngineEvent {
+  ContainerExitCode?: number;
+  ID?: string;
+  Image?: string;
+  Name?: string;
+  Status: string;
+  Time: string;
+  Type: EventType;
+  /** Containers: their labels (+ execID for exec events); null for images, as podman. */
+  Attributes: Record<string, string> | null;
+}
+
+/** What a container event needs of a container record (ContainerRecord fits). */
+export interface EventContainer {
+  id: string;
+  name: string;
+  imageName: string;
+  config: { labels?: Readonly<Record<string, string>> | undefined };
+}
+
+/** Now, with the sub-millisecond part performance.now() knows (events of one command stay ordered). */
+export function eventNow(): GoTime {
+  const ms = performance.timeOrigin + performance.now();
+  const whole = Math.floor(ms);
+  const nanos = ((whole % 1000) + 1000) % 1000 * 1_000_000 + Math.floor((ms - whole) * 1_000_000);
+  return new GoTime(whole, Math.min(nanos, 999_999_999));
+}
+
+export function containerEvent(
+  c: EventContainer,
+  status: string,
+  o: { exitCode?: number | undefined; attributes?: Record<string, string>; time?: GoTime } = {},
+): EngineEvent {
+  // Key by key: JSON.stringify keeps insertion order, which is podman's.
+  const out = {} as EngineEvent;
+  if (o.exitCode) out.ContainerExitCode = o.exitCode;
+  out.ID = c.id;
+  out.Image = c.imageName;
+  out.Name = c.name;
+  out.Status = status;
+  out.Time = timeText(o.time);
+  out.Type = 'container';
+  out.Attributes = { ...(c.config.labels ?? {}), ...(o.attributes ?? {}) };
+  return out;
+}
+
+export function imageEvent(status: string, id: string, name: string, time?: GoTime): EngineEvent {
+  const out = {} as EngineEvent;
+  out.ID = id;
+  if (name) out.Name = name;
+  out.Status = status;
+  out.Time = timeText(time);
+  out.Type = 'image';
+  out.Attributes = null;
+  return out;
+}
+
+function timeText(t: GoTime | undefined): string {
+  const when = t ?? eventNow();
+  return rfc3339Nano(when, when.nanos);
+}
+
+/** Shape check of one stored line; throws with what is wrong. */
+export function parseEvent(value: unknown): EngineEvent {
+  const v = value as Partial<EngineEvent> | null;
+  if (!v || typeof v !== 'object') throw new Error('not an object');
+  if (typeof v.Status !== 'string' || typeof v.Time !== 'string' || typeof v.Type !== 'string') throw new Error('no "Status", "Time" or "Type"');
+  return v as EngineEvent;
+}

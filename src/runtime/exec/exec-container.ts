@@ -1,0 +1,193 @@
+// `exec`: run a command in a running container, as podman exec does. The
+// helper's `exec` mode joins the container's namespaces and applies the
+// container's own security (its stored capability sets, adjusted for the
+// exec user as podman does: exec-caps.ts; its no_new_privs and seccomp
+// rules); the environment is the container's plus -e/--env-file, the user
+// is resolved against the container's current /etc/passwd and /etc/group.
+//
+//   const r = await execInContainer({ roots, nameOrId, command, flags })
+//   // { code } (foreground), { sessionId } (-d), { detached } (detach keys)
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { cacheDir, type Roots } from '../../config/paths.js';
+import { TscRunError, UsageError } from '../../errors.js';
+import { emitContainer } from '../../events/emit.js';
+import { ContainerStore, newContainerId, type ContainerRecord } from '../../storage/containers.js';
+import { capabilitySets } from '../capabilities.js';
+import { userdataDir } from '../container-files.js';
+import { liveRecord } from '../container-observe.js';
+import { readContainerFile } from '../container-fs/etc-files.js';
+import { seaRuntime } from '../embedded-helper.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys, parseEnvFile } from '../run-options.js';
+import { buildEnv } from '../run-spec.js';
+import type { ContainerSecurity } from '../security-args.js';
+import { needsGroupFile, resolveUserIds, type UserIds } from '../user-resolve.js';
+import { execHelperArgs } from './exec-args.js';
+import { execCapabilities } from './exec-caps.js';
+import { runExecHelper } from './exec-helper.js';
+import { execExitFile, removeExecSession, writeExecSession } from './exec-sessions.js';
+
+export interface ExecFlags {
+  detach: boolean;
+  interactive: boolean;
+  tty: boolean;
+  /** -e, in order. */
+  env: readonly string[];
+  envFiles: readonly string[];
+  user?: string | undefined;
+  workdir?: string | undefined;
+  privileged: boolean;
+  detachKeys?: string | undefined;
+}
+
+export interface ExecInput {
+  roots: Roots;
+  container: ContainerRecord;
+  command: readonly string[];
+  flags: ExecFlags;
+}
+
+export type ExecResult = { code: number } | { sessionId: string } | { detached: true };
+
+/** podman's refusal for anything but a running container. */
+export class ExecNotRunningError extends TscRunError {
+  constructor() {
+    super('can only create exec sessions on running containers: container state improper');
+  }
+}
+
+/** security.json without loading the seccomp machinery (exec is a latency path). */
+function readSecurity(containerDir: string): ContainerSecurity | undefined {
+  try {
+    const v = JSON.parse(fs.readFileSync(path.join(userdataDir(containerDir), 'security.json'), 'utf8')) as ContainerSecurity;
+    return v && typeof v === 'object' && v.capabilities ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function kernelLastCap(): number {
+  try {
+    const n = Number(fs.readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8').trim());
+    return Number.isInteger(n) && n >= 0 ? n : 40;
+  } catch {
+    return 40;
+  }
+}
+
+/** No -u: the container's own user; else resolved against the container's /etc files as they are now. */
+async function execUser(dataRoot: string, c: ContainerRecord, spec: string | undefined, sec: ContainerSecurity | undefined): Promise<UserIds> {
+  if (spec === undefined || spec === '') {
+    return { uid: c.config.uid, gid: c.config.gid, home: '', additionalGids: sec?.additionalGids ?? [] };
+  }
+  const passwd = await readContainerFile(dataRoot, c, 'etc/passwd');
+  const group = needsGroupFile(spec) ? await readContainerFile(dataRoot, c, 'etc/group') : undefined;
+  return resolveUserIds(spec, passwd, group);
+}
+
+function selfCommand(): string[] {
+  return seaRuntime() ? [process.execPath] : [process.execPath, process.argv[1]!];
+}
+
+function terminalSize(): { rows: number; cols: number } | undefined {
+  const t = process.stdout.isTTY ? process.stdout : process.stderr.isTTY ? process.stderr : undefined;
+  return t && t.rows && t.columns ? { rows: t.rows, cols: t.columns } : undefined;
+}
+
+export async function execInContainer(i: ExecInput): Promise<ExecResult> {
+  const { roots, flags } = i;
+  if (i.command.length === 0) throw new UsageError('must provide a non-empty command to start an exec session: invalid argument');
+  const detachKeys = parseDetachKeys(flags.detachKeys ?? DEFAULT_DETACH_KEYS);
+  const fileEnv = flags.envFiles.flatMap((f) => {
+    let text: string;
+    try {
+      text = fs.readFileSync(f, 'utf8');
+    } catch (err) {
+      throw new TscRunError(`open ${f}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+    }
+    return parseEnvFile(text, f);
+  });
+
+  const store = new ContainerStore(roots.dataRoot);
+  const c = liveRecord(roots.runRoot, i.container);
+  const s = c.state;
+  if (s.status !== 'running' || s.pid === undefined || s.pidStartTime === undefined) throw new ExecNotRunningError();
+
+  const sec = readSecurity(store.containerDir(c.id));
+  const user = await execUser(roots.dataRoot, c, flags.user, sec);
+  const lastCap = kernelLastCap();
+  const caps = execCapabilities({
+    container: sec?.capabilities ?? capabilitySets({ uid: c.config.uid, lastCap }),
+    uid: user.uid,
+    sameUser: flags.user === undefined || flags.user === '' || flags.user === c.config.user,
+    privileged: flags.privileged,
+    lastCap,
+  });
+  const env = buildEnv(c.config.env, [...fileEnv, ...flags.env], { hostEnv: process.env, hostname: c.config.hostname, home: user.home || '/' });
+  const base = c.config.workingDir || '/';
+  const cwd = flags.workdir ? path.posix.resolve(base, flags.workdir) : base;
+
+  const sessionId = newContainerId();
+  const seccompCache = path.join(cacheDir(), 'seccomp');
+  const args = execHelperArgs({
+    pid: s.pid,
+    pidStartTime: s.pidStartTime,
+    cwd,
+    uid: user.uid,
+    gid: user.gid,
+    groups: user.additionalGids,
+    env,
+    tty: flags.tty,
+    stdin: flags.interactive,
+    detach: flags.detach,
+    ttySize: flags.tty && !flags.detach ? terminalSize() : undefined,
+    detachKeys,
+    caps,
+    noNewPrivs: sec?.noNewPrivileges === true,
+    seccompRules: sec?.seccompRules,
+    seccompCache: fs.existsSync(seccompCache) ? seccompCache : undefined,
+    exitFile: execExitFile(roots.runRoot, c.id, sessionId),
+    exitCommand: [...selfCommand(), '--root', roots.dataRoot, '--runroot', roots.runRoot, 'container', 'cleanup', '--exec', sessionId, c.id],
+    command: i.command,
+  });
+
+  writeExecSession(roots.runRoot, c.id, {
+    id: sessionId,
+    command: [...i.command],
+    tty: flags.tty,
+    interactive: flags.interactive,
+    detached: flags.detach,
+    startedAt: new Date().toISOString(),
+  });
+  const attributes = { execID: sessionId };
+  let end;
+  try {
+    end = await runExecHelper({
+      args,
+      detach: flags.detach,
+      stdin: flags.interactive,
+      onStarted: () => emitContainer(roots.dataRoot, c, 'exec', { attributes }),
+    });
+  } catch (err) {
+    removeExecSession(roots.runRoot, c.id, sessionId);
+    throw err;
+  }
+  if (flags.detach) return { sessionId };
+  // After the detach keys the session goes on; its exit command tells of its end.
+  if ('detached' in end) return { detached: true };
+  removeExecSession(roots.runRoot, c.id, sessionId);
+  emitContainer(roots.dataRoot, c, 'exec_died', { exitCode: end.exit, attributes });
+  return { code: end.exit };
+}
+
+/**
+ * `container cleanup --exec SESSION ID`: the exit command of a detached
+ * session. Tells of its exit and forgets it.
+ */
+export async function cleanupExecSession(roots: Roots, c: ContainerRecord, sessionId: string): Promise<void> {
+  const { readExecExit } = await import('./exec-sessions.js');
+  const code = readExecExit(roots.runRoot, c.id, sessionId);
+  removeExecSession(roots.runRoot, c.id, sessionId);
+  if (code !== undefined) emitContainer(roots.dataRoot, c, 'exec_died', { exitCode: code, attributes: { execID: sessionId } });
+}

@@ -1,0 +1,93 @@
+// Spawning the helper's `exec` mode and reading what it says: the error fd
+// (3, a failure line: 125/126/127), and the sync fd (4) where it writes
+// `started` once the command runs and `detached` after the detach keys.
+// Foreground: our stdio is the helper's (it relays the command's itself, so
+// nothing passes through Node); its exit code is the command's. Detached
+// (-d): we return at `started`; the helper carries on alone.
+
+import { spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { constants } from 'node:os';
+import { HelperError } from '../../errors.js';
+import { helperFailure } from '../helper.js';
+import { helperPath } from '../helper-path.js';
+
+export type ExecEnd = { exit: number } | { detached: true };
+
+export interface ExecHelperOptions {
+  /** `exec` mode arguments (exec-args.ts). */
+  args: readonly string[];
+  detach: boolean;
+  /** Foreground -i: the helper reads our stdin. */
+  stdin: boolean;
+  /** The command runs (the exec event). */
+  onStarted?: () => void;
+}
+
+const RELAYED = ['SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const;
+// The terminal sends these to our whole process group, the helper included: we must only survive them.
+const ENDURED = ['SIGINT', 'SIGQUIT', 'SIGWINCH'] as const;
+
+export async function runExecHelper(o: ExecHelperOptions): Promise<ExecEnd> {
+  const bin = helperPath();
+  const fg = !o.detach;
+  const child = spawn(bin, ['--error-fd', '3', 'exec', ...o.args], {
+    stdio: [fg && o.stdin ? 'inherit' : 'ignore', fg ? 'inherit' : 'ignore', fg ? 'inherit' : 'ignore', 'pipe', 'pipe'],
+  });
+  const relay = (sig: NodeJS.Signals) => {
+    child.kill(sig);
+  };
+  const endure = () => {};
+  if (fg) {
+    for (const s of RELAYED) process.on(s, relay);
+    for (const s of ENDURED) process.on(s, endure);
+  }
+  const errFd = child.stdio[3] as Socket;
+  const sync = child.stdio[4] as Socket;
+  const errChunks: Buffer[] = [];
+  errFd.on('data', (b: Buffer) => errChunks.push(b));
+  sync.on('error', () => {});
+  sync.setEncoding('utf8');
+
+  try {
+    return await new Promise<ExecEnd>((resolve, reject) => {
+      let buf = '';
+      let settled = false;
+      const leave = (end: ExecEnd) => {
+        settled = true;
+        // The helper goes on without us: do not wait for it.
+        child.unref();
+        errFd.destroy();
+        sync.destroy();
+        resolve(end);
+      };
+      sync.on('data', (d: string) => {
+        buf += d;
+        let nl: number;
+        while (!settled && (nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (line === 'started') {
+            o.onStarted?.();
+            if (o.detach) leave({ detached: true });
+          } else if (line === 'detached') {
+            leave({ detached: true });
+          }
+        }
+      });
+      child.on('error', (e) => reject(new HelperError(`cannot start ${bin}: ${e.message}`, undefined, { cause: e })));
+      // 'close', not 'exit': the sync and error fds are read to their end first.
+      child.on('close', (code, signal) => {
+        if (settled) return;
+        const exitCode = code ?? 128 + (signal ? constants.signals[signal] : 0);
+        const failure = helperFailure(exitCode, Buffer.concat(errChunks).toString('utf8'));
+        if (failure) reject(failure);
+        else if (o.detach) reject(new HelperError(`tsc-run-helper exited with status ${exitCode} before the command started`));
+        else resolve({ exit: exitCode });
+      });
+    });
+  } finally {
+    for (const s of RELAYED) process.off(s, relay);
+    for (const s of ENDURED) process.off(s, endure);
+  }
+}

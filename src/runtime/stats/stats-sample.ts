@@ -1,0 +1,81 @@
+// One `stats` reading of a container, without cgroups: the sum over its
+// processes (procfs/container-pids.ts) of CPU time (their own and that of
+// the children they reaped), resident memory, storage I/O and tasks; the
+// network counters of its own network namespace (none with the host's);
+// the host's memory as the limit.
+
+import fs from 'node:fs';
+import type { ContainerRecord } from '../../storage/containers.js';
+import { containerPids } from '../procfs/container-pids.js';
+import { parseIo, parseMemTotal, parseNetDev } from '../procfs/proc-files.js';
+import { readProcess, readProcText } from '../procfs/read-process.js';
+
+/** USER_HZ: /proc counts CPU time in these. */
+const NS_PER_TICK = 10_000_000;
+
+export interface StatsSample {
+  id: string;
+  name: string;
+  /** Running or paused: the numbers below are real (else all 0). */
+  live: boolean;
+  cpuNs: number;
+  memUsage: number;
+  memLimit: number;
+  netInput: number;
+  netOutput: number;
+  blockInput: number;
+  blockOutput: number;
+  pids: number;
+  /** When the container's current run started (ms), for the average. */
+  startedAtMs: number;
+  /** When this sample was taken (ms). */
+  takenAtMs: number;
+}
+
+function ownNetwork(pid: number): boolean {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/ns/net`) !== fs.readlinkSync('/proc/self/ns/net');
+  } catch {
+    return false;
+  }
+}
+
+/** rec must be reconciled (liveRecord). */
+export function sampleContainer(rec: ContainerRecord): StatsSample {
+  const s = rec.state;
+  const out: StatsSample = {
+    id: rec.id,
+    name: rec.name,
+    live: false,
+    cpuNs: 0,
+    memUsage: 0,
+    memLimit: 0,
+    netInput: 0,
+    netOutput: 0,
+    blockInput: 0,
+    blockOutput: 0,
+    pids: 0,
+    startedAtMs: Date.parse(s.startedAt ?? '') || 0,
+    takenAtMs: Date.now(),
+  };
+  if ((s.status !== 'running' && s.status !== 'paused') || s.pid === undefined) return out;
+  out.live = true;
+  out.memLimit = parseMemTotal(readProcText('/proc/meminfo') ?? '');
+  for (const pid of containerPids(s.pid)) {
+    const f = readProcess(pid);
+    if (!f) continue;
+    out.cpuNs += (f.stat.utime + f.stat.stime + f.stat.cutime + f.stat.cstime) * NS_PER_TICK;
+    out.memUsage += f.status.rss;
+    out.pids += f.status.threads;
+    const io = parseIo(readProcText(`/proc/${pid}/io`) ?? '');
+    out.blockInput += io.read;
+    out.blockOutput += io.write;
+  }
+  if (ownNetwork(s.pid)) {
+    const net = parseNetDev(readProcText(`/proc/${s.pid}/net/dev`) ?? '');
+    // podman reports the container's transmit as input and its receive as output.
+    out.netInput = net.tx;
+    out.netOutput = net.rx;
+  }
+  return out;
+}
