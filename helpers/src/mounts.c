@@ -19,6 +19,7 @@
 #include "options.h"
 #include "rootfs.h"
 #include "util.h"
+#include "volumes.h"
 
 /* Host devices bound into the container's /dev (podman's default set). */
 static const char *const devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
@@ -85,8 +86,7 @@ void make_readonly(int rootfd, const char *rel, bool recursive) {
   close(fd);
 }
 
-/* mkdir -p of `rel` inside the root (each component resolved in it); returns an O_PATH fd. */
-static int mkdirs_in_root(int rootfd, const char *rel, const char *shown) {
+int mkdirs_in_root(int rootfd, const char *rel, const char *shown) {
   char *p = xstrdup(rel);
   for (char *s = p;; s++) {
     if (*s != '/' && *s) continue;
@@ -153,6 +153,7 @@ void extra_mounts_open(struct extra_mounts *m) {
   m->hosts = open_etc_source(m->hosts_path);
   m->resolv_conf = open_etc_source(m->resolv_conf_path);
   m->hostname = open_etc_source(m->hostname_path);
+  volume_mounts_open(&m->volumes);
 }
 
 bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m) {
@@ -163,11 +164,9 @@ bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m) 
     m->resolv_conf_path = v;
   else if ((v = option_value(argc, argv, i, "--etc-hostname")))
     m->hostname_path = v;
-  else if ((v = option_value(argc, argv, i, "--tmpfs"))) {
-    if (v[0] != '/' || !v[1]) die("run: --tmpfs %s is not an absolute path below /", v);
-    m->tmpfs = xrealloc(m->tmpfs, sizeof(char *) * (m->n_tmpfs + 1));
-    m->tmpfs[m->n_tmpfs++] = v;
-  } else if (!strcmp(argv[*i], "--read-only"))
+  else if (volume_mounts_option(argc, argv, i, &m->volumes))
+    ;
+  else if (!strcmp(argv[*i], "--read-only"))
     m->read_only = true;
   else if (!strcmp(argv[*i], "--host-devices"))
     m->host_devices = true;
@@ -181,11 +180,8 @@ void mount_extra(int rootfd, const struct extra_mounts *m) {
   if (m->hosts >= 0) bind_etc_file(rootfd, "hosts", m->hosts);
   if (m->resolv_conf >= 0) bind_etc_file(rootfd, "resolv.conf", m->resolv_conf);
   if (m->hostname >= 0) bind_etc_file(rootfd, "hostname", m->hostname);
-  for (size_t i = 0; i < m->n_tmpfs; i++) {
-    int fd = mkdirs_in_root(rootfd, m->tmpfs[i] + 1, m->tmpfs[i]);
-    mount_at("tmpfs", fd, m->tmpfs[i], "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
-    close(fd);
-  }
+  /* After the /etc files: a user's -v on /etc/hosts wins, as in podman. */
+  mount_volumes(rootfd, &m->volumes);
   /* Last: every mount point above had to be created in the root first. */
   if (m->read_only) make_readonly(rootfd, "", false);
 }

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "volumes.h"
+
 /* Mount proc, /dev (+pts, shm, mqueue) and a read-only /sys under rootfd. */
 void mount_container_filesystems(int rootfd);
 
@@ -12,13 +14,12 @@ struct extra_mounts {
   /* The generated files: paths, then fds opened by extra_mounts_open(). */
   const char *hosts_path, *resolv_conf_path, *hostname_path;
   int hosts, resolv_conf, hostname;
-  const char **tmpfs;
-  size_t n_tmpfs;
+  struct volume_mounts volumes; /* --bind and --tmpfs, in order (volumes.c) */
   bool read_only;
   bool host_devices; /* --host-devices (--privileged) */
 };
 
-/* If argv[*i] is --etc-hosts, --etc-resolv-conf, --etc-hostname, --tmpfs, --read-only or --host-devices, consume it. */
+/* If argv[*i] is --etc-hosts, --etc-resolv-conf, --etc-hostname, --bind, --tmpfs, --read-only or --host-devices, consume it. */
 bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m);
 
 /* In the container's mount namespace, before the rootfs is mounted (an
@@ -26,8 +27,11 @@ bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m);
  * files): open the files to bind. */
 void extra_mounts_open(struct extra_mounts *m);
 
-/* Before pivot_root: bind the /etc files, mount the tmpfs dirs, then make the root read-only if asked. */
+/* Before pivot_root: bind the /etc files, mount the volumes, binds and tmpfs dirs, then make the root read-only if asked. */
 void mount_extra(int rootfd, const struct extra_mounts *m);
+
+/* mkdir -p of `rel` inside the root (each component resolved in it); returns an O_PATH fd. */
+int mkdirs_in_root(int rootfd, const char *rel, const char *shown);
 
 /* Make the mount at `rel` in the root ("" = the root itself) read-only, recursively or not. */
 void make_readonly(int rootfd, const char *rel, bool recursive);

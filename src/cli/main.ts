@@ -59,7 +59,8 @@ export async function main(argvIn: string[] = hideBin(process.argv)): Promise<nu
     .usage(`Manage pods, containers and images\n\nUsage: ${PROG} [options] <command>`)
     .command(commands)
     .version(false)
-    .option('version', { alias: 'v', type: 'boolean', describe: 'Print the version' })
+    // Not global: `-v` of run/create is --volume.
+    .option('version', { alias: 'v', type: 'boolean', global: false, describe: 'Print the version' })
     .help('help')
     .alias('help', 'h')
     .strict()

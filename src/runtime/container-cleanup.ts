@@ -27,7 +27,8 @@ export async function cleanupContainer(ctx: RemoveContext & { store: ContainerSt
   emitContainer(storeRoot(ctx.store), rec, 'cleanup');
   if (!(rec.autoRemove || o.rm)) return true;
   try {
-    await removeContainer(ctx, id, { force: false });
+    // As podman's cleanup of an --rm container: its anonymous volumes go too.
+    await removeContainer(ctx, id, { force: false, volumes: true });
   } catch (err) {
     if (err instanceof NoSuchContainerError) return false;
     throw err;

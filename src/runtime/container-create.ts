@@ -16,6 +16,8 @@ import { readImageFile } from './image-files.js';
 import { buildEnv, defaultHostname, resolveCommand, resolveWorkdir, type RunFlags } from './run-spec.js';
 import { planContainerSecurity, writeContainerSecurity, type SecurityFlags } from './security-args.js';
 import { needsGroupFile, resolveUserIds } from './user-resolve.js';
+import { planContainerMounts, removeAnonymousVolumes, withContainerVolumes } from '../volume/container-volumes.js';
+import type { MountFlags } from '../volume/mount-spec.js';
 
 export interface CreateContainerInput {
   dataRoot: string;
@@ -41,6 +43,9 @@ export interface CreateContainerInput {
   noHosts?: boolean | undefined;
   /** Environment below the image's (--env-host). */
   baseEnv?: readonly string[] | undefined;
+  /** -v, --mount, --tmpfs as given (src/volume/); relative bind sources are resolved against cwd. */
+  mounts?: MountFlags | undefined;
+  cwd?: string | undefined;
   /** The rest of the config as the run/create flags set it (tty, stdin, logs, restart policy, ...: run-options.ts). */
   config?: Partial<ContainerConfig> | undefined;
 }
@@ -75,6 +80,14 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
     etcFlags.dns = [...input.dns];
   }
   if (input.security?.readOnly) Object.assign(etcFlags, { readOnly: true, readOnlyTmpfs: input.security.readOnlyTmpfs !== false });
+  // Flags and host paths checked, anonymous volumes named; the image's VOLUMEs become anonymous volumes.
+  const mounts = planContainerMounts({
+    dataRoot: input.dataRoot,
+    flags: input.mounts ?? {},
+    cwd: input.cwd ?? process.cwd(),
+    imageVolumes: Object.keys(runtime.Volumes ?? {}),
+  });
+  if (mounts.length) Object.assign(etcFlags, { mounts });
 
   const store = new ContainerStore(input.dataRoot);
   const id = newContainerId();
@@ -105,11 +118,16 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
     state: { status: 'created' },
     storage: input.storage ?? { driver: 'overlay' },
   };
-  const created = await store.create(record);
+  const created = await withContainerVolumes(input.dataRoot, mounts, input.treeOps, () => store.create(record));
+  // A container that could not be made whole goes, with the anonymous volumes made for it.
+  const discard = async (): Promise<void> => {
+    await store.remove(id, input.treeOps.rmtree).catch(() => undefined);
+    await removeAnonymousVolumes(input.dataRoot, mounts, () => store.list(), input.treeOps.rmtree).catch(() => undefined);
+  };
   try {
     await writeContainerSecurity(userdataDir(store.containerDir(id)), security);
   } catch (err) {
-    await store.remove(id, input.treeOps.rmtree).catch(() => undefined);
+    await discard();
     throw err;
   }
   if (record.storage?.driver === 'vfs') {
@@ -117,7 +135,7 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
       await makeVfsRootfs(store.rootfsDir(id), layers.map((l) => layerStore.diffDir(l.id)));
     } catch (err) {
       // A container without its root filesystem must not stay behind.
-      await store.remove(id, input.treeOps.rmtree).catch(() => undefined);
+      await discard();
       throw err;
     }
   }

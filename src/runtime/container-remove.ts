@@ -6,12 +6,14 @@
 // command and is a leftover for `system check`.
 
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { TscRunError } from '../errors.js';
 import { emitContainer, storeRoot } from '../events/emit.js';
 import type { ContainerRecord } from '../storage/containers.js';
 import { liveRecord, syncContainer } from './container-observe.js';
 import { stopContainer, type StopContext } from './container-stop.js';
 import { containerRuntimePaths } from './runtime-dir.js';
+import { removeAnonymousVolumes } from '../volume/container-volumes.js';
 
 /** Podman's refusal (exit code 2) to remove a running container without --force. */
 export class ContainerRunningError extends TscRunError {
@@ -33,6 +35,8 @@ export interface RemoveOptions {
   force: boolean;
   /** -t for that stop. */
   timeout?: number | undefined;
+  /** rm -v, --rm: its anonymous volumes go too (those no other container uses). */
+  volumes?: boolean | undefined;
 }
 
 /** Remove one container by full id; the record may already be gone when an --rm cleanup won the race. */
@@ -51,6 +55,7 @@ export async function removeContainer(ctx: RemoveContext, id: string, o: RemoveO
   });
   await removeRuntimeDir(ctx, id);
   await ctx.store.remove(id, ctx.rmtree);
+  if (o.volumes) await removeAnonymousVolumes(path.dirname(ctx.store.dir), rec.config.mounts, () => ctx.store.list(), ctx.rmtree);
   emitContainer(storeRoot(ctx.store), rec, 'remove');
 }
 

@@ -29,6 +29,7 @@ import { hostUserNamespace } from './preflight.js';
 import { containerLogPath, containerRuntimePaths } from './runtime-dir.js';
 import { prepareContainerCgroup } from './container-cgroup.js';
 import { containerUserNamespace } from './container-userns.js';
+import { volumeHelperArgs } from '../volume/container-volumes.js';
 
 function envRecord(env: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -115,7 +116,9 @@ async function helperArgs(i: StartInput): Promise<string[]> {
     ttySize: c.config.tty ? ttySize() : undefined,
     cgroup: c.config.resources ? await prepareContainerCgroup(c.id, c.config.resources) : undefined,
   });
-  return withMonitorArgs(run, [...monitor, ...(await seccompCacheArgs(run))]);
+  // Volumes, binds and tmpfs mounts (src/volume/): run options like the rest, placed before `--` with the monitor's.
+  const volumes = await volumeHelperArgs(i.roots.dataRoot, c);
+  return withMonitorArgs(run, [...monitor, ...(await seccompCacheArgs(run)), ...volumes]);
 }
 
 /** With a seccomp filter: where the helper keeps compiled filters (saves ~20 ms of CPU per start). */

@@ -9,6 +9,7 @@ import { goHumanSize } from '../cli/format/human.js';
 import { GoTime } from '../cli/format/go-time.js';
 import type { ContainerRecord } from '../storage/containers.js';
 import { NilMap } from './ps-view.js';
+import { inspectBinds, inspectMounts, inspectTmpfs } from '../volume/mount-views.js';
 
 export interface InspectFacts {
   imageDigest: string;
@@ -151,7 +152,7 @@ function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string
   if (sec?.noNewPrivileges) securityOpt.push('no-new-privileges');
   if (sec && sec.seccompProfile !== 'default') securityOpt.push(`seccomp=${sec.seccompProfile}`);
   return {
-    Binds: [],
+    Binds: inspectBinds(rec.config.mounts),
     CgroupManager: 'cgroupfs',
     CgroupMode: 'host',
     ContainerIDFile: '',
@@ -185,7 +186,7 @@ function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string
     PublishAllPorts: false,
     ReadonlyRootfs: sec?.readOnlyRoot ?? c.readOnly === true,
     SecurityOpt: securityOpt,
-    Tmpfs: {},
+    Tmpfs: inspectTmpfs(rec.config.mounts),
     UTSMode: 'private',
     UsernsMode: c.userns ?? '',
     ShmSize: 65536000,
@@ -294,7 +295,7 @@ export function inspectContainer(rec: ContainerRecord, f: InspectFacts): Record<
     ExecIDs: f.execIds ?? [],
     GraphDriver: f.graphDriver,
     ...(f.size ? { SizeRw: f.size.rw, SizeRootFs: f.size.rootFs } : {}),
-    Mounts: [],
+    Mounts: inspectMounts(rec.config.mounts),
     Dependencies: [],
     NetworkSettings: { ...NETWORK_SETTINGS, Ports: ports, SandboxKey: '' },
     Namespace: '',

@@ -16,6 +16,7 @@ import { AlreadyRunning, finishForeground, startContainer } from './container-st
 import type { MonitorSession } from './monitor-session.js';
 import { containerRuntimePaths } from './runtime-dir.js';
 import { helperTreeOps } from './tree-ops.js';
+import { removeAnonymousVolumes } from '../volume/container-volumes.js';
 
 export type RunForegroundInput = Omit<CreateContainerInput, 'treeOps' | 'dataRoot'> & {
   roots: Roots;
@@ -29,7 +30,7 @@ const GUARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** Remove a finished container (its runtime dir too), quickly when nothing in it belongs to a sub-id. */
 export async function removeFinished(roots: Roots, id: string, treeOps: TreeOps): Promise<void> {
   const { removeContainer } = await import('./container-remove.js');
-  await removeContainer({ store: new ContainerStore(roots.dataRoot), runRoot: roots.runRoot, warn: () => {}, rmtree: treeOps.rmtree }, id, { force: true });
+  await removeContainer({ store: new ContainerStore(roots.dataRoot), runRoot: roots.runRoot, warn: () => {}, rmtree: treeOps.rmtree }, id, { force: true, volumes: true });
 }
 
 /**
@@ -56,8 +57,11 @@ export async function awaitForeground(
   autoRemove?: { treeOps: TreeOps },
 ): Promise<{ code: number; detached: boolean }> {
   const end = await session.end;
+  // --rm: its anonymous volumes go too; their names are in the record about to go.
+  const mounts = autoRemove && 'exit' in end ? (await new ContainerStore(roots.dataRoot).get(id))?.config.mounts : undefined;
   if (autoRemove && 'exit' in end) {
     await removeExited(roots, id, autoRemove.treeOps, end.exit.exitCode);
+    await removeAnonymousVolumes(roots.dataRoot, mounts, () => new ContainerStore(roots.dataRoot).list(), autoRemove.treeOps.rmtree);
     return { code: end.exit.exitCode, detached: false };
   }
   const code = await finishForeground(roots, id, end);

@@ -56,6 +56,9 @@ export interface CreateArgs extends GlobalArgs {
   'cap-drop'?: string[];
   privileged?: boolean;
   'security-opt'?: string[];
+  volume?: string[];
+  mount?: string[];
+  tmpfs?: string[];
 }
 
 /** Flags that take a value (for the trailing command line split, see index.ts). */
@@ -63,7 +66,7 @@ export const CREATE_VALUE_FLAGS = [
   '-e', '--env', '--env-file', '--name', '-w', '--workdir', '-u', '--user', '--entrypoint', '--hostname',
   '--network', '--net', '--add-host', '--dns', '--dns-search', '--dns-option', '-l', '--label', '--stop-signal', '--stop-timeout', '--detach-keys',
   '--log-driver', '--log-opt', '--restart', '--userns', '--uidmap', '--gidmap', '-m', '--memory', '--cpus',
-  '--pids-limit', '--cidfile', '--cap-add', '--cap-drop', '--security-opt',
+  '--pids-limit', '--cidfile', '--cap-add', '--cap-drop', '--security-opt', '-v', '--volume', '--mount', '--tmpfs',
 ];
 
 const many = { type: 'string', array: true, nargs: 1, requiresArg: true } as const;
@@ -111,7 +114,10 @@ export function withCreateFlags<T>(y: Argv<T>): Argv<T & CreateArgs> {
     .option('cap-add', { ...many, describe: 'Add capabilities to the container' })
     .option('cap-drop', { ...many, describe: 'Drop capabilities from the container' })
     .option('privileged', { type: 'boolean', describe: 'Give extended privileges to container' })
-    .option('security-opt', { ...many, describe: 'Security Options' }) as unknown as Argv<T & CreateArgs>;
+    .option('security-opt', { ...many, describe: 'Security Options' })
+    .option('volume', { ...many, alias: 'v', describe: 'Bind mount a volume into the container' })
+    .option('mount', { ...many, describe: 'Attach a filesystem mount to the container' })
+    .option('tmpfs', { ...many, describe: 'Mount a temporary filesystem (tmpfs) into a container' }) as unknown as Argv<T & CreateArgs>;
 }
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -222,6 +228,13 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     }
   }
 
+  const mounts = { volume: argv.volume?.map(String), mount: argv.mount?.map(String), tmpfs: argv.tmpfs?.map(String) };
+  if (mounts.volume || mounts.mount || mounts.tmpfs) {
+    // The flags' syntax now; host paths and volumes when the container is created.
+    const { parseMountFlags } = await import('../../volume/mount-spec.js');
+    parseMountFlags(mounts);
+  }
+
   const env = [...(await readEnvFiles((argv['env-file'] ?? []).map(String))), ...(argv.env ?? []).map(String)];
   const { resolveContainerStorage } = await import('../../runtime/container-rootfs.js');
   const storage = await resolveContainerStorage({ roots, flagDriver: argv['storage-driver'], storageOpts: argv['storage-opt'] });
@@ -258,6 +271,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     dnsSearch: argv['dns-search'],
     dnsOptions: argv['dns-option'],
     noHosts: argv.hosts === false,
+    mounts,
     config,
     cidfile,
   };

@@ -49,7 +49,7 @@ export const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
     const targets = await resolveTargets(ctx.store, names, { ...argv, ignore: argv.ignore || argv.force, missingExitCode: 1 });
     await forEachTarget(targets, async (t) => {
       try {
-        await removeContainer(ctx, t.rec.id, { force: argv.force === true, timeout: time });
+        await removeContainer(ctx, t.rec.id, { force: argv.force === true, timeout: time, volumes: argv.volumes === true });
       } catch (err) {
         // Removed by someone else meanwhile (an --rm cleanup): gone is what was asked for.
         if (!(err instanceof NoSuchContainerError)) throw err;
