@@ -112,8 +112,13 @@ export async function inspectText(roots: Roots, store: ContainerStore, req: Insp
     const { inspectImages } = await import('../image/inspect.js');
     return inspectImages(roots.dataRoot, req.names, req.format);
   }
+  if (req.type === 'volume') {
+    const { volumeInspectObjects } = await import('../volume/volume-commands.js');
+    const { found, missing } = await volumeInspectObjects(roots.dataRoot, req.names);
+    return { text: found.length || !missing.length ? render(found, req.format) : '', error: missing.length ? new TscRunError(`inspecting object: no such volume ${missing[0]}`) : undefined };
+  }
   const names = req.latest ? [] : req.names;
-  const recs: Array<ContainerRecord | { image: string }> = [];
+  const recs: Array<ContainerRecord | { image: string } | { volume: object }> = [];
   let error: TscRunError | undefined;
   if (req.latest) {
     const newest = lastCreated(await store.list(), 1)[0];
@@ -132,7 +137,9 @@ export async function inspectText(roots: Roots, store: ContainerStore, req: Insp
     } catch (err) {
       if (!(err instanceof NoSuchContainerError)) throw err;
     }
+    const volume = req.type === 'all' ? await volumeObject(roots, name) : undefined;
     if (req.type === 'all' && (await imageExists(roots, name))) recs.push({ image: name });
+    else if (volume) recs.push({ volume });
     else error ??= new TscRunError(`inspecting object: ${req.type === 'all' ? `no such object: ${JSON.stringify(name)}` : `no such ${req.type} ${name}`}`);
   }
   const containers = await inspectContainerObjects(roots, store, recs.filter((r): r is ContainerRecord => 'id' in r), req.size);
@@ -140,9 +147,16 @@ export async function inspectText(roots: Roots, store: ContainerStore, req: Insp
   let ci = 0;
   for (const r of recs) {
     if ('id' in r) objects.push(containers[ci++]!);
+    else if ('volume' in r) objects.push(r.volume);
     else objects.push(...(await imageObjects(roots, r.image)));
   }
   return { text: render(objects, req.format), error };
+}
+
+/** A volume's inspect view, when `inspect` (type all) finds no container or image of that name. */
+async function volumeObject(roots: Roots, name: string): Promise<object | undefined> {
+  const { volumeInspectObjects } = await import('../volume/volume-commands.js');
+  return (await volumeInspectObjects(roots.dataRoot, [name])).found[0];
 }
 
 async function imageExists(roots: Roots, name: string): Promise<boolean> {

@@ -168,3 +168,16 @@ export async function volumePrune(ctx: VolumeContext, names: readonly string[], 
 export async function volumeExists(ctx: VolumeContext, name: string): Promise<boolean> {
   return (await new VolumeStore(ctx.roots.dataRoot).get(name)) !== undefined;
 }
+
+/** `inspect --type volume|all`: the views of the named volumes that exist (others are left to the caller). */
+export async function volumeInspectObjects(dataRoot: string, names: readonly string[]): Promise<{ found: object[]; missing: string[] }> {
+  const store = new VolumeStore(dataRoot);
+  const found: object[] = [];
+  const missing: string[] = [];
+  for (const n of names) {
+    const v = await store.get(n);
+    if (v) found.push(volumeView(v, store.dataDir(v.name)));
+    else missing.push(n);
+  }
+  return { found, missing };
+}

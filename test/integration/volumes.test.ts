@@ -123,6 +123,13 @@ function suite(as: As): void {
       const both = await cli(['volume', 'inspect', '--format', '{{.Name}}', 'owned', 'nope']);
       expect(both).toMatchObject({ exitCode: 125, stdout: 'owned\n', stderr: 'Error: inspecting object: no such volume nope\n' });
       expect((await cli(['volume', 'inspect'])).stderr).toBe('Error: provide one or more volume names or use --all\n');
+      // The top-level inspect finds volumes too.
+      expect(await ok(['inspect', '--format', '{{.Name}} {{.Driver}} {{.Scope}}', 'owned'])).toBe('owned local local\n');
+      expect(await cli(['inspect', '--type', 'volume', '--format', '{{.Name}}', 'owned', 'nope'])).toMatchObject({
+        exitCode: 125,
+        stdout: 'owned\n',
+        stderr: 'Error: inspecting object: no such volume nope\n',
+      });
       expect((await ok(['volume', 'inspect', '--all'])).startsWith('[\n     {\n          "Name": ')).toBe(true);
     });
 
