@@ -13,6 +13,7 @@ import { randomContainerName } from './container-names.js';
 import { makeVfsRootfs } from './container-rootfs.js';
 import { parseAddHost, resolvConfContent, userdataDir } from './container-files.js';
 import { readImageFile } from './image-files.js';
+import type { PortRequest } from '../network/port-spec.js';
 import { buildEnv, defaultHostname, resolveCommand, resolveWorkdir, type RunFlags } from './run-spec.js';
 import { planContainerSecurity, writeContainerSecurity, type SecurityFlags } from './security-args.js';
 import { needsGroupFile, resolveUserIds } from './user-resolve.js';
@@ -26,7 +27,12 @@ export interface CreateContainerInput {
   name?: string | undefined;
   flags: RunFlags;
   hostname?: string | undefined;
-  network: 'host' | 'none';
+  /** The mode to record (src/network/network-mode.ts) and its options. */
+  network: string;
+  networkOptions?: readonly string[] | undefined;
+  /** -p values (src/network/port-spec.ts) and -P: host ports are resolved here, with the image's EXPOSE. */
+  ports?: readonly PortRequest[] | undefined;
+  publishAll?: boolean | undefined;
   autoRemove: boolean;
   treeOps: TreeOps;
   hostEnv?: Readonly<Record<string, string | undefined>>;
@@ -67,7 +73,7 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
   const user = resolveUserIds(userSpec, passwdText, groupText);
   // Bad security flags or seccomp profile: fail before the container exists.
   const security = await planContainerSecurity(input.security ?? {}, { uid: user.uid, additionalGids: user.additionalGids });
-  const etcFlags: Partial<Pick<ContainerConfig, 'addHosts' | 'dns' | 'dnsSearch' | 'dnsOptions' | 'noHosts' | 'readOnly' | 'readOnlyTmpfs'>> = {};
+  const etcFlags: Partial<Pick<ContainerConfig, 'addHosts' | 'dns' | 'dnsSearch' | 'dnsOptions' | 'noHosts' | 'readOnly' | 'readOnlyTmpfs' | 'ports' | 'publishAll' | 'networkOptions'>> = {};
   if (input.dnsSearch?.length) etcFlags.dnsSearch = [...input.dnsSearch];
   if (input.dnsOptions?.length) etcFlags.dnsOptions = [...input.dnsOptions];
   if (input.noHosts) etcFlags.noHosts = true;
@@ -88,6 +94,14 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
     imageVolumes: Object.keys(runtime.Volumes ?? {}),
   });
   if (mounts.length) Object.assign(etcFlags, { mounts });
+
+  if (input.ports?.length || input.publishAll) {
+    const { publishedPorts } = await import('../network/published-ports.js');
+    const ports = await publishedPorts(input.ports ?? [], input.publishAll ? runtime.ExposedPorts : undefined, { mode: input.network, options: input.networkOptions ?? [] });
+    if (ports.length) etcFlags.ports = ports;
+    if (input.publishAll) etcFlags.publishAll = true;
+  }
+  if (input.networkOptions?.length) etcFlags.networkOptions = [...input.networkOptions];
 
   const store = new ContainerStore(input.dataRoot);
   const id = newContainerId();

@@ -7,6 +7,10 @@
 //
 // Returns options only (no `--`): they go before the command.
 
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { NetworkFilesInput } from '../network/container-network.js';
+import { writeFileAtomic } from '../storage/atomic-file.js';
 import { containerFilesHelperArgs, userdataDir, writeContainerFiles } from './container-files.js';
 import { loadContainerSecurity, securityHelperArgs } from './security-args.js';
 
@@ -24,18 +28,33 @@ export interface StartArgsRecord {
   };
 }
 
-export async function securityAndFilesArgs(containerDir: string, c: StartArgsRecord): Promise<string[]> {
+/** `net` (src/network/container-network.ts): the container's addresses, or the container whose files it mirrors. */
+export async function securityAndFilesArgs(containerDir: string, c: StartArgsRecord, net: NetworkFilesInput = {}): Promise<string[]> {
   const dir = userdataDir(containerDir);
+  const mirror = net.mirrorDir;
   const files = await writeContainerFiles(dir, {
     hostname: c.config.hostname,
     name: c.name,
     network: c.config.network,
     addHosts: c.config.addHosts ?? [],
-    dns: c.config.dns ?? [],
+    // Sharing another container's network: its hosts and resolv.conf, copied below.
+    dns: mirror ? ['none'] : (c.config.dns ?? []),
     dnsSearch: c.config.dnsSearch ?? [],
     dnsOptions: c.config.dnsOptions ?? [],
-    noHosts: c.config.noHosts === true,
+    noHosts: mirror !== undefined || c.config.noHosts === true,
+    ...(net.containerIps ? { containerIps: net.containerIps } : {}),
+    ...(net.hostGateway ? { hostGateway: net.hostGateway } : {}),
+    ...(net.networkNameservers ? { networkNameservers: net.networkNameservers } : {}),
+    ...(net.ipv6 !== undefined ? { ipv6: net.ipv6 } : {}),
   });
+  if (mirror) {
+    for (const [name, key] of [['hosts', 'hosts'], ['resolv.conf', 'resolvConf']] as const) {
+      const text = await fs.readFile(path.join(mirror, name), 'utf8').catch(() => undefined);
+      if (text === undefined) continue;
+      files[key] = path.join(dir, name);
+      await writeFileAtomic(files[key]!, text, { mode: 0o644 });
+    }
+  }
   const security = await loadContainerSecurity(dir);
   return [...(security ? securityHelperArgs(security) : []), ...containerFilesHelperArgs(files)];
 }

@@ -29,6 +29,7 @@ import { hostUserNamespace } from './preflight.js';
 import { containerLogPath, containerRuntimePaths } from './runtime-dir.js';
 import { prepareContainerCgroup } from './container-cgroup.js';
 import { containerUserNamespace } from './container-userns.js';
+import { prepareContainerNetwork, type ContainerNetwork } from '../network/container-network.js';
 import { volumeHelperArgs } from '../volume/container-volumes.js';
 
 function envRecord(env: readonly string[]): Record<string, string> {
@@ -41,7 +42,7 @@ function envRecord(env: readonly string[]): Record<string, string> {
 }
 
 /** The helper's `run` spec for a container (its rootfs as its storage says: container-rootfs.ts). */
-export async function containerRunSpec(dataRoot: string, c: ContainerRecord, treeOps: TreeOps): Promise<RunSpec> {
+export async function containerRunSpec(dataRoot: string, c: ContainerRecord, treeOps: TreeOps, net: ContainerNetwork): Promise<RunSpec> {
   const store = new ContainerStore(dataRoot);
   const lower = async (): Promise<string[]> => {
     const layers = await new LayerStore(dataRoot, treeOps).stack(c.layers);
@@ -58,9 +59,8 @@ export async function containerRunSpec(dataRoot: string, c: ContainerRecord, tre
     cwd: c.config.workingDir,
     user: { uid: c.config.uid, gid: c.config.gid },
     env: envRecord(c.config.env),
-    net: c.config.network,
-    // Security (stored at create) and the generated /etc files: container-start-args.ts.
-    extra: await securityAndFilesArgs(store.containerDir(c.id), c),
+    // Security (stored at create), the generated /etc files (container-start-args.ts), the network (--net ...).
+    extra: [...(await securityAndFilesArgs(store.containerDir(c.id), c, net.files)), ...net.helperArgs],
     command: c.config.command,
   };
 }
@@ -101,10 +101,10 @@ function ttySize(): { rows: number; cols: number } | undefined {
   return t && t.rows && t.columns ? { rows: t.rows, cols: t.columns } : undefined;
 }
 
-async function helperArgs(i: StartInput): Promise<string[]> {
+async function helperArgs(i: StartInput, net: ContainerNetwork): Promise<string[]> {
   const c = i.container;
   const paths = containerRuntimePaths(i.roots.runRoot, c.id);
-  const run = runModeArgs(await containerRunSpec(i.roots.dataRoot, c, i.treeOps));
+  const run = runModeArgs(await containerRunSpec(i.roots.dataRoot, c, i.treeOps, net));
   const monitor = monitorArgs({
     container: c,
     runtimeDir: paths.dir,
@@ -143,8 +143,10 @@ export async function startContainer(i: StartInput): Promise<MonitorSession | Al
   const store = new ContainerStore(i.roots.dataRoot);
   const id = i.container.id;
   const paths = containerRuntimePaths(i.roots.runRoot, id);
-  const userns = containerUserNamespace(i.container, hostUserNamespace());
-  const args = await helperArgs(i);
+  const net = await prepareContainerNetwork(i.roots, i.container);
+  // Sharing another container's network: the helper joins its user namespace.
+  const userns = net.joinsUserns ? ({ kind: 'none' } as const) : containerUserNamespace(i.container, hostUserNamespace());
+  const args = await helperArgs(i, net);
   await fs.mkdir(paths.dir, { recursive: true, mode: 0o700 });
   return store.locked(id, async () => {
     const current = await store.get(id);

@@ -108,7 +108,7 @@ function annotations(rec: ContainerRecord, privileged: boolean): Record<string, 
     'io.podman.annotations.autoremove': flag(rec.autoRemove),
     'io.podman.annotations.init': flag(rec.config.init),
     'io.podman.annotations.privileged': flag(privileged),
-    'io.podman.annotations.publish-all': 'FALSE',
+    'io.podman.annotations.publish-all': flag(rec.config.publishAll),
     'org.opencontainers.image.stopSignal': String(rec.config.stopSignal ?? SIGTERM),
   };
 }
@@ -183,7 +183,7 @@ function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string
     OomScoreAdj: 0,
     PidMode: 'private',
     Privileged: sec?.privileged ?? false,
-    PublishAllPorts: false,
+    PublishAllPorts: rec.config.publishAll === true,
     ReadonlyRootfs: sec?.readOnlyRoot ?? c.readOnly === true,
     SecurityOpt: securityOpt,
     Tmpfs: inspectTmpfs(rec.config.mounts),

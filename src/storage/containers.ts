@@ -64,7 +64,12 @@ export interface ContainerConfig {
   uid: number;
   gid: number;
   hostname: string;
-  network: 'host' | 'none';
+  /** host, none, pasta, slirp4netns, or `container:<full id>` (src/network/network-mode.ts). */
+  network: string;
+  /** The options after `pasta:` / `slirp4netns:`. */
+  networkOptions?: string[];
+  /** -P: the image's exposed ports are among `ports`. */
+  publishAll?: boolean;
   // Set by create/run since the monitor exists; absent in older records (= false/defaults).
   tty?: boolean;
   /** -i: stdin kept open for attach. */
@@ -97,7 +102,7 @@ export interface ContainerConfig {
   userns?: string;
   uidmap?: string[];
   gidmap?: string[];
-  /** -p: published ports (none until a network backend publishes them). */
+  /** -p and -P: published ports, host ports resolved at create (src/network/port-mappings.ts). */
   ports?: PortMapping[];
   /** --memory (bytes), --cpus, --pids-limit. */
   resources?: { memory?: number; cpus?: number; pidsLimit?: number };

@@ -52,6 +52,8 @@ export interface CreateArgs extends GlobalArgs {
   cidfile?: string;
   replace?: boolean;
   network?: string;
+  publish?: string[];
+  'publish-all'?: boolean;
   'cap-add'?: string[];
   'cap-drop'?: string[];
   privileged?: boolean;
@@ -64,7 +66,7 @@ export interface CreateArgs extends GlobalArgs {
 /** Flags that take a value (for the trailing command line split, see index.ts). */
 export const CREATE_VALUE_FLAGS = [
   '-e', '--env', '--env-file', '--name', '-w', '--workdir', '-u', '--user', '--entrypoint', '--hostname',
-  '--network', '--net', '--add-host', '--dns', '--dns-search', '--dns-option', '-l', '--label', '--stop-signal', '--stop-timeout', '--detach-keys',
+  '--network', '--net', '-p', '--publish', '--add-host', '--dns', '--dns-search', '--dns-option', '-l', '--label', '--stop-signal', '--stop-timeout', '--detach-keys',
   '--log-driver', '--log-opt', '--restart', '--userns', '--uidmap', '--gidmap', '-m', '--memory', '--cpus',
   '--pids-limit', '--cidfile', '--cap-add', '--cap-drop', '--security-opt', '-v', '--volume', '--mount', '--tmpfs',
 ];
@@ -110,7 +112,9 @@ export function withCreateFlags<T>(y: Argv<T>): Argv<T & CreateArgs> {
     .option('pids-limit', { ...one, describe: 'Tune container pids limit (set -1 for unlimited)' })
     .option('cidfile', { ...one, describe: 'Write the container ID to the file' })
     .option('replace', { type: 'boolean', describe: 'If a container with the same name exists, replace it' })
-    .option('network', { ...one, alias: 'net', describe: 'Connect a container to a network (host, none)' })
+    .option('network', { ...one, alias: 'net', describe: 'Connect a container to a network (pasta, slirp4netns, host, none, container:NAME)' })
+    .option('publish', { ...many, alias: 'p', describe: "Publish a container's port, or a range of ports, to the host" })
+    .option('publish-all', { alias: 'P', type: 'boolean', describe: 'Publish all exposed ports to random ports on the host interfaces' })
     .option('cap-add', { ...many, describe: 'Add capabilities to the container' })
     .option('cap-drop', { ...many, describe: 'Drop capabilities from the container' })
     .option('privileged', { type: 'boolean', describe: 'Give extended privileges to container' })
@@ -122,12 +126,33 @@ export function withCreateFlags<T>(y: Argv<T>): Argv<T & CreateArgs> {
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
-/** The network modes that work today; podman's others are refused, not ignored. */
-export function parseNetwork(value: string | undefined): 'host' | 'none' {
-  // Until pasta/slirp4netns exist, a rootless container shares the host's network by default.
-  if (value === undefined || value === 'host') return 'host';
-  if (value === 'none') return 'none';
-  throw new UsageError(`--network ${value} is not supported yet: use none or host`);
+/** --network, -p, -P (src/network/network-flags.ts), with the host and the store at hand. */
+async function planNetworkFlags(argv: CreateArgs, roots: Roots): Promise<import('../../network/network-flags.js').NetworkPlan> {
+  const { planNetwork } = await import('../../network/network-flags.js');
+  const { findExecutable } = await import('../../host/executables.js');
+  const { readUnprivilegedPortStart } = await import('../../network/privileged-ports.js');
+  const { warn } = await import('../warn.js');
+  const dnsFlags = (['dns', 'dns-search', 'dns-option'] as const).filter((k) => argv[k]?.length).map((k) => `--${k}`);
+  return planNetwork(
+    {
+      network: argv.network,
+      publish: (argv.publish ?? []).map(String),
+      publishAll: argv['publish-all'] === true,
+      dnsFlags,
+      addHosts: (argv['add-host'] ?? []).map(String),
+      usernsFlags: argv.userns !== undefined || Boolean(argv.uidmap?.length || argv.gidmap?.length),
+    },
+    {
+      installed: () => ({ pasta: findExecutable('pasta') !== undefined, slirp4netns: findExecutable('slirp4netns') !== undefined }),
+      lookupContainer: async (n) => {
+        const { ContainerStore } = await import('../../storage/containers.js');
+        return new ContainerStore(roots.dataRoot).lookup(n);
+      },
+      rootless: process.getuid!() !== 0,
+      unprivilegedPortStart: () => readUnprivilegedPortStart(),
+      warn,
+    },
+  );
 }
 
 export type PreparedCreate = Omit<CreateContainerInput, 'treeOps' | 'dataRoot'> & {
@@ -170,7 +195,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     throw new UsageError(`container name ${JSON.stringify(argv.name)} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`);
   }
   const o = await import('../../runtime/run-options.js');
-  const network = parseNetwork(argv.network);
+  const net = await planNetworkFlags(argv, roots);
   const restartPolicy = o.parseRestartPolicy(argv.restart);
   o.checkRestartWithRm(restartPolicy, argv.rm === true);
   const log = o.parseLogOptions(argv['log-driver'], (argv['log-opt'] ?? []).map(String));
@@ -203,18 +228,21 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   }
 
   let user = argv.user;
-  const uidmap = (argv.uidmap ?? []).map(String);
-  const gidmap = (argv.gidmap ?? []).map(String);
-  if (argv.userns !== undefined || uidmap.length || gidmap.length) {
+  // Sharing a container's network means living in its user namespace: its maps are ours.
+  const shared = net.sharedWith?.config;
+  const userns = shared ? shared.userns : argv.userns;
+  const uidmap = shared ? (shared.uidmap ?? []) : (argv.uidmap ?? []).map(String);
+  const gidmap = shared ? (shared.gidmap ?? []) : (argv.gidmap ?? []).map(String);
+  if (userns !== undefined || uidmap.length || gidmap.length) {
     const { planUserns } = await import('../../runtime/userns-options.js');
     const { hostUserNamespace } = await import('../../runtime/preflight.js');
     const host = hostUserNamespace();
     const plan = planUserns(
-      { mode: argv.userns ?? '', uidmap, gidmap },
+      { mode: userns ?? '', uidmap, gidmap },
       host.kind === 'rootless' ? host.maps : undefined,
       { uid: process.getuid!(), gid: process.getgid!() },
     );
-    if (argv.userns) config.userns = argv.userns;
+    if (userns) config.userns = userns;
     if (uidmap.length) config.uidmap = uidmap;
     if (gidmap.length) config.gidmap = gidmap;
     user ??= plan.defaultUser;
@@ -255,7 +283,10 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
       user,
     },
     hostname: argv.hostname,
-    network,
+    network: net.network,
+    networkOptions: net.networkOptions,
+    ports: net.ports,
+    publishAll: net.publishAll,
     autoRemove: argv.rm === true,
     baseEnv: argv['env-host'] ? o.hostEnvEntries(process.env) : undefined,
     security: {

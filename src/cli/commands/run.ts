@@ -16,7 +16,6 @@ interface RunArgs extends CreateArgs {
   'sig-proxy'?: boolean;
 }
 
-export { parseNetwork } from './container-flags.js';
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs> & {
   trailing: { positionalsBefore: number; valueFlags: string[] };

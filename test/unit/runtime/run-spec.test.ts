@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseNetwork } from '../../../src/cli/commands/run.js';
 import { randomContainerName } from '../../../src/runtime/container-names.js';
 import {
   DEFAULT_PATH,
@@ -80,11 +79,6 @@ describe('users and working directory', () => {
 });
 
 describe('run flags', () => {
-  it('supports host and none networks and refuses the rest explicitly', () => {
-    expect(parseNetwork(undefined)).toBe('host');
-    expect(parseNetwork('none')).toBe('none');
-    expect(() => parseNetwork('bridge')).toThrow('--network bridge is not supported yet');
-  });
   it('generates free adjective_surname names', () => {
     expect(randomContainerName()).toMatch(/^[a-z]+_[a-z]+$/);
     const always0 = () => 0;

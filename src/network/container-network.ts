@@ -1,0 +1,99 @@
+// At every start: what a container's network mode needs from the helper
+// (`--net ...` options, docs/helper-protocol.md "Network") and from its
+// generated /etc files (its address, the host's, the network's resolver),
+// or, for `container:ID`, the other container's namespaces (its live
+// process, start time checked by the helper) and files to mirror.
+//
+//   const net = await prepareContainerNetwork(roots, record)
+//   // net.helperArgs → `run` options; net.files → writeContainerFiles; net.joinsUserns → no --uid-map
+
+import fs from 'node:fs';
+import type { Roots } from '../config/paths.js';
+import { TscRunError } from '../errors.js';
+import { findExecutable } from '../host/executables.js';
+import { networkNameservers, PASTA_DNS_FORWARD, userdataDir } from '../runtime/container-files.js';
+import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
+import { pastaContainerAddress } from './host-address.js';
+import { sharedNetworkContainer } from './network-mode.js';
+import { pastaArgs } from './pasta-args.js';
+import { checkPrivilegedPorts } from './privileged-ports.js';
+import { slirpPlan } from './slirp-args.js';
+
+export interface NetworkFilesInput {
+  containerIps?: string[];
+  hostGateway?: string;
+  networkNameservers?: string[];
+  ipv6?: boolean;
+  /** container:ID: the other container's userdata dir; its hosts and resolv.conf are this one's. */
+  mirrorDir?: string;
+}
+
+export interface ContainerNetwork {
+  helperArgs: string[];
+  files: NetworkFilesInput;
+  /** container:ID: the helper joins that container's user namespace instead of making one. */
+  joinsUserns: boolean;
+}
+
+function program(name: 'pasta' | 'slirp4netns'): string {
+  const p = findExecutable(name);
+  if (!p) throw new TscRunError(`${name} is not installed: ${name === 'pasta' ? 'sudo apt-get install passt' : 'sudo apt-get install slirp4netns'}, or use another --network`);
+  return p;
+}
+
+function programArgs(path: string, args: readonly string[]): string[] {
+  return ['--net-program', path, ...args.flatMap((a) => ['--net-arg', a])];
+}
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The running container whose network `c` shares: its live pid and start time. */
+async function sharedTarget(roots: Roots, c: ContainerRecord, id: string): Promise<{ args: string[]; mirrorDir: string }> {
+  const store = new ContainerStore(roots.dataRoot);
+  const target = await store.get(id);
+  if (!target) throw new TscRunError(`the container whose network ${c.name} shares (${id.slice(0, 12)}) no longer exists`);
+  const { liveRecord } = await import('../runtime/container-observe.js');
+  const s = liveRecord(roots.runRoot, target).state;
+  if (s.status !== 'running' || !s.pid || !s.pidStartTime) {
+    throw new TscRunError(`container ${target.name} is not running: ${c.name} shares its network namespace (--network container:${target.name}), start ${target.name} first`);
+  }
+  return { args: ['--net', `container:${s.pid}:${s.pidStartTime}`], mirrorDir: userdataDir(store.containerDir(id)) };
+}
+
+export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord): Promise<ContainerNetwork> {
+  const mode = c.config.network;
+  const options = c.config.networkOptions ?? [];
+  const ports = c.config.ports ?? [];
+  const shared = sharedNetworkContainer(mode);
+  if (shared !== undefined) {
+    const t = await sharedTarget(roots, c, shared);
+    return { helperArgs: t.args, files: { mirrorDir: t.mirrorDir }, joinsUserns: true };
+  }
+  if (mode === 'host' || mode === 'none') return { helperArgs: ['--net', mode], files: {}, joinsUserns: false };
+  // Checked again at every start: the sysctl may have changed since create.
+  checkPrivilegedPorts(ports, process.getuid!() !== 0);
+  if (mode === 'pasta') {
+    const forward = networkNameservers('pasta', readText('/etc/resolv.conf')).includes(PASTA_DNS_FORWARD) ? PASTA_DNS_FORWARD : undefined;
+    const ip = pastaContainerAddress(options);
+    return {
+      helperArgs: ['--net', 'pasta', ...programArgs(program('pasta'), pastaArgs({ ports, options, dnsForward: forward }))],
+      files: ip ? { containerIps: [ip] } : {},
+      joinsUserns: false,
+    };
+  }
+  if (mode === 'slirp4netns') {
+    const plan = slirpPlan(options, ports);
+    return {
+      helperArgs: ['--net', 'slirp4netns', ...programArgs(program('slirp4netns'), plan.args), ...plan.requests.flatMap((r) => ['--net-api-request', r])],
+      files: { containerIps: [plan.containerIp], hostGateway: plan.gateway, networkNameservers: [plan.dns] },
+      joinsUserns: false,
+    };
+  }
+  throw new TscRunError(`unknown network mode ${JSON.stringify(mode)} in the container's record`);
+}
