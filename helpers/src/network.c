@@ -157,7 +157,8 @@ static void released(pid_t pid, int error_fd, void *arg) {
     if (error_fd > 0) set_error_fd(error_fd);
     report("%s", err);
     set_error_fd(saved);
-  } else if (write_all(n->ready[1], "N", 1) < 0) {
+  } else if (write_all(n->ready[1], "N", 1) < 0 && errno != EPIPE) {
+    /* EPIPE: the child failed meanwhile and said why on its own. */
     report("release the container after starting its network: %s", strerror(errno));
   }
   close_fd(&n->ready[1]);
