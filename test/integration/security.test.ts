@@ -217,6 +217,9 @@ function suite(as: As): void {
     const out = await ok([
       '--name',
       `files-${as}`,
+      // The host's network: its resolvers as they are, 127.0.0.1 for the container's names.
+      '--network',
+      'host',
       '--hostname',
       'box',
       '--add-host',
