@@ -203,6 +203,10 @@ static _Noreturn void joiner(pid_t relay) {
   set_cleanup_child(0);
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die_errno("prctl(PR_SET_PDEATHSIG)");
   if (getppid() != relay) _exit(EXIT_ENGINE); /* the relay is already gone */
+  /* Out of the caller's process group and session: a signal the terminal
+   * sends there (a hangup after a detach, Ctrl-C) reaches the relay alone,
+   * which passes on what is meant for the command, once. */
+  if (setsid() < 0) die_errno("setsid");
   /* Inside the container's pid namespace, the command (our copy until its
    * exec) must not be ptrace-able or have its /proc fds opened from there. */
   if (prctl(PR_SET_DUMPABLE, 0) < 0) die_errno("prctl(PR_SET_DUMPABLE)");
