@@ -229,27 +229,21 @@ export interface MountFlags {
 
 /**
  * Every mount flag, in podman's order (--mount, then -v, then --tmpfs), with
- * its duplicate check on the (cleaned) destination. A later --tmpfs on the
- * same path replaces an earlier one, as podman's map does.
+ * its duplicate check on the (cleaned) destination. A value given twice
+ * counts once, as podman's flag parsing does.
  */
 export function parseMountFlags(f: MountFlags): MountRequest[] {
   const out: MountRequest[] = [];
-  const at = new Map<string, number>();
-  const fromTmpfsFlag = new Set<number>();
-  const add = (r: MountRequest, tmpfsFlag = false): void => {
+  const taken = new Set<string>();
+  const add = (r: MountRequest): void => {
     const key = cleanPath(r.destination);
-    const i = at.get(key);
-    if (i !== undefined) {
-      if (!(tmpfsFlag && fromTmpfsFlag.has(i))) throw new UsageError(`${r.destination}: duplicate mount destination`);
-      out[i] = r;
-      return;
-    }
-    at.set(key, out.length);
-    if (tmpfsFlag) fromTmpfsFlag.add(out.length);
+    if (taken.has(key)) throw new UsageError(`${r.destination}: duplicate mount destination`);
+    taken.add(key);
     out.push(r);
   };
-  for (const s of f.mount ?? []) add(parseMountFlag(s));
-  for (const s of f.volume ?? []) add(parseVolumeFlag(s));
-  for (const s of f.tmpfs ?? []) add(parseTmpfsFlag(s), true);
+  const unique = (values: readonly string[] | undefined) => [...new Set(values ?? [])];
+  for (const s of unique(f.mount)) add(parseMountFlag(s));
+  for (const s of unique(f.volume)) add(parseVolumeFlag(s));
+  for (const s of unique(f.tmpfs)) add(parseTmpfsFlag(s));
   return out;
 }

@@ -16,7 +16,7 @@ import type { VolumeRecord } from './types.js';
 import { parseVolumeFilters, volumeMatches } from './volume-filters.js';
 import { volumeCreateSettings } from './volume-options.js';
 import { VolumeStore } from './volume-store.js';
-import { jsoniterIndent, volumeRow, volumeView } from './volume-view.js';
+import { jsoniterIndent, volumeRow } from './volume-view.js';
 
 export interface VolumeContext {
   roots: Roots;
@@ -63,7 +63,7 @@ export async function volumeList(ctx: VolumeContext, o: ListOptions): Promise<st
   const containers = filters.has('dangling') ? await containersOf(ctx.roots.dataRoot) : [];
   const now = new Date();
   const vols = (await store.list()).filter((v) => volumeMatches(v, filters, volumeUsers(containers, v.name).length > 0, now));
-  if (isJsonFormat(o.format)) return jsoniterIndent(vols.map((v) => volumeView(v, store.dataDir(v.name)))) + '\n';
+  if (isJsonFormat(o.format)) return jsoniterIndent(vols.map((v) => volumeRow(v, store.dataDir(v.name)))) + '\n';
   // podman prints nothing at all (no header) when no volume is listed.
   if (!vols.length) return '';
   if (o.quiet) return vols.map((v) => `${v.name}\n`).join('');
@@ -83,7 +83,7 @@ export async function volumeInspect(ctx: VolumeContext, names: readonly string[]
     if (v) found.push(v);
     else errors.push(new TscRunError(`inspecting object: no such volume ${n}`));
   }
-  const views = found.map((v) => volumeView(v, store.dataDir(v.name)));
+  const views = found.map((v) => volumeRow(v, store.dataDir(v.name)));
   // podman prints what it found, then the error for what it did not.
   const text = views.length || !errors.length ? formatInspect(views, o.format === undefined || isJsonFormat(o.format) ? undefined : o.format) : '';
   const error = errors.length === 0 ? undefined : errors.length === 1 ? errors[0] : new MultipleErrors(errors);
@@ -176,7 +176,7 @@ export async function volumeInspectObjects(dataRoot: string, names: readonly str
   const missing: string[] = [];
   for (const n of names) {
     const v = await store.get(n);
-    if (v) found.push(volumeView(v, store.dataDir(v.name)));
+    if (v) found.push(volumeRow(v, store.dataDir(v.name)));
     else missing.push(n);
   }
   return { found, missing };

@@ -49,9 +49,18 @@ export function volumeView(v: VolumeRecord, mountpoint: string): VolumeView {
   return ordered;
 }
 
-/** A row for `volume ls` templates: every field present, as Go's struct has them. */
-export function volumeRow(v: VolumeRecord, mountpoint: string): VolumeView & Required<Pick<VolumeView, 'UID' | 'GID' | 'Anonymous' | 'NeedsCopyUp' | 'NeedsChown'>> {
-  return { UID: 0, GID: 0, Anonymous: false, NeedsCopyUp: false, NeedsChown: false, ...volumeView(v, mountpoint) };
+export type VolumeRow = VolumeView & Required<Pick<VolumeView, 'UID' | 'GID' | 'Anonymous' | 'NeedsCopyUp' | 'NeedsChown'>>;
+
+/**
+ * A volume for templates and JSON alike: every field present, as Go's
+ * struct has them (`{{.Anonymous}}` is false, not an error), while its JSON
+ * (toJSON, not enumerable) leaves out what podman omits.
+ */
+export function volumeRow(v: VolumeRecord, mountpoint: string): VolumeRow {
+  const view = volumeView(v, mountpoint);
+  const row: VolumeRow = { UID: 0, GID: 0, Anonymous: false, NeedsCopyUp: false, NeedsChown: false, ...view };
+  Object.defineProperty(row, 'toJSON', { value: () => view, enumerable: false });
+  return row;
 }
 
 /**

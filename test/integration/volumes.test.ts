@@ -15,6 +15,7 @@ import {
   busyboxRootfsEntries,
   isRoot,
   makeSandbox,
+  runAs,
   tscRun,
   tscRunOk,
   writeTar,
@@ -23,6 +24,9 @@ import {
 } from '../harness/index.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
+const PODMAN = '/usr/bin/podman';
+const hasPodman = isRoot() && fs.existsSync(PODMAN);
+if (!hasPodman) console.warn(`volumes.test.ts: the comparison with podman is skipped (${isRoot() ? `no ${PODMAN}` : 'it needs root for a private podman store'})`);
 
 function suite(as: As): void {
   let sb: Sandbox;
@@ -324,3 +328,141 @@ function suite(as: As): void {
 
 describe('as the test user', () => suite('user'));
 describe.runIf(isRoot())('as root', () => suite('root'));
+
+// The same flags and commands given to podman 4.3 (a private store, as root): the same option lists,
+// Mounts, errors and volume views, names and paths aside.
+describe.runIf(hasPodman)('beside podman', () => {
+  let sb: Sandbox;
+  let pd: string;
+  let src: string;
+  const podman = (args: string[]) =>
+    runAs('root', PODMAN, [
+      '--root', path.join(pd, 'root'), '--runroot', path.join(pd, 'runroot'), '--tmpdir', path.join(pd, 'tmp'),
+      '--storage-driver', 'vfs', '--events-backend', 'none', '--cgroup-manager', 'cgroupfs', ...args,
+    ], { timeoutMs: 120_000 });
+  const ours = (args: string[]) => tscRun(args, { sandbox: sb });
+  /** Both engines' answers with their own store paths and random volume names made equal. */
+  const same = (text: string, volumes: string) => text.split(volumes).join('VOLUMES/').replace(/[0-9a-f]{64}/g, 'ID');
+
+  beforeAll(async () => {
+    sb = await makeSandbox('volumes-podman', { as: 'root' });
+    // podman wants a short runroot (50 characters at most).
+    pd = fs.mkdtempSync('/tmp/pdv-');
+    fs.mkdirSync(path.join(pd, 'tmp'), { recursive: true });
+    const rootfs = sb.file('rootfs.tar', await writeTar(busyboxRootfsEntries({ applets: ['sh', 'true'] })));
+    await tscRunOk(['import', rootfs, 'bb'], { sandbox: sb });
+    const imp = await podman(['import', '-q', rootfs, 'localhost/bb:latest']);
+    expect(imp.exitCode, imp.stderr).toBe(0);
+    src = path.join(sb.dir, 'src');
+    sb.file('src/file', 'x\n');
+  });
+  afterAll(async () => {
+    await sb?.cleanup();
+    if (pd) fs.rmSync(pd, { recursive: true, force: true });
+  });
+
+  const mountSets: string[][] = [
+    ['-v', 'SRC:/x:ro'],
+    ['-v', 'SRC:/x:U,z,noexec,nodev'],
+    ['-v', 'SRC:/x:shared,bind,nosuid'],
+    ['-v', 'SRC/file:/x/f:ro'],
+    ['--mount', 'type=bind,src=SRC,dst=/x,bind-propagation=rslave,ro'],
+    ['--mount', 'type=bind,src=SRC,dst=/x,bind-nonrecursive,readonly=false'],
+    ['-v', 'nv1:/x:ro,nocopy,exec,suid,dev'],
+    ['-v', '/anon'],
+    ['--mount', 'type=volume,dst=/x,ro=true'],
+    ['--mount', 'type=volume,src=nv2,target=/q,U=true'],
+    ['--tmpfs', '/t:ro,size=1m,mode=700,noexec'],
+    ['--tmpfs', '/t:U'],
+    ['--mount', 'type=tmpfs,dst=/t,tmpfs-size=1m,tmpfs-mode=0700,notmpcopyup'],
+    ['-v', 'nv3:/a', '-v', 'SRC:/b', '--tmpfs', '/c', '--mount', 'type=volume,dst=/d'],
+    ['-v', 'SRC:/x', '-v', 'SRC:/x', '--tmpfs', '/t', '--tmpfs', '/t'],
+  ];
+  it.each(mountSets)('create %s: the same Binds, Tmpfs and Mounts', async (...flags) => {
+    const args = flags.map((f) => f.replace('SRC', src));
+    const fmt = '{{json .HostConfig.Binds}} {{json .HostConfig.Tmpfs}} {{json .Mounts}}';
+    const show = async (run: (a: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }>, volumes: string) => {
+      const c = await run(['create', ...args, 'bb', 'true']);
+      expect(c.exitCode, c.stderr).toBe(0);
+      const id = c.stdout.trim();
+      const r = await run(['inspect', '--format', fmt, id]);
+      await run(['rm', '-v', id]);
+      return same(r.stdout, volumes);
+    };
+    expect(await show(ours, path.join(sb.root, 'volumes/'))).toBe(await show(podman, path.join(pd, 'root', 'volumes/')));
+  });
+
+  const badSets: string[][] = [
+    ['-v', '/nope-nope:/x'],
+    ['-v', 'rel'],
+    ['-v', 'SRC:rel'],
+    ['-v', 'SRC:/x:ro,rw'],
+    ['-v', 'SRC:/x:foo'],
+    ['-v', ':/x'],
+    ['-v', 'a:b:c:d'],
+    ['-v', 'SRC:/x', '-v', 'SRC:/x:ro'],
+    ['--tmpfs', '/x', '--tmpfs', '/x:ro'],
+    ['-v', 'vv:/x', '--tmpfs', '/x'],
+    ['-v', 'bad$:/x'],
+    ['-v', './nope:/x'],
+    ['--tmpfs', 'rel'],
+    ['--tmpfs', '/t:foo'],
+    ['--tmpfs', '/t:size=1m,size=2m'],
+    ['--tmpfs', '/t:rbind'],
+    ['--mount', 'type=foo,dst=/x'],
+    ['--mount', 'dst=/x'],
+    ['--mount', 'type=bind,src=/nope-nope,dst=/x'],
+    ['--mount', 'type=bind,src=SRC,dst=/x,foo'],
+    ['--mount', 'type=bind,src=SRC,dst=/x,ro,rw'],
+    ['--mount', 'type=bind,src=SRC,dst=/x,ro=maybe'],
+    ['--mount', 'type=bind,src=SRC,dst=/x,bind-propagation=foo'],
+    ['--mount', 'type=bind,source,dst=/x'],
+    ['--mount', 'type=tmpfs,src=x,dst=/x'],
+    ['--mount', 'type=tmpfs,dst=/x,readonly'],
+    ['--mount', 'type=volume,src=v,dst=/x,nocopy'],
+    ['--mount', 'type=volume,src=v'],
+    ['--mount', 'type=volume,src=a/b,dst=/x'],
+  ];
+  it.each(badSets)('create %s: the same error', async (...flags) => {
+    const args = ['create', ...flags.map((f) => f.replace('SRC', src)), 'bb', 'true'];
+    const [a, b] = [await ours(args), await podman(args)];
+    expect(b.exitCode, b.stderr).not.toBe(0);
+    expect({ exitCode: a.exitCode, stderr: a.stderr }).toEqual({ exitCode: b.exitCode, stderr: b.stderr });
+  });
+
+  it('volume commands: the same output, keys, messages and exit codes', async () => {
+    const both = async (args: string[]) => {
+      const [a, b] = [await ours(args), await podman(args)];
+      return [
+        { exitCode: a.exitCode, stdout: same(a.stdout, path.join(sb.root, 'volumes/')), stderr: same(a.stderr, path.join(sb.root, 'volumes/')) },
+        { exitCode: b.exitCode, stdout: same(b.stdout, path.join(pd, 'root', 'volumes/')), stderr: same(b.stderr, path.join(pd, 'root', 'volumes/')) },
+      ];
+    };
+    const created = /\d{4}-\d\d-\d\d[T ][0-9:.]+(Z| \+0000 UTC)/g;
+    const check = async (args: string[]) => {
+      const [a, b] = await both(args);
+      expect({ ...a, stdout: a!.stdout.replace(created, 'TIME') }, args.join(' ')).toEqual({ ...b, stdout: b!.stdout.replace(created, 'TIME') });
+    };
+    await check(['volume', 'create', '--label', 'a=b', '--label', 'c', '--opt', 'o=uid=1000', 'v1']);
+    await check(['volume', 'create', 'v2']);
+    await check(['volume', 'create', 'v2']);
+    await check(['volume', 'create', 'bad name']);
+    await check(['volume', 'create', '--driver', 'foo', 'd1']);
+    await check(['volume', 'create', '--opt', 'foo=bar', 'd2']);
+    await check(['volume', 'inspect', 'v1', 'v2']);
+    await check(['volume', 'inspect', 'v1', 'nope']);
+    await check(['volume', 'inspect', '--format', '{{.Name}} {{.Labels}} {{.Options}} {{.UID}} {{.Anonymous}}', 'v1']);
+    await check(['volume', 'ls']);
+    await check(['volume', 'ls', '--format', 'json']);
+    await check(['volume', 'ls', '-q', '--filter', 'label=a=b']);
+    await check(['volume', 'ls', '--filter', 'name=nomatch', '--format', 'json']);
+    await check(['volume', 'ls', '--filter', 'foo=bar']);
+    await check(['volume', 'ls', '--format', 'table {{.Name}} {{.Driver}} {{.Scope}}']);
+    await check(['volume', 'exists', 'nope']);
+    await check(['volume', 'rm', 'nope']);
+    await check(['volume', 'rm', '-f', 'nope']);
+    await check(['volume', 'rm', 'v2']);
+    await check(['volume', 'prune', '-f']);
+    await check(['volume', 'ls', '-q']);
+  });
+});

@@ -106,7 +106,11 @@ describe('all mount flags together', () => {
     expect(() => parseMountFlags({ mount: ['type=tmpfs,dst=/x'], tmpfs: ['/x'] })).toThrow('duplicate mount destination');
   });
 
-  it('lets a later --tmpfs replace an earlier one, as podman', () => {
-    expect(parseMountFlags({ tmpfs: ['/t', '/t:size=1m'] })).toEqual([{ kind: 'tmpfs', destination: '/t', options: ['size=1m'] }]);
+  it('counts a value given twice once, as podman', () => {
+    expect(parseMountFlags({ tmpfs: ['/t', '/t'], volume: ['/h:/x', '/h:/x'] })).toEqual([
+      { kind: 'bind', source: '/h', destination: '/x', options: [] },
+      { kind: 'tmpfs', destination: '/t', options: [] },
+    ]);
+    expect(() => parseMountFlags({ tmpfs: ['/t', '/t:ro'] })).toThrow('/t: duplicate mount destination');
   });
 });
