@@ -201,7 +201,7 @@ describe('lifecycle as the test user', () => {
       expect(c!.State!.ConmonPid as number).toBeGreaterThan(1);
       expect(c!.State!.StartedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
       expect(c!.Config).toMatchObject({ Cmd: ['sleep', '1000'], Image: 'localhost/bb:latest', Labels: { app: 'web' }, StopSignal: 15, Tty: false });
-      expect(c!.HostConfig).toMatchObject({ AutoRemove: false, NetworkMode: 'host', RestartPolicy: { Name: '', MaximumRetryCount: 0 } });
+      expect(c!.HostConfig).toMatchObject({ AutoRemove: false, NetworkMode: 'pasta', RestartPolicy: { Name: '', MaximumRetryCount: 0 } });
       expect(Object.keys(c!)).toEqual(expect.arrayContaining(['Id', 'Created', 'State', 'Image', 'ImageName', 'Rootfs', 'ResolvConfPath', 'HostnamePath', 'HostsPath', 'Driver', 'Mounts', 'NetworkSettings', 'Config', 'HostConfig']));
     });
     it('generic inspect finds images too; --type narrows; missing names print what was found, then the error', async () => {
