@@ -313,9 +313,7 @@ function suite(as: As): void {
       await ok(['create', '--name', 'rooter', '-v', 'sym:/x/a', 'bb', 'sh', '-c', 'mv /x /x.old && mkdir /x && ln -s ../../.. /x/a']);
       await ok(['start', '-a', 'rooter']);
       const r = await cli(['start', '-a', 'rooter']);
-      expect(r).toMatchObject({ exitCode: 125, stdout: '' });
-      // The helper's line; with a network program the monitor may report the failed release of the dead child first.
-      expect(r.stderr).toMatch(/^Error: tsc-run-helper: (mount on \/x\/a: it resolves to the container's root directory|release the container after starting its network: Broken pipe)\n$/);
+      expect(r).toMatchObject({ exitCode: 125, stdout: '', stderr: "Error: tsc-run-helper: mount on /x/a: it resolves to the container's root directory\n" });
       await ok(['rm', 'rooter']);
     });
 
@@ -387,9 +385,11 @@ describe.runIf(hasPodman)('beside podman', () => {
       const id = c.stdout.trim();
       const r = await run(['inspect', '--format', fmt, id]);
       await run(['rm', '-v', id]);
-      return same(r.stdout, volumes);
+      // podman's order comes from Go map iteration: compare as sets.
+      const [binds, tmpfs, mounts] = same(r.stdout, volumes).trim().split(' ').map((j) => JSON.parse(j) as unknown);
+      return { binds: (binds as string[]).sort(), tmpfs, mounts: (mounts as Array<{ Destination: string }>).sort((x, y) => x.Destination.localeCompare(y.Destination)) };
     };
-    expect(await show(ours, path.join(sb.root, 'volumes/'))).toBe(await show(podman, path.join(pd, 'root', 'volumes/')));
+    expect(await show(ours, path.join(sb.root, 'volumes/'))).toEqual(await show(podman, path.join(pd, 'root', 'volumes/')));
   });
 
   const badSets: string[][] = [
