@@ -8,7 +8,9 @@ import { UsageError } from '../../errors.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import { attachCommand } from './attach.js';
+import { cpCommand } from './cp.js';
 import { createCommand } from './create.js';
+import { containerDiffCommand } from './diff.js';
 import { containerInspectCommand } from './inspect.js';
 import { killCommand } from './kill.js';
 import { logsCommand } from './logs.js';
@@ -147,6 +149,8 @@ export const containerSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   startCommand,
   attachCommand,
   containerListCommand,
+  cpCommand,
+  containerDiffCommand,
   containerInspectCommand,
   stopCommand,
   killCommand,

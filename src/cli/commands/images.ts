@@ -8,6 +8,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
+import { imageDiffCommand } from './diff.js';
 import { importCommand } from './import.js';
 import { loadCommand } from './load.js';
 import { saveCommand } from './save.js';
@@ -266,6 +267,7 @@ export const imageSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   listModule('list', ['ls']),
   inspectCommand,
   historyModule(),
+  imageDiffCommand,
   tagCommand,
   untagCommand,
   rmModule('rm', []),

@@ -16,6 +16,8 @@ import { infoCommand } from './info.js';
 import { loadCommand } from './load.js';
 import { loginCommand, logoutCommand } from './login.js';
 import { containerCommand } from './container.js';
+import { cpCommand } from './cp.js';
+import { diffCommand } from './diff.js';
 import { inspectCommand } from './inspect.js';
 import { killCommand } from './kill.js';
 import { logsCommand } from './logs.js';
@@ -58,6 +60,8 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   startCommand,
   attachCommand,
   psCommand,
+  cpCommand,
+  diffCommand,
   containerCommand,
   inspectCommand,
   stopCommand,

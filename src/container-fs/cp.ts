@@ -1,0 +1,222 @@
+// `cp`: copy between a container and the local machine, or a tar stream
+// (`-`), with podman's rules (cp-paths.ts, cmd/podman/containers/cp.go).
+// Container paths are resolved by the helper inside the container's root as
+// the container sees them (fs-session.ts); host paths as the user, and
+// nothing is ever written through a symlink on the host (host-tree.ts).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Roots } from '../config/paths.js';
+import { TscRunError } from '../errors.js';
+import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
+import { hostUserNamespace, type UserNamespacePlan } from '../runtime/preflight.js';
+import { containerUserNamespace } from '../runtime/container-userns.js';
+import { withContainerRoot } from './container-root.js';
+import { baseName, containerPathAbs, destinationName, dirName, endsWithDot, parseCpArgs, preserveBasePath, type Naming } from './cp-paths.js';
+import { withFsSession, type FsSession } from './fs-session.js';
+import { HostWriter, hostItems, type IdMapper } from './host-tree.js';
+import type { StatAnswer } from './records.js';
+import { TarOut, tarItems } from './tar-io.js';
+
+export interface CpOptions {
+  roots: Roots;
+  source: string;
+  destination: string;
+  /** -a/--archive (default true): files copied into a container belong to its user. */
+  archive: boolean;
+  overwrite: boolean;
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+}
+
+const NOENT = 'no such file or directory';
+
+function notInContainer(p: string, ctr: string): TscRunError {
+  return new TscRunError(`${JSON.stringify(p)} could not be found on container ${ctr}: ${NOENT}`);
+}
+
+function notOnHost(p: string): TscRunError {
+  return new TscRunError(`${JSON.stringify(p)} could not be found on the host: ${NOENT}`);
+}
+
+/** podman's `container "X" does not exist`. */
+async function lookupContainer(roots: Roots, name: string): Promise<ContainerRecord> {
+  const { NoSuchContainerError } = await import('../storage/containers.js');
+  try {
+    return await new ContainerStore(roots.dataRoot).lookup(name);
+  } catch (err) {
+    if (err instanceof NoSuchContainerError) throw new TscRunError(`container ${JSON.stringify(name)} does not exist`);
+    throw err;
+  }
+}
+
+/** Host ids as the container sees them, through its user namespace's maps (unmapped: nobody). */
+export function hostToContainerIds(plan: UserNamespacePlan): IdMapper {
+  if (plan.kind === 'none') return (uid, gid) => ({ uid, gid });
+  const map = (id: number, m: typeof plan.maps.uid) => {
+    const hit = m.find((r) => id >= r.host && id < r.host + r.count);
+    return hit ? hit.container + (id - hit.host) : 65534;
+  };
+  return (uid, gid) => ({ uid: map(uid, plan.maps.uid), gid: map(gid, plan.maps.gid) });
+}
+
+interface HostInfo {
+  /** Resolved (symlinks followed), the trailing `/` or `/.` kept. */
+  target: string;
+  isDir: boolean;
+  isFile: boolean;
+}
+
+/** podman's copy.ResolveHostPath: the path with symlinks evaluated, or undefined if missing. */
+function resolveHost(p: string): HostInfo | undefined {
+  const abs = path.resolve(p);
+  let real: string;
+  try {
+    real = fs.realpathSync(abs);
+  } catch {
+    return undefined;
+  }
+  const st = fs.statSync(real);
+  return { target: preserveBasePath(p, real), isDir: st.isDirectory(), isFile: st.isFile() };
+}
+
+export async function copy(o: CpOptions): Promise<void> {
+  const { src, dest } = parseCpArgs(o.source, o.destination);
+  if (src.container !== undefined) {
+    const rec = await lookupContainer(o.roots, src.container);
+    await fromContainer(o, rec, src.container, src.path, dest.path);
+  } else {
+    const rec = await lookupContainer(o.roots, dest.container!);
+    await toContainer(o, rec, dest.container!, dest.path, src.path);
+  }
+}
+
+/** stat in the container, the user's path made absolute first. */
+async function statIn(s: FsSession, rec: ContainerRecord, p: string): Promise<{ abs: string; st: StatAnswer }> {
+  const abs = containerPathAbs(p, rec.config.workingDir);
+  return { abs, st: await s.stat(abs) };
+}
+
+async function fromContainer(o: CpOptions, rec: ContainerRecord, ctr: string, containerPath: string, hostPath: string): Promise<void> {
+  const toStdout = hostPath === '-';
+  await withContainerRoot(o.roots, rec, ({ root }) =>
+    withFsSession(root, async (s) => {
+      const { abs, st } = await statIn(s, rec, containerPath);
+      if (!st.exists) throw notInContainer(containerPath, ctr);
+      const isDir = st.kind === 'dir';
+      let containerTarget = preserveBasePath(abs, st.resolved);
+
+      let host: HostInfo | undefined;
+      let hostBase = '';
+      let toParent = false;
+      if (!toStdout) {
+        host = resolveHost(hostPath);
+        if (host) {
+          hostBase = baseName(host.target);
+        } else {
+          if (hostPath.endsWith('/')) throw notOnHost(hostPath);
+          const parent = resolveHost(path.dirname(path.resolve(hostPath)));
+          if (!parent) throw notOnHost(hostPath);
+          host = parent;
+          hostBase = baseName(hostPath);
+          toParent = true;
+        }
+        if (!host.isDir && !host.isFile) throw new TscRunError(`invalid destination: ${JSON.stringify(host.target)} must be a directory or a regular file`);
+      }
+      if (toParent && isDir && endsWithDot(containerTarget)) containerTarget = dirName(containerTarget);
+      if (host && isDir && !host.isDir) throw new TscRunError('destination must be a directory when copying a directory');
+
+      const walkPath = endsWithDot(containerTarget) ? dirName(containerTarget) : containerTarget;
+      // The root: its contents (into a new directory when the destination does not exist), without /dev, /proc and /sys (podman's excludes).
+      const rootCopy = walkPath === '/';
+      const naming: Naming = rootCopy
+        ? { topName: hostBase, keepTop: toParent }
+        : { topName: baseName(containerTarget), keepTop: !isDir || !endsWithDot(containerTarget) };
+      if (host && !rootCopy && ((!isDir && !host.isDir) || toParent)) naming.rename = hostBase;
+      const skip = (p: string) => rootCopy && /^(dev|proc|sys)(\/|$)/.test(p);
+
+      if (toStdout) {
+        const out = new TarOut(o.stdout as unknown as import('node:stream').Writable, false);
+        try {
+          await s.walk('get', walkPath, async (e, data) => {
+            const name = destinationName(e.path, naming);
+            if (name === undefined || skip(e.path)) return;
+            // podman gives every entry the container user's ids.
+            const entry = { ...e, uid: rec.config.uid, gid: rec.config.gid };
+            if (e.type === 'hardlink') entry.linkname = destinationName(e.linkname ?? '', naming);
+            await out.add(entry, name, (sink) => data(sink));
+          });
+          await out.finish();
+        } catch (err) {
+          out.abort(err as Error);
+          throw err;
+        }
+        return;
+      }
+      const dir = host!.isDir ? host!.target.replace(/\/\.?$/, '') || '/' : path.dirname(host!.target);
+      const writer = new HostWriter(dir);
+      await s.walk('get', walkPath, async (e, data) => {
+        const name = destinationName(e.path, naming);
+        if (name === undefined || skip(e.path)) return;
+        const entry = e.type === 'hardlink' ? { ...e, linkname: destinationName(e.linkname ?? '', naming) } : e;
+        await writer.add(entry, name, data);
+      });
+      await writer.finish();
+    }),
+  );
+}
+
+async function toContainer(o: CpOptions, rec: ContainerRecord, ctr: string, containerPath: string, hostPath: string): Promise<void> {
+  const fromStdin = hostPath === '-';
+  let host: HostInfo | undefined;
+  if (!fromStdin) {
+    host = resolveHost(hostPath);
+    if (!host) throw notOnHost(hostPath);
+  }
+  const owner = { uid: rec.config.uid, gid: rec.config.gid };
+  const plan = containerUserNamespace(rec, hostUserNamespace());
+  const ids: IdMapper = o.archive ? () => owner : hostToContainerIds(plan);
+
+  await withContainerRoot(o.roots, rec, ({ root }) =>
+    withFsSession(root, async (s) => {
+      // podman's resolvePathOnDestinationContainer.
+      const { abs, st } = await statIn(s, rec, containerPath);
+      let info: { resolved: string; isDir: boolean };
+      let containerBase: string;
+      let toParent = false;
+      if (st.exists) {
+        info = { resolved: st.resolved, isDir: st.kind === 'dir' };
+        containerBase = baseName(preserveBasePath(abs, st.resolved));
+      } else {
+        if (containerPath.endsWith('/')) throw notInContainer(containerPath, ctr);
+        if (fromStdin) throw new TscRunError('destination must be a directory when copying from stdin');
+        containerBase = baseName(st.resolved);
+        const parent = await s.stat(dirName(st.resolved));
+        if (!parent.exists) throw notInContainer(containerPath, ctr);
+        info = { resolved: parent.resolved, isDir: parent.kind === 'dir' };
+        toParent = true;
+      }
+      if (fromStdin && !info.isDir) throw new TscRunError('destination must be a directory when copying from stdin');
+      const targetDir = info.isDir ? info.resolved : dirName(info.resolved);
+
+      if (fromStdin) {
+        const items = (async function* () {
+          for await (const item of tarItems(o.stdin as unknown as import('node:stream').Readable)) {
+            if (o.archive) Object.assign(item.entry, owner);
+            yield item;
+          }
+        })();
+        await s.put(targetDir, o.overwrite, items);
+        return;
+      }
+
+      let hostTarget = host!.target;
+      if (toParent && host!.isDir && endsWithDot(hostTarget)) hostTarget = dirName(hostTarget);
+      if (host!.isDir && !info.isDir) throw new TscRunError('destination must be a directory when copying a directory');
+      const naming: Naming = { topName: baseName(hostTarget), keepTop: !host!.isDir || !endsWithDot(hostTarget) };
+      if ((!host!.isDir && !info.isDir) || toParent) naming.rename = containerBase;
+      const top = endsWithDot(hostTarget) ? dirName(hostTarget) : hostTarget.replace(/\/$/, '') || '/';
+      await s.put(targetDir, o.overwrite, hostItems(top, (p) => destinationName(p, naming), ids));
+    }),
+  );
+}
