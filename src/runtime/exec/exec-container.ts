@@ -15,7 +15,6 @@ import { TscRunError, UsageError } from '../../errors.js';
 import { emitContainer } from '../../events/emit.js';
 import { ContainerStore, newContainerId, type ContainerRecord } from '../../storage/containers.js';
 import { capabilitySets } from '../capabilities.js';
-import { userdataDir } from '../container-files.js';
 import { liveRecord } from '../container-observe.js';
 import { readContainerFile } from '../container-fs/etc-files.js';
 import { seaRuntime } from '../embedded-helper.js';
@@ -57,10 +56,10 @@ export class ExecNotRunningError extends TscRunError {
   }
 }
 
-/** security.json without loading the seccomp machinery (exec is a latency path). */
+/** userdata/security.json (security-args.ts) read here: exec is a latency path and needs none of the seccomp machinery. */
 function readSecurity(containerDir: string): ContainerSecurity | undefined {
   try {
-    const v = JSON.parse(fs.readFileSync(path.join(userdataDir(containerDir), 'security.json'), 'utf8')) as ContainerSecurity;
+    const v = JSON.parse(fs.readFileSync(path.join(containerDir, 'userdata', 'security.json'), 'utf8')) as ContainerSecurity;
     return v && typeof v === 'object' && v.capabilities ? v : undefined;
   } catch {
     return undefined;

@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { HelperError } from '../../errors.js';
-import { helperFailure } from '../helper.js';
 import { helperPath } from '../helper-path.js';
 
 export type ExecEnd = { exit: number } | { detached: true };
@@ -80,10 +79,15 @@ export async function runExecHelper(o: ExecHelperOptions): Promise<ExecEnd> {
       child.on('close', (code, signal) => {
         if (settled) return;
         const exitCode = code ?? 128 + (signal ? constants.signals[signal] : 0);
-        const failure = helperFailure(exitCode, Buffer.concat(errChunks).toString('utf8'));
-        if (failure) reject(failure);
-        else if (o.detach) reject(new HelperError(`tsc-run-helper exited with status ${exitCode} before the command started`));
-        else resolve({ exit: exitCode });
+        const errText = Buffer.concat(errChunks).toString('utf8');
+        if (!errText && !o.detach) return resolve({ exit: exitCode });
+        // Only a failure loads helper.ts (and its preflight): the common path stays light.
+        void import('../helper.js').then(({ helperFailure }) => {
+          const failure = helperFailure(exitCode, errText);
+          if (failure) reject(failure);
+          else if (o.detach) reject(new HelperError(`tsc-run-helper exited with status ${exitCode} before the command started`));
+          else resolve({ exit: exitCode });
+        }, reject);
       });
     });
   } finally {
