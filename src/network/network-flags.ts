@@ -12,7 +12,8 @@ import { parsePortSpec, type PortRequest } from './port-spec.js';
 import { privilegedPortError } from './privileged-ports.js';
 
 export interface NetworkFlags {
-  network?: string | undefined;
+  /** Several when --network was given more than once. */
+  network?: string | readonly string[] | undefined;
   publish: readonly string[];
   publishAll: boolean;
   /** Flags that write the generated hosts / resolv.conf. */
@@ -40,7 +41,12 @@ export interface NetworkPlan {
 }
 
 export async function planNetwork(f: NetworkFlags, deps: NetworkDeps): Promise<NetworkPlan> {
-  const req = parseNetworkFlag(f.network);
+  const values = f.network === undefined ? [] : typeof f.network === 'string' ? [f.network] : f.network.map(String);
+  const req = parseNetworkFlag(values[0]);
+  // Several networks exist only for bridges (podman), which do not exist here.
+  if (values.length > 1) {
+    throw new TscRunError(`cannot set multiple networks without bridge network mode, selected mode ${req.kind === 'default' ? 'private' : req.kind}: invalid argument`);
+  }
   let ports = f.publish.map(parsePortSpec);
   let publishAll = f.publishAll;
   if ((req.kind === 'host' || req.kind === 'none' || req.kind === 'container') && (ports.length || publishAll)) {

@@ -53,6 +53,13 @@ describe('network flags together', () => {
     await expect(planNetwork({ ...flags, publish: ['80:80'] }, { ...deps, unprivilegedPortStart: () => 80 })).resolves.toMatchObject({ network: 'pasta' });
   });
 
+  it('refuses several --network values (podman: only bridges)', async () => {
+    await expect(planNetwork({ ...flags, network: ['host', 'none'] }, deps)).rejects.toThrow(
+      'cannot set multiple networks without bridge network mode, selected mode host: invalid argument',
+    );
+    await expect(planNetwork({ ...flags, network: ['none'] }, deps)).resolves.toMatchObject({ network: 'none' });
+  });
+
   it("drops ports with podman's warning where there is no network program", async () => {
     const p = await planNetwork({ ...flags, network: 'host', publish: ['8080:80'] }, deps);
     expect(p.ports).toEqual([]);
