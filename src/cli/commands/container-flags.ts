@@ -135,7 +135,8 @@ async function planNetworkFlags(argv: CreateArgs, roots: Roots): Promise<import(
   const dnsFlags = (['dns', 'dns-search', 'dns-option'] as const).filter((k) => argv[k]?.length).map((k) => `--${k}`);
   return planNetwork(
     {
-      network: argv.network,
+      // yargs gives an array for a repeated --network.
+      network: argv.network as string | readonly string[] | undefined,
       publish: (argv.publish ?? []).map(String),
       publishAll: argv['publish-all'] === true,
       dnsFlags,
