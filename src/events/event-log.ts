@@ -1,5 +1,5 @@
 // `<root>/events.log`: the append-only JSON-lines event log every command
-// writes to (docs/events.md). Each event is ONE write(2) on an O_APPEND fd,
+// writes to (docs/lifecycle.md, "Events"). Each event is ONE write(2) on an O_APPEND fd,
 // so lines of concurrent writers never interleave and no lock is needed.
 //
 //   appendEvent(dataRoot, containerEvent(rec, 'start'))
