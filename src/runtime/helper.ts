@@ -23,7 +23,7 @@ import { helperPath } from './helper-path.js';
 import { formatMapping } from './idmap.js';
 import { hostUserNamespace, type UserNamespacePlan } from './preflight.js';
 
-export type HelperMode = 'unshare' | 'fixup' | 'rmtree' | 'probe-overlay' | 'run' | 'vfs-apply';
+export type HelperMode = 'unshare' | 'fixup' | 'rmtree' | 'probe-overlay' | 'run' | 'vfs-apply' | 'fs' | 'mount-rootfs' | 'umount-rootfs';
 
 export type StdioSlot = 'pipe' | 'inherit' | 'ignore' | number;
 

@@ -10,7 +10,10 @@ import { rootsOf } from '../global.js';
 import { attachCommand } from './attach.js';
 import { cpCommand } from './cp.js';
 import { createCommand } from './create.js';
+import { commitCommand } from './commit.js';
 import { containerDiffCommand } from './diff.js';
+import { exportCommand } from './export.js';
+import { containerMountCommand, containerUnmountCommand } from './mount.js';
 import { containerInspectCommand } from './inspect.js';
 import { killCommand } from './kill.js';
 import { logsCommand } from './logs.js';
@@ -151,6 +154,10 @@ export const containerSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   containerListCommand,
   cpCommand,
   containerDiffCommand,
+  commitCommand,
+  exportCommand,
+  containerMountCommand,
+  containerUnmountCommand,
   containerInspectCommand,
   stopCommand,
   killCommand,

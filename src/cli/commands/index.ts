@@ -17,7 +17,10 @@ import { loadCommand } from './load.js';
 import { loginCommand, logoutCommand } from './login.js';
 import { containerCommand } from './container.js';
 import { cpCommand } from './cp.js';
+import { commitCommand } from './commit.js';
 import { diffCommand } from './diff.js';
+import { exportCommand } from './export.js';
+import { mountCommand, unmountCommand } from './mount.js';
 import { inspectCommand } from './inspect.js';
 import { killCommand } from './kill.js';
 import { logsCommand } from './logs.js';
@@ -62,6 +65,10 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   psCommand,
   cpCommand,
   diffCommand,
+  commitCommand,
+  exportCommand,
+  mountCommand,
+  unmountCommand,
   containerCommand,
   inspectCommand,
   stopCommand,
