@@ -9,7 +9,7 @@
 //                   image), podman's ChangesDirs
 
 import type { FsEntry } from './records.js';
-import { FileTree, isOpaque, isWhiteout, type TreeNode } from './file-tree.js';
+import { FileTree, isOpaque, isWhiteout, upperEntry, type TreeNode } from './file-tree.js';
 
 export type ChangeKind = 'A' | 'C' | 'D';
 
@@ -67,8 +67,9 @@ function parentOf(p: string): string {
 export function overlayChanges(upper: Iterable<FsEntry>, lower: FileTree): Change[] {
   const changes: Change[] = [];
   const changedDirs = new Set<string>();
-  for (const e of upper) {
-    if (e.path === '') continue;
+  for (const raw of upper) {
+    const e = upperEntry(raw);
+    if (!e || e.path === '') continue;
     const p = abs(e.path);
     let kind: ChangeKind;
     const below = lower.get(e.path)?.entry;

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Roots } from '../config/paths.js';
-import { TscRunError } from '../errors.js';
+import { ChildExit, TscRunError } from '../errors.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import { hostUserNamespace, type UserNamespacePlan } from '../runtime/preflight.js';
 import { containerUserNamespace } from '../runtime/container-userns.js';
@@ -149,6 +149,8 @@ async function fromContainer(o: CpOptions, rec: ContainerRecord, ctr: string, co
           await out.finish();
         } catch (err) {
           out.abort(err as Error);
+          // A reader that went away (`| head`): end as a Go program does on SIGPIPE, without a message.
+          if ((err as NodeJS.ErrnoException).code === 'EPIPE') throw new ChildExit(141);
           throw err;
         }
         return;

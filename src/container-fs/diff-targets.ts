@@ -12,7 +12,7 @@ import { hostUserNamespace } from '../runtime/preflight.js';
 import { naiveChanges, withoutRuntimePaths, type Change } from './changes.js';
 import { dirRoot } from './container-root.js';
 import { containerChanges, imageChanges, imageTree, listTree } from './diff.js';
-import { FileTree, applyLayer } from './file-tree.js';
+import { FileTree, applyLayer, upperEntry } from './file-tree.js';
 
 type Target = { kind: 'container'; rec: ContainerRecord } | { kind: 'image'; rec: ImageRecord };
 
@@ -54,7 +54,7 @@ async function fullTree(roots: Roots, t: Target): Promise<FileTree> {
   const userns = containerUserNamespace(t.rec, hostUserNamespace());
   if (t.rec.storage?.driver === 'vfs') return FileTree.of(await listTree(dirRoot(store.rootfsDir(t.rec.id), userns)));
   const tree = await imageTree(roots.dataRoot, t.rec.layers);
-  applyLayer(tree, await listTree(dirRoot(store.upperDir(t.rec.id), userns)));
+  applyLayer(tree, (await listTree(dirRoot(store.upperDir(t.rec.id), userns))).flatMap((e) => upperEntry(e) ?? []));
   return tree;
 }
 

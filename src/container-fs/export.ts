@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Roots } from '../config/paths.js';
-import { TscRunError } from '../errors.js';
+import { ChildExit, TscRunError } from '../errors.js';
 import { ContainerStore } from '../storage/containers.js';
 import { withContainerRoot } from './container-root.js';
 import { withFsSession } from './fs-session.js';
@@ -57,6 +57,8 @@ export async function exportContainer(o: ExportOptions): Promise<void> {
   } catch (err) {
     out.abort(err as Error);
     if (o.output !== undefined) await fs.promises.rm(o.output, { force: true });
+    // A reader that went away (`| head`): end as a Go program does on SIGPIPE, without a message.
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE' && o.output === undefined) throw new ChildExit(141);
     throw err;
   }
 }

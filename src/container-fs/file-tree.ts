@@ -4,7 +4,7 @@
 // non-directory replaces a directory's contents). Pure.
 
 import type { FsEntry } from './records.js';
-import { OPAQUE_XATTRS } from '../storage/layers/whiteout.js';
+import { OPAQUE_MARKER, OPAQUE_XATTRS, WHITEOUT_PREFIX } from '../storage/layers/whiteout.js';
 
 export class TreeNode {
   readonly children = new Map<string, TreeNode>();
@@ -108,4 +108,21 @@ export function mergeLayers(layers: Iterable<Iterable<FsEntry>>): FileTree {
   const t = new FileTree();
   for (const l of layers) applyLayer(t, l);
   return t;
+}
+
+/**
+ * An upper dir entry as overlay means it. fuse-overlayfs keeps markers of
+ * its own next to the opaque xattr (an `.wh..wh..opq` file, an `.wh..opq`
+ * whiteout) and may write a whiteout as an `.wh.NAME` file: the markers are
+ * dropped (the directory's xattr says it), such a file becomes the 0:0
+ * device it stands for. undefined: no entry.
+ */
+export function upperEntry(e: FsEntry): FsEntry | undefined {
+  const base = e.path.slice(e.path.lastIndexOf('/') + 1);
+  if (!base.startsWith(WHITEOUT_PREFIX)) return e;
+  if (base === OPAQUE_MARKER || base === '.wh..opq' || base.startsWith('.wh..wh.')) return undefined;
+  if (e.type !== 'file') return undefined;
+  const name = base.slice(WHITEOUT_PREFIX.length);
+  const dir = e.path.slice(0, e.path.length - base.length);
+  return { ...e, type: 'char', path: `${dir}${name}`, size: 0, devmajor: 0, devminor: 0, xattrs: [] };
 }

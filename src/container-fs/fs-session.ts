@@ -80,6 +80,7 @@ export class FsSession {
   private async failure(): Promise<TscRunError> {
     this.failed = true;
     this.stdin.destroy();
+    this.child.stdout?.destroy(); // unread answers would keep 'close' from coming
     const code = await this.exited;
     const known = helperFailure(code === 0 ? 125 : code, this.errText);
     if (known) return known;
@@ -150,8 +151,7 @@ export class FsSession {
       await this.write('E\n');
     } catch (err) {
       if (!(err instanceof SessionBroken)) {
-        this.stdin.destroy();
-        await this.exited;
+        await this.abort();
         throw err;
       }
     }
@@ -168,9 +168,11 @@ export class FsSession {
   async close(): Promise<void> {
     if (this.failed) {
       this.stdin.destroy();
+      this.child.stdout?.destroy();
       await this.exited;
       return;
     }
+    this.child.stdout?.resume();
     if (!this.stdin.destroyed) this.stdin.end('quit\n');
     const code = await this.exited;
     const err = helperFailure(code === 0 ? 125 : code, this.errText);
@@ -182,6 +184,7 @@ export class FsSession {
   async abort(): Promise<void> {
     this.failed = true;
     this.stdin.destroy();
+    this.child.stdout?.destroy();
     this.child.kill('SIGTERM');
     await this.exited;
   }

@@ -5,7 +5,7 @@
 // whiteouts stand for the deletions of a vfs container. Pure.
 
 import { OPAQUE_MARKER, WHITEOUT_PREFIX } from '../storage/layers/whiteout.js';
-import { isOpaque, isWhiteout } from './file-tree.js';
+import { isOpaque, isWhiteout, upperEntry } from './file-tree.js';
 import type { FsEntry } from './records.js';
 
 export interface LayerEntry {
@@ -38,8 +38,9 @@ export function whiteoutFor(p: string, mtime: FsEntry['mtime']): LayerEntry {
 }
 
 /** The tar entries for one entry of an upper dir walk (none for its root). */
-export function layerEntriesOf(e: FsEntry): LayerEntry[] {
-  if (e.path === '') return [];
+export function layerEntriesOf(raw: FsEntry): LayerEntry[] {
+  const e = upperEntry(raw);
+  if (!e || e.path === '') return [];
   if (isWhiteout(e)) {
     const name = siblingName(e.path, `${WHITEOUT_PREFIX}${e.path.slice(e.path.lastIndexOf('/') + 1)}`);
     return [{ entry: markerFile(e, name, 0o600), name, withData: false }];

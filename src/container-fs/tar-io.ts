@@ -132,36 +132,70 @@ export function headerOf(e: FsEntry, name: string): Headers {
 export class TarOut {
   private readonly pack = tar.pack();
   private readonly done: Promise<void>;
+  /** Settles (never rejects) when the output ends or fails. */
+  private readonly settled: Promise<void>;
+  private failure: Error | undefined;
 
   /** endDest false for our own stdout, which must stay open. */
   constructor(dest: Writable, endDest = true) {
     this.done = pipeline(this.pack, dest, { end: endDest });
-    this.done.catch(() => undefined); // observed in finish()
+    this.settled = this.done.then(
+      () => undefined,
+      (err: unknown) => {
+        this.failure ??= err as Error; // observed in add() and finish()
+      },
+    );
   }
 
-  /** An entry; for a file, feed exactly entry.size bytes through the returned writer, then await end(). */
+  /** Wait until `stream` drains, or the output is gone (a destroyed pack never drains). */
+  private async drained(stream: NodeJS.EventEmitter): Promise<void> {
+    let off = () => {};
+    const drain = new Promise<void>((resolve) => {
+      stream.once('drain', resolve);
+      off = () => stream.off('drain', resolve);
+    });
+    await Promise.race([drain, this.settled]);
+    off();
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure;
+    if (this.pack.destroyed) throw new TscRunError('the tar stream was closed');
+  }
+
+  /** An entry; a file's data is fed through `data` (exactly entry.size bytes). */
   async add(e: FsEntry, name: string, data?: (sink: (chunk: Buffer) => Promise<void>) => Promise<void>): Promise<void> {
+    this.check();
     const header = headerOf(e, name);
     let stream!: ReturnType<tar.Pack['entry']>;
     const written = new Promise<void>((ok, fail) => {
       stream = this.pack.entry(header, (err) => (err ? fail(err) : ok()));
     });
     written.catch(() => undefined); // awaited below
+    stream.on('error', () => undefined); // the same failure reaches us through the callback or the pipeline
     if (header.type === 'file' && header.size && data) {
       await data(async (chunk) => {
-        if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+        this.check();
+        if (!stream.write(chunk)) {
+          await this.drained(stream);
+          this.check();
+        }
       });
     }
     stream.end(undefined);
+    await Promise.race([written, this.settled]);
+    this.check();
     await written;
   }
 
   async finish(): Promise<void> {
+    this.check();
     this.pack.finalize();
     await this.done;
   }
 
   abort(err: Error): void {
+    this.failure ??= err;
     this.pack.destroy(err);
   }
 }
