@@ -43,7 +43,12 @@ export function parseCpArgs(source: string, destination: string): CpArgs {
 
 /** A container path made absolute: relative ones are relative to the working directory; `/` means its contents (`/.`). */
 export function containerPathAbs(p: string, workingDir: string): string {
-  const abs = p.startsWith('/') ? p : path.posix.join(path.posix.join('/', workingDir || '/'), p) + (/\/\.?$/.test(p) ? p.slice(p.lastIndexOf('/')) : '');
+  let abs = p;
+  if (!p.startsWith('/')) {
+    // join keeps a trailing `/` but drops a trailing `/.`, which the copy rules need.
+    const joined = path.posix.join('/', workingDir || '/', p);
+    abs = /(^|\/)\.$/.test(p) ? joined.replace(/\/?$/, '/.') : joined;
+  }
   return abs === '/' ? '/.' : abs;
 }
 
