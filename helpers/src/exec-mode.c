@@ -274,6 +274,10 @@ static void on_detach_keys(void) {
   leave_caller();
 }
 
+/* The caller was killed: the session goes on alone, as after a detach
+ * (conmon keeps a session whose podman died), and tells of its end itself. */
+static void on_caller_gone(void) { leave_caller(); }
+
 static void write_exit_file(int code) {
   if (!o.exit_file) return;
   struct timespec ts;
@@ -410,6 +414,8 @@ int mode_exec(const struct ns_config *ns, int argc, char **argv) {
       .detach_keys = o.detach_keys,
       .n_detach_keys = o.n_detach_keys,
       .on_detach = on_detach_keys,
+      .caller_fd = o.detach ? -1 : o.sync_fd,
+      .on_caller_gone = on_caller_gone,
   };
   int code = exit_code_of(exec_relay_run(&relay));
   set_cleanup_child(0);

@@ -148,7 +148,18 @@ static void drain(void) {
   }
 }
 
-enum { P_SIG, P_OUT, P_ERR, P_OWNIN, P_IN, P_COUNT };
+static void caller_readable(void) {
+  char buf[64];
+  ssize_t n = read(st.r->caller_fd, buf, sizeof buf);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
+  if (n > 0) return; /* the caller says nothing on it: ignore */
+  st.r->caller_fd = -1; /* on_caller_gone closes it */
+  st.detached = true;
+  st.r->own_stdin = false;
+  st.r->on_caller_gone();
+}
+
+enum { P_SIG, P_OUT, P_ERR, P_OWNIN, P_IN, P_CALLER, P_COUNT };
 
 int exec_relay_run(struct exec_relay *r) {
   st.r = r;
@@ -166,6 +177,7 @@ int exec_relay_run(struct exec_relay *r) {
     p[P_ERR] = (struct pollfd){.fd = r->err_fd, .events = POLLIN};
     if (r->own_stdin && r->in_fd >= 0 && !st.pend_len) p[P_OWNIN] = (struct pollfd){.fd = 0, .events = POLLIN};
     if (st.pend_len && r->in_fd >= 0) p[P_IN] = (struct pollfd){.fd = r->in_fd, .events = POLLOUT};
+    if (!st.detached) p[P_CALLER] = (struct pollfd){.fd = r->caller_fd, .events = POLLIN};
     if (poll(p, P_COUNT, -1) < 0) {
       if (errno == EINTR) continue;
       die_errno("poll");
@@ -175,6 +187,7 @@ int exec_relay_run(struct exec_relay *r) {
     if (p[P_OUT].revents & ready) output_readable(&r->out_fd, 1);
     if (p[P_ERR].revents & ready) output_readable(&r->err_fd, 2);
     if (p[P_OWNIN].revents & ready) own_stdin_readable();
+    if (p[P_CALLER].revents & ready) caller_readable();
     if (st.pend_len || st.close_stdin) flush_stdin();
     if (r->own_stdin && r->in_fd < 0) r->own_stdin = false; /* nowhere to send it */
   }

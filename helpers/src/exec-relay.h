@@ -24,6 +24,10 @@ struct exec_relay {
   /* Called once when the detach keys are typed: from then on our stdio
    * carries nothing (the relay keeps draining the output). */
   void (*on_detach)(void);
+  /* The caller's end of the sync socket, -1 for none: its EOF means the
+   * caller died without waiting for us; on_caller_gone is called once. */
+  int caller_fd;
+  void (*on_caller_gone)(void);
 };
 
 /* Relay until the child has exited and the output it left is drained;

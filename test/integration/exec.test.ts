@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBusyboxRootfsTar, isRoot, makeSandbox, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
-import { cliLine, readRecord, removeAll, sleep, spawnInTerminal, until } from './run-util.js';
+import { cliArgv, cliLine, readRecord, removeAll, sleep, spawnInTerminal, spawnLive, until } from './run-util.js';
 
 const CTRL_P_Q = '\x10\x11';
 const NAMESPACES = ['mnt', 'pid', 'uts', 'ipc', 'net', 'user', 'cgroup'];
@@ -134,6 +134,22 @@ function suite(as: As, full: boolean) {
       await sleep(100);
     }
     expect((await run(['exec', 'c', 'cat', '/tmp/detached'])).stdout).toBe('done\n');
+  });
+
+  it.runIf(full)('a CLI killed mid-session leaves the command running, and its end is still told (exec_died)', async () => {
+    const live = spawnLive(sb, cliArgv(sb, ['exec', 'c', 'sh', '-c', 'sleep 1; echo survived > /tmp/killed-cli; exit 5']));
+    await sleep(500);
+    process.kill(live.child.pid!, 'SIGKILL'); // the CLI alone, not its process group
+    await live.exited;
+    let out = '';
+    for (let i = 0; i < 100 && out !== 'survived\n'; i++) {
+      await sleep(100);
+      out = (await run(['exec', 'c', 'cat', '/tmp/killed-cli'])).stdout;
+    }
+    expect(out).toBe('survived\n');
+    await until(() => fs.readdirSync(path.join(sb.runroot, 'containers', id, 'exec')).every((f) => !f.endsWith('.json')), 20_000, 'the session record to go');
+    const died = (await run(['events', '--stream=false', '--filter', 'event=exec_died', '--format', '{{.ContainerExitCode}}'])).stdout;
+    expect(died.split('\n')).toContain('5');
   });
 
   it('-d prints the session id, lists it in ExecIDs while it runs, and tells of its end in events', async () => {
