@@ -12,6 +12,14 @@ export interface TrailingCommandSpec {
   positionalsBefore: number;
   /** Flags of this command that take a value (`-e`, `--env`, `--name`...). */
   valueFlags: string[];
+  /** Flags that name the target themselves (`exec -l CMD...`): with one, no positional comes before the command. */
+  targetFlags?: string[];
+}
+
+/** Whether arg is (or, in a short cluster, contains) one of flags. */
+function hasFlag(arg: string, flags: Set<string>): boolean {
+  if (arg.startsWith('--')) return flags.has(arg.split('=')[0]!);
+  return [...arg.slice(1)].some((c) => flags.has(`-${c}`));
 }
 
 function takesValue(arg: string, valueFlags: Set<string>): boolean {
@@ -35,16 +43,19 @@ export function splitTrailingCommand(argv: readonly string[], specs: readonly Tr
       const words = name.split(' ');
       if (!words.every((w, k) => argv[i + k] === w)) continue;
       const flags = new Set([...spec.valueFlags, ...globalValueFlags]);
+      const targetFlags = new Set(spec.targetFlags ?? []);
+      let before = spec.positionalsBefore;
       let j = i + words.length;
       let positionals = 0;
       while (j < argv.length) {
         const a = argv[j]!;
         if (a === '--') return [...argv];
         if (a.startsWith('-') && a !== '-') {
+          if (hasFlag(a, targetFlags)) before = 0;
           j += takesValue(a, flags) ? 2 : 1;
           continue;
         }
-        if (positionals === spec.positionalsBefore) {
+        if (positionals === before) {
           return [...argv.slice(0, j), '--', ...argv.slice(j)];
         }
         positionals++;

@@ -4,6 +4,7 @@ import { splitTrailingCommand, type TrailingCommandSpec } from '../../src/cli/tr
 const specs: TrailingCommandSpec[] = [
   { names: ['run', 'container run'], positionalsBefore: 1, valueFlags: ['-e', '--env', '--name', '-w'] },
   { names: ['unshare'], positionalsBefore: 0, valueFlags: [] },
+  { names: ['exec'], positionalsBefore: 1, valueFlags: ['-e', '-u'], targetFlags: ['-l', '--latest'] },
 ];
 const globals = ['--root', '--runroot', '--log-level'];
 const split = (s: string) => splitTrailingCommand(s.split(' '), specs, globals).join(' ');
@@ -23,5 +24,11 @@ describe('splitTrailingCommand', () => {
   it('unshare takes its command from the first positional', () => {
     expect(split('unshare cat /proc/self/uid_map')).toBe('unshare -- cat /proc/self/uid_map');
     expect(split('--log-level debug unshare ls -l')).toBe('--log-level debug unshare -- ls -l');
+  });
+  it('a flag that names the target itself (exec -l) leaves no positional before the command', () => {
+    expect(split('exec c ls -la')).toBe('exec c -- ls -la');
+    expect(split('exec -l ls -la')).toBe('exec -l -- ls -la');
+    expect(split('exec -il -u 0 cat -n')).toBe('exec -il -u 0 -- cat -n');
+    expect(split('exec --latest ls -la')).toBe('exec --latest -- ls -la');
   });
 });

@@ -28,11 +28,11 @@ interface ExecArgs extends GlobalArgs {
 const EXEC_VALUE_FLAGS = ['-e', '--env', '--env-file', '-u', '--user', '-w', '--workdir', '--detach-keys'];
 
 export const execCommand: CommandModule<GlobalArgs, ExecArgs> & {
-  trailing: { positionalsBefore: number; valueFlags: string[] };
+  trailing: { positionalsBefore: number; valueFlags: string[]; targetFlags: string[] };
 } = {
   command: 'exec [container] [command..]',
   describe: 'Run a process in a running container',
-  trailing: { positionalsBefore: 1, valueFlags: EXEC_VALUE_FLAGS },
+  trailing: { positionalsBefore: 1, valueFlags: EXEC_VALUE_FLAGS, targetFlags: ['-l', '--latest'] },
   builder: (y) =>
     y
       .usage('Usage: tsc-run exec [options] CONTAINER [COMMAND [ARG...]]\n\nRun a process in a running container')
