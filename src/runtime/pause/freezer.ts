@@ -10,29 +10,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TscRunError } from '../../errors.js';
 import { containerPids } from '../procfs/container-pids.js';
+import { containerCgroupDir } from '../procfs/own-cgroup.js';
 import { parseStatFields } from '../procfs/proc-files.js';
 
 const ROUNDS = 100;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** The container's own cgroup v2 directory, when it has one with a freezer. */
-export function containerCgroupDir(id: string, pid: number): string | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const rel = /^0::(\/.*)$/m.exec(text)?.[1];
-  if (!rel || path.basename(rel) !== `tsc-run-${id}`) return undefined;
-  for (const mount of ['/sys/fs/cgroup', '/sys/fs/cgroup/unified']) {
-    const dir = path.join(mount, rel);
-    if (fs.existsSync(path.join(dir, 'cgroup.freeze'))) return dir;
-  }
-  return undefined;
 }
 
 async function setFrozen(dir: string, frozen: boolean): Promise<void> {

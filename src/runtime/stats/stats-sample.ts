@@ -2,11 +2,14 @@
 // processes (procfs/container-pids.ts) of CPU time (their own and that of
 // the children they reaped), resident memory, storage I/O and tasks; the
 // network counters of its own network namespace (none with the host's);
-// the host's memory as the limit.
+// the host's memory as the limit. A container with a cgroup v2 of its own
+// (a delegated subtree: container-cgroup.ts) is read from it instead, as
+// podman does: every task it ever had, page cache and its memory limit.
 
 import fs from 'node:fs';
 import type { ContainerRecord } from '../../storage/containers.js';
 import { containerPids } from '../procfs/container-pids.js';
+import { containerCgroupDir } from '../procfs/own-cgroup.js';
 import { parseIo, parseMemTotal, parseNetDev } from '../procfs/proc-files.js';
 import { readProcess, readProcText } from '../procfs/read-process.js';
 
@@ -37,6 +40,24 @@ function ownNetwork(pid: number): boolean {
     return fs.readlinkSync(`/proc/${pid}/ns/net`) !== fs.readlinkSync('/proc/self/ns/net');
   } catch {
     return false;
+  }
+}
+
+/** cgroup v2 interface files over the /proc sums, where they can be read. */
+function readCgroup(dir: string, out: StatsSample): void {
+  const text = (f: string) => readProcText(`${dir}/${f}`);
+  const usage = /^usage_usec (\d+)/m.exec(text('cpu.stat') ?? '')?.[1];
+  if (usage !== undefined) out.cpuNs = Number(usage) * 1000;
+  const mem = Number(text('memory.current'));
+  if (Number.isFinite(mem) && mem > 0) out.memUsage = mem;
+  const max = Number(text('memory.max'));
+  if (Number.isFinite(max) && max > 0 && max < out.memLimit) out.memLimit = max;
+  const pids = Number(text('pids.current'));
+  if (Number.isFinite(pids) && pids > 0) out.pids = pids;
+  const io = text('io.stat');
+  if (io !== undefined) {
+    out.blockInput = [...io.matchAll(/rbytes=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+    out.blockOutput = [...io.matchAll(/wbytes=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
   }
 }
 
@@ -71,6 +92,8 @@ export function sampleContainer(rec: ContainerRecord): StatsSample {
     out.blockInput += io.read;
     out.blockOutput += io.write;
   }
+  const cgroup = containerCgroupDir(rec.id, s.pid);
+  if (cgroup) readCgroup(cgroup, out);
   if (ownNetwork(s.pid)) {
     const net = parseNetDev(readProcText(`/proc/${s.pid}/net/dev`) ?? '');
     // podman reports the container's transmit as input and its receive as output.
