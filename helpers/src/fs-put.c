@@ -125,12 +125,46 @@ static void free_entry(struct entry *e) {
   free(e->link);
 }
 
-/* The directory holding `rel` (relative to dir), resolved in the root; *leaf points into rel. */
-static int open_parent(int rootfd, const char *dir, const char *rel, const char **leaf) {
+/* Make the missing directories on the way to `rel` (tar streams need not
+ * carry them), owned like the entry, as podman's copier does. */
+static void make_parents(int rootfd, const char *dir, const char *rel, uid_t uid, gid_t gid) {
+  char *path = xstrdup(rel);
+  for (char *slash = strchr(path, '/'); slash; slash = strchr(slash + 1, '/')) {
+    *slash = '\0';
+    char *full = xasprintf("%s/%s", dir, path);
+    int fd = open_in_root(rootfd, full, O_PATH | O_DIRECTORY);
+    if (fd < 0 && errno == ENOENT) {
+      char *leaf = strrchr(path, '/');
+      char *pfull = leaf ? xasprintf("%s/%.*s", dir, (int)(leaf - path), path) : xstrdup(dir);
+      const char *name = leaf ? leaf + 1 : path;
+      int pfd = open_in_root(rootfd, pfull, O_PATH | O_DIRECTORY);
+      if (pfd < 0) die_errno("fs: put: open directory %s", pfull);
+      if (mkdirat(pfd, name, 0755) < 0 && errno != EEXIST) die_errno("fs: put: mkdir %s", full);
+      if (fchownat(pfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0) die_errno("fs: put: chown %s", full);
+      close(pfd);
+      free(pfull);
+    } else if (fd < 0) {
+      die_errno("fs: put: open directory %s", full);
+    } else {
+      close(fd);
+    }
+    free(full);
+    *slash = '/';
+  }
+  free(path);
+}
+
+/* The directory holding `rel` (relative to dir), resolved in the root; *leaf
+ * points into rel. With `owner`, missing directories on the way are made. */
+static int open_parent(int rootfd, const char *dir, const char *rel, const char **leaf, const struct entry *owner) {
   const char *slash = strrchr(rel, '/');
   *leaf = slash ? slash + 1 : rel;
   char *full = slash ? xasprintf("%s/%.*s", dir, (int)(slash - rel), rel) : xstrdup(dir);
   int fd = open_in_root(rootfd, full, O_PATH | O_DIRECTORY);
+  if (fd < 0 && errno == ENOENT && owner) {
+    make_parents(rootfd, dir, rel, owner->uid, owner->gid);
+    fd = open_in_root(rootfd, full, O_PATH | O_DIRECTORY);
+  }
   if (fd < 0) die_errno("fs: put: open directory %s", full);
   free(full);
   return fd;
@@ -177,7 +211,7 @@ static void set_meta(int pfd, const char *leaf, int fd, const struct entry *e) {
 
 static void put_entry(int rootfd, const char *dir, bool overwrite, struct fs_in *in, struct fs_out *out, struct entry *e) {
   const char *leaf;
-  int pfd = open_parent(rootfd, dir, e->path, &leaf);
+  int pfd = open_parent(rootfd, dir, e->path, &leaf, e);
   struct stat cur;
   bool exists = fstatat(pfd, leaf, &cur, AT_SYMLINK_NOFOLLOW) == 0;
   if (!exists && errno != ENOENT) die_errno("fs: put: stat %s", e->path);
@@ -206,7 +240,7 @@ static void put_entry(int rootfd, const char *dir, bool overwrite, struct fs_in 
   case 'h': {
     check_path(e->link);
     const char *tleaf;
-    int tfd = open_parent(rootfd, dir, e->link, &tleaf);
+    int tfd = open_parent(rootfd, dir, e->link, &tleaf, NULL);
     if (linkat(tfd, tleaf, pfd, leaf, 0) < 0) die_errno("fs: put: link %s to %s", e->path, e->link);
     close(tfd);
     close(pfd);
