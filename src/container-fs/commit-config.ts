@@ -18,6 +18,8 @@ export interface CommitConfigInput {
   fromName: string;
   changes: readonly string[];
   author?: string | undefined;
+  /** --include-volumes: every volume and bind mount becomes a VOLUME (else only the user's anonymous volumes). */
+  includeVolumes?: boolean | undefined;
   /** -m: Docker format only (podman refuses it for OCI). */
   message?: string | undefined;
   created: Date;
@@ -49,7 +51,7 @@ function containerEnv(env: readonly string[], imageEnv: readonly string[]): stri
 }
 
 /** The runtime config: image config, overlaid by the container's settings, then by the --change instructions. */
-export function commitContainerConfig(base: ContainerConfig, c: ContainerRecord['config'], changes: readonly string[]): ContainerConfig {
+export function commitContainerConfig(base: ContainerConfig, c: ContainerRecord['config'], changes: readonly string[], includeVolumes = false): ContainerConfig {
   const cfg: ContainerConfig = structuredClone(base);
   const set = <K extends keyof ContainerConfig>(k: K, v: ContainerConfig[K] | undefined) => {
     if (v === undefined || (Array.isArray(v) && v.length === 0) || v === '') delete cfg[k];
@@ -63,6 +65,10 @@ export function commitContainerConfig(base: ContainerConfig, c: ContainerRecord[
   for (const p of c.ports ?? []) cfg.ExposedPorts = { ...cfg.ExposedPorts, [`${p.containerPort}/${p.protocol ?? 'tcp'}`]: {} };
   if (c.labels && Object.keys(c.labels).length) cfg.Labels = { ...cfg.Labels, ...c.labels };
   if (c.user) cfg.User = c.user;
+  for (const m of c.mounts ?? []) {
+    const wanted = includeVolumes ? m.type !== 'tmpfs' : m.type === 'volume' && m.anonymous === true;
+    if (wanted) cfg.Volumes = { ...cfg.Volumes, [m.destination]: {} };
+  }
   set('WorkingDir', c.workingDir);
 
   // The instructions alone (validated here), merged the way podman does.
@@ -89,7 +95,7 @@ export function buildCommitConfig(i: CommitConfigInput, format: 'oci' | 'docker'
     ...(i.author ? { author: i.author } : {}),
     comment: `FROM ${i.fromName}`,
   };
-  const config = commitContainerConfig(i.base.config ?? {}, i.container.config, i.changes);
+  const config = commitContainerConfig(i.base.config ?? {}, i.container.config, i.changes, i.includeVolumes);
   if (format === 'oci') delete config.OnBuild; // Docker-only
   return {
     created,

@@ -42,6 +42,7 @@ export interface CommitOptions {
   author?: string | undefined;
   message?: string | undefined;
   changes: readonly string[];
+  includeVolumes?: boolean | undefined;
   /** Pause a running container while its changes are read. */
   pause: boolean;
   format: string;
@@ -166,7 +167,7 @@ export async function commitContainer(o: CommitOptions): Promise<ImageRecord> {
   const docker = format === 'docker';
   const fromName = base.names[0] ?? rec.imageName;
   const config = buildCommitConfig(
-    { base: baseConfig, container: rec, diffId: blob.digest, fromName, changes: o.changes, author: o.author, message: o.message, created: new Date() },
+    { base: baseConfig, container: rec, diffId: blob.digest, fromName, changes: o.changes, author: o.author, message: o.message, includeVolumes: o.includeVolumes, created: new Date() },
     format,
   );
   const configBlob = await blobs.put(canonicalJson(config));

@@ -59,6 +59,7 @@ export const commitCommand: CommandModule<GlobalArgs, CommitArgs> = {
       message: argv.message,
       changes: (argv.change ?? []).map(String),
       pause: argv.pause === true,
+      includeVolumes: argv['include-volumes'] === true,
       format: argv.format ?? 'oci',
       progress,
     }).finally(() => progress.close?.());

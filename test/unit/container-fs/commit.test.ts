@@ -87,6 +87,17 @@ describe('commit config (podman: image config, then the container, then --change
     expect(setEnv(['A=1', 'B=2'], 'A=3')).toEqual(['A=3', 'B=2']);
   });
 
+  it('volumes: the user\'s anonymous ones, or every volume and bind mount with --include-volumes', () => {
+    const mounts: RecordConfig['mounts'] = [
+      { type: 'volume', name: 'anon', anonymous: true, source: '/s', destination: '/anon', options: [] },
+      { type: 'volume', name: 'named', source: '/s', destination: '/named', options: [] },
+      { type: 'bind', source: '/h', destination: '/bind', options: [] },
+      { type: 'tmpfs', destination: '/tmp', options: [] },
+    ];
+    expect(commitContainerConfig({}, { ...recordConfig, mounts }, []).Volumes).toEqual({ '/anon': {} });
+    expect(commitContainerConfig({}, { ...recordConfig, mounts }, [], true).Volumes).toEqual({ '/anon': {}, '/named': {}, '/bind': {} });
+  });
+
   it('adds the layer, a history entry (podman\'s created_by and FROM comment) and -a; -m only in Docker format', () => {
     const base: ImageConfig = {
       architecture: 'amd64',
