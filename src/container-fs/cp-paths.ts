@@ -114,3 +114,34 @@ export function cleanArchiveName(name: string): string {
   }
   return parts.join('/');
 }
+
+/** A container mount cp can reach on the host: a volume's _data or a bind mount's source. */
+export interface CpMount {
+  type: string;
+  source?: string;
+  destination: string;
+}
+
+/**
+ * The volume or bind mount an absolute container path falls in (the
+ * deepest one), and the path inside it, as podman's resolvePath: matched on
+ * the path as given, before any symlink in it is resolved. The trailing
+ * `/` or `/.` of the path is kept.
+ */
+export function mountFor(mounts: readonly CpMount[], abs: string): { mount: CpMount & { source: string }; rest: string } | undefined {
+  const clean = path.posix.normalize(abs).replace(/(.)\/+$/, '$1');
+  let best: (CpMount & { source: string }) | undefined;
+  let bestDest = '';
+  for (const m of mounts) {
+    if ((m.type !== 'volume' && m.type !== 'bind') || m.source === undefined) continue;
+    const dest = path.posix.normalize(m.destination).replace(/(.)\/+$/, '$1');
+    if ((clean === dest || clean.startsWith(`${dest}/`)) && dest.length > bestDest.length) {
+      best = { ...m, source: m.source };
+      bestDest = dest;
+    }
+  }
+  if (!best) return undefined;
+  const inner = clean.slice(bestDest.length) || '/';
+  const rest = inner === '/' ? inner : preserveBasePath(abs, inner);
+  return { mount: best, rest: rest === '/' && endsWithDot(abs) ? '/.' : rest };
+}

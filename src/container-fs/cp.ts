@@ -12,7 +12,8 @@ import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import { hostUserNamespace, type UserNamespacePlan } from '../runtime/preflight.js';
 import { containerUserNamespace } from '../runtime/container-userns.js';
 import { withContainerRoot } from './container-root.js';
-import { baseName, containerPathAbs, destinationName, dirName, endsWithDot, parseCpArgs, preserveBasePath, type Naming } from './cp-paths.js';
+import { baseName, containerPathAbs, destinationName, dirName, endsWithDot, mountFor, parseCpArgs, preserveBasePath, type Naming } from './cp-paths.js';
+import { dirRoot } from './container-root.js';
 import { withFsSession, type FsSession } from './fs-session.js';
 import { HostWriter, hostItems, type IdMapper } from './host-tree.js';
 import type { StatAnswer } from './records.js';
@@ -91,81 +92,97 @@ export async function copy(o: CpOptions): Promise<void> {
   }
 }
 
-/** stat in the container, the user's path made absolute first. */
-async function statIn(s: FsSession, rec: ContainerRecord, p: string): Promise<{ abs: string; st: StatAnswer }> {
-  const abs = containerPathAbs(p, rec.config.workingDir);
-  return { abs, st: await s.stat(abs) };
+/** Where a container path is: in the container's root, or (volumes, bind mounts) in the mount's source. */
+interface CpRoot {
+  session: FsSession;
+  /** The path inside that root. */
+  path: string;
+  /** The root is a mount's source: its own name when it is copied whole. */
+  mountName?: string;
+}
+
+/** Run fn in a session on the root that holds the container path (made absolute first). */
+async function withCpRoot<T>(o: CpOptions, rec: ContainerRecord, containerPath: string, fn: (r: CpRoot) => Promise<T>): Promise<T> {
+  const abs = containerPathAbs(containerPath, rec.config.workingDir);
+  const hit = mountFor(rec.config.mounts ?? [], abs);
+  if (hit) {
+    const userns = containerUserNamespace(rec, hostUserNamespace());
+    return withFsSession(dirRoot(hit.mount.source, userns), (session) => fn({ session, path: hit.rest, mountName: baseName(hit.mount.destination) }));
+  }
+  return withContainerRoot(o.roots, rec, ({ root }) => withFsSession(root, (session) => fn({ session, path: abs })));
 }
 
 async function fromContainer(o: CpOptions, rec: ContainerRecord, ctr: string, containerPath: string, hostPath: string): Promise<void> {
   const toStdout = hostPath === '-';
-  await withContainerRoot(o.roots, rec, ({ root }) =>
-    withFsSession(root, async (s) => {
-      const { abs, st } = await statIn(s, rec, containerPath);
-      if (!st.exists) throw notInContainer(containerPath, ctr);
-      const isDir = st.kind === 'dir';
-      let containerTarget = preserveBasePath(abs, st.resolved);
+  await withCpRoot(o, rec, containerPath, async ({ session: s, path: abs, mountName }) => {
+    const st = await s.stat(abs);
+    if (!st.exists) throw notInContainer(containerPath, ctr);
+    const isDir = st.kind === 'dir';
+    let containerTarget = preserveBasePath(abs, st.resolved);
 
-      let host: HostInfo | undefined;
-      let hostBase = '';
-      let toParent = false;
-      if (!toStdout) {
-        host = resolveHost(hostPath);
-        if (host) {
-          hostBase = baseName(host.target);
-        } else {
-          if (hostPath.endsWith('/')) throw notOnHost(hostPath);
-          const parent = resolveHost(path.dirname(path.resolve(hostPath)));
-          if (!parent) throw notOnHost(hostPath);
-          host = parent;
-          hostBase = baseName(hostPath);
-          toParent = true;
-        }
-        if (!host.isDir && !host.isFile) throw new TscRunError(`invalid destination: ${JSON.stringify(host.target)} must be a directory or a regular file`);
+    let host: HostInfo | undefined;
+    let hostBase = '';
+    let toParent = false;
+    if (!toStdout) {
+      host = resolveHost(hostPath);
+      if (host) {
+        hostBase = baseName(host.target);
+      } else {
+        if (hostPath.endsWith('/')) throw notOnHost(hostPath);
+        const parent = resolveHost(path.dirname(path.resolve(hostPath)));
+        if (!parent) throw notOnHost(hostPath);
+        host = parent;
+        hostBase = baseName(hostPath);
+        toParent = true;
       }
-      if (toParent && isDir && endsWithDot(containerTarget)) containerTarget = dirName(containerTarget);
-      if (host && isDir && !host.isDir) throw new TscRunError('destination must be a directory when copying a directory');
+      if (!host.isDir && !host.isFile) throw new TscRunError(`invalid destination: ${JSON.stringify(host.target)} must be a directory or a regular file`);
+    }
+    if (toParent && isDir && endsWithDot(containerTarget)) containerTarget = dirName(containerTarget);
+    if (host && isDir && !host.isDir) throw new TscRunError('destination must be a directory when copying a directory');
 
-      const walkPath = endsWithDot(containerTarget) ? dirName(containerTarget) : containerTarget;
-      // The root: its contents (into a new directory when the destination does not exist), without /dev, /proc and /sys (podman's excludes).
-      const rootCopy = walkPath === '/';
-      const naming: Naming = rootCopy
-        ? { topName: hostBase, keepTop: toParent }
-        : { topName: baseName(containerTarget), keepTop: !isDir || !endsWithDot(containerTarget) };
-      if (host && !rootCopy && ((!isDir && !host.isDir) || toParent)) naming.rename = hostBase;
-      const skip = (p: string) => rootCopy && /^(dev|proc|sys)(\/|$)/.test(p);
+    const walkPath = endsWithDot(containerTarget) ? dirName(containerTarget) : containerTarget;
+    // The root: its contents (into a new directory when the destination does not exist), without /dev, /proc and /sys (podman's excludes).
+    // A mount's whole source travels under the mount's name, as any directory.
+    const rootCopy = walkPath === '/' && mountName === undefined;
+    const wholeMount = walkPath === '/' && mountName !== undefined && !endsWithDot(containerTarget);
+    const naming: Naming = wholeMount
+      ? { topName: mountName, keepTop: true }
+      : rootCopy
+      ? { topName: hostBase, keepTop: toParent }
+      : { topName: baseName(containerTarget), keepTop: !isDir || !endsWithDot(containerTarget) };
+    if (host && !rootCopy && ((!isDir && !host.isDir) || toParent)) naming.rename = hostBase;
+    const skip = (p: string) => rootCopy && /^(dev|proc|sys)(\/|$)/.test(p);
 
-      if (toStdout) {
-        const out = new TarOut(o.stdout as unknown as import('node:stream').Writable, false);
-        try {
-          await s.walk('get', walkPath, async (e, data) => {
-            const name = destinationName(e.path, naming);
-            if (name === undefined || skip(e.path)) return;
-            // podman gives every entry the container user's ids.
-            const entry = { ...e, uid: rec.config.uid, gid: rec.config.gid };
-            if (e.type === 'hardlink') entry.linkname = destinationName(e.linkname ?? '', naming);
-            await out.add(entry, name, (sink) => data(sink));
-          });
-          await out.finish();
-        } catch (err) {
-          out.abort(err as Error);
-          // A reader that went away (`| head`): end as a Go program does on SIGPIPE, without a message.
-          if ((err as NodeJS.ErrnoException).code === 'EPIPE') throw new ChildExit(141);
-          throw err;
-        }
-        return;
+    if (toStdout) {
+      const out = new TarOut(o.stdout as unknown as import('node:stream').Writable, false);
+      try {
+        await s.walk('get', walkPath, async (e, data) => {
+          const name = destinationName(e.path, naming);
+          if (name === undefined || skip(e.path)) return;
+          // podman gives every entry the container user's ids.
+          const entry = { ...e, uid: rec.config.uid, gid: rec.config.gid };
+          if (e.type === 'hardlink') entry.linkname = destinationName(e.linkname ?? '', naming);
+          await out.add(entry, name, (sink) => data(sink));
+        });
+        await out.finish();
+      } catch (err) {
+        out.abort(err as Error);
+        // A reader that went away (`| head`): end as a Go program does on SIGPIPE, without a message.
+        if ((err as NodeJS.ErrnoException).code === 'EPIPE') throw new ChildExit(141);
+        throw err;
       }
-      const dir = host!.isDir ? host!.target.replace(/\/\.?$/, '') || '/' : path.dirname(host!.target);
-      const writer = new HostWriter(dir);
-      await s.walk('get', walkPath, async (e, data) => {
-        const name = destinationName(e.path, naming);
-        if (name === undefined || skip(e.path)) return;
-        const entry = e.type === 'hardlink' ? { ...e, linkname: destinationName(e.linkname ?? '', naming) } : e;
-        await writer.add(entry, name, data);
-      });
-      await writer.finish();
-    }),
-  );
+      return;
+    }
+    const dir = host!.isDir ? host!.target.replace(/\/\.?$/, '') || '/' : path.dirname(host!.target);
+    const writer = new HostWriter(dir);
+    await s.walk('get', walkPath, async (e, data) => {
+      const name = destinationName(e.path, naming);
+      if (name === undefined || skip(e.path)) return;
+      const entry = e.type === 'hardlink' ? { ...e, linkname: destinationName(e.linkname ?? '', naming) } : e;
+      await writer.add(entry, name, data);
+    });
+    await writer.finish();
+  });
 }
 
 async function toContainer(o: CpOptions, rec: ContainerRecord, ctr: string, containerPath: string, hostPath: string): Promise<void> {
@@ -179,46 +196,44 @@ async function toContainer(o: CpOptions, rec: ContainerRecord, ctr: string, cont
   const plan = containerUserNamespace(rec, hostUserNamespace());
   const ids: IdMapper = o.archive ? () => owner : hostToContainerIds(plan);
 
-  await withContainerRoot(o.roots, rec, ({ root }) =>
-    withFsSession(root, async (s) => {
-      // podman's resolvePathOnDestinationContainer.
-      const { abs, st } = await statIn(s, rec, containerPath);
-      let info: { resolved: string; isDir: boolean };
-      let containerBase: string;
-      let toParent = false;
-      if (st.exists) {
-        info = { resolved: st.resolved, isDir: st.kind === 'dir' };
-        containerBase = baseName(preserveBasePath(abs, st.resolved));
-      } else {
-        if (containerPath.endsWith('/')) throw notInContainer(containerPath, ctr);
-        if (fromStdin) throw new TscRunError('destination must be a directory when copying from stdin');
-        containerBase = baseName(st.resolved);
-        const parent = await s.stat(dirName(st.resolved));
-        if (!parent.exists) throw notInContainer(containerPath, ctr);
-        info = { resolved: parent.resolved, isDir: parent.kind === 'dir' };
-        toParent = true;
-      }
-      if (fromStdin && !info.isDir) throw new TscRunError('destination must be a directory when copying from stdin');
-      const targetDir = info.isDir ? info.resolved : dirName(info.resolved);
+  await withCpRoot(o, rec, containerPath, async ({ session: s, path: abs }) => {
+    // podman's resolvePathOnDestinationContainer.
+    const st = await s.stat(abs);
+    let info: { resolved: string; isDir: boolean };
+    let containerBase: string;
+    let toParent = false;
+    if (st.exists) {
+      info = { resolved: st.resolved, isDir: st.kind === 'dir' };
+      containerBase = baseName(preserveBasePath(abs, st.resolved));
+    } else {
+      if (containerPath.endsWith('/')) throw notInContainer(containerPath, ctr);
+      if (fromStdin) throw new TscRunError('destination must be a directory when copying from stdin');
+      containerBase = baseName(st.resolved);
+      const parent = await s.stat(dirName(st.resolved));
+      if (!parent.exists) throw notInContainer(containerPath, ctr);
+      info = { resolved: parent.resolved, isDir: parent.kind === 'dir' };
+      toParent = true;
+    }
+    if (fromStdin && !info.isDir) throw new TscRunError('destination must be a directory when copying from stdin');
+    const targetDir = info.isDir ? info.resolved : dirName(info.resolved);
 
-      if (fromStdin) {
-        const items = (async function* () {
-          for await (const item of tarItems(o.stdin as unknown as import('node:stream').Readable)) {
-            if (o.archive) Object.assign(item.entry, owner);
-            yield item;
-          }
-        })();
-        await s.put(targetDir, o.overwrite, items);
-        return;
-      }
+    if (fromStdin) {
+      const items = (async function* () {
+        for await (const item of tarItems(o.stdin as unknown as import('node:stream').Readable)) {
+          if (o.archive) Object.assign(item.entry, owner);
+          yield item;
+        }
+      })();
+      await s.put(targetDir, o.overwrite, items);
+      return;
+    }
 
-      let hostTarget = host!.target;
-      if (toParent && host!.isDir && endsWithDot(hostTarget)) hostTarget = dirName(hostTarget);
-      if (host!.isDir && !info.isDir) throw new TscRunError('destination must be a directory when copying a directory');
-      const naming: Naming = { topName: baseName(hostTarget), keepTop: !host!.isDir || !endsWithDot(hostTarget) };
-      if ((!host!.isDir && !info.isDir) || toParent) naming.rename = containerBase;
-      const top = endsWithDot(hostTarget) ? dirName(hostTarget) : hostTarget.replace(/\/$/, '') || '/';
-      await s.put(targetDir, o.overwrite, hostItems(top, (p) => destinationName(p, naming), ids));
-    }),
-  );
+    let hostTarget = host!.target;
+    if (toParent && host!.isDir && endsWithDot(hostTarget)) hostTarget = dirName(hostTarget);
+    if (host!.isDir && !info.isDir) throw new TscRunError('destination must be a directory when copying a directory');
+    const naming: Naming = { topName: baseName(hostTarget), keepTop: !host!.isDir || !endsWithDot(hostTarget) };
+    if ((!host!.isDir && !info.isDir) || toParent) naming.rename = containerBase;
+    const top = endsWithDot(hostTarget) ? dirName(hostTarget) : hostTarget.replace(/\/$/, '') || '/';
+    await s.put(targetDir, o.overwrite, hostItems(top, (p) => destinationName(p, naming), ids));
+  });
 }

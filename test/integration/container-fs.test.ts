@@ -246,6 +246,22 @@ function suite(as: As, full: boolean) {
     await ok(['rm', '-f', '-t', '0', 'live']);
   });
 
+  it('cp reaches a volume mounted in the container (its data, not the directory under the mount), stopped and running', async () => {
+    await ok(['create', '--name', 'withvol', '-v', 'cpvol:/data', 'bb', 'sleep', '300']);
+    const hf = hostFile('vol-in', 'into the volume\n');
+    await ok(['cp', hf, 'withvol:/data/file']);
+    expect((await ok(['run', '--rm', '-v', 'cpvol:/mnt', 'bb', 'cat', '/mnt/file'])).stdout).toBe('into the volume\n');
+    await ok(['run', '--rm', '-v', 'cpvol:/mnt', 'bb', 'sh', '-c', 'echo from-container > /mnt/back']);
+    const out = path.join(sb.dir, 'vol-out');
+    await ok(['cp', 'withvol:/data/back', out]);
+    expect(fs.readFileSync(out, 'utf8')).toBe('from-container\n');
+    if (!full) return;
+    await ok(['start', 'withvol']);
+    await ok(['cp', hf, 'withvol:/data/live']);
+    expect((await ok(['exec', 'withvol', 'cat', '/data/live'])).stdout).toBe('into the volume\n');
+    await ok(['rm', '-f', '-t', '0', 'withvol']);
+  });
+
   it('diff: A/C/D lines with a deleted image file (whiteout) and an opaque dir, --format json', async () => {
     await ok(['run', '--name', 'changed', 'bb', 'sh', '-c', 'rm /etc/motd; rm -rf /dir1; mkdir /dir1; echo new > /dir1/a; echo n > /dir1/n; echo x >> /etc/group; mkdir -p /n1/n2; touch /n1/n2/f']);
     const r = await ok(['diff', 'changed']);

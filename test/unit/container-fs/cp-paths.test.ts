@@ -6,6 +6,7 @@ import {
   destinationName,
   dirName,
   endsWithDot,
+  mountFor,
   parseCpArgs,
   parseCpEnd,
   preserveBasePath,
@@ -70,5 +71,22 @@ describe('container paths', () => {
     expect(cleanArchiveName('../escape')).toBe('escape');
     expect(cleanArchiveName('/abs/../../x')).toBe('x');
     expect(cleanArchiveName('./')).toBe('');
+  });
+});
+
+describe('volumes and bind mounts (podman resolvePath)', () => {
+  const mounts = [
+    { type: 'volume', source: '/vols/v/_data', destination: '/data' },
+    { type: 'bind', source: '/host/dir', destination: '/data/inner/' },
+    { type: 'tmpfs', destination: '/tmp' },
+  ];
+  it('the deepest mount a path falls in, and the path inside it', () => {
+    expect(mountFor(mounts, '/data/x')).toEqual({ mount: expect.objectContaining({ source: '/vols/v/_data' }), rest: '/x' });
+    expect(mountFor(mounts, '/data/inner/y/.')).toEqual({ mount: expect.objectContaining({ source: '/host/dir' }), rest: '/y/.' });
+    expect(mountFor(mounts, '/data')?.rest).toBe('/');
+    expect(mountFor(mounts, '/data/.')?.rest).toBe('/.');
+    expect(mountFor(mounts, '/data/x/')?.rest).toBe('/x/');
+    expect(mountFor(mounts, '/database')).toBeUndefined();
+    expect(mountFor(mounts, '/tmp/x')).toBeUndefined(); // tmpfs: nothing on the host to reach
   });
 });
