@@ -276,7 +276,9 @@ describe('lifecycle as the test user', () => {
 
   describe('logs', () => {
     beforeAll(async () => {
-      await ok(['run', '-d', '--name', 'lg', 'bb', 'sh', '-c', 'echo out1; echo err1 >&2; printf partial; sleep 1.2; echo out2']);
+      // out1 and the partial line in ONE write, so the monitor reads them together
+      // and stamps them alike whatever the scheduling (the -t test relies on it).
+      await ok(['run', '-d', '--name', 'lg', 'bb', 'sh', '-c', "printf 'out1\\npartial'; echo err1 >&2; sleep 1.2; echo out2"]);
       await ok(['wait', 'lg']);
     });
     it('stdout and stderr to their own streams, partial lines joined', async () => {
