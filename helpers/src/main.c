@@ -32,7 +32,8 @@ static const char usage[] =
     "usage: " HELPER_NAME " [--uid-map C:H:N]... [--gid-map C:H:N]... [--newuidmap PATH] [--newgidmap PATH]\n"
     "                      [--error-fd N] MODE [MODE OPTIONS] [-- CMD ARGS...]\n"
     "modes: unshare, fixup ROOT, rmtree PATH..., probe-overlay DIR, run [RUN OPTIONS] -- CMD ARGS...,\n"
-    "       vfs-apply DEST LAYER..., exec --pid PID --pid-start-time T [EXEC OPTIONS] -- CMD ARGS...\n";
+    "       vfs-apply DEST LAYER..., exec --pid PID --pid-start-time T [EXEC OPTIONS] -- CMD ARGS...,\n"
+    "       fs ROOT-OPTIONS (requests on stdin), mount-rootfs TARGET OVERLAY-OPTIONS, umount-rootfs TARGET\n";
 
 /* Accept `--name VALUE` and `--name=VALUE`. Advances *i past the value. */
 static const char *opt_value(int argc, char **argv, int *i, const char *name) {
@@ -87,7 +88,7 @@ int main(int argc, char **argv) {
       die("unknown option %s", argv[i]);
   }
   if ((ns.n_uid > 0) != (ns.n_gid > 0)) die("--uid-map and --gid-map must be given together");
-  if (i >= argc) die("missing MODE (unshare, fixup, rmtree, probe-overlay, run, vfs-apply, exec)");
+  if (i >= argc) die("missing MODE (unshare, fixup, rmtree, probe-overlay, run, vfs-apply, exec, fs, mount-rootfs, umount-rootfs)");
 
   const char *mode = argv[i];
   for (size_t m = 0; m < sizeof modes / sizeof *modes; m++)
