@@ -29,7 +29,10 @@ export const cpCommand: CommandModule<GlobalArgs, CpArgs> = {
       .nargs('src', 1)
       .nargs('dest', 1)
       .option('archive', { alias: 'a', type: 'boolean', default: true, describe: 'Chown copied files to the primary uid/gid of the destination container.' })
-      .option('overwrite', { type: 'boolean', describe: 'Allow to overwrite directories with non-directories and vice versa' }),
+      .option('overwrite', { type: 'boolean', describe: 'Allow to overwrite directories with non-directories and vice versa' })
+      // podman's deprecated, hidden flags: accepted, no effect.
+      .option('pause', { type: 'boolean', hidden: true })
+      .option('extract', { type: 'boolean', hidden: true }),
   handler: async (argv) => {
     const args = [argv.src, argv.dest, ...(argv.extra ?? [])].filter((a) => a !== undefined).map(String);
     if (args.length !== 2) throw new UsageError(`accepts 2 arg(s), received ${args.length}`);
