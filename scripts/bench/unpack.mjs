@@ -17,15 +17,11 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { importTs } from '../lib/import-ts.mjs';
+import { requireBundle, root } from './lib.mjs';
 
 $.verbose = false;
-const root = path.resolve(__dirname, '..', '..');
 const runs = Number(argv.runs ?? 3);
-const tscRunSrc = path.join(root, 'dist/tsc-run');
-if (!fs.existsSync(tscRunSrc)) {
-  console.error('bench: dist/tsc-run is missing: run `npm run bundle` first');
-  process.exit(1);
-}
+const tscRunSrc = requireBundle();
 const isRoot = process.getuid() === 0;
 const userName = argv.user ?? 'tsctest';
 const rootlessUser = isRoot ? lookupUser(userName) : undefined;
