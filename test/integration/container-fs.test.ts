@@ -293,6 +293,18 @@ function suite(as: As, full: boolean) {
     expect(d.stderr).toMatch(/^Getting image source signatures\nCopying blob sha256:[0-9a-f]{64}\nCopying blob sha256:[0-9a-f]{64}\nCopying config sha256:[0-9a-f]{64}\nWriting manifest to image destination\nStoring signatures\n$/);
     expect((await ok(['image', 'inspect', '--format', '{{.Comment}} {{.ManifestType}}', 'committed:docker'])).stdout).toBe('a message application/vnd.docker.distribution.manifest.v2+json\n');
     expect((await ok(['run', '--rm', 'committed:docker', 'cat', '/dir1/n'])).stdout).toBe('n\n');
+    if (!full) return;
+    // --pause: a running container is paused while its changes are read, running again after.
+    await ok(['run', '-d', '--name', 'busy', 'bb', 'sh', '-c', 'echo live > /live; exec sleep 300']);
+    let c;
+    for (let i = 0; i < 100; i++) {
+      c = await run(['commit', '-q', '--pause', 'busy', 'from-running']);
+      if (c.exitCode === 0 && (await run(['run', '--rm', 'from-running', 'cat', '/live'])).stdout === 'live\n') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await ok(['run', '--rm', 'from-running', 'cat', '/live'])).stdout).toBe('live\n');
+    expect((await ok(['ps', '--format', '{{.Names}} {{.Status}}', '--filter', 'name=busy'])).stdout).toMatch(/^busy Up/);
+    await ok(['rm', '-f', '-t', '0', 'busy']);
   });
 
   it('export: the merged root as a tar (-o or a redirected stdout)', async () => {
