@@ -19,7 +19,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { TscRunError } from '../errors.js';
-import { errnoCode } from '../storage/atomic-file.js';
+import { errnoCode, pathExists } from '../storage/atomic-file.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import { ImageStore, type ImageRecord } from '../storage/images.js';
@@ -49,16 +49,6 @@ function containersLock(dataRoot: string): string {
 /** Run fn holding the containers lock, then the images lock (the one order every image removal uses). */
 async function underStoreLocks<T>(dataRoot: string, fn: () => Promise<T>): Promise<T> {
   return withLock(containersLock(dataRoot), () => withLock(new ImageStore(dataRoot).lock, fn));
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.lstat(p);
-    return true;
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return false;
-    throw err;
-  }
 }
 
 /**
@@ -126,9 +116,9 @@ export async function finishRemoval(ctx: RemovalContext, id: string): Promise<vo
     if (i < locks.length) return withLock(locks[i]!, () => holdAll(i + 1));
     const dirs: string[] = [];
     for (const l of doomed) {
-      if (await exists(path.join(layerDir(l), 'layer.json'))) continue; // unpacked again meanwhile
+      if (await pathExists(path.join(layerDir(l), 'layer.json'))) continue; // unpacked again meanwhile
       await fs.rm(shortLinkPath(ctx.dataRoot, l), { force: true });
-      if (await exists(layerDir(l))) dirs.push(layerDir(l));
+      if (await pathExists(layerDir(l))) dirs.push(layerDir(l));
     }
     if (dirs.length) await ctx.treeOps.rmtree(...dirs);
   };

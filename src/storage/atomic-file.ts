@@ -122,3 +122,14 @@ export function errnoCode(err: unknown): string | undefined {
     ? err.code
     : undefined;
 }
+
+/** Whether p exists (lstat: a dangling symlink counts); errors other than ENOENT are thrown. */
+export async function pathExists(p: string): Promise<boolean> {
+  try {
+    await fs.lstat(p);
+    return true;
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return false;
+    throw err;
+  }
+}

@@ -11,7 +11,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { TscRunError } from '../../errors.js';
-import { errnoCode } from '../atomic-file.js';
+import { pathExists } from '../atomic-file.js';
 import { DigestMismatchError, digestHex } from '../blob-store.js';
 import { readJson, writeJsonAtomic } from '../json-store.js';
 import { withLock } from '../lock.js';
@@ -105,7 +105,7 @@ export class LayerStore {
       const again = await this.get(id);
       if (again) return again;
       const dir = this.layerDir(id);
-      if (await exists(dir)) await this.ops.rmtree(dir);
+      if (await pathExists(dir)) await this.ops.rmtree(dir);
       try {
         return await this.unpack(id, dir, input);
       } catch (err) {
@@ -151,12 +151,3 @@ export class LayerStore {
   }
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.lstat(p);
-    return true;
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return false;
-    throw err;
-  }
-}
