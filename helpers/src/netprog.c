@@ -2,9 +2,15 @@
  * container, as the user) against the net namespace of the container's
  * first process, before that process execs CMD:
  *
- *   pasta -f --pid <rt>/network.ready ... PID          (joins its user + net ns)
+ *   pasta -f --pid <rt>/network.ready ... --userns /proc/self/fd/5 --netns /proc/self/fd/6
  *   pasta -f --pid <rt>/network.ready ... --runas 0:0 --netns <rt>/netns   (root, no user ns)
  *   slirp4netns -r 3 -e 4 [--api-socket slirp4netns.sock] ... PID tap0
+ *
+ * The container's namespaces are the fds network.c opened before the child
+ * was released (as uid 0 inside it may not be ours, and its /proc/PID/ns is
+ * then closed to us until it execs): pasta gets them as fds 5 and 6;
+ * slirp4netns (whose --userns-path does not work with --enable-sandbox in
+ * 1.2.0) gets the PID of a holder of ours that joined them.
  *
  * Ready: pasta writes its pid file once the namespace is configured (a FIFO
  * here, so we need not poll a file); slirp4netns writes "1" on its ready fd.
@@ -43,11 +49,10 @@
 static const char *prog_name(const struct net_opts *n) { return n->mode == NET_PASTA ? "pasta" : "slirp4netns"; }
 
 /* Does the container have a user namespace of its own (rootless), or ours (root)? */
-static bool has_own_userns(pid_t pid) {
-  char path[48];
+static bool has_own_userns(const struct net_opts *n) {
   struct stat a, b;
-  snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
-  if (stat(path, &a) < 0) die_errno("stat %s", path);
+  if (n->target_user_fd < 0 || n->target_net_fd < 0) die("the container's namespaces were not opened for its network");
+  if (fstat(n->target_user_fd, &a) < 0) die_errno("fstat the container's user namespace");
   if (stat("/proc/self/ns/user", &b) < 0) die_errno("stat /proc/self/ns/user");
   return a.st_ino != b.st_ino || a.st_dev != b.st_dev;
 }
@@ -73,7 +78,7 @@ static void last_log_line(const struct net_opts *n, char *out, size_t size) {
 }
 
 /* In the forked child: become the program. Failures go to the log (our stderr by then). */
-static _Noreturn void exec_program(struct net_opts *n, char **argv, int logfd, int fd3, int fd4, pid_t target, bool bind_netns) {
+static _Noreturn void exec_program(struct net_opts *n, char **argv, int logfd, const int fds[4], pid_t target, bool bind_netns) {
   set_exit_status_fd(-1);
   set_cleanup_child(0);
   sigset_t none;
@@ -88,10 +93,14 @@ static _Noreturn void exec_program(struct net_opts *n, char **argv, int logfd, i
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die_errno("prctl(PR_SET_PDEATHSIG)");
   /* Not the terminal's: a ^C goes to the monitor, which stops the container and then us. */
   if (setsid() < 0) die_errno("setsid");
-  /* Its inherited fds at 3 and 4 (slirp4netns' ready and exit fds): dup above first, so
-   * dup2 never maps an fd onto itself and keeps its close-on-exec flag. */
-  int hi3 = fd3 >= 0 ? fcntl(fd3, F_DUPFD_CLOEXEC, 10) : -1, hi4 = fd4 >= 0 ? fcntl(fd4, F_DUPFD_CLOEXEC, 10) : -1;
-  if ((fd3 >= 0 && (hi3 < 0 || dup2(hi3, 3) < 0)) || (fd4 >= 0 && (hi4 < 0 || dup2(hi4, 4) < 0))) die_errno("dup2");
+  /* Its inherited fds at 3..6 (slirp4netns' ready and exit fds; pasta's user and net
+   * namespaces), -1 = none: all dup'ed above first, so no dup2 overwrites a source
+   * or maps an fd onto itself (which would keep its close-on-exec flag). */
+  int hi[4];
+  for (int i = 0; i < 4; i++)
+    if ((hi[i] = fds[i] >= 0 ? fcntl(fds[i], F_DUPFD_CLOEXEC, 10) : -1) < 0 && fds[i] >= 0) die_errno("dup fd %d", fds[i]);
+  for (int i = 0; i < 4; i++)
+    if (hi[i] >= 0 && dup2(hi[i], 3 + i) < 0) die_errno("dup2 to fd %d", 3 + i);
   if (fchdir(n->dirfd) < 0) die_errno("chdir %s", n->runtime_dir);
   if (bind_netns) {
     /* Root without a user namespace: pasta (as `nobody`) cannot open /proc/PID/ns/net,
@@ -104,6 +113,49 @@ static _Noreturn void exec_program(struct net_opts *n, char **argv, int logfd, i
   }
   execv(n->program, argv);
   die_code(EXIT_CANNOT_INVOKE, "exec %s: %s", n->program, strerror(errno));
+}
+
+/* slirp4netns, rootless: a process with our credentials (and dumpable, so its
+ * /proc/PID/ns is open to us) in the container's user and net namespaces, whose
+ * pid slirp4netns joins by; stopped once slirp4netns is ready. 0 if it could not
+ * join (why: in the log). */
+static pid_t start_holder(struct net_opts *n, int logfd) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) < 0) die_errno("pipe");
+  pid_t self = getpid();
+  pid_t h = fork();
+  if (h < 0) die_errno("fork the namespace holder for slirp4netns");
+  if (h == 0) {
+    set_exit_status_fd(-1);
+    set_cleanup_child(0);
+    set_error_fd(logfd);
+    close(p[0]);
+    if (setns(n->target_user_fd, CLONE_NEWUSER) < 0) die_errno("join the container's user namespace");
+    if (setns(n->target_net_fd, CLONE_NEWNET) < 0) die_errno("join the container's network namespace");
+    /* The capabilities joining gave us cleared the death signal and dumpability. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die_errno("prctl(PR_SET_PDEATHSIG)");
+    if (getppid() != self) _exit(EXIT_ENGINE); /* the monitor died before it was armed */
+    if (prctl(PR_SET_DUMPABLE, 1) < 0) die_errno("prctl(PR_SET_DUMPABLE)");
+    if (write_all(p[1], "H", 1) < 0) die_errno("write to the monitor");
+    for (;;) pause();
+  }
+  close(p[1]);
+  char c;
+  ssize_t r;
+  while ((r = read(p[0], &c, 1)) < 0 && errno == EINTR) {
+  }
+  close(p[0]);
+  if (r == 1) return h;
+  while (waitpid(h, NULL, 0) < 0 && errno == EINTR) {
+  }
+  return 0;
+}
+
+static void stop_holder(pid_t h) {
+  if (h <= 0) return;
+  (void)kill(h, SIGKILL);
+  while (waitpid(h, NULL, 0) < 0 && errno == EINTR) {
+  }
 }
 
 /* Wait for a byte on ready_fd, or the program's end, or the timeout. */
@@ -184,7 +236,11 @@ static char **build_argv(struct net_opts *n, pid_t pid, bool own_userns, char **
     argv[a++] = "--pid";
     argv[a++] = OWN(xasprintf("%s/%s", n->runtime_dir, READY_FIFO));
     if (own_userns) {
-      argv[a++] = OWN(xasprintf("%d", (int)pid));
+      /* The fds exec_program puts at 5 and 6 (not a PID: see the top). */
+      argv[a++] = "--userns";
+      argv[a++] = "/proc/self/fd/5";
+      argv[a++] = "--netns";
+      argv[a++] = "/proc/self/fd/6";
     } else {
       /* As root pasta would change to `nobody`, which can neither enter the
        * namespace nor keep PR_SET_PDEATHSIG; it keeps only NET_BIND_SERVICE
@@ -204,7 +260,8 @@ static char **build_argv(struct net_opts *n, pid_t pid, bool own_userns, char **
       argv[a++] = API_SOCKET;
     }
     /* By pid: it joins the process's user namespace too (its --userns-path
-     * with --enable-sandbox fails at setegid(0) in 1.2.0). */
+     * with --enable-sandbox fails at setegid(0) in 1.2.0: its sandbox step
+     * joins the user namespace by pid only). Rootless, the holder's pid. */
     argv[a++] = OWN(xasprintf("%d", (int)pid));
     argv[a++] = "tap0";
   }
@@ -214,12 +271,20 @@ static char **build_argv(struct net_opts *n, pid_t pid, bool own_userns, char **
 }
 
 bool netprog_start(struct net_opts *n, pid_t pid, char *err, size_t errsz) {
-  bool own_userns = has_own_userns(pid);
-  char *owned[6];
-  size_t n_owned = 0;
-  char **argv = build_argv(n, pid, own_userns, owned, &n_owned);
+  bool own_userns = has_own_userns(n);
   int logfd = openat(n->dirfd, LOG_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (logfd < 0) die_errno("open %s/%s", n->runtime_dir, LOG_FILE);
+  pid_t holder = 0;
+  if (n->mode == NET_SLIRP4NETNS && own_userns && (holder = start_holder(n, logfd)) == 0) {
+    close(logfd);
+    char line[512];
+    last_log_line(n, line, sizeof line);
+    snprintf(err, errsz, "slirp4netns: %s", line[0] ? line : "the namespace holder failed");
+    return false;
+  }
+  char *owned[6];
+  size_t n_owned = 0;
+  char **argv = build_argv(n, holder > 0 ? holder : pid, own_userns, owned, &n_owned);
 
   int ready = -1, fd3 = -1, fd4 = -1, exitp[2] = {-1, -1};
   if (n->mode == NET_PASTA) {
@@ -246,7 +311,9 @@ bool netprog_start(struct net_opts *n, pid_t pid, char *err, size_t errsz) {
   if (p < 0) die_errno("fork %s", n->program);
   if (p == 0) {
     if (getppid() != self) _exit(EXIT_ENGINE); /* the monitor died before PDEATHSIG was armed */
-    exec_program(n, argv, logfd, fd3, fd4, pid, n->mode == NET_PASTA && !own_userns);
+    bool pasta_fds = n->mode == NET_PASTA && own_userns;
+    int fds[4] = {fd3, fd4, pasta_fds ? n->target_user_fd : -1, pasta_fds ? n->target_net_fd : -1};
+    exec_program(n, argv, logfd, fds, pid, n->mode == NET_PASTA && !own_userns);
   }
   n->prog = p;
   close(logfd);
@@ -258,6 +325,7 @@ bool netprog_start(struct net_opts *n, pid_t pid, char *err, size_t errsz) {
 
   bool ok = wait_ready(n, ready, err, errsz);
   close(ready);
+  stop_holder(holder); /* slirp4netns joined the namespaces by then */
   if (n->mode == NET_PASTA) (void)unlinkat(n->dirfd, READY_FIFO, 0);
   for (size_t i = 0; ok && i < n->n_requests; i++) ok = api_call(n, n->requests[i], err, errsz);
   if (!ok) netprog_stop(n);

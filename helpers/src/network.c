@@ -18,7 +18,7 @@
 
 void net_defaults(struct net_opts *n) {
   memset(n, 0, sizeof *n);
-  n->ready[0] = n->ready[1] = n->dirfd = n->exit_fd = -1;
+  n->ready[0] = n->ready[1] = n->dirfd = n->exit_fd = n->target_user_fd = n->target_net_fd = -1;
 }
 
 static void add_to(char ***list, size_t *len, const char *v) {
@@ -93,11 +93,11 @@ static unsigned long long start_time(pid_t pid) {
   return p ? strtoull(p + 1, NULL, 10) : 0;
 }
 
-static int open_ns(pid_t pid, const char *ns) {
+static int open_ns(pid_t pid, const char *ns, const char *whose) {
   char path[48];
   snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, ns);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) die_errno("open %s (the container whose network this one joins)", path);
+  if (fd < 0) die_errno("open %s (%s)", path, whose);
   return fd;
 }
 
@@ -119,7 +119,8 @@ static void open_joined(struct net_opts *n, struct child_setup *setup) {
     close_fd(&setup->join_net_fd);
     close_fd(&setup->join_user_fd);
   }
-  int user = open_ns(n->join_pid, "user"), net = open_ns(n->join_pid, "net");
+  const char *whose = "the container whose network this one joins";
+  int user = open_ns(n->join_pid, "user", whose), net = open_ns(n->join_pid, "net", whose);
   if (start_time(n->join_pid) != n->join_start)
     die("the container whose network namespace this one joins is no longer running (pid %d is gone)", (int)n->join_pid);
   int own = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
@@ -139,11 +140,24 @@ void net_stop(void *arg) {
   struct net_opts *n = arg;
   close_fd(&n->ready[0]);
   close_fd(&n->ready[1]);
+  close_fd(&n->target_user_fd);
+  close_fd(&n->target_net_fd);
   netprog_stop(n);
 }
 
 static struct net_opts *at_exit_opts;
 static void stop_at_exit(void) { net_stop(at_exit_opts); }
+
+/* Before the child is released: once it is uid 0 inside, that id may not be
+ * ours (keep-id, --uidmap), and its /proc/PID/ns would be closed to us and
+ * to the program until it execs. */
+static void mapped(pid_t pid, void *arg) {
+  struct net_opts *n = arg;
+  close_fd(&n->target_user_fd);
+  close_fd(&n->target_net_fd);
+  n->target_user_fd = open_ns(pid, "user", "the container's, for its network");
+  n->target_net_fd = open_ns(pid, "net", "the container's, for its network");
+}
 
 /* The monitor tells the child to go on (one byte), or, having reported why
  * it cannot, closes the pipe: the child then exits 125. */
@@ -152,6 +166,8 @@ static void released(pid_t pid, int error_fd, void *arg) {
   char err[1024];
   close_fd(&n->ready[0]);
   bool ok = netprog_start(n, pid, err, sizeof err);
+  close_fd(&n->target_user_fd); /* the program has its own now */
+  close_fd(&n->target_net_fd);
   if (!ok) {
     int saved = get_error_fd();
     if (error_fd > 0) set_error_fd(error_fd);
@@ -171,6 +187,7 @@ void net_prepare(struct net_opts *n, struct child_setup *setup) {
   if (n->dirfd < 0 && (n->dirfd = open(n->runtime_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
     die_errno("open runtime dir %s", n->runtime_dir);
   if (pipe2(n->ready, O_CLOEXEC) < 0) die_errno("pipe");
+  setup->mapped = mapped;
   setup->released = released;
   setup->ended = net_stop;
   setup->hook_arg = n;

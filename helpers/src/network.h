@@ -29,6 +29,8 @@ struct net_opts {
   pid_t prog;                    /* the running pasta/slirp4netns, 0 = none */
   int exit_fd;                   /* slirp4netns --exit-fd: closing our end stops it */
   bool netns_file;               /* pasta as root: <runtime_dir>/netns is its bind target */
+  int target_user_fd;            /* the child's user and net namespaces, opened before it is */
+  int target_net_fd;             /* released (-1: none); the program is handed these */
 };
 
 void net_defaults(struct net_opts *n);

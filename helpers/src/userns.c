@@ -245,6 +245,9 @@ pid_t spawn_in_namespaces(const struct ns_config *ns, const struct child_setup *
   if (ns_wants_userns(ns)) {
     close(sync[0]);
     map_ids(ns, pid);
+  }
+  if (setup->mapped) setup->mapped(pid, setup->hook_arg);
+  if (ns_wants_userns(ns)) {
     if (write_all(sync[1], "G", 1) < 0) die_errno("release the child");
     close(sync[1]);
   }

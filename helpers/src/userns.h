@@ -35,6 +35,10 @@ struct child_setup {
    * and creates the others there (network.c opens them) */
   bool join;
   int join_user_fd, join_net_fd;
+  /* Called in the parent once the child's ids are mapped but BEFORE it is
+   * released: it still has our credentials, so its /proc/PID/ns files can be
+   * opened (network.c); released, as uid 0 inside, it may no longer be ours. */
+  void (*mapped)(pid_t pid, void *arg);
   /* Called in the parent once the child is released (run: starts its network,
    * then lets it exec), and by the monitor after it exits. */
   void (*released)(pid_t pid, int error_fd, void *arg);
