@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { StateCorruptError, TscRunError, UsageError } from '../../errors.js';
 import { BlobStore, sha256Digest } from '../../storage/blob-store.js';
 import { ImageStore, type ImageRecord } from '../../storage/images.js';
-import { decompressed, detectCompression, MAGIC_LENGTH, type Compression } from '../../storage/layers/compression.js';
+import { decompressed, detectFileCompression, type Compression } from '../../storage/layers/compression.js';
 import { LayerStore, type TreeOps } from '../../storage/layers/layer-store.js';
 import { measureLayer } from '../../storage/layers/measure.js';
 import { MediaType, parseImageConfig, parseImageManifest, type Descriptor, type ImageManifest } from '../oci.js';
@@ -61,17 +61,6 @@ const READ_ONLY: TreeOps = {
   rmtree: () => Promise.reject(new Error('save does not change layers')),
 };
 
-async function sniff(file: string): Promise<Compression> {
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    const head = Buffer.alloc(MAGIC_LENGTH);
-    const { bytesRead } = await fh.read(head, 0, MAGIC_LENGTH, 0);
-    return detectCompression(head.subarray(0, bytesRead));
-  } finally {
-    await fh.close();
-  }
-}
-
 async function readParts(blobs: BlobStore, layers: LayerStore, item: SaveItem): Promise<ImageParts> {
   const image: ImageRecord = item.image;
   const short = image.id.slice(0, 12);
@@ -89,7 +78,7 @@ async function readParts(blobs: BlobStore, layers: LayerStore, item: SaveItem): 
     if (!(await blobs.has(blob.digest))) {
       throw new TscRunError(`image ${short}: layer blob ${blob.digest} is not in the store, so the image cannot be saved (pull or load it again)`);
     }
-    const compression = await sniff(file);
+    const compression = await detectFileCompression(file);
     const layerId = image.layers[i]!;
     parts.push({
       blob,

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { StateCorruptError, TscRunError } from '../../errors.js';
 import { BlobStore, sha256Digest } from '../../storage/blob-store.js';
 import type { ImageRecord } from '../../storage/images.js';
-import { MAGIC_LENGTH, detectCompression, type Compression } from '../../storage/layers/compression.js';
+import { detectFileCompression, type Compression } from '../../storage/layers/compression.js';
 import type { LayerStore } from '../../storage/layers/layer-store.js';
 import { MediaType, parseImageManifest, type Descriptor, type ImageManifest } from '../oci.js';
 import { ManifestMedia } from './manifest-select.js';
@@ -27,17 +27,6 @@ export interface LocalImage {
   manifestDigest: string;
   config: LocalBlob;
   layers: LocalBlob[];
-}
-
-async function compressionOf(file: string): Promise<Compression> {
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    const head = Buffer.alloc(MAGIC_LENGTH);
-    const { bytesRead } = await fh.read(head, 0, MAGIC_LENGTH, 0);
-    return detectCompression(head.subarray(0, bytesRead));
-  } finally {
-    await fh.close();
-  }
 }
 
 function layerMediaType(c: Compression, docker: boolean): string {
@@ -66,7 +55,7 @@ export async function readLocalImage(record: ImageRecord, blobs: BlobStore, laye
     if (other && other !== desc.digest && (await blobs.has(other))) {
       const file = blobs.path(other);
       const size = (await fs.promises.stat(file)).size;
-      out.push({ mediaType: layerMediaType(await compressionOf(file), docker), digest: other, size, file });
+      out.push({ mediaType: layerMediaType(await detectFileCompression(file), docker), digest: other, size, file });
       rewritten = true;
     } else {
       out.push({ ...desc, file: undefined });

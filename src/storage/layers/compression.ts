@@ -2,6 +2,7 @@
 // name says: detect by magic bytes (as containers/storage does) and
 // decompress with node:zlib (zstd is native in Node 24).
 
+import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Readable as ReadableStream, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
@@ -19,6 +20,18 @@ export function detectCompression(head: Uint8Array): Compression {
   if (starts(0x42, 0x5a, 0x68)) return 'bzip2';
   if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return 'xz';
   return 'none';
+}
+
+/** The compression of a file, from its first bytes. */
+export async function detectFileCompression(file: string): Promise<Compression> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const head = Buffer.alloc(MAGIC_LENGTH);
+    const { bytesRead } = await fh.read(head, 0, MAGIC_LENGTH, 0);
+    return detectCompression(head.subarray(0, bytesRead));
+  } finally {
+    await fh.close();
+  }
 }
 
 /** A stream that undoes `kind`; undefined for plain data. */
