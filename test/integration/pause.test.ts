@@ -4,10 +4,9 @@
 // a paused container. As the test user, and a subset as root.
 
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBusyboxRootfsTar, isRoot, makeSandbox, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
-import { readRecord, removeAll, until } from './run-util.js';
+import { isRoot, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
+import { busyboxSandbox, disposeSandbox, readRecord, until } from './run-util.js';
 
 /** Host pids and states of every process in the pid namespace of pid. */
 function namespaceStates(pid: number): Map<number, string> {
@@ -31,15 +30,9 @@ function suite(as: As, full: boolean) {
   const run = (args: string[]) => tscRun(args, { sandbox: sb });
 
   beforeAll(async () => {
-    sb = await makeSandbox(`pause-${as}`, { as });
-    const tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'rootfs.tar'));
-    await tscRunOk(['import', tar.path, 'bb'], { sandbox: sb });
+    sb = await busyboxSandbox(`pause-${as}`, as);
   });
-  afterAll(async () => {
-    if (!sb) return;
-    await removeAll(sb);
-    await sb.cleanup();
-  });
+  afterAll(() => disposeSandbox(sb));
 
   it('pause stops every process of the container (exec\'d ones too); ps and inspect say paused; unpause lets them run', async () => {
     const id = (await tscRunOk(['run', '-d', '--name', 'p', 'bb', 'sh', '-c', 'while :; do sleep 0.05; done'], { sandbox: sb })).stdout.trim();

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBusyboxRootfsTar, isRoot, makeSandbox, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
-import { cliArgv, procAlive, readRecord, removeAll, rssKb, runtimeFile, sleep, spawnLive, until } from './run-util.js';
+import { isRoot, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
+import { busyboxSandbox, cliArgv, disposeSandbox, procAlive, readRecord, rssKb, runtimeFile, sleep, spawnLive, until } from './run-util.js';
 
 const ID = /^[0-9a-f]{64}$/;
 
@@ -21,15 +21,9 @@ function suite(as: As, full: boolean) {
   const run = (args: string[], input?: string) => tscRun(args, { sandbox: sb, input });
 
   beforeAll(async () => {
-    sb = await makeSandbox(`run-detach-${as}`, { as });
-    const tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'rootfs.tar'));
-    await tscRunOk(['import', tar.path, 'bb'], { sandbox: sb });
+    sb = await busyboxSandbox(`run-detach-${as}`, as);
   });
-  afterAll(async () => {
-    if (!sb) return;
-    await removeAll(sb);
-    await sb.cleanup();
-  });
+  afterAll(() => disposeSandbox(sb));
 
   it('-d prints the full id; the container runs after the CLI exited, then its exit is recorded', async () => {
     const r = await run(['run', '-d', '--name', 'bg', 'bb', 'sh', '-c', 'echo started; sleep 2; exit 5']);

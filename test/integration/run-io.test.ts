@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBusyboxRootfsTar, isRoot, makeSandbox, sharedUserDir, testUser, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
-import { cliArgv, readRecord, removeAll, runtimeFile, spawnLive, until } from './run-util.js';
+import { isRoot, sharedUserDir, testUser, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
+import { busyboxSandbox, cliArgv, disposeSandbox, readRecord, runtimeFile, spawnLive, until } from './run-util.js';
 
 function cgroupV2Delegated(): boolean {
   // This repository's CI host is cgroup v1/hybrid; a delegated v2 host would apply the limits instead.
@@ -25,15 +25,9 @@ function suite(as: As, full: boolean) {
   const idOf = async (name: string) => (await tscRunOk(['inspect', '--format', '{{.Id}}', name], { sandbox: sb })).stdout.trim();
 
   beforeAll(async () => {
-    sb = await makeSandbox(`run-io-${as}`, { as });
-    const tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'rootfs.tar'));
-    await tscRunOk(['import', tar.path, 'bb'], { sandbox: sb });
+    sb = await busyboxSandbox(`run-io-${as}`, as);
   });
-  afterAll(async () => {
-    if (!sb) return;
-    await removeAll(sb);
-    await sb.cleanup();
-  });
+  afterAll(() => disposeSandbox(sb));
 
   it('-i streams stdin and closes it at EOF; without -i the container reads nothing', async () => {
     const input = Array.from({ length: 2000 }, (_, i) => `line ${i}\n`).join('');

@@ -4,10 +4,9 @@
 // passes ctrl-c through, ctrl-p ctrl-q detaches (run -it and attach), and
 // attach ends with the container's exit code.
 
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBusyboxRootfsTar, isRoot, makeSandbox, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
-import { cliLine, readRecord, removeAll, sleep, spawnInTerminal, until } from './run-util.js';
+import { isRoot, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
+import { busyboxSandbox, cliLine, disposeSandbox, readRecord, sleep, spawnInTerminal, until } from './run-util.js';
 
 const CTRL_P_Q = '\x10\x11';
 
@@ -15,15 +14,9 @@ function suite(as: As, full: boolean) {
   let sb: Sandbox;
 
   beforeAll(async () => {
-    sb = await makeSandbox(`run-tty-${as}`, { as });
-    const tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'rootfs.tar'));
-    await tscRunOk(['import', tar.path, 'bb'], { sandbox: sb });
+    sb = await busyboxSandbox(`run-tty-${as}`, as);
   });
-  afterAll(async () => {
-    if (!sb) return;
-    await removeAll(sb);
-    await sb.cleanup();
-  });
+  afterAll(() => disposeSandbox(sb));
 
   it('run -it: a pty of its own with our size, resized with us; fds 0-2 only; the exit code', async () => {
     const cmd = 'tty; stty size; echo resize-now; read x; stty size; ls /proc/self/fd; exit 4';
