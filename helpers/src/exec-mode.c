@@ -292,24 +292,7 @@ static void write_exit_file(int code) {
   free(tmp);
 }
 
-static void run_exit_command(void) {
-  if (!o.exit_cmd) return;
-  pid_t pid = fork();
-  if (pid < 0) {
-    report("fork for the exit command: %s", strerror(errno));
-    return;
-  }
-  if (pid > 0) return; /* not waited for: we exit now, it is reparented */
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  for (int s = 1; s < NSIG; s++)
-    if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
-  (void)setsid();
-  (void)close_range(3, ~0U, 0);
-  execv(o.exit_cmd[0], o.exit_cmd);
-  _exit(EXIT_CANNOT_INVOKE);
-}
+static void run_exit_command(void) { spawn_exit_command(o.exit_cmd); }
 
 static void make_stdio(int *in_w, int *out_r, int *err_r, int *console_r) {
   int p[2];

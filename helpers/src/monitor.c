@@ -195,14 +195,6 @@ static void write_runtime_file(const char *name, const char *text) {
     report("write %s/%s: %s", mon.m->runtime_dir, name, strerror(errno));
 }
 
-static void devnull_stdio(void) {
-  int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-  if (fd < 0) die_errno("open /dev/null");
-  for (int i = 0; i < 3; i++)
-    if (dup2(fd, i) < 0) die_errno("dup2 /dev/null");
-  close(fd);
-}
-
 static void restore_tty(void) {
   if (mon.raw) tty_restore(0, &mon.saved_tty);
   mon.raw = false;
@@ -662,26 +654,7 @@ static void format_exit(char *buf, size_t size, int code, int sig) {
     snprintf(buf, size, "{\"exitCode\":%d,\"signal\":null,\"finishedAt\":\"%s\",\"restartCount\":%lu}\n", code, ts, mon.restarts);
 }
 
-static void run_exit_command(void) {
-  char **argv = mon.m->exit_cmd;
-  if (!argv) return;
-  pid_t pid = fork();
-  if (pid < 0) {
-    report("fork for the exit command: %s", strerror(errno));
-    return;
-  }
-  if (pid > 0) return; /* not waited for: we exit now, it is reparented */
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  for (int s = 1; s < NSIG; s++)
-    if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
-  (void)setsid();
-  devnull_stdio();
-  (void)close_range(3, ~0U, 0);
-  execv(argv[0], argv);
-  _exit(EXIT_CANNOT_INVOKE);
-}
+static void run_exit_command(void) { spawn_exit_command(mon.m->exit_cmd); }
 
 /* Wait for the foreground caller's `done` line (it cleaned up itself) or its end. */
 static void await_caller(void) {

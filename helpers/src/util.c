@@ -166,3 +166,31 @@ void cloexec_from(int first) {
   }
   closedir(d);
 }
+
+void devnull_stdio(void) {
+  int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (fd < 0) die_errno("open /dev/null");
+  for (int i = 0; i < 3; i++)
+    if (dup2(fd, i) < 0) die_errno("dup2 /dev/null");
+  close(fd);
+}
+
+void spawn_exit_command(char **argv) {
+  if (!argv) return;
+  pid_t pid = fork();
+  if (pid < 0) {
+    report("fork for the exit command: %s", strerror(errno));
+    return;
+  }
+  if (pid > 0) return;
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  for (int s = 1; s < NSIG; s++)
+    if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
+  (void)setsid();
+  devnull_stdio();
+  (void)close_range(3, ~0U, 0);
+  execv(argv[0], argv);
+  _exit(EXIT_CANNOT_INVOKE);
+}

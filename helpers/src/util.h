@@ -49,3 +49,11 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Mark every fd >= 3 close-on-exec (close_range with a fallback loop). */
 void cloexec_from(int first);
+
+/* Point fds 0, 1 and 2 at /dev/null (a process nobody reads any more). */
+void devnull_stdio(void);
+
+/* Start argv (a container's or exec session's exit command) in its own
+ * session with default signals, /dev/null stdio and no other fds; not waited
+ * for: the caller exits next and it is reparented. */
+void spawn_exit_command(char **argv);
