@@ -1,7 +1,8 @@
-// Asking the user on the terminal (login's Username:/Password: prompts):
-// a line of input, echoed or not. Only used when stdin is a TTY.
+// Asking the user: login's Username:/Password: prompts on a terminal, and
+// the prune commands' y/N confirmation (from any stdin, as podman reads it).
 
 import readline from 'node:readline';
+import { TscRunError } from '../errors.js';
 
 export async function promptLine(question: string, o: { echo: boolean } = { echo: true }): Promise<string> {
   const input = process.stdin;
@@ -52,4 +53,41 @@ export async function readAllStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** One line from stdin, or undefined at end of input before a newline (podman then fails with `EOF`). */
+export function readLine(input: NodeJS.ReadStream): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const done = (v: string | undefined, err?: Error) => {
+      input.off('data', onData);
+      input.off('end', onEnd);
+      input.off('error', onError);
+      input.pause();
+      if (err) reject(err);
+      else resolve(v);
+    };
+    const onData = (chunk: Buffer | string) => {
+      buf += chunk.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) done(buf.slice(0, nl + 1));
+    };
+    const onEnd = () => done(undefined);
+    const onError = (err: Error) => done(undefined, err);
+    input.on('data', onData);
+    input.on('end', onEnd);
+    input.on('error', onError);
+    input.resume();
+  });
+}
+
+/**
+ * podman's `[y/N]` confirmation: true only for an answer starting with y/Y;
+ * end of input before a line is podman's `Error: EOF` (exit 125).
+ */
+export async function confirm(question: string): Promise<boolean> {
+  process.stdout.write(question);
+  const answer = await readLine(process.stdin);
+  if (answer === undefined) throw new TscRunError('EOF');
+  return answer.trim().toLowerCase().startsWith('y');
 }

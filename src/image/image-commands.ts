@@ -3,6 +3,7 @@
 // lines, its confirmation prompt, and its exit codes.
 
 import type { Roots } from '../config/paths.js';
+import { confirm } from '../cli/prompt.js';
 import { TscRunError } from '../errors.js';
 import { helperTreeOps } from '../runtime/tree-ops.js';
 import { NoSuchContainerError, type ContainerRecord } from '../storage/containers.js';
@@ -46,38 +47,9 @@ export async function runRmi(roots: Roots, o: RmiOptions, warn: (msg: string) =>
   if (report.errors.length) throw new TscRunError(joinErrors(report.errors), rmiExitCode(report.errors));
 }
 
-/** One line from stdin, or undefined at end of input before a newline (podman then fails with `EOF`). */
-export function readLine(input: NodeJS.ReadStream): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const done = (v: string | undefined, err?: Error) => {
-      input.off('data', onData);
-      input.off('end', onEnd);
-      input.off('error', onError);
-      input.pause();
-      if (err) reject(err);
-      else resolve(v);
-    };
-    const onData = (chunk: Buffer | string) => {
-      buf += chunk.toString();
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) done(buf.slice(0, nl + 1));
-    };
-    const onEnd = () => done(undefined);
-    const onError = (err: Error) => done(undefined, err);
-    input.on('data', onData);
-    input.on('end', onEnd);
-    input.on('error', onError);
-    input.resume();
-  });
-}
-
 export async function runImagePrune(roots: Roots, o: { all: boolean; force: boolean; filters: string[] }, warn: (msg: string) => void): Promise<void> {
   if (!o.force) {
-    process.stdout.write(prunePrompt(o.all));
-    const answer = await readLine(process.stdin);
-    if (answer === undefined) throw new TscRunError('EOF');
-    if (answer.toLowerCase()[0] !== 'y') return;
+    if (!(await confirm(prunePrompt(o.all)))) return;
   }
   const removed = await pruneImages(removalContext(roots, warn), { all: o.all, filters: o.filters });
   process.stdout.write(removed.map((id) => id + '\n').join(''));

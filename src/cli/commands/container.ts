@@ -62,18 +62,6 @@ interface PruneArgs extends GlobalArgs {
   force?: boolean;
 }
 
-/** podman's confirmation: anything but y/yes (any case) is no. */
-async function confirm(question: string): Promise<boolean> {
-  process.stdout.write(question);
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) {
-    chunks.push(chunk as Buffer);
-    if ((chunk as Buffer).includes(10)) break;
-  }
-  const answer = Buffer.concat(chunks).toString('utf8').split('\n')[0]!.trim().toLowerCase();
-  return answer === 'y' || answer === 'yes';
-}
-
 export const containerPruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
   command: 'prune',
   describe: 'Remove all non running containers',
@@ -86,7 +74,7 @@ export const containerPruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
     const filters = (argv.filter ?? []).map(String);
     const { parsePsFilters } = await import('../../runtime/ps-filter.js');
     parsePsFilters(filters, ['label', 'until']);
-    if (!argv.force && !(await confirm('WARNING! This will remove all non running containers.\nAre you sure you want to continue? [y/N] '))) return;
+    if (!argv.force && !(await (await import('../prompt.js')).confirm('WARNING! This will remove all non running containers.\nAre you sure you want to continue? [y/N] '))) return;
     const { pruneContainers } = await import('../../runtime/container-prune.js');
     const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
     const { warn } = await import('../warn.js');

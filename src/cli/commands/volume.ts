@@ -159,18 +159,6 @@ interface PruneArgs extends GlobalArgs {
   force?: boolean;
 }
 
-/** podman's confirmation: anything but y/yes (any case) is no. */
-async function confirm(question: string): Promise<boolean> {
-  process.stdout.write(question);
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) {
-    chunks.push(chunk as Buffer);
-    if ((chunk as Buffer).includes(10)) break;
-  }
-  const answer = Buffer.concat(chunks).toString('utf8').split('\n')[0]!.trim().toLowerCase();
-  return answer === 'y' || answer === 'yes';
-}
-
 const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
   command: 'prune [extra..]',
   describe: 'Remove all unused volumes',
@@ -188,7 +176,7 @@ const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
     if (!argv.force) {
       const list = names.map((n) => `${n}\n`).join('');
       const question = `WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:\n${list}Are you sure you want to continue? [y/N] `;
-      if (!(await confirm(question))) return;
+      if (!(await (await import('../prompt.js')).confirm(question))) return;
     }
     await volumePrune(ctx, names, (n) => process.stdout.write(`${n}\n`));
   },
