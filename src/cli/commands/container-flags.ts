@@ -61,67 +61,103 @@ export interface CreateArgs extends GlobalArgs {
   volume?: string[];
   mount?: string[];
   tmpfs?: string[];
+  /** run only */
+  detach?: boolean;
+  'sig-proxy'?: boolean;
 }
 
-/** Flags that take a value (for the trailing command line split, see index.ts). */
-export const CREATE_VALUE_FLAGS = [
-  '-e', '--env', '--env-file', '--name', '-w', '--workdir', '-u', '--user', '--entrypoint', '--hostname',
-  '--network', '--net', '-p', '--publish', '--add-host', '--dns', '--dns-search', '--dns-option', '-l', '--label', '--stop-signal', '--stop-timeout', '--detach-keys',
-  '--log-driver', '--log-opt', '--restart', '--userns', '--uidmap', '--gidmap', '-m', '--memory', '--cpus',
-  '--pids-limit', '--cidfile', '--cap-add', '--cap-drop', '--security-opt', '-v', '--volume', '--mount', '--tmpfs',
+/**
+ * One `run`/`create` flag. The table below is the only place a flag is
+ * declared: yargs options, the value flags for the trailing command split
+ * and the help order all come from it. To add a flag: a row here (any
+ * place; help sorts by name), a field in CreateArgs, and its handling in
+ * prepareCreate (or in the module it calls).
+ */
+export interface CreateFlag {
+  name: string;
+  /** One-letter alias (`-e`) or a second long name (`net`). */
+  alias?: string;
+  /** `string`: the last value given wins; `strings`: every value, repeatable; `boolean`: --x, --x=false. */
+  type: 'string' | 'strings' | 'boolean';
+  describe: string;
+  default?: boolean;
+  /** Only `run` has it (podman's create lacks it). */
+  runOnly?: boolean;
+}
+
+export const CREATE_FLAGS: readonly CreateFlag[] = [
+  { name: 'add-host', type: 'strings', describe: 'Add a custom host-to-IP mapping (host:ip)' },
+  { name: 'cap-add', type: 'strings', describe: 'Add capabilities to the container' },
+  { name: 'cap-drop', type: 'strings', describe: 'Drop capabilities from the container' },
+  { name: 'cidfile', type: 'string', describe: 'Write the container ID to the file' },
+  { name: 'cpus', type: 'string', describe: 'Number of CPUs. The default is 0.000 which means no limit' },
+  { name: 'detach-keys', type: 'string', describe: 'Override the key sequence for detaching a container. Format is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-z`, `@`, `^`, `[`, `\\`, `]`, `^` or `_`' },
+  { name: 'dns', type: 'strings', describe: 'Set custom DNS servers' },
+  { name: 'dns-option', type: 'strings', describe: 'Set custom DNS options' },
+  { name: 'dns-search', type: 'strings', describe: 'Set custom DNS search domains' },
+  { name: 'entrypoint', type: 'string', describe: 'Overwrite the default ENTRYPOINT of the image' },
+  { name: 'env', alias: 'e', type: 'strings', describe: 'Set environment variables in container' },
+  { name: 'env-file', type: 'strings', describe: 'Read in a file of environment variables' },
+  { name: 'env-host', type: 'boolean', describe: 'Use all current host environment variables in container' },
+  { name: 'gidmap', type: 'strings', describe: 'GID map to use for the user namespace' },
+  // yargs reads `--no-hosts` as hosts=false.
+  { name: 'hosts', type: 'boolean', default: true, describe: 'Create /etc/hosts within the container (--no-hosts: use the version from the image)' },
+  { name: 'hostname', type: 'string', describe: 'Set container hostname' },
+  { name: 'init', type: 'boolean', describe: 'Run an init binary inside the container that forwards signals and reaps processes' },
+  { name: 'interactive', alias: 'i', type: 'boolean', describe: 'Keep STDIN open even if not attached' },
+  { name: 'label', alias: 'l', type: 'strings', describe: 'Set metadata on container' },
+  { name: 'log-driver', type: 'string', describe: 'Logging driver for the container (k8s-file, json-file, none)' },
+  { name: 'log-opt', type: 'strings', describe: 'Logging driver options (max-size=SIZE, path=FILE)' },
+  { name: 'memory', alias: 'm', type: 'string', describe: 'Memory limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))' },
+  { name: 'mount', type: 'strings', describe: 'Attach a filesystem mount to the container' },
+  { name: 'name', type: 'string', describe: 'Assign a name to the container' },
+  { name: 'network', alias: 'net', type: 'string', describe: 'Connect a container to a network (pasta, slirp4netns, host, none, container:NAME)' },
+  { name: 'pids-limit', type: 'string', describe: 'Tune container pids limit (set -1 for unlimited)' },
+  { name: 'privileged', type: 'boolean', describe: 'Give extended privileges to container' },
+  { name: 'publish', alias: 'p', type: 'strings', describe: "Publish a container's port, or a range of ports, to the host" },
+  { name: 'publish-all', alias: 'P', type: 'boolean', describe: 'Publish all exposed ports to random ports on the host interfaces' },
+  { name: 'read-only', type: 'boolean', describe: "Make containers root filesystem read-only" },
+  { name: 'read-only-tmpfs', type: 'boolean', default: true, describe: 'When running --read-only containers mount read-write tmpfs on /dev, /dev/shm, /run, /tmp and /var/tmp' },
+  { name: 'replace', type: 'boolean', describe: 'If a container with the same name exists, replace it' },
+  { name: 'restart', type: 'string', describe: 'Restart policy to apply when a container exits ("always"|"no"|"on-failure"|"unless-stopped")' },
+  { name: 'rm', type: 'boolean', describe: 'Remove container and any anonymous unnamed volume associated with the container after exit' },
+  { name: 'security-opt', type: 'strings', describe: 'Security Options' },
+  { name: 'stop-signal', type: 'string', describe: 'Signal to stop a container. Default is SIGTERM' },
+  { name: 'stop-timeout', type: 'string', describe: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL' },
+  { name: 'tmpfs', type: 'strings', describe: 'Mount a temporary filesystem (tmpfs) into a container' },
+  { name: 'tty', alias: 't', type: 'boolean', describe: 'Allocate a pseudo-TTY for container' },
+  { name: 'uidmap', type: 'strings', describe: 'UID map to use for the user namespace' },
+  { name: 'user', alias: 'u', type: 'string', describe: 'Username or UID (format: <name|uid>[:<group|gid>])' },
+  { name: 'userns', type: 'string', describe: 'User namespace to use (keep-id, host)' },
+  { name: 'volume', alias: 'v', type: 'strings', describe: 'Bind mount a volume into the container' },
+  { name: 'workdir', alias: 'w', type: 'string', describe: 'Working directory inside the container' },
+  // run only
+  { name: 'detach', alias: 'd', type: 'boolean', runOnly: true, describe: 'Run container in background and print container ID' },
+  { name: 'sig-proxy', type: 'boolean', default: true, runOnly: true, describe: 'Proxy received signals to the process' },
 ];
 
-const many = { type: 'string', array: true, nargs: 1, requiresArg: true } as const;
-const one = { type: 'string', requiresArg: true } as const;
+function flagForms(f: CreateFlag): string[] {
+  const forms = [`--${f.name}`];
+  if (f.alias) forms.push(f.alias.length === 1 ? `-${f.alias}` : `--${f.alias}`);
+  return forms;
+}
 
-export function withCreateFlags<T>(y: Argv<T>): Argv<T & CreateArgs> {
-  return y
+/** Flags that take a value (for the trailing command split, see index.ts). */
+export const CREATE_VALUE_FLAGS: string[] = CREATE_FLAGS.filter((f) => f.type !== 'boolean').flatMap(flagForms);
+
+export function withCreateFlags<T>(y: Argv<T>, command: 'run' | 'create'): Argv<T & CreateArgs> {
+  let out = y
     .positional('image', { type: 'string', describe: 'Image name or id' })
-    .positional('command', { type: 'string', array: true, describe: "Command and arguments (default: the image's)" })
-    .option('interactive', { alias: 'i', type: 'boolean', describe: 'Keep STDIN open even if not attached' })
-    .option('tty', { alias: 't', type: 'boolean', describe: 'Allocate a pseudo-TTY for container' })
-    .option('rm', { type: 'boolean', describe: 'Remove container and any anonymous unnamed volume associated with the container after exit' })
-    .option('name', { ...one, describe: 'Assign a name to the container' })
-    .option('env', { ...many, alias: 'e', describe: 'Set environment variables in container' })
-    .option('env-file', { ...many, describe: 'Read in a file of environment variables' })
-    .option('env-host', { type: 'boolean', describe: 'Use all current host environment variables in container' })
-    .option('workdir', { ...one, alias: 'w', describe: 'Working directory inside the container' })
-    .option('user', { ...one, alias: 'u', describe: 'Username or UID (format: <name|uid>[:<group|gid>])' })
-    .option('entrypoint', { ...one, describe: 'Overwrite the default ENTRYPOINT of the image' })
-    .option('hostname', { ...one, describe: 'Set container hostname' })
-    .option('add-host', { ...many, describe: 'Add a custom host-to-IP mapping (host:ip)' })
-    .option('dns', { ...many, describe: 'Set custom DNS servers' })
-    .option('dns-search', { ...many, describe: 'Set custom DNS search domains' })
-    .option('dns-option', { ...many, describe: 'Set custom DNS options' })
-    .option('hosts', { type: 'boolean', default: true, describe: 'Create /etc/hosts within the container (--no-hosts: use the version from the image)' })
-    .option('label', { ...many, alias: 'l', describe: 'Set metadata on container' })
-    .option('read-only', { type: 'boolean', describe: "Make containers root filesystem read-only" })
-    .option('read-only-tmpfs', { type: 'boolean', default: true, describe: 'When running --read-only containers mount read-write tmpfs on /dev, /dev/shm, /run, /tmp and /var/tmp' })
-    .option('init', { type: 'boolean', describe: 'Run an init binary inside the container that forwards signals and reaps processes' })
-    .option('stop-signal', { ...one, describe: 'Signal to stop a container. Default is SIGTERM' })
-    .option('stop-timeout', { ...one, describe: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL' })
-    .option('detach-keys', { type: 'string', describe: 'Override the key sequence for detaching a container. Format is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-z`, `@`, `^`, `[`, `\\`, `]`, `^` or `_`' })
-    .option('log-driver', { ...one, describe: 'Logging driver for the container (k8s-file, json-file, none)' })
-    .option('log-opt', { ...many, describe: 'Logging driver options (max-size=SIZE, path=FILE)' })
-    .option('restart', { ...one, describe: 'Restart policy to apply when a container exits ("always"|"no"|"on-failure"|"unless-stopped")' })
-    .option('userns', { ...one, describe: 'User namespace to use (keep-id, host)' })
-    .option('uidmap', { ...many, describe: 'UID map to use for the user namespace' })
-    .option('gidmap', { ...many, describe: 'GID map to use for the user namespace' })
-    .option('memory', { ...one, alias: 'm', describe: 'Memory limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))' })
-    .option('cpus', { ...one, describe: 'Number of CPUs. The default is 0.000 which means no limit' })
-    .option('pids-limit', { ...one, describe: 'Tune container pids limit (set -1 for unlimited)' })
-    .option('cidfile', { ...one, describe: 'Write the container ID to the file' })
-    .option('replace', { type: 'boolean', describe: 'If a container with the same name exists, replace it' })
-    .option('network', { ...one, alias: 'net', describe: 'Connect a container to a network (pasta, slirp4netns, host, none, container:NAME)' })
-    .option('publish', { ...many, alias: 'p', describe: "Publish a container's port, or a range of ports, to the host" })
-    .option('publish-all', { alias: 'P', type: 'boolean', describe: 'Publish all exposed ports to random ports on the host interfaces' })
-    .option('cap-add', { ...many, describe: 'Add capabilities to the container' })
-    .option('cap-drop', { ...many, describe: 'Drop capabilities from the container' })
-    .option('privileged', { type: 'boolean', describe: 'Give extended privileges to container' })
-    .option('security-opt', { ...many, describe: 'Security Options' })
-    .option('volume', { ...many, alias: 'v', describe: 'Bind mount a volume into the container' })
-    .option('mount', { ...many, describe: 'Attach a filesystem mount to the container' })
-    .option('tmpfs', { ...many, describe: 'Mount a temporary filesystem (tmpfs) into a container' }) as unknown as Argv<T & CreateArgs>;
+    .positional('command', { type: 'string', array: true, describe: "Command and arguments (default: the image's)" });
+  const flags = CREATE_FLAGS.filter((f) => command === 'run' || !f.runOnly).sort((a, b) => a.name.localeCompare(b.name));
+  for (const f of flags) {
+    const alias = f.alias !== undefined ? { alias: f.alias } : {};
+    const dflt = f.default !== undefined ? { default: f.default } : {};
+    if (f.type === 'boolean') out = out.option(f.name, { type: 'boolean', describe: f.describe, ...alias, ...dflt });
+    else if (f.type === 'string') out = out.option(f.name, { type: 'string', requiresArg: true, describe: f.describe, ...alias });
+    else out = out.option(f.name, { type: 'string', array: true, nargs: 1, requiresArg: true, describe: f.describe, ...alias });
+  }
+  return out as unknown as Argv<T & CreateArgs>;
 }
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;

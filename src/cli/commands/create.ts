@@ -12,7 +12,7 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs> & {
   command: 'create [image] [command..]',
   describe: 'Create but do not start a container',
   trailing: { positionalsBefore: 1, valueFlags: CREATE_VALUE_FLAGS },
-  builder: (y) => withCreateFlags(y.usage('Usage: tsc-run create [options] IMAGE [COMMAND [ARG...]]\n\nCreate but do not start a container')),
+  builder: (y) => withCreateFlags(y.usage('Usage: tsc-run create [options] IMAGE [COMMAND [ARG...]]\n\nCreate but do not start a container'), 'create'),
   handler: async (argv) => {
     const roots = rootsOf(argv);
     const prepared = await prepareCreate(argv, roots, { detach: true });

@@ -11,22 +11,14 @@ import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import { CREATE_VALUE_FLAGS, prepareCreate, withCreateFlags, writeCidfile, type CreateArgs } from './container-flags.js';
 
-interface RunArgs extends CreateArgs {
-  detach?: boolean;
-  'sig-proxy'?: boolean;
-}
-
-
-export const runCommand: CommandModule<GlobalArgs, RunArgs> & {
+export const runCommand: CommandModule<GlobalArgs, CreateArgs> & {
   trailing: { positionalsBefore: number; valueFlags: string[] };
 } = {
   command: 'run [image] [command..]',
   describe: 'Run a command in a new container',
   trailing: { positionalsBefore: 1, valueFlags: CREATE_VALUE_FLAGS },
   builder: (y) =>
-    withCreateFlags(y.usage('Usage: tsc-run run [options] IMAGE [COMMAND [ARG...]]\n\nRun a command in a new container'))
-      .option('detach', { alias: 'd', type: 'boolean', describe: 'Run container in background and print container ID' })
-      .option('sig-proxy', { type: 'boolean', default: true, describe: 'Proxy received signals to the process' }) as never,
+    withCreateFlags(y.usage('Usage: tsc-run run [options] IMAGE [COMMAND [ARG...]]\n\nRun a command in a new container'), 'run') as never,
   handler: async (argv) => {
     const roots = rootsOf(argv);
     const prepared = await prepareCreate(argv, roots, { detach: argv.detach === true });
