@@ -15,7 +15,7 @@ import { TscRunError, UsageError } from '../errors.js';
 import { buildManifest, canonicalJson } from '../image/image-config.js';
 import { MediaType, parseImageConfig, type Descriptor, type ImageManifest } from '../image/oci.js';
 import { noProgress, type CopyProgress } from '../image/progress.js';
-import { formatReference, normalizeLocalName } from '../image/reference.js';
+import { formatReference, normalizeLocalName } from '../storage/image-reference.js';
 import { applyChanges } from '../image/config-changes.js';
 import { DockerMediaType } from '../image/archive/docker-manifest.js';
 import { readLocalImage } from '../image/registry/local-image.js';
@@ -23,9 +23,9 @@ import { BlobStore, type BlobInfo } from '../storage/blob-store.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import { ImageStore, type ImageRecord } from '../storage/images.js';
 import { LayerStore } from '../storage/layers/layer-store.js';
-import { helperTreeOps } from '../runtime/tree-ops.js';
-import { containerUserNamespace } from '../runtime/container-userns.js';
-import { hostUserNamespace } from '../runtime/preflight.js';
+import { helperTreeOps } from '../host/helper/tree-ops.js';
+import { containerUserNamespace } from '../runtime/userns/container-userns.js';
+import { hostUserNamespace } from '../host/preflight.js';
 import { naiveChanges } from './changes.js';
 import { buildCommitConfig } from './commit-config.js';
 import { dirRoot } from './container-root.js';
@@ -132,7 +132,7 @@ export async function commitContainer(o: CommitOptions): Promise<ImageRecord> {
   // --pause: a running container holds still while its changes are read.
   let paused = false;
   if (o.pause) {
-    const { liveRecord } = await import('../runtime/container-observe.js');
+    const { liveRecord } = await import('../runtime/container/container-observe.js');
     if (liveRecord(o.roots.runRoot, rec).state.status === 'running') {
       const { pauseContainer } = await import('../runtime/pause/container-pause.js');
       await pauseContainer(cstore, o.roots.runRoot, rec.id);

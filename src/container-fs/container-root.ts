@@ -12,14 +12,14 @@ import type { Roots } from '../config/paths.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import { LayerStore } from '../storage/layers/layer-store.js';
 import { ensureShortLink, shortLinkPath } from '../storage/layers/short-links.js';
-import { helperTreeOps } from '../runtime/tree-ops.js';
-import { containerUserNamespace } from '../runtime/container-userns.js';
-import { hostUserNamespace } from '../runtime/preflight.js';
+import { helperTreeOps } from '../host/helper/tree-ops.js';
+import { containerUserNamespace } from '../runtime/userns/container-userns.js';
+import { hostUserNamespace } from '../host/preflight.js';
 import type { FsRoot } from './fs-session.js';
 
 /** The container's current process (after restarts: process.json), if it is live. */
 async function liveProcess(roots: Roots, rec: ContainerRecord): Promise<{ pid: number; startTime: number } | undefined> {
-  const { liveRecord, readProcessRecord } = await import('../runtime/container-observe.js');
+  const { liveRecord, readProcessRecord } = await import('../runtime/container/container-observe.js');
   const live = liveRecord(roots.runRoot, rec);
   const status: string = live.state.status;
   if (status !== 'running' && status !== 'paused') return undefined;

@@ -13,9 +13,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { HelperError, TscRunError } from '../errors.js';
-import { helperFailure, namespaceArgs } from '../runtime/helper.js';
-import { helperPath } from '../runtime/helper-path.js';
-import type { UserNamespacePlan } from '../runtime/preflight.js';
+import { helperFailure, namespaceArgs } from '../host/helper/helper.js';
+import { helperPath } from '../host/helper/helper-path.js';
+import type { UserNamespacePlan } from '../host/preflight.js';
 import { ByteReader } from './byte-reader.js';
 import { decodeField, encodeEntry, encodeField, parseHeader, parseStatAnswer, parseXattrLine, type FsEntry, type StatAnswer } from './records.js';
 

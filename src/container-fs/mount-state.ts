@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../storage/atomic-file.js';
 import { readJson, writeJsonAtomic } from '../storage/json-store.js';
-import { containerRuntimePaths } from '../runtime/runtime-dir.js';
+import { containerRuntimePaths } from '../runtime/monitor/runtime-dir.js';
 
 export interface MountRecord {
   count: number;

@@ -15,9 +15,9 @@ import { TscRunError } from '../errors.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import { LayerStore } from '../storage/layers/layer-store.js';
 import { ensureShortLink, shortLinkPath } from '../storage/layers/short-links.js';
-import { runHelper } from '../runtime/helper.js';
-import { helperTreeOps } from '../runtime/tree-ops.js';
-import { USERNS_CONFIGURED_ENV } from '../runtime/preflight.js';
+import { runHelper } from '../host/helper/helper.js';
+import { helperTreeOps } from '../host/helper/tree-ops.js';
+import { USERNS_CONFIGURED_ENV } from '../host/preflight.js';
 import { currentMountNamespace, isMountPoint, readMountRecord, writeMountRecord } from './mount-state.js';
 
 /** podman's refusal outside its user namespace. */
@@ -81,7 +81,7 @@ export interface MountResult {
 export async function mountContainer(roots: Roots, rec: ContainerRecord): Promise<MountResult> {
   const store = new ContainerStore(roots.dataRoot);
   return store.locked(rec.id, async () => {
-    const { liveRecord } = await import('../runtime/container-observe.js');
+    const { liveRecord } = await import('../runtime/container/container-observe.js');
     const live = liveRecord(roots.runRoot, (await store.get(rec.id)) ?? rec);
     const status: string = live.state.status;
     if (status === 'running' || status === 'paused') {

@@ -2,7 +2,7 @@
 // applies them: values of one key are alternatives, keys must all match;
 // since/until are strict (after/before). Pure.
 
-import { GoTime } from '../cli/format/go-time.js';
+import { GoTime } from '../format/go-time.js';
 import { UsageError } from '../errors.js';
 import type { EngineEvent } from './event.js';
 

@@ -3,7 +3,7 @@
 // the stored JSON for `--format json`, or a Go template over the event's
 // fields (Time as a Go time). Pure.
 
-import { GoTime } from '../cli/format/go-time.js';
+import { GoTime } from '../format/go-time.js';
 import type { EngineEvent } from './event.js';
 
 /** The fields a --format template sees (podman's events.Event). */

@@ -5,7 +5,7 @@
 // stops (Ctrl-C).
 
 import fs from 'node:fs';
-import type { GoTime } from '../cli/format/go-time.js';
+import type { GoTime } from '../format/go-time.js';
 import type { EngineEvent } from './event.js';
 import type { EventMatcher } from './event-filter.js';
 import { ensureEventLog, eventLogPath, eventLogSize, readEvents } from './event-log.js';

@@ -4,7 +4,7 @@
 // `Time` as RFC 3339 with nanoseconds. `events --format json` prints these
 // lines as they are. Pure constructors.
 
-import { GoTime, rfc3339Nano } from '../cli/format/go-time.js';
+import { GoTime, rfc3339Nano } from '../format/go-time.js';
 
 export type EventType = 'container' | 'image' | 'volume' | 'pod' | 'network' | 'system';
 

@@ -2,8 +2,8 @@
 // was found and the command that fixes it. Pure: decisions over facts the
 // caller gathered; rendering included.
 
-import type { SubIdEntry } from '../runtime/idmap.js';
-import type { HostFacts as PreflightFacts, MapTool } from '../runtime/preflight.js';
+import type { SubIdEntry } from './idmap.js';
+import type { HostFacts as PreflightFacts, MapTool } from './preflight.js';
 import type { CgroupFacts } from './cgroup-probe.js';
 import type { NetworkFacts } from './network-backends.js';
 import type { DriverChoice } from './storage-driver.js';

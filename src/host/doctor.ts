@@ -3,11 +3,11 @@
 
 import fs from 'node:fs';
 import type { Roots } from '../config/paths.js';
-import { parseSubIdFile, SUBGID_FILE, SUBUID_FILE, type SubIdEntry } from '../runtime/idmap.js';
-import { gatherHostFacts as gatherPreflightFacts } from '../runtime/preflight.js';
+import { parseSubIdFile, SUBGID_FILE, SUBUID_FILE, type SubIdEntry } from './idmap.js';
+import { gatherHostFacts as gatherPreflightFacts } from './preflight.js';
 import { dirFacts, gatherHostFacts } from './host-facts.js';
 import { doctorPassed, hostChecks, renderDoctor, usernsChecks, type DoctorCheck } from './doctor-checks.js';
-import { formatList } from '../cli/format/output.js';
+import { formatList } from '../format/output.js';
 
 export interface DoctorOptions {
   roots: Roots;

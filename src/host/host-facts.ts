@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Roots } from '../config/paths.js';
 import { HostPrerequisiteError } from '../errors.js';
-import { currentSubIdRanges, userNamespaceMaps, type IdMapping } from '../runtime/idmap.js';
+import { currentSubIdRanges, userNamespaceMaps, type IdMapping } from './idmap.js';
 import { probeCgroups, type CgroupFacts } from './cgroup-probe.js';
 import { readSearchRegistries, mountProgramFromOpts, readStorageConf, type StorageConf } from './containers-conf.js';
 import { findExecutable, isExecutableFile, readWritable } from './executables.js';

@@ -1,7 +1,7 @@
 // `tsc-run info`: gather, build podman's report, render it per --format.
 
 import type { Roots } from '../config/paths.js';
-import { formatObject } from '../cli/format/output.js';
+import { formatObject } from '../format/output.js';
 import { fsUsage } from './fs-usage.js';
 import { goView } from './go-view.js';
 import { gatherHostFacts, type HostFacts } from './host-facts.js';

@@ -5,8 +5,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { runHelper } from '../runtime/helper.js';
-import { hostUserNamespace, type UserNamespacePlan } from '../runtime/preflight.js';
+import { runHelper } from './helper/helper.js';
+import { hostUserNamespace, type UserNamespacePlan } from './preflight.js';
 import { findExecutable } from './executables.js';
 import type { HostCache } from './host-cache.js';
 import type { OverlayProbe } from './storage-driver.js';

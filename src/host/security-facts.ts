@@ -1,7 +1,7 @@
 // Security features podman reports under host.security.
 
 import fs from 'node:fs';
-import { DEFAULT_CAPABILITIES } from '../runtime/capabilities.js';
+import { DEFAULT_CAPABILITIES } from '../config/default-capabilities.js';
 import type { SecurityFacts } from './info-report.js';
 
 function readTrim(p: string): string | undefined {

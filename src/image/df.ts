@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import type { Roots } from '../config/paths.js';
 import path from 'node:path';
-import { liveRecord } from '../runtime/container-observe.js';
+import { liveRecord } from '../runtime/container/container-observe.js';
 import { errnoCode } from '../storage/atomic-file.js';
 import { ContainerStore } from '../storage/containers.js';
 import { dirSize } from '../storage/dir-size.js';

@@ -5,9 +5,9 @@
 // total minus the unique size of images that containers use; for
 // containers, the writable layers of those not running. Pure.
 
-import { goHumanSize, humanDuration } from '../cli/format/human.js';
-import { formatList } from '../cli/format/output.js';
-import { isJsonFormat } from '../cli/format/is-json.js';
+import { goHumanSize, humanDuration } from '../format/human.js';
+import { formatList } from '../format/output.js';
+import { isJsonFormat } from '../format/is-json.js';
 import { UsageError } from '../errors.js';
 import { splitRepoTag } from './summary.js';
 

@@ -5,7 +5,7 @@
 // containers, until. Pure: image lookups and "now" come from the caller.
 
 import { UsageError } from '../errors.js';
-import { formatReference, parseReference, repositoryOf } from './reference.js';
+import { formatReference, parseReference, repositoryOf } from '../storage/image-reference.js';
 
 /** What a filter can look at. */
 export interface FilterSubject {

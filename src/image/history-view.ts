@@ -5,9 +5,9 @@
 // and templates (ID, Created, CreatedBy, Size, Comment, CreatedAt,
 // CreatedSince). Pure.
 
-import { humanSize, rfc3339, timeAgo } from '../cli/format/human.js';
-import { formatList } from '../cli/format/output.js';
-import { isJsonFormat } from '../cli/format/is-json.js';
+import { humanSize, rfc3339, timeAgo } from '../format/human.js';
+import { formatList } from '../format/output.js';
+import { isJsonFormat } from '../format/is-json.js';
 import type { ImageTree, TreeImage } from './image-tree.js';
 
 export interface HistoryLayer {

@@ -1,11 +1,10 @@
 // What the rmi, image prune and image exists handlers do beyond the image
 // logic: the helper for removing sub-id-owned layer trees, podman's output
-// lines, its confirmation prompt, and its exit codes.
+// lines, its confirmation (asked through the command's prompt), and its exit codes.
 
 import type { Roots } from '../config/paths.js';
-import { confirm } from '../cli/prompt.js';
 import { TscRunError } from '../errors.js';
-import { helperTreeOps } from '../runtime/tree-ops.js';
+import { helperTreeOps } from '../host/helper/tree-ops.js';
 import { NoSuchContainerError, type ContainerRecord } from '../storage/containers.js';
 import { ImageStore, findImage } from '../storage/images.js';
 import { pruneImages, prunePrompt } from './prune.js';
@@ -21,8 +20,8 @@ function removalContext(roots: Roots, warn: (msg: string) => void): RemovalConte
     treeOps,
     removeContainer: async (c: ContainerRecord) => {
       const [{ lifecycleContext }, { removeContainer }] = await Promise.all([
-        import('../runtime/lifecycle-context.js'),
-        import('../runtime/container-remove.js'),
+        import('../runtime/container/lifecycle-context.js'),
+        import('../runtime/container/container-remove.js'),
       ]);
       try {
         await removeContainer(lifecycleContext(roots, warn), c.id, { force: true });
@@ -47,7 +46,15 @@ export async function runRmi(roots: Roots, o: RmiOptions, warn: (msg: string) =>
   if (report.errors.length) throw new TscRunError(joinErrors(report.errors), rmiExitCode(report.errors));
 }
 
-export async function runImagePrune(roots: Roots, o: { all: boolean; force: boolean; filters: string[] }, warn: (msg: string) => void): Promise<void> {
+/** Asks the user a yes/no question (the command's prompt: podman's confirm). */
+export type Confirm = (question: string) => Promise<boolean>;
+
+export async function runImagePrune(
+  roots: Roots,
+  o: { all: boolean; force: boolean; filters: string[] },
+  warn: (msg: string) => void,
+  confirm: Confirm,
+): Promise<void> {
   if (!o.force) {
     if (!(await confirm(prunePrompt(o.all)))) return;
   }

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { TscRunError } from '../errors.js';
-import { helperTreeOps } from '../runtime/tree-ops.js';
+import { helperTreeOps } from '../host/helper/tree-ops.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { ImageStore, type ImageRecord } from '../storage/images.js';
 import type { Compression } from '../storage/layers/compression.js';
@@ -16,7 +16,7 @@ import { applyChanges } from './config-changes.js';
 import { buildImportConfig, buildManifest, canonicalJson } from './image-config.js';
 import { MediaType, hostArchitecture } from './oci.js';
 import { noProgress, type CopyProgress } from './progress.js';
-import { formatReference, normalizeLocalName } from './reference.js';
+import { formatReference, normalizeLocalName } from '../storage/image-reference.js';
 
 export interface ImportOptions {
   dataRoot: string;

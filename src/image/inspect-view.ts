@@ -3,7 +3,7 @@
 // {{.Id}}, {{.Created}} as a Go time, nil maps and lists as `map[]`/`[]`).
 // Pure.
 
-import { goTimeString } from '../cli/format/human.js';
+import { goTimeString } from '../format/human.js';
 import type { ContainerConfig, HistoryEntry, ImageConfig, ImageManifest } from './oci.js';
 import { labelsOf, repoDigests, repoTags } from './summary.js';
 

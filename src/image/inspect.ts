@@ -3,8 +3,8 @@
 // name is unknown, and the error comes after.
 
 import path from 'node:path';
-import { formatInspect } from '../cli/format/output.js';
-import { isJsonFormat } from '../cli/format/is-json.js';
+import { formatInspect } from '../format/output.js';
+import { isJsonFormat } from '../format/is-json.js';
 import { TscRunError } from '../errors.js';
 import { loadCatalog } from './catalog.js';
 import { CatalogView, imageSize } from './catalog-view.js';

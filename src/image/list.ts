@@ -2,8 +2,8 @@
 // implicit intermediate=false without -a), and render rows as a table, a
 // Go template, IDs (-q) or JSON.
 
-import { formatList, type Column } from '../cli/format/output.js';
-import { isJsonFormat } from '../cli/format/is-json.js';
+import { formatList, type Column } from '../format/output.js';
+import { isJsonFormat } from '../format/is-json.js';
 import { UsageError } from '../errors.js';
 import { loadCatalog } from './catalog.js';
 import { CatalogView, createdOf, imageSize } from './catalog-view.js';

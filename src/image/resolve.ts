@@ -3,7 +3,7 @@
 // unknown one `<name>: image not known`. Pure.
 
 import { ImageUnknownError, findImage, type ImageRecord } from '../storage/images.js';
-import { parseReference } from './reference.js';
+import { parseReference } from '../storage/image-reference.js';
 
 const ID_RE = /^(?:sha256:)?[0-9a-f]+$/;
 

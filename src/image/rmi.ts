@@ -11,7 +11,7 @@ import { TscRunError } from '../errors.js';
 import { ImageStore, ImageUnknownError, withNamesHistory, type ImageRecord } from '../storage/images.js';
 import { loadCatalog } from './catalog.js';
 import { CatalogView } from './catalog-view.js';
-import { localCandidates, formatReference, shortNameMatches } from './reference.js';
+import { localCandidates, formatReference, shortNameMatches } from '../storage/image-reference.js';
 import { finishPendingRemovals, removeImage, ImageInUseError, type RemovalContext } from './remove.js';
 import { resolveImage } from './resolve.js';
 

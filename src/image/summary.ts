@@ -3,9 +3,9 @@
 // repository tag (the Go-template face: {{.Repository}}, {{.Tag}},
 // {{.ID}}, {{.Created}} "2 days ago", {{.Size}} "4.27 MB", ...). Pure.
 
-import { goTimeString, humanSize, timeAgo } from '../cli/format/human.js';
+import { goTimeString, humanSize, timeAgo } from '../format/human.js';
 import type { ImageConfig } from './oci.js';
-import { parseReference, repositoryOf } from './reference.js';
+import { parseReference, repositoryOf } from '../storage/image-reference.js';
 
 export interface SummaryInput {
   id: string;

@@ -6,7 +6,7 @@
 import { TscRunError, UsageError } from '../errors.js';
 import { emitImage } from '../events/emit.js';
 import { ImageStore, ImageUnknownError, withNamesHistory, type ImageRecord } from '../storage/images.js';
-import { formatReference, normalizeLocalName } from './reference.js';
+import { formatReference, normalizeLocalName } from '../storage/image-reference.js';
 import { resolveImage } from './resolve.js';
 
 /** podman's normalised form of a name to tag or untag with; its error wording otherwise. */

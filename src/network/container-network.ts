@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import type { Roots } from '../config/paths.js';
 import { TscRunError } from '../errors.js';
 import { findExecutable } from '../host/executables.js';
-import { networkNameservers, PASTA_DNS_FORWARD, userdataDir } from '../runtime/container-files.js';
+import { networkNameservers, PASTA_DNS_FORWARD, userdataDir } from '../runtime/container/container-files.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import { pastaContainerAddress } from './host-address.js';
 import { sharedNetworkContainer } from './network-mode.js';
@@ -58,7 +58,7 @@ async function sharedTarget(roots: Roots, c: ContainerRecord, id: string): Promi
   const store = new ContainerStore(roots.dataRoot);
   const target = await store.get(id);
   if (!target) throw new TscRunError(`the container whose network ${c.name} shares (${id.slice(0, 12)}) no longer exists`);
-  const { liveRecord } = await import('../runtime/container-observe.js');
+  const { liveRecord } = await import('../runtime/container/container-observe.js');
   const s = liveRecord(roots.runRoot, target).state;
   if (s.status !== 'running' || !s.pid || !s.pidStartTime) {
     throw new TscRunError(`container ${target.name} is not running: ${c.name} shares its network namespace (--network container:${target.name}), start ${target.name} first`);

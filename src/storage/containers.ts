@@ -12,7 +12,7 @@ import { errnoCode, isTempFileName } from './atomic-file.js';
 import { parseJsonText, readJson, updateJson, writeJsonAtomic } from './json-store.js';
 import { withLock } from './lock.js';
 import type { ProcStamp } from './proc-stamp.js';
-import type { ContainerMount } from '../volume/types.js';
+import type { ContainerMount } from './volume-types.js';
 
 /** `removing`: an rm has begun (a killed rm leaves it; the next rm finishes it). `paused`: running, every process stopped (pause). */
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'exited' | 'removing';

@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { NoSuchObjectError, TscRunError } from '../errors.js';
-import { formatReference, localCandidates, parseReference, repositoryOf, shortNameMatches } from '../image/reference.js';
+import { formatReference, localCandidates, parseReference, repositoryOf, shortNameMatches } from './image-reference.js';
 import { readJson, updateJson } from './json-store.js';
 
 export interface ImageRecord {

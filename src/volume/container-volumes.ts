@@ -24,7 +24,7 @@ import { planMounts, volumeOptsOf } from './mount-plan.js';
 import { parseMountFlags, type MountFlags } from './mount-spec.js';
 import { anonymousVolumeName } from './names.js';
 import { sourceFlags } from './source-flags.js';
-import type { ContainerMount, VolumeRecord } from './types.js';
+import type { ContainerMount, VolumeRecord } from '../storage/volume-types.js';
 import { volumeCreateSettings } from './volume-options.js';
 import { VolumeStore } from './volume-store.js';
 

@@ -11,7 +11,7 @@
 
 import { TscRunError } from '../errors.js';
 import { cleanPath } from './mount-spec.js';
-import type { ContainerMount } from './types.js';
+import type { ContainerMount } from '../storage/volume-types.js';
 
 /** What the helper does to a volume the first time it is mounted (volume.json's NeedsCopyUp / NeedsChown). */
 export interface VolumeFirstUse {

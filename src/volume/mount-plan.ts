@@ -8,7 +8,7 @@ import { TscRunError, UsageError } from '../errors.js';
 import { NO_SOURCE_FLAGS, processOptions, type SourceFlags } from './mount-options.js';
 import { cleanPath, type MountRequest } from './mount-spec.js';
 import { checkVolumeName } from './names.js';
-import type { ContainerMount } from './types.js';
+import type { ContainerMount } from '../storage/volume-types.js';
 
 /** The options podman gives an image's VOLUME (HostConfig.Binds order). */
 export const IMAGE_VOLUME_OPTIONS: readonly string[] = ['rprivate', 'rw', 'nodev', 'exec', 'nosuid', 'rbind'];

@@ -3,7 +3,7 @@
 // (`SRC:DEST:OPTIONS`) and `HostConfig.Tmpfs` (DEST → options). Pure.
 
 import { isPropagation } from './mount-options.js';
-import type { ContainerMount } from './types.js';
+import type { ContainerMount } from '../storage/volume-types.js';
 
 export interface InspectMount {
   Type: 'volume' | 'bind';

@@ -3,8 +3,8 @@
 
 import type { Roots } from '../config/paths.js';
 import { MultipleErrors, TscRunError, UsageError } from '../errors.js';
-import { formatInspect, formatList } from '../cli/format/output.js';
-import { isJsonFormat } from '../cli/format/is-json.js';
+import { formatInspect, formatList } from '../format/output.js';
+import { isJsonFormat } from '../format/is-json.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import type { TreeOps } from '../storage/layers/layer-store.js';
 import { withLock } from '../storage/lock.js';
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createVolume, newVolumeRecord, volumeUsers } from './container-volumes.js';
 import { NoSuchVolumeError, VolumeExistsError, VolumeInUseError } from './errors.js';
 import { anonymousVolumeName, checkVolumeName } from './names.js';
-import type { VolumeRecord } from './types.js';
+import type { VolumeRecord } from '../storage/volume-types.js';
 import { parseVolumeFilters, volumeMatches } from './volume-filters.js';
 import { volumeCreateSettings } from './volume-options.js';
 import { VolumeStore } from './volume-store.js';

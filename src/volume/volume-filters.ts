@@ -5,8 +5,8 @@
 // Pure.
 
 import { UsageError } from '../errors.js';
-import { parseInputTime } from '../runtime/time-input.js';
-import type { VolumeRecord } from './types.js';
+import { parseInputTime } from '../format/time-input.js';
+import type { VolumeRecord } from '../storage/volume-types.js';
 
 export type VolumeFilters = Map<string, string[]>;
 

@@ -4,7 +4,7 @@
 // store does not have), --label. Pure.
 
 import { TscRunError, UsageError } from '../errors.js';
-import { parseLabels } from '../runtime/run-options.js';
+import { parseLabels } from '../runtime/container/run-options.js';
 
 export interface VolumeCreateSettings {
   driver: 'local';

@@ -13,7 +13,7 @@ import { errnoCode, isTempFileName } from '../storage/atomic-file.js';
 import { parseJsonText, readJson, writeJsonAtomic } from '../storage/json-store.js';
 import { withLock } from '../storage/lock.js';
 import { NoSuchVolumeError, VolumeExistsError } from './errors.js';
-import type { VolumeRecord } from './types.js';
+import type { VolumeRecord } from '../storage/volume-types.js';
 
 function validate(v: unknown): VolumeRecord {
   const r = v as Partial<VolumeRecord> | null;

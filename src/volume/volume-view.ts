@@ -3,8 +3,8 @@
 // (Status, UID, GID, Anonymous, NeedsCopyUp, NeedsChown, Timeout). CreatedAt
 // is a Go time (RFC 3339 in JSON, Go's String() in templates). Pure.
 
-import { GoTime } from '../cli/format/go-time.js';
-import type { VolumeRecord } from './types.js';
+import { GoTime } from '../format/go-time.js';
+import type { VolumeRecord } from '../storage/volume-types.js';
 
 export interface VolumeView {
   Name: string;

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIdMap, formatMapping, parseSubIdFile, subIdRangesFor } from '../../src/runtime/idmap.js';
+import { buildIdMap, formatMapping, parseSubIdFile, subIdRangesFor } from '../../src/host/idmap.js';
 import {
   busyboxRootfsEntries,
   buildOciImage,

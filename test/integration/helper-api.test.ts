@@ -1,4 +1,4 @@
-// src/runtime/helper.ts against the real helper binary: argument building,
+// src/runtime/helper/helper.ts against the real helper binary: argument building,
 // stdin/stdout plumbing and the mapping of its failures to typed errors.
 // Runs in-process as whoever runs the tests: rootful as root (no user
 // namespace), rootless with the subuid maps as an ordinary user.
@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandInvokeError, HelperError } from '../../src/errors.js';
-import { runHelper, runModeArgs } from '../../src/runtime/helper.js';
-import { hostUserNamespace } from '../../src/runtime/preflight.js';
+import { runHelper, runModeArgs } from '../../src/host/helper/helper.js';
+import { hostUserNamespace } from '../../src/host/preflight.js';
 import { repoRoot } from '../harness/index.js';
 
 /** Host id of container id `id` under the plan in use. */

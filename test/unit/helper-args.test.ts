@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CommandInvokeError, HelperError } from '../../src/errors.js';
-import { helperFailure, namespaceArgs, runModeArgs } from '../../src/runtime/helper.js';
+import { helperFailure, namespaceArgs, runModeArgs } from '../../src/host/helper/helper.js';
 
 describe('namespaceArgs', () => {
   it('passes the maps and map tools for a rootless namespace', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildIdMap, formatMapping, mappedIdCount, MAX_MAP_LINES, parseSubIdFile, subIdRangesFor } from '../../src/runtime/idmap.js';
+import { buildIdMap, formatMapping, mappedIdCount, MAX_MAP_LINES, parseSubIdFile, subIdRangesFor } from '../../src/host/idmap.js';
 
 const FILE = `# comment
 tsctest:100000:65536

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HostPrerequisiteError } from '../../src/errors.js';
-import { diagnoseHost, isIdentityMap, type HostFacts } from '../../src/runtime/preflight.js';
+import { diagnoseHost, isIdentityMap, type HostFacts } from '../../src/host/preflight.js';
 
 const tool = (p: string) => ({ path: p, setuid: true, fileCaps: undefined });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GoTemplate } from '../../src/cli/format/template.js';
-import { alignColumns, formatInspect, formatList, headerFor } from '../../src/cli/format/output.js';
+import { GoTemplate } from '../../src/format/template.js';
+import { alignColumns, formatInspect, formatList, headerFor } from '../../src/format/output.js';
 
 const ctr = {
   Id: 'abc123',

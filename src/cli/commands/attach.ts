@@ -30,14 +30,14 @@ export const attachCommand: CommandModule<GlobalArgs, AttachArgs> = {
     if (argv.container === undefined) throw new UsageError('attach requires the name or ID of a container');
     const roots = rootsOf(argv);
     const { ContainerStore } = await import('../../storage/containers.js');
-    const { liveRecord } = await import('../../runtime/container-observe.js');
+    const { liveRecord } = await import('../../runtime/container/container-observe.js');
     const rec = liveRecord(roots.runRoot, await new ContainerStore(roots.dataRoot).lookup(String(argv.container)));
     if (rec.state.status !== 'running') throw new UsageError('you can only attach to running containers');
     if (argv['detach-keys'] !== undefined) {
-      const { parseDetachKeys } = await import('../../runtime/run-options.js');
+      const { parseDetachKeys } = await import('../../runtime/container/run-options.js');
       parseDetachKeys(argv['detach-keys']);
     }
-    const { attachContainer } = await import('../../runtime/attach-client.js');
+    const { attachContainer } = await import('../../runtime/monitor/attach-client.js');
     const { emitContainer } = await import('../../events/emit.js');
     emitContainer(roots.dataRoot, rec, 'attach');
     const code = await attachContainer({

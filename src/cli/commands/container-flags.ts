@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { TscRunError, UsageError } from '../../errors.js';
 import type { Roots } from '../../config/paths.js';
-import type { CreateContainerInput } from '../../runtime/container-create.js';
+import type { CreateContainerInput } from '../../runtime/container/container-create.js';
 import type { ContainerConfig } from '../../storage/containers.js';
 import type { GlobalArgs } from '../global.js';
 
@@ -198,7 +198,7 @@ export type PreparedCreate = Omit<CreateContainerInput, 'treeOps' | 'dataRoot'> 
 };
 
 async function readEnvFiles(files: readonly string[]): Promise<string[]> {
-  const { parseEnvFile } = await import('../../runtime/run-options.js');
+  const { parseEnvFile } = await import('../../runtime/container/run-options.js');
   const out: string[] = [];
   for (const f of files) {
     let text: string;
@@ -231,7 +231,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   if (argv.name !== undefined && !NAME_RE.test(argv.name)) {
     throw new UsageError(`container name ${JSON.stringify(argv.name)} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`);
   }
-  const o = await import('../../runtime/run-options.js');
+  const o = await import('../../runtime/container/run-options.js');
   const net = await planNetworkFlags(argv, roots);
   const restartPolicy = o.parseRestartPolicy(argv.restart);
   o.checkRestartWithRm(restartPolicy, argv.rm === true);
@@ -249,7 +249,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   if (log.path) config.logPath = log.path;
   if (argv['detach-keys'] !== undefined) config.detachKeys = argv['detach-keys'];
   if (argv['stop-signal'] !== undefined) {
-    const { parseSignal } = await import('../../runtime/container-signal.js');
+    const { parseSignal } = await import('../../runtime/container/container-signal.js');
     config.stopSignal = parseSignal(argv['stop-signal']);
   }
   if (argv.label?.length) config.labels = o.parseLabels(argv.label.map(String));
@@ -271,8 +271,8 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   const uidmap = shared ? (shared.uidmap ?? []) : (argv.uidmap ?? []).map(String);
   const gidmap = shared ? (shared.gidmap ?? []) : (argv.gidmap ?? []).map(String);
   if (userns !== undefined || uidmap.length || gidmap.length) {
-    const { planUserns } = await import('../../runtime/userns-options.js');
-    const { hostUserNamespace } = await import('../../runtime/preflight.js');
+    const { planUserns } = await import('../../runtime/userns/userns-options.js');
+    const { hostUserNamespace } = await import('../../host/preflight.js');
     const host = hostUserNamespace();
     const plan = planUserns(
       { mode: userns ?? '', uidmap, gidmap },
@@ -301,7 +301,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   }
 
   const env = [...(await readEnvFiles((argv['env-file'] ?? []).map(String))), ...(argv.env ?? []).map(String)];
-  const { resolveContainerStorage } = await import('../../runtime/container-rootfs.js');
+  const { resolveContainerStorage } = await import('../../runtime/container/container-rootfs.js');
   const storage = await resolveContainerStorage({ roots, flagDriver: argv['storage-driver'], storageOpts: argv['storage-opt'] });
 
   if (argv.replace && argv.name !== undefined) await replaceNamed(roots, argv.name);
@@ -351,8 +351,8 @@ async function replaceNamed(roots: Roots, name: string): Promise<void> {
   const store = new ContainerStore(roots.dataRoot);
   const existing = (await store.list()).find((c) => c.name === name);
   if (!existing) return;
-  const { removeFinished } = await import('../../runtime/run-foreground.js');
-  const { helperTreeOps } = await import('../../runtime/tree-ops.js');
+  const { removeFinished } = await import('../../runtime/container/run-foreground.js');
+  const { helperTreeOps } = await import('../../host/helper/tree-ops.js');
   await removeFinished(roots, existing.id, helperTreeOps());
 }
 

@@ -72,11 +72,11 @@ export const containerPruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
       .option('force', { alias: 'f', type: 'boolean', describe: 'Do not prompt for confirmation' }),
   handler: async (argv) => {
     const filters = (argv.filter ?? []).map(String);
-    const { parsePsFilters } = await import('../../runtime/ps-filter.js');
+    const { parsePsFilters } = await import('../../runtime/views/ps-filter.js');
     parsePsFilters(filters, ['label', 'until']);
     if (!argv.force && !(await (await import('../prompt.js')).confirm('WARNING! This will remove all non running containers.\nAre you sure you want to continue? [y/N] '))) return;
-    const { pruneContainers } = await import('../../runtime/container-prune.js');
-    const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
+    const { pruneContainers } = await import('../../runtime/container/container-prune.js');
+    const { lifecycleContext } = await import('../../runtime/container/lifecycle-context.js');
     const { warn } = await import('../warn.js');
     const r = await pruneContainers(lifecycleContext(rootsOf(argv), warn), filters);
     for (const id of r.removed) process.stdout.write(`${id}\n`);
@@ -119,9 +119,9 @@ export const containerCleanupCommand: CommandModule<GlobalArgs, CleanupArgs> = {
       await cleanupExecSession(roots, await new ContainerStore(roots.dataRoot).lookup(names[0]!), argv.exec);
       return;
     }
-    const { checkTargetArgs, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
-    const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
-    const { cleanupContainer } = await import('../../runtime/container-cleanup.js');
+    const { checkTargetArgs, resolveTargets, forEachTarget } = await import('../../runtime/container/container-targets.js');
+    const { lifecycleContext } = await import('../../runtime/container/lifecycle-context.js');
+    const { cleanupContainer } = await import('../../runtime/container/container-cleanup.js');
     const { warn } = await import('../warn.js');
     checkTargetArgs(names, argv);
     const ctx = lifecycleContext(rootsOf(argv), warn);

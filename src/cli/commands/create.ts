@@ -16,8 +16,8 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs> & {
   handler: async (argv) => {
     const roots = rootsOf(argv);
     const prepared = await prepareCreate(argv, roots, { detach: true });
-    const { createContainer } = await import('../../runtime/container-create.js');
-    const { helperTreeOps } = await import('../../runtime/tree-ops.js');
+    const { createContainer } = await import('../../runtime/container/container-create.js');
+    const { helperTreeOps } = await import('../../host/helper/tree-ops.js');
     const treeOps = helperTreeOps();
     const c = await createContainer({ ...prepared, dataRoot: roots.dataRoot, treeOps });
     await writeCidfile(prepared.cidfile, c.id);

@@ -34,7 +34,7 @@ function diffModule(kind: Kind): CommandModule<GlobalArgs, DiffArgs> {
       }
       if (args.length > 2) throw new UsageError(`accepts between 1 and 2 arg(s), received ${args.length}`);
       const format = argv.format;
-      const { isJsonFormat } = await import('../format/is-json.js');
+      const { isJsonFormat } = await import('../../format/is-json.js');
       if (format !== undefined && format !== '' && !isJsonFormat(format)) throw new UsageError("only supported value for '--format' is 'json'");
       const { diffTargets } = await import('../../container-fs/diff-targets.js');
       const changes = await diffTargets(rootsOf(argv), kind, argv.latest ? undefined : args[0]!, args[1]);

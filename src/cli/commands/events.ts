@@ -37,11 +37,11 @@ export const eventsCommand: CommandModule<GlobalArgs, EventsArgs> = {
   handler: async (argv) => {
     const extra = (argv._ ?? []).slice(1);
     if (extra.length) throw new UsageError(`\`tsc-run events\` takes no arguments`);
-    const { parseInputTime } = await import('../../runtime/time-input.js');
+    const { parseInputTime } = await import('../../format/time-input.js');
     const { eventMatcher } = await import('../../events/event-filter.js');
     const { humanLine, jsonLine, templateView } = await import('../../events/event-format.js');
     const { streamEvents } = await import('../../events/event-stream.js');
-    const { isJsonFormat } = await import('../format/is-json.js');
+    const { isJsonFormat } = await import('../../format/is-json.js');
     const timeOf = (v: string | undefined, since: boolean) => {
       if (v === undefined || v === '') return undefined;
       try {
@@ -58,7 +58,7 @@ export const eventsCommand: CommandModule<GlobalArgs, EventsArgs> = {
     const format = argv.format;
     if (format !== undefined && isJsonFormat(format)) print = jsonLine;
     else if (format !== undefined) {
-      const { GoTemplate } = await import('../format/template.js');
+      const { GoTemplate } = await import('../../format/template.js');
       const tpl = new GoTemplate(format);
       print = (e) => tpl.render(templateView(e)).replace(/\n$/, '');
     } else print = (e) => humanLine(e, argv['no-trunc'] === false);

@@ -58,7 +58,7 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> & {
     const store = new ContainerStore(roots.dataRoot);
     let container;
     if (argv.latest) {
-      const { lastCreated } = await import('../../runtime/ps-view.js');
+      const { lastCreated } = await import('../../runtime/views/ps-view.js');
       container = lastCreated(await store.list(), 1)[0];
       if (!container) throw new UsageError('no containers to exec in');
     } else {

@@ -236,8 +236,12 @@ const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
       .option('filter', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: "Provide filter values (e.g. 'label=<key>=<value>')" })
       .option('force', { alias: 'f', type: 'boolean', describe: 'Do not prompt for confirmation' }),
   handler: async (argv) => {
-    const [{ runImagePrune }, { warn }] = await Promise.all([import('../../image/image-commands.js'), import('../warn.js')]);
-    await runImagePrune(rootsOf(argv), { all: argv.all === true, force: argv.force === true, filters: (argv.filter ?? []).map(String) }, warn);
+    const [{ runImagePrune }, { warn }, { confirm }] = await Promise.all([
+      import('../../image/image-commands.js'),
+      import('../warn.js'),
+      import('../prompt.js'),
+    ]);
+    await runImagePrune(rootsOf(argv), { all: argv.all === true, force: argv.force === true, filters: (argv.filter ?? []).map(String) }, warn, confirm);
   },
 };
 

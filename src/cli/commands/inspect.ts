@@ -36,7 +36,7 @@ function inspectModule(command: string, containersOnly: boolean): CommandModule<
       }
       if (!names.length && !argv.latest) throw new UsageError('no names or ids specified');
       if (names.length && argv.latest) throw new UsageError('--latest and containers cannot be used together');
-      const { inspectText } = await import('../../runtime/container-inspect.js');
+      const { inspectText } = await import('../../runtime/views/container-inspect.js');
       const { ContainerStore } = await import('../../storage/containers.js');
       const roots = rootsOf(argv);
       const out = await inspectText(roots, new ContainerStore(roots.dataRoot), {

@@ -36,11 +36,11 @@ export const logsCommand: CommandModule<GlobalArgs, LogsArgs> = {
     const names = (argv.containers ?? []).map(String);
     if (!names.length && !argv.latest) throw new UsageError('specify at least one container name or ID to log');
     if (argv.tail !== undefined && !Number.isInteger(argv.tail)) throw new UsageError(`invalid argument ${JSON.stringify(String(argv.tail))} for "--tail" flag`);
-    const { parseInputTime } = await import('../../runtime/time-input.js');
+    const { parseInputTime } = await import('../../format/time-input.js');
     const since = argv.since === undefined ? undefined : parseInputTime(argv.since, true);
     const until = argv.until === undefined ? undefined : parseInputTime(argv.until, false);
-    const { resolveTargets } = await import('../../runtime/container-targets.js');
-    const { printLogs } = await import('../../runtime/log-reader.js');
+    const { resolveTargets } = await import('../../runtime/container/container-targets.js');
+    const { printLogs } = await import('../../runtime/monitor/log-reader.js');
     const { ContainerStore } = await import('../../storage/containers.js');
     const roots = rootsOf(argv);
     const ctx = { store: new ContainerStore(roots.dataRoot), dataRoot: roots.dataRoot, runRoot: roots.runRoot };

@@ -32,7 +32,7 @@ export function mountModule(prog: string): CommandModule<GlobalArgs, MountArgs> 
       const { checkMountAllowed, mountContainer, mountedContainers } = await import('../../container-fs/mount.js');
       checkMountAllowed(`tsc-run ${prog}`);
       const roots = rootsOf(argv);
-      const { resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+      const { resolveTargets, forEachTarget } = await import('../../runtime/container/container-targets.js');
       const { ContainerStore } = await import('../../storage/containers.js');
       const { emitContainer } = await import('../../events/emit.js');
       if (names.length || argv.all || argv.latest) {
@@ -45,7 +45,7 @@ export function mountModule(prog: string): CommandModule<GlobalArgs, MountArgs> 
         return;
       }
       const format = argv.format ?? '';
-      const { isJsonFormat } = await import('../format/is-json.js');
+      const { isJsonFormat } = await import('../../format/is-json.js');
       if (format !== '' && !isJsonFormat(format)) throw new UsageError(`unknown --format argument: ${JSON.stringify(format)}`);
       const mounted = await mountedContainers(roots);
       if (format !== '') {
@@ -78,7 +78,7 @@ export function unmountModule(prog: string): CommandModule<GlobalArgs, UnmountAr
         .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' }),
     handler: async (argv) => {
       const names = (argv.containers ?? []).map(String);
-      const { checkTargetArgs, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+      const { checkTargetArgs, resolveTargets, forEachTarget } = await import('../../runtime/container/container-targets.js');
       checkTargetArgs(names, argv);
       const roots = rootsOf(argv);
       const { unmountContainer, mountedContainers } = await import('../../container-fs/mount.js');

@@ -26,8 +26,8 @@ function pauseFamily(verb: 'pause' | 'unpause'): CommandModule<GlobalArgs, Pause
         .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' })
         .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' }),
     handler: async (argv) => {
-      const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
-      const { liveRecord } = await import('../../runtime/container-observe.js');
+      const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container/container-targets.js');
+      const { liveRecord } = await import('../../runtime/container/container-observe.js');
       const { pauseContainer, unpauseContainer } = await import('../../runtime/pause/container-pause.js');
       const { ContainerStore } = await import('../../storage/containers.js');
       const names = [...(argv.containers ?? []).map(String), ...readCidFiles((argv.cidfile ?? []).map(String), false)];

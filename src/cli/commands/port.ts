@@ -21,9 +21,9 @@ export const portCommand: CommandModule<GlobalArgs, PortArgs> = {
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' }),
   handler: async (argv) => {
     const args = (argv.args ?? []).map(String);
-    const { parsePortQuery, portLines } = await import('../../runtime/port-view.js');
-    const { resolveTargets } = await import('../../runtime/container-targets.js');
-    const { liveRecord } = await import('../../runtime/container-observe.js');
+    const { parsePortQuery, portLines } = await import('../../runtime/views/port-view.js');
+    const { resolveTargets } = await import('../../runtime/container/container-targets.js');
+    const { liveRecord } = await import('../../runtime/container/container-observe.js');
     const { ContainerStore } = await import('../../storage/containers.js');
     const roots = rootsOf(argv);
     const store = new ContainerStore(roots.dataRoot);

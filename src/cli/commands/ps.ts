@@ -57,7 +57,7 @@ function psModule(command: string, aliases: string[]): CommandModule<GlobalArgs,
       if (argv.sort !== undefined && !SORT_CHOICES.includes(argv.sort)) {
         throw new UsageError(`invalid argument ${JSON.stringify(argv.sort)} for "--sort" flag: must be one of ${SORT_CHOICES.join(', ')}`);
       }
-      const { psText } = await import('../../runtime/container-list.js');
+      const { psText } = await import('../../runtime/views/container-list.js');
       process.stdout.write(
         await psText(rootsOf(argv), {
           all: argv.all === true,

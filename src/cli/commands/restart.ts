@@ -28,11 +28,11 @@ export const restartCommand: CommandModule<GlobalArgs, RestartArgs> = {
       .option('time', { alias: 't', type: 'number', requiresArg: true, describe: 'Seconds to wait for stop before killing the container (default 10)' }),
   handler: async (argv) => {
     const time = parseTimeFlag(argv.time);
-    const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+    const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container/container-targets.js');
     const names = [...(argv.containers ?? []).map(String), ...readCidFiles((argv.cidfile ?? []).map(String), false)];
-    const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
-    const { restartContainer } = await import('../../runtime/container-restart.js');
-    const { liveRecord } = await import('../../runtime/container-observe.js');
+    const { lifecycleContext } = await import('../../runtime/container/lifecycle-context.js');
+    const { restartContainer } = await import('../../runtime/container/container-restart.js');
+    const { liveRecord } = await import('../../runtime/container/container-observe.js');
     const { warn } = await import('../warn.js');
     checkTargetArgs(names, argv);
     const roots = rootsOf(argv);

@@ -35,10 +35,10 @@ export const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
       .option('depend', { type: 'boolean', describe: 'Remove container and all containers that depend on the selected container' }),
   handler: async (argv) => {
     const time = parseTimeFlag(argv.time);
-    const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+    const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container/container-targets.js');
     const names = [...(argv.containers ?? []).map(String), ...readCidFiles((argv.cidfile ?? []).map(String), argv.ignore || argv.force)];
-    const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
-    const { removeContainer } = await import('../../runtime/container-remove.js');
+    const { lifecycleContext } = await import('../../runtime/container/lifecycle-context.js');
+    const { removeContainer } = await import('../../runtime/container/container-remove.js');
     const { NoSuchContainerError } = await import('../../storage/containers.js');
     const { warn } = await import('../warn.js');
     // Only --cidfile files that --ignore skipped: nothing to do.

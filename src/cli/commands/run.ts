@@ -24,12 +24,12 @@ export const runCommand: CommandModule<GlobalArgs, CreateArgs> & {
     const prepared = await prepareCreate(argv, roots, { detach: argv.detach === true });
     const onCreate = async (c: { id: string }) => writeCidfile(prepared.cidfile, c.id);
     if (argv.detach) {
-      const { runDetached } = await import('../../runtime/run-detached.js');
+      const { runDetached } = await import('../../runtime/container/run-detached.js');
       const c = await runDetached({ ...prepared, onCreate });
       process.stdout.write(`${c.id}\n`);
       return;
     }
-    const { runForeground } = await import('../../runtime/run-foreground.js');
+    const { runForeground } = await import('../../runtime/container/run-foreground.js');
     const code = await runForeground({ ...prepared, sigProxy: argv['sig-proxy'] !== false, onCreate });
     if (code !== 0) throw new ChildExit(code);
   },

@@ -35,15 +35,15 @@ export const startCommand: CommandModule<GlobalArgs, StartArgs> = {
     if (argv['sig-proxy'] && !attach) throw new UsageError('you cannot use sig-proxy without --attach');
     const roots = rootsOf(argv);
     const { ContainerStore } = await import('../../storage/containers.js');
-    const { AlreadyRunning, startContainer } = await import('../../runtime/container-start.js');
-    const { helperTreeOps } = await import('../../runtime/tree-ops.js');
+    const { AlreadyRunning, startContainer } = await import('../../runtime/container/container-start.js');
+    const { helperTreeOps } = await import('../../host/helper/tree-ops.js');
     const store = new ContainerStore(roots.dataRoot);
     const treeOps = helperTreeOps();
 
     if (attach) {
       let c = await store.lookup(names[0]!);
       if (argv['detach-keys'] !== undefined) {
-        const { parseDetachKeys } = await import('../../runtime/run-options.js');
+        const { parseDetachKeys } = await import('../../runtime/container/run-options.js');
         parseDetachKeys(argv['detach-keys']);
         c = { ...c, config: { ...c.config, detachKeys: argv['detach-keys'] } };
       }
@@ -57,12 +57,12 @@ export const startCommand: CommandModule<GlobalArgs, StartArgs> = {
       });
       if (started instanceof AlreadyRunning) {
         // podman attaches to a running container here.
-        const { attachContainer } = await import('../../runtime/attach-client.js');
+        const { attachContainer } = await import('../../runtime/monitor/attach-client.js');
         const code = await attachContainer({ roots, container: started.record, stdin: argv.interactive === true, sigProxy: argv['sig-proxy'] !== false });
         if (code !== 0) throw new ChildExit(code);
         return;
       }
-      const { awaitForeground } = await import('../../runtime/run-foreground.js');
+      const { awaitForeground } = await import('../../runtime/container/run-foreground.js');
       let r: { code: number; detached: boolean };
       try {
         r = await awaitForeground(roots, c.id, started, c.autoRemove ? { treeOps } : undefined);

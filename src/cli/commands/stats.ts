@@ -44,13 +44,13 @@ export const statsCommand: CommandModule<GlobalArgs, StatsArgs> = {
     const store = new ContainerStore(roots.dataRoot);
     let ids: string[] | undefined;
     if (argv.latest) {
-      const { lastCreated } = await import('../../runtime/ps-view.js');
+      const { lastCreated } = await import('../../runtime/views/ps-view.js');
       ids = lastCreated(await store.list(), 1).map((r) => r.id);
     } else if (names.length) {
       ids = [];
       for (const n of names) ids.push((await store.lookup(n)).id);
     }
-    const { isJsonFormat } = await import('../format/is-json.js');
+    const { isJsonFormat } = await import('../../format/is-json.js');
     const { containerStats } = await import('../../runtime/stats/container-stats.js');
     const abort = new AbortController();
     const stop = () => abort.abort();

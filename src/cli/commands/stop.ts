@@ -34,10 +34,10 @@ export const stopCommand: CommandModule<GlobalArgs, StopArgs> = {
       .option('time', { alias: 't', type: 'number', requiresArg: true, describe: 'Seconds to wait for stop before killing the container (default 10)' }),
   handler: async (argv) => {
     const time = parseTimeFlag(argv.time);
-    const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container-targets.js');
+    const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container/container-targets.js');
     const names = [...(argv.containers ?? []).map(String), ...readCidFiles((argv.cidfile ?? []).map(String), argv.ignore)];
-    const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
-    const { stopContainer } = await import('../../runtime/container-stop.js');
+    const { lifecycleContext } = await import('../../runtime/container/lifecycle-context.js');
+    const { stopContainer } = await import('../../runtime/container/container-stop.js');
     const { warn } = await import('../warn.js');
     // Only --cidfile files that --ignore skipped: nothing to do.
     if (!names.length && argv.cidfile?.length) return;

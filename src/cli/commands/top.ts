@@ -35,7 +35,7 @@ export const topCommand: CommandModule<GlobalArgs, TopArgs> = {
     let rec;
     let descriptors: string[];
     if (argv.latest) {
-      const { lastCreated } = await import('../../runtime/ps-view.js');
+      const { lastCreated } = await import('../../runtime/views/ps-view.js');
       rec = lastCreated(await store.list(), 1)[0];
       if (!rec) throw new UsageError('no containers to show');
       descriptors = args;

@@ -1,4 +1,4 @@
-// `tsc-run unshare [CMD...]`: podman unshare (src/runtime/unshare.ts).
+// `tsc-run unshare [CMD...]`: podman unshare (src/runtime/userns/unshare.ts).
 
 import type { CommandModule } from 'yargs';
 import { ChildExit, UsageError } from '../../errors.js';
@@ -29,7 +29,7 @@ export const unshareCommand: CommandModule<GlobalArgs, UnshareArgs> & {
       throw new UsageError('--rootless-netns is not supported: tsc-run keeps no shared rootless network namespace');
     }
     const cmd = [...(argv.command ?? []), ...(argv['--'] ?? [])].map(String);
-    const { runUnshare } = await import('../../runtime/unshare.js');
+    const { runUnshare } = await import('../../runtime/userns/unshare.js');
     const code = await runUnshare(cmd);
     if (code !== 0) throw new ChildExit(code);
   },

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import type { CommandModule } from 'yargs';
 import { API_VERSION, BUILT_UNIX, GIT_COMMIT, VERSION } from '../../version.js';
-import { formatObject } from '../format/output.js';
+import { formatObject } from '../../format/output.js';
 import type { GlobalArgs } from '../global.js';
 
 interface VersionArgs extends GlobalArgs {

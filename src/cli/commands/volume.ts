@@ -16,13 +16,13 @@ const strings = { type: 'string', array: true, nargs: 1, requiresArg: true } as 
 
 async function context(argv: GlobalArgs): Promise<VolumeContext> {
   const roots = rootsOf(argv);
-  const { helperTreeOps } = await import('../../runtime/tree-ops.js');
+  const { helperTreeOps } = await import('../../host/helper/tree-ops.js');
   return {
     roots,
     treeOps: helperTreeOps,
     removeContainer: async (id, timeout) => {
-      const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
-      const { removeContainer } = await import('../../runtime/container-remove.js');
+      const { lifecycleContext } = await import('../../runtime/container/lifecycle-context.js');
+      const { removeContainer } = await import('../../runtime/container/container-remove.js');
       const { warn } = await import('../warn.js');
       await removeContainer(lifecycleContext(roots, warn), id, { force: true, timeout });
     },

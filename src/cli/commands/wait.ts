@@ -26,13 +26,13 @@ export const waitCommand: CommandModule<GlobalArgs, WaitArgs> = {
   handler: async (argv) => {
     const names = (argv.containers ?? []).map(String);
     if (!names.length && !argv.latest) throw new UsageError('"tsc-run wait" requires a name, id, or the "--latest" flag');
-    const { parseConditions, waitContainer } = await import('../../runtime/container-wait.js');
-    const { parseGoDuration } = await import('../../runtime/time-input.js');
+    const { parseConditions, waitContainer } = await import('../../runtime/container/container-wait.js');
+    const { parseGoDuration } = await import('../../format/time-input.js');
     const conditions = parseConditions((argv.condition ?? []).map(String));
     const ns = parseGoDuration(String(argv.interval ?? '250ms'));
     if (ns === undefined || ns <= 0) throw new UsageError(`invalid interval ${JSON.stringify(argv.interval)}: must be a positive duration such as 250ms`);
-    const { resolveTargets } = await import('../../runtime/container-targets.js');
-    const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
+    const { resolveTargets } = await import('../../runtime/container/container-targets.js');
+    const { lifecycleContext } = await import('../../runtime/container/lifecycle-context.js');
     const { warn } = await import('../warn.js');
     const ctx = lifecycleContext(rootsOf(argv), warn);
     const targets = await resolveTargets(ctx.store, names, { latest: argv.latest });

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { TscRunError } from '../../errors.js';
-import { helperTreeOps } from '../../runtime/tree-ops.js';
+import { helperTreeOps } from '../../host/helper/tree-ops.js';
 import { sweepTempFiles } from '../../storage/atomic-file.js';
 import { BlobStore } from '../../storage/blob-store.js';
 import { decompressed } from '../../storage/layers/compression.js';

@@ -4,7 +4,7 @@
 // the name the user asked for. Pure.
 
 import type { ImageRecord } from '../../storage/images.js';
-import { formatReference, localCandidates, normalizeLocalName, parseReference, shortNameMatches } from '../reference.js';
+import { formatReference, localCandidates, normalizeLocalName, parseReference, shortNameMatches } from '../../storage/image-reference.js';
 import { ArchiveFormatError } from './errors.js';
 
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';

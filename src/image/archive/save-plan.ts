@@ -4,7 +4,7 @@
 // twice is written once, with both names). Pure.
 
 import type { ImageRecord } from '../../storage/images.js';
-import { formatReference, normalizeLocalName } from '../reference.js';
+import { formatReference, normalizeLocalName } from '../../storage/image-reference.js';
 import { matchedName } from './names.js';
 
 export interface SaveItem {

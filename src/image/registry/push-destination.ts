@@ -3,7 +3,7 @@
 // `docker-archive:FILE[:REF]`. Pure.
 
 import { UsageError } from '../../errors.js';
-import { formatReference, normalizeReference, type ImageReference } from '../reference.js';
+import { formatReference, normalizeReference, type ImageReference } from '../../storage/image-reference.js';
 
 export type PushDestination =
   | { transport: 'docker'; ref: ImageReference }

@@ -6,14 +6,14 @@
 
 import { emitImage } from '../../events/emit.js';
 import { TscRunError, UsageError } from '../../errors.js';
-import { helperTreeOps } from '../../runtime/tree-ops.js';
+import { helperTreeOps } from '../../host/helper/tree-ops.js';
 import { writeFileAtomic } from '../../storage/atomic-file.js';
 import { BlobStore } from '../../storage/blob-store.js';
 import { ImageStore, type ImageRecord } from '../../storage/images.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
 import { MediaType } from '../oci.js';
 import type { CopyProgress } from '../progress.js';
-import { formatReference, parseReference, repositoryOf, type ImageReference } from '../reference.js';
+import { formatReference, parseReference, repositoryOf, type ImageReference } from '../../storage/image-reference.js';
 import { scopeFor } from './auth.js';
 import { uploadBlob } from './blob-upload.js';
 import { withContext, type RegistryClient } from './client.js';

@@ -4,7 +4,7 @@
 // registries.conf; then each unqualified-search registry in turn. Pure.
 
 import { TscRunError } from '../../errors.js';
-import { formatReference, isShortName, normalizeReference, parseReference, shortNameMatches } from '../reference.js';
+import { formatReference, isShortName, normalizeReference, parseReference, shortNameMatches } from '../../storage/image-reference.js';
 import type { RegistriesConf } from './registries-conf.js';
 
 export interface PullCandidates {

@@ -1,7 +1,7 @@
 // The helper's `exec` mode arguments for a session (docs/helper-protocol.md,
 // "exec"). Pure.
 
-import { capabilityList, type CapabilitySets } from '../capabilities.js';
+import { capabilityList, type CapabilitySets } from '../security/capabilities.js';
 
 /** The fd on which the helper says `started` and `detached` (after 0-2 and the error fd 3). */
 export const EXEC_SYNC_FD = 4;

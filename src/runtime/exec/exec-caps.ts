@@ -7,7 +7,7 @@
 // container's sets without inheritable and ambient, so execve leaves it
 // none. Pure.
 
-import { CAPABILITY_NAMES, type CapabilityName, type CapabilitySets } from '../capabilities.js';
+import { CAPABILITY_NAMES, type CapabilityName, type CapabilitySets } from '../security/capabilities.js';
 
 export interface ExecCapsInput {
   container: CapabilitySets;

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { HelperError } from '../../errors.js';
-import { helperPath } from '../helper-path.js';
+import { helperPath } from '../../host/helper/helper-path.js';
 
 export type ExecEnd = { exit: number } | { detached: true };
 
@@ -82,7 +82,7 @@ export async function runExecHelper(o: ExecHelperOptions): Promise<ExecEnd> {
         const errText = Buffer.concat(errChunks).toString('utf8');
         if (!errText && !o.detach) return resolve({ exit: exitCode });
         // Only a failure loads helper.ts (and its preflight): the common path stays light.
-        void import('../helper.js').then(({ helperFailure }) => {
+        void import('../../host/helper/helper.js').then(({ helperFailure }) => {
           const failure = helperFailure(exitCode, errText);
           if (failure) reject(failure);
           else if (o.detach) reject(new HelperError(`tsc-run-helper exited with status ${exitCode} before the command started`));

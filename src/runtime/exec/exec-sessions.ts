@@ -8,7 +8,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { containerRuntimePaths } from '../runtime-dir.js';
+import { containerRuntimePaths } from '../monitor/runtime-dir.js';
 
 export interface ExecSessionRecord {
   id: string;

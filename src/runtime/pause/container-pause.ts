@@ -10,7 +10,7 @@
 import { TscRunError } from '../../errors.js';
 import { emitContainer, storeRoot } from '../../events/emit.js';
 import type { ContainerRecord, ContainerStore } from '../../storage/containers.js';
-import { liveRecord, syncContainer } from '../container-observe.js';
+import { liveRecord, syncContainer } from '../container/container-observe.js';
 import { freezeContainer, thawContainer } from './freezer.js';
 
 function stateImproper(message: string): TscRunError {

@@ -3,10 +3,10 @@
 // again every interval (clearing the screen unless --no-reset) until
 // Ctrl-C. CPU % of a later reading is over the interval since the last.
 
-import { alignColumns, formatList } from '../../cli/format/output.js';
+import { alignColumns, formatList } from '../../format/output.js';
 import type { Roots } from '../../config/paths.js';
 import { ContainerStore, type ContainerRecord } from '../../storage/containers.js';
-import { liveRecord } from '../container-observe.js';
+import { liveRecord } from '../container/container-observe.js';
 import { sampleContainer, type StatsSample } from './stats-sample.js';
 import { STATS_COLUMNS, STATS_HEADERS, statsJson, statsRow, type StatsRow } from './stats-view.js';
 

@@ -4,7 +4,7 @@
 // decimals, CPU TIME as a Go duration; `--format json` with podman's
 // lower-case keys. Pure.
 
-import { goFormatG, goHumanSize } from '../../cli/format/human.js';
+import { goFormatG, goHumanSize } from '../../format/human.js';
 import { goDuration } from '../procfs/go-duration.js';
 import type { StatsSample } from './stats-sample.js';
 

@@ -4,16 +4,16 @@
 // names from its own /etc/passwd and /etc/group (top-descriptors.ts makes
 // the columns). podman's psgo joins the container to read the same.
 
-import { alignColumns } from '../../cli/format/output.js';
+import { alignColumns } from '../../format/output.js';
 import type { Roots } from '../../config/paths.js';
 import { TscRunError } from '../../errors.js';
 import type { ContainerRecord } from '../../storage/containers.js';
-import { liveRecord } from '../container-observe.js';
-import { readContainerFile } from '../container-fs/etc-files.js';
+import { liveRecord } from '../container/container-observe.js';
+import { readContainerFile } from '../container/etc-files.js';
 import { containerPids } from '../procfs/container-pids.js';
 import { insideId, parseBootTime, parseIdMap } from '../procfs/proc-files.js';
 import { readCmdline, readProcess, readProcText } from '../procfs/read-process.js';
-import { parseGroup, parsePasswd } from '../run-spec.js';
+import { parseGroup, parsePasswd } from '../container/run-spec.js';
 import { topRows, type TopContext, type TopProcess } from './top-descriptors.js';
 
 /** The kernel's overflow id: what an unmapped id shows as. */

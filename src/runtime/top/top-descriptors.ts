@@ -5,9 +5,9 @@
 // and group names. psgo's arithmetic: start time and CPU time in whole
 // seconds, ELAPSED and TIME as Go durations, %CPU with three decimals. Pure.
 
-import { GoTime } from '../../cli/format/go-time.js';
+import { GoTime } from '../../format/go-time.js';
 import { UsageError } from '../../errors.js';
-import { CAPABILITY_NAMES } from '../capabilities.js';
+import { CAPABILITY_NAMES } from '../security/capabilities.js';
 import { goDuration } from '../procfs/go-duration.js';
 import { ttyName, type ProcStatFields, type ProcStatus } from '../procfs/proc-files.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GoTime } from '../../../src/cli/format/go-time.js';
+import { GoTime } from '../../../src/format/go-time.js';
 import { containerEvent, imageEvent, type EngineEvent } from '../../../src/events/event.js';
 import { eventMatcher } from '../../../src/events/event-filter.js';
 import { humanLine, jsonLine, templateView } from '../../../src/events/event-format.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HostFacts as PreflightFacts } from '../../../src/runtime/preflight.js';
+import type { HostFacts as PreflightFacts } from '../../../src/host/preflight.js';
 import {
   cgroupCheck,
   dataRootCheck,

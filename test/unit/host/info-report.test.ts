@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatObject } from '../../../src/cli/format/output.js';
+import { formatObject } from '../../../src/format/output.js';
 import { goView } from '../../../src/host/go-view.js';
 import { buildInfoReport, INFO_GO_SPEC, type InfoFacts } from '../../../src/host/info-report.js';
 import { formatUptime, goArch, parseCpuUsage, parseMeminfo } from '../../../src/host/proc-parse.js';

@@ -1,7 +1,7 @@
 // podman's human sizes and ages (go-units + Go's %g), checked against
 // go-units' own test table and values podman printed on this machine.
 import { describe, expect, it } from 'vitest';
-import { goFormatG, goHumanSize, goTimeString, humanDuration, humanSize, rfc3339, timeAgo } from '../../../src/cli/format/human.js';
+import { goFormatG, goHumanSize, goTimeString, humanDuration, humanSize, rfc3339, timeAgo } from '../../../src/format/human.js';
 
 describe('goFormatG (Go %.Ng)', () => {
   it.each([

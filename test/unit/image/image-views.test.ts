@@ -12,8 +12,8 @@ import { matchedName, rmiExitCode } from '../../../src/image/rmi.js';
 import { ImageInUseError } from '../../../src/image/remove.js';
 import { ImageUnknownError, type ImageRecord } from '../../../src/storage/images.js';
 import { TscRunError } from '../../../src/errors.js';
-import { GoTemplate } from '../../../src/cli/format/template.js';
-import { formatList } from '../../../src/cli/format/output.js';
+import { GoTemplate } from '../../../src/format/template.js';
+import { formatList } from '../../../src/format/output.js';
 import type { ImageConfig } from '../../../src/image/oci.js';
 
 const h = (by: string, extra: object = {}) => ({ created: '2026-01-01T00:00:00Z', created_by: by, ...extra });

@@ -8,7 +8,7 @@ import {
   normalizeReference,
   parseReference,
   shortNameMatches,
-} from '../../../src/image/reference.js';
+} from '../../../src/storage/image-reference.js';
 
 const DIGEST = 'sha256:' + 'ab'.repeat(32);
 const pull = (s: string) => formatReference(normalizeReference(s));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DetachKeyMatcher, encodeFrames, Frame, FrameDecoder } from '../../../src/runtime/attach-protocol.js';
+import { DetachKeyMatcher, encodeFrames, Frame, FrameDecoder } from '../../../src/runtime/monitor/attach-protocol.js';
 
 describe('attach frames', () => {
   it('encodes type, big-endian length and payload', () => {
@@ -48,7 +48,7 @@ describe('detach keys', () => {
 });
 
 describe('fast rmtree guards', async () => {
-  const { hasMountBeneath, mountPoints } = await import('../../../src/runtime/fast-rmtree.js');
+  const { hasMountBeneath, mountPoints } = await import('../../../src/host/helper/fast-rmtree.js');
   const info = '22 1 0:21 / /proc rw - proc proc rw\n30 22 0:5 / /tmp/a\\040b/merged rw - overlay overlay rw\n31 1 8:1 / / rw - ext4 /dev/sda1 rw\n';
   it('reads mount points, octal escapes decoded', () => {
     expect(mountPoints(info)).toEqual(['/proc', '/tmp/a b/merged', '/']);

@@ -9,8 +9,8 @@ import {
   parseAddHost,
   resolvConfContent,
   writeContainerFiles,
-} from '../../../src/runtime/container-files.js';
-import { resolveUserIds } from '../../../src/runtime/user-resolve.js';
+} from '../../../src/runtime/container/container-files.js';
+import { resolveUserIds } from '../../../src/runtime/userns/user-resolve.js';
 
 const HOST_HOSTS = '# static\n127.0.0.1 localhost\n127.0.0.1   runsc vm\n::1 ip6-localhost ip6-loopback # v6\nbogus line\n';
 

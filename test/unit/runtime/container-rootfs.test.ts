@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseStorageDriver, type DriverInputs } from '../../../src/host/storage-driver.js';
-import { containerStorageOf, rootfsRunSpec, type ContainerDirs } from '../../../src/runtime/container-rootfs.js';
-import { runModeArgs } from '../../../src/runtime/helper.js';
+import { containerStorageOf, rootfsRunSpec, type ContainerDirs } from '../../../src/runtime/container/container-rootfs.js';
+import { runModeArgs } from '../../../src/host/helper/helper.js';
 
 const FUSE = '/usr/bin/fuse-overlayfs';
 const host: DriverInputs = {

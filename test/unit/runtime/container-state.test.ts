@@ -7,7 +7,7 @@ import {
   reconcile,
   stateChanged,
   type ExitRecord,
-} from '../../../src/runtime/container-state.js';
+} from '../../../src/runtime/container/container-state.js';
 import type { ContainerState } from '../../../src/storage/containers.js';
 
 const now = new Date('2026-11-22T12:00:00.000Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capabilitySets, type CapabilitySets } from '../../../src/runtime/capabilities.js';
+import { capabilitySets, type CapabilitySets } from '../../../src/runtime/security/capabilities.js';
 import { execHelperArgs, type ExecSpec } from '../../../src/runtime/exec/exec-args.js';
 import { execCapabilities } from '../../../src/runtime/exec/exec-caps.js';
 

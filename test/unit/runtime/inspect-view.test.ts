@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { GoTemplate } from '../../../src/cli/format/template.js';
-import { conditionResult, parseConditions } from '../../../src/runtime/container-wait.js';
-import { capDiff, inspectContainer, type InspectFacts } from '../../../src/runtime/inspect-view.js';
-import { parsePortQuery, portLines } from '../../../src/runtime/port-view.js';
+import { GoTemplate } from '../../../src/format/template.js';
+import { conditionResult, parseConditions } from '../../../src/runtime/container/container-wait.js';
+import { capDiff, inspectContainer, type InspectFacts } from '../../../src/runtime/views/inspect-view.js';
+import { parsePortQuery, portLines } from '../../../src/runtime/views/port-view.js';
 import type { ContainerRecord, ContainerState } from '../../../src/storage/containers.js';
 
 const facts: InspectFacts = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GoTime } from '../../../src/cli/format/go-time.js';
-import { LineSplitter, parseLogLine, renderEntry, selectEntries, tailEntries, type LogEntry } from '../../../src/runtime/log-entries.js';
-import { parseInputTime } from '../../../src/runtime/time-input.js';
+import { GoTime } from '../../../src/format/go-time.js';
+import { LineSplitter, parseLogLine, renderEntry, selectEntries, tailEntries, type LogEntry } from '../../../src/runtime/monitor/log-entries.js';
+import { parseInputTime } from '../../../src/format/time-input.js';
 
 // The k8s-file log podman 4.3 wrote for: echo out1; echo err1 >&2; printf partial; sleep 1.2; echo out2
 const K8S = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerRecord } from '../../../src/storage/containers.js';
-import { exitCommand, monitorArgs, withMonitorArgs } from '../../../src/runtime/monitor-args.js';
-import { parseHandshake, parseMonitorLine } from '../../../src/runtime/monitor-session.js';
+import { exitCommand, monitorArgs, withMonitorArgs } from '../../../src/runtime/monitor/monitor-args.js';
+import { parseHandshake, parseMonitorLine } from '../../../src/runtime/monitor/monitor-session.js';
 
 function record(config: Partial<ContainerRecord['config']> = {}): ContainerRecord {
   return {
@@ -76,7 +76,7 @@ describe('monitor lines', () => {
 });
 
 describe('cgroup limits', async () => {
-  const { limitFiles } = await import('../../../src/runtime/container-cgroup.js');
+  const { limitFiles } = await import('../../../src/runtime/container/container-cgroup.js');
   it('writes memory.max, cpu.max and pids.max with their controllers', () => {
     expect(limitFiles({ memory: 64 * 1024 * 1024, cpus: 1.5, pidsLimit: 10 })).toEqual({
       controllers: ['memory', 'cpu', 'pids'],

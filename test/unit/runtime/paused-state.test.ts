@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { needsObservation, reconcile, UNKNOWN_EXIT_CODE } from '../../../src/runtime/container-state.js';
-import { conditionResult, parseConditions } from '../../../src/runtime/container-wait.js';
-import { psJson, psStatus } from '../../../src/runtime/ps-view.js';
+import { needsObservation, reconcile, UNKNOWN_EXIT_CODE } from '../../../src/runtime/container/container-state.js';
+import { conditionResult, parseConditions } from '../../../src/runtime/container/container-wait.js';
+import { psJson, psStatus } from '../../../src/runtime/views/ps-view.js';
 import type { ContainerRecord, ContainerState } from '../../../src/storage/containers.js';
 
 const now = new Date('2026-11-22T12:00:10.500Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { selectContainers } from '../../../src/runtime/container-list.js';
-import { matchesFilters, parsePsFilters } from '../../../src/runtime/ps-filter.js';
+import { selectContainers } from '../../../src/runtime/views/container-list.js';
+import { matchesFilters, parsePsFilters } from '../../../src/runtime/views/ps-filter.js';
 import type { ContainerRecord, ContainerState } from '../../../src/storage/containers.js';
 
 function rec(name: string, id: string, created: string, state: ContainerState, labels?: Record<string, string>, imageName = 'localhost/bb:latest'): ContainerRecord {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { alignColumns, formatList } from '../../../src/cli/format/output.js';
-import { GoTemplate } from '../../../src/cli/format/template.js';
-import { lastCreated, portsText, psDefaultCells, psJson, psRow, psStatus, PS_COLUMNS, PS_HEADERS } from '../../../src/runtime/ps-view.js';
+import { alignColumns, formatList } from '../../../src/format/output.js';
+import { GoTemplate } from '../../../src/format/template.js';
+import { lastCreated, portsText, psDefaultCells, psJson, psRow, psStatus, PS_COLUMNS, PS_HEADERS } from '../../../src/runtime/views/ps-view.js';
 import type { ContainerRecord, ContainerState } from '../../../src/storage/containers.js';
 
 const now = new Date('2026-11-22T12:00:10.500Z');

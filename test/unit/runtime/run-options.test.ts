@@ -12,7 +12,7 @@ import {
   parseRestartPolicy,
   parseStopTimeout,
   restartArg,
-} from '../../../src/runtime/run-options.js';
+} from '../../../src/runtime/container/run-options.js';
 
 describe('restart policy', () => {
   it.each([

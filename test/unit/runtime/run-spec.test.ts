@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomContainerName } from '../../../src/runtime/container-names.js';
+import { randomContainerName } from '../../../src/runtime/container/container-names.js';
 import {
   DEFAULT_PATH,
   buildEnv,
@@ -9,7 +9,7 @@ import {
   resolveCommand,
   resolveUser,
   resolveWorkdir,
-} from '../../../src/runtime/run-spec.js';
+} from '../../../src/runtime/container/run-spec.js';
 import { findImage, type ImageRecord } from '../../../src/storage/images.js';
 
 describe('resolveCommand', () => {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { capabilityMask, capabilitySets, normalizeCapability, DEFAULT_CAPABILITIES } from '../../../src/runtime/capabilities.js';
-import { compileSeccompProfile, kernelAtLeast, parseSeccompProfile, type SeccompProfile } from '../../../src/runtime/seccomp-profile.js';
-import defaultProfile from '../../../src/runtime/seccomp-default.json' with { type: 'json' };
+import { capabilityMask, capabilitySets, normalizeCapability, DEFAULT_CAPABILITIES } from '../../../src/runtime/security/capabilities.js';
+import { compileSeccompProfile, kernelAtLeast, parseSeccompProfile, type SeccompProfile } from '../../../src/runtime/security/seccomp-profile.js';
+import defaultProfile from '../../../src/runtime/security/seccomp-default.json' with { type: 'json' };
 import {
   DEFAULT_MASKED_PATHS,
   DEFAULT_READONLY_PATHS,
@@ -10,7 +10,7 @@ import {
   resolveSecurity,
   securityHelperArgs,
   type ContainerSecurity,
-} from '../../../src/runtime/security-args.js';
+} from '../../../src/runtime/security/security-args.js';
 
 describe('capabilities (podman 4 + crun, as measured in /proc/self/status)', () => {
   it('root gets the default list in bounding, permitted and effective', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GoTime, rfc3339Nano } from '../../../src/cli/format/go-time.js';
-import { parseSignal, signalName } from '../../../src/runtime/container-signal.js';
-import { parseGoDuration, parseInputTime } from '../../../src/runtime/time-input.js';
+import { GoTime, rfc3339Nano } from '../../../src/format/go-time.js';
+import { parseSignal, signalName } from '../../../src/runtime/container/container-signal.js';
+import { parseGoDuration, parseInputTime } from '../../../src/format/time-input.js';
 
 describe('parseSignal', () => {
   it('names with or without SIG, any case, and numbers', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeMaps, keepIdInner, parseIdMapFlag, planUserns } from '../../../src/runtime/userns-options.js';
+import { composeMaps, keepIdInner, parseIdMapFlag, planUserns } from '../../../src/runtime/userns/userns-options.js';
 
 const defaults = {
   uid: [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkVolumeName, anonymousVolumeName } from '../../../src/volume/names.js';
 import { flagsFromMountinfo } from '../../../src/volume/source-flags.js';
-import type { VolumeRecord } from '../../../src/volume/types.js';
+import type { VolumeRecord } from '../../../src/storage/volume-types.js';
 import { parseVolumeFilters, volumeMatches } from '../../../src/volume/volume-filters.js';
 import { volumeCreateSettings } from '../../../src/volume/volume-options.js';
 import { jsoniterIndent, volumeRow, volumeView } from '../../../src/volume/volume-view.js';

@@ -1,7 +1,7 @@
 // Real-world reference strings, as users type them to `pull`/`push`: what
 // Podman/Docker make of them, and the ones they refuse.
 import { describe, expect, it } from 'vitest';
-import { formatReference, normalizeReference, repositoryOf } from '../../../../src/image/reference.js';
+import { formatReference, normalizeReference, repositoryOf } from '../../../../src/storage/image-reference.js';
 
 const D = 'sha256:' + '0123456789abcdef'.repeat(4);
 

@@ -1,0 +1,158 @@
+// Create a container: resolve the image, work out its command, environment,
+// user and working directory (run-spec.ts), and store the record with empty
+// overlay upper/work dirs. Nothing runs yet.
+
+import { emitContainer } from '../../events/emit.js';
+import { parseImageConfig } from '../../image/oci.js';
+import { BlobStore } from '../../storage/blob-store.js';
+import { ContainerStore, newContainerId, type ContainerConfig, type ContainerRecord, type ContainerStorage } from '../../storage/containers.js';
+import { ImageStore } from '../../storage/images.js';
+import type { TreeOps } from '../../storage/layers/layer-store.js';
+import { LayerStore } from '../../storage/layers/layer-store.js';
+import { randomContainerName } from './container-names.js';
+import { makeVfsRootfs } from './container-rootfs.js';
+import { parseAddHost, resolvConfContent, userdataDir } from './container-files.js';
+import { readImageFile } from './image-files.js';
+import type { PortRequest } from '../../network/port-spec.js';
+import { buildEnv, defaultHostname, resolveCommand, resolveWorkdir, type RunFlags } from './run-spec.js';
+import { planContainerSecurity, writeContainerSecurity, type SecurityFlags } from '../security/security-args.js';
+import { needsGroupFile, resolveUserIds } from '../userns/user-resolve.js';
+import { planContainerMounts, removeAnonymousVolumes, withContainerVolumes } from '../../volume/container-volumes.js';
+import type { MountFlags } from '../../volume/mount-spec.js';
+
+export interface CreateContainerInput {
+  dataRoot: string;
+  /** Name or id of the image, as the user typed it. */
+  image: string;
+  name?: string | undefined;
+  flags: RunFlags;
+  hostname?: string | undefined;
+  /** The mode to record (src/network/network-mode.ts) and its options. */
+  network: string;
+  networkOptions?: readonly string[] | undefined;
+  /** -p values (src/network/port-spec.ts) and -P: host ports are resolved here, with the image's EXPOSE. */
+  ports?: readonly PortRequest[] | undefined;
+  publishAll?: boolean | undefined;
+  autoRemove: boolean;
+  treeOps: TreeOps;
+  hostEnv?: Readonly<Record<string, string | undefined>>;
+  /** From resolveContainerStorage(); default native overlay. */
+  storage?: ContainerStorage | undefined;
+  /** --cap-add, --cap-drop, --privileged, --security-opt, --read-only[-tmpfs]. */
+  security?: SecurityFlags | undefined;
+  /** --add-host and --dns, for the /etc/hosts and /etc/resolv.conf written at every start. */
+  addHosts?: readonly string[] | undefined;
+  dns?: readonly string[] | undefined;
+  dnsSearch?: readonly string[] | undefined;
+  dnsOptions?: readonly string[] | undefined;
+  /** --no-hosts: the image's /etc/hosts stays. */
+  noHosts?: boolean | undefined;
+  /** Environment below the image's (--env-host). */
+  baseEnv?: readonly string[] | undefined;
+  /** -v, --mount, --tmpfs as given (src/volume/); relative bind sources are resolved against cwd. */
+  mounts?: MountFlags | undefined;
+  cwd?: string | undefined;
+  /** The rest of the config as the run/create flags set it (tty, stdin, logs, restart policy, ...: run-options.ts). */
+  config?: Partial<ContainerConfig> | undefined;
+}
+
+export async function createContainer(input: CreateContainerInput): Promise<ContainerRecord> {
+  const image = await new ImageStore(input.dataRoot).lookup(input.image);
+  const blobs = new BlobStore(input.dataRoot);
+  const config = parseImageConfig((await blobs.read(`sha256:${image.id}`)).toString('utf8'), `config of image ${image.id}`);
+  const runtime = config.config ?? {};
+  const layerStore = new LayerStore(input.dataRoot, input.treeOps);
+  const layers = await layerStore.stack(image.layers);
+  const diffs = layers.map((l) => layerStore.diffDir(l.id)).reverse();
+
+  const { entrypoint, cmd, command } = resolveCommand(runtime, input.flags);
+  const userSpec = input.flags.user ?? runtime.User ?? '';
+  // passwd gives names, the user's default group and HOME; group names groups and supplementary members.
+  const passwdText = await readImageFile(diffs, 'etc/passwd');
+  const groupText = needsGroupFile(userSpec) ? await readImageFile(diffs, 'etc/group') : undefined;
+  const user = resolveUserIds(userSpec, passwdText, groupText);
+  // Bad security flags or seccomp profile: fail before the container exists.
+  const security = await planContainerSecurity(input.security ?? {}, { uid: user.uid, additionalGids: user.additionalGids });
+  const etcFlags: Partial<Pick<ContainerConfig, 'addHosts' | 'dns' | 'dnsSearch' | 'dnsOptions' | 'noHosts' | 'readOnly' | 'readOnlyTmpfs' | 'ports' | 'publishAll' | 'networkOptions'>> = {};
+  if (input.dnsSearch?.length) etcFlags.dnsSearch = [...input.dnsSearch];
+  if (input.dnsOptions?.length) etcFlags.dnsOptions = [...input.dnsOptions];
+  if (input.noHosts) etcFlags.noHosts = true;
+  if (input.addHosts?.length) {
+    for (const h of input.addHosts) parseAddHost(h, '0.0.0.0'); // validated now; host-gateway resolved at start
+    etcFlags.addHosts = [...input.addHosts];
+  }
+  if (input.dns?.length) {
+    if (!(input.dns.length === 1 && input.dns[0] === 'none')) resolvConfContent({ hostResolvConf: '', namespace: 'host', dns: input.dns });
+    etcFlags.dns = [...input.dns];
+  }
+  if (input.security?.readOnly) Object.assign(etcFlags, { readOnly: true, readOnlyTmpfs: input.security.readOnlyTmpfs !== false });
+  // Flags and host paths checked, anonymous volumes named; the image's VOLUMEs become anonymous volumes.
+  const mounts = planContainerMounts({
+    dataRoot: input.dataRoot,
+    flags: input.mounts ?? {},
+    cwd: input.cwd ?? process.cwd(),
+    imageVolumes: Object.keys(runtime.Volumes ?? {}),
+  });
+  if (mounts.length) Object.assign(etcFlags, { mounts });
+
+  if (input.ports?.length || input.publishAll) {
+    const { publishedPorts } = await import('../../network/published-ports.js');
+    const ports = await publishedPorts(input.ports ?? [], input.publishAll ? runtime.ExposedPorts : undefined, { mode: input.network, options: input.networkOptions ?? [] });
+    if (ports.length) etcFlags.ports = ports;
+    if (input.publishAll) etcFlags.publishAll = true;
+  }
+  if (input.networkOptions?.length) etcFlags.networkOptions = [...input.networkOptions];
+
+  const store = new ContainerStore(input.dataRoot);
+  const id = newContainerId();
+  const hostname = input.hostname || defaultHostname(id);
+  const taken = new Set((await store.list()).map((c) => c.name));
+  const record: ContainerRecord = {
+    id,
+    name: input.name || randomContainerName(taken),
+    image: image.id,
+    imageName: image.names[0] ?? input.image,
+    layers: image.layers,
+    created: new Date().toISOString(),
+    autoRemove: input.autoRemove,
+    config: {
+      command,
+      entrypoint,
+      cmd,
+      env: buildEnv([...(input.baseEnv ?? []), ...(runtime.Env ?? [])], input.flags.env, { hostEnv: input.hostEnv ?? process.env, hostname, home: user.home }),
+      workingDir: resolveWorkdir(runtime, input.flags.workdir),
+      user: userSpec,
+      uid: user.uid,
+      gid: user.gid,
+      hostname,
+      network: input.network,
+      ...input.config,
+      ...etcFlags,
+    },
+    state: { status: 'created' },
+    storage: input.storage ?? { driver: 'overlay' },
+  };
+  const created = await withContainerVolumes(input.dataRoot, mounts, input.treeOps, () => store.create(record));
+  // A container that could not be made whole goes, with the anonymous volumes made for it.
+  const discard = async (): Promise<void> => {
+    await store.remove(id, input.treeOps.rmtree).catch(() => undefined);
+    await removeAnonymousVolumes(input.dataRoot, mounts, () => store.list(), input.treeOps.rmtree).catch(() => undefined);
+  };
+  try {
+    await writeContainerSecurity(userdataDir(store.containerDir(id)), security);
+  } catch (err) {
+    await discard();
+    throw err;
+  }
+  if (record.storage?.driver === 'vfs') {
+    try {
+      await makeVfsRootfs(store.rootfsDir(id), layers.map((l) => layerStore.diffDir(l.id)));
+    } catch (err) {
+      // A container without its root filesystem must not stay behind.
+      await discard();
+      throw err;
+    }
+  }
+  emitContainer(input.dataRoot, created, 'create');
+  return created;
+}

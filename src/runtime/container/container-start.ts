@@ -1,0 +1,207 @@
+// Start a container under its monitor (the helper's `run` mode with monitor
+// options, docs/helper-protocol.md "The monitor"), in the foreground (our
+// stdio is the container's, we wait for its exit and fold it into the
+// record ourselves) or detached (the monitor outlives us; its exit command,
+// `container cleanup`, folds the exit). The start is recorded under the
+// container's lock before the monitor is told `ok`, so a cleanup racing a
+// quick exit always finds the running state first, and a CLI killed before
+// recording leaves no container running behind the store's back.
+
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { cacheDir } from '../../config/paths.js';
+import { emitContainer } from '../../events/emit.js';
+import { TscRunError } from '../../errors.js';
+import type { Roots } from '../../config/paths.js';
+import { ContainerStore, type ContainerRecord, type ContainerState } from '../../storage/containers.js';
+import type { TreeOps } from '../../storage/layers/layer-store.js';
+import { LayerStore } from '../../storage/layers/layer-store.js';
+import { ensureShortLink, shortLinkPath } from '../../storage/layers/short-links.js';
+import { bootId } from '../../storage/proc-stamp.js';
+import { rootfsRunSpec } from './container-rootfs.js';
+import { reconcile } from './container-state.js';
+import { seaRuntime } from '../../host/helper/embedded-helper.js';
+import { securityAndFilesArgs } from './container-start-args.js';
+import { runModeArgs, type RunSpec } from '../../host/helper/helper.js';
+import { exitCommand, monitorArgs, withMonitorArgs } from '../monitor/monitor-args.js';
+import { startMonitor, type Handshake, type MonitorEnd, type MonitorSession } from '../monitor/monitor-session.js';
+import { hostUserNamespace } from '../../host/preflight.js';
+import { containerLogPath, containerRuntimePaths } from '../monitor/runtime-dir.js';
+import { prepareContainerCgroup } from './container-cgroup.js';
+import { containerUserNamespace } from '../userns/container-userns.js';
+import { prepareContainerNetwork, type ContainerNetwork } from '../../network/container-network.js';
+import { volumeHelperArgs } from '../../volume/container-volumes.js';
+
+function envRecord(env: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of env) {
+    const i = kv.indexOf('=');
+    if (i > 0) out[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  return out;
+}
+
+/** The helper's `run` spec for a container (its rootfs as its storage says: container-rootfs.ts). */
+export async function containerRunSpec(dataRoot: string, c: ContainerRecord, treeOps: TreeOps, net: ContainerNetwork): Promise<RunSpec> {
+  const store = new ContainerStore(dataRoot);
+  const lower = async (): Promise<string[]> => {
+    const layers = await new LayerStore(dataRoot, treeOps).stack(c.layers);
+    const out: string[] = [];
+    for (const l of [...layers].reverse()) {
+      await ensureShortLink(dataRoot, l.id);
+      out.push(shortLinkPath(dataRoot, l.id));
+    }
+    return out;
+  };
+  return {
+    ...(await rootfsRunSpec(c.storage, { lower, upper: store.upperDir(c.id), work: store.workDir(c.id), rootfs: store.rootfsDir(c.id) })),
+    hostname: c.config.hostname,
+    cwd: c.config.workingDir,
+    user: { uid: c.config.uid, gid: c.config.gid },
+    env: envRecord(c.config.env),
+    // Security (stored at create), the generated /etc files (container-start-args.ts), the network (--net ...).
+    extra: [...(await securityAndFilesArgs(store.containerDir(c.id), c, net.files)), ...net.helperArgs],
+    command: c.config.command,
+  };
+}
+
+/** How this very program is run again (the exit command): the single executable, or node + script. */
+export function selfCommand(): string[] {
+  return seaRuntime() ? [process.execPath] : [process.execPath, process.argv[1]!];
+}
+
+export interface StartInput {
+  roots: Roots;
+  container: ContainerRecord;
+  treeOps: TreeOps;
+  detach: boolean;
+  /** Foreground: feed our stdin to the container (it must have been created with -i). */
+  attachStdin: boolean;
+  sigProxy: boolean;
+}
+
+/** The container is already running (start on a running container is not an error for podman). */
+export class AlreadyRunning {
+  constructor(readonly record: ContainerRecord) {}
+}
+
+function runningState(h: Handshake, startedAt: string): ContainerState {
+  return {
+    status: 'running',
+    startedAt,
+    pid: h.pid,
+    pidStartTime: h.pidStartTime,
+    monitor: { pid: h.monitorPid, startTime: h.monitorStartTime, bootId: bootId() },
+    restartCount: 0,
+  };
+}
+
+function ttySize(): { rows: number; cols: number } | undefined {
+  const t = process.stdout.isTTY ? process.stdout : process.stderr.isTTY ? process.stderr : undefined;
+  return t && t.rows && t.columns ? { rows: t.rows, cols: t.columns } : undefined;
+}
+
+async function helperArgs(i: StartInput, net: ContainerNetwork): Promise<string[]> {
+  const c = i.container;
+  const paths = containerRuntimePaths(i.roots.runRoot, c.id);
+  const run = runModeArgs(await containerRunSpec(i.roots.dataRoot, c, i.treeOps, net));
+  const monitor = monitorArgs({
+    container: c,
+    runtimeDir: paths.dir,
+    logPath: c.config.logPath ?? containerLogPath(i.roots.dataRoot, c.id),
+    detach: i.detach,
+    attachStdin: i.attachStdin,
+    sigProxy: i.sigProxy,
+    exitCommand: exitCommand(selfCommand(), i.roots, c.id),
+    ttySize: c.config.tty ? ttySize() : undefined,
+    cgroup: c.config.resources ? await prepareContainerCgroup(c.id, c.config.resources) : undefined,
+  });
+  // Volumes, binds and tmpfs mounts (src/volume/): run options like the rest, placed before `--` with the monitor's.
+  const volumes = await volumeHelperArgs(i.roots.dataRoot, c);
+  return withMonitorArgs(run, [...monitor, ...(await seccompCacheArgs(run)), ...volumes]);
+}
+
+/** With a seccomp filter: where the helper keeps compiled filters (saves ~20 ms of CPU per start). */
+async function seccompCacheArgs(run: readonly string[]): Promise<string[]> {
+  if (!run.includes('--seccomp')) return [];
+  const dir = path.join(cacheDir(), 'seccomp');
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch {
+    return []; // no cache then: the filter is compiled each time
+  }
+  return ['--seccomp-cache', dir];
+}
+
+/**
+ * Start the container and record it running. Foreground: returns the
+ * session, whose `end` the caller awaits (finishForeground). A failure to
+ * start is recorded as an exit with the helper's code (125/126/127) and
+ * rethrown for the CLI to report.
+ */
+export async function startContainer(i: StartInput): Promise<MonitorSession | AlreadyRunning> {
+  const store = new ContainerStore(i.roots.dataRoot);
+  const id = i.container.id;
+  const paths = containerRuntimePaths(i.roots.runRoot, id);
+  const net = await prepareContainerNetwork(i.roots, i.container);
+  // Sharing another container's network: the helper joins its user namespace.
+  const userns = net.joinsUserns ? ({ kind: 'none' } as const) : containerUserNamespace(i.container, hostUserNamespace());
+  const args = await helperArgs(i, net);
+  await fs.mkdir(paths.dir, { recursive: true, mode: 0o700 });
+  return store.locked(id, async () => {
+    const current = await store.get(id);
+    if (!current) throw new TscRunError(`no container with name or ID ${JSON.stringify(id)} found: no such container`);
+    if (current.state.status === 'running' || current.state.status === 'paused') {
+      const { liveRecord } = await import('./container-observe.js');
+      const live = liveRecord(i.roots.runRoot, current);
+      if (live.state.status === 'running') return new AlreadyRunning(live);
+      if (live.state.status === 'paused') {
+        throw new TscRunError(`container ${id} must be in Created or Stopped state to be started: container state improper`);
+      }
+    }
+    const startedAt = new Date().toISOString();
+    let session: MonitorSession;
+    try {
+      session = await startMonitor({ args, userns, detach: i.detach, stdin: i.attachStdin && i.container.config.stdin === true });
+    } catch (err) {
+      const exitCode = err instanceof TscRunError ? err.exitCode : 125;
+      await store.update(id, (r) => {
+        r.state = { status: 'exited', startedAt, finishedAt: new Date().toISOString(), exitCode };
+      });
+      throw err;
+    }
+    // Not fsynced: after a power loss no container runs, and either record (created, or
+    // running with a monitor of another boot) reads as not running.
+    await store.update(
+      id,
+      (r) => {
+        r.state = runningState(session.handshake, startedAt);
+      },
+      { durable: false },
+    );
+    session.ack();
+    for (const ev of i.detach ? ['init', 'start'] : ['init', 'start', 'attach']) emitContainer(i.roots.dataRoot, current, ev);
+    return session;
+  });
+}
+
+/**
+ * Foreground: wait for the monitor's end and fold it into the record. The
+ * caller then removes an --rm container and calls session.done(). Returns
+ * the exit code for the CLI (undefined after a detach).
+ */
+export async function finishForeground(roots: Roots, id: string, end: MonitorEnd): Promise<number | undefined> {
+  if ('detached' in end) return undefined;
+  const store = new ContainerStore(roots.dataRoot);
+  const exit = 'exit' in end ? end.exit : undefined;
+  let died = false;
+  const rec = await store
+    .update(id, (r) => {
+      died = r.state.status !== 'exited';
+      r.state = reconcile(r.state, { exit, monitorAlive: false }, new Date());
+    })
+    .catch(() => undefined); // removed meanwhile (rm -f from elsewhere)
+  if (rec && died) emitContainer(roots.dataRoot, rec, 'died', { exitCode: rec.state.exitCode });
+  if (rec) emitContainer(roots.dataRoot, rec, 'cleanup');
+  return exit ? exit.exitCode : 'lost' in end ? end.lost : 125;
+}

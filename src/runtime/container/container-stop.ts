@@ -1,0 +1,87 @@
+// Stop a container as podman does: its stop signal (config, else SIGTERM),
+// up to the timeout for it to exit, then SIGKILL. "Exited" is what the
+// witnesses say (exit.json, or the monitor gone; container-state.ts), and the
+// final state is stored before we return.
+
+import { constants } from 'node:os';
+import { TscRunError } from '../../errors.js';
+import { emitContainer, storeRoot } from '../../events/emit.js';
+import { NoSuchContainerError, type ContainerRecord, type ContainerStore } from '../../storage/containers.js';
+import { liveRecord, syncContainer } from './container-observe.js';
+import { deliverSignal } from './container-kill.js';
+import { signalName, stopSignalOf } from './container-signal.js';
+import { sendControl } from '../monitor/monitor-control.js';
+import { pollUntil } from './poll.js';
+
+/** Podman's default for -t/--time. */
+export const DEFAULT_STOP_TIMEOUT = 10;
+/** How long a SIGKILLed container may take to be seen gone. */
+const KILL_GRACE_MS = 10_000;
+
+export interface StopContext {
+  store: ContainerStore;
+  runRoot: string;
+  /** Podman-style warnings (stderr); the CLI decides how they look. */
+  warn: (msg: string) => void;
+}
+
+/** Seconds to wait: -t if given, else the container's own stop timeout, else 10. */
+export function stopTimeoutOf(rec: ContainerRecord, flag: number | undefined): number {
+  if (flag !== undefined) return flag;
+  const own = rec.config.stopTimeout;
+  return typeof own === 'number' && own >= 0 ? own : DEFAULT_STOP_TIMEOUT;
+}
+
+/** Whether the container's process is still there, per the latest record and the witnesses. */
+async function stillRunning(ctx: StopContext, id: string): Promise<boolean> {
+  const rec = await ctx.store.get(id);
+  if (!rec) return false; // removed meanwhile (--rm cleanup)
+  const s = liveRecord(ctx.runRoot, rec).state.status;
+  return s === 'running' || s === 'paused';
+}
+
+async function waitStopped(ctx: StopContext, id: string, timeoutMs: number): Promise<boolean> {
+  const done = await pollUntil(async () => !(await stillRunning(ctx, id)), { timeoutMs, intervalMs: 25 });
+  return done === true;
+}
+
+/**
+ * Stop one container; returns its stored record afterwards (undefined if an
+ * --rm cleanup removed it meanwhile). A container that is not running is
+ * left as it is, like podman (no error).
+ */
+export async function stopContainer(ctx: StopContext, id: string, timeoutFlag?: number): Promise<ContainerRecord | undefined> {
+  let rec = await syncContainer(ctx.store, ctx.runRoot, id);
+  if (rec.state.status === 'paused') {
+    // Its processes must run to act on the stop signal.
+    const { unpauseContainer } = await import('../pause/container-pause.js');
+    await unpauseContainer(ctx.store, ctx.runRoot, id, { event: false });
+    rec = await syncContainer(ctx.store, ctx.runRoot, id);
+  }
+  if (rec.state.status !== 'running') return rec;
+  const timeout = stopTimeoutOf(rec, timeoutFlag);
+  const sig = stopSignalOf(rec);
+  let stopped = false;
+  // A monitor with a restart policy must not bring it back.
+  sendControl(ctx.runRoot, id, 'stop');
+  if (timeout > 0) {
+    deliverSignal(ctx.runRoot, rec, sig);
+    stopped = await waitStopped(ctx, id, timeout * 1000);
+  }
+  if (!stopped) {
+    if (timeout > 0) {
+      ctx.warn(`StopSignal ${signalName(sig)} failed to stop container ${rec.name} in ${timeout} seconds, resorting to SIGKILL`);
+    }
+    deliverSignal(ctx.runRoot, rec, constants.signals.SIGKILL);
+    if (!(await waitStopped(ctx, id, KILL_GRACE_MS))) {
+      throw new TscRunError(`given PID did not die within timeout: container ${rec.id} is still running after SIGKILL`);
+    }
+  }
+  emitContainer(storeRoot(ctx.store), rec, 'stop');
+  try {
+    return await syncContainer(ctx.store, ctx.runRoot, id);
+  } catch (err) {
+    if (err instanceof NoSuchContainerError) return undefined; // an --rm cleanup removed it
+    throw err;
+  }
+}

@@ -1,0 +1,21 @@
+// The user namespace a container's helper gets: the host default, or the
+// maps its --userns/--uidmap/--gidmap ask for (userns-options.ts).
+
+import type { ContainerRecord } from '../../storage/containers.js';
+import type { UserNamespacePlan } from '../../host/preflight.js';
+import { planUserns } from './userns-options.js';
+
+export function containerUserNamespace(c: ContainerRecord, host: UserNamespacePlan): UserNamespacePlan {
+  const cfg = c.config;
+  if (!cfg.userns && !cfg.uidmap?.length && !cfg.gidmap?.length) return host;
+  const plan = planUserns(
+    { mode: cfg.userns ?? '', uidmap: cfg.uidmap ?? [], gidmap: cfg.gidmap ?? [] },
+    host.kind === 'rootless' ? host.maps : undefined,
+    { uid: process.getuid!(), gid: process.getgid!() },
+  );
+  if (!plan.maps) return host;
+  // As root the helper writes the maps itself; the tools are only named.
+  return host.kind === 'rootless'
+    ? { ...host, maps: plan.maps }
+    : { kind: 'rootless', maps: plan.maps, newuidmap: '/usr/bin/newuidmap', newgidmap: '/usr/bin/newgidmap' };
+}

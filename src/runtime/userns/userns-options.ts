@@ -1,0 +1,104 @@
+// --userns, --uidmap and --gidmap: the id maps a container's user namespace
+// gets. Rootless, podman reads --uidmap's HOST ids in the user's own
+// namespace (0 = the user, 1.. = its subordinate ids), so the maps given
+// are composed with that default map into real host ids for newuidmap;
+// `keep-id` maps the user's uid and gid to themselves inside (and runs as
+// them unless -u says otherwise). As root the host ids are real. Pure.
+
+import { UsageError } from '../../errors.js';
+import type { IdMapping, IdMaps } from '../../host/idmap.js';
+
+export interface UsernsRequest {
+  /** --userns: '' (default), 'host' (same as default here), 'keep-id'. */
+  mode: string;
+  uidmap: readonly string[];
+  gidmap: readonly string[];
+}
+
+/** `CONTAINER:HOST:SIZE` (podman also accepts a leading `+`/`@` flag, which we refuse). */
+export function parseIdMapFlag(value: string, flag: string): IdMapping {
+  const m = /^(\d+):(\d+):(\d+)$/.exec(value);
+  if (!m || Number(m[3]) === 0) throw new UsageError(`invalid ${flag} ${JSON.stringify(value)}: want CONTAINER:HOST:SIZE`);
+  return { container: Number(m[1]), host: Number(m[2]), count: Number(m[3]) };
+}
+
+/**
+ * Compose `inner` (container → intermediate ids) with `outer` (intermediate
+ * → host ids). Every intermediate id used must be mapped by outer.
+ */
+export function composeMaps(inner: readonly IdMapping[], outer: readonly IdMapping[], flag: string): IdMapping[] {
+  const out: IdMapping[] = [];
+  for (const m of inner) {
+    let c = m.container;
+    let i = m.host;
+    let left = m.count;
+    while (left > 0) {
+      const o = outer.find((r) => i >= r.container && i < r.container + r.count);
+      if (!o) throw new UsageError(`${flag}: id ${i} is not mapped to you (see /etc/subuid and /etc/subgid)`);
+      const n = Math.min(left, o.container + o.count - i);
+      out.push({ container: c, host: o.host + (i - o.container), count: n });
+      c += n;
+      i += n;
+      left -= n;
+    }
+  }
+  return out;
+}
+
+function idsMapped(map: readonly IdMapping[]): number {
+  return map.reduce((n, m) => n + m.count, 0);
+}
+
+/** keep-id in the intermediate namespace: id → itself via 0, 0..id-1 → 1..id, id+1.. → id+1.. */
+export function keepIdInner(id: number, total: number): IdMapping[] {
+  if (total <= id) throw new UsageError(`--userns keep-id: your id ${id} is beyond the ${total - 1} subordinate ids you have`);
+  const out: IdMapping[] = [];
+  if (id > 0) out.push({ container: 0, host: 1, count: id });
+  out.push({ container: id, host: 0, count: 1 });
+  if (total > id + 1) out.push({ container: id + 1, host: id + 1, count: total - id - 1 });
+  return out;
+}
+
+export interface UsernsPlan {
+  /** The maps to give the helper; undefined = the default. */
+  maps?: IdMaps;
+  /** keep-id: the user to run as when -u is not given. */
+  defaultUser?: string;
+}
+
+/**
+ * The container's maps. `defaults` is the rootless default map (undefined
+ * as root: no user namespace by default, host ids are real).
+ */
+export function planUserns(req: UsernsRequest, defaults: IdMaps | undefined, me: { uid: number; gid: number }): UsernsPlan {
+  const mode = req.mode;
+  if (mode !== '' && mode !== 'host' && mode !== 'keep-id') {
+    throw new UsageError(`--userns ${JSON.stringify(mode)} is not supported: use keep-id or host (or --uidmap/--gidmap)`);
+  }
+  if (mode === 'keep-id' && (req.uidmap.length || req.gidmap.length)) {
+    throw new UsageError('--userns and --uidmap/--gidmap cannot be used together');
+  }
+  if (mode === 'keep-id') {
+    if (!defaults) throw new UsageError('keep-id is only supported in rootless mode');
+    return {
+      maps: {
+        uid: composeMaps(keepIdInner(me.uid, idsMapped(defaults.uid)), defaults.uid, '--userns keep-id'),
+        gid: composeMaps(keepIdInner(me.gid, idsMapped(defaults.gid)), defaults.gid, '--userns keep-id'),
+      },
+      defaultUser: `${me.uid}:${me.gid}`,
+    };
+  }
+  if (!req.uidmap.length && !req.gidmap.length) return {};
+  // podman: one of the two given alone is used for both.
+  const uidIn = (req.uidmap.length ? req.uidmap : req.gidmap).map((v) => parseIdMapFlag(v, '--uidmap'));
+  const gidIn = (req.gidmap.length ? req.gidmap : req.uidmap).map((v) => parseIdMapFlag(v, '--gidmap'));
+  // The container's storage belongs to us (id 0 of our namespace, or root): its
+  // root can only mount and read it when that id is mapped inside.
+  for (const [flag, map] of [['--uidmap', uidIn], ['--gidmap', gidIn]] as const) {
+    if (!map.some((m) => m.host === 0)) {
+      throw new UsageError(`${flag} must map host id 0 (${defaults ? 'your own id' : 'root'}) into the container: the container's files belong to it`);
+    }
+  }
+  if (!defaults) return { maps: { uid: uidIn, gid: gidIn } };
+  return { maps: { uid: composeMaps(uidIn, defaults.uid, '--uidmap'), gid: composeMaps(gidIn, defaults.gid, '--gidmap') } };
+}

@@ -1,0 +1,82 @@
+// `ps` / `container ls`: read every record (no locks, they are replaced
+// atomically), reconcile running ones against their witnesses without
+// writing (ps stays read-only and fast), filter, order, and render as podman.
+
+import { alignColumns, formatList } from '../../format/output.js';
+import type { Roots } from '../../config/paths.js';
+import { ContainerStore, type ContainerRecord } from '../../storage/containers.js';
+import { liveRecord } from '../container/container-observe.js';
+import { containerSize } from '../container/container-size.js';
+import { matchesFilters, parsePsFilters } from './ps-filter.js';
+import { byCreated, lastCreated, psDefaultCells, psJson, psRow, PS_COLUMNS, PS_HEADERS, type PsSize } from './ps-view.js';
+
+export interface PsOptions {
+  all: boolean;
+  filters: readonly string[];
+  /** -n; -1 = all. */
+  last: number;
+  latest: boolean;
+  noTrunc: boolean;
+  quiet: boolean;
+  size: boolean;
+  format?: string | undefined;
+  noHeading: boolean;
+  sort?: string | undefined;
+}
+
+const JSON_FORMAT_RE = /^\s*(?:json|\{\{\s*json\s*\.?\s*\}\})\s*$/;
+
+/** The containers ps lists, reconciled, filtered and in output order. */
+export function selectContainers(records: readonly ContainerRecord[], o: Pick<PsOptions, 'all' | 'filters' | 'last' | 'latest'>, runRoot: string, now: Date): ContainerRecord[] {
+  const filters = parsePsFilters(o.filters);
+  const live = records.map((r) => liveRecord(runRoot, r, now));
+  const last = o.latest ? 1 : o.last;
+  // podman 4.3: -n/-l and a status filter look at every container; other filters only narrow.
+  const all = o.all || last >= 0 || filters.has('status');
+  const picked = live.filter((r) => (all || r.state.status === 'running') && matchesFilters(r, filters, { all: live }));
+  return lastCreated(picked, last);
+}
+
+const SORTS: Record<string, (a: ContainerRecord, b: ContainerRecord) => number> = {
+  created: byCreated,
+  id: (a, b) => cmp(a.id, b.id),
+  names: (a, b) => cmp(a.name, b.name),
+  image: (a, b) => cmp(a.imageName, b.imageName),
+  command: (a, b) => cmp(a.config.command.join(' '), b.config.command.join(' ')),
+  status: (a, b) => cmp(a.state.status, b.state.status),
+  runningfor: byCreated,
+};
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export async function psText(roots: Roots, o: PsOptions, now: Date = new Date()): Promise<string> {
+  const store = new ContainerStore(roots.dataRoot);
+  let recs = selectContainers(await store.list(), o, roots.runRoot, now);
+  if (o.sort && o.sort !== 'created') recs = [...recs].sort(SORTS[o.sort] ?? byCreated);
+  const sizes = new Map<string, PsSize>();
+  if (o.size) {
+    const cache = new Map<string, number>();
+    for (const r of recs) sizes.set(r.id, await containerSize(roots.dataRoot, store.upperDir(r.id), r, cache));
+  }
+  const view = (r: ContainerRecord) => ({ now, noTrunc: o.noTrunc, size: o.size ? sizes.get(r.id) : undefined });
+  if (o.format !== undefined && JSON_FORMAT_RE.test(o.format)) {
+    // podman 4.3 prints ps JSON with two-space indentation.
+    return JSON.stringify(recs.map((r) => psJson(r, view(r))), null, 2) + '\n';
+  }
+  if (o.quiet && o.format === undefined) {
+    return recs.map((r) => (o.noTrunc ? r.id : r.id.slice(0, 12)) + '\n').join('');
+  }
+  const columns = o.size ? [...PS_COLUMNS, { field: 'Size' }] : [...PS_COLUMNS];
+  if (o.format === undefined || o.format.trim() === 'table') {
+    // The common case, without the template engine (same output as the template of `columns`).
+    const lines = recs.map((r) => psDefaultCells(r, view(r)).join('\t'));
+    if (!o.noHeading) lines.unshift(columns.map((c) => ('header' in c && c.header) || c.field.toUpperCase()).join('\t'));
+    return alignColumns(lines.join('\n')) + '\n';
+  }
+  return formatList(
+    recs.map((r) => psRow(r, view(r))),
+    { format: o.format, columns, headers: PS_HEADERS, noHeading: o.noHeading },
+  );
+}

@@ -1,0 +1,307 @@
+// `inspect` of a container: podman 4.3's InspectContainerData, same keys in
+// the same order (what podman omits when empty is omitted here too), times as
+// GoTime (RFC 3339 with nanoseconds in JSON, Go's String() in templates, so
+// `{{.State.StartedAt}}` prints as podman's does), nil maps as `map[]`/null.
+// Pure: the record comes in reconciled, the facts that need I/O (files
+// present, image digest, security settings) come in `facts`.
+
+import { goHumanSize } from '../../format/human.js';
+import { GoTime } from '../../format/go-time.js';
+import type { ContainerRecord } from '../../storage/containers.js';
+import { NilMap } from './ps-view.js';
+import { inspectBinds, inspectMounts, inspectTmpfs } from '../../volume/mount-views.js';
+
+export interface InspectFacts {
+  imageDigest: string;
+  /** The container's log file ('' for the none driver). */
+  logPath: string;
+  /** Generated /etc files that exist ('' when not). */
+  resolvConfPath: string;
+  hostnamePath: string;
+  hostsPath: string;
+  /** containers/<id>/userdata. */
+  staticDir: string;
+  graphDriver: { Name: string; Data: Record<string, string> | null };
+  /** From security.json; undefined for containers made before it existed. */
+  security?: {
+    privileged: boolean;
+    bounding: string[];
+    effective: string[];
+    noNewPrivileges: boolean;
+    seccompProfile: string;
+    readOnlyRoot: boolean;
+    maskedPaths: string[];
+    readonlyPaths: string[];
+  } | undefined;
+  /** The kernel's default capability set minus the container's bounding set (podman's CapDrop). */
+  capDrop: string[];
+  capAdd: string[];
+  /** Exec sessions of the current run (exec/exec-sessions.ts). */
+  execIds?: string[];
+  /** --size: bytes of the writable layer and of the whole root filesystem. */
+  size?: { rw: number; rootFs: number } | undefined;
+}
+
+/** podman's StopSignal default. */
+const SIGTERM = 15;
+
+function labels(rec: ContainerRecord): Record<string, string> | NilMap {
+  const l = rec.config.labels;
+  return l && Object.keys(l).length ? l : new NilMap();
+}
+
+function statusWord(rec: ContainerRecord): string {
+  return rec.state.status;
+}
+
+function inspectState(rec: ContainerRecord): Record<string, unknown> {
+  const s = rec.state;
+  const running = s.status === 'running';
+  // A paused container has its process (and monitor) still: podman shows them, with Running false.
+  const alive = running || s.status === 'paused';
+  const state: Record<string, unknown> = {
+    OciVersion: '1.0.2-dev',
+    Status: statusWord(rec),
+    Running: running,
+    Paused: s.status === 'paused',
+    Restarting: false,
+    OOMKilled: false,
+    Dead: false,
+    Pid: alive ? (s.pid ?? 0) : 0,
+  };
+  // ConmonPid is omitempty in podman.
+  if (alive && s.monitor) state.ConmonPid = s.monitor.pid;
+  Object.assign(state, {
+    ExitCode: s.exitCode ?? 0,
+    Error: s.error ?? '',
+    StartedAt: GoTime.parseOrZero(s.startedAt),
+    FinishedAt: GoTime.parseOrZero(alive ? undefined : s.finishedAt),
+    Health: { Status: '', FailingStreak: 0, Log: null },
+    CheckpointedAt: GoTime.zero(),
+    RestoredAt: GoTime.zero(),
+  });
+  return state;
+}
+
+function restartPolicy(rec: ContainerRecord): { Name: string; MaximumRetryCount: number } {
+  const p = rec.config.restartPolicy;
+  return { Name: p && p.name !== 'no' ? p.name : '', MaximumRetryCount: p?.maxRetries ?? 0 };
+}
+
+function portBindings(rec: ContainerRecord): Record<string, Array<{ HostIp: string; HostPort: string }>> {
+  const out: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const p of rec.config.ports ?? []) {
+    for (let i = 0; i < (p.range ?? 1); i++) {
+      const key = `${p.containerPort + i}/${p.protocol ?? 'tcp'}`;
+      (out[key] ??= []).push({ HostIp: p.hostIP ?? '', HostPort: String(p.hostPort + i) });
+    }
+  }
+  return out;
+}
+
+function annotations(rec: ContainerRecord, privileged: boolean): Record<string, string> {
+  const flag = (b: boolean | undefined) => (b ? 'TRUE' : 'FALSE');
+  return {
+    'io.container.manager': 'libpod',
+    'io.kubernetes.cri-o.Created': JSON.stringify(GoTime.parseOrZero(rec.created)).slice(1, -1),
+    'io.kubernetes.cri-o.TTY': String(rec.config.tty === true),
+    'io.podman.annotations.autoremove': flag(rec.autoRemove),
+    'io.podman.annotations.init': flag(rec.config.init),
+    'io.podman.annotations.privileged': flag(privileged),
+    'io.podman.annotations.publish-all': flag(rec.config.publishAll),
+    'org.opencontainers.image.stopSignal': String(rec.config.stopSignal ?? SIGTERM),
+  };
+}
+
+function inspectConfig(rec: ContainerRecord, f: InspectFacts): Record<string, unknown> {
+  const c = rec.config;
+  return {
+    Hostname: c.hostname,
+    Domainname: '',
+    User: c.user,
+    AttachStdin: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    Tty: c.tty === true,
+    OpenStdin: c.stdin === true,
+    StdinOnce: false,
+    Env: c.env,
+    Cmd: c.cmd.length ? c.cmd : null,
+    Image: rec.imageName,
+    Volumes: null,
+    WorkingDir: c.workingDir,
+    // podman 4 shows the entrypoint as one string.
+    Entrypoint: c.entrypoint.join(' '),
+    OnBuild: null,
+    Labels: labels(rec),
+    Annotations: annotations(rec, f.security?.privileged === true),
+    StopSignal: c.stopSignal ?? SIGTERM,
+    HealthcheckOnFailureAction: 'none',
+    Umask: '0022',
+    Timeout: 0,
+    StopTimeout: c.stopTimeout ?? 10,
+    Passwd: true,
+    sdNotifyMode: 'container',
+  };
+}
+
+function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string, unknown> {
+  const c = rec.config;
+  const sec = f.security;
+  const securityOpt: string[] = [];
+  if (sec?.noNewPrivileges) securityOpt.push('no-new-privileges');
+  if (sec && sec.seccompProfile !== 'default') securityOpt.push(`seccomp=${sec.seccompProfile}`);
+  return {
+    Binds: inspectBinds(rec.config.mounts),
+    CgroupManager: 'cgroupfs',
+    CgroupMode: 'host',
+    ContainerIDFile: '',
+    LogConfig: {
+      Type: c.logDriver ?? 'k8s-file',
+      Config: null,
+      Path: f.logPath,
+      Tag: '',
+      Size: goHumanSize(c.logMaxSize ?? 0, 3),
+    },
+    NetworkMode: c.network,
+    PortBindings: portBindings(rec),
+    RestartPolicy: restartPolicy(rec),
+    AutoRemove: rec.autoRemove,
+    VolumeDriver: '',
+    VolumesFrom: null,
+    CapAdd: f.capAdd,
+    CapDrop: f.capDrop,
+    Dns: c.dns ?? [],
+    DnsOptions: [],
+    DnsSearch: [],
+    ExtraHosts: c.addHosts ?? [],
+    GroupAdd: [],
+    IpcMode: 'private',
+    Cgroup: '',
+    Cgroups: 'default',
+    Links: null,
+    OomScoreAdj: 0,
+    PidMode: 'private',
+    Privileged: sec?.privileged ?? false,
+    PublishAllPorts: rec.config.publishAll === true,
+    ReadonlyRootfs: sec?.readOnlyRoot ?? c.readOnly === true,
+    SecurityOpt: securityOpt,
+    Tmpfs: inspectTmpfs(rec.config.mounts),
+    UTSMode: 'private',
+    UsernsMode: c.userns ?? '',
+    ShmSize: 65536000,
+    Runtime: 'oci',
+    ConsoleSize: [0, 0],
+    Isolation: '',
+    CpuShares: 0,
+    Memory: c.resources?.memory ?? 0,
+    NanoCpus: Math.round((c.resources?.cpus ?? 0) * 1e9),
+    CgroupParent: '',
+    BlkioWeight: 0,
+    BlkioWeightDevice: null,
+    BlkioDeviceReadBps: null,
+    BlkioDeviceWriteBps: null,
+    BlkioDeviceReadIOps: null,
+    BlkioDeviceWriteIOps: null,
+    CpuPeriod: 0,
+    CpuQuota: 0,
+    CpuRealtimePeriod: 0,
+    CpuRealtimeRuntime: 0,
+    CpusetCpus: '',
+    CpusetMems: '',
+    Devices: [],
+    DiskQuota: 0,
+    KernelMemory: 0,
+    MemoryReservation: 0,
+    MemorySwap: 0,
+    MemorySwappiness: 0,
+    OomKillDisable: false,
+    PidsLimit: c.resources?.pidsLimit ?? 0,
+    Ulimits: [],
+    CpuCount: 0,
+    CpuPercent: 0,
+    IOMaximumIOps: 0,
+    IOMaximumBandwidth: 0,
+    CgroupConf: null,
+  };
+}
+
+/** The caps libpod compares against for CapAdd/CapDrop (Docker's default set). */
+const DOCKER_DEFAULT_CAPS = [
+  'CAP_AUDIT_WRITE', 'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_MKNOD',
+  'CAP_NET_BIND_SERVICE', 'CAP_NET_RAW', 'CAP_SETFCAP', 'CAP_SETGID', 'CAP_SETPCAP', 'CAP_SETUID', 'CAP_SYS_CHROOT',
+];
+
+/** HostConfig.CapAdd/CapDrop from a bounding set, as podman reports them (sorted names). */
+export function capDiff(bounding: readonly string[] | undefined): { capAdd: string[]; capDrop: string[] } {
+  if (!bounding) return { capAdd: [], capDrop: [] };
+  const have = new Set(bounding);
+  return {
+    capAdd: [...have].filter((c) => !DOCKER_DEFAULT_CAPS.includes(c)).sort(),
+    capDrop: DOCKER_DEFAULT_CAPS.filter((c) => !have.has(c)),
+  };
+}
+
+const NETWORK_SETTINGS = {
+  EndpointID: '',
+  Gateway: '',
+  IPAddress: '',
+  IPPrefixLen: 0,
+  IPv6Gateway: '',
+  GlobalIPv6Address: '',
+  GlobalIPv6PrefixLen: 0,
+  MacAddress: '',
+  Bridge: '',
+  SandboxID: '',
+  HairpinMode: false,
+  LinkLocalIPv6Address: '',
+  LinkLocalIPv6PrefixLen: 0,
+};
+
+/** podman's InspectContainerData for one (reconciled) container. */
+export function inspectContainer(rec: ContainerRecord, f: InspectFacts): Record<string, unknown> {
+  const [path = '', ...args] = rec.config.command;
+  const sec = f.security;
+  const ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> = {};
+  for (const [k, v] of Object.entries(portBindings(rec))) ports[k] = v;
+  return {
+    Id: rec.id,
+    Created: GoTime.parseOrZero(rec.created),
+    Path: path,
+    Args: args,
+    State: inspectState(rec),
+    Image: rec.image,
+    ImageDigest: f.imageDigest,
+    ImageName: rec.imageName,
+    Rootfs: '',
+    Pod: '',
+    ResolvConfPath: f.resolvConfPath,
+    HostnamePath: f.hostnamePath,
+    HostsPath: f.hostsPath,
+    StaticDir: f.staticDir,
+    // No OCI runtime or conmon here: the helper is both; the files podman names do not exist.
+    OCIConfigPath: '',
+    OCIRuntime: 'tsc-run-helper',
+    ConmonPidFile: '',
+    PidFile: '',
+    Name: rec.name,
+    RestartCount: rec.state.restartCount ?? 0,
+    Driver: f.graphDriver.Name,
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    EffectiveCaps: sec?.effective ?? [],
+    BoundingCaps: sec?.bounding ?? [],
+    ExecIDs: f.execIds ?? [],
+    GraphDriver: f.graphDriver,
+    ...(f.size ? { SizeRw: f.size.rw, SizeRootFs: f.size.rootFs } : {}),
+    Mounts: inspectMounts(rec.config.mounts),
+    Dependencies: [],
+    NetworkSettings: { ...NETWORK_SETTINGS, Ports: ports, SandboxKey: '' },
+    Namespace: '',
+    IsInfra: false,
+    IsService: false,
+    Config: inspectConfig(rec, f),
+    HostConfig: inspectHostConfig(rec, f),
+  };
+}
