@@ -43,7 +43,8 @@ export function execHelperArgs(s: ExecSpec): string[] {
   if (s.tty && s.ttySize && s.ttySize.rows > 0 && s.ttySize.cols > 0) a.push('--tty-size', `${s.ttySize.rows}:${s.ttySize.cols}`);
   if (s.stdin) a.push('--stdin');
   if (s.detach) a.push('--detach');
-  if (s.detachKeys.length && s.stdin && !s.detach) a.push('--detach-keys', Buffer.from(s.detachKeys).toString('hex'));
+  // Only on a terminal (podman): on a pipe they would cut a binary stream.
+  if (s.detachKeys.length && s.stdin && s.tty && !s.detach) a.push('--detach-keys', Buffer.from(s.detachKeys).toString('hex'));
   a.push(
     `--cap-bounding=${capabilityList(s.caps.bounding)}`,
     `--cap-permitted=${capabilityList(s.caps.permitted)}`,

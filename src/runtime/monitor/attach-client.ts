@@ -59,7 +59,8 @@ export async function attachContainer(i: AttachInput): Promise<number> {
   }
   const tty = c.config.tty === true;
   const feed = i.stdin && c.config.stdin === true;
-  const matcher = new DetachKeyMatcher(parseDetachKeys(i.detachKeys ?? c.config.detachKeys ?? DEFAULT_DETACH_KEYS));
+  // Detach keys are typed on a terminal (podman): on a pipe they would cut a binary stream.
+  const matcher = new DetachKeyMatcher(tty ? parseDetachKeys(i.detachKeys ?? c.config.detachKeys ?? DEFAULT_DETACH_KEYS) : new Uint8Array());
   const restoreTty = feed && tty ? enterRawMode() : () => {};
   const cleanups: Array<() => void> = [restoreTty];
 
@@ -81,6 +82,7 @@ export async function attachContainer(i: AttachInput): Promise<number> {
 
   return new Promise<number>((resolve) => {
     let settled = false;
+    let stdinPaused = false;
     const finish = (code: number) => {
       if (settled) return;
       settled = true;
@@ -94,7 +96,15 @@ export async function attachContainer(i: AttachInput): Promise<number> {
     };
     const onStdin = (chunk: Buffer) => {
       const { forward, detach } = matcher.feed(chunk);
-      if (forward.length && !sock.destroyed) sock.write(encodeFrames(Frame.Stdin, forward));
+      if (forward.length && !sock.destroyed && !sock.write(encodeFrames(Frame.Stdin, forward)) && !stdinPaused) {
+        // The monitor takes input as the container reads it: hold ours meanwhile.
+        stdinPaused = true;
+        process.stdin.pause();
+        sock.once('drain', () => {
+          stdinPaused = false;
+          if (!settled) process.stdin.resume();
+        });
+      }
       if (detach) finish(0);
     };
     if (feed) {

@@ -35,7 +35,9 @@ export function monitorArgs(i: MonitorArgsInput): string[] {
   // The container's stdin stays open for attach (-i); our own goes in only when attached.
   if (c.stdin) a.push('--stdin');
   if (!i.detach && i.attachStdin && c.stdin) {
-    a.push('--attach-stdin', '--detach-keys', hexBytes(parseDetachKeys(c.detachKeys ?? DEFAULT_DETACH_KEYS)));
+    a.push('--attach-stdin');
+    // Detach keys are typed on a terminal (podman): on a pipe they would cut a binary stream.
+    if (c.tty) a.push('--detach-keys', hexBytes(parseDetachKeys(c.detachKeys ?? DEFAULT_DETACH_KEYS)));
   }
   const driver = c.logDriver ?? 'k8s-file';
   a.push('--log-driver', driver);

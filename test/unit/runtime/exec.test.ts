@@ -67,6 +67,11 @@ describe('exec helper arguments', () => {
       '--', 'sh', '-c', 'echo hi',
     ]);
   });
+  it('exec -i without a tty: no detach keys (they would cut a binary stream)', () => {
+    const a = execHelperArgs({ ...spec, tty: false });
+    expect(a).toContain('--stdin');
+    expect(a).not.toContain('--detach-keys');
+  });
   it('detach keys only where our stdin feeds the command; no groups, no filter when there are none', () => {
     const a = execHelperArgs({ ...spec, detach: true, groups: [], seccompRules: undefined, tty: false });
     expect(a).toContain('--detach');

@@ -34,6 +34,12 @@ describe('monitor options', () => {
     expect(a).not.toContain('--detach');
   });
 
+  it('run -i without a tty: stdin attached, no detach keys (they would cut a binary stream)', () => {
+    const a = monitorArgs({ ...base, container: record({ stdin: true, detachKeys: 'ctrl-a' }), detach: false, attachStdin: true });
+    expect(a).toContain('--attach-stdin');
+    expect(a).not.toContain('--detach-keys');
+  });
+
   it('start -a without -i keeps the container\'s stdin for attach but does not feed ours', () => {
     const a = monitorArgs({ ...base, container: record({ stdin: true }), detach: false, attachStdin: false });
     expect(a).toContain('--stdin');
