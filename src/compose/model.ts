@@ -1,0 +1,131 @@
+// The loaded project: compose's normalized model (what `compose config`
+// prints), in the shape of the canonical YAML (snake_case keys).
+
+import type { PortConfig, VolumeConfig } from './canonical.js';
+
+export type { PortConfig, VolumeConfig };
+
+export interface DependsOn {
+  condition: 'service_started' | 'service_healthy' | 'service_completed_successfully';
+  required: boolean;
+  restart?: boolean;
+}
+
+export interface BuildConfig {
+  context: string;
+  dockerfile?: string;
+  dockerfile_inline?: string;
+  args?: Record<string, string | null>;
+  target?: string;
+  labels?: Record<string, string>;
+  [k: string]: unknown;
+}
+
+export interface Healthcheck {
+  test?: string[];
+  interval?: string;
+  timeout?: string;
+  retries?: number;
+  start_period?: string;
+  start_interval?: string;
+  disable?: boolean;
+}
+
+export interface ServiceSecret {
+  source: string;
+  target?: string;
+  uid?: string;
+  gid?: string;
+  mode?: number | string;
+}
+
+export interface Service {
+  image?: string;
+  build?: BuildConfig;
+  command?: string[] | null;
+  entrypoint?: string[] | null;
+  environment?: Record<string, string | null>;
+  working_dir?: string;
+  user?: string;
+  hostname?: string;
+  domainname?: string;
+  labels?: Record<string, string>;
+  ports?: PortConfig[];
+  expose?: string[];
+  volumes?: VolumeConfig[];
+  tmpfs?: string[];
+  networks?: Record<string, { aliases?: string[]; ipv4_address?: string } | null>;
+  network_mode?: string;
+  depends_on?: Record<string, DependsOn>;
+  healthcheck?: Healthcheck;
+  restart?: string;
+  scale?: number;
+  deploy?: { replicas?: number; resources?: { limits?: { cpus?: string | number; memory?: string; pids?: number } }; [k: string]: unknown };
+  secrets?: ServiceSecret[];
+  configs?: ServiceSecret[];
+  cap_add?: string[];
+  cap_drop?: string[];
+  privileged?: boolean;
+  read_only?: boolean;
+  security_opt?: string[];
+  init?: boolean;
+  stop_signal?: string;
+  stop_grace_period?: string;
+  tty?: boolean;
+  stdin_open?: boolean;
+  extra_hosts?: string[];
+  dns?: string[];
+  dns_search?: string[];
+  dns_opt?: string[];
+  container_name?: string;
+  pull_policy?: string;
+  profiles?: string[];
+  logging?: { driver?: string; options?: Record<string, string> };
+  userns_mode?: string;
+  [k: string]: unknown;
+}
+
+export interface NetworkConfig {
+  name?: string;
+  external?: boolean;
+  driver?: string;
+  internal?: boolean;
+  ipam?: unknown;
+  labels?: Record<string, string>;
+  [k: string]: unknown;
+}
+
+export interface VolumeTop {
+  name?: string;
+  external?: boolean;
+  driver?: string;
+  driver_opts?: Record<string, string>;
+  labels?: Record<string, string>;
+  [k: string]: unknown;
+}
+
+export interface SecretTop {
+  name?: string;
+  file?: string;
+  environment?: string;
+  content?: string;
+  external?: boolean;
+  [k: string]: unknown;
+}
+
+export interface Project {
+  name: string;
+  /** The project directory (absolute). */
+  workingDir: string;
+  /** The compose files, absolute ('-' for stdin). */
+  configFiles: string[];
+  services: Record<string, Service>;
+  /** Services left out by profiles (`config --profiles` lists every profile). */
+  disabledServices: Record<string, Service>;
+  networks: Record<string, NetworkConfig>;
+  volumes: Record<string, VolumeTop>;
+  secrets: Record<string, SecretTop>;
+  configs: Record<string, SecretTop>;
+  /** The variables interpolation saw (.env + the environment). */
+  environment: Record<string, string>;
+}
