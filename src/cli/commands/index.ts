@@ -18,6 +18,7 @@ import { loginCommand, logoutCommand } from './login.js';
 import { containerCommand } from './container.js';
 import { cpCommand } from './cp.js';
 import { commitCommand } from './commit.js';
+import { composeCommand } from './compose.js';
 import { diffCommand } from './diff.js';
 import { exportCommand } from './export.js';
 import { mountCommand, unmountCommand } from './mount.js';
@@ -95,4 +96,5 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   untagCommand,
   historyCommand,
   volumeCommand,
+  composeCommand,
 ];
