@@ -1,6 +1,6 @@
 // CLI entry: global flags, command table, and the single error exit path.
 
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -8,28 +8,54 @@ import { commands } from './commands/index.js';
 import { reportError } from './exit.js';
 import { splitTrailingCommand, type TrailingCommandSpec } from './trailing-command.js';
 import { isDebug, withGlobalOptions, type GlobalArgs } from './global.js';
+import { describeRoot, type CommandInfo } from './help/command-info.js';
+import { helpText, usageText } from './help/render.js';
+import { commandPath, route, type Route } from './help/route.js';
 
 const PROG = 'tsc-run';
 
 /** Turn yargs' validation messages into podman-style one-liners. */
-function usageMessage(msg: string, argv: string[]): string {
+function usageMessage(msg: string, path: string): string {
   const unknown = /^Unknown arguments?: (.*)$/.exec(msg);
   if (unknown) {
     const first = unknown[1]!.split(', ')[0]!;
-    const known = new Set(commands.flatMap((c) => [String(c.command).split(' ')[0], ...[c.aliases ?? []].flat()]));
-    if (argv[0] && !argv[0].startsWith('-') && !known.has(argv[0])) {
-      return `unrecognized command \`${PROG} ${argv[0]}\`; try '${PROG} --help' for more information`;
-    }
-    return `unknown flag: ${first.length === 1 ? '-' : '--'}${first}; see '${PROG} --help'`;
-  }
-  const suggestion = /^Did you mean (.*)\?$/.exec(msg);
-  if (suggestion && argv[0]) {
-    return `unrecognized command \`${PROG} ${argv[0]}\`; did you mean \`${suggestion[1]}\`?`;
+    return `unknown flag: ${first.length === 1 ? '-' : '--'}${first}; see '${path} --help'`;
   }
   return msg.replace(/\n+/g, '; ');
 }
 
-const GLOBAL_VALUE_FLAGS = ['--root', '--runroot', '--storage-driver', '--storage-opt', '--log-level'];
+/** The program as help and routing see it: global options, then every command. */
+export function rootInfo(): CommandInfo {
+  return describeRoot(PROG, 'Manage pods, containers and images', commands, (y) =>
+    withGlobalOptions(y as Argv)
+      .option('help', { type: 'boolean', describe: `Help for ${PROG}` })
+      .option('version', { alias: 'v', type: 'boolean', describe: `version for ${PROG}` }),
+  );
+}
+
+/** Global flags that take a value (`--root DIR`), from their definitions. */
+function globalValueFlags(root: CommandInfo): Set<string> {
+  return new Set(root.options.filter((o) => o.type !== 'boolean' && o.type !== 'count').map((o) => `--${o.name}`));
+}
+
+/** Help, unknown commands and bare groups, answered before yargs; undefined lets yargs run the command. */
+function answerRoute(r: Route): number | undefined {
+  switch (r.kind) {
+    case 'help':
+      process.stdout.write(helpText(r.command, r.isRoot));
+      return 0;
+    case 'unknown-topic':
+      process.stdout.write(`Unknown help topic [\`${r.topic}\`]\n${usageText(rootInfo(), true)}`);
+      return 0;
+    case 'missing':
+      process.stdout.write(helpText(r.command, r.isRoot));
+      return reportError(new UsageError(`missing command '${r.command.path} COMMAND'`));
+    case 'unknown':
+      return reportError(new UsageError(r.message));
+    case 'run':
+      return undefined;
+  }
+}
 
 type TrailingProp = Omit<TrailingCommandSpec, 'names'> & { names?: string[] };
 
@@ -48,11 +74,15 @@ function trailingSpecs(): TrailingCommandSpec[] {
 }
 
 export async function main(argvIn: string[] = hideBin(process.argv)): Promise<number> {
-  const rawArgv = splitTrailingCommand(argvIn, trailingSpecs(), GLOBAL_VALUE_FLAGS);
+  const root = rootInfo();
+  const valueFlags = globalValueFlags(root);
+  const rawArgv = splitTrailingCommand(argvIn, trailingSpecs(), [...valueFlags]);
   if (rawArgv.length === 1 && (rawArgv[0] === '--version' || rawArgv[0] === '-v')) {
     process.stdout.write(`${PROG} version ${VERSION}\n`);
     return 0;
   }
+  const answered = answerRoute(route(rawArgv, root, valueFlags));
+  if (answered !== undefined) return answered;
   let debug = rawArgv.some((a) => /^--log-level(=|$)/.test(a)) && isDebug({ 'log-level': logLevelOf(rawArgv) });
   const cli = withGlobalOptions(yargs(rawArgv))
     .scriptName(PROG)
@@ -61,10 +91,9 @@ export async function main(argvIn: string[] = hideBin(process.argv)): Promise<nu
     .version(false)
     // Not global: `-v` of run/create is --volume.
     .option('version', { alias: 'v', type: 'boolean', global: false, describe: 'Print the version' })
-    .help('help')
-    .alias('help', 'h')
+    // Help is ours (src/cli/help/), in podman's layout, answered before yargs runs.
+    .help(false)
     .strict()
-    .recommendCommands()
     .demandCommand(1, `missing command '${PROG} COMMAND'`)
     // Positionals and a container's command line stay strings (`echo 1e3` must not print 1000).
     .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false, 'parse-positional-numbers': false })
@@ -72,10 +101,10 @@ export async function main(argvIn: string[] = hideBin(process.argv)): Promise<nu
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
-      throw new UsageError(usageMessage(msg ?? 'invalid arguments', rawArgv));
+      throw new UsageError(usageMessage(msg ?? 'invalid arguments', commandPath(rawArgv, root, valueFlags)));
     });
   try {
-    const parsed = (await cli.parseAsync()) as unknown as GlobalArgs & { help?: boolean };
+    const parsed = (await cli.parseAsync()) as unknown as GlobalArgs;
     debug = isDebug(parsed);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {

@@ -50,6 +50,9 @@ export function splitTrailingCommand(argv: readonly string[], specs: readonly Tr
       while (j < argv.length) {
         const a = argv[j]!;
         if (a === '--') return [...argv];
+        // As cobra without interspersed flags: once the image (or container) is named, every
+        // later word is the container's, flags too (`run img --help` runs `--help`).
+        if (before > 0 && positionals === before) return [...argv.slice(0, j), '--', ...argv.slice(j)];
         if (a.startsWith('-') && a !== '-') {
           if (hasFlag(a, targetFlags)) before = 0;
           j += takesValue(a, flags) ? 2 : 1;

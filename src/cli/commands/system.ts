@@ -3,7 +3,7 @@
 // `systemSubcommands`.
 
 import type { CommandModule } from 'yargs';
-import { UsageError } from '../../errors.js';
+import { commandGroup } from '../command-group.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import { infoCommand } from './info.js';
@@ -33,20 +33,4 @@ export const systemSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   dfCommand,
 ];
 
-/** `system` alone, or a subcommand we do not have: podman's messages, exit 125. */
-const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: string }> = {
-  command: '* [subcommand]',
-  describe: false,
-  handler: (argv) => {
-    const hint = "try 'tsc-run system --help' for more information";
-    if (argv.subcommand === undefined) throw new UsageError(`missing command 'tsc-run system COMMAND'; ${hint}`);
-    throw new UsageError(`unrecognized command \`tsc-run system ${argv.subcommand}\`; ${hint}`);
-  },
-};
-
-export const systemCommand: CommandModule<GlobalArgs, GlobalArgs> = {
-  command: 'system',
-  describe: 'Manage tsc-run',
-  builder: (y) => y.command([...systemSubcommands, unknownSubcommand]),
-  handler: () => {},
-};
+export const systemCommand = commandGroup({ name: 'system', describe: 'Manage tsc-run', subcommands: systemSubcommands });

@@ -3,6 +3,7 @@
 
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
+import { commandGroup } from '../command-group.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import type { VolumeContext } from '../../volume/volume-commands.js';
@@ -198,20 +199,11 @@ const existsCommand: CommandModule<GlobalArgs, ExistsArgs> = {
   },
 };
 
-/** `volume` alone, or a subcommand we do not have: podman's messages, exit 125. */
-const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: string }> = {
-  command: '* [subcommand]',
-  describe: false,
-  handler: (argv) => {
-    const hint = "try 'tsc-run volume --help' for more information";
-    if (argv.subcommand === undefined) throw new UsageError(`missing command 'tsc-run volume COMMAND'; ${hint}`);
-    throw new UsageError(`unrecognized command \`tsc-run volume ${argv.subcommand}\`; ${hint}`);
-  },
-};
+export const volumeSubcommands = [createCommand, listCommand, inspectCommand, rmCommand, pruneCommand, existsCommand];
 
-export const volumeCommand: CommandModule<GlobalArgs, GlobalArgs> = {
-  command: 'volume',
+export const volumeCommand = commandGroup({
+  name: 'volume',
   describe: 'Manage volumes',
-  builder: (y) => y.command([createCommand, listCommand, inspectCommand, rmCommand, pruneCommand, existsCommand, unknownSubcommand]),
-  handler: () => {},
-};
+  long: 'Volumes are created in and can be shared between containers',
+  subcommands: volumeSubcommands,
+});

@@ -1,0 +1,119 @@
+// Before yargs parses anything: is this a request for help, a command
+// that does not exist, or a command group called without its subcommand?
+// cobra answers these from the command tree alone, and so do we. Pure.
+
+import type { CommandInfo } from './command-info.js';
+
+export type Route =
+  | { kind: 'help'; command: CommandInfo; isRoot: boolean }
+  /** `tsc-run help nosuch`: podman prints the root's usage after a notice and exits 0. */
+  | { kind: 'unknown-topic'; topic: string }
+  /** A group (or the program) without a subcommand: its help on stdout, then `Error: missing command`, exit 125. */
+  | { kind: 'missing'; command: CommandInfo; isRoot: boolean }
+  | { kind: 'unknown'; message: string }
+  | { kind: 'run' };
+
+function lookup(node: CommandInfo, word: string): CommandInfo | undefined {
+  return node.subcommands.find((s) => s.name === word || s.aliases.includes(word));
+}
+
+function hasShortH(node: CommandInfo): boolean {
+  return node.options.some((o) => o.short === 'h');
+}
+
+function isHelpFlag(arg: string, node: CommandInfo): boolean {
+  return arg === '--help' || arg === '--help=true' || (arg === '-h' && !hasShortH(node));
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0]!;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = d[j]!;
+      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return d[b.length]!;
+}
+
+/** cobra's suggestions: within two edits, or the word is a prefix of the name. */
+export function suggestions(node: CommandInfo, word: string): string[] {
+  return node.subcommands
+    .filter((s) => !s.hidden)
+    .filter((s) => editDistance(word.toLowerCase(), s.name) <= 2 || (word.length > 1 && s.name.startsWith(word.toLowerCase())))
+    .map((s) => s.name);
+}
+
+function unknownCommand(node: CommandInfo, word: string): Route {
+  const hint = suggestions(node, word);
+  const mean = hint.length ? `; did you mean ${hint.map((h) => `\`${h}\``).join(' or ')}?` : '';
+  return { kind: 'unknown', message: `unrecognized command \`${node.path} ${word}\`${mean}; try '${node.path} --help' for more information` };
+}
+
+/**
+ * argv: the program's arguments (after `--` was inserted before a
+ * container's command line); globalValueFlags: global flags that take a
+ * value, so `--root DIR system df` walks to `system df`.
+ */
+export function route(argv: readonly string[], root: CommandInfo, globalValueFlags: ReadonlySet<string>): Route {
+  let node = root;
+  let help = false;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a.startsWith('-') && a !== '-') {
+      if (isHelpFlag(a, node)) {
+        help = true;
+        continue;
+      }
+      // Between a group and its subcommand only global flags may come; yargs judges the rest.
+      if (node.subcommands.length === 0) break;
+      if (a.startsWith('--') && !a.includes('=') && globalValueFlags.has(a)) i++;
+      continue;
+    }
+    if (node === root && a === 'help' && !help) return helpTopic(argv.slice(i + 1), root);
+    if (node.subcommands.length === 0) break;
+    const next = lookup(node, a);
+    if (!next) return unknownCommand(node, a);
+    node = next;
+  }
+  if (!help) {
+    const end = argv.indexOf('--');
+    help = argv.slice(i, end < 0 ? undefined : end).some((a) => isHelpFlag(a, node));
+  }
+  if (help) return { kind: 'help', command: node, isRoot: node === root };
+  if (node.subcommands.length > 0) return { kind: 'missing', command: node, isRoot: node === root };
+  return { kind: 'run' };
+}
+
+function helpTopic(words: readonly string[], root: CommandInfo): Route {
+  let node = root;
+  for (const w of words) {
+    if (w.startsWith('-')) continue;
+    const next = lookup(node, w);
+    if (!next) return { kind: 'unknown-topic', topic: w };
+    node = next;
+  }
+  return { kind: 'help', command: node, isRoot: node === root };
+}
+
+/** `tsc-run volume ls` for argv naming that command (as far as it resolves): for `see '... --help'` hints. */
+export function commandPath(argv: readonly string[], root: CommandInfo, globalValueFlags: ReadonlySet<string>): string {
+  let node = root;
+  for (let i = 0; i < argv.length && node.subcommands.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a.startsWith('-')) {
+      if (!a.includes('=') && globalValueFlags.has(a)) i++;
+      continue;
+    }
+    const next = lookup(node, a);
+    if (!next) break;
+    node = next;
+  }
+  return node.path;
+}
