@@ -52,6 +52,16 @@ export interface PortMapping {
   range?: number;
 }
 
+/** One attachment to a named network: podman's PerNetworkOptions. */
+export interface NetworkAttachment {
+  /** eth0, eth1, ... inside the container. */
+  interfaceName: string;
+  aliases?: string[];
+  /** --ip/--ip6 or `:ip=`; otherwise the address is allocated at each start. */
+  staticIps?: string[];
+  staticMac?: string;
+}
+
 export interface ContainerConfig {
   /** The container's full command line (entrypoint + cmd). */
   command: string[];
@@ -64,8 +74,10 @@ export interface ContainerConfig {
   uid: number;
   gid: number;
   hostname: string;
-  /** host, none, pasta, slirp4netns, or `container:<full id>` (src/network/network-mode.ts). */
+  /** host, none, pasta, slirp4netns, bridge, or `container:<full id>` (src/network/network-mode.ts). */
   network: string;
+  /** bridge: the named networks it is attached to (docs/networking.md). */
+  networks?: Record<string, NetworkAttachment>;
   /** The options after `pasta:` / `slirp4netns:`. */
   networkOptions?: string[];
   /** -P: the image's exposed ports are among `ports`. */

@@ -48,6 +48,7 @@ import { systemCommand } from './system.js';
 import { unshareCommand } from './unshare.js';
 import { versionCommand } from './version.js';
 import { volumeCommand } from './volume.js';
+import { networkCommand } from './network.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs modules differ in their own argv types
 export const commands: Array<CommandModule<GlobalArgs, any>> = [
@@ -97,4 +98,5 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   historyCommand,
   volumeCommand,
   composeCommand,
+  networkCommand,
 ];
