@@ -5,9 +5,9 @@
 import os from 'node:os';
 import type { Roots } from '../config/paths.js';
 import { MultipleErrors, TscRunError, UsageError } from '../errors.js';
-import { rfc3339Nano } from '../cli/format/go-time.js';
-import { formatInspect, formatList } from '../cli/format/output.js';
-import { isJsonFormat } from '../cli/format/is-json.js';
+import { rfc3339Nano } from '../format/go-time.js';
+import { formatInspect, formatList } from '../format/output.js';
+import { isJsonFormat } from '../format/is-json.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import { planNetworkCreate, type CreateRequest } from './config/create-plan.js';
 import { DEFAULT_NETWORK_NAME, type NetworkConfig } from './config/network-config.js';

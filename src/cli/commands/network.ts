@@ -19,8 +19,8 @@ function context(argv: GlobalArgs): NetworkContext {
   return {
     roots,
     removeContainer: async (id, timeout) => {
-      const { lifecycleContext } = await import('../../runtime/lifecycle-context.js');
-      const { removeContainer } = await import('../../runtime/container-remove.js');
+      const { lifecycleContext } = await import('../../runtime/container/lifecycle-context.js');
+      const { removeContainer } = await import('../../runtime/container/container-remove.js');
       const { warn } = await import('../warn.js');
       await removeContainer(lifecycleContext(roots, warn), id, { force: true, timeout });
     },

@@ -3,7 +3,7 @@
 // `networks/NAME.json`), the built-in default network, and the check of a
 // file read back from the store. Pure.
 
-import { rfc3339Nano } from '../../cli/format/go-time.js';
+import { rfc3339Nano } from '../../format/go-time.js';
 
 export interface LeaseRange {
   start_ip?: string;

@@ -5,7 +5,7 @@
 // Pure.
 
 import { UsageError } from '../../errors.js';
-import { parseInputTime } from '../../runtime/time-input.js';
+import { parseInputTime } from '../../format/time-input.js';
 import type { NetworkConfig } from './network-config.js';
 
 export type NetworkFilters = Map<string, string[]>;

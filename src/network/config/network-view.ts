@@ -4,7 +4,7 @@
 // .Subnets, ...; ls adds .Labels as `k=v,...` and a 12-character .ID).
 // Pure.
 
-import { GoTime } from '../../cli/format/go-time.js';
+import { GoTime } from '../../format/go-time.js';
 import type { NetworkConfig } from './network-config.js';
 
 export interface NetworkTemplateView {
