@@ -67,6 +67,8 @@ static struct {
   bool cli_gone;  /* nobody waits for us: run the exit command */
   bool stopping;  /* `stop` or a failed start: no more restarts */
   unsigned long restarts;
+  bool timed_out;    /* --timeout fired: the exit code is conmon's -1 (255) */
+  long long kill_at; /* --timeout: when the running container gets SIGKILL (monotonic ms), 0 = never */
 } mon = {.dirfd = -1, .ctl_fd = -1, .sigfd = -1, .status_fd = -1, .out_fd = -1, .err_fd = -1, .master = -1, .in_fd = -1, .sync_fd = -1};
 
 /* ---- options ---- */
@@ -153,6 +155,11 @@ bool monitor_option(struct monitor_opts *m, int argc, char **argv, int *i) {
   else if (!strcmp(a, "--no-sig-proxy")) m->sig_proxy = false;
   else if (!strcmp(a, "--init")) m->init = true;
   else if ((v = value_of(argc, argv, i, "--cgroup"))) m->cgroup = v;
+  else if ((v = value_of(argc, argv, i, "--timeout"))) {
+    if (!parse_uint(v, 10, 1ULL << 31, &n) || !n) die("run: invalid --timeout %s: want seconds", v);
+    m->timeout = (unsigned long)n;
+  } else if (!strcmp(a, "--no-stdout")) m->no_stdout = true;
+  else if (!strcmp(a, "--no-stderr")) m->no_stderr = true;
   else return false;
   m->enabled = true;
   return true;
@@ -237,6 +244,8 @@ static void close_fd(int *fd) {
 
 /* Start one container process. On failure: false, *code and the child's
  * error line (without the program prefix) in err. */
+static long long now_ms(void);
+
 static bool start_once(int *code, char *err, size_t errsz) {
   struct monitor_opts *m = mon.m;
   struct container_io *io = mon.io;
@@ -308,6 +317,7 @@ static bool start_once(int *code, char *err, size_t errsz) {
   if (len == 0 && !(m->tty && mon.master < 0)) {
     mon.pid = pid;
     mon.exited = false;
+    mon.kill_at = m->timeout ? now_ms() + (long long)m->timeout * 1000 : 0;
     return true;
   }
 
@@ -580,6 +590,17 @@ static void run_until_exit(void) {
       long long left = drain_deadline - now_ms();
       if (left <= 0) break;
       timeout = (int)left;
+    } else if (mon.kill_at && !mon.exited) {
+      /* --timeout: the container's time is up (conmon's --timeout: SIGKILL, no restart). */
+      long long left = mon.kill_at - now_ms();
+      if (left <= 0) {
+        mon.kill_at = 0;
+        mon.stopping = true;
+        mon.timed_out = true;
+        if (mon.pid > 0 && kill(mon.pid, SIGKILL) < 0 && errno != ESRCH) die_errno("kill %d", (int)mon.pid);
+        continue;
+      }
+      timeout = (int)left;
     }
     int n = poll(p, sizeof p / sizeof *p, timeout);
     if (n < 0) {
@@ -751,7 +772,8 @@ int monitor_run(const struct ns_config *ns, const struct child_setup *setup, str
   logfile_open(&m->log);
   if (!m->detach) {
     mon.own_stdin = m->stdin_open && m->attach_stdin;
-    mon.own_stdout = mon.own_stderr = true;
+    mon.own_stdout = !m->no_stdout;
+    mon.own_stderr = !m->no_stderr;
     /* The pty starts with our terminal's size, set before CMD runs. */
     if (m->tty && !m->rows && !tty_get_size(0, &m->rows, &m->cols)) (void)tty_get_size(1, &m->rows, &m->cols);
   }
@@ -784,7 +806,7 @@ int monitor_run(const struct ns_config *ns, const struct child_setup *setup, str
     run_until_exit();
     if (mon.setup->ended) mon.setup->ended(mon.setup->hook_arg); /* e.g. its network program */
     int status = mon.wait_status;
-    code = exit_code_of(status);
+    code = mon.timed_out ? 255 : exit_code_of(status);
     char rec[256];
     format_exit(rec, sizeof rec, code, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
     attach_broadcast(&mon.attach, FRAME_EXIT, rec, strlen(rec) - 1);
@@ -807,7 +829,7 @@ int monitor_run(const struct ns_config *ns, const struct child_setup *setup, str
 
   restore_tty();
   int status = mon.wait_status;
-  code = exit_code_of(status);
+  code = mon.timed_out ? 255 : exit_code_of(status);
   char rec[256];
   format_exit(rec, sizeof rec, code, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   write_runtime_file("exit.json", rec);

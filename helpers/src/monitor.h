@@ -34,6 +34,8 @@ struct monitor_opts {
   bool sig_proxy;          /* foreground: forward signals (default); --no-sig-proxy */
   bool init;               /* --init: PID 1 is the helper, reaping and forwarding */
   const char *cgroup;      /* --cgroup DIR: the container joins it (cgroup v2) */
+  unsigned long timeout;   /* --timeout SECONDS: SIGKILL after them (each start), 0 = none */
+  bool no_stdout, no_stderr; /* --no-stdout, --no-stderr: foreground, not copied to ours (run -a) */
 };
 
 /* What the container's child does with its stdio (filled in by the monitor

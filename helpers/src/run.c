@@ -5,6 +5,8 @@
  * Security (paths, caps, ids, seccomp): security.c; /etc files, tmpfs and a
  * read-only root: mount_extra() in mounts.c (see docs/helper-protocol.md). */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <grp.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -35,6 +37,9 @@ struct run_opts {
   struct extra_mounts extra;
   struct security_opts sec;
   char **cmd;
+  mode_t umask;            /* --umask (default 022, podman's) */
+  bool has_oom_score_adj;  /* --oom-score-adj N */
+  int oom_score_adj;
   struct monitor_opts mon; /* monitor.c: stdio, logs, attach, restart, detach */
   struct container_io io;  /* filled in by the monitor before each start */
 };
@@ -56,6 +61,16 @@ static const char *env_path(char **env) {
   for (char **e = env; *e; e++)
     if (!strncmp(*e, "PATH=", 5)) return *e + 5;
   return DEFAULT_PATH;
+}
+
+/* --oom-score-adj: as runc/crun, written before the ids change; lowering it needs CAP_SYS_RESOURCE on the host. */
+static void write_oom_score_adj(int v) {
+  int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) die_errno("open /proc/self/oom_score_adj");
+  char buf[16];
+  int n = snprintf(buf, sizeof buf, "%d", v);
+  if (write(fd, buf, (size_t)n) != n) die_code(EXIT_CANNOT_INVOKE, "write to /proc/self/oom_score_adj: %s", strerror(errno));
+  close(fd);
 }
 
 static int run_payload(void *arg) {
@@ -85,8 +100,9 @@ static int run_payload(void *arg) {
   /* Still root here: the pty slave can be given to --user. */
   container_io_setup(&o->io, o->has_user ? o->uid : 0);
 
+  if (o->has_oom_score_adj) write_oom_score_adj(o->oom_score_adj);
   security_apply(&o->sec, o->has_user, o->uid, o->gid);
-  umask(022); /* podman's default --umask, whatever ours was */
+  umask(o->umask); /* podman's default 022 unless --umask, whatever ours was */
   container_exec(&o->io, o->cmd, o->env, env_path(o->env));
 }
 
@@ -144,6 +160,7 @@ static void run_prepare(void *arg) {
 int mode_run(const struct ns_config *ns, int argc, char **argv) {
   static struct run_opts o;
   o.env = xmalloc(sizeof(char *) * (size_t)(argc + 1));
+  o.umask = 022;
   monitor_defaults(&o.mon);
   net_defaults(&o.net);
   int i = 0;
@@ -166,6 +183,18 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
       o.rootfs.legacy_mount = true;
     else if ((v = value_of(argc, argv, &i, "--hostname")))
       o.hostname = v;
+    else if ((v = value_of(argc, argv, &i, "--umask"))) {
+      unsigned long long m;
+      if (!parse_uint(v, 8, 07777, &m)) die("run: invalid --umask %s: want octal", v);
+      o.umask = (mode_t)m;
+    } else if ((v = value_of(argc, argv, &i, "--oom-score-adj"))) {
+      char *end;
+      errno = 0;
+      long n = strtol(v, &end, 10);
+      if (errno || *end || end == v || n < -1000 || n > 1000) die("run: invalid --oom-score-adj %s", v);
+      o.has_oom_score_adj = true;
+      o.oom_score_adj = (int)n;
+    }
     else if ((v = value_of(argc, argv, &i, "--cwd"))) {
       if (v[0] != '/') die("run: --cwd %s is not absolute", v);
       o.cwd = v;

@@ -65,6 +65,8 @@ bool security_option(int argc, char **argv, int *i, struct security_opts *s) {
     push(&s->readonly, &s->n_readonly, v, "--readonly-path");
   else if ((v = option_value(argc, argv, i, "--groups")))
     parse_groups(s, v);
+  else if (!strcmp(argv[*i], "--keep-groups"))
+    s->keep_groups = true;
   else
     return false;
   return true;
@@ -85,9 +87,9 @@ void security_apply(struct security_opts *s, bool has_user, uid_t uid, gid_t gid
 
   caps_drop_bounding(&s->caps);
 
-  if (has_user || s->has_groups) {
+  if (has_user || s->has_groups || s->keep_groups) {
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) die_errno("prctl(PR_SET_KEEPCAPS)");
-    if (setgroups(s->has_groups ? s->n_groups : 0, s->groups) < 0) die_errno("setgroups");
+    if (!s->keep_groups && setgroups(s->has_groups ? s->n_groups : 0, s->groups) < 0) die_errno("setgroups");
     if (has_user) {
       if (setresgid(gid, gid, gid) < 0) die_errno("setresgid(%u)", (unsigned)gid);
       if (setresuid(uid, uid, uid) < 0) die_errno("setresuid(%u)", (unsigned)uid);

@@ -16,6 +16,7 @@ struct security_opts {
   void *seccomp; /* compiled by security_prepare() */
   char **masks, **readonly;
   size_t n_masks, n_readonly;
+  bool keep_groups; /* --keep-groups: no setgroups (crun's run.oci.keep_original_groups) */
   bool has_groups;
   gid_t *groups;
   size_t n_groups;

@@ -120,6 +120,56 @@ export interface ContainerConfig {
   resources?: { memory?: number; cpus?: number; pidsLimit?: number };
   /** -v, --mount, --tmpfs and the image's VOLUMEs, planned at create (src/volume/). */
   mounts?: ContainerMount[];
+  // run/create flags handled in src/runtime/create-flags/ (docs/run-flags.md).
+  /** --annotation KEY=VALUE. */
+  annotations?: Record<string, string>;
+  /** --expose: `PORT[/PROTO]` each, with the image's EXPOSE for -P. */
+  expose?: string[];
+  /** --tz: `local` or an IANA zone; /etc/localtime is bound from userdata/. */
+  timezone?: string;
+  /** --timeout seconds: the monitor kills the container after them. */
+  timeout?: number;
+  /** --umask (octal string). */
+  umask?: string;
+  /** --group-add as given; their gids are in the security plan. */
+  groupAdd?: string[];
+  /** --pidfile, --conmon-pidfile: written at every start. */
+  pidFile?: string;
+  conmonPidFile?: string;
+  /** --requires: ids of containers started before this one. */
+  requires?: string[];
+  /** Files generated at create in userdata/ and bound over the image's (passwd, group, localtime). */
+  etcFiles?: string[];
+  /** --ulimit `NAME=SOFT[:HARD]` each. */
+  ulimits?: string[];
+  /** --sysctl KEY=VALUE. */
+  sysctls?: Record<string, string>;
+  /** --personality LINUX|LINUX32. */
+  personality?: string;
+  /** --shm-size in bytes. */
+  shmSize?: number;
+  /** --device `HOST[:CONTAINER[:PERMS]]` each, as given. */
+  devices?: string[];
+  /** --pid, --ipc, --uts, --cgroupns: `host`, `private`, `container:<id>`, `ns:<path>` (absent: private; cgroupns host). */
+  namespaces?: { pid?: string; ipc?: string; uts?: string; cgroupns?: string };
+  /** --oom-score-adj. */
+  oomScoreAdj?: number;
+  /** --cgroups (enabled, disabled, no-conmon). */
+  cgroupsMode?: string;
+  /** --sdnotify (container, conmon, ignore). */
+  sdNotify?: string;
+  /** --chrootdirs. */
+  chrootDirs?: string[];
+  /** --seccomp-policy (default, image). */
+  seccompPolicy?: string;
+  /** --subuidname/--subgidname as given (the maps they produced are uidmap/gidmap). */
+  subUidName?: string;
+  subGidName?: string;
+  /** --image-volume (bind, tmpfs, ignore). */
+  imageVolumeMode?: string;
+  /** --rootfs: the directory (and :O) the container runs from instead of an image. */
+  rootfs?: string;
+  rootfsOverlay?: boolean;
 }
 
 export interface ContainerRecord {

@@ -152,15 +152,18 @@ function suite(as: As, full: boolean) {
     expect((await run(['run', '--rm', '--uidmap', '0:1:100', 'bb', 'true'])).stderr).toMatch(/^Error: --uidmap must map host id 0/);
   });
 
-  it.runIf(full && !cgroupV2Delegated())('--memory, --cpus and --pids-limit are refused with the reason and the way out (no delegated cgroup v2 here)', async () => {
-    const before = fs.readdirSync(path.join(sb.root, 'containers')).length;
+  it.runIf(full && !cgroupV2Delegated())('--memory, --cpus and --pids-limit without a delegated cgroup v2: podman 4.3\'s warning rootless on cgroup v1, else refused with the reason', async () => {
+    const v1 = fs.statfsSync('/sys/fs/cgroup').type !== 0x63677270;
     for (const flag of [['--memory', '64m'], ['--cpus', '1'], ['--pids-limit', '10']]) {
       const r = await run(['run', '--rm', ...flag, 'bb', 'true']);
+      if (v1 && sb.as === 'user') {
+        expect([r.exitCode, r.stderr]).toEqual([0, 'Resource limits are not supported and ignored on cgroups V1 rootless systems\n']);
+        continue;
+      }
       expect(r.exitCode).toBe(125);
-      expect(r.stderr).toMatch(new RegExp(`^Error: ${flag[0]} needs a cgroup v2 subtree delegated to this user, and .*cgroup.*: the limits cannot be applied; run the container without --memory, --cpus and --pids-limit`));
+      expect(r.stderr).toMatch(new RegExp(`^Error: ${flag[0]} needs a cgroup v2 subtree delegated to this user, and .*cgroup.*: the limits cannot be applied; run the container without them`));
       expect(r.stderr.split('\n')).toHaveLength(2);
     }
-    expect(fs.readdirSync(path.join(sb.root, 'containers'))).toHaveLength(before);
   });
 
   it('the seccomp filter, compiled once, is loaded from the cache on later starts', async () => {

@@ -3,6 +3,7 @@
 // stored, with podman's messages. Heavy work (cgroup probe, storage choice,
 // --replace) is imported lazily.
 
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv } from 'yargs';
@@ -51,7 +52,7 @@ export interface CreateArgs extends GlobalArgs {
   'pids-limit'?: string;
   cidfile?: string;
   replace?: boolean;
-  network?: string;
+  network?: string | string[];
   publish?: string[];
   'publish-all'?: boolean;
   'cap-add'?: string[];
@@ -61,9 +62,50 @@ export interface CreateArgs extends GlobalArgs {
   volume?: string[];
   mount?: string[];
   tmpfs?: string[];
+  annotation?: string[];
+  'env-merge'?: string[];
+  unsetenv?: string[];
+  'unsetenv-all'?: boolean;
+  'http-proxy'?: boolean;
+  expose?: string[];
+  'group-add'?: string[];
+  hostuser?: string[];
+  'passwd-entry'?: string;
+  'label-file'?: string[];
+  pidfile?: string;
+  'conmon-pidfile'?: string;
+  requires?: string[];
+  timeout?: string;
+  tz?: string;
+  umask?: string;
+  'oom-score-adj'?: string;
+  cgroups?: string;
+  'cgroup-parent'?: string;
+  'cpu-shares'?: string;
+  'cpu-period'?: string;
+  'cpu-quota'?: string;
+  'cpu-rt-period'?: string;
+  'cpu-rt-runtime'?: string;
+  'cpuset-cpus'?: string;
+  'cpuset-mems'?: string;
+  'memory-reservation'?: string;
+  'memory-swap'?: string;
+  'memory-swappiness'?: string;
+  'oom-kill-disable'?: boolean;
+  'blkio-weight'?: string;
+  'blkio-weight-device'?: string[];
+  'device-read-bps'?: string[];
+  'device-write-bps'?: string[];
+  'device-read-iops'?: string[];
+  'device-write-iops'?: string[];
+  'cgroup-conf'?: string[];
+  'device-cgroup-rule'?: string[];
   /** run only */
   detach?: boolean;
   'sig-proxy'?: boolean;
+  attach?: string[];
+  rmi?: boolean;
+  passwd?: boolean;
 }
 
 /**
@@ -86,6 +128,44 @@ export interface CreateFlag {
 }
 
 export const CREATE_FLAGS: readonly CreateFlag[] = [
+  { name: 'annotation', type: 'strings', describe: 'Add annotations to container (key=value)' },
+  { name: 'blkio-weight', type: 'string', describe: 'Block IO weight (relative weight) accepts a weight value between 10 and 1000.' },
+  { name: 'blkio-weight-device', type: 'strings', describe: 'Block IO weight (relative device weight, format: DEVICE_NAME:WEIGHT)' },
+  { name: 'cgroup-conf', type: 'strings', describe: 'Configure cgroup v2 (key=value)' },
+  { name: 'cgroup-parent', type: 'string', describe: 'Optional parent cgroup for the container' },
+  { name: 'cgroups', type: 'string', describe: 'control container cgroup configuration ("enabled"|"disabled"|"no-conmon"|"split")' },
+  { name: 'conmon-pidfile', type: 'string', describe: 'Path to the file that will receive the PID of conmon' },
+  { name: 'cpu-period', type: 'string', describe: 'Limit the CPU CFS (Completely Fair Scheduler) period' },
+  { name: 'cpu-quota', type: 'string', describe: 'Limit the CPU CFS (Completely Fair Scheduler) quota' },
+  { name: 'cpu-rt-period', type: 'string', describe: 'Limit the CPU real-time period in microseconds' },
+  { name: 'cpu-rt-runtime', type: 'string', describe: 'Limit the CPU real-time runtime in microseconds' },
+  { name: 'cpu-shares', alias: 'c', type: 'string', describe: 'CPU shares (relative weight)' },
+  { name: 'cpuset-cpus', type: 'string', describe: 'CPUs in which to allow execution (0-3, 0,1)' },
+  { name: 'cpuset-mems', type: 'string', describe: 'Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.' },
+  { name: 'device-cgroup-rule', type: 'strings', describe: 'Add a rule to the cgroup allowed devices list' },
+  { name: 'device-read-bps', type: 'strings', describe: 'Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)' },
+  { name: 'device-read-iops', type: 'strings', describe: 'Limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)' },
+  { name: 'device-write-bps', type: 'strings', describe: 'Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)' },
+  { name: 'device-write-iops', type: 'strings', describe: 'Limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)' },
+  { name: 'env-merge', type: 'strings', describe: 'Preprocess environment variables from image before injecting them into the container' },
+  { name: 'expose', type: 'strings', describe: 'Expose a port or a range of ports' },
+  { name: 'group-add', type: 'strings', describe: "Add additional groups to the primary container process. 'keep-groups' allows container processes to use supplementary groups." },
+  { name: 'hostuser', type: 'strings', describe: 'Host user account to add to /etc/passwd within container' },
+  { name: 'http-proxy', type: 'boolean', default: true, describe: 'Set proxy environment variables in the container based on the host proxy vars' },
+  { name: 'label-file', type: 'strings', describe: 'Read in a line delimited file of labels' },
+  { name: 'memory-reservation', type: 'string', describe: 'Memory soft limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))' },
+  { name: 'memory-swap', type: 'string', describe: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap" },
+  { name: 'memory-swappiness', type: 'string', describe: 'Tune container memory swappiness (0 to 100, or -1 for system default)' },
+  { name: 'oom-kill-disable', type: 'boolean', describe: 'Disable OOM Killer' },
+  { name: 'oom-score-adj', type: 'string', describe: "Tune the host's OOM preferences (-1000 to 1000)" },
+  { name: 'passwd-entry', type: 'string', describe: 'Entry to write to /etc/passwd' },
+  { name: 'pidfile', type: 'string', describe: 'Write the container process ID to the file' },
+  { name: 'requires', type: 'strings', describe: 'Add one or more requirement containers that must be started before this container will start' },
+  { name: 'timeout', type: 'string', describe: 'Maximum length of time a container is allowed to run. The container will be killed automatically after the time expires.' },
+  { name: 'tz', type: 'string', describe: 'Set timezone in container' },
+  { name: 'umask', type: 'string', describe: 'Set umask in container' },
+  { name: 'unsetenv', type: 'strings', describe: 'Unset environment default variables in container' },
+  { name: 'unsetenv-all', type: 'boolean', describe: 'Unset all default environment variables in container' },
   { name: 'add-host', type: 'strings', describe: 'Add a custom host-to-IP mapping (host:ip)' },
   { name: 'cap-add', type: 'strings', describe: 'Add capabilities to the container' },
   { name: 'cap-drop', type: 'strings', describe: 'Drop capabilities from the container' },
@@ -111,7 +191,7 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   { name: 'memory', alias: 'm', type: 'string', describe: 'Memory limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))' },
   { name: 'mount', type: 'strings', describe: 'Attach a filesystem mount to the container' },
   { name: 'name', type: 'string', describe: 'Assign a name to the container' },
-  { name: 'network', alias: 'net', type: 'string', describe: 'Connect a container to a network (pasta, slirp4netns, host, none, container:NAME)' },
+  { name: 'network', alias: 'net', type: 'strings', describe: 'Connect a container to a network (pasta, slirp4netns, host, none, container:NAME)' },
   { name: 'pids-limit', type: 'string', describe: 'Tune container pids limit (set -1 for unlimited)' },
   { name: 'privileged', type: 'boolean', describe: 'Give extended privileges to container' },
   { name: 'publish', alias: 'p', type: 'strings', describe: "Publish a container's port, or a range of ports, to the host" },
@@ -134,7 +214,14 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   // run only
   { name: 'detach', alias: 'd', type: 'boolean', runOnly: true, describe: 'Run container in background and print container ID' },
   { name: 'sig-proxy', type: 'boolean', default: true, runOnly: true, describe: 'Proxy received signals to the process' },
+  { name: 'attach', alias: 'a', type: 'strings', runOnly: true, describe: 'Attach to STDIN, STDOUT or STDERR' },
+  { name: 'rmi', type: 'boolean', runOnly: true, describe: 'Remove container image unless used by other containers' },
+  { name: 'passwd', type: 'boolean', default: true, runOnly: true, describe: 'add entries to /etc/passwd and /etc/group' },
 ];
+
+function lastValue(v: unknown): unknown {
+  return Array.isArray(v) ? v[v.length - 1] : v;
+}
 
 function flagForms(f: CreateFlag): string[] {
   const forms = [`--${f.name}`];
@@ -154,7 +241,8 @@ export function withCreateFlags<T>(y: Argv<T>, command: 'run' | 'create'): Argv<
     const alias = f.alias !== undefined ? { alias: f.alias } : {};
     const dflt = f.default !== undefined ? { default: f.default } : {};
     if (f.type === 'boolean') out = out.option(f.name, { type: 'boolean', describe: f.describe, ...alias, ...dflt });
-    else if (f.type === 'string') out = out.option(f.name, { type: 'string', requiresArg: true, describe: f.describe, ...alias });
+    // podman (pflag): a string flag given twice keeps the last value.
+    else if (f.type === 'string') out = out.option(f.name, { type: 'string', requiresArg: true, describe: f.describe, coerce: lastValue, ...alias });
     else out = out.option(f.name, { type: 'string', array: true, nargs: 1, requiresArg: true, describe: f.describe, ...alias });
   }
   return out as unknown as Argv<T & CreateArgs>;
@@ -213,16 +301,95 @@ async function readEnvFiles(files: readonly string[]): Promise<string[]> {
   return out;
 }
 
-/** Refuse limits we cannot apply here, saying why and how to run without them. */
-async function checkResources(r: NonNullable<ContainerConfig['resources']>): Promise<void> {
+/**
+ * The resource flags: parsed with podman's messages, then applied where a
+ * cgroup v2 subtree is delegated to us (memory, cpus, pids today); on a
+ * cgroup v1 host rootless, podman 4.3's warning and no limits, as podman;
+ * anywhere else refused with the reason (docs/run-flags.md).
+ */
+async function planResources(argv: CreateArgs): Promise<ContainerConfig['resources']> {
+  const { parseResourceFlags, anyResource, CGROUP_V1_ROOTLESS_WARNING } = await import('../../runtime/create-flags/resource-flags.js');
+  const r = parseResourceFlags(argv, (p) => fsSync.existsSync(p));
+  if (!anyResource(r)) return undefined;
   const { probeCgroups } = await import('../../host/cgroup-probe.js');
   const facts = probeCgroups(process.getuid!());
-  if (facts.delegation.delegated) return;
-  const given = [r.memory !== undefined && '--memory', r.cpus !== undefined && '--cpus', r.pidsLimit !== undefined && '--pids-limit'].filter(Boolean).join(', ');
-  throw new TscRunError(
-    `${given} need${given.includes(',') ? '' : 's'} a cgroup v2 subtree delegated to this user, and ${facts.delegation.detail}: ` +
-      'the limits cannot be applied; run the container without --memory, --cpus and --pids-limit (it then runs without limits)',
-  );
+  if (facts.delegation.delegated) {
+    if (r.others.length) {
+      throw new TscRunError(`${r.others.join(', ')}: not applied by tsc-run yet (only --memory, --cpus and --pids-limit are, on a delegated cgroup v2 subtree); run the container without ${r.others.length > 1 ? 'them' : 'it'}`);
+    }
+  } else if (process.getuid!() !== 0 && facts.layout !== 'unified') {
+    process.stderr.write(`${CGROUP_V1_ROOTLESS_WARNING}\n`);
+    return undefined;
+  } else {
+    const given = [r.memory !== undefined && '--memory', r.cpus !== undefined && '--cpus', r.pidsLimit !== undefined && '--pids-limit', ...r.others].filter(Boolean).join(', ');
+    throw new TscRunError(
+      `${given} need${given.includes(',') ? '' : 's'} a cgroup v2 subtree delegated to this user, and ${facts.delegation.detail}: ` +
+        'the limits cannot be applied; run the container without them (it then runs without limits)',
+    );
+  }
+  const out: NonNullable<ContainerConfig['resources']> = {};
+  if (r.memory !== undefined) out.memory = r.memory;
+  if (r.cpus !== undefined) out.cpus = r.cpus;
+  if (r.pidsLimit !== undefined) out.pidsLimit = r.pidsLimit;
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** --label-file: lines KEY=VALUE (or KEY), blank lines and # comments skipped; -l wins over the file. */
+async function readLabelFiles(files: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of files) {
+    let text: string;
+    try {
+      text = await fs.readFile(f, 'utf8');
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new TscRunError(`open ${f}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.code === 'EACCES' ? 'permission denied' : e.message}`);
+    }
+    for (const raw of text.split('\n')) {
+      const line = raw.trim();
+      if (line === '' || line.startsWith('#')) continue;
+      out.push(line);
+    }
+  }
+  return out;
+}
+
+/** --expose: PORT[-PORT][/PROTO] each → `PORT/proto` keys, as podman's CreateExpose. */
+function parseExpose(values: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const v of values) {
+    const [range = '', proto = 'tcp', ...rest] = v.split('/');
+    if (rest.length || !['tcp', 'udp', 'sctp'].includes(proto)) throw new UsageError(`invalid protocol ${JSON.stringify(proto)} for port ${JSON.stringify(v)}`);
+    const m = /^(\d+)(?:-(\d+))?$/.exec(range);
+    if (!m) throw new UsageError(`unable to parse port range ${JSON.stringify(range)}`);
+    const a = Number(m[1]);
+    const b = m[2] !== undefined ? Number(m[2]) : a;
+    if (a < 1 || b > 65535 || b < a) throw new UsageError(`invalid port range ${JSON.stringify(range)}`);
+    for (let p = a; p <= b; p++) out.push(`${p}/${proto}`);
+  }
+  return out;
+}
+
+/** --passwd, --passwd-entry, --hostuser and keep-id's entry for the user running us. */
+async function planPasswd(argv: CreateArgs, keepId: boolean): Promise<PreparedCreate['passwd']> {
+  if (argv.passwd === false) return undefined;
+  const hostUsers = argv.hostuser ?? [];
+  const { findHostUser, findHostGroupName } = await import('../../runtime/create-flags/passwd-entries.js');
+  const passwdText = hostUsers.length || keepId ? await fs.readFile('/etc/passwd', 'utf8').catch(() => '') : '';
+  const users = hostUsers.map((u) => {
+    const found = findHostUser(passwdText, String(u));
+    if (!found) throw new TscRunError(`user: unknown user ${/^\d+$/.test(String(u)) ? 'userid ' : ''}${String(u)}`);
+    return found;
+  });
+  let currentUser: NonNullable<PreparedCreate['passwd']>['currentUser'];
+  if (keepId && process.getuid!() !== 0) {
+    const me = findHostUser(passwdText, String(process.getuid!()));
+    if (me) {
+      const groupText = await fs.readFile('/etc/group', 'utf8').catch(() => '');
+      currentUser = { user: { ...me, gid: process.getgid!() }, groupName: findHostGroupName(groupText, process.getgid!()) };
+    }
+  }
+  return { hostUsers: users, currentUser, entry: argv['passwd-entry'] };
 }
 
 /** Everything `run`/`create` need from the flags, validated; nothing is written yet except --replace's removal. */
@@ -252,16 +419,64 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     const { parseSignal } = await import('../../runtime/container/container-signal.js');
     config.stopSignal = parseSignal(argv['stop-signal']);
   }
-  if (argv.label?.length) config.labels = o.parseLabels(argv.label.map(String));
+  const labels = [...(await readLabelFiles((argv['label-file'] ?? []).map(String))), ...(argv.label ?? []).map(String)];
+  if (labels.length) config.labels = o.parseLabels(labels);
   if (argv.init) config.init = true;
-
-  const resources: NonNullable<ContainerConfig['resources']> = {};
-  if (argv.memory !== undefined) resources.memory = o.parseMemory(argv.memory);
-  if (argv.cpus !== undefined) resources.cpus = o.parseCpus(argv.cpus);
-  if (argv['pids-limit'] !== undefined) resources.pidsLimit = o.parsePidsLimit(argv['pids-limit']);
-  if (Object.keys(resources).length) {
-    await checkResources(resources);
-    config.resources = resources;
+  if (argv.annotation?.length) {
+    config.annotations = {};
+    for (const a of argv.annotation.map(String)) {
+      const eq = a.indexOf('=');
+      if (eq < 0) throw new UsageError(`annotations must be formatted KEY=VALUE`);
+      config.annotations[a.slice(0, eq)] = a.slice(eq + 1);
+    }
+  }
+  if (argv.expose?.length) config.expose = parseExpose(argv.expose.map(String));
+  if (argv.umask !== undefined) {
+    if (!/^[0-7]{1,4}$/.test(argv.umask)) throw new UsageError(`invalid umask string ${argv.umask}: invalid argument`);
+    config.umask = argv.umask;
+  }
+  if (argv.timeout !== undefined) {
+    if (!/^\d+$/.test(argv.timeout)) throw new UsageError(`invalid argument ${JSON.stringify(argv.timeout)} for "--timeout" flag: strconv.ParseUint: parsing ${JSON.stringify(argv.timeout)}: invalid syntax`);
+    if (Number(argv.timeout) > 0) config.timeout = Number(argv.timeout);
+  }
+  if (argv['oom-score-adj'] !== undefined) {
+    const v = argv['oom-score-adj'];
+    if (!/^[-+]?\d+$/.test(v)) throw new UsageError(`invalid argument ${JSON.stringify(v)} for "--oom-score-adj" flag: strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
+    if (Number(v) < -1000 || Number(v) > 1000) throw new UsageError(`oom_score_adj must be between -1000 and 1000: ${v}`);
+    config.oomScoreAdj = Number(v);
+  }
+  if (argv.pidfile !== undefined) config.pidFile = path.resolve(argv.pidfile);
+  if (argv['conmon-pidfile'] !== undefined) config.conmonPidFile = path.resolve(argv['conmon-pidfile']);
+  if (argv.cgroups !== undefined) {
+    const { parseCgroupsMode } = await import('../../runtime/create-flags/resource-flags.js');
+    config.cgroupsMode = parseCgroupsMode(argv.cgroups);
+  }
+  if (argv['cgroup-parent'] !== undefined) {
+    throw new TscRunError(`--cgroup-parent ${argv['cgroup-parent']}: tsc-run places containers in no cgroup of its own on this host (no cgroup v2 subtree delegated to this user); run the container without it`);
+  }
+  const resources = await planResources(argv);
+  if (resources) config.resources = resources;
+  const groupAdd = (argv['group-add'] ?? []).map(String);
+  if (groupAdd.includes('keep-groups') && groupAdd.length > 1) {
+    throw new UsageError("the '--group-add keep-groups' option is not allowed with any other --group-add options");
+  }
+  if (groupAdd.length) config.groupAdd = groupAdd;
+  let zoneFile: string | undefined;
+  if (argv.tz !== undefined && argv.tz !== '') {
+    const { resolveZoneFile } = await import('../../runtime/create-flags/etc-files.js');
+    zoneFile = await resolveZoneFile(argv.tz);
+    config.timezone = argv.tz;
+  }
+  if (argv.requires?.length) {
+    const { ContainerStore } = await import('../../storage/containers.js');
+    const store = new ContainerStore(roots.dataRoot);
+    config.requires = [];
+    for (const r of argv.requires.flatMap((v) => String(v).split(','))) {
+      const dep = await store.lookup(r).catch((err: Error) => {
+        throw new TscRunError(`${JSON.stringify(r)} is not a valid container, cannot be used as a dependency: ${err.message}`);
+      });
+      config.requires.push(dep.id);
+    }
   }
 
   let user = argv.user;
@@ -325,7 +540,16 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     ports: net.ports,
     publishAll: net.publishAll,
     autoRemove: argv.rm === true,
-    baseEnv: argv['env-host'] ? o.hostEnvEntries(process.env) : undefined,
+    envFlags: {
+      merge: argv['env-merge']?.map(String),
+      unset: argv.unsetenv?.map(String),
+      unsetAll: argv['unsetenv-all'] === true,
+      envHost: argv['env-host'] === true,
+      httpProxy: argv['http-proxy'] !== false,
+    },
+    groupAdd: groupAdd.filter((g) => g !== 'keep-groups'),
+    passwd: await planPasswd(argv, userns === 'keep-id' || userns?.startsWith('keep-id:') === true),
+    zoneFile,
     security: {
       capAdd: argv['cap-add'],
       capDrop: argv['cap-drop'],

@@ -6,10 +6,39 @@
 // failures of the engine or the command.
 
 import type { CommandModule } from 'yargs';
-import { ChildExit } from '../../errors.js';
+import { ChildExit, UsageError } from '../../errors.js';
+import type { Roots } from '../../config/paths.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import { CREATE_VALUE_FLAGS, prepareCreate, withCreateFlags, writeCidfile, type CreateArgs } from './container-flags.js';
+
+/** -a/--attach: only the named streams (podman's message for another name). */
+function parseAttach(values: readonly string[] | undefined): { stdin: boolean; stdout: boolean; stderr: boolean } | undefined {
+  if (values === undefined) return undefined;
+  const out = { stdin: false, stdout: false, stderr: false };
+  for (const v of values.flatMap((x) => String(x).split(','))) {
+    const k = v.toLowerCase();
+    if (k !== 'stdin' && k !== 'stdout' && k !== 'stderr') {
+      throw new UsageError(`invalid stream ${JSON.stringify(v)} for --attach - must be one of stdin, stdout, or stderr: invalid argument`);
+    }
+    out[k] = true;
+  }
+  return out;
+}
+
+/** --rmi: after the container, its image goes unless a container still uses it (then podman's error line, exit status kept). */
+async function removeImageAfterRun(roots: Roots, image: string): Promise<void> {
+  const { ImageStore } = await import('../../storage/images.js');
+  const { removeImage } = await import('../../image/remove.js');
+  const { helperTreeOps } = await import('../../host/helper/tree-ops.js');
+  try {
+    const img = await new ImageStore(roots.dataRoot).lookup(image);
+    await removeImage({ dataRoot: roots.dataRoot, treeOps: helperTreeOps(), removeContainer: async () => {} }, img.id, false);
+  } catch (err) {
+    const { rfc3339 } = await import('../../format/human.js');
+    process.stderr.write(`time=${JSON.stringify(rfc3339(new Date()))} level=error msg=${JSON.stringify((err as Error).message)}\n`);
+  }
+}
 
 export const runCommand: CommandModule<GlobalArgs, CreateArgs> & {
   trailing: { positionalsBefore: number; valueFlags: string[] };
@@ -23,6 +52,7 @@ export const runCommand: CommandModule<GlobalArgs, CreateArgs> & {
     const roots = rootsOf(argv);
     const prepared = await prepareCreate(argv, roots, { detach: argv.detach === true });
     const onCreate = async (c: { id: string }) => writeCidfile(prepared.cidfile, c.id);
+    if (argv.detach && argv.attach !== undefined) throw new UsageError('--attach and --detach cannot be set together');
     if (argv.detach) {
       const { runDetached } = await import('../../runtime/container/run-detached.js');
       const c = await runDetached({ ...prepared, onCreate });
@@ -30,7 +60,8 @@ export const runCommand: CommandModule<GlobalArgs, CreateArgs> & {
       return;
     }
     const { runForeground } = await import('../../runtime/container/run-foreground.js');
-    const code = await runForeground({ ...prepared, sigProxy: argv['sig-proxy'] !== false, onCreate });
+    const code = await runForeground({ ...prepared, sigProxy: argv['sig-proxy'] !== false, onCreate, attach: parseAttach(argv.attach) });
+    if (argv.rmi) await removeImageAfterRun(roots, prepared.image);
     if (code !== 0) throw new ChildExit(code);
   },
 };

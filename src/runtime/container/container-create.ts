@@ -2,6 +2,7 @@
 // user and working directory (run-spec.ts), and store the record with empty
 // overlay upper/work dirs. Nothing runs yet.
 
+import { TscRunError } from '../../errors.js';
 import { emitContainer } from '../../events/emit.js';
 import { parseImageConfig } from '../../image/oci.js';
 import { BlobStore } from '../../storage/blob-store.js';
@@ -14,7 +15,9 @@ import { makeVfsRootfs } from './container-rootfs.js';
 import { parseAddHost, resolvConfContent, userdataDir } from './container-files.js';
 import { readImageFile } from './image-files.js';
 import type { PortRequest } from '../../network/port-spec.js';
-import { buildEnv, defaultHostname, resolveCommand, resolveWorkdir, type RunFlags } from './run-spec.js';
+import { buildEnv, defaultHostname, parseGroup, resolveCommand, resolveWorkdir, type EnvFlags, type RunFlags } from './run-spec.js';
+import { passwdAndGroup, type HostUser } from '../create-flags/passwd-entries.js';
+import { writeEtcFiles } from '../create-flags/etc-files.js';
 import { planContainerSecurity, writeContainerSecurity, type SecurityFlags } from '../security/security-args.js';
 import { needsGroupFile, resolveUserIds } from '../userns/user-resolve.js';
 import { planContainerMounts, removeAnonymousVolumes, withContainerVolumes } from '../../volume/container-volumes.js';
@@ -47,8 +50,14 @@ export interface CreateContainerInput {
   dnsOptions?: readonly string[] | undefined;
   /** --no-hosts: the image's /etc/hosts stays. */
   noHosts?: boolean | undefined;
-  /** Environment below the image's (--env-host). */
-  baseEnv?: readonly string[] | undefined;
+  /** --env-merge, --unsetenv(-all), --env-host, --http-proxy. */
+  envFlags?: EnvFlags | undefined;
+  /** --group-add: names (in the image's /etc/group) or gids; keep-groups is in config.groupAdd only. */
+  groupAdd?: readonly string[] | undefined;
+  /** Lines added to /etc/passwd and /etc/group (podman's --passwd, default true). */
+  passwd?: { currentUser?: { user: HostUser; groupName: string | undefined } | undefined; hostUsers: readonly HostUser[]; entry?: string | undefined } | undefined;
+  /** --tz: the zone file to copy to userdata/localtime. */
+  zoneFile?: string | undefined;
   /** -v, --mount, --tmpfs as given (src/volume/); relative bind sources are resolved against cwd. */
   mounts?: MountFlags | undefined;
   cwd?: string | undefined;
@@ -69,11 +78,17 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
   const userSpec = input.flags.user ?? runtime.User ?? '';
   // passwd gives names, the user's default group and HOME; group names groups and supplementary members.
   const passwdText = await readImageFile(diffs, 'etc/passwd');
-  const groupText = needsGroupFile(userSpec) ? await readImageFile(diffs, 'etc/group') : undefined;
+  const groupAdd = input.groupAdd ?? [];
+  const groupText = needsGroupFile(userSpec) || groupAdd.length || input.passwd ? await readImageFile(diffs, 'etc/group') : undefined;
   const user = resolveUserIds(userSpec, passwdText, groupText);
+  for (const g of groupAdd) {
+    const gid = /^\d+$/.test(g) ? Number(g) : parseGroup(groupText ?? '').find((e) => e.name === g)?.gid;
+    if (gid === undefined) throw new TscRunError(`unable to find group ${g}: no matching entries in group file`);
+    if (!user.additionalGids.includes(gid)) user.additionalGids.push(gid);
+  }
   // Bad security flags or seccomp profile: fail before the container exists.
   const security = await planContainerSecurity(input.security ?? {}, { uid: user.uid, additionalGids: user.additionalGids });
-  const etcFlags: Partial<Pick<ContainerConfig, 'addHosts' | 'dns' | 'dnsSearch' | 'dnsOptions' | 'noHosts' | 'readOnly' | 'readOnlyTmpfs' | 'ports' | 'publishAll' | 'networkOptions'>> = {};
+  const etcFlags: Partial<Pick<ContainerConfig, 'addHosts' | 'dns' | 'dnsSearch' | 'dnsOptions' | 'noHosts' | 'readOnly' | 'readOnlyTmpfs' | 'ports' | 'publishAll' | 'networkOptions' | 'etcFiles'>> = {};
   if (input.dnsSearch?.length) etcFlags.dnsSearch = [...input.dnsSearch];
   if (input.dnsOptions?.length) etcFlags.dnsOptions = [...input.dnsOptions];
   if (input.noHosts) etcFlags.noHosts = true;
@@ -97,11 +112,28 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
 
   if (input.ports?.length || input.publishAll) {
     const { publishedPorts } = await import('../../network/published-ports.js');
-    const ports = await publishedPorts(input.ports ?? [], input.publishAll ? runtime.ExposedPorts : undefined, { mode: input.network, options: input.networkOptions ?? [] });
+    const exposed = { ...runtime.ExposedPorts, ...Object.fromEntries((input.config?.expose ?? []).map((p) => [p, {}])) };
+    const ports = await publishedPorts(input.ports ?? [], input.publishAll ? exposed : undefined, { mode: input.network, options: input.networkOptions ?? [] });
     if (ports.length) etcFlags.ports = ports;
     if (input.publishAll) etcFlags.publishAll = true;
   }
   if (input.networkOptions?.length) etcFlags.networkOptions = [...input.networkOptions];
+
+  const workingDir = resolveWorkdir(runtime, input.flags.workdir);
+  const etc = input.passwd
+    ? passwdAndGroup({
+        imagePasswd: passwdText,
+        imageGroup: groupText,
+        user: userSpec,
+        workdir: workingDir,
+        currentUser: input.passwd.currentUser,
+        hostUsers: input.passwd.hostUsers,
+        passwdEntry: input.passwd.entry,
+        mountDestinations: mounts.map((m) => m.destination),
+      })
+    : {};
+  const etcFiles = [...(etc.passwd ? ['passwd'] : []), ...(etc.group ? ['group'] : []), ...(input.zoneFile ? ['localtime'] : [])];
+  if (etcFiles.length) etcFlags.etcFiles = etcFiles;
 
   const store = new ContainerStore(input.dataRoot);
   const id = newContainerId();
@@ -119,7 +151,7 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
       command,
       entrypoint,
       cmd,
-      env: buildEnv([...(input.baseEnv ?? []), ...(runtime.Env ?? [])], input.flags.env, { hostEnv: input.hostEnv ?? process.env, hostname, home: user.home }),
+      env: buildEnv(runtime.Env ?? [], input.flags.env, { hostEnv: input.hostEnv ?? process.env, hostname, home: user.home }, input.envFlags),
       workingDir: resolveWorkdir(runtime, input.flags.workdir),
       user: userSpec,
       uid: user.uid,
@@ -140,6 +172,7 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
   };
   try {
     await writeContainerSecurity(userdataDir(store.containerDir(id)), security);
+    await writeEtcFiles(userdataDir(store.containerDir(id)), { ...etc, zoneFile: input.zoneFile });
   } catch (err) {
     await discard();
     throw err;

@@ -31,6 +31,10 @@ import { prepareContainerCgroup } from './container-cgroup.js';
 import { containerUserNamespace } from '../userns/container-userns.js';
 import { prepareContainerNetwork, type ContainerNetwork } from '../../network/container-network.js';
 import { volumeHelperArgs } from '../../volume/container-volumes.js';
+import { generatedFileArgs, monitorFlagArgs, processArgs } from '../create-flags/start-args.js';
+import { startRequired, writePidFiles } from '../create-flags/start-hooks.js';
+import { userdataDir } from './container-files.js';
+import { loadContainerSecurity } from '../security/security-args.js';
 
 function envRecord(env: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -78,6 +82,8 @@ export interface StartInput {
   /** Foreground: feed our stdin to the container (it must have been created with -i). */
   attachStdin: boolean;
   sigProxy: boolean;
+  /** Foreground: which output streams reach our stdout/stderr (run -a); absent = both. */
+  streams?: { stdout: boolean; stderr: boolean } | undefined;
 }
 
 /** The container is already running (start on a running container is not an error for podman). */
@@ -116,9 +122,14 @@ async function helperArgs(i: StartInput, net: ContainerNetwork): Promise<string[
     ttySize: c.config.tty ? ttySize() : undefined,
     cgroup: c.config.resources ? await prepareContainerCgroup(c.id, c.config.resources) : undefined,
   });
+  if (!i.detach && i.streams?.stdout === false) monitor.push('--no-stdout');
+  if (!i.detach && i.streams?.stderr === false) monitor.push('--no-stderr');
   // Volumes, binds and tmpfs mounts (src/volume/): run options like the rest, placed before `--` with the monitor's.
   const volumes = await volumeHelperArgs(i.roots.dataRoot, c);
-  return withMonitorArgs(run, [...monitor, ...(await seccompCacheArgs(run)), ...volumes]);
+  const userdata = userdataDir(new ContainerStore(i.roots.dataRoot).containerDir(c.id));
+  const privileged = (await loadContainerSecurity(userdata))?.privileged === true;
+  const generated = await generatedFileArgs(userdata, c, privileged);
+  return withMonitorArgs(run, [...monitor, ...monitorFlagArgs(c), ...processArgs(c), ...(await seccompCacheArgs(run)), ...volumes, ...generated]);
 }
 
 /** With a seccomp filter: where the helper keeps compiled filters (saves ~20 ms of CPU per start). */
@@ -143,6 +154,7 @@ export async function startContainer(i: StartInput): Promise<MonitorSession | Al
   const store = new ContainerStore(i.roots.dataRoot);
   const id = i.container.id;
   const paths = containerRuntimePaths(i.roots.runRoot, id);
+  if (i.container.config.requires?.length) await startRequired(i.container.config.requires, (c) => startContainer({ ...i, container: c, detach: true, attachStdin: false }), i.roots);
   const net = await prepareContainerNetwork(i.roots, i.container);
   // Sharing another container's network: the helper joins its user namespace.
   const userns = net.joinsUserns ? ({ kind: 'none' } as const) : containerUserNamespace(i.container, hostUserNamespace());
@@ -180,6 +192,7 @@ export async function startContainer(i: StartInput): Promise<MonitorSession | Al
       { durable: false },
     );
     session.ack();
+    await writePidFiles(current.config, session.handshake);
     for (const ev of i.detach ? ['init', 'start'] : ['init', 'start', 'attach']) emitContainer(i.roots.dataRoot, current, ev);
     return session;
   });

@@ -21,6 +21,8 @@ import { removeAnonymousVolumes } from '../../volume/container-volumes.js';
 export type RunForegroundInput = Omit<CreateContainerInput, 'treeOps' | 'dataRoot'> & {
   roots: Roots;
   sigProxy: boolean;
+  /** run -a: the streams attached (absent: all three). */
+  attach?: { stdin: boolean; stdout: boolean; stderr: boolean } | undefined;
   /** Called with the new container, before it starts (--cidfile). */
   onCreate?: (c: ContainerRecord) => Promise<void>;
 };
@@ -94,8 +96,9 @@ export async function runForeground(input: RunForegroundInput): Promise<number> 
         container,
         treeOps,
         detach: false,
-        attachStdin: container.config.stdin === true,
+        attachStdin: container.config.stdin === true && input.attach?.stdin !== false,
         sigProxy: input.sigProxy,
+        ...(input.attach ? { streams: { stdout: input.attach.stdout, stderr: input.attach.stderr } } : {}),
       });
       if (started instanceof AlreadyRunning) throw new Error('a new container cannot be running already');
       session = started;

@@ -59,33 +59,74 @@ function envName(kv: string): string {
 }
 
 export interface EnvContext {
-  /** Our own environment, for `-e NAME` without a value. */
+  /** Our own environment, for `-e NAME` without a value, --env-host and --http-proxy. */
   hostEnv: Readonly<Record<string, string | undefined>>;
   hostname: string;
   home: string;
 }
 
+/** The environment flags besides -e (podman's order is in buildEnv). */
+export interface EnvFlags {
+  /** --env-merge `NAME=...${NAME}...`: rewrites a default or image variable that exists. */
+  merge?: readonly string[] | undefined;
+  /** --unsetenv NAME: drops a default or image variable. */
+  unset?: readonly string[] | undefined;
+  /** --unsetenv-all: drops every default and image variable. */
+  unsetAll?: boolean | undefined;
+  /** --env-host: our whole environment over the image's. */
+  envHost?: boolean | undefined;
+  /** --http-proxy (default true): our proxy variables, when not --env-host. */
+  httpProxy?: boolean | undefined;
+}
+
+/** containers/common's ProxyEnv. */
+const PROXY_ENV = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'ftp_proxy', 'FTP_PROXY', 'no_proxy', 'NO_PROXY'];
+
+/** `$NAME` and `${NAME}` from env (unknown: empty), as imagebuilder's ProcessWord for --env-merge. */
+export function expandWord(word: string, env: ReadonlyMap<string, string>): string {
+  return word.replace(/\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, a?: string, b?: string) =>
+    m === '\\$' ? '$' : (env.get((a ?? b)!) ?? ''),
+  );
+}
+
 /**
- * The container's environment, in podman's order of precedence: defaults
- * (PATH, TERM), the image's ENV, then -e; then container=podman, and HOME
- * and HOSTNAME unless already set.
+ * The container's environment, in podman 4.3's order: defaults (PATH, TERM,
+ * container=podman) under the image's ENV; then --env-merge, --unsetenv,
+ * --unsetenv-all; our environment (--env-host) or our proxy variables
+ * (--http-proxy); then -e; HOME and HOSTNAME unless set.
  */
-export function buildEnv(imageEnv: readonly string[], flagEnv: readonly string[], ctx: EnvContext): string[] {
+export function buildEnv(imageEnv: readonly string[], flagEnv: readonly string[], ctx: EnvContext, flags: EnvFlags = {}): string[] {
   const env = new Map<string, string>([
     ['PATH', DEFAULT_PATH],
     ['TERM', 'xterm'],
+    ['container', 'podman'],
   ]);
   for (const kv of imageEnv) {
     const name = envName(kv);
     if (name) env.set(name, kv.slice(name.length + 1));
   }
+  for (const m of flags.merge ?? []) {
+    const word = expandWord(m, env);
+    const name = envName(word);
+    if (env.has(name)) env.set(name, word.slice(name.length + 1));
+  }
+  for (const name of flags.unset ?? []) env.delete(name);
+  if (flags.unsetAll) env.clear();
+  if (flags.envHost) {
+    for (const [k, v] of Object.entries(ctx.hostEnv)) if (v !== undefined) env.set(k, v);
+  } else if (flags.httpProxy !== false) {
+    for (const k of PROXY_ENV) if (ctx.hostEnv[k] !== undefined) env.set(k, ctx.hostEnv[k]!);
+  }
   for (const kv of flagEnv) {
     const name = envName(kv);
     if (!name) throw new UsageError(`invalid environment variable: ${JSON.stringify(kv)}`);
     if (kv.includes('=')) env.set(name, kv.slice(name.length + 1));
-    else if (ctx.hostEnv[name] !== undefined) env.set(name, ctx.hostEnv[name]!);
+    else if (name.endsWith('*')) {
+      // podman: `-e PREFIX*` copies every variable of ours that starts with PREFIX.
+      const prefix = name.slice(0, -1);
+      for (const [k, v] of Object.entries(ctx.hostEnv)) if (v !== undefined && k.startsWith(prefix)) env.set(k, v);
+    } else if (ctx.hostEnv[name] !== undefined) env.set(name, ctx.hostEnv[name]!);
   }
-  env.set('container', 'podman');
   if (!env.has('HOME')) env.set('HOME', ctx.home);
   if (!env.has('HOSTNAME')) env.set('HOSTNAME', ctx.hostname);
   return [...env].map(([k, v]) => `${k}=${v}`);

@@ -123,7 +123,7 @@ export async function execInContainer(i: ExecInput): Promise<ExecResult> {
     privileged: flags.privileged,
     lastCap,
   });
-  const env = buildEnv(c.config.env, [...fileEnv, ...flags.env], { hostEnv: process.env, hostname: c.config.hostname, home: user.home || '/' });
+  const env = buildEnv(c.config.env, [...fileEnv, ...flags.env], { hostEnv: process.env, hostname: c.config.hostname, home: user.home || '/' }, { httpProxy: false });
   const base = c.config.workingDir || '/';
   const cwd = flags.workdir ? path.posix.resolve(base, flags.workdir) : base;
 

@@ -31,17 +31,27 @@ describe('resolveCommand', () => {
 
 describe('buildEnv', () => {
   const ctx = { hostEnv: { FROM_HOST: 'h' }, hostname: 'abc123', home: '/root' };
-  it('defaults, then image ENV, then -e; container=podman, HOME and HOSTNAME last', () => {
+  it('defaults (PATH, TERM, container=podman), then image ENV, then -e; HOME and HOSTNAME last', () => {
     expect(buildEnv([], [], ctx)).toEqual([`PATH=${DEFAULT_PATH}`, 'TERM=xterm', 'container=podman', 'HOME=/root', 'HOSTNAME=abc123']);
     expect(buildEnv(['PATH=/img', 'A=1', 'HOME=/home/x'], ['A=2', 'B=', 'FROM_HOST', 'UNSET_ON_HOST'], ctx)).toEqual([
       'PATH=/img',
       'TERM=xterm',
+      'container=podman',
       'A=2',
       'HOME=/home/x',
       'B=',
       'FROM_HOST=h',
-      'container=podman',
       'HOSTNAME=abc123',
+    ]);
+  });
+  it('--env-merge rewrites existing variables only; --unsetenv(-all); --http-proxy copies our proxy variables; --env-host ours over the image', () => {
+    const host = { hostEnv: { http_proxy: 'p', OTHER: 'o', A: 'h' }, hostname: 'h', home: '/root' };
+    expect(buildEnv(['A=1'], [], host, { merge: ['A=x${A}$A', 'NEW=1'], unset: ['TERM'] })).toEqual([
+      `PATH=${DEFAULT_PATH}`, 'container=podman', 'A=x11', 'http_proxy=p', 'HOME=/root', 'HOSTNAME=h',
+    ]);
+    expect(buildEnv(['A=1'], ['B=2'], host, { unsetAll: true, httpProxy: false })).toEqual(['B=2', 'HOME=/root', 'HOSTNAME=h']);
+    expect(buildEnv(['A=1'], [], host, { envHost: true })).toEqual([
+      `PATH=${DEFAULT_PATH}`, 'TERM=xterm', 'container=podman', 'A=h', 'http_proxy=p', 'OTHER=o', 'HOME=/root', 'HOSTNAME=h',
     ]);
   });
   it('refuses -e without a name', () => {

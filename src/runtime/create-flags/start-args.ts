@@ -1,0 +1,53 @@
+// The helper `run` options that the run/create flags of
+// src/runtime/create-flags/ add at every start: the generated files bound
+// over the image's (passwd, group, localtime, /run/.containerenv), the
+// process settings (umask, oom_score_adj, keep-groups), and the monitor's
+// --timeout.
+
+import path from 'node:path';
+import { writeFileAtomic } from '../../storage/atomic-file.js';
+import type { ContainerRecord } from '../../storage/containers.js';
+import { VERSION } from '../../version.js';
+import { escapeField } from '../../volume/helper-args.js';
+import { ETC_FILE_TARGETS } from './etc-files.js';
+
+/** podman's /run/.containerenv: empty, except under --privileged where it names the container. */
+export function containerEnvContent(c: Pick<ContainerRecord, 'id' | 'name' | 'image' | 'imageName'>, privileged: boolean, rootless: boolean): string {
+  if (!privileged) return '';
+  return `engine="tsc-run-${VERSION}"\nname=${JSON.stringify(c.name)}\nid=${JSON.stringify(c.id)}\nimage=${JSON.stringify(c.imageName)}\nimageid=${JSON.stringify(c.image)}\nrootless=${rootless ? 1 : 0}\n`;
+}
+
+/** Whether one of the user's mounts is at target or above it (podman then leaves the target alone). */
+function covered(c: ContainerRecord, target: string): boolean {
+  return (c.config.mounts ?? []).some((m) => target === m.destination || target.startsWith(`${m.destination.replace(/\/$/, '')}/`));
+}
+
+/** Bind options of the generated files, placed after every other mount (a tmpfs /run would cover them). */
+export async function generatedFileArgs(userdata: string, c: ContainerRecord, privileged: boolean): Promise<string[]> {
+  const args: string[] = [];
+  for (const f of c.config.etcFiles ?? []) {
+    const target = ETC_FILE_TARGETS[f];
+    if (target && !covered(c, target)) args.push('--bind', `${escapeField(path.join(userdata, f))}:${target}:`);
+  }
+  if (!covered(c, '/run/.containerenv')) {
+    const env = path.join(userdata, '.containerenv');
+    await writeFileAtomic(env, containerEnvContent(c, privileged, process.getuid!() !== 0), { mode: 0o644 });
+    args.push('--bind', `${escapeField(env)}:/run/.containerenv:`);
+  }
+  return args;
+}
+
+/** Process settings of the container's command (helper `run` options). */
+export function processArgs(c: ContainerRecord): string[] {
+  const a: string[] = [];
+  const cfg = c.config;
+  if (cfg.umask !== undefined) a.push('--umask', cfg.umask);
+  if (cfg.oomScoreAdj !== undefined) a.push('--oom-score-adj', String(cfg.oomScoreAdj));
+  if (cfg.groupAdd?.includes('keep-groups')) a.push('--keep-groups');
+  return a;
+}
+
+/** Monitor options: --timeout. */
+export function monitorFlagArgs(c: ContainerRecord): string[] {
+  return c.config.timeout ? ['--timeout', String(c.config.timeout)] : [];
+}

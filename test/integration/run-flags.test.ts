@@ -1,0 +1,158 @@
+// run/create flags of issue 9 (src/runtime/create-flags/): environment
+// flags, --umask, --tz, /etc/passwd and /etc/group entries, /run/.containerenv,
+// --timeout, -a, --rmi, --pidfile/--conmon-pidfile, --requires, the resource
+// flags on this host, --label-file/--annotation, a repeated string flag.
+// Expected values are podman 4.3's on this machine (checked side by side).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isRoot, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
+import { buildBusyboxRootfsTar } from '../harness/index.js';
+import { busyboxSandbox, disposeSandbox } from './run-util.js';
+
+const cgroupV2 = (() => {
+  try {
+    return fs.statfsSync('/sys/fs/cgroup').type === 0x63677270;
+  } catch {
+    return false;
+  }
+})();
+
+function suite(as: As, full: boolean) {
+  let sb: Sandbox;
+  const run = (args: string[], env?: Record<string, string>) => tscRun(args, { sandbox: sb, env });
+  const out = async (args: string[], env?: Record<string, string>) => {
+    const r = await run(args, env);
+    expect(r.exitCode, r.stderr).toBe(0);
+    return r.stdout;
+  };
+
+  beforeAll(async () => {
+    sb = await busyboxSandbox(`run-flags-${as}`, as);
+  });
+  afterAll(() => disposeSandbox(sb));
+
+  it('--unsetenv, --unsetenv-all, --env-merge, --http-proxy, -e PREFIX*', async () => {
+    const env = await out(['run', '--rm', '--unsetenv', 'TERM', '-e', 'X=1', '--env-merge', 'PATH=/a:${PATH}', '--env-merge', 'NEW=1', 'bb', 'env']);
+    expect(env).toMatch(/^PATH=\/a:\/usr\/local\/sbin:/m);
+    expect(env).not.toMatch(/^TERM=/m);
+    expect(env).not.toMatch(/^NEW=/m); // --env-merge only rewrites a variable that exists
+    expect(env).toMatch(/^X=1$/m);
+    // Without PATH the command is not found (podman: 127).
+    const all = await run(['run', '--rm', '--unsetenv-all', 'bb', '/bin/busybox', 'env']);
+    expect(all.exitCode, all.stderr).toBe(0);
+    expect(all.stdout.split('\n').filter(Boolean).map((l) => l.split('=')[0]).sort()).toEqual(['HOME', 'HOSTNAME']);
+    const proxy = await out(['run', '--rm', '-e', 'MYV*', 'bb', 'env'], { http_proxy: 'http://p:3128', MYVAR1: 'a', MYVAR2: 'b' });
+    expect(proxy).toMatch(/^http_proxy=http:\/\/p:3128$/m);
+    expect(proxy).toMatch(/^MYVAR1=a$/m);
+    expect(proxy).toMatch(/^MYVAR2=b$/m);
+    expect(await out(['run', '--rm', '--http-proxy=false', 'bb', 'env'], { http_proxy: 'http://p:3128' })).not.toMatch(/http_proxy/);
+  });
+
+  it('--umask, --tz, /run/.containerenv (empty; named under --privileged)', async () => {
+    expect(await out(['run', '--rm', '--umask', '077', 'bb', 'sh', '-c', 'umask; touch /tmp/f; stat -c %a /tmp/f'])).toBe('0077\n600\n');
+    expect(await out(['run', '--rm', 'bb', 'sh', '-c', 'umask'])).toBe('0022\n');
+    expect(await out(['run', '--rm', '--tz', 'Asia/Tokyo', 'bb', 'date', '+%Z'])).toBe('JST\n');
+    const bad = await run(['run', '--rm', '--tz', 'Nowhere/Else', 'bb', 'true']);
+    expect(bad.exitCode).toBe(125);
+    expect(bad.stderr).toBe('Error: finding timezone: unknown time zone Nowhere/Else\n');
+    expect(await out(['run', '--rm', 'bb', 'stat', '-c', '%s', '/run/.containerenv'])).toBe('0\n');
+    const priv = await out(['run', '--rm', '--privileged', '--name', 'privenv', 'bb', 'cat', '/run/.containerenv']);
+    expect(priv).toMatch(/^engine="tsc-run-.+"\nname="privenv"\nid="[0-9a-f]{64}"\nimage="localhost\/bb:latest"\nimageid="[0-9a-f]{64}"\nrootless=[01]\n$/);
+  });
+
+  it('a numeric --user the image does not know gets passwd and group entries; --passwd-entry; --passwd=false', async () => {
+    expect(await out(['run', '--rm', '-u', '1234:55', 'bb', 'sh', '-c', 'id; tail -1 /etc/passwd; tail -1 /etc/group'])).toBe(
+      'uid=1234(1234) gid=55(55) groups=55(55)\n1234:*:1234:55:container user:/:/bin/sh\n55:x:55:1234\n',
+    );
+    expect(await out(['run', '--rm', '-u', '4321', '--passwd-entry', '$USERNAME:x:$UID:$GID::$HOME:/bin/false', 'bb', 'tail', '-1', '/etc/passwd'])).toBe('4321:x:4321:0::/:/bin/false\n');
+    const off = await run(['run', '--rm', '-u', '4321', '--passwd=false', 'bb', 'grep', '-c', '4321', '/etc/passwd']);
+    expect([off.exitCode, off.stdout]).toEqual([1, '0\n']);
+    expect(await out(['run', '--rm', '--group-add', '12', '--group-add', 'nobody', 'bb', 'id', '-G'])).toBe('0 12 65534\n');
+  });
+
+  if (as === 'user') {
+    it('--userns=keep-id adds the user to /etc/passwd and /etc/group', async () => {
+      const uid = sb.owner.uid;
+      const o = await out(['run', '--rm', '--userns=keep-id', 'bb', 'sh', '-c', 'id -u; tail -1 /etc/passwd; tail -1 /etc/group']);
+      const [u, pw, gr] = o.trim().split('\n');
+      expect(Number(u)).toBe(uid);
+      expect(pw).toMatch(new RegExp(`^[^:]+:\\*:${uid}:${sb.owner.gid}:[^:]*:/:/bin/sh$`));
+      expect(gr).toMatch(new RegExp(`^[^:]+:x:${sb.owner.gid}:[^:]+$`));
+    });
+  }
+
+  it('--timeout kills the container (exit 255, as conmon); -a shows only the streams named', async () => {
+    const t0 = Date.now();
+    const r = await run(['run', '--rm', '--timeout', '1', 'bb', 'sleep', '30']);
+    expect(r.exitCode).toBe(255);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    const a = await run(['run', '--rm', '-a', 'stderr', 'bb', 'sh', '-c', 'echo out; echo err >&2']);
+    expect([a.exitCode, a.stdout, a.stderr]).toEqual([0, '', 'err\n']);
+    const b = await run(['run', '--rm', '-a', 'bogus', 'bb', 'true']);
+    expect([b.exitCode, b.stderr]).toEqual([125, 'Error: invalid stream "bogus" for --attach - must be one of stdin, stdout, or stderr: invalid argument\n']);
+  });
+
+  it('--pidfile and --conmon-pidfile; --requires starts the container needed first', async () => {
+    await out(['create', '--name', 'dep', 'bb', 'sleep', '60']);
+    const pf = path.join(sb.dir, 'ctr.pid');
+    const cpf = path.join(sb.dir, 'mon.pid');
+    const id = (await out(['run', '-d', '--requires', 'dep', '--pidfile', pf, '--conmon-pidfile', cpf, 'bb', 'sleep', '60'])).trim();
+    const rec = JSON.parse(await out(['inspect', id]))[0];
+    expect(Number(fs.readFileSync(pf, 'utf8'))).toBe(rec.State.Pid);
+    expect(Number(fs.readFileSync(cpf, 'utf8'))).toBe(rec.State.ConmonPid);
+    expect(rec.Dependencies).toHaveLength(1);
+    expect(await out(['inspect', '--format', '{{.State.Status}}', 'dep'])).toBe('running\n');
+    const bad = await run(['create', '--requires', 'nosuch', 'bb', 'true']);
+    expect([bad.exitCode, bad.stderr]).toEqual([125, 'Error: "nosuch" is not a valid container, cannot be used as a dependency: no container with name or ID "nosuch" found: no such container\n']);
+    await run(['rm', '-f', '-t', '0', id, 'dep']);
+  });
+
+  it('--label-file, --annotation, --expose, --umask and --timeout in inspect; a string flag given twice keeps the last', async () => {
+    const lf = path.join(sb.dir, 'labels');
+    fs.writeFileSync(lf, '# comment\na=1\n\nb=2\n');
+    fs.chmodSync(lf, 0o644);
+    const id = (await out(['create', '--label-file', lf, '-l', 'b=3', '--annotation', 'k=v', '--expose', '80', '--expose', '90-91/udp', '--umask', '27', '--timeout', '9', '--hostname', 'one', '--hostname', 'two', 'bb', 'true'])).trim();
+    const c = JSON.parse(await out(['inspect', id]))[0];
+    expect(c.Config.Labels).toMatchObject({ a: '1', b: '3' });
+    expect(c.Config.Annotations.k).toBe('v');
+    expect(Object.keys(c.Config.ExposedPorts).sort()).toEqual(['80/tcp', '90/udp', '91/udp']);
+    expect([c.Config.Umask, c.Config.Timeout, c.Config.Hostname]).toEqual(['0027', 9, 'two']);
+    const bad = await run(['create', '--annotation', 'novalue', 'bb', 'true']);
+    expect(bad.exitCode).toBe(125);
+    await run(['rm', id]);
+  });
+
+  if (full) {
+    it('--rmi removes the image after the container, or says why not', async () => {
+      const tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'rmi.tar'));
+      await tscRunOk(['import', tar.path, 'rmime'], { sandbox: sb });
+      const r = await run(['run', '--rm', '--rmi', 'rmime', 'true']);
+      expect([r.exitCode, r.stderr]).toEqual([0, '']);
+      expect(await out(['images', '--format', '{{.Repository}}'])).not.toMatch(/rmime/);
+      const kept = await run(['run', '--rmi', 'bb', 'true']);
+      expect(kept.exitCode).toBe(0);
+      expect(kept.stderr).toMatch(/level=error msg="image used by [0-9a-f]{64}: image is in use by a container/);
+    });
+  }
+
+  it('resource flags: malformed values are refused with podman messages; on cgroup v1 rootless podman warns and runs unlimited', async () => {
+    const bad = await run(['run', '--rm', '--memory', 'bad', 'bb', 'true']);
+    expect([bad.exitCode, bad.stderr]).toEqual([125, "Error: invalid value for memory: invalid size: 'bad'\n"]);
+    const both = await run(['run', '--rm', '--cpus', '1', '--cpu-period', '1000', 'bb', 'true']);
+    expect([both.exitCode, both.stderr]).toEqual([125, 'Error: --cpu-period and --cpus cannot be set together\n']);
+    const split = await run(['run', '--rm', '--cgroups', 'split', 'bb', 'true']);
+    expect(split.exitCode).toBe(126);
+    const r = await run(['run', '--rm', '--memory', '64m', '--cpu-shares', '100', '--cpuset-cpus', '0', 'bb', 'echo', 'ran']);
+    if (!cgroupV2 && as === 'user') {
+      expect([r.exitCode, r.stdout, r.stderr]).toEqual([0, 'ran\n', 'Resource limits are not supported and ignored on cgroups V1 rootless systems\n']);
+    } else if (r.exitCode !== 0) {
+      expect(r.exitCode).toBe(125);
+      expect(r.stderr).toMatch(/^Error: .*--cpu-shares.*\n$/);
+    }
+  });
+}
+
+describe('run flags as the test user', () => suite('user', true));
+describe.runIf(isRoot())('run flags as root', () => suite('root', false));
