@@ -8,7 +8,7 @@ import { Readable, pipeline } from 'node:stream';
 import { TscRunError } from '../errors.js';
 import { helperTreeOps } from '../host/helper/tree-ops.js';
 import { BlobStore } from '../storage/blob-store.js';
-import { ImageStore, type ImageRecord } from '../storage/images.js';
+import { ImageContentMissingError, ImageStore, type ImageRecord } from '../storage/images.js';
 import type { Compression } from '../storage/layers/compression.js';
 import { LayerStore } from '../storage/layers/layer-store.js';
 import { measureLayer } from '../storage/layers/measure.js';
@@ -113,7 +113,15 @@ export async function importImage(o: ImportOptions): Promise<ImageRecord> {
       open: async () => {
         unpacked = true;
         progress.emit({ type: 'blob-state', digest: blob.digest, state: 'unpacking' });
-        return fs.createReadStream(blobs.path(blob.digest)).on('data', (c) => progress.emit({ type: 'blob-bytes', digest: blob.digest, bytes: c.length }));
+        // The blob may be one that existed before us (same content), which a
+        // concurrent rmi or prune just deleted: say so, not ENOENT.
+        const fh = await fs.promises.open(blobs.path(blob.digest), 'r').catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT') throw err;
+          throw new ImageContentMissingError(
+            `importing layer: blobs/sha256/${blob.digest.slice('sha256:'.length)} was removed meanwhile (by a concurrent rmi or prune); try again`,
+          );
+        });
+        return fh.createReadStream().on('data', (c) => progress.emit({ type: 'blob-bytes', digest: blob.digest, bytes: c.length }));
       },
     });
     progress.emit({ type: 'blob-done', digest: blob.digest, skipped: !unpacked });
