@@ -2,6 +2,7 @@
 
 export * from './binary.js';
 export * from './cli.js';
+export * from './fixtures.js';
 export * from './images.js';
 export * from './proc.js';
 export * from './registry.js';

@@ -17,12 +17,14 @@ import {
   buildBusyboxImage,
   buildBusyboxRootfsTar,
   buildOciImage,
+  busyboxStore,
   cleanEnv,
   cliBinary,
+  disposeStore,
   isRoot,
-  makeSandbox,
   runAs,
   sharedUserDir,
+  storePool,
   tscRun,
   tscRunOk,
   writeTar,
@@ -88,26 +90,19 @@ function podman(dir: string, args: string[]) {
 function suite(as: As): void {
   let sb: Sandbox;
   let layered: OciImage;
-  const others: Sandbox[] = [];
-  const fresh = async (name: string) => {
-    const s = await makeSandbox(`archive-${as}-${name}`, { as });
-    others.push(s);
-    return s;
-  };
+  const others = storePool(`archive-${as}`);
+  const fresh = (name: string) => others.empty(name, as);
   const run = (args: string[], opts: { input?: Buffer } = {}) => tscRun(args, { sandbox: sb, ...opts });
 
   beforeAll(async () => {
-    sb = await makeSandbox(`archive-${as}`, { as });
-    const tar = path.join(sb.dir, 'rootfs.tar');
-    await buildBusyboxRootfsTar(tar, { extra: EXTRA });
-    sb.chown(tar);
-    await tscRunOk(['import', '-q', tar, 'bb'], { sandbox: sb });
+    sb = await busyboxStore(`archive-${as}`, as, { rootfs: { extra: EXTRA } });
     layered = await buildBusyboxImage({ extraLayers: [LAYER2], rootfs: { extra: EXTRA }, config: { Cmd: ['sh'] } });
     const r = await tscRunOk(['load', '-i', sb.file('layered.tar', await writeTar(ociArchiveEntries([{ image: layered, name: 'layered:1' }])))], { sandbox: sb });
     expect(r.stdout).toBe('Loaded image: localhost/layered:1\n');
   });
   afterAll(async () => {
-    for (const s of [sb, ...others]) await s?.cleanup();
+    await disposeStore(sb);
+    await others.dispose();
   });
 
   it('load prints podman\'s lines: progress on stderr, "Loaded image" on stdout; -q only the result', async () => {
@@ -310,7 +305,7 @@ function suite(as: As): void {
       ['while the archive streams into the blob store', tempBlob],
       ['while a layer is unpacked', layerDir],
     ])('%s: images still works, a repeat load completes with the right image', async (_label, moment) => {
-      const target = await fresh(`kill-${others.length}`);
+      const target = await fresh(`kill-${others.stores.length}`);
       await loadAndKill(target, moment(target));
       const images = await tscRun(['images', '--format', '{{.ID}}'], { sandbox: target });
       expect(images, images.stderr).toMatchObject({ exitCode: 0, stderr: '' });

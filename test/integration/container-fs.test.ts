@@ -13,19 +13,18 @@ import { gzipSync } from 'node:zlib';
 import { extract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildBusyboxRootfsTar,
+  busyboxStore,
   cleanEnv,
+  disposeStore,
   isRoot,
-  makeSandbox,
   runAs,
   sharedUserDir,
   tscRun,
-  tscRunOk,
   writeTar,
   type As,
   type Sandbox,
 } from '../harness/index.js';
-import { cliArgv, removeAll } from './run-util.js';
+import { cliArgv } from './run-util.js';
 
 interface TarItem {
   name: string;
@@ -84,23 +83,19 @@ function suite(as: As, full: boolean) {
   const hostFile = (rel: string, content: string) => sb.file(rel, content);
 
   beforeAll(async () => {
-    sb = await makeSandbox(`container-fs-${as}`, { as });
-    const tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'rootfs.tar'), {
-      extra: [
-        { name: 'etc/motd', content: 'welcome\n' },
-        { name: 'dir1', type: 'directory' },
-        { name: 'dir1/a', content: 'a\n' },
-        { name: 'dir1/sub', type: 'directory' },
-        { name: 'dir1/sub/b', content: 'b\n' },
-      ],
+    sb = await busyboxStore(`container-fs-${as}`, as, {
+      rootfs: {
+        extra: [
+          { name: 'etc/motd', content: 'welcome\n' },
+          { name: 'dir1', type: 'directory' },
+          { name: 'dir1/a', content: 'a\n' },
+          { name: 'dir1/sub', type: 'directory' },
+          { name: 'dir1/sub/b', content: 'b\n' },
+        ],
+      },
     });
-    await tscRunOk(['import', tar.path, 'bb'], { sandbox: sb });
   });
-  afterAll(async () => {
-    if (!sb) return;
-    await removeAll(sb);
-    await sb.cleanup();
-  });
+  afterAll(() => disposeStore(sb));
 
   it('cp from a container: a file to a new name, a directory, /. contents, into an existing directory, - as a tar', async () => {
     await ok(['create', '--name', 'src', 'bb', 'true']);

@@ -13,10 +13,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIdMap, formatMapping, parseSubIdFile, subIdRangesFor } from '../../src/host/idmap.js';
 import {
-  busyboxRootfsEntries,
   buildOciImage,
+  busyboxRootfsEntries,
+  disposeStore,
+  emptyStore,
   isRoot,
-  makeSandbox,
   repoRoot,
   runAs,
   testUser,
@@ -114,15 +115,13 @@ function suite(as: As): void {
   let sb: Sandbox;
 
   beforeAll(async () => {
-    sb = await makeSandbox(`drivers-${as}`, { as });
+    sb = await emptyStore(`drivers-${as}`, as);
     const wh = sb.file('wh.tar', await ociArchive(await whiteoutImage(), 'wh:1'));
     const deep = sb.file('deep.tar', await ociArchive(await deepImage(), 'deep:1'));
     expect((await tscRunOk(['load', '-q', '-i', wh], { sandbox: sb })).stdout).toBe('Loaded image: localhost/wh:1\n');
     expect((await tscRunOk(['load', '-q', '-i', deep], { sandbox: sb, timeoutMs: 180_000 })).stdout).toBe('Loaded image: localhost/deep:1\n');
   }, 240_000);
-  afterAll(async () => {
-    await sb?.cleanup();
-  });
+  afterAll(() => disposeStore(sb));
 
   for (const d of DRIVERS) {
     it(`${d.name}: a whiteout hides the file, an opaque dir its old content; the container keeps its driver`, async () => {
@@ -204,7 +203,7 @@ describe('helper: deep overlays and the mount program', () => {
     });
 
   beforeAll(async () => {
-    sb = await makeSandbox('drivers-helper');
+    sb = await emptyStore('drivers-helper');
     const built = [path.join(repoRoot(), 'dist', 'tsc-run-helper'), path.join(repoRoot(), 'helpers/build', 'tsc-run-helper')].find((p) => fs.existsSync(p));
     if (!built) throw new Error('no built helper: run `npm run build`');
     bin = path.join(sb.path, 'tsc-run-helper');
@@ -232,9 +231,7 @@ describe('helper: deep overlays and the mount program', () => {
     fs.mkdirSync(work);
     sb.chown(sb.dir);
   });
-  afterAll(async () => {
-    await sb?.cleanup();
-  });
+  afterAll(() => disposeStore(sb));
 
   const deep = () => lowers.slice(-(DEEP + 1)); // layers DEEP..0, top-most first
 

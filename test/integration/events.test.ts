@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBusyboxRootfsTar, isRoot, makeSandbox, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
-import { cliArgv, removeAll, sleep, spawnLive } from './run-util.js';
+import { busyboxStore, disposeStore, isRoot, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
+import { cliArgv, sleep, spawnLive } from './run-util.js';
 
 const HUMAN = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,9})? \+0000 UTC (container|image) \S+ [0-9a-f]+/;
 
@@ -17,15 +17,11 @@ function suite(as: As, full: boolean) {
   const statuses = async (args: string[]) => (await run(['events', '--stream=false', '--format', '{{.Type}} {{.Status}} {{.Name}}', ...args])).stdout.trim().split('\n').filter(Boolean);
 
   beforeAll(async () => {
-    sb = await makeSandbox(`events-${as}`, { as });
-    const tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'rootfs.tar'));
-    imageId = (await tscRunOk(['import', tar.path, 'bb'], { sandbox: sb })).stdout.trim().replace(/^sha256:/, '');
+    const store = await busyboxStore(`events-${as}`, as);
+    sb = store;
+    imageId = store.image.id;
   });
-  afterAll(async () => {
-    if (!sb) return;
-    await removeAll(sb);
-    await sb.cleanup();
-  });
+  afterAll(() => disposeStore(sb));
 
   it('a container\'s life is told in order, with podman\'s human lines and JSON keys', async () => {
     const id = (await tscRunOk(['run', '-d', '--name', 'life', '--label', 'team=blue', 'bb', 'sh', '-c', 'sleep 600'], { sandbox: sb })).stdout.trim();

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBusyboxRootfsTar, isRoot, makeSandbox, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
-import { cliArgv, cliLine, readRecord, removeAll, sleep, spawnInTerminal, spawnLive, until } from './run-util.js';
+import { busyboxStore, disposeStore, isRoot, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
+import { cliArgv, cliLine, readRecord, sleep, spawnInTerminal, spawnLive, until } from './run-util.js';
 
 const CTRL_P_Q = '\x10\x11';
 const NAMESPACES = ['mnt', 'pid', 'uts', 'ipc', 'net', 'user', 'cgroup'];
@@ -29,17 +29,11 @@ function suite(as: As, full: boolean) {
   const run = (args: string[], input?: string) => tscRun(args, { sandbox: sb, input });
 
   beforeAll(async () => {
-    sb = await makeSandbox(`exec-${as}`, { as });
-    const tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'rootfs.tar'));
-    await tscRunOk(['import', tar.path, 'bb'], { sandbox: sb });
+    sb = await busyboxStore(`exec-${as}`, as);
     id = (await tscRunOk(['run', '-d', '--name', 'c', '--hostname', 'inside', '-e', 'FROM_RUN=1', 'bb', 'sleep', '600'], { sandbox: sb })).stdout.trim();
     pid = readRecord(sb, id).state.pid!;
   });
-  afterAll(async () => {
-    if (!sb) return;
-    await removeAll(sb);
-    await sb.cleanup();
-  });
+  afterAll(() => disposeStore(sb));
 
   it('joins the container: its PID 1, its hostname, every namespace of its process', async () => {
     const cmdline = await run(['exec', 'c', 'cat', '/proc/1/cmdline']);

@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIdMap, formatMapping, parseSubIdFile, subIdRangesFor } from '../../src/host/idmap.js';
 import {
   cleanEnv,
+  disposeStore,
+  emptyStore,
   isRoot,
-  makeSandbox,
   repoRoot,
   runAs,
   testUser,
@@ -82,7 +83,7 @@ function busyboxRootfs(rel: string): string {
 }
 
 beforeAll(async () => {
-  sb = await makeSandbox('helper');
+  sb = await emptyStore('helper');
   const built = [path.join(repoRoot(), 'dist', HELPER_NAME), path.join(repoRoot(), 'helpers/build', HELPER_NAME)].find((p) =>
     fs.existsSync(p),
   );
@@ -94,9 +95,7 @@ beforeAll(async () => {
   maps = userMapArgs();
 });
 
-afterAll(async () => {
-  await sb?.cleanup();
-});
+afterAll(() => disposeStore(sb));
 
 describe('helper: options and namespace setup', () => {
   it('rejects bad usage with one line and 125', async () => {

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBusyboxRootfsTar, isRoot, makeSandbox, tscRun, tscRunOk, type As, type Sandbox, type TarEntry } from '../harness/index.js';
+import { buildBusyboxRootfsTar, disposeStore, emptyStore, isRoot, tscRun, tscRunOk, type As, type Sandbox, type TarEntry } from '../harness/index.js';
 
 /** Files owned by ids other than the importer's: in rootless mode they belong to sub-ids, which only the helper can delete. */
 const SUBID_FILES: TarEntry[] = [
@@ -32,7 +32,7 @@ function suite(as: As): void {
   const blobs = () => fs.readdirSync(path.join(sb.root, 'blobs', 'sha256')).sort();
 
   beforeAll(async () => {
-    sb = await makeSandbox(`images-${as}`, { as });
+    sb = await emptyStore(`images-${as}`, as);
     shared = await buildBusyboxRootfsTar(path.join(sb.dir, 'shared.tar'));
     own = await buildBusyboxRootfsTar(path.join(sb.dir, 'own.tar'), { extra: SUBID_FILES });
     sb.chown(shared.path);
@@ -41,9 +41,7 @@ function suite(as: As): void {
     ids.two = (await ok(['import', '-q', '-c', 'LABEL a=b', '-m', 'hello', shared.path, 'two'])).trim().slice(7);
     ids.other = (await ok(['import', '-q', own.path, 'other'])).trim().slice(7);
   });
-  afterAll(async () => {
-    await sb?.cleanup();
-  });
+  afterAll(() => disposeStore(sb));
 
   it('two imports of one tarball share their layer', () => {
     expect(new Set(Object.values(ids)).size).toBe(3);
@@ -254,7 +252,7 @@ describe.runIf(isRoot() && fs.existsSync(podman))('image commands beside real po
   const ours = async (...args: string[]) => (await tscRunOk(args, { sandbox: sb })).stdout;
 
   beforeAll(async () => {
-    sb = await makeSandbox('images-podman', { as: 'root' });
+    sb = await emptyStore('images-podman', 'root');
     pRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tsc-podman-'));
     tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'rootfs.tar'));
     for (const args of [['import', '-q', '-c', 'LABEL a=b', tar.path, 'cmp:1'], ['import', '-q', tar.path]]) {
@@ -266,7 +264,7 @@ describe.runIf(isRoot() && fs.existsSync(podman))('image commands beside real po
   afterAll(async () => {
     pod('rmi', '-a', '-f');
     fs.rmSync(pRoot, { recursive: true, force: true });
-    await sb?.cleanup();
+    await disposeStore(sb);
   });
 
   const keysOf = (list: Array<Record<string, unknown>>) => list.map((o) => Object.keys(o).join(',')).sort();

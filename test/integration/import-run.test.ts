@@ -10,11 +10,11 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildBusyboxRootfsTar,
+  busyboxStore,
   cleanEnv,
   cliBinary,
+  disposeStore,
   isRoot,
-  makeSandbox,
   sha256Digest,
   sharedUserDir,
   tscRun,
@@ -56,17 +56,13 @@ function suite(as: As): void {
   const run = (args: string[]) => tscRun(args, { sandbox: sb });
 
   beforeAll(async () => {
-    sb = await makeSandbox(`import-run-${as}`, { as });
-    const tar = path.join(sb.dir, 'rootfs.tar');
-    await buildBusyboxRootfsTar(tar, { extra: EXTRA });
-    sb.chown(tar);
-    const r = await tscRunOk(['import', tar, 'demo'], { sandbox: sb });
+    const store = await busyboxStore(`import-run-${as}`, as, { ref: 'demo', rootfs: { extra: EXTRA } });
+    sb = store;
+    const r = store.image.output;
     expect(r.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
     expect(r.stderr).toContain('Writing manifest to image destination');
   });
-  afterAll(async () => {
-    await sb?.cleanup();
-  });
+  afterAll(() => disposeStore(sb));
 
   it('run --rm IMAGE echo hello prints hello and leaves no container behind', async () => {
     const r = await run(['run', '--rm', 'demo', 'echo', 'hello']);

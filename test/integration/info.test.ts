@@ -8,8 +8,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cliBinary,
+  disposeStore,
+  emptyStore,
   isRoot,
-  makeSandbox,
   runProcess,
   sandboxBase,
   STD_PATH,
@@ -59,14 +60,12 @@ describe('tsc-run info (rootless)', () => {
   let sb: Sandbox;
   let info: InfoJson;
   beforeAll(async () => {
-    sb = await makeSandbox('info');
+    sb = await emptyStore('info');
     const r = await tscRunOk(['info', '--format', 'json'], { sandbox: sb });
     expect(r.stderr).toBe('');
     info = JSON.parse(r.stdout) as InfoJson;
   });
-  afterAll(async () => {
-    await sb?.cleanup();
-  });
+  afterAll(() => disposeStore(sb));
 
   it('reports podman keys with this host and user', () => {
     expect(Object.keys(info)).toEqual(['host', 'store', 'registries', 'plugins', 'version']);
@@ -172,11 +171,9 @@ describe('tsc-run info (rootless)', () => {
 describe('tsc-run system doctor (rootless)', () => {
   let sb: Sandbox;
   beforeAll(async () => {
-    sb = await makeSandbox('doctor');
+    sb = await emptyStore('doctor');
   });
-  afterAll(async () => {
-    await sb?.cleanup();
-  });
+  afterAll(() => disposeStore(sb));
 
   it('passes for the set-up test user', async () => {
     const r = await tscRun(['system', 'doctor'], { sandbox: sb });
@@ -216,11 +213,9 @@ describe('tsc-run system doctor (rootless)', () => {
 describe.runIf(isRoot())('info and doctor as root', () => {
   let sb: Sandbox;
   beforeAll(async () => {
-    sb = await makeSandbox('info-root', { as: 'root' });
+    sb = await emptyStore('info-root', 'root');
   });
-  afterAll(async () => {
-    await sb?.cleanup();
-  });
+  afterAll(() => disposeStore(sb));
 
   it('is not rootless and has no id mappings', async () => {
     expect((await tscRunOk(['info', '--format', '{{.Host.Security.Rootless}}'], { sandbox: sb })).stdout).toBe('false\n');

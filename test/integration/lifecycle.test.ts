@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBusyboxRootfsTar, isRoot, makeSandbox, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
+import { busyboxStore, disposeStore, isRoot, tscRun, tscRunOk, type Sandbox } from '../harness/index.js';
 
 const ID_RE = /^[0-9a-f]{64}$/;
 /** A container's state as `ps --format json` reports it. */
@@ -29,20 +29,6 @@ interface PsJson {
   ImageID: string;
 }
 
-async function setup(as: As, name: string): Promise<Sandbox> {
-  const sb = await makeSandbox(name, { as });
-  const tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'rootfs.tar'));
-  sb.chown(tar.path);
-  await tscRunOk(['import', tar.path, 'bb:latest'], { sandbox: sb });
-  return sb;
-}
-
-async function teardown(sb: Sandbox | undefined): Promise<void> {
-  if (!sb) return;
-  // No detached container may outlive the test.
-  await tscRun(['rm', '-a', '-f', '-t', '0'], { sandbox: sb, timeoutMs: 60_000 });
-  await sb.cleanup();
-}
 
 function psJson(sb: Sandbox, extra: string[] = []): Promise<PsJson[]> {
   return tscRunOk(['ps', '-a', '--format', 'json', ...extra], { sandbox: sb }).then((r) => JSON.parse(r.stdout) as PsJson[]);
@@ -78,7 +64,7 @@ describe('lifecycle as the test user', () => {
   const ok = (args: string[]) => tscRunOk(args, { sandbox: sb });
 
   beforeAll(async () => {
-    sb = await setup('user', 'lifecycle');
+    sb = await busyboxStore('lifecycle', 'user', { ref: 'bb:latest' });
     // Fixed cast: two exited, one created, one running.
     await ok(['run', '--name', 'a1', '--label', 'app=web', '--label', 'tier', 'bb', 'true']);
     expect((await run(['run', '--name', 'a2', '--label', 'app=db', 'bb', 'sh', '-c', 'exit 2'])).exitCode).toBe(2);
@@ -86,7 +72,7 @@ describe('lifecycle as the test user', () => {
     await ok(['run', '-d', '--name', 'r1', '--label', 'app=web', 'bb', 'sleep', '1000']);
   });
   afterAll(async () => {
-    await teardown(sb);
+    await disposeStore(sb);
   });
 
   describe('ps', () => {
@@ -500,10 +486,10 @@ describe('lifecycle as the test user', () => {
 describe.runIf(isRoot())('lifecycle as root', () => {
   let sb: Sandbox | undefined;
   beforeAll(async () => {
-    sb = await setup('root', 'lifecycle-root');
+    sb = await busyboxStore('lifecycle-root', 'root', { ref: 'bb:latest' });
   });
   afterAll(async () => {
-    await teardown(sb);
+    await disposeStore(sb);
   });
   it('run -d, ps, inspect, logs, stop, wait, rm', async () => {
     const s = sb!;

@@ -14,8 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ociArchiveEntries } from '../harness/archives.js';
-import { buildBusyboxImage, isRoot, makeSandbox, tscRun, tscRunOk, writeTar, type As, type Sandbox } from '../harness/index.js';
-import { readRecord, removeAll, sleep, until } from './run-util.js';
+import { buildBusyboxImage, disposeStore, emptyStore, isRoot, tscRun, tscRunOk, writeTar, type As, type Sandbox } from '../harness/index.js';
+import { readRecord, sleep, until } from './run-util.js';
 
 const PAGE = `hello from the container ${'x'.repeat(5000)}\n`;
 
@@ -156,7 +156,7 @@ function suite(as: As, full: boolean) {
   }
 
   beforeAll(async () => {
-    sb = await makeSandbox(`network-${as}`, { as });
+    sb = await emptyStore(`network-${as}`, as);
     const echoSrc = path.join(sb.dir, 'udpecho.c');
     fs.writeFileSync(echoSrc, UDP_ECHO_C);
     const echoBin = path.join(sb.dir, 'udpecho');
@@ -174,11 +174,7 @@ function suite(as: As, full: boolean) {
     const archive = sb.file('net.tar', await writeTar(ociArchiveEntries([{ image, name: 'localhost/net:1' }])));
     await tscRunOk(['load', '-i', archive], { sandbox: sb });
   }, 120_000);
-  afterAll(async () => {
-    if (!sb) return;
-    await removeAll(sb);
-    await sb.cleanup();
-  });
+  afterAll(() => disposeStore(sb));
 
   for (const backend of ['pasta', 'slirp4netns'] as const) {
     it(`${backend}: -p 127.0.0.1:PORT:80 serves httpd to a real HTTP client; port, ps, inspect; nothing left after stop and rm`, async () => {

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tscRun, tscRunOk } from '../harness/cli.js';
 import { buildBusyboxImage, busyboxRootfsEntries, writeTar, type OciImage } from '../harness/images.js';
 import { pushImage, startRegistry, type Registry } from '../harness/registry.js';
-import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import { storePool } from '../harness/fixtures.js';
+import type { Sandbox } from '../harness/sandbox.js';
 import { makeServerCert } from '../harness/tls.js';
 import { startTokenServer, type TokenServer } from '../harness/token-server.js';
 import { isRoot } from '../harness/user.js';
@@ -19,14 +20,10 @@ import { isRoot } from '../harness/user.js';
 const USER = 'alice';
 const PASSWORD = 's3cret:with-colon';
 let bb: OciImage;
-const sandboxes: Sandbox[] = [];
+const stores = storePool('auth');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tsc-run-auth-'));
 
-async function sandbox(name: string, as: 'user' | 'root' = 'user'): Promise<Sandbox> {
-  const sb = await makeSandbox(`auth-${name}`, { as });
-  sandboxes.push(sb);
-  return sb;
-}
+const sandbox = (name: string, as: 'user' | 'root' = 'user'): Promise<Sandbox> => stores.empty(name, as);
 
 function writeOwned(sb: Sandbox, file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -39,7 +36,7 @@ beforeAll(async () => {
   bb = await buildBusyboxImage({ extraLayers: [[{ name: 'secret.txt', content: 'behind a login\n' }]] });
 });
 afterAll(async () => {
-  for (const s of sandboxes) await s.cleanup();
+  await stores.dispose();
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 

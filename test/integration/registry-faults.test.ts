@@ -12,11 +12,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tscRun } from '../harness/cli.js';
 import { startHostileRegistry, type HostileFault, type HostileRegistry } from '../harness/hostile-registry.js';
 import { buildBusyboxImage, type OciImage } from '../harness/images.js';
-import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import { storePool } from '../harness/fixtures.js';
+import type { Sandbox } from '../harness/sandbox.js';
 
 let image: OciImage;
 let reg: HostileRegistry | undefined;
-const sandboxes: Sandbox[] = [];
+const stores = storePool('faults');
 
 beforeAll(async () => {
   image = await buildBusyboxImage({ extraLayers: [[{ name: 'etc/motd', content: 'from the hostile registry\n' }]] });
@@ -26,7 +27,7 @@ afterEach(async () => {
   reg = undefined;
 });
 afterAll(async () => {
-  for (const sb of sandboxes) await sb.cleanup();
+  await stores.dispose();
 });
 
 async function serve(fault: HostileFault): Promise<HostileRegistry> {
@@ -58,10 +59,8 @@ function expectCleanStore(root: string): void {
 }
 
 /** A store of its own per case. */
-async function freshSandbox(name: string): Promise<Sandbox> {
-  const sb = await makeSandbox(`faults-${name}`);
-  sandboxes.push(sb);
-  return sb;
+function freshSandbox(name: string): Promise<Sandbox> {
+  return stores.empty(name);
 }
 
 async function pull(ref: string, sb: Sandbox, extra: string[] = []) {

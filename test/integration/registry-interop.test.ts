@@ -11,7 +11,8 @@ import { tscRun, tscRunOk } from '../harness/cli.js';
 import { buildBusyboxRootfsTar } from '../harness/images.js';
 import { runProcess } from '../harness/proc.js';
 import { startRegistry, type Registry } from '../harness/registry.js';
-import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import { disposeStore, emptyStore } from '../harness/fixtures.js';
+import type { Sandbox } from '../harness/sandbox.js';
 import { isRoot } from '../harness/user.js';
 
 const hasTools = fs.existsSync('/usr/bin/podman') && fs.existsSync('/usr/bin/skopeo');
@@ -31,14 +32,14 @@ describe.runIf(hasTools && isRoot())('registry interop with skopeo and podman', 
 
   beforeAll(async () => {
     reg = await startRegistry();
-    sb = await makeSandbox('interop');
+    sb = await emptyStore('interop');
     pd = fs.mkdtempSync(path.join(os.tmpdir(), 'tsc-run-interop-podman-'));
     fs.mkdirSync(path.join(pd, 'xdg'), { mode: 0o700 });
   });
   afterAll(async () => {
     await podman(['system', 'reset', '--force']).catch(() => undefined);
     fs.rmSync(pd, { recursive: true, force: true });
-    await sb.cleanup();
+    await disposeStore(sb);
     await reg.stop();
   });
 

@@ -20,18 +20,14 @@ import {
   type OciImage,
 } from '../harness/images.js';
 import { pushImage, startRegistry, type Registry } from '../harness/registry.js';
-import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import { storePool } from '../harness/fixtures.js';
+import type { Sandbox } from '../harness/sandbox.js';
 import { isRoot, runAs, userFor } from '../harness/user.js';
 
 let reg: Registry;
 let bb: OciImage;
-const sandboxes: Sandbox[] = [];
-
-async function sandbox(name: string, as: 'user' | 'root' = 'user'): Promise<Sandbox> {
-  const sb = await makeSandbox(`pull-${name}`, { as });
-  sandboxes.push(sb);
-  return sb;
-}
+const stores = storePool('pull');
+const sandbox = (name: string, as: 'user' | 'root' = 'user'): Promise<Sandbox> => stores.empty(name, as);
 
 /** The same image with another config (platform), so its digests differ. */
 function withConfig(image: OciImage, change: (config: Record<string, unknown>) => void, mediaTypes?: { manifest: string; config: string; layer: string }): OciImage {
@@ -90,7 +86,7 @@ beforeAll(async () => {
   await pushImage(reg, 'team/bb', '1.0', bb);
 });
 afterAll(async () => {
-  for (const sb of sandboxes) await sb.cleanup();
+  await stores.dispose();
   await reg.stop();
 });
 

@@ -11,20 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tscRun, tscRunOk } from '../harness/cli.js';
 import { buildBusyboxImage, buildOciImage, busyboxRootfsEntries, sha256Digest, writeTar, type OciImage } from '../harness/images.js';
 import { pushImage, startRegistry, type Registry } from '../harness/registry.js';
-import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import { storePool } from '../harness/fixtures.js';
+import type { Sandbox } from '../harness/sandbox.js';
 import { isRoot } from '../harness/user.js';
 
 let a: Registry;
 let b: Registry;
 let bb: OciImage;
 let big: OciImage;
-const sandboxes: Sandbox[] = [];
-
-async function sandbox(name: string, as: 'user' | 'root' = 'user'): Promise<Sandbox> {
-  const sb = await makeSandbox(`push-${name}`, { as });
-  sandboxes.push(sb);
-  return sb;
-}
+const stores = storePool('push');
+const sandbox = (name: string, as: 'user' | 'root' = 'user'): Promise<Sandbox> => stores.empty(name, as);
 
 async function manifestOf(r: Registry, repo: string, tag: string): Promise<{ digest: string; body: Buffer; header: string | null }> {
   const res = await fetch(`${r.url}/v2/${repo}/manifests/${tag}`, {
@@ -60,7 +56,7 @@ beforeAll(async () => {
   await tscRunOk(['pull', '-q', '--tls-verify=false', `${a.host}/bb:latest`], { sandbox: sb });
 });
 afterAll(async () => {
-  for (const s of sandboxes) await s.cleanup();
+  await stores.dispose();
   await Promise.all([a.stop(), b.stop()]);
 });
 

@@ -1,12 +1,11 @@
-// Shared by the run-*.test.ts files (and others): a suite's sandbox with the
-// busybox image, the CLI as a live child process (for signals, timed input
-// and kill -9), the CLI inside `script` (a real terminal), and looks at a
-// container's record and processes.
+// Shared by the run-*.test.ts files (and others): the CLI as a live child
+// process (for signals, timed input and kill -9), the CLI inside `script` (a
+// real terminal), and looks at a container's record and processes.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildBusyboxRootfsTar, cleanEnv, cliBinary, makeSandbox, sharedUserDir, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
+import { cleanEnv, cliBinary, sharedUserDir, type Sandbox } from '../harness/index.js';
 
 function env(sb: Sandbox): Record<string, string> {
   const o = sb.owner;
@@ -122,27 +121,6 @@ export async function until(fn: () => boolean, timeoutMs = 20_000, what = 'condi
   }
 }
 
-/** Every container of the sandbox stopped and removed: no monitor outlives a test file. */
-export async function removeAll(sb: Sandbox): Promise<void> {
-  await tscRun(['rm', '-fa', '-t', '0'], { sandbox: sb, timeoutMs: 60_000 });
-}
-
-/** A suite's sandbox with the busybox rootfs imported as `bb` (for beforeAll). */
-export async function busyboxSandbox(name: string, as: As): Promise<Sandbox> {
-  const sb = await makeSandbox(name, { as });
-  try {
-    const tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'rootfs.tar'));
-    await tscRunOk(['import', tar.path, 'bb'], { sandbox: sb });
-  } catch (e) {
-    await sb.cleanup();
-    throw e;
-  }
-  return sb;
-}
-
-/** A suite's end (for afterAll): its containers removed, then its sandbox. */
-export async function disposeSandbox(sb: Sandbox | undefined): Promise<void> {
-  if (!sb) return;
-  await removeAll(sb);
-  await sb.cleanup();
-}
+// The stores themselves come from the harness's fixture module; these names
+// stay for files written against them.
+export { busyboxStore as busyboxSandbox, disposeStore as disposeSandbox, removeAll } from '../harness/fixtures.js';

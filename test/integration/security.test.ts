@@ -14,13 +14,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  busyboxRootfsEntries,
+  disposeStore,
+  emptyStore,
+  importBusybox,
   isRoot,
-  makeSandbox,
   runAs,
   tscRun,
-  tscRunOk,
-  writeTar,
   type As,
   type Sandbox,
   type TarEntry,
@@ -78,7 +77,7 @@ function suite(as: As): void {
   const caps = async (args: string[]) => status(await ok([...args, 'sec', ...STATUS_CMD]));
 
   beforeAll(async () => {
-    sb = await makeSandbox(`security-${as}`, { as });
+    sb = await emptyStore(`security-${as}`, as);
     if (as === 'root') allCaps = status((await runAs('root', 'grep', ['CapBnd', '/proc/self/status'])).stdout).CapBnd!;
     const extra: TarEntry[] = [{ name: 'etc/group', content: GROUP }];
     try {
@@ -89,17 +88,14 @@ function suite(as: As): void {
     } catch {
       console.warn('gcc -static failed: the syscall probe tests are skipped');
     }
-    const tar = sb.file('rootfs.tar', await writeTar(busyboxRootfsEntries({ extra })));
-    await tscRunOk(['import', tar, 'sec'], { sandbox: sb });
+    await importBusybox(sb, { ref: 'sec', rootfs: { extra } });
     fs.writeFileSync(
       path.join(sb.dir, 'no-mkdir.json'),
       JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 13 }] }),
     );
     sb.chown(path.join(sb.dir, 'no-mkdir.json'));
   });
-  afterAll(async () => {
-    await sb?.cleanup();
-  });
+  afterAll(() => disposeStore(sb));
 
   it('root in the container: podman\'s default capabilities in bounding, permitted and effective; filter on; no no_new_privs', async () => {
     expect(await caps([])).toEqual({

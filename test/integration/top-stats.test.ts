@@ -3,10 +3,9 @@
 // JSON keys; stats numbers that move with what the container does.
 
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBusyboxRootfsTar, isRoot, makeSandbox, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
-import { readRecord, removeAll, sleep } from './run-util.js';
+import { busyboxStore, disposeStore, isRoot, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
+import { readRecord, sleep } from './run-util.js';
 
 const TOP_HEADER = /^USER\s+PID\s+PPID\s+%CPU\s+ELAPSED\s+TTY\s+TIME\s+COMMAND$/;
 const STATS_HEADER = /^ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT\s+MEM %\s+NET IO\s+BLOCK IO\s+PIDS\s+CPU TIME\s+AVG CPU %$/;
@@ -21,16 +20,10 @@ function suite(as: As, full: boolean) {
   const run = (args: string[]) => tscRun(args, { sandbox: sb });
 
   beforeAll(async () => {
-    sb = await makeSandbox(`top-stats-${as}`, { as });
-    const tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'rootfs.tar'));
-    await tscRunOk(['import', tar.path, 'bb'], { sandbox: sb });
+    sb = await busyboxStore(`top-stats-${as}`, as);
     id = (await tscRunOk(['run', '-d', '--name', 't', 'bb', 'sleep', '600'], { sandbox: sb })).stdout.trim();
   });
-  afterAll(async () => {
-    if (!sb) return;
-    await removeAll(sb);
-    await sb.cleanup();
-  });
+  afterAll(() => disposeStore(sb));
 
   it('top: podman\'s default columns, the container\'s pids and users, exec\'d processes with PPID 0', async () => {
     await tscRunOk(['exec', '-d', '-u', 'user', 't', 'sleep', '300'], { sandbox: sb });

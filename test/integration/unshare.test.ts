@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cleanEnv,
   cliBinary,
+  disposeStore,
+  emptyStore,
   isRoot,
-  makeSandbox,
   runAs,
   sharedUserDir,
   testUser,
@@ -35,11 +36,9 @@ describe('tsc-run unshare (rootless)', () => {
   const u = testUser();
   let sb: Sandbox;
   beforeAll(async () => {
-    sb = await makeSandbox('unshare');
+    sb = await emptyStore('unshare');
   });
-  afterAll(async () => {
-    await sb?.cleanup();
-  });
+  afterAll(() => disposeStore(sb));
 
   it('maps 0 to the user and 1.. to its subordinate range', async () => {
     const r = await tscRun(['unshare', 'cat', '/proc/self/uid_map']);

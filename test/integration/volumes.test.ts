@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ociArchiveEntries } from '../harness/archives.js';
 import {
   buildBusyboxImage,
-  busyboxRootfsEntries,
+  busyboxStore,
+  disposeStore,
   isRoot,
-  makeSandbox,
   runAs,
   tscRun,
   tscRunOk,
@@ -45,9 +45,7 @@ function suite(as: As): void {
   const isContainerUid1000 = (hostUid: number) => (as === 'user' ? hostUid !== sb.owner.uid && hostUid > 65535 : hostUid === 1000);
 
   beforeAll(async () => {
-    sb = await makeSandbox(`volumes-${as}`, { as });
-    const rootfs = sb.file('rootfs.tar', await writeTar(busyboxRootfsEntries({ extra: [{ name: 'etclink', type: 'symlink', linkname: '/etc' }] })));
-    await tscRunOk(['import', rootfs, 'bb'], { sandbox: sb });
+    sb = await busyboxStore(`volumes-${as}`, as, { rootfs: { extra: [{ name: 'etclink', type: 'symlink', linkname: '/etc' }] } });
     // An image whose config declares VOLUME /data, with content (owned by 1000) there.
     const image = await buildBusyboxImage({
       extraLayers: [
@@ -65,9 +63,7 @@ function suite(as: As): void {
     const archive = sb.file('withvol.tar', await writeTar(ociArchiveEntries([{ image, name: 'withvol:1' }])));
     await tscRunOk(['load', '-q', '-i', archive], { sandbox: sb });
   });
-  afterAll(async () => {
-    await sb?.cleanup();
-  });
+  afterAll(() => disposeStore(sb));
 
   describe('volume commands', () => {
     it('create: a name or a random one, podman\'s refusals, --ignore; stored as volumes/<name>/{_data,volume.json}', async () => {
@@ -343,19 +339,18 @@ describe.runIf(hasPodman)('beside podman', () => {
   const same = (text: string, volumes: string) => text.split(volumes).join('VOLUMES/').replace(/[0-9a-f]{64}/g, 'ID');
 
   beforeAll(async () => {
-    sb = await makeSandbox('volumes-podman', { as: 'root' });
+    const store = await busyboxStore('volumes-podman', 'root', { rootfs: { applets: ['sh', 'true'] } });
+    sb = store;
     // podman wants a short runroot (50 characters at most).
     pd = fs.mkdtempSync('/tmp/pdv-');
     fs.mkdirSync(path.join(pd, 'tmp'), { recursive: true });
-    const rootfs = sb.file('rootfs.tar', await writeTar(busyboxRootfsEntries({ applets: ['sh', 'true'] })));
-    await tscRunOk(['import', rootfs, 'bb'], { sandbox: sb });
-    const imp = await podman(['import', '-q', rootfs, 'localhost/bb:latest']);
+    const imp = await podman(['import', '-q', store.image.tar, 'localhost/bb:latest']);
     expect(imp.exitCode, imp.stderr).toBe(0);
     src = path.join(sb.dir, 'src');
     sb.file('src/file', 'x\n');
   });
   afterAll(async () => {
-    await sb?.cleanup();
+    await disposeStore(sb);
     if (pd) fs.rmSync(pd, { recursive: true, force: true });
   });
 
