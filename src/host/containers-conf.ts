@@ -1,12 +1,12 @@
 // The few settings we honour from the containers config files podman users
 // already have: storage.conf (driver, mount_program) and registries.conf
-// (unqualified-search-registries). Reads files; parsing is toml-lite.
+// (unqualified-search-registries). Reads files; parsing is toml.ts (smol-toml).
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { TscRunError } from '../errors.js';
 import { containersConfigDir } from '../config/paths.js';
-import { parseToml, TomlError, type TomlTable, type TomlValue } from './toml-lite.js';
+import { isTomlTable, parseToml, TomlError, type TomlTable, type TomlValue } from './toml.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -26,7 +26,7 @@ export function readToml(file: string): TomlTable | undefined {
 }
 
 function table(v: TomlValue | undefined): TomlTable | undefined {
-  return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+  return isTomlTable(v) ? v : undefined;
 }
 
 function str(v: TomlValue | undefined): string | undefined {

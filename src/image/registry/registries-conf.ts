@@ -6,7 +6,7 @@
 // adds or replaces aliases. Merging and matching are pure.
 
 import { readToml, registriesConfFiles } from '../../host/containers-conf.js';
-import type { TomlTable, TomlValue } from '../../host/toml-lite.js';
+import { isTomlTable as isTable, type TomlTable } from '../../host/toml.js';
 import { TscRunError } from '../../errors.js';
 
 export interface RegistryEntry {
@@ -35,10 +35,6 @@ export interface RegistriesConf {
 export interface ConfDoc {
   file: string;
   doc: TomlTable;
-}
-
-function isTable(v: TomlValue | undefined): v is TomlTable {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Pure: merge parsed files, first (main) to last (drop-ins). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseToml } from '../../../../src/host/toml-lite.js';
+import { parseToml } from '../../../../src/host/toml.js';
 import { findRegistry, mergeRegistriesConf, rewriteLocation } from '../../../../src/image/registry/registries-conf.js';
 import { resolvePullCandidates } from '../../../../src/image/registry/short-names.js';
 
@@ -64,6 +64,31 @@ describe('registries.conf', () => {
     expect(findRegistry(merged, '127.0.0.1:5000/app')?.insecure).toBe(false);
     expect(merged.aliases.has('fedora')).toBe(false);
     expect(merged.aliases.has('busybox')).toBe(true);
+  });
+
+  it("reads registries.conf(5)'s example written with inline tables, dotted keys and ''' strings", () => {
+    // The man page's [[registry]] + [[registry.mirror]] example, as arrays of inline tables.
+    const conf2 = mergeRegistriesConf([
+      doc(
+        '/etc/containers/registries.conf',
+        `unqualified-search-registries = ['''example.com''']
+registry = [
+  { prefix = "example.com/foo", insecure = false, blocked = false, location = "internal-registry-for-example.com/bar", mirror = [
+    { location = "example-mirror-0.local/mirror-for-foo" },
+    { location = "example-mirror-1.local/mirrors/foo", insecure = true },
+  ] },
+  { location = "registry.com", mirror = [{ location = "mirror.registry.com" }] },
+]
+aliases.image = "docker.io/library/image"
+aliases."my.app" = '''quay.io/team/app'''
+`,
+      ),
+    ]);
+    expect(conf2.search).toEqual(['example.com']);
+    expect(rewriteLocation(findRegistry(conf2, 'example.com/foo/x'), 'example.com/foo/x')).toBe('internal-registry-for-example.com/bar/x');
+    expect(findRegistry(conf2, 'registry.com/a')).toMatchObject({ prefix: 'registry.com', insecure: false, blocked: false });
+    expect(conf2.aliases.get('image')?.target).toBe('docker.io/library/image');
+    expect(conf2.aliases.get('my.app')?.target).toBe('quay.io/team/app');
   });
 
   it('refuses a [[registry]] without location or prefix', () => {
