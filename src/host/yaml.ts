@@ -1,132 +1,104 @@
-// A YAML emitter for plain JSON-like values, in the style podman's `info`
-// prints (go-yaml v2): sorted keys, block sequences level with their key,
-// quoting only where a plain scalar would be read back as something else.
-// Pure: no I/O.
+// YAML in the style podman's `info` prints it (ghodss/yaml over go-yaml
+// v2.4): map keys in go-yaml's order, block sequences level with their key,
+// multi-line strings as literal blocks, and go-yaml's choice of quotes. The
+// `yaml` package emits; this module only picks each string's style the way
+// go-yaml would. Pure: no I/O.
+
+import { Document, Scalar, visit, type Pair, type ToStringOptions } from 'yaml';
 
 export interface YamlOptions {
   /** Sort map keys like go-yaml does for Go maps (default true). */
   sortKeys?: boolean;
 }
 
-type Plain = null | undefined | boolean | number | string | readonly unknown[] | { [k: string]: unknown };
+const STRING_OPTIONS: ToStringOptions = {
+  indentSeq: false,
+  // go-yaml folds long plain scalars at spaces past column 80, the yaml
+  // package before it; nothing info prints is that long, so never fold.
+  lineWidth: 0,
+  nullStr: 'null',
+  // go-yaml keeps a double-quoted string on one line (\n escapes).
+  doubleQuotedMinMultiLineLength: Number.POSITIVE_INFINITY,
+};
 
 /** Render `value` (a map at the top level, usually) as a YAML document. */
 export function toYaml(value: unknown, opts: YamlOptions = {}): string {
-  const lines: string[] = [];
-  emit(value as Plain, 0, lines, opts.sortKeys ?? true);
-  return lines.join('\n') + '\n';
+  const sort = opts.sortKeys ?? true;
+  // JSON drops undefined fields; so does keepUndefined: false.
+  const doc = new Document(value, { keepUndefined: false, sortMapEntries: sort ? byGoKey : false });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string') node.type = goStyle(node.value);
+    },
+  });
+  return doc.toString(STRING_OPTIONS);
 }
 
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A single scalar as go-yaml renders it (no trailing newline). */
+export function scalar(v: unknown): string {
+  return toYaml(v).replace(/\n$/, '');
 }
 
-function entriesOf(v: Record<string, unknown>, sort: boolean): Array<[string, unknown]> {
-  // JSON drops undefined fields; so do we.
-  const e = Object.entries(v).filter(([, x]) => x !== undefined);
-  return sort ? e.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : e;
+function byGoKey(a: Pair, b: Pair): number {
+  const ak = String(a.key instanceof Scalar ? a.key.value : a.key);
+  const bk = String(b.key instanceof Scalar ? b.key.value : b.key);
+  return goKeyLess(ak, bk) ? -1 : goKeyLess(bk, ak) ? 1 : 0;
 }
 
-function emit(v: Plain, indent: number, out: string[], sort: boolean): void {
-  const pad = ' '.repeat(indent);
-  if (isMap(v)) {
-    const entries = entriesOf(v, sort);
-    if (!entries.length) {
-      out.push(pad + '{}');
-      return;
+const isLetter = (c: string) => /\p{L}/u.test(c);
+const isDigit = (c: string) => c >= '0' && c <= '9';
+
+/** go-yaml v2's key order for strings: non-letters before letters, digit runs by value. */
+export function goKeyLess(a: string, b: string): boolean {
+  const ar = [...a];
+  const br = [...b];
+  for (let i = 0; i < ar.length && i < br.length; i++) {
+    if (ar[i] === br[i]) continue;
+    const al = isLetter(ar[i]!);
+    const bl = isLetter(br[i]!);
+    if (al && bl) return ar[i]! < br[i]!;
+    if (al || bl) return bl;
+    let an = 0;
+    let bn = 0;
+    if (ar[i] === '0' || br[i] === '0') {
+      // A zero inside a number that began earlier counts as a digit of it.
+      for (let j = i - 1; j >= 0 && isDigit(ar[j]!); j--) {
+        if (ar[j] !== '0') {
+          an = bn = 1;
+          break;
+        }
+      }
     }
-    for (const [k, x] of entries) emitEntry(pad + scalar(k), x, indent, out, sort);
-    return;
+    let ai = i;
+    let bi = i;
+    for (; ai < ar.length && isDigit(ar[ai]!); ai++) an = an * 10 + Number(ar[ai]);
+    for (; bi < br.length && isDigit(br[bi]!); bi++) bn = bn * 10 + Number(br[bi]);
+    if (an !== bn) return an < bn;
+    if (ai !== bi) return ai < bi;
+    return ar[i]! < br[i]!;
   }
-  if (Array.isArray(v)) {
-    if (!v.length) {
-      out.push(pad + '[]');
-      return;
-    }
-    for (const item of v) emitItem(item, indent, out, sort);
-    return;
-  }
-  out.push(pad + scalarBlock(v, indent));
+  return ar.length < br.length;
 }
 
-/** `key: value`, or `key:` followed by a nested block. */
-function emitEntry(prefix: string, x: unknown, indent: number, out: string[], sort: boolean): void {
-  if (isMap(x) && entriesOf(x, sort).length) {
-    out.push(prefix + ':');
-    emit(x as Plain, indent + 2, out, sort);
-  } else if (Array.isArray(x) && x.length) {
-    // go-yaml v2 puts a sequence's dashes level with its key.
-    out.push(prefix + ':');
-    emit(x, indent, out, sort);
-  } else {
-    out.push(prefix + ': ' + inline(x, indent + 2));
-  }
+// Plain scalars that go-yaml v2 resolves to something other than a string
+// (YAML 1.1 booleans and nulls, ints in any base, floats, base-60 numbers,
+// timestamps, the merge key): it double-quotes those.
+const NON_STRING =
+  /^(?:~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|<<|[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?|(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+|\.(?:inf|Inf|INF))|\.(?:nan|NaN|NAN)|\d{4}-\d\d?-\d\d?(?:[Tt ]\d\d?:\d\d?:\d\d?(?:\.\d+)?(?:Z|[-+]\d\d?(?::\d\d)?)?)?)$/;
+
+/** go-yaml's style for a string: literal block, plain, else single quotes, else double. */
+function goStyle(s: string): Scalar.Type {
+  if (s.includes('\n')) return literalAllowed(s) ? 'BLOCK_LITERAL' : 'QUOTE_DOUBLE';
+  if (s === '' || NON_STRING.test(s) || /[\x00-\x08\x0b-\x1f\x7f\u0085\u2028\u2029\t]/.test(s)) return 'QUOTE_DOUBLE';
+  return plainAllowed(s) ? 'PLAIN' : 'QUOTE_SINGLE';
 }
 
-/** One `- item` of a sequence; a map item continues on the dash's line. */
-function emitItem(item: unknown, indent: number, out: string[], sort: boolean): void {
-  const pad = ' '.repeat(indent);
-  if (isMap(item) && entriesOf(item, sort).length) {
-    const nested: string[] = [];
-    emit(item as Plain, indent + 2, nested, sort);
-    nested[0] = pad + '- ' + nested[0]!.slice(indent + 2);
-    out.push(...nested);
-  } else if (Array.isArray(item) && item.length) {
-    const nested: string[] = [];
-    emit(item, indent + 2, nested, sort);
-    nested[0] = pad + '- ' + nested[0]!.slice(indent + 2);
-    out.push(...nested);
-  } else {
-    out.push(pad + '- ' + inline(item, indent + 2));
-  }
-}
-
-/** A value that fits after `key: ` (scalars, empty collections, block strings). */
-function inline(x: unknown, indent: number): string {
-  if (isMap(x)) return '{}';
-  if (Array.isArray(x)) return '[]';
-  return scalarBlock(x as Plain, indent);
-}
-
-/** Scalars, with multi-line strings as literal blocks indented under the key. */
-function scalarBlock(v: Plain, indent: number): string {
-  if (typeof v === 'string' && v.includes('\n') && literalAllowed(v)) {
-    let body = v;
-    let chomp = '-';
-    if (body.endsWith('\n')) {
-      body = body.slice(0, -1);
-      chomp = body.endsWith('\n') ? '+' : '';
-    }
-    const pad = ' '.repeat(indent);
-    const lines = body.split('\n').map((l) => (l ? pad + l : ''));
-    // A block whose first line starts with a space needs an explicit indent indicator.
-    const indicator = body.startsWith(' ') ? '2' : '';
-    return `|${indicator}${chomp}\n` + lines.join('\n');
-  }
-  return scalar(v);
-}
-
-/** Literal blocks cannot carry control characters or trailing blanks on a line. */
+/** Literal blocks cannot carry control characters or blanks at a line's end. */
 function literalAllowed(s: string): boolean {
   return !/[\x00-\x08\x0b-\x1f\x7f]/.test(s) && !/[ \t]\n/.test(s) && !/[ \t]$/.test(s);
 }
 
-// Plain scalars that YAML 1.1 (go-yaml v2) would resolve to a non-string.
-const NON_STRING = /^(?:~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*|(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+|\.(?:inf|Inf|INF))|\.(?:nan|NaN|NAN))$/;
-
-/** Render a single-line scalar the way go-yaml v2 would. */
-export function scalar(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'boolean') return String(v);
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : v > 0 ? '.inf' : v < 0 ? '-.inf' : '.nan';
-  if (typeof v === 'bigint') return String(v);
-  const s = String(v);
-  if (s === '' || NON_STRING.test(s)) return doubleQuoted(s);
-  if (/[\x00-\x1f\x7f\u0085\u2028\u2029]/.test(s)) return doubleQuoted(s);
-  if (plainAllowed(s)) return s;
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
+/** go-yaml's emitter check for plain style (yaml_emitter_analyze_scalar). */
 function plainAllowed(s: string): boolean {
   if (/^\s|\s$/.test(s)) return false;
   // Indicators that cannot start a plain scalar; `-`, `?`, `:` may when followed by a non-space.
@@ -135,18 +107,4 @@ function plainAllowed(s: string): boolean {
   if (/^---|^\.\.\./.test(s)) return false;
   // Inside the scalar, ": " starts a mapping and " #" a comment; a trailing ':' too.
   return !/:(\s|$)/.test(s) && !/\s#/.test(s);
-}
-
-function doubleQuoted(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0').toUpperCase();
-    else out += ch;
-  }
-  return out + '"';
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { scalar, toYaml } from '../../../src/host/yaml.js';
+import { parse } from 'yaml';
+import { goKeyLess, scalar, toYaml } from '../../../src/host/yaml.js';
 
 describe('toYaml', () => {
   it('renders podman info style: sorted keys, nested maps, sequences level with their key', () => {
@@ -78,5 +79,20 @@ describe('scalar', () => {
     expect(scalar(25276502016)).toBe('25276502016');
     expect(scalar(91.24)).toBe('91.24');
     expect(scalar(false)).toBe('false');
+  });
+});
+
+describe('go-yaml details', () => {
+  it("orders keys as go-yaml's sorter: non-letters first, numbers by value", () => {
+    expect(toYaml({ ab: 1, a_b: 2, a10: 3, a9: 4, B: 5, a: 6 })).toBe('B: 5\na: 6\na_b: 2\na9: 4\na10: 3\nab: 1\n');
+    expect(goKeyLess('Supports d_type', 'Supports shifting')).toBe(true);
+  });
+  it('double-quotes timestamps, the merge key and multi-line text a literal block cannot hold', () => {
+    expect(scalar('2024-01-01')).toBe('"2024-01-01"');
+    expect(scalar('<<')).toBe('"<<"');
+    // (go-yaml writes "a \nb"; the yaml package escapes the space, "a\ \nb": the same string read back.)
+    const text = toYaml({ v: 'a \nb', w: 'x\x01' });
+    expect(text).toMatch(/^v: "a.*"\nw: "x\\x01"\n$/);
+    expect(parse(text)).toEqual({ v: 'a \nb', w: 'x\x01' });
   });
 });
