@@ -1,19 +1,17 @@
-// Validation of one compose file against the Compose Specification's JSON
-// schema (schema/compose-spec.json, with ajv), turning the first error into
+// Validation of one compose file against the shape of the Compose
+// Specification (schema.ts, with ajv), turning the first error into
 // `services.web.ports[0]: must be ...` with the key's path.
 
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import schema from './schema/compose-spec.json' with { type: 'json' };
+import { COMPOSE_SCHEMA } from './schema.js';
 import { ComposeFileError, keyPath } from './errors.js';
 
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   if (!compiled) {
-    const s = { ...(schema as Record<string, unknown>) };
-    delete s.$schema;
-    const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
-    compiled = ajv.compile(s);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    compiled = ajv.compile(COMPOSE_SCHEMA);
   }
   return compiled;
 }
@@ -40,7 +38,9 @@ export function describe(errors: readonly ErrorObject[]): [string, string] {
   const pool = real.length ? real : [...errors];
   const max = Math.max(...pool.map(depth));
   const deepest = pool.filter((e) => depth(e) === max);
-  const first = deepest[0]!;
+  // Where a oneOf offers a scalar or an object, the object branch's own
+  // error (a missing or unknown key) says more than "must be string".
+  const first = deepest.find((e) => e.keyword !== 'type') ?? deepest[0]!;
   const p = parts(first.instancePath);
   if (first.keyword === 'additionalProperties') {
     const prop = String((first.params as { additionalProperty: string }).additionalProperty);
