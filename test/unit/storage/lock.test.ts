@@ -251,8 +251,14 @@ describe('withLock in one process', () => {
   it('times out a second in-process caller, and the queue keeps working afterwards', async () => {
     const lock = path.join(freshDir(), 't.lock');
     let release!: () => void;
-    const first = withLock(lock, () => new Promise<void>((r) => (release = r)));
-    await new Promise((r) => setTimeout(r, 20));
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    const first = withLock(lock, () => {
+      entered();
+      return new Promise<void>((r) => (release = r));
+    });
+    // Wait until the first caller holds the lock (a fixed sleep failed under load).
+    await inside;
     const err = await withLock(lock, () => 'no', { timeoutMs: 50 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LockTimeoutError);
     expect((err as LockTimeoutError).holderPid).toBe(process.pid);
