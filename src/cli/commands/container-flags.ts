@@ -12,8 +12,9 @@ import type { Roots } from '../../config/paths.js';
 import type { CreateContainerInput } from '../../runtime/container/container-create.js';
 import type { ContainerConfig } from '../../storage/containers.js';
 import type { GlobalArgs } from '../global.js';
+import { CREATE_PULL_FLAGS, ensureCreateImage, type CreatePullArgs } from './create-pull.js';
 
-export interface CreateArgs extends GlobalArgs {
+export interface CreateArgs extends GlobalArgs, CreatePullArgs {
   image?: string;
   command?: string[];
   '--'?: Array<string | number>;
@@ -211,6 +212,8 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   { name: 'userns', type: 'string', describe: 'User namespace to use (keep-id, host)' },
   { name: 'volume', alias: 'v', type: 'strings', describe: 'Bind mount a volume into the container' },
   { name: 'workdir', alias: 'w', type: 'string', describe: 'Working directory inside the container' },
+  // --pull, -q, the platform and registry flags (create-pull.ts)
+  ...CREATE_PULL_FLAGS,
   // run only
   { name: 'detach', alias: 'd', type: 'boolean', runOnly: true, describe: 'Run container in background and print container ID' },
   { name: 'sig-proxy', type: 'boolean', default: true, runOnly: true, describe: 'Proxy received signals to the process' },
@@ -519,13 +522,17 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   const { resolveContainerStorage } = await import('../../runtime/container/container-rootfs.js');
   const storage = await resolveContainerStorage({ roots, flagDriver: argv['storage-driver'], storageOpts: argv['storage-opt'] });
 
+  // Made local (pulled by the policy) before anything is replaced or created.
+  const { image, record: imageRecord } = await ensureCreateImage(argv, String(argv.image), roots.dataRoot);
+
   if (argv.replace && argv.name !== undefined) await replaceNamed(roots, argv.name);
   void opts;
 
   return {
     roots,
     storage,
-    image: String(argv.image),
+    image,
+    imageRecord,
     name: argv.name,
     flags: {
       command: [...(argv.command ?? []), ...(argv['--'] ?? [])].map(String),

@@ -7,7 +7,7 @@ import { emitContainer } from '../../events/emit.js';
 import { parseImageConfig } from '../../image/oci.js';
 import { BlobStore } from '../../storage/blob-store.js';
 import { ContainerStore, newContainerId, type ContainerConfig, type ContainerRecord, type ContainerStorage } from '../../storage/containers.js';
-import { ImageStore } from '../../storage/images.js';
+import { ImageStore, type ImageRecord } from '../../storage/images.js';
 import type { TreeOps } from '../../storage/layers/layer-store.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
 import { randomContainerName } from './container-names.js';
@@ -27,6 +27,8 @@ export interface CreateContainerInput {
   dataRoot: string;
   /** Name or id of the image, as the user typed it. */
   image: string;
+  /** Its record, when the caller looked it up already (run/create's pull policy). */
+  imageRecord?: ImageRecord | undefined;
   name?: string | undefined;
   flags: RunFlags;
   hostname?: string | undefined;
@@ -66,7 +68,7 @@ export interface CreateContainerInput {
 }
 
 export async function createContainer(input: CreateContainerInput): Promise<ContainerRecord> {
-  const image = await new ImageStore(input.dataRoot).lookup(input.image);
+  const image = input.imageRecord ?? (await new ImageStore(input.dataRoot).lookup(input.image));
   const blobs = new BlobStore(input.dataRoot);
   const config = parseImageConfig((await blobs.read(`sha256:${image.id}`)).toString('utf8'), `config of image ${image.id}`);
   const runtime = config.config ?? {};
