@@ -1,6 +1,7 @@
 // The one place where errors become what the user sees: a single
 // `Error: ...` line on stderr and Podman's exit code.
 
+import { toSyslog } from './syslog.js';
 import { ChildExit, ExitCode, MultipleErrors, TscRunError } from '../errors.js';
 
 /** Print the error (if any) and return the process exit code. */
@@ -13,7 +14,9 @@ export function reportError(err: unknown, debug = false): number {
   const code = err instanceof TscRunError ? err.exitCode : ExitCode.Engine;
   const msg = err instanceof Error ? err.message : String(err);
   // One line: scripts grep stderr, and multi-line causes belong in --log-level=debug.
-  process.stderr.write(`Error: ${msg.replace(/\s*\n\s*/g, '; ')}\n`);
+  const line = msg.replace(/\s*\n\s*/g, '; ');
+  process.stderr.write(`Error: ${line}\n`);
+  toSyslog('err', line);
   if (debug && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
   return code;
 }

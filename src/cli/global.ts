@@ -9,6 +9,15 @@ export interface GlobalArgs {
   'storage-driver'?: string | undefined;
   'storage-opt'?: string[] | undefined;
   'log-level': string;
+  noout?: boolean | undefined;
+  runtime?: string | undefined;
+  'runtime-flag'?: string[] | undefined;
+  'cgroup-manager'?: string | undefined;
+  'events-backend'?: string | undefined;
+  tmpdir?: string | undefined;
+  volumepath?: string | undefined;
+  'network-cmd-path'?: string | undefined;
+  syslog?: boolean | undefined;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'panic'] as const;
@@ -21,11 +30,19 @@ export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
     .option('storage-opt', { type: 'string', array: true, nargs: 1, describe: 'Used to pass an option to the storage driver', global: true })
     .option('log-level', {
       type: 'string',
-      choices: LOG_LEVELS,
       default: 'warn',
-      describe: 'Log messages above specified level',
+      describe: `Log messages above specified level (${LOG_LEVELS.join(', ')})`,
       global: true,
-    }) as unknown as Argv<T & GlobalArgs>;
+    })
+    .option('noout', { type: 'boolean', describe: 'do not output to stdout', global: true })
+    .option('runtime', { type: 'string', describe: 'Path to the OCI-compatible binary used to run containers. (default "tsc-run-helper", the only one)', global: true })
+    .option('runtime-flag', { type: 'string', array: true, nargs: 1, describe: 'add global flags for the container runtime (refused: tsc-run-helper takes none)', global: true })
+    .option('cgroup-manager', { type: 'string', describe: 'Cgroup manager to use ("cgroupfs"|"systemd") (default "cgroupfs"; systemd is refused)', global: true })
+    .option('events-backend', { type: 'string', describe: 'Events backend to use ("file"|"journald"|"none") (default "file"; journald is refused)', global: true })
+    .option('tmpdir', { type: 'string', describe: 'Path to the tmp directory for libpod state content (refused: tsc-run keeps it in --runroot)', global: true })
+    .option('volumepath', { type: 'string', describe: 'Path to the volume directory in which volume data is stored', global: true })
+    .option('network-cmd-path', { type: 'string', describe: 'Path to the command for configuring the network (slirp4netns)', global: true })
+    .option('syslog', { type: 'boolean', describe: 'Output logging information to syslog as well as the console (default false)', global: true }) as unknown as Argv<T & GlobalArgs>;
 }
 
 /** The data and runtime roots a command works on. */
@@ -35,4 +52,43 @@ export function rootsOf(argv: GlobalArgs): Roots {
 
 export function isDebug(argv: Pick<GlobalArgs, 'log-level'>): boolean {
   return argv['log-level'] === 'debug' || argv['log-level'] === 'trace';
+}
+
+/** A global flag's value as typed anywhere before a container's command line (`--log-level=x`, `--log-level x`). */
+export function globalFlagValue(argv: readonly string[], flag: string): string | undefined {
+  let v: string | undefined;
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    const a = argv[i]!;
+    if (a === flag) v = argv[++i];
+    else if (a.startsWith(`${flag}=`)) v = a.slice(flag.length + 1);
+  }
+  return v;
+}
+
+export function hasGlobalFlag(argv: readonly string[], flag: string): boolean {
+  const end = argv.indexOf('--');
+  return argv.slice(0, end < 0 ? undefined : end).some((a) => a === flag || a === `${flag}=true`);
+}
+
+/**
+ * The global flags that change the engine, checked and put in force before
+ * any command's handler (yargs middleware). Refusals are podman's messages
+ * where podman refuses too, else the reason.
+ */
+export async function applyGlobalFlags(argv: GlobalArgs): Promise<void> {
+  const { TscRunError } = await import('../errors.js');
+  if (argv['runtime-flag']?.length) throw new TscRunError('--runtime-flag is not supported: tsc-run-helper, the only runtime, takes no flags');
+  if (argv.tmpdir !== undefined) throw new TscRunError('--tmpdir is not supported: tsc-run keeps its volatile state in --runroot');
+  const noFlags = [argv.runtime, argv['cgroup-manager'], argv['events-backend'], argv.volumepath, argv['network-cmd-path']].every((v) => v === undefined);
+  // Nothing to set and nothing inherited: leave containers.conf unread until a command needs it.
+  if (noFlags && !process.env._TSC_RUN_ENGINE_FLAGS) return;
+  const { setEngineFlags } = await import('../host/engine-config.js');
+  const path = await import('node:path');
+  setEngineFlags({
+    runtime: argv.runtime,
+    cgroupManager: argv['cgroup-manager'],
+    eventsBackend: argv['events-backend'],
+    volumePath: argv.volumepath === undefined ? undefined : path.resolve(argv.volumepath),
+    networkCmdPath: argv['network-cmd-path'],
+  });
 }

@@ -7,7 +7,7 @@ import { VERSION } from '../version.js';
 import { commands } from './commands/index.js';
 import { reportError } from './exit.js';
 import { splitTrailingCommand, type TrailingCommandSpec } from './trailing-command.js';
-import { isDebug, withGlobalOptions, type GlobalArgs } from './global.js';
+import { applyGlobalFlags, globalFlagValue, hasGlobalFlag, isDebug, LOG_LEVELS, withGlobalOptions, type GlobalArgs } from './global.js';
 import { describeRoot, type CommandInfo } from './help/command-info.js';
 import { helpText, usageText } from './help/render.js';
 import { commandPath, route, type Route } from './help/route.js';
@@ -83,6 +83,8 @@ export async function main(argvIn: string[] = hideBin(process.argv)): Promise<nu
   }
   const answered = answerRoute(route(rawArgv, root, valueFlags));
   if (answered !== undefined) return answered;
+  const early = await earlyGlobals(rawArgv, argvIn);
+  if (early !== undefined) return early;
   let debug = rawArgv.some((a) => /^--log-level(=|$)/.test(a)) && isDebug({ 'log-level': logLevelOf(rawArgv) });
   const cli = withGlobalOptions(yargs(rawArgv))
     .scriptName(PROG)
@@ -98,6 +100,7 @@ export async function main(argvIn: string[] = hideBin(process.argv)): Promise<nu
     // Positionals and a container's command line stay strings (`echo 1e3` must not print 1000).
     .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false, 'parse-positional-numbers': false })
     .wrap(Math.min(100, process.stdout.columns || 100))
+    .middleware(applyGlobalFlags)
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
@@ -110,6 +113,40 @@ export async function main(argvIn: string[] = hideBin(process.argv)): Promise<nu
   } catch (err) {
     return reportError(err, debug);
   }
+}
+
+const NOOUT_ENV = '_TSC_RUN_NOOUT';
+
+/**
+ * Global flags that act before yargs: a bad --log-level (podman's message,
+ * exit 1), --syslog without a syslog socket (podman's message, exit 1), and
+ * --noout, which runs the command again with stdout on /dev/null so the
+ * container's own output (inherited by the helper) is silenced too.
+ */
+async function earlyGlobals(rawArgv: string[], argvIn: string[]): Promise<number | undefined> {
+  const level = globalFlagValue(rawArgv, '--log-level');
+  if (level !== undefined && !(LOG_LEVELS as readonly string[]).includes(level)) {
+    process.stderr.write(`Log Level ${JSON.stringify(level)} is not supported, choose from: ${LOG_LEVELS.join(', ')}\n`);
+    return 1;
+  }
+  if (hasGlobalFlag(rawArgv, '--syslog')) {
+    const { enableSyslog } = await import('./syslog.js');
+    if (!enableSyslog()) {
+      process.stderr.write('Failed to initialize syslog hook: Unix syslog delivery error\n');
+      return 1;
+    }
+  }
+  if (hasGlobalFlag(rawArgv, '--noout') && !process.env[NOOUT_ENV]) {
+    const { spawnSync } = await import('node:child_process');
+    const sea = await import('node:sea');
+    const args = [...(sea.isSea() ? [] : [...process.execArgv, process.argv[1]!]), ...argvIn];
+    // The child gets the terminal's signals itself; we only wait for it.
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) process.on(s, () => {});
+    const r = spawnSync(process.execPath, args, { stdio: ['inherit', 'ignore', 'inherit'], env: { ...process.env, [NOOUT_ENV]: '1' } });
+    if (r.error) throw r.error;
+    return r.status ?? 128 + (r.signal ? (await import('node:os')).constants.signals[r.signal] : 0);
+  }
+  return undefined;
 }
 
 function logLevelOf(argv: string[]): string {

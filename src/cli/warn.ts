@@ -3,7 +3,9 @@
 // Scripts that parse podman's stderr see the same line from us.
 
 import { rfc3339 } from '../format/human.js';
+import { toSyslog } from './syslog.js';
 
 export function warn(msg: string, now: Date = new Date()): void {
   process.stderr.write(`time=${JSON.stringify(rfc3339(now))} level=warning msg=${JSON.stringify(msg)}\n`);
+  toSyslog('warning', msg);
 }

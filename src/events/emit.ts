@@ -5,7 +5,7 @@
 //   emitImage(dataRoot, 'pull', image.id, 'docker.io/library/busybox:latest')
 
 import path from 'node:path';
-import { containerEvent, imageEvent, type EventContainer } from './event.js';
+import { containerEvent, imageEvent, volumeEvent, type EventContainer } from './event.js';
 import { appendEvent } from './event-log.js';
 
 export function emitContainer(
@@ -19,6 +19,10 @@ export function emitContainer(
 
 export function emitImage(dataRoot: string, status: string, id: string, name = ''): void {
   appendEvent(dataRoot, imageEvent(status, id, name));
+}
+
+export function emitVolume(dataRoot: string, status: 'create' | 'remove' | 'prune' | 'mount' | 'unmount', name: string): void {
+  appendEvent(dataRoot, volumeEvent(status, name));
 }
 
 /** The data root of a store that keeps its records in `<root>/containers` (ContainerStore.dir). */

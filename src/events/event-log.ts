@@ -7,11 +7,38 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { StateCorruptError } from '../errors.js';
+import { StateCorruptError, TscRunError } from '../errors.js';
+import { engineConfig, type EngineConfig } from '../host/engine-config.js';
 import { parseEvent, type EngineEvent } from './event.js';
 
+/** containers.conf's events_logfile_path when set, else `<root>/events.log`. */
 export function eventLogPath(dataRoot: string): string {
-  return path.join(dataRoot, 'events.log');
+  return settings().eventsLogfilePath ?? path.join(dataRoot, 'events.log');
+}
+
+/** The engine's event settings; a broken containers.conf never costs the command its work. */
+function settings(): Pick<EngineConfig, 'eventsBackend' | 'eventsLogfilePath'> {
+  try {
+    return engineConfig();
+  } catch {
+    return { eventsBackend: 'file' };
+  }
+}
+
+/** `events` with `--events-backend none`: podman's refusal. */
+export function checkEventsReadable(): void {
+  if (engineConfig().eventsBackend === 'none') throw new TscRunError('cannot read events with the "none" backend');
+}
+
+/** Open for appending; a log elsewhere (events_logfile_path) may need its directory made first. */
+function openLog(file: string): number {
+  try {
+    return fs.openSync(file, 'a', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    return fs.openSync(file, 'a', 0o600);
+  }
 }
 
 /**
@@ -20,11 +47,12 @@ export function eventLogPath(dataRoot: string): string {
  * podman only logs that.
  */
 export function appendEvent(dataRoot: string, e: EngineEvent): void {
+  if (settings().eventsBackend === 'none') return;
   const line = Buffer.from(`${JSON.stringify(e)}\n`);
   const file = eventLogPath(dataRoot);
   let fd: number;
   try {
-    fd = fs.openSync(file, 'a', 0o600);
+    fd = openLog(file);
   } catch {
     return;
   }
@@ -39,7 +67,7 @@ export function appendEvent(dataRoot: string, e: EngineEvent): void {
 
 /** The log exists (empty) afterwards, so a follower has something to watch. */
 export function ensureEventLog(dataRoot: string): void {
-  fs.mkdirSync(dataRoot, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(path.dirname(eventLogPath(dataRoot)), { recursive: true, mode: 0o700 });
   fs.closeSync(fs.openSync(eventLogPath(dataRoot), 'a', 0o600));
 }
 

@@ -65,6 +65,16 @@ export function imageEvent(status: string, id: string, name: string, time?: GoTi
   return out;
 }
 
+export function volumeEvent(status: string, name: string, time?: GoTime): EngineEvent {
+  const out = {} as EngineEvent;
+  out.Name = name;
+  out.Status = status;
+  out.Time = timeText(time);
+  out.Type = 'volume';
+  out.Attributes = null;
+  return out;
+}
+
 function timeText(t: GoTime | undefined): string {
   const when = t ?? eventNow();
   return rfc3339Nano(when, when.nanos);

@@ -44,6 +44,8 @@ export interface StorageConf {
 
 /** storage.conf candidates in podman's order: the user's file (rootless only), /etc, /usr/share. */
 export function storageConfCandidates(rootless: boolean, env: Env = process.env): string[] {
+  // CONTAINERS_STORAGE_CONF replaces the search, as in containers/storage.
+  if (env.CONTAINERS_STORAGE_CONF) return [env.CONTAINERS_STORAGE_CONF];
   return [
     ...(rootless ? [path.join(containersConfigDir(env), 'storage.conf')] : []),
     '/etc/containers/storage.conf',
@@ -86,8 +88,10 @@ export function mountProgramFromOpts(opts: readonly string[]): string | undefine
 
 /** registries.conf and its drop-ins, in the order podman reads them (later wins per key). */
 export function registriesConfFiles(env: Env = process.env): string[] {
+  // CONTAINERS_REGISTRIES_CONF names the one file (and its own .d), as containers/image.
+  const forced = env.CONTAINERS_REGISTRIES_CONF;
   const user = path.join(containersConfigDir(env), 'registries.conf');
-  const main = fs.existsSync(user) ? user : '/etc/containers/registries.conf';
+  const main = forced || (fs.existsSync(user) ? user : '/etc/containers/registries.conf');
   const dropIns = (dir: string) => {
     try {
       return fs
@@ -99,6 +103,7 @@ export function registriesConfFiles(env: Env = process.env): string[] {
       return [];
     }
   };
+  if (forced) return [forced, ...dropIns(`${forced}.d`)];
   return [main, ...dropIns('/etc/containers/registries.conf.d'), ...dropIns(path.join(containersConfigDir(env), 'registries.conf.d'))];
 }
 
@@ -116,4 +121,53 @@ export function readSearchRegistries(env: Env = process.env): string[] {
     if (s) search = s;
   }
   return search;
+}
+
+function confDropIns(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.conf'))
+      .sort()
+      .map((f) => path.join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+/** containers.conf files in podman's order (later wins); CONTAINERS_CONF alone when set. */
+export function containersConfFiles(rootless: boolean, env: Env = process.env): string[] {
+  if (env.CONTAINERS_CONF) return [env.CONTAINERS_CONF];
+  const user = path.join(containersConfigDir(env), 'containers.conf');
+  return [
+    '/usr/share/containers/containers.conf',
+    '/etc/containers/containers.conf',
+    ...confDropIns('/etc/containers/containers.conf.d'),
+    ...(rootless ? [user, ...confDropIns(`${user}.d`)] : []),
+  ];
+}
+
+/** Pure: tables merge key by key, anything else is replaced. */
+export function mergeTomlTables(a: TomlTable, b: TomlTable): TomlTable {
+  const out: TomlTable = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = table(out[k]);
+    const next = table(v);
+    out[k] = prev && next ? mergeTomlTables(prev, next) : v;
+  }
+  return out;
+}
+
+/** Every containers.conf podman would read, merged. A file named by CONTAINERS_CONF must exist. */
+export function readContainersConf(env: Env = process.env, rootless = process.getuid!() !== 0): TomlTable {
+  const files = containersConfFiles(rootless, env);
+  if (env.CONTAINERS_CONF && !fs.existsSync(env.CONTAINERS_CONF)) {
+    throw new TscRunError(`reading containers.conf: ${env.CONTAINERS_CONF} does not exist`);
+  }
+  let doc: TomlTable = {};
+  for (const f of files) {
+    const d = readToml(f);
+    if (d) doc = mergeTomlTables(doc, d);
+  }
+  return doc;
 }

@@ -49,6 +49,8 @@ export interface InfoFacts {
   registriesSearch: readonly string[];
   /** versionReport().Client */
   version: Record<string, string | number>;
+  /** Global flags and containers.conf's [engine]. */
+  engine?: { eventsBackend: string; volumePath?: string | undefined } | undefined;
 }
 
 const NO_PROGRAM: NetworkProgramInfo = { executable: '', package: '', version: '' };
@@ -59,7 +61,8 @@ export function buildInfoReport(f: InfoFacts) {
   const fuse = !!st.choice.mountProgram;
   const host = {
     arch: s.arch,
-    buildahVersion: '',
+    // Scripts read these keys; there is no buildah or conmon inside us, so they carry our version.
+    buildahVersion: String(f.version.Version ?? ''),
     cgroupManager: 'cgroupfs',
     cgroupVersion: f.cgroup.version,
     cgroupControllers: f.cgroup.controllers,
@@ -72,7 +75,7 @@ export function buildInfoReport(f: InfoFacts) {
     cpuUtilization: s.cpuUtilization,
     databaseBackend: 'json',
     distribution: s.distribution,
-    eventLogger: 'file',
+    eventLogger: f.engine?.eventsBackend ?? 'file',
     hostname: s.hostname,
     idMappings: { gidmap: f.gidmap, uidmap: f.uidmap },
     kernel: s.kernel,
@@ -81,7 +84,7 @@ export function buildInfoReport(f: InfoFacts) {
     memFree: s.memFree,
     memTotal: s.memTotal,
     networkBackend: f.network.defaultNetwork,
-    ociRuntime: { name: 'tsc-run-helper', package: '', path: '', version: '' },
+    ociRuntime: { name: 'tsc-run-helper', package: '', path: '', version: `tsc-run-helper version ${String(f.version.Version ?? '')}` },
     os: s.os,
     pasta: f.network.pasta ?? NO_PROGRAM,
     rootlessNetworkCmd: f.network.defaultNetwork,
@@ -125,7 +128,7 @@ export function buildInfoReport(f: InfoFacts) {
     imageStore: { number: st.imageCount },
     runRoot: st.runRoot,
     transientStore: false,
-    volumePath: `${st.graphRoot}/volumes`,
+    volumePath: f.engine?.volumePath ?? `${st.graphRoot}/volumes`,
   };
   const registries: Record<string, unknown> = {};
   if (f.registriesSearch.length) registries.search = [...f.registriesSearch];

@@ -1,5 +1,6 @@
 // `tsc-run info`: gather, build podman's report, render it per --format.
 
+import { engineConfig } from './engine-config.js';
 import type { Roots } from '../config/paths.js';
 import { formatObject } from '../format/output.js';
 import { fsUsage } from './fs-usage.js';
@@ -42,6 +43,7 @@ export function reportOf(f: HostFacts, version: InfoOptions['version']): InfoRep
     },
     registriesSearch: f.registriesSearch,
     version,
+    engine: engineConfig(),
   });
 }
 

@@ -7,6 +7,7 @@
 //   const net = await prepareContainerNetwork(roots, record)
 //   // net.helperArgs → `run` options; net.files → writeContainerFiles; net.joinsUserns → no --uid-map
 
+import { engineConfig } from '../host/engine-config.js';
 import fs from 'node:fs';
 import type { Roots } from '../config/paths.js';
 import { TscRunError } from '../errors.js';
@@ -36,7 +37,8 @@ export interface ContainerNetwork {
 }
 
 function program(name: 'pasta' | 'slirp4netns'): string {
-  const p = findExecutable(name);
+  // --network-cmd-path / network_cmd_path (containers.conf) name slirp4netns, as in podman.
+  const p = (name === 'slirp4netns' ? engineConfig().networkCmdPath : undefined) ?? findExecutable(name);
   if (!p) throw new TscRunError(`${name} is not installed: ${name === 'pasta' ? 'sudo apt-get install passt' : 'sudo apt-get install slirp4netns'}, or use another --network`);
   return p;
 }

@@ -1,6 +1,7 @@
 // The `volume` commands' work, podman 4.3's behaviour: create, ls, inspect,
 // rm, prune, exists. Each returns what to print; the CLI module parses flags.
 
+import { emitVolume } from '../events/emit.js';
 import type { Roots } from '../config/paths.js';
 import { MultipleErrors, TscRunError, UsageError } from '../errors.js';
 import { formatInspect, formatList } from '../format/output.js';
@@ -40,6 +41,7 @@ export async function volumeCreate(ctx: VolumeContext, o: CreateOptions): Promis
   const settings = volumeCreateSettings(name, o.driver, o.labels, o.opts);
   try {
     await createVolume(store, newVolumeRecord(name, settings), ctx.treeOps());
+    emitVolume(ctx.roots.dataRoot, 'create', name);
   } catch (err) {
     if (!(o.ignore && err instanceof VolumeExistsError)) throw err;
   }
@@ -107,6 +109,7 @@ async function removeVolume(ctx: VolumeContext, name: string, force: boolean, ti
     if (!(await store.get(name))) throw new NoSuchVolumeError(name, 1);
     await store.remove(name, ctx.treeOps().rmtree);
   });
+  emitVolume(dataRoot, 'remove', name);
 }
 
 export interface RemoveOptions {

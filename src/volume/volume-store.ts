@@ -6,6 +6,7 @@
 // containers write there may belong to sub-ids, so removal goes through the
 // helper's rmtree.
 
+import { engineConfig } from '../host/engine-config.js';
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -28,7 +29,8 @@ export class VolumeStore {
   readonly lockPath: string;
 
   constructor(readonly dataRoot: string) {
-    this.dir = path.join(dataRoot, 'volumes');
+    // --volumepath, or volume_path in containers.conf, moves the volumes (not their lock).
+    this.dir = engineConfig().volumePath ?? path.join(dataRoot, 'volumes');
     this.lockPath = path.join(dataRoot, 'locks', 'volumes.lock');
   }
 

@@ -41,6 +41,7 @@ export const eventsCommand: CommandModule<GlobalArgs, EventsArgs> = {
     const { eventMatcher } = await import('../../events/event-filter.js');
     const { humanLine, jsonLine, templateView } = await import('../../events/event-format.js');
     const { streamEvents } = await import('../../events/event-stream.js');
+    (await import('../../events/event-log.js')).checkEventsReadable();
     const { isJsonFormat } = await import('../../format/is-json.js');
     const timeOf = (v: string | undefined, since: boolean) => {
       if (v === undefined || v === '') return undefined;

@@ -10,6 +10,15 @@ interface VersionArgs extends GlobalArgs {
   format?: string;
 }
 
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Go's time.ANSIC in local time, as podman prints BuiltTime: `Thu Jan  1 00:00:00 1970`. */
+export function ansic(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} ${d.getFullYear()}`;
+}
+
 export function versionReport() {
   const arch = os.arch() === 'x64' ? 'amd64' : os.arch();
   const client = {
@@ -17,7 +26,7 @@ export function versionReport() {
     Version: VERSION,
     GoVersion: process.version,
     GitCommit: GIT_COMMIT,
-    BuiltTime: new Date(BUILT_UNIX * 1000).toString().replace(/ \(.*\)$/, ''),
+    BuiltTime: ansic(new Date(BUILT_UNIX * 1000)),
     Built: BUILT_UNIX,
     OsArch: `linux/${arch}`,
     Os: 'linux',
@@ -32,7 +41,9 @@ export const versionCommand: CommandModule<GlobalArgs, VersionArgs> = {
   handler: (argv) => {
     const v = versionReport();
     if (argv.format) {
-      process.stdout.write(formatObject(v, argv.format));
+      // No service: the JSON has only Client, but templates may ask for {{.Server.Version}}
+      // and get the same engine, as with local podman.
+      process.stdout.write(argv.format === 'json' ? formatObject(v, 'json') : formatObject({ ...v, Server: v.Client }, argv.format));
       return;
     }
     const c = v.Client;

@@ -1,0 +1,110 @@
+// The engine settings podman takes from global flags and containers.conf's
+// [engine] table: events backend and log file, cgroup manager, runtime,
+// volume path, network command path. One process-wide value, set by the
+// CLI from its global flags (setEngineFlags) before any command runs; the
+// containers.conf part is read only when a setting is first asked for.
+// Child tsc-run processes (a monitor's exit command) inherit the flags
+// through ENGINE_FLAGS_ENV, as podman passes its flags to its exit command.
+
+import { TscRunError } from '../errors.js';
+import { readContainersConf } from './containers-conf.js';
+
+export const EVENTS_BACKENDS = ['file', 'journald', 'none'] as const;
+export type EventsBackend = (typeof EVENTS_BACKENDS)[number];
+export const CGROUP_MANAGERS = ['cgroupfs', 'systemd'] as const;
+/** The one OCI runtime there is: our helper. */
+export const RUNTIME_NAME = 'tsc-run-helper';
+
+export interface EngineFlags {
+  eventsBackend?: string | undefined;
+  cgroupManager?: string | undefined;
+  runtime?: string | undefined;
+  volumePath?: string | undefined;
+  networkCmdPath?: string | undefined;
+}
+
+export interface EngineConfig {
+  eventsBackend: EventsBackend;
+  /** events_logfile_path from containers.conf; undefined: `<root>/events.log`. */
+  eventsLogfilePath?: string;
+  cgroupManager: 'cgroupfs';
+  volumePath?: string;
+  networkCmdPath?: string;
+}
+
+export const ENGINE_FLAGS_ENV = '_TSC_RUN_ENGINE_FLAGS';
+
+let flags: EngineFlags | undefined;
+let resolved: EngineConfig | undefined;
+
+function inherited(env: NodeJS.ProcessEnv): EngineFlags {
+  try {
+    const v = JSON.parse(env[ENGINE_FLAGS_ENV] ?? '{}') as unknown;
+    return v && typeof v === 'object' ? (v as EngineFlags) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Validate the global flags (podman's messages) and make them this process's (and its children's). */
+export function setEngineFlags(f: EngineFlags, env: NodeJS.ProcessEnv = process.env): void {
+  const merged: EngineFlags = { ...inherited(env) };
+  for (const [k, v] of Object.entries(f) as Array<[keyof EngineFlags, string | undefined]>) if (v !== undefined) merged[k] = v;
+  checkEngineFlags(merged);
+  flags = merged;
+  resolved = undefined;
+  if (Object.values(merged).some((v) => v !== undefined)) env[ENGINE_FLAGS_ENV] = JSON.stringify(merged);
+}
+
+/** Pure: podman's refusals for the global engine flags. */
+export function checkEngineFlags(f: EngineFlags): void {
+  if (f.runtime !== undefined && f.runtime !== RUNTIME_NAME && f.runtime !== 'tsc-run') {
+    throw new TscRunError(`default OCI runtime ${JSON.stringify(f.runtime)} not found: invalid argument`);
+  }
+  if (f.cgroupManager !== undefined) {
+    if (!(CGROUP_MANAGERS as readonly string[]).includes(f.cgroupManager)) {
+      throw new TscRunError('configuring runtime: cgroup manager must be one of cgroupfs and systemd: invalid argument');
+    }
+    if (f.cgroupManager === 'systemd') {
+      throw new TscRunError('--cgroup-manager systemd is not supported: tsc-run places containers in cgroups itself (cgroupfs)');
+    }
+  }
+  if (f.eventsBackend !== undefined) {
+    if (!(EVENTS_BACKENDS as readonly string[]).includes(f.eventsBackend)) {
+      throw new TscRunError(`configuring runtime: ${JSON.stringify(f.eventsBackend)} is not a valid events backend: invalid argument`);
+    }
+    if (f.eventsBackend === 'journald') {
+      throw new TscRunError('--events-backend journald is not supported: tsc-run writes its events to a file (use file or none)');
+    }
+  }
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** Pure: flags over containers.conf's [engine] table. */
+export function mergeEngineConfig(f: EngineFlags, engine: Record<string, unknown>): EngineConfig {
+  // journald in containers.conf (a common distribution default) means "the system's log": we keep
+  // the file, which `events` can read; only an explicit --events-backend journald is refused.
+  const confBackend = str(engine.events_logger);
+  const eventsBackend = (f.eventsBackend ?? (confBackend === 'none' ? 'none' : 'file')) as EventsBackend;
+  const out: EngineConfig = { eventsBackend, cgroupManager: 'cgroupfs' };
+  const logfile = str(engine.events_logfile_path);
+  const volumePath = f.volumePath ?? str(engine.volume_path);
+  const networkCmdPath = f.networkCmdPath ?? str(engine.network_cmd_path);
+  if (logfile) out.eventsLogfilePath = logfile;
+  if (volumePath) out.volumePath = volumePath;
+  if (networkCmdPath) out.networkCmdPath = networkCmdPath;
+  return out;
+}
+
+/** The settings in force: flags (this process's or inherited), then containers.conf. */
+export function engineConfig(): EngineConfig {
+  if (resolved) return resolved;
+  const f = flags ?? inherited(process.env);
+  const doc = readContainersConf();
+  const engine = doc.engine && typeof doc.engine === 'object' && !Array.isArray(doc.engine) ? (doc.engine as Record<string, unknown>) : {};
+  resolved = mergeEngineConfig(f, engine);
+  return resolved;
+}
