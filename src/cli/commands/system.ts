@@ -8,6 +8,7 @@ import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import { infoCommand } from './info.js';
 import { dfCommand } from './system-df.js';
+import { systemMigrateCommand, systemPruneCommand, systemRenumberCommand, systemResetCommand } from './system-prune.js';
 
 interface DoctorArgs extends GlobalArgs {
   format?: string;
@@ -31,6 +32,10 @@ export const systemSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   infoCommand,
   doctorCommand,
   dfCommand,
+  systemPruneCommand,
+  systemResetCommand,
+  systemMigrateCommand,
+  systemRenumberCommand,
 ];
 
 export const systemCommand = commandGroup({ name: 'system', describe: 'Manage tsc-run', subcommands: systemSubcommands });
