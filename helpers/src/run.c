@@ -27,6 +27,7 @@
 struct run_opts {
   struct rootfs_spec rootfs;
   const char *hostname, *cwd;
+  const char *id; /* --container-id: named in errors, as podman does */
   bool has_user;
   uid_t uid;
   gid_t gid;
@@ -91,6 +92,8 @@ static int run_payload(void *arg) {
 
   const char *cwd = o->cwd ? o->cwd : "/";
   if (chdir(cwd) < 0) {
+    /* podman's words and its 126 for a working directory that is a file. */
+    if (errno == ENOTDIR) die_code(EXIT_CANNOT_INVOKE, "workdir \"%s\" exists on container %s, but is not a directory", cwd, o->id ? o->id : "");
     if (errno != ENOENT) die_errno("chdir %s", cwd);
     make_dirs(cwd);
     if (chdir(cwd) < 0) die_errno("chdir %s", cwd);
@@ -183,6 +186,8 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
       o.rootfs.legacy_mount = true;
     else if ((v = value_of(argc, argv, &i, "--hostname")))
       o.hostname = v;
+    else if ((v = value_of(argc, argv, &i, "--container-id")))
+      o.id = v;
     else if ((v = value_of(argc, argv, &i, "--umask"))) {
       unsigned long long m;
       if (!parse_uint(v, 8, 07777, &m)) die("run: invalid --umask %s: want octal", v);

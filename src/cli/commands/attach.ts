@@ -25,13 +25,22 @@ export const attachCommand: CommandModule<GlobalArgs, AttachArgs> = {
       .option('no-stdin', { type: 'boolean', describe: 'Do not attach STDIN. The default is false' })
       .option('sig-proxy', { type: 'boolean', default: true, describe: 'Proxy received signals to the container process (non-TTY mode only)' })
       .option('detach-keys', { type: 'string', describe: 'Select the key sequence for detaching a container' })
+      .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
       .parserConfiguration({ 'boolean-negation': false }) as never,
   handler: async (argv) => {
-    if (argv.container === undefined) throw new UsageError('attach requires the name or ID of a container');
+    if (argv.latest && argv.container !== undefined) throw new UsageError('--latest and containers cannot be used together');
+    if (argv.container === undefined && !argv.latest) throw new UsageError('attach requires the name or ID of a container');
     const roots = rootsOf(argv);
     const { ContainerStore } = await import('../../storage/containers.js');
     const { liveRecord } = await import('../../runtime/container/container-observe.js');
-    const rec = liveRecord(roots.runRoot, await new ContainerStore(roots.dataRoot).lookup(String(argv.container)));
+    const store = new ContainerStore(roots.dataRoot);
+    let found;
+    if (argv.latest) {
+      const { lastCreated } = await import('../../runtime/views/ps-view.js');
+      found = lastCreated(await store.list(), 1)[0];
+      if (!found) throw new UsageError('no containers to attach to');
+    } else found = await store.lookup(String(argv.container));
+    const rec = liveRecord(roots.runRoot, found);
     if (rec.state.status !== 'running') throw new UsageError('you can only attach to running containers');
     if (argv['detach-keys'] !== undefined) {
       const { parseDetachKeys } = await import('../../runtime/container/run-options.js');

@@ -24,8 +24,8 @@ export const killCommand: CommandModule<GlobalArgs, KillArgs> = {
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
       .option('signal', { alias: 's', type: 'string', requiresArg: true, default: 'KILL', describe: 'Signal to send to the container' }),
   handler: async (argv) => {
-    const { parseSignal } = await import('../../runtime/container/container-signal.js');
-    const signo = parseSignal(String(argv.signal ?? 'KILL'));
+    const { parseKillSignal } = await import('../../runtime/container/container-signal.js');
+    const signo = parseKillSignal(String(argv.signal ?? 'KILL'));
     const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container/container-targets.js');
     const names = [...(argv.containers ?? []).map(String), ...readCidFiles((argv.cidfile ?? []).map(String), false)];
     const { lifecycleContext } = await import('../../runtime/container/lifecycle-context.js');

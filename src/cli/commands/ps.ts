@@ -21,6 +21,7 @@ interface PsArgs extends GlobalArgs {
   size?: boolean;
   sort?: string;
   sync?: boolean;
+  watch?: number;
 }
 
 const SORT_CHOICES = ['command', 'created', 'id', 'image', 'names', 'runningfor', 'size', 'status'];
@@ -47,7 +48,8 @@ function psModule(command: string, aliases: string[]): CommandModule<GlobalArgs,
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print the numeric IDs of the containers only' })
         .option('size', { alias: 's', type: 'boolean', describe: 'Display the total file sizes' })
         .option('sort', { type: 'string', requiresArg: true, describe: `Sort output by: ${SORT_CHOICES.join(', ')}` })
-        .option('sync', { type: 'boolean', describe: 'Sync container state with OCI runtime (always done)' }),
+        .option('sync', { type: 'boolean', describe: 'Sync container state with OCI runtime (always done)' })
+        .option('watch', { alias: 'w', type: 'string', requiresArg: true, describe: 'Watch the ps output on an interval in seconds' }) as never,
     handler: async (argv) => {
       const last = argv.last ?? -1;
       if (!Number.isInteger(last)) throw new UsageError(`invalid argument ${JSON.stringify(String(argv.last))} for "-n, --last" flag`);
@@ -57,9 +59,13 @@ function psModule(command: string, aliases: string[]): CommandModule<GlobalArgs,
       if (argv.sort !== undefined && !SORT_CHOICES.includes(argv.sort)) {
         throw new UsageError(`invalid argument ${JSON.stringify(argv.sort)} for "--sort" flag: must be one of ${SORT_CHOICES.join(', ')}`);
       }
+      const watchRaw = argv.watch === undefined ? '0' : String(argv.watch);
+      if (!/^\d+$/.test(watchRaw)) throw new UsageError(`invalid argument ${JSON.stringify(watchRaw)} for "-w, --watch" flag: strconv.ParseUint: parsing ${JSON.stringify(watchRaw)}: invalid syntax`);
+      const watch = Number(watchRaw);
+      if (watch > 0 && argv.latest) throw new UsageError('the watch and latest flags cannot be used together');
       const { psText } = await import('../../runtime/views/container-list.js');
-      process.stdout.write(
-        await psText(rootsOf(argv), {
+      const render = async () =>
+        psText(rootsOf(argv), {
           all: argv.all === true,
           filters: (argv.filter ?? []).map(String),
           last,
@@ -70,8 +76,16 @@ function psModule(command: string, aliases: string[]): CommandModule<GlobalArgs,
           format: argv.format,
           noHeading: argv.noheading === true,
           sort: argv.sort,
-        }),
-      );
+        });
+      // --watch: podman clears the screen and prints the table again every N seconds until interrupted (not for JSON).
+      if (watch > 0 && !(argv.format !== undefined && /^\s*json\s*$/i.test(argv.format))) {
+        for (;;) {
+          const text = await render();
+          process.stdout.write(`\x1b[2J\x1b[1;1H${text}`);
+          await new Promise((r) => setTimeout(r, watch * 1000));
+        }
+      }
+      process.stdout.write(await render());
     },
   };
 }

@@ -9,6 +9,7 @@ import { parseTimeFlag } from './stop.js';
 interface RestartArgs extends GlobalArgs {
   containers?: string[];
   cidfile?: string[];
+  filter?: string[];
   all?: boolean;
   latest?: boolean;
   running?: boolean;
@@ -22,6 +23,7 @@ export const restartCommand: CommandModule<GlobalArgs, RestartArgs> = {
     y
       .usage('Usage: tsc-run restart [options] CONTAINER [CONTAINER...]\n\nRestart one or more containers')
       .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' })
+      .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Filter output based on conditions given' })
       .option('all', { alias: 'a', type: 'boolean', describe: 'Restart all containers' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
       .option('running', { type: 'boolean', describe: 'Restart only running containers' })
@@ -37,7 +39,7 @@ export const restartCommand: CommandModule<GlobalArgs, RestartArgs> = {
     checkTargetArgs(names, argv);
     const roots = rootsOf(argv);
     const ctx = lifecycleContext(roots, warn);
-    let targets = await resolveTargets(ctx.store, names, argv);
+    let targets = await resolveTargets(ctx.store, names, { ...argv, runRoot: ctx.runRoot });
     if (argv.running) targets = targets.filter((t) => liveRecord(ctx.runRoot, t.rec).state.status === 'running');
     await forEachTarget(targets, async (t) => {
       await restartContainer(ctx, roots, t.rec.id, time);

@@ -10,6 +10,7 @@ import { parseTimeFlag } from './stop.js';
 interface RmArgs extends GlobalArgs {
   containers?: string[];
   cidfile?: string[];
+  filter?: string[];
   all?: boolean;
   force?: boolean;
   ignore?: boolean;
@@ -26,6 +27,7 @@ export const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
     y
       .usage('Usage: tsc-run rm [options] CONTAINER [CONTAINER...]\n\nRemove one or more containers')
       .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' })
+      .option('filter', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Filter output based on conditions given' })
       .option('all', { alias: 'a', type: 'boolean', describe: 'Remove all containers' })
       .option('force', { alias: 'f', type: 'boolean', describe: 'Force removal of a running or unusable container' })
       .option('ignore', { alias: 'i', type: 'boolean', describe: 'Ignore errors when a specified container is missing' })
@@ -46,8 +48,29 @@ export const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
     checkTargetArgs(names, argv);
     const ctx = lifecycleContext(rootsOf(argv), warn);
     // podman: -f also ignores names that match nothing.
-    const targets = await resolveTargets(ctx.store, names, { ...argv, ignore: argv.ignore || argv.force, missingExitCode: 1 });
+    let targets = await resolveTargets(ctx.store, names, { ...argv, ignore: argv.ignore || argv.force, missingExitCode: 1, runRoot: ctx.runRoot });
+    const all = await ctx.store.list();
+    const dependents = (id: string) => all.filter((c) => c.config.requires?.includes(id));
+    if (argv.depend) {
+      // Dependents first (podman prints every removed container's full id).
+      const order: typeof targets = [];
+      const seen = new Set<string>();
+      const visit = (rec: (typeof all)[number]) => {
+        if (seen.has(rec.id)) return;
+        seen.add(rec.id);
+        for (const d of dependents(rec.id)) visit(d);
+        order.push({ label: rec.id, rec });
+      };
+      for (const t of targets) visit(t.rec);
+      targets = order;
+    }
+    const removing = new Set(targets.map((t) => t.rec.id));
     await forEachTarget(targets, async (t) => {
+      const blocking = dependents(t.rec.id).filter((d) => !removing.has(d.id));
+      if (blocking.length) {
+        const { TscRunError } = await import('../../errors.js');
+        throw new TscRunError(`container ${t.rec.id} has dependent containers which must be removed before it: ${blocking.map((d) => d.id).join(', ')}: container already exists`);
+      }
       try {
         await removeContainer(ctx, t.rec.id, { force: argv.force === true, timeout: time, volumes: argv.volumes === true });
       } catch (err) {

@@ -4,7 +4,7 @@
 // code; -i also feeds our stdin to it (a container created with -i).
 
 import type { CommandModule } from 'yargs';
-import { ChildExit, UsageError } from '../../errors.js';
+import { ChildExit, TscRunError, UsageError } from '../../errors.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 
@@ -14,6 +14,9 @@ interface StartArgs extends GlobalArgs {
   interactive?: boolean;
   'sig-proxy'?: boolean;
   'detach-keys'?: string;
+  all?: boolean;
+  filter?: string[];
+  latest?: boolean;
 }
 
 export const startCommand: CommandModule<GlobalArgs, StartArgs> = {
@@ -23,14 +26,27 @@ export const startCommand: CommandModule<GlobalArgs, StartArgs> = {
     y
       .usage('Usage: tsc-run start [options] CONTAINER [CONTAINER...]\n\nStart one or more containers')
       .positional('containers', { type: 'string', array: true, describe: 'Containers (names or ids)' })
+      .option('all', { type: 'boolean', describe: 'Start all containers regardless of their state or configuration' })
+      .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Filter output based on conditions given' })
+      .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
       .option('attach', { alias: 'a', type: 'boolean', describe: "Attach container's STDOUT and STDERR" })
       .option('interactive', { alias: 'i', type: 'boolean', describe: "Attach container's STDIN" })
       .option('sig-proxy', { type: 'boolean', describe: 'Proxy received signals to the process (default true if attaching, false otherwise)' })
       .option('detach-keys', { type: 'string', describe: 'Select the key sequence for detaching a container' }) as never,
   handler: async (argv) => {
-    const names = (argv.containers ?? []).map(String);
-    if (names.length === 0) throw new UsageError('start requires at least one argument');
+    let names = (argv.containers ?? []).map(String);
+    const roots0 = rootsOf(argv);
+    const selecting = argv.all === true || argv.latest === true || (argv.filter?.length ?? 0) > 0;
     const attach = argv.attach === true || argv.interactive === true;
+    if (selecting) {
+      const { checkTargetArgs, resolveTargets } = await import('../../runtime/container/container-targets.js');
+      const { ContainerStore: Store } = await import('../../storage/containers.js');
+      checkTargetArgs(names, argv);
+      if (attach && (argv.all || argv.filter?.length)) throw new UsageError('you cannot start and attach multiple containers at once');
+      names = (await resolveTargets(new Store(roots0.dataRoot), names, { ...argv, runRoot: roots0.runRoot })).map((t) => t.rec.id);
+      if (names.length === 0) return;
+    }
+    if (names.length === 0) throw new UsageError('start requires at least one argument');
     if (attach && names.length > 1) throw new UsageError('you cannot start and attach multiple containers at once');
     if (argv['sig-proxy'] && !attach) throw new UsageError('you cannot use sig-proxy without --attach');
     const roots = rootsOf(argv);
@@ -77,7 +93,13 @@ export const startCommand: CommandModule<GlobalArgs, StartArgs> = {
     for (const name of names) {
       try {
         const c = await store.lookup(name);
-        await startContainer({ roots, container: c, treeOps, detach: true, attachStdin: false, sigProxy: true });
+        await startContainer({ roots, container: c, treeOps, detach: true, attachStdin: false, sigProxy: true }).catch((err: unknown) => {
+          // podman names the container whose command could not be started.
+          if (err instanceof TscRunError && (err.exitCode === 126 || err.exitCode === 127)) {
+            throw new TscRunError(`unable to start container ${JSON.stringify(c.id)}: ${err.message}`, err.exitCode);
+          }
+          throw err;
+        });
         process.stdout.write(`${name}\n`);
       } catch (err) {
         // podman reports every failure and exits with the last one's code.

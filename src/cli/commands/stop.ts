@@ -9,6 +9,7 @@ import { rootsOf } from '../global.js';
 interface StopArgs extends GlobalArgs {
   containers?: string[];
   cidfile?: string[];
+  filter?: string[];
   all?: boolean;
   ignore?: boolean;
   latest?: boolean;
@@ -28,6 +29,7 @@ export const stopCommand: CommandModule<GlobalArgs, StopArgs> = {
     y
       .usage('Usage: tsc-run stop [options] CONTAINER [CONTAINER...]\n\nStop one or more containers')
       .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' })
+      .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Filter output based on conditions given' })
       .option('all', { alias: 'a', type: 'boolean', describe: 'Stop all running containers' })
       .option('ignore', { alias: 'i', type: 'boolean', describe: 'Ignore errors when a specified container is missing' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
@@ -43,7 +45,7 @@ export const stopCommand: CommandModule<GlobalArgs, StopArgs> = {
     if (!names.length && argv.cidfile?.length) return;
     checkTargetArgs(names, argv);
     const ctx = lifecycleContext(rootsOf(argv), warn);
-    const targets = await resolveTargets(ctx.store, names, argv);
+    const targets = await resolveTargets(ctx.store, names, { ...argv, runRoot: ctx.runRoot });
     await forEachTarget(targets, async (t) => {
       await stopContainer(ctx, t.rec.id, time);
       process.stdout.write(`${t.label}\n`);

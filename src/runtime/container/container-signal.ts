@@ -35,6 +35,25 @@ export function parseSignal(raw: string): number {
   return known;
 }
 
+/**
+ * kill -s: podman's ParseSignalNameOrNumber (a leading `-` dropped, 0 invalid)
+ * then its check of the number's range.
+ */
+export function parseKillSignal(raw: string): number {
+  const base = raw.startsWith('-') ? raw.slice(1) : raw;
+  if (/^[+-]?\d+$/.test(base)) {
+    const n = Number(base);
+    if (n === 0) throw new UsageError(`invalid signal: ${base}`);
+    if (n < 1 || n > SIGRTMAX) throw new UsageError(`valid signals are 1 through ${SIGRTMAX}`);
+    return n;
+  }
+  try {
+    return parseSignal(base);
+  } catch {
+    throw new UsageError(`invalid signal: ${base}`);
+  }
+}
+
 /** `SIGTERM` for 15; `SIGRTMIN+3` style for real-time signals. */
 export function signalName(signo: number): string {
   for (const [name, n] of Object.entries(constants.signals as Record<string, number>)) {

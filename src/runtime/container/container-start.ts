@@ -155,6 +155,11 @@ export async function startContainer(i: StartInput): Promise<MonitorSession | Al
   const id = i.container.id;
   const paths = containerRuntimePaths(i.roots.runRoot, id);
   if (i.container.config.requires?.length) await startRequired(i.container.config.requires, (c) => startContainer({ ...i, container: c, detach: true, attachStdin: false }), i.roots);
+  const mode = i.container.config.network;
+  if (i.container.config.ports?.length && (mode === 'pasta' || mode === 'slirp4netns')) {
+    const { checkPortsFree } = await import('../create-flags/port-probe.js');
+    await checkPortsFree(i.container.config.ports);
+  }
   const net = await prepareContainerNetwork(i.roots, i.container);
   // Sharing another container's network: the helper joins its user namespace.
   const userns = net.joinsUserns ? ({ kind: 'none' } as const) : containerUserNamespace(i.container, hostUserNamespace());
@@ -176,10 +181,14 @@ export async function startContainer(i: StartInput): Promise<MonitorSession | Al
     try {
       session = await startMonitor({ args, userns, detach: i.detach, stdin: i.attachStdin && i.container.config.stdin === true });
     } catch (err) {
-      const exitCode = err instanceof TscRunError ? err.exitCode : 125;
-      await store.update(id, (r) => {
-        r.state = { status: 'exited', startedAt, finishedAt: new Date().toISOString(), exitCode };
-      });
+      // As podman: a container whose command could not be started keeps its state (created
+      // stays created, `wait` gives 0); only a record left `running` by a dead monitor is closed.
+      if (current.state.status === 'running' || current.state.status === 'paused') {
+        const exitCode = err instanceof TscRunError ? err.exitCode : 125;
+        await store.update(id, (r) => {
+          r.state = { status: 'exited', startedAt, finishedAt: new Date().toISOString(), exitCode };
+        });
+      }
       throw err;
     }
     // Not fsynced: after a power loss no container runs, and either record (created, or

@@ -38,10 +38,18 @@ export interface TargetOptions {
   ignore?: boolean | undefined;
   /** Exit code for a name that matches nothing (rm: 1; most commands 125). */
   missingExitCode?: number;
+  /** --filter KEY=VALUE (ps's keys): every container that matches, seen live. */
+  filter?: readonly string[] | undefined;
+  /** The runtime root, to see filtered containers' live state. */
+  runRoot?: string | undefined;
 }
 
 /** podman's usage errors for the name/-a/-l combinations. */
 export function checkTargetArgs(names: readonly string[], o: TargetOptions): void {
+  if (o.filter?.length) {
+    if (names.length) throw new UsageError('--filter takes no arguments');
+    return;
+  }
   if (o.all && names.length) throw new UsageError('no arguments are needed with --all');
   if (o.latest && names.length) throw new UsageError('--latest and containers cannot be used together');
   if (o.all && o.latest) throw new UsageError('--all and --latest cannot be used together');
@@ -49,6 +57,13 @@ export function checkTargetArgs(names: readonly string[], o: TargetOptions): voi
 }
 
 export async function resolveTargets(store: ContainerStore, names: readonly string[], o: TargetOptions): Promise<Target[]> {
+  if (o.filter?.length) {
+    const { matchesFilters, parsePsFilters } = await import('../views/ps-filter.js');
+    const { liveRecord } = await import('./container-observe.js');
+    const filters = parsePsFilters(o.filter);
+    const all = (await store.list()).map((r) => (o.runRoot ? liveRecord(o.runRoot, r) : r));
+    return lastCreated(all.filter((r) => matchesFilters(r, filters, { all })), -1).map((rec) => ({ label: rec.id, rec }));
+  }
   if (o.all || o.latest) {
     const recs = lastCreated(await store.list(), o.latest ? 1 : -1);
     return recs.map((rec) => ({ label: rec.id, rec }));

@@ -39,7 +39,7 @@ export async function generatedFileArgs(userdata: string, c: ContainerRecord, pr
 
 /** Process settings of the container's command (helper `run` options). */
 export function processArgs(c: ContainerRecord): string[] {
-  const a: string[] = [];
+  const a: string[] = ['--container-id', c.id];
   const cfg = c.config;
   if (cfg.umask !== undefined) a.push('--umask', cfg.umask);
   if (cfg.oomScoreAdj !== undefined) a.push('--oom-score-adj', String(cfg.oomScoreAdj));
