@@ -6,6 +6,9 @@ import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global.js';
 import { UsageError } from '../../errors.js';
 import type { Project } from '../../compose/model.js';
+import type { ComposeContext } from '../../compose/engine/up.js';
+import { rootsOf } from '../global.js';
+import { ChildExit } from '../../errors.js';
 
 export interface ComposeArgs extends GlobalArgs {
   file?: string[];
@@ -99,14 +102,662 @@ const configCommand: CommandModule<ComposeArgs, ConfigArgs> = {
   },
 };
 
-const subcommands: Array<CommandModule<ComposeArgs, never>> = [configCommand as never];
 
-export const composeCommand: CommandModule<GlobalArgs, ComposeArgs> = {
+/** The engine (our own CLI, with the same global flags), progress lines, compose's state dir. */
+async function contextOf(argv: ComposeArgs, project?: Project): Promise<ComposeContext> {
+  const p = project ?? (await loadFromArgs(argv));
+  const { selfEngine } = await import('../../compose/engine/runner.js');
+  const { plainProgress } = await import('../../compose/engine/progress.js');
+  const path = await import('node:path');
+  const globals: string[] = [];
+  if (argv.root !== undefined) globals.push('--root', argv.root);
+  if (argv.runroot !== undefined) globals.push('--runroot', argv.runroot);
+  if (argv['storage-driver'] !== undefined) globals.push('--storage-driver', argv['storage-driver']);
+  for (const o of argv['storage-opt'] ?? []) globals.push('--storage-opt', String(o));
+  return {
+    project: p,
+    engine: selfEngine(globals),
+    progress: plainProgress(),
+    stateDir: path.join(rootsOf(argv).dataRoot, 'compose', p.name),
+    warn: (m) => process.stderr.write(`WARN[0000] ${m}\n`),
+  };
+}
+
+interface ServicesArgs extends ComposeArgs {
+  service?: string[];
+}
+
+const svcList = (argv: ServicesArgs) => (argv.service ?? []).map(String);
+
+function timeoutOf(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`invalid timeout ${JSON.stringify(v)}: must be a whole number of seconds`);
+  return n;
+}
+
+function parseScale(values: readonly unknown[] | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values ?? []) {
+    const m = /^([^=]+)=(\d+)$/.exec(String(v));
+    if (!m) throw new UsageError(`invalid --scale ${JSON.stringify(v)}: SERVICE=NUM`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
+interface UpArgs extends ServicesArgs {
+  detach?: boolean;
+  build?: boolean;
+  'no-build'?: boolean;
+  pull?: string;
+  'force-recreate'?: boolean;
+  'no-recreate'?: boolean;
+  'no-deps'?: boolean;
+  'remove-orphans'?: boolean;
+  scale?: string[];
+  wait?: boolean;
+  'wait-timeout'?: string;
+  'abort-on-container-exit'?: boolean;
+  'exit-code-from'?: string;
+  'no-start'?: boolean;
+  timeout?: string;
+  timestamps?: boolean;
+  'no-log-prefix'?: boolean;
+  'no-color'?: boolean;
+}
+
+const upCommand: CommandModule<ComposeArgs, UpArgs> = {
+  command: 'up [service..]',
+  describe: 'Create and start containers',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose up [OPTIONS] [SERVICE...]\n\nCreate and start containers')
+      .option('detach', { alias: 'd', type: 'boolean', describe: 'Detached mode: Run containers in the background' })
+      .option('build', { type: 'boolean', describe: 'Build images before starting containers' })
+      .option('no-build', { type: 'boolean', describe: "Don't build an image, even if it's policy" })
+      .option('pull', { type: 'string', requiresArg: true, choices: ['always', 'missing', 'never'], describe: 'Pull image before running ("always"|"missing"|"never")' })
+      .option('force-recreate', { type: 'boolean', describe: "Recreate containers even if their configuration and image haven't changed" })
+      .option('no-recreate', { type: 'boolean', describe: "If containers already exist, don't recreate them. Incompatible with --force-recreate." })
+      .option('no-deps', { type: 'boolean', describe: "Don't start linked services" })
+      .option('remove-orphans', { type: 'boolean', describe: 'Remove containers for services not defined in the Compose file' })
+      .option('scale', { ...strings, describe: 'Scale SERVICE to NUM instances. Overrides the `scale` setting in the Compose file if present.' })
+      .option('wait', { type: 'boolean', describe: 'Wait for services to be running|healthy. Implies detached mode.' })
+      .option('wait-timeout', { type: 'string', requiresArg: true, describe: 'Maximum duration to wait for the project to be running|healthy' })
+      .option('abort-on-container-exit', { type: 'boolean', describe: 'Stops all containers if any container was stopped. Incompatible with -d' })
+      .option('exit-code-from', { type: 'string', requiresArg: true, describe: 'Return the exit code of the selected service container. Implies --abort-on-container-exit' })
+      .option('no-start', { type: 'boolean', describe: "Don't start the services after creating them" })
+      .option('timeout', { alias: 't', type: 'string', requiresArg: true, describe: 'Use this timeout in seconds for container shutdown when attached or when containers are already running' })
+      .option('timestamps', { type: 'boolean', describe: 'Show timestamps' })
+      .option('no-log-prefix', { type: 'boolean', describe: "Don't print prefix in logs" })
+      .option('no-color', { type: 'boolean', describe: 'Produce monochrome output (tsc-run compose never colours)' }),
+  handler: async (argv) => {
+    if (argv['force-recreate'] && argv['no-recreate']) throw new UsageError('--force-recreate and --no-recreate are incompatible');
+    if (argv.build && argv['no-build']) throw new UsageError('--build and --no-build are incompatible');
+    const abort = argv['abort-on-container-exit'] === true || argv['exit-code-from'] !== undefined;
+    const detach = argv.detach === true || argv.wait === true;
+    if (detach && abort) throw new UsageError('--abort-on-container-exit and --exit-code-from are incompatible with --detach');
+    const ctx = await contextOf(argv);
+    if (argv['exit-code-from'] !== undefined && !(argv['exit-code-from'] in ctx.project.services)) throw new UsageError(`no such service: ${argv['exit-code-from']}`);
+    const { up } = await import('../../compose/engine/up.js');
+    const timeout = timeoutOf(argv.timeout);
+    const started = await up(ctx, {
+      services: svcList(argv),
+      noDeps: argv['no-deps'],
+      noStart: argv['no-start'],
+      forceRecreate: argv['force-recreate'],
+      noRecreate: argv['no-recreate'],
+      removeOrphans: argv['remove-orphans'],
+      scale: parseScale(argv.scale),
+      build: argv.build,
+      noBuild: argv['no-build'],
+      pull: argv.pull,
+      timeout,
+    });
+    if (argv['no-start']) return;
+    if (argv.wait) {
+      const { waitRunning } = await import('../../compose/engine/wait.js');
+      await waitRunning(ctx, started, argv['wait-timeout']);
+      return;
+    }
+    if (detach) return;
+    const { attachedUp } = await import('../../compose/engine/attached.js');
+    const code = await attachedUp(ctx, started, {
+      abort,
+      exitCodeFrom: argv['exit-code-from'],
+      timeout,
+      timestamps: argv.timestamps,
+      noPrefix: argv['no-log-prefix'],
+    });
+    if (code !== 0) throw new ChildExit(code);
+  },
+};
+
+const createSubCommand: CommandModule<ComposeArgs, UpArgs> = {
+  command: 'create [service..]',
+  describe: 'Creates containers for a service',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose create [OPTIONS] [SERVICE...]\n\nCreates containers for a service')
+      .option('build', { type: 'boolean', describe: 'Build images before starting containers' })
+      .option('no-build', { type: 'boolean', describe: "Don't build an image, even if it's policy" })
+      .option('pull', { type: 'string', requiresArg: true, choices: ['always', 'missing', 'never'], describe: 'Pull image before running ("always"|"missing"|"never")' })
+      .option('force-recreate', { type: 'boolean', describe: "Recreate containers even if their configuration and image haven't changed" })
+      .option('no-recreate', { type: 'boolean', describe: "If containers already exist, don't recreate them" })
+      .option('remove-orphans', { type: 'boolean', describe: 'Remove containers for services not defined in the Compose file' })
+      .option('scale', { ...strings, describe: 'Scale SERVICE to NUM instances' }),
+  handler: async (argv) => {
+    const ctx = await contextOf(argv);
+    const { up } = await import('../../compose/engine/up.js');
+    await up(ctx, {
+      services: svcList(argv),
+      noStart: true,
+      forceRecreate: argv['force-recreate'],
+      noRecreate: argv['no-recreate'],
+      removeOrphans: argv['remove-orphans'],
+      scale: parseScale(argv.scale),
+      build: argv.build,
+      noBuild: argv['no-build'],
+      pull: argv.pull,
+    });
+  },
+};
+
+interface DownArgs extends ComposeArgs {
+  volumes?: boolean;
+  rmi?: string;
+  'remove-orphans'?: boolean;
+  timeout?: string;
+}
+
+const downCommand: CommandModule<ComposeArgs, DownArgs> = {
+  command: 'down',
+  describe: 'Stop and remove containers, networks',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose down [OPTIONS]\n\nStop and remove containers, networks')
+      .option('volumes', { alias: 'v', type: 'boolean', describe: 'Remove named volumes declared in the "volumes" section of the Compose file and anonymous volumes attached to containers.' })
+      .option('rmi', { type: 'string', requiresArg: true, choices: ['local', 'all'], describe: 'Remove images used by services. "local" remove only images that don\'t have a custom tag ("local"|"all")' })
+      .option('remove-orphans', { type: 'boolean', describe: 'Remove containers for services not defined in the Compose file' })
+      .option('timeout', { alias: 't', type: 'string', requiresArg: true, describe: 'Specify a shutdown timeout in seconds' }),
+  handler: async (argv) => {
+    const ctx = await contextOf(argv);
+    const { down } = await import('../../compose/engine/ops.js');
+    await down(ctx, { volumes: argv.volumes, rmi: argv.rmi as 'local' | 'all' | undefined, removeOrphans: argv['remove-orphans'], timeout: timeoutOf(argv.timeout) });
+  },
+};
+
+interface PsArgs extends ServicesArgs {
+  all?: boolean;
+  quiet?: boolean;
+  services?: boolean;
+  status?: string[];
+  format?: string;
+}
+
+const PS_STATES = ['paused', 'restarting', 'removing', 'running', 'dead', 'created', 'exited'];
+
+const psSubCommand: CommandModule<ComposeArgs, PsArgs> = {
+  command: 'ps [service..]',
+  describe: 'List containers',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose ps [OPTIONS] [SERVICE...]\n\nList containers')
+      .option('all', { alias: 'a', type: 'boolean', describe: 'Show all stopped containers (including those created by the run command)' })
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only display IDs' })
+      .option('services', { type: 'boolean', describe: 'Display services' })
+      .option('status', { ...strings, describe: 'Filter services by status. Values: [paused | restarting | removing | running | dead | created | exited]' })
+      .option('format', { type: 'string', requiresArg: true, default: 'table', describe: 'Format the output. Values: [table | json]' }),
+  handler: async (argv) => {
+    const ctx = await contextOf(argv);
+    const { containersOf } = await import('../../compose/engine/ops.js');
+    for (const st of argv.status ?? []) if (!PS_STATES.includes(String(st))) throw new UsageError(`invalid filter status: ${st}`);
+    let cs = await containersOf(ctx, svcList(argv), { oneoff: argv.all });
+    if (argv.status?.length) cs = cs.filter((c) => argv.status!.map(String).includes(c.state));
+    else if (!argv.all) cs = cs.filter((c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting');
+    if (argv.quiet) return void process.stdout.write(cs.map((c) => `${c.id}\n`).join(''));
+    if (argv.services) return void process.stdout.write([...new Set(cs.map((c) => c.service))].map((s) => `${s}\n`).join(''));
+    const view = await import('../../compose/ps-view.js');
+    if (argv.format === 'json') return void process.stdout.write(view.psJsonLines(cs, ctx.project.name));
+    if (argv.format !== 'table') throw new UsageError(`invalid format ${JSON.stringify(argv.format)}: table or json`);
+    process.stdout.write(view.psTable(cs));
+  },
+};
+
+interface LogsArgs extends ServicesArgs {
+  follow?: boolean;
+  tail?: string;
+  timestamps?: boolean;
+  since?: string;
+  until?: string;
+  'no-log-prefix'?: boolean;
+  'no-color'?: boolean;
+  index?: number;
+}
+
+const logsSubCommand: CommandModule<ComposeArgs, LogsArgs> = {
+  command: 'logs [service..]',
+  describe: 'View output from containers',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose logs [OPTIONS] [SERVICE...]\n\nView output from containers')
+      .option('follow', { alias: 'f', type: 'boolean', describe: 'Follow log output' })
+      .option('tail', { alias: 'n', type: 'string', requiresArg: true, describe: 'Number of lines to show from the end of the logs for each container' })
+      .option('timestamps', { alias: 't', type: 'boolean', describe: 'Show timestamps' })
+      .option('since', { type: 'string', requiresArg: true, describe: 'Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)' })
+      .option('until', { type: 'string', requiresArg: true, describe: 'Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)' })
+      .option('no-log-prefix', { type: 'boolean', describe: "Don't print prefix in logs" })
+      .option('no-color', { type: 'boolean', describe: 'Produce monochrome output (tsc-run compose never colours)' })
+      .option('index', { type: 'number', requiresArg: true, describe: 'index of the container if service has multiple replicas' }),
+  handler: async (argv) => {
+    const ctx = await contextOf(argv);
+    const { containersOf } = await import('../../compose/engine/ops.js');
+    const { streamLogs } = await import('../../compose/engine/attach.js');
+    let cs = await containersOf(ctx, svcList(argv));
+    if (argv.index !== undefined) cs = cs.filter((c) => c.number === argv.index);
+    const tail = argv.tail === 'all' ? undefined : argv.tail;
+    await streamLogs(ctx.engine, cs, { follow: argv.follow, tail, timestamps: argv.timestamps, since: argv.since, until: argv.until, noPrefix: argv['no-log-prefix'] }).done;
+  },
+};
+
+interface SimpleArgs extends ServicesArgs {
+  timeout?: string;
+  signal?: string;
+  force?: boolean;
+  stop?: boolean;
+  volumes?: boolean;
+}
+
+/** start, stop, restart, kill, pause, unpause, rm. */
+function lifecycle(name: string, describe: string, extra: (y: Argv<SimpleArgs>) => Argv<SimpleArgs>, run: (ctx: ComposeContext, argv: SimpleArgs) => Promise<void>): CommandModule<ComposeArgs, SimpleArgs> {
+  return {
+    command: `${name} [service..]`,
+    describe,
+    builder: (y) => extra(y.usage(`Usage: tsc-run compose ${name} [OPTIONS] [SERVICE...]\n\n${describe}`) as Argv<SimpleArgs>),
+    handler: async (argv) => run(await contextOf(argv), argv),
+  };
+}
+
+const timeoutFlag = (y: Argv<SimpleArgs>) => y.option('timeout', { alias: 't', type: 'string', requiresArg: true, describe: 'Specify a shutdown timeout in seconds' });
+
+const lifecycleCommands = [
+  lifecycle('start', 'Start services', (y) => y, async (ctx, argv) => {
+    const { startServices } = await import('../../compose/engine/ops.js');
+    await startServices(ctx, svcList(argv));
+  }),
+  lifecycle('stop', 'Stop services', timeoutFlag, async (ctx, argv) => {
+    const { containersOf, stopContainers } = await import('../../compose/engine/ops.js');
+    await stopContainers(ctx, await containersOf(ctx, svcList(argv)), timeoutOf(argv.timeout));
+  }),
+  lifecycle('restart', 'Restart service containers', timeoutFlag, async (ctx, argv) => {
+    const { containersOf, eachContainer } = await import('../../compose/engine/ops.js');
+    const t = timeoutOf(argv.timeout);
+    await eachContainer(ctx, await containersOf(ctx, svcList(argv)), (c) => ['restart', ...(t !== undefined ? ['-t', String(t)] : []), c.id], 'Restarting', 'Started');
+  }),
+  lifecycle('kill', 'Force stop service containers', (y) => y.option('signal', { alias: 's', type: 'string', requiresArg: true, default: 'SIGKILL', describe: 'SIGNAL to send to the container' }), async (ctx, argv) => {
+    const { containersOf, eachContainer } = await import('../../compose/engine/ops.js');
+    const cs = (await containersOf(ctx, svcList(argv))).filter((c) => c.state === 'running' || c.state === 'paused');
+    await eachContainer(ctx, cs, (c) => ['kill', '--signal', argv.signal ?? 'SIGKILL', c.id], 'Killing', 'Killed');
+  }),
+  lifecycle('pause', 'Pause services', (y) => y, async (ctx, argv) => {
+    const { containersOf, eachContainer } = await import('../../compose/engine/ops.js');
+    const cs = (await containersOf(ctx, svcList(argv))).filter((c) => c.state === 'running');
+    await eachContainer(ctx, cs, (c) => ['pause', c.id], 'Pausing', 'Paused');
+  }),
+  lifecycle('unpause', 'Unpause services', (y) => y, async (ctx, argv) => {
+    const { containersOf, eachContainer } = await import('../../compose/engine/ops.js');
+    const cs = (await containersOf(ctx, svcList(argv))).filter((c) => c.state === 'paused');
+    await eachContainer(ctx, cs, (c) => ['unpause', c.id], 'Unpausing', 'Unpaused');
+  }),
+  lifecycle(
+    'rm',
+    'Removes stopped service containers',
+    (y) =>
+      y
+        .option('force', { alias: 'f', type: 'boolean', describe: "Don't ask to confirm removal" })
+        .option('stop', { alias: 's', type: 'boolean', describe: 'Stop the containers, if required, before removing' })
+        .option('volumes', { alias: 'v', type: 'boolean', describe: 'Remove any anonymous volumes attached to containers' }),
+    async (ctx, argv) => {
+      const { containersOf, eachContainer, stopContainers } = await import('../../compose/engine/ops.js');
+      let cs = await containersOf(ctx, svcList(argv), { oneoff: true });
+      if (argv.stop) await stopContainers(ctx, cs, undefined);
+      else cs = cs.filter((c) => c.state !== 'running' && c.state !== 'paused');
+      if (!cs.length) return void process.stderr.write('No stopped containers\n');
+      if (!argv.force) {
+        if (!process.stdin.isTTY) throw new UsageError(`Going to remove ${cs.map((c) => c.name).join(', ')}: refusing without a terminal to confirm (use -f)`);
+        const { confirm } = await import('../prompt.js');
+        if (!(await confirm(`Going to remove ${cs.map((c) => c.name).join(', ')}\n? Are you sure? [y/N] `))) return;
+      }
+      await eachContainer(ctx, cs, (c) => ['rm', '-f', ...(argv.volumes ? ['-v'] : []), c.id], 'Removing', 'Removed');
+    },
+  ),
+];
+
+interface ExecArgs extends ComposeArgs {
+  service?: string;
+  command?: string[];
+  '--'?: Array<string | number>;
+  'no-TTY'?: boolean;
+  T?: boolean;
+  user?: string;
+  workdir?: string;
+  env?: string[];
+  index?: number;
+  detach?: boolean;
+  privileged?: boolean;
+  interactive?: boolean;
+}
+
+const execSubCommand: CommandModule<ComposeArgs, ExecArgs> = {
+  command: 'exec <service> [command..]',
+  describe: 'Execute a command in a running container',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose exec [OPTIONS] SERVICE COMMAND [ARGS...]\n\nExecute a command in a running container')
+      .option('no-TTY', { alias: 'T', type: 'boolean', describe: 'Disable pseudo-TTY allocation. By default `exec` allocates a TTY.' })
+      .option('user', { alias: 'u', type: 'string', requiresArg: true, describe: 'Run the command as this user' })
+      .option('workdir', { alias: 'w', type: 'string', requiresArg: true, describe: 'Path to workdir directory for this command' })
+      .option('env', { ...strings, alias: 'e', describe: 'Set environment variables' })
+      .option('index', { type: 'number', requiresArg: true, default: 1, describe: 'Index of the container if service has multiple replicas' })
+      .option('detach', { alias: 'd', type: 'boolean', describe: 'Detached mode: Run command in the background' })
+      .option('privileged', { type: 'boolean', describe: 'Give extended privileges to the process' })
+      .option('interactive', { alias: 'i', type: 'boolean', default: true, describe: 'Keep STDIN open even if not attached' }),
+  handler: async (argv) => {
+    const ctx = await contextOf(argv);
+    const { containersOf } = await import('../../compose/engine/ops.js');
+    const service = String(argv.service);
+    const c = (await containersOf(ctx, [service])).find((x) => x.number === (argv.index ?? 1));
+    if (!c || c.state !== 'running') throw new UsageError(`service "${service}" is not running`);
+    const cmd = [...(argv.command ?? []), ...(argv['--'] ?? [])].map(String);
+    if (!cmd.length) throw new UsageError('requires at least 2 arg(s), only received 1');
+    const args = ['exec'];
+    const tty = argv['no-TTY'] !== true && process.stdin.isTTY === true && process.stdout.isTTY === true;
+    if (argv.detach) args.push('--detach');
+    else {
+      if (argv.interactive !== false) args.push('--interactive');
+      if (tty) args.push('--tty');
+    }
+    if (argv.user !== undefined) args.push('--user', argv.user);
+    if (argv.workdir !== undefined) args.push('--workdir', argv.workdir);
+    if (argv.privileged) args.push('--privileged');
+    for (const e of argv.env ?? []) args.push('--env', String(e));
+    const code = await ctx.engine.inherit([...args, c.id, ...cmd]);
+    if (code !== 0) throw new ChildExit(code);
+  },
+};
+
+interface RunArgs extends ExecArgs {
+  rm?: boolean;
+  entrypoint?: string;
+  'no-deps'?: boolean;
+  publish?: string[];
+  'service-ports'?: boolean;
+  volume?: string[];
+  name?: string;
+}
+
+const runSubCommand: CommandModule<ComposeArgs, RunArgs> = {
+  command: 'run <service> [command..]',
+  describe: 'Run a one-off command on a service',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose run [OPTIONS] SERVICE [COMMAND] [ARGS...]\n\nRun a one-off command on a service')
+      .option('rm', { type: 'boolean', describe: 'Automatically remove the container when it exits' })
+      .option('detach', { alias: 'd', type: 'boolean', describe: 'Run container in background and print container ID' })
+      .option('env', { ...strings, alias: 'e', describe: 'Set environment variables' })
+      .option('entrypoint', { type: 'string', requiresArg: true, describe: 'Override the entrypoint of the image' })
+      .option('no-deps', { type: 'boolean', describe: "Don't start linked services" })
+      .option('publish', { ...strings, alias: 'p', describe: "Publish a container's port(s) to the host" })
+      .option('service-ports', { type: 'boolean', describe: "Run command with all service's ports enabled and mapped to the host" })
+      .option('volume', { ...strings, alias: 'v', describe: 'Bind mount a volume' })
+      .option('name', { type: 'string', requiresArg: true, describe: 'Assign a name to the container' })
+      .option('user', { alias: 'u', type: 'string', requiresArg: true, describe: 'Run as specified username or uid' })
+      .option('workdir', { alias: 'w', type: 'string', requiresArg: true, describe: 'Working directory inside the container' })
+      .option('no-TTY', { alias: 'T', type: 'boolean', describe: 'Disable pseudo-TTY allocation (default: auto-detected)' })
+      .option('interactive', { alias: 'i', type: 'boolean', default: true, describe: 'Keep STDIN open even if not attached' }),
+  handler: async (argv) => {
+    const ctx = await contextOf(argv);
+    const { runOneOff } = await import('../../compose/engine/run.js');
+    const code = await runOneOff(ctx, {
+      service: String(argv.service),
+      command: [...(argv.command ?? []), ...(argv['--'] ?? [])].map(String),
+      rm: argv.rm === true,
+      detach: argv.detach === true,
+      env: (argv.env ?? []).map(String),
+      entrypoint: argv.entrypoint,
+      noDeps: argv['no-deps'] === true,
+      publish: (argv.publish ?? []).map(String),
+      servicePorts: argv['service-ports'] === true,
+      volumes: (argv.volume ?? []).map(String),
+      name: argv.name,
+      user: argv.user,
+      workdir: argv.workdir,
+      tty: argv['no-TTY'] !== true && process.stdin.isTTY === true && process.stdout.isTTY === true,
+      interactive: argv.interactive !== false,
+    });
+    if (code !== 0) throw new ChildExit(code);
+  },
+};
+
+const pullSubCommand: CommandModule<ComposeArgs, ServicesArgs & { 'ignore-pull-failures'?: boolean; quiet?: boolean }> = {
+  command: 'pull [service..]',
+  describe: 'Pull service images',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose pull [OPTIONS] [SERVICE...]\n\nPull service images')
+      .option('ignore-pull-failures', { type: 'boolean', describe: 'Pull what it can and ignores images with pull failures' })
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Pull without printing progress information' }),
+  handler: async (argv) => {
+    const ctx = await contextOf(argv);
+    const { selected } = await import('../../compose/engine/up.js');
+    const p = selected(ctx.project, svcList(argv), true);
+    for (const [name, s] of Object.entries(p.services)) {
+      if (!s.image) continue;
+      if (!argv.quiet) ctx.progress('Image', s.image, 'Pulling');
+      const r = await ctx.engine.capture(['pull', '--quiet', s.image]);
+      if (r.code !== 0) {
+        const why = (r.stderr.split('\n').filter(Boolean).pop() ?? '').replace(/^Error: /, '');
+        if (!argv['ignore-pull-failures']) throw new UsageError(`${name}: ${why}`);
+        ctx.warn(`${name}: ${why}`);
+        continue;
+      }
+      if (!argv.quiet) ctx.progress('Image', s.image, 'Pulled');
+    }
+  },
+};
+
+const pushSubCommand: CommandModule<ComposeArgs, ServicesArgs & { 'ignore-push-failures'?: boolean }> = {
+  command: 'push [service..]',
+  describe: 'Push service images',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose push [OPTIONS] [SERVICE...]\n\nPush service images')
+      .option('ignore-push-failures', { type: 'boolean', describe: 'Push what it can and ignores images with push failures' }),
+  handler: async (argv) => {
+    const ctx = await contextOf(argv);
+    for (const name of svcList(argv).length ? svcList(argv) : Object.keys(ctx.project.services)) {
+      const s = ctx.project.services[name];
+      if (!s) throw new UsageError(`no such service: ${name}`);
+      if (!s.image) continue;
+      ctx.progress('Image', s.image, 'Pushing');
+      const r = await ctx.engine.capture(['push', s.image]);
+      if (r.code !== 0 && !argv['ignore-push-failures']) throw new UsageError((r.stderr.split('\n').filter(Boolean).pop() ?? '').replace(/^Error: /, ''));
+      ctx.progress('Image', s.image, r.code === 0 ? 'Pushed' : 'Failed');
+    }
+  },
+};
+
+const buildSubCommand: CommandModule<ComposeArgs, ServicesArgs> = {
+  command: 'build [service..]',
+  describe: 'Build or rebuild services',
+  builder: (y) => y.usage('Usage: tsc-run compose build [OPTIONS] [SERVICE...]\n\nBuild or rebuild services'),
+  handler: async (argv) => {
+    const ctx = await contextOf(argv);
+    const { buildService, selected } = await import('../../compose/engine/up.js');
+    const p = selected(ctx.project, svcList(argv), true);
+    for (const name of Object.keys(p.services).sort()) if (p.services[name]!.build) await buildService({ ...ctx, project: p }, name);
+  },
+};
+
+interface LsArgs extends ComposeArgs {
+  all?: boolean;
+  quiet?: boolean;
+  format?: string;
+}
+
+const lsSubCommand: CommandModule<ComposeArgs, LsArgs> = {
+  command: 'ls',
+  describe: 'List running compose projects',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose ls [OPTIONS]\n\nList running compose projects')
+      .option('all', { alias: 'a', type: 'boolean', describe: 'Show all stopped Compose projects' })
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only display IDs' })
+      .option('format', { type: 'string', requiresArg: true, default: 'table', describe: 'Format the output. Values: [table | json]' }),
+  handler: async (argv) => {
+    const { selfEngine } = await import('../../compose/engine/runner.js');
+    const { projectContainers } = await import('../../compose/engine/state.js');
+    const { projectSummaries } = await import('../../compose/ls-view.js');
+    const globals: string[] = [];
+    if (argv.root !== undefined) globals.push('--root', argv.root);
+    if (argv.runroot !== undefined) globals.push('--runroot', argv.runroot);
+    const rows = projectSummaries(await projectContainers(selfEngine(globals), undefined)).filter((r) => argv.all || r.Status.includes('running'));
+    if (argv.quiet) return void process.stdout.write(rows.map((r) => `${r.Name}\n`).join(''));
+    if (argv.format === 'json') return void process.stdout.write(`${JSON.stringify(rows)}\n`);
+    if (argv.format !== 'table') throw new UsageError(`invalid format ${JSON.stringify(argv.format)}: table or json`);
+    const { alignColumns } = await import('../../format/output.js');
+    process.stdout.write(`${alignColumns(['NAME\tSTATUS\tCONFIG FILES', ...rows.map((r) => `${r.Name}\t${r.Status}\t${r.ConfigFiles}`)].join('\n'), 0, 3)}\n`);
+  },
+};
+
+const versionSubCommand: CommandModule<ComposeArgs, ComposeArgs & { short?: boolean; format?: string }> = {
+  command: 'version',
+  describe: 'Show the tsc-run compose version information',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose version [OPTIONS]\n\nShow the tsc-run compose version information')
+      .option('short', { type: 'boolean', describe: "Shows only Compose's version number" })
+      .option('format', { alias: 'f', type: 'string', requiresArg: true, describe: 'Format the output. Values: [pretty | json]' }),
+  handler: async (argv) => {
+    const { COMPOSE_VERSION } = await import('../../compose/labels.js');
+    if (argv.short) process.stdout.write(`${COMPOSE_VERSION}\n`);
+    else if (argv.format === 'json') process.stdout.write(`${JSON.stringify({ version: `v${COMPOSE_VERSION}` })}\n`);
+    else process.stdout.write(`tsc-run compose version v${COMPOSE_VERSION}\n`);
+  },
+};
+
+const imagesSubCommand: CommandModule<ComposeArgs, ServicesArgs & { quiet?: boolean }> = {
+  command: 'images [service..]',
+  describe: 'List images used by the created containers',
+  builder: (y) => y.usage('Usage: tsc-run compose images [OPTIONS] [SERVICE...]\n\nList images used by the created containers').option('quiet', { alias: 'q', type: 'boolean', describe: 'Only display IDs' }),
+  handler: async (argv) => {
+    const ctx = await contextOf(argv);
+    const { containersOf } = await import('../../compose/engine/ops.js');
+    const cs = await containersOf(ctx, svcList(argv));
+    const rows: string[] = ['CONTAINER\tREPOSITORY\tTAG\tIMAGE ID\tSIZE'];
+    const ids: string[] = [];
+    for (const c of cs) {
+      const out = (await ctx.engine.must(['image', 'inspect', '--format', '{{.Id}}\t{{.Size}}', c.labels['com.docker.compose.image'] ?? c.image])).trim();
+      const [id, size] = out.split('\t');
+      ids.push(id!);
+      const ref = c.image;
+      const colon = ref.lastIndexOf(':');
+      const repo = colon > ref.lastIndexOf('/') ? ref.slice(0, colon) : ref;
+      const tag = colon > ref.lastIndexOf('/') ? ref.slice(colon + 1) : 'latest';
+      const { humanSize } = await import('../../format/human.js');
+      rows.push([c.name, repo, tag, id!.slice(0, 12), humanSize(Number(size))].join('\t'));
+    }
+    if (argv.quiet) return void process.stdout.write([...new Set(ids)].map((i) => `${i}\n`).join(''));
+    const { alignColumns } = await import('../../format/output.js');
+    process.stdout.write(`${alignColumns(rows.join('\n'), 0, 3)}\n`);
+  },
+};
+
+const portSubCommand: CommandModule<ComposeArgs, ComposeArgs & { service?: string; port?: string; protocol?: string; index?: number }> = {
+  command: 'port <service> <port>',
+  describe: 'Print the public port for a port binding',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose port [OPTIONS] SERVICE PRIVATE_PORT\n\nPrint the public port for a port binding')
+      .option('protocol', { type: 'string', requiresArg: true, default: 'tcp', describe: 'tcp or udp' })
+      .option('index', { type: 'number', requiresArg: true, default: 1, describe: 'Index of the container if service has multiple replicas' }),
+  handler: async (argv) => {
+    const ctx = await contextOf(argv);
+    const { containersOf } = await import('../../compose/engine/ops.js');
+    const c = (await containersOf(ctx, [String(argv.service)])).find((x) => x.number === argv.index);
+    if (!c) throw new UsageError(`service "${argv.service}" has no container number ${argv.index}`);
+    const port = Number(argv.port);
+    const m = c.ports.find((p) => p.protocol === argv.protocol && port >= p.container_port && port < p.container_port + Math.max(1, p.range));
+    if (!m) throw new UsageError(`no port ${argv.port}/${argv.protocol} for container ${c.name}: port is not published`);
+    process.stdout.write(`${m.host_ip || '0.0.0.0'}:${m.host_port + (port - m.container_port)}\n`);
+  },
+};
+
+const topSubCommand: CommandModule<ComposeArgs, ServicesArgs> = {
+  command: 'top [service..]',
+  describe: 'Display the running processes',
+  builder: (y) => y.usage('Usage: tsc-run compose top [SERVICES...]\n\nDisplay the running processes'),
+  handler: async (argv) => {
+    const ctx = await contextOf(argv);
+    const { containersOf } = await import('../../compose/engine/ops.js');
+    for (const c of (await containersOf(ctx, svcList(argv))).filter((x) => x.state === 'running')) {
+      process.stdout.write(`${c.name}\n${await ctx.engine.must(['top', c.id])}\n`);
+    }
+  },
+};
+
+const waitSubCommand: CommandModule<ComposeArgs, ServicesArgs & { 'down-project'?: boolean }> = {
+  command: 'wait <service..>',
+  describe: 'Block until the first service container stops',
+  builder: (y) => y.usage('Usage: tsc-run compose wait SERVICE [SERVICE...] [OPTIONS]\n\nBlock until the first service container stops').option('down-project', { type: 'boolean', describe: 'Drops project when the first container stops' }),
+  handler: async (argv) => {
+    const ctx = await contextOf(argv);
+    const { containersOf, down } = await import('../../compose/engine/ops.js');
+    const cs = await containersOf(ctx, svcList(argv));
+    if (!cs.length) throw new UsageError('no containers for the given services');
+    const code = await Promise.race(cs.map(async (c) => Number((await ctx.engine.must(['wait', c.id])).trim())));
+    if (argv['down-project']) await down(ctx, {});
+    process.stdout.write(`${code}\n`);
+  },
+};
+
+const subcommands = [
+  upCommand, downCommand, createSubCommand, psSubCommand, logsSubCommand, ...lifecycleCommands, execSubCommand, runSubCommand,
+  pullSubCommand, pushSubCommand, buildSubCommand, configCommand, lsSubCommand, versionSubCommand, imagesSubCommand, portSubCommand,
+  topSubCommand, waitSubCommand,
+] as unknown as Array<CommandModule<ComposeArgs, never>>;
+
+/** Value flags of compose and of its run/exec, for the split of their trailing command line. */
+const COMPOSE_VALUE_FLAGS = ['-f', '--file', '-p', '--project-name', '--project-directory', '--env-file', '--profile'];
+const RUN_VALUE_FLAGS = ['-e', '--env', '--entrypoint', '-p', '--publish', '-v', '--volume', '--name', '-u', '--user', '-w', '--workdir', '--index'];
+
+export const composeCommand: CommandModule<GlobalArgs, ComposeArgs> & { trailing: Array<{ names: string[]; positionalsBefore: number; valueFlags: string[]; betweenValueFlags: string[] }> } = {
   command: 'compose',
   describe: 'Define and run multi-container applications',
+  trailing: [
+    { names: ['compose run', 'compose exec'], positionalsBefore: 1, valueFlags: [...RUN_VALUE_FLAGS, ...COMPOSE_VALUE_FLAGS], betweenValueFlags: COMPOSE_VALUE_FLAGS },
+  ],
   builder: (y) =>
     withComposeFlags(y.usage('Usage: tsc-run compose [OPTIONS] COMMAND\n\nDefine and run multi-container applications with tsc-run'))
+      // docker compose's flags are named --no-deps, --no-build...: no yargs negation here.
+      .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false, 'parse-positional-numbers': false, 'boolean-negation': false })
       .command(subcommands)
       .demandCommand(1, "missing command 'tsc-run compose COMMAND'") as never,
   handler: () => {},
 };
+
+/** `compose -f -` (stdin): yargs reads a lone `-` as a positional, so it becomes `--file=-`. */
+export function normalizeComposeArgv(argv: readonly string[]): string[] {
+  const i = argv.indexOf('compose');
+  if (i < 0) return [...argv];
+  const out = argv.slice(0, i + 1);
+  for (let j = i + 1; j < argv.length; j++) {
+    const a = argv[j]!;
+    if (a === '--') return [...out, ...argv.slice(j)];
+    if ((a === '-f' || a === '--file') && argv[j + 1] === '-') {
+      out.push('--file=-');
+      j++;
+    } else out.push(a);
+  }
+  return out;
+}

@@ -1,0 +1,173 @@
+// A service → the `tsc-run create` command line of one of its containers:
+// names and labels as docker compose v2 sets them, every service key mapped
+// to the engine's flag, and the keys the engine cannot honour yet refused
+// with the reason (never dropped silently). Pure.
+
+import path from 'node:path';
+import { ComposeError } from './errors.js';
+import { containerName, COMPOSE_VERSION, L } from './labels.js';
+import { parseDuration } from './durations.js';
+import type { Project, Service } from './model.js';
+
+/** Keys that only describe (no runtime effect in a container), or that create-args maps. */
+const MAPPED = new Set([
+  'image', 'build', 'command', 'entrypoint', 'environment', 'working_dir', 'user', 'hostname', 'labels', 'ports', 'expose',
+  'volumes', 'tmpfs', 'networks', 'network_mode', 'depends_on', 'healthcheck', 'restart', 'scale', 'deploy', 'secrets', 'configs',
+  'cap_add', 'cap_drop', 'privileged', 'read_only', 'security_opt', 'init', 'stop_signal', 'stop_grace_period', 'tty',
+  'stdin_open', 'extra_hosts', 'dns', 'dns_search', 'dns_opt', 'container_name', 'pull_policy', 'profiles', 'logging',
+  'userns_mode', 'mem_limit', 'cpus', 'pids_limit', 'annotations', 'attach', 'platform',
+]);
+
+/** Why a key cannot be honoured, for the ones we know and lack. */
+const MISSING: Record<string, string> = {
+  devices: 'device access is not implemented by tsc-run',
+  sysctls: 'tsc-run run has no --sysctl',
+  ulimits: 'tsc-run run has no --ulimit',
+  pid: 'tsc-run run has no --pid',
+  ipc: 'tsc-run run has no --ipc',
+  shm_size: 'tsc-run run has no --shm-size',
+  domainname: 'tsc-run run has no --domainname',
+  group_add: 'tsc-run run has no --group-add',
+  volumes_from: 'tsc-run run has no --volumes-from',
+  links: 'links need named networks',
+  external_links: 'links need named networks',
+  cgroup_parent: 'cgroups are not delegated on this host',
+  mac_address: 'a MAC address needs a bridge network',
+};
+
+export interface ContainerArgsInput {
+  project: Project;
+  service: string;
+  number: number;
+  hash: string;
+  /** The image to run (for a build service, the built one). */
+  image: string;
+  /** Host path of each secret/config file (compose writes environment/content ones to files). */
+  secretFiles: Record<string, string>;
+  configFiles: Record<string, string>;
+  /** One-off `compose run`: name PROJECT-SERVICE-run-ID, oneoff label. */
+  oneoff?: { suffix: string };
+}
+
+/** The service's keys that cannot run here, as `services.web.sysctls: reason`. */
+export function unsupportedKeys(name: string, s: Service): string[] {
+  const out: string[] = [];
+  for (const k of Object.keys(s)) {
+    if (MAPPED.has(k)) continue;
+    out.push(`services.${name}.${k}: ${MISSING[k] ?? 'not supported by tsc-run compose'}`);
+  }
+  for (const n of Object.keys(s.networks ?? {})) {
+    if (n !== 'default') out.push(`services.${name}.networks.${n}: named networks are not available in this tsc-run yet (only the default network)`);
+    else if (s.networks?.[n]) out.push(`services.${name}.networks.default: aliases and addresses need named networks, not available in this tsc-run yet`);
+  }
+  if (s.healthcheck && !s.healthcheck.disable && s.healthcheck.test?.[0] === 'NONE') {
+    // test: [NONE] disables, as `disable: true`.
+  }
+  return out;
+}
+
+export function containerLabels(i: ContainerArgsInput): Record<string, string> {
+  const s = i.project.services[i.service]!;
+  return {
+    ...(s.labels ?? {}),
+    [L.project]: i.project.name,
+    [L.service]: i.service,
+    [L.number]: String(i.number),
+    [L.oneoff]: i.oneoff ? 'True' : 'False',
+    [L.configHash]: i.hash,
+    [L.workingDir]: i.project.workingDir,
+    [L.configFiles]: i.project.configFiles.join(','),
+    [L.version]: COMPOSE_VERSION,
+    [L.dependsOn]: Object.entries(s.depends_on ?? {}).map(([d, o]) => `${d}:${o.condition}:${o.restart === true ? 'true' : 'false'}`).join(','),
+    [L.image]: i.image,
+  };
+}
+
+export function nameOf(i: Pick<ContainerArgsInput, 'project' | 'service' | 'number' | 'oneoff'>): string {
+  if (i.oneoff) return `${i.project.name}-${i.service}-run-${i.oneoff.suffix}`;
+  return containerName(i.project.name, i.service, i.number, i.project.services[i.service]);
+}
+
+export function createArgs(i: ContainerArgsInput): string[] {
+  const { flags, image, command } = createArgParts(i);
+  return [...flags, image, ...command];
+}
+
+/** The flags, the image and the command apart (for `compose run`, which adds flags). */
+export function createArgParts(i: ContainerArgsInput): { flags: string[]; image: string; command: string[] } {
+  const p = i.project;
+  const s = p.services[i.service]!;
+  const bad = unsupportedKeys(i.service, s);
+  if (bad.length) throw new ComposeError(bad[0]!);
+  const a: string[] = ['--name', nameOf(i)];
+  for (const [k, v] of Object.entries(containerLabels(i))) a.push('--label', `${k}=${v}`);
+  for (const [k, v] of Object.entries(s.environment ?? {})) if (v !== null) a.push('--env', `${k}=${v}`);
+  if (s.working_dir !== undefined) a.push('--workdir', s.working_dir);
+  if (s.user !== undefined) a.push('--user', s.user);
+  if (s.hostname !== undefined) a.push('--hostname', s.hostname);
+  if (s.entrypoint !== undefined && s.entrypoint !== null) a.push('--entrypoint', JSON.stringify(s.entrypoint));
+  if (!i.oneoff) {
+    for (const port of s.ports ?? []) {
+      const host = port.published !== undefined ? `${port.host_ip ? `${port.host_ip}:` : ''}${port.published}:` : port.host_ip ? `${port.host_ip}::` : '';
+      a.push('--publish', `${host}${port.target}/${port.protocol}`);
+    }
+  }
+  for (const v of s.volumes ?? []) {
+    const ro = v.read_only ? ':ro' : '';
+    if (v.type === 'bind') a.push('--volume', `${v.source}:${v.target}${ro}`);
+    else if (v.type === 'volume') {
+      if (v.source === undefined) a.push('--volume', `${v.target}${ro}`);
+      else a.push('--volume', `${p.volumes[v.source]!.name}:${v.target}${ro}`);
+    } else if (v.type === 'tmpfs') a.push('--tmpfs', v.target);
+    else throw new ComposeError(`services.${i.service}.volumes: type ${v.type} is not supported by tsc-run`);
+  }
+  for (const t of s.tmpfs ?? []) a.push('--tmpfs', t);
+  const nm = s.network_mode;
+  if (nm === 'host' || nm === 'none' || nm === 'bridge') a.push('--network', nm === 'bridge' ? 'default' : nm);
+  else if (nm?.startsWith('service:')) a.push('--network', `container:${containerName(p.name, nm.slice(8), 1, p.services[nm.slice(8)])}`);
+  else if (nm?.startsWith('container:')) a.push('--network', nm);
+  else if (nm !== undefined) throw new ComposeError(`services.${i.service}.network_mode: ${JSON.stringify(nm)} is not supported`);
+  if (s.restart !== undefined && !i.oneoff) a.push('--restart', s.restart);
+  for (const c of s.cap_add ?? []) a.push('--cap-add', c);
+  for (const c of s.cap_drop ?? []) a.push('--cap-drop', c);
+  if (s.privileged) a.push('--privileged');
+  if (s.read_only) a.push('--read-only');
+  for (const o of s.security_opt ?? []) a.push('--security-opt', o);
+  if (s.init) a.push('--init');
+  if (s.stop_signal !== undefined) a.push('--stop-signal', s.stop_signal);
+  if (s.stop_grace_period !== undefined) a.push('--stop-timeout', String(Math.ceil(parseDuration(s.stop_grace_period)! / 1e9)));
+  if (s.tty) a.push('--tty');
+  if (s.stdin_open) a.push('--interactive');
+  for (const h of s.extra_hosts ?? []) {
+    const eq = h.indexOf('=');
+    a.push('--add-host', eq < 0 ? h : `${h.slice(0, eq)}:${h.slice(eq + 1)}`);
+  }
+  for (const d of s.dns ?? []) a.push('--dns', d);
+  for (const d of s.dns_search ?? []) a.push('--dns-search', d);
+  for (const d of s.dns_opt ?? []) a.push('--dns-option', d);
+  if (s.userns_mode !== undefined) a.push('--userns', s.userns_mode);
+  if (s.logging?.driver !== undefined) a.push('--log-driver', s.logging.driver);
+  for (const [k, v] of Object.entries(s.logging?.options ?? {})) a.push('--log-opt', `${k}=${v}`);
+  const lim = s.deploy?.resources?.limits;
+  const mem = lim?.memory ?? (s.mem_limit as string | undefined);
+  const cpus = lim?.cpus ?? (s.cpus as string | number | undefined);
+  const pids = lim?.pids ?? (s.pids_limit as number | undefined);
+  if (mem !== undefined) a.push('--memory', String(mem));
+  if (cpus !== undefined) a.push('--cpus', String(cpus));
+  if (pids !== undefined) a.push('--pids-limit', String(pids));
+  for (const sec of s.secrets ?? []) {
+    const file = i.secretFiles[sec.source]!;
+    const target = sec.target === undefined ? `/run/secrets/${sec.source}` : sec.target.startsWith('/') ? sec.target : `/run/secrets/${sec.target}`;
+    a.push('--volume', `${file}:${target}:ro`);
+  }
+  for (const cfg of s.configs ?? []) {
+    const file = i.configFiles[cfg.source]!;
+    a.push('--volume', `${file}:${cfg.target ?? `/${cfg.source}`}:ro`);
+  }
+  return { flags: a, image: i.image, command: s.command ?? [] };
+}
+
+/** Bind sources to create first (docker compose creates missing ones as directories). */
+export function bindSourcesToCreate(s: Service): string[] {
+  return (s.volumes ?? []).filter((v) => v.type === 'bind' && v.bind?.create_host_path !== false && v.source).map((v) => path.resolve(v.source!));
+}

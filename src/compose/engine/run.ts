@@ -1,0 +1,79 @@
+// `compose run SERVICE [CMD]`: a one-off container of the service (name
+// PROJECT-SERVICE-run-ID, label oneoff=True), its dependencies started
+// first unless --no-deps; ports only with --service-ports or -p.
+
+import { randomBytes } from 'node:crypto';
+import { ComposeError } from '../errors.js';
+import { createArgParts } from '../create-args.js';
+import { serviceImage } from '../config-view.js';
+import { serviceHash } from '../labels.js';
+import type { Service } from '../model.js';
+import { ensureImages, ensureVolumes, materializeSecrets, selected, up, type ComposeContext } from './up.js';
+
+export interface RunOneOffOptions {
+  service: string;
+  command: string[];
+  rm: boolean;
+  detach: boolean;
+  env: string[];
+  entrypoint?: string | undefined;
+  noDeps: boolean;
+  publish: string[];
+  servicePorts: boolean;
+  volumes: string[];
+  name?: string | undefined;
+  user?: string | undefined;
+  workdir?: string | undefined;
+  tty: boolean;
+  interactive: boolean;
+}
+
+export async function runOneOff(ctx: ComposeContext, o: RunOneOffOptions): Promise<number> {
+  const p = selected(ctx.project, [o.service], true);
+  const base = p.services[o.service];
+  if (!base) throw new ComposeError(`no such service: ${o.service}`);
+  const deps = Object.keys(base.depends_on ?? {}).filter((d) => d in p.services);
+  if (!o.noDeps && deps.length) await up({ ...ctx, project: p }, { services: deps });
+  const svc: Service = { ...base };
+  delete svc.restart;
+  delete svc.container_name;
+  if (o.command.length) svc.command = o.command;
+  if (o.entrypoint !== undefined) svc.entrypoint = o.entrypoint === '' ? [] : [o.entrypoint];
+  if (o.user !== undefined) svc.user = o.user;
+  if (o.workdir !== undefined) svc.working_dir = o.workdir;
+  svc.tty = o.tty;
+  svc.stdin_open = o.interactive;
+  const project = { ...p, services: { ...p.services, [o.service]: svc } };
+  const sub = { ...ctx, project: { ...project, services: { [o.service]: svc } } };
+  await ensureImages(sub, {});
+  await ensureVolumes(sub);
+  const suffix = randomBytes(6).toString('hex').slice(0, 12);
+  const { flags, image, command } = createArgParts({
+    project,
+    service: o.service,
+    number: 1,
+    hash: serviceHash(svc),
+    image: serviceImage(project, o.service),
+    secretFiles: materializeSecrets(sub, 'secrets'),
+    configFiles: materializeSecrets(sub, 'configs'),
+    oneoff: { suffix },
+  });
+  const rest = [image, ...command];
+  if (o.name !== undefined) flags.splice(flags.indexOf('--name') + 1, 1, o.name);
+  for (const e of o.env) flags.push('--env', e);
+  for (const v of o.volumes) flags.push('--volume', v);
+  for (const pub of o.publish) flags.push('--publish', pub);
+  if (o.servicePorts) {
+    for (const port of svc.ports ?? []) {
+      const host = port.published !== undefined ? `${port.host_ip ? `${port.host_ip}:` : ''}${port.published}:` : '';
+      flags.push('--publish', `${host}${port.target}/${port.protocol}`);
+    }
+  }
+  if (o.rm) flags.push('--rm');
+  if (o.detach) {
+    const id = (await ctx.engine.must(['run', '--detach', ...flags, ...rest])).trim();
+    process.stdout.write(`${id}\n`);
+    return 0;
+  }
+  return ctx.engine.inherit(['run', ...flags, ...rest]);
+}

@@ -1,0 +1,282 @@
+// `compose up` / `compose create`: volumes, images, secrets, then each
+// service's containers in dependency order (waiting for the conditions of
+// depends_on), as the planner (plan.ts) says. Everything that can be checked
+// is checked before the first object is created.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { ComposeError } from '../errors.js';
+import { bindSourcesToCreate, createArgs, nameOf, unsupportedKeys } from '../create-args.js';
+import { serviceImage } from '../config-view.js';
+import { L, serviceHash } from '../labels.js';
+import type { Project } from '../model.js';
+import { dependencyLevels, orphans, planService, type Action } from '../plan.js';
+import { withServices } from '../select.js';
+import { waitHealthy } from './health.js';
+import type { Progress } from './progress.js';
+import type { Engine } from './runner.js';
+import { existingVolumes, projectContainers, type ProjectContainer } from './state.js';
+
+export interface UpOptions {
+  services: string[];
+  noDeps?: boolean;
+  noStart?: boolean;
+  forceRecreate?: boolean;
+  noRecreate?: boolean;
+  removeOrphans?: boolean;
+  scale?: Record<string, number>;
+  build?: boolean;
+  noBuild?: boolean;
+  /** --pull always|missing|never */
+  pull?: string;
+  timeout?: number;
+}
+
+export interface ComposeContext {
+  project: Project;
+  engine: Engine;
+  progress: Progress;
+  /** Where compose keeps files of its own (secrets written from environment/content). */
+  stateDir: string;
+  warn: (m: string) => void;
+}
+
+/** The project narrowed to what the command names (with dependencies unless noDeps). */
+export function selected(p: Project, names: readonly string[], noDeps = false): Project {
+  for (const n of names) {
+    if (!(n in p.services)) {
+      if (n in p.disabledServices) {
+        // Naming a service enables its profile (docker compose).
+        p.services[n] = p.disabledServices[n]!;
+        delete p.disabledServices[n];
+        continue;
+      }
+      throw new ComposeError(`no such service: ${n}`);
+    }
+  }
+  return names.length ? withServices(p, names, !noDeps) : p;
+}
+
+/** Fails before anything is created: keys we cannot honour, build services without an engine build. */
+function preflight(p: Project): void {
+  for (const [name, s] of Object.entries(p.services)) {
+    const bad = unsupportedKeys(name, s);
+    if (bad.length) throw new ComposeError(bad[0]!);
+  }
+  for (const name of Object.keys(p.networks)) {
+    if (name !== 'default' && Object.values(p.services).some((s) => s.networks && name in s.networks)) {
+      throw new ComposeError(`networks.${name}: named networks are not available in this tsc-run yet (only the default network)`);
+    }
+  }
+}
+
+async function imageExists(engine: Engine, image: string): Promise<boolean> {
+  return (await engine.capture(['image', 'inspect', '--format', '{{.Id}}', image])).code === 0;
+}
+
+export async function ensureImages(ctx: ComposeContext, o: Pick<UpOptions, 'build' | 'noBuild' | 'pull'>): Promise<void> {
+  const p = ctx.project;
+  for (const name of Object.keys(p.services).sort()) {
+    const s = p.services[name]!;
+    const image = serviceImage(p, name);
+    const policy = o.pull ?? s.pull_policy ?? 'missing';
+    if (s.build && !o.noBuild && (o.build || policy === 'build' || !(await imageExists(ctx.engine, image)))) {
+      await buildService(ctx, name);
+      continue;
+    }
+    if (policy === 'always' || ((policy === 'missing' || policy === 'if_not_present') && !(await imageExists(ctx.engine, image)))) {
+      if (s.build && o.noBuild && !(await imageExists(ctx.engine, image))) throw new ComposeError(`image ${image} for service ${name} is not built and --no-build was given`);
+      ctx.progress('Image', image, 'Pulling');
+      await ctx.engine.must(['pull', '--quiet', image]);
+      ctx.progress('Image', image, 'Pulled');
+    } else if (policy === 'never' && !(await imageExists(ctx.engine, image))) {
+      throw new ComposeError(`image ${image} for service ${name} is not present and its pull_policy is never`);
+    }
+  }
+}
+
+/** `build:` through `tsc-run build` (-t the service's image, -f, --build-arg, --target, --label). */
+export async function buildService(ctx: ComposeContext, name: string): Promise<void> {
+  const p = ctx.project;
+  const b = p.services[name]!.build!;
+  const args = ['build', '-t', serviceImage(p, name)];
+  if (b.dockerfile_inline !== undefined) {
+    const f = path.join(ctx.stateDir, `${name}.Dockerfile`);
+    fs.mkdirSync(ctx.stateDir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(f, b.dockerfile_inline);
+    args.push('-f', f);
+  } else if (b.dockerfile !== undefined) args.push('-f', path.resolve(b.context, b.dockerfile));
+  for (const [k, v] of Object.entries(b.args ?? {})) args.push('--build-arg', v === null ? k : `${k}=${v}`);
+  if (b.target !== undefined) args.push('--target', b.target);
+  for (const [k, v] of Object.entries(b.labels ?? {})) args.push('--label', `${k}=${v}`);
+  for (const k of Object.keys(b)) {
+    if (!['context', 'dockerfile', 'dockerfile_inline', 'args', 'target', 'labels'].includes(k)) {
+      throw new ComposeError(`services.${name}.build.${k}: not supported by tsc-run compose`);
+    }
+  }
+  args.push(b.context);
+  ctx.progress('Image', serviceImage(p, name), 'Building');
+  const r = await ctx.engine.capture(args);
+  if (r.code !== 0) {
+    const line = r.stderr.split('\n').filter(Boolean).pop() ?? '';
+    if (/unrecognized command/.test(line)) throw new ComposeError(`services.${name}.build: this tsc-run has no build command yet`);
+    throw new ComposeError(`failed to build ${name}: ${line.replace(/^Error: /, '')}`, r.code);
+  }
+  ctx.progress('Image', serviceImage(p, name), 'Built');
+}
+
+export async function ensureVolumes(ctx: ComposeContext): Promise<void> {
+  const p = ctx.project;
+  const used = new Set<string>();
+  for (const s of Object.values(p.services)) for (const v of s.volumes ?? []) if (v.type === 'volume' && v.source) used.add(v.source);
+  if (!used.size) return;
+  const have = await existingVolumes(ctx.engine);
+  for (const key of [...used].sort()) {
+    const v = p.volumes[key]!;
+    const name = v.name!;
+    if (v.external) {
+      if (!have.has(name)) throw new ComposeError(`external volume "${name}" not found`);
+      continue;
+    }
+    const found = have.get(name);
+    if (found) {
+      if (found.labels[L.project] !== undefined && found.labels[L.project] !== p.name) {
+        ctx.warn(`volume "${name}" already exists but was created for project "${found.labels[L.project]}" (expected "${p.name}"). Use \`external: true\` to use an existing volume`);
+      }
+      continue;
+    }
+    if (v.driver !== undefined && v.driver !== 'local') throw new ComposeError(`volumes.${key}.driver: only the local driver exists in tsc-run`);
+    const args = ['volume', 'create', '--label', `${L.project}=${p.name}`, '--label', `${L.volume}=${key}`, '--label', `${L.version}=2.24.0`];
+    for (const [k, val] of Object.entries(v.labels ?? {})) args.push('--label', `${k}=${val}`);
+    for (const [k, val] of Object.entries(v.driver_opts ?? {})) args.push('--opt', `${k}=${val}`);
+    ctx.progress('Volume', `"${name}"`, 'Creating');
+    await ctx.engine.must([...args, name]);
+    ctx.progress('Volume', `"${name}"`, 'Created');
+  }
+}
+
+/** Secrets and configs as files to bind: `file` as it is, `environment`/`content` written 0600 under stateDir. */
+export function materializeSecrets(ctx: ComposeContext, kind: 'secrets' | 'configs'): Record<string, string> {
+  const p = ctx.project;
+  const out: Record<string, string> = {};
+  const used = new Set(Object.values(p.services).flatMap((s) => (s[kind] ?? []).map((x) => x.source)));
+  for (const key of used) {
+    const d = p[kind][key]!;
+    if (d.external) throw new ComposeError(`${kind}.${key}: external ${kind} are not supported by tsc-run compose`);
+    if (d.file !== undefined) {
+      if (!fs.existsSync(d.file)) throw new ComposeError(`${kind}.${key}: file ${d.file} not found`);
+      out[key] = d.file;
+      continue;
+    }
+    const value = d.environment !== undefined ? p.environment[d.environment] : d.content;
+    if (value === undefined) throw new ComposeError(`${kind}.${key}: environment variable ${d.environment} is not set`);
+    const dir = path.join(ctx.stateDir, kind);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const f = path.join(dir, key);
+    const tmp = `${f}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, value, { mode: 0o600 });
+    fs.renameSync(tmp, f);
+    out[key] = f;
+  }
+  return out;
+}
+
+async function stopRemove(ctx: ComposeContext, c: { id: string; name: string }, timeout: number | undefined): Promise<void> {
+  ctx.progress('Container', c.name, 'Stopping');
+  await ctx.engine.must(['stop', ...(timeout !== undefined ? ['-t', String(timeout)] : []), c.id]);
+  ctx.progress('Container', c.name, 'Stopped');
+  ctx.progress('Container', c.name, 'Removing');
+  await ctx.engine.must(['rm', '-f', c.id]);
+  ctx.progress('Container', c.name, 'Removed');
+}
+
+/** depends_on conditions of one service, against the containers started so far. */
+async function waitForDependencies(ctx: ComposeContext, service: string): Promise<void> {
+  const p = ctx.project;
+  for (const [dep, d] of Object.entries(p.services[service]!.depends_on ?? {})) {
+    if (!(dep in p.services)) continue;
+    const containers = (await projectContainers(ctx.engine, p.name)).filter((c) => c.service === dep && !c.oneoff);
+    for (const c of containers) {
+      if (d.condition === 'service_healthy') {
+        ctx.progress('Container', c.name, 'Waiting');
+        await waitHealthy(ctx.engine, c.id, p.services[dep]!.healthcheck, async () => (await state(ctx.engine, c.id)) === 'running');
+        ctx.progress('Container', c.name, 'Healthy');
+      } else if (d.condition === 'service_completed_successfully') {
+        ctx.progress('Container', c.name, 'Waiting');
+        const code = Number((await ctx.engine.must(['wait', c.id])).trim());
+        if (code !== 0) throw new ComposeError(`service "${dep}" didn't complete successfully: exit ${code}`);
+        ctx.progress('Container', c.name, 'Exited');
+      }
+    }
+  }
+}
+
+async function state(engine: Engine, id: string): Promise<string> {
+  return (await engine.capture(['inspect', '--format', '{{.State.Status}}', id])).stdout.trim();
+}
+
+export async function up(ctx: ComposeContext, o: UpOptions): Promise<ProjectContainer[]> {
+  const full = ctx.project;
+  const p = selected(full, o.services, o.noDeps);
+  const sub: ComposeContext = { ...ctx, project: p };
+  preflight(p);
+  for (const s of Object.keys(o.scale ?? {})) if (!(s in p.services)) throw new ComposeError(`no such service: ${s}`);
+  await ensureImages(sub, o);
+  await ensureVolumes(sub);
+  const secretFiles = materializeSecrets(sub, 'secrets');
+  const configFiles = materializeSecrets(sub, 'configs');
+  const existing = await projectContainers(ctx.engine, p.name);
+  const gone = orphans(full, existing);
+  if (gone.length) {
+    if (o.removeOrphans) for (const c of gone) await stopRemove(ctx, c, o.timeout);
+    else ctx.warn(`Found orphan containers ([${gone.map((c) => c.name).join(' ')}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`);
+  }
+  const hashes = Object.fromEntries(Object.keys(p.services).map((s) => [s, serviceHash(p.services[s]!)]));
+  for (const level of dependencyLevels(p)) {
+    for (const service of level) {
+      if (!o.noStart) await waitForDependencies(sub, service);
+      const actions = planService(p, service, existing, { forceRecreate: o.forceRecreate, noRecreate: o.noRecreate, scale: o.scale, hashes });
+      for (const a of actions) await apply(sub, a, hashes[service]!, secretFiles, configFiles, o);
+    }
+  }
+  return (await projectContainers(ctx.engine, p.name)).filter((c) => c.service in p.services && !c.oneoff);
+}
+
+async function apply(ctx: ComposeContext, a: Action, hash: string, secretFiles: Record<string, string>, configFiles: Record<string, string>, o: UpOptions): Promise<void> {
+  const p = ctx.project;
+  const create = async (number: number) => {
+    const s = p.services[a.service]!;
+    for (const dir of bindSourcesToCreate(s)) if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true });
+    const name = nameOf({ project: p, service: a.service, number });
+    ctx.progress('Container', name, 'Creating');
+    const args = createArgs({ project: p, service: a.service, number, hash, image: serviceImage(p, a.service), secretFiles, configFiles });
+    const id = (await ctx.engine.must(['create', ...args])).trim();
+    ctx.progress('Container', name, 'Created');
+    return { id, name };
+  };
+  const start = async (c: { id: string; name: string }) => {
+    if (o.noStart) return;
+    ctx.progress('Container', c.name, 'Starting');
+    await ctx.engine.must(['start', c.id]);
+    ctx.progress('Container', c.name, 'Started');
+  };
+  switch (a.kind) {
+    case 'remove':
+      await stopRemove(ctx, a.existing, o.timeout);
+      return;
+    case 'recreate':
+      ctx.progress('Container', a.old.name, 'Recreate');
+      await stopRemove(ctx, a.old, o.timeout);
+      await start(await create(a.number));
+      return;
+    case 'create':
+      await start(await create(a.number));
+      return;
+    case 'start':
+      await start(a.existing);
+      return;
+    case 'keep':
+      ctx.progress('Container', a.existing.name, 'Running');
+      return;
+  }
+}
