@@ -5,6 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { commands } from './commands/index.js';
+import { normalizeComposeArgv } from './commands/compose.js';
 import { reportError } from './exit.js';
 import { splitTrailingCommand, type TrailingCommandSpec } from './trailing-command.js';
 import { applyGlobalFlags, globalFlagValue, hasGlobalFlag, isDebug, LOG_LEVELS, withGlobalOptions, type GlobalArgs } from './global.js';
@@ -76,7 +77,7 @@ function trailingSpecs(): TrailingCommandSpec[] {
 export async function main(argvIn: string[] = hideBin(process.argv)): Promise<number> {
   const root = rootInfo();
   const valueFlags = globalValueFlags(root);
-  const rawArgv = splitTrailingCommand(argvIn, trailingSpecs(), [...valueFlags]);
+  const rawArgv = splitTrailingCommand(normalizeComposeArgv(argvIn), trailingSpecs(), [...valueFlags]);
   if (rawArgv.length === 1 && (rawArgv[0] === '--version' || rawArgv[0] === '-v')) {
     process.stdout.write(`${PROG} version ${VERSION}\n`);
     return 0;

@@ -14,6 +14,19 @@ export interface TrailingCommandSpec {
   valueFlags: string[];
   /** Flags that name the target themselves (`exec -l CMD...`): with one, no positional comes before the command. */
   targetFlags?: string[];
+  /** Flags allowed between the words of the name (`compose -f x.yaml run`), these taking a value. */
+  betweenValueFlags?: string[];
+}
+
+/** Where the words of `name` end in argv from i, skipping flags between them; -1 when they do not match. */
+function matchWords(argv: readonly string[], i: number, words: readonly string[], between: Set<string> | undefined): number {
+  let j = i;
+  for (const [k, w] of words.entries()) {
+    while (k > 0 && between && j < argv.length && argv[j]!.startsWith('-') && argv[j] !== '--') j += takesValue(argv[j]!, between) ? 2 : 1;
+    if (argv[j] !== w) return -1;
+    j++;
+  }
+  return j;
 }
 
 /** Whether arg is (or, in a short cluster, contains) one of flags. */
@@ -41,11 +54,12 @@ export function splitTrailingCommand(argv: readonly string[], specs: readonly Tr
   for (const spec of specs) {
     for (const name of spec.names) {
       const words = name.split(' ');
-      if (!words.every((w, k) => argv[i + k] === w)) continue;
+      const after = matchWords(argv, i, words, spec.betweenValueFlags ? new Set([...spec.betweenValueFlags, ...globalValueFlags]) : undefined);
+      if (after < 0) continue;
       const flags = new Set([...spec.valueFlags, ...globalValueFlags]);
       const targetFlags = new Set(spec.targetFlags ?? []);
       let before = spec.positionalsBefore;
-      let j = i + words.length;
+      let j = after;
       let positionals = 0;
       while (j < argv.length) {
         const a = argv[j]!;
