@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { dependencyLevels, orphans, planService, type Existing } from '../../../src/compose/plan.js';
+import { createArgs, unsupportedKeys } from '../../../src/compose/create-args.js';
+import { serviceHash } from '../../../src/compose/labels.js';
+import type { Project, Service } from '../../../src/compose/model.js';
+import { splitTrailingCommand } from '../../../src/cli/trailing-command.js';
+import { normalizeComposeArgv } from '../../../src/cli/commands/compose.js';
+
+function project(services: Record<string, Service>): Project {
+  return {
+    name: 'p',
+    workingDir: '/w',
+    configFiles: ['/w/compose.yaml'],
+    services,
+    disabledServices: {},
+    networks: { default: { name: 'p_default' } },
+    volumes: { data: { name: 'p_data' } },
+    secrets: {},
+    configs: {},
+    environment: {},
+  };
+}
+
+const dep = (condition: 'service_started' | 'service_healthy' = 'service_started') => ({ condition, required: true });
+
+describe('dependencyLevels', () => {
+  it('orders services after what they depend on (network_mode service: too)', () => {
+    const p = project({
+      web: { image: 'x', depends_on: { api: dep(), db: dep('service_healthy') } },
+      api: { image: 'x', depends_on: { db: dep() } },
+      db: { image: 'x' },
+      side: { image: 'x', network_mode: 'service:web' },
+      lone: { image: 'x' },
+    });
+    expect(dependencyLevels(p)).toEqual([['db', 'lone'], ['api'], ['web'], ['side']]);
+    expect(dependencyLevels(p, ['api', 'db'])).toEqual([['db'], ['api']]);
+  });
+});
+
+describe('planService', () => {
+  const ex = (service: string, number: number, hash: string, state = 'running'): Existing => ({ id: `${service}${number}`, name: `p-${service}-${number}`, service, number, oneoff: false, hash, state });
+  const p = project({ web: { image: 'x', scale: 2 }, one: { image: 'x' } });
+  const hashes = { web: 'h', one: 'h' };
+
+  it('creates what is missing, keeps what is unchanged, restarts what stopped', () => {
+    expect(planService(p, 'web', [], { hashes }).map((a) => [a.kind, 'number' in a ? a.number : 0])).toEqual([['create', 1], ['create', 2]]);
+    expect(planService(p, 'web', [ex('web', 1, 'h'), ex('web', 2, 'h', 'exited')], { hashes }).map((a) => a.kind)).toEqual(['keep', 'start']);
+  });
+  it('recreates a changed container, not with --no-recreate, always with --force-recreate', () => {
+    expect(planService(p, 'one', [ex('one', 1, 'old')], { hashes }).map((a) => a.kind)).toEqual(['recreate']);
+    expect(planService(p, 'one', [ex('one', 1, 'old')], { hashes, noRecreate: true }).map((a) => a.kind)).toEqual(['keep']);
+    expect(planService(p, 'one', [ex('one', 1, 'h')], { hashes, forceRecreate: true }).map((a) => a.kind)).toEqual(['recreate']);
+  });
+  it('scales down from the highest number and fills gaps when scaling up', () => {
+    const down = planService(p, 'web', [ex('web', 1, 'h'), ex('web', 2, 'h'), ex('web', 3, 'h')], { hashes });
+    expect(down.map((a) => [a.kind, a.kind === 'remove' ? a.existing.number : a.number])).toEqual([['remove', 3], ['keep', 1], ['keep', 2]]);
+    const up = planService(p, 'web', [ex('web', 2, 'h')], { hashes, scale: { web: 3 } });
+    expect(up.map((a) => [a.kind, a.kind === 'remove' ? 0 : a.number])).toEqual([['keep', 2], ['create', 1], ['create', 3]]);
+  });
+  it('finds orphans', () => {
+    expect(orphans(p, [ex('web', 1, 'h'), ex('gone', 1, 'h')]).map((c) => c.service)).toEqual(['gone']);
+  });
+});
+
+describe('createArgs', () => {
+  it('maps a service to create flags with compose names and labels', () => {
+    const s: Service = {
+      image: 'bb',
+      command: ['echo', 'hi'],
+      entrypoint: ['/bin/sh', '-c'],
+      environment: { A: '1', UNSET: null },
+      ports: [{ mode: 'ingress', host_ip: '127.0.0.1', target: 80, published: '8080', protocol: 'tcp' }, { mode: 'ingress', target: 53, protocol: 'udp' }],
+      volumes: [{ type: 'volume', source: 'data', target: '/d', read_only: true }, { type: 'bind', source: '/h', target: '/b' }, { type: 'volume', target: '/anon' }],
+      restart: 'always',
+      stop_grace_period: '1m30s',
+      extra_hosts: ['db=10.0.0.1'],
+      depends_on: { db: dep('service_healthy') },
+    };
+    const p = project({ web: s, db: { image: 'x' } });
+    const a = createArgs({ project: p, service: 'web', number: 2, hash: serviceHash(s), image: 'bb', secretFiles: {}, configFiles: {} });
+    expect(a.slice(0, 2)).toEqual(['--name', 'p-web-2']);
+    expect(a).toContain('com.docker.compose.container-number=2');
+    expect(a).toContain('com.docker.compose.depends_on=db:service_healthy:false');
+    const flags = a.join(' ');
+    expect(flags).toContain('--env A=1');
+    expect(flags).not.toContain('UNSET');
+    expect(flags).toContain('--entrypoint ["/bin/sh","-c"]');
+    expect(flags).toContain('--publish 127.0.0.1:8080:80/tcp --publish 53/udp');
+    expect(flags).toContain('--volume p_data:/d:ro --volume /h:/b --volume /anon');
+    expect(flags).toContain('--restart always');
+    expect(flags).toContain('--stop-timeout 90');
+    expect(flags).toContain('--add-host db:10.0.0.1');
+    expect(a.slice(-3)).toEqual(['bb', 'echo', 'hi']);
+  });
+  it('refuses what the engine cannot honour, with the key and the reason', () => {
+    expect(unsupportedKeys('web', { image: 'x', sysctls: { a: '1' } })).toEqual(['services.web.sysctls: tsc-run run has no --sysctl']);
+    expect(unsupportedKeys('web', { image: 'x', networks: { back: null } })[0]).toMatch(/named networks are not available/);
+  });
+  it('hashes a service independent of key order and scale', () => {
+    expect(serviceHash({ image: 'x', command: ['a'] })).toBe(serviceHash({ command: ['a'], image: 'x', scale: 3 }));
+    expect(serviceHash({ image: 'x' })).not.toBe(serviceHash({ image: 'y' }));
+  });
+});
+
+describe('compose command lines', () => {
+  const spec = [{ names: ['compose run', 'compose exec'], positionalsBefore: 1, valueFlags: ['-e', '-f', '-p'], betweenValueFlags: ['-f', '-p'] }];
+  it('splits the service command after compose flags', () => {
+    expect(splitTrailingCommand(['compose', '-f', 'x.yml', 'run', '-e', 'A=1', 'web', 'ls', '-la'], spec, [])).toEqual(['compose', '-f', 'x.yml', 'run', '-e', 'A=1', 'web', '--', 'ls', '-la']);
+    expect(splitTrailingCommand(['compose', 'exec', 'web', 'sh', '-c', 'x'], spec, [])).toEqual(['compose', 'exec', 'web', '--', 'sh', '-c', 'x']);
+    expect(splitTrailingCommand(['compose', 'up', '-d'], spec, [])).toEqual(['compose', 'up', '-d']);
+  });
+  it('reads -f - as --file=-', () => {
+    expect(normalizeComposeArgv(['compose', '-f', '-', 'config'])).toEqual(['compose', '--file=-', 'config']);
+    expect(normalizeComposeArgv(['run', '-f', '-'])).toEqual(['run', '-f', '-']);
+  });
+});
