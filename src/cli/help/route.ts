@@ -70,9 +70,9 @@ export function route(argv: readonly string[], root: CommandInfo, globalValueFla
         help = true;
         continue;
       }
-      // Between a group and its subcommand only global flags may come; yargs judges the rest.
+      // Between a group and its subcommand only global flags and the group's own may come; yargs judges the rest.
       if (node.subcommands.length === 0) break;
-      if (a.startsWith('--') && !a.includes('=') && globalValueFlags.has(a)) i++;
+      if (!a.includes('=') && (globalValueFlags.has(a) || takesValue(node, a))) i++;
       continue;
     }
     if (node === root && a === 'help' && !help) return helpTopic(argv.slice(i + 1), root);
@@ -88,6 +88,13 @@ export function route(argv: readonly string[], root: CommandInfo, globalValueFla
   if (help) return { kind: 'help', command: node, isRoot: node === root };
   if (node.subcommands.length > 0) return { kind: 'missing', command: node, isRoot: node === root };
   return { kind: 'run' };
+}
+
+/** Whether `a` is one of node's own flags that take a value (`compose -f FILE up`). */
+function takesValue(node: CommandInfo, a: string): boolean {
+  const name = a.startsWith('--') ? a.slice(2) : a.length === 2 ? a.slice(1) : undefined;
+  if (name === undefined) return false;
+  return node.options.some((o) => o.type !== 'boolean' && o.type !== 'count' && (o.name === name || o.short === name || o.aliases.includes(name)));
 }
 
 function helpTopic(words: readonly string[], root: CommandInfo): Route {
