@@ -154,6 +154,7 @@ bool monitor_option(struct monitor_opts *m, int argc, char **argv, int *i) {
   } else if ((v = value_of(argc, argv, i, "--detach-keys"))) parse_hex_keys(m, v);
   else if (!strcmp(a, "--no-sig-proxy")) m->sig_proxy = false;
   else if (!strcmp(a, "--init")) m->init = true;
+  else if (!strcmp(a, "--pause")) m->pause = true;
   else if ((v = value_of(argc, argv, i, "--cgroup"))) m->cgroup = v;
   else if ((v = value_of(argc, argv, i, "--timeout"))) {
     if (!parse_uint(v, 10, 1ULL << 31, &n) || !n) die("run: invalid --timeout %s: want seconds", v);
@@ -257,6 +258,7 @@ static bool start_once(int *code, char *err, size_t errsz) {
   io->active = true;
   io->tty = m->tty;
   io->init = m->init;
+  io->pause = m->pause;
   io->exec_fd = execp[1];
   io->rows = m->rows;
   io->cols = m->cols;
@@ -868,7 +870,37 @@ void container_io_setup(struct container_io *io, uid_t uid) {
     if (dup2(fds[i], i) < 0) die_errno("dup2 stdio %d", i);
 }
 
+static void ignore_signal(int sig) { (void)sig; }
+
+/* --pause: a pod's infra. PID 1 holds the namespaces, reaps whatever is
+ * re-parented to it (members sharing its pid namespace) and exits 0 on
+ * SIGTERM, SIGINT or SIGHUP. Handlers are installed (and the signals
+ * blocked for sigwaitinfo) because PID 1 of a pid namespace never gets a
+ * signal it left at SIG_DFL. */
+static _Noreturn void pause_forever(int efd) {
+  if (efd > 3) (void)close_range(3, (unsigned)efd - 1, 0);
+  (void)close_range((unsigned)efd + 1, ~0U, 0);
+  sigset_t set;
+  sigemptyset(&set);
+  const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGCHLD};
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+    struct sigaction sa = {.sa_handler = ignore_signal};
+    if (sigaction(sigs[i], &sa, NULL) < 0) die_errno("pause: sigaction");
+    sigaddset(&set, sigs[i]);
+  }
+  if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) die_errno("pause: sigprocmask");
+  close(efd); /* the start succeeded: nothing is exec'd */
+  for (;;) {
+    int sig = sigwaitinfo(&set, NULL);
+    if (sig < 0) continue; /* EINTR */
+    if (sig != SIGCHLD) _exit(0);
+    while (waitpid(-1, NULL, WNOHANG) > 0) {
+    }
+  }
+}
+
 _Noreturn void container_exec(struct container_io *io, char *const argv[], char *const envp[], const char *path) {
+  if (io->pause) pause_forever(io->exec_fd);
   if (!io->init) exec_command(argv, envp, path);
 
   /* --init: we stay PID 1 (the helper, from its sealed copy) and run CMD as

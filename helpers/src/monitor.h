@@ -33,6 +33,7 @@ struct monitor_opts {
   size_t n_detach_keys;
   bool sig_proxy;          /* foreground: forward signals (default); --no-sig-proxy */
   bool init;               /* --init: PID 1 is the helper, reaping and forwarding */
+  bool pause;              /* --pause: PID 1 is the helper, holding the namespaces (a pod's infra), no CMD */
   const char *cgroup;      /* --cgroup DIR: the container joins it (cgroup v2) */
   unsigned long timeout;   /* --timeout SECONDS: SIGKILL after them (each start), 0 = none */
   bool no_stdout, no_stderr; /* --no-stdout, --no-stderr: foreground, not copied to ours (run -a) */
@@ -49,6 +50,7 @@ struct container_io {
   int cgroup_procs_fd; /* >= 0: write our pid here first */
   int exec_fd;         /* the exec-status pipe (the child's error fd) */
   bool init;
+  bool pause;
 };
 
 /* Parse one monitor option at argv[*i] of `run`; false if it is not one. */

@@ -43,6 +43,18 @@ static void parse_join(struct net_opts *n, const char *v) {
   n->join_start = start;
 }
 
+/* `ipc,uts,pid` (any of them): a pod member shares these with its infra too. */
+static void parse_join_more(struct net_opts *n, const char *v) {
+  char *s = xstrdup(v), *save = NULL;
+  for (char *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+    if (!strcmp(t, "ipc")) n->join_more |= CLONE_NEWIPC;
+    else if (!strcmp(t, "uts")) n->join_more |= CLONE_NEWUTS;
+    else if (!strcmp(t, "pid")) n->join_more |= CLONE_NEWPID;
+    else die("run: invalid --net-join %s: want a list of ipc, uts, pid", v);
+  }
+  free(s);
+}
+
 bool net_option(struct net_opts *n, int argc, char **argv, int *i) {
   const char *v;
   if ((v = option_value(argc, argv, i, "--net"))) {
@@ -52,6 +64,8 @@ bool net_option(struct net_opts *n, int argc, char **argv, int *i) {
     else if (!strcmp(v, "slirp4netns")) n->mode = NET_SLIRP4NETNS;
     else if (!strncmp(v, "container:", 10)) parse_join(n, v);
     else die("run: invalid --net %s: want host, none, pasta, slirp4netns or container:PID:STARTTIME", v);
+  } else if ((v = option_value(argc, argv, i, "--net-join"))) {
+    parse_join_more(n, v);
   } else if ((v = option_value(argc, argv, i, "--net-program"))) {
     if (v[0] != '/') die("run: --net-program %s is not absolute", v);
     n->program = v;
@@ -71,6 +85,7 @@ void net_check(const struct net_opts *n) {
   if (program && !n->runtime_dir) die("run: --net pasta and slirp4netns need the monitor's --runtime-dir");
   if (!program && (n->program || n->n_args)) die("run: --net-program and --net-arg need --net pasta or slirp4netns");
   if (n->n_requests && n->mode != NET_SLIRP4NETNS) die("run: --net-api-request needs --net slirp4netns");
+  if (n->join_more && n->mode != NET_JOIN) die("run: --net-join needs --net container:PID:STARTTIME");
 }
 
 int net_clone_flags(const struct net_opts *n) {
@@ -118,9 +133,15 @@ static void open_joined(struct net_opts *n, struct child_setup *setup) {
   if (setup->join) {
     close_fd(&setup->join_net_fd);
     close_fd(&setup->join_user_fd);
+    close_fd(&setup->join_ipc_fd);
+    close_fd(&setup->join_uts_fd);
+    close_fd(&setup->join_pid_fd);
   }
   const char *whose = "the container whose network this one joins";
   int user = open_ns(n->join_pid, "user", whose), net = open_ns(n->join_pid, "net", whose);
+  setup->join_ipc_fd = n->join_more & CLONE_NEWIPC ? open_ns(n->join_pid, "ipc", whose) : -1;
+  setup->join_uts_fd = n->join_more & CLONE_NEWUTS ? open_ns(n->join_pid, "uts", whose) : -1;
+  setup->join_pid_fd = n->join_more & CLONE_NEWPID ? open_ns(n->join_pid, "pid", whose) : -1;
   if (start_time(n->join_pid) != n->join_start)
     die("the container whose network namespace this one joins is no longer running (pid %d is gone)", (int)n->join_pid);
   int own = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);

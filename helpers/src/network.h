@@ -21,6 +21,7 @@ struct net_opts {
   size_t n_requests;
   pid_t join_pid;                /* --net container:PID:STARTTIME */
   unsigned long long join_start;
+  int join_more;                 /* --net-join ipc,uts,pid: CLONE_NEWIPC|CLONE_NEWUTS|CLONE_NEWPID also joined */
   const char *runtime_dir;       /* the monitor's --runtime-dir: the program's files live there */
 
   /* State, per start. */
@@ -40,6 +41,8 @@ bool net_option(struct net_opts *n, int argc, char **argv, int *i);
 void net_check(const struct net_opts *n);
 /* The namespaces to create for it (CLONE_NEWNET or 0). */
 int net_clone_flags(const struct net_opts *n);
+/* The other namespaces taken from the joined container (--net-join), not created. */
+static inline int net_joined_flags(const struct net_opts *n) { return n->mode == NET_JOIN ? n->join_more : 0; }
 
 /* Monitor, before each start: stop the previous program, make the ready
  * pipe, open a joined container's namespaces into *setup. */

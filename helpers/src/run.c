@@ -214,8 +214,14 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
       die("run: unknown option %s", argv[i]);
   }
   o.env[o.n_env] = NULL;
-  if (i >= argc - 1) die("run: missing -- CMD ARGS");
-  o.cmd = argv + i + 1;
+  if (o.mon.pause) {
+    /* A pod's infra: nothing is exec'd. */
+    if (i < argc - 1) die("run: --pause takes no CMD");
+    o.cmd = argv + argc;
+  } else {
+    if (i >= argc - 1) die("run: missing -- CMD ARGS");
+    o.cmd = argv + i + 1;
+  }
 
   bool overlay = o.rootfs.n_lower || o.rootfs.upper || o.rootfs.work;
   if (!!o.rootfs.dir == overlay) die("run: give either --rootfs DIR or --lower, --upper and --work");
@@ -227,10 +233,14 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
   o.net.runtime_dir = o.mon.runtime_dir;
   net_check(&o.net);
   o.setup = (struct child_setup){
-      .clone_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | net_clone_flags(&o.net),
+      .clone_flags = ((CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) & ~net_joined_flags(&o.net)) | net_clone_flags(&o.net),
       .join_user_fd = -1,
       .join_net_fd = -1,
+      .join_ipc_fd = -1,
+      .join_uts_fd = -1,
+      .join_pid_fd = -1,
   };
+  if (o.hostname && (net_joined_flags(&o.net) & CLONE_NEWUTS)) die("run: --hostname with --net-join uts: the hostname is the joined container's");
   if (o.mon.enabled) return monitor_run(ns, &o.setup, &o.mon, &o.io, run_prepare, run_payload, &o);
   run_prepare(&o);
   return run_in_namespaces(ns, &o.setup, run_payload, &o);

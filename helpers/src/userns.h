@@ -35,6 +35,8 @@ struct child_setup {
    * and creates the others there (network.c opens them) */
   bool join;
   int join_user_fd, join_net_fd;
+  /* --net-join ipc,uts,pid (a pod's members): more of its namespaces, -1 = not joined */
+  int join_ipc_fd, join_uts_fd, join_pid_fd;
   /* Called in the parent once the child's ids are mapped but BEFORE it is
    * released: it still has our credentials, so its /proc/PID/ns files can be
    * opened (network.c); released, as uid 0 inside, it may no longer be ours. */
