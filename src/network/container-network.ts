@@ -27,6 +27,8 @@ export interface NetworkFilesInput {
   ipv6?: boolean;
   /** container:ID: the other container's userdata dir; its hosts and resolv.conf are this one's. */
   mirrorDir?: string;
+  /** A pod member: the infra's hosts file itself is bound (one file the whole pod shares). */
+  sharedHosts?: string;
 }
 
 export interface ContainerNetwork {
@@ -56,7 +58,7 @@ function readText(file: string): string {
 }
 
 /** The running container whose network `c` shares: its live pid and start time. */
-async function sharedTarget(roots: Roots, c: ContainerRecord, id: string): Promise<{ args: string[]; mirrorDir: string }> {
+async function sharedTarget(roots: Roots, c: ContainerRecord, id: string): Promise<{ args: string[]; mirrorDir: string; pause: boolean }> {
   const store = new ContainerStore(roots.dataRoot);
   const target = await store.get(id);
   if (!target) throw new TscRunError(`the container whose network ${c.name} shares (${id.slice(0, 12)}) no longer exists`);
@@ -65,7 +67,8 @@ async function sharedTarget(roots: Roots, c: ContainerRecord, id: string): Promi
   if (s.status !== 'running' || !s.pid || !s.pidStartTime) {
     throw new TscRunError(`container ${target.name} is not running: ${c.name} shares its network namespace (--network container:${target.name}), start ${target.name} first`);
   }
-  return { args: ['--net', `container:${s.pid}:${s.pidStartTime}`], mirrorDir: userdataDir(store.containerDir(id)) };
+  const join = c.config.netJoin?.length ? ['--net-join', c.config.netJoin.join(',')] : [];
+  return { args: ['--net', `container:${s.pid}:${s.pidStartTime}`, ...join], mirrorDir: userdataDir(store.containerDir(id)), pause: target.config.pause === true };
 }
 
 export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord): Promise<ContainerNetwork> {
@@ -75,7 +78,9 @@ export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord):
   const shared = sharedNetworkContainer(mode);
   if (shared !== undefined) {
     const t = await sharedTarget(roots, c, shared);
-    return { helperArgs: t.args, files: { mirrorDir: t.mirrorDir }, joinsUserns: true };
+    const files: NetworkFilesInput = { mirrorDir: t.mirrorDir };
+    if (t.pause && !c.config.noHosts) files.sharedHosts = `${t.mirrorDir}/hosts`;
+    return { helperArgs: t.args, files, joinsUserns: true };
   }
   if (mode === 'host' || mode === 'none') return { helperArgs: ['--net', mode], files: {}, joinsUserns: false };
   // Checked again at every start: the sysctl may have changed since create.

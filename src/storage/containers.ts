@@ -170,6 +170,10 @@ export interface ContainerConfig {
   /** --rootfs: the directory (and :O) the container runs from instead of an image. */
   rootfs?: string;
   rootfsOverlay?: boolean;
+  /** A pod's infra: no image and no command, the helper itself holds the namespaces (`run --pause`). */
+  pause?: boolean;
+  /** With `network: container:<id>` (a pod member): more of that container's namespaces joined (ipc, uts, pid). */
+  netJoin?: string[];
 }
 
 export interface ContainerRecord {
@@ -187,6 +191,8 @@ export interface ContainerRecord {
   state: ContainerState;
   /** Chosen at create and kept for life; absent in older records (= native overlay). */
   storage?: ContainerStorage;
+  /** The pod it belongs to (src/pod/), full id. */
+  pod?: string;
 }
 
 /** How a container's root filesystem is made (podman's GraphDriver). */

@@ -100,6 +100,8 @@ export interface RunSpec {
   /** More `run` options, as given (security, /etc files: container-start-args.ts). */
   extra?: readonly string[];
   command: readonly string[];
+  /** A pod's infra: no command (the monitor option `--pause` makes the helper PID 1). */
+  pause?: boolean;
 }
 
 /** --lower joins layers with ':'; the helper reads `\:` and `\\` as literal characters. */
@@ -113,7 +115,7 @@ export function runModeArgs(spec: RunSpec): string[] {
   if ((spec.rootfs === undefined) === (spec.overlay === undefined)) {
     throw new HelperError('a container needs exactly one of rootfs or overlay');
   }
-  if (spec.command.length === 0) throw new HelperError('no command given for the container');
+  if (spec.command.length === 0 && !spec.pause) throw new HelperError('no command given for the container');
   if (spec.rootfs !== undefined) a.push('--rootfs', spec.rootfs);
   if (spec.overlay) {
     if (spec.overlay.lower.length === 0) throw new HelperError('an overlay needs at least one lower layer');

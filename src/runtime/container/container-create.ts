@@ -65,6 +65,8 @@ export interface CreateContainerInput {
   cwd?: string | undefined;
   /** The rest of the config as the run/create flags set it (tty, stdin, logs, restart policy, ...: run-options.ts). */
   config?: Partial<ContainerConfig> | undefined;
+  /** The pod it joins (src/pod/pod-join.ts), full id. */
+  pod?: string | undefined;
 }
 
 export async function createContainer(input: CreateContainerInput): Promise<ContainerRecord> {
@@ -165,6 +167,7 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
     },
     state: { status: 'created' },
     storage: input.storage ?? { driver: 'overlay' },
+    ...(input.pod ? { pod: input.pod } : {}),
   };
   const created = await withContainerVolumes(input.dataRoot, mounts, input.treeOps, () => store.create(record));
   // A container that could not be made whole goes, with the anonymous volumes made for it.

@@ -37,11 +37,21 @@ export interface RemoveOptions {
   timeout?: number | undefined;
   /** rm -v, --rm: its anonymous volumes go too (those no other container uses). */
   volumes?: boolean | undefined;
+  /** `pod rm`: a pod's infra may go (otherwise refused, as podman). */
+  podRemoval?: boolean | undefined;
+}
+
+/** Podman's refusal to remove a pod's infra container alone. */
+export class InfraContainerError extends TscRunError {
+  constructor(id: string, pod: string) {
+    super(`container ${id} is the infra container of pod ${pod} and cannot be removed without removing the pod`);
+  }
 }
 
 /** Remove one container by full id; the record may already be gone when an --rm cleanup won the race. */
 export async function removeContainer(ctx: RemoveContext, id: string, o: RemoveOptions): Promise<void> {
   let rec: ContainerRecord | undefined = await syncContainer(ctx.store, ctx.runRoot, id);
+  if (rec.config.pause && rec.pod && !o.podRemoval) throw new InfraContainerError(rec.id, rec.pod);
   if (rec.state.status === 'running' || rec.state.status === 'paused') {
     if (!o.force) throw new ContainerRunningError(rec.id);
     rec = await stopContainer(ctx, id, o.timeout);

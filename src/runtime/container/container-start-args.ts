@@ -49,6 +49,10 @@ export async function securityAndFilesArgs(containerDir: string, c: StartArgsRec
   });
   if (mirror) {
     for (const [name, key] of [['hosts', 'hosts'], ['resolv.conf', 'resolvConf']] as const) {
+      if (key === 'hosts' && net.sharedHosts) {
+        if (await fs.access(net.sharedHosts).then(() => true, () => false)) files.hosts = net.sharedHosts;
+        continue;
+      }
       const text = await fs.readFile(path.join(mirror, name), 'utf8').catch(() => undefined);
       if (text === undefined) continue;
       files[key] = path.join(dir, name);

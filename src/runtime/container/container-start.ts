@@ -59,13 +59,15 @@ export async function containerRunSpec(dataRoot: string, c: ContainerRecord, tre
   };
   return {
     ...(await rootfsRunSpec(c.storage, { lower, upper: store.upperDir(c.id), work: store.workDir(c.id), rootfs: store.rootfsDir(c.id) })),
-    hostname: c.config.hostname,
+    // A pod member in the infra's uts namespace has the pod's hostname already.
+    ...(c.config.netJoin?.includes('uts') ? {} : { hostname: c.config.hostname }),
     cwd: c.config.workingDir,
     user: { uid: c.config.uid, gid: c.config.gid },
     env: envRecord(c.config.env),
     // Security (stored at create), the generated /etc files (container-start-args.ts), the network (--net ...).
     extra: [...(await securityAndFilesArgs(store.containerDir(c.id), c, net.files)), ...net.helperArgs],
     command: c.config.command,
+    ...(c.config.pause ? { pause: true } : {}),
   };
 }
 
@@ -160,6 +162,8 @@ export async function startContainer(i: StartInput): Promise<MonitorSession | Al
     const { checkPortsFree } = await import('../create-flags/port-probe.js');
     await checkPortsFree(i.container.config.ports);
   }
+  // A pod member: its infra runs first (src/pod/pod-member.ts).
+  if (i.container.pod && !i.container.config.pause) await (await import('../pod/pod-member.js')).prepareMemberStart(i.roots, i.container, i.treeOps);
   const net = await prepareContainerNetwork(i.roots, i.container);
   // Sharing another container's network: the helper joins its user namespace.
   const userns = net.joinsUserns ? ({ kind: 'none' } as const) : containerUserNamespace(i.container, hostUserNamespace());
@@ -225,5 +229,6 @@ export async function finishForeground(roots: Roots, id: string, end: MonitorEnd
     .catch(() => undefined); // removed meanwhile (rm -f from elsewhere)
   if (rec && died) emitContainer(roots.dataRoot, rec, 'died', { exitCode: rec.state.exitCode });
   if (rec) emitContainer(roots.dataRoot, rec, 'cleanup');
+  if (rec?.pod && !rec.config.pause) await (await import('../pod/pod-lifecycle.js')).applyExitPolicy(roots, rec.pod, () => undefined);
   return exit ? exit.exitCode : 'lost' in end ? end.lost : 125;
 }
