@@ -101,6 +101,8 @@ export interface CreateArgs extends GlobalArgs, CreatePullArgs {
   'device-write-iops'?: string[];
   'cgroup-conf'?: string[];
   'device-cgroup-rule'?: string[];
+  pod?: string;
+  'pod-id-file'?: string;
   /** run only */
   detach?: boolean;
   'sig-proxy'?: boolean;
@@ -193,6 +195,8 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   { name: 'mount', type: 'strings', describe: 'Attach a filesystem mount to the container' },
   { name: 'name', type: 'string', describe: 'Assign a name to the container' },
   { name: 'network', alias: 'net', type: 'strings', describe: 'Connect a container to a network (pasta, slirp4netns, host, none, container:NAME)' },
+  { name: 'pod', type: 'string', describe: 'Run container in an existing pod (NAME or ID), or in a new one (new:NAME)' },
+  { name: 'pod-id-file', type: 'string', describe: 'Read the pod ID from the file' },
   { name: 'pids-limit', type: 'string', describe: 'Tune container pids limit (set -1 for unlimited)' },
   { name: 'privileged', type: 'boolean', describe: 'Give extended privileges to container' },
   { name: 'publish', alias: 'p', type: 'strings', describe: "Publish a container's port, or a range of ports, to the host" },
@@ -402,7 +406,9 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     throw new UsageError(`container name ${JSON.stringify(argv.name)} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`);
   }
   const o = await import('../../runtime/container/run-options.js');
-  const net = await planNetworkFlags(argv, roots);
+  // --pod: the infra's network and namespaces (src/pod/pod-join.ts).
+  const pod = argv.pod !== undefined || argv['pod-id-file'] !== undefined ? await joinPod(argv, roots) : undefined;
+  const net = await planNetworkFlags(pod?.network ? { ...argv, network: pod.network, publish: [] } : argv, roots);
   const restartPolicy = o.parseRestartPolicy(argv.restart);
   o.checkRestartWithRm(restartPolicy, argv.rm === true);
   const log = o.parseLogOptions(argv['log-driver'], (argv['log-opt'] ?? []).map(String));
@@ -425,6 +431,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   const labels = [...(await readLabelFiles((argv['label-file'] ?? []).map(String))), ...(argv.label ?? []).map(String)];
   if (labels.length) config.labels = o.parseLabels(labels);
   if (argv.init) config.init = true;
+  if (pod?.netJoin.length) config.netJoin = pod.netJoin;
   if (argv.annotation?.length) {
     config.annotations = {};
     for (const a of argv.annotation.map(String)) {
@@ -541,7 +548,8 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
       workdir: argv.workdir,
       user,
     },
-    hostname: argv.hostname,
+    hostname: pod?.hostname ?? argv.hostname,
+    pod: pod?.pod.id,
     network: net.network,
     networkOptions: net.networkOptions,
     ports: net.ports,
@@ -574,6 +582,18 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     config,
     cidfile,
   };
+}
+
+async function joinPod(argv: CreateArgs, roots: Roots): Promise<import('../../pod/pod-join.js').PodJoin> {
+  const { podForCreate } = await import('../../pod/pod-join.js');
+  const { removePod } = await import('../../pod/pod-lifecycle.js');
+  const { helperTreeOps } = await import('../../runtime/tree-ops.js');
+  const { warn } = await import('../warn.js');
+  const treeOps = helperTreeOps();
+  return podForCreate(
+    { pod: argv.pod, podIdFile: argv['pod-id-file'], publish: (argv.publish ?? []).map(String), network: argv.network, hostname: argv.hostname },
+    { roots, warn, rmtree: (...p) => treeOps.rmtree(...p), removeExisting: (p) => removePod({ roots, treeOps, warn }, p, { force: true }) },
+  );
 }
 
 /** --replace: an existing container of that name goes first (stopped if it runs), as podman does. */
