@@ -49,6 +49,7 @@ import { unshareCommand } from './unshare.js';
 import { versionCommand } from './version.js';
 import { volumeCommand } from './volume.js';
 import { networkCommand } from './network.js';
+import { podCommand } from './pod.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs modules differ in their own argv types
 export const commands: Array<CommandModule<GlobalArgs, any>> = [
@@ -99,4 +100,5 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   volumeCommand,
   composeCommand,
   networkCommand,
+  podCommand,
 ];

@@ -1,0 +1,469 @@
+// `tsc-run pod ...`: podman's pod command family (create, start, stop,
+// restart, kill, pause, unpause, rm, prune, ps|ls|list, inspect, exists).
+// The work is in src/pod/ (docs/pods.md).
+
+import type { Argv, CommandModule } from 'yargs';
+import { MultipleErrors, TscRunError, UsageError } from '../../errors.js';
+import type { GlobalArgs } from '../global.js';
+import { rootsOf } from '../global.js';
+import type { PodContext } from '../../pod/pod-lifecycle.js';
+import type { PodRecord } from '../../pod/pod-store.js';
+
+const strings = { type: 'string', array: true, nargs: 1, requiresArg: true } as const;
+
+function sliceValues(values: readonly unknown[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => String(v).split(',')).filter((v) => v !== '');
+}
+
+async function context(argv: GlobalArgs): Promise<PodContext> {
+  const { helperTreeOps } = await import('../../runtime/tree-ops.js');
+  const { warn } = await import('../warn.js');
+  return { roots: rootsOf(argv), treeOps: helperTreeOps(), warn };
+}
+
+interface TargetArgs extends GlobalArgs {
+  pods?: string[];
+  all?: boolean;
+  latest?: boolean;
+  ignore?: boolean;
+  'pod-id-file'?: string[];
+}
+
+async function podIdFiles(files: readonly string[], ignore: boolean): Promise<string[]> {
+  const fs = await import('node:fs/promises');
+  const out: string[] = [];
+  for (const f of files) {
+    try {
+      out.push((await fs.readFile(f, 'utf8')).trim());
+    } catch (err) {
+      if (ignore && (err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new TscRunError(`reading pod ID file: open ${f}: no such file or directory`);
+    }
+  }
+  return out;
+}
+
+/** Run fn on each pod named (or -a / -l), print its id; errors are collected as podman reports them. */
+async function eachPod(argv: TargetArgs, fn: (ctx: PodContext, pod: PodRecord) => Promise<void>): Promise<void> {
+  const ctx = await context(argv);
+  const { resolvePods } = await import('../../pod/pod-lifecycle.js');
+  const names = [...(argv.pods ?? []).map(String), ...(await podIdFiles((argv['pod-id-file'] ?? []).map(String), argv.ignore === true))];
+  const pods = resolvePods(ctx.roots, names, { all: argv.all === true, latest: argv.latest === true, ignore: argv.ignore === true });
+  const errors: TscRunError[] = [];
+  for (const p of pods) {
+    try {
+      await fn(ctx, p);
+      process.stdout.write(`${p.id}\n`);
+    } catch (err) {
+      if (!(err instanceof TscRunError)) throw err;
+      errors.push(err);
+    }
+  }
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new MultipleErrors(errors);
+}
+
+function targets<T>(y: Argv<T>, what: string, o: { ignore?: boolean; idFile?: boolean } = {}): Argv<T> {
+  let b = y
+    .positional('pods', { type: 'string', array: true })
+    .option('all', { alias: 'a', type: 'boolean', describe: `${what} all pods` })
+    .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest pod tsc-run is aware of' });
+  if (o.ignore) b = b.option('ignore', { alias: 'i', type: 'boolean', describe: 'Ignore errors when a specified pod is missing' });
+  if (o.idFile) b = b.option('pod-id-file', { ...strings, describe: 'Read the pod ID from the file' });
+  return b;
+}
+
+interface CreateArgs extends GlobalArgs {
+  args?: string[];
+  name?: string;
+  infra?: boolean;
+  'infra-name'?: string;
+  'infra-command'?: string;
+  'infra-image'?: string;
+  'infra-conmon-pidfile'?: string;
+  share?: string;
+  publish?: string[];
+  network?: string;
+  hostname?: string;
+  'add-host'?: string[];
+  dns?: string[];
+  'dns-search'?: string[];
+  'dns-option'?: string[];
+  'no-hosts'?: boolean;
+  label?: string[];
+  userns?: string;
+  uidmap?: string[];
+  gidmap?: string[];
+  'exit-policy'?: string;
+  'pod-id-file'?: string;
+  replace?: boolean;
+}
+
+const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
+  command: 'create [args..]',
+  describe: 'Create a new empty pod',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run pod create [options] [NAME]\n\nAfter creating the pod, the pod ID is printed to stdout.')
+      .option('name', { alias: 'n', type: 'string', requiresArg: true, describe: 'Assign a name to the pod' })
+      .option('infra', { type: 'boolean', default: true, describe: 'Create an infra container associated with the pod to share namespaces with' })
+      .option('infra-name', { type: 'string', requiresArg: true, describe: 'The name used as infra container name' })
+      .option('infra-command', { type: 'string', requiresArg: true, describe: 'The command to run on the infra container when the pod is started' })
+      .option('infra-image', { type: 'string', requiresArg: true, describe: 'The image of the infra container to associate with the pod' })
+      .option('share', { type: 'string', requiresArg: true, describe: 'A comma delimited list of kernel namespaces the pod will share (default "ipc,net,uts")' })
+      .option('publish', { ...strings, alias: 'p', describe: "Publish a container's port, or a range of ports, to the host (default [])" })
+      .option('network', { alias: 'net', type: 'string', requiresArg: true, describe: 'Connect a container to a network' })
+      .option('hostname', { type: 'string', requiresArg: true, describe: 'Set container hostname' })
+      .option('add-host', { ...strings, describe: 'Add a custom host-to-IP mapping (host:ip) (default [])' })
+      .option('dns', { ...strings, describe: 'Set custom DNS servers' })
+      .option('dns-search', { ...strings, describe: 'Set custom DNS search domains' })
+      .option('dns-option', { ...strings, describe: 'Set custom DNS options' })
+      .option('no-hosts', { type: 'boolean', describe: 'Do not create /etc/hosts within the pod\'s containers, instead use the version from the image' })
+      .option('label', { ...strings, alias: 'l', describe: 'Set metadata on pod (default [])' })
+      .option('userns', { type: 'string', requiresArg: true, describe: 'User namespace to use' })
+      .option('uidmap', { ...strings, describe: 'UID map to use for the user namespace' })
+      .option('gidmap', { ...strings, describe: 'GID map to use for the user namespace' })
+      .option('exit-policy', { type: 'string', requiresArg: true, describe: 'Behaviour when the last container exits (default "continue")' })
+      .option('pod-id-file', { type: 'string', requiresArg: true, describe: 'Write the pod ID to the file' })
+      .option('replace', { type: 'boolean', describe: 'If a pod with the same name exists, replace it' }) as never,
+  handler: async (argv) => {
+    const args = (argv.args ?? []).map(String);
+    if (args.length > 1) throw new UsageError(`accepts at most 1 arg(s), received ${args.length}`);
+    if (args.length && argv.name !== undefined) throw new UsageError('cannot specify --name and a positional name together');
+    const ctx = await context(argv);
+    const { createPodFromFlags } = await import('../../pod/pod-flags.js');
+    const { removePod } = await import('../../pod/pod-lifecycle.js');
+    const pod = await createPodFromFlags(
+      {
+        name: argv.name ?? args[0],
+        infra: argv.infra !== false,
+        infraName: argv['infra-name'],
+        infraCommand: argv['infra-command'],
+        infraImage: argv['infra-image'],
+        share: argv.share,
+        publish: (argv.publish ?? []).map(String),
+        network: argv.network,
+        hostname: argv.hostname,
+        addHost: (argv['add-host'] ?? []).map(String),
+        dns: sliceValues(argv.dns),
+        dnsSearch: sliceValues(argv['dns-search']),
+        dnsOption: (argv['dns-option'] ?? []).map(String),
+        noHosts: argv['no-hosts'] === true,
+        label: (argv.label ?? []).map(String),
+        userns: argv.userns,
+        uidmap: (argv.uidmap ?? []).map(String),
+        gidmap: (argv.gidmap ?? []).map(String),
+        exitPolicy: argv['exit-policy'],
+        podIdFile: argv['pod-id-file'],
+        replace: argv.replace === true,
+        createCommand: ['tsc-run', ...process.argv.slice(2)],
+      },
+      { roots: ctx.roots, warn: ctx.warn, rmtree: (...p) => ctx.treeOps.rmtree(...p), removeExisting: (p) => removePod(ctx, p, { force: true }) },
+    );
+    process.stdout.write(`${pod.id}\n`);
+  },
+};
+
+const startCommand: CommandModule<GlobalArgs, TargetArgs> = {
+  command: 'start [pods..]',
+  describe: 'Start one or more pods',
+  builder: (y) => targets(y.usage('Usage: tsc-run pod start [options] POD [POD...]\n\nStart one or more pods'), 'Start', { idFile: true }),
+  handler: async (argv) => {
+    const { startPod } = await import('../../pod/pod-lifecycle.js');
+    await eachPod(argv, (ctx, p) => startPod(ctx, p));
+  },
+};
+
+interface StopArgs extends TargetArgs {
+  time?: number;
+}
+
+const stopCommand: CommandModule<GlobalArgs, StopArgs> = {
+  command: 'stop [pods..]',
+  describe: 'Stop one or more pods',
+  builder: (y) =>
+    targets(y.usage('Usage: tsc-run pod stop [options] POD [POD...]\n\nStop one or more pods'), 'Stop', { ignore: true, idFile: true }).option('time', {
+      alias: 't',
+      type: 'number',
+      requiresArg: true,
+      describe: 'Seconds to wait for pod stop before killing the container (default 10)',
+    }),
+  handler: async (argv) => {
+    const { stopPod } = await import('../../pod/pod-lifecycle.js');
+    await eachPod(argv, (ctx, p) => stopPod(ctx, p, argv.time));
+  },
+};
+
+const restartCommand: CommandModule<GlobalArgs, TargetArgs> = {
+  command: 'restart [pods..]',
+  describe: 'Restart one or more pods',
+  builder: (y) => targets(y.usage('Usage: tsc-run pod restart [options] POD [POD...]\n\nRestart one or more pods'), 'Restart'),
+  handler: async (argv) => {
+    const { startPod, stopPod } = await import('../../pod/pod-lifecycle.js');
+    await eachPod(argv, async (ctx, p) => {
+      await stopPod(ctx, p, undefined);
+      await startPod(ctx, p);
+    });
+  },
+};
+
+interface KillArgs extends TargetArgs {
+  signal?: string;
+}
+
+const killCommand: CommandModule<GlobalArgs, KillArgs> = {
+  command: 'kill [pods..]',
+  describe: 'Send the specified signal or SIGKILL to containers in pod',
+  builder: (y) =>
+    targets(y.usage('Usage: tsc-run pod kill [options] POD [POD...]\n\nSignals are sent to the main process of each container of the pod'), 'Kill').option('signal', {
+      alias: 's',
+      type: 'string',
+      requiresArg: true,
+      default: 'KILL',
+      describe: 'Signal to send to the containers in the pod',
+    }),
+  handler: async (argv) => {
+    const { parseSignal } = await import('../../runtime/container-signal.js');
+    const signo = parseSignal(String(argv.signal ?? 'KILL'));
+    const { killPod } = await import('../../pod/pod-lifecycle.js');
+    await eachPod(argv, (ctx, p) => killPod(ctx, p, signo));
+  },
+};
+
+const pauseCommand: CommandModule<GlobalArgs, TargetArgs> = {
+  command: 'pause [pods..]',
+  describe: 'Pause one or more pods',
+  builder: (y) => targets(y.usage('Usage: tsc-run pod pause [options] POD [POD...]\n\nPause one or more pods'), 'Pause'),
+  handler: async (argv) => {
+    const { pausePod } = await import('../../pod/pod-lifecycle.js');
+    await eachPod(argv, (ctx, p) => pausePod(ctx, p, true));
+  },
+};
+
+const unpauseCommand: CommandModule<GlobalArgs, TargetArgs> = {
+  command: 'unpause [pods..]',
+  describe: 'Unpause one or more pods',
+  builder: (y) => targets(y.usage('Usage: tsc-run pod unpause [options] POD [POD...]\n\nUnpause one or more pods'), 'Unpause'),
+  handler: async (argv) => {
+    const { pausePod } = await import('../../pod/pod-lifecycle.js');
+    await eachPod(argv, (ctx, p) => pausePod(ctx, p, false));
+  },
+};
+
+interface RmArgs extends TargetArgs {
+  force?: boolean;
+  time?: number;
+}
+
+const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
+  command: 'rm [pods..]',
+  aliases: ['remove'],
+  describe: 'Remove one or more pods',
+  builder: (y) =>
+    targets(y.usage('Usage: tsc-run pod rm [options] POD [POD...]\n\nRemove one or more pods'), 'Remove', { ignore: true, idFile: true })
+      .option('force', { alias: 'f', type: 'boolean', describe: 'Force removal of a running pod by first stopping all containers, then removing all containers in the pod' })
+      .option('time', { alias: 't', type: 'number', requiresArg: true, describe: 'Seconds to wait for pod stop before killing the container (default 10)' }),
+  handler: async (argv) => {
+    if (argv.time !== undefined && !argv.force) throw new UsageError('--force option must be specified to use the --time option');
+    const { removePod } = await import('../../pod/pod-lifecycle.js');
+    await eachPod(argv, (ctx, p) => removePod(ctx, p, { force: argv.force === true, timeout: argv.time }));
+  },
+};
+
+interface PruneArgs extends GlobalArgs {
+  force?: boolean;
+}
+
+const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
+  command: 'prune',
+  describe: 'Remove all stopped pods and their containers',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run pod prune [options]\n\nRemove all stopped pods and their containers')
+      .option('force', { alias: 'f', type: 'boolean', describe: 'Do not prompt for confirmation.  The default is false' }),
+  handler: async (argv) => {
+    if (!argv.force) {
+      const { confirm } = await import('../prompt.js');
+      if (!(await confirm('WARNING! This will remove all stopped/exited pods..\nAre you sure you want to continue? [y/N] '))) return;
+    }
+    const ctx = await context(argv);
+    const { prunablePods, removePod } = await import('../../pod/pod-lifecycle.js');
+    for (const p of await prunablePods(ctx.roots)) {
+      await removePod(ctx, p, { force: false });
+      process.stdout.write(`${p.id}\n`);
+    }
+  },
+};
+
+interface PsArgs extends GlobalArgs {
+  extra?: string[];
+  'ctr-ids'?: boolean;
+  'ctr-names'?: boolean;
+  'ctr-status'?: boolean;
+  filter?: string[];
+  format?: string;
+  latest?: boolean;
+  namespace?: boolean;
+  'no-trunc'?: boolean;
+  noheading?: boolean;
+  quiet?: boolean;
+  sort?: string;
+}
+
+const psCommand: CommandModule<GlobalArgs, PsArgs> = {
+  command: 'ps [extra..]',
+  aliases: ['ls', 'list'],
+  describe: 'List pods',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run pod ps [options]\n\nList pods')
+      .positional('extra', { type: 'string', array: true, hidden: true })
+      .option('ctr-ids', { type: 'boolean', describe: 'Display the container UUIDs. If no-trunc is not set they will be truncated' })
+      .option('ctr-names', { type: 'boolean', describe: 'Display the container names' })
+      .option('ctr-status', { type: 'boolean', describe: 'Display the container status' })
+      .option('filter', { ...strings, alias: 'f', describe: 'Filter output based on conditions given' })
+      .option('format', { type: 'string', requiresArg: true, describe: 'Pretty-print pods to JSON or using a Go template' })
+      .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest pod tsc-run is aware of' })
+      .option('namespace', { alias: 'ns', type: 'boolean', describe: 'Display namespace information of the pod' })
+      .option('no-trunc', { type: 'boolean', describe: 'Do not truncate pod and container IDs' })
+      .option('noheading', { type: 'boolean', describe: 'Do not print headers' })
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print the numeric IDs of the pods only' })
+      .option('sort', { type: 'string', requiresArg: true, default: 'created', describe: 'Sort output by created, id, name, or number' }),
+  handler: async (argv) => {
+    if (argv.extra?.length) throw new UsageError(`\`tsc-run pod ps\` takes no arguments`);
+    if (argv.quiet && argv.format !== undefined) throw new UsageError('quiet and format cannot be used together');
+    const roots = rootsOf(argv);
+    const { PodStore } = await import('../../pod/pod-store.js');
+    const { ContainerStore } = await import('../../storage/containers.js');
+    const { podMembers } = await import('../../pod/pod-lifecycle.js');
+    const { podFilter } = await import('../../pod/pod-filter.js');
+    const v = await import('../../pod/pod-views.js');
+    const { formatList } = await import('../format/output.js');
+    const { isJsonFormat } = await import('../format/is-json.js');
+    const test = podFilter((argv.filter ?? []).map(String));
+    const all = await new ContainerStore(roots.dataRoot).list();
+    let rows: Array<{ pod: PodRecord; members: Awaited<ReturnType<typeof podMembers>> }> = [];
+    for (const pod of new PodStore(roots.dataRoot).list()) {
+      const members = await podMembers(roots, pod, all);
+      if (test(pod, members)) rows.push({ pod, members });
+    }
+    const sort = argv.sort ?? 'created';
+    const by: Record<string, (a: (typeof rows)[0], b: (typeof rows)[0]) => number> = {
+      created: (a, b) => Date.parse(b.pod.created) - Date.parse(a.pod.created),
+      id: (a, b) => (a.pod.id < b.pod.id ? -1 : 1),
+      name: (a, b) => (a.pod.name < b.pod.name ? -1 : 1),
+      number: (a, b) => a.members.length - b.members.length,
+      status: (a, b) => (v.podStatus(a.members) < v.podStatus(b.members) ? -1 : 1),
+    };
+    if (!by[sort]) throw new UsageError('invalid option for --sort, options are: id, names, or number');
+    rows.sort(by[sort]);
+    if (argv.latest) rows = [...rows].sort((a, b) => Date.parse(b.pod.created) - Date.parse(a.pod.created)).slice(0, 1);
+    if (isJsonFormat(argv.format)) {
+      process.stdout.write(JSON.stringify(rows.map((r) => v.podListJson(r.pod, r.members)), null, 2) + '\n');
+      return;
+    }
+    if (argv.quiet) {
+      process.stdout.write(rows.map((r) => `${r.pod.id}\n`).join(''));
+      return;
+    }
+    const now = new Date();
+    const noTrunc = argv['no-trunc'] === true;
+    process.stdout.write(
+      formatList(
+        rows.map((r) => v.podListRow(r.pod, r.members, { now, noTrunc })),
+        {
+          format: argv.format,
+          columns: v.podPsColumns({ ctrIds: argv['ctr-ids'] === true, ctrNames: argv['ctr-names'] === true, ctrStatus: argv['ctr-status'] === true, ns: argv.namespace === true }),
+          noHeading: argv.noheading === true,
+          headers: v.POD_PS_HEADERS,
+        },
+      ),
+    );
+  },
+};
+
+interface InspectArgs extends GlobalArgs {
+  pods?: string[];
+  format?: string;
+  latest?: boolean;
+}
+
+const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
+  command: 'inspect [pods..]',
+  describe: 'Displays a pod configuration',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run pod inspect [options] POD [POD...]\n\nDisplay the configuration for a pod by name or id')
+      .option('format', { alias: 'f', type: 'string', requiresArg: true, describe: 'Format the output to a Go template or json (default "json")' })
+      .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest pod tsc-run is aware of' }),
+  handler: async (argv) => {
+    const roots = rootsOf(argv);
+    const names = (argv.pods ?? []).map(String);
+    const { resolvePods, podMembers } = await import('../../pod/pod-lifecycle.js');
+    const { inspectPod } = await import('../../pod/pod-views.js');
+    const pods = resolvePods(roots, names, { latest: argv.latest === true });
+    const objects: Array<Record<string, unknown>> = [];
+    for (const p of pods) objects.push(inspectPod(p, await podMembers(roots, p)));
+    const { isJsonFormat } = await import('../format/is-json.js');
+    const { formatObject } = await import('../format/output.js');
+    // podman 4.3 prints one object per pod, indented as its JSON printer does.
+    for (const o of objects) {
+      process.stdout.write(isJsonFormat(argv.format) || argv.format === undefined ? JSON.stringify(o, null, 5) + '\n' : formatObject(o, argv.format));
+    }
+  },
+};
+
+interface ExistsArgs extends GlobalArgs {
+  args?: string[];
+}
+
+const existsCommand: CommandModule<GlobalArgs, ExistsArgs> = {
+  command: 'exists [args..]',
+  describe: 'Check if a pod exists in local storage',
+  builder: (y) => y.usage('Usage: tsc-run pod exists POD\n\nIf the named pod exists in local storage, tsc-run pod exists exits with 0, otherwise the exit code will be 1.'),
+  handler: async (argv) => {
+    const args = (argv.args ?? []).map(String);
+    if (args.length !== 1) throw new UsageError(`accepts 1 arg(s), received ${args.length}`);
+    const { PodStore, NoSuchPodError } = await import('../../pod/pod-store.js');
+    try {
+      new PodStore(rootsOf(argv).dataRoot).lookup(args[0]!);
+    } catch (err) {
+      if (err instanceof NoSuchPodError) {
+        process.exitCode = 1;
+        return;
+      }
+      throw err;
+    }
+  },
+};
+
+const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: string }> = {
+  command: '* [subcommand]',
+  describe: false,
+  handler: (argv) => {
+    const hint = "try 'tsc-run pod --help' for more information";
+    if (argv.subcommand === undefined) throw new UsageError(`missing command 'tsc-run pod COMMAND'; ${hint}`);
+    throw new UsageError(`unrecognized command \`tsc-run pod ${argv.subcommand}\`; ${hint}`);
+  },
+};
+
+export const podCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'pod',
+  describe: 'Manage pods',
+  builder: (y) =>
+    y.command([
+      createCommand,
+      startCommand,
+      stopCommand,
+      restartCommand,
+      killCommand,
+      pauseCommand,
+      unpauseCommand,
+      rmCommand,
+      pruneCommand,
+      psCommand,
+      inspectCommand,
+      existsCommand,
+      unknownSubcommand,
+    ] as Array<CommandModule<GlobalArgs, never>>),
+  handler: () => {},
+};

@@ -1,0 +1,148 @@
+// `pod create`: the pod's record and its infra container. The infra has no
+// image: its root is an empty directory and its process is the helper
+// itself (`run --pause`, docs/pods.md), PID 1 of the pod's namespaces. It
+// carries the pod's network (mode, published ports, /etc/hosts and
+// resolv.conf flags) and user namespace; members join it at their start.
+
+import fs from 'node:fs/promises';
+import { emitContainer } from '../events/emit.js';
+import { TscRunError, UsageError } from '../errors.js';
+import { randomContainerName } from '../runtime/container-names.js';
+import { parseAddHost, userdataDir } from '../runtime/container-files.js';
+import { planContainerSecurity, writeContainerSecurity } from '../runtime/security-args.js';
+import { ContainerStore, newContainerId, type ContainerConfig, type ContainerRecord, type PortMapping } from '../storage/containers.js';
+import { emitPod } from './pod-events.js';
+import { PodStore, type ExitPolicy, type PodRecord, type SharedNamespace } from './pod-store.js';
+
+export interface PodCreateInput {
+  dataRoot: string;
+  name?: string | undefined;
+  labels: Record<string, string>;
+  hostname?: string | undefined;
+  share: SharedNamespace[];
+  exitPolicy: ExitPolicy;
+  createCommand: string[];
+  infra: boolean;
+  infraName?: string | undefined;
+  /** The infra's network, resolved (src/network/network-flags.ts) with its ports. */
+  network: string;
+  networkOptions: string[];
+  ports: PortMapping[];
+  addHosts: string[];
+  dns: string[];
+  dnsSearch: string[];
+  dnsOptions: string[];
+  noHosts: boolean;
+  userns?: string | undefined;
+  uidmap: string[];
+  gidmap: string[];
+  kubeFile?: string | undefined;
+  rmtree: (...paths: string[]) => Promise<void>;
+}
+
+const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+export function parseExitPolicy(v: string | undefined): ExitPolicy {
+  if (v === undefined || v === 'continue') return 'continue';
+  if (v === 'stop') return 'stop';
+  throw new UsageError(`invalid pod exit policy: "${v}"`);
+}
+
+/** Flags that configure the infra cannot be given without one (podman's wording). */
+export function checkNoInfraFlags(given: readonly string[]): void {
+  if (given.length) throw new UsageError(`cannot specify ${given[0]} when the pod has no infra container: invalid argument`);
+}
+
+function infraConfig(i: PodCreateInput, hostname: string): ContainerConfig {
+  const c: ContainerConfig = {
+    command: [],
+    entrypoint: [],
+    cmd: [],
+    env: [],
+    workingDir: '/',
+    user: '',
+    uid: 0,
+    gid: 0,
+    hostname,
+    network: i.network,
+    pause: true,
+    logDriver: 'none',
+    stopSignal: 15,
+    stopTimeout: 10,
+  };
+  if (i.networkOptions.length) c.networkOptions = i.networkOptions;
+  if (i.ports.length) c.ports = i.ports;
+  if (i.addHosts.length) {
+    for (const h of i.addHosts) parseAddHost(h, '0.0.0.0');
+    c.addHosts = i.addHosts;
+  }
+  if (i.dns.length) c.dns = i.dns;
+  if (i.dnsSearch.length) c.dnsSearch = i.dnsSearch;
+  if (i.dnsOptions.length) c.dnsOptions = i.dnsOptions;
+  if (i.noHosts) c.noHosts = true;
+  if (i.userns) c.userns = i.userns;
+  if (i.uidmap.length) c.uidmap = i.uidmap;
+  if (i.gidmap.length) c.gidmap = i.gidmap;
+  return c;
+}
+
+export async function createPod(i: PodCreateInput): Promise<PodRecord> {
+  const pods = new PodStore(i.dataRoot);
+  const containers = new ContainerStore(i.dataRoot);
+  if (i.name !== undefined && !NAME_RE.test(i.name)) {
+    throw new UsageError(`pod name ${JSON.stringify(i.name)} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`);
+  }
+  const id = newContainerId();
+  const taken = new Set(pods.list().map((p) => p.name));
+  // podman's pods get a random container-like name too (`<adjective>_<name>`).
+  const name = i.name ?? randomContainerName(taken);
+  const hostname = i.hostname ?? (i.infra ? name : '');
+  const record: PodRecord = {
+    id,
+    name,
+    created: new Date().toISOString(),
+    createCommand: i.createCommand,
+    labels: i.labels,
+    hostname,
+    share: i.infra ? i.share : [],
+    exitPolicy: i.exitPolicy,
+  };
+  if (i.kubeFile !== undefined) record.kubeFile = i.kubeFile;
+  const security = i.infra ? await planContainerSecurity({}, { uid: 0 }) : undefined;
+
+  await pods.create(record, async (r) => {
+    if (!i.infra) return;
+    const infraId = newContainerId();
+    const infraName = i.infraName ?? `${id.slice(0, 12)}-infra`;
+    const infra: ContainerRecord = {
+      id: infraId,
+      name: infraName,
+      image: '',
+      imageName: '',
+      layers: [],
+      created: r.created,
+      autoRemove: false,
+      config: infraConfig(i, hostname),
+      state: { status: 'created' },
+      storage: { driver: 'vfs' },
+      pod: id,
+    };
+    try {
+      await containers.create(infra);
+      await fs.mkdir(containers.rootfsDir(infraId), { mode: 0o755 });
+      await writeContainerSecurity(userdataDir(containers.containerDir(infraId)), security!);
+      r.infraId = infraId;
+      await pods.update(id, (p) => {
+        p.infraId = infraId;
+      });
+    } catch (err) {
+      // No pod without its infra: both go (the pod record is rewritten last, so a kill here leaves a pod `pod rm` cleans).
+      await containers.remove(infraId, i.rmtree).catch(() => undefined);
+      await fs.rm(`${pods.dir}/${id}`, { recursive: true, force: true });
+      throw err instanceof TscRunError ? err : new TscRunError(`creating the infra container of pod ${name}: ${(err as Error).message}`, undefined, { cause: err });
+    }
+    emitContainer(i.dataRoot, infra, 'create');
+  });
+  emitPod(i.dataRoot, record, 'create');
+  return record;
+}

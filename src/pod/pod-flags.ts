@@ -1,0 +1,141 @@
+// `pod create`'s flags (also `run --pod new:NAME` and kube play) → the
+// input of createPod: network and ports resolved as for run
+// (src/network/network-flags.ts), --share, --exit-policy, labels, and the
+// flags that need an infra refused without one.
+
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Roots } from '../config/paths.js';
+import { TscRunError, UsageError } from '../errors.js';
+import { findExecutable } from '../host/executables.js';
+import { planNetwork } from '../network/network-flags.js';
+import { readUnprivilegedPortStart } from '../network/privileged-ports.js';
+import { publishedPorts } from '../network/published-ports.js';
+import { parseLabels } from '../runtime/run-options.js';
+import { checkNoInfraFlags, createPod, parseExitPolicy, type PodCreateInput } from './pod-create.js';
+import { parseShare } from './pod-share.js';
+import type { PodRecord } from './pod-store.js';
+
+export interface PodFlags {
+  name?: string | undefined;
+  infra: boolean;
+  infraName?: string | undefined;
+  infraCommand?: string | undefined;
+  infraImage?: string | undefined;
+  share?: string | undefined;
+  publish: string[];
+  network?: string | undefined;
+  hostname?: string | undefined;
+  addHost: string[];
+  dns: string[];
+  dnsSearch: string[];
+  dnsOption: string[];
+  noHosts: boolean;
+  label: string[];
+  userns?: string | undefined;
+  uidmap: string[];
+  gidmap: string[];
+  exitPolicy?: string | undefined;
+  podIdFile?: string | undefined;
+  replace: boolean;
+  createCommand: string[];
+  kubeFile?: string | undefined;
+}
+
+export interface PodFlagDeps {
+  roots: Roots;
+  warn: (msg: string) => void;
+  rmtree: (...paths: string[]) => Promise<void>;
+  /** --replace: remove the existing pod of that name (forced). */
+  removeExisting: (pod: PodRecord) => Promise<void>;
+}
+
+export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promise<PodRecord> {
+  if (f.infraImage !== undefined) throw new UsageError('--infra-image is not supported: the infra needs no image here (the helper itself holds the pod\'s namespaces)');
+  if (f.infraCommand !== undefined) throw new UsageError('--infra-command is not supported: the infra runs no command here (the helper itself holds the pod\'s namespaces)');
+  if (!f.infra) {
+    const given: string[] = [];
+    if (f.publish.length) given.push('--publish');
+    if (f.network !== undefined) given.push('--network');
+    if (f.share !== undefined) given.push('--share');
+    if (f.addHost.length) given.push('--add-host');
+    if (f.dns.length) given.push('--dns');
+    if (f.infraName !== undefined) given.push('--infra-name');
+    checkNoInfraFlags(given);
+  }
+  const share = parseShare(f.share);
+  if (f.infra && !share.includes('net') && (f.publish.length || f.network !== undefined)) {
+    throw new UsageError('--publish and --network need the pod to share its network namespace (--share net)');
+  }
+  const exitPolicy = parseExitPolicy(f.exitPolicy);
+  const labels = parseLabels(f.label);
+  let network = 'none';
+  let networkOptions: string[] = [];
+  let ports: PodCreateInput['ports'] = [];
+  if (f.infra) {
+    const plan = await planNetwork(
+      {
+        network: f.network,
+        publish: f.publish,
+        publishAll: false,
+        dnsFlags: [...(f.dns.length ? ['--dns'] : []), ...(f.dnsSearch.length ? ['--dns-search'] : []), ...(f.dnsOption.length ? ['--dns-option'] : [])],
+        addHosts: f.addHost,
+        usernsFlags: f.userns !== undefined || f.uidmap.length > 0 || f.gidmap.length > 0,
+      },
+      {
+        installed: () => ({ pasta: findExecutable('pasta') !== undefined, slirp4netns: findExecutable('slirp4netns') !== undefined }),
+        lookupContainer: () => Promise.reject(new UsageError('a pod cannot share the network of a container (--network container:): give it to its members instead')),
+        rootless: process.getuid!() !== 0,
+        unprivilegedPortStart: () => readUnprivilegedPortStart(),
+        warn: deps.warn,
+      },
+    );
+    network = plan.network;
+    networkOptions = plan.networkOptions;
+    ports = plan.ports.length ? await publishedPorts(plan.ports, undefined, { mode: network, options: networkOptions }) : [];
+  }
+  if (f.userns !== undefined || f.uidmap.length || f.gidmap.length) {
+    const { planUserns } = await import('../runtime/userns-options.js');
+    const { hostUserNamespace } = await import('../runtime/preflight.js');
+    const host = hostUserNamespace();
+    planUserns({ mode: f.userns ?? '', uidmap: f.uidmap, gidmap: f.gidmap }, host.kind === 'rootless' ? host.maps : undefined, { uid: process.getuid!(), gid: process.getgid!() });
+  }
+  let idFile: string | undefined;
+  if (f.podIdFile !== undefined) {
+    idFile = path.resolve(f.podIdFile);
+    if (await fs.stat(idFile).then(() => true, () => false)) {
+      throw new TscRunError(`pod id file exists. Ensure another pod is not using it or delete ${idFile}`);
+    }
+  }
+  if (f.replace && f.name !== undefined) {
+    const { PodStore } = await import('./pod-store.js');
+    const old = new PodStore(deps.roots.dataRoot).list().find((p) => p.name === f.name);
+    if (old) await deps.removeExisting(old);
+  }
+  const pod = await createPod({
+    dataRoot: deps.roots.dataRoot,
+    name: f.name,
+    labels,
+    hostname: f.hostname,
+    share,
+    exitPolicy,
+    createCommand: f.createCommand,
+    infra: f.infra,
+    infraName: f.infraName,
+    network,
+    networkOptions,
+    ports,
+    addHosts: f.addHost,
+    dns: f.dns,
+    dnsSearch: f.dnsSearch,
+    dnsOptions: f.dnsOption,
+    noHosts: f.noHosts,
+    userns: f.userns,
+    uidmap: f.uidmap,
+    gidmap: f.gidmap,
+    kubeFile: f.kubeFile,
+    rmtree: deps.rmtree,
+  });
+  if (idFile) await fs.writeFile(idFile, pod.id, { flag: 'wx', mode: 0o644 });
+  return pod;
+}

@@ -1,0 +1,178 @@
+// The pod commands that act on members: start (infra first), stop and kill
+// (members, then the infra), restart, pause, unpause, rm, prune, and the
+// exit policy. Each acts through the container lifecycle (src/runtime/), so
+// a pod's state is always its containers' state; nothing pod-level is
+// stored that could disagree with them.
+
+import type { Roots } from '../config/paths.js';
+import { MultipleErrors, TscRunError, UsageError } from '../errors.js';
+import { ContainerStore, NoSuchContainerError, type ContainerRecord } from '../storage/containers.js';
+import type { TreeOps } from '../storage/layers/layer-store.js';
+import { emitPod } from './pod-events.js';
+import { PodStore, type PodRecord } from './pod-store.js';
+import { podStatus } from './pod-views.js';
+
+export interface PodContext {
+  roots: Roots;
+  treeOps: TreeOps;
+  warn: (msg: string) => void;
+}
+
+export interface PodTargetOptions {
+  all?: boolean;
+  latest?: boolean;
+  ignore?: boolean;
+}
+
+/** The pod's containers as they are now (liveRecord), infra first, then by creation. */
+export async function podMembers(roots: Roots, pod: PodRecord, all?: readonly ContainerRecord[]): Promise<ContainerRecord[]> {
+  const { liveRecord } = await import('../runtime/container-observe.js');
+  const list = all ?? (await new ContainerStore(roots.dataRoot).list());
+  return list
+    .filter((c) => c.pod === pod.id)
+    .map((c) => liveRecord(roots.runRoot, c))
+    .sort((a, b) => (a.id === pod.infraId ? -1 : b.id === pod.infraId ? 1 : Date.parse(a.created) - Date.parse(b.created)));
+}
+
+export function resolvePods(roots: Roots, names: readonly string[], o: PodTargetOptions): PodRecord[] {
+  const store = new PodStore(roots.dataRoot);
+  if ((o.all || o.latest) && names.length) throw new UsageError('when using the --all or --latest flag, no pod name or ID may be given');
+  if (!o.all && !o.latest && names.length === 0) throw new UsageError('you must provide at least one name or id');
+  if (o.all) return store.list().sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
+  if (o.latest) {
+    const l = store.list().sort((a, b) => Date.parse(b.created) - Date.parse(a.created))[0];
+    if (!l) throw new TscRunError('no pods to act on: no such pod');
+    return [l];
+  }
+  const out: PodRecord[] = [];
+  for (const n of names) {
+    try {
+      out.push(store.lookup(n));
+    } catch (err) {
+      if (!o.ignore) throw err;
+    }
+  }
+  return out;
+}
+
+async function lifecycle(ctx: PodContext) {
+  const { lifecycleContext } = await import('../runtime/lifecycle-context.js');
+  return lifecycleContext(ctx.roots, ctx.warn);
+}
+
+const isUp = (c: ContainerRecord) => c.state.status === 'running' || c.state.status === 'paused';
+
+/** Start the infra, then every member not running (podman: "Error: ... starting container"). */
+export async function startPod(ctx: PodContext, pod: PodRecord): Promise<void> {
+  const { startContainer } = await import('../runtime/container-start.js');
+  const members = await podMembers(ctx.roots, pod);
+  const errors: TscRunError[] = [];
+  for (const c of members) {
+    if (c.state.status === 'running') continue;
+    try {
+      // A member's start starts the infra too (pod-member.ts); the infra is first in the list anyway.
+      await startContainer({ roots: ctx.roots, container: c, treeOps: ctx.treeOps, detach: true, attachStdin: false, sigProxy: true });
+    } catch (err) {
+      errors.push(new TscRunError(`starting container ${c.id}: ${(err as Error).message}`));
+    }
+  }
+  emitPod(ctx.roots.dataRoot, pod, 'start');
+  if (errors.length) throw errors.length === 1 ? errors[0] : new MultipleErrors(errors);
+}
+
+/** Members first, the infra last (its namespaces outlive them). */
+export async function stopPod(ctx: PodContext, pod: PodRecord, timeout: number | undefined): Promise<void> {
+  const { stopContainer } = await import('../runtime/container-stop.js');
+  const lc = await lifecycle(ctx);
+  const members = await podMembers(ctx.roots, pod);
+  const order = [...members.filter((c) => c.id !== pod.infraId), ...members.filter((c) => c.id === pod.infraId)];
+  for (const c of order) {
+    if (!isUp(c)) continue;
+    try {
+      await stopContainer(lc, c.id, timeout);
+    } catch (err) {
+      if (!(err instanceof NoSuchContainerError)) throw err;
+    }
+  }
+  emitPod(ctx.roots.dataRoot, pod, 'stop');
+}
+
+export async function killPod(ctx: PodContext, pod: PodRecord, signo: number): Promise<void> {
+  const { killContainer } = await import('../runtime/container-kill.js');
+  const store = new ContainerStore(ctx.roots.dataRoot);
+  const members = (await podMembers(ctx.roots, pod)).filter(isUp);
+  if (members.length === 0) throw new TscRunError(`pod ${pod.id} has no running containers: no such container`);
+  for (const c of [...members.filter((m) => m.id !== pod.infraId), ...members.filter((m) => m.id === pod.infraId)]) {
+    await killContainer(store, ctx.roots.runRoot, c.id, signo);
+  }
+  emitPod(ctx.roots.dataRoot, pod, 'kill');
+}
+
+export async function pausePod(ctx: PodContext, pod: PodRecord, pause: boolean): Promise<void> {
+  const p = await import('../runtime/pause/container-pause.js');
+  const store = new ContainerStore(ctx.roots.dataRoot);
+  for (const c of await podMembers(ctx.roots, pod)) {
+    if (pause && c.state.status === 'running') await p.pauseContainer(store, ctx.roots.runRoot, c.id);
+    if (!pause && c.state.status === 'paused') await p.unpauseContainer(store, ctx.roots.runRoot, c.id);
+  }
+  emitPod(ctx.roots.dataRoot, pod, pause ? 'pause' : 'unpause');
+}
+
+/** rm: refused while a container runs unless force; members go before the infra, the record last. */
+export async function removePod(ctx: PodContext, pod: PodRecord, o: { force: boolean; timeout?: number | undefined }): Promise<void> {
+  const { removeContainer } = await import('../runtime/container-remove.js');
+  const lc = await lifecycle(ctx);
+  const members = await podMembers(ctx.roots, pod);
+  if (!o.force) {
+    const up = members.find(isUp);
+    if (up) {
+      throw new TscRunError(
+        `not all containers could be removed from pod ${pod.id}: removing pod containers: cannot remove container ${up.id} as it is running - running or paused containers cannot be removed without force: container state improper`,
+      );
+    }
+  }
+  for (const c of [...members.filter((m) => m.id !== pod.infraId), ...members.filter((m) => m.id === pod.infraId)]) {
+    try {
+      await removeContainer(lc, c.id, { force: o.force, timeout: o.timeout, podRemoval: true });
+    } catch (err) {
+      if (!(err instanceof NoSuchContainerError)) throw err;
+    }
+  }
+  await new PodStore(ctx.roots.dataRoot).remove(pod.id);
+  emitPod(ctx.roots.dataRoot, pod, 'remove');
+}
+
+/** prune: pods none of whose containers runs (podman: stopped, exited or created pods... with at least their state settled). */
+export async function prunablePods(roots: Roots): Promise<PodRecord[]> {
+  const all = await new ContainerStore(roots.dataRoot).list();
+  const out: PodRecord[] = [];
+  for (const p of new PodStore(roots.dataRoot).list()) {
+    const s = podStatus(await podMembers(roots, p, all));
+    if (s === 'Exited' || s === 'Created' || s === 'Stopped') out.push(p);
+  }
+  return out;
+}
+
+/**
+ * --exit-policy stop: once the last member has exited, the infra stops
+ * (called when a member's exit is folded: container cleanup and the
+ * foreground run). Never throws: the member's exit is already recorded.
+ */
+export async function applyExitPolicy(roots: Roots, podId: string, warn: (msg: string) => void): Promise<void> {
+  try {
+    const { helperTreeOps } = await import('../runtime/tree-ops.js');
+    const ctx: PodContext = { roots, treeOps: helperTreeOps(), warn };
+    const pod = await new PodStore(ctx.roots.dataRoot).get(podId);
+    if (!pod || pod.exitPolicy !== 'stop' || !pod.infraId) return;
+    const members = await podMembers(ctx.roots, pod);
+    const others = members.filter((c) => c.id !== pod.infraId);
+    if (others.length === 0 || others.some(isUp)) return;
+    const infra = members.find((c) => c.id === pod.infraId);
+    if (!infra || !isUp(infra)) return;
+    const { stopContainer } = await import('../runtime/container-stop.js');
+    await stopContainer(await lifecycle(ctx), infra.id);
+    emitPod(ctx.roots.dataRoot, pod, 'stop');
+  } catch {
+    // Best effort: `pod stop` still works.
+  }
+}

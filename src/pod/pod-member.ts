@@ -1,0 +1,38 @@
+// A pod member's start (called by runtime/container-start.ts before the
+// member's network is prepared): the infra must run, since the member joins
+// its namespaces, and the pod's shared /etc/hosts must list the member.
+
+import type { Roots } from '../config/paths.js';
+import { TscRunError } from '../errors.js';
+import { userdataDir } from '../runtime/container-files.js';
+import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
+import type { TreeOps } from '../storage/layers/layer-store.js';
+import { addPodHostsNames } from './pod-hosts.js';
+import { PodStore } from './pod-store.js';
+
+/** Start the pod's infra if it is not running (podman starts it with any member). */
+export async function ensureInfraRunning(roots: Roots, infra: ContainerRecord, treeOps: TreeOps): Promise<void> {
+  const { liveRecord } = await import('../runtime/container-observe.js');
+  const live = liveRecord(roots.runRoot, infra).state.status;
+  if (live === 'running') return;
+  if (live === 'paused') throw new TscRunError(`the infra container of the pod is paused: unpause the pod first`);
+  const { startContainer } = await import('../runtime/container-start.js');
+  await startContainer({ roots, container: infra, treeOps, detach: true, attachStdin: false, sigProxy: true });
+}
+
+/** Every member's name in the infra's hosts file. */
+export async function syncPodHosts(roots: Roots, infra: ContainerRecord): Promise<void> {
+  const store = new ContainerStore(roots.dataRoot);
+  const names = (await store.list()).filter((c) => c.pod === infra.pod && c.id !== infra.id).map((c) => c.name);
+  await store.locked(infra.id, () => addPodHostsNames(`${userdataDir(store.containerDir(infra.id))}/hosts`, infra.name, names));
+}
+
+export async function prepareMemberStart(roots: Roots, member: ContainerRecord, treeOps: TreeOps): Promise<void> {
+  const pod = await new PodStore(roots.dataRoot).get(member.pod!);
+  if (!pod) throw new TscRunError(`pod ${member.pod!.slice(0, 12)} of container ${member.name} no longer exists`);
+  if (!pod.infraId) return;
+  const infra = await new ContainerStore(roots.dataRoot).get(pod.infraId);
+  if (!infra) throw new TscRunError(`the infra container of pod ${pod.name} no longer exists`);
+  await ensureInfraRunning(roots, infra, treeOps);
+  await syncPodHosts(roots, infra);
+}

@@ -1,0 +1,38 @@
+// `pod create --share` (podman's namespace list): the namespaces members
+// share with the infra. Pure.
+
+import { UsageError } from '../errors.js';
+import type { SharedNamespace } from './pod-store.js';
+
+export const DEFAULT_SHARE: SharedNamespace[] = ['ipc', 'net', 'uts'];
+
+/**
+ * `ipc,net,uts` (default), `+pid` (added to the default), `none`. Members
+ * join the infra's namespaces through its network namespace (a member is
+ * `--network container:INFRA` plus ipc/uts/pid), so a list without `net`
+ * cannot be built here and is refused.
+ */
+export function parseShare(value: string | undefined): SharedNamespace[] {
+  if (value === undefined) return [...DEFAULT_SHARE];
+  const v = value.trim();
+  const add = v.startsWith('+');
+  const words = (add ? v.slice(1) : v).split(',').map((w) => w.trim()).filter((w) => w !== '');
+  if (!add && words.length === 1 && words[0] === 'none') return [];
+  const out = new Set<SharedNamespace>(add ? DEFAULT_SHARE : []);
+  for (const w of words) {
+    if (w === 'net' || w === 'ipc' || w === 'uts' || w === 'pid') out.add(w);
+    else if (w === 'cgroup') throw new UsageError('--share cgroup is not supported: members of a pod here each have their own cgroup namespace');
+    else if (w === 'none') throw new UsageError('--share none cannot be combined with other namespaces');
+    else if (w === 'user' || w === 'mnt' || w === 'mount') throw new UsageError(`invalid kernel namespace to share: ${w}: options are: cgroup, ipc, net, pid, uts or none`);
+    else throw new UsageError(`invalid kernel namespace to share: ${w}: options are: cgroup, ipc, net, pid, uts or none`);
+  }
+  if (out.size && !out.has('net')) {
+    throw new UsageError(`--share ${value}: members join the infra's namespaces through its network namespace here, so net must be shared too`);
+  }
+  return [...out].sort();
+}
+
+/** The member's helper `--net-join` list: what it takes from the infra besides net (and user). */
+export function memberJoins(share: readonly SharedNamespace[]): string[] {
+  return share.filter((n) => n === 'ipc' || n === 'uts' || n === 'pid');
+}

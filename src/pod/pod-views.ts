@@ -1,0 +1,162 @@
+// `pod inspect` and `pod ps` views: podman 4.3's InspectPodData and
+// ListPodsReport keys, in their order. The pod's state follows podman's
+// createPodStatusResults over every container (infra included). Pure: the
+// containers come in reconciled (liveRecord).
+
+import { GoTime } from '../cli/format/go-time.js';
+import { humanDuration } from '../cli/format/human.js';
+import type { ContainerRecord, ContainerStatus } from '../storage/containers.js';
+import type { PodRecord } from './pod-store.js';
+
+/** A container's state word as podman prints it in pod views. */
+export function memberState(s: ContainerStatus): string {
+  return s === 'removing' ? 'removing' : s;
+}
+
+export function podStatus(members: readonly ContainerRecord[]): string {
+  const n = members.length;
+  if (n === 0) return 'Created';
+  let running = 0;
+  let exited = 0;
+  let paused = 0;
+  let created = 0;
+  let errored = 0;
+  for (const m of members) {
+    const s = m.state.status;
+    if (s === 'running') running++;
+    else if (s === 'exited') exited++;
+    else if (s === 'paused') paused++;
+    else if (s === 'created') created++;
+    else errored++;
+  }
+  if (running > 0 && running < n) return 'Degraded';
+  if (running === n) return 'Running';
+  if (exited === n) return 'Exited';
+  if (paused === n) return 'Paused';
+  if (created === n) return 'Created';
+  if (errored > 0) return 'Error';
+  return 'Created';
+}
+
+function portBindings(infra: ContainerRecord): Record<string, Array<{ HostIp: string; HostPort: string }>> {
+  const out: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const p of infra.config.ports ?? []) {
+    for (let i = 0; i < (p.range ?? 1); i++) {
+      const key = `${p.containerPort + i}/${p.protocol ?? 'tcp'}`;
+      (out[key] ??= []).push({ HostIp: p.hostIP ?? '', HostPort: String(p.hostPort + i) });
+    }
+  }
+  return out;
+}
+
+function orNull<T>(a: readonly T[] | undefined): T[] | null {
+  return a?.length ? [...a] : null;
+}
+
+export function inspectPod(pod: PodRecord, members: readonly ContainerRecord[]): Record<string, unknown> {
+  const infra = members.find((m) => m.id === pod.infraId);
+  const out: Record<string, unknown> = {
+    Id: pod.id,
+    Name: pod.name,
+    Created: GoTime.parseOrZero(pod.created),
+    CreateCommand: pod.createCommand,
+    ExitPolicy: pod.exitPolicy,
+    State: podStatus(members),
+    Hostname: pod.hostname,
+  };
+  if (Object.keys(pod.labels).length) out.Labels = pod.labels;
+  out.CreateCgroup = false;
+  out.CreateInfra = infra !== undefined;
+  if (infra) {
+    out.InfraContainerID = infra.id;
+    const c = infra.config;
+    out.InfraConfig = {
+      PortBindings: portBindings(infra),
+      HostNetwork: c.network === 'host',
+      StaticIP: '',
+      StaticMAC: '',
+      NoManageResolvConf: false,
+      DNSServer: orNull(c.dns),
+      DNSSearch: orNull(c.dnsSearch),
+      DNSOption: orNull(c.dnsOptions),
+      NoManageHosts: c.noHosts === true,
+      HostAdd: orNull(c.addHosts),
+      Networks: null,
+      NetworkOptions: c.networkOptions?.length ? { [c.network]: c.networkOptions } : null,
+      pid_ns: pod.share.includes('pid') ? 'pod' : 'private',
+      ...(c.userns ? { userns: c.userns } : {}),
+      uts_ns: pod.share.includes('uts') ? 'pod' : 'private',
+    };
+    out.SharedNamespaces = pod.share;
+  }
+  out.NumContainers = members.length;
+  if (members.length) out.Containers = members.map((m) => ({ Id: m.id, Name: m.name, State: memberState(m.state.status) }));
+  return out;
+}
+
+/** `pod ps --format json`: ListPodsReport. */
+export function podListJson(pod: PodRecord, members: readonly ContainerRecord[]): Record<string, unknown> {
+  return {
+    Cgroup: '',
+    Containers: members.map((m) => ({ Id: m.id, Names: m.name, Status: memberState(m.state.status) })),
+    Created: GoTime.parseOrZero(pod.created),
+    Id: pod.id,
+    InfraId: pod.infraId ?? '',
+    Name: pod.name,
+    Namespace: '',
+    Networks: [],
+    Status: podStatus(members),
+    Labels: pod.labels,
+  };
+}
+
+/** The fields `pod ps` templates read (podman's ListPodReporter). */
+export function podListRow(pod: PodRecord, members: readonly ContainerRecord[], o: { now: Date; noTrunc: boolean }): Record<string, unknown> {
+  const t = (id: string) => (o.noTrunc ? id : id.slice(0, 12));
+  const created = GoTime.parseOrZero(pod.created);
+  return {
+    Id: t(pod.id),
+    ID: t(pod.id),
+    Name: pod.name,
+    Status: podStatus(members),
+    Created: `${humanDuration(o.now.getTime() - created.getTime())} ago`,
+    InfraId: pod.infraId ? t(pod.infraId) : '',
+    InfraID: pod.infraId ? t(pod.infraId) : '',
+    ContainerIds: members.map((m) => t(m.id)).join(','),
+    ContainerNames: members.map((m) => m.name).join(','),
+    ContainerStatuses: members.map((m) => memberState(m.state.status)).join(','),
+    Cgroup: '',
+    Namespace: '',
+    Networks: '',
+    NumberOfContainers: members.length,
+    Labels: pod.labels,
+  };
+}
+
+export const POD_PS_HEADERS: Record<string, string> = {
+  Id: 'POD ID',
+  ID: 'POD ID',
+  Name: 'NAME',
+  Status: 'STATUS',
+  Labels: 'LABELS',
+  NumberOfContainers: '# OF CONTAINERS',
+  Created: 'CREATED',
+  InfraID: 'INFRA ID',
+  InfraId: 'INFRA ID',
+  ContainerIds: 'IDS',
+  ContainerNames: 'NAMES',
+  ContainerStatuses: 'STATUS',
+  Cgroup: 'CGROUP',
+  Namespace: 'NAMESPACES',
+};
+
+/** The default columns (podman's podPsFormat). */
+export function podPsColumns(o: { ctrIds: boolean; ctrNames: boolean; ctrStatus: boolean; ns: boolean }): Array<{ field: string; header: string }> {
+  const f = ['Id', 'Name', 'Status', 'Created', 'InfraID'];
+  if (o.ctrIds) f.push('ContainerIds');
+  if (o.ctrNames) f.push('ContainerNames');
+  if (o.ctrStatus) f.push('ContainerStatuses');
+  if (o.ns) f.push('Cgroup', 'Namespace');
+  if (!o.ctrIds && !o.ctrNames && !o.ctrStatus) f.push('NumberOfContainers');
+  return f.map((field) => ({ field, header: POD_PS_HEADERS[field]! }));
+}
