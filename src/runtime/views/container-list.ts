@@ -22,18 +22,26 @@ export interface PsOptions {
   format?: string | undefined;
   noHeading: boolean;
   sort?: string | undefined;
+  /** --pod: the POD ID and PODNAME columns. */
+  pod?: boolean | undefined;
 }
 
 const JSON_FORMAT_RE = /^\s*(?:json|\{\{\s*json\s*\.?\s*\}\})\s*$/;
 
 /** The containers ps lists, reconciled, filtered and in output order. */
-export function selectContainers(records: readonly ContainerRecord[], o: Pick<PsOptions, 'all' | 'filters' | 'last' | 'latest'>, runRoot: string, now: Date): ContainerRecord[] {
+export function selectContainers(
+  records: readonly ContainerRecord[],
+  o: Pick<PsOptions, 'all' | 'filters' | 'last' | 'latest'>,
+  runRoot: string,
+  now: Date,
+  podNames?: ReadonlyMap<string, string>,
+): ContainerRecord[] {
   const filters = parsePsFilters(o.filters);
   const live = records.map((r) => liveRecord(runRoot, r, now));
   const last = o.latest ? 1 : o.last;
   // podman 4.3: -n/-l and a status filter look at every container; other filters only narrow.
   const all = o.all || last >= 0 || filters.has('status');
-  const picked = live.filter((r) => (all || r.state.status === 'running') && matchesFilters(r, filters, { all: live }));
+  const picked = live.filter((r) => (all || r.state.status === 'running') && matchesFilters(r, filters, podNames ? { all: live, podNames } : { all: live }));
   return lastCreated(picked, last);
 }
 
@@ -47,20 +55,28 @@ const SORTS: Record<string, (a: ContainerRecord, b: ContainerRecord) => number> 
   runningfor: byCreated,
 };
 
+async function loadPodNames(dataRoot: string): Promise<Map<string, string>> {
+  const { PodStore } = await import('../pod/pod-store.js');
+  return new Map(new PodStore(dataRoot).list().map((p) => [p.id, p.name]));
+}
+
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export async function psText(roots: Roots, o: PsOptions, now: Date = new Date()): Promise<string> {
   const store = new ContainerStore(roots.dataRoot);
-  let recs = selectContainers(await store.list(), o, roots.runRoot, now);
+  const records = await store.list();
+  // Pod names only when some container is in a pod (src/pod/).
+  const podNames = records.some((r) => r.pod) ? await loadPodNames(roots.dataRoot) : undefined;
+  let recs = selectContainers(records, o, roots.runRoot, now, podNames);
   if (o.sort && o.sort !== 'created') recs = [...recs].sort(SORTS[o.sort] ?? byCreated);
   const sizes = new Map<string, PsSize>();
   if (o.size) {
     const cache = new Map<string, number>();
     for (const r of recs) sizes.set(r.id, await containerSize(roots.dataRoot, store.upperDir(r.id), r, cache));
   }
-  const view = (r: ContainerRecord) => ({ now, noTrunc: o.noTrunc, size: o.size ? sizes.get(r.id) : undefined });
+  const view = (r: ContainerRecord) => ({ now, noTrunc: o.noTrunc, size: o.size ? sizes.get(r.id) : undefined, podNames });
   if (o.format !== undefined && JSON_FORMAT_RE.test(o.format)) {
     // podman 4.3 prints ps JSON with two-space indentation.
     return JSON.stringify(recs.map((r) => psJson(r, view(r))), null, 2) + '\n';
@@ -68,8 +84,9 @@ export async function psText(roots: Roots, o: PsOptions, now: Date = new Date())
   if (o.quiet && o.format === undefined) {
     return recs.map((r) => (o.noTrunc ? r.id : r.id.slice(0, 12)) + '\n').join('');
   }
-  const columns = o.size ? [...PS_COLUMNS, { field: 'Size' }] : [...PS_COLUMNS];
-  if (o.format === undefined || o.format.trim() === 'table') {
+  const columns: Array<{ field: string; header?: string }> = o.size ? [...PS_COLUMNS, { field: 'Size' }] : [...PS_COLUMNS];
+  if (o.pod) columns.push({ field: 'Pod', header: 'POD ID' }, { field: 'PodName', header: 'PODNAME' });
+  if ((o.format === undefined || o.format.trim() === 'table') && !o.pod) {
     // The common case, without the template engine (same output as the template of `columns`).
     const lines = recs.map((r) => psDefaultCells(r, view(r)).join('\t'));
     if (!o.noHeading) lines.unshift(columns.map((c) => ('header' in c && c.header) || c.field.toUpperCase()).join('\t'));

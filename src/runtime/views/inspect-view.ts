@@ -277,7 +277,7 @@ export function inspectContainer(rec: ContainerRecord, f: InspectFacts): Record<
     ImageDigest: f.imageDigest,
     ImageName: rec.imageName,
     Rootfs: '',
-    Pod: '',
+    Pod: rec.pod ?? '',
     ResolvConfPath: f.resolvConfPath,
     HostnamePath: f.hostnamePath,
     HostsPath: f.hostsPath,

@@ -8,7 +8,7 @@ import { parseInputTime } from '../../format/time-input.js';
 
 export type PsFilters = Map<string, string[]>;
 
-export const PS_FILTER_KEYS = ['id', 'name', 'status', 'label', 'ancestor', 'exited', 'before', 'since', 'until'] as const;
+export const PS_FILTER_KEYS = ['id', 'name', 'status', 'label', 'ancestor', 'exited', 'before', 'since', 'until', 'pod'] as const;
 
 /** States `status=` accepts (podman's define.ContainerStatus names). */
 const STATES = ['created', 'configured', 'running', 'paused', 'stopping', 'stopped', 'exited', 'removing', 'unknown'];
@@ -44,6 +44,8 @@ function compileRegex(src: string): RegExp {
 export interface FilterContext {
   /** Every container, to resolve `before=`/`since=` names and ids. */
   all: readonly ContainerRecord[];
+  /** Pod id → name, for `pod=` (a pod's id prefix or name). */
+  podNames?: ReadonlyMap<string, string>;
 }
 
 function resolveRef(ctx: FilterContext, ref: string): ContainerRecord {
@@ -112,6 +114,9 @@ export function matchesFilters(rec: ContainerRecord, filters: PsFilters, ctx: Fi
         break;
       case 'until':
         ok = values.some((v) => createdMs(rec) < untilMs(v));
+        break;
+      case 'pod':
+        ok = rec.pod !== undefined && values.some((v) => rec.pod!.startsWith(v) || ctx.podNames?.get(rec.pod!) === v);
         break;
       default:
         ok = true;

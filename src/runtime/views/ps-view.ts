@@ -91,6 +91,8 @@ export interface PsViewOptions {
   noTrunc: boolean;
   /** Present when --size was asked for. */
   size?: PsSize | undefined;
+  /** Pod id → name (PodName). */
+  podNames?: ReadonlyMap<string, string> | undefined;
 }
 
 /** A nil Go map: `map[]` in a template, `null` through `{{json}}` (podman prints both). */
@@ -179,15 +181,15 @@ export function psJson(rec: ContainerRecord, o: PsViewOptions): PsJson {
     Id: rec.id,
     Image: rec.imageName,
     ImageID: rec.image,
-    IsInfra: false,
+    IsInfra: rec.config.pause === true,
     Labels: labelsOf(rec),
     Mounts: [],
     Names: [rec.name],
     Namespaces: {},
     Networks: [],
     Pid: pidOf(rec),
-    Pod: '',
-    PodName: '',
+    Pod: rec.pod ?? '',
+    PodName: rec.pod ? (o.podNames?.get(rec.pod) ?? '') : '',
     Ports: portMappings(rec),
     Size: o.size ? { RwSize: o.size.rw, RootFsSize: o.size.rootFs } : null,
     StartedAt: unixOrZero(rec.state.startedAt),
@@ -219,15 +221,15 @@ export function psRow(rec: ContainerRecord, o: PsViewOptions): PsRow {
     Id: rec.id,
     Image: j.Image,
     ImageID: trunc(rec.image, o.noTrunc),
-    IsInfra: false,
+    IsInfra: j.IsInfra,
     Labels: j.Labels ?? new NilMap(),
     Mounts: j.Mounts,
     Names: rec.name,
     Namespaces: {},
     Networks: j.Networks.join(','),
     Pid: j.Pid,
-    Pod: '',
-    PodName: '',
+    Pod: trunc(j.Pod, o.noTrunc),
+    PodName: j.PodName,
     Ports: portsText(j.Ports),
     Restarts: String(rec.state.restartCount ?? 0),
     RunningFor: human,
