@@ -7,9 +7,9 @@
 import fs from 'node:fs/promises';
 import { emitContainer } from '../events/emit.js';
 import { TscRunError, UsageError } from '../errors.js';
-import { randomContainerName } from '../runtime/container-names.js';
-import { parseAddHost, userdataDir } from '../runtime/container-files.js';
-import { planContainerSecurity, writeContainerSecurity } from '../runtime/security-args.js';
+import { randomContainerName } from '../runtime/container/container-names.js';
+import { parseAddHost, userdataDir } from '../runtime/container/container-files.js';
+import { planContainerSecurity, writeContainerSecurity } from '../runtime/security/security-args.js';
 import { ContainerStore, newContainerId, type ContainerConfig, type ContainerRecord, type PortMapping } from '../storage/containers.js';
 import { emitPod } from './pod-events.js';
 import { PodStore, type ExitPolicy, type PodRecord, type SharedNamespace } from './pod-store.js';

@@ -2,7 +2,7 @@
 
 import { eventNow, type EngineEvent } from '../events/event.js';
 import { appendEvent } from '../events/event-log.js';
-import { rfc3339Nano } from '../cli/format/go-time.js';
+import { rfc3339Nano } from '../format/go-time.js';
 
 function now(): string {
   const t = eventNow();

@@ -11,7 +11,7 @@ import { findExecutable } from '../host/executables.js';
 import { planNetwork } from '../network/network-flags.js';
 import { readUnprivilegedPortStart } from '../network/privileged-ports.js';
 import { publishedPorts } from '../network/published-ports.js';
-import { parseLabels } from '../runtime/run-options.js';
+import { parseLabels } from '../runtime/container/run-options.js';
 import { checkNoInfraFlags, createPod, parseExitPolicy, type PodCreateInput } from './pod-create.js';
 import { parseShare } from './pod-share.js';
 import type { PodRecord } from './pod-store.js';
@@ -95,8 +95,8 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
     ports = plan.ports.length ? await publishedPorts(plan.ports, undefined, { mode: network, options: networkOptions }) : [];
   }
   if (f.userns !== undefined || f.uidmap.length || f.gidmap.length) {
-    const { planUserns } = await import('../runtime/userns-options.js');
-    const { hostUserNamespace } = await import('../runtime/preflight.js');
+    const { planUserns } = await import('../runtime/userns/userns-options.js');
+    const { hostUserNamespace } = await import('../host/preflight.js');
     const host = hostUserNamespace();
     planUserns({ mode: f.userns ?? '', uidmap: f.uidmap, gidmap: f.gidmap }, host.kind === 'rootless' ? host.maps : undefined, { uid: process.getuid!(), gid: process.getgid!() });
   }

@@ -4,7 +4,7 @@
 // running members see names of members started after them.
 
 import fs from 'node:fs/promises';
-import { parseHosts } from '../runtime/container-files.js';
+import { parseHosts } from '../runtime/container/container-files.js';
 
 /** The lines to append for names the hosts text lacks, at the addresses of `anchor` (the infra's name). Pure. */
 export function missingHostsLines(text: string, anchor: string, names: readonly string[]): string {

@@ -26,7 +26,7 @@ export interface PodTargetOptions {
 
 /** The pod's containers as they are now (liveRecord), infra first, then by creation. */
 export async function podMembers(roots: Roots, pod: PodRecord, all?: readonly ContainerRecord[]): Promise<ContainerRecord[]> {
-  const { liveRecord } = await import('../runtime/container-observe.js');
+  const { liveRecord } = await import('../runtime/container/container-observe.js');
   const list = all ?? (await new ContainerStore(roots.dataRoot).list());
   return list
     .filter((c) => c.pod === pod.id)
@@ -56,7 +56,7 @@ export function resolvePods(roots: Roots, names: readonly string[], o: PodTarget
 }
 
 async function lifecycle(ctx: PodContext) {
-  const { lifecycleContext } = await import('../runtime/lifecycle-context.js');
+  const { lifecycleContext } = await import('../runtime/container/lifecycle-context.js');
   return lifecycleContext(ctx.roots, ctx.warn);
 }
 
@@ -64,7 +64,7 @@ const isUp = (c: ContainerRecord) => c.state.status === 'running' || c.state.sta
 
 /** Start the infra, then every member not running (podman: "Error: ... starting container"). */
 export async function startPod(ctx: PodContext, pod: PodRecord): Promise<void> {
-  const { startContainer } = await import('../runtime/container-start.js');
+  const { startContainer } = await import('../runtime/container/container-start.js');
   const members = await podMembers(ctx.roots, pod);
   const errors: TscRunError[] = [];
   for (const c of members) {
@@ -82,7 +82,7 @@ export async function startPod(ctx: PodContext, pod: PodRecord): Promise<void> {
 
 /** Members first, the infra last (its namespaces outlive them). */
 export async function stopPod(ctx: PodContext, pod: PodRecord, timeout: number | undefined): Promise<void> {
-  const { stopContainer } = await import('../runtime/container-stop.js');
+  const { stopContainer } = await import('../runtime/container/container-stop.js');
   const lc = await lifecycle(ctx);
   const members = await podMembers(ctx.roots, pod);
   const order = [...members.filter((c) => c.id !== pod.infraId), ...members.filter((c) => c.id === pod.infraId)];
@@ -98,7 +98,7 @@ export async function stopPod(ctx: PodContext, pod: PodRecord, timeout: number |
 }
 
 export async function killPod(ctx: PodContext, pod: PodRecord, signo: number): Promise<void> {
-  const { killContainer } = await import('../runtime/container-kill.js');
+  const { killContainer } = await import('../runtime/container/container-kill.js');
   const store = new ContainerStore(ctx.roots.dataRoot);
   const members = (await podMembers(ctx.roots, pod)).filter(isUp);
   if (members.length === 0) throw new TscRunError(`pod ${pod.id} has no running containers: no such container`);
@@ -120,7 +120,7 @@ export async function pausePod(ctx: PodContext, pod: PodRecord, pause: boolean):
 
 /** rm: refused while a container runs unless force; members go before the infra, the record last. */
 export async function removePod(ctx: PodContext, pod: PodRecord, o: { force: boolean; timeout?: number | undefined }): Promise<void> {
-  const { removeContainer } = await import('../runtime/container-remove.js');
+  const { removeContainer } = await import('../runtime/container/container-remove.js');
   const lc = await lifecycle(ctx);
   const members = await podMembers(ctx.roots, pod);
   if (!o.force) {
@@ -142,6 +142,14 @@ export async function removePod(ctx: PodContext, pod: PodRecord, o: { force: boo
   emitPod(ctx.roots.dataRoot, pod, 'remove');
 }
 
+/** `rm -a` reaching an infra: its pod goes (a pod already gone is not an error). */
+export async function removePodOf(roots: Roots, podId: string, o: { force: boolean; timeout?: number | undefined }, warn: (msg: string) => void): Promise<void> {
+  const pod = await new PodStore(roots.dataRoot).get(podId);
+  if (!pod) return;
+  const { helperTreeOps } = await import('../host/helper/tree-ops.js');
+  await removePod({ roots, treeOps: helperTreeOps(), warn }, pod, o);
+}
+
 /** prune: pods none of whose containers runs (podman: stopped, exited or created pods... with at least their state settled). */
 export async function prunablePods(roots: Roots): Promise<PodRecord[]> {
   const all = await new ContainerStore(roots.dataRoot).list();
@@ -160,7 +168,7 @@ export async function prunablePods(roots: Roots): Promise<PodRecord[]> {
  */
 export async function applyExitPolicy(roots: Roots, podId: string, warn: (msg: string) => void): Promise<void> {
   try {
-    const { helperTreeOps } = await import('../runtime/tree-ops.js');
+    const { helperTreeOps } = await import('../host/helper/tree-ops.js');
     const ctx: PodContext = { roots, treeOps: helperTreeOps(), warn };
     const pod = await new PodStore(ctx.roots.dataRoot).get(podId);
     if (!pod || pod.exitPolicy !== 'stop' || !pod.infraId) return;
@@ -169,7 +177,7 @@ export async function applyExitPolicy(roots: Roots, podId: string, warn: (msg: s
     if (others.length === 0 || others.some(isUp)) return;
     const infra = members.find((c) => c.id === pod.infraId);
     if (!infra || !isUp(infra)) return;
-    const { stopContainer } = await import('../runtime/container-stop.js');
+    const { stopContainer } = await import('../runtime/container/container-stop.js');
     await stopContainer(await lifecycle(ctx), infra.id);
     emitPod(ctx.roots.dataRoot, pod, 'stop');
   } catch {

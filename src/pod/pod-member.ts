@@ -4,7 +4,7 @@
 
 import type { Roots } from '../config/paths.js';
 import { TscRunError } from '../errors.js';
-import { userdataDir } from '../runtime/container-files.js';
+import { userdataDir } from '../runtime/container/container-files.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import type { TreeOps } from '../storage/layers/layer-store.js';
 import { addPodHostsNames } from './pod-hosts.js';
@@ -12,11 +12,11 @@ import { PodStore } from './pod-store.js';
 
 /** Start the pod's infra if it is not running (podman starts it with any member). */
 export async function ensureInfraRunning(roots: Roots, infra: ContainerRecord, treeOps: TreeOps): Promise<void> {
-  const { liveRecord } = await import('../runtime/container-observe.js');
+  const { liveRecord } = await import('../runtime/container/container-observe.js');
   const live = liveRecord(roots.runRoot, infra).state.status;
   if (live === 'running') return;
   if (live === 'paused') throw new TscRunError(`the infra container of the pod is paused: unpause the pod first`);
-  const { startContainer } = await import('../runtime/container-start.js');
+  const { startContainer } = await import('../runtime/container/container-start.js');
   await startContainer({ roots, container: infra, treeOps, detach: true, attachStdin: false, sigProxy: true });
 }
 

@@ -3,8 +3,8 @@
 // createPodStatusResults over every container (infra included). Pure: the
 // containers come in reconciled (liveRecord).
 
-import { GoTime } from '../cli/format/go-time.js';
-import { humanDuration } from '../cli/format/human.js';
+import { GoTime } from '../format/go-time.js';
+import { humanDuration } from '../format/human.js';
 import type { ContainerRecord, ContainerStatus } from '../storage/containers.js';
 import type { PodRecord } from './pod-store.js';
 

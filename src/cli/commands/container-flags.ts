@@ -587,7 +587,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
 async function joinPod(argv: CreateArgs, roots: Roots): Promise<import('../../pod/pod-join.js').PodJoin> {
   const { podForCreate } = await import('../../pod/pod-join.js');
   const { removePod } = await import('../../pod/pod-lifecycle.js');
-  const { helperTreeOps } = await import('../../runtime/tree-ops.js');
+  const { helperTreeOps } = await import('../../host/helper/tree-ops.js');
   const { warn } = await import('../warn.js');
   const treeOps = helperTreeOps();
   return podForCreate(

@@ -16,7 +16,7 @@ function sliceValues(values: readonly unknown[] | undefined): string[] {
 }
 
 async function context(argv: GlobalArgs): Promise<PodContext> {
-  const { helperTreeOps } = await import('../../runtime/tree-ops.js');
+  const { helperTreeOps } = await import('../../host/helper/tree-ops.js');
   const { warn } = await import('../warn.js');
   return { roots: rootsOf(argv), treeOps: helperTreeOps(), warn };
 }
@@ -222,7 +222,7 @@ const killCommand: CommandModule<GlobalArgs, KillArgs> = {
       describe: 'Signal to send to the containers in the pod',
     }),
   handler: async (argv) => {
-    const { parseSignal } = await import('../../runtime/container-signal.js');
+    const { parseSignal } = await import('../../runtime/container/container-signal.js');
     const signo = parseSignal(String(argv.signal ?? 'KILL'));
     const { killPod } = await import('../../pod/pod-lifecycle.js');
     await eachPod(argv, (ctx, p) => killPod(ctx, p, signo));
@@ -304,6 +304,7 @@ interface PsArgs extends GlobalArgs {
   latest?: boolean;
   namespace?: boolean;
   'no-trunc'?: boolean;
+  trunc?: boolean;
   noheading?: boolean;
   quiet?: boolean;
   sort?: string;
@@ -325,6 +326,7 @@ const psCommand: CommandModule<GlobalArgs, PsArgs> = {
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest pod tsc-run is aware of' })
       .option('namespace', { alias: 'ns', type: 'boolean', describe: 'Display namespace information of the pod' })
       .option('no-trunc', { type: 'boolean', describe: 'Do not truncate pod and container IDs' })
+      .option('trunc', { type: 'boolean', hidden: true }) // yargs reads --no-trunc as trunc=false
       .option('noheading', { type: 'boolean', describe: 'Do not print headers' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print the numeric IDs of the pods only' })
       .option('sort', { type: 'string', requiresArg: true, default: 'created', describe: 'Sort output by created, id, name, or number' }),
@@ -337,8 +339,8 @@ const psCommand: CommandModule<GlobalArgs, PsArgs> = {
     const { podMembers } = await import('../../pod/pod-lifecycle.js');
     const { podFilter } = await import('../../pod/pod-filter.js');
     const v = await import('../../pod/pod-views.js');
-    const { formatList } = await import('../format/output.js');
-    const { isJsonFormat } = await import('../format/is-json.js');
+    const { formatList } = await import('../../format/output.js');
+    const { isJsonFormat } = await import('../../format/is-json.js');
     const test = podFilter((argv.filter ?? []).map(String));
     const all = await new ContainerStore(roots.dataRoot).list();
     let rows: Array<{ pod: PodRecord; members: Awaited<ReturnType<typeof podMembers>> }> = [];
@@ -366,7 +368,7 @@ const psCommand: CommandModule<GlobalArgs, PsArgs> = {
       return;
     }
     const now = new Date();
-    const noTrunc = argv['no-trunc'] === true;
+    const noTrunc = argv['no-trunc'] === true || argv.trunc === false;
     process.stdout.write(
       formatList(
         rows.map((r) => v.podListRow(r.pod, r.members, { now, noTrunc })),
@@ -403,8 +405,8 @@ const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
     const pods = resolvePods(roots, names, { latest: argv.latest === true });
     const objects: Array<Record<string, unknown>> = [];
     for (const p of pods) objects.push(inspectPod(p, await podMembers(roots, p)));
-    const { isJsonFormat } = await import('../format/is-json.js');
-    const { formatObject } = await import('../format/output.js');
+    const { isJsonFormat } = await import('../../format/is-json.js');
+    const { formatObject } = await import('../../format/output.js');
     // podman 4.3 prints one object per pod, indented as its JSON printer does.
     for (const o of objects) {
       process.stdout.write(isJsonFormat(argv.format) || argv.format === undefined ? JSON.stringify(o, null, 5) + '\n' : formatObject(o, argv.format));

@@ -26,7 +26,7 @@ export async function cleanupContainer(ctx: RemoveContext & { store: ContainerSt
   if (rec.state.status === 'running' || rec.state.status === 'paused') return true; // not exited (yet): nothing to clean
   emitContainer(storeRoot(ctx.store), rec, 'cleanup');
   // A pod member with --exit-policy stop: the last one out stops the pod (src/pod/).
-  if (rec.pod && !rec.config.pause) await (await import('../pod/pod-lifecycle.js')).applyExitPolicy({ dataRoot: storeRoot(ctx.store), runRoot: ctx.runRoot }, rec.pod, ctx.warn);
+  if (rec.pod && !rec.config.pause) await (await import('../../pod/pod-lifecycle.js')).applyExitPolicy({ dataRoot: storeRoot(ctx.store), runRoot: ctx.runRoot }, rec.pod, ctx.warn);
   if (!(rec.autoRemove || o.rm)) return true;
   try {
     // As podman's cleanup of an --rm container: its anonymous volumes go too.

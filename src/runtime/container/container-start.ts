@@ -163,7 +163,7 @@ export async function startContainer(i: StartInput): Promise<MonitorSession | Al
     await checkPortsFree(i.container.config.ports);
   }
   // A pod member: its infra runs first (src/pod/pod-member.ts).
-  if (i.container.pod && !i.container.config.pause) await (await import('../pod/pod-member.js')).prepareMemberStart(i.roots, i.container, i.treeOps);
+  if (i.container.pod && !i.container.config.pause) await (await import('../../pod/pod-member.js')).prepareMemberStart(i.roots, i.container, i.treeOps);
   const net = await prepareContainerNetwork(i.roots, i.container);
   // Sharing another container's network: the helper joins its user namespace.
   const userns = net.joinsUserns ? ({ kind: 'none' } as const) : containerUserNamespace(i.container, hostUserNamespace());
@@ -229,6 +229,6 @@ export async function finishForeground(roots: Roots, id: string, end: MonitorEnd
     .catch(() => undefined); // removed meanwhile (rm -f from elsewhere)
   if (rec && died) emitContainer(roots.dataRoot, rec, 'died', { exitCode: rec.state.exitCode });
   if (rec) emitContainer(roots.dataRoot, rec, 'cleanup');
-  if (rec?.pod && !rec.config.pause) await (await import('../pod/pod-lifecycle.js')).applyExitPolicy(roots, rec.pod, () => undefined);
+  if (rec?.pod && !rec.config.pause) await (await import('../../pod/pod-lifecycle.js')).applyExitPolicy(roots, rec.pod, () => undefined);
   return exit ? exit.exitCode : 'lost' in end ? end.lost : 125;
 }

@@ -56,7 +56,7 @@ const SORTS: Record<string, (a: ContainerRecord, b: ContainerRecord) => number> 
 };
 
 async function loadPodNames(dataRoot: string): Promise<Map<string, string>> {
-  const { PodStore } = await import('../pod/pod-store.js');
+  const { PodStore } = await import('../../pod/pod-store.js');
   return new Map(new PodStore(dataRoot).list().map((p) => [p.id, p.name]));
 }
 
