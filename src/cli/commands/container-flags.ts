@@ -591,7 +591,7 @@ async function joinPod(argv: CreateArgs, roots: Roots): Promise<import('../../po
   const { warn } = await import('../warn.js');
   const treeOps = helperTreeOps();
   return podForCreate(
-    { pod: argv.pod, podIdFile: argv['pod-id-file'], publish: (argv.publish ?? []).map(String), network: argv.network, hostname: argv.hostname },
+    { pod: argv.pod, podIdFile: argv['pod-id-file'], publish: (argv.publish ?? []).map(String), network: Array.isArray(argv.network) ? argv.network[0] : argv.network, hostname: argv.hostname },
     { roots, warn, rmtree: (...p) => treeOps.rmtree(...p), removeExisting: (p) => removePod({ roots, treeOps, warn }, p, { force: true }) },
   );
 }

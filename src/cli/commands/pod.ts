@@ -4,6 +4,7 @@
 
 import type { Argv, CommandModule } from 'yargs';
 import { MultipleErrors, TscRunError, UsageError } from '../../errors.js';
+import { commandGroup } from '../command-group.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import type { PodContext } from '../../pod/pod-lifecycle.js';
@@ -438,34 +439,9 @@ const existsCommand: CommandModule<GlobalArgs, ExistsArgs> = {
   },
 };
 
-const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: string }> = {
-  command: '* [subcommand]',
-  describe: false,
-  handler: (argv) => {
-    const hint = "try 'tsc-run pod --help' for more information";
-    if (argv.subcommand === undefined) throw new UsageError(`missing command 'tsc-run pod COMMAND'; ${hint}`);
-    throw new UsageError(`unrecognized command \`tsc-run pod ${argv.subcommand}\`; ${hint}`);
-  },
-};
-
-export const podCommand: CommandModule<GlobalArgs, GlobalArgs> = {
-  command: 'pod',
+export const podCommand = commandGroup({
+  name: 'pod',
   describe: 'Manage pods',
-  builder: (y) =>
-    y.command([
-      createCommand,
-      startCommand,
-      stopCommand,
-      restartCommand,
-      killCommand,
-      pauseCommand,
-      unpauseCommand,
-      rmCommand,
-      pruneCommand,
-      psCommand,
-      inspectCommand,
-      existsCommand,
-      unknownSubcommand,
-    ] as Array<CommandModule<GlobalArgs, never>>),
-  handler: () => {},
-};
+  long: 'Pods are a group of one or more containers sharing the same network, pid and ipc namespaces.',
+  subcommands: [createCommand, existsCommand, inspectCommand, killCommand, pauseCommand, pruneCommand, psCommand, restartCommand, rmCommand, startCommand, stopCommand, unpauseCommand],
+});
