@@ -10,6 +10,7 @@ import { ContainerStore, NoSuchContainerError, type ContainerRecord } from '../s
 import type { TreeOps } from '../storage/layers/layer-store.js';
 import { emitPod } from './pod-events.js';
 import { PodStore, type PodRecord } from './pod-store.js';
+import { withLock } from '../storage/lock.js';
 import { podStatus } from './pod-views.js';
 
 export interface PodContext {
@@ -170,17 +171,25 @@ export async function applyExitPolicy(roots: Roots, podId: string, warn: (msg: s
   try {
     const { helperTreeOps } = await import('../host/helper/tree-ops.js');
     const ctx: PodContext = { roots, treeOps: helperTreeOps(), warn };
-    const pod = await new PodStore(ctx.roots.dataRoot).get(podId);
+    const pods = new PodStore(ctx.roots.dataRoot);
+    const pod = await pods.get(podId);
     if (!pod || pod.exitPolicy !== 'stop' || !pod.infraId) return;
+    await withLock(pods.startLock(pod.id), () => stopIfLastOut(ctx, pod));
+  } catch {
+    // Best effort: `pod stop` still works.
+  }
+}
+
+async function stopIfLastOut(ctx: PodContext, pod: PodRecord): Promise<void> {
+  {
     const members = await podMembers(ctx.roots, pod);
     const others = members.filter((c) => c.id !== pod.infraId);
-    if (others.length === 0 || others.some(isUp)) return;
+    // Called after a member's exit (or its --rm removal): no member left up means the pod is done.
+  if (others.some(isUp)) return;
     const infra = members.find((c) => c.id === pod.infraId);
     if (!infra || !isUp(infra)) return;
     const { stopContainer } = await import('../runtime/container/container-stop.js');
     await stopContainer(await lifecycle(ctx), infra.id);
     emitPod(ctx.roots.dataRoot, pod, 'stop');
-  } catch {
-    // Best effort: `pod stop` still works.
   }
 }

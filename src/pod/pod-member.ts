@@ -9,6 +9,7 @@ import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import type { TreeOps } from '../storage/layers/layer-store.js';
 import { addPodHostsNames } from './pod-hosts.js';
 import { PodStore } from './pod-store.js';
+import { withLock } from '../storage/lock.js';
 
 /** Start the pod's infra if it is not running (podman starts it with any member). */
 export async function ensureInfraRunning(roots: Roots, infra: ContainerRecord, treeOps: TreeOps): Promise<void> {
@@ -25,6 +26,18 @@ export async function syncPodHosts(roots: Roots, infra: ContainerRecord): Promis
   const store = new ContainerStore(roots.dataRoot);
   const names = (await store.list()).filter((c) => c.pod === infra.pod && c.id !== infra.id).map((c) => c.name);
   await store.locked(infra.id, () => addPodHostsNames(`${userdataDir(store.containerDir(infra.id))}/hosts`, infra.name, names));
+}
+
+/**
+ * A member's whole start (infra, hosts, the member itself) under the pod's
+ * start lock, which the exit policy takes too: the last member's exit
+ * cannot stop the infra between a new member's check and its start.
+ */
+export async function withMemberStart<T>(roots: Roots, member: ContainerRecord, treeOps: TreeOps, start: () => Promise<T>): Promise<T> {
+  return withLock(new PodStore(roots.dataRoot).startLock(member.pod!), async () => {
+    await prepareMemberStart(roots, member, treeOps);
+    return start();
+  });
 }
 
 export async function prepareMemberStart(roots: Roots, member: ContainerRecord, treeOps: TreeOps): Promise<void> {

@@ -71,6 +71,11 @@ export class PodStore {
     return path.join(this.locks, `pod-${id}.lock`);
   }
 
+  /** Held while a member starts and while the exit policy decides (pod-member.ts, pod-lifecycle.ts). */
+  startLock(id: string): string {
+    return path.join(this.locks, `pod-${id}.start.lock`);
+  }
+
   /** The lock of the pod set: creation (unique names) and removal. */
   get setLock(): string {
     return path.join(this.locks, 'pods.lock');

@@ -145,9 +145,11 @@ function suite(as: As, full: boolean) {
     expect(await status('once')).toBe('Exited');
     expect(await status('stays')).toBe('Degraded');
     expect(JSON.parse(await ok(['pod', 'inspect', 'once'])).ExitPolicy).toBe('stop');
-    // A foreground member counts too.
+    // A foreground member counts too (pod start started the sleeper again: wait for it first).
     await ok(['pod', 'start', 'once']);
-    await ok(['run', '--rm', '--pod', 'once', 'bb', 'true']);
+    for (let i = 0; i < 100 && (await status('once')) !== 'Exited'; i++) await new Promise((r) => setTimeout(r, 100));
+    await ok(['pod', 'start', 'once']);
+    await ok(['run', '--rm', '--pod', 'once', 'bb', 'sleep', '2']);
     expect(await status('once')).toBe('Exited');
     await ok(['pod', 'rm', '-f', '-t', '0', 'once', 'stays']);
   });

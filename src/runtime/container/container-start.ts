@@ -152,7 +152,12 @@ async function seccompCacheArgs(run: readonly string[]): Promise<string[]> {
  * start is recorded as an exit with the helper's code (125/126/127) and
  * rethrown for the CLI to report.
  */
-export async function startContainer(i: StartInput): Promise<MonitorSession | AlreadyRunning> {
+export async function startContainer(i: StartInput, podLocked = false): Promise<MonitorSession | AlreadyRunning> {
+  // A pod member: its infra runs first, under the pod's start lock (src/pod/pod-member.ts).
+  if (i.container.pod && !i.container.config.pause && !podLocked) {
+    const { withMemberStart } = await import('../../pod/pod-member.js');
+    return withMemberStart(i.roots, i.container, i.treeOps, () => startContainer(i, true));
+  }
   const store = new ContainerStore(i.roots.dataRoot);
   const id = i.container.id;
   const paths = containerRuntimePaths(i.roots.runRoot, id);
@@ -162,8 +167,6 @@ export async function startContainer(i: StartInput): Promise<MonitorSession | Al
     const { checkPortsFree } = await import('../create-flags/port-probe.js');
     await checkPortsFree(i.container.config.ports);
   }
-  // A pod member: its infra runs first (src/pod/pod-member.ts).
-  if (i.container.pod && !i.container.config.pause) await (await import('../../pod/pod-member.js')).prepareMemberStart(i.roots, i.container, i.treeOps);
   const net = await prepareContainerNetwork(i.roots, i.container);
   // Sharing another container's network: the helper joins its user namespace.
   const userns = net.joinsUserns ? ({ kind: 'none' } as const) : containerUserNamespace(i.container, hostUserNamespace());

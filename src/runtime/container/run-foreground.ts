@@ -60,10 +60,13 @@ export async function awaitForeground(
 ): Promise<{ code: number; detached: boolean }> {
   const end = await session.end;
   // --rm: its anonymous volumes go too; their names are in the record about to go.
-  const mounts = autoRemove && 'exit' in end ? (await new ContainerStore(roots.dataRoot).get(id))?.config.mounts : undefined;
+  const before = autoRemove && 'exit' in end ? await new ContainerStore(roots.dataRoot).get(id) : undefined;
+  const mounts = before?.config.mounts;
   if (autoRemove && 'exit' in end) {
     await removeExited(roots, id, autoRemove.treeOps, end.exit.exitCode);
     await removeAnonymousVolumes(roots.dataRoot, mounts, () => new ContainerStore(roots.dataRoot).list(), autoRemove.treeOps.rmtree);
+    // A pod member with --exit-policy stop (src/pod/): gone now, it still was the last one out.
+    if (before?.pod) await (await import('../../pod/pod-lifecycle.js')).applyExitPolicy(roots, before.pod, () => undefined);
     return { code: end.exit.exitCode, detached: false };
   }
   const code = await finishForeground(roots, id, end);
