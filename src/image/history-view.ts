@@ -5,7 +5,7 @@
 // and templates (ID, Created, CreatedBy, Size, Comment, CreatedAt,
 // CreatedSince). Pure.
 
-import { humanSize, rfc3339, timeAgo } from '../format/human.js';
+import { goTimeString, humanSize, rfc3339, timeAgo } from '../format/human.js';
 import { formatList } from '../format/output.js';
 import { isJsonFormat } from '../format/is-json.js';
 import type { ImageTree, TreeImage } from './image-tree.js';
@@ -62,6 +62,8 @@ export interface HistoryRenderOptions {
 }
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
+/** Go's zero time, 0001-01-01 00:00:00 UTC, in ms since 1970. */
+const ZERO_MS = Date.parse('0001-01-01T00:00:00Z');
 /** time.Since(zero time) saturates at Go's largest duration (~292 years). */
 const MAX_GO_DURATION_MS = 9_223_372_036_854;
 
@@ -97,7 +99,8 @@ export function renderHistory(layers: readonly HistoryLayer[], o: HistoryRenderO
       ID: !o.noTrunc && l.id.length >= 12 ? l.id.slice(0, 12) : l.id,
       Created: created,
       CreatedSince: created,
-      CreatedAt: l.created ? rfc3339(l.created) : ZERO_TIME,
+      // podman: time.Unix(created.Unix(), 0).UTC().String(), whole seconds.
+      CreatedAt: goTimeString(new Date(Math.floor((l.created?.getTime() ?? ZERO_MS) / 1000) * 1000), 0),
       CreatedBy: !o.noTrunc && l.createdBy.length > 45 ? l.createdBy.slice(0, 42) + '...' : l.createdBy,
       Size: humanSize(l.size),
       Comment: l.comment,

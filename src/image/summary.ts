@@ -110,6 +110,8 @@ export interface ImageRow {
   Repository: string;
   Tag: string;
   ID: string;
+  /** The full id (the embedded ImageSummary's field). */
+  Id: string;
   Created: string;
   CreatedAt: string;
   CreatedSince: string;
@@ -140,6 +142,7 @@ export function imageRows(s: SummaryInput, o: RowOptions): ImageRow[] {
   const ago = timeAgo(created, o.now);
   const base: Omit<ImageRow, 'Repository' | 'Tag'> = {
     ID: o.noTrunc ? `sha256:${s.id}` : s.id.slice(0, 12),
+    Id: s.id,
     Created: ago,
     CreatedAt: goTimeString(created),
     CreatedSince: ago,

@@ -237,8 +237,8 @@ function suite(as: As): void {
       ],
       ['path traversal inside a layer', async () => writeTar(await traversal()), /refusing layer entry "\.\.\/\.\.\/escape"/],
       ['path traversal in the archive', async () => writeTar([{ name: '../../manifest.json', content: '[]' }]), /refusing archive entry "\.\.\/\.\.\/manifest\.json"/],
-      ['truncated', async () => (await writeTar(ociArchiveEntries([{ image: layered, name: 'evil:1' }]))).subarray(0, 600_000), /unexpected end of data/],
-      ['truncated gzip', async () => zlib.gzipSync(await writeTar(ociArchiveEntries([{ image: layered, name: 'evil:1' }]))).subarray(0, 600_000), /unexpected end/],
+      ['truncated', async () => (await writeTar(ociArchiveEntries([{ image: layered, name: 'evil:1' }]))).subarray(0, 600_000), /payload does not match any of the supported image formats.*unexpected EOF/],
+      ['truncated gzip', async () => zlib.gzipSync(await writeTar(ociArchiveEntries([{ image: layered, name: 'evil:1' }]))).subarray(0, 600_000), /payload does not match any of the supported image formats.*unexpected EOF/],
       ['not an archive', async () => Buffer.from('garbage'.repeat(1000)), /payload does not match any of the supported image formats/],
     ];
     it.each(cases)('%s', async (label, build, message) => {

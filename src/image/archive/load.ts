@@ -56,7 +56,7 @@ function archiveError(err: unknown): unknown {
   if (err instanceof TscRunError) return err;
   const msg = err instanceof Error ? err.message : String(err);
   if (/invalid tar header/i.test(msg)) return new ArchiveFormatError(`${NO_FORMAT_MATCHES}: not a tar archive`, undefined, { cause: err });
-  if (/unexpected end|truncated/i.test(msg)) return new ArchiveFormatError(`reading the archive: unexpected end of data (truncated archive?)`, undefined, { cause: err });
+  if (/unexpected end|truncated/i.test(msg)) return new ArchiveFormatError(`${NO_FORMAT_MATCHES}: unexpected EOF (truncated archive?)`, undefined, { cause: err });
   const code = (err as NodeJS.ErrnoException).code;
   if (typeof code === 'string' && code.startsWith('Z_')) return new ArchiveFormatError(`decompressing the archive: ${msg}`, undefined, { cause: err });
   return err;
@@ -72,14 +72,16 @@ export async function loadArchive(o: LoadOptions): Promise<StoredImage[]> {
   const blobs = new BlobStore(o.dataRoot);
   await sweepTempFiles(blobs.dir, { maxAgeMs: TEMP_BLOB_MAX_AGE_MS });
   const { stream, size } = await openInput(o.input);
-  o.progress.emit({ type: 'start' });
 
+  // Nothing is shown before the input is known to be a tar: a payload of
+  // another kind fails with podman's message alone.
+  let isTar = false;
   let read = 0;
   const counted = stream.pipe(
     new Transform({
       transform(chunk: Buffer, _enc, cb) {
         read += chunk.length;
-        o.progress.emit({ type: 'read', bytes: read, total: size });
+        if (isTar) o.progress.emit({ type: 'read', bytes: read, total: size });
         cb(null, chunk);
       },
     }),
@@ -98,12 +100,13 @@ export async function loadArchive(o: LoadOptions): Promise<StoredImage[]> {
       throw err;
     }
     try {
-      await readArchive(tarStream, archive);
+      await readArchive(tarStream, archive, () => (isTar = true));
     } catch (err) {
       stream.destroy();
       throw archiveError(err);
     }
     const plans = mergePlans(await plan(archive, o.platform ?? { os: 'linux', architecture: hostArchitecture() }));
+    o.progress.emit({ type: 'start' });
     const stored: StoredImage[] = [];
     for (const p of plans) stored.push(await writer.store(p));
     await writer.dropUnusedBlobs();

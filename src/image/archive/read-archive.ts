@@ -102,13 +102,15 @@ async function drain(entry: AsyncIterable<unknown>): Promise<void> {
 /**
  * Read the tar `input` to its end into `archive`. On failure the blobs
  * stored so far are listed in `archive.fresh` for the caller to remove.
+ * `onTar` is called at each entry: from the first on, the input is a tar.
  */
-export async function readArchive(input: Readable, archive: StreamedArchive): Promise<void> {
+export async function readArchive(input: Readable, archive: StreamedArchive, onTar?: () => void): Promise<void> {
   const extract = tar.extract();
   const feeding = pipeline(input, extract);
   feeding.catch(() => undefined); // observed below
   try {
     for await (const entry of extract) {
+      onTar?.();
       const h = entry.header;
       const p = archivePath(h.name);
       const body = entry as AsyncIterable<Buffer>;

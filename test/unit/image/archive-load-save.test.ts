@@ -241,13 +241,13 @@ describe('load refuses bad archives and keeps nothing', () => {
     [
       'a truncated archive',
       async () => ociArchiveEntries([{ image: await twoLayerImage(), name: 'x:1' }]),
-      'unexpected end of data',
+      'unexpected EOF',
       (b) => b.subarray(0, 2048 + 100),
     ],
     [
       'a truncated gzip archive',
       async () => ociArchiveEntries([{ image: await twoLayerImage(), name: 'x:1' }]),
-      /unexpected end|decompressing/,
+      /unexpected EOF|decompressing/,
       (b) => zlib.gzipSync(b).subarray(0, 300),
     ],
     ['not a tar', async () => [], 'not a tar archive', () => Buffer.alloc(4096, 'x')],

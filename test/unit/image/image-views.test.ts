@@ -190,7 +190,7 @@ describe('history', () => {
       { id: 'aaaaaaaaaaaaaaaa', created: '2026-01-01T00:00:00Z', CreatedBy: 'ADD file:' + 'x'.repeat(60) + ' in /', size: 1986560, comment: 'c', Created: '2026-01-01T00:00:00Z' },
     ]);
     expect(renderHistory([], { format: 'json', human: true, noTrunc: false, quiet: false, now })).toBe('[]\n');
-    expect(renderHistory(rows, { format: '{{.CreatedAt}} {{.Size}}', human: false, noTrunc: false, quiet: false, now })).toBe('2026-01-01T00:00:00Z 1.99 MB\n');
+    expect(renderHistory(rows, { format: '{{.CreatedAt}} {{.Size}}', human: false, noTrunc: false, quiet: false, now })).toBe('2026-01-01 00:00:00 +0000 UTC 1.99 MB\n');
   });
 });
 
