@@ -270,7 +270,7 @@ function suite(as: As, full: boolean) {
   });
 
   it('commit: the new image runs with the changes and the deletions; -c, -a, -m with -f docker; podman history', async () => {
-    let e = await run(['commit', '-m', 'msg', 'changed', 'x']);
+    const e = await run(['commit', '-m', 'msg', 'changed', 'x']);
     expect([e.exitCode, e.stderr]).toEqual([125, 'Error: messages are only compatible with the docker image format (-f docker)\n']);
     const r = await run(['commit', '-q', '-a', 'An Author', '-c', 'CMD ["sh","-c","ls /dir1; cat /dir1/a; test -e /etc/motd || echo no-motd; tail -n 1 /etc/group"]', 'changed', 'committed:1']);
     expect(r.exitCode, r.stderr).toBe(0);

@@ -228,9 +228,9 @@ function suite(as: As): void {
         ? spawn('setpriv', [`--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--init-groups', '--', ...argv], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
         : spawn(argv[0]!, argv.slice(1), { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-    await new Promise<void>((resolve) => child.stdout!.on('data', (b: Buffer) => b.toString().includes('ready') && resolve()));
+    await new Promise<void>((resolve) => child.stdout.on('data', (b: Buffer) => b.toString().includes('ready') && resolve()));
     const running = fs.readdirSync(path.join(sb.root, 'containers'));
     expect(running).toHaveLength(2); // this one and `keeper`
     if (sig === 'SIGINT') process.kill(-child.pid!, sig);

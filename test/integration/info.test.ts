@@ -141,7 +141,7 @@ describe('tsc-run info (rootless)', () => {
     expect(r.stdout).toContain(`\n  runRoot: ${sb.runroot}\n`);
     expect(r.stdout).toContain(`\n  graphDriverName: ${info.store.graphDriverName}\n`);
     expect(r.stdout).toContain('\n    rootless: true\n');
-    expect(r.stdout).toMatch(/\n  Version: \S+\n\n$/);
+    expect(r.stdout).toMatch(/\n {2}Version: \S+\n\n$/);
     // -D is accepted, and `system info` is the same report.
     const sys = await tscRunOk(['system', 'info', '-D'], { sandbox: sb });
     expect(sys.stdout.replace(/uptime: .*|memFree: \d+|[a-z]+Percent: [\d.]+|graphRootUsed: \d+/g, '')).toBe(

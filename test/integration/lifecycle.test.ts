@@ -81,7 +81,7 @@ describe('lifecycle as the test user', () => {
       const lines = r.stdout.trimEnd().split('\n');
       expect(lines[0]).toMatch(/^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$/);
       expect(lines).toHaveLength(2);
-      expect(lines[1]).toMatch(/^[0-9a-f]{12}  localhost\/bb:latest\s+sleep 1000\s+.+ ago\s+Up .+ ago\s+r1$/);
+      expect(lines[1]).toMatch(/^[0-9a-f]{12} {2}localhost\/bb:latest\s+sleep 1000\s+.+ ago\s+Up .+ ago\s+r1$/);
       const all = (await ok(['ps', '-a', '--format', '{{.Names}}'])).stdout;
       expect(all).toBe('a1\na2\nc1\nr1\n');
       expect((await ok(['container', 'ls', '-a', '--format', '{{.Names}}'])).stdout).toBe(all);
@@ -287,7 +287,7 @@ describe('lifecycle as the test user', () => {
       const stamps = (await ok(['logs', '-t', 'lg'])).stdout.match(/\d{4}-\d\d-\d\dT[\d:.]+Z/g)!;
       const out2At = stamps[stamps.length - 1]!;
       expect((await ok(['logs', '--since', out2At, 'lg'])).stdout).toBe('out2\n');
-      const until = await ok(['logs', '--until', stamps[0]!, 'lg']);
+      const until = await ok(['logs', '--until', stamps[0], 'lg']);
       expect(until.stdout).toBe('out1\npartial');
       expect((await ok(['logs', '--since', '10m', 'lg'])).stdout).toBe('out1\npartialout2\n');
       expect((await ok(['logs', '--since', '2030-01-01', 'lg'])).stdout).toBe('');

@@ -153,7 +153,6 @@ describe('token (Bearer) registry', () => {
     expect(tokens.requests.slice(mark).map((r) => r.scopes)).toEqual([['repository:tok/app:pull,push']]);
 
     const other = await sandbox('token-pull');
-    mark = tokens.requests.length;
     const anon = await tscRun(['pull', '--tls-verify=false', `${reg.host}/tok/app:1`], { sandbox: other });
     expect(anon.exitCode).toBe(125);
     expect(anon.stderr).toContain('unauthorized');

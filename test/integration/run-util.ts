@@ -41,12 +41,12 @@ export function spawnLive(sb: Sandbox, argv: readonly string[]): Live {
   let out = '';
   let err = '';
   const waiters: Array<() => void> = [];
-  child.stdout!.on('data', (b: Buffer) => {
+  child.stdout.on('data', (b: Buffer) => {
     out += b.toString();
     for (const w of waiters.splice(0)) w();
   });
-  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-  child.stdin!.on('error', () => {});
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  child.stdin.on('error', () => {});
   const exited = new Promise<number>((resolve) =>
     child.on('close', (code, signal) => resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : signal === 'SIGINT' ? 2 : 0))),
   );

@@ -134,8 +134,8 @@ describe('tsc-run unshare (rootless)', () => {
       ? spawn('setpriv', [`--reuid=${u.uid}`, `--regid=${u.gid}`, '--init-groups', '--', ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] })
       : spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-    await new Promise<void>((resolve) => child.stdout!.on('data', (b: Buffer) => b.toString().includes('ready') && resolve()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    await new Promise<void>((resolve) => child.stdout.on('data', (b: Buffer) => b.toString().includes('ready') && resolve()));
     // setpriv execs the CLI, so the pid is the CLI's own.
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));

@@ -123,7 +123,7 @@ describe('compileSeccompProfile', () => {
 });
 
 describe('our default seccomp profile', () => {
-  const rules = compileSeccompProfile(defaultProfile as SeccompProfile, {
+  const rules = compileSeccompProfile(defaultProfile, {
     capabilities: capabilitySets({ uid: 0, lastCap: 40 }).bounding,
     goArch: 'amd64',
     kernelRelease: '6.1.0',

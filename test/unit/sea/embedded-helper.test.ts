@@ -40,7 +40,7 @@ beforeEach(() => {
   publishCacheRoot(root);
   rawReads = 0;
   const real = process.getBuiltinModule.bind(process);
-  vi.spyOn(process, 'getBuiltinModule').mockImplementation(((id: string) => (id === 'node:sea' ? fakeSea : real(id))) as typeof process.getBuiltinModule);
+  vi.spyOn(process, 'getBuiltinModule').mockImplementation(((id: string) => (id === 'node:sea' ? fakeSea : real(id))));
   delete process.env.TSC_RUN_HELPER;
 });
 afterEach(() => {
