@@ -42,7 +42,7 @@ export function commandGroup(spec: GroupSpec): CommandModule<GlobalArgs, GlobalA
     describe: spec.describe,
     builder: (y: Argv<GlobalArgs>) => {
       const withUsage = spec.long ? y.usage(`Usage: tsc-run ${spec.name}\n\n${spec.long}`) : y;
-      return withUsage.command([...spec.subcommands, fallback as AnyCommand]);
+      return withUsage.command([...spec.subcommands, fallback] as CommandModule<GlobalArgs>[]);
     },
     handler: () => {},
   };

@@ -70,13 +70,13 @@ export function canonicalService(file: string, name: string, svc: Tree): Tree {
   if (s.depends_on !== undefined) s.depends_on = field(s.depends_on, dependsOn);
   if (s.networks !== undefined) s.networks = field(s.networks, (v) => (Array.isArray(v) ? Object.fromEntries(v.map((n) => [String(n), null])) : v));
   for (const k of ['secrets', 'configs']) {
-    if (s[k] !== undefined) s[k] = field(s[k], (v) => (Array.isArray(v) ? v.map((e) => (typeof e === 'string' ? { source: e } : e)) : v));
+    if (s[k] !== undefined) s[k] = field(s[k], (v) => (Array.isArray(v) ? (v as unknown[]).map((e) => (typeof e === 'string' ? { source: e } : e)) : v));
   }
   if (s.ports !== undefined) {
-    s.ports = field(s.ports, (v) => (Array.isArray(v) ? v.flatMap((p, i) => (p === RESET ? [p] : typeof p === 'object' && p !== null ? [longPort(p as Tree)] : parsePort(String(p), (why) => fail(at('ports', i), why)))) : v));
+    s.ports = field(s.ports, (v) => (Array.isArray(v) ? (v as unknown[]).flatMap((p, i): unknown[] => (p === RESET ? [p] : typeof p === 'object' && p !== null ? [longPort(p as Tree)] : parsePort(String(p), (why) => fail(at('ports', i), why)))) : v));
   }
   if (s.volumes !== undefined) {
-    s.volumes = field(s.volumes, (v) => (Array.isArray(v) ? v.map((m, i) => (typeof m === 'string' ? parseVolume(m, (why) => fail(at('volumes', i), why)) : m)) : v));
+    s.volumes = field(s.volumes, (v) => (Array.isArray(v) ? (v as unknown[]).map((m, i) => (typeof m === 'string' ? parseVolume(m, (why) => fail(at('volumes', i), why)) : m)) : v));
   }
   if (isPlainObject(s.healthcheck) && typeof s.healthcheck.test === 'string') {
     s.healthcheck = { ...s.healthcheck, test: ['CMD-SHELL', s.healthcheck.test] };
@@ -121,7 +121,7 @@ function extraHosts(v: unknown): unknown {
 }
 
 function envFiles(v: unknown): unknown {
-  const list = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [v];
+  const list = typeof v === 'string' ? [v] : Array.isArray(v) ? (v as unknown[]) : [v];
   return list.map((e) => (typeof e === 'string' ? { path: e, required: true } : isPlainObject(e) ? { required: true, ...e } : e));
 }
 

@@ -24,7 +24,7 @@ const UNIQUE_BY: Record<string, (entry: unknown) => string> = {
 };
 
 export function mergeFiles(base: Tree, over: Tree): Tree {
-  return mergeMap(base, over, '') as Tree;
+  return mergeMap(base, over, '');
 }
 
 function mergeValue(base: unknown, over: unknown, path: string): unknown {

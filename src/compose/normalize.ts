@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ComposeError, ComposeFileError } from './errors.js';
 import { formatDuration, parseDuration } from './durations.js';
 import type { Lookup } from './interpolate.js';
-import type { NetworkConfig, Project, SecretTop, Service, VolumeTop } from './model.js';
+import type { Project, SecretTop, Service } from './model.js';
 import { isPlainObject } from './yaml-read.js';
 
 type Tree = Record<string, unknown>;
@@ -51,13 +51,13 @@ export function resolveServicePaths(svc: Tree, base: string, home: string | unde
     s.build = b;
   }
   if (Array.isArray(s.volumes)) {
-    s.volumes = s.volumes.map((v) => {
+    s.volumes = (s.volumes as unknown[]).map((v) => {
       if (isPlainObject(v) && v.type === 'bind' && typeof v.source === 'string') return { ...v, source: resolvePath(base, v.source, home) };
       return v;
     });
   }
   if (Array.isArray(s.env_file)) {
-    s.env_file = s.env_file.map((e) => (isPlainObject(e) && typeof e.path === 'string' ? { ...e, path: resolvePath(base, e.path, home) } : e));
+    s.env_file = (s.env_file as unknown[]).map((e) => (isPlainObject(e) && typeof e.path === 'string' ? { ...e, path: resolvePath(base, e.path, home) } : e));
   }
   return s;
 }
@@ -156,9 +156,9 @@ export function normalizeProject(inp: NormalizeInput): Project {
     }
   }
   checkCycles(services);
-  for (const [k, raw] of Object.entries(topNetworks)) project.networks[k] = named(inp.name, k, raw ?? {}) as NetworkConfig;
+  for (const [k, raw] of Object.entries(topNetworks)) project.networks[k] = named(inp.name, k, raw ?? {});
   if (usesDefault && !('default' in project.networks)) project.networks.default = { name: `${inp.name}_default` };
-  for (const [k, raw] of Object.entries(topVolumes)) project.volumes[k] = named(inp.name, k, raw ?? {}) as VolumeTop;
+  for (const [k, raw] of Object.entries(topVolumes)) project.volumes[k] = named(inp.name, k, raw ?? {});
   for (const k of ['secrets', 'configs'] as const) {
     const top = (isPlainObject(t[k]) ? t[k] : {}) as Record<string, Tree | null>;
     for (const [n, raw] of Object.entries(top)) {
@@ -248,7 +248,7 @@ function normalizeService(inp: NormalizeInput, name: string, raw: Tree): Service
   if (Array.isArray(s.ports)) {
     s.ports = (s.ports as Tree[]).map((p) => ({ ...p, target: Number(p.target) }));
   }
-  return s as Service;
+  return s;
 }
 
 function checkCycles(services: Record<string, Service>): void {

@@ -2,7 +2,7 @@
 // `<<` merge keys, duplicate keys refused, and the merge tags `!reset` and
 // `!override` kept as markers for merge.ts. Pure.
 
-import { parseDocument, Scalar, visit, YAMLMap, type Node } from 'yaml';
+import { parseDocument, Scalar, visit, YAMLMap } from 'yaml';
 
 /** What a `!reset` value becomes in the tree (merge.ts drops the key). */
 export const RESET = '\u0000!reset';
@@ -31,7 +31,7 @@ export function readYaml(text: string): unknown {
   }
   visit(doc, {
     Node(_key, node) {
-      const n = node as Node;
+      const n = node;
       if (n.tag === '!reset') return new Scalar(RESET);
       if (n.tag === '!override') {
         n.tag = undefined;

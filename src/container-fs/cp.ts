@@ -16,7 +16,6 @@ import { baseName, containerPathAbs, destinationName, dirName, endsWithDot, moun
 import { dirRoot } from './container-root.js';
 import { withFsSession, type FsSession } from './fs-session.js';
 import { HostWriter, hostItems, type IdMapper } from './host-tree.js';
-import type { StatAnswer } from './records.js';
 import { TarOut, tarItems } from './tar-io.js';
 
 export interface CpOptions {

@@ -16,8 +16,9 @@ export class TreeNode {
 
   /** Absolute path in the tree (`/` for the root). */
   path(): string {
-    const parts: string[] = [];
-    for (let n: TreeNode | undefined = this; n?.parent; n = n.parent) parts.unshift(n.name);
+    if (!this.parent) return '/';
+    const parts = [this.name];
+    for (let n: TreeNode | undefined = this.parent; n?.parent; n = n.parent) parts.unshift(n.name);
     return `/${parts.join('/')}`;
   }
 

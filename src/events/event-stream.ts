@@ -43,7 +43,7 @@ export async function streamEvents(o: StreamOptions): Promise<void> {
         pump();
       } catch (err) {
         stop();
-        reject(err as Error);
+        reject(err instanceof Error ? err : new Error(String(err)));
       }
     };
     const watcher = fs.watch(eventLogPath(o.dataRoot), { persistent: true }, step);

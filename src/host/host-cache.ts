@@ -57,7 +57,7 @@ export class HostCache {
 function load(file: string): HostCacheData {
   try {
     const v = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as HostCacheData) : {};
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
   } catch {
     return {};
   }

@@ -173,7 +173,8 @@ export function compileImageFilters(filters: readonly string[], ctx: FilterConte
       if (eq < 0) throw new UsageError(`invalid image filter "${f}": must be in the format "filter=value or filter!=value"`);
       split = [f.slice(0, eq), f.slice(eq + 1)];
     }
-    let [key, value] = split as [string, string];
+    let key = split[0]!;
+    const value = split[1]!;
     let p: ImagePredicate;
     switch (key) {
       case 'after':

@@ -41,7 +41,7 @@ export function rmiExitCode(errors: readonly TscRunError[]): number {
 /** The stored name a name the user typed resolved to (the one podman untags). */
 export function matchedName(img: ImageRecord, input: string): string | undefined {
   if (img.names.includes(input)) return input;
-  let candidates: string[] = [];
+  let candidates: string[];
   try {
     candidates = localCandidates(input).map(formatReference);
   } catch {

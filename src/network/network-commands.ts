@@ -148,7 +148,7 @@ export async function networkRemove(ctx: NetworkContext, names: readonly string[
       errors.push(err instanceof NetworkNotFoundError ? new TscRunError(err.message, 1) : err);
     }
   }
-  if (errors.length) throw errors.length === 1 ? errors[0] : new MultipleErrors(errors);
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new MultipleErrors(errors);
 }
 
 export async function networkExists(ctx: NetworkContext, name: string): Promise<boolean> {
@@ -177,5 +177,5 @@ export async function networkPrune(ctx: NetworkContext, names: readonly string[]
       errors.push(err);
     }
   }
-  if (errors.length) throw errors.length === 1 ? errors[0] : new MultipleErrors(errors);
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new MultipleErrors(errors);
 }

@@ -101,7 +101,8 @@ export class BlobStore {
   async putStream(input: Readable, expected?: string): Promise<BlobInfo> {
     const w = await this.writer();
     try {
-      await pipeline(input, w.tap(), async function* (source: AsyncIterable<Buffer>) {
+      // The tap sees every byte; the sink only drains.
+      await pipeline(input, w.tap(), async (source: AsyncIterable<Buffer>) => {
         for await (const _ of source);
       });
     } catch (err) {

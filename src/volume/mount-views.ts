@@ -38,7 +38,7 @@ export function inspectMounts(mounts: readonly ContainerMount[] | undefined): In
     view.Propagation = o.find(isPropagation) ?? 'rprivate';
     // podman's key order: Name right after Type.
     const { Type, Name, ...rest } = view;
-    return (m.type === 'volume' ? { Type, Name, ...rest } : { Type, ...rest }) as InspectMount;
+    return m.type === 'volume' ? { Type, Name, ...rest } : { Type, ...rest };
   });
 }
 

@@ -139,7 +139,7 @@ export async function volumeRemove(ctx: VolumeContext, names: readonly string[],
       errors.push(err);
     }
   }
-  if (errors.length) throw errors.length === 1 ? errors[0] : new MultipleErrors(errors);
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new MultipleErrors(errors);
 }
 
 /** The volumes `volume prune` would remove: unused ones matching the filters. */
@@ -165,7 +165,7 @@ export async function volumePrune(ctx: VolumeContext, names: readonly string[], 
       errors.push(err);
     }
   }
-  if (errors.length) throw errors.length === 1 ? errors[0] : new MultipleErrors(errors);
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new MultipleErrors(errors);
 }
 
 export async function volumeExists(ctx: VolumeContext, name: string): Promise<boolean> {

@@ -742,7 +742,7 @@ export const composeCommand: CommandModule<GlobalArgs, ComposeArgs> & { trailing
       // docker compose's flags are named --no-deps, --no-build...: no yargs negation here.
       .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false, 'parse-positional-numbers': false, 'boolean-negation': false })
       .command(subcommands)
-      .demandCommand(1, "missing command 'tsc-run compose COMMAND'") as never,
+      .demandCommand(1, "missing command 'tsc-run compose COMMAND'"),
   handler: () => {},
 };
 

@@ -267,7 +267,7 @@ async function planNetworkFlags(argv: CreateArgs, roots: Roots): Promise<import(
   return planNetwork(
     {
       // yargs gives an array for a repeated --network.
-      network: argv.network as string | readonly string[] | undefined,
+      network: argv.network,
       publish: (argv.publish ?? []).map(String),
       publishAll: argv['publish-all'] === true,
       dnsFlags,

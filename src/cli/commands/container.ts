@@ -82,7 +82,7 @@ export const containerPruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
     for (const id of r.removed) process.stdout.write(`${id}\n`);
     const { MultipleErrors, TscRunError } = await import('../../errors.js');
     const errors = r.errors.map((e) => (e instanceof TscRunError ? e : new TscRunError(e.message)));
-    if (errors.length) throw errors.length === 1 ? errors[0] : new MultipleErrors(errors);
+    if (errors.length) throw errors.length === 1 ? errors[0]! : new MultipleErrors(errors);
   },
 };
 

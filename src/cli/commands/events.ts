@@ -33,7 +33,7 @@ export const eventsCommand: CommandModule<GlobalArgs, EventsArgs> = {
       .option('stream', { type: 'boolean', default: true, hidden: true, describe: 'stream new events; for testing only' })
       .option('no-trunc', { type: 'boolean', default: true, describe: 'do not truncate the output' })
       // --no-trunc is a flag of its own, not a negation.
-      .parserConfiguration({ 'boolean-negation': false }) as never,
+      .parserConfiguration({ 'boolean-negation': false }),
   handler: async (argv) => {
     const extra = (argv._ ?? []).slice(1);
     if (extra.length) throw new UsageError(`\`tsc-run events\` takes no arguments`);

@@ -45,7 +45,7 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> & {
       .option('privileged', { type: 'boolean', describe: 'Give the process extended Linux capabilities inside the container.  The default is false' })
       .option('tty', { alias: 't', type: 'boolean', describe: 'Allocate a pseudo-TTY. The default is false' })
       .option('user', { alias: 'u', type: 'string', requiresArg: true, describe: 'Sets the username or UID used and optionally the groupname or GID for the specified command' })
-      .option('workdir', { alias: 'w', type: 'string', requiresArg: true, describe: 'Working directory inside the container' }) as never,
+      .option('workdir', { alias: 'w', type: 'string', requiresArg: true, describe: 'Working directory inside the container' }),
   handler: async (argv) => {
     const trailing = (argv['--'] ?? []).map(String);
     const first = argv.container === undefined ? [] : [String(argv.container)];

@@ -152,7 +152,7 @@ interface NamesArgs extends GlobalArgs {
 }
 
 function namesPositionals(y: Argv<GlobalArgs>): Argv<NamesArgs> {
-  return y.positional('image', { type: 'string' }).positional('names', { type: 'string', array: true }) as Argv<NamesArgs>;
+  return y.positional('image', { type: 'string' }).positional('names', { type: 'string', array: true });
 }
 
 const tagCommand: CommandModule<GlobalArgs, NamesArgs> = {

@@ -90,7 +90,7 @@ export const logoutCommand: CommandModule<GlobalArgs, LogoutArgs> = {
       .positional('extra', { type: 'string', array: true, hidden: true })
       .nargs('registry', 1)
       .option('all', { alias: 'a', type: 'boolean', describe: 'Remove the cached credentials for all registries in the auth file' })
-      .option('authfile', { type: 'string', requiresArg: true, describe: 'Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to override' }) as never,
+      .option('authfile', { type: 'string', requiresArg: true, describe: 'Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to override' }),
   handler: async (argv) => {
     if (argv.extra?.length) throw new UsageError(`accepts at most 1 arg(s), received ${1 + argv.extra.length}`);
     const { logout } = await import('../../image/registry/login.js');

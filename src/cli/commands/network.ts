@@ -114,7 +114,7 @@ const listCommand: CommandModule<GlobalArgs, ListArgs> = {
       .option('noheading', { type: 'boolean', describe: 'Do not print headers' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'display only names' })
       // --no-trunc is a flag of its own, not a negation.
-      .parserConfiguration({ 'boolean-negation': false }) as never,
+      .parserConfiguration({ 'boolean-negation': false }),
   handler: async (argv: ListArgs) => {
     noExtra('ls', argv.extra);
     const { networkList } = await import('../../network/network-commands.js');

@@ -18,5 +18,5 @@ export function registryFlags<T>(y: Argv<T>, o: { creds?: boolean } = {}): Argv<
   if (o.creds !== false) {
     out = out.option('creds', { type: 'string', requiresArg: true, describe: 'Use USERNAME[:PASSWORD] for accessing the registry' });
   }
-  return out as unknown as Argv<T & RegistryFlagArgs>;
+  return out;
 }

@@ -47,7 +47,7 @@ export const runCommand: CommandModule<GlobalArgs, CreateArgs> & {
   describe: 'Run a command in a new container',
   trailing: { positionalsBefore: 1, valueFlags: CREATE_VALUE_FLAGS },
   builder: (y) =>
-    withCreateFlags(y.usage('Usage: tsc-run run [options] IMAGE [COMMAND [ARG...]]\n\nRun a command in a new container'), 'run') as never,
+    withCreateFlags(y.usage('Usage: tsc-run run [options] IMAGE [COMMAND [ARG...]]\n\nRun a command in a new container'), 'run'),
   handler: async (argv) => {
     const roots = rootsOf(argv);
     const prepared = await prepareCreate(argv, roots, { detach: argv.detach === true });

@@ -32,7 +32,7 @@ export const statsCommand: CommandModule<GlobalArgs, StatsArgs> = {
       .option('no-trunc', { type: 'boolean', describe: 'Do not truncate output' })
       .option('interval', { alias: 'i', type: 'number', default: 5, requiresArg: true, describe: 'Time in seconds between stats reports' })
       // --no-stream, --no-reset and --no-trunc are flags of their own, not negations.
-      .parserConfiguration({ 'boolean-negation': false }) as never,
+      .parserConfiguration({ 'boolean-negation': false }),
   handler: async (argv) => {
     const names = (argv.containers ?? []).map(String);
     const opts = [argv.all, argv.latest, names.length > 0].filter(Boolean).length;

@@ -44,7 +44,7 @@ export function parseDockerArchiveManifest(text: string): DockerArchiveEntry[] {
     if (o.RepoTags !== undefined && o.RepoTags !== null && !isStringArray(o.RepoTags)) {
       throw new ArchiveFormatError(`manifest.json entry ${i} has malformed "RepoTags"`);
     }
-    return { Config: o.Config, RepoTags: (o.RepoTags as string[] | null | undefined) ?? [], Layers: o.Layers };
+    return { Config: o.Config, RepoTags: o.RepoTags ?? [], Layers: o.Layers };
   });
 }
 

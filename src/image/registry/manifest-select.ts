@@ -102,7 +102,7 @@ export function parseManifest(bytes: Uint8Array, contentType: string | undefined
     if (!Array.isArray(doc.manifests) || !doc.manifests.every(isDescriptor)) {
       throw new UnsupportedContentError('the manifest list is malformed');
     }
-    return { kind: 'index', mediaType, manifests: doc.manifests as IndexEntry[] };
+    return { kind: 'index', mediaType, manifests: doc.manifests };
   }
   if (!isDescriptor(doc.config) || !Array.isArray(doc.layers) || !doc.layers.every(isDescriptor)) {
     throw new UnsupportedContentError('the image manifest is malformed');

@@ -6,7 +6,7 @@
 // the layer is complete.
 
 import fs from 'node:fs';
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { chainId, type LayerRecord, type LayerStore } from '../../storage/layers/layer-store.js';
 import type { Descriptor } from '../oci.js';
@@ -44,7 +44,7 @@ export async function pullLayer(job: LayerJob): Promise<LayerRecord> {
     state('downloading');
     const body = resumableBlob(job.client, { repository: job.repository, digest: desc.digest, size: desc.size });
     const verify = verifyingStream({ digest: desc.digest, size: desc.size, onBytes: (n) => progress.emit({ type: 'blob-bytes', digest: desc.digest, bytes: n }) });
-    await job.blobs.putStream(pipeline(body, verify, () => undefined) as unknown as Readable, desc.digest);
+    await job.blobs.putStream(pipeline(body, verify, () => undefined), desc.digest);
     progress.emit({ type: 'blob-done', digest: desc.digest, skipped: false });
     return have;
   }
@@ -80,7 +80,7 @@ export async function pullLayer(job: LayerJob): Promise<LayerRecord> {
           body.once('close', () => signal.removeEventListener('abort', stop));
         }
         // pipeline() hands back its last stream and destroys every stage on any error.
-        return pipeline(body, verify, tee!.transform(), () => undefined) as unknown as Readable;
+        return pipeline(body, verify, tee!.transform(), () => undefined);
       },
     });
     if (tee) {

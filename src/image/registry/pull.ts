@@ -67,7 +67,7 @@ export async function pullImages(o: PullOptions): Promise<PulledImage[]> {
       errors.push(err as Error);
     }
   }
-  if (errors.length === 1) throw errors[0];
+  if (errors.length === 1) throw errors[0]!;
   throw new TscRunError(`${errors.length} errors occurred while pulling:\n * ${errors.map((e) => e.message).join('\n * ')}`);
 }
 

@@ -9,7 +9,7 @@ const BASE_DELAY_MS = 200;
 const MAX_DELAY_MS = 5_000;
 
 /** Delay before retry number `attempt` (0-based), honouring a Retry-After header value. */
-export function backoffDelay(attempt: number, retryAfter?: string | undefined, now = Date.now()): number {
+export function backoffDelay(attempt: number, retryAfter?: string, now = Date.now()): number {
   if (retryAfter) {
     const secs = Number(retryAfter);
     if (Number.isFinite(secs) && secs >= 0) return Math.min(secs * 1000, MAX_DELAY_MS);

@@ -62,7 +62,7 @@ export function tlsSettingsFor(
     }
   }
   if (!o.verify) return { verify: false, cert, key };
-  let system: string[] = [];
+  let system: string[];
   try {
     system = tls.getCACertificates('system');
   } catch {

@@ -56,7 +56,7 @@ export async function securityAndFilesArgs(containerDir: string, c: StartArgsRec
       const text = await fs.readFile(path.join(mirror, name), 'utf8').catch(() => undefined);
       if (text === undefined) continue;
       files[key] = path.join(dir, name);
-      await writeFileAtomic(files[key]!, text, { mode: 0o644 });
+      await writeFileAtomic(files[key], text, { mode: 0o644 });
     }
   }
   const security = await loadContainerSecurity(dir);

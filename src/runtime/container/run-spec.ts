@@ -115,7 +115,7 @@ export function buildEnv(imageEnv: readonly string[], flagEnv: readonly string[]
   if (flags.envHost) {
     for (const [k, v] of Object.entries(ctx.hostEnv)) if (v !== undefined) env.set(k, v);
   } else if (flags.httpProxy !== false) {
-    for (const k of PROXY_ENV) if (ctx.hostEnv[k] !== undefined) env.set(k, ctx.hostEnv[k]!);
+    for (const k of PROXY_ENV) if (ctx.hostEnv[k] !== undefined) env.set(k, ctx.hostEnv[k]);
   }
   for (const kv of flagEnv) {
     const name = envName(kv);
@@ -125,7 +125,7 @@ export function buildEnv(imageEnv: readonly string[], flagEnv: readonly string[]
       // podman: `-e PREFIX*` copies every variable of ours that starts with PREFIX.
       const prefix = name.slice(0, -1);
       for (const [k, v] of Object.entries(ctx.hostEnv)) if (v !== undefined && k.startsWith(prefix)) env.set(k, v);
-    } else if (ctx.hostEnv[name] !== undefined) env.set(name, ctx.hostEnv[name]!);
+    } else if (ctx.hostEnv[name] !== undefined) env.set(name, ctx.hostEnv[name]);
   }
   if (!env.has('HOME')) env.set('HOME', ctx.home);
   if (!env.has('HOSTNAME')) env.set('HOSTNAME', ctx.hostname);

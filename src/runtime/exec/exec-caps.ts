@@ -7,7 +7,7 @@
 // container's sets without inheritable and ambient, so execve leaves it
 // none. Pure.
 
-import { CAPABILITY_NAMES, type CapabilityName, type CapabilitySets } from '../security/capabilities.js';
+import { CAPABILITY_NAMES, type CapabilitySets } from '../security/capabilities.js';
 
 export interface ExecCapsInput {
   container: CapabilitySets;
@@ -21,7 +21,7 @@ export interface ExecCapsInput {
 }
 
 export function execCapabilities(i: ExecCapsInput): CapabilitySets {
-  const all = CAPABILITY_NAMES.slice(0, Math.max(0, Math.min(i.lastCap, CAPABILITY_NAMES.length - 1) + 1)) as CapabilityName[];
+  const all = CAPABILITY_NAMES.slice(0, Math.max(0, Math.min(i.lastCap, CAPABILITY_NAMES.length - 1) + 1));
   const bounding = i.privileged ? all : [...i.container.bounding];
   if (i.uid === 0) return { bounding, effective: bounding, permitted: bounding, inheritable: [], ambient: [] };
   const own = i.container.effective;

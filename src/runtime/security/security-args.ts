@@ -177,7 +177,7 @@ export function kernelLastCap(): number {
 
 async function loadProfile(choice: SeccompChoice, cwd: string): Promise<SeccompProfile | undefined> {
   if (choice.kind === 'unconfined') return undefined;
-  if (choice.kind === 'default') return defaultSeccompProfile as SeccompProfile;
+  if (choice.kind === 'default') return defaultSeccompProfile;
   const file = path.resolve(cwd, choice.path);
   let text: string;
   try {

@@ -34,12 +34,12 @@ export interface LayerRecord {
   created: string;
 }
 
-/** What the layer store needs from the helper: run the `fixup` and `rmtree` modes. */
+/** What the layer store needs from the helper: run the `fixup` and `rmtree` modes. Functions, not methods: callers pass them on alone. */
 export interface TreeOps {
   /** Apply a fixup list (helper `fixup ROOT`, list on stdin). */
-  fixup(root: string, list: string): Promise<void>;
+  fixup: (root: string, list: string) => Promise<void>;
   /** Remove trees that may hold sub-id-owned files (helper `rmtree`). */
-  rmtree(...paths: string[]): Promise<void>;
+  rmtree: (...paths: string[]) => Promise<void>;
   /** Whether device nodes can be created (false in a user namespace). */
   devices: boolean;
 }
