@@ -42,7 +42,7 @@ export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
     .option('tmpdir', { type: 'string', describe: 'Path to the tmp directory for libpod state content (refused: tsc-run keeps it in --runroot)', global: true })
     .option('volumepath', { type: 'string', describe: 'Path to the volume directory in which volume data is stored', global: true })
     .option('network-cmd-path', { type: 'string', describe: 'Path to the command for configuring the network (slirp4netns)', global: true })
-    .option('syslog', { type: 'boolean', describe: 'Output logging information to syslog as well as the console (default false)', global: true }) as unknown as Argv<T & GlobalArgs>;
+    .option('syslog', { type: 'boolean', describe: 'Output logging information to syslog as well as the console (default false)', global: true });
 }
 
 /** The data and runtime roots a command works on. */

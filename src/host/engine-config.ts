@@ -40,7 +40,7 @@ let resolved: EngineConfig | undefined;
 function inherited(env: NodeJS.ProcessEnv): EngineFlags {
   try {
     const v = JSON.parse(env[ENGINE_FLAGS_ENV] ?? '{}') as unknown;
-    return v && typeof v === 'object' ? (v as EngineFlags) : {};
+    return v && typeof v === 'object' ? v : {};
   } catch {
     return {};
   }

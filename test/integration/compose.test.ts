@@ -136,7 +136,7 @@ describe('compose', () => {
     // Unchanged: left running (same id). Changed: recreated.
     const id1 = (await tscRunOk(['inspect', '--format', '{{.Id}}', 'app-web-1'], { sandbox: sb })).stdout;
     const again = await composeOk(dir, ['up', '-d', 'web'], env);
-    expect(again.stderr).toMatch(/Container app-web-1  Running/);
+    expect(again.stderr).toMatch(/Container app-web-1 {2}Running/);
     expect((await tscRunOk(['inspect', '--format', '{{.Id}}', 'app-web-1'], { sandbox: sb })).stdout).toBe(id1);
     await composeOk(dir, ['up', '-d', '--no-deps', 'web'], { FROM_SHELL: 'changed' });
     expect((await tscRunOk(['inspect', '--format', '{{.Id}}', 'app-web-1'], { sandbox: sb })).stdout).not.toBe(id1);

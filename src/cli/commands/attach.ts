@@ -26,7 +26,7 @@ export const attachCommand: CommandModule<GlobalArgs, AttachArgs> = {
       .option('sig-proxy', { type: 'boolean', default: true, describe: 'Proxy received signals to the container process (non-TTY mode only)' })
       .option('detach-keys', { type: 'string', describe: 'Select the key sequence for detaching a container' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
-      .parserConfiguration({ 'boolean-negation': false }) as never,
+      .parserConfiguration({ 'boolean-negation': false }),
   handler: async (argv) => {
     if (argv.latest && argv.container !== undefined) throw new UsageError('--latest and containers cannot be used together');
     if (argv.container === undefined && !argv.latest) throw new UsageError('attach requires the name or ID of a container');

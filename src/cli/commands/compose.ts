@@ -373,7 +373,7 @@ function lifecycle(name: string, describe: string, extra: (y: Argv<SimpleArgs>) 
   return {
     command: `${name} [service..]`,
     describe,
-    builder: (y) => extra(y.usage(`Usage: tsc-run compose ${name} [OPTIONS] [SERVICE...]\n\n${describe}`) as Argv<SimpleArgs>),
+    builder: (y) => extra(y.usage(`Usage: tsc-run compose ${name} [OPTIONS] [SERVICE...]\n\n${describe}`)),
     handler: async (argv) => run(await contextOf(argv), argv),
   };
 }

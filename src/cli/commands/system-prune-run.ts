@@ -63,5 +63,5 @@ export async function runSystemPrune(roots: Roots, o: { all: boolean; volumes: b
   section('Deleted Images', images);
 
   process.stdout.write(`Total reclaimed space: ${goHumanSize(Math.max(0, freeBytes(roots.dataRoot) - before))}\n`);
-  if (errors.length) throw errors.length === 1 ? errors[0] : new MultipleErrors(errors);
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new MultipleErrors(errors);
 }

@@ -41,7 +41,7 @@ function ourProcesses(trees: readonly string[]): number[] {
 
 /** Mount points under the trees in this mount namespace, deepest first (mountinfo field 5, octal escapes decoded). */
 function mountsUnder(trees: readonly string[]): string[] {
-  let text = '';
+  let text: string;
   try {
     text = fs.readFileSync('/proc/self/mountinfo', 'utf8');
   } catch {
