@@ -78,7 +78,7 @@ export async function startPod(ctx: PodContext, pod: PodRecord): Promise<void> {
     }
   }
   emitPod(ctx.roots.dataRoot, pod, 'start');
-  if (errors.length) throw errors.length === 1 ? errors[0] : new MultipleErrors(errors);
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new MultipleErrors(errors);
 }
 
 /** Members first, the infra last (its namespaces outlive them). */

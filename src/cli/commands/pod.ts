@@ -125,7 +125,7 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
       .option('gidmap', { ...strings, describe: 'GID map to use for the user namespace' })
       .option('exit-policy', { type: 'string', requiresArg: true, describe: 'Behaviour when the last container exits (default "continue")' })
       .option('pod-id-file', { type: 'string', requiresArg: true, describe: 'Write the pod ID to the file' })
-      .option('replace', { type: 'boolean', describe: 'If a pod with the same name exists, replace it' }) as never,
+      .option('replace', { type: 'boolean', describe: 'If a pod with the same name exists, replace it' }),
   handler: async (argv) => {
     const args = (argv.args ?? []).map(String);
     if (args.length > 1) throw new UsageError(`accepts at most 1 arg(s), received ${args.length}`);

@@ -79,7 +79,7 @@ describe('views', () => {
     expect(JSON.parse(JSON.stringify(o)).Created).toBe('2026-01-01T00:00:00.123Z');
   });
   it('inspect without infra omits the infra keys', () => {
-    const o = inspectPod({ ...pod, infraId: undefined as unknown as string, labels: {} }, []);
+    const o = inspectPod({ ...pod, infraId: undefined, labels: {} }, []);
     expect(o.CreateInfra).toBe(false);
     expect('InfraConfig' in o || 'Labels' in o || 'Containers' in o).toBe(false);
   });
