@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "init.h"
 #include "modes.h"
 #include "sealed.h"
 #include "util.h"
@@ -53,6 +54,8 @@ static void add_map(struct id_map *maps, size_t *n, const char *opt, const char 
 }
 
 int main(int argc, char **argv) {
+  /* --init's PID 1, re-executed from our sealed copy inside the container. */
+  if (is_init_argv(argc, argv)) init_main(argc, argv);
   /* No container may ever reach our binary's file through /proc/<pid>/exe. */
   reexec_sealed(argv);
   /* Nothing we open may reach the payload, even fds our caller leaked to us. */

@@ -2,6 +2,7 @@
  * One process, one poll() loop, fixed buffers: a detached, idle monitor
  * must stay well under a megabyte of RSS. */
 #include "monitor.h"
+#include "init.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -903,40 +904,28 @@ _Noreturn void container_exec(struct container_io *io, char *const argv[], char 
   if (io->pause) pause_forever(io->exec_fd);
   if (!io->init) exec_command(argv, envp, path);
 
-  /* --init: we stay PID 1 (the helper, from its sealed copy) and run CMD as
-   * our child. Only 0, 1, 2 and the exec-status pipe (which CMD's exec
-   * closes) may stay open in a process the container can see. */
+  /* --init: we stay PID 1 and run CMD as our child, like podman's catatonit.
+   * PID 1 is re-executed from our sealed copy as `/run/podman-init -- CMD`
+   * with the container's environment, so its cmdline and environ name no
+   * host path (init_main() in init.c takes over). Only 0, 1, 2 and the
+   * exec-status pipe (as fd 3; CMD's exec closes it) stay open. */
   int efd = io->exec_fd;
-  if (efd > 3) (void)close_range(3, (unsigned)efd - 1, 0);
-  (void)close_range((unsigned)efd + 1, ~0U, 0);
-  sigset_t all;
-  sigfillset(&all);
-  if (sigprocmask(SIG_BLOCK, &all, NULL) < 0) die_errno("init: sigprocmask");
-  int sfd = signalfd(-1, &all, SFD_CLOEXEC);
-  if (sfd < 0) die_errno("init: signalfd");
-  pid_t child = fork();
-  if (child < 0) die_errno("init: fork");
-  if (child == 0) {
-    /* Its own process group, in the terminal's foreground: ^C reaches it once. */
-    (void)setpgid(0, 0);
-    if (isatty(0)) (void)tcsetpgrp(0, getpid());
-    exec_command(argv, envp, path);
+  if (efd != INIT_EXEC_FD) {
+    if (dup2(efd, INIT_EXEC_FD) < 0) die_errno("init: dup2");
+    close(efd);
   }
-  close(efd);
-  for (;;) {
-    struct signalfd_siginfo si;
-    ssize_t r = read(sfd, &si, sizeof si);
-    if (r != sizeof si) {
-      if (r < 0 && errno != EINTR) _exit(EXIT_ENGINE);
-      continue;
-    }
-    if (si.ssi_signo != SIGCHLD) {
-      (void)kill(child, (int)si.ssi_signo);
-      continue;
-    }
-    int st;
-    pid_t w;
-    while ((w = waitpid(-1, &st, WNOHANG)) > 0)
-      if (w == child) _exit(exit_code_of(st));
-  }
+  set_error_fd(INIT_EXEC_FD);
+  int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  if (self < 0) die_errno("init: open /proc/self/exe");
+  (void)close_range(INIT_EXEC_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+  if (fcntl(INIT_EXEC_FD, F_SETFD, 0) < 0) die_errno("init: fcntl");
+  size_t n = 0;
+  while (argv[n]) n++;
+  char **init_argv = xmalloc(sizeof(char *) * (n + 3));
+  init_argv[0] = (char *)INIT_ARGV0;
+  init_argv[1] = (char *)"--";
+  for (size_t i = 0; i <= n; i++) init_argv[i + 2] = argv[i];
+  (void)path; /* init_main() finds CMD with the container's PATH */
+  fexecve(self, init_argv, envp);
+  die_errno("init: execute %s", INIT_ARGV0);
 }

@@ -186,8 +186,15 @@ void mount_extra(int rootfd, const struct extra_mounts *m) {
   if (m->read_only) make_readonly(rootfd, "", false);
 }
 
-void mount_container_filesystems(int rootfd) {
-  mount_fs(rootfd, "proc", true, "/proc", 0555, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+void mount_container_filesystems(int rootfd, const struct kernel_fs_opts *k) {
+  if (k->host_pid) {
+    /* The host's pid namespace: a user namespace may not mount its procfs, so bind ours (crun does the same). */
+    int proc = dir_at(rootfd, "proc", 0555, true, "/proc");
+    mount_at("/proc", proc, "/proc", NULL, MS_BIND | MS_REC, NULL);
+    close(proc);
+  } else {
+    mount_fs(rootfd, "proc", true, "/proc", 0555, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  }
 
   mount_fs(rootfd, "dev", true, "/dev", 0755, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
   int devfd = open_in_root(rootfd, "dev", O_PATH | O_DIRECTORY);
@@ -206,8 +213,25 @@ void mount_container_filesystems(int rootfd) {
     die_errno("mount devpts on /dev/pts");
   close(pts);
 
-  mount_fs(devfd, "shm", false, "/dev/shm", 01777, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
-  mount_fs(devfd, "mqueue", false, "/dev/mqueue", 0755, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  char *shm = xasprintf("mode=1777,size=%s", k->shm_size ? k->shm_size : "65536k");
+  mount_fs(devfd, "shm", false, "/dev/shm", 01777, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm);
+  free(shm);
+  struct stat mqst;
+  bool host_mq = false;
+  if (k->host_ipc) {
+    if (stat("/dev/mqueue", &mqst) == 0) host_mq = true;
+    else if (errno != ENOENT) die_errno("stat /dev/mqueue");
+  }
+  if (k->host_ipc && !host_mq) {
+    /* The host's IPC namespace without a /dev/mqueue of its own: none here either. */
+  } else if (k->host_ipc) {
+    /* The host's IPC namespace: its mqueue filesystem is not ours to mount; bind the host's. */
+    int mq = dir_at(devfd, "mqueue", 0755, false, "/dev/mqueue");
+    mount_at("/dev/mqueue", mq, "/dev/mqueue", NULL, MS_BIND | MS_REC, NULL);
+    close(mq);
+  } else {
+    mount_fs(devfd, "mqueue", false, "/dev/mqueue", 0755, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  }
   close(devfd);
 
   /* A user namespace may not mount sysfs for the host's network namespace: bind it read-only. */

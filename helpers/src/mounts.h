@@ -6,8 +6,14 @@
 
 #include "volumes.h"
 
+struct kernel_fs_opts {
+  const char *shm_size; /* tmpfs size= of /dev/shm (default 65536k) */
+  bool host_pid;        /* the host's pid namespace: /proc bound, not mounted */
+  bool host_ipc;        /* the host's IPC namespace: /dev/mqueue bound, not mounted */
+};
+
 /* Mount proc, /dev (+pts, shm, mqueue) and a read-only /sys under rootfd. */
-void mount_container_filesystems(int rootfd);
+void mount_container_filesystems(int rootfd, const struct kernel_fs_opts *k);
 
 /* `run` options for the generated /etc files, tmpfs mounts and a read-only root. */
 struct extra_mounts {

@@ -20,6 +20,7 @@
 #include "monitor.h"
 #include "mounts.h"
 #include "network.h"
+#include "process-opts.h"
 #include "rootfs.h"
 #include "security.h"
 #include "util.h"
@@ -39,6 +40,9 @@ struct run_opts {
   struct security_opts sec;
   char **cmd;
   mode_t umask;            /* --umask (default 022, podman's) */
+  bool host_pid, host_ipc, host_uts; /* --pidns/--ipcns/--utsns host: the helper's own, not new ones */
+  bool cgroupns;           /* --cgroupns private: a cgroup namespace of its own */
+  struct process_opts proc; /* process-opts.c: --rlimit, --personality, --sysctl, --shm-size */
   bool has_oom_score_adj;  /* --oom-score-adj N */
   int oom_score_adj;
   struct monitor_opts mon; /* monitor.c: stdio, logs, attach, restart, detach */
@@ -77,7 +81,7 @@ static void write_oom_score_adj(int v) {
 static int run_payload(void *arg) {
   struct run_opts *o = arg;
   container_io_join_cgroup(&o->io);
-  if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) < 0) die_errno("sethostname %s", o->hostname);
+  if (o->hostname && !o->host_uts && sethostname(o->hostname, strlen(o->hostname)) < 0) die_errno("sethostname %s", o->hostname);
   net_child_enter(&o->net);
 
   /* In the child, not the monitor: the compiled filter (~800 KB of heap)
@@ -86,9 +90,11 @@ static int run_payload(void *arg) {
   security_prepare(&o->sec);
   extra_mounts_open(&o->extra); /* before the overlay covers the container dir */
   int rootfd = mount_rootfs(&o->rootfs);
-  mount_container_filesystems(rootfd);
+  struct kernel_fs_opts kfs = {.shm_size = o->proc.shm_size, .host_pid = o->host_pid, .host_ipc = o->host_ipc};
+  mount_container_filesystems(rootfd, &kfs);
   mount_extra(rootfd, &o->extra);
   enter_rootfs(rootfd);
+  process_apply_sysctls(&o->proc);
 
   const char *cwd = o->cwd ? o->cwd : "/";
   if (chdir(cwd) < 0) {
@@ -104,6 +110,7 @@ static int run_payload(void *arg) {
   container_io_setup(&o->io, o->has_user ? o->uid : 0);
 
   if (o->has_oom_score_adj) write_oom_score_adj(o->oom_score_adj);
+  process_apply(&o->proc);
   security_apply(&o->sec, o->has_user, o->uid, o->gid);
   umask(o->umask); /* podman's default 022 unless --umask, whatever ours was */
   container_exec(&o->io, o->cmd, o->env, env_path(o->env));
@@ -188,6 +195,14 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
       o.hostname = v;
     else if ((v = value_of(argc, argv, &i, "--container-id")))
       o.id = v;
+    else if (!strcmp(argv[i], "--pidns=host"))
+      o.host_pid = true;
+    else if (!strcmp(argv[i], "--ipcns=host"))
+      o.host_ipc = true;
+    else if (!strcmp(argv[i], "--utsns=host"))
+      o.host_uts = true;
+    else if (!strcmp(argv[i], "--cgroupns=private"))
+      o.cgroupns = true;
     else if ((v = value_of(argc, argv, &i, "--umask"))) {
       unsigned long long m;
       if (!parse_uint(v, 8, 07777, &m)) die("run: invalid --umask %s: want octal", v);
@@ -208,6 +223,8 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
     else if ((v = value_of(argc, argv, &i, "--env"))) {
       if (!strchr(v, '=') || v[0] == '=') die("run: invalid --env %s: want KEY=VALUE", v);
       o.env[o.n_env++] = (char *)v;
+    } else if (process_option(argc, argv, &i, &o.proc)) {
+      continue;
     } else if (net_option(&o.net, argc, argv, &i)) {
       continue;
     } else if (!extra_mounts_option(argc, argv, &i, &o.extra) && !security_option(argc, argv, &i, &o.sec))
@@ -233,7 +250,10 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
   o.net.runtime_dir = o.mon.runtime_dir;
   net_check(&o.net);
   o.setup = (struct child_setup){
-      .clone_flags = ((CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) & ~net_joined_flags(&o.net)) | net_clone_flags(&o.net),
+      .clone_flags = ((CLONE_NEWNS | (o.host_pid ? 0 : CLONE_NEWPID) | (o.host_uts ? 0 : CLONE_NEWUTS) | (o.host_ipc ? 0 : CLONE_NEWIPC) |
+                       (o.cgroupns ? CLONE_NEWCGROUP : 0)) &
+                      ~net_joined_flags(&o.net)) |
+                     net_clone_flags(&o.net),
       .join_user_fd = -1,
       .join_net_fd = -1,
       .join_ipc_fd = -1,

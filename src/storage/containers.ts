@@ -144,12 +144,12 @@ export interface ContainerConfig {
   ulimits?: string[];
   /** --sysctl KEY=VALUE. */
   sysctls?: Record<string, string>;
-  /** --personality LINUX|LINUX32. */
+  /** --personality LINUX|LINUX32 as given. */
   personality?: string;
   /** --shm-size in bytes. */
   shmSize?: number;
-  /** --device `HOST[:CONTAINER[:PERMS]]` each, as given. */
-  devices?: string[];
+  /** --device: host device nodes bound at these paths (a directory expanded at create). */
+  devices?: Array<{ host: string; container: string }>;
   /** --pid, --ipc, --uts, --cgroupns: `host`, `private`, `container:<id>`, `ns:<path>` (absent: private; cgroupns host). */
   namespaces?: { pid?: string; ipc?: string; uts?: string; cgroupns?: string };
   /** --oom-score-adj. */

@@ -124,6 +124,45 @@ function suite(as: As, full: boolean) {
     await run(['rm', id]);
   });
 
+  it('--init: PID 1 shows as /run/podman-init -- CMD with the container\'s environment; no host path in /proc/1', async () => {
+    const o = await out(['run', '--rm', '--init', '-e', 'A=1', 'bb', 'sh', '-c', 'tr "\\0" " " < /proc/1/cmdline; echo; tr "\\0" "\\n" < /proc/1/environ']);
+    const [cmdline, ...environ] = o.trim().split('\n');
+    expect(cmdline).toBe('/run/podman-init -- sh -c tr "\\0" " " < /proc/1/cmdline; echo; tr "\\0" "\\n" < /proc/1/environ ');
+    expect(environ).toContain('A=1');
+    expect(o).not.toContain(sb.root);
+    expect(o).not.toContain(sb.home);
+    expect(o).not.toContain('tsc-run-helper');
+    const codes = await run(['run', '--rm', '--init', 'bb', 'sh', '-c', 'exit 7']);
+    expect(codes.exitCode).toBe(7);
+    expect((await run(['run', '--rm', '--init', 'bb', 'nosuchcmd'])).exitCode).toBe(127);
+  });
+
+  it('--ulimit, --sysctl, --shm-size, --personality, --device, --pid/--ipc/--uts host, --cgroupns private', async () => {
+    expect(await out(['run', '--rm', '--ulimit', 'nofile=100:200', '--ulimit', 'nproc=50', 'bb', 'sh', '-c', 'ulimit -n; ulimit -Hn; ulimit -u'])).toBe('100\n200\n50\n');
+    const badU = await run(['run', '--rm', '--ulimit', 'bogus=1', 'bb', 'true']);
+    expect([badU.exitCode, badU.stderr]).toEqual([125, 'Error: ulimit option "bogus=1" requires name=SOFT:HARD, failed to be parsed: invalid ulimit type: bogus\n']);
+    expect(await out(['run', '--rm', '--sysctl', 'kernel.msgmax=4096', '--sysctl', 'net.ipv4.ip_forward=1', 'bb', 'cat', '/proc/sys/kernel/msgmax', '/proc/sys/net/ipv4/ip_forward'])).toBe('4096\n1\n');
+    const badS = await run(['run', '--rm', '--sysctl', 'vm.swappiness=1', 'bb', 'true']);
+    expect([badS.exitCode, badS.stderr]).toEqual([125, "Error: sysctl 'vm.swappiness' is not allowed\n"]);
+    expect((await run(['run', '--rm', '--network', 'host', '--sysctl', 'net.ipv4.ip_forward=1', 'bb', 'true'])).stderr).toMatch(/Network Namespace set to host/);
+    expect((await out(['run', '--rm', '--shm-size', '1m', 'bb', 'df', '-k', '/dev/shm'])).split('\n')[1]).toMatch(/\s1024\s/);
+    expect(await out(['run', '--rm', '--personality', 'LINUX32', 'bb', 'uname', '-m'])).toMatch(/^(i686|i386|armv[78]l|armv8l)\n$/);
+    expect((await run(['run', '--rm', '--personality', 'BAD', 'bb', 'true'])).exitCode).toBe(125);
+    expect(await out(['run', '--rm', '--device', '/dev/null:/dev/mynull', 'bb', 'sh', '-c', 'echo x > /dev/mynull && stat -c %t,%T /dev/mynull'])).toBe('1,3\n');
+    const noDev = await run(['run', '--rm', '--device', '/dev/nosuch', 'bb', 'true']);
+    expect([noDev.exitCode, noDev.stderr]).toEqual([125, 'Error: stat /dev/nosuch: no such file or directory\n']);
+    // The host's pid namespace: our own pid is visible in /proc.
+    expect(await out(['run', '--rm', '--pid', 'host', 'bb', 'sh', '-c', `test -d /proc/${process.pid} && echo seen`])).toBe('seen\n');
+    expect(await out(['run', '--rm', '--pid', 'private', 'bb', 'sh', '-c', 'echo $$'])).toBe('1\n');
+    const hostname = (await import('node:os')).hostname();
+    expect(await out(['run', '--rm', '--uts', 'host', 'bb', 'hostname'])).toBe(`${hostname}\n`);
+    expect((await run(['run', '--rm', '--ipc', 'host', 'bb', 'true'])).exitCode).toBe(0);
+    expect((await run(['run', '--rm', '--cgroupns', 'private', 'bb', 'true'])).exitCode).toBe(0);
+    const join = await run(['run', '--rm', '--ipc', 'container:x', 'bb', 'true']);
+    expect(join.exitCode).toBe(125);
+    expect(join.stderr).toMatch(/^Error: --ipc container:x: .* not supported/);
+  });
+
   if (full) {
     it('--rmi removes the image after the container, or says why not', async () => {
       const tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'rmi.tar'));

@@ -103,6 +103,15 @@ export interface CreateArgs extends GlobalArgs, CreatePullArgs {
   'device-cgroup-rule'?: string[];
   pod?: string;
   'pod-id-file'?: string;
+  cgroupns?: string;
+  device?: string[];
+  ipc?: string;
+  personality?: string;
+  pid?: string;
+  'shm-size'?: string;
+  sysctl?: string[];
+  ulimit?: string[];
+  uts?: string;
   /** run only */
   detach?: boolean;
   'sig-proxy'?: boolean;
@@ -131,6 +140,15 @@ export interface CreateFlag {
 }
 
 export const CREATE_FLAGS: readonly CreateFlag[] = [
+  { name: 'cgroupns', type: 'string', describe: 'cgroup namespace to use' },
+  { name: 'device', type: 'strings', describe: 'Add a host device to the container' },
+  { name: 'ipc', type: 'string', describe: 'IPC namespace to use' },
+  { name: 'personality', type: 'string', describe: 'Configure execution domain using personality (e.g., LINUX/LINUX32)' },
+  { name: 'pid', type: 'string', describe: 'PID namespace to use' },
+  { name: 'shm-size', type: 'string', describe: 'Size of /dev/shm (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))' },
+  { name: 'sysctl', type: 'strings', describe: 'Sysctl options' },
+  { name: 'ulimit', type: 'strings', describe: 'Ulimit options' },
+  { name: 'uts', type: 'string', describe: 'UTS namespace to use' },
   { name: 'annotation', type: 'strings', describe: 'Add annotations to container (key=value)' },
   { name: 'blkio-weight', type: 'string', describe: 'Block IO weight (relative weight) accepts a weight value between 10 and 1000.' },
   { name: 'blkio-weight-device', type: 'strings', describe: 'Block IO weight (relative device weight, format: DEVICE_NAME:WEIGHT)' },
@@ -341,6 +359,56 @@ async function planResources(argv: CreateArgs): Promise<ContainerConfig['resourc
   return Object.keys(out).length ? out : undefined;
 }
 
+/** --pid, --ipc, --uts, --cgroupns: host or private (podman's ParseNamespace words). */
+function parseNamespaceFlag(flag: string, value: string | undefined): 'host' | 'private' | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'host' || value === 'private') return value;
+  if (value.startsWith('container:') || value.startsWith('ns:')) {
+    throw new TscRunError(`--${flag} ${value}: joining another container's or a path's ${flag} namespace is not supported by tsc-run yet; use host or private`);
+  }
+  if (flag === 'ipc' && (value === 'shareable' || value === 'none')) return 'private';
+  throw new UsageError(`unrecognized namespace mode ${value} passed`);
+}
+
+/** --ulimit, --sysctl, --shm-size, --personality, --device and the namespace flags into the config. */
+async function planProcessFlags(argv: CreateArgs, config: Partial<ContainerConfig>, network: string): Promise<void> {
+  const p = await import('../../runtime/create-flags/process-flags.js');
+  const ns: NonNullable<ContainerConfig['namespaces']> = {};
+  for (const k of ['pid', 'ipc', 'uts', 'cgroupns'] as const) {
+    const v = parseNamespaceFlag(k, argv[k]);
+    if (v !== undefined) ns[k] = v;
+  }
+  if (Object.keys(ns).length) config.namespaces = ns;
+  if (argv.ulimit?.length) {
+    const u = p.parseUlimits(argv.ulimit.map(String));
+    if (u.length) config.ulimits = u;
+  }
+  if (argv.sysctl?.length) {
+    config.sysctls = p.parseSysctls(argv.sysctl.map(String), { ownNetns: network !== 'host' && !network.startsWith('container:'), ownIpc: ns.ipc !== 'host', ownUts: ns.uts !== 'host' });
+  }
+  if (argv['shm-size'] !== undefined) config.shmSize = p.parseShmSize(argv['shm-size']);
+  if (argv.personality !== undefined) {
+    p.personalityNumber(argv.personality);
+    config.personality = argv.personality;
+  }
+  if (argv.device?.length) {
+    config.devices = p.parseDevices(argv.device.map(String), {
+      kind: (f) => {
+        const st = fsSync.statSync(f, { throwIfNoEntry: false });
+        if (!st) return 'missing';
+        return st.isCharacterDevice() || st.isBlockDevice() ? 'device' : st.isDirectory() ? 'dir' : 'other';
+      },
+      list: (dir) =>
+        (fsSync.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+          .map((e) => path.join(dir, e))
+          .filter((f) => {
+            const st = fsSync.lstatSync(f, { throwIfNoEntry: false });
+            return st !== undefined && (st.isCharacterDevice() || st.isBlockDevice());
+          }),
+    });
+  }
+}
+
 /** --label-file: lines KEY=VALUE (or KEY), blank lines and # comments skipped; -l wins over the file. */
 async function readLabelFiles(files: readonly string[]): Promise<string[]> {
   const out: string[] = [];
@@ -464,6 +532,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   if (argv['cgroup-parent'] !== undefined) {
     throw new TscRunError(`--cgroup-parent ${argv['cgroup-parent']}: tsc-run places containers in no cgroup of its own on this host (no cgroup v2 subtree delegated to this user); run the container without it`);
   }
+  await planProcessFlags(argv, config, net.network);
   const resources = await planResources(argv);
   if (resources) config.resources = resources;
   const groupAdd = (argv['group-add'] ?? []).map(String);

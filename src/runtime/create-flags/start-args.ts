@@ -29,6 +29,8 @@ export async function generatedFileArgs(userdata: string, c: ContainerRecord, pr
     const target = ETC_FILE_TARGETS[f];
     if (target && !covered(c, target)) args.push('--bind', `${escapeField(path.join(userdata, f))}:${target}:`);
   }
+  // --device: the host's node bound in (rootless podman does the same; cgroup device rules do not exist here).
+  for (const d of c.config.devices ?? []) args.push('--bind', `${escapeField(d.host)}:${d.container}:`);
   if (!covered(c, '/run/.containerenv')) {
     const env = path.join(userdata, '.containerenv');
     await writeFileAtomic(env, containerEnvContent(c, privileged, process.getuid!() !== 0), { mode: 0o644 });
@@ -44,6 +46,15 @@ export function processArgs(c: ContainerRecord): string[] {
   if (cfg.umask !== undefined) a.push('--umask', cfg.umask);
   if (cfg.oomScoreAdj !== undefined) a.push('--oom-score-adj', String(cfg.oomScoreAdj));
   if (cfg.groupAdd?.includes('keep-groups')) a.push('--keep-groups');
+  for (const u of cfg.ulimits ?? []) a.push('--rlimit', u);
+  for (const [k, v] of Object.entries(cfg.sysctls ?? {})) a.push('--sysctl', `${k}=${v}`);
+  if (cfg.shmSize !== undefined) a.push('--shm-size', String(cfg.shmSize));
+  if (cfg.personality !== undefined) a.push('--personality', cfg.personality === 'LINUX32' ? '8' : '0');
+  const ns = cfg.namespaces ?? {};
+  if (ns.pid === 'host') a.push('--pidns=host');
+  if (ns.ipc === 'host') a.push('--ipcns=host');
+  if (ns.uts === 'host') a.push('--utsns=host');
+  if (ns.cgroupns === 'private') a.push('--cgroupns=private');
   return a;
 }
 
