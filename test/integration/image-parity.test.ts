@@ -1,13 +1,17 @@
 // Image commands beside podman 4.3's observed behaviour: load of a payload
 // that is no image archive (podman's message, no progress output), the
 // Go-template fields scripts read from images/history, save | load keeping
-// the saved name. As the test user.
+// the saved name; against docker-registry: pull by tag and digest, rmi by id
+// of an image with a tag and a digest name, push refused with 401, no
+// XDG_RUNTIME_DIR. As the test user.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tscRun, tscRunOk } from '../harness/cli.js';
 import { busyboxStore, disposeStore, emptyStore, type BusyboxStore } from '../harness/fixtures.js';
+import { buildBusyboxImage, type OciImage } from '../harness/images.js';
+import { pushImage, startRegistry, type Registry } from '../harness/registry.js';
 import type { Sandbox } from '../harness/sandbox.js';
 
 let sb: BusyboxStore;
@@ -69,5 +73,68 @@ describe('template fields', () => {
   it('history: .CreatedAt in whole seconds as podman (2022-06-15 00:00:00 +0000 UTC)', async () => {
     const r = await tscRunOk(['history', '--format', '{{.CreatedAt}}', 'bb'], { sandbox: sb });
     expect(r.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC\n$/);
+  });
+});
+
+describe('against a registry', () => {
+  let reg: Registry;
+  let secured: Registry;
+  let bbImage: OciImage;
+  beforeAll(async () => {
+    reg = await startRegistry();
+    secured = await startRegistry({ auth: { user: 'u', password: 'p' } });
+    bbImage = await buildBusyboxImage({});
+    await pushImage(reg, 'bb', 'latest', bbImage);
+    await pushImage(reg, 'bb', 'other', await buildBusyboxImage({ config: { Cmd: ['true'] } }));
+  });
+  afterAll(async () => {
+    await reg?.stop();
+    await secured?.stop();
+  });
+
+  it('pull NAME:TAG@DIGEST: the digest wins (the tag names another image)', async () => {
+    const r = await tscRun(['pull', '-q', '--tls-verify=false', `${reg.host}/bb:other@${bbImage.manifestDigest}`], { sandbox: other });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${bbImage.configDigest.slice('sha256:'.length)}\n`);
+    const names = await tscRunOk(['images', '--format', '{{.Repository}} {{.Digest}}', '--filter', `reference=${reg.host}/bb`], { sandbox: other });
+    expect(names.stdout).toContain(`${reg.host}/bb ${bbImage.manifestDigest}`);
+  });
+
+  it('rmi by id of an image with a tag and a digest name: refused without -f, both names untagged with -f (podman 4.3 here)', async () => {
+    await tscRunOk(['pull', '-q', '--tls-verify=false', `${reg.host}/bb:latest`], { sandbox: other });
+    await tscRunOk(['pull', '-q', '--tls-verify=false', `${reg.host}/bb@${bbImage.manifestDigest}`], { sandbox: other });
+    const id = bbImage.configDigest.slice('sha256:'.length);
+    const refused = await tscRun(['rmi', id], { sandbox: other });
+    expect(refused.exitCode).toBe(125);
+    expect(refused.stderr).toMatch(new RegExp(`^Error: unable to delete image "${id}" by ID with more than one tag \\(\\[.*\\]\\): please force removal\n$`));
+    const r = await tscRun(['rmi', '-f', id], { sandbox: other });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Untagged: ${reg.host}/bb:latest\n`);
+    expect(r.stdout).toContain(`Untagged: ${reg.host}/bb@${bbImage.manifestDigest}\n`);
+    expect(r.stdout).toContain(`Deleted: ${id}\n`);
+    expect((await tscRunOk(['images', '-q'], { sandbox: other })).stdout).toBe('');
+  });
+
+  it("a push refused with 401 says podman's 'unauthorized: authentication required'", async () => {
+    const r = await tscRun(['push', '--tls-verify=false', 'bb', `${secured.host}/bb:1`], { sandbox: sb });
+    expect(r.exitCode).toBe(125);
+    expect(r.stderr).toMatch(/^Error: .*unauthorized: authentication required\n$/m);
+  });
+
+  it('without XDG_RUNTIME_DIR: pull works, and an unreadable default auth file means no credentials', async () => {
+    const tmp = `${sb.dir}/tmp`;
+    fs.mkdirSync(`${tmp}/podman-run-${sb.owner.uid}/containers`, { recursive: true });
+    const auth = `${tmp}/podman-run-${sb.owner.uid}/containers/auth.json`;
+    fs.writeFileSync(auth, '{"auths":{}}', { mode: 0o000 });
+    sb.chown(tmp);
+    fs.chmodSync(auth, 0o000);
+    const env = { XDG_RUNTIME_DIR: '', TMPDIR: tmp };
+    const r = await tscRun(['pull', '-q', '--tls-verify=false', `${reg.host}/bb:latest`], { sandbox: sb, env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    // An explicit file that cannot be read stays an error.
+    const explicit = await tscRun(['pull', '-q', '--tls-verify=false', '--authfile', auth, `${reg.host}/bb:latest`], { sandbox: sb, env });
+    expect(explicit.exitCode).toBe(125);
+    expect(explicit.stderr).toMatch(/^Error: reading .*auth\.json: .*permission denied/);
   });
 });

@@ -35,6 +35,8 @@ export interface AuthSource {
   docker: boolean;
   /** `.dockercfg`: entries at the top level, no `auths`. */
   legacy: boolean;
+  /** Named by --authfile or REGISTRY_AUTH_FILE, or about to be written: a file we cannot read is an error, not "no credentials". */
+  explicit?: boolean;
 }
 
 function home(env: Env): string {
@@ -47,14 +49,35 @@ export function primaryAuthFile(o: AuthFileOptions = {}): string {
   if (o.authfile) return o.authfile;
   if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE;
   if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json');
-  return `/run/containers/${o.uid ?? process.getuid!()}/auth.json`;
+  const uid = o.uid ?? process.getuid!();
+  if (uid === 0) return `/run/containers/${uid}/auth.json`;
+  return path.join(fallbackRuntimeDir(uid, env), 'containers', 'auth.json');
+}
+
+/**
+ * Rootless podman without XDG_RUNTIME_DIR (cron, su, ssh without a login
+ * session) sets it to /run/user/UID when that is the user's own 0700
+ * directory, else to $TMPDIR/podman-run-UID: auth.json is found where
+ * podman's `login` put it.
+ */
+function fallbackRuntimeDir(uid: number, env: Env): string {
+  const own = (dir: string) => {
+    try {
+      const st = fs.statSync(dir);
+      return st.isDirectory() && st.uid === uid && (st.mode & 0o700) === 0o700;
+    } catch {
+      return false;
+    }
+  };
+  const runUser = `/run/user/${uid}`;
+  return own(runUser) ? runUser : path.join(env.TMPDIR || '/tmp', `podman-run-${uid}`);
 }
 
 /** Files searched for credentials, in order. An explicit file is the only one read, as in podman. */
 export function authSources(o: AuthFileOptions = {}): AuthSource[] {
   const env = o.env ?? process.env;
   const primary: AuthSource = { file: primaryAuthFile(o), docker: false, legacy: false };
-  if (o.authfile || env.REGISTRY_AUTH_FILE) return [primary];
+  if (o.authfile || env.REGISTRY_AUTH_FILE) return [{ ...primary, explicit: true }];
   const configHome = env.XDG_CONFIG_HOME || path.join(home(env), '.config');
   const dockerDir = env.DOCKER_CONFIG || path.join(home(env), '.docker');
   return [
@@ -132,6 +155,8 @@ function readDoc(source: AuthSource): AuthDoc | undefined {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    // A default location we may not read (another user's /run/containers/UID) holds nothing of ours (podman).
+    if (code === 'EACCES' && source.explicit !== true) return undefined;
     throw new TscRunError(`reading ${source.file}: ${(err as Error).message}`, undefined, { cause: err });
   }
   return parseAuthDoc(text, source);
@@ -162,7 +187,7 @@ async function writeDoc(file: string, doc: AuthDoc): Promise<void> {
 /** Record credentials under `key` in the primary file (login). */
 export async function storeCredentials(key: string, c: Credentials, o: AuthFileOptions = {}): Promise<string> {
   const file = primaryAuthFile(o);
-  const doc = readDoc({ file, docker: false, legacy: false }) ?? { auths: {} };
+  const doc = readDoc({ file, docker: false, legacy: false, explicit: true }) ?? { auths: {} };
   doc.auths[key] = { ...(doc.auths[key] ?? {}), auth: encodeAuth(c) };
   await writeDoc(file, doc);
   return file;
@@ -171,7 +196,7 @@ export async function storeCredentials(key: string, c: Credentials, o: AuthFileO
 /** Remove `key` from the primary file (logout); false if it had no such entry. */
 export async function removeCredentials(key: string, o: AuthFileOptions = {}): Promise<boolean> {
   const file = primaryAuthFile(o);
-  const doc = readDoc({ file, docker: false, legacy: false });
+  const doc = readDoc({ file, docker: false, legacy: false, explicit: true });
   if (!doc || !(key in doc.auths)) return false;
   delete doc.auths[key];
   await writeDoc(file, doc);
@@ -181,7 +206,7 @@ export async function removeCredentials(key: string, o: AuthFileOptions = {}): P
 /** Remove every entry of the primary file (logout --all). */
 export async function removeAllCredentials(o: AuthFileOptions = {}): Promise<void> {
   const file = primaryAuthFile(o);
-  const doc = readDoc({ file, docker: false, legacy: false });
+  const doc = readDoc({ file, docker: false, legacy: false, explicit: true });
   if (!doc) return;
   doc.auths = {};
   await writeDoc(file, doc);

@@ -13,11 +13,14 @@ import {
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 describe('auth file locations', () => {
-  it('primary: --authfile, REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, /run/containers/UID', () => {
+  it('primary: --authfile, REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, podman\'s fallback runtime dir (root: /run/containers/0)', () => {
     expect(primaryAuthFile({ authfile: '/a.json', env: { REGISTRY_AUTH_FILE: '/b.json' } })).toBe('/a.json');
     expect(primaryAuthFile({ env: { REGISTRY_AUTH_FILE: '/b.json', XDG_RUNTIME_DIR: '/run/user/1' } })).toBe('/b.json');
     expect(primaryAuthFile({ env: { XDG_RUNTIME_DIR: '/run/user/1' } })).toBe('/run/user/1/containers/auth.json');
-    expect(primaryAuthFile({ env: {}, uid: 1000 })).toBe('/run/containers/1000/auth.json');
+    expect(primaryAuthFile({ env: {}, uid: 0 })).toBe('/run/containers/0/auth.json');
+    // No /run/user/4242424 of that user: $TMPDIR/podman-run-UID, as podman sets XDG_RUNTIME_DIR.
+    expect(primaryAuthFile({ env: { TMPDIR: '/x' }, uid: 4242424 })).toBe('/x/podman-run-4242424/containers/auth.json');
+    expect(primaryAuthFile({ env: {}, uid: 4242424 })).toBe('/tmp/podman-run-4242424/containers/auth.json');
   });
 
   it('reads the user config and Docker files as fallbacks, unless a file is given', () => {
