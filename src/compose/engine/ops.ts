@@ -59,11 +59,13 @@ export async function down(ctx: ComposeContext, o: DownOptions): Promise<void> {
   }
   const targets = all.filter((c) => known.has(c.service) || c.oneoff || o.removeOrphans);
   await stopContainers(ctx, targets, o.timeout);
-  for (const c of targets) {
-    ctx.progress('Container', c.name, 'Removing');
-    await ctx.engine.must(['rm', '-f', ...(o.volumes ? ['-v'] : []), c.id]);
-    ctx.progress('Container', c.name, 'Removed');
-  }
+  await Promise.all(
+    targets.map(async (c) => {
+      ctx.progress('Container', c.name, 'Removing');
+      await ctx.engine.must(['rm', '-f', ...(o.volumes ? ['-v'] : []), c.id]);
+      ctx.progress('Container', c.name, 'Removed');
+    }),
+  );
   if (o.volumes) {
     const have = await existingVolumes(ctx.engine);
     for (const [key, v] of Object.entries(p.volumes)) {

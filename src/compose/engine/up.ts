@@ -76,20 +76,28 @@ async function imageExists(engine: Engine, image: string): Promise<boolean> {
 
 export async function ensureImages(ctx: ComposeContext, o: Pick<UpOptions, 'build' | 'noBuild' | 'pull'>): Promise<void> {
   const p = ctx.project;
+  // Which images are present, asked once each and all at once.
+  const present = new Map<string, Promise<boolean>>();
+  const exists = (image: string) => {
+    if (!present.has(image)) present.set(image, imageExists(ctx.engine, image));
+    return present.get(image)!;
+  };
+  for (const name of Object.keys(p.services)) void exists(serviceImage(p, name));
   for (const name of Object.keys(p.services).sort()) {
     const s = p.services[name]!;
     const image = serviceImage(p, name);
     const policy = o.pull ?? s.pull_policy ?? 'missing';
-    if (s.build && !o.noBuild && (o.build || policy === 'build' || !(await imageExists(ctx.engine, image)))) {
+    if (s.build && !o.noBuild && (o.build || policy === 'build' || !(await exists(image)))) {
       await buildService(ctx, name);
       continue;
     }
-    if (policy === 'always' || ((policy === 'missing' || policy === 'if_not_present') && !(await imageExists(ctx.engine, image)))) {
-      if (s.build && o.noBuild && !(await imageExists(ctx.engine, image))) throw new ComposeError(`image ${image} for service ${name} is not built and --no-build was given`);
+    if (policy === 'always' || ((policy === 'missing' || policy === 'if_not_present') && !(await exists(image)))) {
+      if (s.build && o.noBuild && !(await exists(image))) throw new ComposeError(`image ${image} for service ${name} is not built and --no-build was given`);
       ctx.progress('Image', image, 'Pulling');
       await ctx.engine.must(['pull', '--quiet', image]);
       ctx.progress('Image', image, 'Pulled');
-    } else if (policy === 'never' && !(await imageExists(ctx.engine, image))) {
+      present.set(image, Promise.resolve(true));
+    } else if (policy === 'never' && !(await exists(image))) {
       throw new ComposeError(`image ${image} for service ${name} is not present and its pull_policy is never`);
     }
   }
@@ -232,12 +240,15 @@ export async function up(ctx: ComposeContext, o: UpOptions): Promise<ProjectCont
     else ctx.warn(`Found orphan containers ([${gone.map((c) => c.name).join(' ')}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`);
   }
   const hashes = Object.fromEntries(Object.keys(p.services).map((s) => [s, serviceHash(p.services[s]!)]));
+  // The services of one level do not depend on each other: they go at once.
   for (const level of dependencyLevels(p)) {
-    for (const service of level) {
-      if (!o.noStart) await waitForDependencies(sub, service);
-      const actions = planService(p, service, existing, { forceRecreate: o.forceRecreate, noRecreate: o.noRecreate, scale: o.scale, hashes });
-      for (const a of actions) await apply(sub, a, hashes[service]!, secretFiles, configFiles, o);
-    }
+    await Promise.all(
+      level.map(async (service) => {
+        if (!o.noStart) await waitForDependencies(sub, service);
+        const actions = planService(p, service, existing, { forceRecreate: o.forceRecreate, noRecreate: o.noRecreate, scale: o.scale, hashes });
+        for (const a of actions) await apply(sub, a, hashes[service]!, secretFiles, configFiles, o);
+      }),
+    );
   }
   return (await projectContainers(ctx.engine, p.name)).filter((c) => c.service in p.services && !c.oneoff);
 }
