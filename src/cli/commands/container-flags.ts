@@ -63,6 +63,7 @@ export interface CreateArgs extends GlobalArgs, CreatePullArgs {
   volume?: string[];
   mount?: string[];
   tmpfs?: string[];
+  secret?: string[];
   annotation?: string[];
   'env-merge'?: string[];
   unsetenv?: string[];
@@ -224,6 +225,7 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   { name: 'replace', type: 'boolean', describe: 'If a container with the same name exists, replace it' },
   { name: 'restart', type: 'string', describe: 'Restart policy to apply when a container exits ("always"|"no"|"on-failure"|"unless-stopped")' },
   { name: 'rm', type: 'boolean', describe: 'Remove container and any anonymous unnamed volume associated with the container after exit' },
+  { name: 'secret', type: 'strings', describe: 'Add secret to container (NAME[,type=mount][,target=PATH]): mounted read-only at /run/secrets/NAME' },
   { name: 'security-opt', type: 'strings', describe: 'Security Options' },
   { name: 'stop-signal', type: 'string', describe: 'Signal to stop a container. Default is SIGTERM' },
   { name: 'stop-timeout', type: 'string', describe: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL' },
@@ -588,6 +590,11 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   }
 
   const mounts = { volume: argv.volume?.map(String), mount: argv.mount?.map(String), tmpfs: argv.tmpfs?.map(String) };
+  if (argv.secret?.length) {
+    // A secret is a read-only bind of its stored file (src/secret/): its bytes never enter the container's config.
+    const { secretBinds } = await import('../../secret/secret-binds.js');
+    mounts.volume = [...(mounts.volume ?? []), ...(await secretBinds(roots.dataRoot, argv.secret.map(String)))];
+  }
   if (mounts.volume || mounts.mount || mounts.tmpfs) {
     // The flags' syntax now; host paths and volumes when the container is created.
     const { parseMountFlags } = await import('../../volume/mount-spec.js');
