@@ -35,6 +35,7 @@ import { psCommand } from './ps.js';
 import { renameCommand } from './rename.js';
 import { restartCommand } from './restart.js';
 import { rmCommand } from './rm.js';
+import { secretCommand } from './secret.js';
 import { stopCommand } from './stop.js';
 import { waitCommand } from './wait.js';
 import { pullCommand } from './pull.js';
@@ -99,6 +100,7 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   historyCommand,
   volumeCommand,
   composeCommand,
+  secretCommand,
   networkCommand,
   podCommand,
 ];
