@@ -401,7 +401,7 @@ async function planProcessFlags(argv: CreateArgs, config: Partial<ContainerConfi
         return st.isCharacterDevice() || st.isBlockDevice() ? 'device' : st.isDirectory() ? 'dir' : 'other';
       },
       list: (dir) =>
-        (fsSync.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+        (fsSync.readdirSync(dir, { recursive: true, encoding: 'utf8' }))
           .map((e) => path.join(dir, e))
           .filter((f) => {
             const st = fsSync.lstatSync(f, { throwIfNoEntry: false });
