@@ -29,9 +29,6 @@ export interface CpArgs {
 export function parseCpArgs(source: string, destination: string): CpArgs {
   const src = parseCpEnd(source);
   const dest = parseCpEnd(destination);
-  if (src.container !== undefined && dest.container !== undefined) {
-    throw new UsageError(`invalid arguments ${JSON.stringify(source)}, ${JSON.stringify(destination)}: copying between two containers is not supported`);
-  }
   if (src.path === '' || dest.path === '') {
     throw new UsageError(`invalid arguments ${JSON.stringify(source)}, ${JSON.stringify(destination)}: you must specify paths`);
   }

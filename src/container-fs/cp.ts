@@ -76,18 +76,46 @@ function resolveHost(p: string): HostInfo | undefined {
   } catch {
     return undefined;
   }
-  const st = fs.statSync(real);
+  // /dev/stdout on a pipe resolves to `pipe:[N]`, which is neither: podman's "invalid destination" follows.
+  const st = fs.statSync(real, { throwIfNoEntry: false });
+  if (!st) return { target: abs, isDir: false, isFile: false };
   return { target: preserveBasePath(p, real), isDir: st.isDirectory(), isFile: st.isFile() };
 }
 
 export async function copy(o: CpOptions): Promise<void> {
   const { src, dest } = parseCpArgs(o.source, o.destination);
+  if (src.container !== undefined && dest.container !== undefined) {
+    await betweenContainers(o, src as { container: string; path: string }, dest as { container: string; path: string });
+    return;
+  }
   if (src.container !== undefined) {
     const rec = await lookupContainer(o.roots, src.container);
     await fromContainer(o, rec, src.container, src.path, dest.path);
   } else {
     const rec = await lookupContainer(o.roots, dest.container!);
     await toContainer(o, rec, dest.container!, dest.path, src.path);
+  }
+}
+
+/**
+ * CTR1:SRC CTR2:DEST (podman 4.3 copies between containers): SRC is staged
+ * under its own name in a private host directory, then copied in with the
+ * same rules as from the host, so names, `/.` and renames behave alike.
+ */
+async function betweenContainers(o: CpOptions, src: { container: string; path: string }, dest: { container: string; path: string }): Promise<void> {
+  const from = await lookupContainer(o.roots, src.container);
+  const to = await lookupContainer(o.roots, dest.container);
+  const os = await import('node:os');
+  const stageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsc-run-cp-'));
+  try {
+    const contents = endsWithDot(src.path);
+    const trimmed = src.path.replace(/\/\.?$/, '').replace(/\/+$/, '');
+    const name = path.posix.basename(trimmed) || 'root';
+    const staged = path.join(stageDir, name);
+    await fromContainer(o, from, src.container, src.path, staged);
+    await toContainer(o, to, dest.container, dest.path, contents ? `${staged}/.` : staged);
+  } finally {
+    fs.rmSync(stageDir, { recursive: true, force: true });
   }
 }
 

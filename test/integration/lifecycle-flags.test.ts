@@ -103,6 +103,23 @@ describe('lifecycle flags as the test user', () => {
     await out(['rm', id]);
   });
 
+  it('cp between two containers (files, directories, /. contents, renames); cp to /dev/stdout is podman\'s "invalid destination"', async () => {
+    await out(['run', '-d', '--name', 'c1', 'bb', 'sleep', '120']);
+    await out(['run', '-d', '--name', 'c2', 'bb', 'sleep', '120']);
+    await out(['exec', 'c1', 'sh', '-c', 'mkdir -p /d/sub && echo one > /d/sub/f && echo two > /d/g']);
+    expect(await out(['cp', 'c1:/d/g', 'c2:/tmp/renamed'])).toBe('');
+    expect(await out(['exec', 'c2', 'cat', '/tmp/renamed'])).toBe('two\n');
+    await out(['cp', 'c1:/d', 'c2:/tmp']);
+    expect((await out(['exec', 'c2', 'find', '/tmp/d'])).trim().split('\n').sort()).toEqual(['/tmp/d', '/tmp/d/g', '/tmp/d/sub', '/tmp/d/sub/f']);
+    await out(['cp', 'c1:/d/.', 'c2:/tmp/new']);
+    expect(await out(['exec', 'c2', 'cat', '/tmp/new/sub/f'])).toBe('one\n');
+    const missing = await run(['cp', 'c1:/nosuch', 'c2:/tmp']);
+    expect(missing.exitCode).toBe(125);
+    const so = await run(['cp', 'c1:/d/g', '/dev/stdout']);
+    expect([so.exitCode, so.stdout, so.stderr]).toEqual([125, '', 'Error: invalid destination: "/dev/stdout" must be a directory or a regular file\n']);
+    await out(['rm', '-f', '-t', '0', 'c1', 'c2']);
+  });
+
   it('a published port in use: 126 and the address, nothing left running', async () => {
     const srv = net.createServer();
     await new Promise<void>((r) => srv.listen({ host: '0.0.0.0', port: 0 }, r));

@@ -22,12 +22,12 @@ describe('cp arguments (podman parseUserInput)', () => {
     expect(parseCpEnd('plain')).toEqual({ path: 'plain' });
   });
 
-  it('exactly one container, and both paths', () => {
+  it('at least one container (two: copied between them), and both paths', () => {
     expect(parseCpArgs('c1:/a', '/tmp/b')).toEqual({ src: { container: 'c1', path: '/a' }, dest: { path: '/tmp/b' } });
     expect(() => parseCpArgs('/a', '/b')).toThrow('name or ID cannot be empty');
     expect(() => parseCpArgs('c1:', '/tmp/b')).toThrow('invalid arguments "c1:", "/tmp/b": you must specify paths');
     expect(() => parseCpArgs(':/x', '/tmp/b')).toThrow('name or ID cannot be empty');
-    expect(() => parseCpArgs('a:/x', 'b:/y')).toThrow(/two containers/);
+    expect(parseCpArgs('a:/x', 'b:/y')).toEqual({ src: { container: 'a', path: '/x' }, dest: { container: 'b', path: '/y' } });
   });
 });
 
