@@ -163,6 +163,38 @@ function suite(as: As, full: boolean) {
     expect(join.stderr).toMatch(/^Error: --ipc container:x: .* not supported/);
   });
 
+  it('--volumes-from (ro/rw as the source has them, or forced), --image-volume bind|tmpfs|ignore, --chrootdirs, policy flags', async () => {
+    await out(['volume', 'create', 'vfrom']);
+    const hostDir = path.join(sb.dir, 'vf-host');
+    fs.mkdirSync(hostDir);
+    fs.chmodSync(hostDir, 0o777);
+    await out(['create', '--name', 'vsrc', '-v', 'vfrom:/data', '-v', `${hostDir}:/hostdir:ro`, 'bb', 'true']);
+    const opts = (o: string, dest: string) => o.split('\n').find((l) => l.split(' ')[4] === dest)?.split(' ')[5]?.split(',')[0];
+    const seen = await out(['run', '--rm', '--volumes-from', 'vsrc', 'bb', 'sh', '-c', 'echo x > /data/f; cat /proc/self/mountinfo']);
+    expect([opts(seen, '/data'), opts(seen, '/hostdir')]).toEqual(['rw', 'ro']);
+    expect(opts(await out(['run', '--rm', '--volumes-from', 'vsrc:ro', 'bb', 'cat', '/proc/self/mountinfo']), '/data')).toBe('ro');
+    expect(await out(['run', '--rm', '-v', 'vfrom:/v', 'bb', 'cat', '/v/f'])).toBe('x\n');
+    const noSrc = await run(['run', '--rm', '--volumes-from', 'nosuch', 'bb', 'true']);
+    expect([noSrc.exitCode, noSrc.stderr]).toEqual([125, 'Error: no container with name or ID "nosuch" found: no such container\n']);
+    await out(['rm', 'vsrc']);
+
+    await out(['run', '--name', 'withvol', 'bb', 'true']);
+    await out(['commit', '-q', '-c', 'VOLUME ["/iv"]', 'withvol', 'volimg']);
+    await out(['rm', 'withvol']);
+    const mi = (mode: string) => out(['run', '--rm', '--image-volume', mode, 'volimg', 'sh', '-c', 'grep " /iv " /proc/self/mountinfo || echo none']);
+    expect(await mi('tmpfs')).toMatch(/ \/iv .* - tmpfs /);
+    expect(await mi('ignore')).toBe('none\n');
+    expect(await mi('bind')).not.toBe('none\n');
+    expect((await run(['run', '--rm', '--image-volume', 'bogus', 'bb', 'true'])).exitCode).toBe(125);
+
+    expect(await out(['run', '--rm', '--hostname', 'jailed', '--chrootdirs', '/jail', 'bb', 'cat', '/jail/etc/hostname'])).toBe('jailed\n');
+    expect((await run(['run', '--rm', '--seccomp-policy', 'image', '--sdnotify', 'ignore', 'bb', 'true'])).exitCode).toBe(0);
+    const badPolicy = await run(['run', '--rm', '--seccomp-policy', 'bad', 'bb', 'true']);
+    expect([badPolicy.exitCode, badPolicy.stderr]).toEqual([125, 'Error: invalid seccomp policy "bad": valid policies are ["default" "image"]\n']);
+    const both = await run(['run', '--rm', '--userns', 'keep-id', '--subuidname', 'x', 'bb', 'true']);
+    expect([both.exitCode, both.stderr]).toEqual([125, 'Error: --userns and --uidmap/--gidmap/--subuidname/--subgidname are mutually exclusive\n']);
+  });
+
   if (full) {
     it('--rmi removes the image after the container, or says why not', async () => {
       const tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'rmi.tar'));

@@ -113,6 +113,13 @@ export interface CreateArgs extends GlobalArgs, CreatePullArgs {
   sysctl?: string[];
   ulimit?: string[];
   uts?: string;
+  chrootdirs?: string[];
+  'image-volume'?: string;
+  sdnotify?: string;
+  'seccomp-policy'?: string;
+  subgidname?: string;
+  subuidname?: string;
+  'volumes-from'?: string[];
   /** run only */
   detach?: boolean;
   'sig-proxy'?: boolean;
@@ -141,6 +148,13 @@ export interface CreateFlag {
 }
 
 export const CREATE_FLAGS: readonly CreateFlag[] = [
+  { name: 'chrootdirs', type: 'strings', describe: 'Chroot directories inside the container' },
+  { name: 'image-volume', type: 'string', describe: 'Tells podman how to handle the builtin image volumes ("bind"|"tmpfs"|"ignore")' },
+  { name: 'sdnotify', type: 'string', describe: 'control sd-notify behavior ("container"|"conmon"|"ignore")' },
+  { name: 'seccomp-policy', type: 'string', describe: 'Policy for selecting a seccomp profile (experimental)' },
+  { name: 'subgidname', type: 'string', describe: 'Name of range listed in /etc/subgid for use in user namespace' },
+  { name: 'subuidname', type: 'string', describe: 'Name of range listed in /etc/subuid for use in user namespace' },
+  { name: 'volumes-from', type: 'strings', describe: 'Mount volumes from the specified container(s)' },
   { name: 'cgroupns', type: 'string', describe: 'cgroup namespace to use' },
   { name: 'device', type: 'strings', describe: 'Add a host device to the container' },
   { name: 'ipc', type: 'string', describe: 'IPC namespace to use' },
@@ -361,6 +375,42 @@ async function planResources(argv: CreateArgs): Promise<ContainerConfig['resourc
   return Object.keys(out).length ? out : undefined;
 }
 
+/** --subuidname/--subgidname NAME: the ranges /etc/subuid and /etc/subgid give NAME, mapped from container id 0 (podman's rule). */
+async function subIdMaps(argv: CreateArgs): Promise<{ uid: string[]; gid: string[] }> {
+  const read = async (file: string, name: string | undefined, flag: string): Promise<string[]> => {
+    if (name === undefined) return [];
+    const text = await fs.readFile(file, 'utf8').catch(() => '');
+    const ranges = text.split('\n').map((l) => l.trim().split(':')).filter((f) => f.length === 3 && f[0] === name && /^\d+$/.test(f[1]!) && /^\d+$/.test(f[2]!));
+    if (!ranges.length) throw new TscRunError(`${flag} ${name}: no range for ${name} in ${file}`);
+    let next = 0;
+    return ranges.map((f) => {
+      const m = `${next}:${f[1]}:${f[2]}`;
+      next += Number(f[2]);
+      return m;
+    });
+  };
+  return { uid: await read('/etc/subuid', argv.subuidname, '--subuidname'), gid: await read('/etc/subgid', argv.subgidname, '--subgidname') };
+}
+
+/** --volumes-from CTR[:ro|rw]: the volumes and bind mounts of CTR as -v values (ro/rw forced when given, else as CTR has them). */
+async function volumesFrom(roots: Roots, values: readonly string[]): Promise<string[]> {
+  const { ContainerStore } = await import('../../storage/containers.js');
+  const store = new ContainerStore(roots.dataRoot);
+  const out: string[] = [];
+  for (const v of values) {
+    const [name = '', mode, ...rest] = v.split(':');
+    if (rest.length || (mode !== undefined && !/^(ro|rw|z|Z)(,(ro|rw|z|Z))*$/.test(mode))) throw new UsageError(`invalid options ${JSON.stringify(mode ?? '')}, can only specify 'ro', 'rw', and 'z'`);
+    const src = await store.lookup(name);
+    const force = mode?.split(',').find((m) => m === 'ro' || m === 'rw');
+    for (const m of src.config.mounts ?? []) {
+      if (m.type === 'tmpfs') continue;
+      const ro = force ? force === 'ro' : m.options.includes('ro');
+      out.push(`${m.type === 'volume' ? m.name : m.source}:${m.destination}${ro ? ':ro' : ''}`);
+    }
+  }
+  return out;
+}
+
 /** --pid, --ipc, --uts, --cgroupns: host or private (podman's ParseNamespace words). */
 function parseNamespaceFlag(flag: string, value: string | undefined): 'host' | 'private' | undefined {
   if (value === undefined || value === '') return undefined;
@@ -535,6 +585,32 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     throw new TscRunError(`--cgroup-parent ${argv['cgroup-parent']}: tsc-run places containers in no cgroup of its own on this host (no cgroup v2 subtree delegated to this user); run the container without it`);
   }
   await planProcessFlags(argv, config, net.network);
+  if (argv['image-volume'] !== undefined) {
+    if (!['bind', 'tmpfs', 'ignore'].includes(argv['image-volume'])) {
+      throw new UsageError(`invalid image volume mode ${JSON.stringify(argv['image-volume'])}: must be one of "bind", "tmpfs" or "ignore"`);
+    }
+    config.imageVolumeMode = argv['image-volume'];
+  }
+  if (argv['seccomp-policy'] !== undefined) {
+    if (argv['seccomp-policy'] !== 'default' && argv['seccomp-policy'] !== 'image') {
+      throw new UsageError(`invalid seccomp policy ${JSON.stringify(argv['seccomp-policy'])}: valid policies are ["default" "image"]`);
+    }
+    config.seccompPolicy = argv['seccomp-policy'];
+  }
+  if (argv.sdnotify !== undefined) {
+    if (!['container', 'conmon', 'ignore'].includes(argv.sdnotify)) {
+      throw new UsageError(`sdnotify mode ${JSON.stringify(argv.sdnotify)} must be one of "container", "conmon" or "ignore"`);
+    }
+    // Without NOTIFY_SOCKET (no systemd unit started us) every mode has nothing to do, as in podman.
+    if (argv.sdnotify === 'conmon' && process.env.NOTIFY_SOCKET) {
+      throw new TscRunError('--sdnotify=conmon: tsc-run does not send readiness for the container itself; use --sdnotify=container (the container notifies) or ignore');
+    }
+    config.sdNotify = argv.sdnotify;
+  }
+  if (argv.chrootdirs?.length) {
+    for (const d of argv.chrootdirs.map(String)) if (!d.startsWith('/')) throw new UsageError(`chroot directory ${JSON.stringify(d)} must be an absolute path`);
+    config.chrootDirs = argv.chrootdirs.map(String);
+  }
   const resources = await planResources(argv);
   if (resources) config.resources = resources;
   const groupAdd = (argv['group-add'] ?? []).map(String);
@@ -564,8 +640,12 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   // Sharing a container's network means living in its user namespace: its maps are ours.
   const shared = net.sharedWith?.config;
   const userns = shared ? shared.userns : argv.userns;
-  const uidmap = shared ? (shared.uidmap ?? []) : (argv.uidmap ?? []).map(String);
-  const gidmap = shared ? (shared.gidmap ?? []) : (argv.gidmap ?? []).map(String);
+  if ((argv.subuidname !== undefined || argv.subgidname !== undefined) && argv.userns !== undefined) {
+    throw new UsageError('--userns and --uidmap/--gidmap/--subuidname/--subgidname are mutually exclusive');
+  }
+  const subMaps = await subIdMaps(argv);
+  const uidmap = shared ? (shared.uidmap ?? []) : [...(argv.uidmap ?? []).map(String), ...subMaps.uid];
+  const gidmap = shared ? (shared.gidmap ?? []) : [...(argv.gidmap ?? []).map(String), ...subMaps.gid];
   if (userns !== undefined || uidmap.length || gidmap.length) {
     const { planUserns } = await import('../../runtime/userns/userns-options.js');
     const { hostUserNamespace } = await import('../../host/preflight.js');
@@ -589,7 +669,9 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     }
   }
 
-  const mounts = { volume: argv.volume?.map(String), mount: argv.mount?.map(String), tmpfs: argv.tmpfs?.map(String) };
+  const fromVolumes = argv['volumes-from']?.length ? await volumesFrom(roots, argv['volumes-from'].map(String)) : [];
+  const userVolumes = [...fromVolumes, ...(argv.volume ?? []).map(String)];
+  const mounts = { volume: userVolumes.length ? userVolumes : undefined, mount: argv.mount?.map(String), tmpfs: argv.tmpfs?.map(String) };
   if (argv.secret?.length) {
     // A secret is a read-only bind of its stored file (src/secret/): its bytes never enter the container's config.
     const { secretBinds } = await import('../../secret/secret-binds.js');

@@ -69,6 +69,33 @@ export interface CreateContainerInput {
   pod?: string | undefined;
 }
 
+/**
+ * --seccomp-policy=image: the profile in the image's io.containers.seccomp.profile
+ * label (when it has one and no --security-opt seccomp= is given) is used
+ * as if given with --security-opt seccomp=FILE.
+ */
+async function withImageSeccomp<T>(
+  policy: string | undefined,
+  labels: Record<string, string> | undefined,
+  flags: SecurityFlags,
+  plan: (f: SecurityFlags) => Promise<T>,
+): Promise<T> {
+  const profile = labels?.['io.containers.seccomp.profile'];
+  const given = (flags.securityOpt ?? []).some((o) => o.startsWith('seccomp=') || o.startsWith('seccomp:'));
+  if (policy !== 'image' || !profile || given) return plan(flags);
+  const fs = await import('node:fs/promises');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tsc-run-seccomp-'));
+  try {
+    const file = path.join(dir, 'profile.json');
+    await fs.writeFile(file, profile, { mode: 0o600 });
+    return await plan({ ...flags, securityOpt: [...(flags.securityOpt ?? []), `seccomp=${file}`] });
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function createContainer(input: CreateContainerInput): Promise<ContainerRecord> {
   const image = input.imageRecord ?? (await new ImageStore(input.dataRoot).lookup(input.image));
   const blobs = new BlobStore(input.dataRoot);
@@ -91,7 +118,9 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
     if (!user.additionalGids.includes(gid)) user.additionalGids.push(gid);
   }
   // Bad security flags or seccomp profile: fail before the container exists.
-  const security = await planContainerSecurity(input.security ?? {}, { uid: user.uid, additionalGids: user.additionalGids });
+  const security = await withImageSeccomp(input.config?.seccompPolicy, runtime.Labels, input.security ?? {}, (flags) =>
+    planContainerSecurity(flags, { uid: user.uid, additionalGids: user.additionalGids }),
+  );
   const etcFlags: Partial<Pick<ContainerConfig, 'addHosts' | 'dns' | 'dnsSearch' | 'dnsOptions' | 'noHosts' | 'readOnly' | 'readOnlyTmpfs' | 'ports' | 'publishAll' | 'networkOptions' | 'etcFiles'>> = {};
   if (input.dnsSearch?.length) etcFlags.dnsSearch = [...input.dnsSearch];
   if (input.dnsOptions?.length) etcFlags.dnsOptions = [...input.dnsOptions];
@@ -106,11 +135,15 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
   }
   if (input.security?.readOnly) Object.assign(etcFlags, { readOnly: true, readOnlyTmpfs: input.security.readOnlyTmpfs !== false });
   // Flags and host paths checked, anonymous volumes named; the image's VOLUMEs become anonymous volumes.
+  // --image-volume: the image's VOLUMEs as anonymous volumes (bind, default), tmpfs mounts, or nothing.
+  const imageVolumeMode = input.config?.imageVolumeMode ?? 'bind';
+  const imageVolumes = Object.keys(runtime.Volumes ?? {});
+  const mountFlags = input.mounts ?? {};
   const mounts = planContainerMounts({
     dataRoot: input.dataRoot,
-    flags: input.mounts ?? {},
+    flags: imageVolumeMode === 'tmpfs' && imageVolumes.length ? { ...mountFlags, tmpfs: [...(mountFlags.tmpfs ?? []), ...imageVolumes] } : mountFlags,
     cwd: input.cwd ?? process.cwd(),
-    imageVolumes: Object.keys(runtime.Volumes ?? {}),
+    imageVolumes: imageVolumeMode === 'bind' ? imageVolumes : [],
   });
   if (mounts.length) Object.assign(etcFlags, { mounts });
 

@@ -4,6 +4,7 @@
 // process settings (umask, oom_score_adj, keep-groups), and the monitor's
 // --timeout.
 
+import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic-file.js';
 import type { ContainerRecord } from '../../storage/containers.js';
@@ -28,6 +29,17 @@ export async function generatedFileArgs(userdata: string, c: ContainerRecord, pr
   for (const f of c.config.etcFiles ?? []) {
     const target = ETC_FILE_TARGETS[f];
     if (target && !covered(c, target)) args.push('--bind', `${escapeField(path.join(userdata, f))}:${target}:`);
+  }
+  // --chrootdirs: the generated /etc files also at DIR/etc/ (podman's mountIntoRootDirs).
+  for (const dir of c.config.chrootDirs ?? []) {
+    for (const f of ['hosts', 'resolv.conf', 'hostname']) {
+      if (fs.existsSync(path.join(userdata, f))) args.push('--bind', `${escapeField(path.join(userdata, f))}:${path.posix.join(dir, 'etc', f)}:`);
+    }
+  }
+  // --sdnotify=container under systemd: the unit's notify socket, at podman's path in the container.
+  const notify = process.env.NOTIFY_SOCKET;
+  if ((c.config.sdNotify ?? 'container') === 'container' && notify?.startsWith('/') && c.config.sdNotify !== undefined) {
+    args.push('--bind', `${escapeField(notify)}:/run/notify/notify.sock:`, '--env', 'NOTIFY_SOCKET=/run/notify/notify.sock');
   }
   // --device: the host's node bound in (rootless podman does the same; cgroup device rules do not exist here).
   for (const d of c.config.devices ?? []) args.push('--bind', `${escapeField(d.host)}:${d.container}:`);
