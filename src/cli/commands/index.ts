@@ -51,6 +51,9 @@ import { versionCommand } from './version.js';
 import { volumeCommand } from './volume.js';
 import { networkCommand } from './network.js';
 import { podCommand } from './pod.js';
+import { kubeCommand } from './kube.js';
+import { playGroupCommand } from './play.js';
+import { generateGroupCommand } from './generate.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs modules differ in their own argv types
 export const commands: Array<CommandModule<GlobalArgs, any>> = [
@@ -103,4 +106,7 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   secretCommand,
   networkCommand,
   podCommand,
+  kubeCommand,
+  playGroupCommand,
+  generateGroupCommand,
 ];

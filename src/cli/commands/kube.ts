@@ -1,0 +1,189 @@
+// `tsc-run kube play|generate|down` (and podman's older spellings `play kube`,
+// `generate kube`: play.ts, generate.ts). The work is in src/kube/.
+
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import { commandGroup } from '../command-group.js';
+import type { GlobalArgs } from '../global.js';
+import { rootsOf } from '../global.js';
+
+const strings = { type: 'string', array: true, nargs: 1, requiresArg: true } as const;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function engineOf(argv: GlobalArgs) {
+  const { selfEngine } = await import('../../compose/engine/runner.js');
+  const globals: string[] = [];
+  const a = argv as GlobalArgs & { root?: string; runroot?: string; 'storage-driver'?: string };
+  if (a.root !== undefined) globals.push('--root', a.root);
+  if (a.runroot !== undefined) globals.push('--runroot', a.runroot);
+  if (a['storage-driver'] !== undefined) globals.push('--storage-driver', a['storage-driver']);
+  return selfEngine(globals);
+}
+
+async function loadDocs(source: string) {
+  const { readKubeInput, parseKube } = await import('../../kube/kube-sources.js');
+  const { text, name } = await readKubeInput(source, readStdin);
+  return parseKube(text, name);
+}
+
+interface PlayArgs extends GlobalArgs {
+  file?: string;
+  extra?: string[];
+  down?: boolean;
+  replace?: boolean;
+  start?: boolean;
+  build?: boolean;
+  configmap?: string[];
+  network?: string[];
+  'log-driver'?: string;
+  quiet?: boolean;
+  'no-hosts'?: boolean;
+  userns?: string;
+  authfile?: string;
+  'cert-dir'?: string;
+  creds?: string;
+  'tls-verify'?: boolean;
+}
+
+export function playCommand(word: string, usage: string): CommandModule<GlobalArgs, PlayArgs> {
+  return {
+    command: `${word} [file] [extra..]`,
+    describe: 'Play a pod or volume based on Kubernetes YAML.',
+    builder: (y) =>
+      y
+        .usage(`Usage: tsc-run ${usage} [options] KUBEFILE|-\n\nCreates pods or volumes based on the Kubernetes kind described in the YAML. Supported kinds are Pods, Deployments and PersistentVolumeClaims.`)
+        .positional('extra', { type: 'string', array: true, hidden: true })
+        .option('down', { type: 'boolean', describe: 'Stop pods defined in the YAML file' })
+        .option('replace', { type: 'boolean', describe: 'Delete and recreate pods defined in the YAML file' })
+        .option('start', { type: 'boolean', default: true, describe: 'Start the pod after creating it' })
+        .option('build', { type: 'boolean', describe: 'Build all images in a YAML (given Containerfiles exist)' })
+        .option('configmap', { ...strings, describe: '`Pathname` of a YAML file containing a kubernetes configmap' })
+        .option('network', { ...strings, describe: 'Connect pod to network(s) or network mode' })
+        .option('log-driver', { type: 'string', requiresArg: true, describe: 'Logging driver for the container' })
+        .option('quiet', { alias: 'q', type: 'boolean', describe: 'Suppress output information when pulling images' })
+        .option('no-hosts', { type: 'boolean', describe: "Do not create /etc/hosts within the pod's containers, instead use the version from the image" })
+        .option('userns', { type: 'string', requiresArg: true, describe: 'User namespace to use' })
+        .option('authfile', { type: 'string', requiresArg: true, describe: 'Path of the authentication file' })
+        .option('cert-dir', { type: 'string', requiresArg: true, describe: '`Pathname` of a directory containing TLS certificates and keys' })
+        .option('creds', { type: 'string', requiresArg: true, describe: '`Credentials` (USERNAME:PASSWORD) to use for authenticating to a registry' })
+        .option('tls-verify', { type: 'boolean', describe: 'Require HTTPS and verify certificates when contacting registries (default true)' }),
+    handler: async (argv) => {
+      if (argv.file === undefined) throw new UsageError('accepts 1 arg(s), received 0');
+      if (argv.extra?.length) throw new UsageError(`accepts 1 arg(s), received ${argv.extra.length + 1}`);
+      if (argv.build) throw new UsageError('--build is not supported: tsc-run cannot build images yet; build them first and play without --build');
+      if (argv.down && argv.replace) throw new UsageError('--down and --replace cannot be used together');
+      const networks = (argv.network ?? []).flatMap((n) => String(n).split(',')).filter(Boolean);
+      if (networks.length > 1) throw new UsageError('only one --network can be given: pods here join a single network');
+      const docs = await loadDocs(String(argv.file));
+      const engine = await engineOf(argv);
+      const { kubeDown, kubePlay } = await import('../../kube/kube-play.js');
+      if (argv.down) {
+        process.stdout.write(await kubeDown(engine, docs));
+        return;
+      }
+      const { readConfigMaps } = await import('../../kube/kube-sources.js');
+      const configMaps = await readConfigMaps((argv.configmap ?? []).flatMap((c) => String(c).split(',')).filter(Boolean));
+      const registryArgs: string[] = [];
+      if (argv.authfile !== undefined) registryArgs.push('--authfile', argv.authfile);
+      if (argv['cert-dir'] !== undefined) registryArgs.push('--cert-dir', argv['cert-dir']);
+      if (argv.creds !== undefined) registryArgs.push('--creds', argv.creds);
+      if (argv['tls-verify'] !== undefined) registryArgs.push(`--tls-verify=${String(argv['tls-verify'])}`);
+      const { warn } = await import('../warn.js');
+      const out = await kubePlay(
+        engine,
+        docs,
+        configMaps,
+        {
+          start: argv.start !== false,
+          replace: argv.replace === true,
+          network: networks[0],
+          logDriver: argv['log-driver'],
+          noHosts: argv['no-hosts'] === true,
+          userns: argv.userns,
+          quiet: argv.quiet === true,
+          registryArgs,
+        },
+        warn,
+      );
+      process.stdout.write(out);
+    },
+  };
+}
+
+interface DownArgs extends GlobalArgs {
+  file?: string;
+  extra?: string[];
+}
+
+const downCommand: CommandModule<GlobalArgs, DownArgs> = {
+  command: 'down [file] [extra..]',
+  describe: 'Remove pods based on Kubernetes YAML.',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run kube down KUBEFILE|-\n\nReads in a structured file of Kubernetes YAML.  Removes pods that have been based on the Kubernetes kind described in the YAML.')
+      .positional('extra', { type: 'string', array: true, hidden: true }),
+  handler: async (argv) => {
+    if (argv.file === undefined) throw new UsageError('accepts 1 arg(s), received 0');
+    if (argv.extra?.length) throw new UsageError(`accepts 1 arg(s), received ${argv.extra.length + 1}`);
+    const docs = await loadDocs(String(argv.file));
+    const { kubeDown } = await import('../../kube/kube-play.js');
+    process.stdout.write(await kubeDown(await engineOf(argv), docs));
+  },
+};
+
+interface GenerateArgs extends GlobalArgs {
+  names?: string[];
+  service?: boolean;
+  filename?: string;
+  type?: string;
+  replicas?: number;
+}
+
+export function generateCommand(word: string, usage: string): CommandModule<GlobalArgs, GenerateArgs> {
+  return {
+    command: `${word} [names..]`,
+    describe: 'Generate Kubernetes YAML based on containers, pods or volumes.',
+    builder: (y) =>
+      y
+        .usage(`Usage: tsc-run ${usage} [options] {CONTAINER...|POD...}\n\nCommand generates Kubernetes Pod, Service or PersistentVolumeClaim YAML (v1 specification) from tsc-run containers or pods.`)
+        .option('service', { alias: 's', type: 'boolean', describe: 'Generate YAML for a Kubernetes service object' })
+        .option('filename', { alias: 'f', type: 'string', requiresArg: true, describe: 'Write output to the specified path' })
+        .option('type', { alias: 't', type: 'string', requiresArg: true, describe: 'Generate YAML for the given Kubernetes kind (pod, deployment) (default "pod")' })
+        .option('replicas', { alias: 'r', type: 'number', requiresArg: true, describe: 'Set the replica number for Deployment kind (default 1)' }),
+    handler: async (argv) => {
+      const names = (argv.names ?? []).map(String);
+      if (names.length === 0) throw new UsageError('requires at least 1 arg(s), only received 0');
+      const type = argv.type ?? 'pod';
+      if (type !== 'pod' && type !== 'deployment') throw new UsageError(`invalid type given, only supported types are pod and deployment`);
+      if (argv.replicas !== undefined && type !== 'deployment') throw new UsageError('--replicas can only be set when --type is set to deployment');
+      const replicas = argv.replicas ?? 1;
+      if (!Number.isInteger(replicas) || replicas < 1) throw new UsageError(`invalid replicas ${String(argv.replicas)}: want a positive integer`);
+      const { generateInputs } = await import('../../kube/kube-sources.js');
+      const { toKube } = await import('../../kube/kube-generate.js');
+      const text = toKube(await generateInputs(rootsOf(argv), names), { service: argv.service === true, type, replicas });
+      if (argv.filename !== undefined) {
+        const fs = await import('node:fs/promises');
+        try {
+          await fs.writeFile(argv.filename, text, { flag: 'wx', mode: 0o644 });
+        } catch (err) {
+          const { TscRunError } = await import('../../errors.js');
+          throw new TscRunError((err as NodeJS.ErrnoException).code === 'EEXIST' ? `cannot write to ${JSON.stringify(argv.filename)}: file exists` : (err as Error).message);
+        }
+        return;
+      }
+      process.stdout.write(text);
+    },
+  };
+}
+
+export const kubeCommand = commandGroup({
+  name: 'kube',
+  describe: 'Play containers, pods or volumes from a structured file',
+  long: 'Play structured data (e.g., Kubernetes YAML) based on containers, pods or volumes.',
+  subcommands: [downCommand, generateCommand('generate', 'kube generate'), playCommand('play', 'kube play')],
+});

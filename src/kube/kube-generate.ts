@@ -1,0 +1,170 @@
+// kube generate: a pod (or containers, each becoming a pod `NAME-pod`) as
+// Kubernetes YAML that kube play (ours and podman's) reads back: a Pod (or a
+// Deployment with --type deployment), a Service with -s for published
+// ports. Containers' entrypoint → command, cmd → args, user env (not the
+// engine's defaults), working dir, ports (from the infra, on the first
+// container), named volumes → persistentVolumeClaim, binds → hostPath,
+// tmpfs → emptyDir Memory, capabilities relative to the default set,
+// privileged, read-only root, runAsUser/Group, restart policy, labels.
+// `toKube` is pure; the records come from the stores.
+
+import { stringify } from 'yaml';
+import { DEFAULT_CAPABILITIES } from '../config/default-capabilities.js';
+import type { ContainerRecord } from '../storage/containers.js';
+import { VERSION } from '../version.js';
+
+export interface GenContainer {
+  rec: ContainerRecord;
+  /** The bounding set (security.json), for capabilities add/drop. */
+  bounding?: string[] | undefined;
+  privileged: boolean;
+  readOnlyRoot: boolean;
+}
+
+export interface GenPod {
+  name: string;
+  hostname?: string | undefined;
+  labels: Record<string, string>;
+  /** Ports the pod publishes (the infra's, or a lone container's). */
+  ports: NonNullable<ContainerRecord['config']['ports']>;
+  containers: GenContainer[];
+}
+
+const DEFAULT_CAPS: readonly string[] = DEFAULT_CAPABILITIES;
+const ENGINE_ENV = new Set(['PATH', 'TERM', 'container', 'HOME', 'HOSTNAME']);
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+function userEnv(env: readonly string[]): Array<{ name: string; value: string }> {
+  const out: Array<{ name: string; value: string }> = [];
+  for (const kv of env) {
+    const i = kv.indexOf('=');
+    const k = kv.slice(0, i);
+    const v = kv.slice(i + 1);
+    if (ENGINE_ENV.has(k) && (k !== 'PATH' || v === DEFAULT_PATH)) continue;
+    out.push({ name: k, value: v });
+  }
+  return out;
+}
+
+/** A DNS-1123 name for a volume from a host path (podman: `path-host-N`). */
+function hostPathName(p: string, i: number): string {
+  const base = p.replace(/^\/+/, '').replace(/[^a-z0-9-]+/gi, '-').toLowerCase().replace(/^-+|-+$/g, '') || 'root';
+  return `${base}-host-${i}`;
+}
+
+function restartPolicy(rec: ContainerRecord): string {
+  const p = rec.config.restartPolicy?.name;
+  return p === 'always' || p === 'unless-stopped' ? 'Always' : p === 'on-failure' ? 'OnFailure' : 'Never';
+}
+
+function containerSpec(g: GenContainer, podName: string, volumes: Array<Record<string, unknown>>, ports: GenPod['ports'] | undefined): Record<string, unknown> {
+  const c = g.rec.config;
+  const name = g.rec.name.startsWith(`${podName}-`) ? g.rec.name.slice(podName.length + 1) : g.rec.name;
+  const out: Record<string, unknown> = { name, image: g.rec.imageName };
+  if (c.entrypoint.length) out.command = [...c.entrypoint];
+  if (c.cmd.length) out.args = [...c.cmd];
+  const env = userEnv(c.env);
+  if (env.length) out.env = env;
+  if (c.workingDir && c.workingDir !== '/') out.workingDir = c.workingDir;
+  if (ports?.length) {
+    out.ports = ports.flatMap((p) =>
+      Array.from({ length: p.range ?? 1 }, (_, i) => ({
+        containerPort: p.containerPort + i,
+        hostPort: p.hostPort + i,
+        ...(p.hostIP ? { hostIP: p.hostIP } : {}),
+        ...(p.protocol && p.protocol !== 'tcp' ? { protocol: p.protocol.toUpperCase() } : {}),
+      })),
+    );
+  }
+  const mounts: Array<Record<string, unknown>> = [];
+  for (const m of c.mounts ?? []) {
+    const ro = !m.options.includes('rw') && m.options.includes('ro');
+    let vname: string;
+    if (m.type === 'volume') {
+      if (m.anonymous) continue;
+      vname = `${m.name}-pvc`;
+      if (!volumes.some((v) => v.name === vname)) volumes.push({ name: vname, persistentVolumeClaim: { claimName: m.name } });
+    } else if (m.type === 'bind') {
+      const existing = volumes.find((v) => (v.hostPath as { path?: string } | undefined)?.path === m.source);
+      vname = existing ? String(existing.name) : hostPathName(m.source, volumes.length);
+      if (!existing) volumes.push({ name: vname, hostPath: { path: m.source } });
+    } else {
+      vname = `${name}-tmpfs-${volumes.length}`;
+      volumes.push({ name: vname, emptyDir: { medium: 'Memory' } });
+    }
+    mounts.push({ mountPath: m.destination, name: vname, ...(ro ? { readOnly: true } : {}) });
+  }
+  if (mounts.length) out.volumeMounts = mounts;
+  const sc: Record<string, unknown> = {};
+  if (g.bounding) {
+    const have = new Set(g.bounding);
+    const add = [...have].filter((x) => !DEFAULT_CAPS.includes(x)).sort();
+    const drop = DEFAULT_CAPS.filter((x) => !have.has(x));
+    if (!g.privileged && (add.length || drop.length)) sc.capabilities = { ...(add.length ? { add } : {}), ...(drop.length ? { drop } : {}) };
+  }
+  if (g.privileged) sc.privileged = true;
+  if (g.readOnlyRoot) sc.readOnlyRootFilesystem = true;
+  if (/^\d+$/.test(c.user.split(':')[0] ?? '') && c.user !== '') {
+    const [u, gr] = c.user.split(':');
+    sc.runAsUser = Number(u);
+    if (gr !== undefined && /^\d+$/.test(gr)) sc.runAsGroup = Number(gr);
+  }
+  if (Object.keys(sc).length) out.securityContext = sc;
+  if (c.resources?.memory !== undefined || c.resources?.cpus !== undefined) {
+    out.resources = {
+      limits: { ...(c.resources.memory !== undefined ? { memory: String(c.resources.memory) } : {}), ...(c.resources.cpus !== undefined ? { cpu: String(c.resources.cpus) } : {}) },
+    };
+  }
+  if (c.stdin) out.stdin = true;
+  if (c.tty) out.tty = true;
+  return out;
+}
+
+function podSpec(p: GenPod): Record<string, unknown> {
+  const volumes: Array<Record<string, unknown>> = [];
+  const containers = p.containers.map((g, i) => containerSpec(g, p.name, volumes, i === 0 ? p.ports : undefined));
+  const spec: Record<string, unknown> = { containers };
+  if (p.hostname && p.hostname !== p.name) spec.hostname = p.hostname;
+  const first = p.containers[0];
+  if (first) spec.restartPolicy = restartPolicy(first.rec);
+  if (volumes.length) spec.volumes = volumes;
+  return spec;
+}
+
+export interface GenerateOptions {
+  service: boolean;
+  type: 'pod' | 'deployment';
+  replicas: number;
+}
+
+/** The YAML text, podman's header comment first, documents separated by `---`. */
+export function toKube(pods: readonly GenPod[], o: GenerateOptions, now: Date = new Date()): string {
+  const docs: unknown[] = [];
+  for (const p of pods) {
+    const labels = { app: p.name, ...p.labels };
+    if (o.type === 'deployment') {
+      docs.push({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { creationTimestamp: now.toISOString().replace(/\.\d+Z$/, 'Z'), labels: { app: p.name }, name: `${p.name}-deployment` },
+        spec: { replicas: o.replicas, selector: { matchLabels: { app: p.name } }, template: { metadata: { labels, name: p.name }, spec: podSpec(p) } },
+      });
+    } else {
+      docs.push({ apiVersion: 'v1', kind: 'Pod', metadata: { creationTimestamp: now.toISOString().replace(/\.\d+Z$/, 'Z'), labels, name: p.name }, spec: podSpec(p) });
+    }
+    if (o.service && p.ports.length) {
+      docs.push({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { labels: { app: p.name }, name: p.name },
+        spec: {
+          ports: p.ports.map((x) => ({ name: `${x.containerPort}-${x.protocol ?? 'tcp'}`, port: x.containerPort, protocol: (x.protocol ?? 'tcp').toUpperCase(), targetPort: x.containerPort })),
+          selector: { app: p.name },
+          type: 'NodePort',
+        },
+      });
+    }
+  }
+  const header = `# Save the output of this file and use kubectl create -f to import\n# it into Kubernetes.\n#\n# Created with tsc-run-${VERSION}\n`;
+  return header + docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+}

@@ -1,0 +1,208 @@
+// kube play's plan: the YAML's pods, containers and volumes as our own
+// command lines (`pod create`, `create --pod`, `volume create`), built the
+// way podman 4.3 maps them: pod `NAME` (a Deployment's replicas
+// `NAME-pod-N`), containers `POD-CONTAINER`, command → --entrypoint, args
+// → the command, hostPort → the pod's -p, restartPolicy → --restart
+// (Always when absent), env and envFrom from ConfigMaps (the file's and
+// --configmap's). Pure: the executor (kube-play.ts) runs the lines.
+
+import { KubeYamlError, type KubeContainer, type KubeDoc, type KubePodSpec } from './kube-parse.js';
+
+export interface PlayFlags {
+  network?: string | undefined;
+  logDriver?: string | undefined;
+  noHosts: boolean;
+  userns?: string | undefined;
+  quiet: boolean;
+  /** Registry flags passed to create (--authfile, --tls-verify=..., --creds, --cert-dir). */
+  registryArgs: string[];
+}
+
+export interface HostPathCheck {
+  path: string;
+  type: string;
+}
+
+/** A volume play fills before the containers use it (configMap volumes). */
+export interface FilledVolume {
+  name: string;
+  files: Record<string, string>;
+}
+
+export interface PlannedContainer {
+  name: string;
+  /** `create` arguments (without `create`). */
+  args: string[];
+}
+
+export interface PlannedPod {
+  name: string;
+  /** `pod create` arguments (without `pod create`). */
+  podArgs: string[];
+  inits: PlannedContainer[];
+  containers: PlannedContainer[];
+}
+
+export interface KubePlan {
+  /** Named volumes to exist first (PVCs, emptyDirs, configMap volumes). */
+  volumes: string[];
+  filled: FilledVolume[];
+  hostPaths: HostPathCheck[];
+  pods: PlannedPod[];
+  /** Notes for stderr (what is ignored, e.g. seLinuxOptions). */
+  notes: string[];
+}
+
+type ConfigMaps = Map<string, Record<string, string>>;
+
+/** k8s quantities for memory (Ki, Mi, Gi, k, M, G, plain bytes) → bytes. */
+export function memoryBytes(q: string | number): string {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|K|M|G|T)?$/.exec(String(q).trim());
+  if (!m) throw new KubeYamlError(`invalid memory quantity ${JSON.stringify(q)}`);
+  const f: Record<string, number> = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  return String(Math.round(Number(m[1]) * (m[2] ? f[m[2]]! : 1)));
+}
+
+/** k8s cpu quantities (`500m`, `2`, `0.5`) → --cpus. */
+export function cpus(q: string | number): string {
+  const s = String(q).trim();
+  const m = /^(\d+)m$/.exec(s);
+  if (m) return String(Number(m[1]) / 1000);
+  if (!/^\d+(\.\d+)?$/.test(s)) throw new KubeYamlError(`invalid cpu quantity ${JSON.stringify(q)}`);
+  return s;
+}
+
+function envOf(c: KubeContainer, cms: ConfigMaps, where: string): string[] {
+  const out: string[] = [];
+  for (const from of c.envFrom ?? []) {
+    const ref = from.configMapRef!;
+    const data = cms.get(ref.name);
+    if (!data) {
+      if (ref.optional) continue;
+      throw new KubeYamlError(`${where}: configmap ${JSON.stringify(ref.name)} not found`);
+    }
+    for (const [k, v] of Object.entries(data)) out.push(`${from.prefix ?? ''}${k}=${v}`);
+  }
+  for (const e of c.env ?? []) {
+    const ref = e.valueFrom?.configMapKeyRef;
+    if (ref) {
+      const v = cms.get(ref.name)?.[ref.key];
+      if (v === undefined) {
+        if (ref.optional) continue;
+        throw new KubeYamlError(`${where}: env ${e.name}: key ${JSON.stringify(ref.key)} of configmap ${JSON.stringify(ref.name)} not found`);
+      }
+      out.push(`${e.name}=${v}`);
+    } else out.push(`${e.name}=${e.value ?? ''}`);
+  }
+  return out;
+}
+
+const RESTART: Record<string, string> = { Always: 'always', OnFailure: 'on-failure', Never: 'no' };
+
+function containerArgs(pod: string, spec: KubePodSpec, c: KubeContainer, cms: ConfigMaps, f: PlayFlags, plan: KubePlan, init: boolean): PlannedContainer {
+  const name = `${pod}-${c.name}`;
+  const a: string[] = ['--pod', pod, '--name', name];
+  if (f.quiet) a.push('-q');
+  a.push(...f.registryArgs);
+  for (const e of envOf(c, cms, `container ${c.name}`)) a.push('--env', e);
+  if (c.workingDir) a.push('--workdir', c.workingDir);
+  if (c.command) a.push('--entrypoint', JSON.stringify(c.command));
+  if (c.stdin) a.push('-i');
+  if (c.tty) a.push('-t');
+  if (f.logDriver) a.push('--log-driver', f.logDriver);
+  if (!init) a.push('--restart', RESTART[spec.restartPolicy ?? 'Always']!);
+  const sc = c.securityContext;
+  if (sc) {
+    if (sc.runAsUser !== undefined) a.push('--user', sc.runAsGroup !== undefined ? `${sc.runAsUser}:${sc.runAsGroup}` : String(sc.runAsUser));
+    else if (sc.runAsGroup !== undefined) plan.notes.push(`container ${c.name}: runAsGroup without runAsUser is ignored`);
+    if (sc.privileged) a.push('--privileged');
+    if (sc.readOnlyRootFilesystem) a.push('--read-only');
+    for (const cap of sc.capabilities?.add ?? []) a.push('--cap-add', cap);
+    for (const cap of sc.capabilities?.drop ?? []) a.push('--cap-drop', cap);
+    if (sc.seLinuxOptions !== undefined) plan.notes.push(`container ${c.name}: securityContext.seLinuxOptions ignored (no SELinux here)`);
+  }
+  const limits = c.resources?.limits ?? {};
+  if (limits.memory !== undefined) a.push('--memory', memoryBytes(limits.memory));
+  if (limits.cpu !== undefined) a.push('--cpus', cpus(limits.cpu));
+  for (const m of c.volumeMounts ?? []) {
+    const v = (spec.volumes ?? []).find((x) => x.name === m.name);
+    if (!v) throw new KubeYamlError(`container ${c.name}: volumeMounts ${m.name}: no volume of that name in the pod`);
+    if (m.subPath) throw new KubeYamlError(`container ${c.name}: volumeMounts ${m.name}: subPath is not supported`);
+    const ro = m.readOnly ? ':ro' : '';
+    if (v.hostPath) a.push('--volume', `${v.hostPath.path}:${m.mountPath}${ro}`);
+    else if (v.persistentVolumeClaim) a.push('--volume', `${v.persistentVolumeClaim.claimName}:${m.mountPath}${ro || (v.persistentVolumeClaim.readOnly ? ':ro' : '')}`);
+    else if (v.emptyDir?.medium === 'Memory') a.push('--tmpfs', m.mountPath);
+    else if (v.emptyDir) a.push('--volume', `${pod}-${v.name}:${m.mountPath}${ro}`);
+    else if (v.configMap) a.push('--volume', `${pod}-${v.name}:${m.mountPath}:ro`);
+  }
+  a.push(c.image, ...(c.args ?? []));
+  return { name, args: a };
+}
+
+function planPod(name: string, labels: Record<string, string>, spec: KubePodSpec, cms: ConfigMaps, f: PlayFlags, plan: KubePlan): PlannedPod {
+  const podArgs: string[] = ['--name', name];
+  for (const [k, v] of Object.entries(labels)) podArgs.push('--label', `${k}=${v}`);
+  if (spec.hostname) podArgs.push('--hostname', spec.hostname);
+  if (spec.hostNetwork) podArgs.push('--network', 'host');
+  else if (f.network) podArgs.push('--network', f.network);
+  if (f.noHosts) podArgs.push('--no-hosts');
+  if (f.userns) podArgs.push('--userns', f.userns);
+  for (const h of spec.hostAliases ?? []) podArgs.push('--add-host', `${h.hostnames.join(';')}:${h.ip}`);
+  for (const c of [...spec.containers]) {
+    for (const p of c.ports ?? []) {
+      if (p.hostPort === undefined || spec.hostNetwork) continue;
+      const proto = (p.protocol ?? 'TCP').toLowerCase();
+      podArgs.push('--publish', `${p.hostIP ? `${p.hostIP}:` : ''}${p.hostPort}:${p.containerPort}/${proto}`);
+    }
+  }
+  for (const v of spec.volumes ?? []) {
+    if (v.hostPath) plan.hostPaths.push({ path: v.hostPath.path, type: v.hostPath.type ?? '' });
+    if (v.persistentVolumeClaim && !plan.volumes.includes(v.persistentVolumeClaim.claimName)) plan.volumes.push(v.persistentVolumeClaim.claimName);
+    if (v.emptyDir && v.emptyDir.medium !== 'Memory') plan.volumes.push(`${name}-${v.name}`);
+    if (v.configMap) {
+      const data = cms.get(v.configMap.name);
+      if (!data && !v.configMap.optional) throw new KubeYamlError(`volume ${v.name}: configmap ${JSON.stringify(v.configMap.name)} not found`);
+      const files: Record<string, string> = {};
+      const items = v.configMap.items ?? Object.keys(data ?? {}).map((k) => ({ key: k, path: k }));
+      for (const it of items) {
+        if (it.path.includes('..') || it.path.startsWith('/')) throw new KubeYamlError(`volume ${v.name}: item path ${JSON.stringify(it.path)} must be relative, without ..`);
+        if (data?.[it.key] !== undefined) files[it.path] = data[it.key]!;
+      }
+      plan.volumes.push(`${name}-${v.name}`);
+      plan.filled.push({ name: `${name}-${v.name}`, files });
+    }
+  }
+  return {
+    name,
+    podArgs,
+    inits: (spec.initContainers ?? []).map((c) => containerArgs(name, spec, c, cms, f, plan, true)),
+    containers: spec.containers.map((c) => containerArgs(name, spec, c, cms, f, plan, false)),
+  };
+}
+
+/** The pod names a file makes (kube down, --replace). */
+export function podNames(docs: readonly KubeDoc[]): string[] {
+  const out: string[] = [];
+  for (const d of docs) {
+    if (d.kind === 'Pod') out.push(d.metadata.name);
+    if (d.kind === 'Deployment') for (let i = 0; i < (d.spec.replicas ?? 1); i++) out.push(`${d.metadata.name}-pod-${i}`);
+  }
+  return out;
+}
+
+export function planKube(docs: readonly KubeDoc[], extraConfigMaps: readonly KubeDoc[], f: PlayFlags): KubePlan {
+  const cms: ConfigMaps = new Map();
+  for (const d of [...extraConfigMaps, ...docs]) if (d.kind === 'ConfigMap') cms.set(d.metadata.name, d.data);
+  const plan: KubePlan = { volumes: [], filled: [], hostPaths: [], pods: [], notes: [] };
+  for (const d of docs) {
+    if (d.kind === 'PersistentVolumeClaim' && !plan.volumes.includes(d.metadata.name)) plan.volumes.push(d.metadata.name);
+  }
+  for (const d of docs) {
+    if (d.kind === 'Pod') plan.pods.push(planPod(d.metadata.name, d.metadata.labels ?? {}, d.spec, cms, f, plan));
+    if (d.kind === 'Deployment') {
+      const labels = { ...(d.spec.template.metadata?.labels ?? {}) };
+      for (let i = 0; i < (d.spec.replicas ?? 1); i++) plan.pods.push(planPod(`${d.metadata.name}-pod-${i}`, labels, d.spec.template.spec, cms, f, plan));
+    }
+  }
+  return plan;
+}

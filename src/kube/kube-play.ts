@@ -1,0 +1,118 @@
+// kube play / kube down: the plan (kube-plan.ts) run through our own
+// command line (src/compose/engine/runner.ts's Engine), so every pod,
+// container and volume goes through the same checks, locks and events as a
+// user's own commands. Output as podman 4.3 prints it.
+
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { TscRunError } from '../errors.js';
+import type { Engine } from '../compose/engine/runner.js';
+import type { KubeDoc } from './kube-parse.js';
+import { planKube, podNames, type HostPathCheck, type KubePlan, type PlayFlags } from './kube-plan.js';
+
+export interface PlayOptions extends PlayFlags {
+  start: boolean;
+  replace: boolean;
+}
+
+async function checkHostPath(h: HostPathCheck): Promise<void> {
+  const st = await fs.stat(h.path).catch(() => undefined);
+  switch (h.type) {
+    case 'DirectoryOrCreate':
+      if (!st) await fs.mkdir(h.path, { recursive: true, mode: 0o755 });
+      else if (!st.isDirectory()) throw new TscRunError(`hostPath ${h.path}: not a directory`);
+      return;
+    case 'FileOrCreate':
+      if (!st) {
+        await fs.mkdir(path.dirname(h.path), { recursive: true, mode: 0o755 });
+        await fs.writeFile(h.path, '', { flag: 'a', mode: 0o644 });
+      } else if (!st.isFile()) throw new TscRunError(`hostPath ${h.path}: not a file`);
+      return;
+    case 'Directory':
+      if (!st?.isDirectory()) throw new TscRunError(`hostPath ${h.path}: directory does not exist`);
+      return;
+    case 'File':
+      if (!st?.isFile()) throw new TscRunError(`hostPath ${h.path}: file does not exist`);
+      return;
+    case 'Socket':
+      if (!st?.isSocket()) throw new TscRunError(`hostPath ${h.path}: socket does not exist`);
+      return;
+    case 'CharDevice':
+    case 'BlockDevice':
+      if (!(h.type === 'CharDevice' ? st?.isCharacterDevice() : st?.isBlockDevice())) throw new TscRunError(`hostPath ${h.path}: ${h.type} does not exist`);
+      return;
+    case '':
+      return;
+    default:
+      throw new TscRunError(`hostPath ${h.path}: unknown type ${JSON.stringify(h.type)}`);
+  }
+}
+
+async function ensureVolumes(engine: Engine, plan: KubePlan): Promise<string[]> {
+  const made: string[] = [];
+  for (const v of plan.volumes) {
+    if ((await engine.capture(['volume', 'exists', v])).code === 0) continue;
+    await engine.must(['volume', 'create', v]);
+    made.push(v);
+  }
+  for (const f of plan.filled) {
+    const dir = (await engine.must(['volume', 'inspect', '--format', '{{.Mountpoint}}', f.name])).trim();
+    for (const [rel, text] of Object.entries(f.files)) {
+      const file = path.join(dir, rel);
+      await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
+      await fs.writeFile(file, text, { mode: 0o644 });
+    }
+  }
+  return made;
+}
+
+/** Returns what podman prints on stdout; notes go to `note`. */
+export async function kubePlay(engine: Engine, docs: readonly KubeDoc[], configMaps: readonly KubeDoc[], o: PlayOptions, note: (s: string) => void): Promise<string> {
+  const plan = planKube(docs, configMaps, o);
+  for (const n of plan.notes) note(n);
+  if (o.replace) await kubeDown(engine, docs);
+  for (const h of plan.hostPaths) await checkHostPath(h);
+  const volumes = await ensureVolumes(engine, plan);
+  let out = volumes.length ? `Volumes:\n${volumes.map((v) => `${v}\n`).join('')}` : '';
+  for (const p of plan.pods) {
+    const podId = (await engine.must(['pod', 'create', ...p.podArgs])).trim();
+    try {
+      const ids: string[] = [];
+      for (const c of p.containers) ids.push((await engine.must(['create', ...c.args])).trim().split('\n').pop()!);
+      if (o.start) {
+        // Init containers run to completion first, in order (podman: "once" init containers, removed after).
+        for (const c of p.inits) {
+          const r = await engine.capture(['run', '--rm', ...c.args]);
+          if (r.code !== 0) throw new TscRunError(`init container ${c.name} exited with ${r.code}${r.stderr ? `: ${r.stderr.trim().split('\n').pop()}` : ''}`);
+        }
+        await engine.must(['pod', 'start', p.name]);
+      }
+      out += `Pod:\n${podId}\n${ids.length === 1 ? 'Container' : 'Containers'}:\n${ids.map((i) => `${i}\n`).join('')}\n`;
+    } catch (err) {
+      // No half-made pod stays behind.
+      await engine.capture(['pod', 'rm', '-f', '-t', '0', p.name]);
+      throw err;
+    }
+  }
+  return out;
+}
+
+/** kube down (and play --down): stop, then remove, the file's pods; volumes stay (podman 4.3). */
+export async function kubeDown(engine: Engine, docs: readonly KubeDoc[]): Promise<string> {
+  const names = podNames(docs);
+  const stopped: string[] = [];
+  const removed: string[] = [];
+  for (const n of names) {
+    const id = await engine.capture(['pod', 'inspect', '--format', '{{.Id}}', n]);
+    if (id.code !== 0) continue;
+    await engine.must(['pod', 'stop', '-t', '10', n]);
+    stopped.push(id.stdout.trim());
+  }
+  for (const n of names) {
+    const id = await engine.capture(['pod', 'inspect', '--format', '{{.Id}}', n]);
+    if (id.code !== 0) continue;
+    await engine.must(['pod', 'rm', '-f', n]);
+    removed.push(id.stdout.trim());
+  }
+  return `Pods stopped:\n${stopped.map((s) => `${s}\n`).join('')}Pods removed:\n${removed.map((s) => `${s}\n`).join('')}`;
+}

@@ -1,0 +1,91 @@
+// Where kube's inputs come from: the YAML (a file, `-` for stdin, or an
+// http(s) URL, as podman), and, for generate, the stores' pods and
+// containers.
+
+import fs from 'node:fs/promises';
+import type { Roots } from '../config/paths.js';
+import { TscRunError } from '../errors.js';
+import { NoSuchPodError, PodStore } from '../pod/pod-store.js';
+import { userdataDir } from '../runtime/container/container-files.js';
+import { loadContainerSecurity } from '../runtime/security/security-args.js';
+import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
+import type { GenContainer, GenPod } from './kube-generate.js';
+import { parseKubeYaml, type KubeDoc } from './kube-parse.js';
+
+export async function readKubeInput(source: string, readStdin: () => Promise<string>): Promise<{ text: string; name: string }> {
+  if (source === '-') return { text: await readStdin(), name: 'stdin' };
+  if (/^https?:\/\//.test(source)) {
+    let res: Response;
+    try {
+      res = await fetch(source);
+    } catch (err) {
+      throw new TscRunError(`fetching ${source}: ${(err as Error).message}`);
+    }
+    if (!res.ok) throw new TscRunError(`fetching ${source}: ${res.status} ${res.statusText}`);
+    return { text: await res.text(), name: source };
+  }
+  try {
+    return { text: await fs.readFile(source, 'utf8'), name: source };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new TscRunError(`open ${source}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : (err as Error).message}`);
+  }
+}
+
+/** --configmap FILE...: the ConfigMaps they hold. */
+export async function readConfigMaps(files: readonly string[]): Promise<KubeDoc[]> {
+  const out: KubeDoc[] = [];
+  for (const f of files) {
+    const { text, name } = await readKubeInput(f, () => Promise.resolve(''));
+    const { parseAllConfigMaps } = await import('./kube-configmap.js');
+    out.push(...parseAllConfigMaps(text, name));
+  }
+  return out;
+}
+
+export function parseKube(text: string, name: string): KubeDoc[] {
+  return parseKubeYaml(text, name);
+}
+
+async function genContainer(store: ContainerStore, rec: ContainerRecord): Promise<GenContainer> {
+  const sec = await loadContainerSecurity(userdataDir(store.containerDir(rec.id)));
+  return { rec, bounding: sec?.capabilities.bounding, privileged: sec?.privileged === true, readOnlyRoot: sec?.readOnlyRoot === true };
+}
+
+/** Each name: a pod (its members but the infra), else a container (a pod of its own, `NAME-pod`). */
+export async function generateInputs(roots: Roots, names: readonly string[]): Promise<GenPod[]> {
+  const pods = new PodStore(roots.dataRoot);
+  const store = new ContainerStore(roots.dataRoot);
+  const all = await store.list();
+  const out: GenPod[] = [];
+  for (const n of names) {
+    let pod;
+    try {
+      pod = pods.lookup(n);
+    } catch (err) {
+      if (!(err instanceof NoSuchPodError)) throw err;
+    }
+    if (pod) {
+      const infra = all.find((c) => c.id === pod.infraId);
+      const members = all.filter((c) => c.pod === pod.id && c.id !== pod.infraId).sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
+      if (members.length === 0) throw new TscRunError(`pod ${pod.name} has no containers other than its infra: nothing to generate`);
+      out.push({
+        name: pod.name,
+        hostname: pod.hostname,
+        labels: pod.labels,
+        ports: infra?.config.ports ?? [],
+        containers: await Promise.all(members.map((m) => genContainer(store, m))),
+      });
+      continue;
+    }
+    let rec: ContainerRecord;
+    try {
+      rec = await store.lookup(n);
+    } catch {
+      throw new TscRunError(`${n} is not a pod or a container: no such object`);
+    }
+    if (rec.config.pause) throw new TscRunError(`${rec.name} is the infra container of a pod: generate the pod instead`);
+    out.push({ name: `${rec.name}-pod`, labels: {}, ports: rec.config.ports ?? [], containers: [await genContainer(store, rec)] });
+  }
+  return out;
+}
