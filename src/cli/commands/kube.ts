@@ -25,6 +25,12 @@ async function engineOf(argv: GlobalArgs) {
   return selfEngine(globals);
 }
 
+/** The KUBEFILE argument: yargs does not hand a lone `-` (stdin) to a positional, so it is looked for in argv. */
+function sourceArg(file: unknown): string | undefined {
+  if (typeof file === 'string' && file !== '') return file;
+  return process.argv.slice(2).includes('-') ? '-' : undefined;
+}
+
 async function loadDocs(source: string) {
   const { readKubeInput, parseKube } = await import('../../kube/kube-sources.js');
   const { text, name } = await readKubeInput(source, readStdin);
@@ -73,13 +79,14 @@ export function playCommand(word: string, usage: string): CommandModule<GlobalAr
         .option('creds', { type: 'string', requiresArg: true, describe: '`Credentials` (USERNAME:PASSWORD) to use for authenticating to a registry' })
         .option('tls-verify', { type: 'boolean', describe: 'Require HTTPS and verify certificates when contacting registries (default true)' }),
     handler: async (argv) => {
-      if (argv.file === undefined) throw new UsageError('accepts 1 arg(s), received 0');
+      const file = sourceArg(argv.file);
+      if (file === undefined) throw new UsageError('accepts 1 arg(s), received 0');
       if (argv.extra?.length) throw new UsageError(`accepts 1 arg(s), received ${argv.extra.length + 1}`);
       if (argv.build) throw new UsageError('--build is not supported: tsc-run cannot build images yet; build them first and play without --build');
       if (argv.down && argv.replace) throw new UsageError('--down and --replace cannot be used together');
       const networks = (argv.network ?? []).flatMap((n) => String(n).split(',')).filter(Boolean);
       if (networks.length > 1) throw new UsageError('only one --network can be given: pods here join a single network');
-      const docs = await loadDocs(String(argv.file));
+      const docs = await loadDocs(file);
       const engine = await engineOf(argv);
       const { kubeDown, kubePlay } = await import('../../kube/kube-play.js');
       if (argv.down) {
@@ -128,9 +135,10 @@ const downCommand: CommandModule<GlobalArgs, DownArgs> = {
       .usage('Usage: tsc-run kube down KUBEFILE|-\n\nReads in a structured file of Kubernetes YAML.  Removes pods that have been based on the Kubernetes kind described in the YAML.')
       .positional('extra', { type: 'string', array: true, hidden: true }),
   handler: async (argv) => {
-    if (argv.file === undefined) throw new UsageError('accepts 1 arg(s), received 0');
+    const file = sourceArg(argv.file);
+    if (file === undefined) throw new UsageError('accepts 1 arg(s), received 0');
     if (argv.extra?.length) throw new UsageError(`accepts 1 arg(s), received ${argv.extra.length + 1}`);
-    const docs = await loadDocs(String(argv.file));
+    const docs = await loadDocs(file);
     const { kubeDown } = await import('../../kube/kube-play.js');
     process.stdout.write(await kubeDown(await engineOf(argv), docs));
   },

@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { parseKubeYaml } from '../../../src/kube/kube-parse.js';
+import { cpus, memoryBytes, planKube, podNames } from '../../../src/kube/kube-plan.js';
+import { toKube } from '../../../src/kube/kube-generate.js';
+import { parseAllConfigMaps } from '../../../src/kube/kube-configmap.js';
+import type { ContainerRecord } from '../../../src/storage/containers.js';
+
+const FLAGS = { noHosts: false, quiet: false, registryArgs: [] };
+
+const YAML = `
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: cfg }
+data: { MODE: fast, LEVEL: "3" }
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: data }
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: { app: web }
+spec:
+  restartPolicy: OnFailure
+  hostAliases: [{ ip: 10.1.2.3, hostnames: [db, db.local] }]
+  initContainers:
+    - { name: init, image: bb, command: [sh, -c, "echo init"] }
+  containers:
+    - &ctr
+      name: srv
+      image: bb
+      command: [httpd]
+      args: [-f, -p, "80"]
+      workingDir: /srv
+      env:
+        - { name: A, value: "1" }
+        - name: L
+          valueFrom: { configMapKeyRef: { name: cfg, key: LEVEL } }
+      envFrom: [{ configMapRef: { name: cfg }, prefix: CFG_ }]
+      ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 53, hostPort: 5353, protocol: UDP }, { containerPort: 9000 }]
+      volumeMounts:
+        - { name: d, mountPath: /data }
+        - { name: h, mountPath: /h, readOnly: true }
+        - { name: m, mountPath: /mem }
+        - { name: c, mountPath: /etc/cfg }
+      securityContext:
+        runAsUser: 1000
+        runAsGroup: 100
+        capabilities: { add: [NET_ADMIN], drop: [KILL] }
+        readOnlyRootFilesystem: true
+        seLinuxOptions: { level: "s0" }
+      resources: { limits: { memory: 64Mi, cpu: 500m } }
+    - <<: *ctr
+      name: side
+      ports: []
+      volumeMounts: []
+      securityContext: {}
+  volumes:
+    - { name: d, persistentVolumeClaim: { claimName: data } }
+    - { name: h, hostPath: { path: /srv/www, type: DirectoryOrCreate } }
+    - { name: m, emptyDir: { medium: Memory } }
+    - { name: c, configMap: { name: cfg, items: [{ key: MODE, path: mode.txt }] } }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: api }
+spec:
+  replicas: 2
+  template:
+    metadata: { labels: { tier: api } }
+    spec: { containers: [{ name: a, image: bb }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: ignored }
+`;
+
+describe('kube YAML parsing', () => {
+  it('reads multi-document files with anchors and merge keys; skips unsupported kinds', () => {
+    const docs = parseKubeYaml(YAML, 'play.yaml');
+    expect(docs.map((d) => d.kind)).toEqual(['ConfigMap', 'PersistentVolumeClaim', 'Pod', 'Deployment']);
+    const pod = docs[2]!;
+    if (pod.kind !== 'Pod') throw new Error('pod');
+    expect(pod.spec.containers[1]).toMatchObject({ name: 'side', image: 'bb', command: ['httpd'], workingDir: '/srv' });
+    expect(podNames(docs)).toEqual(['web', 'api-pod-0', 'api-pod-1']);
+  });
+
+  it('names the file and the key path of what is wrong', () => {
+    const bad: Array<[string, string]> = [
+      ['kind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a}]}\n', 'f.yaml: spec.containers[0].image: missing'],
+      ['kind: Pod\nmetadata: {name: x}\nspec: {containers: []}\n', 'f.yaml: spec.containers: a pod needs at least one container'],
+      ['kind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a, image: b, ports: [{containerPort: http}]}]}\n', 'f.yaml: spec.containers[0].ports[0].containerPort: must be an integer'],
+      ['kind: Pod\nmetadata: {name: x}\nspec: {restartPolicy: Sometimes, containers: [{name: a, image: b}]}\n', 'f.yaml: spec.restartPolicy: invalid restart policy "Sometimes": want Always, OnFailure or Never'],
+      ['kind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a, image: b}], volumes: [{name: v, nfs: {}}]}\n', 'f.yaml: spec.volumes[0]: unsupported volume type: supported are hostPath, persistentVolumeClaim, emptyDir and configMap'],
+      ['kind: Pod\nmetadata: [x]\n', 'f.yaml: metadata: must be a mapping'],
+      ['kind: Service\nmetadata: {name: x}\n', 'f.yaml: YAML document does not contain any supported kube kind'],
+      ['kind: Pod\nmetadata: x: y\n', 'f.yaml:2:'], ['kind: [Pod\n', 'f.yaml:'],
+      ['a: 1\n---\nkind: Pod\nmetadata: {name: x}\nspec: {}\n', 'f.yaml: document 1: kind: missing'],
+    ];
+    for (const [text, msg] of bad) expect(() => parseKubeYaml(text, 'f.yaml'), msg).toThrow(msg);
+  });
+
+  it('--configmap files hold ConfigMaps only', () => {
+    expect(parseAllConfigMaps('kind: ConfigMap\nmetadata: {name: c}\ndata: {a: 1}\n', 'c.yaml')).toEqual([{ kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' } }]);
+    expect(() => parseAllConfigMaps('kind: Pod\n', 'c.yaml')).toThrow('c.yaml: invalid YAML kind: "Pod": only ConfigMap is allowed in a --configmap file');
+  });
+});
+
+describe('kube play plan', () => {
+  const plan = planKube(parseKubeYaml(YAML, 'play.yaml'), [], { ...FLAGS, network: 'slirp4netns', logDriver: 'json-file' });
+  it('pods, ports, labels, aliases', () => {
+    expect(plan.pods.map((p) => p.name)).toEqual(['web', 'api-pod-0', 'api-pod-1']);
+    expect(plan.pods[0]!.podArgs).toEqual(['--name', 'web', '--label', 'app=web', '--network', 'slirp4netns', '--add-host', 'db;db.local:10.1.2.3', '--publish', '8080:80/tcp', '--publish', '5353:53/udp']);
+    expect(plan.pods[1]!.podArgs).toContain('tier=api');
+  });
+  it('containers as create arguments', () => {
+    const srv = plan.pods[0]!.containers[0]!;
+    expect(srv.name).toBe('web-srv');
+    expect(srv.args).toEqual([
+      '--pod', 'web', '--name', 'web-srv',
+      '--env', 'CFG_MODE=fast', '--env', 'CFG_LEVEL=3', '--env', 'A=1', '--env', 'L=3',
+      '--workdir', '/srv', '--entrypoint', '["httpd"]', '--log-driver', 'json-file', '--restart', 'on-failure',
+      '--user', '1000:100', '--read-only', '--cap-add', 'NET_ADMIN', '--cap-drop', 'KILL',
+      '--memory', String(64 * 1024 * 1024), '--cpus', '0.5',
+      '--volume', 'data:/data', '--volume', '/srv/www:/h:ro', '--tmpfs', '/mem', '--volume', 'web-c:/etc/cfg:ro',
+      'bb', '-f', '-p', '80',
+    ]);
+    expect(plan.pods[0]!.inits[0]!.args).not.toContain('--restart');
+    expect(plan.volumes).toEqual(['data', 'web-c']);
+    expect(plan.filled).toEqual([{ name: 'web-c', files: { 'mode.txt': 'fast' } }]);
+    expect(plan.hostPaths).toEqual([{ path: '/srv/www', type: 'DirectoryOrCreate' }]);
+    expect(plan.notes).toEqual(['container srv: securityContext.seLinuxOptions ignored (no SELinux here)']);
+    expect(plan.pods[1]!.containers[0]!.args).toContain('always');
+  });
+  it('a missing ConfigMap is an error unless optional', () => {
+    const y = 'kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: b, envFrom: [{configMapRef: {name: nope}}]}]}\n';
+    expect(() => planKube(parseKubeYaml(y, 'f'), [], FLAGS)).toThrow('container a: configmap "nope" not found');
+    expect(planKube(parseKubeYaml(y.replace('nope}', 'nope, optional: true}'), 'f'), [], FLAGS).pods).toHaveLength(1);
+  });
+  it('quantities', () => {
+    expect(memoryBytes('1Gi')).toBe(String(1024 ** 3));
+    expect(memoryBytes('500M')).toBe('500000000');
+    expect(cpus('250m')).toBe('0.25');
+    expect(() => memoryBytes('lots')).toThrow('invalid memory quantity "lots"');
+  });
+});
+
+function rec(over: Partial<ContainerRecord['config']>, name = 'web-srv'): ContainerRecord {
+  return {
+    id: 'a'.repeat(64), name, image: 'i', imageName: 'localhost/bb:latest', layers: [], created: '', autoRemove: false,
+    config: { command: [], entrypoint: [], cmd: [], env: [], workingDir: '/', user: '', uid: 0, gid: 0, hostname: 'web', network: 'container:x', ...over },
+    state: { status: 'created' },
+  };
+}
+
+describe('kube generate', () => {
+  const base = ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_NET_BIND_SERVICE', 'CAP_SETFCAP', 'CAP_SETGID', 'CAP_SETPCAP', 'CAP_SETUID', 'CAP_SYS_CHROOT'];
+  it('a pod whose YAML plays back to the same containers', () => {
+    const text = toKube(
+      [{
+        name: 'web',
+        labels: { team: 'x' },
+        ports: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }],
+        containers: [{
+          rec: rec({
+            entrypoint: ['httpd'], cmd: ['-f'], env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=xterm', 'HOSTNAME=web', 'A=1'], workingDir: '/srv', user: '1000:100',
+            restartPolicy: { name: 'on-failure', maxRetries: 0 },
+            mounts: [
+              { type: 'volume', name: 'data', source: '/x', destination: '/data', options: ['rw'] },
+              { type: 'bind', source: '/srv/www', destination: '/h', options: ['ro', 'rbind'] },
+              { type: 'tmpfs', destination: '/mem', options: ['rw'] },
+              { type: 'volume', name: 'anon', anonymous: true, source: '/y', destination: '/anon', options: ['rw'] },
+            ],
+          }),
+          bounding: [...base.filter((c) => c !== 'CAP_KILL'), 'CAP_NET_ADMIN'],
+          privileged: false,
+          readOnlyRoot: true,
+        }],
+      }],
+      { service: true, type: 'pod', replicas: 1 },
+      new Date('2026-01-02T03:04:05.678Z'),
+    );
+    expect(text.startsWith('# Save the output of this file and use kubectl create -f to import\n')).toBe(true);
+    const docs = text.split('---\n').map((d) => parse(d) as Record<string, unknown>);
+    expect(docs[0]).toEqual({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { creationTimestamp: '2026-01-02T03:04:05Z', labels: { app: 'web', team: 'x' }, name: 'web' },
+      spec: {
+        containers: [{
+          name: 'srv', image: 'localhost/bb:latest', command: ['httpd'], args: ['-f'], env: [{ name: 'A', value: '1' }], workingDir: '/srv',
+          ports: [{ containerPort: 80, hostPort: 8080 }],
+          volumeMounts: [{ mountPath: '/data', name: 'data-pvc' }, { mountPath: '/h', name: 'srv-www-host-1', readOnly: true }, { mountPath: '/mem', name: 'srv-tmpfs-2' }],
+          securityContext: { capabilities: { add: ['CAP_NET_ADMIN'], drop: ['CAP_KILL'] }, readOnlyRootFilesystem: true, runAsUser: 1000, runAsGroup: 100 },
+        }],
+        restartPolicy: 'OnFailure',
+        volumes: [{ name: 'data-pvc', persistentVolumeClaim: { claimName: 'data' } }, { name: 'srv-www-host-1', hostPath: { path: '/srv/www' } }, { name: 'srv-tmpfs-2', emptyDir: { medium: 'Memory' } }],
+      },
+    });
+    expect(docs[1]).toMatchObject({ kind: 'Service', spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ name: '80-tcp', port: 80, protocol: 'TCP', targetPort: 80 }] } });
+    // And our own play reads it: the same command, args, env, mounts.
+    const plan = planKube(parseKubeYaml(text, 'gen.yaml'), [], FLAGS);
+    expect(plan.pods[0]!.containers[0]!.args).toEqual(expect.arrayContaining(['--entrypoint', '["httpd"]', '--env', 'A=1', '--volume', 'data:/data', '--volume', '/srv/www:/h:ro', '--tmpfs', '/mem', 'localhost/bb:latest', '-f']));
+    expect(plan.pods[0]!.podArgs).toEqual(['--name', 'web', '--label', 'app=web', '--label', 'team=x', '--publish', '8080:80/tcp']);
+  });
+  it('--type deployment', () => {
+    const text = toKube([{ name: 'p', labels: {}, ports: [], containers: [{ rec: rec({ cmd: ['sleep', '1'] }, 'c'), privileged: false, readOnlyRoot: false }] }], { service: false, type: 'deployment', replicas: 3 });
+    const d = parse(text.split('\n').filter((l) => !l.startsWith('#')).join('\n')) as { kind: string; spec: { replicas: number; template: { spec: { containers: Array<{ name: string }> } } } };
+    expect([d.kind, d.spec.replicas, d.spec.template.spec.containers[0]!.name]).toEqual(['Deployment', 3, 'c']);
+    expect(podNames(parseKubeYaml(text, 'd.yaml'))).toEqual(['p-deployment-pod-0', 'p-deployment-pod-1', 'p-deployment-pod-2']);
+  });
+});
