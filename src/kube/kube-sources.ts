@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import type { Roots } from '../config/paths.js';
 import { TscRunError } from '../errors.js';
-import { NoSuchPodError, PodStore } from '../pod/pod-store.js';
+import { NoSuchPodError, PodStore, type PodRecord } from '../pod/pod-store.js';
 import { userdataDir } from '../runtime/container/container-files.js';
 import { loadContainerSecurity } from '../runtime/security/security-args.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
@@ -59,7 +59,7 @@ export async function generateInputs(roots: Roots, names: readonly string[]): Pr
   const all = await store.list();
   const out: GenPod[] = [];
   for (const n of names) {
-    let pod;
+    let pod: PodRecord | undefined;
     try {
       pod = pods.lookup(n);
     } catch (err) {
