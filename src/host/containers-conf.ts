@@ -92,19 +92,8 @@ export function registriesConfFiles(env: Env = process.env): string[] {
   const forced = env.CONTAINERS_REGISTRIES_CONF;
   const user = path.join(containersConfigDir(env), 'registries.conf');
   const main = forced || (fs.existsSync(user) ? user : '/etc/containers/registries.conf');
-  const dropIns = (dir: string) => {
-    try {
-      return fs
-        .readdirSync(dir)
-        .filter((f) => f.endsWith('.conf'))
-        .sort()
-        .map((f) => path.join(dir, f));
-    } catch {
-      return [];
-    }
-  };
-  if (forced) return [forced, ...dropIns(`${forced}.d`)];
-  return [main, ...dropIns('/etc/containers/registries.conf.d'), ...dropIns(path.join(containersConfigDir(env), 'registries.conf.d'))];
+  if (forced) return [forced, ...confDropIns(`${forced}.d`)];
+  return [main, ...confDropIns('/etc/containers/registries.conf.d'), ...confDropIns(path.join(containersConfigDir(env), 'registries.conf.d'))];
 }
 
 /** Pure: the unqualified-search-registries list of one parsed file, if it sets one. */
@@ -123,6 +112,7 @@ export function readSearchRegistries(env: Env = process.env): string[] {
   return search;
 }
 
+/** A `.d` directory's `*.conf` files in name order; none when it is missing. */
 function confDropIns(dir: string): string[] {
   try {
     return fs
