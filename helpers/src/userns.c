@@ -202,7 +202,9 @@ static pid_t clone_joined(const struct child_setup *setup, int flags) {
     if (setup->error_fd > 0) set_error_fd(setup->error_fd);
     if (setup->join_user_fd >= 0 && setns(setup->join_user_fd, CLONE_NEWUSER) < 0)
       die_errno("join the user namespace of the container whose network is shared");
-    if (setns(setup->join_net_fd, CLONE_NEWNET) < 0) die_errno("join the network namespace of the container whose network is shared");
+    /* -1: a user namespace only (a bridge network's holder); the net namespace is new. */
+    if (setup->join_net_fd >= 0 && setns(setup->join_net_fd, CLONE_NEWNET) < 0)
+      die_errno("join the network namespace of the container whose network is shared");
     if (setup->join_ipc_fd >= 0 && setns(setup->join_ipc_fd, CLONE_NEWIPC) < 0) die_errno("join the ipc namespace of the pod's infra");
     if (setup->join_uts_fd >= 0 && setns(setup->join_uts_fd, CLONE_NEWUTS) < 0) die_errno("join the uts namespace of the pod's infra");
     /* For our children only: the cloned child below is in it. */

@@ -32,7 +32,8 @@ struct child_setup {
   bool slave_mounts; /* mount propagation of /: slave (see host mounts) or private */
   int error_fd;      /* > 0: the child reports its failures here (run: the exec-status pipe) */
   /* run --net container:...: the child joins these namespaces (user: -1 = ours)
-   * and creates the others there (network.c opens them) */
+   * and creates the others there (network.c opens them); --net bridge: the
+   * holder's user namespace only (net: -1), the child's net namespace is new */
   bool join;
   int join_user_fd, join_net_fd;
   /* --net-join ipc,uts,pid (a pod's members): more of its namespaces, -1 = not joined */
