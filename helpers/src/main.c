@@ -27,6 +27,7 @@ static const struct {
     {"mount-rootfs", mode_mount_rootfs},
     {"umount-rootfs", mode_umount_rootfs},
     {"exec", mode_exec},
+    {"netns-hold", mode_netns_hold},
 };
 
 static const char usage[] =
@@ -34,7 +35,8 @@ static const char usage[] =
     "                      [--error-fd N] MODE [MODE OPTIONS] [-- CMD ARGS...]\n"
     "modes: unshare, fixup ROOT, rmtree PATH..., probe-overlay DIR, run [RUN OPTIONS] -- CMD ARGS...,\n"
     "       vfs-apply DEST LAYER..., exec --pid PID --pid-start-time T [EXEC OPTIONS] -- CMD ARGS...,\n"
-    "       fs ROOT-OPTIONS (requests on stdin), mount-rootfs TARGET OVERLAY-OPTIONS, umount-rootfs TARGET\n";
+    "       fs ROOT-OPTIONS (requests on stdin), mount-rootfs TARGET OVERLAY-OPTIONS, umount-rootfs TARGET,\n"
+    "       netns-hold --busy FILE --idle SECONDS\n";
 
 /* Accept `--name VALUE` and `--name=VALUE`. Advances *i past the value. */
 static const char *opt_value(int argc, char **argv, int *i, const char *name) {
@@ -91,7 +93,7 @@ int main(int argc, char **argv) {
       die("unknown option %s", argv[i]);
   }
   if ((ns.n_uid > 0) != (ns.n_gid > 0)) die("--uid-map and --gid-map must be given together");
-  if (i >= argc) die("missing MODE (unshare, fixup, rmtree, probe-overlay, run, vfs-apply, exec, fs, mount-rootfs, umount-rootfs)");
+  if (i >= argc) die("missing MODE (unshare, fixup, rmtree, probe-overlay, run, vfs-apply, exec, fs, mount-rootfs, umount-rootfs, netns-hold)");
 
   const char *mode = argv[i];
   for (size_t m = 0; m < sizeof modes / sizeof *modes; m++)

@@ -14,3 +14,4 @@ int mode_fs(const struct ns_config *ns, int argc, char **argv);
 int mode_mount_rootfs(const struct ns_config *ns, int argc, char **argv);
 int mode_umount_rootfs(const struct ns_config *ns, int argc, char **argv);
 int mode_exec(const struct ns_config *ns, int argc, char **argv);
+int mode_netns_hold(const struct ns_config *ns, int argc, char **argv);
