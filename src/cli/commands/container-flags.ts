@@ -54,6 +54,10 @@ export interface CreateArgs extends GlobalArgs, CreatePullArgs {
   cidfile?: string;
   replace?: boolean;
   network?: string | string[];
+  'network-alias'?: string[];
+  ip?: string;
+  ip6?: string;
+  'mac-address'?: string;
   publish?: string[];
   'publish-all'?: boolean;
   'cap-add'?: string[];
@@ -227,7 +231,11 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   { name: 'memory', alias: 'm', type: 'string', describe: 'Memory limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))' },
   { name: 'mount', type: 'strings', describe: 'Attach a filesystem mount to the container' },
   { name: 'name', type: 'string', describe: 'Assign a name to the container' },
-  { name: 'network', alias: 'net', type: 'strings', describe: 'Connect a container to a network (pasta, slirp4netns, host, none, container:NAME)' },
+  { name: 'network', alias: 'net', type: 'strings', describe: 'Connect a container to a network (pasta, slirp4netns, host, none, container:NAME, bridge or a network name)' },
+  { name: 'network-alias', type: 'strings', describe: 'Add network-scoped alias for the container' },
+  { name: 'ip', type: 'string', describe: 'Specify a static IPv4 address for the container' },
+  { name: 'ip6', type: 'string', describe: 'Specify a static IPv6 address for the container' },
+  { name: 'mac-address', type: 'string', describe: 'Container MAC address (e.g. 92:d0:c6:0a:29:33)' },
   { name: 'pod', type: 'string', describe: 'Run container in an existing pod (NAME or ID), or in a new one (new:NAME)' },
   { name: 'pod-id-file', type: 'string', describe: 'Read the pod ID from the file' },
   { name: 'pids-limit', type: 'string', describe: 'Tune container pids limit (set -1 for unlimited)' },
@@ -307,12 +315,20 @@ async function planNetworkFlags(argv: CreateArgs, roots: Roots): Promise<import(
       dnsFlags,
       addHosts: (argv['add-host'] ?? []).map(String),
       usernsFlags: argv.userns !== undefined || Boolean(argv.uidmap?.length || argv.gidmap?.length),
+      aliases: (argv['network-alias'] ?? []).map(String),
+      ip: argv.ip,
+      ip6: argv.ip6,
+      mac: argv['mac-address'],
     },
     {
       installed: () => ({ pasta: findExecutable('pasta') !== undefined, slirp4netns: findExecutable('slirp4netns') !== undefined }),
       lookupContainer: async (n) => {
         const { ContainerStore } = await import('../../storage/containers.js');
         return new ContainerStore(roots.dataRoot).lookup(n);
+      },
+      lookupNetwork: async (n) => {
+        const { NetworkStore } = await import('../../network/config/network-store.js');
+        return new NetworkStore(roots.dataRoot).lookup(n);
       },
       rootless: process.getuid!() !== 0,
       unprivilegedPortStart: () => readUnprivilegedPortStart(),
@@ -737,7 +753,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     dnsOptions: argv['dns-option'],
     noHosts: argv.hosts === false,
     mounts,
-    config,
+    config: net.networks ? { ...config, networks: net.networks } : config,
     cidfile,
   };
 }
