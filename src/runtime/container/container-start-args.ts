@@ -36,7 +36,7 @@ export async function securityAndFilesArgs(containerDir: string, c: StartArgsRec
     hostname: c.config.hostname,
     name: c.name,
     network: c.config.network,
-    addHosts: c.config.addHosts ?? [],
+    addHosts: [...(c.config.addHosts ?? []), ...(net.peerHosts ?? [])],
     // Sharing another container's network: its hosts and resolv.conf, copied below.
     dns: mirror ? ['none'] : (c.config.dns ?? []),
     dnsSearch: c.config.dnsSearch ?? [],
