@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "netns.h"
@@ -27,18 +29,20 @@ static void add_to(char ***list, size_t *len, const char *v) {
   (*list)[*len] = NULL;
 }
 
-/* `container:PID:STARTTIME` (Node checked the container runs; we check the pid is still it). */
-static void parse_join(struct net_opts *n, const char *v) {
+/* `container:PID:STARTTIME` or `bridge:PID:STARTTIME` (Node checked the
+ * process runs; we check the pid is still it). */
+static void parse_join(struct net_opts *n, const char *v, enum net_mode mode) {
   char buf[64];
   unsigned long long pid, start;
-  if (strlen(v) >= sizeof buf) die("run: invalid --net %s", v);
-  strcpy(buf, v + strlen("container:"));
+  const char *rest = strchr(v, ':') + 1;
+  if (strlen(rest) >= sizeof buf) die("run: invalid --net %s", v);
+  strcpy(buf, rest);
   char *colon = strchr(buf, ':');
-  if (!colon) die("run: invalid --net %s: want container:PID:STARTTIME", v);
+  if (!colon) die("run: invalid --net %s: want container:PID:STARTTIME or bridge:PID:STARTTIME", v);
   *colon = '\0';
   if (!parse_uint(buf, 10, 1u << 22, &pid) || pid == 0 || !parse_uint(colon + 1, 10, ~0ULL, &start))
-    die("run: invalid --net %s: want container:PID:STARTTIME", v);
-  n->mode = NET_JOIN;
+    die("run: invalid --net %s: want container:PID:STARTTIME or bridge:PID:STARTTIME", v);
+  n->mode = mode;
   n->join_pid = (pid_t)pid;
   n->join_start = start;
 }
@@ -62,8 +66,9 @@ bool net_option(struct net_opts *n, int argc, char **argv, int *i) {
     else if (!strcmp(v, "none")) n->mode = NET_NONE;
     else if (!strcmp(v, "pasta")) n->mode = NET_PASTA;
     else if (!strcmp(v, "slirp4netns")) n->mode = NET_SLIRP4NETNS;
-    else if (!strncmp(v, "container:", 10)) parse_join(n, v);
-    else die("run: invalid --net %s: want host, none, pasta, slirp4netns or container:PID:STARTTIME", v);
+    else if (!strncmp(v, "container:", 10)) parse_join(n, v, NET_JOIN);
+    else if (!strncmp(v, "bridge:", 7)) parse_join(n, v, NET_BRIDGE);
+    else die("run: invalid --net %s: want host, none, pasta, slirp4netns, container:PID:STARTTIME or bridge:PID:STARTTIME", v);
   } else if ((v = option_value(argc, argv, i, "--net-join"))) {
     parse_join_more(n, v);
   } else if ((v = option_value(argc, argv, i, "--net-program"))) {
@@ -80,16 +85,16 @@ bool net_option(struct net_opts *n, int argc, char **argv, int *i) {
 }
 
 void net_check(const struct net_opts *n) {
-  bool program = n->mode == NET_PASTA || n->mode == NET_SLIRP4NETNS;
-  if (program && !n->program) die("run: --net pasta and slirp4netns need --net-program");
-  if (program && !n->runtime_dir) die("run: --net pasta and slirp4netns need the monitor's --runtime-dir");
-  if (!program && (n->program || n->n_args)) die("run: --net-program and --net-arg need --net pasta or slirp4netns");
+  bool program = n->mode == NET_PASTA || n->mode == NET_SLIRP4NETNS || n->mode == NET_BRIDGE;
+  if (program && !n->program) die("run: --net pasta, slirp4netns and bridge need --net-program");
+  if (program && !n->runtime_dir) die("run: --net pasta, slirp4netns and bridge need the monitor's --runtime-dir");
+  if (!program && (n->program || n->n_args)) die("run: --net-program and --net-arg need --net pasta, slirp4netns or bridge");
   if (n->n_requests && n->mode != NET_SLIRP4NETNS) die("run: --net-api-request needs --net slirp4netns");
   if (n->join_more && n->mode != NET_JOIN) die("run: --net-join needs --net container:PID:STARTTIME");
 }
 
 int net_clone_flags(const struct net_opts *n) {
-  return n->mode == NET_NONE || n->mode == NET_PASTA || n->mode == NET_SLIRP4NETNS ? CLONE_NEWNET : 0;
+  return n->mode == NET_NONE || n->mode == NET_PASTA || n->mode == NET_SLIRP4NETNS || n->mode == NET_BRIDGE ? CLONE_NEWNET : 0;
 }
 
 /* Field 22 of /proc/PID/stat; 0 if the process is gone. */
@@ -137,13 +142,16 @@ static void open_joined(struct net_opts *n, struct child_setup *setup) {
     close_fd(&setup->join_uts_fd);
     close_fd(&setup->join_pid_fd);
   }
-  const char *whose = "the container whose network this one joins";
-  int user = open_ns(n->join_pid, "user", whose), net = open_ns(n->join_pid, "net", whose);
+  bool bridge = n->mode == NET_BRIDGE;
+  const char *whose = bridge ? "the rootless network namespace holder" : "the container whose network this one joins";
+  int user = open_ns(n->join_pid, "user", whose), net = bridge ? -1 : open_ns(n->join_pid, "net", whose);
   setup->join_ipc_fd = n->join_more & CLONE_NEWIPC ? open_ns(n->join_pid, "ipc", whose) : -1;
   setup->join_uts_fd = n->join_more & CLONE_NEWUTS ? open_ns(n->join_pid, "uts", whose) : -1;
   setup->join_pid_fd = n->join_more & CLONE_NEWPID ? open_ns(n->join_pid, "pid", whose) : -1;
-  if (start_time(n->join_pid) != n->join_start)
+  if (start_time(n->join_pid) != n->join_start) {
+    if (bridge) die("the rootless network namespace holder (pid %d) is gone: start the container again", (int)n->join_pid);
     die("the container whose network namespace this one joins is no longer running (pid %d is gone)", (int)n->join_pid);
+  }
   int own = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
   if (own < 0) die_errno("open /proc/self/ns/user");
   /* Its user namespace is ours (root mode): only the net namespace is joined. */
@@ -186,7 +194,7 @@ static void released(pid_t pid, int error_fd, void *arg) {
   struct net_opts *n = arg;
   char err[1024];
   close_fd(&n->ready[0]);
-  bool ok = netprog_start(n, pid, err, sizeof err);
+  bool ok = n->mode == NET_BRIDGE ? bridge_setup_run(n, pid, err, sizeof err) : netprog_start(n, pid, err, sizeof err);
   close_fd(&n->target_user_fd); /* the program has its own now */
   close_fd(&n->target_net_fd);
   if (!ok) {
@@ -203,12 +211,14 @@ static void released(pid_t pid, int error_fd, void *arg) {
 
 void net_prepare(struct net_opts *n, struct child_setup *setup) {
   net_stop(n); /* a restart: the last start's program goes first */
-  if (n->mode == NET_JOIN) open_joined(n, setup);
-  if (n->mode != NET_PASTA && n->mode != NET_SLIRP4NETNS) return;
+  if (n->mode == NET_JOIN || n->mode == NET_BRIDGE) open_joined(n, setup);
+  if (n->mode != NET_PASTA && n->mode != NET_SLIRP4NETNS && n->mode != NET_BRIDGE) return;
   if (n->dirfd < 0 && (n->dirfd = open(n->runtime_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
     die_errno("open runtime dir %s", n->runtime_dir);
   if (pipe2(n->ready, O_CLOEXEC) < 0) die_errno("pipe");
-  setup->mapped = mapped;
+  /* A bridge child is in the holder's user namespace as the user itself: its
+   * namespaces stay open to us, nothing to open before it is released. */
+  setup->mapped = n->mode == NET_BRIDGE ? NULL : mapped;
   setup->released = released;
   setup->ended = net_stop;
   setup->hook_arg = n;
@@ -231,4 +241,68 @@ void net_child_wait(struct net_opts *n) {
   }
   if (r != 1) _exit(EXIT_ENGINE); /* the monitor reported the failure */
   close_fd(&n->ready[0]);
+}
+
+/* Bridge: `PROGRAM ARGS... PID` with output to <rt>/network.log; it wires the
+ * child's net namespace (veth, addresses, routes) and exits 0. Killed if we
+ * die meanwhile (PDEATHSIG); a kill -9 of the monitor leaves nothing, since
+ * the veth goes with the child's net namespace. */
+bool bridge_setup_run(struct net_opts *n, pid_t pid, char *err, size_t errsz) {
+  char pidbuf[24];
+  snprintf(pidbuf, sizeof pidbuf, "%d", (int)pid);
+  char **argv = xmalloc(sizeof(char *) * (n->n_args + 3));
+  argv[0] = (char *)n->program;
+  for (size_t i = 0; i < n->n_args; i++) argv[i + 1] = n->args[i];
+  argv[n->n_args + 1] = pidbuf;
+  argv[n->n_args + 2] = NULL;
+  int logfd = openat(n->dirfd, "network.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (logfd < 0) {
+    snprintf(err, errsz, "open %s/network.log: %s", n->runtime_dir, strerror(errno));
+    free(argv);
+    return false;
+  }
+  pid_t c = fork();
+  if (c < 0) {
+    snprintf(err, errsz, "fork the network set-up: %s", strerror(errno));
+    close(logfd);
+    free(argv);
+    return false;
+  }
+  if (c == 0) {
+    set_exit_status_fd(-1);
+    set_cleanup_child(0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (int s = 1; s < NSIG; s++)
+      if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
+    int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0) _exit(EXIT_ENGINE);
+    set_error_fd(2);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die_errno("prctl(PR_SET_PDEATHSIG)");
+    if (setsid() < 0) die_errno("setsid");
+    execv(n->program, argv);
+    die_code(EXIT_CANNOT_INVOKE, "exec %s: %s", n->program, strerror(errno));
+  }
+  close(logfd);
+  free(argv);
+  int status;
+  while (waitpid(c, &status, 0) < 0) {
+    if (errno != EINTR) {
+      snprintf(err, errsz, "wait for the network set-up: %s", strerror(errno));
+      return false;
+    }
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
+  /* Its last line says why. */
+  char buf[1024] = "";
+  int fd = openat(n->dirfd, "network.log", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  ssize_t r = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+  if (fd >= 0) close(fd);
+  buf[r > 0 ? r : 0] = '\0';
+  size_t len = strlen(buf);
+  while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' ')) buf[--len] = '\0';
+  char *last = strrchr(buf, '\n');
+  snprintf(err, errsz, "setting up the bridge network: %s", len ? (last ? last + 1 : buf) : "the set-up program failed");
+  return false;
 }

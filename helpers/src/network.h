@@ -1,7 +1,10 @@
 /* The container's network (`run --net`): the host's, none (a new namespace
  * with lo up), pasta or slirp4netns (a new namespace the monitor connects
- * by starting the program against it before CMD runs), or another
- * container's namespace (joined). See docs/helper-protocol.md, "Network". */
+ * by starting the program against it before CMD runs), another container's
+ * namespace (joined), or bridge (a new net namespace inside the rootless
+ * netns holder's user namespace, wired by a set-up program the monitor runs
+ * with the child's pid before CMD runs). See docs/helper-protocol.md,
+ * "Network", and docs/networking.md. */
 #pragma once
 
 #include <stdbool.h>
@@ -10,7 +13,7 @@
 
 #include "userns.h"
 
-enum net_mode { NET_HOST, NET_NONE, NET_PASTA, NET_SLIRP4NETNS, NET_JOIN };
+enum net_mode { NET_HOST, NET_NONE, NET_PASTA, NET_SLIRP4NETNS, NET_JOIN, NET_BRIDGE };
 
 struct net_opts {
   enum net_mode mode;
@@ -19,7 +22,7 @@ struct net_opts {
   size_t n_args;
   char **requests;               /* --net-api-request (repeatable): slirp4netns API calls (JSON) */
   size_t n_requests;
-  pid_t join_pid;                /* --net container:PID:STARTTIME */
+  pid_t join_pid;                /* --net container:PID:STARTTIME, bridge:PID:STARTTIME (the holder) */
   unsigned long long join_start;
   int join_more;                 /* --net-join ipc,uts,pid: CLONE_NEWIPC|CLONE_NEWUTS|CLONE_NEWPID also joined */
   const char *runtime_dir;       /* the monitor's --runtime-dir: the program's files live there */
@@ -60,3 +63,7 @@ void net_child_wait(struct net_opts *n);
  * and wait until it serves. false with the reason in err. */
 bool netprog_start(struct net_opts *n, pid_t pid, char *err, size_t errsz);
 void netprog_stop(struct net_opts *n);
+
+/* network.c, bridge: run the set-up program (its args, then the child's pid)
+ * and wait for it; false with the last line of its output in err. */
+bool bridge_setup_run(struct net_opts *n, pid_t pid, char *err, size_t errsz);

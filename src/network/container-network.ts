@@ -22,6 +22,8 @@ import { slirpPlan } from './slirp-args.js';
 
 export interface NetworkFilesInput {
   containerIps?: string[];
+  /** Bridge networks: the peers' names, `name:ip` as --add-host takes them. */
+  peerHosts?: string[];
   hostGateway?: string;
   networkNameservers?: string[];
   ipv6?: boolean;
@@ -83,6 +85,14 @@ export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord):
     return { helperArgs: t.args, files, joinsUserns: true };
   }
   if (mode === 'host' || mode === 'none') return { helperArgs: ['--net', mode], files: {}, joinsUserns: false };
+  if (mode === 'bridge') {
+    const { prepareBridgeNetwork } = await import('./bridge/bridge-attach.js');
+    const b = await prepareBridgeNetwork(roots, c);
+    // Outside names through pasta's DNS forward when the host has only loopback resolvers.
+    const nameservers = networkNameservers('pasta', readText('/etc/resolv.conf'));
+    // The container lives in the holder's user namespace (docs/networking.md).
+    return { helperArgs: b.helperArgs, files: { containerIps: b.containerIps, peerHosts: b.peerHosts, networkNameservers: nameservers }, joinsUserns: true };
+  }
   // Checked again at every start: the sysctl may have changed since create.
   checkPrivilegedPorts(ports, process.getuid!() !== 0);
   if (mode === 'pasta') {

@@ -6,7 +6,8 @@
 // when rootless). The host and the store are reached through `deps`.
 
 import { TscRunError } from '../errors.js';
-import type { ContainerRecord } from '../storage/containers.js';
+import type { ContainerRecord, NetworkAttachment } from '../storage/containers.js';
+import type { NetworkConfig } from './config/network-config.js';
 import { networkOptionsOf, parseNetworkFlag, resolveNetworkMode } from './network-mode.js';
 import { parsePortSpec, type PortRequest } from './port-spec.js';
 import { privilegedPortError } from './privileged-ports.js';
@@ -21,11 +22,18 @@ export interface NetworkFlags {
   addHosts: readonly string[];
   /** --userns, --uidmap or --gidmap given. */
   usernsFlags: boolean;
+  /** --network-alias, --ip, --ip6, --mac-address: for the one bridge network. */
+  aliases?: readonly string[];
+  ip?: string | undefined;
+  ip6?: string | undefined;
+  mac?: string | undefined;
 }
 
 export interface NetworkDeps {
   installed(): { pasta: boolean; slirp4netns: boolean };
   lookupContainer(nameOrId: string): Promise<ContainerRecord>;
+  /** A named network's config (throws podman's not-found error). */
+  lookupNetwork(nameOrId: string): Promise<NetworkConfig>;
   rootless: boolean;
   unprivilegedPortStart(): number;
   warn(message: string): void;
@@ -38,12 +46,78 @@ export interface NetworkPlan {
   publishAll: boolean;
   /** container:NAME: the container whose network (and user namespace) this one shares. */
   sharedWith?: ContainerRecord;
+  /** bridge: the networks by name. */
+  networks?: Record<string, NetworkAttachment>;
+}
+
+const MAC_RE = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
+
+/** `ip=`, `ip6=`, `mac=`, `alias=`, `interface_name=` of `--network NAME:...` (podman's keys). */
+function applyBridgeOptions(att: NetworkAttachment, name: string, options: readonly string[]): void {
+  for (const o of options) {
+    const eq = o.indexOf('=');
+    const key = eq < 0 ? o : o.slice(0, eq);
+    const value = eq < 0 ? '' : o.slice(eq + 1);
+    switch (key) {
+      case 'ip':
+      case 'ip6':
+        (att.staticIps ??= []).push(value);
+        break;
+      case 'mac':
+        if (!MAC_RE.test(value)) throw new TscRunError(`invalid MAC address ${JSON.stringify(value)}`);
+        att.staticMac = value.toLowerCase();
+        break;
+      case 'alias':
+        (att.aliases ??= []).push(value);
+        break;
+      case 'interface_name':
+        att.interfaceName = value;
+        break;
+      default:
+        throw new TscRunError(`unknown bridge network option: ${key}`);
+    }
+  }
+  if (att.staticIps) {
+    for (const ip of att.staticIps) {
+      if (!/^[0-9a-fA-F:.]+$/.test(ip)) throw new TscRunError(`invalid IP address ${JSON.stringify(ip)} for network ${name}`);
+    }
+  }
+}
+
+async function planBridge(values: readonly string[], f: NetworkFlags, deps: NetworkDeps): Promise<Record<string, NetworkAttachment>> {
+  const networks: Record<string, NetworkAttachment> = {};
+  let index = 0;
+  for (const v of values) {
+    const req = parseNetworkFlag(v);
+    if (req.kind !== 'bridge') throw new TscRunError(`cannot set multiple networks without bridge network mode, selected mode ${req.kind}: invalid argument`);
+    const net = await deps.lookupNetwork(req.name);
+    if (Object.hasOwn(networks, net.name)) throw new TscRunError(`network ${net.name} is given more than once`);
+    const att: NetworkAttachment = { interfaceName: `eth${index++}` };
+    applyBridgeOptions(att, net.name, req.options);
+    networks[net.name] = att;
+  }
+  const single = Boolean(f.aliases?.length || f.ip || f.ip6 || f.mac);
+  if (single) {
+    if (values.length > 1) throw new TscRunError('--network-alias, --ip, --ip6 and --mac-address can only be set for a single network: use --network NAME:alias=A,ip=IP,mac=MAC for each');
+    const att = Object.values(networks)[0]!;
+    const extra = [...(f.aliases ?? []).map((a) => `alias=${a}`), ...(f.ip ? [`ip=${f.ip}`] : []), ...(f.ip6 ? [`ip6=${f.ip6}`] : []), ...(f.mac ? [`mac=${f.mac}`] : [])];
+    applyBridgeOptions(att, Object.keys(networks)[0]!, extra);
+  }
+  return networks;
 }
 
 export async function planNetwork(f: NetworkFlags, deps: NetworkDeps): Promise<NetworkPlan> {
   const values = f.network === undefined ? [] : typeof f.network === 'string' ? [f.network] : f.network.map(String);
   const req = parseNetworkFlag(values[0]);
-  // Several networks exist only for bridges (podman), which do not exist here.
+  const single = Boolean(f.aliases?.length || f.ip || f.ip6 || f.mac);
+  if (req.kind === 'bridge') {
+    const networks = await planBridge(values, f, deps);
+    if (f.usernsFlags) throw new TscRunError('--userns, --uidmap and --gidmap cannot be used with bridge networks: their containers share the rootless network namespace\'s user namespace');
+    if (f.publish.length || f.publishAll) throw new TscRunError('-p/--publish and -P into a bridge network are not implemented in tsc-run yet: use --network pasta (the default) to publish ports');
+    return { network: 'bridge', networkOptions: [], ports: [], publishAll: false, networks };
+  }
+  if (single) throw new TscRunError('--network-alias, --ip, --ip6 and --mac-address need a bridge network (--network NAME)');
+  // Several networks exist only for bridges (podman).
   if (values.length > 1) {
     throw new TscRunError(`cannot set multiple networks without bridge network mode, selected mode ${req.kind === 'default' ? 'private' : req.kind}: invalid argument`);
   }

@@ -1,7 +1,9 @@
 // `--network` values, podman's ParseNetworkFlag: host, none, pasta[:OPTS],
-// slirp4netns[:OPTS], container:NAME, and private/default (the rootless
-// backend: pasta where installed, else slirp4netns). Bridges, named
-// networks and ns:PATH do not exist here and are refused. Pure.
+// slirp4netns[:OPTS], container:NAME, private/default (the rootless
+// backend: pasta where installed, else slirp4netns), and bridge networks:
+// `bridge` (the default network `podman`) or a network's name, each with
+// `:ip=...,ip6=...,mac=...,alias=...,interface_name=...`. ns:PATH is
+// refused. Pure.
 
 import { TscRunError, UsageError } from '../errors.js';
 
@@ -11,10 +13,11 @@ export type NetworkRequest =
   | { kind: 'none' }
   | { kind: 'pasta'; options: string[] }
   | { kind: 'slirp4netns'; options: string[] }
-  | { kind: 'container'; nameOrId: string };
+  | { kind: 'container'; nameOrId: string }
+  | { kind: 'bridge'; name: string; options: string[] };
 
 /** What container.json records: the mode, `container:<full id>` for a shared namespace. */
-export type NetworkMode = 'host' | 'none' | 'pasta' | 'slirp4netns' | `container:${string}`;
+export type NetworkMode = 'host' | 'none' | 'pasta' | 'slirp4netns' | 'bridge' | `container:${string}`;
 
 /** `pasta:a,b` → options ['a', 'b']; an empty list for the bare name. */
 function withOptions(value: string): string[] {
@@ -38,12 +41,11 @@ export function parseNetworkFlag(value: string | undefined): NetworkRequest {
     if (nameOrId === '') throw new UsageError('container name or ID cannot be empty for --network container:');
     return { kind: 'container', nameOrId };
   }
-  if (v === 'bridge' || v.startsWith('bridge:')) {
-    throw new TscRunError('bridge networks are not supported by tsc-run: use --network pasta or slirp4netns (the rootless default)');
-  }
   if (v.startsWith('ns:')) throw new TscRunError('--network ns:PATH is not supported: use container:NAME to share a container\'s network');
-  const name = v.split(':')[0]!;
-  throw new TscRunError(`unable to find network with name or ID ${name}: network not found`);
+  const colon = v.indexOf(':');
+  const name = colon < 0 ? v : v.slice(0, colon);
+  const options = colon < 0 ? [] : v.slice(colon + 1).split(',');
+  return { kind: 'bridge', name: name === 'bridge' ? 'podman' : name, options };
 }
 
 const SLIRP_OPTIONS = ['allow_host_loopback', 'mtu', 'cidr', 'enable_ipv6', 'outbound_addr', 'outbound_addr6', 'port_handler'];
@@ -77,7 +79,7 @@ export function checkSlirpOption(o: string): void {
 export type RootlessBackend = 'pasta' | 'slirp4netns';
 
 /** A network request → the mode to record, given which backends exist (default: pasta, else slirp4netns). */
-export function resolveNetworkMode(req: Exclude<NetworkRequest, { kind: 'container' }>, installed: { pasta: boolean; slirp4netns: boolean }): NetworkMode {
+export function resolveNetworkMode(req: Exclude<NetworkRequest, { kind: 'container' } | { kind: 'bridge' }>, installed: { pasta: boolean; slirp4netns: boolean }): NetworkMode {
   if (req.kind === 'host' || req.kind === 'none') return req.kind;
   const want: RootlessBackend | undefined = req.kind === 'default' ? (installed.pasta ? 'pasta' : installed.slirp4netns ? 'slirp4netns' : undefined) : req.kind;
   if (want === undefined) {

@@ -3,6 +3,7 @@ import { freeIpv4Subnet, planNetworkCreate, type CreateContext, type CreateReque
 import { formatIp, formatNet, netsOverlap, parseCidr, parseIp } from '../../../src/network/config/ip-net.js';
 import { defaultNetwork, validateNetworkConfig, type NetworkConfig } from '../../../src/network/config/network-config.js';
 import { networkMatches, parseNetworkFilters } from '../../../src/network/config/network-filters.js';
+import { allocateAddresses, containerSideLines, holderSideLines, vethName } from '../../../src/network/bridge/bridge-plan.js';
 
 const req = (o: Partial<CreateRequest> = {}): CreateRequest => ({
   subnets: [], gateways: [], ipRanges: [], ipv6: false, internal: false, disableDns: false, labels: [], options: [], ...o,
@@ -100,5 +101,25 @@ describe('stored configs and filters', () => {
     expect(m(['dangling=true'], true)).toBe(false);
     expect(() => parseNetworkFilters(['dangling=true'], true)).toThrow('invalid filter "dangling"');
     expect(() => parseNetworkFilters(['foo=1'], false)).toThrow('invalid filter "foo"');
+  });
+});
+
+describe('bridge attachments (pure)', () => {
+  const net = planNetworkCreate(req({ name: 'w', subnets: ['10.93.0.0/24'] }), ctx());
+  it('lowest free address after the gateway; static ones checked', () => {
+    expect(allocateAddresses({ network: net, interfaceName: 'eth0', staticIps: [] }, new Set())).toEqual({ addresses: ['10.93.0.2/24'], gateways: ['10.93.0.1'] });
+    expect(allocateAddresses({ network: net, interfaceName: 'eth0', staticIps: [] }, new Set(['10.93.0.2', '10.93.0.3'])).addresses).toEqual(['10.93.0.4/24']);
+    expect(allocateAddresses({ network: net, interfaceName: 'eth0', staticIps: ['10.93.0.77'] }, new Set()).addresses).toEqual(['10.93.0.77/24']);
+    expect(() => allocateAddresses({ network: net, interfaceName: 'eth0', staticIps: ['10.1.0.1'] }, new Set())).toThrow('requested static ip 10.1.0.1 not in any subnet on network w');
+    const full = new Set(Array.from({ length: 253 }, (_, i) => `10.93.0.${i + 2}`));
+    expect(() => allocateAddresses({ network: net, interfaceName: 'eth0', staticIps: [] }, full)).toThrow('failed to find free IP');
+  });
+  it('ip -batch lines for both ends', () => {
+    const a = { network: 'w', bridge: 'podman1', interfaceName: 'eth0', veth: vethName('abcdef0123456789', 0), addresses: ['10.93.0.2/24'], gateways: ['10.93.0.1'], internal: false };
+    expect(a.veth).toBe('tsvabcdef0120');
+    expect(holderSideLines(a, 1400)).toEqual(['link add tsvabcdef0120 mtu 1400 type veth peer name eth0 mtu 1400 netns $1', 'link set tsvabcdef0120 master podman1', 'link set tsvabcdef0120 up']);
+    expect(containerSideLines([a, { ...a, interfaceName: 'eth1', internal: true, addresses: ['10.94.0.2/24'], gateways: ['10.94.0.1'] }])).toEqual([
+      'link set lo up', 'addr add 10.93.0.2/24 dev eth0', 'link set eth0 up', 'addr add 10.94.0.2/24 dev eth1', 'link set eth1 up', 'route add default via 10.93.0.1 dev eth0',
+    ]);
   });
 });

@@ -13,9 +13,10 @@ describe('--network values', () => {
     expect(parseNetworkFlag('container:web')).toEqual({ kind: 'container', nameOrId: 'web' });
   });
 
-  it('refuses what does not exist here', () => {
-    expect(() => parseNetworkFlag('mynet')).toThrow('unable to find network with name or ID mynet: network not found');
-    expect(() => parseNetworkFlag('bridge')).toThrow('bridge networks are not supported');
+  it('named networks and bridge; refuses what does not exist here', () => {
+    expect(parseNetworkFlag('mynet')).toEqual({ kind: 'bridge', name: 'mynet', options: [] });
+    expect(parseNetworkFlag('bridge')).toEqual({ kind: 'bridge', name: 'podman', options: [] });
+    expect(parseNetworkFlag('web:ip=10.89.0.5,alias=db')).toEqual({ kind: 'bridge', name: 'web', options: ['ip=10.89.0.5', 'alias=db'] });
     expect(() => parseNetworkFlag('slirp4netns:bogus=1')).toThrow('unknown option for slirp4netns: "bogus=1"');
     expect(() => parseNetworkFlag('slirp4netns:allow_host_loopback=yes')).toThrow('invalid value of allow_host_loopback');
     expect(() => parseNetworkFlag('slirp4netns:port_handler=rootlesskit')).toThrow('port_handler=rootlesskit is not supported');
@@ -37,7 +38,8 @@ describe('network flags together', () => {
   const warnings: string[] = [];
   const deps: NetworkDeps = {
     installed: () => ({ pasta: true, slirp4netns: true }),
-    lookupContainer: async (n) => {
+    lookupNetwork: async (n: string) => { throw new Error(`unable to find network with name or ID ${n}: network not found`); },
+        lookupContainer: async (n) => {
       if (n !== 'web') throw new Error(`no container with name or ID "${n}" found: no such container`);
       return target;
     },

@@ -1,0 +1,169 @@
+// At every start of a container on bridge networks: under the netns lock,
+// the rootless netns (made if needed), each network's bridge (made if
+// missing), the container's addresses (allocated against the other live
+// attachments in <runroot>/networks/allocations.json), and the helper's
+// options: join the holder's user namespace with a new net namespace, and
+// run the set-up script (veth pairs, addresses, routes) with the child's pid
+// before CMD. Peers' names go into /etc/hosts, of this container and (in
+// place, as the file is bind-mounted) of the running peers.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Roots } from '../../config/paths.js';
+import { TscRunError } from '../../errors.js';
+import { readJson, writeJsonAtomic } from '../../storage/json-store.js';
+import { ContainerStore, type ContainerRecord } from '../../storage/containers.js';
+import type { NetworkConfig } from '../config/network-config.js';
+import { NetworkStore } from '../config/network-store.js';
+import { allocateAddresses, bridgeLines, bridgeRules, containerSideLines, holderSideLines, networkMtu, vethName, type PlannedAttachment } from './bridge-plan.js';
+import { inNetns, netnsPaths, nsenterArgs, program, withNetns } from './rootless-netns.js';
+
+/** containerId → its live attachments: network → addresses (no prefix), names it answers to. */
+export interface Allocation {
+  name: string;
+  networks: Record<string, { ips: string[]; aliases: string[]; interfaceName: string; mac?: string; gateways: string[]; prefixes: number[] }>;
+  at: number;
+}
+export type Allocations = Record<string, Allocation>;
+
+function allocationsFile(runRoot: string): string {
+  return path.join(netnsPaths(runRoot).dir, 'allocations.json');
+}
+
+export async function readAllocations(runRoot: string): Promise<Allocations> {
+  return readJson<Allocations>(allocationsFile(runRoot), { missing: () => ({}) });
+}
+
+/** Drop the attachments of containers that no longer run (a start in progress keeps its entry for a minute). */
+async function liveAllocations(roots: Roots, all: Allocations, self: string): Promise<Allocations> {
+  const store = new ContainerStore(roots.dataRoot);
+  const { liveRecord } = await import('../../runtime/container/container-observe.js');
+  const out: Allocations = {};
+  const now = Date.now();
+  for (const [id, a] of Object.entries(all)) {
+    if (id === self) continue;
+    const rec = await store.get(id);
+    if (!rec) continue;
+    const status = liveRecord(roots.runRoot, rec).state.status;
+    if (status === 'running' || status === 'paused' || now - a.at < 60_000) out[id] = a;
+  }
+  return out;
+}
+
+export interface BridgeNetwork {
+  helperArgs: string[];
+  containerIps: string[];
+  peerHosts: string[];
+  attachments: PlannedAttachment[];
+}
+
+async function ensureBridges(holder: number, nets: readonly NetworkConfig[]): Promise<void> {
+  const ip = program('ip', 'iproute2');
+  const present = new Set(
+    (await inNetns(holder, [ip, '-o', 'link', 'show', 'type', 'bridge']))
+      .split('\n')
+      .map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1])
+      .filter((n): n is string => n !== undefined),
+  );
+  for (const n of nets) {
+    if (present.has(n.network_interface!)) continue;
+    await inNetns(holder, [ip, '-batch', '-'], bridgeLines(n).join('\n') + '\n');
+    for (const rule of bridgeRules(n)) await inNetns(holder, [program(rule[0]!, 'iptables'), ...rule.slice(1)]);
+  }
+}
+
+/** Every name a container answers to on a network: its name, its aliases, its short id. */
+function namesOf(a: Allocation, net: string, id: string): string[] {
+  return [a.name, ...(a.networks[net]?.aliases ?? []), id.slice(0, 12)];
+}
+
+/** The hosts lines (`name:ip` as --add-host takes them) for the peers of `self` on its networks. */
+function peerHostEntries(all: Allocations, self: string, networks: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const [id, a] of Object.entries(all)) {
+    if (id === self) continue;
+    for (const net of networks) {
+      const att = a.networks[net];
+      if (!att) continue;
+      for (const ipText of att.ips) for (const name of namesOf(a, net, id)) out.push(`${name}:${ipText}`);
+    }
+  }
+  return out;
+}
+
+export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Promise<BridgeNetwork> {
+  const wanted = c.config.networks ?? {};
+  const store = new NetworkStore(roots.dataRoot);
+  const all = await store.list();
+  const nets = Object.keys(wanted).map((name) => {
+    const n = all.find((x) => x.name === name);
+    if (!n) throw new TscRunError(`unable to find network with name or ID ${name}: network not found`);
+    return n;
+  });
+  if (!nets.length) throw new TscRunError(`container ${c.name} has bridge networking but no network`);
+  return withNetns(roots, async (holder) => {
+    await ensureBridges(holder.pid, nets);
+    const allocs = await liveAllocations(roots, await readAllocations(roots.runRoot), c.id);
+    const attachments: PlannedAttachment[] = nets.map((n, i) => {
+      const w = wanted[n.name]!;
+      const used = new Set(Object.values(allocs).flatMap((a) => a.networks[n.name]?.ips ?? []));
+      const { addresses, gateways } = allocateAddresses({ network: n, interfaceName: w.interfaceName, staticIps: w.staticIps ?? [], staticMac: w.staticMac }, used);
+      return { network: n.name, bridge: n.network_interface!, interfaceName: w.interfaceName, veth: vethName(c.id, i), addresses, gateways, mac: w.staticMac, internal: n.internal };
+    });
+    const mine: Allocation = { name: c.name, at: Date.now(), networks: {} };
+    for (const a of attachments) {
+      mine.networks[a.network] = {
+        ips: a.addresses.map((x) => x.split('/')[0]!),
+        prefixes: a.addresses.map((x) => Number(x.split('/')[1])),
+        aliases: wanted[a.network]!.aliases ?? [],
+        interfaceName: a.interfaceName,
+        gateways: a.gateways,
+        ...(a.mac ? { mac: a.mac } : {}),
+      };
+    }
+    allocs[c.id] = mine;
+    await writeJsonAtomic(allocationsFile(roots.runRoot), allocs, { durable: false });
+    await refreshPeerHosts(roots, allocs, c.id, Object.keys(wanted));
+
+    const ip = program('ip', 'iproute2');
+    const nsenter = program('nsenter', 'util-linux');
+    const holderLines = attachments.flatMap((a) => holderSideLines(a, networkMtu(nets.find((n) => n.name === a.network)!)));
+    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    // $1 is the container's pid (the helper appends it); heredocs unquoted so it expands.
+    const script = [
+      'set -e',
+      `${q(nsenter)} ${nsenterArgs(holder.pid).map(q).join(' ')} -- ${q(ip)} -batch - <<EOF\n${holderLines.join('\n')}\nEOF`,
+      // ping without CAP_NET_RAW for group 0, podman's default sysctl net.ipv4.ping_group_range=0 0.
+      `${q(nsenter)} ${nsenterArgs(0).slice(2).map(q).join(' ')} -t "$1" -- /bin/sh -c ${q(`echo '0 0' > /proc/sys/net/ipv4/ping_group_range && exec ${q(ip)} -batch -`)} <<EOF\n${containerSideLines(attachments).join('\n')}\nEOF`,
+    ].join('\n');
+    return {
+      helperArgs: ['--net', `bridge:${holder.pid}:${holder.startTime}`, '--net-program', '/bin/sh', '--net-arg', '-c', '--net-arg', script, '--net-arg', 'tsc-run-network-setup'],
+      containerIps: attachments.flatMap((a) => a.addresses.map((x) => x.split('/')[0]!)),
+      peerHosts: peerHostEntries(allocs, c.id, Object.keys(wanted)),
+      attachments,
+    };
+  });
+}
+
+/** Rewrite, in place, the /etc/hosts of running peers on these networks so they know the newcomer (and forget the gone). */
+async function refreshPeerHosts(roots: Roots, allocs: Allocations, self: string, networks: readonly string[]): Promise<void> {
+  const store = new ContainerStore(roots.dataRoot);
+  for (const [id, a] of Object.entries(allocs)) {
+    if (id === self || !networks.some((n) => a.networks[n])) continue;
+    const file = path.join(store.containerDir(id), 'userdata', 'hosts');
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const marker = '# tsc-run network peers\n';
+    const base = text.includes(marker) ? text.slice(0, text.indexOf(marker)) : text;
+    const peers = peerHostEntries(allocs, id, Object.keys(a.networks)).map((e) => {
+      const i = e.lastIndexOf(':');
+      return `${e.slice(i + 1)}\t${e.slice(0, i)}\n`;
+    });
+    // Same inode: the running container has this file bind-mounted.
+    fs.writeFileSync(file, base + marker + peers.join(''));
+  }
+}

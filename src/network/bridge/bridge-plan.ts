@@ -1,0 +1,135 @@
+// What a container's attachments to bridge networks mean inside the
+// rootless network namespace: its addresses (static, or the lowest free one
+// of the subnet or lease range), veth names, and the `ip -batch` lines for
+// both ends; and the iptables rules of a network's bridge. Pure.
+
+import { TscRunError } from '../../errors.js';
+import { firstIp, formatIp, lastIp, netContains, parseCidr, parseIp, type IpAddr } from '../config/ip-net.js';
+import type { NetworkConfig } from '../config/network-config.js';
+
+export interface AttachmentRequest {
+  network: NetworkConfig;
+  interfaceName: string;
+  staticIps: readonly string[];
+  staticMac?: string | undefined;
+}
+
+export interface PlannedAttachment {
+  network: string;
+  bridge: string;
+  interfaceName: string;
+  /** Host side of the veth, in the rootless netns (`tsv` marks ours: the holder counts them). */
+  veth: string;
+  /** `10.89.0.2/24`-style addresses, one per subnet. */
+  addresses: string[];
+  gateways: string[];
+  mac?: string | undefined;
+  internal: boolean;
+}
+
+/** The lowest free address of each subnet (its lease range if any), gateway excluded, or the static one. */
+export function allocateAddresses(req: AttachmentRequest, used: ReadonlySet<string>): { addresses: string[]; gateways: string[] } {
+  const addresses: string[] = [];
+  const gateways: string[] = [];
+  const statics = req.staticIps.map((s) => {
+    const ip = parseIp(s);
+    if (!ip) throw new TscRunError(`${s} is not an IP address`);
+    return ip;
+  });
+  for (const st of statics) {
+    if (!(req.network.subnets ?? []).some((sn) => netContains(parseCidr(sn.subnet)!.net, st))) {
+      throw new TscRunError(`requested static ip ${formatIp(st)} not in any subnet on network ${req.network.name}`);
+    }
+  }
+  for (const sn of req.network.subnets ?? []) {
+    const net = parseCidr(sn.subnet)!.net;
+    if (sn.gateway) gateways.push(sn.gateway);
+    const st = statics.find((s) => netContains(net, s));
+    if (st) {
+      const text = formatIp(st);
+      if (used.has(text)) throw new TscRunError(`IPAM error: requested ip address ${text} is already allocated to container ID ${'another container'}`);
+      addresses.push(`${text}/${net.prefix}`);
+      continue;
+    }
+    const from: IpAddr = sn.lease_range?.start_ip ? parseIp(sn.lease_range.start_ip)! : firstIp(net);
+    const to: IpAddr = sn.lease_range?.end_ip ? parseIp(sn.lease_range.end_ip)! : lastIp(net);
+    let found: string | undefined;
+    // Never the network address, the gateway, or the broadcast address.
+    for (let v = from.value; v < to.value || (v === to.value && net.v6); v++) {
+      if (v === net.base) continue;
+      const text = formatIp({ v6: net.v6, value: v });
+      if (text === sn.gateway || used.has(text)) continue;
+      found = text;
+      break;
+    }
+    if (!found) throw new TscRunError(`IPAM error: failed to find free IP in range: ${sn.subnet}`);
+    addresses.push(`${found}/${net.prefix}`);
+  }
+  return { addresses, gateways };
+}
+
+export function vethName(containerId: string, index: number): string {
+  return `tsv${containerId.slice(0, 9)}${index.toString(36)}`;
+}
+
+/** `ip -batch` lines run in the rootless netns: the veth, its peer moved into the container's namespace. */
+export function holderSideLines(a: PlannedAttachment, mtu: number | undefined): string[] {
+  const m = mtu ? ` mtu ${mtu}` : '';
+  return [
+    `link add ${a.veth}${m} type veth peer name ${a.interfaceName}${m} netns $1`,
+    `link set ${a.veth} master ${a.bridge}`,
+    `link set ${a.veth} up`,
+  ];
+}
+
+/** `ip -batch` lines run in the container's namespace: addresses, up, and the default route of the first network with one. */
+export function containerSideLines(all: readonly PlannedAttachment[]): string[] {
+  const out = ['link set lo up'];
+  for (const a of all) {
+    for (const addr of a.addresses) out.push(`addr add ${addr} dev ${a.interfaceName}`);
+    out.push(`link set ${a.interfaceName}${a.mac ? ` address ${a.mac}` : ''} up`);
+  }
+  const withRoute = all.find((a) => !a.internal && a.gateways.length);
+  if (withRoute) {
+    for (const g of withRoute.gateways) out.push(`route add default via ${g} dev ${withRoute.interfaceName}`);
+  }
+  return out;
+}
+
+/** Bridge creation in the rootless netns (once per network, while it exists). */
+export function bridgeLines(n: NetworkConfig): string[] {
+  const br = n.network_interface!;
+  const mtu = n.options?.mtu && n.options.mtu !== '0' ? ` mtu ${n.options.mtu}` : '';
+  const out = [`link add ${br}${mtu} type bridge`];
+  for (const s of n.subnets ?? []) {
+    if (s.gateway) out.push(`addr add ${s.gateway}/${parseCidr(s.subnet)!.net.prefix} dev ${br}`);
+  }
+  out.push(`link set ${br} up`);
+  return out;
+}
+
+/**
+ * iptables rules for a bridge: traffic out (masqueraded to pasta's tap0)
+ * unless internal, replies back; FORWARD's policy is DROP, so nothing goes
+ * from one bridge to another (bridged traffic within one bridge does not
+ * pass iptables: bridge-nf-call-iptables is 0 in the namespace).
+ */
+export function bridgeRules(n: NetworkConfig): string[][] {
+  if (n.internal) return [];
+  const br = n.network_interface!;
+  const out: string[][] = [];
+  for (const s of n.subnets ?? []) {
+    const v6 = s.subnet.includes(':');
+    const cmd = v6 ? 'ip6tables' : 'iptables';
+    out.push([cmd, '-t', 'nat', '-A', 'POSTROUTING', '-s', s.subnet, '!', '-o', br, '-j', 'MASQUERADE']);
+    out.push([cmd, '-A', 'FORWARD', '-i', br, '-o', 'tap0', '-j', 'ACCEPT']);
+    out.push([cmd, '-A', 'FORWARD', '-i', 'tap0', '-o', br, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT']);
+  }
+  return out;
+}
+
+/** The mtu option, if set and non-zero. */
+export function networkMtu(n: NetworkConfig): number | undefined {
+  const m = Number(n.options?.mtu ?? '0');
+  return m > 0 ? m : undefined;
+}

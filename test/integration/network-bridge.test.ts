@@ -1,0 +1,89 @@
+// Bridge networks end to end as the test user: containers on one network
+// reach each other by name and alias (wget over the bridge), a container on
+// another network cannot, an internal network has no route out, outbound
+// names resolve through the rootless netns's pasta, two containers both
+// listen on port 80, and the rootless netns holder (and its pasta) exit by
+// themselves once no container is attached.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tscRun, type Sandbox } from '../harness/index.js';
+import { busyboxSandbox, disposeSandbox } from './run-util.js';
+
+describe('bridge networks (rootless)', () => {
+  let sb: Sandbox;
+  const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
+  const ok = async (args: string[]): Promise<string> => {
+    const r = await cli(args);
+    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    return r.stdout;
+  };
+  const holderPid = (): number | undefined => {
+    try {
+      return (JSON.parse(fs.readFileSync(path.join(sb.runroot, 'networks', 'netns.json'), 'utf8')) as { pid: number }).pid;
+    } catch {
+      return undefined;
+    }
+  };
+  const alive = (pid: number): boolean => fs.existsSync(`/proc/${pid}`);
+
+  beforeAll(async () => {
+    sb = await busyboxSandbox('network-bridge', 'user');
+    await ok(['network', 'create', '--subnet', '10.93.0.0/24', 'front']);
+    await ok(['network', 'create', '--subnet', '10.93.1.0/24', 'back']);
+    await ok(['network', 'create', '--internal', '--subnet', '10.93.2.0/24', 'sealed']);
+  }, 120_000);
+  afterAll(async () => {
+    await disposeSandbox(sb);
+  });
+
+  it('names, aliases, two servers on port 80, isolation, internal, outbound', async () => {
+    await ok(['run', '-d', '--name', 'web1', '--network', 'front', '--network-alias', 'www', 'bb', 'sh', '-c', 'mkdir /w && echo one > /w/index.html && exec httpd -f -p 80 -h /w']);
+    await ok(['run', '-d', '--name', 'web2', '--network', 'front:alias=api,ip=10.93.0.50', 'bb', 'sh', '-c', 'mkdir /w && echo two > /w/index.html && exec httpd -f -p 80 -h /w']);
+    const got = await ok(['run', '--rm', '--network', 'front', 'bb', 'sh', '-c', 'wget -qO- http://web1/; wget -qO- http://www/; wget -qO- http://web2/; wget -qO- http://api/; ip -4 -o addr show eth0']);
+    expect(got).toMatch(/^one\none\ntwo\ntwo\n\d+: eth0 +inet 10\.93\.0\.\d+\/24/);
+    // The first container learns of the second (its /etc/hosts is updated in place).
+    expect(await ok(['exec', 'web1', 'wget', '-qO-', 'http://web2/'])).toBe('two\n');
+    expect(await ok(['exec', 'web2', 'ip', '-4', '-o', 'addr', 'show', 'eth0'])).toContain('inet 10.93.0.50/24');
+    // Another network: no route between the bridges.
+    const other = await cli(['run', '--rm', '--network', 'back', 'bb', 'wget', '-T', '2', '-qO-', 'http://10.93.0.50/']);
+    expect(other.exitCode).not.toBe(0);
+    // Internal: no default route; but its peers are there.
+    expect(await ok(['run', '--rm', '--network', 'sealed', 'bb', 'ip', 'route'])).not.toContain('default');
+    // Outbound: the host's resolvers through pasta.
+    const resolv = fs.readFileSync('/etc/resolv.conf', 'utf8');
+    if (/^nameserver\s/m.test(resolv)) {
+      const host = 'deb.debian.org';
+      const r = await cli(['run', '--rm', '--network', 'front', 'bb', 'nslookup', host]);
+      expect(r.stdout, r.stderr).toContain('Address');
+    }
+    // Two networks: eth0 and eth1, the default route through the first.
+    const two = await ok(['run', '--rm', '--network', 'back', '--network', 'sealed', 'bb', 'sh', '-c', 'ip -4 -o addr; ip route']);
+    expect(two).toMatch(/eth0 +inet 10\.93\.1\.\d+/);
+    expect(two).toMatch(/eth1 +inet 10\.93\.2\.\d+/);
+    expect(two).toContain('default via 10.93.1.1 dev eth0');
+  }, 180_000);
+
+  it('refuses what it cannot do, with the reason', async () => {
+    const missing = await cli(['run', '--rm', '--network', 'nope', 'bb', 'true']);
+    expect([missing.exitCode, missing.stderr]).toEqual([125, 'Error: unable to find network with name or ID nope: network not found\n']);
+    const outside = await cli(['run', '--rm', '--network', 'front:ip=10.1.2.3', 'bb', 'true']);
+    expect(outside.stderr).toBe('Error: requested static ip 10.1.2.3 not in any subnet on network front\n');
+    const ipHost = await cli(['run', '--rm', '--network', 'host', '--ip', '10.93.0.9', 'bb', 'true']);
+    expect(ipHost.stderr).toMatch(/^Error: --network-alias, --ip, --ip6 and --mac-address need a bridge network/);
+    const inUse = await cli(['network', 'rm', 'front']);
+    expect([inUse.exitCode, inUse.stderr]).toEqual([2, 'Error: "front" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used\n']);
+  }, 60_000);
+
+  it('network rm -f removes its containers; the holder and pasta exit once idle', async () => {
+    const pid = holderPid();
+    expect(pid).toBeDefined();
+    expect(await ok(['network', 'rm', '-f', '-t', '0', 'front'])).toBe('front\n');
+    expect(await ok(['ps', '-a', '--format', '{{.Names}}'])).toBe('');
+    const deadline = Date.now() + 30_000;
+    while (alive(pid!) && Date.now() < deadline) await sleep(500);
+    expect(alive(pid!)).toBe(false);
+  }, 90_000);
+});
