@@ -85,6 +85,8 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
       {
         installed: () => ({ pasta: findExecutable('pasta') !== undefined, slirp4netns: findExecutable('slirp4netns') !== undefined }),
         lookupContainer: () => Promise.reject(new UsageError('a pod cannot share the network of a container (--network container:): give it to its members instead')),
+        // The pod's infra does not carry bridge attachments yet (docs/networking.md has the API).
+        lookupNetwork: () => Promise.reject(new TscRunError('pods on bridge networks are not supported yet: use --network pasta or slirp4netns for the pod')),
         rootless: process.getuid!() !== 0,
         unprivilegedPortStart: () => readUnprivilegedPortStart(),
         warn: deps.warn,
