@@ -47,6 +47,10 @@ describe('bridge networks (rootless)', () => {
     // The first container learns of the second (its /etc/hosts is updated in place).
     expect(await ok(['exec', 'web1', 'wget', '-qO-', 'http://web2/'])).toBe('two\n');
     expect(await ok(['exec', 'web2', 'ip', '-4', '-o', 'addr', 'show', 'eth0'])).toContain('inet 10.93.0.50/24');
+    const [insp] = JSON.parse(await ok(['inspect', 'web2'])) as Array<{ Id: string; NetworkSettings: { Networks: Record<string, { IPAddress: string; IPPrefixLen: number; Gateway: string; Aliases: string[]; NetworkID: string }> } }>;
+    expect(insp!.NetworkSettings.Networks).toEqual({
+      front: expect.objectContaining({ IPAddress: '10.93.0.50', IPPrefixLen: 24, Gateway: '10.93.0.1', NetworkID: 'front', Aliases: [insp!.Id.slice(0, 12), 'api'] }),
+    });
     // Another network: no route between the bridges.
     const other = await cli(['run', '--rm', '--network', 'back', 'bb', 'wget', '-T', '2', '-qO-', 'http://10.93.0.50/']);
     expect(other.exitCode).not.toBe(0);
