@@ -44,6 +44,7 @@ async function factsOf(roots: Roots, store: ContainerStore, rec: ContainerRecord
     hostnamePath: existing(path.join(userdata, 'hostname')),
     hostsPath: existing(path.join(userdata, 'hosts')),
     staticDir: userdata,
+    networks: await (await import('../../network/bridge/inspect-networks.js')).inspectNetworks(roots.runRoot, rec, rec.state.status === 'running' || rec.state.status === 'paused'),
     graphDriver: { Name: driver, Data: graphData },
     security: sec && {
       privileged: sec.privileged,

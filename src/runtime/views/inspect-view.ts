@@ -21,6 +21,8 @@ export interface InspectFacts {
   hostsPath: string;
   /** containers/<id>/userdata. */
   staticDir: string;
+  /** Bridge networks (src/network/bridge/inspect-networks.ts): NetworkSettings.Networks. */
+  networks?: Record<string, unknown> | undefined;
   graphDriver: { Name: string; Data: Record<string, string> | null };
   /** From security.json; undefined for containers made before it existed. */
   security?: {
@@ -300,7 +302,7 @@ export function inspectContainer(rec: ContainerRecord, f: InspectFacts): Record<
     ...(f.size ? { SizeRw: f.size.rw, SizeRootFs: f.size.rootFs } : {}),
     Mounts: inspectMounts(rec.config.mounts),
     Dependencies: rec.config.requires ?? [],
-    NetworkSettings: { ...NETWORK_SETTINGS, Ports: ports, SandboxKey: '' },
+    NetworkSettings: { ...NETWORK_SETTINGS, Ports: ports, SandboxKey: '', ...(f.networks ? { Networks: f.networks } : {}) },
     Namespace: '',
     IsInfra: false,
     IsService: false,
