@@ -1,5 +1,6 @@
 // `tsc-run network ...`: podman's network command family (create, ls|list,
-// inspect, rm|remove, prune, exists). The work is in src/network/.
+// inspect, rm|remove, prune, exists, connect, disconnect; reload refused
+// with the reason). The work is in src/network/.
 
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
@@ -216,6 +217,69 @@ const existsCommand: CommandModule<GlobalArgs, ExistsArgs> = {
   },
 };
 
+interface ConnectArgs extends GlobalArgs {
+  args?: string[];
+  alias?: string[];
+  ip?: string;
+  ip6?: string;
+  'mac-address'?: string;
+}
+
+const connectCommand: CommandModule<GlobalArgs, ConnectArgs> = {
+  command: 'connect [args..]',
+  describe: 'network connect',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run network connect [options] NETWORK CONTAINER\n\nAdd container to a network')
+      .option('alias', { ...strings, describe: 'network scoped alias for container' })
+      .option('ip', { type: 'string', requiresArg: true, describe: 'set a static ipv4 address for this container network' })
+      .option('ip6', { type: 'string', requiresArg: true, describe: 'set a static ipv6 address for this container network' })
+      .option('mac-address', { type: 'string', requiresArg: true, describe: 'set a static mac address for this container network' }),
+  handler: async (argv) => {
+    const args = (argv.args ?? []).map(String);
+    if (args.length !== 2) throw new UsageError(`accepts 2 arg(s), received ${args.length}`);
+    const mac = argv['mac-address'];
+    if (mac !== undefined && !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(mac)) throw new UsageError(`invalid argument ${JSON.stringify(mac)} for "--mac-address" flag: address ${mac}: invalid MAC address`);
+    const { connectContainer } = await import('../../network/bridge/bridge-connect.js');
+    await connectContainer(rootsOf(argv), args[0]!, args[1]!, {
+      aliases: sliceValues(argv.alias),
+      ips: [argv.ip, argv.ip6].filter((x): x is string => x !== undefined),
+      mac,
+    });
+  },
+};
+
+interface DisconnectArgs extends GlobalArgs {
+  args?: string[];
+  force?: boolean;
+}
+
+const disconnectCommand: CommandModule<GlobalArgs, DisconnectArgs> = {
+  command: 'disconnect [args..]',
+  describe: 'network disconnect',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run network disconnect [options] NETWORK CONTAINER\n\nRemove container from a network')
+      .option('force', { alias: 'f', type: 'boolean', describe: 'force removal of container from network' }),
+  handler: async (argv) => {
+    const args = (argv.args ?? []).map(String);
+    if (args.length !== 2) throw new UsageError(`accepts 2 arg(s), received ${args.length}`);
+    const { disconnectContainer } = await import('../../network/bridge/bridge-connect.js');
+    await disconnectContainer(rootsOf(argv), args[0]!, args[1]!, argv.force === true);
+  },
+};
+
+const reloadCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'reload [args..]',
+  describe: 'Reload firewall rules for one or more containers',
+  builder: (y) => y.usage('Usage: tsc-run network reload [options] [CONTAINER...]\n\nReload firewall rules for one or more containers'),
+  handler: () => {
+    throw new UsageError(
+      'network reload is not supported by tsc-run: the firewall rules live in the rootless network namespace, which has them for as long as it exists; a namespace lost (its holder killed) cannot be rewired into running containers, restart them instead',
+    );
+  },
+};
+
 /** `network` alone, or a subcommand we do not have: podman's messages, exit 125. */
 const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: string }> = {
   command: '* [subcommand]',
@@ -230,6 +294,6 @@ const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: s
 export const networkCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'network',
   describe: 'Manage networks',
-  builder: (y) => y.command([createCommand, listCommand, inspectCommand, rmCommand, pruneCommand, existsCommand, unknownSubcommand]),
+  builder: (y) => y.command([createCommand, listCommand, inspectCommand, rmCommand, pruneCommand, existsCommand, connectCommand, disconnectCommand, reloadCommand, unknownSubcommand]),
   handler: () => {},
 };

@@ -21,12 +21,12 @@ import { inNetns, netnsPaths, nsenterArgs, program, withNetns } from './rootless
 /** containerId → its live attachments: network → addresses (no prefix), names it answers to. */
 export interface Allocation {
   name: string;
-  networks: Record<string, { ips: string[]; aliases: string[]; interfaceName: string; mac?: string; gateways: string[]; prefixes: number[] }>;
+  networks: Record<string, { ips: string[]; aliases: string[]; interfaceName: string; mac?: string; gateways: string[]; prefixes: number[]; veth?: string }>;
   at: number;
 }
 export type Allocations = Record<string, Allocation>;
 
-function allocationsFile(runRoot: string): string {
+export function allocationsFile(runRoot: string): string {
   return path.join(netnsPaths(runRoot).dir, 'allocations.json');
 }
 
@@ -35,7 +35,7 @@ export async function readAllocations(runRoot: string): Promise<Allocations> {
 }
 
 /** Drop the attachments of containers that no longer run (a start in progress keeps its entry for a minute). */
-async function liveAllocations(roots: Roots, all: Allocations, self: string): Promise<Allocations> {
+export async function liveAllocations(roots: Roots, all: Allocations, self: string): Promise<Allocations> {
   const store = new ContainerStore(roots.dataRoot);
   const { liveRecord } = await import('../../runtime/container/container-observe.js');
   const out: Allocations = {};
@@ -57,7 +57,7 @@ export interface BridgeNetwork {
   attachments: PlannedAttachment[];
 }
 
-async function ensureBridges(holder: number, nets: readonly NetworkConfig[]): Promise<void> {
+export async function ensureBridges(holder: number, nets: readonly NetworkConfig[]): Promise<void> {
   const ip = program('ip', 'iproute2');
   const present = new Set(
     (await inNetns(holder, [ip, '-o', 'link', 'show', 'type', 'bridge']))
@@ -118,6 +118,7 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
         aliases: wanted[a.network]!.aliases ?? [],
         interfaceName: a.interfaceName,
         gateways: a.gateways,
+        veth: a.veth,
         ...(a.mac ? { mac: a.mac } : {}),
       };
     }
@@ -146,10 +147,10 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
 }
 
 /** Rewrite, in place, the /etc/hosts of running peers on these networks so they know the newcomer (and forget the gone). */
-async function refreshPeerHosts(roots: Roots, allocs: Allocations, self: string, networks: readonly string[]): Promise<void> {
+export async function refreshPeerHosts(roots: Roots, allocs: Allocations, self: string, networks: readonly string[], includeSelf = false): Promise<void> {
   const store = new ContainerStore(roots.dataRoot);
   for (const [id, a] of Object.entries(allocs)) {
-    if (id === self || !networks.some((n) => a.networks[n])) continue;
+    if ((id === self && !includeSelf) || !networks.some((n) => a.networks[n])) continue;
     const file = path.join(store.containerDir(id), 'userdata', 'hosts');
     let text: string;
     try {

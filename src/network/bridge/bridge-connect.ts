@@ -1,0 +1,111 @@
+// `network connect` and `network disconnect`: the container's record gains
+// or loses the attachment (under its lock); while it runs, the veth is made
+// (or deleted) in the rootless netns at once, its address allocated (or
+// freed) and the /etc/hosts of it and its peers rewritten in place.
+
+import type { Roots } from '../../config/paths.js';
+import { TscRunError } from '../../errors.js';
+import { writeJsonAtomic } from '../../storage/json-store.js';
+import { ContainerStore, type ContainerRecord, type NetworkAttachment } from '../../storage/containers.js';
+import { NetworkStore } from '../config/network-store.js';
+import { allocateAddresses, containerSideLines, holderSideLines, networkMtu, vethName, type PlannedAttachment } from './bridge-plan.js';
+import { allocationsFile, ensureBridges, liveAllocations, readAllocations, refreshPeerHosts } from './bridge-attach.js';
+import { inNetns, program, runProgram, nsenterArgs, withNetns } from './rootless-netns.js';
+
+export interface ConnectOptions {
+  aliases: readonly string[];
+  ips: readonly string[];
+  mac?: string | undefined;
+}
+
+async function running(roots: Roots, rec: ContainerRecord): Promise<{ pid: number } | undefined> {
+  const { liveRecord } = await import('../../runtime/container/container-observe.js');
+  const s = liveRecord(roots.runRoot, rec).state;
+  return (s.status === 'running' || s.status === 'paused') && s.pid ? { pid: s.pid } : undefined;
+}
+
+function notBridge(rec: ContainerRecord): TscRunError {
+  return new TscRunError(`${JSON.stringify(rec.config.network.startsWith('container:') ? 'container' : rec.config.network)} is not supported: invalid network mode: network connect and disconnect need a container on bridge networks (--network NAME)`);
+}
+
+export async function connectContainer(roots: Roots, networkName: string, nameOrId: string, o: ConnectOptions): Promise<void> {
+  const net = await new NetworkStore(roots.dataRoot).lookup(networkName);
+  const store = new ContainerStore(roots.dataRoot);
+  const rec0 = await store.lookup(nameOrId);
+  if (rec0.config.network !== 'bridge') throw notBridge(rec0);
+  let att: NetworkAttachment | undefined;
+  const rec = await store.update(rec0.id, (r) => {
+    const nets = (r.config.networks ??= {});
+    if (Object.hasOwn(nets, net.name)) throw new TscRunError(`container ${r.id} is already connected to network ${JSON.stringify(net.name)}: network is already connected`);
+    const used = new Set(Object.values(nets).map((a) => a.interfaceName));
+    let i = 0;
+    while (used.has(`eth${i}`)) i++;
+    att = { interfaceName: `eth${i}` };
+    if (o.aliases.length) att.aliases = [...o.aliases];
+    if (o.ips.length) att.staticIps = [...o.ips];
+    if (o.mac) att.staticMac = o.mac.toLowerCase();
+    nets[net.name] = att;
+  });
+  const live = await running(roots, rec);
+  if (!live) return;
+  try {
+    await withNetns(roots, async (holder) => {
+      await ensureBridges(holder.pid, [net]);
+      const allocs = await liveAllocations(roots, await readAllocations(roots.runRoot), '');
+      const used = new Set(Object.values(allocs).flatMap((a) => a.networks[net.name]?.ips ?? []));
+      const { addresses, gateways } = allocateAddresses({ network: net, interfaceName: att!.interfaceName, staticIps: att!.staticIps ?? [], staticMac: att!.staticMac }, used);
+      // A veth name this container does not use yet (an index may have been freed by a disconnect).
+      const taken = new Set(Object.values(allocs[rec.id]?.networks ?? {}).map((n) => n.veth));
+      let index = 0;
+      while (taken.has(vethName(rec.id, index))) index++;
+      const a: PlannedAttachment = { network: net.name, bridge: net.network_interface!, interfaceName: att!.interfaceName, veth: vethName(rec.id, index), addresses, gateways, mac: att!.staticMac, internal: net.internal };
+      const ip = program('ip', 'iproute2');
+      await inNetns(holder.pid, [ip, '-batch', '-'], holderSideLines(a, networkMtu(net)).join('\n').replace(/\$1/g, String(live.pid)) + '\n');
+      const inner = containerSideLines([{ ...a, internal: true }]).filter((l) => l !== 'link set lo up');
+      const r = await runProgram(program('nsenter', 'util-linux'), [...nsenterArgs(live.pid), '--', ip, '-batch', '-'], inner.join('\n') + '\n');
+      if (r.code !== 0) throw new TscRunError(`network connect: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`}`);
+      const mine = allocs[rec.id] ?? { name: rec.name, at: Date.now(), networks: {} };
+      mine.networks[net.name] = { ips: addresses.map((x) => x.split('/')[0]!), prefixes: addresses.map((x) => Number(x.split('/')[1])), aliases: att!.aliases ?? [], interfaceName: a.interfaceName, gateways, veth: a.veth, ...(a.mac ? { mac: a.mac } : {}) };
+      allocs[rec.id] = mine;
+      await writeJsonAtomic(allocationsFile(roots.runRoot), allocs, { durable: false });
+      await refreshPeerHosts(roots, allocs, rec.id, Object.keys(mine.networks), true);
+    });
+  } catch (err) {
+    // Nothing half-made: the record goes back (a veth made before the failure goes with it below).
+    await store.update(rec.id, (r) => {
+      delete r.config.networks?.[net.name];
+    });
+    throw err;
+  }
+}
+
+/** force: a failure to delete the veth (the rootless netns in trouble) does not stop the disconnect. */
+export async function disconnectContainer(roots: Roots, networkName: string, nameOrId: string, force: boolean): Promise<void> {
+  const net = await new NetworkStore(roots.dataRoot).lookup(networkName);
+  const store = new ContainerStore(roots.dataRoot);
+  const rec0 = await store.lookup(nameOrId);
+  if (rec0.config.network !== 'bridge') throw notBridge(rec0);
+  const rec = await store.update(rec0.id, (r) => {
+    const nets = r.config.networks ?? {};
+    if (!Object.hasOwn(nets, net.name)) throw new TscRunError(`container ${r.id} is not connected to network ${net.name}: network is not connected`);
+    if (Object.keys(nets).length === 1) {
+      throw new TscRunError(`${net.name} is the last network of container ${r.name}: tsc-run keeps a container on bridge networks attached to at least one (remove or recreate the container instead)`);
+    }
+    delete nets[net.name];
+  });
+  if (!(await running(roots, rec))) return;
+  await withNetns(roots, async (holder) => {
+    const allocs = await readAllocations(roots.runRoot);
+    const mine = allocs[rec.id];
+    const veth = mine?.networks[net.name]?.veth;
+    // Deleting the host end deletes the pair: the container's interface goes too.
+    if (veth) {
+      await inNetns(holder.pid, [program('ip', 'iproute2'), 'link', 'del', veth]).catch((err: unknown) => {
+        if (!force) throw err;
+      });
+    }
+    if (mine) delete mine.networks[net.name];
+    await writeJsonAtomic(allocationsFile(roots.runRoot), allocs, { durable: false });
+    await refreshPeerHosts(roots, allocs, rec.id, [net.name, ...Object.keys(mine?.networks ?? {})], true);
+  });
+}
