@@ -16,11 +16,14 @@ import { commandPath, route, type Route } from './help/route.js';
 const PROG = 'tsc-run';
 
 /** Turn yargs' validation messages into podman-style one-liners. */
-function usageMessage(msg: string, path: string): string {
+function usageMessage(msg: string, path: string, argv: readonly string[]): string {
   const unknown = /^Unknown arguments?: (.*)$/.exec(msg);
   if (unknown) {
     const first = unknown[1]!.split(', ')[0]!;
-    return `unknown flag: ${first.length === 1 ? '-' : '--'}${first}; see '${path} --help'`;
+    // yargs names `--no-x` as `x` (a negation): say what was typed.
+    const typed = argv.find((a) => a === `--no-${first}` || a.startsWith(`--no-${first}=`));
+    const flag = typed ? typed.split('=')[0]! : `${first.length === 1 ? '-' : '--'}${first}`;
+    return `unknown flag: ${flag}; see '${path} --help'`;
   }
   return msg.replace(/\n+/g, '; ');
 }
@@ -105,7 +108,7 @@ export async function main(argvIn: string[] = hideBin(process.argv)): Promise<nu
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
-      throw new UsageError(usageMessage(msg ?? 'invalid arguments', commandPath(rawArgv, root, valueFlags)));
+      throw new UsageError(usageMessage(msg ?? 'invalid arguments', commandPath(rawArgv, root, valueFlags), rawArgv));
     });
   try {
     const parsed = (await cli.parseAsync()) as unknown as GlobalArgs;

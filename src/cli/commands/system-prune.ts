@@ -124,3 +124,46 @@ export const systemRenumberCommand: CommandModule<GlobalArgs, GlobalArgs & { ext
     if (argv.extra?.length) throw new UsageError('`tsc-run system renumber` takes no arguments');
   },
 };
+
+interface CheckArgs extends GlobalArgs {
+  repair?: boolean;
+  quiet?: boolean;
+  extra?: string[];
+}
+
+/** `system check [--repair]` (podman 5's, ours on top of 4.3): see system-check-run.ts. */
+export const systemCheckCommand: CommandModule<GlobalArgs, CheckArgs> = {
+  command: 'check [extra..]',
+  describe: 'Check storage consistency',
+  builder: (y) =>
+    y
+      .usage(
+        'Usage: tsc-run system check [options]\n\nCheck storage for what a crash can leave: layers no image or container uses and unfinished unpacks, temp files of writes that never finished, containers recorded running whose monitor is gone, locks held by dead processes. With --repair, mend them.',
+      )
+      .positional('extra', { type: 'string', array: true, hidden: true })
+      .option('repair', { alias: 'r', type: 'boolean', describe: 'Mend what is found: remove orphan layers and temp files, fold in dead containers\' exits, break stale locks' })
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print only what could not be repaired' }),
+  handler: async (argv) => {
+    if (argv.extra?.length) throw new UsageError('`tsc-run system check` takes no arguments');
+    const { findProblems } = await import('./system-check-run.js');
+    const { TscRunError } = await import('../../errors.js');
+    const found = await findProblems(rootsOf(argv));
+    const failed: string[] = [];
+    for (const f of found) {
+      let note = '';
+      if (argv.repair) {
+        try {
+          await f.repair();
+          note = ' (repaired)';
+        } catch (err) {
+          note = ` (not repaired: ${err instanceof Error ? err.message : String(err)})`;
+          failed.push(f.what);
+        }
+      }
+      if (!argv.quiet || note.startsWith(' (not')) process.stdout.write(`${f.kind}\t${f.what}\t${f.detail}${note}\n`);
+    }
+    if (found.length === 0 && !argv.quiet) process.stdout.write('No problems found\n');
+    if (!argv.repair && found.length) throw new TscRunError(`${found.length} problem${found.length === 1 ? '' : 's'} found; \`tsc-run system check --repair\` mends them`);
+    if (failed.length) throw new TscRunError(`${failed.length} problem${failed.length === 1 ? '' : 's'} could not be repaired`);
+  },
+};

@@ -8,7 +8,7 @@ import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import { infoCommand } from './info.js';
 import { dfCommand } from './system-df.js';
-import { systemMigrateCommand, systemPruneCommand, systemRenumberCommand, systemResetCommand } from './system-prune.js';
+import { systemCheckCommand, systemMigrateCommand, systemPruneCommand, systemRenumberCommand, systemResetCommand } from './system-prune.js';
 
 interface DoctorArgs extends GlobalArgs {
   format?: string;
@@ -36,6 +36,7 @@ export const systemSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   systemResetCommand,
   systemMigrateCommand,
   systemRenumberCommand,
+  systemCheckCommand,
 ];
 
 export const systemCommand = commandGroup({ name: 'system', describe: 'Manage tsc-run', subcommands: systemSubcommands });
