@@ -91,7 +91,7 @@ for (const cmd of podman) {
   if (!mine) {
     const status = cmdNote ? cmdNote.status : 'missing';
     rows.push(`| \`${key(cmd.path)}\` | ${status} | ${cmdNote?.reason ?? ''} |`);
-    for (const f of cmd.flags) counts[status === 'missing' ? 'missing' : status]++;
+    counts[status] += cmd.flags.length;
     continue;
   }
   if (!cmd.flags.length) continue;
