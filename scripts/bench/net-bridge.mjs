@@ -1,0 +1,73 @@
+#!/usr/bin/env zx
+// `npm run bench:net-bridge`: bridge networks beside podman, as the same
+// unprivileged user, on the busybox image imported into both:
+//   run --rm --network N IMG true     a container on a user-defined network
+//   run --rm IMG true                 the same on the default (pasta), for scale
+//   200 MB container → container      nc over the bridge
+// and the RSS of the rootless netns holder. Median/p90 of --runs (default 10)
+// after --warmup (default 2). Needs `npm run bundle` first. podman is
+// skipped, with its reason, where it cannot run bridge networks here.
+import 'zx/globals';
+import { benchSandbox, benchUser, printTable, requireBundle, timeIt } from './lib.mjs';
+
+$.verbose = false;
+const runs = Number(argv.runs ?? 10);
+const warmup = Number(argv.warmup ?? 2);
+const who = benchUser(argv.user ?? 'tsctest');
+requireBundle();
+const { dir, tsc, podmanArgv, podmanAvailable, sh, importBusybox, cleanup } = await benchSandbox('net-bridge', { who, shortPodmanXdg: true });
+const timing = { runs, warmup };
+const results = [];
+const notes = [];
+const MB = 200;
+
+/** Seconds for MB megabytes from a client container to a server container by name, on network `net`. */
+function throughput(cli, net, opts = {}) {
+  const server = sh(cli('run', '-d', '--network', net, '--name', 'sink', opts.image ?? 'bench', 'sh', '-c', 'nc -l -p 5000 > /dev/null'), opts).stdout.trim();
+  // By address: podman's CNI here has no DNS plugin.
+  const ip = sh(cli('inspect', '--format', `{{.NetworkSettings.Networks.${net}.IPAddress}}`, server), opts).stdout.trim();
+  try {
+    const t0 = performance.now();
+    sh(cli('run', '--rm', '--network', net, opts.image ?? 'bench', 'sh', '-c', `sleep 0.3; dd if=/dev/zero bs=1M count=${MB} 2>/dev/null | nc -w 5 ${ip} 5000`), opts);
+    return (performance.now() - t0 - 300) / 1000;
+  } finally {
+    sh(cli('rm', '-f', '-t', '0', server), { ...opts, allowFail: true });
+  }
+}
+
+try {
+  const tar = await importBusybox();
+  sh(tsc('network', 'create', 'benchnet'));
+  results.push(timeIt('tsc-run run --rm --network N IMG true', () => sh(tsc('run', '--rm', '--network', 'benchnet', 'bench', 'true')), timing));
+  results.push(timeIt('tsc-run run --rm IMG true (pasta)', () => sh(tsc('run', '--rm', 'bench', 'true')), timing));
+  const s = throughput(tsc, 'benchnet');
+  notes.push(`tsc-run container → container over the bridge: ${MB} MB in ${s.toFixed(2)} s = ${(MB / s).toFixed(0)} MB/s`);
+  const rr = path.join(dir, 'xdg', 'rr', 'networks', 'netns.json');
+  if (fs.existsSync(rr)) {
+    const { pid } = await fs.readJson(rr);
+    const kb = (p) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? NaN);
+    if (fs.existsSync(`/proc/${pid}`)) notes.push(`RSS of the rootless netns holder (its child): ${kb(pid)} kB`);
+  }
+
+  if (podmanAvailable) {
+    const p = { podman: true };
+    const imported = sh(podmanArgv('import', tar, 'localhost/bench'), { ...p, allowFail: true });
+    const made = imported.status === 0 ? sh(podmanArgv('network', 'create', 'benchnet'), { ...p, allowFail: true }) : imported;
+    const probe = made.status === 0 ? sh(podmanArgv('run', '--rm', '--network', 'benchnet', 'localhost/bench', 'true'), { ...p, allowFail: true }) : made;
+    if (probe.status !== 0) {
+      notes.push(`podman skipped: it cannot run a container on a bridge network here: ${probe.stderr.trim().split('\n').pop()}`);
+    } else {
+      results.push(timeIt('podman run --rm --network N IMG true', () => sh(podmanArgv('run', '--rm', '--network', 'benchnet', 'localhost/bench', 'true'), p), timing));
+      const ps = throughput(podmanArgv, 'benchnet', { ...p, image: 'localhost/bench' });
+      notes.push(`podman container → container over the bridge: ${MB} MB in ${ps.toFixed(2)} s = ${(MB / ps).toFixed(0)} MB/s`);
+    }
+  }
+} finally {
+  cleanup();
+}
+
+printTable(`bridge network benchmark as ${who.name}, ${runs} runs after ${warmup} warm-up, wall ms`, results);
+const x = results.find((r) => r.name === 'tsc-run run --rm --network N IMG true');
+const y = results.find((r) => r.name === 'podman run --rm --network N IMG true');
+if (x && y) echo(`tsc-run / podman (run --rm on a bridge network): ${(x.median / y.median).toFixed(2)}x`);
+for (const n of notes) echo(n);
