@@ -6,6 +6,7 @@
 // registry, progress or platform code loads unless a registry is asked.
 
 import { parsePullPolicy } from '../../image/acquire/pull-policy.js';
+import { parseImageSource } from '../../image/acquire/transport.js';
 import type { PullContext } from '../../image/acquire/ensure-image.js';
 import type { CopyProgress } from '../../image/progress.js';
 import type { ImageRecord } from '../../storage/images.js';
@@ -41,7 +42,7 @@ export const CREATE_PULL_FLAGS: readonly CreateFlag[] = [
 export async function ensureCreateImage(argv: CreatePullArgs, image: string, dataRoot: string): Promise<{ image: string; record?: ImageRecord }> {
   const policy = parsePullPolicy(argv.pull);
   const given = [argv.platform, argv.arch, argv.os, argv.variant].some((v) => v !== undefined);
-  if (!given && (policy === 'missing' || policy === 'never')) {
+  if (!given && (policy === 'missing' || policy === 'never') && parseImageSource(image) === undefined) {
     // The common case, an image that is here: only the image store, which creating the container loads anyway.
     const { ImageStore, ImageUnknownError } = await import('../../storage/images.js');
     const record = await new ImageStore(dataRoot).lookup(image).catch((err: unknown) => {

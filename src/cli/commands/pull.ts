@@ -51,17 +51,25 @@ export const pullCommand: CommandModule<GlobalArgs, PullArgs> = {
     ]);
     const platform = wantedPlatform({ platform: argv.platform, os: argv.os, arch: argv.arch, variant: argv.variant });
     const progress = await progressFor({ quiet: argv.quiet === true });
+    const { parseImageSource } = await import('../../image/acquire/transport.js');
+    const source = parseImageSource(String(given[0]));
+    if (source && source.transport !== 'docker' && argv['all-tags']) throw new UsageError(`--all-tags pulls from a registry, not from ${source.transport}:`);
     let images;
     try {
-      images = await pullImages({
-        dataRoot: rootsOf(argv).dataRoot,
-        reference: String(given[0]),
-        allTags: argv['all-tags'] === true,
-        platform,
-        progress,
-        warn,
-        ...remoteOptions(argv),
-      });
+      if (source && source.transport !== 'docker') {
+        const { fetchFromSource } = await import('../../image/acquire/fetch-source.js');
+        images = await fetchFromSource({ dataRoot: rootsOf(argv).dataRoot, source, progress, platform });
+      } else {
+        images = await pullImages({
+          dataRoot: rootsOf(argv).dataRoot,
+          reference: source ? source.ref : String(given[0]),
+          allTags: argv['all-tags'] === true,
+          platform,
+          progress,
+          warn,
+          ...remoteOptions(argv),
+        });
+      }
     } finally {
       await progress.close?.();
     }

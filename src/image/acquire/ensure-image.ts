@@ -3,7 +3,9 @@
 // another manifest; a chosen platform must match), else it is pulled as
 // `pull` would (short names through registries.conf, progress on the
 // caller's reporter). The local case reads images.json once and loads no
-// registry code, so auto-pull costs nothing when the image is here.
+// registry code, so auto-pull costs nothing when the image is here. An
+// image named with a transport (docker-archive:, oci-archive:, oci:, dir:)
+// is read from there; docker:// is a registry reference.
 
 import { ImageStore, ImageUnknownError, type ImageRecord } from '../../storage/images.js';
 import type { CopyProgress } from '../progress.js';
@@ -11,6 +13,7 @@ import { checkImageName } from '../resolve.js';
 import type { Platform } from '../registry/manifest-select.js';
 import type { RemoteOptions } from '../registry/remote.js';
 import type { PullPolicy } from './pull-policy.js';
+import { parseImageSource } from './transport.js';
 
 /** What a pull needs from the command: made only when a registry is contacted. */
 export interface PullContext {
@@ -31,7 +34,15 @@ export interface EnsureImageOptions {
 }
 
 /** The name or id to create the container from, and its record when it was here already. */
-export async function ensureImage(o: EnsureImageOptions): Promise<{ image: string; record?: ImageRecord }> {
+export async function ensureImage(opts: EnsureImageOptions): Promise<{ image: string; record?: ImageRecord }> {
+  const source = parseImageSource(opts.image);
+  if (source && source.transport !== 'docker') {
+    // A file or directory is read every time (podman's policy is for registries).
+    const [{ fetchFromSource }, ctx] = await Promise.all([import('./fetch-source.js'), opts.pulling()]);
+    const [stored] = await fetchFromSource({ dataRoot: opts.dataRoot, source, progress: ctx.progress, platform: opts.platform });
+    return { image: stored!.id };
+  }
+  const o = source ? { ...opts, image: source.ref } : opts;
   const local = await localImage(o);
   if (local && o.policy !== 'always' && (o.policy !== 'newer' || !(await remoteDiffers(local, o)))) return { image: o.image, record: local };
   checkImageName(o.image);

@@ -9,14 +9,15 @@ import { Transform, type Readable } from 'node:stream';
 import { TscRunError } from '../../errors.js';
 import { helperTreeOps } from '../../host/helper/tree-ops.js';
 import { sweepTempFiles } from '../../storage/atomic-file.js';
-import { BlobStore } from '../../storage/blob-store.js';
+import { BlobStore, sha256Digest } from '../../storage/blob-store.js';
 import { decompressed } from '../../storage/layers/compression.js';
 import { LayerStore, type TreeOps } from '../../storage/layers/layer-store.js';
 import { hostArchitecture } from '../oci.js';
 import type { CopyProgress } from '../progress.js';
 import { ArchiveFormatError, NO_FORMAT_MATCHES } from './errors.js';
 import { DOCKER_ARCHIVE_MANIFEST, planDockerArchive } from './plan-docker.js';
-import { OCI_INDEX, planOciArchive, type Platform } from './plan-oci.js';
+import { OCI_INDEX, planManifest, planOciArchive, type Platform } from './plan-oci.js';
+import { readDirectory, type DirectoryLayout } from './read-directory.js';
 import type { PlannedImage } from './plan.js';
 import { readArchive, StreamedArchive } from './read-archive.js';
 import { ImageWriter, mergePlans, type StoredImage } from './store-images.js';
@@ -28,6 +29,8 @@ export interface LoadOptions {
   progress: CopyProgress;
   platform?: Platform;
   treeOps?: TreeOps;
+  /** Which of the archive's images to store (a transport's `:REF`); default all. */
+  select?: (plans: PlannedImage[]) => PlannedImage[];
 }
 
 /** Temp blobs of writers dead this long are certainly abandoned (a live pid's are never touched before). */
@@ -105,12 +108,48 @@ export async function loadArchive(o: LoadOptions): Promise<StoredImage[]> {
       stream.destroy();
       throw archiveError(err);
     }
-    const plans = mergePlans(await plan(archive, o.platform ?? { os: 'linux', architecture: hostArchitecture() }));
-    o.progress.emit({ type: 'start' });
-    const stored: StoredImage[] = [];
-    for (const p of plans) stored.push(await writer.store(p));
-    await writer.dropUnusedBlobs();
-    return stored;
+    const plans = await plan(archive, o.platform ?? { os: 'linux', architecture: hostArchitecture() });
+    return await storePlans(writer, o.select ? o.select(plans) : plans, o.progress);
+  } catch (err) {
+    await writer.dropNewLayers().catch(() => undefined);
+    await writer.dropUnusedBlobs().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function storePlans(writer: ImageWriter, plans: PlannedImage[], progress: CopyProgress): Promise<StoredImage[]> {
+  progress.emit({ type: 'start' });
+  const stored: StoredImage[] = [];
+  for (const p of mergePlans(plans)) stored.push(await writer.store(p));
+  await writer.dropUnusedBlobs();
+  return stored;
+}
+
+export interface LoadDirectoryOptions extends Omit<LoadOptions, 'input'> {
+  dir: string;
+  layout: DirectoryLayout;
+}
+
+/** `oci:DIR` and `dir:DIR` (pull, run, create): the directory's image(s) into the store, as load does an archive. */
+export async function loadDirectory(o: LoadDirectoryOptions): Promise<StoredImage[]> {
+  const blobs = new BlobStore(o.dataRoot);
+  await sweepTempFiles(blobs.dir, { maxAgeMs: TEMP_BLOB_MAX_AGE_MS });
+  const archive = new StreamedArchive(blobs);
+  const ops = o.treeOps ?? helperTreeOps();
+  const writer = new ImageWriter(o.dataRoot, blobs, new LayerStore(o.dataRoot, ops), ops, o.progress, archive.fresh);
+  try {
+    await readDirectory(o.dir, o.layout, archive);
+    let plans: PlannedImage[];
+    if (o.layout === 'oci') {
+      if (!archive.has(OCI_INDEX)) throw new ArchiveFormatError(`${o.dir} is not an OCI layout: it has no index.json`);
+      plans = await planOciArchive(archive, o.platform ?? { os: 'linux', architecture: hostArchitecture() });
+    } else {
+      if (!archive.has('manifest.json')) throw new ArchiveFormatError(`${o.dir} is not a dir: image: it has no manifest.json`);
+      const manifest = await archive.read('manifest.json');
+      // An OCI manifest may leave its media type out.
+      plans = [await planManifest(archive, manifest, sha256Digest(manifest), 'application/vnd.oci.image.manifest.v1+json', [])];
+    }
+    return await storePlans(writer, o.select ? o.select(plans) : plans, o.progress);
   } catch (err) {
     await writer.dropNewLayers().catch(() => undefined);
     await writer.dropUnusedBlobs().catch(() => undefined);

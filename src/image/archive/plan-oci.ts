@@ -40,6 +40,28 @@ async function readBlob(c: ArchiveContents, d: { digest: string; size: number },
   return data;
 }
 
+/** One image manifest (its bytes and digest) whose config and layers are `blobs/sha256/<hex>` in `c`. */
+export async function planManifest(c: ArchiveContents, manifest: Buffer, digest: string, mediaType: string | undefined, names: string[]): Promise<PlannedImage> {
+  const m = parseImageManifest(manifest.toString('utf8'), `manifest ${digest}`);
+  const config = await readBlob(c, m.config, 'config');
+  const parsed = parseImageConfig(config.toString('utf8'), `config ${m.config.digest}`);
+  const diffIds = parsed.rootfs.diff_ids;
+  if (diffIds.length !== m.layers.length) {
+    throw new ArchiveFormatError(`manifest ${digest} lists ${m.layers.length} layers, but its config has ${diffIds.length} diff_ids`);
+  }
+  const layers: PlannedLayer[] = [];
+  for (const [i, l] of m.layers.entries()) {
+    const p = ociBlobPath(l.digest);
+    if (!c.has(p)) throw new ArchiveFormatError(`layer ${l.digest} is missing from the archive`);
+    const blob = await c.blob(p);
+    if (blob.size !== l.size) throw new ArchiveFormatError(`layer ${l.digest} has ${blob.size} bytes, its descriptor says ${l.size}`);
+    layers.push({ blob, diffId: diffIds[i]! });
+  }
+  const type = m.mediaType ?? mediaType;
+  if (type === undefined) throw new ArchiveFormatError(`manifest ${digest} has no media type`);
+  return { config, configDigest: m.config.digest, created: parsed.created, manifest, manifestDigest: digest, manifestMediaType: type, layers, names };
+}
+
 export async function planOciArchive(c: ArchiveContents, platform: Platform): Promise<PlannedImage[]> {
   if (c.has(OCI_LAYOUT)) checkOciLayout((await c.read(OCI_LAYOUT)).toString('utf8'));
   const index = parseOciIndex((await c.read(OCI_INDEX)).toString('utf8'));
@@ -53,32 +75,8 @@ export async function planOciArchive(c: ArchiveContents, platform: Platform): Pr
     }
     if (!isManifestMediaType(d.mediaType)) throw new ArchiveFormatError(`index.json: unsupported manifest media type ${JSON.stringify(d.mediaType)}`);
     const manifest = await readBlob(c, d, 'manifest');
-    const m = parseImageManifest(manifest.toString('utf8'), `manifest ${d.digest}`);
-    const config = await readBlob(c, m.config, 'config');
-    const parsed = parseImageConfig(config.toString('utf8'), `config ${m.config.digest}`);
-    const diffIds = parsed.rootfs.diff_ids;
-    if (diffIds.length !== m.layers.length) {
-      throw new ArchiveFormatError(`manifest ${d.digest} lists ${m.layers.length} layers, but its config has ${diffIds.length} diff_ids`);
-    }
-    const layers: PlannedLayer[] = [];
-    for (const [i, l] of m.layers.entries()) {
-      const p = ociBlobPath(l.digest);
-      if (!c.has(p)) throw new ArchiveFormatError(`layer ${l.digest} is missing from the archive`);
-      const blob = await c.blob(p);
-      if (blob.size !== l.size) throw new ArchiveFormatError(`layer ${l.digest} has ${blob.size} bytes, its descriptor says ${l.size}`);
-      layers.push({ blob, diffId: diffIds[i]! });
-    }
     const ref = refNameOf(top);
-    plans.push({
-      config,
-      configDigest: m.config.digest,
-      created: parsed.created,
-      manifest,
-      manifestDigest: d.digest,
-      manifestMediaType: m.mediaType ?? d.mediaType,
-      layers,
-      names: ref !== undefined ? [nameFromRefName(ref)] : [],
-    });
+    plans.push(await planManifest(c, manifest, d.digest, d.mediaType, ref !== undefined ? [nameFromRefName(ref)] : []));
   }
   return plans;
 }
