@@ -38,10 +38,14 @@ static void reset_signals(void) {
     if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
 }
 
+static int kept_fds; /* --preserve-fds: 3 .. 3+kept_fds-1 reach CMD */
+
+void exec_keep_fds(int n) { kept_fds = n; }
+
 void exec_command(char *const argv[], char *const envp[], const char *path) {
   const char *name = argv[0];
   reset_signals();
-  cloexec_from(3);
+  cloexec_from(3 + kept_fds);
 
   if (strchr(name, '/')) {
     execve(name, argv, envp);

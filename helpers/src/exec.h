@@ -11,3 +11,6 @@
  * and exits 127 (not found) or 126 (cannot be invoked).
  */
 _Noreturn void exec_command(char *const argv[], char *const envp[], const char *path);
+
+/* --preserve-fds: fds 3 .. 3+n-1 stay open across exec_command's exec. */
+void exec_keep_fds(int n);

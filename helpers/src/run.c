@@ -29,6 +29,7 @@ struct run_opts {
   struct rootfs_spec rootfs;
   const char *hostname, *cwd;
   const char *id; /* --container-id: named in errors, as podman does */
+  int preserve_base, preserve_n; /* --preserve-fds BASE:N: our fds BASE.. become the container's 3.. */
   bool has_user;
   uid_t uid;
   gid_t gid;
@@ -78,6 +79,27 @@ static void write_oom_score_adj(int v) {
   close(fd);
 }
 
+/* --preserve-fds: the caller's fds (passed to us at BASE..) become 3..3+N-1 of
+ * CMD, as podman's; the error pipe moves above them first. */
+static void preserve_fds(int base, int n) {
+  int efd = get_error_fd();
+  if (efd >= 3 && efd < 3 + n) {
+    int moved = fcntl(efd, F_DUPFD_CLOEXEC, 3 + n);
+    if (moved < 0) die_errno("preserve-fds: move the error pipe");
+    close(efd);
+    set_error_fd(moved);
+  }
+  int *tmp = xmalloc(sizeof(int) * (size_t)n);
+  for (int k = 0; k < n; k++)
+    if ((tmp[k] = fcntl(base + k, F_DUPFD_CLOEXEC, base + n)) < 0) die_errno("preserve-fds: fd %d", base + k);
+  for (int k = 0; k < n; k++) {
+    if (dup2(tmp[k], 3 + k) < 0) die_errno("preserve-fds: dup2 to %d", 3 + k);
+    close(tmp[k]);
+  }
+  free(tmp);
+  exec_keep_fds(n);
+}
+
 static int run_payload(void *arg) {
   struct run_opts *o = arg;
   container_io_join_cgroup(&o->io);
@@ -111,6 +133,7 @@ static int run_payload(void *arg) {
 
   if (o->has_oom_score_adj) write_oom_score_adj(o->oom_score_adj);
   process_apply(&o->proc);
+  if (o->preserve_n) preserve_fds(o->preserve_base, o->preserve_n);
   security_apply(&o->sec, o->has_user, o->uid, o->gid);
   umask(o->umask); /* podman's default 022 unless --umask, whatever ours was */
   container_exec(&o->io, o->cmd, o->env, env_path(o->env));
@@ -195,6 +218,18 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
       o.hostname = v;
     else if ((v = value_of(argc, argv, &i, "--container-id")))
       o.id = v;
+    else if ((v = value_of(argc, argv, &i, "--preserve-fds"))) {
+      unsigned long long b, n;
+      char *copy = xstrdup(v), *colon = strchr(copy, ':');
+      if (!colon) die("run: invalid --preserve-fds %s: want BASE:N", v);
+      *colon = '\0';
+      if (!parse_uint(copy, 10, 1 << 20, &b) || !parse_uint(colon + 1, 10, 1 << 16, &n) || b < 5) die("run: invalid --preserve-fds %s: want BASE:N", v);
+      for (unsigned long long k = 0; k < n; k++)
+        if (fcntl((int)(b + k), F_GETFD) < 0) die("run: --preserve-fds: fd %llu is not open", b + k);
+      o.preserve_base = (int)b;
+      o.preserve_n = (int)n;
+      free(copy);
+    }
     else if (!strcmp(argv[i], "--pidns=host"))
       o.host_pid = true;
     else if (!strcmp(argv[i], "--ipcns=host"))
@@ -244,6 +279,7 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
   if (!!o.rootfs.dir == overlay) die("run: give either --rootfs DIR or --lower, --upper and --work");
   if (overlay && (!o.rootfs.n_lower || !o.rootfs.upper || !o.rootfs.work))
     die("run: overlay needs --lower, --upper and --work");
+  if (o.preserve_n && o.mon.init) die("run: --preserve-fds and --init cannot be used together");
   if ((o.rootfs.mount_program || o.rootfs.legacy_mount) && !overlay) die("run: --mount-program and --legacy-mount need an overlay");
   if (o.rootfs.mount_program && o.rootfs.legacy_mount) die("run: --legacy-mount is for native overlay, not with --mount-program");
 

@@ -195,6 +195,26 @@ function suite(as: As, full: boolean) {
     expect([both.exitCode, both.stderr]).toEqual([125, 'Error: --userns and --uidmap/--gidmap/--subuidname/--subgidname are mutually exclusive\n']);
   });
 
+  it('--preserve-fds passes our fds 3.. in (podman\'s check when they are not open); --rootfs, --init-path, --systemd=always refused with the reason', async () => {
+    const { cliLine, spawnLive } = await import('./run-util.js');
+    const outFile = path.join(sb.dir, 'pf-out');
+    fs.writeFileSync(outFile, '');
+    fs.chmodSync(outFile, 0o666);
+    const line = `${cliLine(sb, ['run', '--rm', '--preserve-fds', '2', 'bb', 'sh', '-c', 'cat <&3; echo via4 >&4'])} 3</etc/hostname 4>${outFile}`;
+    const live = spawnLive(sb, ['sh', '-c', line]);
+    expect(await live.exited, live.stderr()).toBe(0);
+    expect(live.stdout()).toBe(fs.readFileSync('/etc/hostname', 'utf8'));
+    expect(fs.readFileSync(outFile, 'utf8')).toBe('via4\n');
+    const none = await run(['run', '--rm', '--preserve-fds', '1', 'bb', 'true']);
+    expect([none.exitCode, none.stderr]).toEqual([125, 'Error: file descriptor 3 is not available - the preserve-fds option requires that file descriptors must be passed\n']);
+    for (const args of [['--rootfs', '/tmp'], ['--init-path', '/x', 'bb'], ['--systemd', 'always', 'bb']]) {
+      const r = await run(['run', '--rm', ...args, 'true']);
+      expect(r.exitCode).toBe(125);
+      expect(r.stderr).toMatch(/^Error: --(rootfs|init-path|systemd).*\n$/);
+    }
+    expect(await out(['run', '--rm', '--systemd', 'true', 'bb', 'echo', 'ok'])).toBe('ok\n');
+  });
+
   if (full) {
     it('--rmi removes the image after the container, or says why not', async () => {
       const tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'rmi.tar'));

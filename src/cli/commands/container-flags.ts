@@ -124,7 +124,11 @@ export interface CreateArgs extends GlobalArgs, CreatePullArgs {
   subgidname?: string;
   subuidname?: string;
   'volumes-from'?: string[];
+  'init-path'?: string;
+  systemd?: string;
+  rootfs?: boolean;
   /** run only */
+  'preserve-fds'?: string;
   detach?: boolean;
   'sig-proxy'?: boolean;
   attach?: string[];
@@ -264,6 +268,10 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   { name: 'detach', alias: 'd', type: 'boolean', runOnly: true, describe: 'Run container in background and print container ID' },
   { name: 'sig-proxy', type: 'boolean', default: true, runOnly: true, describe: 'Proxy received signals to the process' },
   { name: 'attach', alias: 'a', type: 'strings', runOnly: true, describe: 'Attach to STDIN, STDOUT or STDERR' },
+  { name: 'preserve-fds', type: 'string', runOnly: true, describe: 'Pass a number of additional file descriptors into the container' },
+  { name: 'init-path', type: 'string', describe: 'Path to the container-init binary' },
+  { name: 'systemd', type: 'string', describe: 'Run container in systemd mode ("true"|"false"|"always")' },
+  { name: 'rootfs', type: 'boolean', describe: 'The first argument is not an image but the rootfs to the exploded container' },
   { name: 'rmi', type: 'boolean', runOnly: true, describe: 'Remove container image unless used by other containers' },
   { name: 'passwd', type: 'boolean', default: true, runOnly: true, describe: 'add entries to /etc/passwd and /etc/group' },
 ];
@@ -601,6 +609,21 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     throw new TscRunError(`--cgroup-parent ${argv['cgroup-parent']}: tsc-run places containers in no cgroup of its own on this host (no cgroup v2 subtree delegated to this user); run the container without it`);
   }
   await planProcessFlags(argv, config, net.network);
+  if (argv['init-path'] !== undefined) {
+    throw new TscRunError(`--init-path ${argv['init-path']}: tsc-run's --init is built into its helper; no other init binary can be used`);
+  }
+  if (argv.rootfs) {
+    throw new TscRunError('--rootfs: running from an exploded directory is not supported by tsc-run yet; import it as an image (tar -C DIR -c . | tsc-run import - NAME) and run that');
+  }
+  if (argv.systemd !== undefined) {
+    if (!['true', 'false', 'always'].includes(argv.systemd)) throw new UsageError(`invalid argument ${JSON.stringify(argv.systemd)} for "--systemd" flag: must be "true", "false" or "always"`);
+    const cmd = [...(argv.command ?? []), ...(argv['--'] ?? [])].map(String);
+    const systemdCmd = cmd.length > 0 && /(^|\/)(init|systemd)$/.test(cmd[0]!);
+    // podman's systemd mode (tmpfs /run, /tmp, a writable cgroup, SIGRTMIN+3) is not built; "true" with another command is podman's no-op.
+    if (argv.systemd === 'always' || (argv.systemd === 'true' && systemdCmd)) {
+      throw new TscRunError(`--systemd=${argv.systemd}: systemd mode is not supported by tsc-run; run the container with --systemd=false`);
+    }
+  }
   if (argv['image-volume'] !== undefined) {
     if (!['bind', 'tmpfs', 'ignore'].includes(argv['image-volume'])) {
       throw new UsageError(`invalid image volume mode ${JSON.stringify(argv['image-volume'])}: must be one of "bind", "tmpfs" or "ignore"`);

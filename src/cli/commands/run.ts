@@ -7,10 +7,31 @@
 
 import type { CommandModule } from 'yargs';
 import { ChildExit, UsageError } from '../../errors.js';
+import fs from 'node:fs';
 import type { Roots } from '../../config/paths.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import { CREATE_VALUE_FLAGS, prepareCreate, withCreateFlags, writeCidfile, type CreateArgs } from './container-flags.js';
+
+/** --preserve-fds N: fds 3..3+N-1 must be open in our process (podman's check and message). */
+function parsePreserveFds(value: string | undefined, init: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`invalid argument ${JSON.stringify(value)} for "--preserve-fds" flag: strconv.ParseUint: parsing ${JSON.stringify(value)}: invalid syntax`);
+  const n = Number(value);
+  if (n === 0) return undefined;
+  if (init) throw new UsageError('--preserve-fds and --init cannot be used together');
+  // Node's own descriptors start right after the inherited ones, with libuv's epoll first: the inherited ones are below it.
+  let firstOwn = Infinity;
+  for (const f of fs.readdirSync('/proc/self/fd')) {
+    const fd = Number(f);
+    if (fd < 3 || fd >= firstOwn) continue;
+    if (fs.readlinkSync(`/proc/self/fd/${f}`, { encoding: 'utf8' }) === 'anon_inode:[eventpoll]') firstOwn = fd;
+  }
+  for (let fd = 3; fd < 3 + n; fd++) {
+    if (fd >= firstOwn) throw new UsageError(`file descriptor ${fd} is not available - the preserve-fds option requires that file descriptors must be passed`);
+  }
+  return n;
+}
 
 /** -a/--attach: only the named streams (podman's message for another name). */
 function parseAttach(values: readonly string[] | undefined): { stdin: boolean; stdout: boolean; stderr: boolean } | undefined {
@@ -50,17 +71,18 @@ export const runCommand: CommandModule<GlobalArgs, CreateArgs> & {
     withCreateFlags(y.usage('Usage: tsc-run run [options] IMAGE [COMMAND [ARG...]]\n\nRun a command in a new container'), 'run'),
   handler: async (argv) => {
     const roots = rootsOf(argv);
+    const preserveFds = parsePreserveFds(argv['preserve-fds'], argv.init === true);
     const prepared = await prepareCreate(argv, roots, { detach: argv.detach === true });
     const onCreate = async (c: { id: string }) => writeCidfile(prepared.cidfile, c.id);
     if (argv.detach && argv.attach !== undefined) throw new UsageError('--attach and --detach cannot be set together');
     if (argv.detach) {
       const { runDetached } = await import('../../runtime/container/run-detached.js');
-      const c = await runDetached({ ...prepared, onCreate });
+      const c = await runDetached({ ...prepared, onCreate, preserveFds });
       process.stdout.write(`${c.id}\n`);
       return;
     }
     const { runForeground } = await import('../../runtime/container/run-foreground.js');
-    const code = await runForeground({ ...prepared, sigProxy: argv['sig-proxy'] !== false, onCreate, attach: parseAttach(argv.attach) });
+    const code = await runForeground({ ...prepared, sigProxy: argv['sig-proxy'] !== false, onCreate, attach: parseAttach(argv.attach), preserveFds });
     if (argv.rmi) await removeImageAfterRun(roots, prepared.image);
     if (code !== 0) throw new ChildExit(code);
   },

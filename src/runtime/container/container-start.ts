@@ -24,7 +24,7 @@ import { seaRuntime } from '../../host/helper/embedded-helper.js';
 import { securityAndFilesArgs } from './container-start-args.js';
 import { runModeArgs, type RunSpec } from '../../host/helper/helper.js';
 import { exitCommand, monitorArgs, withMonitorArgs } from '../monitor/monitor-args.js';
-import { startMonitor, type Handshake, type MonitorEnd, type MonitorSession } from '../monitor/monitor-session.js';
+import { PRESERVE_FDS_BASE, startMonitor, type Handshake, type MonitorEnd, type MonitorSession } from '../monitor/monitor-session.js';
 import { hostUserNamespace } from '../../host/preflight.js';
 import { containerLogPath, containerRuntimePaths } from '../monitor/runtime-dir.js';
 import { prepareContainerCgroup } from './container-cgroup.js';
@@ -86,6 +86,8 @@ export interface StartInput {
   sigProxy: boolean;
   /** Foreground: which output streams reach our stdout/stderr (run -a); absent = both. */
   streams?: { stdout: boolean; stderr: boolean } | undefined;
+  /** run --preserve-fds N: our fds 3..3+N-1 become the container's. */
+  preserveFds?: number | undefined;
 }
 
 /** The container is already running (start on a running container is not an error for podman). */
@@ -126,6 +128,7 @@ async function helperArgs(i: StartInput, net: ContainerNetwork): Promise<string[
   });
   if (!i.detach && i.streams?.stdout === false) monitor.push('--no-stdout');
   if (!i.detach && i.streams?.stderr === false) monitor.push('--no-stderr');
+  if (i.preserveFds) monitor.push('--preserve-fds', `${PRESERVE_FDS_BASE}:${i.preserveFds}`);
   // Volumes, binds and tmpfs mounts (src/volume/): run options like the rest, placed before `--` with the monitor's.
   const volumes = await volumeHelperArgs(i.roots.dataRoot, c);
   const userdata = userdataDir(new ContainerStore(i.roots.dataRoot).containerDir(c.id));
@@ -186,7 +189,7 @@ export async function startContainer(i: StartInput, podLocked = false): Promise<
     const startedAt = new Date().toISOString();
     let session: MonitorSession;
     try {
-      session = await startMonitor({ args, userns, detach: i.detach, stdin: i.attachStdin && i.container.config.stdin === true });
+      session = await startMonitor({ args, userns, detach: i.detach, stdin: i.attachStdin && i.container.config.stdin === true, preserveFds: i.preserveFds });
     } catch (err) {
       // As podman: a container whose command could not be started keeps its state (created
       // stays created, `wait` gives 0); only a record left `running` by a dead monitor is closed.

@@ -12,6 +12,8 @@ import { helperTreeOps } from '../../host/helper/tree-ops.js';
 export type RunDetachedInput = Omit<CreateContainerInput, 'treeOps' | 'dataRoot'> & {
   roots: Roots;
   onCreate?: (c: ContainerRecord) => Promise<void>;
+  /** --preserve-fds N. */
+  preserveFds?: number | undefined;
 };
 
 export async function runDetached(input: RunDetachedInput): Promise<ContainerRecord> {
@@ -19,7 +21,7 @@ export async function runDetached(input: RunDetachedInput): Promise<ContainerRec
   const container = await createContainer({ ...input, dataRoot: input.roots.dataRoot, treeOps });
   try {
     await input.onCreate?.(container);
-    await startContainer({ roots: input.roots, container, treeOps, detach: true, attachStdin: false, sigProxy: true });
+    await startContainer({ roots: input.roots, container, treeOps, detach: true, attachStdin: false, sigProxy: true, preserveFds: input.preserveFds });
   } catch (err) {
     // podman leaves a failed --rm container removed, others exited with the code.
     if (input.autoRemove) await removeFinished(input.roots, container.id, treeOps).catch(() => undefined);

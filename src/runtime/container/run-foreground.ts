@@ -23,6 +23,8 @@ export type RunForegroundInput = Omit<CreateContainerInput, 'treeOps' | 'dataRoo
   sigProxy: boolean;
   /** run -a: the streams attached (absent: all three). */
   attach?: { stdin: boolean; stdout: boolean; stderr: boolean } | undefined;
+  /** --preserve-fds N. */
+  preserveFds?: number | undefined;
   /** Called with the new container, before it starts (--cidfile). */
   onCreate?: (c: ContainerRecord) => Promise<void>;
 };
@@ -102,6 +104,7 @@ export async function runForeground(input: RunForegroundInput): Promise<number> 
         attachStdin: container.config.stdin === true && input.attach?.stdin !== false,
         sigProxy: input.sigProxy,
         ...(input.attach ? { streams: { stdout: input.attach.stdout, stderr: input.attach.stderr } } : {}),
+        preserveFds: input.preserveFds,
       });
       if (started instanceof AlreadyRunning) throw new Error('a new container cannot be running already');
       session = started;

@@ -62,7 +62,12 @@ export interface StartMonitorOptions {
   /** Foreground: give the helper our stdin (else /dev/null). */
   stdin: boolean;
   env?: NodeJS.ProcessEnv;
+  /** run --preserve-fds N: our fds 3.. are given to the helper at PRESERVE_FDS_BASE.. (its `--preserve-fds BASE:N`). */
+  preserveFds?: number | undefined;
 }
+
+/** Where the helper receives --preserve-fds' descriptors (above its error and sync fds). */
+export const PRESERVE_FDS_BASE = 10;
 
 const RELAYED = ['SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const;
 // The terminal sends these to the whole group, the monitor included: we only must not die of them.
@@ -106,8 +111,13 @@ export async function startMonitor(o: StartMonitorOptions): Promise<MonitorSessi
   const bin = helperPath();
   const argv = [...namespaceArgs(o.userns), 'run', ...o.args];
   const fg = !o.detach;
+  const stdio: Array<'inherit' | 'ignore' | 'pipe' | number> = [fg && o.stdin ? 'inherit' : 'ignore', fg ? 'inherit' : 'ignore', fg ? 'inherit' : 'ignore', 'pipe', 'pipe'];
+  if (o.preserveFds) {
+    while (stdio.length < PRESERVE_FDS_BASE) stdio.push('ignore');
+    for (let k = 0; k < o.preserveFds; k++) stdio.push(3 + k);
+  }
   const child = spawn(bin, argv, {
-    stdio: [fg && o.stdin ? 'inherit' : 'ignore', fg ? 'inherit' : 'ignore', fg ? 'inherit' : 'ignore', 'pipe', 'pipe'],
+    stdio,
     env: o.env ?? process.env,
   });
   const relay = (sig: NodeJS.Signals) => {
