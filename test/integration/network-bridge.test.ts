@@ -105,6 +105,30 @@ describe('bridge networks (rootless)', () => {
     expect([inUse.exitCode, inUse.stderr]).toEqual([2, 'Error: "front" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used\n']);
   }, 60_000);
 
+  it('kill -9 of the holder or of a monitor leaves nothing behind; the next start makes a new namespace', async () => {
+    await ok(['run', '-d', '--name', 'victim', '--network', 'back', 'bb', 'sleep', '300']);
+    const pid = holderPid()!;
+    const pastaPid = Number(fs.readFileSync(path.join(sb.runroot, 'networks', 'pasta.pid'), 'utf8').trim());
+    expect(alive(pastaPid)).toBe(true);
+    process.kill(pid, 'SIGKILL');
+    const until = Date.now() + 10_000;
+    while ((alive(pid) || alive(pastaPid)) && Date.now() < until) await sleep(100);
+    expect([alive(pid), alive(pastaPid)]).toEqual([false, false]);
+    // The next start on a network: a new holder (the running containers of the old one have lost their network).
+    expect(await ok(['run', '--rm', '--network', 'front', 'bb', 'ip', '-4', '-o', 'addr', 'show', 'eth0'])).toMatch(/inet 10\.93\.0\.\d+\/24/);
+    expect(holderPid()).not.toBe(pid);
+    // A monitor killed: its container dies with it, and so does its veth.
+    const [rec] = JSON.parse(await ok(['inspect', 'web2'])) as Array<{ Id: string }>;
+    const state = JSON.parse(fs.readFileSync(path.join(sb.root, 'containers', rec!.Id, 'container.json'), 'utf8')) as { state: { monitor?: { pid: number }; pid?: number } };
+    const monitor = state.state.monitor?.pid;
+    expect(monitor).toBeDefined();
+    process.kill(monitor!, 'SIGKILL');
+    const until2 = Date.now() + 10_000;
+    while (alive(state.state.pid!) && Date.now() < until2) await sleep(100);
+    expect(alive(state.state.pid!)).toBe(false);
+    await ok(['rm', '-f', '-t', '0', 'victim']);
+  }, 90_000);
+
   it('network rm -f removes its containers; the holder and pasta exit once idle', async () => {
     const pid = holderPid();
     expect(pid).toBeDefined();
