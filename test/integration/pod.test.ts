@@ -113,6 +113,18 @@ function suite(as: As, full: boolean) {
     await ok(['pod', 'rm', '-f', '-t', '0', 'pids']);
   });
 
+  it('pod logs: every member\'s log (not the infra\'s), prefixed as logs does; -c one member', async () => {
+    await ok(['pod', 'create', '--name', 'lg']);
+    const one = (await ok(['run', '-d', '--pod', 'lg', '--name', 'lg1', 'bb', 'echo', 'one'])).trim();
+    const two = (await ok(['run', '-d', '--pod', 'lg', '--name', 'lg2', 'bb', 'echo', 'two'])).trim();
+    await ok(['wait', 'lg1', 'lg2']);
+    expect((await ok(['pod', 'logs', 'lg'])).split('\n').sort()).toEqual(['', `${one.slice(0, 12)} one`, `${two.slice(0, 12)} two`].sort());
+    expect(await ok(['pod', 'logs', '-c', 'lg2', 'lg'])).toBe('two\n');
+    const bad = await run(['pod', 'logs', '-c', 'nope', 'lg']);
+    expect([bad.exitCode, bad.stderr]).toEqual([125, 'Error: container nope is not in pod lg: no such container\n']);
+    await ok(['pod', 'rm', '-f', '-t', '0', 'lg']);
+  });
+
   it('kill -9 of a member does not take the pod down; kill -9 of the infra: ps and pod commands report it and clean up', async () => {
     const podId = (await ok(['pod', 'create', '--name', 'k9'])).trim();
     await ok(['run', '-d', '--pod', 'k9', '--name', 'k9a', 'bb', 'sleep', '600']);

@@ -439,9 +439,70 @@ const existsCommand: CommandModule<GlobalArgs, ExistsArgs> = {
   },
 };
 
+interface LogsArgs extends GlobalArgs {
+  pod?: string;
+  extra?: string[];
+  container?: string;
+  follow?: boolean;
+  latest?: boolean;
+  names?: boolean;
+  since?: string;
+  tail?: number;
+  timestamps?: boolean;
+  until?: string;
+  color?: boolean;
+}
+
+const logsCommand: CommandModule<GlobalArgs, LogsArgs> = {
+  command: 'logs [pod] [extra..]',
+  describe: 'Fetch logs for pod with one or more containers',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run pod logs [options] POD\n\nDisplays logs for pod with one or more containers.')
+      .positional('extra', { type: 'string', array: true, hidden: true })
+      .option('container', { alias: 'c', type: 'string', requiresArg: true, describe: 'Filter logs by container name or id which belongs to pod' })
+      .option('follow', { alias: 'f', type: 'boolean', describe: 'Follow log output' })
+      .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest pod tsc-run is aware of' })
+      .option('names', { alias: 'n', type: 'boolean', describe: 'Output container names instead of container IDs in the log' })
+      .option('since', { type: 'string', requiresArg: true, describe: 'Show logs since TIMESTAMP' })
+      .option('tail', { type: 'number', requiresArg: true, describe: 'Output the specified number of LINES at the end of the logs (default -1: all)' })
+      .option('timestamps', { alias: 't', type: 'boolean', describe: 'Output the timestamps in the log' })
+      .option('until', { type: 'string', requiresArg: true, describe: 'Show logs until TIMESTAMP' })
+      .option('color', { type: 'boolean', describe: 'Output the containers with different colors in the log' }),
+  handler: async (argv) => {
+    if (argv.extra?.length) throw new UsageError(`accepts at most 1 arg(s), received ${argv.extra.length + 1}`);
+    if (argv.pod === undefined && !argv.latest) throw new UsageError('specify one pod name or id, or --latest');
+    if (argv.pod !== undefined && argv.latest) throw new UsageError('--latest and a pod name cannot be used together');
+    const roots = rootsOf(argv);
+    const { resolvePods, podMembers } = await import('../../pod/pod-lifecycle.js');
+    const pod = resolvePods(roots, argv.pod === undefined ? [] : [argv.pod], { latest: argv.latest === true })[0]!;
+    let members = (await podMembers(roots, pod)).filter((c) => c.id !== pod.infraId);
+    if (argv.container !== undefined) {
+      const want = argv.container;
+      members = members.filter((c) => c.name === want || c.id.startsWith(want));
+      if (members.length !== 1) throw new TscRunError(`container ${want} is not in pod ${pod.name}: no such container`);
+    }
+    if (members.length === 0) throw new TscRunError(`pod ${pod.name} has no containers other than its infra: no logs`);
+    // The containers' own logs command: the same reader, prefixes, -f and filters.
+    const args = ['logs'];
+    if (argv.follow) args.push('--follow');
+    if (argv.names) args.push('--names');
+    if (argv.since !== undefined) args.push('--since', argv.since);
+    if (argv.until !== undefined) args.push('--until', argv.until);
+    if (argv.tail !== undefined) args.push('--tail', String(argv.tail));
+    if (argv.timestamps) args.push('--timestamps');
+    if (argv.color) args.push('--color');
+    const { selfEngine } = await import('../../compose/engine/runner.js');
+    const a = argv as GlobalArgs & { root?: string; runroot?: string };
+    const globals = [...(a.root !== undefined ? ['--root', a.root] : []), ...(a.runroot !== undefined ? ['--runroot', a.runroot] : [])];
+    const code = await selfEngine(globals).inherit([...args, ...members.map((c) => c.id)]);
+    if (code !== 0) process.exitCode = code;
+  },
+};
+
 export const podCommand = commandGroup({
   name: 'pod',
   describe: 'Manage pods',
   long: 'Pods are a group of one or more containers sharing the same network, pid and ipc namespaces.',
-  subcommands: [createCommand, existsCommand, inspectCommand, killCommand, pauseCommand, pruneCommand, psCommand, restartCommand, rmCommand, startCommand, stopCommand, unpauseCommand],
+  subcommands: [createCommand, existsCommand, inspectCommand, killCommand, logsCommand, pauseCommand, pruneCommand, psCommand, restartCommand, rmCommand, startCommand, stopCommand, unpauseCommand],
 });
