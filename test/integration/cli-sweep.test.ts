@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootInfo } from '../../src/cli/main.js';
 import type { CommandInfo } from '../../src/cli/help/command-info.js';
-import { makeSandbox, runAs, runProcess, STD_PATH, tscRun, type ProcResult, type Sandbox } from '../harness/index.js';
+import { disposeStore, emptyStore, runAs, runProcess, STD_PATH, tscRun, type ProcResult, type Sandbox } from '../harness/index.js';
 
 const INTERNAL = [
   /\b(?:TypeError|ReferenceError|RangeError|SyntaxError|AssertionError)\b/,
@@ -81,11 +81,10 @@ describe('every command with bad input', () => {
     return true;
   });
   beforeAll(async () => {
-    sb = await makeSandbox('sweep', { as: 'user' });
+    sb = await emptyStore('sweep', 'user');
   });
   afterAll(async () => {
-    await tscRun(['rm', '-fa', '-t', '0'], { sandbox: sb });
-    await sb.cleanup();
+    await disposeStore(sb);
     fs.rmSync(podmanHome, { recursive: true, force: true });
   });
 

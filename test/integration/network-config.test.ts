@@ -5,8 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, tscRun, type Sandbox } from '../harness/index.js';
-import { disposeSandbox } from './run-util.js';
+import { disposeStore, emptyStore, tscRun, type Sandbox } from '../harness/index.js';
 
 describe('network configs (rootless)', () => {
   let sb: Sandbox;
@@ -24,10 +23,10 @@ describe('network configs (rootless)', () => {
   };
 
   beforeAll(async () => {
-    sb = await makeSandbox('network-config', { as: 'user' });
+    sb = await emptyStore('network-config', 'user');
   });
   afterAll(async () => {
-    await disposeSandbox(sb);
+    await disposeStore(sb);
   });
 
   it('creates a netavark config file, lists and inspects it', async () => {

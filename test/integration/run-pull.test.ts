@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tscRun, tscRunOk } from '../harness/cli.js';
 import { buildBusyboxImage, type OciImage } from '../harness/images.js';
 import { pushImage, startRegistry, type Registry } from '../harness/registry.js';
-import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import { disposeStore, emptyStore } from '../harness/fixtures.js';
+import type { Sandbox } from '../harness/sandbox.js';
 
 let reg: Registry;
 let bb: OciImage;
@@ -36,11 +37,10 @@ beforeAll(async () => {
   await pushImage(reg, 'app', '1', bb);
   await pushImage(reg, 'moving', 'latest', bb);
   await pushImage(reg, 'short', 'latest', bb);
-  sb = await makeSandbox('run-pull', { as: 'user' });
+  sb = await emptyStore('run-pull', 'user');
 });
 afterAll(async () => {
-  await tscRun(['rm', '-fa', '-t', '0'], { sandbox: sb });
-  await sb?.cleanup();
+  await disposeStore(sb);
   await reg?.stop();
 });
 
