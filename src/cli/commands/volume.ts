@@ -199,7 +199,96 @@ const existsCommand: CommandModule<GlobalArgs, ExistsArgs> = {
   },
 };
 
-export const volumeSubcommands = [createCommand, listCommand, inspectCommand, rmCommand, pruneCommand, existsCommand];
+interface ArchiveArgs extends GlobalArgs {
+  args?: string[];
+  output?: string;
+}
+
+function exactArgs(args: readonly unknown[] | undefined, n: number): string[] {
+  const a = (args ?? []).map(String);
+  if (a.length !== n) throw new UsageError(`accepts ${n} arg(s), received ${a.length}`);
+  return a;
+}
+
+const exportCommand: CommandModule<GlobalArgs, ArchiveArgs> = {
+  command: 'export [args..]',
+  describe: 'Export volumes',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run volume export [options] VOLUME\n\ntsc-run volume export\n\nAllow content of volume to be exported into external tar.')
+      .example('tsc-run volume export myvol --output myvol.tar', '')
+      .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'Write to a specified file (default: stdout, which must be redirected) (default "/dev/stdout")' }),
+  handler: async (argv) => {
+    const [name] = exactArgs(argv.args, 1);
+    const { exportVolume } = await import('../../volume/volume-archive.js');
+    await exportVolume(rootsOf(argv).dataRoot, name!, argv.output, process.stdout);
+  },
+};
+
+interface ImportArgs extends GlobalArgs {
+  volume?: string;
+  source?: string;
+  extra?: string[];
+}
+
+const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
+  command: 'import [volume] [source] [extra..]',
+  describe: 'Import a tarball contents into a tsc-run volume',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run volume import VOLUME [SOURCE]\n\nImports contents into a tsc-run volume from specified tarball (.tar, .tar.gz, .tgz, .tar.zst, .tar.xz); - reads standard input.')
+      .example('tsc-run volume import my_vol /home/user/import.tar', '')
+      .example('cat ctr.tar | tsc-run volume import my_vol -', '')
+      .positional('volume', { type: 'string' })
+      .positional('source', { type: 'string' })
+      .positional('extra', { type: 'string', array: true, hidden: true })
+      // yargs reads a lone `-` (standard input) as an empty flag unless told it takes one argument.
+      .nargs('volume', 1)
+      .nargs('source', 1),
+  handler: async (argv) => {
+    const args = [argv.volume, argv.source, ...(argv.extra ?? [])].filter((a) => a !== undefined).map(String);
+    const [name, source] = exactArgs(args, 2);
+    const { importVolume } = await import('../../volume/volume-archive.js');
+    await importVolume(rootsOf(argv).dataRoot, name!, source!, process.stdin);
+  },
+};
+
+const mountCommand: CommandModule<GlobalArgs, ArchiveArgs> = {
+  command: 'mount [args..]',
+  describe: 'Mount volume',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run volume mount NAME\n\nMount a volume and return the mountpoint (rootless: inside tsc-run unshare, as podman).')
+      .example('tsc-run volume mount myvol', ''),
+  handler: async (argv) => {
+    const [name] = exactArgs(argv.args, 1);
+    const { mountVolume } = await import('../../volume/volume-archive.js');
+    process.stdout.write(`${await mountVolume(rootsOf(argv).dataRoot, name!)}\n`);
+  },
+};
+
+const unmountCommand: CommandModule<GlobalArgs, ArchiveArgs> = {
+  command: 'unmount [args..]',
+  aliases: ['umount'],
+  describe: 'Unmount volume',
+  builder: (y) => y.usage('Usage: tsc-run volume unmount NAME\n\nUnmount a volume (a local volume without mount options is never mounted: nothing to do).').example('tsc-run volume unmount myvol', ''),
+  handler: async (argv) => {
+    const [name] = exactArgs(argv.args, 1);
+    const { unmountVolume } = await import('../../volume/volume-archive.js');
+    await unmountVolume(rootsOf(argv).dataRoot, name!);
+  },
+};
+
+const reloadCommand: CommandModule<GlobalArgs, ArchiveArgs> = {
+  command: 'reload [args..]',
+  describe: 'reload all volumes from volume plugins',
+  builder: (y) => y.usage('Usage: tsc-run volume reload\n\nCheck all configured volume plugins and update the libpod database with all available volumes (tsc-run has no volume plugins: nothing to reload).'),
+  handler: (argv) => {
+    exactArgs(argv.args, 0);
+  },
+};
+
+export const volumeSubcommands = [createCommand, listCommand, inspectCommand, rmCommand, pruneCommand, existsCommand, exportCommand, importCommand, mountCommand, unmountCommand, reloadCommand];
 
 export const volumeCommand = commandGroup({
   name: 'volume',
