@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -99,9 +100,20 @@ static void add_arg(struct hold_opts *o, const char *a) {
 
 /* pasta against the child's namespaces, in the foreground, as our child. */
 static void start_pasta(struct hold_opts *o, pid_t pid) {
-  static char user[48], net[48];
+  static char user[48], net[48], bound[4096];
   snprintf(user, sizeof user, "/proc/%d/ns/user", (int)pid);
   snprintf(net, sizeof net, "/proc/%d/ns/net", (int)pid);
+  bool root = geteuid() == 0;
+  if (root) {
+    /* Root without a user namespace: pasta (even --runas 0:0) cannot open
+     * /proc/PID/ns/net once it dropped its capabilities, so the namespace is
+     * bound on <dir of the pid file>/netns in a mount namespace of its own. */
+    const char *slash = strrchr(o->pasta_pid, '/');
+    if (snprintf(bound, sizeof bound, "%.*s/netns", (int)(slash - o->pasta_pid), o->pasta_pid) >= (int)sizeof bound) die("netns-hold: path too long");
+    int fd = open(bound, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) die_errno("create %s", bound);
+    close(fd);
+  }
   add_arg(o, "-f");
   add_arg(o, "--pid");
   add_arg(o, o->pasta_pid);
@@ -113,7 +125,7 @@ static void start_pasta(struct hold_opts *o, pid_t pid) {
     add_arg(o, "0:0");
   }
   add_arg(o, "--netns");
-  add_arg(o, net);
+  add_arg(o, root ? bound : net);
   if (unlink(o->pasta_pid) < 0 && errno != ENOENT) die_errno("unlink %s", o->pasta_pid);
   pid_t c = fork();
   if (c < 0) die_errno("fork pasta");
@@ -128,6 +140,11 @@ static void start_pasta(struct hold_opts *o, pid_t pid) {
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die_errno("prctl(PR_SET_PDEATHSIG)");
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(2, 1) < 0) die_errno("stdio for pasta");
+    if (root) {
+      if (unshare(CLONE_NEWNS) < 0) die_errno("unshare(CLONE_NEWNS) for pasta");
+      if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) die_errno("make / rprivate");
+      if (mount(net, bound, NULL, MS_BIND, NULL) < 0) die_errno("bind %s on %s", net, bound);
+    }
     execv(o->pasta, o->argv);
     die_errno("exec %s", o->pasta);
   }

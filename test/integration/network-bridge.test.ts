@@ -139,3 +139,30 @@ describe('bridge networks (rootless)', () => {
     expect(alive(pid!)).toBe(false);
   }, 90_000);
 });
+
+describe('bridge networks (root)', () => {
+  let sb: Sandbox;
+  const ok = async (args: string[]): Promise<string> => {
+    const r = await tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
+    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    return r.stdout;
+  };
+  beforeAll(async () => {
+    sb = await busyboxSandbox('network-bridge-root', 'root');
+  }, 120_000);
+  afterAll(async () => {
+    await disposeSandbox(sb);
+  });
+
+  it('the same namespace design without a user namespace: names, isolation', async () => {
+    await ok(['network', 'create', '--subnet', '10.94.0.0/24', 'rnet']);
+    await ok(['network', 'create', '--subnet', '10.94.1.0/24', 'rother']);
+    await ok(['run', '-d', '--name', 'rs', '--network', 'rnet', 'bb', 'sh', '-c', 'mkdir /w && echo root-ok > /w/index.html && exec httpd -f -p 80 -h /w']);
+    const get = (host: string) => `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${host} 80 | tail -n 1; echo done`;
+    expect(await ok(['run', '--rm', '--network', 'rnet', 'bb', 'sh', '-c', get('rs')])).toBe('root-ok\ndone\n');
+    const ip = (await ok(['inspect', '--format', '{{.NetworkSettings.Networks.rnet.IPAddress}}', 'rs'])).trim();
+    expect(ip).toMatch(/^10\.94\.0\.\d+$/);
+    expect(await ok(['run', '--rm', '--network', 'rother', 'bb', 'sh', '-c', get(ip)])).toBe('done\n');
+    await ok(['rm', '-f', '-t', '0', 'rs']);
+  }, 120_000);
+});
