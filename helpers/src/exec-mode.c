@@ -53,6 +53,7 @@ struct exec_opts {
   char **exit_cmd;
   size_t n_exit_cmd;
   struct security_opts sec;
+  int preserve_base, preserve_n; /* --preserve-fds BASE:N */
   char **cmd;
 };
 
@@ -129,6 +130,8 @@ static void parse_options(int argc, char **argv) {
     } else if ((v = value_of(argc, argv, &i, "--pid-start-time"))) {
       o.start_time = number("--pid-start-time", v, ~0ULL);
       has_start = true;
+    } else if ((v = value_of(argc, argv, &i, "--preserve-fds"))) {
+      parse_preserve_fds(v, &o.preserve_base, &o.preserve_n);
     } else if ((v = value_of(argc, argv, &i, "--cwd"))) {
       if (v[0] != '/') die("exec: --cwd %s is not absolute", v);
       o.cwd = v;
@@ -191,6 +194,7 @@ static _Noreturn void command_process(void) {
   /* podman (crun's message) reports a missing directory like a missing command. */
   if (chdir(cwd) < 0) die_code(errno == ENOENT ? EXIT_NOT_FOUND : errno == EACCES ? EXIT_CANNOT_INVOKE : EXIT_ENGINE,
                                "chdir to `%s`: %s", cwd, strerror(errno));
+  if (o.preserve_n) exec_preserve_fds(o.preserve_base, o.preserve_n);
   security_apply(&o.sec, o.has_user, o.uid, o.gid);
   umask(022); /* podman's default --umask */
   exec_command(o.cmd, o.env, env_path());

@@ -1,6 +1,8 @@
 #include "exec.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
@@ -41,6 +43,38 @@ static void reset_signals(void) {
 static int kept_fds; /* --preserve-fds: 3 .. 3+kept_fds-1 reach CMD */
 
 void exec_keep_fds(int n) { kept_fds = n; }
+
+void parse_preserve_fds(const char *v, int *base, int *n) {
+  unsigned long long b, c;
+  char *copy = xstrdup(v), *colon = strchr(copy, ':');
+  if (!colon) die("invalid --preserve-fds %s: want BASE:N", v);
+  *colon = '\0';
+  if (!parse_uint(copy, 10, 1 << 20, &b) || !parse_uint(colon + 1, 10, 1 << 16, &c) || b < 5) die("invalid --preserve-fds %s: want BASE:N", v);
+  for (unsigned long long k = 0; k < c; k++)
+    if (fcntl((int)(b + k), F_GETFD) < 0) die("--preserve-fds: fd %llu is not open", b + k);
+  *base = (int)b;
+  *n = (int)c;
+  free(copy);
+}
+
+void exec_preserve_fds(int base, int n) {
+  int efd = get_error_fd();
+  if (efd >= 3 && efd < 3 + n) {
+    int moved = fcntl(efd, F_DUPFD_CLOEXEC, 3 + n);
+    if (moved < 0) die_errno("preserve-fds: move the error pipe");
+    close(efd);
+    set_error_fd(moved);
+  }
+  int *tmp = xmalloc(sizeof(int) * (size_t)n);
+  for (int k = 0; k < n; k++)
+    if ((tmp[k] = fcntl(base + k, F_DUPFD_CLOEXEC, base + n)) < 0) die_errno("preserve-fds: fd %d", base + k);
+  for (int k = 0; k < n; k++) {
+    if (dup2(tmp[k], 3 + k) < 0) die_errno("preserve-fds: dup2 to %d", 3 + k);
+    close(tmp[k]);
+  }
+  free(tmp);
+  exec_keep_fds(n);
+}
 
 void exec_command(char *const argv[], char *const envp[], const char *path) {
   const char *name = argv[0];

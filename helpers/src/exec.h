@@ -14,3 +14,10 @@ _Noreturn void exec_command(char *const argv[], char *const envp[], const char *
 
 /* --preserve-fds: fds 3 .. 3+n-1 stay open across exec_command's exec. */
 void exec_keep_fds(int n);
+
+/* `--preserve-fds BASE:N` (run, exec): parsed and checked open. */
+void parse_preserve_fds(const char *v, int *base, int *n);
+
+/* In the command's process: fds BASE..BASE+N-1 become 3..3+N-1 (the error
+ * pipe moved above them first) and stay open across exec_command. */
+void exec_preserve_fds(int base, int n);

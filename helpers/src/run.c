@@ -79,27 +79,6 @@ static void write_oom_score_adj(int v) {
   close(fd);
 }
 
-/* --preserve-fds: the caller's fds (passed to us at BASE..) become 3..3+N-1 of
- * CMD, as podman's; the error pipe moves above them first. */
-static void preserve_fds(int base, int n) {
-  int efd = get_error_fd();
-  if (efd >= 3 && efd < 3 + n) {
-    int moved = fcntl(efd, F_DUPFD_CLOEXEC, 3 + n);
-    if (moved < 0) die_errno("preserve-fds: move the error pipe");
-    close(efd);
-    set_error_fd(moved);
-  }
-  int *tmp = xmalloc(sizeof(int) * (size_t)n);
-  for (int k = 0; k < n; k++)
-    if ((tmp[k] = fcntl(base + k, F_DUPFD_CLOEXEC, base + n)) < 0) die_errno("preserve-fds: fd %d", base + k);
-  for (int k = 0; k < n; k++) {
-    if (dup2(tmp[k], 3 + k) < 0) die_errno("preserve-fds: dup2 to %d", 3 + k);
-    close(tmp[k]);
-  }
-  free(tmp);
-  exec_keep_fds(n);
-}
-
 static int run_payload(void *arg) {
   struct run_opts *o = arg;
   container_io_join_cgroup(&o->io);
@@ -133,7 +112,7 @@ static int run_payload(void *arg) {
 
   if (o->has_oom_score_adj) write_oom_score_adj(o->oom_score_adj);
   process_apply(&o->proc);
-  if (o->preserve_n) preserve_fds(o->preserve_base, o->preserve_n);
+  if (o->preserve_n) exec_preserve_fds(o->preserve_base, o->preserve_n);
   security_apply(&o->sec, o->has_user, o->uid, o->gid);
   umask(o->umask); /* podman's default 022 unless --umask, whatever ours was */
   container_exec(&o->io, o->cmd, o->env, env_path(o->env));
@@ -218,18 +197,8 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
       o.hostname = v;
     else if ((v = value_of(argc, argv, &i, "--container-id")))
       o.id = v;
-    else if ((v = value_of(argc, argv, &i, "--preserve-fds"))) {
-      unsigned long long b, n;
-      char *copy = xstrdup(v), *colon = strchr(copy, ':');
-      if (!colon) die("run: invalid --preserve-fds %s: want BASE:N", v);
-      *colon = '\0';
-      if (!parse_uint(copy, 10, 1 << 20, &b) || !parse_uint(colon + 1, 10, 1 << 16, &n) || b < 5) die("run: invalid --preserve-fds %s: want BASE:N", v);
-      for (unsigned long long k = 0; k < n; k++)
-        if (fcntl((int)(b + k), F_GETFD) < 0) die("run: --preserve-fds: fd %llu is not open", b + k);
-      o.preserve_base = (int)b;
-      o.preserve_n = (int)n;
-      free(copy);
-    }
+    else if ((v = value_of(argc, argv, &i, "--preserve-fds")))
+      parse_preserve_fds(v, &o.preserve_base, &o.preserve_n);
     else if (!strcmp(argv[i], "--pidns=host"))
       o.host_pid = true;
     else if (!strcmp(argv[i], "--ipcns=host"))

@@ -120,6 +120,17 @@ describe('lifecycle flags as the test user', () => {
     await out(['rm', '-f', '-t', '0', 'c1', 'c2']);
   });
 
+  it('exec --preserve-fds passes our fds 3.. to the command', async () => {
+    await out(['run', '-d', '--name', 'pfx', 'bb', 'sleep', '120']);
+    const { cliLine } = await import('./run-util.js');
+    const live = spawnLive(sb, ['sh', '-c', `${cliLine(sb, ['exec', '--preserve-fds', '1', 'pfx', 'sh', '-c', 'cat <&3'])} 3</etc/hostname`]);
+    expect(await live.exited, live.stderr()).toBe(0);
+    expect(live.stdout()).toBe((await import('node:fs')).readFileSync('/etc/hostname', 'utf8'));
+    const none = await run(['exec', '--preserve-fds', '1', 'pfx', 'true']);
+    expect([none.exitCode, none.stderr]).toEqual([125, 'Error: file descriptor 3 is not available - the preserve-fds option requires that file descriptors must be passed\n']);
+    await out(['rm', '-f', '-t', '0', 'pfx']);
+  });
+
   it('a published port in use: 126 and the address, nothing left running', async () => {
     const srv = net.createServer();
     await new Promise<void>((r) => srv.listen({ host: '0.0.0.0', port: 0 }, r));

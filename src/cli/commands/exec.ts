@@ -11,6 +11,7 @@ import { rootsOf } from '../global.js';
 
 interface ExecArgs extends GlobalArgs {
   container?: string;
+  'preserve-fds'?: string;
   command?: string[];
   '--'?: string[];
   detach?: boolean;
@@ -25,7 +26,14 @@ interface ExecArgs extends GlobalArgs {
   workdir?: string;
 }
 
-const EXEC_VALUE_FLAGS = ['-e', '--env', '--env-file', '-u', '--user', '-w', '--workdir', '--detach-keys'];
+const EXEC_VALUE_FLAGS = ['--preserve-fds', '-e', '--env', '--env-file', '-u', '--user', '-w', '--workdir', '--detach-keys'];
+
+/** --preserve-fds N: run's check (fds 3..3+N-1 passed to us). */
+async function inheritedFds(value: string | undefined): Promise<number | undefined> {
+  if (value === undefined) return undefined;
+  const { parsePreserveFds } = await import('./run.js');
+  return parsePreserveFds(value, false);
+}
 
 export const execCommand: CommandModule<GlobalArgs, ExecArgs> & {
   trailing: { positionalsBefore: number; valueFlags: string[]; targetFlags: string[] };
@@ -42,6 +50,7 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> & {
       .option('env-file', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read in a file of environment variables' })
       .option('interactive', { alias: 'i', type: 'boolean', describe: 'Keep STDIN open even if not attached' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
+      .option('preserve-fds', { type: 'string', requiresArg: true, describe: 'Pass N additional file descriptors to the container' })
       .option('privileged', { type: 'boolean', describe: 'Give the process extended Linux capabilities inside the container.  The default is false' })
       .option('tty', { alias: 't', type: 'boolean', describe: 'Allocate a pseudo-TTY. The default is false' })
       .option('user', { alias: 'u', type: 'string', requiresArg: true, describe: 'Sets the username or UID used and optionally the groupname or GID for the specified command' })
@@ -79,6 +88,7 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> & {
         workdir: argv.workdir,
         privileged: argv.privileged === true,
         detachKeys: argv['detach-keys'],
+        preserveFds: await inheritedFds(argv['preserve-fds']),
       },
     });
     if ('sessionId' in r) process.stdout.write(`${r.sessionId}\n`);

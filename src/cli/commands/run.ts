@@ -14,7 +14,7 @@ import { rootsOf } from '../global.js';
 import { CREATE_VALUE_FLAGS, prepareCreate, withCreateFlags, writeCidfile, type CreateArgs } from './container-flags.js';
 
 /** --preserve-fds N: fds 3..3+N-1 must be open in our process (podman's check and message). */
-function parsePreserveFds(value: string | undefined, init: boolean): number | undefined {
+export function parsePreserveFds(value: string | undefined, init: boolean): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`invalid argument ${JSON.stringify(value)} for "--preserve-fds" flag: strconv.ParseUint: parsing ${JSON.stringify(value)}: invalid syntax`);
   const n = Number(value);

@@ -38,6 +38,8 @@ export interface ExecFlags {
   workdir?: string | undefined;
   privileged: boolean;
   detachKeys?: string | undefined;
+  /** --preserve-fds N: our fds 3..3+N-1 become the command's. */
+  preserveFds?: number | undefined;
 }
 
 export interface ExecInput {
@@ -164,6 +166,7 @@ export async function execInContainer(i: ExecInput): Promise<ExecResult> {
   try {
     end = await runExecHelper({
       args,
+      preserveFds: flags.preserveFds,
       detach: flags.detach,
       stdin: flags.interactive,
       onStarted: () => emitContainer(roots.dataRoot, c, 'exec', { attributes }),

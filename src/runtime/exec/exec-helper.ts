@@ -5,6 +5,7 @@
 // nothing passes through Node); its exit code is the command's. Detached
 // (-d): we return at `started`; the helper carries on alone.
 
+import { PRESERVE_FDS_BASE } from '../monitor/monitor-session.js';
 import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
@@ -21,6 +22,8 @@ export interface ExecHelperOptions {
   stdin: boolean;
   /** The command runs (the exec event). */
   onStarted?: () => void;
+  /** --preserve-fds N: our fds 3.. go to the helper at PRESERVE_FDS_BASE.. (its `--preserve-fds BASE:N`). */
+  preserveFds?: number | undefined;
 }
 
 const RELAYED = ['SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const;
@@ -30,9 +33,15 @@ const ENDURED = ['SIGINT', 'SIGQUIT', 'SIGWINCH'] as const;
 export async function runExecHelper(o: ExecHelperOptions): Promise<ExecEnd> {
   const bin = helperPath();
   const fg = !o.detach;
-  const child = spawn(bin, ['--error-fd', '3', 'exec', ...o.args], {
-    stdio: [fg && o.stdin ? 'inherit' : 'ignore', fg ? 'inherit' : 'ignore', fg ? 'inherit' : 'ignore', 'pipe', 'pipe'],
-  });
+  const stdio: Array<'inherit' | 'ignore' | 'pipe' | number> = [fg && o.stdin ? 'inherit' : 'ignore', fg ? 'inherit' : 'ignore', fg ? 'inherit' : 'ignore', 'pipe', 'pipe'];
+  let args = o.args;
+  if (o.preserveFds) {
+    while (stdio.length < PRESERVE_FDS_BASE) stdio.push('ignore');
+    for (let k = 0; k < o.preserveFds; k++) stdio.push(3 + k);
+    const at = args.indexOf('--');
+    args = [...args.slice(0, at), '--preserve-fds', `${PRESERVE_FDS_BASE}:${o.preserveFds}`, ...args.slice(at)];
+  }
+  const child = spawn(bin, ['--error-fd', '3', 'exec', ...args], { stdio });
   const relay = (sig: NodeJS.Signals) => {
     child.kill(sig);
   };
