@@ -16,18 +16,12 @@ const MAPPED = new Set([
   'cap_add', 'cap_drop', 'privileged', 'read_only', 'security_opt', 'init', 'stop_signal', 'stop_grace_period', 'tty',
   'stdin_open', 'extra_hosts', 'dns', 'dns_search', 'dns_opt', 'container_name', 'pull_policy', 'profiles', 'logging',
   'userns_mode', 'mem_limit', 'cpus', 'pids_limit', 'annotations', 'attach', 'platform',
+  'sysctls', 'ulimits', 'shm_size', 'devices', 'pid', 'ipc', 'group_add', 'oom_score_adj',
 ]);
 
 /** Why a key cannot be honoured, for the ones we know and lack. */
 const MISSING: Record<string, string> = {
-  devices: 'device access is not implemented by tsc-run',
-  sysctls: 'tsc-run run has no --sysctl',
-  ulimits: 'tsc-run run has no --ulimit',
-  pid: 'tsc-run run has no --pid',
-  ipc: 'tsc-run run has no --ipc',
-  shm_size: 'tsc-run run has no --shm-size',
   domainname: 'tsc-run run has no --domainname',
-  group_add: 'tsc-run run has no --group-add',
   volumes_from: 'tsc-run run has no --volumes-from',
   links: 'links need named networks',
   external_links: 'links need named networks',
@@ -148,6 +142,20 @@ export function createArgParts(i: ContainerArgsInput): { flags: string[]; image:
   if (s.userns_mode !== undefined) a.push('--userns', s.userns_mode);
   if (s.logging?.driver !== undefined) a.push('--log-driver', s.logging.driver);
   for (const [k, v] of Object.entries(s.logging?.options ?? {})) a.push('--log-opt', `${k}=${v}`);
+  // Passed on as they are: the engine checks them and says why it refuses one.
+  for (const [k, v] of Object.entries((s.sysctls as Record<string, string> | undefined) ?? {})) a.push('--sysctl', `${k}=${v}`);
+  for (const [k, v] of Object.entries((s.ulimits as Record<string, number | string | { soft: number; hard: number }> | undefined) ?? {})) {
+    a.push('--ulimit', typeof v === 'object' ? `${k}=${v.soft}:${v.hard}` : `${k}=${v}`);
+  }
+  if (s.shm_size !== undefined) a.push('--shm-size', String(s.shm_size));
+  for (const d of (s.devices as Array<string | { source: string; target?: string; permissions?: string }> | undefined) ?? []) {
+    a.push('--device', typeof d === 'string' ? d : [d.source, d.target ?? d.source, d.permissions].filter((x) => x !== undefined).join(':'));
+  }
+  if (s.pid !== undefined && s.pid !== null) a.push('--pid', String(s.pid));
+  if (s.ipc !== undefined) a.push('--ipc', String(s.ipc));
+  for (const g of (s.group_add as Array<string | number> | undefined) ?? []) a.push('--group-add', String(g));
+  if (s.oom_score_adj !== undefined) a.push('--oom-score-adj', String(s.oom_score_adj));
+  for (const [k, v] of Object.entries((s.annotations as Record<string, string> | undefined) ?? {})) a.push('--annotation', `${k}=${v}`);
   const lim = s.deploy?.resources?.limits;
   const mem = lim?.memory ?? (s.mem_limit as string | undefined);
   const cpus = lim?.cpus ?? (s.cpus as string | number | undefined);

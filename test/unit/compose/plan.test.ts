@@ -91,9 +91,15 @@ describe('createArgs', () => {
     expect(flags).toContain('--stop-timeout 90');
     expect(flags).toContain('--add-host db:10.0.0.1');
     expect(a.slice(-3)).toEqual(['bb', 'echo', 'hi']);
+    const more = createArgs({
+      project: project({ w: { image: 'bb', sysctls: { 'net.ipv4.ip_forward': '1' }, ulimits: { nofile: { soft: 10, hard: 20 }, nproc: 5 }, shm_size: '64m', devices: ['/dev/fuse', { source: '/dev/null', target: '/dev/n', permissions: 'r' }], pid: 'host', ipc: 'private' } }),
+      service: 'w', number: 1, hash: 'h', image: 'bb', secretFiles: {}, configFiles: {},
+    }).join(' ');
+    expect(more).toContain('--sysctl net.ipv4.ip_forward=1 --ulimit nofile=10:20 --ulimit nproc=5 --shm-size 64m --device /dev/fuse --device /dev/null:/dev/n:r --pid host --ipc private');
   });
   it('refuses what the engine cannot honour, with the key and the reason', () => {
-    expect(unsupportedKeys('web', { image: 'x', sysctls: { a: '1' } })).toEqual(['services.web.sysctls: tsc-run run has no --sysctl']);
+    expect(unsupportedKeys('web', { image: 'x', domainname: 'example.org' })).toEqual(['services.web.domainname: tsc-run run has no --domainname']);
+    expect(unsupportedKeys('web', { image: 'x', sysctls: { a: '1' } })).toEqual([]);
     expect(unsupportedKeys('web', { image: 'x', networks: { back: null } })[0]).toMatch(/named networks are not available/);
   });
   it('hashes a service independent of key order and scale', () => {
