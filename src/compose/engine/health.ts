@@ -24,10 +24,8 @@ export function healthCommand(h: Healthcheck | undefined): string[] | undefined 
 export async function runHealthcheck(engine: Engine, container: string, h: Healthcheck): Promise<boolean> {
   const cmd = healthCommand(h)!;
   const timeoutMs = parseDuration(h.timeout ?? '30s')! / 1e6;
-  const run = engine.capture(['exec', container, ...cmd]);
-  const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs).unref());
-  const r = await Promise.race([run, timer]);
-  return r !== 'timeout' && r.code === 0;
+  const r = await engine.capture(['exec', container, ...cmd], undefined, timeoutMs);
+  return r.code === 0;
 }
 
 export async function waitHealthy(engine: Engine, container: string, h: Healthcheck | undefined, isRunning: () => Promise<boolean>): Promise<void> {

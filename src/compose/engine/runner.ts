@@ -12,11 +12,12 @@ export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
+  timedOut?: boolean;
 }
 
 export interface Engine {
-  /** Runs `tsc-run ARGS`, collecting its output. */
-  capture(args: readonly string[], input?: string): Promise<RunResult>;
+  /** Runs `tsc-run ARGS`, collecting its output; past timeoutMs it is killed (code -1, timedOut). */
+  capture(args: readonly string[], input?: string, timeoutMs?: number): Promise<RunResult>;
   /** Runs it with our stdio (an interactive `run`/`exec`); resolves to its exit code. */
   inherit(args: readonly string[]): Promise<number>;
   /** Runs it with stdout/stderr as streams (attached logs). */
@@ -29,18 +30,29 @@ export interface Engine {
 export function selfEngine(globals: readonly string[]): Engine {
   const self = seaRuntime() ? [process.execPath] : [process.execPath, process.argv[1]!];
   const argv = (args: readonly string[]) => [...self.slice(1), ...globals, ...args];
-  const capture = (args: readonly string[], input?: string) =>
+  const capture = (args: readonly string[], input?: string, timeoutMs?: number) =>
     new Promise<RunResult>((resolve, reject) => {
       const p = spawn(self[0]!, argv(args), { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+      let timedOut = false;
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+        timedOut = true;
+        p.kill('SIGKILL');
+        // Processes it started may hold its pipes open: stop reading and answer now.
+        p.stdout!.destroy();
+        p.stderr!.destroy();
+        resolve({ code: -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
+      }, timeoutMs);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       p.stdout!.on('data', (b: Buffer) => out.push(b));
       p.stderr!.on('data', (b: Buffer) => err.push(b));
       p.on('error', reject);
       if (input !== undefined) p.stdin!.end(input);
-      p.on('close', (code, sig) =>
-        resolve({ code: code ?? (sig ? 128 : 1), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
-      );
+      p.on('close', (code, sig) => {
+        clearTimeout(timer);
+        const text = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+        resolve(timedOut ? { code: -1, ...text, timedOut } : { code: code ?? (sig ? 128 : 1), ...text });
+      });
     });
   return {
     capture,

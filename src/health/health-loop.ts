@@ -1,0 +1,28 @@
+// The healthcheck timer without systemd: a small process of ours, started
+// detached with the container, that runs the check every interval while the
+// container runs and exits when it has stopped (or was started again, which
+// starts a loop of its own).
+
+import { ContainerStore } from '../storage/containers.js';
+import { runHealthcheck, type HealthRunContext } from './health-run.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function healthLoop(ctx: HealthRunContext, id: string): Promise<void> {
+  const store = new ContainerStore(ctx.dataRoot);
+  const first = await store.get(id);
+  const h = first?.config.healthcheck;
+  if (!first || !h) return;
+  const startedAt = first.state.startedAt;
+  for (;;) {
+    await sleep(h.interval / 1e6);
+    const cur = await store.get(id);
+    if (!cur || cur.state.startedAt !== startedAt || (cur.state.status !== 'running' && cur.state.status !== 'paused')) return;
+    if (cur.state.status === 'paused') continue;
+    try {
+      await runHealthcheck(ctx, id);
+    } catch {
+      // The container stopped meanwhile, or one check could not run: the next tick sees.
+    }
+  }
+}
