@@ -31,6 +31,25 @@ export interface ContainerState {
   restartCount?: number;
   /** Why the state is what it is when the engine had to guess (e.g. the monitor died). */
   error?: string;
+  /** The healthcheck's results since this start (src/health/). */
+  health?: ContainerHealthState;
+}
+
+/** --health-* (src/health/health-config.ts): durations in nanoseconds, as podman's inspect. */
+export interface ContainerHealthConfig {
+  test: string[];
+  interval: number;
+  timeout: number;
+  startPeriod: number;
+  retries: number;
+  onFailure: 'none' | 'kill' | 'restart' | 'stop';
+}
+
+/** podman's State.Health. */
+export interface ContainerHealthState {
+  Status: 'starting' | 'healthy' | 'unhealthy';
+  FailingStreak: number;
+  Log: Array<{ Start: string; End: string; ExitCode: number; Output: string }>;
 }
 
 /** podman's HostConfig.RestartPolicy. */
@@ -94,6 +113,7 @@ export interface ContainerConfig {
   /** --log-opt max-size in bytes; 0 = unlimited. */
   logMaxSize?: number;
   restartPolicy?: RestartPolicy;
+  healthcheck?: ContainerHealthConfig;
   /** Signal number (podman 4 stores a number). */
   stopSignal?: number;
   /** Seconds to wait after stopSignal before SIGKILL. */
