@@ -68,6 +68,14 @@ export interface CreateArgs extends GlobalArgs, CreatePullArgs {
   mount?: string[];
   tmpfs?: string[];
   secret?: string[];
+  'health-cmd'?: string;
+  'health-interval'?: string;
+  'health-retries'?: string;
+  'health-start-period'?: string;
+  'health-timeout'?: string;
+  'health-on-failure'?: string;
+  /** --no-healthcheck (yargs reads `--no-X` as X=false). */
+  healthcheck?: boolean;
   annotation?: string[];
   'env-merge'?: string[];
   unsetenv?: string[];
@@ -226,6 +234,13 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   { name: 'gidmap', type: 'strings', describe: 'GID map to use for the user namespace' },
   // yargs reads `--no-hosts` as hosts=false.
   { name: 'hosts', type: 'boolean', default: true, describe: 'Create /etc/hosts within the container (--no-hosts: use the version from the image)' },
+  { name: 'health-cmd', type: 'string', describe: 'set a healthcheck command for the container (\'none\' disables the existing healthcheck)' },
+  { name: 'health-interval', type: 'string', describe: 'set an interval for the healthcheck (a value of disable results in no automatic timer setup) (default "30s")' },
+  { name: 'health-on-failure', type: 'string', describe: 'action to take once the container turns unhealthy (none, kill, restart, stop) (default "none")' },
+  { name: 'health-retries', type: 'string', describe: 'the number of retries allowed before a healthcheck is considered to be unhealthy (default 3)' },
+  { name: 'health-start-period', type: 'string', describe: 'the initialization time needed for a container to bootstrap (default "0s")' },
+  { name: 'health-timeout', type: 'string', describe: 'the maximum time allowed to complete the healthcheck before an interval is considered failed (default "30s")' },
+  { name: 'healthcheck', type: 'boolean', default: true, describe: 'Run the healthcheck (--no-healthcheck: disable any defined healthcheck)' },
   { name: 'hostname', type: 'string', describe: 'Set container hostname' },
   { name: 'init', type: 'boolean', describe: 'Run an init binary inside the container that forwards signals and reaps processes' },
   { name: 'interactive', alias: 'i', type: 'boolean', describe: 'Keep STDIN open even if not attached' },
@@ -575,6 +590,19 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   const labels = [...(await readLabelFiles((argv['label-file'] ?? []).map(String))), ...(argv.label ?? []).map(String)];
   if (labels.length) config.labels = o.parseLabels(labels);
   if (argv.init) config.init = true;
+  {
+    const { parseHealthFlags } = await import('../../health/health-config.js');
+    const health = parseHealthFlags({
+      cmd: argv['health-cmd'],
+      interval: argv['health-interval'],
+      retries: argv['health-retries'],
+      startPeriod: argv['health-start-period'],
+      timeout: argv['health-timeout'],
+      onFailure: argv['health-on-failure'],
+      none: argv.healthcheck === false,
+    });
+    if (health) config.healthcheck = health;
+  }
   if (pod?.netJoin.length) config.netJoin = pod.netJoin;
   if (argv.annotation?.length) {
     config.annotations = {};
