@@ -7,6 +7,7 @@
 // quick exit always finds the running state first, and a CLI killed before
 // recording leaves no container running behind the store's back.
 
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { cacheDir } from '../../config/paths.js';
@@ -211,10 +212,19 @@ export async function startContainer(i: StartInput, podLocked = false): Promise<
       { durable: false },
     );
     session.ack();
+    if (current.config.healthcheck) spawnHealthLoop(i.roots, id);
     await writePidFiles(current.config, session.handshake);
     for (const ev of i.detach ? ['init', 'start'] : ['init', 'start', 'attach']) emitContainer(i.roots.dataRoot, current, ev);
     return session;
   });
+}
+
+/** The healthcheck's timer: a detached `tsc-run healthcheck loop ID` of ours (src/health/health-loop.ts), no systemd. */
+function spawnHealthLoop(roots: Roots, id: string): void {
+  const self = seaRuntime() ? [process.execPath] : [process.execPath, process.argv[1]!];
+  const child = spawn(self[0]!, [...self.slice(1), '--root', roots.dataRoot, '--runroot', roots.runRoot, 'healthcheck', 'loop', id], { detached: true, stdio: 'ignore' });
+  child.on('error', () => {});
+  child.unref();
 }
 
 /**

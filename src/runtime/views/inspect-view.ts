@@ -78,7 +78,8 @@ function inspectState(rec: ContainerRecord): Record<string, unknown> {
     Error: s.error ?? '',
     StartedAt: GoTime.parseOrZero(s.startedAt),
     FinishedAt: GoTime.parseOrZero(alive ? undefined : s.finishedAt),
-    Health: { Status: '', FailingStreak: 0, Log: null },
+    // A container with a healthcheck is `starting` until its first result (since this start).
+    Health: s.health ?? (rec.config.healthcheck && alive ? { Status: 'starting', FailingStreak: 0, Log: null } : { Status: '', FailingStreak: 0, Log: null }),
     CheckpointedAt: GoTime.zero(),
     RestoredAt: GoTime.zero(),
   });
@@ -139,7 +140,10 @@ function inspectConfig(rec: ContainerRecord, f: InspectFacts): Record<string, un
     Labels: labels(rec),
     Annotations: annotations(rec, f.security?.privileged === true),
     StopSignal: c.stopSignal ?? SIGTERM,
-    HealthcheckOnFailureAction: 'none',
+    ...(c.healthcheck
+      ? { Healthcheck: { Test: c.healthcheck.test, Interval: c.healthcheck.interval, Timeout: c.healthcheck.timeout, StartPeriod: c.healthcheck.startPeriod, Retries: c.healthcheck.retries } }
+      : {}),
+    HealthcheckOnFailureAction: c.healthcheck?.onFailure ?? 'none',
     Umask: c.umask !== undefined ? c.umask.padStart(4, '0') : '0022',
     Timeout: c.timeout ?? 0,
     StopTimeout: c.stopTimeout ?? 10,

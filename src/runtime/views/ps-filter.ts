@@ -8,7 +8,7 @@ import { parseInputTime } from '../../format/time-input.js';
 
 export type PsFilters = Map<string, string[]>;
 
-export const PS_FILTER_KEYS = ['id', 'name', 'status', 'label', 'ancestor', 'exited', 'before', 'since', 'until', 'pod'] as const;
+export const PS_FILTER_KEYS = ['id', 'name', 'status', 'label', 'ancestor', 'exited', 'before', 'since', 'until', 'pod', 'health'] as const;
 
 /** States `status=` accepts (podman's define.ContainerStatus names). */
 const STATES = ['created', 'configured', 'running', 'paused', 'stopping', 'stopped', 'exited', 'removing', 'unknown'];
@@ -114,6 +114,10 @@ export function matchesFilters(rec: ContainerRecord, filters: PsFilters, ctx: Fi
         break;
       case 'until':
         ok = values.some((v) => createdMs(rec) < untilMs(v));
+        break;
+      case 'health':
+        // podman: healthy, unhealthy, starting (a running container with a check and no result yet), none.
+        ok = values.some((v) => (rec.config.healthcheck ? (rec.state.status === 'running' ? (rec.state.health?.Status ?? 'starting') : '') : 'none') === v);
         break;
       case 'pod':
         ok = rec.pod !== undefined && values.some((v) => rec.pod!.startsWith(v) || ctx.podNames?.get(rec.pod!) === v);

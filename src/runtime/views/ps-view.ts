@@ -116,8 +116,11 @@ function sinceUnix(now: Date, sec: number): number {
 export function psStatus(rec: ContainerRecord, now: Date): string {
   const s = rec.state;
   switch (s.status) {
-    case 'running':
-      return `Up ${humanDuration(sinceUnix(now, unixOrZero(s.startedAt)))} ago`;
+    case 'running': {
+      const up = `Up ${humanDuration(sinceUnix(now, unixOrZero(s.startedAt)))} ago`;
+      // podman: `Up 5 seconds ago (healthy)` for a container with a healthcheck.
+      return rec.config.healthcheck ? `${up} (${s.health?.Status ?? 'starting'})` : up;
+    }
     case 'exited':
       return `Exited (${s.exitCode ?? 0}) ${humanDuration(sinceUnix(now, unixOrZero(s.finishedAt)))} ago`;
     default:
