@@ -36,6 +36,7 @@ import { renameCommand } from './rename.js';
 import { restartCommand } from './restart.js';
 import { rmCommand } from './rm.js';
 import { secretCommand } from './secret.js';
+import { healthcheckCommand } from './healthcheck.js';
 import { stopCommand } from './stop.js';
 import { waitCommand } from './wait.js';
 import { pullCommand } from './pull.js';
@@ -104,6 +105,7 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   volumeCommand,
   composeCommand,
   secretCommand,
+  healthcheckCommand,
   networkCommand,
   podCommand,
   kubeCommand,
