@@ -27,20 +27,21 @@ describe('SecretStore', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'secret-unit-'));
     dirs.push(root);
     const store = new SecretStore(root);
-    const a = await store.create('a', Buffer.from('x'), {});
-    await expect(store.create('a', Buffer.from('y'), {})).rejects.toThrow('a: secret name in use');
+    // Names that are no hex prefix: a lookup also takes id prefixes.
+    const a = await store.create('sa', Buffer.from('x'), {});
+    await expect(store.create('sa', Buffer.from('y'), {})).rejects.toThrow('sa: secret name in use');
     await expect(store.create('bad name', Buffer.from('y'), {})).rejects.toThrow(/invalid/);
     await expect(store.create('big', Buffer.alloc(512000), {})).rejects.toThrow(/less than 512000/);
     // Concurrent creates of distinct names all land.
     await Promise.all(['c1', 'c2', 'c3', 'c4'].map((n) => store.create(n, Buffer.from(n), {})));
     const list = await store.list();
-    expect(list.map((s) => s.Spec.Name).sort()).toEqual(['a', 'c1', 'c2', 'c3', 'c4']);
-    expect(findSecret(list, a.ID)?.Spec.Name).toBe('a');
-    expect(findSecret(list, a.ID.slice(0, 10))?.Spec.Name).toBe('a');
+    expect(list.map((s) => s.Spec.Name).sort()).toEqual(['c1', 'c2', 'c3', 'c4', 'sa']);
+    expect(findSecret(list, a.ID)?.Spec.Name).toBe('sa');
+    expect(findSecret(list, a.ID.slice(0, 10))?.Spec.Name).toBe('sa');
     expect(fs.readFileSync(store.dataFile(a.ID), 'utf8')).toBe('x');
     expect(fs.statSync(store.dataFile(a.ID)).mode & 0o777).toBe(0o600);
-    expect(await store.remove('a')).toBe(a.ID);
+    expect(await store.remove('sa')).toBe(a.ID);
     expect(fs.existsSync(store.dataFile(a.ID))).toBe(false);
-    await expect(store.lookup('a')).rejects.toThrow('no secret with name or id "a": no such secret');
+    await expect(store.lookup('sa')).rejects.toThrow('no secret with name or id "sa": no such secret');
   });
 });
