@@ -131,8 +131,12 @@ function suite(as: As, full: boolean) {
   });
 
   it.runIf(full)('a CLI killed mid-session leaves the command running, and its end is still told (exec_died)', async () => {
-    const live = spawnLive(sb, cliArgv(sb, ['exec', 'c', 'sh', '-c', 'sleep 1; echo survived > /tmp/killed-cli; exit 5']));
-    await sleep(500);
+    const live = spawnLive(sb, cliArgv(sb, ['exec', 'c', 'sh', '-c', 'echo up > /tmp/started-cli; sleep 3; echo survived > /tmp/killed-cli; exit 5']));
+    // Mid-session: once the command runs (a fixed 500 ms was still the CLI's start-up under load).
+    for (let i = 0; (await run(['exec', 'c', 'cat', '/tmp/started-cli'])).stdout !== 'up\n'; i++) {
+      if (i > 100) throw new Error('timed out waiting for the session to start');
+      await sleep(100);
+    }
     process.kill(live.child.pid!, 'SIGKILL'); // the CLI alone, not its process group
     await live.exited;
     let out = '';
