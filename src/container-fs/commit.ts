@@ -56,8 +56,8 @@ function layerMediaType(t: string, docker: boolean): string {
   return compression === 'gzip' ? MediaType.layerGzip : compression === 'zstd' ? MediaType.layerZstd : MediaType.layerTar;
 }
 
-/** The container's changes as an uncompressed layer tar, stored as a blob (its digest is the layer's diffID). */
-async function writeLayerBlob(roots: Roots, rec: ContainerRecord, blobs: BlobStore): Promise<BlobInfo & { fresh: boolean }> {
+/** The container's changes as an uncompressed layer tar, stored as a blob (its digest is the layer's diffID). Also build's RUN/COPY steps. */
+export async function writeLayerBlob(roots: Roots, rec: ContainerRecord, blobs: BlobStore): Promise<BlobInfo & { fresh: boolean }> {
   const store = new ContainerStore(roots.dataRoot);
   const userns = containerUserNamespace(rec, hostUserNamespace());
   const stream = new PassThrough();
