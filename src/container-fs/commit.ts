@@ -34,6 +34,7 @@ import { FileTree } from './file-tree.js';
 import { withFsSession } from './fs-session.js';
 import { layerEntriesOf, whiteoutFor } from './layer-entries.js';
 import { TarOut } from './tar-io.js';
+import type { FsEntry } from './records.js';
 
 export interface CommitOptions {
   roots: Roots;
@@ -57,7 +58,13 @@ function layerMediaType(t: string, docker: boolean): string {
 }
 
 /** The container's changes as an uncompressed layer tar, stored as a blob (its digest is the layer's diffID). Also build's RUN/COPY steps. */
-export async function writeLayerBlob(roots: Roots, rec: ContainerRecord, blobs: BlobStore): Promise<BlobInfo & { fresh: boolean }> {
+export async function writeLayerBlob(
+  roots: Roots,
+  rec: ContainerRecord,
+  blobs: BlobStore,
+  /** Leave out entries (build drops the mount points of /etc/hosts and friends). */
+  skip: (e: FsEntry) => boolean = () => false,
+): Promise<BlobInfo & { fresh: boolean }> {
   const store = new ContainerStore(roots.dataRoot);
   const userns = containerUserNamespace(rec, hostUserNamespace());
   const stream = new PassThrough();
@@ -81,6 +88,7 @@ export async function writeLayerBlob(roots: Roots, rec: ContainerRecord, blobs: 
             continue;
           }
           await s.walk('entry', rel, async (e, data) => {
+            if (skip({ ...e, path: rel })) return;
             for (const le of layerEntriesOf({ ...e, path: rel })) await out.add(le.entry, le.name, le.withData ? data : undefined);
           });
         }
@@ -88,6 +96,7 @@ export async function writeLayerBlob(roots: Roots, rec: ContainerRecord, blobs: 
     } else {
       await withFsSession(dirRoot(store.upperDir(rec.id), userns), (s) =>
         s.walk('get', '.', async (e, data) => {
+          if (skip(e)) return;
           for (const le of layerEntriesOf(e)) await out.add(le.entry, le.name, le.withData ? data : undefined);
         }),
       );
