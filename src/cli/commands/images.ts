@@ -12,6 +12,7 @@ import { imageDiffCommand } from './diff.js';
 import { importCommand } from './import.js';
 import { loadCommand } from './load.js';
 import { saveCommand } from './save.js';
+import { buildCommand } from './build.js';
 
 interface ListArgs extends GlobalArgs {
   image?: string;
@@ -280,6 +281,7 @@ export const imageSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   importCommand,
   loadCommand,
   saveCommand,
+  buildCommand,
 ];
 
 /** `image` alone, or a subcommand we do not have: podman's messages, exit 125. */

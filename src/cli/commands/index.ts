@@ -10,6 +10,7 @@
 
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global.js';
+import { buildCommand, buildxCommand } from './build.js';
 import { historyCommand, imageCommand, imagesCommand, rmiCommand, tagCommand, untagCommand } from './images.js';
 import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
@@ -59,6 +60,8 @@ import { generateGroupCommand } from './generate.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs modules differ in their own argv types
 export const commands: Array<CommandModule<GlobalArgs, any>> = [
   versionCommand,
+  buildCommand,
+  buildxCommand,
   importCommand,
   saveCommand,
   loadCommand,

@@ -1,0 +1,512 @@
+// Runs a parsed Containerfile: stages in dependency order (independent ones
+// side by side up to --jobs), each step either found in the layer cache or
+// executed (metadata steps in memory, RUN/COPY/ADD in a step container whose
+// changes become a layer), podman's step lines on the way, the last stage's
+// image stored and tagged at the end.
+
+import path from 'node:path';
+import fs from 'node:fs/promises';
+import type { Roots } from '../../config/paths.js';
+import { TscRunError } from '../../errors.js';
+import type { ImageRecord } from '../../storage/images.js';
+import { ImageStore } from '../../storage/images.js';
+import { LayerStore } from '../../storage/layers/layer-store.js';
+import { helperTreeOps } from '../../runtime/tree-ops.js';
+import { ContainerfileError } from '../containerfile/errors.js';
+import { parseInstruction, type Instruction } from '../containerfile/instructions.js';
+import type { Containerfile, Stage } from '../containerfile/parse.js';
+import { processWord, SubstitutionError } from '../containerfile/words.js';
+import { DigestCache } from '../context/digest.js';
+import type { IgnoreMatcher } from '../context/ignore.js';
+import { BuildArgs, platformArgs, type Platform, type StageArgs } from './build-args.js';
+import { loadBuildImage, scratchImage, storeBuildImage, type BuildImage } from './build-image.js';
+import { extractFrom, planCopy, putSources, type CopyContext } from './copy-step.js';
+import { LayerCache, stepKey } from './layer-cache.js';
+import { applyMeta, envLookup, setEnv, StepError, type MetaState } from './meta-steps.js';
+import { planRunMounts, runArgv } from './run-step.js';
+import { addLayer, commitStepLayer, runStep, withStepContainer, type StepRunOptions } from './step-container.js';
+import { IgnoreMatcher as Matcher } from '../context/ignore.js';
+
+export type PullPolicy = 'always' | 'missing' | 'never' | 'newer';
+
+export interface BuildOptions {
+  roots: Roots;
+  file: Containerfile;
+  contextRoot: string;
+  contextInPlace: boolean;
+  ignore: IgnoreMatcher;
+  buildArgs: ReadonlyMap<string, string>;
+  target?: string | undefined;
+  /** Normalised names for the result. */
+  tags: readonly string[];
+  format: 'oci' | 'docker';
+  /** --layers: store every step and use the cache. */
+  layers: boolean;
+  noCache: boolean;
+  cacheTtlMs?: number | undefined;
+  pull: PullPolicy;
+  platform: Platform;
+  hostPlatform: Platform;
+  labels: Readonly<Record<string, string>>;
+  env: readonly string[];
+  unsetEnv: readonly string[];
+  timestamp?: Date | undefined;
+  omitHistory: boolean;
+  jobs: number;
+  /** RUN steps' container settings from the flags. */
+  run: Pick<StepRunOptions, 'security' | 'addHosts' | 'dns' | 'dnsSearch' | 'dnsOptions' | 'noHosts'> & { network?: string | undefined; volumes: readonly string[] };
+  secrets: ReadonlyMap<string, string>;
+  quiet: boolean;
+  /** A line of podman's step output (stdout). */
+  out: (line: string) => void;
+  warn: (msg: string) => void;
+  /** Pull an image for FROM / COPY --from. */
+  pullImage: (ref: string, platform: Platform) => Promise<ImageRecord>;
+}
+
+interface StageResult {
+  img: BuildImage;
+}
+
+/** Which stages the target needs, and the dependencies of each. */
+export function planStages(file: Containerfile, target: string | undefined, globalLookup: (n: string) => string | undefined): { order: Stage[]; deps: Map<number, Set<number>>; baseName: Map<number, string> } {
+  const esc = file.directives.escape;
+  const byName = new Map<string, number>();
+  const baseName = new Map<number, string>();
+  const deps = new Map<number, Set<number>>();
+  const refer = (s: Stage, ref: string): number | undefined => {
+    const r = ref.toLowerCase();
+    const named = byName.get(r);
+    if (named !== undefined && named < s.index) return named;
+    if (/^\d+$/.test(r) && Number(r) < s.index) return Number(r);
+    return undefined;
+  };
+  for (const s of file.stages) {
+    let image: string;
+    try {
+      image = processWord(s.from.image, globalLookup, esc);
+    } catch (err) {
+      throw new ContainerfileError(file.file, s.from.line, (err as Error).message);
+    }
+    if (!image) throw new ContainerfileError(file.file, s.from.line, `FROM ${s.from.image}: the image name is empty after substitution`);
+    baseName.set(s.index, image);
+    const d = new Set<number>();
+    const fromStage = refer(s, image);
+    if (fromStage !== undefined) d.add(fromStage);
+    for (const step of s.steps) {
+      if ((step.kind === 'COPY' && step.from !== undefined) || (step.kind === 'RUN' && step.mounts.some((m) => /(^|,)from=/.test(m)))) {
+        const refs = step.kind === 'COPY' ? [step.from!] : step.kind === 'RUN' ? step.mounts.map((m) => /(?:^|,)from=([^,]+)/.exec(m)?.[1]).filter((x): x is string => x !== undefined) : [];
+        for (const ref of refs) {
+          const at = refer(s, processWord(ref, globalLookup, esc));
+          if (at !== undefined) d.add(at);
+        }
+      }
+    }
+    deps.set(s.index, d);
+    if (s.name) byName.set(s.name, s.index);
+  }
+  let last = file.stages.length - 1;
+  if (target !== undefined) {
+    const t = byName.get(target.toLowerCase());
+    if (t === undefined) throw new TscRunError(`building: the target ${JSON.stringify(target)} was not found in the provided Containerfile`);
+    last = t;
+  }
+  const needed = new Set<number>();
+  const visit = (i: number) => {
+    if (needed.has(i)) return;
+    needed.add(i);
+    for (const d of deps.get(i) ?? []) visit(d);
+  };
+  visit(last);
+  return { order: file.stages.filter((s) => needed.has(s.index) && s.index <= last), deps, baseName };
+}
+
+export class Builder {
+  private readonly results = new Map<number, Promise<StageResult>>();
+  private readonly cache: LayerCache;
+  private readonly args: BuildArgs;
+  private readonly digests: DigestCache;
+  private readonly tmpRoot: string;
+  private readonly intermediates = new Set<string>();
+  private plan!: ReturnType<typeof planStages>;
+  private stageCount = 0;
+
+  constructor(private readonly o: BuildOptions) {
+    this.cache = new LayerCache(o.roots.dataRoot);
+    this.args = new BuildArgs(o.file.globalArgs, o.buildArgs, platformArgs(o.platform, o.hostPlatform), o.file.directives.escape);
+    this.digests = new DigestCache(o.contextInPlace ? path.join(o.roots.dataRoot, 'build', 'digests') : undefined, o.contextRoot);
+    this.tmpRoot = path.join(o.roots.dataRoot, 'build', 'tmp');
+  }
+
+  private now(): string {
+    return (this.o.timestamp ?? new Date()).toISOString();
+  }
+
+  private fail(line: number, err: unknown): never {
+    if (err instanceof SubstitutionError || err instanceof StepError) throw new ContainerfileError(this.o.file.file, line, err.message);
+    throw err;
+  }
+
+  async build(): Promise<ImageRecord> {
+    await fs.mkdir(path.join(this.o.roots.dataRoot, 'build'), { recursive: true, mode: 0o700 });
+    this.plan = planStages(this.o.file, this.o.target, this.args.globalLookup);
+    this.stageCount = this.plan.order.length;
+    await this.digests.load();
+    const last = this.plan.order[this.plan.order.length - 1]!;
+    // Independent stages run side by side, at most --jobs at once.
+    let running = 0;
+    const waiters: Array<() => void> = [];
+    const slot = async () => {
+      while (running >= Math.max(1, this.o.jobs)) await new Promise<void>((r) => waiters.push(r));
+      running++;
+    };
+    const release = () => {
+      running--;
+      waiters.shift()?.();
+    };
+    for (const s of this.plan.order) {
+      const deps = [...(this.plan.deps.get(s.index) ?? [])];
+      const p = (async () => {
+        for (const d of deps) await this.results.get(d);
+        await slot();
+        try {
+          return await this.runStage(s, s === last);
+        } finally {
+          release();
+        }
+      })();
+      p.catch(() => undefined); // awaited below
+      this.results.set(s.index, p);
+    }
+    let final: StageResult;
+    try {
+      for (const s of this.plan.order) await this.results.get(s.index);
+      final = await this.results.get(last.index)!;
+    } finally {
+      await this.digests.save();
+    }
+    const unused = this.args.unconsumed();
+    if (unused.length) this.o.warn(`one or more build args were not consumed: [${unused.join(' ')}]`);
+    return this.commitFinal(final.img, last);
+  }
+
+  private prefix(s: Stage): string {
+    return this.stageCount > 1 ? `[${this.plan.order.indexOf(s) + 1}/${this.stageCount}] ` : '';
+  }
+
+  private async commitFinal(img: BuildImage, s: Stage): Promise<ImageRecord> {
+    const out = structuredClone(img);
+    if (this.o.omitHistory) out.config.history = [];
+    delete out.id;
+    const names = this.o.tags;
+    this.o.out(`${this.prefix(s)}COMMIT${names[0] ? ` ${names[0]}` : ''}`);
+    const rec = await storeBuildImage(this.o.roots.dataRoot, out, this.o.format, names);
+    this.o.out(`--> ${rec.id.slice(0, 11)}`);
+    for (const n of names) this.o.out(`Successfully tagged ${n}`);
+    if (!this.o.layers) await this.dropIntermediates(rec.id);
+    return rec;
+  }
+
+  /** --layers=false: the images steps needed on disk go again (their layers stay with the result). */
+  private async dropIntermediates(keep: string): Promise<void> {
+    const { removeImage } = await import('../../image/remove.js');
+    for (const id of this.intermediates) {
+      if (id === keep) continue;
+      await removeImage({ dataRoot: this.o.roots.dataRoot, treeOps: helperTreeOps(), removeContainer: async () => {} }, id, false).catch(() => undefined);
+    }
+  }
+
+  /** The image a FROM names: scratch, an earlier stage, or a stored/pulled image per --pull. */
+  private async baseImage(s: Stage): Promise<{ img: BuildImage; key: string }> {
+    const name = this.plan.baseName.get(s.index)!;
+    const stageRef = [...this.plan.deps.get(s.index)!].find((d) => {
+      const st = this.o.file.stages[d]!;
+      return st.name === name.toLowerCase() || String(d) === name;
+    });
+    if (stageRef !== undefined) {
+      const r = await this.results.get(stageRef)!;
+      const img = structuredClone(r.img);
+      if (!img.id) await this.store(img);
+      return { img, key: `image:${img.id}` };
+    }
+    if (name === 'scratch') {
+      const p = this.fromPlatform(s);
+      return { img: scratchImage(p.arch, p.os, p.variant), key: `scratch:${p.os}/${p.arch}/${p.variant ?? ''}` };
+    }
+    const rec = await this.resolveImage(name, this.fromPlatform(s));
+    const img = await loadBuildImage(this.o.roots.dataRoot, rec);
+    return { img, key: `image:${rec.id}` };
+  }
+
+  private fromPlatform(s: Stage): Platform {
+    if (!s.from.platform) return this.o.platform;
+    const v = processWord(s.from.platform, this.args.globalLookup, this.o.file.directives.escape);
+    const [os = '', arch = '', variant] = v.split('/');
+    if (!os || !arch) throw new ContainerfileError(this.o.file.file, s.from.line, `invalid platform ${JSON.stringify(v)}: use OS/ARCH[/VARIANT]`);
+    return { os, arch, variant };
+  }
+
+  async resolveImage(name: string, platform: Platform): Promise<ImageRecord> {
+    const images = new ImageStore(this.o.roots.dataRoot);
+    const local = await images.lookup(name).catch(() => undefined);
+    switch (this.o.pull) {
+      case 'never':
+        if (!local) throw new TscRunError(`${name}: image not known (--pull=never)`);
+        return local;
+      case 'missing':
+        return local ?? this.o.pullImage(name, platform);
+      case 'newer':
+        try {
+          return await this.o.pullImage(name, platform);
+        } catch (err) {
+          if (local) return local;
+          throw err;
+        }
+      case 'always':
+        return this.o.pullImage(name, platform);
+    }
+  }
+
+  private async store(img: BuildImage): Promise<string> {
+    const rec = await storeBuildImage(this.o.roots.dataRoot, img, this.o.format);
+    this.intermediates.add(rec.id);
+    return rec.id;
+  }
+
+  private async runStage(s: Stage, isLast: boolean): Promise<StageResult> {
+    const o = this.o;
+    const esc = o.file.directives.escape;
+    const total = s.steps.length + 1;
+    const pre = this.prefix(s);
+    o.out(`${pre}STEP 1/${total}: ${s.from.original.replace(/^\S+/, 'FROM')}`);
+    const base = await this.baseImage(s);
+    const img = base.img;
+    const stageArgs = this.args.stage();
+    let key = stepKey(base.key, `format:${o.format}`);
+    const meta: MetaState = { config: img.config.config, cmdSet: false };
+
+    // podman's --env, --unsetenv, --label apply from FROM on.
+    if (o.env.length || o.unsetEnv.length || Object.keys(o.labels).length) {
+      for (const kv of o.env) {
+        const eq = kv.indexOf('=');
+        const k = eq < 0 ? kv : kv.slice(0, eq);
+        const v = eq < 0 ? (process.env[k] ?? '') : kv.slice(eq + 1);
+        img.config.config.Env = setEnv(img.config.config.Env ?? [], k, v);
+      }
+      if (o.unsetEnv.length) img.config.config.Env = (img.config.config.Env ?? []).filter((kv) => !o.unsetEnv.includes(kv.slice(0, Math.max(0, kv.indexOf('=')) || kv.length)));
+      if (Object.keys(o.labels).length) img.config.config.Labels = { ...img.config.config.Labels, ...o.labels };
+      delete img.id;
+      key = stepKey(key, JSON.stringify({ env: o.env, unset: o.unsetEnv, labels: o.labels }));
+    }
+
+    // ONBUILD triggers of the base run first, then are cleared.
+    const triggers: Instruction[] = (img.config.config.OnBuild ?? []).map((t) => parseInstruction(o.file.file, { line: s.from.line, text: t, heredocs: [] }, esc, true));
+    if (triggers.length) {
+      delete img.config.config.OnBuild;
+      delete img.id;
+      key = stepKey(key, 'onbuild-cleared');
+    }
+    const steps: Array<{ ins: Instruction; n: number | undefined }> = [...triggers.map((ins) => ({ ins, n: undefined })), ...s.steps.map((ins, i) => ({ ins, n: i + 2 }))];
+
+    let state = img;
+    for (const { ins, n } of steps) {
+      if (n !== undefined) o.out(`${pre}STEP ${n}/${total}: ${ins.original}`);
+      const env = envLookup(state.config.config.Env);
+      const lookup = stageArgs.lookup(env);
+      if (ins.kind === 'ARG') {
+        try {
+          stageArgs.declare(ins, lookup, esc);
+        } catch (err) {
+          this.fail(ins.line, err);
+        }
+        key = stepKey(key, ins.original, JSON.stringify([...stageArgs.values]));
+        continue;
+      }
+      let stepDigest = '';
+      let copyPlan: Awaited<ReturnType<typeof planCopy>> | undefined;
+      let fromImage: BuildImage | undefined;
+      const cx: CopyContext = { contextRoot: o.contextRoot, ignore: o.ignore, digests: this.digests, tmpRoot: this.tmpRoot, workdir: state.config.config.WorkingDir ?? '/' };
+      try {
+        if (ins.kind === 'COPY' || ins.kind === 'ADD') {
+          if (ins.kind === 'COPY' && ins.from !== undefined) {
+            fromImage = await this.copyFromSource(s, processWord(ins.from, lookup, esc));
+            stepDigest = `from:${fromImage.id}`;
+          } else {
+            copyPlan = await planCopy(ins, lookup, esc, cx);
+            stepDigest = copyPlan.digest;
+          }
+          if (ins.parents) throw new StepError('COPY --parents is not supported');
+          if (ins.exclude.length) throw new StepError(`${ins.kind} --exclude is not supported`);
+          if (ins.keepGitDir) throw new StepError('ADD --keep-git-dir is only for git sources, which are not supported');
+        }
+      } catch (err) {
+        this.fail(ins.line, err);
+      }
+      const runEnv = ins.kind === 'RUN' ? stageArgs.runEnv(env) : [];
+      key = stepKey(key, ins.original, stepDigest, ins.kind === 'RUN' ? JSON.stringify(runEnv) : '');
+      if (o.layers && !o.noCache) {
+        const hit = await this.cache.get(key, o.cacheTtlMs);
+        const rec = hit ? await new ImageStore(o.roots.dataRoot).lookup(hit).catch(() => undefined) : undefined;
+        const whole = rec ? await new LayerStore(o.roots.dataRoot, helperTreeOps()).stack(rec.layers).then(() => true, () => false) : false;
+        if (rec && whole) {
+          o.out(`--> Using cache ${rec.id}`);
+          state = await loadBuildImage(o.roots.dataRoot, rec);
+          meta.config = state.config.config;
+          if (ins.kind === 'CMD') meta.cmdSet = true;
+          o.out(`--> ${rec.id.slice(0, 11)}`);
+          continue;
+        }
+      }
+      try {
+        await this.execute(ins, state, meta, lookup, runEnv, copyPlan, fromImage);
+      } catch (err) {
+        this.fail(ins.line, err);
+      }
+      if (meta.author !== undefined) state.config.author = meta.author;
+      if (o.layers) {
+        const id = await this.store(state);
+        await this.cache.set(key, id);
+        if (!(isLast && n === total)) o.out(`--> ${id.slice(0, 11)}`);
+      }
+    }
+    if (o.layers && !state.id) await this.store(state);
+    return { img: state };
+  }
+
+  private async copyFromSource(s: Stage, ref: string): Promise<BuildImage> {
+    const stages = this.o.file.stages;
+    const at = stages.findIndex((x, i) => i < s.index && (x.name === ref.toLowerCase() || String(i) === ref));
+    if (at >= 0) {
+      const r = await this.results.get(at);
+      if (!r) throw new TscRunError(`COPY --from=${ref}: stage ${at} was not built`);
+      if (!r.img.id) await this.store(r.img);
+      return r.img;
+    }
+    const rec = await this.resolveImage(ref, this.o.platform);
+    return loadBuildImage(this.o.roots.dataRoot, rec);
+  }
+
+  private history(state: BuildImage, createdBy: string, empty: boolean): void {
+    state.config.history = [...(state.config.history ?? []), { created: this.now(), created_by: createdBy, ...(empty ? { empty_layer: true } : {}) }];
+    state.config.created = this.now();
+  }
+
+  private async execute(
+    ins: Instruction,
+    state: BuildImage,
+    meta: MetaState,
+    lookup: (n: string) => string | undefined,
+    runEnv: string[],
+    copyPlan: Awaited<ReturnType<typeof planCopy>> | undefined,
+    fromImage: BuildImage | undefined,
+  ): Promise<void> {
+    const o = this.o;
+    const roots = o.roots;
+    const esc = o.file.directives.escape;
+    const cfg = state.config.config;
+    if (ins.kind === 'RUN') {
+      const argv = runArgv(ins, cfg.Shell);
+      const mounts = planRunMounts(ins.mounts, cfg.WorkingDir ?? '/', o.contextRoot, o.secrets);
+      const volumes = [...o.run.volumes, ...mounts.volumes];
+      for (const c of mounts.caches) {
+        const dir = path.join(roots.dataRoot, 'build', 'cache-mounts', Buffer.from(c.id).toString('hex').slice(0, 64));
+        await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+        volumes.push(`${dir}:${c.target}`);
+      }
+      for (const b of mounts.fromBinds) {
+        throw new StepError(`RUN --mount=type=bind,from=${b.from}: binding another stage's files is not supported; COPY --from them instead`);
+      }
+      const id = state.id ?? (await this.store(state));
+      const network = ins.network === 'none' ? 'none' : ins.network === 'host' ? 'host' : (o.run.network ?? 'host');
+      const security = ins.security === 'insecure' ? { ...o.run.security, privileged: true } : o.run.security;
+      await withStepContainer(
+        roots,
+        id,
+        {
+          command: argv,
+          env: runEnv,
+          workdir: cfg.WorkingDir || '/',
+          user: cfg.User ?? '',
+          network,
+          output: o.quiet ? 'ignore' : 'inherit',
+          ...(security ? { security } : {}),
+          ...(o.run.addHosts ? { addHosts: o.run.addHosts } : {}),
+          ...(o.run.dns ? { dns: o.run.dns } : {}),
+          ...(o.run.dnsSearch ? { dnsSearch: o.run.dnsSearch } : {}),
+          ...(o.run.dnsOptions ? { dnsOptions: o.run.dnsOptions } : {}),
+          ...(o.run.noHosts ? { noHosts: true } : {}),
+          mounts: { volume: volumes, tmpfs: mounts.tmpfs },
+        },
+        async (rec) => {
+          const code = await runStep(roots, rec, o.quiet ? 'ignore' : 'inherit');
+          if (code !== 0) throw new RunFailed(ins.original, code);
+          addLayer(state, await commitStepLayer(roots, rec, state));
+        },
+      );
+      this.history(state, `/bin/sh -c ${'exec' in ins.command ? ins.command.exec.join(' ') : ins.command.shell}`, false);
+      return;
+    }
+    if (ins.kind === 'COPY' || ins.kind === 'ADD') {
+      const own = await this.ownership(ins, state, lookup);
+      let plan = copyPlan;
+      let cleanup: string | undefined;
+      const id = state.id ?? (await this.store(state));
+      try {
+        if (!plan && fromImage) {
+          const { srcs } = (await import('./copy-step.js')).copyWords(ins, lookup, esc);
+          const got = await withStepContainer(roots, fromImage.id!, {}, (rec) => extractFrom(roots, rec, srcs, this.tmpRoot));
+          cleanup = got.dir;
+          const cx: CopyContext = { contextRoot: got.dir, ignore: new Matcher([]), digests: new DigestCache(undefined, got.dir), tmpRoot: this.tmpRoot, workdir: cfg.WorkingDir ?? '/' };
+          const words = [...got.names, ins.args[ins.args.length - 1]!];
+          plan = await planCopy({ ...ins, args: words, json: true }, lookup, esc, cx, got.dir);
+        }
+        const p = plan!;
+        await withStepContainer(roots, id, {}, async (rec) => {
+          const [{ withContainerRoot }, { withFsSession }] = await Promise.all([import('../../container-fs/container-root.js'), import('../../container-fs/fs-session.js')]);
+          await withContainerRoot(roots, rec, ({ root }) => withFsSession(root, (sess) => putSources(sess, p, own, ins.chown !== undefined)));
+          addLayer(state, await commitStepLayer(roots, rec, state));
+        });
+        const what = p.sources.length === 1 && p.sources[0]!.kind === 'context' && !p.sources[0]!.src.isDir ? 'file' : 'dir';
+        this.history(state, `/bin/sh -c #(nop) ${ins.kind} ${what}:${p.digest.slice('sha256:'.length)} in ${p.dest} `, false);
+      } finally {
+        if (cleanup) await fs.rm(cleanup, { recursive: true, force: true });
+        for (const src of plan?.sources ?? []) if (src.kind === 'url') await fs.rm(path.dirname(src.file), { recursive: true, force: true });
+      }
+      return;
+    }
+    const text = applyMeta(meta, ins, lookup, esc);
+    state.config.config = meta.config;
+    delete state.id;
+    this.history(state, `/bin/sh -c #(nop) ${text}`, true);
+  }
+
+  /** --chown (names resolved in the image's /etc/passwd and /etc/group) and --chmod. */
+  private async ownership(ins: Extract<Instruction, { kind: 'COPY' | 'ADD' }>, state: BuildImage, lookup: (n: string) => string | undefined): Promise<{ uid: number; gid: number; mode?: number }> {
+    const esc = this.o.file.directives.escape;
+    const mode = ins.chmod !== undefined ? parseInt(processWord(ins.chmod, lookup, esc), 8) : undefined;
+    if (mode !== undefined && (Number.isNaN(mode) || mode > 0o7777)) throw new StepError(`invalid chmod parameter ${JSON.stringify(ins.chmod)}`);
+    if (ins.chown === undefined) return { uid: 0, gid: 0, ...(mode !== undefined ? { mode } : {}) };
+    const spec = processWord(ins.chown, lookup, esc);
+    const [{ readImageFile }, { resolveUserIds }] = await Promise.all([import('../../runtime/image-files.js'), import('../../runtime/user-resolve.js')]);
+    const layers = new LayerStore(this.o.roots.dataRoot, helperTreeOps());
+    const dirs = state.layers.map((l) => layers.diffDir(l)).reverse();
+    const [u = '', g] = spec.split(':');
+    const passwd = /^\d+$/.test(u) ? undefined : await readImageFile(dirs, 'etc/passwd');
+    const group = g === undefined || /^\d+$/.test(g) ? undefined : await readImageFile(dirs, 'etc/group');
+    let ids;
+    try {
+      ids = resolveUserIds(spec, passwd, group);
+    } catch (err) {
+      throw new StepError(`--chown=${spec}: ${(err as Error).message}`);
+    }
+    // A user alone: its own group id (Docker), a numeric user alone: the same number.
+    const gid = g === undefined && /^\d+$/.test(u) ? Number(u) : ids.gid;
+    return { uid: ids.uid, gid, ...(mode !== undefined ? { mode } : {}) };
+  }
+}
+
+export class RunFailed extends TscRunError {
+  constructor(instruction: string, readonly status: number) {
+    super(`building at STEP "${instruction}": while running runtime: exit status ${status}`, status);
+  }
+}

@@ -1,0 +1,140 @@
+// A step's container: made from the step's stored image like `run` makes
+// one (createContainer), run in the foreground (RUN) or only mounted (COPY,
+// ADD through the helper's fs mode), then its changes become one layer
+// exactly as `commit` makes it (writeLayerBlob + the layer store), and the
+// container goes. Step containers carry a label naming the build's process:
+// ones a killed build left are removed by the next build.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FsEntry } from '../../container-fs/records.js';
+import type { Roots } from '../../config/paths.js';
+import { writeLayerBlob } from '../../container-fs/commit.js';
+import { BlobStore } from '../../storage/blob-store.js';
+import { ContainerStore, type ContainerRecord } from '../../storage/containers.js';
+import { LayerStore } from '../../storage/layers/layer-store.js';
+import { createContainer } from '../../runtime/container-create.js';
+import { AlreadyRunning, finishForeground, startContainer } from '../../runtime/container-start.js';
+import { removeFinished } from '../../runtime/run-foreground.js';
+import { helperTreeOps } from '../../runtime/tree-ops.js';
+import type { SecurityFlags } from '../../runtime/security-args.js';
+import type { MountFlags } from '../../volume/mount-spec.js';
+import { MediaType } from '../../image/oci.js';
+import type { BuildImage } from './build-image.js';
+
+export const BUILD_LABEL = 'io.tsc-run.build.pid';
+
+const RUNTIME_FILES = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf', 'run/.containerenv']);
+const RUNTIME_DIRS = ['dev', 'proc', 'sys'];
+
+/** Whether a path exists in any of the layer dirs (top first; a whiteout hides it). */
+async function existsIn(diffDirs: readonly string[], rel: string): Promise<boolean> {
+  for (const d of diffDirs) {
+    const st = await fs.promises.lstat(path.join(d, rel)).catch(() => undefined);
+    if (!st) continue;
+    return !(st.isCharacterDevice() && st.rdev === 0);
+  }
+  return false;
+}
+
+export interface StepRunOptions {
+  command: string[];
+  env: string[];
+  workdir: string;
+  user: string;
+  network: string;
+  output: 'inherit' | 'ignore' | number;
+  security?: SecurityFlags;
+  addHosts?: readonly string[];
+  dns?: readonly string[];
+  dnsSearch?: readonly string[];
+  dnsOptions?: readonly string[];
+  noHosts?: boolean;
+  mounts?: MountFlags;
+}
+
+/** Make a container of the stored image `imageId`, run fn with it, remove it. */
+export async function withStepContainer<T>(roots: Roots, imageId: string, o: Partial<StepRunOptions>, fn: (rec: ContainerRecord) => Promise<T>): Promise<T> {
+  const treeOps = helperTreeOps();
+  const { resolveContainerStorage } = await import('../../runtime/container-rootfs.js');
+  const storage = await resolveContainerStorage({ roots, flagDriver: undefined, storageOpts: undefined });
+  const rec = await createContainer({
+    dataRoot: roots.dataRoot,
+    image: imageId,
+    flags: { command: o.command?.length ? o.command : ['/bin/sh'], entrypoint: '', env: o.env ?? [], workdir: o.workdir ?? '/', user: o.user ?? '' },
+    network: o.network ?? 'host',
+    autoRemove: false,
+    treeOps,
+    storage,
+    hostEnv: {},
+    ...(o.security ? { security: o.security } : {}),
+    ...(o.addHosts ? { addHosts: o.addHosts } : {}),
+    ...(o.dns ? { dns: o.dns } : {}),
+    ...(o.dnsSearch ? { dnsSearch: o.dnsSearch } : {}),
+    ...(o.dnsOptions ? { dnsOptions: o.dnsOptions } : {}),
+    ...(o.mounts ? { mounts: o.mounts } : {}),
+    ...(o.noHosts ? { noHosts: true } : {}),
+    config: { tty: false, stdin: false, logDriver: 'none', labels: { [BUILD_LABEL]: String(process.pid) } },
+  });
+  try {
+    return await fn(rec);
+  } finally {
+    await removeFinished(roots, rec.id, treeOps);
+  }
+}
+
+/** Run the container's command in the foreground; its exit code. */
+export async function runStep(roots: Roots, rec: ContainerRecord, output: StepRunOptions['output']): Promise<number> {
+  const started = await startContainer({ roots, container: rec, treeOps: helperTreeOps(), detach: false, attachStdin: false, sigProxy: true, output });
+  if (started instanceof AlreadyRunning) throw new Error('a new step container cannot be running already');
+  try {
+    const end = await started.end;
+    return (await finishForeground(roots, rec.id, end)) ?? 0;
+  } finally {
+    started.done();
+  }
+}
+
+/** The container's changes as a new layer on top of `img` (which it was made from). */
+export async function commitStepLayer(roots: Roots, rec: ContainerRecord, img: BuildImage): Promise<{ diffId: string; size: number; layerId: string; blobSize: number }> {
+  const blobs = new BlobStore(roots.dataRoot);
+  const layers = new LayerStore(roots.dataRoot, helperTreeOps());
+  const diffs = img.layers.map((l) => layers.diffDir(l)).reverse();
+  const inBase = new Map<string, boolean>();
+  for (const p of RUNTIME_DIRS) inBase.set(p, await existsIn(diffs, p));
+  // The runtime's mount points (/etc/hosts, /proc, ...) are not the step's changes.
+  const skip = (e: FsEntry) => (RUNTIME_FILES.has(e.path) && e.type === 'file') || (e.type === 'dir' && inBase.get(e.path) === false);
+  const blob = await writeLayerBlob(roots, rec, blobs, skip);
+  try {
+    const layer = await layers.ensure({
+      parent: img.layers[img.layers.length - 1] ?? null,
+      diffId: blob.digest,
+      compressedDigest: blob.digest,
+      open: async () => fs.createReadStream(blobs.path(blob.digest)),
+    });
+    return { diffId: blob.digest, size: layer.size, layerId: layer.id, blobSize: blob.size };
+  } catch (err) {
+    if (blob.fresh) await blobs.remove(blob.digest);
+    throw err;
+  }
+}
+
+/** Add a committed layer to the state. */
+export function addLayer(img: BuildImage, l: { diffId: string; size: number; layerId: string; blobSize: number }): void {
+  img.layers.push(l.layerId);
+  img.descs.push({ mediaType: MediaType.layerTar, digest: l.diffId, size: l.blobSize });
+  img.config.rootfs.diff_ids.push(l.diffId);
+  img.size += l.size;
+  delete img.id;
+}
+
+/** Remove step containers whose build process is gone (a build killed mid-step). */
+export async function sweepStepContainers(roots: Roots): Promise<void> {
+  const store = new ContainerStore(roots.dataRoot);
+  const { pidIsRunning } = await import('../../storage/proc-stamp.js');
+  for (const c of await store.list()) {
+    const pid = Number(c.config.labels?.[BUILD_LABEL]);
+    if (!pid || pid === process.pid || pidIsRunning(pid)) continue;
+    await removeFinished(roots, c.id, helperTreeOps()).catch(() => undefined);
+  }
+}
