@@ -7,6 +7,7 @@ import { VERSION } from '../version.js';
 import { commands } from './commands/index.js';
 import { normalizeComposeArgv } from './commands/compose.js';
 import { reportError } from './exit.js';
+import { buildStdinDashes } from './commands/build.js';
 import { splitTrailingCommand, type TrailingCommandSpec } from './trailing-command.js';
 import { applyGlobalFlags, globalFlagValue, hasGlobalFlag, isDebug, LOG_LEVELS, withGlobalOptions, type GlobalArgs } from './global.js';
 import { describeRoot, type CommandInfo } from './help/command-info.js';
@@ -80,7 +81,7 @@ function trailingSpecs(): TrailingCommandSpec[] {
 export async function main(argvIn: string[] = hideBin(process.argv)): Promise<number> {
   const root = rootInfo();
   const valueFlags = globalValueFlags(root);
-  const rawArgv = splitTrailingCommand(normalizeComposeArgv(argvIn), trailingSpecs(), [...valueFlags]);
+  const rawArgv = splitTrailingCommand(buildStdinDashes(normalizeComposeArgv(argvIn)), trailingSpecs(), [...valueFlags]);
   if (rawArgv.length === 1 && (rawArgv[0] === '--version' || rawArgv[0] === '-v')) {
     process.stdout.write(`${PROG} version ${VERSION}\n`);
     return 0;

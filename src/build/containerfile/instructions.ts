@@ -266,6 +266,14 @@ export function parseInstruction(file: string, l: LogicalLine, esc: string, inOn
     }
     case 'EXPOSE':
       need();
+      // Literal ports are checked now; ones with variables when the step runs.
+      for (const w of rawWords(rest, esc).filter((x) => !x.includes('$'))) {
+        const pm = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(w);
+        if (!pm) throw new ContainerfileError(file, line, `invalid containerPort: ${w}`);
+        const lo = Number(pm[1]);
+        const hi = pm[2] !== undefined ? Number(pm[2]) : lo;
+        if (lo < 1 || hi > 65535 || hi < lo) throw new ContainerfileError(file, line, `invalid port range: ${w}`);
+      }
       return { kind: 'EXPOSE', line, original, ports: rest };
     case 'VOLUME': {
       need();

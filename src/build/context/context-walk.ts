@@ -100,14 +100,14 @@ export async function contextSources(root: string, given: readonly string[], ign
   for (const g of given) {
     const clean = path.posix.normalize(`/${g}`).slice(1);
     const matches = GLOB.test(clean) ? await globMatches(root, clean, ignore) : [clean];
-    if (matches.length === 0) throw new TscRunError(`building: no source files were specified: ${JSON.stringify(g)} matches nothing in the build context`);
+    if (matches.length === 0) throw new TscRunError(`no source files were specified: ${JSON.stringify(g)} matches nothing in the build context`);
     for (const m of matches) {
       const rel = await scopedResolve(root, m);
       if (rel !== '' && ignore.ignored(rel) && !ignore.mayReinclude(rel)) {
-        throw new TscRunError(`building: checking on sources under the context: ${JSON.stringify(g)} is excluded by the .containerignore/.dockerignore file`);
+        throw new TscRunError(`checking on sources under the context: ${JSON.stringify(g)} is excluded by the .containerignore/.dockerignore file`);
       }
       const st = await fs.lstat(path.join(root, rel)).catch(() => undefined);
-      if (!st) throw new TscRunError(`building: checking on sources under the context: copier: stat: ${JSON.stringify('/' + m)}: no such file or directory`);
+      if (!st) throw new TscRunError(`checking on sources under the context: copier: stat: ${JSON.stringify('/' + m)}: no such file or directory`);
       const entries: ContextEntry[] = [];
       await walk(root, rel, '', ignore, entries, new Map(), true);
       out.push({ given: g, rel, isDir: st.isDirectory(), entries });

@@ -10,7 +10,7 @@ import { readLocalImage } from '../../image/registry/local-image.js';
 import { BlobStore } from '../../storage/blob-store.js';
 import { ImageStore, type ImageRecord } from '../../storage/images.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
-import { helperTreeOps } from '../../runtime/tree-ops.js';
+import { helperTreeOps } from '../../host/helper/tree-ops.js';
 import { TscRunError } from '../../errors.js';
 
 /** The runtime config with the Docker fields build sets. */

@@ -9,6 +9,8 @@ import path from 'node:path';
 import type { Roots } from '../../config/paths.js';
 import { TscRunError } from '../../errors.js';
 import type { FsSession, PutItem } from '../../container-fs/fs-session.js';
+import type { StatAnswer } from '../../container-fs/records.js';
+import type { TarOut } from '../../container-fs/tar-io.js';
 import type { ContainerRecord } from '../../storage/containers.js';
 import type { Instruction } from '../containerfile/instructions.js';
 import { processWord, type Lookup } from '../containerfile/words.js';
@@ -109,8 +111,46 @@ export async function planCopy(ins: CopyInstruction, lookup: Lookup, esc: string
   return { sources, dest: abs, destIsDirHint: abs.endsWith('/') || count > 1, digest: `sha256:${h.digest('hex')}`, summary: `${srcs.join(' ')} ${dest}` };
 }
 
+/** What COPY writes through: the helper's fs session on a step container, or a tar of an empty root (FROM scratch). */
+export type PutTarget = Pick<FsSession, 'stat' | 'put'>;
+
+/** An empty root (no layers yet) whose puts become tar entries, missing parents made 0755 root. */
+export class TarTarget implements PutTarget {
+  private readonly dirs = new Set<string>(['']);
+  constructor(private readonly out: TarOut) {}
+
+  stat(p: string): Promise<StatAnswer> {
+    const clean = path.posix.normalize(`/${p}`);
+    if (clean === '/') return Promise.resolve({ exists: true, kind: 'dir', resolved: '/' });
+    return Promise.resolve({ exists: false, resolved: clean, parentExists: path.posix.dirname(clean) === '/' });
+  }
+
+  async put(dir: string, _overwrite: boolean, items: AsyncIterable<PutItem> | Iterable<PutItem>): Promise<void> {
+    const base = path.posix.normalize(`/${dir}`).slice(1);
+    for await (const { entry, data } of items) {
+      const name = [base, entry.path].filter(Boolean).join('/');
+      const parts = name.split('/');
+      for (let i = 1; i < parts.length; i++) {
+        const d = parts.slice(0, i).join('/');
+        if (this.dirs.has(d)) continue;
+        this.dirs.add(d);
+        await this.out.add({ type: 'dir', path: d, mode: 0o755, uid: 0, gid: 0, size: 0, mtime: entry.mtime, xattrs: [] }, `${d}/`);
+      }
+      if (entry.type === 'dir') {
+        if (this.dirs.has(name)) continue;
+        this.dirs.add(name);
+      }
+      const e = entry.type === 'hardlink' ? { ...entry, linkname: [base, entry.linkname ?? ''].filter(Boolean).join('/') } : entry;
+      await this.out.add(e, entry.type === 'dir' ? `${name}/` : name, async (sink) => {
+        if (data === undefined) return;
+        for await (const chunk of Buffer.isBuffer(data) ? [data] : data) await sink(chunk);
+      });
+    }
+  }
+}
+
 /** The existing directory to put into, and the names below it that do not exist yet. */
-async function destinationDir(s: FsSession, abs: string): Promise<{ dir: string; rest: string; exists: boolean; isDir: boolean }> {
+async function destinationDir(s: PutTarget, abs: string): Promise<{ dir: string; rest: string; exists: boolean; isDir: boolean }> {
   const st = await s.stat(abs);
   if (st.exists) return { dir: st.kind === 'dir' ? st.resolved : path.posix.dirname(st.resolved), rest: st.kind === 'dir' ? '' : path.posix.basename(st.resolved), exists: true, isDir: st.kind === 'dir' };
   const parts = abs.split('/').filter(Boolean);
@@ -129,7 +169,7 @@ async function* concat(gens: Array<() => AsyncIterable<PutItem> | Iterable<PutIt
 }
 
 /** Put the planned sources into the session's root. */
-export async function putSources(s: FsSession, plan: CopyPlan, own: Ownership, chownGiven: boolean): Promise<void> {
+export async function putSources(s: PutTarget, plan: CopyPlan, own: Ownership, chownGiven: boolean): Promise<void> {
   const d = await destinationDir(s, plan.dest.replace(/\/+$/, '') || '/');
   const intoDir = plan.destIsDirHint || d.isDir;
   const join = (...p: string[]) => p.filter(Boolean).join('/');

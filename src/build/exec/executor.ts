@@ -11,7 +11,7 @@ import { TscRunError } from '../../errors.js';
 import type { ImageRecord } from '../../storage/images.js';
 import { ImageStore } from '../../storage/images.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
-import { helperTreeOps } from '../../runtime/tree-ops.js';
+import { helperTreeOps } from '../../host/helper/tree-ops.js';
 import { ContainerfileError } from '../containerfile/errors.js';
 import { parseInstruction, type Instruction } from '../containerfile/instructions.js';
 import type { Containerfile, Stage } from '../containerfile/parse.js';
@@ -20,11 +20,11 @@ import { DigestCache } from '../context/digest.js';
 import type { IgnoreMatcher } from '../context/ignore.js';
 import { BuildArgs, platformArgs, type Platform, type StageArgs } from './build-args.js';
 import { loadBuildImage, scratchImage, storeBuildImage, type BuildImage } from './build-image.js';
-import { extractFrom, planCopy, putSources, type CopyContext } from './copy-step.js';
+import { extractFrom, planCopy, putSources, TarTarget, type CopyContext } from './copy-step.js';
 import { LayerCache, stepKey } from './layer-cache.js';
 import { applyMeta, envLookup, setEnv, StepError, type MetaState } from './meta-steps.js';
 import { planRunMounts, runArgv } from './run-step.js';
-import { addLayer, commitStepLayer, runStep, withStepContainer, type StepRunOptions } from './step-container.js';
+import { addLayer, commitStepLayer, commitTarLayer, runStep, withStepContainer, type StepRunOptions } from './step-container.js';
 import { IgnoreMatcher as Matcher } from '../context/ignore.js';
 
 export type PullPolicy = 'always' | 'missing' | 'never' | 'newer';
@@ -142,8 +142,12 @@ export class Builder {
     return (this.o.timestamp ?? new Date()).toISOString();
   }
 
-  private fail(line: number, err: unknown): never {
-    if (err instanceof SubstitutionError || err instanceof StepError) throw new ContainerfileError(this.o.file.file, line, err.message);
+  /** A step's failure: bad input as `FILE:LINE: reason`, anything else as podman's `building at STEP "...": reason`. */
+  private fail(ins: Instruction, err: unknown): never {
+    if (err instanceof SubstitutionError || err instanceof StepError) throw new ContainerfileError(this.o.file.file, ins.line, err.message);
+    if (err instanceof TscRunError && !(err instanceof RunFailed) && !(err instanceof ContainerfileError)) {
+      throw new TscRunError(`building at STEP "${ins.original}": ${err.message}`, err.exitCode, { cause: err });
+    }
     throw err;
   }
 
@@ -317,7 +321,7 @@ export class Builder {
         try {
           stageArgs.declare(ins, lookup, esc);
         } catch (err) {
-          this.fail(ins.line, err);
+          this.fail(ins, err);
         }
         key = stepKey(key, ins.original, JSON.stringify([...stageArgs.values]));
         continue;
@@ -340,7 +344,7 @@ export class Builder {
           if (ins.keepGitDir) throw new StepError('ADD --keep-git-dir is only for git sources, which are not supported');
         }
       } catch (err) {
-        this.fail(ins.line, err);
+        this.fail(ins, err);
       }
       const runEnv = ins.kind === 'RUN' ? stageArgs.runEnv(env) : [];
       key = stepKey(key, ins.original, stepDigest, ins.kind === 'RUN' ? JSON.stringify(runEnv) : '');
@@ -360,7 +364,7 @@ export class Builder {
       try {
         await this.execute(ins, state, meta, lookup, runEnv, copyPlan, fromImage);
       } catch (err) {
-        this.fail(ins.line, err);
+        this.fail(ins, err);
       }
       if (meta.author !== undefined) state.config.author = meta.author;
       if (o.layers) {
@@ -428,7 +432,6 @@ export class Builder {
           workdir: cfg.WorkingDir || '/',
           user: cfg.User ?? '',
           network,
-          output: o.quiet ? 'ignore' : 'inherit',
           ...(security ? { security } : {}),
           ...(o.run.addHosts ? { addHosts: o.run.addHosts } : {}),
           ...(o.run.dns ? { dns: o.run.dns } : {}),
@@ -438,7 +441,7 @@ export class Builder {
           mounts: { volume: volumes, tmpfs: mounts.tmpfs },
         },
         async (rec) => {
-          const code = await runStep(roots, rec, o.quiet ? 'ignore' : 'inherit');
+          const code = await runStep(roots, rec, !o.quiet);
           if (code !== 0) throw new RunFailed(ins.original, code);
           addLayer(state, await commitStepLayer(roots, rec, state));
         },
@@ -450,7 +453,7 @@ export class Builder {
       const own = await this.ownership(ins, state, lookup);
       let plan = copyPlan;
       let cleanup: string | undefined;
-      const id = state.id ?? (await this.store(state));
+      const id = state.id ?? (state.layers.length ? await this.store(state) : '');
       try {
         if (!plan && fromImage) {
           const { srcs } = (await import('./copy-step.js')).copyWords(ins, lookup, esc);
@@ -461,7 +464,10 @@ export class Builder {
           plan = await planCopy({ ...ins, args: words, json: true }, lookup, esc, cx, got.dir);
         }
         const p = plan!;
-        await withStepContainer(roots, id, {}, async (rec) => {
+        if (state.layers.length === 0) {
+          // Nothing to mount yet (FROM scratch): the layer is written as a tar straight away.
+          addLayer(state, await commitTarLayer(roots, state, (out) => putSources(new TarTarget(out), p, own, ins.chown !== undefined)));
+        } else await withStepContainer(roots, id, {}, async (rec) => {
           const [{ withContainerRoot }, { withFsSession }] = await Promise.all([import('../../container-fs/container-root.js'), import('../../container-fs/fs-session.js')]);
           await withContainerRoot(roots, rec, ({ root }) => withFsSession(root, (sess) => putSources(sess, p, own, ins.chown !== undefined)));
           addLayer(state, await commitStepLayer(roots, rec, state));
@@ -487,7 +493,7 @@ export class Builder {
     if (mode !== undefined && (Number.isNaN(mode) || mode > 0o7777)) throw new StepError(`invalid chmod parameter ${JSON.stringify(ins.chmod)}`);
     if (ins.chown === undefined) return { uid: 0, gid: 0, ...(mode !== undefined ? { mode } : {}) };
     const spec = processWord(ins.chown, lookup, esc);
-    const [{ readImageFile }, { resolveUserIds }] = await Promise.all([import('../../runtime/image-files.js'), import('../../runtime/user-resolve.js')]);
+    const [{ readImageFile }, { resolveUserIds }] = await Promise.all([import('../../runtime/container/image-files.js'), import('../../runtime/userns/user-resolve.js')]);
     const layers = new LayerStore(this.o.roots.dataRoot, helperTreeOps());
     const dirs = state.layers.map((l) => layers.diffDir(l)).reverse();
     const [u = '', g] = spec.split(':');

@@ -6,6 +6,8 @@
 // ones a killed build left are removed by the next build.
 
 import fs from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { TarOut } from '../../container-fs/tar-io.js';
 import path from 'node:path';
 import type { FsEntry } from '../../container-fs/records.js';
 import type { Roots } from '../../config/paths.js';
@@ -13,11 +15,11 @@ import { writeLayerBlob } from '../../container-fs/commit.js';
 import { BlobStore } from '../../storage/blob-store.js';
 import { ContainerStore, type ContainerRecord } from '../../storage/containers.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
-import { createContainer } from '../../runtime/container-create.js';
-import { AlreadyRunning, finishForeground, startContainer } from '../../runtime/container-start.js';
-import { removeFinished } from '../../runtime/run-foreground.js';
-import { helperTreeOps } from '../../runtime/tree-ops.js';
-import type { SecurityFlags } from '../../runtime/security-args.js';
+import { createContainer } from '../../runtime/container/container-create.js';
+import { AlreadyRunning, finishForeground, startContainer } from '../../runtime/container/container-start.js';
+import { removeFinished } from '../../runtime/container/run-foreground.js';
+import { helperTreeOps } from '../../host/helper/tree-ops.js';
+import type { SecurityFlags } from '../../runtime/security/security-args.js';
 import type { MountFlags } from '../../volume/mount-spec.js';
 import { MediaType } from '../../image/oci.js';
 import type { BuildImage } from './build-image.js';
@@ -43,7 +45,6 @@ export interface StepRunOptions {
   workdir: string;
   user: string;
   network: string;
-  output: 'inherit' | 'ignore' | number;
   security?: SecurityFlags;
   addHosts?: readonly string[];
   dns?: readonly string[];
@@ -56,7 +57,7 @@ export interface StepRunOptions {
 /** Make a container of the stored image `imageId`, run fn with it, remove it. */
 export async function withStepContainer<T>(roots: Roots, imageId: string, o: Partial<StepRunOptions>, fn: (rec: ContainerRecord) => Promise<T>): Promise<T> {
   const treeOps = helperTreeOps();
-  const { resolveContainerStorage } = await import('../../runtime/container-rootfs.js');
+  const { resolveContainerStorage } = await import('../../runtime/container/container-rootfs.js');
   const storage = await resolveContainerStorage({ roots, flagDriver: undefined, storageOpts: undefined });
   const rec = await createContainer({
     dataRoot: roots.dataRoot,
@@ -83,9 +84,9 @@ export async function withStepContainer<T>(roots: Roots, imageId: string, o: Par
   }
 }
 
-/** Run the container's command in the foreground; its exit code. */
-export async function runStep(roots: Roots, rec: ContainerRecord, output: StepRunOptions['output']): Promise<number> {
-  const started = await startContainer({ roots, container: rec, treeOps: helperTreeOps(), detach: false, attachStdin: false, sigProxy: true, output });
+/** Run the container's command in the foreground (its output ours unless `output` is false); its exit code. */
+export async function runStep(roots: Roots, rec: ContainerRecord, output: boolean): Promise<number> {
+  const started = await startContainer({ roots, container: rec, treeOps: helperTreeOps(), detach: false, attachStdin: false, sigProxy: true, streams: { stdout: output, stderr: output } });
   if (started instanceof AlreadyRunning) throw new Error('a new step container cannot be running already');
   try {
     const end = await started.end;
@@ -112,6 +113,37 @@ export async function commitStepLayer(roots: Roots, rec: ContainerRecord, img: B
       compressedDigest: blob.digest,
       open: async () => fs.createReadStream(blobs.path(blob.digest)),
     });
+    return { diffId: blob.digest, size: layer.size, layerId: layer.id, blobSize: blob.size };
+  } catch (err) {
+    if (blob.fresh) await blobs.remove(blob.digest);
+    throw err;
+  }
+}
+
+/** A layer written directly as a tar (COPY onto an image with no layers yet: FROM scratch). */
+export async function commitTarLayer(roots: Roots, img: BuildImage, write: (out: TarOut) => Promise<void>): Promise<{ diffId: string; size: number; layerId: string; blobSize: number }> {
+  const blobs = new BlobStore(roots.dataRoot);
+  const stream = new PassThrough();
+  const out = new TarOut(stream);
+  const writer = await blobs.writer();
+  const stored = (async () => {
+    for await (const chunk of stream as AsyncIterable<Buffer>) await writer.write(chunk);
+  })();
+  stored.catch(() => undefined); // awaited below
+  try {
+    await write(out);
+    await out.finish();
+    await stored;
+  } catch (err) {
+    out.abort(err as Error);
+    stream.destroy();
+    await writer.abort();
+    throw err;
+  }
+  const blob = await writer.commit();
+  const layers = new LayerStore(roots.dataRoot, helperTreeOps());
+  try {
+    const layer = await layers.ensure({ parent: img.layers[img.layers.length - 1] ?? null, diffId: blob.digest, compressedDigest: blob.digest, open: async () => fs.createReadStream(blobs.path(blob.digest)) });
     return { diffId: blob.digest, size: layer.size, layerId: layer.id, blobSize: blob.size };
   } catch (err) {
     if (blob.fresh) await blobs.remove(blob.digest);

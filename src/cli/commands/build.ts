@@ -133,7 +133,7 @@ function withBuildFlags<T>(y: Argv<T>): Argv<T> {
     .option('dns-option', a('set custom DNS options'))
     .option('dns-search', a('set custom DNS search domains'))
     .option('env', a('set environment variable for the image'))
-    .option('file', { ...a('pathname or URL of a Dockerfile'), alias: 'f' })
+    .option('file', { type: 'string', array: true, nargs: 1, alias: 'f', describe: 'pathname or URL of a Dockerfile (- reads it from stdin)' })
     .option('force-rm', b('always remove intermediate containers after a build, even if the build is unsuccessful'))
     .option('format', s("format of the built image's manifest and metadata (oci or docker)"))
     .option('from', s('image name used to replace the value in the first FROM instruction in the Containerfile'))
@@ -227,7 +227,7 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
         if (v === undefined || v === false || (Array.isArray(v) && v.length === 0)) continue;
         throw new UsageError(`--${name} is not supported: ${why}`);
       }
-      const positionals = [argv.context, ...(argv.extra ?? [])].filter((x): x is string => x !== undefined).map(String);
+      const positionals = [argv.context, ...(argv.extra ?? []), ...((argv['--'] as string[] | undefined) ?? [])].filter((x): x is string => x !== undefined).map(String);
       // `--pull` takes an optional value (podman's NoOptDefVal): `--pull .` is --pull=true and the context `.`.
       let pullText = argv.pull;
       if (pullText !== undefined && PULL[pullText.toLowerCase()] === undefined && !/^[a-z]+$/i.test(pullText)) {
@@ -257,7 +257,7 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
       const [{ buildImage }, { wantedPlatform, hostPlatform }, { normalizeLocalName, formatReference }, fsm] = await Promise.all([
         import('../../build/build.js'),
         import('../../image/registry/manifest-select.js'),
-        import('../../image/reference.js'),
+        import('../../storage/image-reference.js'),
         import('node:fs/promises'),
       ]);
       const platform = wantedPlatform({ platform: argv.platform, os: argv.os, arch: argv.arch, variant: argv.variant });
@@ -384,3 +384,37 @@ export const buildxCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   builder: (y) => y.command([buildModule('build')]).demandCommand(1, "missing command 'tsc-run buildx COMMAND'"),
   handler: () => {},
 };
+
+/**
+ * yargs takes a lone `-` for a flag, never a value: `build -f -` (a
+ * Containerfile on stdin) becomes `--file=-`, and `build -` (a tar context
+ * on stdin) `build -- -`, which yargs keeps as it is. Other commands' argv
+ * is returned unchanged.
+ */
+export function buildStdinDashes(argv: readonly string[]): string[] {
+  // The command word: `build`, `image build` or `buildx build` after global flags (and their values).
+  let at = -1;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === 'build') {
+      at = i;
+      break;
+    }
+    const prev = argv[i - 1];
+    const isValue = prev !== undefined && prev.startsWith('--') && !prev.includes('=');
+    if (!a.startsWith('-') && !isValue && a !== 'image' && a !== 'buildx') return [...argv];
+  }
+  if (at < 0) return [...argv];
+  const out = argv.slice(0, at + 1);
+  for (let i = at + 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return [...out, ...argv.slice(i)];
+    if ((a === '-f' || a === '--file') && argv[i + 1] === '-') {
+      out.push('--file=-');
+      i++;
+    } else if (a === '-') {
+      return [...out, '--', ...argv.slice(i)];
+    } else out.push(a);
+  }
+  return out;
+}
