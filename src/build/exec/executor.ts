@@ -18,7 +18,7 @@ import type { Containerfile, Stage } from '../containerfile/parse.js';
 import { processWord, SubstitutionError } from '../containerfile/words.js';
 import { DigestCache } from '../context/digest.js';
 import type { IgnoreMatcher } from '../context/ignore.js';
-import { BuildArgs, platformArgs, type Platform, type StageArgs } from './build-args.js';
+import { BuildArgs, platformArgs, type Platform } from './build-args.js';
 import { loadBuildImage, scratchImage, storeBuildImage, type BuildImage } from './build-image.js';
 import { extractFrom, planCopy, putSources, TarTarget, type CopyContext } from './copy-step.js';
 import { LayerCache, stepKey } from './layer-cache.js';

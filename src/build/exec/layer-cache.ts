@@ -29,8 +29,11 @@ export class LayerCache {
 
   /** The image id for a key, if recorded (and younger than ttlMs, when given). */
   async get(key: string, ttlMs?: number): Promise<string | undefined> {
-    const f = await readJson<CacheFile>(this.file, { missing: { entries: {} } }).catch(() => ({ entries: {} }) as CacheFile);
-    const e = f.entries?.[key];
+    const empty: CacheFile = { entries: {} };
+    // A cache file that cannot be read is an empty cache: it only costs a rebuild.
+    const valid = (v: unknown): CacheFile => (typeof v === 'object' && v !== null && typeof (v as CacheFile).entries === 'object' && (v as CacheFile).entries !== null ? (v as CacheFile) : empty);
+    const f: CacheFile = await readJson<CacheFile>(this.file, { missing: empty, validate: valid }).catch(() => empty);
+    const e = f.entries[key];
     if (!e) return undefined;
     if (ttlMs !== undefined && Date.now() - e.at > ttlMs) return undefined;
     return e.id;

@@ -174,7 +174,7 @@ function withBuildFlags<T>(y: Argv<T>): Argv<T> {
     .option('annotation', a('set metadata for an image'))
     .option('manifest', s('add the image to the specified manifest list'))
     .option('ssh', a('SSH agent socket or keys to expose to the build'));
-  return out as unknown as Argv<T>;
+  return out;
 }
 
 const PULL: Record<string, 'always' | 'missing' | 'never' | 'newer'> = {
@@ -194,7 +194,7 @@ function keyValues(values: readonly string[], what: string): Map<string, string>
     const k = eq < 0 ? v : v.slice(0, eq);
     if (!k) throw new UsageError(`invalid ${what} ${JSON.stringify(v)}: want KEY=VALUE`);
     if (eq >= 0) m.set(k, v.slice(eq + 1));
-    else if (process.env[k] !== undefined) m.set(k, process.env[k]!);
+    else if (process.env[k] !== undefined) m.set(k, process.env[k]);
   }
   return m;
 }
@@ -220,7 +220,7 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
       withBuildFlags(y.usage('Usage: tsc-run build [options] [CONTEXT]\n\nBuilds an OCI or Docker image using instructions from one or more Containerfiles and a specified build context directory.'))
         .example('tsc-run build .', '')
         .example('tsc-run build -t imageName -f Containerfile.simple .', '')
-        .example('tsc-run build --layers --force-rm --tag imageName .', '') as never,
+        .example('tsc-run build --layers --force-rm --tag imageName .', ''),
     handler: async (argv) => {
       for (const [name, why] of Object.entries(REFUSED)) {
         const v = argv[name];
@@ -274,7 +274,7 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
       for (const [k, v] of keyValues((argv['build-arg'] ?? []).map(String), 'build arg')) buildArgs.set(k, v);
       if (argv['http-proxy'] !== false) {
         const { PROXY_ARGS } = await import('../../build/exec/build-args.js');
-        for (const p of PROXY_ARGS) if (!buildArgs.has(p) && process.env[p] !== undefined) buildArgs.set(p, process.env[p]!);
+        for (const p of PROXY_ARGS) if (!buildArgs.has(p) && process.env[p] !== undefined) buildArgs.set(p, process.env[p]);
       }
       const labels: Record<string, string> = {};
       if (argv['identity-label'] !== false) {
