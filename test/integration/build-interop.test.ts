@@ -132,7 +132,7 @@ describe.runIf(hasTools && isRoot())('build interop with podman, buildah and sko
     sb.file('ours/Containerfile', 'FROM bb\nRUN echo built-by-tsc-run > /by\nCMD ["cat", "/by"]\n');
     sb.chown(ctx);
     await ok(['build', '-q', '-t', 'ours:1', ctx]);
-    const archive = path.join(sb.dir, 'ours.tar');
+    const archive = path.join(sb.dir, 'ours-img.tar');
     await ok(['save', '-o', archive, 'ours:1']);
     const sk = await runProcess('skopeo', ['inspect', '--config', `docker-archive:${archive}`], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: pd }, timeoutMs: 60_000 });
     expect(sk.exitCode, sk.stderr).toBe(0);

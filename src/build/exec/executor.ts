@@ -13,6 +13,7 @@ import { ImageStore } from '../../storage/images.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
 import { helperTreeOps } from '../../host/helper/tree-ops.js';
 import { ContainerfileError } from '../containerfile/errors.js';
+import { DEFAULT_PATH } from '../../runtime/container/run-spec.js';
 import { parseInstruction, type Instruction } from '../containerfile/instructions.js';
 import type { Containerfile, Stage } from '../containerfile/parse.js';
 import { processWord, SubstitutionError } from '../containerfile/words.js';
@@ -289,6 +290,12 @@ export class Builder {
     let key = stepKey(base.key, `format:${o.format}`);
     const meta: MetaState = { config: img.config.config, cmdSet: false };
 
+    // buildah gives an image without PATH the default one, first.
+    const env0 = img.config.config.Env ?? [];
+    if (!env0.some((kv) => kv.startsWith('PATH='))) {
+      img.config.config.Env = [`PATH=${DEFAULT_PATH}`, ...env0];
+      delete img.id;
+    }
     // podman's --env, --unsetenv, --label apply from FROM on.
     if (o.env.length || o.unsetEnv.length || Object.keys(o.labels).length) {
       for (const kv of o.env) {
