@@ -20,28 +20,33 @@ export interface GlobalArgs {
   syslog?: boolean | undefined;
 }
 
+/** podman (pflag): a string flag given twice keeps the last value (`--root a --root b`). */
+function lastValue(v: string | string[]): string {
+  return Array.isArray(v) ? (v.at(-1) ?? '') : v;
+}
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'panic'] as const;
 
 export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
   return y
-    .option('root', { type: 'string', describe: 'Path to the root directory in which data, including images, is stored', global: true })
-    .option('runroot', { type: 'string', describe: 'Path to the "run directory" where all state information is stored', global: true })
-    .option('storage-driver', { type: 'string', describe: 'Select which storage driver is used to manage storage of images and containers (overlay, vfs)', global: true })
+    .option('root', { type: 'string', coerce: lastValue, describe: 'Path to the root directory in which data, including images, is stored', global: true })
+    .option('runroot', { type: 'string', coerce: lastValue, describe: 'Path to the "run directory" where all state information is stored', global: true })
+    .option('storage-driver', { type: 'string', coerce: lastValue, describe: 'Select which storage driver is used to manage storage of images and containers (overlay, vfs)', global: true })
     .option('storage-opt', { type: 'string', array: true, nargs: 1, describe: 'Used to pass an option to the storage driver', global: true })
     .option('log-level', {
-      type: 'string',
+      type: 'string', coerce: lastValue,
       default: 'warn',
       describe: `Log messages above specified level (${LOG_LEVELS.join(', ')})`,
       global: true,
     })
     .option('noout', { type: 'boolean', describe: 'do not output to stdout', global: true })
-    .option('runtime', { type: 'string', describe: 'Path to the OCI-compatible binary used to run containers. (default "tsc-run-helper", the only one)', global: true })
+    .option('runtime', { type: 'string', coerce: lastValue, describe: 'Path to the OCI-compatible binary used to run containers. (default "tsc-run-helper", the only one)', global: true })
     .option('runtime-flag', { type: 'string', array: true, nargs: 1, describe: 'add global flags for the container runtime (refused: tsc-run-helper takes none)', global: true })
-    .option('cgroup-manager', { type: 'string', describe: 'Cgroup manager to use ("cgroupfs"|"systemd") (default "cgroupfs"; systemd is refused)', global: true })
-    .option('events-backend', { type: 'string', describe: 'Events backend to use ("file"|"journald"|"none") (default "file"; journald is refused)', global: true })
-    .option('tmpdir', { type: 'string', describe: 'Path to the tmp directory for libpod state content (refused: tsc-run keeps it in --runroot)', global: true })
-    .option('volumepath', { type: 'string', describe: 'Path to the volume directory in which volume data is stored', global: true })
-    .option('network-cmd-path', { type: 'string', describe: 'Path to the command for configuring the network (slirp4netns)', global: true })
+    .option('cgroup-manager', { type: 'string', coerce: lastValue, describe: 'Cgroup manager to use ("cgroupfs"|"systemd") (default "cgroupfs"; systemd is refused)', global: true })
+    .option('events-backend', { type: 'string', coerce: lastValue, describe: 'Events backend to use ("file"|"journald"|"none") (default "file"; journald is refused)', global: true })
+    .option('tmpdir', { type: 'string', coerce: lastValue, describe: 'Path to the tmp directory for libpod state content (refused: tsc-run keeps it in --runroot)', global: true })
+    .option('volumepath', { type: 'string', coerce: lastValue, describe: 'Path to the volume directory in which volume data is stored', global: true })
+    .option('network-cmd-path', { type: 'string', coerce: lastValue, describe: 'Path to the command for configuring the network (slirp4netns)', global: true })
     .option('syslog', { type: 'boolean', describe: 'Output logging information to syslog as well as the console (default false)', global: true });
 }
 
