@@ -12,12 +12,13 @@ import { splitTrailingCommand, type TrailingCommandSpec } from './trailing-comma
 import { applyGlobalFlags, globalFlagValue, hasGlobalFlag, isDebug, LOG_LEVELS, withGlobalOptions, type GlobalArgs } from './global.js';
 import { describeRoot, type CommandInfo } from './help/command-info.js';
 import { helpText, usageText } from './help/render.js';
-import { commandPath, route, type Route } from './help/route.js';
+import { commandNode, route, type Route } from './help/route.js';
 
 const PROG = 'tsc-run';
 
 /** Turn yargs' validation messages into podman-style one-liners. */
-function usageMessage(msg: string, path: string, argv: readonly string[]): string {
+function usageMessage(msg: string, node: CommandInfo, root: CommandInfo, argv: readonly string[]): string {
+  const path = node.path;
   const unknown = /^Unknown arguments?: (.*)$/.exec(msg);
   if (unknown) {
     const first = unknown[1]!.split(', ')[0]!;
@@ -26,7 +27,26 @@ function usageMessage(msg: string, path: string, argv: readonly string[]): strin
     const flag = typed ? typed.split('=')[0]! : `${first.length === 1 ? '-' : '--'}${first}`;
     return `unknown flag: ${flag}; see '${path} --help'`;
   }
+  // cobra checks flags before arguments: an unknown long flag is the error even when arguments are missing too.
+  const stray = unknownLongFlag(argv, node, root);
+  if (stray) return `unknown flag: ${stray}; see '${path} --help'`;
+  const few = /^Not enough non-option arguments: got (\d+), need at least (\d+)$/.exec(msg);
+  if (few) return `requires at least ${few[2]} arg(s), only received ${few[1]}`;
+  const many = /^Too many non-option arguments: got (\d+), maximum of (\d+)$/.exec(msg);
+  if (many) return `accepts at most ${many[2]} arg(s), received ${many[1]}`;
   return msg.replace(/\n+/g, '; ');
+}
+
+/** The first `--name` before a container's command line that neither the command nor the program defines. */
+function unknownLongFlag(argv: readonly string[], node: CommandInfo, root: CommandInfo): string | undefined {
+  const known = new Set([...node.options, ...root.options].flatMap((o) => [o.name, ...o.aliases]));
+  for (const a of argv) {
+    if (a === '--') break;
+    if (!a.startsWith('--')) continue;
+    const name = a.slice(2).split('=')[0]!;
+    if (!known.has(name) && !(name.startsWith('no-') && known.has(name.slice(3)))) return `--${name}`;
+  }
+  return undefined;
 }
 
 /** The program as help and routing see it: global options, then every command. */
@@ -109,7 +129,7 @@ export async function main(argvIn: string[] = hideBin(process.argv)): Promise<nu
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
-      throw new UsageError(usageMessage(msg ?? 'invalid arguments', commandPath(rawArgv, root, valueFlags), rawArgv));
+      throw new UsageError(usageMessage(msg ?? 'invalid arguments', commandNode(rawArgv, root, valueFlags), root, rawArgv));
     });
   try {
     const parsed = (await cli.parseAsync()) as unknown as GlobalArgs;

@@ -108,8 +108,8 @@ function helpTopic(words: readonly string[], root: CommandInfo): Route {
   return { kind: 'help', command: node, isRoot: node === root };
 }
 
-/** `tsc-run volume ls` for argv naming that command (as far as it resolves): for `see '... --help'` hints. */
-export function commandPath(argv: readonly string[], root: CommandInfo, globalValueFlags: ReadonlySet<string>): string {
+/** The command argv names (as far as it resolves): for `see '... --help'` hints and its flags. */
+export function commandNode(argv: readonly string[], root: CommandInfo, globalValueFlags: ReadonlySet<string>): CommandInfo {
   let node = root;
   for (let i = 0; i < argv.length && node.subcommands.length; i++) {
     const a = argv[i]!;
@@ -122,5 +122,5 @@ export function commandPath(argv: readonly string[], root: CommandInfo, globalVa
     if (!next) break;
     node = next;
   }
-  return node.path;
+  return node;
 }
