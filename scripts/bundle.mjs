@@ -55,6 +55,26 @@ if (`node${nodeVersion.slice(1).split('.')[0]}` !== targets[0].nodeRange || proc
   fail(`${cfg.nodePath} is ${nodeVersion} ${process.arch}, but the target is ${cfg.targets[0]}`);
 }
 
+// 2b. The base binary of the executable: node with its `--env-file` literals
+// made untypeable. Node scans the whole command line for `--env-file` before
+// any JavaScript runs, even in a single executable, so podman's
+// `run --env-file=F` would be read (or refused, exit 9) by node itself.
+// A SEA never takes node options from its command line, so nothing else
+// is lost. The same bytes stay the same length; the smoke test below runs it.
+const seaBase = path.resolve('dist/sea/node-base');
+{
+  await fs.mkdirp(path.dirname(seaBase));
+  const bin = await fs.readFile(nodePath);
+  const needle = Buffer.from('--env-file');
+  let patched = 0;
+  for (let at = bin.indexOf(needle); at !== -1; at = bin.indexOf(needle, at + needle.length)) {
+    bin[at + needle.length - 1] = 0x7f; // --env-fil\x7f
+    patched++;
+  }
+  if (patched === 0) fail(`${cfg.nodePath} has no --env-file literal to neutralise: check the single executable's --env-file handling`);
+  await fs.writeFile(seaBase, bin, { mode: 0o755 });
+}
+
 // 3. The SEA main, as CommonJS with only node builtins.
 await fs.mkdirp('dist/sea');
 const esbuild = await import('esbuild');
@@ -123,7 +143,7 @@ await fs.remove(`${out}.partial`);
 try {
   console.log = (...a) => pkgLog.push(a.join(' ')); // pkg's progress chatter
   process.env.PATH = `${shims}:${savedPath}`;
-  await sea(path.resolve('dist/sea/main.cjs'), { targets, nodePath, seaConfig: { ...cfg.sea, assets } });
+  await sea(path.resolve('dist/sea/main.cjs'), { targets, nodePath: seaBase, seaConfig: { ...cfg.sea, assets } });
 } catch (err) {
   console.log = consoleLog;
   fail('pkg failed to make the single executable', `${err.message}\n${pkgLog.join('\n')}`);

@@ -57,6 +57,12 @@ describe('single executable', () => {
     expect(r.stdout).toMatch(new RegExp(`^Version: +${VERSION.replace(/\./g, '\\.')}$`, 'm'));
   });
 
+  it('leaves --env-file to us (node itself would read it from the command line: exit 9, or load it)', async () => {
+    const r = await runProcess(bin, ['version', '--env-file=/nonexistent'], { env: {}, cwd: dir });
+    expect(r.exitCode).toBe(125);
+    expect(r.stderr).toMatch(/^Error: unknown flag: --env-file\b/);
+  });
+
   it('prints version --format json', async () => {
     const r = await runProcess(bin, ['version', '--format', 'json'], { env: {}, cwd: dir });
     expectClean(r);
