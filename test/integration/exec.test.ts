@@ -164,6 +164,16 @@ function suite(as: As, full: boolean) {
     expect(mine).toMatchObject({ ContainerExitCode: 4, ID: id, Name: 'c', Status: 'exec_died', Type: 'container' });
   });
 
+  it('an exec whose helper is killed with -9 (the whole process group) leaves no session behind in ExecIDs', async () => {
+    const live = spawnLive(sb, cliArgv(sb, ['exec', 'c', 'sh', '-c', 'echo up; sleep 60']));
+    await live.waitFor('up');
+    expect(JSON.parse((await run(['inspect', '--format', '{{json .ExecIDs}}', 'c'])).stdout)).toHaveLength(1);
+    process.kill(-live.child.pid!, 'SIGKILL');
+    await live.exited;
+    expect((await run(['inspect', '--format', '{{json .ExecIDs}}', 'c'])).stdout.trim()).toBe('[]');
+    expect(fs.readdirSync(path.join(sb.runroot, 'containers', id, 'exec')).filter((f) => f.endsWith('.json'))).toEqual([]);
+  });
+
   it('refuses containers that are not running (125) and names that match nothing', async () => {
     await tscRunOk(['create', '--name', 'stopped', 'bb', 'true'], { sandbox: sb });
     const r = await run(['exec', 'stopped', 'true']);

@@ -14,6 +14,7 @@ import { cacheDir, type Roots } from '../../config/paths.js';
 import { TscRunError, UsageError } from '../../errors.js';
 import { emitContainer } from '../../events/emit.js';
 import { ContainerStore, newContainerId, type ContainerRecord } from '../../storage/containers.js';
+import { bootId, processStartTime } from '../../storage/proc-stamp.js';
 import { capabilitySets } from '../security/capabilities.js';
 import { liveRecord } from '../container/container-observe.js';
 import { readContainerFile } from '../container/etc-files.js';
@@ -153,14 +154,15 @@ export async function execInContainer(i: ExecInput): Promise<ExecResult> {
     command: i.command,
   });
 
-  writeExecSession(roots.runRoot, c.id, {
+  const session = {
     id: sessionId,
     command: [...i.command],
     tty: flags.tty,
     interactive: flags.interactive,
     detached: flags.detach,
     startedAt: new Date().toISOString(),
-  });
+  };
+  writeExecSession(roots.runRoot, c.id, session);
   const attributes = { execID: sessionId };
   let end;
   try {
@@ -169,7 +171,12 @@ export async function execInContainer(i: ExecInput): Promise<ExecResult> {
       preserveFds: flags.preserveFds,
       detach: flags.detach,
       stdin: flags.interactive,
-      onStarted: () => emitContainer(roots.dataRoot, c, 'exec', { attributes }),
+      onStarted: (helperPid) => {
+        // The helper outlives a killed CLI and removes the record at the end; if it is killed too, readers drop the record.
+        const startTime = processStartTime(helperPid);
+        if (startTime !== undefined) writeExecSession(roots.runRoot, c.id, { ...session, owner: { pid: helperPid, startTime, bootId: bootId() } });
+        emitContainer(roots.dataRoot, c, 'exec', { attributes });
+      },
     });
   } catch (err) {
     removeExecSession(roots.runRoot, c.id, sessionId);

@@ -20,8 +20,8 @@ export interface ExecHelperOptions {
   detach: boolean;
   /** Foreground -i: the helper reads our stdin. */
   stdin: boolean;
-  /** The command runs (the exec event). */
-  onStarted?: () => void;
+  /** The command runs (the exec event); `helperPid` watches over it to its end. */
+  onStarted?: (helperPid: number) => void;
   /** --preserve-fds N: our fds 3.. go to the helper at PRESERVE_FDS_BASE.. (its `--preserve-fds BASE:N`). */
   preserveFds?: number | undefined;
 }
@@ -76,7 +76,7 @@ export async function runExecHelper(o: ExecHelperOptions): Promise<ExecEnd> {
           const line = buf.slice(0, nl);
           buf = buf.slice(nl + 1);
           if (line === 'started') {
-            o.onStarted?.();
+            if (child.pid !== undefined) o.onStarted?.(child.pid);
             if (o.detach) leave({ detached: true });
           } else if (line === 'detached') {
             leave({ detached: true });

@@ -4,11 +4,14 @@
 // ends. A foreground `exec` removes its record itself; a detached one's
 // exit command (`container cleanup --exec SESSION ID`) does, after telling
 // of the exit (exec_died). Records older than the container's current run
-// are leftovers and are not listed.
+// are leftovers and are not listed. A record also names the helper that
+// watches the session: if that helper was killed (-9) before the session's
+// end was written, nobody will remove the record, so readers drop it.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { containerRuntimePaths } from '../monitor/runtime-dir.js';
+import { isAlive, isProcStamp, type ProcStamp } from '../../storage/proc-stamp.js';
 
 export interface ExecSessionRecord {
   id: string;
@@ -18,6 +21,8 @@ export interface ExecSessionRecord {
   detached: boolean;
   /** RFC 3339. */
   startedAt: string;
+  /** The helper process that watches the session to its end. */
+  owner?: ProcStamp;
 }
 
 export function execSessionDir(runRoot: string, containerId: string): string {
@@ -72,6 +77,13 @@ export function execSessionIds(runRoot: string, containerId: string, since: stri
     .filter((n) => n.endsWith('.json'))
     .map((n) => readExecSession(runRoot, containerId, n.slice(0, -5)))
     .filter((s): s is ExecSessionRecord => s !== undefined && Date.parse(s.startedAt) >= from)
+    .filter((s) => {
+      if (s.owner === undefined || !isProcStamp(s.owner) || isAlive(s.owner)) return true;
+      if (fs.existsSync(execExitFile(runRoot, containerId, s.id))) return true; // ended; its exit command forgets it
+
+      removeExecSession(runRoot, containerId, s.id);
+      return false;
+    })
     .sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt))
     .map((s) => s.id);
 }
