@@ -43,5 +43,5 @@ describe('SecretStore', () => {
     expect(await store.remove('sa')).toBe(a.ID);
     expect(fs.existsSync(store.dataFile(a.ID))).toBe(false);
     await expect(store.lookup('sa')).rejects.toThrow('no secret with name or id "sa": no such secret');
-  });
+  }, 60_000);
 });
