@@ -131,6 +131,8 @@ export interface ResolvConfInput {
   namespace: 'host' | 'private';
   /** The network's own resolver(s), listed first (slirp4netns: 10.0.2.3). */
   networkNameservers?: readonly string[];
+  /** The network's search domains, before the host's (dns.podman with a DNS responder); not with --dns. */
+  networkSearch?: readonly string[];
   /** Whether the container has IPv6 (IPv6 nameservers are dropped otherwise in a private namespace). */
   ipv6?: boolean;
   /** --dns (replaces the nameservers); --dns-search ('.' = none); --dns-option. */
@@ -152,7 +154,7 @@ export function resolvConfContent(input: ResolvConfInput): string {
   } else {
     nameservers = host.nameservers;
   }
-  const search = input.dnsSearch?.length ? (input.dnsSearch.includes('.') ? [] : [...input.dnsSearch]) : host.search;
+  const search = input.dnsSearch?.length ? (input.dnsSearch.includes('.') ? [] : [...input.dnsSearch]) : [...(input.dns?.length ? [] : (input.networkSearch ?? [])), ...host.search];
   const options = input.dnsOptions?.length ? [...input.dnsOptions] : host.options;
   let out = '';
   if (search.length) out += `search ${search.join(' ')}\n`;
@@ -202,6 +204,7 @@ export interface ContainerFilesInput {
   hostGateway?: string;
   /** Default: networkNameservers(network, host resolv.conf). */
   networkNameservers?: readonly string[];
+  networkSearch?: readonly string[];
   ipv6?: boolean;
   /** For tests: where the host's files are read from. */
   hostEtc?: { hosts: string; resolvConf: string; resolvedResolvConf: string };
@@ -250,6 +253,7 @@ export async function containerFilesContent(input: ContainerFilesInput): Promise
       hostResolvConf,
       namespace,
       networkNameservers: input.networkNameservers ?? networkNameservers(input.network, hostResolvConf),
+      networkSearch: input.networkSearch ?? [],
       ipv6: input.ipv6 ?? false,
       dns: input.dns ?? [],
       dnsSearch: input.dnsSearch ?? [],

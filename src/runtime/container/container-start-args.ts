@@ -45,6 +45,7 @@ export async function securityAndFilesArgs(containerDir: string, c: StartArgsRec
     ...(net.containerIps ? { containerIps: net.containerIps } : {}),
     ...(net.hostGateway ? { hostGateway: net.hostGateway } : {}),
     ...(net.networkNameservers ? { networkNameservers: net.networkNameservers } : {}),
+    ...(net.networkSearch ? { networkSearch: net.networkSearch } : {}),
     ...(net.ipv6 !== undefined ? { ipv6: net.ipv6 } : {}),
   });
   if (mirror) {
