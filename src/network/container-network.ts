@@ -14,6 +14,7 @@ import { TscRunError } from '../errors.js';
 import { findExecutable } from '../host/executables.js';
 import { networkNameservers, PASTA_DNS_FORWARD, userdataDir } from '../runtime/container/container-files.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
+import { DNS_DOMAIN } from './dns/dns-table.js';
 import { pastaContainerAddress } from './host-address.js';
 import { sharedNetworkContainer } from './network-mode.js';
 import { pastaArgs } from './pasta-args.js';
@@ -26,6 +27,8 @@ export interface NetworkFilesInput {
   peerHosts?: string[];
   hostGateway?: string;
   networkNameservers?: string[];
+  /** Search domains the network adds before the host's (dns.podman with a DNS responder). */
+  networkSearch?: string[];
   ipv6?: boolean;
   /** container:ID: the other container's userdata dir; its hosts and resolv.conf are this one's. */
   mirrorDir?: string;
@@ -89,9 +92,12 @@ export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord):
     const { prepareBridgeNetwork } = await import('./bridge/bridge-attach.js');
     const b = await prepareBridgeNetwork(roots, c);
     // Outside names through pasta's DNS forward when the host has only loopback resolvers.
-    const nameservers = networkNameservers('pasta', readText('/etc/resolv.conf'));
+    // The DNS responder first (its networks' gateways), then the host's, as podman.
+    const nameservers = [...b.dnsServers, ...networkNameservers('pasta', readText('/etc/resolv.conf'))];
+    const files: NetworkFilesInput = { containerIps: b.containerIps, peerHosts: b.peerHosts, networkNameservers: nameservers };
+    if (b.dnsServers.length) files.networkSearch = [DNS_DOMAIN];
     // The container lives in the holder's user namespace (docs/networking.md).
-    return { helperArgs: b.helperArgs, files: { containerIps: b.containerIps, peerHosts: b.peerHosts, networkNameservers: nameservers }, joinsUserns: true };
+    return { helperArgs: b.helperArgs, files, joinsUserns: true };
   }
   // Checked again at every start: the sysctl may have changed since create.
   checkPrivilegedPorts(ports, process.getuid!() !== 0);

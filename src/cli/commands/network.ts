@@ -280,6 +280,19 @@ const reloadCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   },
 };
 
+/** The DNS responder (src/network/dns/): started by a container start inside the rootless netns, never by hand. */
+const dnsServeCommand: CommandModule<GlobalArgs, GlobalArgs & { args?: string[] }> = {
+  command: 'dns-serve [args..]',
+  describe: false,
+  handler: async (argv) => {
+    const [pid, startTime] = (argv.args ?? []).map(Number);
+    if (!Number.isInteger(pid) || !Number.isInteger(startTime)) throw new UsageError('network dns-serve takes the holder\'s pid and start time');
+    const { serveDns } = await import('../../network/dns/dns-server.js');
+    const { bootId } = await import('../../storage/proc-stamp.js');
+    await serveDns(rootsOf(argv), { pid: pid!, startTime: startTime!, bootId: bootId() });
+  },
+};
+
 /** `network` alone, or a subcommand we do not have: podman's messages, exit 125. */
 const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: string }> = {
   command: '* [subcommand]',
@@ -294,6 +307,6 @@ const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: s
 export const networkCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'network',
   describe: 'Manage networks',
-  builder: (y) => y.command([createCommand, listCommand, inspectCommand, rmCommand, pruneCommand, existsCommand, connectCommand, disconnectCommand, reloadCommand, unknownSubcommand]),
+  builder: (y) => y.command([createCommand, listCommand, inspectCommand, rmCommand, pruneCommand, existsCommand, connectCommand, disconnectCommand, reloadCommand, dnsServeCommand, unknownSubcommand]),
   handler: () => {},
 };

@@ -16,6 +16,7 @@ import { ContainerStore, type ContainerRecord } from '../../storage/containers.j
 import type { NetworkConfig } from '../config/network-config.js';
 import { NetworkStore } from '../config/network-store.js';
 import { allocateAddresses, bridgeLines, bridgeRules, containerSideLines, holderSideLines, networkMtu, vethName, type PlannedAttachment } from './bridge-plan.js';
+import { ensureDnsResponder } from '../dns/dns-control.js';
 import { inNetns, netnsPaths, nsenterArgs, program, withNetns } from './rootless-netns.js';
 
 /** containerId → its live attachments: network → addresses (no prefix), names it answers to. */
@@ -55,6 +56,13 @@ export interface BridgeNetwork {
   containerIps: string[];
   peerHosts: string[];
   attachments: PlannedAttachment[];
+  /** The gateways of its DNS-enabled networks: its nameservers (the DNS responder listens there). */
+  dnsServers: string[];
+}
+
+/** The gateways the DNS responder listens on for these networks (those with DNS). */
+export function dnsGateways(nets: readonly NetworkConfig[]): string[] {
+  return nets.filter((n) => n.dns_enabled).flatMap((n) => (n.subnets ?? []).map((s) => s.gateway).filter((g): g is string => g !== undefined));
 }
 
 export async function ensureBridges(holder: number, nets: readonly NetworkConfig[]): Promise<void> {
@@ -125,6 +133,8 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
     allocs[c.id] = mine;
     await writeJsonAtomic(allocationsFile(roots.runRoot), allocs, { durable: false });
     await refreshPeerHosts(roots, allocs, c.id, Object.keys(wanted));
+    const dnsServers = dnsGateways(nets);
+    await ensureDnsResponder(roots, holder, dnsServers);
 
     const ip = program('ip', 'iproute2');
     const nsenter = program('nsenter', 'util-linux');
@@ -142,6 +152,7 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
       containerIps: attachments.flatMap((a) => a.addresses.map((x) => x.split('/')[0]!)),
       peerHosts: peerHostEntries(allocs, c.id, Object.keys(wanted)),
       attachments,
+      dnsServers,
     };
   });
 }

@@ -3,14 +3,43 @@
 // (or deleted) in the rootless netns at once, its address allocated (or
 // freed) and the /etc/hosts of it and its peers rewritten in place.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Roots } from '../../config/paths.js';
+import { parseResolvConf } from '../../runtime/container/container-files.js';
+import { ensureDnsResponder, pokeDnsResponder } from '../dns/dns-control.js';
+import { DNS_DOMAIN } from '../dns/dns-table.js';
 import { TscRunError } from '../../errors.js';
 import { writeJsonAtomic } from '../../storage/json-store.js';
 import { ContainerStore, type ContainerRecord, type NetworkAttachment } from '../../storage/containers.js';
 import { NetworkStore } from '../config/network-store.js';
 import { allocateAddresses, containerSideLines, holderSideLines, networkMtu, vethName, type PlannedAttachment } from './bridge-plan.js';
-import { allocationsFile, ensureBridges, liveAllocations, readAllocations, refreshPeerHosts } from './bridge-attach.js';
+import { allocationsFile, dnsGateways, ensureBridges, liveAllocations, readAllocations, refreshPeerHosts } from './bridge-attach.js';
 import { inNetns, program, runProgram, nsenterArgs, withNetns } from './rootless-netns.js';
+
+/**
+ * Rewrite a running container's resolv.conf in place (it is bind-mounted):
+ * its nameservers through `edit`; a connect to a DNS network also puts
+ * dns.podman first in the search list (a disconnect leaves the search list,
+ * as podman). Left alone when the user chose the servers (--dns).
+ */
+function editResolvConf(roots: Roots, rec: ContainerRecord, edit: (ns: string[]) => string[], addSearch: boolean): void {
+  if (rec.config.dns?.length) return;
+  const file = path.join(new ContainerStore(roots.dataRoot).containerDir(rec.id), 'userdata', 'resolv.conf');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
+  const r = parseResolvConf(text);
+  const search = addSearch && !r.search.includes(DNS_DOMAIN) ? [DNS_DOMAIN, ...r.search] : r.search;
+  let out = '';
+  if (search.length) out += `search ${search.join(' ')}\n`;
+  for (const n of edit(r.nameservers)) out += `nameserver ${n}\n`;
+  if (r.options.length) out += `options ${r.options.join(' ')}\n`;
+  fs.writeFileSync(file, out);
+}
 
 export interface ConnectOptions {
   aliases: readonly string[];
@@ -69,6 +98,10 @@ export async function connectContainer(roots: Roots, networkName: string, nameOr
       allocs[rec.id] = mine;
       await writeJsonAtomic(allocationsFile(roots.runRoot), allocs, { durable: false });
       await refreshPeerHosts(roots, allocs, rec.id, Object.keys(mine.networks), true);
+      const servers = dnsGateways([net]);
+      await ensureDnsResponder(roots, holder, servers);
+      // As podman: the network's DNS server goes first in the container's resolv.conf.
+      if (servers.length) editResolvConf(roots, rec, (ns) => [...servers, ...ns.filter((x) => !servers.includes(x))], true);
     });
   } catch (err) {
     // Nothing half-made: the record goes back (a veth made before the failure goes with it below).
@@ -107,5 +140,8 @@ export async function disconnectContainer(roots: Roots, networkName: string, nam
     if (mine) delete mine.networks[net.name];
     await writeJsonAtomic(allocationsFile(roots.runRoot), allocs, { durable: false });
     await refreshPeerHosts(roots, allocs, rec.id, [net.name, ...Object.keys(mine?.networks ?? {})], true);
+    const servers = dnsGateways([net]);
+    if (servers.length) editResolvConf(roots, rec, (ns) => ns.filter((x) => !servers.includes(x)), false);
+    await pokeDnsResponder(roots.runRoot);
   });
 }

@@ -27,6 +27,8 @@ export interface NetworkConfig {
   ipv6_enabled: boolean;
   internal: boolean;
   dns_enabled: boolean;
+  /** Upstream servers of the network's DNS responder (podman 4.5's `network create --dns`); the host's when absent. */
+  network_dns_servers?: string[];
   labels?: Record<string, string>;
   options?: Record<string, string>;
   ipam_options?: Record<string, string>;
@@ -79,6 +81,9 @@ export function validateNetworkConfig(v: unknown): NetworkConfig {
       if (!isObj(s) || typeof s.subnet !== 'string') throw new Error('a subnet has no "subnet"');
       if (s.gateway !== undefined && typeof s.gateway !== 'string') throw new Error('a subnet\'s "gateway" is not a string');
     }
+  }
+  if (v.network_dns_servers !== undefined && v.network_dns_servers !== null) {
+    if (!Array.isArray(v.network_dns_servers) || !v.network_dns_servers.every((x) => typeof x === 'string')) throw new Error('"network_dns_servers" is not a list of strings');
   }
   const c = v as unknown as NetworkConfig;
   return { ...c, ipv6_enabled: c.ipv6_enabled ?? false, internal: c.internal ?? false, dns_enabled: c.dns_enabled ?? false };
