@@ -8,6 +8,28 @@ import { ComposeError } from './errors.js';
 import { containerName, COMPOSE_VERSION, L } from './labels.js';
 import { parseDuration } from './durations.js';
 import type { Project, Service } from './model.js';
+import { networkFlags } from './networks.js';
+
+/**
+ * The engine cannot publish ports into a bridge network yet: a service that
+ * publishes ports and is only on the project's default network runs on the
+ * engine's default network (pasta) instead, as before networks existed, so
+ * its ports work (its peers do not reach it by name). A service with ports
+ * on named networks is refused (unsupportedKeys).
+ */
+export const BRIDGE_PORTS = false;
+
+/** The service is on networks (not network_mode). */
+function onBridge(s: Service): boolean {
+  return s.network_mode === undefined && Object.keys(s.networks ?? {}).length > 0;
+}
+
+/** It goes on its bridge networks (false: the default-network-with-ports fallback, pasta). */
+export function bridgeKeepsPorts(s: Service): boolean {
+  if (BRIDGE_PORTS || !s.ports?.length) return true;
+  const keys = Object.keys(s.networks ?? {});
+  return !(keys.length === 1 && keys[0] === 'default' && s.networks!.default === null);
+}
 
 /** Keys that only describe (no runtime effect in a container), or that create-args maps. */
 const MAPPED = new Set([
@@ -16,17 +38,16 @@ const MAPPED = new Set([
   'cap_add', 'cap_drop', 'privileged', 'read_only', 'security_opt', 'init', 'stop_signal', 'stop_grace_period', 'tty',
   'stdin_open', 'extra_hosts', 'dns', 'dns_search', 'dns_opt', 'container_name', 'pull_policy', 'profiles', 'logging',
   'userns_mode', 'mem_limit', 'cpus', 'pids_limit', 'annotations', 'attach', 'platform',
-  'sysctls', 'ulimits', 'shm_size', 'devices', 'pid', 'ipc', 'group_add', 'oom_score_adj',
+  'sysctls', 'ulimits', 'shm_size', 'devices', 'pid', 'ipc', 'group_add', 'oom_score_adj', 'mac_address',
 ]);
 
 /** Why a key cannot be honoured, for the ones we know and lack. */
 const MISSING: Record<string, string> = {
   domainname: 'tsc-run run has no --domainname',
   volumes_from: 'tsc-run run has no --volumes-from',
-  links: 'links need named networks',
-  external_links: 'links need named networks',
+  links: 'legacy links are not supported: services reach each other by service name, container name and network aliases',
+  external_links: 'legacy links are not supported: put the containers on a shared external network instead',
   cgroup_parent: 'cgroups are not delegated on this host',
-  mac_address: 'a MAC address needs a bridge network',
 };
 
 export interface ContainerArgsInput {
@@ -50,12 +71,9 @@ export function unsupportedKeys(name: string, s: Service): string[] {
     if (MAPPED.has(k)) continue;
     out.push(`services.${name}.${k}: ${MISSING[k] ?? 'not supported by tsc-run compose'}`);
   }
-  for (const n of Object.keys(s.networks ?? {})) {
-    if (n !== 'default') out.push(`services.${name}.networks.${n}: named networks are not available in this tsc-run yet (only the default network)`);
-    else if (s.networks?.[n]) out.push(`services.${name}.networks.default: aliases and addresses need named networks, not available in this tsc-run yet`);
-  }
-  if (s.healthcheck && !s.healthcheck.disable && s.healthcheck.test?.[0] === 'NONE') {
-    // test: [NONE] disables, as `disable: true`.
+  if (s.mac_address !== undefined && !onBridge(s)) out.push(`services.${name}.mac_address: a MAC address needs a network (not network_mode)`);
+  if (!BRIDGE_PORTS && onBridge(s) && bridgeKeepsPorts(s) && s.ports?.length) {
+    out.push(`services.${name}.ports: ports cannot be published from a service on named networks in this tsc-run yet (only from one on the default network alone)`);
   }
   return out;
 }
@@ -117,7 +135,8 @@ export function createArgParts(i: ContainerArgsInput): { flags: string[]; image:
   }
   for (const t of s.tmpfs ?? []) a.push('--tmpfs', t);
   const nm = s.network_mode;
-  if (nm === 'host' || nm === 'none' || nm === 'bridge') a.push('--network', nm === 'bridge' ? 'default' : nm);
+  if (onBridge(s) && bridgeKeepsPorts(s)) for (const n of networkFlags(p, i.service, i.oneoff !== undefined)) a.push('--network', n);
+  else if (nm === 'host' || nm === 'none' || nm === 'bridge') a.push('--network', nm === 'bridge' ? 'default' : nm);
   else if (nm?.startsWith('service:')) a.push('--network', `container:${containerName(p.name, nm.slice(8), 1, p.services[nm.slice(8)])}`);
   else if (nm?.startsWith('container:')) a.push('--network', nm);
   else if (nm !== undefined) throw new ComposeError(`services.${i.service}.network_mode: ${JSON.stringify(nm)} is not supported`);

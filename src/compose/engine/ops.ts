@@ -6,6 +6,7 @@ import { ComposeError } from '../errors.js';
 import { L } from '../labels.js';
 import { dependencyLevels } from '../plan.js';
 import type { ComposeContext } from './up.js';
+import { removeNetworks } from './networks.js';
 import { existingVolumes, projectContainers, type ProjectContainer } from './state.js';
 
 /** Containers of the named services (all when none), one-off ones left out unless asked. */
@@ -66,6 +67,7 @@ export async function down(ctx: ComposeContext, o: DownOptions): Promise<void> {
       ctx.progress('Container', c.name, 'Removed');
     }),
   );
+  await removeNetworks(ctx);
   if (o.volumes) {
     const have = await existingVolumes(ctx.engine);
     for (const [key, v] of Object.entries(p.volumes)) {

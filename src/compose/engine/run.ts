@@ -8,6 +8,7 @@ import { createArgParts } from '../create-args.js';
 import { serviceImage } from '../config-view.js';
 import { serviceHash } from '../labels.js';
 import type { Service } from '../model.js';
+import { ensureNetworks } from './networks.js';
 import { ensureImages, ensureVolumes, materializeSecrets, selected, up, type ComposeContext } from './up.js';
 
 export interface RunOneOffOptions {
@@ -41,11 +42,14 @@ export async function runOneOff(ctx: ComposeContext, o: RunOneOffOptions): Promi
   if (o.entrypoint !== undefined) svc.entrypoint = o.entrypoint === '' ? [] : [o.entrypoint];
   if (o.user !== undefined) svc.user = o.user;
   if (o.workdir !== undefined) svc.working_dir = o.workdir;
+  // Its ports are published only when asked (below), so they do not keep it off its networks.
+  if (!o.servicePorts) delete svc.ports;
   svc.tty = o.tty;
   svc.stdin_open = o.interactive;
   const project = { ...p, services: { ...p.services, [o.service]: svc } };
   const sub = { ...ctx, project: { ...project, services: { [o.service]: svc } } };
   await ensureImages(sub, {});
+  await ensureNetworks(sub);
   await ensureVolumes(sub);
   const suffix = randomBytes(6).toString('hex').slice(0, 12);
   const { flags, image, command } = createArgParts({

@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ComposeError } from '../errors.js';
-import { bindSourcesToCreate, createArgs, nameOf, unsupportedKeys } from '../create-args.js';
+import { bindSourcesToCreate, bridgeKeepsPorts, createArgs, nameOf, unsupportedKeys } from '../create-args.js';
+import { networkCreateArgs, networkFlags, usedNetworks } from '../networks.js';
+import { ensureNetworks } from './networks.js';
 import { serviceImage } from '../config-view.js';
 import { L, serviceHash } from '../labels.js';
 import type { Project } from '../model.js';
@@ -63,11 +65,9 @@ function preflight(p: Project): void {
     const bad = unsupportedKeys(name, s);
     if (bad.length) throw new ComposeError(bad[0]!);
   }
-  for (const name of Object.keys(p.networks)) {
-    if (name !== 'default' && Object.values(p.services).some((s) => s.networks && name in s.networks)) {
-      throw new ComposeError(`networks.${name}: named networks are not available in this tsc-run yet (only the default network)`);
-    }
-  }
+  // Networks' create flags are checked here too (ipam, options we cannot honour).
+  for (const key of usedNetworks(p)) if (!p.networks[key]!.external) networkCreateArgs(p, key);
+  for (const name of Object.keys(p.services)) if (bridgeKeepsPorts(p.services[name]!)) networkFlags(p, name, false);
 }
 
 async function imageExists(engine: Engine, image: string): Promise<boolean> {
@@ -230,6 +230,7 @@ export async function up(ctx: ComposeContext, o: UpOptions): Promise<ProjectCont
   preflight(p);
   for (const s of Object.keys(o.scale ?? {})) if (!(s in p.services)) throw new ComposeError(`no such service: ${s}`);
   await ensureImages(sub, o);
+  await ensureNetworks(sub);
   await ensureVolumes(sub);
   const secretFiles = materializeSecrets(sub, 'secrets');
   const configFiles = materializeSecrets(sub, 'configs');

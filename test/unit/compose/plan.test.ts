@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dependencyLevels, orphans, planService, type Existing } from '../../../src/compose/plan.js';
 import { createArgs, unsupportedKeys } from '../../../src/compose/create-args.js';
 import { serviceHash } from '../../../src/compose/labels.js';
+import { networkCreateArgs, networkFlags } from '../../../src/compose/networks.js';
 import type { Project, Service } from '../../../src/compose/model.js';
 import { splitTrailingCommand } from '../../../src/cli/trailing-command.js';
 import { normalizeComposeArgv } from '../../../src/cli/commands/compose.js';
@@ -100,7 +101,25 @@ describe('createArgs', () => {
   it('refuses what the engine cannot honour, with the key and the reason', () => {
     expect(unsupportedKeys('web', { image: 'x', domainname: 'example.org' })).toEqual(['services.web.domainname: tsc-run run has no --domainname']);
     expect(unsupportedKeys('web', { image: 'x', sysctls: { a: '1' } })).toEqual([]);
-    expect(unsupportedKeys('web', { image: 'x', networks: { back: null } })[0]).toMatch(/named networks are not available/);
+    expect(unsupportedKeys('web', { image: 'x', networks: { back: null }, ports: [{ target: 80, protocol: 'tcp', mode: 'ingress' }] })[0]).toMatch(/ports cannot be published from a service on named networks/);
+    expect(unsupportedKeys('web', { image: 'x', networks: { default: null }, ports: [{ target: 80, protocol: 'tcp', mode: 'ingress' }] })).toEqual([]);
+  });
+  it('attaches a service to its networks with its name and aliases, and creates networks as docker compose labels them', () => {
+    const p = project({
+      web: { image: 'bb', networks: { default: null, back: { aliases: ['db', 'db2'], ipv4_address: '10.1.2.3', priority: 10 } } },
+      alone: { image: 'bb', ports: [{ target: 80, protocol: 'tcp', mode: 'ingress' }], networks: { default: null } },
+    });
+    p.networks.back = { name: 'p_back', internal: true, driver_opts: { mtu: 1400 }, ipam: { config: [{ subnet: '10.1.2.0/24', gateway: '10.1.2.1', ip_range: '10.1.2.0/25' }] } };
+    const web = createArgs({ project: p, service: 'web', number: 1, hash: 'h', image: 'bb', secretFiles: {}, configFiles: {} }).join(' ');
+    expect(web).toContain('--network p_back:alias=web,alias=db,alias=db2,ip=10.1.2.3 --network p_default:alias=web ');
+    expect(networkFlags(p, 'web', true)).toEqual(['p_back:', 'p_default'].map((n) => n.replace(/:$/, '')));
+    // The fallback: a default-network-only service with ports stays on the engine's default network.
+    expect(createArgs({ project: p, service: 'alone', number: 1, hash: 'h', image: 'bb', secretFiles: {}, configFiles: {} })).not.toContain('--network');
+    expect(networkCreateArgs(p, 'back').join(' ')).toBe(
+      'network create --label com.docker.compose.project=p --label com.docker.compose.network=back --label com.docker.compose.version=2.24.0 --opt mtu=1400 --internal --subnet 10.1.2.0/24 --gateway 10.1.2.1 --ip-range 10.1.2.0/25 p_back',
+    );
+    p.networks.back.ipam = { config: [{ subnet: '10.1.2.0/24', aux_addresses: { a: '10.1.2.9' } }] };
+    expect(() => networkCreateArgs(p, 'back')).toThrow(/networks\.back\.ipam\.config\[0\]\.aux_addresses/);
   });
   it('hashes a service independent of key order and scale', () => {
     expect(serviceHash({ image: 'x', command: ['a'] })).toBe(serviceHash({ command: ['a'], image: 'x', scale: 3 }));
