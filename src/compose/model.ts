@@ -31,6 +31,19 @@ export interface Healthcheck {
   disable?: boolean;
 }
 
+/** A service's attachment to one network (services.NAME.networks.NET). */
+export interface ServiceNetwork {
+  aliases?: string[];
+  ipv4_address?: string;
+  ipv6_address?: string;
+  interface_name?: string;
+  mac_address?: string;
+  priority?: number;
+  gw_priority?: number;
+  link_local_ips?: string[];
+  driver_opts?: Record<string, string | number>;
+}
+
 export interface ServiceSecret {
   source: string;
   target?: string;
@@ -54,7 +67,7 @@ export interface Service {
   expose?: string[];
   volumes?: VolumeConfig[];
   tmpfs?: string[];
-  networks?: Record<string, { aliases?: string[]; ipv4_address?: string } | null>;
+  networks?: Record<string, ServiceNetwork | null>;
   network_mode?: string;
   depends_on?: Record<string, DependsOn>;
   healthcheck?: Healthcheck;

@@ -6,19 +6,7 @@
 
 import { ComposeError } from './errors.js';
 import { COMPOSE_VERSION, L } from './labels.js';
-import type { NetworkConfig, Project, Service } from './model.js';
-
-export interface ServiceNetwork {
-  aliases?: string[];
-  ipv4_address?: string;
-  ipv6_address?: string;
-  interface_name?: string;
-  mac_address?: string;
-  priority?: number;
-  link_local_ips?: string[];
-  driver_opts?: Record<string, string | number>;
-  gw_priority?: number;
-}
+import type { NetworkConfig, Project, Service, ServiceNetwork } from './model.js';
 
 interface IpamPool {
   subnet?: string;
@@ -67,7 +55,7 @@ export function usedNetworks(p: Project, services: readonly string[] = Object.ke
 
 /** Docker compose's order of a service's networks: higher priority first, then by name. */
 export function serviceNetworkOrder(s: Service): string[] {
-  const nets = (s.networks ?? {}) as Record<string, ServiceNetwork | null>;
+  const nets: Record<string, ServiceNetwork | null> = s.networks ?? {};
   return Object.keys(nets).sort((a, b) => (nets[b]?.priority ?? 0) - (nets[a]?.priority ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -79,7 +67,7 @@ export function serviceNetworkOrder(s: Service): string[] {
  */
 export function networkFlags(p: Project, service: string, oneoff: boolean): string[] {
   const s = p.services[service]!;
-  const nets = (s.networks ?? {}) as Record<string, ServiceNetwork | null>;
+  const nets: Record<string, ServiceNetwork | null> = s.networks ?? {};
   const out: string[] = [];
   for (const [i, key] of serviceNetworkOrder(s).entries()) {
     const where = `services.${service}.networks.${key}`;
