@@ -22,7 +22,7 @@ import { execCommand } from './exec.js';
 import { pauseCommand, unpauseCommand } from './pause.js';
 import { statsCommand } from './stats.js';
 import { topCommand } from './top.js';
-import { containerListCommand } from './ps.js';
+import { containerListCommand, containerPsCommand } from './ps.js';
 import { renameCommand } from './rename.js';
 import { restartCommand } from './restart.js';
 import { rmCommand } from './rm.js';
@@ -104,6 +104,7 @@ export const containerCleanupCommand: CommandModule<GlobalArgs, CleanupArgs> = {
   describe: false,
   builder: (y) =>
     y
+      .usage('Usage: tsc-run container cleanup [options] CONTAINER [CONTAINER...]\n\nCleans up mount points and network stacks on one or more containers from the host.')
       .option('all', { alias: 'a', type: 'boolean', describe: 'Cleans up all containers' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
       .option('rm', { type: 'boolean', describe: 'After cleanup, remove the container entirely' })
@@ -140,6 +141,7 @@ export const containerSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   startCommand,
   attachCommand,
   containerListCommand,
+  containerPsCommand,
   cpCommand,
   containerDiffCommand,
   commitCommand,

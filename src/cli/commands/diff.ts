@@ -15,7 +15,7 @@ interface DiffArgs extends GlobalArgs {
 type Kind = 'all' | 'container' | 'image';
 
 function diffModule(kind: Kind): CommandModule<GlobalArgs, DiffArgs> {
-  const what = kind === 'all' ? 'CONTAINER|IMAGE' : kind.toUpperCase();
+  const what = kind === 'all' ? '{CONTAINER|IMAGE}' : kind.toUpperCase();
   const prog = kind === 'all' ? 'diff' : `${kind} diff`;
   return {
     command: 'diff [args..]',

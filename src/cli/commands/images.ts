@@ -46,7 +46,7 @@ function listModule(command: string, aliases: string[]): CommandModule<GlobalArg
     describe: 'List images in local storage',
     builder: (y) =>
       y
-        .usage('Usage: tsc-run images [options] [IMAGE]\n\nLists images previously pulled to the system or created on the system.')
+        .usage(`Usage: tsc-run ${command} [options] [IMAGE]\n\nLists images previously pulled to the system or created on the system.`)
         .positional('image', { type: 'string', describe: 'Show only images matching this reference' })
         .positional('extra', { type: 'string', array: true, hidden: true })
         .option('all', { alias: 'a', type: 'boolean', describe: 'Show all images (default hides intermediate images)' })

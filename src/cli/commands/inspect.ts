@@ -22,7 +22,7 @@ function inspectModule(command: string, containersOnly: boolean): CommandModule<
     describe: containersOnly ? 'Display the configuration of a container' : 'Display the configuration of object denoted by ID',
     builder: (y) => {
       const b = y
-        .usage(`Usage: tsc-run ${containersOnly ? 'container inspect' : 'inspect'} [options] NAME [NAME...]`)
+        .usage(`Usage: tsc-run ${containersOnly ? 'container inspect [options] CONTAINER [CONTAINER...]' : 'inspect [options] {CONTAINER|IMAGE|POD|NETWORK|VOLUME} [...]'}`)
         .option('format', { alias: 'f', type: 'string', requiresArg: true, describe: 'Format the output to a Go template or json' })
         .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
         .option('size', { alias: 's', type: 'boolean', describe: 'Display total file size' });

@@ -33,7 +33,7 @@ function psModule(command: string, aliases: string[]): CommandModule<GlobalArgs,
     describe: 'List containers',
     builder: (y) =>
       y
-        .usage('Usage: tsc-run ps [options]\n\nList containers')
+        .usage(`Usage: tsc-run ${command} [options]\n\nList containers`)
         .option('all', { alias: 'a', type: 'boolean', describe: 'Show all the containers, default is only running containers' })
         .option('external', { type: 'boolean', describe: 'Show containers in storage not controlled by tsc-run' })
         .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Filter output based on conditions given' })
@@ -93,5 +93,6 @@ function psModule(command: string, aliases: string[]): CommandModule<GlobalArgs,
 
 export const psCommand = psModule('ps', []);
 
-/** `container ls`, with podman's other names for it. */
-export const containerListCommand = psModule('ls', ['list', 'ps']);
+/** `container list` (alias ls) and `container ps`: two commands in podman, one in effect. */
+export const containerListCommand = psModule('list', ['ls']);
+export const containerPsCommand = psModule('ps', []);

@@ -18,6 +18,7 @@ export const unshareCommand: CommandModule<GlobalArgs, UnshareArgs> & {
   trailing: { positionalsBefore: 0, valueFlags: [] },
   builder: (y) =>
     y
+      .usage('Usage: tsc-run unshare [options] [COMMAND [ARG...]]\n\nRuns a command in a modified user namespace.')
       .positional('command', { type: 'string', array: true, describe: 'Command to run (default: $SHELL)' })
       .option('rootless-netns', {
         alias: 'rootless-cni',

@@ -144,6 +144,19 @@ function optionInfos(rec: Recorded): OptionInfo[] {
 }
 
 /**
+ * A module reused under another group (`load` as `image load`) keeps its own
+ * usage text; cobra derives the line from where the command is, so do we:
+ * the leading command words are replaced by this path.
+ */
+function withPath(useLine: string, path: string, names: readonly string[]): string {
+  const words = useLine.split(' ');
+  let n = 0;
+  while (n < words.length && /^[a-z][a-z0-9-]*$/.test(words[n]!)) n++;
+  if (n < 2 || !names.includes(words[n - 1]!)) return useLine;
+  return [path, ...words.slice(n)].join(' ');
+}
+
+/**
  * Read a command module (and, for a group, its subcommands) as `parent`
  * sees it. Lazy: the builder runs when options, usage or subcommands are
  * first read, so routing `tsc-run ps` runs no other command's builder.
@@ -165,7 +178,7 @@ export function describeCommand(c: AnyCommand, parent: string): CommandInfo {
     let long = short;
     if (rec.usage) {
       const [first, ...rest] = rec.usage.split('\n');
-      useLine = first!.replace(/^Usage:\s*/, '');
+      useLine = withPath(first!.replace(/^Usage:\s*/, ''), path, [name, ...commandAliases(c)]);
       const desc = rest.join('\n').trim();
       if (desc) long = desc;
     }

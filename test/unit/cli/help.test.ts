@@ -50,6 +50,15 @@ describe('command info', () => {
     ]);
     expect(describeCommand(create, 'tsc-run volume').useLine).toBe('tsc-run volume create [options] [NAME]');
   });
+
+  it('puts a reused module\'s usage line where it is, as cobra does (`load` as `image load`)', () => {
+    const load: CommandModule = { command: 'load', aliases: ['ld'], describe: 'Load', builder: (y) => y.usage('Usage: tsc-run load [options]\n\nLoads.'), handler: () => {} };
+    expect(describeCommand(load, 'tsc-run image').useLine).toBe('tsc-run image load [options]');
+    expect(describeCommand(load, 'tsc-run').useLine).toBe('tsc-run load [options]');
+    // A usage line about another command is left as written.
+    const other: CommandModule = { command: 'x', describe: 'X', builder: (y) => y.usage('Usage: tsc-run images [options]'), handler: () => {} };
+    expect(describeCommand(other, 'tsc-run image').useLine).toBe('tsc-run images [options]');
+  });
 });
 
 describe('help layout (podman 4.3)', () => {
