@@ -13,6 +13,9 @@ import { importCommand } from './import.js';
 import { loadCommand } from './load.js';
 import { saveCommand } from './save.js';
 import { buildCommand } from './build.js';
+import { pullCommand } from './pull.js';
+import { pushCommand } from './push.js';
+import { imageSearchCommand } from './search.js';
 
 interface ListArgs extends GlobalArgs {
   image?: string;
@@ -282,6 +285,9 @@ export const imageSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   loadCommand,
   saveCommand,
   buildCommand,
+  pullCommand,
+  pushCommand,
+  imageSearchCommand,
 ];
 
 /** `image` alone, or a subcommand we do not have: podman's messages, exit 125. */

@@ -42,6 +42,7 @@ import { stopCommand } from './stop.js';
 import { waitCommand } from './wait.js';
 import { pullCommand } from './pull.js';
 import { pushCommand } from './push.js';
+import { searchCommand } from './search.js';
 import { runCommand } from './run.js';
 import { attachCommand } from './attach.js';
 import { createCommand } from './create.js';
@@ -67,6 +68,7 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   loadCommand,
   pullCommand,
   pushCommand,
+  searchCommand,
   loginCommand,
   logoutCommand,
   runCommand,
