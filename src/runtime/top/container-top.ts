@@ -42,6 +42,11 @@ function nowNanos(): bigint {
 }
 
 export async function containerTop(roots: Roots, rec: ContainerRecord, descriptors: readonly string[]): Promise<string> {
+  return `${alignColumns((await containerTopRows(roots, rec, descriptors)).join('\n'))}\n`;
+}
+
+/** The header and one tab-separated row per process of a running container (pod top joins several). */
+export async function containerTopRows(roots: Roots, rec: ContainerRecord, descriptors: readonly string[]): Promise<string[]> {
   const c = liveRecord(roots.runRoot, rec);
   const init = c.state.pid;
   if (c.state.status !== 'running' || init === undefined) throw new TscRunError('top can only be used on running containers');
@@ -85,5 +90,5 @@ export async function containerTop(roots: Roots, rec: ContainerRecord, descripto
     bootTime: parseBootTime(readProcText('/proc/stat') ?? ''),
     clockTicks: CLOCK_TICKS,
   };
-  return `${alignColumns(topRows(procs, descriptors, ctx).join('\n'))}\n`;
+  return topRows(procs, descriptors, ctx);
 }
