@@ -10,7 +10,7 @@ import { TscRunError, UsageError } from '../errors.js';
 import { randomContainerName } from '../runtime/container/container-names.js';
 import { parseAddHost, userdataDir } from '../runtime/container/container-files.js';
 import { planContainerSecurity, writeContainerSecurity } from '../runtime/security/security-args.js';
-import { ContainerStore, newContainerId, type ContainerConfig, type ContainerRecord, type PortMapping } from '../storage/containers.js';
+import { ContainerStore, newContainerId, type ContainerConfig, type ContainerRecord, type NetworkAttachment, type PortMapping } from '../storage/containers.js';
 import { emitPod } from './pod-events.js';
 import { PodStore, type ExitPolicy, type PodRecord, type SharedNamespace } from './pod-store.js';
 
@@ -27,6 +27,8 @@ export interface PodCreateInput {
   /** The infra's network, resolved (src/network/network-flags.ts) with its ports. */
   network: string;
   networkOptions: string[];
+  /** bridge: the named networks the infra joins (the pod answers to its name there, as podman's). */
+  networks?: Record<string, NetworkAttachment> | undefined;
   ports: PortMapping[];
   addHosts: string[];
   dns: string[];
@@ -53,7 +55,14 @@ export function checkNoInfraFlags(given: readonly string[]): void {
   if (given.length) throw new UsageError(`cannot specify ${given[0]} when the pod has no infra container: invalid argument`);
 }
 
-function infraConfig(i: PodCreateInput, hostname: string): ContainerConfig {
+/** podman registers an infra under its pod's name on a network (getCNIPodName): peers reach the pod by it. */
+function podAttachments(networks: Record<string, NetworkAttachment>, podName: string): Record<string, NetworkAttachment> {
+  const out: Record<string, NetworkAttachment> = {};
+  for (const [n, a] of Object.entries(networks)) out[n] = { ...a, aliases: [...new Set([podName, ...(a.aliases ?? [])])] };
+  return out;
+}
+
+function infraConfig(i: PodCreateInput, hostname: string, podName: string): ContainerConfig {
   const c: ContainerConfig = {
     command: [],
     entrypoint: [],
@@ -71,6 +80,7 @@ function infraConfig(i: PodCreateInput, hostname: string): ContainerConfig {
     stopTimeout: 10,
   };
   if (i.networkOptions.length) c.networkOptions = i.networkOptions;
+  if (i.networks && Object.keys(i.networks).length) c.networks = podAttachments(i.networks, podName);
   if (i.ports.length) c.ports = i.ports;
   if (i.addHosts.length) {
     for (const h of i.addHosts) parseAddHost(h, '0.0.0.0');
@@ -122,7 +132,7 @@ export async function createPod(i: PodCreateInput): Promise<PodRecord> {
       layers: [],
       created: r.created,
       autoRemove: false,
-      config: infraConfig(i, hostname),
+      config: infraConfig(i, hostname, name),
       state: { status: 'created' },
       storage: { driver: 'vfs' },
       pod: id,

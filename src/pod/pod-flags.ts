@@ -24,7 +24,12 @@ export interface PodFlags {
   infraImage?: string | undefined;
   share?: string | undefined;
   publish: string[];
-  network?: string | undefined;
+  /** Several for several bridge networks. */
+  network?: string | readonly string[] | undefined;
+  networkAliases?: readonly string[] | undefined;
+  ip?: string | undefined;
+  ip6?: string | undefined;
+  mac?: string | undefined;
   hostname?: string | undefined;
   addHost: string[];
   dns: string[];
@@ -72,6 +77,7 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
   let network = 'none';
   let networkOptions: string[] = [];
   let ports: PodCreateInput['ports'] = [];
+  let networks: PodCreateInput['networks'];
   if (f.infra) {
     const plan = await planNetwork(
       {
@@ -81,12 +87,19 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
         dnsFlags: [...(f.dns.length ? ['--dns'] : []), ...(f.dnsSearch.length ? ['--dns-search'] : []), ...(f.dnsOption.length ? ['--dns-option'] : [])],
         addHosts: f.addHost,
         usernsFlags: f.userns !== undefined || f.uidmap.length > 0 || f.gidmap.length > 0,
+        aliases: f.networkAliases ?? [],
+        ip: f.ip,
+        ip6: f.ip6,
+        mac: f.mac,
       },
       {
         installed: () => ({ pasta: findExecutable('pasta') !== undefined, slirp4netns: findExecutable('slirp4netns') !== undefined }),
         lookupContainer: () => Promise.reject(new UsageError('a pod cannot share the network of a container (--network container:): give it to its members instead')),
-        // The pod's infra does not carry bridge attachments yet (docs/networking.md has the API).
-        lookupNetwork: () => Promise.reject(new TscRunError('pods on bridge networks are not supported yet: use --network pasta or slirp4netns for the pod')),
+        // A named network: the infra is attached to it (src/network's bridge), members share its namespace.
+        lookupNetwork: async (n) => {
+          const { NetworkStore } = await import('../network/config/network-store.js');
+          return new NetworkStore(deps.roots.dataRoot).lookup(n);
+        },
         rootless: process.getuid!() !== 0,
         unprivilegedPortStart: () => readUnprivilegedPortStart(),
         warn: deps.warn,
@@ -94,6 +107,7 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
     );
     network = plan.network;
     networkOptions = plan.networkOptions;
+    networks = plan.networks;
     ports = plan.ports.length ? await publishedPorts(plan.ports, undefined, { mode: network, options: networkOptions }) : [];
   }
   if (f.userns !== undefined || f.uidmap.length || f.gidmap.length) {
@@ -126,6 +140,7 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
     infraName: f.infraName,
     network,
     networkOptions,
+    networks,
     ports,
     addHosts: f.addHost,
     dns: f.dns,

@@ -73,15 +73,15 @@ export function inspectPod(pod: PodRecord, members: readonly ContainerRecord[]):
     out.InfraConfig = {
       PortBindings: portBindings(infra),
       HostNetwork: c.network === 'host',
-      StaticIP: '',
-      StaticMAC: '',
+      StaticIP: Object.values(c.networks ?? {})[0]?.staticIps?.find((ip) => ip.includes('.')) ?? '',
+      StaticMAC: Object.values(c.networks ?? {})[0]?.staticMac ?? '',
       NoManageResolvConf: false,
       DNSServer: orNull(c.dns),
       DNSSearch: orNull(c.dnsSearch),
       DNSOption: orNull(c.dnsOptions),
       NoManageHosts: c.noHosts === true,
       HostAdd: orNull(c.addHosts),
-      Networks: null,
+      Networks: c.networks && Object.keys(c.networks).length ? Object.keys(c.networks) : null,
       NetworkOptions: c.networkOptions?.length ? { [c.network]: c.networkOptions } : null,
       pid_ns: pod.share.includes('pid') ? 'pod' : 'private',
       ...(c.userns ? { userns: c.userns } : {}),
@@ -94,6 +94,11 @@ export function inspectPod(pod: PodRecord, members: readonly ContainerRecord[]):
   return out;
 }
 
+/** The named networks the pod's infra is attached to (podman's ListPodsReport.Networks). */
+function infraNetworks(pod: PodRecord, members: readonly ContainerRecord[]): string[] {
+  return Object.keys(members.find((m) => m.id === pod.infraId)?.config.networks ?? {});
+}
+
 /** `pod ps --format json`: ListPodsReport. */
 export function podListJson(pod: PodRecord, members: readonly ContainerRecord[]): Record<string, unknown> {
   return {
@@ -104,7 +109,7 @@ export function podListJson(pod: PodRecord, members: readonly ContainerRecord[])
     InfraId: pod.infraId ?? '',
     Name: pod.name,
     Namespace: '',
-    Networks: [],
+    Networks: infraNetworks(pod, members),
     Status: podStatus(members),
     Labels: pod.labels,
   };
@@ -127,7 +132,7 @@ export function podListRow(pod: PodRecord, members: readonly ContainerRecord[], 
     ContainerStatuses: members.map((m) => memberState(m.state.status)).join(','),
     Cgroup: '',
     Namespace: '',
-    Networks: '',
+    Networks: infraNetworks(pod, members).join(','),
     NumberOfContainers: members.length,
     Labels: pod.labels,
   };

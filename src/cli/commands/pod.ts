@@ -85,7 +85,11 @@ interface CreateArgs extends GlobalArgs {
   'infra-conmon-pidfile'?: string;
   share?: string;
   publish?: string[];
-  network?: string;
+  network?: string[];
+  'network-alias'?: string[];
+  ip?: string;
+  ip6?: string;
+  'mac-address'?: string;
   hostname?: string;
   'add-host'?: string[];
   dns?: string[];
@@ -114,7 +118,11 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
       .option('infra-image', { type: 'string', requiresArg: true, describe: 'The image of the infra container to associate with the pod' })
       .option('share', { type: 'string', requiresArg: true, describe: 'A comma delimited list of kernel namespaces the pod will share (default "ipc,net,uts")' })
       .option('publish', { ...strings, alias: 'p', describe: "Publish a container's port, or a range of ports, to the host (default [])" })
-      .option('network', { alias: 'net', type: 'string', requiresArg: true, describe: 'Connect a container to a network' })
+      .option('network', { ...strings, alias: 'net', describe: 'Connect a container to a network' })
+      .option('network-alias', { ...strings, describe: 'Add network-scoped alias for the container' })
+      .option('ip', { type: 'string', requiresArg: true, describe: 'Specify a static IPv4 address for the container' })
+      .option('ip6', { type: 'string', requiresArg: true, describe: 'Specify a static IPv6 address for the container' })
+      .option('mac-address', { type: 'string', requiresArg: true, describe: 'Container MAC address (e.g. 92:d0:c6:0a:29:33)' })
       .option('hostname', { type: 'string', requiresArg: true, describe: 'Set container hostname' })
       .option('add-host', { ...strings, describe: 'Add a custom host-to-IP mapping (host:ip) (default [])' })
       .option('dns', { ...strings, describe: 'Set custom DNS servers' })
@@ -144,7 +152,11 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
         infraImage: argv['infra-image'],
         share: argv.share,
         publish: (argv.publish ?? []).map(String),
-        network: argv.network,
+        network: argv.network?.length ? argv.network.map(String) : undefined,
+        networkAliases: (argv['network-alias'] ?? []).map(String),
+        ip: argv.ip,
+        ip6: argv.ip6,
+        mac: argv['mac-address'],
         hostname: argv.hostname,
         addHost: (argv['add-host'] ?? []).map(String),
         dns: sliceValues(argv.dns),
