@@ -23,6 +23,17 @@ function context(argv: GlobalArgs): NetworkContext {
       const { lifecycleContext } = await import('../../runtime/container/lifecycle-context.js');
       const { removeContainer } = await import('../../runtime/container/container-remove.js');
       const { warn } = await import('../warn.js');
+      // A pod's infra on the network: the whole pod goes (podman: "forcibly delete containers and pods").
+      const { ContainerStore } = await import('../../storage/containers.js');
+      const rec = await new ContainerStore(roots.dataRoot).get(id);
+      if (rec?.pod !== undefined) {
+        const { PodStore } = await import('../../pod/pod-store.js');
+        if ((await new PodStore(roots.dataRoot).get(rec.pod))?.infraId === id) {
+          const { removePodOf } = await import('../../pod/pod-lifecycle.js');
+          await removePodOf(roots, rec.pod, { force: true, timeout }, warn);
+          return;
+        }
+      }
       await removeContainer(lifecycleContext(roots, warn), id, { force: true, timeout });
     },
   };
