@@ -162,6 +162,36 @@ export async function prunablePods(roots: Roots): Promise<PodRecord[]> {
   return out;
 }
 
+/** `system prune`'s first step, as podman's: the pods `pod prune` removes; their ids, and what failed. */
+export async function prunePods(ctx: PodContext): Promise<{ removed: string[]; errors: TscRunError[] }> {
+  const removed: string[] = [];
+  const errors: TscRunError[] = [];
+  for (const p of await prunablePods(ctx.roots)) {
+    try {
+      await removePod(ctx, p, { force: false });
+      removed.push(p.id);
+    } catch (err) {
+      if (!(err instanceof TscRunError)) throw err;
+      errors.push(err);
+    }
+  }
+  return { removed, errors };
+}
+
+/** `system reset`: every pod, running or not, with its containers (best effort: reset removes the store after). */
+export async function removeAllPods(ctx: PodContext): Promise<string[]> {
+  const removed: string[] = [];
+  for (const p of new PodStore(ctx.roots.dataRoot).list()) {
+    try {
+      await removePod(ctx, p, { force: true, timeout: 0 });
+      removed.push(p.id);
+    } catch {
+      // whatever stays is killed and removed with the store
+    }
+  }
+  return removed;
+}
+
 /**
  * --exit-policy stop: once the last member has exited, the infra stops
  * (called when a member's exit is folded: container cleanup and the
