@@ -33,9 +33,14 @@ export async function runSystemPrune(roots: Roots, o: { all: boolean; volumes: b
   const asEngineError = (e: Error) => (e instanceof TscRunError ? e : new TscRunError(e.message));
   const ctx = lifecycleContext(roots, warn);
 
+  // podman prunes pods first (a pod with nothing running goes with its containers), and prints them after the containers.
+  const { prunePods } = await import('../../pod/pod-lifecycle.js');
+  const pods = await prunePods({ roots, treeOps: helperTreeOps(), warn });
   const containers = await pruneContainers(ctx, o.filters);
   section('Deleted Containers', containers.removed);
   errors.push(...containers.errors.map(asEngineError));
+  section('Deleted Pods', pods.removed);
+  errors.push(...pods.errors);
 
   if (o.volumes) {
     const vctx = { roots, treeOps: helperTreeOps, removeContainer: async () => {} };

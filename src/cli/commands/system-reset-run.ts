@@ -62,6 +62,13 @@ export async function runSystemReset(roots: Roots): Promise<void> {
   if (volumePath) trees.push(volumePath);
 
   const ctx = lifecycleContext(roots, warn);
+  // Pods first: their infra containers cannot be removed on their own.
+  try {
+    const { removeAllPods } = await import('../../pod/pod-lifecycle.js');
+    await removeAllPods({ roots, treeOps: helperTreeOps(), warn });
+  } catch {
+    /* an unreadable pod store is removed below all the same */
+  }
   let records: Array<{ id: string }> = [];
   try {
     records = await ctx.store.list();
