@@ -5,7 +5,7 @@
 import type { Roots } from '../config/paths.js';
 import { TscRunError } from '../errors.js';
 import { helperTreeOps } from '../host/helper/tree-ops.js';
-import { NoSuchContainerError, type ContainerRecord } from '../storage/containers.js';
+import { ContainerStore, NoSuchContainerError, type ContainerRecord } from '../storage/containers.js';
 import { ImageStore, findImage } from '../storage/images.js';
 import { pruneImages, prunePrompt } from './prune.js';
 import type { RemovalContext } from './remove.js';
@@ -24,6 +24,13 @@ function removalContext(roots: Roots, warn: (msg: string) => void): RemovalConte
         import('../runtime/container/container-remove.js'),
       ]);
       try {
+        if (c.pod !== undefined) {
+          // A pod's member (or infra): the whole pod goes, as podman's rmi -f.
+          const { removePodOf } = await import('../pod/pod-lifecycle.js');
+          await removePodOf(roots, c.pod, { force: true }, warn);
+          // A container whose pod record was already gone is still removed below.
+          if (!(await new ContainerStore(roots.dataRoot).get(c.id))) return;
+        }
         await removeContainer(lifecycleContext(roots, warn), c.id, { force: true });
       } catch (err) {
         if (!(err instanceof NoSuchContainerError)) throw err; // gone meanwhile is what we wanted
