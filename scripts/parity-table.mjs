@@ -40,7 +40,7 @@ const ours = new Map();
 (function walk(c, at) {
   ours.set(at, c);
   for (const s of c.subcommands) for (const n of [s.name, ...s.aliases]) walk(s, `${at} ${n}`);
-})(rootInfo(), '');
+})(await rootInfo(), '');
 fs.rmSync(tmp, { recursive: true, force: true });
 
 // --- podman's: its help, recursively.

@@ -1,16 +1,14 @@
 // CLI entry: global flags, command table, and the single error exit path.
 
-import yargs, { type Argv } from 'yargs';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { commands } from './commands/index.js';
-import { normalizeComposeArgv } from './commands/compose.js';
 import { reportError } from './exit.js';
-import { buildStdinDashes } from './commands/build.js';
+import { commandWord, loadCommand } from './dispatch.js';
 import { splitTrailingCommand, type TrailingCommandSpec } from './trailing-command.js';
 import { applyGlobalFlags, globalFlagValue, hasGlobalFlag, isDebug, LOG_LEVELS, withGlobalOptions, type GlobalArgs } from './global.js';
-import { describeRoot, type CommandInfo } from './help/command-info.js';
+import { describeRoot, type AnyCommand, type CommandInfo } from './help/command-info.js';
 import { helpText, usageText } from './help/render.js';
 import { commandNode, route, type Route } from './help/route.js';
 
@@ -49,8 +47,17 @@ function unknownLongFlag(argv: readonly string[], node: CommandInfo, root: Comma
   return undefined;
 }
 
-/** The program as help and routing see it: global options, then every command. */
-export function rootInfo(): CommandInfo {
+/** Every command's module: help, the parity table and the slow path of main() need them all. */
+async function allCommands(): Promise<AnyCommand[]> {
+  return (await import('./commands/index.js')).commands;
+}
+
+/** The program as help and routing see it: global options, then every command (or only `commands`). */
+export async function rootInfo(commands?: readonly AnyCommand[]): Promise<CommandInfo> {
+  return rootInfoOf(commands ?? (await allCommands()));
+}
+
+function rootInfoOf(commands: readonly AnyCommand[]): CommandInfo {
   return describeRoot(PROG, 'Manage pods, containers and images', commands, (y) =>
     withGlobalOptions(y as Argv)
       .option('help', { type: 'boolean', describe: `Help for ${PROG}` })
@@ -64,13 +71,13 @@ function globalValueFlags(root: CommandInfo): Set<string> {
 }
 
 /** Help, unknown commands and bare groups, answered before yargs; undefined lets yargs run the command. */
-function answerRoute(r: Route): number | undefined {
+async function answerRoute(r: Route): Promise<number | undefined> {
   switch (r.kind) {
     case 'help':
       process.stdout.write(helpText(r.command, r.isRoot));
       return 0;
     case 'unknown-topic':
-      process.stdout.write(`Unknown help topic [\`${r.topic}\`]\n${usageText(rootInfo(), true)}`);
+      process.stdout.write(`Unknown help topic [\`${r.topic}\`]\n${usageText(await rootInfo(), true)}`);
       return 0;
     case 'missing':
       process.stdout.write(helpText(r.command, r.isRoot));
@@ -89,7 +96,7 @@ type TrailingProp = Omit<TrailingCommandSpec, 'names'> & { names?: string[] };
  * unshare). A family (`container`) lists one spec per such subcommand, with
  * names (`container run`).
  */
-function trailingSpecs(): TrailingCommandSpec[] {
+function trailingSpecs(commands: readonly AnyCommand[]): TrailingCommandSpec[] {
   return commands.flatMap((c) => {
     const t = (c as { trailing?: TrailingProp | TrailingProp[] }).trailing;
     if (!t) return [];
@@ -98,15 +105,36 @@ function trailingSpecs(): TrailingCommandSpec[] {
   });
 }
 
+/** compose's and build's `-f -` (and build's `-`) spellings, loading those modules only when their word is there. */
+async function normalizeArgv(argv: string[]): Promise<string[]> {
+  let out = [...argv];
+  if (out.includes('compose')) out = (await import('./commands/compose.js')).normalizeComposeArgv(out);
+  if (out.includes('build')) out = (await import('./commands/build.js')).buildStdinDashes(out);
+  return out;
+}
+
 export async function main(argvIn: string[] = hideBin(process.argv)): Promise<number> {
-  const root = rootInfo();
-  const valueFlags = globalValueFlags(root);
-  const rawArgv = splitTrailingCommand(buildStdinDashes(normalizeComposeArgv(argvIn)), trailingSpecs(), [...valueFlags]);
+  // Only the command being run is loaded (src/cli/dispatch.ts); every
+  // other case, help and unknown words included, sees all commands.
+  const globalsOnly = rootInfoOf([]);
+  const valueFlags = globalValueFlags(globalsOnly);
+  const normalized = await normalizeArgv(argvIn);
+  const one = await loadCommand(commandWord(normalized, valueFlags));
+  let commands = one ? [one] : await allCommands();
+  let root = rootInfoOf(commands);
+  let rawArgv = splitTrailingCommand(normalized, trailingSpecs(commands), [...valueFlags]);
   if (rawArgv.length === 1 && (rawArgv[0] === '--version' || rawArgv[0] === '-v')) {
     process.stdout.write(`${PROG} version ${VERSION}\n`);
     return 0;
   }
-  const answered = answerRoute(route(rawArgv, root, valueFlags));
+  let routed = route(rawArgv, root, valueFlags);
+  if (routed.kind !== 'run' && one) {
+    commands = await allCommands();
+    root = rootInfoOf(commands);
+    rawArgv = splitTrailingCommand(normalized, trailingSpecs(commands), [...valueFlags]);
+    routed = route(rawArgv, root, valueFlags);
+  }
+  const answered = await answerRoute(routed);
   if (answered !== undefined) return answered;
   const early = await earlyGlobals(rawArgv, argvIn);
   if (early !== undefined) return early;
@@ -114,7 +142,7 @@ export async function main(argvIn: string[] = hideBin(process.argv)): Promise<nu
   const cli = withGlobalOptions(yargs(rawArgv))
     .scriptName(PROG)
     .usage(`Manage pods, containers and images\n\nUsage: ${PROG} [options] <command>`)
-    .command(commands)
+    .command(commands as Array<CommandModule<GlobalArgs, GlobalArgs>>)
     .version(false)
     // Not global: `-v` of run/create is --volume.
     .option('version', { alias: 'v', type: 'boolean', global: false, describe: 'Print the version' })

@@ -61,9 +61,11 @@ async function pool<T>(items: readonly T[], n: number, fn: (t: T) => Promise<voi
   }));
 }
 
+const allCommandsRoot = await rootInfo();
+
 describe('every command with bad input', () => {
   let sb: Sandbox;
-  const root = rootInfo();
+  const root = allCommandsRoot;
   // `container run` is the very module of `run`: sweep each module once.
   const seen = new Set<string>();
   const cmds = leaves(root).filter((c) => {
