@@ -47,7 +47,15 @@ const MALICIOUS: Array<{ label: string; entry: string; entries: TarEntry[] }> = 
       { name: 'evil/passwd', content: 'pwned' },
     ],
   },
-  { label: 'escaping-symlink', entry: 'up', entries: [{ name: 'up', type: 'symlink', linkname: '../../../../../tmp' }] },
+  // The link itself is kept (resolved inside the container, see layer-symlinks.test.ts); writing through it is not.
+  {
+    label: 'escaping-symlink-then-write',
+    entry: 'up/passwd',
+    entries: [
+      { name: 'up', type: 'symlink', linkname: '../../../../../tmp' },
+      { name: 'up/passwd', content: 'pwned' },
+    ],
+  },
   { label: 'hardlink-outside', entry: 'hl', entries: [{ name: 'hl', type: 'link', linkname: '../../../../etc/passwd' }] },
 ];
 

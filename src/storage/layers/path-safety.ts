@@ -1,7 +1,10 @@
 // Path-safety decisions for layer tar entries, made before anything touches
 // the disk. A layer is untrusted input: an entry must not name a path outside
-// the layer (`../x`, `/abs`), a link must not point outside it, and nothing
-// may be written through a symlink the same archive planted earlier. Pure.
+// the layer (`../x`, `/abs`), a hardlink must name an entry of the layer, and
+// nothing may be written through a symlink the same archive planted earlier.
+// A symlink's target is data: stored as it is, it is resolved at run time
+// inside the container's root, where `..` stops at `/` (real images ship
+// `usr/bin/x -> ../../../../bin/busybox`). Pure.
 
 import path from 'node:path';
 import { TscRunError } from '../../errors.js';
@@ -48,33 +51,26 @@ export function ancestorsOf(p: string): string[] {
 }
 
 /**
- * Where a symlink at `linkPath` with `target` points, resolved lexically
- * inside the layer, or undefined when it climbs above the layer root.
- * Absolute targets resolve from the root: that is where they point in the
- * container. (Symlinks are never followed while unpacking; this keeps a
- * layer from carrying links that lead out of any tree it is extracted to.)
+ * Where a symlink at `linkPath` with `target` points in the container,
+ * resolved lexically from the root: absolute targets start there, and `..`
+ * at the root stays at the root, as the kernel resolves it inside the
+ * container. (Nothing here follows links on the host: the unpacker never
+ * writes through a symlink, see unpack-plan.ts.)
  */
-export function resolveSymlinkTarget(linkPath: string, target: string): string | undefined {
-  const start = target.startsWith('/') ? [] : parentOf(linkPath).split('/').filter(Boolean);
-  const stack = [...start];
+export function resolveSymlinkTarget(linkPath: string, target: string): string {
+  const stack = target.startsWith('/') ? [] : parentOf(linkPath).split('/').filter(Boolean);
   for (const part of target.split('/')) {
     if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (stack.length === 0) return undefined;
-      stack.pop();
-    } else {
-      stack.push(part);
-    }
+    if (part === '..') stack.pop();
+    else stack.push(part);
   }
   return stack.join('/');
 }
 
-export function checkSymlink(rawName: string, linkPath: string, target: string): void {
+/** A symlink is stored as the layer has it; only a target no file system can hold is refused. */
+export function checkSymlink(rawName: string, _linkPath: string, target: string): void {
   if (target === '') throw new UnsafeLayerEntryError(rawName, 'symlink with an empty target');
   if (target.includes('\0')) throw new UnsafeLayerEntryError(rawName, 'symlink target contains a NUL byte');
-  if (resolveSymlinkTarget(linkPath, target) === undefined) {
-    throw new UnsafeLayerEntryError(rawName, `symlink target ${JSON.stringify(target)} points outside the layer`);
-  }
 }
 
 /** A hardlink's target is another entry of the same archive: same rules as entry names. */

@@ -70,6 +70,11 @@ describe('UnpackPlanner: refusals', () => {
     expect((err as Error).message).toMatch(why);
   };
 
+  it('stores a symlink that climbs above the root as it is (resolved inside the container at run time)', () => {
+    const { steps } = plan([{ name: 'usr/bin/env', type: 'symlink', linkname: '../../../../bin/busybox' }]);
+    expect(steps[0]!.disk).toEqual({ op: 'symlink', path: 'usr/bin/env', target: '../../../../bin/busybox' });
+  });
+
   it('refuses ../ and absolute paths', () => {
     refuses([{ name: '../x', type: 'file' }], '../x', /\.\./);
     refuses([{ name: '/abs', type: 'file' }], '/abs', /absolute/);
@@ -102,8 +107,15 @@ describe('UnpackPlanner: refusals', () => {
     );
   });
 
-  it('refuses symlinks and hardlinks that escape the layer', () => {
-    refuses([{ name: 'lnk', type: 'symlink', linkname: '../../../../etc/shadow' }], 'lnk', /outside the layer/);
+  it('refuses hardlinks that escape the layer, and writing through a symlink that climbs out of it', () => {
+    refuses(
+      [
+        { name: 'up', type: 'symlink', linkname: '../../../../tmp' },
+        { name: 'up/x', type: 'file' },
+      ],
+      'up/x',
+      /through the symlink "up"/,
+    );
     refuses([{ name: 'hl', type: 'link', linkname: '../../etc/passwd' }], 'hl', /outside the layer/);
     refuses([{ name: 'hl', type: 'link', linkname: '/etc/passwd' }], 'hl', /absolute/);
   });

@@ -63,7 +63,7 @@ describe('unpackLayerTar', () => {
     ['/abs', [{ name: '/abs', content: 'x' }]],
     ['evil/passwd', [{ name: 'evil', type: 'symlink' as const, linkname: '/etc' }, { name: 'evil/passwd', content: 'x' }]],
     ['hl', [{ name: 'hl', type: 'link' as const, linkname: '../../../etc/passwd' }]],
-    ['up', [{ name: 'a/', type: 'directory' as const }, { name: 'up', type: 'symlink' as const, linkname: '../../..' }]],
+    ['up/x', [{ name: 'a/', type: 'directory' as const }, { name: 'up', type: 'symlink' as const, linkname: '../../..' }, { name: 'up/x', content: 'x' }]],
   ])('refuses %s, naming it, and writes nothing outside', async (entry, entries) => {
     const root = path.join(dir, 'layer');
     fs.mkdirSync(root);
@@ -71,6 +71,19 @@ describe('unpackLayerTar', () => {
     const err = await unpackLayerTar(chunked(tar), root, { devices: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnsafeLayerEntryError);
     expect((err as Error).message).toContain(`refusing layer entry ${JSON.stringify(entry)}`);
+    expect(fs.readdirSync(dir)).toEqual(['layer']);
+  });
+
+  it('stores a symlink that climbs above the layer root as it is, and follows none', async () => {
+    const root = path.join(dir, 'layer');
+    fs.mkdirSync(root);
+    const tar = await writeTar([
+      { name: 'usr/bin/env', type: 'symlink', linkname: '../../../../bin/busybox' },
+      { name: 'up', type: 'symlink', linkname: '../../..' },
+    ]);
+    await unpackLayerTar(chunked(tar), root, { devices: false });
+    expect(fs.readlinkSync(path.join(root, 'usr/bin/env'))).toBe('../../../../bin/busybox');
+    expect(fs.readlinkSync(path.join(root, 'up'))).toBe('../../..');
     expect(fs.readdirSync(dir)).toEqual(['layer']);
   });
 
