@@ -2,7 +2,6 @@
 // logrus syslog hook sends them. Node has no datagram unix sockets, so each
 // line goes through logger(1); only with --syslog, so it costs nothing else.
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
 let enabled = false;
@@ -20,5 +19,8 @@ export function enableSyslog(socket = '/dev/log'): boolean {
 
 export function toSyslog(level: 'err' | 'warning', msg: string): void {
   if (!enabled) return;
+  // Loaded here, not at start: every command's error path imports this
+  // module, and child_process pulls in net, dgram and streams (~5 ms).
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
   spawnSync('logger', ['-t', 'tsc-run', '-p', `user.${level}`, '--', msg], { stdio: 'ignore' });
 }
