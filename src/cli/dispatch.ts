@@ -57,6 +57,7 @@ export const LAZY_COMMANDS: Readonly<Record<string, Loader>> = {
   events: () => import('./commands/events.js').then((m) => m.eventsCommand),
   unshare: () => import('./commands/unshare.js').then((m) => m.unshareCommand),
   info: () => import('./commands/info.js').then((m) => m.infoCommand),
+  search: () => import('./commands/search.js').then((m) => m.searchCommand),
   system: () => import('./commands/system.js').then((m) => m.systemCommand),
   image: () => images().then((m) => m.imageCommand),
   images: () => images().then((m) => m.imagesCommand),

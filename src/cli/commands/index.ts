@@ -1,5 +1,7 @@
 // Every command family, one module each. Keep imports here light: heavy code
-// (Ink, registry client, tar) is imported lazily inside handlers.
+// (Ink, registry client, tar) is imported lazily inside handlers. A new
+// top-level command also gets its line in src/cli/dispatch.ts (the table
+// that loads only the command being run; a unit test checks the two agree).
 //
 // A command whose last arguments are a command line of its own (`run IMAGE
 // CMD...`, `unshare CMD...`) adds a `trailing` property to its module, e.g.
