@@ -23,6 +23,7 @@ import { pauseCommand, unpauseCommand } from './pause.js';
 import { statsCommand } from './stats.js';
 import { topCommand } from './top.js';
 import { containerListCommand, containerPsCommand } from './ps.js';
+import { refusedContainerSubcommands } from './refused.js';
 import { renameCommand } from './rename.js';
 import { restartCommand } from './restart.js';
 import { rmCommand } from './rm.js';
@@ -165,6 +166,7 @@ export const containerSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   containerExistsCommand,
   containerPruneCommand,
   containerCleanupCommand,
+  ...refusedContainerSubcommands,
 ];
 
 /** `container` alone, or a subcommand we do not have: podman's messages, exit 125. */

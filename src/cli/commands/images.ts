@@ -16,6 +16,8 @@ import { buildCommand } from './build.js';
 import { pullCommand } from './pull.js';
 import { pushCommand } from './push.js';
 import { imageSearchCommand } from './search.js';
+import { imageTreeCommand } from './image-tree.js';
+import { refusedImageSubcommands } from './refused.js';
 
 interface ListArgs extends GlobalArgs {
   image?: string;
@@ -288,6 +290,8 @@ export const imageSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   pullCommand,
   pushCommand,
   imageSearchCommand,
+  imageTreeCommand,
+  ...refusedImageSubcommands,
 ];
 
 /** `image` alone, or a subcommand we do not have: podman's messages, exit 125. */

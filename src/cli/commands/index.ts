@@ -45,6 +45,7 @@ import { waitCommand } from './wait.js';
 import { pullCommand } from './pull.js';
 import { pushCommand } from './push.js';
 import { searchCommand } from './search.js';
+import { refusedTopLevel } from './refused.js';
 import { runCommand } from './run.js';
 import { attachCommand } from './attach.js';
 import { createCommand } from './create.js';
@@ -118,4 +119,5 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   kubeCommand,
   playGroupCommand,
   generateGroupCommand,
+  ...refusedTopLevel,
 ];

@@ -8,6 +8,7 @@ import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import { infoCommand } from './info.js';
 import { dfCommand } from './system-df.js';
+import { refusedSystemSubcommands } from './refused.js';
 import { systemCheckCommand, systemMigrateCommand, systemPruneCommand, systemRenumberCommand, systemResetCommand } from './system-prune.js';
 
 interface DoctorArgs extends GlobalArgs {
@@ -37,6 +38,7 @@ export const systemSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   systemMigrateCommand,
   systemRenumberCommand,
   systemCheckCommand,
+  ...refusedSystemSubcommands,
 ];
 
 export const systemCommand = commandGroup({ name: 'system', describe: 'Manage tsc-run', subcommands: systemSubcommands });

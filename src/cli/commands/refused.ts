@@ -1,0 +1,94 @@
+// Podman commands that tsc-run does not carry, each refused with its reason
+// (exit 125) rather than "unrecognized command": a script written for podman
+// learns why, whatever flags it passes. Where podman itself refuses (rootless
+// checkpoint/restore), podman's own message.
+
+import type { CommandModule } from 'yargs';
+import { TscRunError } from '../../errors.js';
+import type { GlobalArgs } from '../global.js';
+
+interface RefusedSpec {
+  /** The command word, as in `command`. */
+  name: string;
+  aliases?: string[];
+  describe: string;
+  /** podman's use line after `tsc-run` and its description. */
+  usage: string;
+  reason: () => string;
+}
+
+function refused(spec: RefusedSpec): CommandModule<GlobalArgs, GlobalArgs> {
+  return {
+    command: `${spec.name} [args..]`,
+    ...(spec.aliases ? { aliases: spec.aliases } : {}),
+    describe: spec.describe,
+    // Any flag is taken, so the reason is what the user reads, not "unknown flag".
+    builder: (y) => y.usage(`Usage: tsc-run ${spec.usage}`).strict(false),
+    handler: () => {
+      throw new TscRunError(spec.reason());
+    },
+  };
+}
+
+const rootless = () => process.getuid?.() !== 0;
+
+export const checkpointCommand = refused({
+  name: 'checkpoint',
+  describe: 'Checkpoint one or more containers',
+  usage: 'container checkpoint [options] CONTAINER [CONTAINER...]\n\nCheckpoints one or more running containers. The container name or ID can be used.',
+  reason: () => (rootless() ? 'checkpointing a container requires root' : 'checkpointing needs CRIU, which tsc-run does not drive: stop the container, or commit it to an image'),
+});
+
+export const restoreCommand = refused({
+  name: 'restore',
+  describe: 'Restores one or more containers from a checkpoint',
+  usage: 'container restore [options] CONTAINER|IMAGE [CONTAINER|IMAGE...]\n\nRestores a container from a checkpoint. The container name or ID can be used.',
+  reason: () => (rootless() ? 'restoring a container requires root' : 'restoring needs CRIU, which tsc-run does not drive'),
+});
+
+export const systemServiceCommand = refused({
+  name: 'service',
+  describe: 'Run API service',
+  usage: 'system service [options] [URI]\n\nRun an API service',
+  reason: () => 'tsc-run has no API service: it is daemonless by design; drive it through its command line',
+});
+
+export const systemConnectionCommand = refused({
+  name: 'connection',
+  describe: 'Manage remote API service destinations',
+  usage: 'system connection\n\nManage remote API service destinations',
+  reason: () => 'tsc-run has no remote mode: it manages containers of this host only, so there are no connections to manage',
+});
+
+export const machineCommand = refused({
+  name: 'machine',
+  describe: 'Manage a virtual machine',
+  usage: 'machine\n\nManage a virtual machine',
+  reason: () => 'tsc-run runs containers on this Linux host directly: it manages no virtual machines',
+});
+
+export const imageScpCommand = refused({
+  name: 'scp',
+  describe: 'securely copy images',
+  usage: 'image scp [options] IMAGE [HOST::]\n\nSecurely copy an image from one host to another.',
+  reason: () => 'image scp talks to podman on other hosts over ssh, which tsc-run does not do: use `tsc-run save IMAGE | ssh HOST podman load`',
+});
+
+export const imageSignCommand = refused({
+  name: 'sign',
+  describe: 'Sign an image',
+  usage: 'image sign [options] IMAGE [IMAGE...]\n\nCreate a signature file that can be used later to verify the image.',
+  reason: () => 'tsc-run does not create image signatures (no GPG or sigstore signing): sign with skopeo, e.g. `skopeo copy --sign-by KEY`',
+});
+
+export const autoUpdateCommand = refused({
+  name: 'auto-update',
+  describe: 'Auto update containers according to their auto-update policy',
+  usage: 'auto-update [options]\n\nAuto update containers according to their auto-update policy.',
+  reason: () => 'auto-update restarts the systemd units of podman containers; tsc-run containers run under no systemd unit it manages, so there is nothing to restart: pull the image and recreate the container',
+});
+
+export const refusedContainerSubcommands = [checkpointCommand, restoreCommand];
+export const refusedImageSubcommands = [imageScpCommand, imageSignCommand];
+export const refusedSystemSubcommands = [systemServiceCommand, systemConnectionCommand];
+export const refusedTopLevel = [autoUpdateCommand, machineCommand];
