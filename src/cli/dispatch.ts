@@ -58,6 +58,8 @@ export const LAZY_COMMANDS: Readonly<Record<string, Loader>> = {
   unshare: () => import('./commands/unshare.js').then((m) => m.unshareCommand),
   info: () => import('./commands/info.js').then((m) => m.infoCommand),
   search: () => import('./commands/search.js').then((m) => m.searchCommand),
+  'auto-update': () => import('./commands/refused.js').then((m) => m.autoUpdateCommand),
+  machine: () => import('./commands/refused.js').then((m) => m.machineCommand),
   system: () => import('./commands/system.js').then((m) => m.systemCommand),
   image: () => images().then((m) => m.imageCommand),
   images: () => images().then((m) => m.imagesCommand),
