@@ -15,3 +15,4 @@ int mode_mount_rootfs(const struct ns_config *ns, int argc, char **argv);
 int mode_umount_rootfs(const struct ns_config *ns, int argc, char **argv);
 int mode_exec(const struct ns_config *ns, int argc, char **argv);
 int mode_netns_hold(const struct ns_config *ns, int argc, char **argv);
+int mode_port_bind(const struct ns_config *ns, int argc, char **argv);
