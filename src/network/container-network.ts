@@ -89,6 +89,7 @@ export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord):
   }
   if (mode === 'host' || mode === 'none') return { helperArgs: ['--net', mode], files: {}, joinsUserns: false };
   if (mode === 'bridge') {
+    checkPrivilegedPorts(ports, process.getuid!() !== 0);
     const { prepareBridgeNetwork } = await import('./bridge/bridge-attach.js');
     const b = await prepareBridgeNetwork(roots, c);
     // Outside names through pasta's DNS forward when the host has only loopback resolvers.

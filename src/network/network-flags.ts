@@ -106,6 +106,14 @@ async function planBridge(values: readonly string[], f: NetworkFlags, deps: Netw
   return networks;
 }
 
+/** Rootless, a host port below net.ipv4.ip_unprivileged_port_start cannot be bound. */
+function checkLowPorts(ports: readonly PortRequest[], deps: NetworkDeps): void {
+  if (!deps.rootless) return;
+  const start = deps.unprivilegedPortStart();
+  const low = ports.filter((p) => p.hostPort > 0 && p.hostPort < start).map((p) => p.hostPort);
+  if (low.length) throw privilegedPortError(Math.min(...low), start);
+}
+
 export async function planNetwork(f: NetworkFlags, deps: NetworkDeps): Promise<NetworkPlan> {
   const values = f.network === undefined ? [] : typeof f.network === 'string' ? [f.network] : f.network.map(String);
   const req = parseNetworkFlag(values[0]);
@@ -113,8 +121,12 @@ export async function planNetwork(f: NetworkFlags, deps: NetworkDeps): Promise<N
   if (req.kind === 'bridge') {
     const networks = await planBridge(values, f, deps);
     if (f.usernsFlags) throw new TscRunError('--userns, --uidmap and --gidmap cannot be used with bridge networks: their containers share the rootless network namespace\'s user namespace');
-    if (f.publish.length || f.publishAll) throw new TscRunError('-p/--publish and -P into a bridge network are not implemented in tsc-run yet: use --network pasta (the default) to publish ports');
-    return { network: 'bridge', networkOptions: [], ports: [], publishAll: false, networks };
+    const ports = f.publish.map(parsePortSpec);
+    if (ports.some((p) => p.protocol.split(',').some((x) => x.toLowerCase() === 'sctp'))) {
+      throw new TscRunError('sctp ports cannot be published into a bridge network by tsc-run: its forwarder relays tcp and udp');
+    }
+    checkLowPorts(ports, deps);
+    return { network: 'bridge', networkOptions: [], ports, publishAll: f.publishAll, networks };
   }
   if (single) throw new TscRunError('--network-alias, --ip, --ip6 and --mac-address need a bridge network (--network NAME)');
   // Several networks exist only for bridges (podman).
@@ -144,10 +156,6 @@ export async function planNetwork(f: NetworkFlags, deps: NetworkDeps): Promise<N
     return { network: `container:${target.id}`, networkOptions: [], ports: [], publishAll: false, sharedWith: target };
   }
   const network = resolveNetworkMode(req, deps.installed());
-  if (deps.rootless && (network === 'pasta' || network === 'slirp4netns')) {
-    const start = deps.unprivilegedPortStart();
-    const low = ports.filter((p) => p.hostPort > 0 && p.hostPort < start).map((p) => p.hostPort);
-    if (low.length) throw privilegedPortError(Math.min(...low), start);
-  }
+  if (network === 'pasta' || network === 'slirp4netns') checkLowPorts(ports, deps);
   return { network, networkOptions: networkOptionsOf(req), ports, publishAll };
 }

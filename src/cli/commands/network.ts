@@ -304,6 +304,19 @@ const dnsServeCommand: CommandModule<GlobalArgs, GlobalArgs & { args?: string[] 
   },
 };
 
+/** The forwarder of a container's published ports (src/network/ports/): started by its start, never by hand. */
+const portForwardCommand: CommandModule<GlobalArgs, GlobalArgs & { args?: string[] }> = {
+  command: 'port-forward [args..]',
+  describe: false,
+  handler: async (argv) => {
+    const [veth, ...rest] = (argv.args ?? []).map(String);
+    const { forwardPorts, parseForwardSpec } = await import('../../network/ports/port-forwarder.js');
+    const specs = rest.map(parseForwardSpec);
+    if (!veth || !specs.length || specs.some((s) => !s)) throw new UsageError('network port-forward takes a veth and PROTO:FD:FAMILY:ADDRESS:PORT specs');
+    await forwardPorts(veth, specs.filter((s) => s !== undefined));
+  },
+};
+
 /** `network` alone, or a subcommand we do not have: podman's messages, exit 125. */
 const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: string }> = {
   command: '* [subcommand]',
@@ -318,6 +331,6 @@ const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: s
 export const networkCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'network',
   describe: 'Manage networks',
-  builder: (y) => y.command([createCommand, listCommand, inspectCommand, rmCommand, pruneCommand, existsCommand, connectCommand, disconnectCommand, reloadCommand, dnsServeCommand, unknownSubcommand]),
+  builder: (y) => y.command([createCommand, listCommand, inspectCommand, rmCommand, pruneCommand, existsCommand, connectCommand, disconnectCommand, reloadCommand, dnsServeCommand, portForwardCommand, unknownSubcommand]),
   handler: () => {},
 };

@@ -17,6 +17,7 @@ import type { NetworkConfig } from '../config/network-config.js';
 import { NetworkStore } from '../config/network-store.js';
 import { allocateAddresses, bridgeLines, bridgeRules, containerSideLines, holderSideLines, networkMtu, vethName, type PlannedAttachment } from './bridge-plan.js';
 import { ensureDnsResponder } from '../dns/dns-control.js';
+import { startForwarder } from '../ports/bridge-ports.js';
 import { inNetns, netnsPaths, nsenterArgs, program, withNetns } from './rootless-netns.js';
 
 /** containerId → its live attachments: network → addresses (no prefix), names it answers to. */
@@ -135,6 +136,12 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
     await refreshPeerHosts(roots, allocs, c.id, Object.keys(wanted));
     const dnsServers = dnsGateways(nets);
     await ensureDnsResponder(roots, holder, dnsServers);
+    // Published ports go to the address on the first network (rootlessport's child IP).
+    if (c.config.ports?.length) {
+      const first = attachments[0]!;
+      const ips = first.addresses.map((x) => x.split('/')[0]!);
+      await startForwarder(roots, holder, c.id, first.veth, ips.find((x) => !x.includes(':')) ?? ips[0]!, c.config.ports);
+    }
 
     const ip = program('ip', 'iproute2');
     const nsenter = program('nsenter', 'util-linux');

@@ -1,0 +1,100 @@
+// Published ports of a container on bridge networks, at its start: the
+// helper's port-bind binds the host sockets (a port in use fails the start
+// with rootlessport's message and 126), then execs nsenter into the rootless
+// netns and our forwarder (port-forwarder.ts), which inherits them. We wait
+// for its `ready` line. <runroot>/networks/ports/<id>.json names the
+// forwarder; one left from an earlier start of the container is killed
+// first, so its ports are free again.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Roots } from '../../config/paths.js';
+import { TscRunError } from '../../errors.js';
+import { seaRuntime } from '../../host/helper/embedded-helper.js';
+import { helperPath } from '../../host/helper/helper-path.js';
+import type { PortMapping } from '../../storage/containers.js';
+import { readJson, writeJsonAtomic } from '../../storage/json-store.js';
+import { bootId, isAlive, processStartTime, type ProcStamp } from '../../storage/proc-stamp.js';
+import { netnsPaths, nsenterArgs, program } from '../bridge/rootless-netns.js';
+import { formatForwardSpec, type ForwardSpec } from './port-forwarder.js';
+
+function portsDir(runRoot: string): string {
+  return path.join(netnsPaths(runRoot).dir, 'ports');
+}
+
+export function forwarderStateFile(runRoot: string, id: string): string {
+  return path.join(portsDir(runRoot), `${id}.json`);
+}
+
+/** The helper's socket options and the forwarder's specs: one socket per host port of each range. */
+export function forwardPlan(ports: readonly PortMapping[], target: string): { bindArgs: string[]; specs: ForwardSpec[] } {
+  const bindArgs: string[] = [];
+  const specs: ForwardSpec[] = [];
+  for (const p of ports) {
+    const protocol = p.protocol ?? 'tcp';
+    // sctp: refused at create for bridge networks (planNetwork); nothing else reaches here.
+    if (protocol !== 'tcp' && protocol !== 'udp') continue;
+    const host = p.hostIP || '0.0.0.0';
+    for (let i = 0; i < (p.range ?? 1); i++) {
+      bindArgs.push(`--${protocol}`, host, String(p.hostPort + i));
+      specs.push({ proto: protocol, fd: 3 + specs.length, v6: isIP(host) === 6, target, port: p.containerPort + i });
+    }
+  }
+  return { bindArgs, specs };
+}
+
+/** Kill the forwarder an earlier start of this container left (its sockets hold the ports). */
+export async function stopForwarder(runRoot: string, id: string): Promise<void> {
+  const file = forwarderStateFile(runRoot, id);
+  const st = await readJson<ProcStamp | undefined>(file, { missing: undefined }).catch(() => undefined);
+  if (st && isAlive(st)) {
+    try {
+      process.kill(st.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+    const end = Date.now() + 5000;
+    while (isAlive(st) && Date.now() < end) await sleep(10);
+  }
+  fs.rmSync(file, { force: true });
+}
+
+/** Start the forwarder of a container whose first attachment is `veth` with address `target`. */
+export async function startForwarder(roots: Roots, holder: ProcStamp, id: string, veth: string, target: string, ports: readonly PortMapping[]): Promise<void> {
+  await stopForwarder(roots.runRoot, id);
+  const { bindArgs, specs } = forwardPlan(ports, target);
+  if (!specs.length) return;
+  fs.mkdirSync(portsDir(roots.runRoot), { recursive: true, mode: 0o700 });
+  const logFile = path.join(portsDir(roots.runRoot), `${id}.log`);
+  const log = fs.openSync(logFile, 'w', 0o600);
+  const self = seaRuntime() ? [process.execPath] : [process.execPath, process.argv[1]!];
+  const forwarder = [...self, '--root', roots.dataRoot, '--runroot', roots.runRoot, 'network', 'port-forward', veth, ...specs.map(formatForwardSpec)];
+  const args = ['port-bind', ...bindArgs, '--', program('nsenter', 'util-linux'), ...nsenterArgs(holder.pid), '--', ...forwarder];
+  let pid: number;
+  try {
+    const child = spawn(helperPath(), args, { detached: true, stdio: ['ignore', 'pipe', log] });
+    pid = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      const fail = () => {
+        const why = fs.readFileSync(logFile, 'utf8').trim().split('\n').pop()?.replace(/^tsc-run-helper: /, '') ?? '';
+        reject(new TscRunError(why || 'the port forwarder exited before it was ready', /address already in use/.test(why) ? 126 : undefined));
+      };
+      child.on('error', reject);
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (out.includes('ready\n')) resolve(child.pid!);
+      });
+      child.on('exit', fail);
+    });
+    child.removeAllListeners('exit');
+    child.stdout!.destroy();
+    child.unref();
+  } finally {
+    fs.closeSync(log);
+  }
+  const startTime = processStartTime(pid);
+  if (startTime !== undefined) await writeJsonAtomic(forwarderStateFile(roots.runRoot, id), { pid, startTime, bootId: bootId() }, { durable: false });
+}
