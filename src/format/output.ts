@@ -64,9 +64,14 @@ export function formatList(rows: readonly object[], opts: ListOptions): string {
     templateSrc = opts.format!;
     table = false;
   }
+  if (!table) {
+    // podman ends a template with a newline before parsing it, so a closing
+    // `-}}` trims that newline too (`{{.Names -}}` prints the names run together).
+    const tpl = new GoTemplate(withNewline(templateSrc));
+    return rows.map((r) => tpl.render(r)).join('');
+  }
   const tpl = new GoTemplate(templateSrc);
   const lines = rows.map((r) => tpl.render(r).replace(/\n$/, ''));
-  if (!table) return lines.length ? lines.join('\n') + '\n' : '';
   if (!opts.noHeading) lines.unshift(headerLine(templateSrc, opts));
   return alignColumns(lines.join('\n')) + '\n';
 }
@@ -87,8 +92,13 @@ function headerLine(templateSrc: string, opts: ListOptions): string {
 /** Render inspect output: a JSON array by default (podman 4.3 indents it by five spaces), else the template per object. */
 export function formatInspect(objects: readonly object[], format?: string): string {
   if (!format || format === 'json') return JSON.stringify(objects, null, 5) + '\n';
-  const tpl = new GoTemplate(format);
-  return objects.map((o) => tpl.render(o).replace(/\n$/, '') + '\n').join('');
+  const tpl = new GoTemplate(withNewline(format));
+  return objects.map((o) => tpl.render(o)).join('');
+}
+
+/** The template with a newline at its end, as podman parses it (`\\n` typed literally counts). */
+function withNewline(src: string): string {
+  return /(\n|\\n)$/.test(src) ? src : src + '\n';
 }
 
 /** Render a single object (info, version) per --format: YAML-ish default is the caller's. */
