@@ -86,3 +86,13 @@ export function rfc3339Nano(when: Date, nanos?: number): string {
   const frac = ns > 0 ? '.' + String(ns).padStart(9, '0').replace(/0+$/, '') : '';
   return `${iso.slice(0, 19)}${frac}Z`;
 }
+
+// Wall clock with nanoseconds, as Go's time.Now(): the monotonic high
+// resolution clock anchored once to Date.now() (a JS Date holds milliseconds).
+const hrAnchor = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+
+/** Now as RFC 3339 with nanoseconds (`...27.557597359Z`), what podman records for a container's created/started times. */
+export function nowRfc3339Nano(): string {
+  const ns = hrAnchor + process.hrtime.bigint();
+  return rfc3339Nano(new Date(Number(ns / 1_000_000n)), Number(ns % 1_000_000_000n));
+}

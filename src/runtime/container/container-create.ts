@@ -22,6 +22,7 @@ import { planContainerSecurity, writeContainerSecurity, type SecurityFlags } fro
 import { needsGroupFile, resolveUserIds } from '../userns/user-resolve.js';
 import { planContainerMounts, removeAnonymousVolumes, withContainerVolumes } from '../../volume/container-volumes.js';
 import type { MountFlags } from '../../volume/mount-spec.js';
+import { nowRfc3339Nano } from '../../format/go-time.js';
 
 export interface CreateContainerInput {
   dataRoot: string;
@@ -182,7 +183,7 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
     image: image.id,
     imageName: image.names[0] ?? input.image,
     layers: image.layers,
-    created: new Date().toISOString(),
+    created: nowRfc3339Nano(),
     autoRemove: input.autoRemove,
     config: {
       command,

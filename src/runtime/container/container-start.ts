@@ -36,6 +36,7 @@ import { generatedFileArgs, monitorFlagArgs, processArgs } from '../create-flags
 import { startRequired, writePidFiles } from '../create-flags/start-hooks.js';
 import { userdataDir } from './container-files.js';
 import { loadContainerSecurity } from '../security/security-args.js';
+import { nowRfc3339Nano } from '../../format/go-time.js';
 
 function envRecord(env: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -187,7 +188,7 @@ export async function startContainer(i: StartInput, podLocked = false): Promise<
         throw new TscRunError(`container ${id} must be in Created or Stopped state to be started: container state improper`);
       }
     }
-    const startedAt = new Date().toISOString();
+    const startedAt = nowRfc3339Nano();
     let session: MonitorSession;
     try {
       session = await startMonitor({ args, userns, detach: i.detach, stdin: i.attachStdin && i.container.config.stdin === true, preserveFds: i.preserveFds });
@@ -197,7 +198,7 @@ export async function startContainer(i: StartInput, podLocked = false): Promise<
       if (current.state.status === 'running' || current.state.status === 'paused') {
         const exitCode = err instanceof TscRunError ? err.exitCode : 125;
         await store.update(id, (r) => {
-          r.state = { status: 'exited', startedAt, finishedAt: new Date().toISOString(), exitCode };
+          r.state = { status: 'exited', startedAt, finishedAt: nowRfc3339Nano(), exitCode };
         });
       }
       throw err;
