@@ -28,6 +28,12 @@ function usageMessage(msg: string, node: CommandInfo, root: CommandInfo, argv: r
   // cobra checks flags before arguments: an unknown long flag is the error even when arguments are missing too.
   const stray = unknownLongFlag(argv, node, root);
   if (stray) return `unknown flag: ${stray}; see '${path} --help'`;
+  // pflag's words for a value flag given last with no value (`run -h`, `run --hostname`).
+  const noValue = /^Not enough arguments following: (.+)$/.exec(msg);
+  if (noValue) {
+    const k = noValue[1]!;
+    return `flag needs an argument: ${k.length === 1 ? `'${k}' in -${k}` : `--${k}`}; see '${path} --help'`;
+  }
   const few = /^Not enough non-option arguments: got (\d+), need at least (\d+)$/.exec(msg);
   if (few) return `requires at least ${few[2]} arg(s), only received ${few[1]}`;
   const many = /^Too many non-option arguments: got (\d+), maximum of (\d+)$/.exec(msg);
@@ -156,8 +162,9 @@ export async function main(argvIn: string[] = hideBin(process.argv)): Promise<nu
     .middleware(applyGlobalFlags)
     .exitProcess(false)
     .fail((msg, err) => {
-      if (err) throw err;
-      throw new UsageError(usageMessage(msg ?? 'invalid arguments', commandNode(rawArgv, root, valueFlags), root, rawArgv));
+      // yargs-parser's own errors are thrown as they are, except a value flag left without its value.
+      if (err && !err.message.startsWith('Not enough arguments following: ')) throw err;
+      throw new UsageError(usageMessage(err?.message ?? msg ?? 'invalid arguments', commandNode(rawArgv, root, valueFlags), root, rawArgv));
     });
   try {
     const parsed = (await cli.parseAsync()) as unknown as GlobalArgs;

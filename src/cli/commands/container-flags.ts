@@ -42,6 +42,7 @@ export interface CreateArgs extends GlobalArgs, CreatePullArgs {
   'stop-signal'?: string;
   'stop-timeout'?: string;
   'detach-keys'?: string;
+  'init-ctr'?: string;
   'log-driver'?: string;
   'log-opt'?: string[];
   restart?: string;
@@ -74,8 +75,10 @@ export interface CreateArgs extends GlobalArgs, CreatePullArgs {
   'health-start-period'?: string;
   'health-timeout'?: string;
   'health-on-failure'?: string;
-  /** --no-healthcheck (yargs reads `--no-X` as X=false). */
+  /** --no-healthcheck (yargs reads `--no-X` as X=false; `--no-healthcheck=true` sets no-healthcheck). */
   healthcheck?: boolean;
+  'no-healthcheck'?: boolean;
+  'no-hosts'?: boolean;
   annotation?: string[];
   'env-merge'?: string[];
   unsetenv?: string[];
@@ -161,6 +164,12 @@ export interface CreateFlag {
   default?: boolean;
   /** Only `run` has it (podman's create lacks it). */
   runOnly?: boolean;
+  /** Only `create` has it (podman's run lacks it). */
+  createOnly?: boolean;
+  /** pflag's type word in help when it is not string/strings (`uint`, `stringArray`, `<number>[<unit>]`). */
+  goType?: string;
+  /** Accepted, not in help (podman hides it too, or it is the parsing half of a `--no-X` flag). */
+  hidden?: boolean;
 }
 
 export const CREATE_FLAGS: readonly CreateFlag[] = [
@@ -170,28 +179,28 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   { name: 'seccomp-policy', type: 'string', describe: 'Policy for selecting a seccomp profile (experimental)' },
   { name: 'subgidname', type: 'string', describe: 'Name of range listed in /etc/subgid for use in user namespace' },
   { name: 'subuidname', type: 'string', describe: 'Name of range listed in /etc/subuid for use in user namespace' },
-  { name: 'volumes-from', type: 'strings', describe: 'Mount volumes from the specified container(s)' },
+  { name: 'volumes-from', type: 'strings', describe: 'Mount volumes from the specified container(s)', goType: 'stringArray' },
   { name: 'cgroupns', type: 'string', describe: 'cgroup namespace to use' },
   { name: 'device', type: 'strings', describe: 'Add a host device to the container' },
   { name: 'ipc', type: 'string', describe: 'IPC namespace to use' },
   { name: 'personality', type: 'string', describe: 'Configure execution domain using personality (e.g., LINUX/LINUX32)' },
   { name: 'pid', type: 'string', describe: 'PID namespace to use' },
-  { name: 'shm-size', type: 'string', describe: 'Size of /dev/shm (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))' },
+  { name: 'shm-size', type: 'string', describe: 'Size of /dev/shm (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))', goType: '<number>[<unit>]' },
   { name: 'sysctl', type: 'strings', describe: 'Sysctl options' },
   { name: 'ulimit', type: 'strings', describe: 'Ulimit options' },
   { name: 'uts', type: 'string', describe: 'UTS namespace to use' },
   { name: 'annotation', type: 'strings', describe: 'Add annotations to container (key=value)' },
   { name: 'blkio-weight', type: 'string', describe: 'Block IO weight (relative weight) accepts a weight value between 10 and 1000.' },
-  { name: 'blkio-weight-device', type: 'strings', describe: 'Block IO weight (relative device weight, format: DEVICE_NAME:WEIGHT)' },
+  { name: 'blkio-weight-device', type: 'strings', describe: 'Block IO weight (relative device weight, format: DEVICE_NAME:WEIGHT)', goType: 'DEVICE_NAME:WEIGHT' },
   { name: 'cgroup-conf', type: 'strings', describe: 'Configure cgroup v2 (key=value)' },
   { name: 'cgroup-parent', type: 'string', describe: 'Optional parent cgroup for the container' },
   { name: 'cgroups', type: 'string', describe: 'control container cgroup configuration ("enabled"|"disabled"|"no-conmon"|"split")' },
   { name: 'conmon-pidfile', type: 'string', describe: 'Path to the file that will receive the PID of conmon' },
-  { name: 'cpu-period', type: 'string', describe: 'Limit the CPU CFS (Completely Fair Scheduler) period' },
-  { name: 'cpu-quota', type: 'string', describe: 'Limit the CPU CFS (Completely Fair Scheduler) quota' },
-  { name: 'cpu-rt-period', type: 'string', describe: 'Limit the CPU real-time period in microseconds' },
-  { name: 'cpu-rt-runtime', type: 'string', describe: 'Limit the CPU real-time runtime in microseconds' },
-  { name: 'cpu-shares', alias: 'c', type: 'string', describe: 'CPU shares (relative weight)' },
+  { name: 'cpu-period', type: 'string', describe: 'Limit the CPU CFS (Completely Fair Scheduler) period', goType: 'uint' },
+  { name: 'cpu-quota', type: 'string', describe: 'Limit the CPU CFS (Completely Fair Scheduler) quota', goType: 'int' },
+  { name: 'cpu-rt-period', type: 'string', describe: 'Limit the CPU real-time period in microseconds', goType: 'uint' },
+  { name: 'cpu-rt-runtime', type: 'string', describe: 'Limit the CPU real-time runtime in microseconds', goType: 'int' },
+  { name: 'cpu-shares', alias: 'c', type: 'string', describe: 'CPU shares (relative weight)', goType: 'uint' },
   { name: 'cpuset-cpus', type: 'string', describe: 'CPUs in which to allow execution (0-3, 0,1)' },
   { name: 'cpuset-mems', type: 'string', describe: 'Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.' },
   { name: 'device-cgroup-rule', type: 'strings', describe: 'Add a rule to the cgroup allowed devices list' },
@@ -199,65 +208,67 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   { name: 'device-read-iops', type: 'strings', describe: 'Limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)' },
   { name: 'device-write-bps', type: 'strings', describe: 'Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)' },
   { name: 'device-write-iops', type: 'strings', describe: 'Limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)' },
-  { name: 'env-merge', type: 'strings', describe: 'Preprocess environment variables from image before injecting them into the container' },
+  { name: 'env-merge', type: 'strings', describe: 'Preprocess environment variables from image before injecting them into the container', goType: 'stringArray' },
   { name: 'expose', type: 'strings', describe: 'Expose a port or a range of ports' },
   { name: 'group-add', type: 'strings', describe: "Add additional groups to the primary container process. 'keep-groups' allows container processes to use supplementary groups." },
   { name: 'hostuser', type: 'strings', describe: 'Host user account to add to /etc/passwd within container' },
   { name: 'http-proxy', type: 'boolean', default: true, describe: 'Set proxy environment variables in the container based on the host proxy vars' },
   { name: 'label-file', type: 'strings', describe: 'Read in a line delimited file of labels' },
-  { name: 'memory-reservation', type: 'string', describe: 'Memory soft limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))' },
+  { name: 'memory-reservation', type: 'string', describe: 'Memory soft limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))', goType: '<number>[<unit>]' },
   { name: 'memory-swap', type: 'string', describe: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap" },
-  { name: 'memory-swappiness', type: 'string', describe: 'Tune container memory swappiness (0 to 100, or -1 for system default)' },
+  { name: 'memory-swappiness', type: 'string', describe: 'Tune container memory swappiness (0 to 100, or -1 for system default)', goType: 'int' },
   { name: 'oom-kill-disable', type: 'boolean', describe: 'Disable OOM Killer' },
-  { name: 'oom-score-adj', type: 'string', describe: "Tune the host's OOM preferences (-1000 to 1000)" },
+  { name: 'oom-score-adj', type: 'string', describe: "Tune the host's OOM preferences (-1000 to 1000)", goType: 'int' },
   { name: 'passwd-entry', type: 'string', describe: 'Entry to write to /etc/passwd' },
   { name: 'pidfile', type: 'string', describe: 'Write the container process ID to the file' },
   { name: 'requires', type: 'strings', describe: 'Add one or more requirement containers that must be started before this container will start' },
-  { name: 'timeout', type: 'string', describe: 'Maximum length of time a container is allowed to run. The container will be killed automatically after the time expires.' },
+  { name: 'timeout', type: 'string', describe: 'Maximum length of time a container is allowed to run. The container will be killed automatically after the time expires.', goType: 'uint' },
   { name: 'tz', type: 'string', describe: 'Set timezone in container' },
   { name: 'umask', type: 'string', describe: 'Set umask in container' },
-  { name: 'unsetenv', type: 'strings', describe: 'Unset environment default variables in container' },
+  { name: 'unsetenv', type: 'strings', describe: 'Unset environment default variables in container', goType: 'stringArray' },
   { name: 'unsetenv-all', type: 'boolean', describe: 'Unset all default environment variables in container' },
   { name: 'add-host', type: 'strings', describe: 'Add a custom host-to-IP mapping (host:ip)' },
   { name: 'cap-add', type: 'strings', describe: 'Add capabilities to the container' },
   { name: 'cap-drop', type: 'strings', describe: 'Drop capabilities from the container' },
   { name: 'cidfile', type: 'string', describe: 'Write the container ID to the file' },
-  { name: 'cpus', type: 'string', describe: 'Number of CPUs. The default is 0.000 which means no limit' },
-  { name: 'detach-keys', type: 'string', describe: 'Override the key sequence for detaching a container. Format is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-z`, `@`, `^`, `[`, `\\`, `]`, `^` or `_`' },
+  { name: 'cpus', type: 'string', describe: 'Number of CPUs. The default is 0.000 which means no limit', goType: 'float' },
+  { name: 'detach-keys', type: 'string', runOnly: true, describe: 'Override the key sequence for detaching a container. Format is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-z`, `@`, `^`, `[`, `\\`, `]`, `^` or `_`', goType: '[a-Z]' },
   { name: 'dns', type: 'strings', describe: 'Set custom DNS servers' },
   { name: 'dns-option', type: 'strings', describe: 'Set custom DNS options' },
   { name: 'dns-search', type: 'strings', describe: 'Set custom DNS search domains' },
   { name: 'entrypoint', type: 'string', describe: 'Overwrite the default ENTRYPOINT of the image' },
-  { name: 'env', alias: 'e', type: 'strings', describe: 'Set environment variables in container' },
+  { name: 'env', alias: 'e', type: 'strings', describe: 'Set environment variables in container', goType: 'stringArray' },
   { name: 'env-file', type: 'strings', describe: 'Read in a file of environment variables' },
   { name: 'env-host', type: 'boolean', describe: 'Use all current host environment variables in container' },
   { name: 'gidmap', type: 'strings', describe: 'GID map to use for the user namespace' },
-  // yargs reads `--no-hosts` as hosts=false.
-  { name: 'hosts', type: 'boolean', default: true, describe: 'Create /etc/hosts within the container (--no-hosts: use the version from the image)' },
+  // yargs reads `--no-hosts` as hosts=false; help shows podman's --no-hosts.
+  { name: 'hosts', type: 'boolean', default: true, hidden: true, describe: 'Create /etc/hosts within the container' },
+  { name: 'no-hosts', type: 'boolean', describe: 'Do not create /etc/hosts within the container, instead use the version from the image' },
   { name: 'health-cmd', type: 'string', describe: 'set a healthcheck command for the container (\'none\' disables the existing healthcheck)' },
   { name: 'health-interval', type: 'string', describe: 'set an interval for the healthcheck (a value of disable results in no automatic timer setup) (default "30s")' },
   { name: 'health-on-failure', type: 'string', describe: 'action to take once the container turns unhealthy (none, kill, restart, stop) (default "none")' },
-  { name: 'health-retries', type: 'string', describe: 'the number of retries allowed before a healthcheck is considered to be unhealthy (default 3)' },
+  { name: 'health-retries', type: 'string', describe: 'the number of retries allowed before a healthcheck is considered to be unhealthy (default 3)', goType: 'uint' },
   { name: 'health-start-period', type: 'string', describe: 'the initialization time needed for a container to bootstrap (default "0s")' },
   { name: 'health-timeout', type: 'string', describe: 'the maximum time allowed to complete the healthcheck before an interval is considered failed (default "30s")' },
-  { name: 'healthcheck', type: 'boolean', default: true, describe: 'Run the healthcheck (--no-healthcheck: disable any defined healthcheck)' },
-  { name: 'hostname', type: 'string', describe: 'Set container hostname' },
+  { name: 'healthcheck', type: 'boolean', default: true, hidden: true, describe: 'Run the healthcheck' },
+  { name: 'no-healthcheck', type: 'boolean', describe: 'Disable healthchecks on container' },
+  { name: 'hostname', alias: 'h', type: 'string', describe: 'Set container hostname' },
   { name: 'init', type: 'boolean', describe: 'Run an init binary inside the container that forwards signals and reaps processes' },
   { name: 'interactive', alias: 'i', type: 'boolean', describe: 'Keep STDIN open even if not attached' },
-  { name: 'label', alias: 'l', type: 'strings', describe: 'Set metadata on container' },
+  { name: 'label', alias: 'l', type: 'strings', describe: 'Set metadata on container', goType: 'stringArray' },
   { name: 'log-driver', type: 'string', describe: 'Logging driver for the container (k8s-file, json-file, none)' },
   { name: 'log-opt', type: 'strings', describe: 'Logging driver options (max-size=SIZE, path=FILE)' },
-  { name: 'memory', alias: 'm', type: 'string', describe: 'Memory limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))' },
-  { name: 'mount', type: 'strings', describe: 'Attach a filesystem mount to the container' },
+  { name: 'memory', alias: 'm', type: 'string', describe: 'Memory limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))', goType: '<number>[<unit>]' },
+  { name: 'mount', type: 'strings', describe: 'Attach a filesystem mount to the container', goType: 'stringArray' },
   { name: 'name', type: 'string', describe: 'Assign a name to the container' },
-  { name: 'network', alias: 'net', type: 'strings', describe: 'Connect a container to a network (pasta, slirp4netns, host, none, container:NAME, bridge or a network name)' },
+  { name: 'network', alias: 'net', type: 'strings', describe: 'Connect a container to a network (pasta, slirp4netns, host, none, container:NAME, bridge or a network name)', goType: 'stringArray' },
   { name: 'network-alias', type: 'strings', describe: 'Add network-scoped alias for the container' },
   { name: 'ip', type: 'string', describe: 'Specify a static IPv4 address for the container' },
   { name: 'ip6', type: 'string', describe: 'Specify a static IPv6 address for the container' },
   { name: 'mac-address', type: 'string', describe: 'Container MAC address (e.g. 92:d0:c6:0a:29:33)' },
   { name: 'pod', type: 'string', describe: 'Run container in an existing pod (NAME or ID), or in a new one (new:NAME)' },
   { name: 'pod-id-file', type: 'string', describe: 'Read the pod ID from the file' },
-  { name: 'pids-limit', type: 'string', describe: 'Tune container pids limit (set -1 for unlimited)' },
+  { name: 'pids-limit', type: 'string', describe: 'Tune container pids limit (set -1 for unlimited)', goType: 'int' },
   { name: 'privileged', type: 'boolean', describe: 'Give extended privileges to container' },
   { name: 'publish', alias: 'p', type: 'strings', describe: "Publish a container's port, or a range of ports, to the host" },
   { name: 'publish-all', alias: 'P', type: 'boolean', describe: 'Publish all exposed ports to random ports on the host interfaces' },
@@ -266,24 +277,28 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   { name: 'replace', type: 'boolean', describe: 'If a container with the same name exists, replace it' },
   { name: 'restart', type: 'string', describe: 'Restart policy to apply when a container exits ("always"|"no"|"on-failure"|"unless-stopped")' },
   { name: 'rm', type: 'boolean', describe: 'Remove container and any anonymous unnamed volume associated with the container after exit' },
-  { name: 'secret', type: 'strings', describe: 'Add secret to container (NAME[,type=mount][,target=PATH]): mounted read-only at /run/secrets/NAME' },
-  { name: 'security-opt', type: 'strings', describe: 'Security Options' },
+  { name: 'secret', type: 'strings', describe: 'Add secret to container (NAME[,type=mount][,target=PATH]): mounted read-only at /run/secrets/NAME', goType: 'stringArray' },
+  { name: 'security-opt', type: 'strings', describe: 'Security Options', goType: 'stringArray' },
   { name: 'stop-signal', type: 'string', describe: 'Signal to stop a container. Default is SIGTERM' },
-  { name: 'stop-timeout', type: 'string', describe: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL' },
-  { name: 'tmpfs', type: 'strings', describe: 'Mount a temporary filesystem (tmpfs) into a container' },
+  { name: 'stop-timeout', type: 'string', describe: 'Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL', goType: 'uint' },
+  { name: 'tmpfs', type: 'strings', describe: 'Mount a temporary filesystem (tmpfs) into a container', goType: 'tmpfs' },
   { name: 'tty', alias: 't', type: 'boolean', describe: 'Allocate a pseudo-TTY for container' },
   { name: 'uidmap', type: 'strings', describe: 'UID map to use for the user namespace' },
   { name: 'user', alias: 'u', type: 'string', describe: 'Username or UID (format: <name|uid>[:<group|gid>])' },
   { name: 'userns', type: 'string', describe: 'User namespace to use (keep-id, host)' },
-  { name: 'volume', alias: 'v', type: 'strings', describe: 'Bind mount a volume into the container' },
+  { name: 'volume', alias: 'v', type: 'strings', describe: 'Bind mount a volume into the container', goType: 'stringArray' },
   { name: 'workdir', alias: 'w', type: 'string', describe: 'Working directory inside the container' },
   // --pull, -q, the platform and registry flags (create-pull.ts)
   ...CREATE_PULL_FLAGS,
   // run only
   { name: 'detach', alias: 'd', type: 'boolean', runOnly: true, describe: 'Run container in background and print container ID' },
   { name: 'sig-proxy', type: 'boolean', default: true, runOnly: true, describe: 'Proxy received signals to the process' },
-  { name: 'attach', alias: 'a', type: 'strings', runOnly: true, describe: 'Attach to STDIN, STDOUT or STDERR' },
-  { name: 'preserve-fds', type: 'string', runOnly: true, describe: 'Pass a number of additional file descriptors into the container' },
+  // create -a: podman 4.3 takes it and it changes nothing (not even checked); the same here, so scripts keep working.
+  { name: 'attach', alias: 'a', type: 'strings', describe: 'Attach to STDIN, STDOUT or STDERR' },
+  { name: 'init-ctr', type: 'string', createOnly: true, describe: 'Make this a pod init container.' },
+  // podman's documented no-op, kept for Docker's command lines.
+  { name: 'disable-content-trust', type: 'boolean', describe: 'This is a Docker specific option and is a NOOP' },
+  { name: 'preserve-fds', type: 'string', runOnly: true, describe: 'Pass a number of additional file descriptors into the container', goType: 'uint' },
   { name: 'init-path', type: 'string', describe: 'Path to the container-init binary' },
   { name: 'systemd', type: 'string', describe: 'Run container in systemd mode ("true"|"false"|"always")' },
   { name: 'rootfs', type: 'boolean', describe: 'The first argument is not an image but the rootfs to the exploded container' },
@@ -308,14 +323,16 @@ export function withCreateFlags<T>(y: Argv<T>, command: 'run' | 'create'): Argv<
   let out = y
     .positional('image', { type: 'string', describe: 'Image name or id' })
     .positional('command', { type: 'string', array: true, describe: "Command and arguments (default: the image's)" });
-  const flags = CREATE_FLAGS.filter((f) => command === 'run' || !f.runOnly).sort((a, b) => a.name.localeCompare(b.name));
+  const flags = CREATE_FLAGS.filter((f) => (command === 'run' ? !f.createOnly : !f.runOnly)).sort((a, b) => a.name.localeCompare(b.name));
   for (const f of flags) {
     const alias = f.alias !== undefined ? { alias: f.alias } : {};
     const dflt = f.default !== undefined ? { default: f.default } : {};
-    if (f.type === 'boolean') out = out.option(f.name, { type: 'boolean', describe: f.describe, ...alias, ...dflt });
+    // goType is read by the help (src/cli/help/command-info.ts), not by yargs.
+    const extra = { ...(f.goType ? { goType: f.goType } : {}), ...(f.hidden ? { hidden: true } : {}) };
+    if (f.type === 'boolean') out = out.option(f.name, { type: 'boolean', describe: f.describe, ...alias, ...dflt, ...extra });
     // podman (pflag): a string flag given twice keeps the last value.
-    else if (f.type === 'string') out = out.option(f.name, { type: 'string', requiresArg: true, describe: f.describe, coerce: lastValue, ...alias });
-    else out = out.option(f.name, { type: 'string', array: true, nargs: 1, requiresArg: true, describe: f.describe, ...alias });
+    else if (f.type === 'string') out = out.option(f.name, { type: 'string', requiresArg: true, describe: f.describe, coerce: lastValue, ...alias, ...extra });
+    else out = out.option(f.name, { type: 'string', array: true, nargs: 1, requiresArg: true, describe: f.describe, ...alias, ...extra });
   }
   return out as unknown as Argv<T & CreateArgs>;
 }
@@ -564,6 +581,11 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   if (argv.name !== undefined && !NAME_RE.test(argv.name)) {
     throw new UsageError(`container name ${JSON.stringify(argv.name)} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`);
   }
+  if (argv['init-ctr'] !== undefined) {
+    if (argv.pod === undefined) throw new UsageError('must specify pod value with init-ctr');
+    if (argv['init-ctr'] !== 'always' && argv['init-ctr'] !== 'once') throw new UsageError("init-ctr value must be 'always' or 'once'");
+    throw new UsageError('--init-ctr is not supported: pod init containers are not implemented');
+  }
   const o = await import('../../runtime/container/run-options.js');
   // --pod: the infra's network and namespaces (src/pod/pod-join.ts).
   const pod = argv.pod !== undefined || argv['pod-id-file'] !== undefined ? await joinPod(argv, roots) : undefined;
@@ -599,7 +621,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
       startPeriod: argv['health-start-period'],
       timeout: argv['health-timeout'],
       onFailure: argv['health-on-failure'],
-      none: argv.healthcheck === false,
+      none: argv.healthcheck === false || argv['no-healthcheck'] === true,
     });
     if (health) config.healthcheck = health;
   }
@@ -802,7 +824,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     dns: argv.dns,
     dnsSearch: argv['dns-search'],
     dnsOptions: argv['dns-option'],
-    noHosts: argv.hosts === false,
+    noHosts: argv.hosts === false || argv['no-hosts'] === true,
     mounts,
     config: net.networks ? { ...config, networks: net.networks } : config,
     cidfile,

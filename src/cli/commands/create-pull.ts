@@ -26,16 +26,16 @@ export interface CreatePullArgs {
 }
 
 export const CREATE_PULL_FLAGS: readonly CreateFlag[] = [
-  { name: 'arch', type: 'string', describe: 'use ARCH instead of the architecture of the machine for choosing images' },
+  { name: 'arch', type: 'string', goType: 'ARCH', describe: 'use ARCH instead of the architecture of the machine for choosing images' },
   { name: 'authfile', type: 'string', describe: 'Path of the authentication file. Use REGISTRY_AUTH_FILE environment variable to override' },
-  { name: 'cert-dir', type: 'string', describe: 'Path to a directory containing TLS certificates and keys (*.crt, *.cert, *.key) for pulling images' },
-  { name: 'creds', type: 'string', describe: 'Use USERNAME[:PASSWORD] for accessing the registry when pulling images' },
-  { name: 'os', type: 'string', describe: 'use OS instead of the running OS for choosing images' },
+  { name: 'cert-dir', type: 'string', hidden: true, describe: 'Path to a directory containing TLS certificates and keys (*.crt, *.cert, *.key) for pulling images' },
+  { name: 'creds', type: 'string', hidden: true, describe: 'Use USERNAME[:PASSWORD] for accessing the registry when pulling images' },
+  { name: 'os', type: 'string', goType: 'OS', describe: 'use OS instead of the running OS for choosing images' },
   { name: 'platform', type: 'string', describe: 'Specify the platform for selecting the image.  (Conflicts with --arch and --os)' },
   { name: 'pull', type: 'string', describe: 'Pull image policy (default "missing")' },
   { name: 'quiet', alias: 'q', type: 'boolean', describe: 'Suppress output information when pulling images' },
   { name: 'tls-verify', type: 'boolean', describe: 'Require HTTPS and verify certificates when contacting registries for pulling images' },
-  { name: 'variant', type: 'string', describe: 'Use VARIANT instead of the running architecture variant for choosing images' },
+  { name: 'variant', type: 'string', goType: 'VARIANT', describe: 'Use VARIANT instead of the running architecture variant for choosing images' },
 ];
 
 /** The image to create from, pulled first if the policy says so; progress on stderr unless -q. */

@@ -74,8 +74,9 @@ export const runCommand: CommandModule<GlobalArgs, CreateArgs> & {
     const preserveFds = parsePreserveFds(argv['preserve-fds'], argv.init === true);
     const prepared = await prepareCreate(argv, roots, { detach: argv.detach === true });
     const onCreate = async (c: { id: string }) => writeCidfile(prepared.cidfile, c.id);
-    if (argv.detach && argv.attach !== undefined) throw new UsageError('--attach and --detach cannot be set together');
     if (argv.detach) {
+      // podman checks the streams named by -a, then detaches all the same (it attaches nothing).
+      parseAttach(argv.attach);
       const { runDetached } = await import('../../runtime/container/run-detached.js');
       const c = await runDetached({ ...prepared, onCreate, preserveFds });
       process.stdout.write(`${c.id}\n`);

@@ -16,6 +16,8 @@ export interface OptionInfo {
   describe: string;
   default?: unknown;
   hidden: boolean;
+  /** pflag's type word when it is not derived from the yargs type (`uint`, `stringArray`). */
+  goType?: string;
 }
 
 export interface CommandInfo {
@@ -139,6 +141,8 @@ function optionInfos(rec: Recorded): OptionInfo[] {
     const short = all.find((a) => a.length === 1);
     if (short !== undefined) info.short = short;
     if (o.default !== undefined) info.default = o.default;
+    const goType = (o as { goType?: unknown }).goType;
+    if (typeof goType === 'string') info.goType = goType;
     return info;
   });
 }

@@ -5,6 +5,7 @@ import type { CommandInfo, OptionInfo } from './command-info.js';
 
 /** pflag's placeholder after the flag name: a `backquoted` word in the text, else the type's name. */
 function varName(o: OptionInfo): { name: string; usage: string } {
+  if (o.goType) return { name: o.goType, usage: o.describe };
   const q = /`([^`]+)`/.exec(o.describe);
   if (q) return { name: q[1]!, usage: o.describe.replace(/`([^`]+)`/, '$1') };
   const name = o.type === 'boolean' || o.type === 'count' ? '' : o.type === 'number' ? 'int' : o.array ? 'strings' : o.type === undefined && !o.array ? '' : 'string';
@@ -22,7 +23,9 @@ function defaultText(o: OptionInfo): string {
 
 /** The `Options:` table: sorted by name, usage column after the widest flag. */
 export function flagTable(options: readonly OptionInfo[]): string {
-  const rows = options
+  // cobra lists its own --help when a command's -h means something else (run -h is --hostname).
+  const shown = options.some((o) => o.short === 'h' && o.name !== 'help') ? [...options, { name: 'help', aliases: [], type: 'boolean' as const, array: false, describe: '', hidden: false }] : options;
+  const rows = shown
     .filter((o) => !o.hidden)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((o) => {
