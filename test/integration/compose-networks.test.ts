@@ -118,6 +118,10 @@ describe('compose networks', () => {
     // Two services on port 80, reached from a third by service name, container name, alias and static address.
     const got = await composeOk(dir, ['exec', '-T', 'client', 'sh', '-c', 'for h in web nt-web-1 frontend api nt-api-1 10.123.7.50; do wget -qO- http://$h/i; done']);
     expect(got.stdout).toBe('web\nweb\nweb\napi\napi\napi\n');
+    // The engine's DNS responder answers the service name and alias on the network's gateway.
+    const dns = await composeOk(dir, ['exec', '-T', 'client', 'sh', '-c', 'nslookup frontend 10.123.6.1; nslookup api 10.123.7.254']);
+    expect(dns.stdout).toMatch(/Name:\s+frontend\s+Address: 10\.123\.6\.\d+/);
+    expect(dns.stdout).toMatch(/Address: 10\.123\.7\.50/);
     // The default network: by service name.
     expect((await composeOk(dir, ['exec', '-T', 'peer', 'wget', '-qO-', 'http://plain/i'])).stdout).toBe('plain\n');
     // Networks are isolated: web (front only) does not reach api (back only), nor plain (default).
