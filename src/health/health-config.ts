@@ -84,6 +84,24 @@ export function parseHealthFlags(f: HealthFlags): HealthConfig | undefined {
   };
 }
 
+/**
+ * The image's HEALTHCHECK (docker's config field) as the container's, when
+ * no --health-cmd or --no-healthcheck was given: zero durations and retries
+ * take the defaults, `NONE` or an empty test means none (podman).
+ */
+export function imageHealthcheck(h: { Test?: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number } | undefined): HealthConfig | undefined {
+  const test = h?.Test ?? [];
+  if (!test.length || test[0] === 'NONE') return undefined;
+  return {
+    test: test[0] === 'CMD' || test[0] === 'CMD-SHELL' ? [...test] : ['CMD', ...test],
+    interval: h!.Interval || 30e9,
+    timeout: h!.Timeout || 30e9,
+    startPeriod: h!.StartPeriod || 0,
+    retries: h!.Retries || 3,
+    onFailure: 'none',
+  };
+}
+
 /** The command line the check runs in the container. */
 export function healthArgv(h: HealthConfig): string[] {
   const [kind, ...rest] = h.test;

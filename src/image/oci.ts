@@ -24,6 +24,8 @@ export interface ContainerConfig {
   StopSignal?: string;
   /** Docker extension, kept when present. */
   OnBuild?: string[];
+  /** Docker extension (HEALTHCHECK): durations in nanoseconds. */
+  Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; StartInterval?: number; Retries?: number };
 }
 
 export interface HistoryEntry {

@@ -3,6 +3,7 @@
 // overlay upper/work dirs. Nothing runs yet.
 
 import { TscRunError } from '../../errors.js';
+import { imageHealthcheck } from '../../health/health-config.js';
 import { emitContainer } from '../../events/emit.js';
 import { parseImageConfig } from '../../image/oci.js';
 import { BlobStore } from '../../storage/blob-store.js';
@@ -32,6 +33,8 @@ export interface CreateContainerInput {
   imageRecord?: ImageRecord | undefined;
   name?: string | undefined;
   flags: RunFlags;
+  /** --no-healthcheck: the image's HEALTHCHECK is not used either. */
+  noHealthcheck?: boolean | undefined;
   hostname?: string | undefined;
   /** The mode to record (src/network/network-mode.ts) and its options. */
   network: string;
@@ -95,6 +98,13 @@ async function withImageSeccomp<T>(
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The image's HEALTHCHECK, unless --health-cmd or --no-healthcheck decided. */
+function imageHealth(h: Parameters<typeof imageHealthcheck>[0], input: CreateContainerInput): Pick<ContainerConfig, 'healthcheck'> {
+  if (input.noHealthcheck || input.config?.healthcheck) return {};
+  const healthcheck = imageHealthcheck(h);
+  return healthcheck ? { healthcheck } : {};
 }
 
 export async function createContainer(input: CreateContainerInput): Promise<ContainerRecord> {
@@ -196,6 +206,7 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
       gid: user.gid,
       hostname,
       network: input.network,
+      ...imageHealth(runtime.Healthcheck, input),
       ...input.config,
       ...etcFlags,
     },
