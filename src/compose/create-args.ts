@@ -175,6 +175,7 @@ export function createArgParts(i: ContainerArgsInput): { flags: string[]; image:
   for (const g of (s.group_add as Array<string | number> | undefined) ?? []) a.push('--group-add', String(g));
   if (s.oom_score_adj !== undefined) a.push('--oom-score-adj', String(s.oom_score_adj));
   for (const [k, v] of Object.entries((s.annotations as Record<string, string> | undefined) ?? {})) a.push('--annotation', `${k}=${v}`);
+  a.push(...healthFlags(i.service, s));
   const lim = s.deploy?.resources?.limits;
   const mem = lim?.memory ?? (s.mem_limit as string | undefined);
   const cpus = lim?.cpus ?? (s.cpus as string | number | undefined);
@@ -192,6 +193,25 @@ export function createArgParts(i: ContainerArgsInput): { flags: string[]; image:
     a.push('--volume', `${file}:${cfg.target ?? `/${cfg.source}`}:ro`);
   }
   return { flags: a, image: i.image, command: s.command ?? [] };
+}
+
+/**
+ * healthcheck → the engine's --health-* flags (the engine runs it);
+ * `disable: true` or test NONE → --no-healthcheck; none → the image's.
+ */
+export function healthFlags(service: string, s: Service): string[] {
+  const h = s.healthcheck;
+  if (!h) return [];
+  if (h.disable || h.test?.[0] === 'NONE') return ['--no-healthcheck'];
+  if (h.start_interval !== undefined) throw new ComposeError(`services.${service}.healthcheck.start_interval: tsc-run healthchecks have no start interval (podman 4.3 has none either)`);
+  // Only timing given: docker compose keeps the image's test; the engine needs the test with them.
+  if (!h.test?.length) throw new ComposeError(`services.${service}.healthcheck: a test is needed (tsc-run cannot combine the image's HEALTHCHECK test with the file's timings)`);
+  const a = ['--health-cmd', JSON.stringify(h.test[0] === 'CMD' || h.test[0] === 'CMD-SHELL' ? h.test : ['CMD-SHELL', h.test.join(' ')])];
+  if (h.interval !== undefined) a.push('--health-interval', h.interval);
+  if (h.timeout !== undefined) a.push('--health-timeout', h.timeout);
+  if (h.start_period !== undefined) a.push('--health-start-period', h.start_period);
+  if (h.retries !== undefined) a.push('--health-retries', String(h.retries));
+  return a;
 }
 
 /** Bind sources to create first (docker compose creates missing ones as directories). */

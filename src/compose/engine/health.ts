@@ -1,43 +1,47 @@
-// Waiting for a dependency's condition (depends_on): started, healthy (its
-// healthcheck's test run in the container through `exec`, polled at most
-// every second, judged unhealthy only once start_period + retries *
-// interval have passed without a success), or completed successfully.
+// Waiting for a dependency's health (depends_on: service_healthy, up
+// --wait): the engine runs the healthcheck (the service's, passed as
+// --health-* flags, or the image's HEALTHCHECK) from the container's own
+// loop; compose only reads the state it records, as docker compose reads
+// the daemon's.
 
 import { ComposeError } from '../errors.js';
-import { parseDuration } from '../durations.js';
-import type { Healthcheck } from '../model.js';
 import type { Engine } from './runner.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The healthcheck's test as an exec command line; undefined when there is none (or it is disabled). */
-export function healthCommand(h: Healthcheck | undefined): string[] | undefined {
-  if (!h || h.disable || !h.test?.length) return undefined;
-  const [kind, ...rest] = h.test;
-  if (kind === 'NONE') return undefined;
-  if (kind === 'CMD-SHELL') return ['/bin/sh', '-c', rest.join(' ')];
-  if (kind === 'CMD') return rest;
-  return h.test;
+interface InspectJson {
+  State?: { Status?: string; ExitCode?: number; Health?: { Status?: string } };
+  Config?: { Healthcheck?: { Test?: string[] } };
 }
 
-/** One run of the check; true when it exited 0 within its timeout. */
-export async function runHealthcheck(engine: Engine, container: string, h: Healthcheck): Promise<boolean> {
-  const cmd = healthCommand(h)!;
-  const timeoutMs = parseDuration(h.timeout ?? '30s')! / 1e6;
-  const r = await engine.capture(['exec', container, ...cmd], undefined, timeoutMs);
-  return r.code === 0;
+export interface Observed {
+  status: string;
+  exitCode: number;
+  /** '' without a healthcheck; starting, healthy, unhealthy. */
+  health: string;
+  hasCheck: boolean;
 }
 
-export async function waitHealthy(engine: Engine, container: string, h: Healthcheck | undefined, isRunning: () => Promise<boolean>): Promise<void> {
-  if (!healthCommand(h)) throw new ComposeError(`container ${container} has no healthcheck configured`);
-  const interval = parseDuration(h!.interval ?? '30s')! / 1e6;
-  const startPeriod = parseDuration(h!.start_period ?? '0s')! / 1e6;
-  const retries = h!.retries ?? 3;
-  const deadline = Date.now() + startPeriod + retries * interval;
+export async function observe(engine: Engine, id: string): Promise<Observed> {
+  const r = await engine.capture(['container', 'inspect', id]);
+  if (r.code !== 0) return { status: 'removed', exitCode: 0, health: '', hasCheck: false };
+  const j = (JSON.parse(r.stdout) as InspectJson[])[0] ?? {};
+  return {
+    status: j.State?.Status ?? '',
+    exitCode: j.State?.ExitCode ?? 0,
+    health: j.State?.Health?.Status ?? '',
+    hasCheck: (j.Config?.Healthcheck?.Test?.length ?? 0) > 0,
+  };
+}
+
+/** Resolves once the container is healthy; fails (docker compose's words) when it exits, is unhealthy or has no check. */
+export async function waitHealthy(engine: Engine, id: string, name: string): Promise<void> {
   for (;;) {
-    if (await runHealthcheck(engine, container, h!)) return;
-    if (!(await isRunning())) throw new ComposeError(`dependency failed to start: container ${container} exited`);
-    if (Date.now() > deadline) throw new ComposeError(`dependency failed to start: container ${container} is unhealthy`);
-    await sleep(Math.min(interval, 1000));
+    const o = await observe(engine, id);
+    if (o.status !== 'running' && o.status !== 'paused') throw new ComposeError(`dependency failed to start: container ${name} exited (${o.exitCode})`);
+    if (!o.hasCheck) throw new ComposeError(`dependency failed to start: container ${name} has no healthcheck configured`);
+    if (o.health === 'healthy') return;
+    if (o.health === 'unhealthy') throw new ComposeError(`dependency failed to start: container ${name} is unhealthy`);
+    await sleep(300);
   }
 }

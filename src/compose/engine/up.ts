@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ComposeError } from '../errors.js';
-import { bindSourcesToCreate, bridgeKeepsPorts, createArgs, nameOf, unsupportedKeys } from '../create-args.js';
+import { bindSourcesToCreate, bridgeKeepsPorts, createArgs, healthFlags, nameOf, unsupportedKeys } from '../create-args.js';
 import { networkCreateArgs, networkFlags, usedNetworks } from '../networks.js';
 import { ensureNetworks } from './networks.js';
 import { serviceImage } from '../config-view.js';
@@ -64,6 +64,7 @@ function preflight(p: Project): void {
   for (const [name, s] of Object.entries(p.services)) {
     const bad = unsupportedKeys(name, s);
     if (bad.length) throw new ComposeError(bad[0]!);
+    healthFlags(name, s);
   }
   // Networks' create flags are checked here too (ipam, options we cannot honour).
   for (const key of usedNetworks(p)) if (!p.networks[key]!.external) networkCreateArgs(p, key);
@@ -207,7 +208,7 @@ async function waitForDependencies(ctx: ComposeContext, service: string): Promis
     for (const c of containers) {
       if (d.condition === 'service_healthy') {
         ctx.progress('Container', c.name, 'Waiting');
-        await waitHealthy(ctx.engine, c.id, p.services[dep]!.healthcheck, async () => (await state(ctx.engine, c.id)) === 'running');
+        await waitHealthy(ctx.engine, c.id, c.name);
         ctx.progress('Container', c.name, 'Healthy');
       } else if (d.condition === 'service_completed_successfully') {
         ctx.progress('Container', c.name, 'Waiting');
@@ -217,10 +218,6 @@ async function waitForDependencies(ctx: ComposeContext, service: string): Promis
       }
     }
   }
-}
-
-async function state(engine: Engine, id: string): Promise<string> {
-  return (await engine.capture(['inspect', '--format', '{{.State.Status}}', id])).stdout.trim();
 }
 
 export async function up(ctx: ComposeContext, o: UpOptions): Promise<ProjectContainer[]> {

@@ -3,7 +3,7 @@
 
 import { ComposeError } from '../errors.js';
 import { parseDuration } from '../durations.js';
-import { healthCommand, waitHealthy } from './health.js';
+import { observe, waitHealthy } from './health.js';
 import type { ProjectContainer } from './state.js';
 import type { ComposeContext } from './up.js';
 
@@ -12,12 +12,11 @@ export async function waitRunning(ctx: ComposeContext, cs: readonly ProjectConta
   if (timeout !== undefined && ms === undefined) throw new ComposeError(`invalid --wait-timeout ${JSON.stringify(timeout)}`);
   const work = Promise.all(
     cs.map(async (c) => {
-      const state = (await ctx.engine.capture(['inspect', '--format', '{{.State.Status}}', c.id])).stdout.trim();
-      if (state !== 'running') throw new ComposeError(`container ${c.name} exited (${c.exitCode})`);
-      const h = ctx.project.services[c.service]?.healthcheck;
-      if (healthCommand(h)) {
+      const o = await observe(ctx.engine, c.id);
+      if (o.status !== 'running') throw new ComposeError(`container ${c.name} exited (${o.exitCode})`);
+      if (o.hasCheck) {
         ctx.progress('Container', c.name, 'Waiting');
-        await waitHealthy(ctx.engine, c.id, h, async () => (await ctx.engine.capture(['inspect', '--format', '{{.State.Status}}', c.id])).stdout.trim() === 'running');
+        await waitHealthy(ctx.engine, c.id, c.name);
         ctx.progress('Container', c.name, 'Healthy');
       }
     }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dependencyLevels, orphans, planService, type Existing } from '../../../src/compose/plan.js';
-import { createArgs, unsupportedKeys } from '../../../src/compose/create-args.js';
+import { createArgs, healthFlags, unsupportedKeys } from '../../../src/compose/create-args.js';
 import { serviceHash } from '../../../src/compose/labels.js';
 import { networkCreateArgs, networkFlags } from '../../../src/compose/networks.js';
 import type { Project, Service } from '../../../src/compose/model.js';
@@ -120,6 +120,13 @@ describe('createArgs', () => {
     );
     p.networks.back.ipam = { config: [{ subnet: '10.1.2.0/24', aux_addresses: { a: '10.1.2.9' } }] };
     expect(() => networkCreateArgs(p, 'back')).toThrow(/networks\.back\.ipam\.config\[0\]\.aux_addresses/);
+  });
+  it("passes a healthcheck to the engine's flags, disable as --no-healthcheck", () => {
+    expect(healthFlags('s', { healthcheck: { test: ['CMD-SHELL', 'true'], interval: '1s', retries: 2 } })).toEqual(['--health-cmd', '["CMD-SHELL","true"]', '--health-interval', '1s', '--health-retries', '2']);
+    expect(healthFlags('s', { healthcheck: { disable: true } })).toEqual(['--no-healthcheck']);
+    expect(healthFlags('s', { healthcheck: { test: ['NONE'] } })).toEqual(['--no-healthcheck']);
+    expect(healthFlags('s', {})).toEqual([]);
+    expect(() => healthFlags('s', { healthcheck: { test: ['CMD', 'true'], start_interval: '1s' } })).toThrow(/services\.s\.healthcheck\.start_interval/);
   });
   it('hashes a service independent of key order and scale', () => {
     expect(serviceHash({ image: 'x', command: ['a'] })).toBe(serviceHash({ command: ['a'], image: 'x', scale: 3 }));
