@@ -10,25 +10,9 @@ import { parseDuration } from './durations.js';
 import type { Project, Service } from './model.js';
 import { networkFlags } from './networks.js';
 
-/**
- * The engine cannot publish ports into a bridge network yet: a service that
- * publishes ports and is only on the project's default network runs on the
- * engine's default network (pasta) instead, as before networks existed, so
- * its ports work (its peers do not reach it by name). A service with ports
- * on named networks is refused (unsupportedKeys).
- */
-export const BRIDGE_PORTS = false;
-
 /** The service is on networks (not network_mode). */
 function onBridge(s: Service): boolean {
   return s.network_mode === undefined && Object.keys(s.networks ?? {}).length > 0;
-}
-
-/** It goes on its bridge networks (false: the default-network-with-ports fallback, pasta). */
-export function bridgeKeepsPorts(s: Service): boolean {
-  if (BRIDGE_PORTS || !s.ports?.length) return true;
-  const keys = Object.keys(s.networks ?? {});
-  return !(keys.length === 1 && keys[0] === 'default' && s.networks!.default === null);
 }
 
 /** Keys that only describe (no runtime effect in a container), or that create-args maps. */
@@ -72,9 +56,6 @@ export function unsupportedKeys(name: string, s: Service): string[] {
     out.push(`services.${name}.${k}: ${MISSING[k] ?? 'not supported by tsc-run compose'}`);
   }
   if (s.mac_address !== undefined && !onBridge(s)) out.push(`services.${name}.mac_address: a MAC address needs a network (not network_mode)`);
-  if (!BRIDGE_PORTS && onBridge(s) && bridgeKeepsPorts(s) && s.ports?.length) {
-    out.push(`services.${name}.ports: ports cannot be published from a service on named networks in this tsc-run yet (only from one on the default network alone)`);
-  }
   return out;
 }
 
@@ -135,7 +116,7 @@ export function createArgParts(i: ContainerArgsInput): { flags: string[]; image:
   }
   for (const t of s.tmpfs ?? []) a.push('--tmpfs', t);
   const nm = s.network_mode;
-  if (onBridge(s) && bridgeKeepsPorts(s)) for (const n of networkFlags(p, i.service, i.oneoff !== undefined)) a.push('--network', n);
+  if (onBridge(s)) for (const n of networkFlags(p, i.service, i.oneoff !== undefined)) a.push('--network', n);
   else if (nm === 'host' || nm === 'none' || nm === 'bridge') a.push('--network', nm === 'bridge' ? 'default' : nm);
   else if (nm?.startsWith('service:')) a.push('--network', `container:${containerName(p.name, nm.slice(8), 1, p.services[nm.slice(8)])}`);
   else if (nm?.startsWith('container:')) a.push('--network', nm);

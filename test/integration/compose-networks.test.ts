@@ -6,6 +6,7 @@
 // before anything is created, and `down` removing the project's networks
 // (never an external one).
 
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tscRun, tscRunOk } from '../harness/cli.js';
@@ -29,6 +30,15 @@ function projectDir(name: string, files: Record<string, string>): string {
 
 const compose = (dir: string, args: string[]) => tscRun(['compose', ...args], { sandbox: sb, cwd: dir, timeoutMs: 120_000 });
 const composeOk = (dir: string, args: string[]) => tscRunOk(['compose', ...args], { sandbox: sb, cwd: dir, timeoutMs: 120_000 });
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 const lines = (s: string) => s.split('\n').filter(Boolean).sort();
 
 async function networks(): Promise<string[]> {
@@ -88,7 +98,6 @@ describe('compose networks', () => {
       ['services:\n  a:\n    image: bb\n    networks: [nope]\n', /undefined network nope/],
       ['services:\n  a:\n    image: bb\n    networks:\n      n: {link_local_ips: [169.254.1.1]}\nnetworks:\n  n: {}\n', /services\.a\.networks\.n\.link_local_ips/],
       ['services:\n  a:\n    image: bb\n    networks: [ext]\nnetworks:\n  ext: {external: true}\n', /network ext declared as external, but could not be found/],
-      ['services:\n  a:\n    image: bb\n    ports: ["8080:80"]\n    networks: [n]\nnetworks:\n  n: {}\n', /services\.a\.ports: ports cannot be published from a service on named networks/],
     ];
     for (const [i, [text, re]] of cases.entries()) {
       const dir = projectDir(`bad${i}`, { 'compose.yaml': text });
@@ -141,13 +150,32 @@ describe('compose networks', () => {
     await tscRunOk(['network', 'rm', 'outside'], { sandbox: sb });
   });
 
-  it('keeps a default-network service that publishes ports on the engine default network (ports into bridges come later)', async () => {
-    const dir = projectDir('pt', { 'compose.yaml': 'services:\n  s:\n    image: bb\n    command: ["sleep", "1000"]\n    stop_signal: SIGKILL\n    ports: ["127.0.0.1::80"]\n' });
+  it('publishes ports from services on networks, each reaching the other by name', async () => {
+    const port = await freePort();
+    const dir = projectDir('pt', {
+      'compose.yaml': [
+        'services:',
+        '  front:',
+        '    image: bb',
+        '    command: ["sh", "-c", "mkdir /w; echo front > /w/i; exec httpd -f -p 80 -h /w"]',
+        `    ports: ["127.0.0.1:${port}:80"]`,
+        '    networks: [default, inner]',
+        '  back:',
+        '    image: bb',
+        '    command: ["sh", "-c", "mkdir /w; echo back > /w/i; exec httpd -f -p 80 -h /w"]',
+        '    networks: [inner]',
+        'networks:',
+        '  inner: {}',
+        '',
+      ].join('\n'),
+    });
     await composeOk(dir, ['up', '-d']);
-    expect(await networks()).toEqual([]);
-    const mode = await tscRunOk(['inspect', '--format', '{{.HostConfig.NetworkMode}}', 'pt-s-1'], { sandbox: sb });
-    expect(mode.stdout.trim()).not.toBe('bridge');
+    expect(await (await fetch(`http://127.0.0.1:${port}/i`)).text()).toBe('front\n');
+    expect((await composeOk(dir, ['exec', '-T', 'front', 'wget', '-qO-', 'http://back/i'])).stdout).toBe('back\n');
+    expect((await composeOk(dir, ['exec', '-T', 'back', 'wget', '-qO-', 'http://front/i'])).stdout).toBe('front\n');
+    expect((await composeOk(dir, ['port', 'front', '80'])).stdout).toBe(`127.0.0.1:${port}\n`);
     await composeOk(dir, ['down', '-t', '0']);
     expect(await containers()).toEqual([]);
+    expect(await networks()).toEqual([]);
   });
 });

@@ -5,8 +5,6 @@
 import { ComposeError } from '../errors.js';
 import { L } from '../labels.js';
 import { networkCreateArgs, usedNetworks } from '../networks.js';
-import { bridgeKeepsPorts } from '../create-args.js';
-import type { Project } from '../model.js';
 import type { Engine } from './runner.js';
 import type { ComposeContext } from './up.js';
 
@@ -21,15 +19,9 @@ export async function existingNetworks(engine: Engine): Promise<Map<string, Netw
   return new Map(list.map((n) => [n.name, n]));
 }
 
-/** The networks the project's containers go on (the fallback of a default-network service with ports goes on none). */
-function networksToMake(p: Project): string[] {
-  const services = Object.keys(p.services).filter((s) => bridgeKeepsPorts(p.services[s]!));
-  return usedNetworks(p, services);
-}
-
 export async function ensureNetworks(ctx: ComposeContext): Promise<void> {
   const p = ctx.project;
-  const keys = networksToMake(p);
+  const keys = usedNetworks(p);
   if (!keys.length) return;
   const have = await existingNetworks(ctx.engine);
   for (const key of keys) {

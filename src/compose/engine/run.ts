@@ -42,8 +42,6 @@ export async function runOneOff(ctx: ComposeContext, o: RunOneOffOptions): Promi
   if (o.entrypoint !== undefined) svc.entrypoint = o.entrypoint === '' ? [] : [o.entrypoint];
   if (o.user !== undefined) svc.user = o.user;
   if (o.workdir !== undefined) svc.working_dir = o.workdir;
-  // Its ports are published only when asked (below), so they do not keep it off its networks.
-  if (!o.servicePorts) delete svc.ports;
   svc.tty = o.tty;
   svc.stdin_open = o.interactive;
   const project = { ...p, services: { ...p.services, [o.service]: svc } };

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ComposeError } from '../errors.js';
-import { bindSourcesToCreate, bridgeKeepsPorts, createArgs, healthFlags, nameOf, unsupportedKeys } from '../create-args.js';
+import { bindSourcesToCreate, createArgs, healthFlags, nameOf, unsupportedKeys } from '../create-args.js';
 import { networkCreateArgs, networkFlags, usedNetworks } from '../networks.js';
 import { ensureNetworks } from './networks.js';
 import { serviceImage } from '../config-view.js';
@@ -68,7 +68,7 @@ function preflight(p: Project): void {
   }
   // Networks' create flags are checked here too (ipam, options we cannot honour).
   for (const key of usedNetworks(p)) if (!p.networks[key]!.external) networkCreateArgs(p, key);
-  for (const name of Object.keys(p.services)) if (bridgeKeepsPorts(p.services[name]!)) networkFlags(p, name, false);
+  for (const name of Object.keys(p.services)) if (p.services[name]!.network_mode === undefined) networkFlags(p, name, false);
 }
 
 async function imageExists(engine: Engine, image: string): Promise<boolean> {

@@ -101,8 +101,7 @@ describe('createArgs', () => {
   it('refuses what the engine cannot honour, with the key and the reason', () => {
     expect(unsupportedKeys('web', { image: 'x', domainname: 'example.org' })).toEqual(['services.web.domainname: tsc-run run has no --domainname']);
     expect(unsupportedKeys('web', { image: 'x', sysctls: { a: '1' } })).toEqual([]);
-    expect(unsupportedKeys('web', { image: 'x', networks: { back: null }, ports: [{ target: 80, protocol: 'tcp', mode: 'ingress' }] })[0]).toMatch(/ports cannot be published from a service on named networks/);
-    expect(unsupportedKeys('web', { image: 'x', networks: { default: null }, ports: [{ target: 80, protocol: 'tcp', mode: 'ingress' }] })).toEqual([]);
+    expect(unsupportedKeys('web', { image: 'x', networks: { back: null }, ports: [{ target: 80, protocol: 'tcp', mode: 'ingress' }] })).toEqual([]);
   });
   it('attaches a service to its networks with its name and aliases, and creates networks as docker compose labels them', () => {
     const p = project({
@@ -113,8 +112,7 @@ describe('createArgs', () => {
     const web = createArgs({ project: p, service: 'web', number: 1, hash: 'h', image: 'bb', secretFiles: {}, configFiles: {} }).join(' ');
     expect(web).toContain('--network p_back:alias=web,alias=db,alias=db2,ip=10.1.2.3 --network p_default:alias=web ');
     expect(networkFlags(p, 'web', true)).toEqual(['p_back:', 'p_default'].map((n) => n.replace(/:$/, '')));
-    // The fallback: a default-network-only service with ports stays on the engine's default network.
-    expect(createArgs({ project: p, service: 'alone', number: 1, hash: 'h', image: 'bb', secretFiles: {}, configFiles: {} })).not.toContain('--network');
+    expect(createArgs({ project: p, service: 'alone', number: 1, hash: 'h', image: 'bb', secretFiles: {}, configFiles: {} }).join(' ')).toContain('--publish 80/tcp --network p_default:alias=alone');
     expect(networkCreateArgs(p, 'back').join(' ')).toBe(
       'network create --label com.docker.compose.project=p --label com.docker.compose.network=back --label com.docker.compose.version=2.24.0 --opt mtu=1400 --internal --subnet 10.1.2.0/24 --gateway 10.1.2.1 --ip-range 10.1.2.0/25 p_back',
     );
