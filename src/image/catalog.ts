@@ -48,6 +48,18 @@ async function readBlob(blobs: BlobStore, digest: string): Promise<Buffer | unde
 /** Facts of one image, or undefined when its config is gone (removed meanwhile). */
 export async function imageFacts(dataRoot: string, record: ImageRecord, containers: readonly ContainerRecord[]): Promise<ImageFacts | undefined> {
   const blobs = new BlobStore(dataRoot);
+  if (record.list) {
+    // A manifest list: no config; podman lists it with the list's own size and no layers.
+    const listBytes = await readBlob(blobs, record.digest);
+    if (!listBytes) return undefined;
+    return {
+      record,
+      config: { created: record.created, architecture: '', os: '', rootfs: { type: 'layers', diff_ids: [] } },
+      manifest: undefined,
+      metaSize: listBytes.length,
+      containers: 0,
+    };
+  }
   const configBytes = await readBlob(blobs, `sha256:${record.id}`);
   if (!configBytes) return undefined;
   const manifestBytes = await readBlob(blobs, record.digest);

@@ -76,6 +76,7 @@ export async function markForRemoval(ctx: RemovalContext, id: string, force: boo
 
 /** Blobs an image names: config, manifest, and the manifest's layers (when the manifest is readable). */
 async function blobsOf(blobs: BlobStore, img: ImageRecord): Promise<string[]> {
+  if (img.list) return [img.digest]; // a manifest list: only its own blob
   const out = [`sha256:${img.id}`, img.digest];
   try {
     const m = parseImageManifest((await fs.readFile(blobs.path(img.digest))).toString('utf8'));

@@ -38,6 +38,34 @@ export interface ImageRecord {
    * layers and blobs go; a removal cut short is finished by the next one.
    */
   removing?: boolean;
+  /**
+   * Set on a manifest list (`manifest create`, `build --manifest`): the
+   * record has no config or layers; `id` is random, as podman's, and
+   * `digest` names the list as last serialised (see src/image/manifest-list.ts).
+   */
+  list?: StoredManifestList;
+}
+
+/** A manifest list's entries, each with where its image comes from (push copies from there). */
+export interface StoredManifestList {
+  instances: StoredListInstance[];
+}
+
+export interface StoredListInstance {
+  mediaType: string;
+  size: number;
+  digest: string;
+  platform: {
+    architecture: string;
+    os: string;
+    'os.version'?: string;
+    'os.features'?: string[];
+    variant?: string;
+    features?: string[];
+  };
+  annotations?: Record<string, string>;
+  /** `containers-storage:<image id>` (a local image) or `docker://<name>@<digest>` (a registry's). */
+  source: string;
 }
 
 export interface ImagesFile {
@@ -127,6 +155,25 @@ export function findImage(images: readonly ImageRecord[], input: string): ImageR
   return undefined;
 }
 
+const HOST_ARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+
+/**
+ * A manifest list's name used where an image is meant (run, FROM, inspect):
+ * the local image of the list's entry for this machine, as podman's lookup
+ * does.
+ */
+function listInstanceFor(images: readonly ImageRecord[], list: ImageRecord, input: string): ImageRecord {
+  const arch = HOST_ARCH[process.arch] ?? process.arch;
+  for (const entry of list.list!.instances) {
+    if (entry.platform.os !== 'linux' || entry.platform.architecture !== arch) continue;
+    const img = images.find((i) => !i.list && (i.digest === entry.digest || i.digests?.includes(entry.digest)));
+    if (img) return img;
+  }
+  const e = new ImageUnknownError(input);
+  e.message = `${input}: no image found in image index for architecture ${arch}, variant "", OS linux: image not known`;
+  throw e;
+}
+
 export class ImageStore {
   readonly file: string;
   readonly lock: string;
@@ -168,6 +215,12 @@ export class ImageStore {
    */
   private async checkContent(record: ImageRecord): Promise<void> {
     const hex = (d: string) => d.replace(/^sha256:/, '');
+    if (record.list) {
+      // A manifest list has no config or layers: only its own blob.
+      const p = path.join(this.dataRoot, 'blobs', 'sha256', hex(record.digest));
+      if (await missing(p)) throw new ImageContentMissingError(`storing manifest list ${record.id}: its blob was removed meanwhile; try again`);
+      return;
+    }
     const needed = [
       ...record.layers.map((l) => path.join(this.dataRoot, 'layers', l, 'layer.json')),
       path.join(this.dataRoot, 'blobs', 'sha256', record.id),
@@ -187,9 +240,10 @@ export class ImageStore {
 
   /** The image a name, id or id prefix refers to; ImageUnknownError if none. */
   async lookup(nameOrId: string): Promise<ImageRecord> {
-    const hit = findImage(await this.list(), nameOrId);
+    const images = await this.list();
+    const hit = findImage(images, nameOrId);
     if (!hit) throw new ImageUnknownError(nameOrId);
-    return hit;
+    return hit.list ? listInstanceFor(images, hit, nameOrId) : hit;
   }
 
   /**

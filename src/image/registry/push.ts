@@ -139,7 +139,8 @@ function mountSources(record: ImageRecord, dest: ImageReference): string[] {
   return [...out];
 }
 
-async function pushToRegistry(image: LocalImage, ref: ImageReference, o: PushOptions): Promise<string> {
+/** Push a stored image to `ref`'s repository, its manifest under `manifestReference` (a tag, or its digest for a list's entry). */
+export async function pushToRegistry(image: LocalImage, ref: ImageReference, o: PushOptions, manifestReference = ref.tag ?? 'latest'): Promise<string> {
   const conf = o.registriesConf ?? loadRegistriesConf(o.env);
   const target = `docker://${formatReference(ref)}`;
   const remote = openRemote(repositoryOf(ref), conf, o);
@@ -161,7 +162,7 @@ async function pushToRegistry(image: LocalImage, ref: ImageReference, o: PushOpt
       throw withContext(err, `writing config ${image.config.digest}`);
     });
     o.progress.emit({ type: 'manifest' });
-    const reported = await client.putManifest(repository, ref.tag ?? 'latest', image.manifestBytes, image.manifestMediaType).catch((err: unknown) => {
+    const reported = await client.putManifest(repository, manifestReference, image.manifestBytes, image.manifestMediaType).catch((err: unknown) => {
       throw withContext(err, 'writing manifest');
     });
     if (reported !== undefined && reported !== image.manifestDigest) {
