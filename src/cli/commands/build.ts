@@ -109,7 +109,6 @@ const REFUSED: Record<string, string> = {
   'squash-all': 'squashing layers is not supported yet',
   ssh: 'SSH agent forwarding is not supported',
   annotation: 'manifest annotations are not written yet',
-  manifest: 'manifest lists are not supported yet',
 };
 
 function withBuildFlags<T>(y: Argv<T>): Argv<T> {
@@ -369,6 +368,10 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
       }
       const { emitImage } = await import('../../events/emit.js');
       emitImage(roots.dataRoot, 'build', rec.id, rec.names[0] ?? '');
+      if (argv.manifest !== undefined) {
+        const { addBuiltToList } = await import('../../image/manifest-store.js');
+        await addBuiltToList(roots.dataRoot, argv.manifest, rec);
+      }
       if (argv.iidfile !== undefined) await fsm.writeFile(argv.iidfile, `sha256:${rec.id}`);
       process.stdout.write(`${rec.id}\n`);
     },

@@ -17,6 +17,7 @@ import { historyCommand, imageCommand, imagesCommand, rmiCommand, tagCommand, un
 import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
 import { loadCommand } from './load.js';
+import { manifestCommand } from './manifest.js';
 import { loginCommand, logoutCommand } from './login.js';
 import { containerCommand } from './container.js';
 import { cpCommand } from './cp.js';
@@ -72,6 +73,7 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   pullCommand,
   pushCommand,
   searchCommand,
+  manifestCommand,
   loginCommand,
   logoutCommand,
   runCommand,
