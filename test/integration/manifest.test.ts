@@ -179,11 +179,11 @@ describe('manifest push', () => {
     expect((await ok(['run', '--rm', `${reg2.host}/team/multi:v1`, 'cat', '/etc/passwd'])).exitCode).toBe(0);
 
     if (hasSkopeo) {
-      const raw = await runProcess('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${reg2.host}/team/multi:v1`], { timeoutMs: 60_000 });
+      const raw = await runProcess('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${reg2.host}/team/multi:v1`], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir() }, timeoutMs: 60_000 });
       expect(raw.stdout).toBe(list.body.toString());
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsc-run-manifest-skopeo-'));
       try {
-        const cp = await runProcess('skopeo', ['copy', '--src-tls-verify=false', '--override-arch', 'arm64', '--override-variant', 'v8', `docker://${reg2.host}/team/multi:v1`, `dir:${dir}`], { timeoutMs: 60_000 });
+        const cp = await runProcess('skopeo', ['copy', '--src-tls-verify=false', '--override-arch', 'arm64', '--override-variant', 'v8', `docker://${reg2.host}/team/multi:v1`, `dir:${dir}`], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir() }, timeoutMs: 60_000 });
         expect(cp.exitCode, cp.stderr).toBe(0);
         expect(fs.readFileSync(path.join(dir, 'manifest.json')).equals(remote.manifest)).toBe(true);
       } finally {
