@@ -25,6 +25,7 @@ export const LAZY_COMMANDS: Readonly<Record<string, Loader>> = {
   load: () => import('./commands/load.js').then((m) => m.loadCommand),
   pull: () => import('./commands/pull.js').then((m) => m.pullCommand),
   push: () => import('./commands/push.js').then((m) => m.pushCommand),
+  manifest: () => import('./commands/manifest.js').then((m) => m.manifestCommand),
   login: () => login().then((m) => m.loginCommand),
   logout: () => login().then((m) => m.logoutCommand),
   run: () => import('./commands/run.js').then((m) => m.runCommand),
