@@ -788,7 +788,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     image,
     imageRecord,
     name: argv.name,
-    noHealthcheck: argv.healthcheck === false,
+    noHealthcheck: argv.healthcheck === false || argv['no-healthcheck'] === true,
     flags: {
       command: [...(argv.command ?? []), ...(argv['--'] ?? [])].map(String),
       entrypoint: argv.entrypoint,
