@@ -69,7 +69,8 @@ export async function containerRunSpec(dataRoot: string, c: ContainerRecord, tre
     // Security (stored at create), the generated /etc files (container-start-args.ts), the network (--net ...).
     extra: [...(await securityAndFilesArgs(store.containerDir(c.id), c, net.files)), ...net.helperArgs],
     command: c.config.command,
-    ...(c.config.pause ? { pause: true } : {}),
+    // A pod's infra: the helper's pause, unless it was made from an image (--infra-image) and runs its command.
+    ...(c.config.pause && c.config.command.length === 0 ? { pause: true } : {}),
   };
 }
 

@@ -46,7 +46,8 @@ export function monitorArgs(i: MonitorArgsInput): string[] {
   if (c.restartPolicy && c.restartPolicy.name !== 'no') a.push('--restart', restartArg(c.restartPolicy));
   if (!i.sigProxy && !i.detach) a.push('--no-sig-proxy');
   if (c.init) a.push('--init');
-  if (c.pause) a.push('--pause');
+  // A pod's infra made from an image (--infra-image) runs its own command instead.
+  if (c.pause && c.command.length === 0) a.push('--pause');
   if (i.cgroup) a.push('--cgroup', i.cgroup);
   if (i.exitCommand.length) {
     a.push('--exit-command', i.exitCommand[0]!);
