@@ -759,7 +759,10 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   }
 
   const fromVolumes = argv['volumes-from']?.length ? await volumesFrom(roots, argv['volumes-from'].map(String)) : [];
-  const userVolumes = [...fromVolumes, ...(argv.volume ?? []).map(String)];
+  const ownVolumes = [...fromVolumes, ...(argv.volume ?? []).map(String)];
+  // A pod's -v reach each member, unless its own mount takes that destination (src/pod/pod-resources.ts).
+  const podVolumes = pod?.volumes.length ? (await import('../../pod/pod-resources.js')).memberPodVolumes(pod.volumes, ownVolumes) : [];
+  const userVolumes = [...podVolumes, ...ownVolumes];
   const mounts = { volume: userVolumes.length ? userVolumes : undefined, mount: argv.mount?.map(String), tmpfs: argv.tmpfs?.map(String) };
   if (argv.secret?.length) {
     // A secret is a read-only bind of its stored file (src/secret/): its bytes never enter the container's config.
