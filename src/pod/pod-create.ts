@@ -10,7 +10,9 @@ import { TscRunError, UsageError } from '../errors.js';
 import { randomContainerName } from '../runtime/container/container-names.js';
 import { parseAddHost, userdataDir } from '../runtime/container/container-files.js';
 import { planContainerSecurity, writeContainerSecurity } from '../runtime/security/security-args.js';
-import { ContainerStore, newContainerId, type ContainerConfig, type ContainerRecord, type NetworkAttachment, type PortMapping } from '../storage/containers.js';
+import { ContainerStore, newContainerId, type ContainerConfig, type ContainerRecord, type ContainerStorage, type NetworkAttachment, type PortMapping } from '../storage/containers.js';
+import type { TreeOps } from '../storage/layers/layer-store.js';
+import type { ImageRecord } from '../storage/images.js';
 import { emitPod } from './pod-events.js';
 import { PodStore, type ExitPolicy, type PodRecord, type SharedNamespace } from './pod-store.js';
 
@@ -39,7 +41,19 @@ export interface PodCreateInput {
   uidmap: string[];
   gidmap: string[];
   kubeFile?: string | undefined;
+  volumes?: readonly string[] | undefined;
+  /** --infra-image (and --infra-command): the infra is an ordinary container of that image instead of the helper's pause. */
+  infraImage?: InfraImage | undefined;
   rmtree: (...paths: string[]) => Promise<void>;
+}
+
+export interface InfraImage {
+  image: string;
+  record?: ImageRecord | undefined;
+  /** podman's --infra-command: one word, the entrypoint (the image's CMD is dropped). */
+  command?: string | undefined;
+  storage: ContainerStorage;
+  treeOps: TreeOps;
 }
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -96,6 +110,40 @@ function infraConfig(i: PodCreateInput, hostname: string, podName: string): Cont
   return c;
 }
 
+/**
+ * --infra-image: the infra is made as `create` makes any container (layers,
+ * storage, the image's user and env), with the pod's network, ports, /etc
+ * flags and user namespace; `pause` marks it the pod's infra (rm refuses it,
+ * members bind its /etc/hosts) while its command is the image's (or
+ * --infra-command), not the helper's pause.
+ */
+async function createImageInfra(i: PodCreateInput, img: InfraImage, o: { podId: string; name: string; hostname: string; podName: string }): Promise<ContainerRecord> {
+  const { createContainer } = await import('../runtime/container/container-create.js');
+  const base = infraConfig(i, o.hostname, o.podName);
+  const config: Partial<ContainerConfig> = { pause: true };
+  for (const k of ['networks', 'ports', 'userns', 'uidmap', 'gidmap'] as const) if (base[k] !== undefined) Object.assign(config, { [k]: base[k] });
+  return createContainer({
+    dataRoot: i.dataRoot,
+    image: img.image,
+    imageRecord: img.record,
+    name: o.name,
+    flags: { command: [], env: [], ...(img.command !== undefined ? { entrypoint: JSON.stringify([img.command]) } : {}) },
+    hostname: o.hostname,
+    network: i.network,
+    networkOptions: i.networkOptions,
+    autoRemove: false,
+    treeOps: img.treeOps,
+    storage: img.storage,
+    addHosts: i.addHosts,
+    dns: i.dns,
+    dnsSearch: i.dnsSearch,
+    dnsOptions: i.dnsOptions,
+    noHosts: i.noHosts,
+    config,
+    pod: o.podId,
+  });
+}
+
 export async function createPod(i: PodCreateInput): Promise<PodRecord> {
   const pods = new PodStore(i.dataRoot);
   const containers = new ContainerStore(i.dataRoot);
@@ -118,12 +166,29 @@ export async function createPod(i: PodCreateInput): Promise<PodRecord> {
     exitPolicy: i.exitPolicy,
   };
   if (i.kubeFile !== undefined) record.kubeFile = i.kubeFile;
+  if (i.volumes?.length) record.volumes = [...i.volumes];
   const security = i.infra ? await planContainerSecurity({}, { uid: 0 }) : undefined;
 
   await pods.create(record, async (r) => {
     if (!i.infra) return;
-    const infraId = newContainerId();
     const infraName = i.infraName ?? `${id.slice(0, 12)}-infra`;
+    if (i.infraImage) {
+      let infra: ContainerRecord | undefined;
+      try {
+        infra = await createImageInfra(i, i.infraImage, { podId: id, name: infraName, hostname, podName: name });
+        r.infraId = infra.id;
+        await pods.update(id, (p) => {
+          p.infraId = infra!.id;
+        });
+      } catch (err) {
+        // No pod without its infra (as for the pause infra below).
+        if (infra) await containers.remove(infra.id, i.rmtree).catch(() => undefined);
+        await fs.rm(`${pods.dir}/${id}`, { recursive: true, force: true });
+        throw err;
+      }
+      return;
+    }
+    const infraId = newContainerId();
     const infra: ContainerRecord = {
       id: infraId,
       name: infraName,

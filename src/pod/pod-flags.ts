@@ -12,7 +12,8 @@ import { planNetwork } from '../network/network-flags.js';
 import { readUnprivilegedPortStart } from '../network/privileged-ports.js';
 import { publishedPorts } from '../network/published-ports.js';
 import { parseLabels } from '../runtime/container/run-options.js';
-import { checkNoInfraFlags, createPod, parseExitPolicy, type PodCreateInput } from './pod-create.js';
+import { checkNoInfraFlags, createPod, parseExitPolicy, type InfraImage, type PodCreateInput } from './pod-create.js';
+import { podVolumes } from './pod-resources.js';
 import { parseShare } from './pod-share.js';
 import type { PodRecord } from './pod-store.js';
 
@@ -45,6 +46,8 @@ export interface PodFlags {
   replace: boolean;
   createCommand: string[];
   kubeFile?: string | undefined;
+  /** -v for every member. */
+  volume?: readonly string[] | undefined;
 }
 
 export interface PodFlagDeps {
@@ -53,13 +56,20 @@ export interface PodFlagDeps {
   rmtree: (...paths: string[]) => Promise<void>;
   /** --replace: remove the existing pod of that name (forced). */
   removeExisting: (pod: PodRecord) => Promise<void>;
+  /** --infra-image: the image made local (the command's pull policy), storage and tree ops for its container. */
+  resolveInfraImage?: (image: string) => Promise<Omit<InfraImage, 'command'>>;
 }
 
 export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promise<PodRecord> {
-  if (f.infraImage !== undefined) throw new UsageError('--infra-image is not supported: the infra needs no image here (the helper itself holds the pod\'s namespaces)');
-  if (f.infraCommand !== undefined) throw new UsageError('--infra-command is not supported: the infra runs no command here (the helper itself holds the pod\'s namespaces)');
+  const given0: string[] = [];
+  if (f.infraCommand !== undefined && f.infraImage === undefined) {
+    throw new UsageError('--infra-command needs --infra-image here: the default infra runs no command (the helper itself holds the pod\'s namespaces)');
+  }
+  if (f.infraImage !== undefined && !deps.resolveInfraImage) throw new UsageError('--infra-image is not supported here');
   if (!f.infra) {
-    const given: string[] = [];
+    if (f.infraImage !== undefined) given0.push('--infra-image');
+    if (f.infraCommand !== undefined) given0.push('--infra-command');
+    const given: string[] = [...given0];
     if (f.publish.length) given.push('--publish');
     if (f.network !== undefined) given.push('--network');
     if (f.share !== undefined) given.push('--share');
@@ -73,6 +83,7 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
     throw new UsageError('--publish and --network need the pod to share its network namespace (--share net)');
   }
   const exitPolicy = parseExitPolicy(f.exitPolicy);
+  const volumes = podVolumes(f.volume ?? []);
   const labels = parseLabels(f.label);
   let network = 'none';
   let networkOptions: string[] = [];
@@ -128,6 +139,7 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
     const old = new PodStore(deps.roots.dataRoot).list().find((p) => p.name === f.name);
     if (old) await deps.removeExisting(old);
   }
+  const infraImage = f.infra && f.infraImage !== undefined ? { ...(await deps.resolveInfraImage!(f.infraImage)), command: f.infraCommand } : undefined;
   const pod = await createPod({
     dataRoot: deps.roots.dataRoot,
     name: f.name,
@@ -151,6 +163,8 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
     uidmap: f.uidmap,
     gidmap: f.gidmap,
     kubeFile: f.kubeFile,
+    volumes,
+    infraImage,
     rmtree: deps.rmtree,
   });
   if (idFile) await fs.writeFile(idFile, pod.id, { flag: 'wx', mode: 0o644 });

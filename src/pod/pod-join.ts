@@ -16,6 +16,8 @@ export interface PodJoin {
   netJoin: string[];
   /** The pod's hostname when the member is in its uts namespace. */
   hostname?: string;
+  /** pod create -v values the member gets too. */
+  volumes: string[];
 }
 
 export interface PodJoinRequest {
@@ -72,7 +74,7 @@ export async function podForCreate(req: PodJoinRequest, deps: PodFlagDeps): Prom
       }
     }
   }
-  const out: PodJoin = { pod, netJoin: [] };
+  const out: PodJoin = { pod, netJoin: [], volumes: pod.volumes ?? [] };
   if (pod.infraId && pod.share.includes('net')) {
     out.network = `container:${pod.infraId}`;
     out.netJoin = memberJoins(pod.share);

@@ -30,6 +30,8 @@ export interface PodRecord {
   exitPolicy: ExitPolicy;
   /** Absent with --infra=false. */
   infraId?: string;
+  /** pod create -v: given to every member at its create (podman: the infra's, inherited). */
+  volumes?: string[];
   /** kube play: the YAML's own name for it (kube down finds its pods by it). */
   kubeFile?: string;
 }

@@ -103,6 +103,17 @@ interface CreateArgs extends GlobalArgs {
   'exit-policy'?: string;
   'pod-id-file'?: string;
   replace?: boolean;
+  volume?: string[];
+  cpus?: string;
+  memory?: string;
+  'cpu-shares'?: string;
+  'cpuset-cpus'?: string;
+  'cpuset-mems'?: string;
+  'memory-swap'?: string;
+  'blkio-weight'?: string;
+  'blkio-weight-device'?: string[];
+  'device-read-bps'?: string[];
+  'device-write-bps'?: string[];
 }
 
 const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
@@ -135,12 +146,40 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
       .option('gidmap', { ...strings, describe: 'GID map to use for the user namespace' })
       .option('exit-policy', { type: 'string', requiresArg: true, describe: 'Behaviour when the last container exits (default "continue")' })
       .option('pod-id-file', { type: 'string', requiresArg: true, describe: 'Write the pod ID to the file' })
-      .option('replace', { type: 'boolean', describe: 'If a pod with the same name exists, replace it' }),
+      .option('replace', { type: 'boolean', describe: 'If a pod with the same name exists, replace it' })
+      .option('volume', { ...strings, alias: 'v', describe: 'Bind mount a volume into the container' })
+      .option('cpus', { type: 'string', requiresArg: true, describe: 'Number of CPUs. The default is 0.000 which means no limit' })
+      .option('memory', { alias: 'm', type: 'string', requiresArg: true, describe: 'Memory limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))' })
+      .option('cpu-shares', { alias: 'c', type: 'string', requiresArg: true, describe: 'CPU shares (relative weight)' })
+      .option('cpuset-cpus', { type: 'string', requiresArg: true, describe: 'CPUs in which to allow execution (0-3, 0,1)' })
+      .option('cpuset-mems', { type: 'string', requiresArg: true, describe: 'Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.' })
+      .option('memory-swap', { type: 'string', requiresArg: true, describe: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap" })
+      .option('blkio-weight', { type: 'string', requiresArg: true, describe: 'Block IO weight (relative weight) accepts a weight value between 10 and 1000.' })
+      .option('blkio-weight-device', { ...strings, describe: 'Block IO weight (relative device weight, format: DEVICE_NAME:WEIGHT)' })
+      .option('device-read-bps', { ...strings, describe: 'Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)' })
+      .option('device-write-bps', { ...strings, describe: 'Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)' }),
   handler: async (argv) => {
     const args = (argv.args ?? []).map(String);
     if (args.length > 1) throw new UsageError(`accepts at most 1 arg(s), received ${args.length}`);
     if (args.length && argv.name !== undefined) throw new UsageError('cannot specify --name and a positional name together');
     const ctx = await context(argv);
+    const { checkPodResources } = await import('../../pod/pod-resources.js');
+    const list = (v: string[] | undefined) => (v ?? []).map(String);
+    checkPodResources(
+      {
+        cpus: argv.cpus,
+        memory: argv.memory,
+        'cpu-shares': argv['cpu-shares'],
+        'cpuset-cpus': argv['cpuset-cpus'],
+        'cpuset-mems': argv['cpuset-mems'],
+        'memory-swap': argv['memory-swap'],
+        'blkio-weight': argv['blkio-weight'],
+        'blkio-weight-device': list(argv['blkio-weight-device']),
+        'device-read-bps': list(argv['device-read-bps']),
+        'device-write-bps': list(argv['device-write-bps']),
+      },
+      (line) => process.stderr.write(`${line}\n`),
+    );
     const { createPodFromFlags } = await import('../../pod/pod-flags.js');
     const { removePod } = await import('../../pod/pod-lifecycle.js');
     const pod = await createPodFromFlags(
@@ -170,9 +209,22 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
         exitPolicy: argv['exit-policy'],
         podIdFile: argv['pod-id-file'],
         replace: argv.replace === true,
+        volume: (argv.volume ?? []).map(String),
         createCommand: ['tsc-run', ...process.argv.slice(2)],
       },
-      { roots: ctx.roots, warn: ctx.warn, rmtree: (...p) => ctx.treeOps.rmtree(...p), removeExisting: (p) => removePod(ctx, p, { force: true }) },
+      {
+        roots: ctx.roots,
+        warn: ctx.warn,
+        rmtree: (...p) => ctx.treeOps.rmtree(...p),
+        removeExisting: (p) => removePod(ctx, p, { force: true }),
+        // --infra-image: pulled when missing, as run's image is.
+        resolveInfraImage: async (image) => {
+          const { ensureCreateImage } = await import('./create-pull.js');
+          const { resolveContainerStorage } = await import('../../runtime/container/container-rootfs.js');
+          const got = await ensureCreateImage({}, image, ctx.roots.dataRoot);
+          return { image: got.image, record: got.record, storage: await resolveContainerStorage({ roots: ctx.roots }), treeOps: ctx.treeOps };
+        },
+      },
     );
     process.stdout.write(`${pod.id}\n`);
   },

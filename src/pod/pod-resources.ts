@@ -1,0 +1,57 @@
+// `pod create`'s resource flags (--cpus, --memory, --cpu-shares, --cpuset-*,
+// --memory-swap, --blkio-weight*, --device-read/write-bps) and -v. Limits
+// are parsed with run's rules and messages (runtime/create-flags); podman
+// puts them on the pod's cgroup, which a rootless cgroup v1 host does not
+// have: rootless podman then drops them (silently, for a pod). We say so
+// with the line run prints there, and refuse them where they would have to
+// act (a cgroup v2 subtree, root), as tsc-run makes no pod cgroup.
+// -v values are recorded on the pod and given to every member (podman
+// mounts them in the infra and members inherit them).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { TscRunError, UsageError } from '../errors.js';
+import { probeCgroups } from '../host/cgroup-probe.js';
+import { anyResource, CGROUP_V1_ROOTLESS_WARNING, parseResourceFlags, type ResourceFlagValues } from '../runtime/create-flags/resource-flags.js';
+import { parseVolumeFlag } from '../volume/mount-spec.js';
+
+export type PodResourceFlags = Pick<
+  ResourceFlagValues,
+  'cpus' | 'memory' | 'cpu-shares' | 'cpuset-cpus' | 'cpuset-mems' | 'memory-swap' | 'blkio-weight' | 'blkio-weight-device' | 'device-read-bps' | 'device-write-bps'
+>;
+
+/** Check the limits; warn (rootless cgroup v1: nothing can apply them) or refuse with the reason. */
+export function checkPodResources(f: PodResourceFlags, warn: (line: string) => void, host = { uid: process.getuid!(), probe: probeCgroups }): void {
+  const r = parseResourceFlags(f, (p) => fs.existsSync(p));
+  if (!anyResource(r)) return;
+  const facts = host.probe(host.uid);
+  if (host.uid !== 0 && facts.layout !== 'unified' && !facts.delegation.delegated) {
+    warn(CGROUP_V1_ROOTLESS_WARNING);
+    return;
+  }
+  const given = [r.memory !== undefined && '--memory', r.cpus !== undefined && '--cpus', ...r.others].filter(Boolean).join(', ');
+  throw new TscRunError(`${given}: a pod's limits need a cgroup for the whole pod, which tsc-run does not make: give the limits to its containers (run --pod POD --memory ...)`);
+}
+
+/** The pod's -v values, checked as run checks them; relative host paths made absolute (members are created elsewhere). */
+export function podVolumes(specs: readonly string[], cwd = process.cwd()): string[] {
+  return specs.map((spec) => {
+    const m = parseVolumeFlag(spec);
+    if (m.kind === 'volume' && m.name === '') {
+      throw new UsageError(`${spec}: an anonymous volume cannot be shared by a pod's containers here: name it (-v NAME:${m.destination})`);
+    }
+    if (m.kind === 'bind' && m.source.startsWith('.')) return [path.resolve(cwd, m.source), ...spec.split(':').slice(1)].join(':');
+    return spec;
+  });
+}
+
+/** Destinations of -v values (a member's own mount at one of them wins over the pod's). */
+export function volumeDestinations(specs: readonly string[]): Set<string> {
+  return new Set(specs.map((s) => parseVolumeFlag(s).destination.replace(/(.)\/+$/, '$1')));
+}
+
+/** The pod's volumes a member gets: those whose destination its own -v/--volumes-from does not take. */
+export function memberPodVolumes(pod: readonly string[], own: readonly string[]): string[] {
+  const taken = volumeDestinations(own);
+  return pod.filter((s) => !taken.has(parseVolumeFlag(s).destination.replace(/(.)\/+$/, '$1')));
+}
