@@ -2,8 +2,9 @@
 // (the pod's name and --network-alias answer there, as podman registers a
 // pod), members share its namespace (localhost, each other's names), a
 // container on the network reaches the pod by name, --ip/--mac-address
-// reach the infra, pod inspect/ps show the networks, -p is refused with the
-// reason, and `network rm -f` takes the pod with it.
+// reach the infra, pod inspect/ps show the networks, -p publishes the
+// pod's port from the bridge (the forwarder of src/network), and
+// `network rm -f` takes the pod with it.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tscRun, type Sandbox } from '../harness/index.js';
@@ -48,9 +49,24 @@ describe('pods on bridge networks (rootless)', () => {
     expect(ps[0]!.Networks).toEqual(['shopnet']);
   });
 
-  it('refusals: -p into a bridge (not built yet), --userns, a missing network; network rm needs -f and then removes the pod', async () => {
+  it('-p on a bridge network: the pod\'s port reaches its member through the bridge', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    await ok(['pod', 'create', '--name', 'pub', '--network', 'shopnet', '-p', `127.0.0.1:${port}:80`]);
+    await ok(['run', '-d', '--pod', 'pub', '--name', 'pub-web', 'bb', 'sh', '-c', 'mkdir /w && echo published > /w/i && exec httpd -f -p 80 -h /w']);
+    const infra = (await ok(['pod', 'inspect', '--format', '{{.InfraContainerID}}', 'pub'])).trim();
+    expect(await ok(['port', infra])).toBe(`80/tcp -> 127.0.0.1:${port}\n`);
+    let body = '';
+    for (let i = 0; i < 50 && !body; i++) {
+      const r = await cli(['run', '--rm', '--network', 'host', 'bb', 'sh', '-c', `printf 'GET /i HTTP/1.0\\r\\n\\r\\n' | nc -w 2 127.0.0.1 ${port} | tail -n 1`]);
+      body = r.stdout;
+      if (!body) await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(body).toBe('published\n');
+    await ok(['pod', 'rm', '-f', '-t', '0', 'pub']);
+  });
+
+  it('refusals: --userns, a missing network, --ip without a bridge; network rm needs -f and then removes the pod', async () => {
     const cases: Array<[string[], string]> = [
-      [['pod', 'create', '--name', 'x1', '--network', 'shopnet', '-p', '8080:80'], '-p/--publish and -P into a bridge network are not implemented in tsc-run yet'],
       [['pod', 'create', '--name', 'x2', '--network', 'shopnet', '--userns', 'keep-id'], '--userns, --uidmap and --gidmap cannot be used with bridge networks'],
       [['pod', 'create', '--name', 'x3', '--network', 'nonet'], 'unable to find network with name or ID nonet: network not found'],
       [['pod', 'create', '--name', 'x4', '--ip', '10.0.0.1'], '--network-alias, --ip, --ip6 and --mac-address need a bridge network'],

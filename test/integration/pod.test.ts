@@ -190,7 +190,7 @@ function suite(as: As, full: boolean) {
     const cases: Array<[string[], RegExp]> = [
       [['pod', 'create', '--share', 'bogus'], /^Error: invalid kernel namespace to share: bogus/],
       [['pod', 'create', '--exit-policy', 'later'], /^Error: invalid pod exit policy: "later"/],
-      [['pod', 'create', '--infra-image', 'k8s.gcr.io/pause'], /^Error: --infra-image is not supported/],
+      [['pod', 'create', '--infra-command', '/pause'], /^Error: --infra-command needs --infra-image here/],
       [['run', '--pod', 'nope', 'bb', 'true'], /^Error: no pod with name or ID nope found: no such pod/],
       [['pod', 'inspect', 'nope'], /^Error: no pod with name or ID nope found: no such pod/],
       [['pod', 'bogus'], /^Error: unrecognized command `tsc-run pod bogus`/],
