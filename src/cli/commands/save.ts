@@ -62,6 +62,8 @@ export const saveCommand: CommandModule<GlobalArgs, SaveArgs> = {
         format,
         output: argv.output,
         multiImage: argv['multi-image-archive'] === true,
+        // docker-archive layers are uncompressed tars anyway.
+        uncompressedLayers: argv.uncompressed === true,
         progress,
       });
     } finally {

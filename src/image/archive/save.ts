@@ -33,6 +33,8 @@ export interface SaveOptions {
   /** Archive file; undefined writes to stdout. */
   output: string | undefined;
   multiImage: boolean;
+  /** oci-archive: every layer written uncompressed (podman's --uncompressed); else the stored blobs as they are. */
+  uncompressedLayers?: boolean;
   progress: CopyProgress;
 }
 
@@ -135,7 +137,15 @@ async function writeDockerArchive(w: TarWriter, images: readonly ImageParts[], p
   await w.file('manifest.json', buildDockerArchiveManifest(entries));
 }
 
-async function writeOciArchive(w: TarWriter, images: readonly ImageParts[], progress: CopyProgress): Promise<void> {
+/** The layer as an OCI layout holds it: the stored blob, or (uncompressed) its tar, named by its diff id. */
+async function ociLayer(l: LayerPart, uncompressed: boolean): Promise<{ digest: string; size: number; compression: Compression; open: () => Promise<Readable> }> {
+  if (!uncompressed || l.compression === 'none') {
+    return { digest: l.blob.digest, size: (await fs.promises.stat(l.path)).size, compression: l.compression, open: () => Promise.resolve(readBlob(l.path)) };
+  }
+  return { digest: l.diffId, size: await l.uncompressedSize(), compression: 'none', open: async () => (await decompressed(readBlob(l.path))).stream };
+}
+
+async function writeOciArchive(w: TarWriter, images: readonly ImageParts[], progress: CopyProgress, uncompressed: boolean): Promise<void> {
   const written = new Set<string>();
   const putBuffer = async (digest: string, data: Buffer) => {
     if (!written.has(digest)) await w.file(ociBlobPath(digest), data);
@@ -145,21 +155,25 @@ async function writeOciArchive(w: TarWriter, images: readonly ImageParts[], prog
   await w.directory('blobs/sha256/');
   const index: Array<{ digest: string; size: number; name: string | undefined }> = [];
   for (const img of images) {
+    const out: Array<{ digest: string; size: number; compression: Compression }> = [];
     for (const l of img.layers) {
-      progress.emit({ type: 'blob', digest: l.blob.digest, size: l.blob.size });
-      if (!written.has(l.blob.digest)) {
-        const size = (await fs.promises.stat(l.path)).size;
-        await w.stream(ociBlobPath(l.blob.digest), size, counted(readBlob(l.path), l.blob.digest, progress));
-        written.add(l.blob.digest);
+      const layer = await ociLayer(l, uncompressed);
+      progress.emit({ type: 'blob', digest: layer.digest, size: layer.size });
+      if (!written.has(layer.digest)) {
+        await w.stream(ociBlobPath(layer.digest), layer.size, counted(await layer.open(), layer.digest, progress));
+        written.add(layer.digest);
       }
-      progress.emit({ type: 'blob-done', digest: l.blob.digest, skipped: false });
+      out.push(layer);
+      progress.emit({ type: 'blob-done', digest: layer.digest, skipped: false });
     }
     progress.emit({ type: 'config', digest: img.configDigest });
     await putBuffer(img.configDigest, img.config);
-    // An OCI layout holds OCI manifests: a Docker one is rewritten around the same blobs.
-    const isOci = (img.manifest.mediaType ?? MediaType.manifest) === MediaType.manifest;
-    const compressionOf = new Map(img.layers.map((l) => [l.blob.digest, l.compression]));
-    const manifest = isOci ? img.manifestBytes : toOciManifest(img.manifest, (d) => compressionOf.get(d) ?? 'none');
+    // An OCI layout holds OCI manifests: a Docker one (or one whose layers were decompressed) is rewritten around the blobs written.
+    const same = out.every((l, i) => l.digest === img.layers[i]!.blob.digest);
+    const isOci = same && (img.manifest.mediaType ?? MediaType.manifest) === MediaType.manifest;
+    const compressionOf = new Map(out.map((l) => [l.digest, l.compression]));
+    const layersWritten = { ...img.manifest, layers: img.manifest.layers.map((d, i) => ({ ...d, digest: out[i]!.digest, size: out[i]!.size })) };
+    const manifest = isOci ? img.manifestBytes : toOciManifest(layersWritten, (d) => compressionOf.get(d) ?? 'none');
     const digest = sha256Digest(manifest);
     progress.emit({ type: 'manifest' });
     await putBuffer(digest, manifest);
@@ -188,7 +202,7 @@ export async function saveImages(o: SaveOptions): Promise<void> {
   const w = new TarWriter(out.stream, { endDest: out.endStream });
   try {
     if (o.format === 'docker-archive') await writeDockerArchive(w, parts, o.progress);
-    else await writeOciArchive(w, parts, o.progress);
+    else await writeOciArchive(w, parts, o.progress, o.uncompressedLayers === true);
     await w.finish();
     await out.commit();
     for (const input of o.multiImage ? o.images : o.images.slice(0, 1)) emitImage(o.dataRoot, 'save', (await store.lookup(input)).id, input);
