@@ -56,8 +56,8 @@ async function removeImageAfterRun(roots: Roots, image: string): Promise<void> {
     const img = await new ImageStore(roots.dataRoot).lookup(image);
     await removeImage({ dataRoot: roots.dataRoot, treeOps: helperTreeOps(), removeContainer: async () => {} }, img.id, false);
   } catch (err) {
-    const { rfc3339 } = await import('../../format/human.js');
-    process.stderr.write(`time=${JSON.stringify(rfc3339(new Date()))} level=error msg=${JSON.stringify((err as Error).message)}\n`);
+    const { logrusLine } = await import('../warn.js');
+    process.stderr.write(logrusLine('error', (err as Error).message, { terminal: process.stderr.isTTY === true }));
   }
 }
 
