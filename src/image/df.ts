@@ -38,6 +38,7 @@ export async function gatherDiskUsage(roots: Roots): Promise<DfInput> {
       status: liveRecord(roots.runRoot, c).state.status,
       name: c.name,
       rwSize: await dirSize(store.upperDir(c.id)),
+      localVolumes: c.config.mounts?.length ?? 0,
     })),
   );
   return {

@@ -1,9 +1,10 @@
 // `system df`: disk usage of images, containers and volumes, computed and
-// rendered as podman does. Every layer is counted once in the images' total;
-// a layer used by more than one image is shared size, the rest (plus each
-// image's config and manifest) unique size. RECLAIMABLE for images is the
-// total minus the unique size of images that containers use; for
-// containers, the writable layers of those not running. Pure.
+// rendered as podman 4.3 does. A layer used by more than one image is
+// shared size, the rest (plus each image's config and manifest) unique
+// size; the summary sums the per-tag rows as podman does (an image with two
+// tags counts twice). RECLAIMABLE for images is the size of those no
+// container uses; for containers, the writable layers of those not
+// running. Pure.
 
 import { goHumanSize, humanDuration } from '../format/human.js';
 import { formatList } from '../format/output.js';
@@ -30,6 +31,8 @@ export interface DfContainerInput {
   name: string;
   /** Bytes in its writable layer. */
   rwSize: number;
+  /** Its -v, --mount, --tmpfs and image-volume destinations (podman's UserVolumes). */
+  localVolumes?: number;
 }
 
 export interface DfVolumeInput {
@@ -92,22 +95,22 @@ export function imageDiskUsage(input: DfInput): { reports: DfImageReport[]; tota
 }
 
 export function summarize(input: DfInput): DfSummary[] {
-  const { reports, total } = imageDiskUsage(input);
-  const visited = new Set<string>();
+  // podman 4.3 (cmd/podman/system/df.go) sums the rows: an image with two
+  // tags is counted, and sized, twice; an image is active when a container
+  // uses it and reclaimable (its whole size) when none does.
+  const { reports } = imageDiskUsage(input);
   let active = 0;
-  let used = 0;
+  let size = 0;
+  let reclaimable = 0;
   for (const r of reports) {
-    if (visited.has(r.id)) continue;
-    visited.add(r.id);
-    if (r.containers > 0) {
-      active++;
-      used += r.uniqueSize;
-    }
+    if (r.containers > 0) active++;
+    else reclaimable += r.size;
+    size += r.size;
   }
   const running = input.containers.filter((c) => c.status === 'running');
   const ctrSize = input.containers.reduce((n, c) => n + c.rwSize, 0);
   return [
-    { Type: 'Images', Total: reports.length, Active: active, RawSize: total, RawReclaimable: total - used },
+    { Type: 'Images', Total: reports.length, Active: active, RawSize: size, RawReclaimable: reclaimable },
     {
       Type: 'Containers',
       Total: input.containers.length,
@@ -168,7 +171,7 @@ function renderVerbose(input: DfInput, now: Date): string {
     ContainerID: c.id.slice(0, 12),
     Image: c.image.length >= 12 ? c.image.slice(0, 12) : '',
     Command: c.command.join(' '),
-    LocalVolumes: 0,
+    LocalVolumes: c.localVolumes ?? 0,
     RWSize: goHumanSize(c.rwSize),
     Created: age(c.created),
     Status: c.status,

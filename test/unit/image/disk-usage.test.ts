@@ -1,5 +1,5 @@
-// system df: podman's computation (layers counted once, shared vs unique,
-// reclaimable) and its summary, verbose and JSON renderings.
+// system df: podman 4.3's computation (shared vs unique per image, a summary
+// that sums the per-tag rows) and its summary, verbose and JSON renderings.
 import { describe, expect, it } from 'vitest';
 import { imageDiskUsage, renderDiskUsage, summarize, type DfInput } from '../../../src/image/disk-usage.js';
 
@@ -15,7 +15,7 @@ const input: DfInput = {
     ['ORPHAN', 10],
   ]),
   containers: [
-    { id: 'c'.repeat(64), image: '1'.repeat(64), command: ['sh', '-c', 'x'], created: new Date('2026-01-01T00:59:00Z'), status: 'exited', name: 'c1', rwSize: 4096 },
+    { id: 'c'.repeat(64), image: '1'.repeat(64), command: ['sh', '-c', 'x'], created: new Date('2026-01-01T00:59:00Z'), status: 'exited', name: 'c1', rwSize: 4096, localVolumes: 2 },
     { id: 'd'.repeat(64), image: '1'.repeat(64), command: ['top'], created: new Date('2026-01-01T00:00:00Z'), status: 'running', name: 'c2', rwSize: 100 },
   ],
   volumes: [],
@@ -33,7 +33,8 @@ describe('system df', () => {
   });
   it('summarises like podman: a row per tag, active images, reclaimable space', () => {
     expect(summarize(input)).toEqual([
-      { Type: 'Images', Total: 3, Active: 1, RawSize: 1_003_510, RawReclaimable: 1_000_510 },
+      // podman 4.3 sums the rows: the two tags of one image count (and weigh) twice.
+      { Type: 'Images', Total: 3, Active: 2, RawSize: 3_006_500, RawReclaimable: 1_000_500 },
       { Type: 'Containers', Total: 2, Active: 1, RawSize: 4196, RawReclaimable: 4096 },
       { Type: 'Local Volumes', Total: 0, Active: 0, RawSize: 0, RawReclaimable: 0 },
     ]);
@@ -41,13 +42,13 @@ describe('system df', () => {
   it('renders the table, a template and JSON', () => {
     expect(renderDiskUsage(input, { verbose: false, now })).toBe(
       'TYPE           TOTAL       ACTIVE      SIZE        RECLAIMABLE\n' +
-        'Images         3           1           1.004MB     1.001MB (100%)\n' +
+        'Images         3           2           3.006MB     1MB (33%)\n' +
         'Containers     2           1           4.196kB     4.096kB (98%)\n' +
         'Local Volumes  0           0           0B          0B (0%)\n',
     );
-    expect(renderDiskUsage(input, { format: '{{.Type}}={{.RawSize}}', verbose: false, now })).toBe('Images=1003510\nContainers=4196\nLocal Volumes=0\n');
+    expect(renderDiskUsage(input, { format: '{{.Type}}={{.RawSize}}', verbose: false, now })).toBe('Images=3006500\nContainers=4196\nLocal Volumes=0\n');
     const json = JSON.parse(renderDiskUsage(input, { format: 'json', verbose: false, now }));
-    expect(json[0]).toEqual({ Type: 'Images', Total: 3, Active: 1, RawSize: 1003510, RawReclaimable: 1000510, TotalCount: 3, Size: '1.004MB', Reclaimable: '1.001MB (100%)' });
+    expect(json[0]).toEqual({ Type: 'Images', Total: 3, Active: 2, RawSize: 3006500, RawReclaimable: 1000500, TotalCount: 3, Size: '3.006MB', Reclaimable: '1MB (33%)' });
   });
   it('renders -v in three sections like podman', () => {
     expect(renderDiskUsage({ ...input, containers: input.containers.slice(0, 1) }, { verbose: true, now })).toBe(
@@ -58,7 +59,7 @@ describe('system df', () => {
         '<none>         <none>      222222222222  About an hour  1MB         1MB          500B         0\n' +
         '\nContainers space usage:\n\n' +
         'CONTAINER ID  IMAGE         COMMAND     LOCAL VOLUMES  SIZE        CREATED         STATUS      NAMES\n' +
-        'cccccccccccc  111111111111  sh -c x     0              4.096kB     About a minute  exited      c1\n' +
+        'cccccccccccc  111111111111  sh -c x     2              4.096kB     About a minute  exited      c1\n' +
         '\nLocal Volumes space usage:\n\n' +
         'VOLUME NAME  LINKS       SIZE\n',
     );
