@@ -153,9 +153,12 @@ function suite(as: As): void {
   it('system df: podman\'s table and numbers from the store', async () => {
     const [images, containers, volumes] = JSON.parse(await ok(['system', 'df', '--format', 'json'])) as Array<Record<string, unknown>>;
     const layerBytes = layerIds().reduce((n, id) => n + (JSON.parse(fs.readFileSync(path.join(layersDir(), id, 'layer.json'), 'utf8')) as { size: number }).size, 0);
-    const list = JSON.parse(await ok(['images', '--format', 'json'])) as Array<{ Id: string; Digest: string }>;
+    const list = JSON.parse(await ok(['images', '--format', 'json'])) as Array<{ Id: string; Digest: string; Size: number }>;
     const meta = list.reduce((n, i) => n + fs.statSync(path.join(sb.root, 'blobs', 'sha256', i.Id)).size + fs.statSync(path.join(sb.root, 'blobs', 'sha256', i.Digest.slice(7))).size, 0);
-    expect(images).toMatchObject({ Type: 'Images', Total: 3, Active: 0, RawSize: layerBytes + meta, RawReclaimable: layerBytes + meta });
+    // podman 4.3 sums the rows (a layer shared by two images counts twice): the images' own sizes.
+    const rows = list.reduce((n, i) => n + i.Size, 0);
+    expect(rows).toBeGreaterThan(layerBytes + meta - 1);
+    expect(images).toMatchObject({ Type: 'Images', Total: 3, Active: 0, RawSize: rows, RawReclaimable: rows });
     expect(containers).toMatchObject({ Type: 'Containers', Total: 0, Active: 0, RawSize: 0 });
     expect(volumes).toMatchObject({ Type: 'Local Volumes', Total: 0 });
     const table = await ok(['system', 'df']);
