@@ -2,7 +2,7 @@
  * rootless network namespace holder of bridge networks (docs/networking.md):
  *
  *   tsc-run-helper --uid-map ... --gid-map ... netns-hold --busy FILE --idle SECONDS
- *       --pasta PATH [--pasta-arg ARG]... --pasta-pid FILE
+ *       --pasta PATH [--pasta-arg ARG]... --pasta-pid FILE [--userns-of PID:START]
  *
  * A child in a new user (mapped as containers are) and net namespace, with
  * lo up, that only waits. The waiter outside starts pasta against it (our
@@ -11,7 +11,12 @@
  * pid on stdout (then closes stdout), so Node can wire bridges and
  * containers into it. The child exits once no container veth (`tsv*`) has
  * been in it and FILE has not been touched for SECONDS: Node touches FILE
- * before it uses the holder. Then the waiter exits and pasta with it. */
+ * before it uses the holder. Then the waiter exits and pasta with it.
+ *
+ * --userns-of: instead of a new user namespace (no --uid-map then), the
+ * child joins that of PID (which must have started at START): a running
+ * container of a holder that was killed, so the new holder can wire veths
+ * into the namespaces of the containers still running (recovery). */
 #include "netns.h"
 
 #include <errno.h>
@@ -51,6 +56,8 @@ struct hold_opts {
   unsigned long long idle;
   const char *pasta;
   const char *pasta_pid;
+  pid_t userns_pid;
+  unsigned long long userns_start;
   char *argv[64]; /* pasta's argv: PATH, the --pasta-args, then ours */
   size_t argc;
 };
@@ -189,12 +196,30 @@ int mode_netns_hold(const struct ns_config *ns, int argc, char **argv) {
       add_arg(&o, argv[++i]);
     } else if (!strcmp(argv[i], "--pasta-pid") && i + 1 < argc)
       o.pasta_pid = argv[++i];
-    else
+    else if (!strcmp(argv[i], "--userns-of") && i + 1 < argc) {
+      char *colon = strchr(argv[++i], ':');
+      unsigned long long pid;
+      if (!colon) die("netns-hold: --userns-of wants PID:START, got %s", argv[i]);
+      *colon = '\0';
+      if (!parse_uint(argv[i], 10, 1 << 22, &pid) || pid == 0 || !parse_uint(colon + 1, 10, ~0ULL, &o.userns_start)) die("netns-hold: invalid --userns-of %s", argv[i]);
+      o.userns_pid = (pid_t)pid;
+    } else
       die("netns-hold: unknown option %s", argv[i]);
   }
   if (!o.busy || o.busy[0] != '/' || !o.idle) die("netns-hold: needs --busy ABSOLUTE-FILE and --idle SECONDS");
   if (!o.pasta || !o.pasta_pid || o.pasta_pid[0] != '/') die("netns-hold: needs --pasta PATH and --pasta-pid ABSOLUTE-FILE");
   if (!o.argc) add_arg(&o, "pasta");
-  struct child_setup setup = {.clone_flags = CLONE_NEWNET, .join_user_fd = -1, .join_net_fd = -1, .released = print_pid, .hook_arg = &o};
+  struct child_setup setup = {.clone_flags = CLONE_NEWNET, .join_user_fd = -1, .join_net_fd = -1, .join_ipc_fd = -1, .join_uts_fd = -1, .join_pid_fd = -1, .released = print_pid, .hook_arg = &o};
+  if (o.userns_pid) {
+    if (ns_wants_userns(ns)) die("netns-hold: --userns-of and --uid-map exclude each other");
+    char path[48];
+    snprintf(path, sizeof path, "/proc/%d/ns/user", (int)o.userns_pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) die_errno("open %s (a running container of the rootless network namespace)", path);
+    /* Checked after opening: the namespace is the one of the process Node saw. */
+    if (start_time(o.userns_pid) != o.userns_start) die("netns-hold: the container whose user namespace was to be joined (pid %d) is gone", (int)o.userns_pid);
+    setup.join = true;
+    setup.join_user_fd = fd;
+  }
   return run_in_namespaces(ns, &setup, hold_payload, &o);
 }

@@ -98,7 +98,7 @@ int net_clone_flags(const struct net_opts *n) {
 }
 
 /* Field 22 of /proc/PID/stat; 0 if the process is gone. */
-static unsigned long long start_time(pid_t pid) {
+unsigned long long start_time(pid_t pid) {
   char path[32], buf[1024];
   snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
