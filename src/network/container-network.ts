@@ -88,6 +88,8 @@ export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord):
     return { helperArgs: t.args, files, joinsUserns: true };
   }
   if (mode === 'host' || mode === 'none') return { helperArgs: ['--net', mode], files: {}, joinsUserns: false };
+  // Its last network disconnected: lo only, as podman.
+  if (mode === 'bridge' && !Object.keys(c.config.networks ?? {}).length) return { helperArgs: ['--net', 'none'], files: {}, joinsUserns: false };
   if (mode === 'bridge') {
     checkPrivilegedPorts(ports, process.getuid!() !== 0);
     const { prepareBridgeNetwork } = await import('./bridge/bridge-attach.js');

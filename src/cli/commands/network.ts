@@ -1,6 +1,6 @@
 // `tsc-run network ...`: podman's network command family (create, ls|list,
-// inspect, rm|remove, prune, exists, connect, disconnect; reload refused
-// with the reason). The work is in src/network/.
+// inspect, rm|remove, prune, exists, connect, disconnect, reload), and the
+// hidden dns-serve and port-forward our start runs. The work is in src/network/.
 
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
@@ -280,14 +280,29 @@ const disconnectCommand: CommandModule<GlobalArgs, DisconnectArgs> = {
   },
 };
 
-const reloadCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+const reloadCommand: CommandModule<GlobalArgs, GlobalArgs & { args?: string[]; all?: boolean; latest?: boolean }> = {
   command: 'reload [args..]',
   describe: 'Reload firewall rules for one or more containers',
-  builder: (y) => y.usage('Usage: tsc-run network reload [options] [CONTAINER...]\n\nReload firewall rules for one or more containers'),
-  handler: () => {
-    throw new UsageError(
-      'network reload is not supported by tsc-run: the firewall rules live in the rootless network namespace, which has them for as long as it exists; a namespace lost (its holder killed) cannot be rewired into running containers, restart them instead',
-    );
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run network reload [options] [CONTAINER...]\n\nReload firewall rules for one or more containers')
+      .option('all', { alias: 'a', type: 'boolean', describe: 'Reload network configuration of all containers' })
+      .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' }),
+  handler: async (argv) => {
+    const args = (argv.args ?? []).map(String);
+    const all = argv.all === true;
+    const latest = argv.latest === true;
+    if (all && latest) throw new UsageError('--all and --latest cannot be used together');
+    if (args.length && all) throw new UsageError('no arguments are needed with --all');
+    if (args.length && latest) throw new UsageError('--latest and containers cannot be used together');
+    if (!args.length && !all && !latest) throw new UsageError('you must provide at least one name or id');
+    const { networkReload } = await import('../../network/bridge/bridge-restore.js');
+    const r = await networkReload(rootsOf(argv), args, { all, latest });
+    for (const id of r.ids) process.stdout.write(`${id}\n`);
+    if (r.errors.length) {
+      for (const e of r.errors.slice(0, -1)) process.stderr.write(`Error: ${e.message}\n`);
+      throw r.errors[r.errors.length - 1]!;
+    }
   },
 };
 

@@ -62,6 +62,10 @@ export async function connectContainer(roots: Roots, networkName: string, nameOr
   const store = new ContainerStore(roots.dataRoot);
   const rec0 = await store.lookup(nameOrId);
   if (rec0.config.network !== 'bridge') throw notBridge(rec0);
+  // Started after its last network was disconnected: it is in a user namespace of its own, not the holder's.
+  if (!Object.keys(rec0.config.networks ?? {}).length && (await running(roots, rec0))) {
+    throw new TscRunError(`container ${rec0.name} runs without a network (its last one was disconnected): tsc-run connects it at its next start, stop it first`);
+  }
   let att: NetworkAttachment | undefined;
   const rec = await store.update(rec0.id, (r) => {
     const nets = (r.config.networks ??= {});
@@ -121,9 +125,7 @@ export async function disconnectContainer(roots: Roots, networkName: string, nam
   const rec = await store.update(rec0.id, (r) => {
     const nets = r.config.networks ?? {};
     if (!Object.hasOwn(nets, net.name)) throw new TscRunError(`container ${r.id} is not connected to network ${net.name}: network is not connected`);
-    if (Object.keys(nets).length === 1) {
-      throw new TscRunError(`${net.name} is the last network of container ${r.name}: tsc-run keeps a container on bridge networks attached to at least one (remove or recreate the container instead)`);
-    }
+    // The last one too (podman allows it): the container keeps lo only, and starts so until connected again.
     delete nets[net.name];
   });
   if (!(await running(roots, rec))) return;

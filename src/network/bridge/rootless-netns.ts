@@ -103,8 +103,13 @@ function touch(file: string): void {
   }
 }
 
-/** Start the holder and read its child's pid (the process whose namespaces are the rootless netns). */
-async function startHolder(p: NetnsPaths): Promise<number> {
+/**
+ * Start the holder and read its child's pid (the process whose namespaces
+ * are the rootless netns). `joinUserns`: a container of a holder that is
+ * gone, still running: the new holder joins its user namespace (rootless),
+ * so the containers can be wired into the new namespace (bridge-restore.ts).
+ */
+async function startHolder(p: NetnsPaths, joinUserns?: { pid: number; startTime: number }): Promise<number> {
   const log = fs.openSync(p.log, 'w', 0o600);
   try {
     // pasta for the outside: its tap0 gets the host's addresses and default route.
@@ -113,7 +118,9 @@ async function startHolder(p: NetnsPaths): Promise<number> {
     const forward = networkNameservers('pasta', readText('/etc/resolv.conf')).includes(PASTA_DNS_FORWARD) ? ['--dns-forward', PASTA_DNS_FORWARD] : [];
     const pastaArgs = ['--config-net', '-I', 'tap0', '-t', 'none', '-u', 'none', '-T', 'none', '-U', 'none', '--no-map-gw', ...forward, '-q'];
     const args = ['netns-hold', '--busy', p.busy, '--idle', String(IDLE_SECONDS), '--pasta', program('pasta', 'passt'), ...pastaArgs.flatMap((a) => ['--pasta-arg', a]), '--pasta-pid', p.pastaPid];
-    const child = spawn(helperPath(), [...namespaceArgs(hostUserNamespace()), ...args], {
+    const join = joinUserns && rootless() ? ['--userns-of', `${joinUserns.pid}:${joinUserns.startTime}`] : [];
+    const nsArgs = join.length ? ['--error-fd', '3'] : namespaceArgs(hostUserNamespace());
+    const child = spawn(helperPath(), [...nsArgs, ...args, ...join], {
       detached: true,
       stdio: ['ignore', 'pipe', log, log],
     });
@@ -155,11 +162,11 @@ async function configureHolder(pid: number): Promise<void> {
  * none. The caller holds the netns lock; the busy file is touched first, so
  * an idle holder does not exit while we use it.
  */
-async function ensureHolderLocked(p: NetnsPaths): Promise<{ stamp: ProcStamp; fresh: boolean }> {
+async function ensureHolderLocked(p: NetnsPaths, findOrphan?: () => Promise<{ pid: number; startTime: number } | undefined>): Promise<{ stamp: ProcStamp; fresh: boolean }> {
   touch(p.busy);
   const known = await readJson<ProcStamp | undefined>(p.state, { missing: undefined });
   if (known && isAlive(known)) return { stamp: known, fresh: false };
-  const pid = await startHolder(p);
+  const pid = await startHolder(p, await findOrphan?.());
   const startTime = processStartTime(pid);
   if (startTime === undefined) throw new TscRunError(`the rootless network namespace holder (pid ${pid}) exited at once: see ${p.log}`);
   const stamp: ProcStamp = { pid, startTime, bootId: bootId() };
@@ -177,11 +184,21 @@ async function ensureHolderLocked(p: NetnsPaths): Promise<{ stamp: ProcStamp; fr
   return { stamp, fresh: true };
 }
 
-/** Run fn with the live holder, under the netns lock. */
+/**
+ * Run fn with the live holder, under the netns lock. A holder made anew
+ * while containers of a lost one still run (it was killed) first gets them
+ * back: their namespaces are wired into the new one, their ports and DNS
+ * served again (bridge-restore.ts), as `network reload` does.
+ */
 export async function withNetns<T>(roots: Roots, fn: (holder: ProcStamp) => Promise<T>): Promise<T> {
   const p = netnsPaths(roots.runRoot);
   fs.mkdirSync(p.dir, { recursive: true, mode: 0o700 });
-  return withLock(p.lock, async () => fn((await ensureHolderLocked(p)).stamp));
+  return withLock(p.lock, async () => {
+    const restore = await import('./bridge-restore.js');
+    const { stamp, fresh } = await ensureHolderLocked(p, () => restore.orphanedContainer(roots));
+    if (fresh) await restore.restoreRunning(roots, stamp);
+    return fn(stamp);
+  });
 }
 
 /** The live holder, if any (no lock, nothing started). */

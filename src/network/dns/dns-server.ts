@@ -28,12 +28,12 @@ const UPSTREAM_TIMEOUT_MS = 2_500;
 /** A start in progress: its allocation is there before its veth. */
 const FRESH_MS = 60_000;
 
-/** Host ends of veths in this (the rootless) network namespace: /proc/self/net is per namespace. */
-export function liveVeths(): Set<string> {
+/** Host ends of veths in this (the rootless) network namespace: /proc/self/net is per namespace (or /proc/PID/net/dev: PID's). */
+export function liveVeths(file = '/proc/self/net/dev'): Set<string> {
   const out = new Set<string>();
   let text: string;
   try {
-    text = fs.readFileSync('/proc/self/net/dev', 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch {
     return out;
   }

@@ -46,6 +46,12 @@ export function forwardPlan(ports: readonly PortMapping[], target: string): { bi
   return { bindArgs, specs };
 }
 
+/** Whether the container's forwarder runs. */
+export async function forwarderAlive(runRoot: string, id: string): Promise<boolean> {
+  const st = await readJson<ProcStamp | undefined>(forwarderStateFile(runRoot, id), { missing: undefined }).catch(() => undefined);
+  return st !== undefined && isAlive(st);
+}
+
 /** Kill the forwarder an earlier start of this container left (its sockets hold the ports). */
 export async function stopForwarder(runRoot: string, id: string): Promise<void> {
   const file = forwarderStateFile(runRoot, id);
