@@ -176,6 +176,8 @@ export interface ContainerConfig {
   oomScoreAdj?: number;
   /** --cgroups (enabled, disabled, no-conmon). */
   cgroupsMode?: string;
+  /** The run/create command line that made it (podman's CreateCommand; generate systemd --new). */
+  createCommand?: string[];
   /** --sdnotify (container, conmon, ignore). */
   sdNotify?: string;
   /** --chrootdirs. */

@@ -596,6 +596,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   if (argv['detach-keys'] !== undefined) o.parseDetachKeys(argv['detach-keys']);
 
   const config: Partial<ContainerConfig> = {
+    createCommand: ['tsc-run', ...process.argv.slice(2)],
     tty: argv.tty === true,
     stdin: argv.interactive === true,
     logDriver: log.driver,

@@ -27,7 +27,7 @@ import { runModeArgs, type RunSpec } from '../../host/helper/helper.js';
 import { exitCommand, monitorArgs, withMonitorArgs } from '../monitor/monitor-args.js';
 import { PRESERVE_FDS_BASE, startMonitor, type Handshake, type MonitorEnd, type MonitorSession } from '../monitor/monitor-session.js';
 import { hostUserNamespace } from '../../host/preflight.js';
-import { containerLogPath, containerRuntimePaths } from '../monitor/runtime-dir.js';
+import { containerLogPath, containerRuntimePaths, defaultConmonPidFile } from '../monitor/runtime-dir.js';
 import { prepareContainerCgroup } from './container-cgroup.js';
 import { containerUserNamespace } from '../userns/container-userns.js';
 import { prepareContainerNetwork, type ContainerNetwork } from '../../network/container-network.js';
@@ -215,7 +215,7 @@ export async function startContainer(i: StartInput, podLocked = false): Promise<
     );
     session.ack();
     if (current.config.healthcheck) spawnHealthLoop(i.roots, id);
-    await writePidFiles(current.config, session.handshake);
+    await writePidFiles(current.config, session.handshake, defaultConmonPidFile(i.roots.runRoot, id));
     for (const ev of i.detach ? ['init', 'start'] : ['init', 'start', 'attach']) emitContainer(i.roots.dataRoot, current, ev);
     return session;
   });

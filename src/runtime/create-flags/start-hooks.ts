@@ -19,8 +19,12 @@ export async function startRequired(ids: readonly string[], start: (c: Container
   }
 }
 
-/** --pidfile gets the container's process, --conmon-pidfile its monitor's. */
-export async function writePidFiles(cfg: ContainerConfig, h: { pid: number; monitorPid: number }): Promise<void> {
+/**
+ * --pidfile gets the container's process, --conmon-pidfile its monitor's;
+ * without it the monitor's pid goes to `conmonDefault`, as podman always
+ * writes one (a systemd unit's PIDFile=, generate systemd).
+ */
+export async function writePidFiles(cfg: ContainerConfig, h: { pid: number; monitorPid: number }, conmonDefault: string): Promise<void> {
   const write = async (file: string, pid: number) => {
     try {
       await fs.writeFile(file, String(pid), { mode: 0o644 });
@@ -29,5 +33,5 @@ export async function writePidFiles(cfg: ContainerConfig, h: { pid: number; moni
     }
   };
   if (cfg.pidFile) await write(cfg.pidFile, h.pid);
-  if (cfg.conmonPidFile) await write(cfg.conmonPidFile, h.monitorPid);
+  await write(cfg.conmonPidFile ?? conmonDefault, h.monitorPid);
 }

@@ -28,6 +28,11 @@ export function containerRuntimePaths(runRoot: string, id: string): ContainerRun
   };
 }
 
+/** Where the monitor's pid is written when --conmon-pidfile names no other file (podman's userdata/conmon.pid). */
+export function defaultConmonPidFile(runRoot: string, id: string): string {
+  return path.join(runRoot, 'containers', id, 'conmon.pid');
+}
+
 /** The persistent log: `<root>/containers/<id>/ctr.log`. */
 export function containerLogPath(dataRoot: string, id: string): string {
   return path.join(dataRoot, 'containers', id, 'ctr.log');

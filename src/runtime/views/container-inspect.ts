@@ -17,6 +17,7 @@ import { containerSize } from '../container/container-size.js';
 import { execSessionIds } from '../exec/exec-sessions.js';
 import { capDiff, inspectContainer, type InspectFacts } from './inspect-view.js';
 import { logPathOf } from '../monitor/log-reader.js';
+import { defaultConmonPidFile } from '../monitor/runtime-dir.js';
 import { lastCreated } from './ps-view.js';
 import { loadContainerSecurity } from '../security/security-args.js';
 
@@ -44,6 +45,7 @@ async function factsOf(roots: Roots, store: ContainerStore, rec: ContainerRecord
     hostnamePath: existing(path.join(userdata, 'hostname')),
     hostsPath: existing(path.join(userdata, 'hosts')),
     staticDir: userdata,
+    conmonPidFile: rec.config.conmonPidFile ?? defaultConmonPidFile(roots.runRoot, rec.id),
     networks: await (await import('../../network/bridge/inspect-networks.js')).inspectNetworks(roots.runRoot, rec, rec.state.status === 'running' || rec.state.status === 'paused'),
     graphDriver: { Name: driver, Data: graphData },
     security: sec && {

@@ -21,6 +21,8 @@ export interface InspectFacts {
   hostsPath: string;
   /** containers/<id>/userdata. */
   staticDir: string;
+  /** The monitor's pid file (--conmon-pidfile, else the default in the runtime dir). */
+  conmonPidFile: string;
   /** Bridge networks (src/network/bridge/inspect-networks.ts): NetworkSettings.Networks. */
   networks?: Record<string, unknown> | undefined;
   graphDriver: { Name: string; Data: Record<string, string> | null };
@@ -144,6 +146,7 @@ function inspectConfig(rec: ContainerRecord, f: InspectFacts): Record<string, un
       ? { Healthcheck: { Test: c.healthcheck.test, Interval: c.healthcheck.interval, Timeout: c.healthcheck.timeout, StartPeriod: c.healthcheck.startPeriod, Retries: c.healthcheck.retries } }
       : {}),
     HealthcheckOnFailureAction: c.healthcheck?.onFailure ?? 'none',
+    ...(c.createCommand ? { CreateCommand: c.createCommand } : {}),
     Umask: c.umask !== undefined ? c.umask.padStart(4, '0') : '0022',
     Timeout: c.timeout ?? 0,
     StopTimeout: c.stopTimeout ?? 10,
@@ -291,7 +294,7 @@ export function inspectContainer(rec: ContainerRecord, f: InspectFacts): Record<
     // No OCI runtime or conmon here: the helper is both; the files podman names do not exist.
     OCIConfigPath: '',
     OCIRuntime: 'tsc-run-helper',
-    ConmonPidFile: rec.config.conmonPidFile ?? '',
+    ConmonPidFile: f.conmonPidFile,
     PidFile: rec.config.pidFile ?? '',
     Name: rec.name,
     RestartCount: rec.state.restartCount ?? 0,

@@ -12,6 +12,7 @@ const facts: InspectFacts = {
   hostnamePath: '/r/containers/x/userdata/hostname',
   hostsPath: '',
   staticDir: '/r/containers/x/userdata',
+  conmonPidFile: '/run/containers/x/conmon.pid',
   graphDriver: { Name: 'overlay', Data: { LowerDir: '/r/l/A', UpperDir: '/r/containers/x/upper', WorkDir: '/r/containers/x/work' } },
   capAdd: [],
   capDrop: ['CAP_AUDIT_WRITE', 'CAP_MKNOD', 'CAP_NET_RAW'],
