@@ -89,7 +89,12 @@ describe('generate systemd (test user)', () => {
     const monitor = Number(fs.readFileSync(pidFile, 'utf8'));
     expect(alive(monitor)).toBe(true);
     const id = fs.readFileSync(path.join(sb.xdgRuntime, 'container-app.service.ctr-id'), 'utf8').trim();
-    await until(async () => (await run(['logs', id])).stdout === 'hi there\n', 20_000, 'the container\'s output');
+    let logs = '';
+    for (let i = 0; i < 200 && logs !== 'hi there\n'; i++) {
+      logs = (await run(['logs', id])).stdout;
+      if (logs !== 'hi there\n') await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(logs).toBe('hi there\n');
     await exec(get('ExecStop')!.replace('-t 10', '-t 1'), 'container-app');
     await exec(get('ExecStopPost')!.replace('-t 10', '-t 1'), 'container-app');
     await until(() => !alive(monitor), 20_000, 'the monitor to exit');
