@@ -148,6 +148,20 @@ export async function withContainerVolumes<T>(dataRoot: string, mounts: readonly
   });
 }
 
+/** Whether a volume's _data has an entry (unreadable, as sub-id owned, counts as empty: the helper checks again inside). */
+async function holdsFiles(dir: string): Promise<boolean> {
+  try {
+    const d = await fs.promises.opendir(dir);
+    try {
+      return (await d.read()) !== null;
+    } finally {
+      await d.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
 /** What volumeHelperArgs needs of a container record. */
 export interface MountedRecord {
   config: Pick<ContainerRecord['config'], 'uid' | 'gid'> & { mounts?: ContainerMount[] | undefined };
@@ -168,9 +182,13 @@ export async function volumeHelperArgs(dataRoot: string, c: MountedRecord): Prom
         if (!v) throw new NoSuchVolumeError(name);
         if (v.options.type) typed.set(name, { type: v.options.type, device: v.options.device, o: (v.options.o ?? '').split(',').filter(Boolean) });
         if (!v.needsCopyUp && !v.needsChown) continue;
-        firstUse.set(name, { copyUp: v.needsCopyUp, chown: v.needsChown });
+        // As podman: a mount with nocopy, or a volume that already holds files, copies
+        // nothing and leaves NeedsCopyUp set for a later container.
+        const own = mounts.filter((m): m is Extract<ContainerMount, { type: 'volume' }> => m.type === 'volume' && m.name === name);
+        const copyUp = v.needsCopyUp && own.some((m) => !m.options.includes('nocopy')) && !(await holdsFiles(own[0]!.source));
+        firstUse.set(name, { copyUp, chown: v.needsChown });
         await store.update(name, (r) => {
-          r.needsCopyUp = false;
+          if (copyUp) r.needsCopyUp = false;
           r.needsChown = false;
         });
       }

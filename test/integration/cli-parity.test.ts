@@ -84,6 +84,20 @@ describe('run details as podman', () => {
     expect(await run(['create', '--detach-keys', 'ctrl-a', 'bb', 'true'])).toMatchObject({ exitCode: 125 });
   });
 
+  it('NeedsCopyUp as podman: a nocopy mount or a volume that holds files copies nothing and keeps it set', async () => {
+    const state = async (v: string) => (await run(['volume', 'inspect', '--format', '{{.NeedsCopyUp}}', v])).stdout;
+    expect((await run(['run', '--rm', '-v', 'full:/etc:nocopy', 'bb', 'sh', '-c', 'echo a > /etc/a'])).exitCode).toBe(0);
+    expect(await state('full')).toBe('true\n');
+    const ls = await run(['run', '--rm', '-v', 'full:/etc', 'bb', 'ls', '/etc']);
+    expect(ls.stdout.split('\n')).toContain('a');
+    expect(ls.stdout.split('\n')).not.toContain('passwd');
+    expect(await state('full')).toBe('true\n');
+    // An empty volume over a non-empty image directory: copied up once, then cleared.
+    const up = await run(['run', '--rm', '-v', 'e2:/etc', 'bb', 'cat', '/etc/passwd']);
+    expect([up.exitCode, up.stdout]).toMatchObject([0, expect.stringMatching(/^root:/)]);
+    expect(await state('e2')).toBe('false\n');
+  });
+
   it('-a with -d: the streams are checked, then it detaches as podman', async () => {
     const d = await run(['run', '-a', 'stdout', '-d', '--name', 'ad', 'bb', 'echo', 'hi']);
     expect(d.exitCode, d.stderr).toBe(0);
