@@ -21,18 +21,23 @@ describe('system prune / reset', () => {
   it('prune asks first; no is no', async () => {
     const stopped = (await ok(['create', '--name', 'stopped', 'bb', 'true'])).stdout.trim();
     const r = await ok(['system', 'prune'], 'n\n');
-    expect(r.stdout).toBe('WARNING! This command removes:\n\t- all stopped containers\n\t- all dangling images\n\nAre you sure you want to continue? [y/N] ');
+    expect(r.stdout).toBe(
+      'WARNING! This command removes:\n\t- all stopped containers\n\t- all networks not used by at least one container\n\t- all dangling images\n\nAre you sure you want to continue? [y/N] ',
+    );
     expect((await ok(['ps', '-aq', '--no-trunc'])).stdout).toContain(stopped);
   });
 
-  it('prune -f: stopped containers and dangling images go; running ones, used images and volumes stay', async () => {
-    const running = (await ok(['run', '-d', '--name', 'up', '-v', 'used:/data', 'bb', 'sleep', '300'])).stdout.trim();
+  it('prune -f: stopped containers, dangling images and unused networks go; running ones, used images, networks and volumes stay', async () => {
+    await ok(['network', 'create', 'spare']);
+    await ok(['network', 'create', 'busy']);
+    const running = (await ok(['run', '-d', '--name', 'up', '--network', 'busy', '-v', 'used:/data', 'bb', 'sleep', '300'])).stdout.trim();
     await ok(['volume', 'create', 'unused']);
     // A commit without a name is a dangling image.
     const dangling = (await ok(['commit', '-q', 'stopped'])).stdout.trim().replace(/^sha256:/, '');
     const stopped = (await ok(['ps', '-aq', '--no-trunc', '--filter', 'name=stopped'])).stdout.trim();
     const r = await ok(['system', 'prune', '-f']);
-    expect(r.stdout).toMatch(new RegExp(`^Deleted Containers\\n${stopped}\\nDeleted Images\\n${dangling}\\nTotal reclaimed space: \\S+B\\n$`));
+    expect(r.stdout).toMatch(new RegExp(`^Deleted Containers\\n${stopped}\\nDeleted Images\\n${dangling}\\nDeleted Networks\\nspare\\nTotal reclaimed space: \\S+B\\n$`));
+    expect((await ok(['network', 'ls', '--format', '{{.Name}}'])).stdout.split('\n').sort()).toEqual(['', 'busy', 'podman']);
     expect((await ok(['ps', '-q', '--no-trunc'])).stdout.trim()).toBe(running);
     expect((await ok(['volume', 'ls', '-q'])).stdout.split('\n').sort()).toEqual(['', 'unused', 'used']);
     // --volumes -a: the unused volume, not the used one; bb is used by `up`.

@@ -67,6 +67,19 @@ export async function runSystemPrune(roots: Roots, o: { all: boolean; volumes: b
   );
   section('Deleted Images', images);
 
+  // Then the networks no container uses (podman prints them last); a network rm -f would need is never a candidate.
+  const { networkPrune, networkPruneCandidates } = await import('../../network/network-commands.js');
+  const nctx = { roots, removeContainer: () => Promise.reject(new TscRunError('system prune removes no container for a network')) };
+  const networks: string[] = [];
+  try {
+    await networkPrune(nctx, await networkPruneCandidates(nctx, o.filters), (n) => networks.push(n));
+  } catch (err) {
+    if (err instanceof MultipleErrors) errors.push(...err.errors);
+    else if (err instanceof TscRunError) errors.push(err);
+    else throw err;
+  }
+  section('Deleted Networks', networks);
+
   process.stdout.write(`Total reclaimed space: ${goHumanSize(Math.max(0, freeBytes(roots.dataRoot) - before))}\n`);
   if (errors.length) throw errors.length === 1 ? errors[0]! : new MultipleErrors(errors);
 }

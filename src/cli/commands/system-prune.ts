@@ -18,7 +18,7 @@ interface PruneArgs extends GlobalArgs {
 
 /** podman's warning for system prune (cmd/podman/system/prune.go), without the lines for what we do not have. */
 export function systemPrunePrompt(all: boolean, volumes: boolean): string {
-  const lines = ['WARNING! This command removes:', '\t- all stopped containers'];
+  const lines = ['WARNING! This command removes:', '\t- all stopped containers', '\t- all networks not used by at least one container'];
   if (volumes) lines.push('\t- all volumes not used by at least one container');
   lines.push(all ? '\t- all images without at least one container associated with them' : '\t- all dangling images');
   return `${lines.join('\n')}\n\nAre you sure you want to continue? [y/N] `;
