@@ -22,13 +22,23 @@ export function homeDir(env: Env = process.env): string {
   return env.HOME || os.homedir();
 }
 
-export function defaultDataRoot(env: Env = process.env, uid = process.getuid!()): string {
+/**
+ * Whose stores these are: inside `tsc-run unshare` we are uid 0 of the
+ * user's namespace, but the stores are still the user's (podman reads the
+ * same _CONTAINERS_ROOTLESS_UID that unshare exports).
+ */
+export function storeOwnerUid(env: Env = process.env): number {
+  const inner = env._CONTAINERS_USERNS_CONFIGURED ? Number(env._CONTAINERS_ROOTLESS_UID) : NaN;
+  return Number.isSafeInteger(inner) && inner > 0 ? inner : process.getuid!();
+}
+
+export function defaultDataRoot(env: Env = process.env, uid = storeOwnerUid(env)): string {
   if (uid === 0) return '/var/lib/tsc-run';
   const base = env.XDG_DATA_HOME || path.join(homeDir(env), '.local', 'share');
   return path.join(base, 'tsc-run');
 }
 
-export function defaultRunRoot(env: Env = process.env, uid = process.getuid!()): string {
+export function defaultRunRoot(env: Env = process.env, uid = storeOwnerUid(env)): string {
   if (uid === 0) return '/run/tsc-run';
   // Rootless podman falls back to /tmp when there is no usable XDG_RUNTIME_DIR.
   if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, 'tsc-run');

@@ -121,6 +121,16 @@ describe('tsc-run unshare (rootless)', () => {
     expect([nf.exitCode, nf.stderr]).toEqual([127, 'Error: exec: "nosuchcmd": executable file not found in $PATH\n']);
   });
 
+  it('inside, tsc-run still uses the user\'s own stores (uid 0 there is the user), as podman', async () => {
+    const fmt = ['info', '--format', '{{.Store.GraphRoot}} {{.Store.RunRoot}}'];
+    const outside = await tscRun(fmt);
+    expect(outside.exitCode, outside.stderr).toBe(0);
+    expect(outside.stdout).not.toContain('/var/lib/tsc-run');
+    const inside = await tscRun(['unshare', cliBinary().bin, ...fmt]);
+    expect([inside.exitCode, inside.stderr]).toEqual([0, '']);
+    expect(inside.stdout).toBe(outside.stdout);
+  });
+
   it('rejects --rootless-netns with a clear error', async () => {
     const r = await tscRun(['unshare', '--rootless-netns', 'true']);
     expect(r.exitCode).toBe(125);
