@@ -103,6 +103,21 @@ describe.each([['user'], ['root']] as const)('network DNS responder (%s)', (as) 
     expect(resolv).not.toContain(`${net}.2.1`);
     expect(resolv).not.toContain('dns.podman');
     await ok(['rm', '-f', '-t', '0', 'quiet']);
+    // --dns on the network: its own upstream (here one that never answers), its names still local.
+    await ok(['network', 'create', '--dns', '192.0.2.254', '--subnet', `${net}.3.0/24`, 'updns']);
+    expect(JSON.parse(await ok(['network', 'inspect', 'updns']))[0]).toMatchObject({ dns_enabled: true, network_dns_servers: ['192.0.2.254'] });
+    await ok(['run', '-d', '--name', 'own', '--network', 'updns', 'bb', 'sleep', '600']);
+    const ownIp = (await ok(['inspect', '--format', '{{.NetworkSettings.Networks.updns.IPAddress}}', 'own'])).trim();
+    expect(await lookup('own', 'own')).toEqual([ownIp]);
+    // Asked directly (nslookup would go on to the host's server listed second).
+    const known = hostAddress('registry.npmjs.org');
+    if (known) {
+      const viaGateway = await cli(['exec', 'own', 'nslookup', 'registry.npmjs.org', `${net}.3.1`]);
+      expect(viaGateway.stdout).not.toContain(known);
+      const viaDefault = await cli(['exec', 'own', 'nslookup', 'registry.npmjs.org']);
+      expect(viaDefault.stdout).toContain(known);
+    }
+    await ok(['rm', '-f', '-t', '0', 'own']);
   }, 120_000);
 
   it('kill -9 of the responder: the next start brings it back; it exits once idle', async () => {

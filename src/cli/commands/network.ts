@@ -53,6 +53,7 @@ interface CreateArgs extends GlobalArgs {
   ipv6?: boolean;
   internal?: boolean;
   'disable-dns'?: boolean;
+  dns?: string[];
   label?: string[];
   opt?: string[];
   'ipam-driver'?: string;
@@ -69,6 +70,7 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
       .positional('name', { type: 'string' })
       .positional('extra', { type: 'string', array: true, hidden: true })
       .option('disable-dns', { type: 'boolean', describe: 'disable dns plugin' })
+      .option('dns', { ...strings, describe: 'DNS servers this network will use' })
       .option('driver', { alias: 'd', type: 'string', requiresArg: true, describe: 'driver to manage the network (default "bridge")' })
       .option('gateway', { ...strings, describe: 'IPv4 or IPv6 gateway for the subnet (default [])' })
       .option('ignore', { type: 'boolean', describe: "Don't fail if network already exists" })
@@ -93,6 +95,7 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
         ipv6: argv.ipv6 === true,
         internal: argv.internal === true,
         disableDns: argv['disable-dns'] === true,
+        dnsServers: sliceValues(argv.dns),
         labels: (argv.label ?? []).map(String),
         options: (argv.opt ?? []).map(String),
         ipamDriver: argv['ipam-driver'],

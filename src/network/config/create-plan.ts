@@ -18,6 +18,8 @@ export interface CreateRequest {
   ipv6: boolean;
   internal: boolean;
   disableDns: boolean;
+  /** podman 4.5's --dns: the upstream servers of the network's DNS responder. */
+  dnsServers?: readonly string[];
   labels: readonly string[];
   options: readonly string[];
   ipamDriver?: string | undefined;
@@ -227,6 +229,11 @@ export function planNetworkCreate(req: CreateRequest, ctx: CreateContext): Netwo
     internal: req.internal,
     dns_enabled: !req.disableDns,
   };
+  if (req.dnsServers?.length) {
+    if (req.disableDns) throw new TscRunError('cannot set NetworkDNSServers if DNS is disabled');
+    for (const d of req.dnsServers) if (!parseIp(d)) throw new TscRunError(`${d} is not an ip address`);
+    out.network_dns_servers = [...req.dnsServers];
+  }
   if (Object.keys(labels).length) out.labels = labels;
   if (Object.keys(options).length) out.options = options;
   out.ipam_options = { driver: 'host-local' };

@@ -4,6 +4,7 @@ import { answerLocally, buildDnsNetworks, hostUpstreams, isMember, reverseName }
 import { procNetAddress } from '../../../src/network/dns/dns-control.js';
 import type { NetworkConfig } from '../../../src/network/config/network-config.js';
 import type { Allocations } from '../../../src/network/bridge/bridge-attach.js';
+import { planNetworkCreate, type CreateContext, type CreateRequest } from '../../../src/network/config/create-plan.js';
 
 function query(name: string, type: number, id = 0x1234): Buffer {
   const h = Buffer.alloc(12);
@@ -84,5 +85,17 @@ describe('dns table', () => {
     expect(hostUpstreams(['127.0.0.1', '10.0.0.2'], '169.254.1.1')).toEqual(['10.0.0.2']);
     expect(procNetAddress('10.89.0.1', 53)).toBe('0100590A:0035');
     expect(procNetAddress('fd00::1', 53)).toBe('000000FD000000000000000001000000:0035');
+  });
+});
+
+describe('network create --dns', () => {
+  const req = (o: Partial<CreateRequest>): CreateRequest => ({ subnets: [], gateways: [], ipRanges: [], ipv6: false, internal: false, disableDns: false, labels: [], options: [], ...o });
+  const ctx: CreateContext = { existing: [], hostSubnets: [], hostInterfaces: ['lo'], now: new Date(0), rand: (n) => new Uint8Array(n).fill(7), createdText: (d) => d.toISOString() };
+  it('writes network_dns_servers after dns_enabled; refuses it without DNS or with a bad address', () => {
+    const n = planNetworkCreate(req({ name: 'x', dnsServers: ['192.0.2.53'] }), ctx);
+    expect(n.network_dns_servers).toEqual(['192.0.2.53']);
+    expect(Object.keys(n).indexOf('network_dns_servers')).toBe(Object.keys(n).indexOf('dns_enabled') + 1);
+    expect(() => planNetworkCreate(req({ name: 'x', dnsServers: ['192.0.2.53'], disableDns: true }), ctx)).toThrow('cannot set NetworkDNSServers if DNS is disabled');
+    expect(() => planNetworkCreate(req({ name: 'x', dnsServers: ['nope'] }), ctx)).toThrow('nope is not an ip address');
   });
 });
