@@ -3,11 +3,14 @@
 // unprivileged user, on the busybox image imported into both:
 //   run --rm --network N IMG true     a container on a user-defined network
 //   run --rm IMG true                 the same on the default (pasta), for scale
+//   run --rm --network N IMG true     the same on a --disable-dns network
 //   200 MB container → container      nc over the bridge
-// and the RSS of the rootless netns holder. Median/p90 of --runs (default 10)
+//   200 MB host → published port       -p into a bridge container (our forwarder / rootlessport)
+// and the RSS of the rootless netns holder, the DNS responder and a port forwarder. Median/p90 of --runs (default 10)
 // after --warmup (default 2). Needs `npm run bundle` first. podman is
 // skipped, with its reason, where it cannot run bridge networks here.
 import 'zx/globals';
+import netMod from 'node:net';
 import { benchSandbox, benchUser, printTable, requireBundle, timeIt } from './lib.mjs';
 
 $.verbose = false;
@@ -35,13 +38,65 @@ function throughput(cli, net, opts = {}) {
   }
 }
 
+/** Seconds for MB megabytes from the host to a bridge container's published port (until the server hangs up). */
+async function publishedThroughput(cli, net, opts = {}) {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  // nc's stdin never ends (sleep), so it hangs up only once our data has all arrived.
+  const server = sh(cli('run', '-d', '--network', net, '-p', `127.0.0.1:${port}:5000`, opts.image ?? 'bench', 'sh', '-c', 'sleep 100000 | nc -l -p 5000 > /dev/null'), opts).stdout.trim();
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    for (let attempt = 0; ; attempt++) {
+      const t0 = performance.now();
+      const ok = await new Promise((resolve) => {
+        const sock = netMod.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+        let sent = 0;
+        const pump = () => {
+          while (sent < MB) {
+            sent++;
+            if (!sock.write(chunk)) return sock.once('drain', pump);
+          }
+          sock.end();
+        };
+        sock.on('connect', pump);
+        sock.on('data', () => {});
+        sock.on('error', () => resolve(false));
+        sock.on('close', () => resolve(sent === MB));
+      });
+      const s = (performance.now() - t0) / 1000;
+      // A quick close: the server in the container was not listening yet.
+      if (ok && s > 0.05) return s;
+      if (attempt > 50) throw new Error('the published port never took the data');
+      await sleep(200);
+    }
+  } finally {
+    sh(cli('rm', '-f', '-t', '0', server), { ...opts, allowFail: true });
+  }
+}
+
 try {
   const tar = await importBusybox();
   sh(tsc('network', 'create', 'benchnet'));
   results.push(timeIt('tsc-run run --rm --network N IMG true', () => sh(tsc('run', '--rm', '--network', 'benchnet', 'bench', 'true')), timing));
+  sh(tsc('network', 'create', '--disable-dns', 'nodnsnet'));
+  results.push(timeIt('tsc-run run --rm --network N(no DNS) IMG true', () => sh(tsc('run', '--rm', '--network', 'nodnsnet', 'bench', 'true')), timing));
   results.push(timeIt('tsc-run run --rm IMG true (pasta)', () => sh(tsc('run', '--rm', 'bench', 'true')), timing));
   const s = throughput(tsc, 'benchnet');
   notes.push(`tsc-run container → container over the bridge: ${MB} MB in ${s.toFixed(2)} s = ${(MB / s).toFixed(0)} MB/s`);
+  const hs = await publishedThroughput(tsc, 'benchnet');
+  notes.push(`tsc-run host → published port of a bridge container: ${MB} MB in ${hs.toFixed(2)} s = ${(MB / hs).toFixed(0)} MB/s`);
+  // The DNS responder and a port forwarder, while a container with a published port runs.
+  const keep = sh(tsc('run', '-d', '--network', 'benchnet', '-p', '127.0.0.1::5000', 'bench', 'sleep', '600')).stdout.trim();
+  const nets = path.join(dir, 'xdg', 'rr', 'networks');
+  const rssOf = (file) => {
+    if (!fs.existsSync(file)) return undefined;
+    const { pid } = fs.readJsonSync(file);
+    return fs.existsSync(`/proc/${pid}`) ? Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) : undefined;
+  };
+  const dnsKb = rssOf(path.join(nets, 'dns.json'));
+  const fwdKb = rssOf(path.join(nets, 'ports', `${keep}.json`));
+  if (dnsKb) notes.push(`RSS of the DNS responder (one per user, all networks): ${dnsKb} kB`);
+  if (fwdKb) notes.push(`RSS of a container's port forwarder: ${fwdKb} kB`);
+  sh(tsc('rm', '-f', '-t', '0', keep), { allowFail: true });
   const rr = path.join(dir, 'xdg', 'rr', 'networks', 'netns.json');
   if (fs.existsSync(rr)) {
     const { pid } = await fs.readJson(rr);
@@ -60,6 +115,12 @@ try {
       results.push(timeIt('podman run --rm --network N IMG true', () => sh(podmanArgv('run', '--rm', '--network', 'benchnet', 'localhost/bench', 'true'), p), timing));
       const ps = throughput(podmanArgv, 'benchnet', { ...p, image: 'localhost/bench' });
       notes.push(`podman container → container over the bridge: ${MB} MB in ${ps.toFixed(2)} s = ${(MB / ps).toFixed(0)} MB/s`);
+      try {
+        const phs = await publishedThroughput(podmanArgv, 'benchnet', { ...p, image: 'localhost/bench' });
+        notes.push(`podman host → published port of a bridge container (rootlessport): ${MB} MB in ${phs.toFixed(2)} s = ${(MB / phs).toFixed(0)} MB/s`);
+      } catch (err) {
+        notes.push(`podman's published port skipped: ${err.message}`);
+      }
     }
   }
 } finally {
