@@ -82,3 +82,36 @@ export class ChildExit extends Error {
     this.name = 'ChildExit';
   }
 }
+
+const ERRNO_TEXT: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or directory',
+  EEXIST: 'file exists',
+  ENOTDIR: 'not a directory',
+  EISDIR: 'is a directory',
+  ENOTEMPTY: 'directory not empty',
+  ENOSPC: 'no space left on device',
+  EROFS: 'read-only file system',
+  EBUSY: 'device or resource busy',
+  EMFILE: 'too many open files',
+  ELOOP: 'too many levels of symbolic links',
+  EXDEV: 'invalid cross-device link',
+  EIO: 'input/output error',
+};
+const GO_OP: Record<string, string> = { scandir: 'open', opendir: 'open', unlink: 'remove', rmdir: 'remove', rm: 'remove' };
+
+/**
+ * A Node system error (`EACCES: permission denied, scandir '/x'`) as Go
+ * words it (`open /x: permission denied`), which is what podman users read;
+ * undefined for anything else.
+ */
+export function systemErrorText(err: unknown): string | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const e = err as NodeJS.ErrnoException & { dest?: unknown };
+  if (typeof e.code !== 'string' || typeof e.syscall !== 'string' || !/^E[A-Z]+$/.test(e.code)) return undefined;
+  const text = ERRNO_TEXT[e.code] ?? e.code;
+  const op = GO_OP[e.syscall] ?? e.syscall;
+  if (typeof e.path !== 'string') return `${op}: ${text}`;
+  return typeof e.dest === 'string' ? `${op} ${e.path} ${e.dest}: ${text}` : `${op} ${e.path}: ${text}`;
+}

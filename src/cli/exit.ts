@@ -2,7 +2,7 @@
 // `Error: ...` line on stderr and Podman's exit code.
 
 import { toSyslog } from './syslog.js';
-import { ChildExit, ExitCode, MultipleErrors, TscRunError } from '../errors.js';
+import { ChildExit, ExitCode, MultipleErrors, TscRunError, systemErrorText } from '../errors.js';
 
 /** Print the error (if any) and return the process exit code. */
 export function reportError(err: unknown, debug = false): number {
@@ -12,7 +12,7 @@ export function reportError(err: unknown, debug = false): number {
     return err.exitCode;
   }
   const code = err instanceof TscRunError ? err.exitCode : ExitCode.Engine;
-  const msg = err instanceof Error ? err.message : String(err);
+  const msg = systemErrorText(err) ?? (err instanceof Error ? err.message : String(err));
   // One line: scripts grep stderr, and multi-line causes belong in --log-level=debug.
   const line = msg.replace(/\s*\n\s*/g, '; ');
   process.stderr.write(`Error: ${line}\n`);
