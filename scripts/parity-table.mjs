@@ -55,7 +55,8 @@ function parseHelp(text) {
     return m ? m[1] : '';
   };
   const commands = [...section('Available Commands').matchAll(/^ {2}([\w-]+) /gm)].map((m) => m[1]).filter((c) => c !== 'help');
-  const flags = [...section('Options').matchAll(/^ {2}(?:-(\w), | {4})--([\w-]+)/gm)].map((m) => ({ short: m[1], name: m[2] }));
+  // cobra's own --help row (listed when -h means something else, as run's --hostname) is no flag to implement.
+  const flags = [...section('Options').matchAll(/^ {2}(?:-(\w), | {4})--([\w-]+)/gm)].map((m) => ({ short: m[1], name: m[2] })).filter((f) => f.name !== 'help');
   return { commands, flags };
 }
 const podman = [];

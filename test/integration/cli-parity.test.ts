@@ -98,6 +98,17 @@ describe('run details as podman', () => {
     expect(await state('e2')).toBe('false\n');
   });
 
+  it('pause and unpause --filter act on the matching containers only', async () => {
+    const a = (await run(['run', '-d', '--name', 'pf1', '-l', 'grp=x', 'bb', 'sleep', '100'])).stdout.trim();
+    await run(['run', '-d', '--name', 'pf2', 'bb', 'sleep', '100']);
+    expect(await run(['pause', '--filter', 'label=grp=x'])).toMatchObject({ exitCode: 0, stdout: `${a}\n` });
+    const st = await run(['ps', '-a', '--filter', 'name=pf', '--format', '{{.Names}} {{.State}}']);
+    expect(st.stdout.split('\n').filter(Boolean).sort()).toEqual(['pf1 Paused', expect.stringMatching(/^pf2 Up /)]);
+    expect(await run(['unpause', '-f', 'label=grp=x'])).toMatchObject({ exitCode: 0, stdout: `${a}\n` });
+    expect((await run(['pause', '-f', 'name=pf1', 'pf2'])).stderr).toBe('Error: --filter takes no arguments\n');
+    await run(['rm', '-f', '-t', '0', 'pf1', 'pf2']);
+  });
+
   it('-a with -d: the streams are checked, then it detaches as podman', async () => {
     const d = await run(['run', '-a', 'stdout', '-d', '--name', 'ad', 'bb', 'echo', 'hi']);
     expect(d.exitCode, d.stderr).toBe(0);

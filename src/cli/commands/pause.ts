@@ -11,6 +11,7 @@ interface PauseArgs extends GlobalArgs {
   cidfile?: string[];
   all?: boolean;
   latest?: boolean;
+  filter?: string[];
 }
 
 function pauseFamily(verb: 'pause' | 'unpause'): CommandModule<GlobalArgs, PauseArgs> {
@@ -24,6 +25,7 @@ function pauseFamily(verb: 'pause' | 'unpause'): CommandModule<GlobalArgs, Pause
         .usage(`Usage: tsc-run ${verb} [options] CONTAINER [CONTAINER...]\n\n${describe}`)
         .option('all', { alias: 'a', type: 'boolean', describe: pausing ? 'Pause all running containers' : 'Unpause all paused containers' })
         .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' })
+        .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Filter output based on conditions given' })
         .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' }),
     handler: async (argv) => {
       const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container/container-targets.js');
@@ -34,7 +36,7 @@ function pauseFamily(verb: 'pause' | 'unpause'): CommandModule<GlobalArgs, Pause
       checkTargetArgs(names, argv);
       const roots = rootsOf(argv);
       const store = new ContainerStore(roots.dataRoot);
-      let targets = await resolveTargets(store, names, argv);
+      let targets = await resolveTargets(store, names, { ...argv, runRoot: roots.runRoot });
       // -a: the containers the verb applies to.
       if (argv.all) targets = targets.filter((t) => liveRecord(roots.runRoot, t.rec).state.status === (pausing ? 'running' : 'paused'));
       await forEachTarget(targets, async (t) => {
