@@ -32,7 +32,7 @@ import { dirRoot } from './container-root.js';
 import { imageTree, listTree } from './diff.js';
 import { FileTree } from './file-tree.js';
 import { withFsSession } from './fs-session.js';
-import { layerEntriesOf, whiteoutFor } from './layer-entries.js';
+import { layerEntriesOf, layerEntryMapper, whiteoutFor } from './layer-entries.js';
 import { TarOut } from './tar-io.js';
 import type { FsEntry } from './records.js';
 
@@ -94,10 +94,11 @@ export async function writeLayerBlob(
         }
       });
     } else {
+      const entriesOf = layerEntryMapper();
       await withFsSession(dirRoot(store.upperDir(rec.id), userns), (s) =>
         s.walk('get', '.', async (e, data) => {
           if (skip(e)) return;
-          for (const le of layerEntriesOf(e)) await out.add(le.entry, le.name, le.withData ? data : undefined);
+          for (const le of entriesOf(e)) await out.add(le.entry, le.name, le.withData ? data : undefined);
         }),
       );
     }

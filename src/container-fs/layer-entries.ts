@@ -53,3 +53,25 @@ export function layerEntriesOf(raw: FsEntry): LayerEntry[] {
   }
   return out;
 }
+
+/**
+ * layerEntriesOf over one walk. overlayfs (Linux ≥ 5.8) may make every
+ * whiteout of an upper dir a hard link of one shared 0:0 device, which the
+ * walk reports as hard links to the first whiteout: each is a whiteout of
+ * its own path, not a link to another entry (a layer with such a link was
+ * refused when stored: a container that deleted two files could not be
+ * committed or built).
+ */
+export function layerEntryMapper(): (raw: FsEntry) => LayerEntry[] {
+  const whiteouts = new Set<string>();
+  const norm = (p: string) => p.replace(/^(\.\/|\/)+/, '');
+  return (raw) => {
+    if (raw.type === 'hardlink' && raw.linkname !== undefined && whiteouts.has(norm(raw.linkname))) {
+      const { linkname: _l, ...rest } = raw;
+      return layerEntriesOf({ ...rest, type: 'char', devmajor: 0, devminor: 0 });
+    }
+    const e = upperEntry(raw);
+    if (e && isWhiteout(e)) whiteouts.add(norm(e.path));
+    return layerEntriesOf(raw);
+  };
+}

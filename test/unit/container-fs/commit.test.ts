@@ -115,3 +115,14 @@ describe('commit config (podman: image config, then the container, then --change
     expect(buildCommitConfig(input, 'docker').comment).toBe('msg');
   });
 });
+
+describe('layer entries of one walk', () => {
+  it('whiteouts sharing one inode (reported as hard links to the first) are each a whiteout; other hard links stay links', async () => {
+    const { layerEntryMapper } = await import('../../../src/container-fs/layer-entries.js');
+    const map = layerEntryMapper();
+    expect(map(e({ type: 'char', path: 'etc/motd', devmajor: 0, devminor: 0 })).map((x) => x.name)).toEqual(['etc/.wh.motd']);
+    expect(map(e({ type: 'hardlink', path: 'etc/passwd', linkname: 'etc/motd' })).map((x) => [x.name, x.entry.type])).toEqual([['etc/.wh.passwd', 'file']]);
+    map(e({ type: 'file', path: 'a', size: 1 }));
+    expect(map(e({ type: 'hardlink', path: 'b', linkname: 'a' })).map((x) => [x.name, x.entry.type])).toEqual([['b', 'hardlink']]);
+  });
+});
