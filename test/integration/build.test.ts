@@ -279,7 +279,7 @@ describe('build', () => {
   it('flags podman has and this builder does not are refused with a reason', async () => {
     const dir = context('flags', { Containerfile: 'FROM bb\n' });
     for (const [flag, reason] of [
-      [['--squash'], 'Error: --squash is not supported: squashing layers is not supported yet'],
+      [['--squash', '--layers'], 'Error: cannot specify --squash with --layers and --squash-all with --squash'],
       [['--memory', '10m'], 'Error: --memory is not supported: resource limits need a delegated cgroup v2 subtree'],
       [['--rm=false'], 'Error: --rm=false is not supported: step containers are always removed'],
       [['--isolation', 'chroot'], 'Error: --isolation=chroot is not supported: RUN steps always run in a rootless container of the tsc-run helper'],

@@ -72,7 +72,7 @@ export function storedConfig(img: BuildImage, format: 'oci' | 'docker'): ImageCo
 }
 
 /** Store the state as an image (config, manifest, record); names given move to it. */
-export async function storeBuildImage(dataRoot: string, img: BuildImage, format: 'oci' | 'docker', names: readonly string[] = []): Promise<ImageRecord> {
+export async function storeBuildImage(dataRoot: string, img: BuildImage, format: 'oci' | 'docker', names: readonly string[] = [], annotations: Readonly<Record<string, string>> = {}): Promise<ImageRecord> {
   const blobs = new BlobStore(dataRoot);
   const docker = format === 'docker';
   const config = storedConfig(img, format);
@@ -81,6 +81,7 @@ export async function storeBuildImage(dataRoot: string, img: BuildImage, format:
   const manifest: ImageManifest = docker
     ? { schemaVersion: 2, mediaType: DockerMediaType.manifest, config: { mediaType: DockerMediaType.config, ...configBlob }, layers }
     : buildManifest({ mediaType: MediaType.config, ...configBlob }, layers);
+  if (!docker && Object.keys(annotations).length) manifest.annotations = { ...annotations };
   const manifestBlob = await blobs.put(canonicalJson(manifest));
   const record = await new ImageStore(dataRoot).add({
     id: configBlob.digest.slice('sha256:'.length),
@@ -93,5 +94,14 @@ export async function storeBuildImage(dataRoot: string, img: BuildImage, format:
     size: img.size,
   });
   img.id = record.id;
+  if (record.digest !== manifestBlob.digest && Object.keys(annotations).length) {
+    // The same config stored before (the last step's cached image): the result's manifest, with its annotations, is now the image's.
+    return new ImageStore(dataRoot).update((f) => {
+      const r = f.images.find((i) => i.id === record.id && !i.removing) ?? record;
+      r.digests = [...new Set([...(r.digests ?? [r.digest]), manifestBlob.digest])];
+      r.digest = manifestBlob.digest;
+      return { ...r };
+    });
+  }
   return record;
 }

@@ -41,8 +41,10 @@ export interface BuildOptions {
   /** Normalised names for the result. */
   tags: readonly string[];
   format: 'oci' | 'docker';
-  /** --layers: store every step and use the cache. */
+  /** --layers: store every step and use the cache; false: the build's new layers end as one (buildah's --layers=false, podman's --squash). */
   layers: boolean;
+  /** --squash-all: every layer, the base's too, ends as one. */
+  squashAll: boolean;
   noCache: boolean;
   cacheTtlMs?: number | undefined;
   pull: PullPolicy;
@@ -53,6 +55,8 @@ export interface BuildOptions {
   unsetEnv: readonly string[];
   timestamp?: Date | undefined;
   omitHistory: boolean;
+  /** --annotation: the result's manifest annotations (OCI only). */
+  annotations: Readonly<Record<string, string>>;
   jobs: number;
   /** RUN steps' container settings from the flags. */
   run: Pick<StepRunOptions, 'security' | 'addHosts' | 'dns' | 'dnsSearch' | 'dnsOptions' | 'noHosts'> & { network?: string | undefined; volumes: readonly string[] };
@@ -67,6 +71,9 @@ export interface BuildOptions {
 
 interface StageResult {
   img: BuildImage;
+  /** Layers and history entries the stage's FROM image brought. */
+  baseLayers: number;
+  baseHistory: number;
 }
 
 /** Which stages the target needs, and the dependencies of each. */
@@ -192,24 +199,43 @@ export class Builder {
     }
     const unused = this.args.unconsumed();
     if (unused.length) this.o.warn(`one or more build args were not consumed: [${unused.join(' ')}]`);
-    return this.commitFinal(final.img, last);
+    return this.commitFinal(final, last);
   }
 
   private prefix(s: Stage): string {
     return this.stageCount > 1 ? `[${this.plan.order.indexOf(s) + 1}/${this.stageCount}] ` : '';
   }
 
-  private async commitFinal(img: BuildImage, s: Stage): Promise<ImageRecord> {
-    const out = structuredClone(img);
+  private async commitFinal(result: StageResult, s: Stage): Promise<ImageRecord> {
+    const out = await this.squashed(result);
     if (this.o.omitHistory) out.config.history = [];
     delete out.id;
     const names = this.o.tags;
     this.o.out(`${this.prefix(s)}COMMIT${names[0] ? ` ${names[0]}` : ''}`);
-    const rec = await storeBuildImage(this.o.roots.dataRoot, out, this.o.format, names);
+    const rec = await storeBuildImage(this.o.roots.dataRoot, out, this.o.format, names, this.o.annotations);
     this.o.out(`--> ${rec.id.slice(0, 11)}`);
     for (const n of names) this.o.out(`Successfully tagged ${n}`);
     if (!this.o.layers) await this.dropIntermediates(rec.id);
     return rec;
+  }
+
+  /**
+   * buildah's --layers=false (podman's --squash): the stage's new layers as
+   * one, its history entries empty but the last; --squash-all: every layer
+   * as one and only the build's own history entries.
+   */
+  private async squashed(r: StageResult): Promise<BuildImage> {
+    if (this.o.layers && !this.o.squashAll) return structuredClone(r.img);
+    const from = this.o.squashAll ? 0 : r.baseLayers;
+    const { squashLayers } = await import('./squash.js');
+    const out = r.img.layers.length - from > 1 || (this.o.squashAll && r.img.layers.length > 0) ? await squashLayers(this.o.roots, r.img, from) : structuredClone(r.img);
+    const history = out.config.history ?? [];
+    const own = history.slice(r.baseHistory).map((h) => ({ ...h, empty_layer: true as const }));
+    const last = own[own.length - 1];
+    if (last && out.layers.length > from) delete (last as { empty_layer?: boolean }).empty_layer;
+    out.config.history = this.o.squashAll ? own : [...history.slice(0, r.baseHistory), ...own];
+    delete out.id;
+    return out;
   }
 
   /** --layers=false: the images steps needed on disk go again (their layers stay with the result). */
@@ -286,6 +312,8 @@ export class Builder {
     o.out(`${pre}STEP 1/${total}: ${s.from.original.replace(/^\S+/, 'FROM')}`);
     const base = await this.baseImage(s);
     const img = base.img;
+    const baseLayers = img.layers.length;
+    const baseHistory = (img.config.history ?? []).length;
     const stageArgs = this.args.stage();
     let key = stepKey(base.key, `format:${o.format}`);
     const meta: MetaState = { config: img.config.config, cmdSet: false };
@@ -381,7 +409,7 @@ export class Builder {
       }
     }
     if (o.layers && !state.id) await this.store(state);
-    return { img: state };
+    return { img: state, baseLayers, baseHistory };
   }
 
   private async copyFromSource(s: Stage, ref: string): Promise<BuildImage> {

@@ -30,7 +30,7 @@ const RUNTIME_FILES = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf', '
 const RUNTIME_DIRS = ['dev', 'proc', 'sys'];
 
 /** Whether a path exists in any of the layer dirs (top first; a whiteout hides it). */
-async function existsIn(diffDirs: readonly string[], rel: string): Promise<boolean> {
+export async function existsIn(diffDirs: readonly string[], rel: string): Promise<boolean> {
   for (const d of diffDirs) {
     const st = await fs.promises.lstat(path.join(d, rel)).catch(() => undefined);
     if (!st) continue;

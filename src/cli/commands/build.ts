@@ -105,10 +105,7 @@ const REFUSED: Record<string, string> = {
   'userns-gid-map': 'RUN steps run in the user namespace of the user',
   'userns-uid-map-user': 'RUN steps run in the user namespace of the user',
   'userns-gid-map-group': 'RUN steps run in the user namespace of the user',
-  squash: 'squashing layers is not supported yet',
-  'squash-all': 'squashing layers is not supported yet',
   ssh: 'SSH agent forwarding is not supported',
-  annotation: 'manifest annotations are not written yet',
 };
 
 function withBuildFlags<T>(y: Argv<T>): Argv<T> {
@@ -143,7 +140,8 @@ function withBuildFlags<T>(y: Argv<T>): Argv<T> {
     .option('isolation', s('type of process isolation to use (only the default, rootless, is available)'))
     .option('jobs', { type: 'number', requiresArg: true, default: 1, describe: 'how many stages to run in parallel' })
     .option('label', a('set metadata for an image'))
-    .option('layers', b('cache intermediate layers during build', { default: process.env.BUILDAH_LAYERS === undefined ? true : /^(1|true)$/i.test(process.env.BUILDAH_LAYERS) }))
+    // No yargs default: whether --layers was given matters to --squash and --squash-all (podman's Changed()).
+    .option('layers', b('cache intermediate layers during build (default true)'))
     .option('network', s("'private', 'none', or 'host' (RUN steps' network)"))
     .option('cache', b('use existing cached images for the container build (--no-cache: do not)', { default: true }))
     .option('hosts', b('create new /etc/hosts files for RUN instructions (--no-hosts: use the one from the base image)', { default: true }))
@@ -165,7 +163,7 @@ function withBuildFlags<T>(y: Argv<T>): Argv<T> {
     .option('variant', s('override the variant of the specified image'))
     .option('volume', { ...a('bind mount a volume into the container'), alias: 'v' });
   for (const name of Object.keys(REFUSED)) {
-    if (!['squash', 'squash-all', 'annotation', 'manifest', 'ssh'].includes(name)) out = out.option(name, { type: 'string', hidden: true });
+    if (name !== 'ssh') out = out.option(name, { type: 'string', hidden: true });
   }
   out = out
     .option('squash', b('squash newly built layers into a single new layer'))
@@ -246,6 +244,22 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
       }
       const format = (argv.format ?? process.env.BUILDAH_FORMAT ?? 'oci').toLowerCase();
       if (format !== 'oci' && format !== 'docker') throw new UsageError(`unrecognized image type ${JSON.stringify(argv.format)}`);
+      // podman: --squash is buildah's --layers=false; --squash-all squashes everything, without the cache unless --layers is given.
+      if ((argv.squash && argv.layers !== undefined) || (argv['squash-all'] && argv.squash)) throw new UsageError('cannot specify --squash with --layers and --squash-all with --squash');
+      let layers = argv.layers ?? (process.env.BUILDAH_LAYERS === undefined ? true : /^(1|true)$/i.test(process.env.BUILDAH_LAYERS));
+      if (argv.squash || (argv['squash-all'] && argv.layers === undefined)) layers = false;
+      const annotations: Record<string, string> = {};
+      for (const a of argv.annotation ?? []) {
+        const eq = String(a).indexOf('=');
+        if (eq <= 0) throw new UsageError(`invalid --annotation ${JSON.stringify(a)}: want KEY=VALUE`);
+        annotations[String(a).slice(0, eq)] = String(a).slice(eq + 1);
+      }
+      if (Object.keys(annotations).length && format === 'docker') {
+        throw new UsageError('--annotation is not supported with --format docker: a Docker manifest has no annotations (podman drops them silently)');
+      }
+      if (argv.platform?.includes(',')) {
+        throw new UsageError('--platform with several platforms is not supported: RUN steps cannot run a foreign architecture here (no emulator); build each platform where it runs and join the images with manifest add');
+      }
       const jobs = argv.jobs ?? 1;
       if (!Number.isInteger(jobs) || jobs < 0) throw new UsageError(`--jobs must be a non-negative integer, not ${argv.jobs}`);
       const network = argv.network;
@@ -322,7 +336,9 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
           target: argv.target,
           tags,
           format,
-          layers: argv.layers !== false,
+          layers,
+          squashAll: argv['squash-all'] === true,
+          annotations,
           noCache: argv.cache === false,
           cacheTtlMs: argv['cache-ttl'] !== undefined ? parseDurationMs(argv['cache-ttl']) : undefined,
           pull,

@@ -1,0 +1,118 @@
+// build flags beyond the basics, as the test user: --layers=false and
+// --squash (the build's new layers as one, history entries kept, whiteouts
+// only where they hide base content), --squash-all (one layer, only the
+// build's history), --annotation (the OCI manifest's), refusals with their
+// one-line reasons (several platforms, --annotation with --format docker,
+// conflicting squash flags).
+
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tscRun, type Sandbox } from '../harness/index.js';
+import { busyboxSandbox, disposeSandbox } from './run-util.js';
+
+interface Inspected {
+  Id: string;
+  RootFS: { Layers: string[] };
+  Annotations?: Record<string, string>;
+  Labels?: Record<string, string>;
+}
+
+describe('build flags', () => {
+  let sb: Sandbox;
+  let baseLayers: number;
+  const run = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 120_000 });
+  const ok = async (args: string[]) => {
+    const r = await run(args);
+    expect(r.exitCode, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
+    return r;
+  };
+  const context = (name: string, files: Record<string, string>) => {
+    const dir = path.join(sb.dir, name);
+    for (const [rel, content] of Object.entries(files)) sb.file(path.join(name, rel), content);
+    sb.chown(dir);
+    return dir;
+  };
+  const inspect = async (img: string) => (JSON.parse((await ok(['image', 'inspect', img])).stdout) as Inspected[])[0]!;
+  const history = async (img: string) =>
+    (await ok(['history', '--no-trunc', '--format', '{{.CreatedBy}}|{{.Size}}', img])).stdout.trim().split('\n').map((l) => {
+      const [by, size] = l.split('|');
+      return { by: by!, empty: size === '0B' || size === '0 B' };
+    });
+  const sh = async (img: string, script: string) => (await ok(['run', '--rm', '--entrypoint', '', img, '/bin/sh', '-c', script])).stdout;
+
+  const CONTAINERFILE = [
+    'FROM bb',
+    'ENV A=1',
+    'RUN mkdir -p /x/y && touch /x/f /x/y/g && echo base-gone > /etc/motd-like',
+    'RUN rm -rf /x/y && rm /etc/motd-like && rm /etc/passwd',
+    'COPY a.txt /x/a.txt',
+    'LABEL l=1',
+    '',
+  ].join('\n');
+
+  beforeAll(async () => {
+    sb = await busyboxSandbox('build-flags', 'user');
+    baseLayers = (await inspect('bb')).RootFS.Layers.length;
+  });
+  afterAll(async () => {
+    await disposeSandbox(sb);
+  });
+
+  it('--layers=false: one new layer over the base, every instruction in the history, base files deleted stay deleted', async () => {
+    const dir = context('nolayers', { 'a.txt': 'a\n', Containerfile: CONTAINERFILE });
+    const id = (await ok(['build', '-q', '--layers=false', '-t', 'nolayers:1', dir])).stdout.trim();
+    const img = await inspect(id);
+    expect(img.RootFS.Layers).toHaveLength(baseLayers + 1);
+    const h = await history(id);
+    // Newest first: LABEL carries the layer, the other instructions are empty.
+    expect(h[0]).toEqual({ by: '/bin/sh -c #(nop) LABEL l=1', empty: false });
+    expect(h.slice(1, 4).every((e) => e.empty)).toBe(true);
+    expect(h).toHaveLength(baseLayers + 5);
+    expect(await sh(id, 'find /x | sort; test -e /etc/passwd || echo no-passwd; test -e /etc/motd-like || echo no-motd')).toBe('/x\n/x/a.txt\n/x/f\nno-passwd\nno-motd\n');
+    // The same with --squash (podman: --squash is buildah's --layers=false).
+    const sq = (await ok(['build', '-q', '--squash', dir])).stdout.trim();
+    expect((await inspect(sq)).RootFS.Layers).toHaveLength(baseLayers + 1);
+    expect(await sh(sq, 'cat /x/a.txt; ls /x')).toBe('a\na.txt\nf\n');
+  });
+
+  it('--squash-all: a single layer with the whole tree, only the build\'s own history', async () => {
+    const dir = context('squashall', { 'a.txt': 'a\n', Containerfile: CONTAINERFILE });
+    const id = (await ok(['build', '-q', '--squash-all', dir])).stdout.trim();
+    const img = await inspect(id);
+    expect(img.RootFS.Layers).toHaveLength(1);
+    const h = await history(id);
+    expect(h.map((e) => e.by)).toEqual([
+      '/bin/sh -c #(nop) LABEL l=1',
+      expect.stringMatching(/^\/bin\/sh -c #\(nop\) COPY file:[0-9a-f]{64} in \/x\/a\.txt $/) as string,
+      '/bin/sh -c rm -rf /x/y && rm /etc/motd-like && rm /etc/passwd',
+      '/bin/sh -c mkdir -p /x/y && touch /x/f /x/y/g && echo base-gone > /etc/motd-like',
+      '/bin/sh -c #(nop) ENV A="1"',
+    ]);
+    expect(h.map((e) => e.empty)).toEqual([false, true, true, true, true]);
+    // The base's files are in the one layer; what the build deleted is not.
+    expect(await sh(id, 'ls /bin/busybox; find /x | sort; test -e /etc/passwd || echo no-passwd')).toBe('/bin/busybox\n/x\n/x/a.txt\n/x/f\nno-passwd\n');
+  });
+
+  it('--annotation: set on the OCI manifest; refused with --format docker', async () => {
+    const dir = context('annot', { Containerfile: 'FROM bb\nLABEL x=y\n' });
+    const id = (await ok(['build', '-q', '--annotation', 'org.example.k=v w', '--annotation', 'e=', dir])).stdout.trim();
+    expect((await inspect(id)).Annotations).toEqual({ 'org.example.k': 'v w', e: '' });
+    const docker = await run(['build', '--format', 'docker', '--annotation', 'a=b', dir]);
+    expect([docker.exitCode, docker.stderr]).toEqual([125, 'Error: --annotation is not supported with --format docker: a Docker manifest has no annotations (podman drops them silently)\n']);
+    const bad = await run(['build', '--annotation', 'novalue', dir]);
+    expect(bad.stderr).toBe('Error: invalid --annotation "novalue": want KEY=VALUE\n');
+  });
+
+  it('refusals: several platforms, conflicting squash flags', async () => {
+    const dir = context('refuse', { Containerfile: 'FROM bb\n' });
+    for (const [flags, msg] of [
+      [['--platform', 'linux/amd64,linux/arm64'], /^Error: --platform with several platforms is not supported: RUN steps cannot run a foreign architecture here/],
+      [['--squash', '--squash-all'], /^Error: cannot specify --squash with --layers and --squash-all with --squash\n$/],
+      [['--squash', '--layers=false'], /^Error: cannot specify --squash with --layers and --squash-all with --squash\n$/],
+    ] as const) {
+      const r = await run(['build', ...flags, dir]);
+      expect(r.exitCode).toBe(125);
+      expect(r.stderr).toMatch(msg);
+    }
+  });
+});
