@@ -119,6 +119,15 @@ async function normalizeArgv(argv: string[]): Promise<string[]> {
   return out;
 }
 
+function leadingVersionFlag(argv: readonly string[], valueFlags: ReadonlySet<string>): boolean {
+  for (let i = 0; i < argv.length && argv[i]!.startsWith('-') && argv[i] !== '--'; ) {
+    const a = argv[i]!;
+    if (a === '--version' || a === '-v') return true;
+    i += a.startsWith('--') && !a.includes('=') && valueFlags.has(a) ? 2 : 1;
+  }
+  return false;
+}
+
 export async function main(argvIn: string[] = hideBin(process.argv)): Promise<number> {
   // Only the command being run is loaded (src/cli/dispatch.ts); every
   // other case, help and unknown words included, sees all commands.
@@ -129,7 +138,8 @@ export async function main(argvIn: string[] = hideBin(process.argv)): Promise<nu
   let commands = one ? [one] : await allCommands();
   let root = rootInfoOf(commands);
   let rawArgv = splitTrailingCommand(normalized, trailingSpecs(commands), [...valueFlags]);
-  if (rawArgv.length === 1 && (rawArgv[0] === '--version' || rawArgv[0] === '-v')) {
+  // podman prints its version for --version among the global flags, whatever follows (podman-compose 1.0.3 runs `podman --version ''`).
+  if (leadingVersionFlag(rawArgv, valueFlags)) {
     process.stdout.write(`${PROG} version ${VERSION}\n`);
     return 0;
   }
