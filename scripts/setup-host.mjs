@@ -24,6 +24,7 @@ const PACKAGES = [
   'apache2-utils', // htpasswd for the registry fixture's auth
   'podman', // interop tests
   'skopeo', // interop tests
+  'podman-compose', // compose interop: a real client of our CLI (--podman-path)
   'gcc', // `npm run build` compiles the C helper
   'make',
   'libc6-dev', // static libc and kernel headers (linux-libc-dev) for the helper
