@@ -203,6 +203,7 @@ const upCommand: CommandModule<ComposeArgs, UpArgs> = {
     const timeout = timeoutOf(argv.timeout);
     const started = await up(ctx, {
       services: svcList(argv),
+      noResult: argv.detach === true && argv.wait !== true,
       noDeps: argv['no-deps'],
       noStart: argv['no-start'],
       forceRecreate: argv['force-recreate'],
@@ -251,6 +252,7 @@ const createSubCommand: CommandModule<ComposeArgs, UpArgs> = {
     const { up } = await import('../../compose/engine/up.js');
     await up(ctx, {
       services: svcList(argv),
+      noResult: true,
       noStart: true,
       forceRecreate: argv['force-recreate'],
       noRecreate: argv['no-recreate'],

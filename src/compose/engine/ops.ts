@@ -59,14 +59,19 @@ export async function down(ctx: ComposeContext, o: DownOptions): Promise<void> {
     ctx.warn(`Found orphan containers ([${orphans.map((c) => c.name).join(' ')}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`);
   }
   const targets = all.filter((c) => known.has(c.service) || c.oneoff || o.removeOrphans);
-  await stopContainers(ctx, targets, o.timeout);
-  await Promise.all(
-    targets.map(async (c) => {
-      ctx.progress('Container', c.name, 'Removing');
-      await ctx.engine.must(['rm', '-f', ...(o.volumes ? ['-v'] : []), c.id]);
-      ctx.progress('Container', c.name, 'Removed');
-    }),
-  );
+  // Dependents first; `rm -f -t` stops and removes in one process.
+  for (const group of reverseOrder(ctx, targets)) {
+    await Promise.all(
+      group.map(async (c) => {
+        const running = c.state === 'running' || c.state === 'paused';
+        if (running) ctx.progress('Container', c.name, 'Stopping');
+        await ctx.engine.must(['rm', '-f', ...(o.volumes ? ['-v'] : []), ...(o.timeout !== undefined ? ['-t', String(o.timeout)] : []), c.id]);
+        if (running) ctx.progress('Container', c.name, 'Stopped');
+        ctx.progress('Container', c.name, 'Removing');
+        ctx.progress('Container', c.name, 'Removed');
+      }),
+    );
+  }
   await removeNetworks(ctx);
   if (o.volumes) {
     const have = await existingVolumes(ctx.engine);
