@@ -1,7 +1,7 @@
 // Kubernetes YAML as podman 4.3's kube play reads it: multi-document files
 // (anchors and merge keys through the `yaml` package), each document's
-// kind picked out: Pod, Deployment, PersistentVolumeClaim, ConfigMap
-// (others are skipped, as podman does). Shapes are checked where a wrong
+// kind picked out: Pod, Deployment, DaemonSet, PersistentVolumeClaim,
+// ConfigMap, Secret (others are skipped, as podman does). Shapes are checked where a wrong
 // one would be misread; every error names the file and the key path:
 //   Error: pod.yaml: spec.containers[0].image: missing
 // Pure.
@@ -14,7 +14,18 @@ export class KubeYamlError extends TscRunError {}
 export interface KubeEnvVar {
   name: string;
   value?: string;
-  valueFrom?: { configMapKeyRef?: { name: string; key: string; optional?: boolean } };
+  valueFrom?: { configMapKeyRef?: { name: string; key: string; optional?: boolean }; secretKeyRef?: { name: string; key: string; optional?: boolean } };
+}
+
+/** A liveness or readiness probe: one of exec, httpGet, tcpSocket, and its timing. */
+export interface KubeProbe {
+  exec?: { command: string[] };
+  httpGet?: { path?: string; port: number; host?: string; scheme?: string };
+  tcpSocket?: { port: number; host?: string };
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  failureThreshold?: number;
 }
 
 export interface KubeContainer {
@@ -24,7 +35,7 @@ export interface KubeContainer {
   args?: string[];
   workingDir?: string;
   env?: KubeEnvVar[];
-  envFrom?: Array<{ configMapRef?: { name: string; optional?: boolean }; prefix?: string }>;
+  envFrom?: Array<{ configMapRef?: { name: string; optional?: boolean }; secretRef?: { name: string; optional?: boolean }; prefix?: string }>;
   ports?: Array<{ containerPort: number; hostPort?: number; hostIP?: string; protocol?: string; name?: string }>;
   volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean; subPath?: string }>;
   securityContext?: {
@@ -38,6 +49,8 @@ export interface KubeContainer {
   resources?: { limits?: Record<string, string | number>; requests?: Record<string, string | number> };
   stdin?: boolean;
   tty?: boolean;
+  livenessProbe?: KubeProbe;
+  readinessProbe?: KubeProbe;
 }
 
 export interface KubeVolume {
@@ -46,6 +59,7 @@ export interface KubeVolume {
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
   emptyDir?: { medium?: string };
   configMap?: { name: string; items?: Array<{ key: string; path: string }>; optional?: boolean };
+  secret?: { secretName: string; items?: Array<{ key: string; path: string }>; optional?: boolean };
 }
 
 export interface KubePodSpec {
@@ -67,8 +81,11 @@ export interface KubeMeta {
 export type KubeDoc =
   | { kind: 'Pod'; metadata: KubeMeta; spec: KubePodSpec }
   | { kind: 'Deployment'; metadata: KubeMeta; spec: { replicas?: number; template: { metadata?: Partial<KubeMeta>; spec: KubePodSpec } } }
+  | { kind: 'DaemonSet'; metadata: KubeMeta; spec: { template: { metadata?: Partial<KubeMeta>; spec: KubePodSpec } } }
   | { kind: 'PersistentVolumeClaim'; metadata: KubeMeta }
-  | { kind: 'ConfigMap'; metadata: KubeMeta; data: Record<string, string> };
+  | { kind: 'ConfigMap'; metadata: KubeMeta; data: Record<string, string> }
+  /** data decoded from base64, stringData over it (as the API server merges them). */
+  | { kind: 'Secret'; metadata: KubeMeta; data: Record<string, string> };
 
 type Json = unknown;
 
@@ -129,6 +146,36 @@ function meta(c: Checker, v: Json, path: string): KubeMeta {
   return m;
 }
 
+function probe(c: Checker, v: Json, path: string): KubeProbe {
+  const o = c.obj(v, path);
+  const out: KubeProbe = {};
+  const port = (x: Json, p: string) => {
+    if (typeof x === 'string' && !/^\d+$/.test(x)) c.fail(p, 'named ports are not supported: give the number');
+    return c.int(x, p);
+  };
+  if (o.exec != null) {
+    const command = c.strs(c.obj(o.exec, `${path}.exec`).command, `${path}.exec.command`);
+    if (!command?.length) c.fail(`${path}.exec.command`, 'missing');
+    out.exec = { command };
+  } else if (o.httpGet != null) {
+    const h = c.obj(o.httpGet, `${path}.httpGet`);
+    out.httpGet = { port: port(h.port, `${path}.httpGet.port`) };
+    for (const k of ['path', 'host', 'scheme'] as const) {
+      const x = c.optStr(h[k], `${path}.httpGet.${k}`);
+      if (x !== undefined) out.httpGet[k] = x;
+    }
+  } else if (o.tcpSocket != null) {
+    const h = c.obj(o.tcpSocket, `${path}.tcpSocket`);
+    out.tcpSocket = { port: port(h.port, `${path}.tcpSocket.port`) };
+    const host = c.optStr(h.host, `${path}.tcpSocket.host`);
+    if (host !== undefined) out.tcpSocket.host = host;
+  } else c.fail(path, 'a probe needs exec, httpGet or tcpSocket');
+  for (const k of ['initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold'] as const) {
+    if (o[k] != null) out[k] = c.int(o[k], `${path}.${k}`);
+  }
+  return out;
+}
+
 function container(c: Checker, v: Json, path: string): KubeContainer {
   const o = c.obj(v, path);
   const k: KubeContainer = { name: c.str(o.name, `${path}.name`), image: c.str(o.image, `${path}.image`) };
@@ -149,7 +196,10 @@ function container(c: Checker, v: Json, path: string): KubeContainer {
         if (vf.configMapKeyRef != null) {
           const r = c.obj(vf.configMapKeyRef, `${p}.valueFrom.configMapKeyRef`);
           out.valueFrom = { configMapKeyRef: { name: c.str(r.name, `${p}.valueFrom.configMapKeyRef.name`), key: c.str(r.key, `${p}.valueFrom.configMapKeyRef.key`), optional: r.optional === true } };
-        } else c.fail(`${p}.valueFrom`, 'only configMapKeyRef is supported');
+        } else if (vf.secretKeyRef != null) {
+          const r = c.obj(vf.secretKeyRef, `${p}.valueFrom.secretKeyRef`);
+          out.valueFrom = { secretKeyRef: { name: c.str(r.name, `${p}.valueFrom.secretKeyRef.name`), key: c.str(r.key, `${p}.valueFrom.secretKeyRef.key`), optional: r.optional === true } };
+        } else c.fail(`${p}.valueFrom`, 'only configMapKeyRef and secretKeyRef are supported');
       }
       return out;
     });
@@ -158,9 +208,10 @@ function container(c: Checker, v: Json, path: string): KubeContainer {
     k.envFrom = c.arr(o.envFrom, `${path}.envFrom`).map((e, i) => {
       const p = `${path}.envFrom[${i}]`;
       const eo = c.obj(e, p);
-      if (eo.configMapRef == null) c.fail(p, 'only configMapRef is supported');
-      const r = c.obj(eo.configMapRef, `${p}.configMapRef`);
-      const out: NonNullable<KubeContainer['envFrom']>[number] = { configMapRef: { name: c.str(r.name, `${p}.configMapRef.name`), optional: r.optional === true } };
+      if (eo.configMapRef == null && eo.secretRef == null) c.fail(p, 'only configMapRef and secretRef are supported');
+      const key = eo.configMapRef != null ? 'configMapRef' : 'secretRef';
+      const r = c.obj(eo[key], `${p}.${key}`);
+      const out: NonNullable<KubeContainer['envFrom']>[number] = { [key]: { name: c.str(r.name, `${p}.${key}.name`), optional: r.optional === true } };
       const prefix = c.optStr(eo.prefix, `${p}.prefix`);
       if (prefix !== undefined) out.prefix = prefix;
       return out;
@@ -215,6 +266,8 @@ function container(c: Checker, v: Json, path: string): KubeContainer {
   }
   if (o.stdin === true) k.stdin = true;
   if (o.tty === true) k.tty = true;
+  if (o.livenessProbe != null) k.livenessProbe = probe(c, o.livenessProbe, `${path}.livenessProbe`);
+  if (o.readinessProbe != null) k.readinessProbe = probe(c, o.readinessProbe, `${path}.readinessProbe`);
   return k;
 }
 
@@ -247,7 +300,16 @@ function podSpec(c: Checker, v: Json, path: string): KubePodSpec {
             return { key: c.str(io.key, `${p}.configMap.items[${j}].key`), path: c.str(io.path, `${p}.configMap.items[${j}].path`) };
           });
         }
-      } else c.fail(p, 'unsupported volume type: supported are hostPath, persistentVolumeClaim, emptyDir and configMap');
+      } else if (vo.secret != null) {
+        const h = c.obj(vo.secret, `${p}.secret`);
+        out.secret = { secretName: c.str(h.secretName, `${p}.secret.secretName`), optional: h.optional === true };
+        if (h.items != null) {
+          out.secret.items = c.arr(h.items, `${p}.secret.items`).map((it, j) => {
+            const io = c.obj(it, `${p}.secret.items[${j}]`);
+            return { key: c.str(io.key, `${p}.secret.items[${j}].key`), path: c.str(io.path, `${p}.secret.items[${j}].path`) };
+          });
+        }
+      } else c.fail(p, 'unsupported volume type: supported are hostPath, persistentVolumeClaim, emptyDir, configMap and secret');
       return out;
     });
   }
@@ -303,6 +365,25 @@ export function parseKubeYaml(text: string, file: string): KubeDoc[] {
         });
         break;
       }
+      case 'DaemonSet': {
+        // One node here: one pod (podman's NAME-pod).
+        const spec = c.obj(root.spec, p('spec'));
+        const tpl = c.obj(spec.template, p('spec.template'));
+        const tmeta = tpl.metadata == null ? {} : c.obj(tpl.metadata, p('spec.template.metadata'));
+        const labels = c.map(tmeta.labels, p('spec.template.metadata.labels'));
+        out.push({ kind, metadata: meta(c, root.metadata, p('metadata')), spec: { template: { metadata: labels ? { labels } : {}, spec: podSpec(c, tpl.spec, p('spec.template.spec')) } } });
+        break;
+      }
+      case 'Secret': {
+        const data: Record<string, string> = {};
+        for (const [k, v] of Object.entries(c.map(root.data, p('data')) ?? {})) {
+          if (!/^[A-Za-z0-9+/\s]*={0,2}$/.test(v)) c.fail(p(`data.${k}`), 'must be base64');
+          data[k] = Buffer.from(v, 'base64').toString('utf8');
+        }
+        Object.assign(data, c.map(root.stringData, p('stringData')) ?? {});
+        out.push({ kind, metadata: meta(c, root.metadata, p('metadata')), data });
+        break;
+      }
       case 'PersistentVolumeClaim':
         out.push({ kind, metadata: meta(c, root.metadata, p('metadata')) });
         break;
@@ -314,7 +395,7 @@ export function parseKubeYaml(text: string, file: string): KubeDoc[] {
         break;
     }
   });
-  if (!out.some((d) => d.kind === 'Pod' || d.kind === 'Deployment' || d.kind === 'PersistentVolumeClaim')) {
+  if (!out.some((d) => d.kind === 'Pod' || d.kind === 'Deployment' || d.kind === 'DaemonSet' || d.kind === 'PersistentVolumeClaim')) {
     throw new KubeYamlError(`${file}: YAML document does not contain any supported kube kind`);
   }
   return out;

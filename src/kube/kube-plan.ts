@@ -6,10 +6,11 @@
 // (Always when absent), env and envFrom from ConfigMaps (the file's and
 // --configmap's). Pure: the executor (kube-play.ts) runs the lines.
 
-import { KubeYamlError, type KubeContainer, type KubeDoc, type KubePodSpec } from './kube-parse.js';
+import { KubeYamlError, type KubeContainer, type KubeDoc, type KubePodSpec, type KubeProbe } from './kube-parse.js';
 
 export interface PlayFlags {
-  network?: string | undefined;
+  /** --network: the pods' network mode, or the named networks their infras join. */
+  networks: readonly string[];
   logDriver?: string | undefined;
   noHosts: boolean;
   userns?: string | undefined;
@@ -43,9 +44,17 @@ export interface PlannedPod {
   containers: PlannedContainer[];
 }
 
+/** A key of a Secret document, stored as a tsc-run secret for the containers that mount it. */
+export interface PlannedSecret {
+  name: string;
+  value: string;
+}
+
 export interface KubePlan {
   /** Named volumes to exist first (PVCs, emptyDirs, configMap volumes). */
   volumes: string[];
+  /** tsc-run secrets to (re)create first (secret volumes). */
+  secrets: PlannedSecret[];
   filled: FilledVolume[];
   hostPaths: HostPathCheck[];
   pods: PlannedPod[];
@@ -54,6 +63,11 @@ export interface KubePlan {
 }
 
 type ConfigMaps = Map<string, Record<string, string>>;
+
+/** The tsc-run secret that holds one key of a Secret document (kube down removes it). */
+export function secretKeyName(secret: string, key: string): string {
+  return `${secret}-${key}`;
+}
 
 /** k8s quantities for memory (Ki, Mi, Gi, k, M, G, plain bytes) → bytes. */
 export function memoryBytes(q: string | number): string {
@@ -72,24 +86,27 @@ export function cpus(q: string | number): string {
   return s;
 }
 
-function envOf(c: KubeContainer, cms: ConfigMaps, where: string): string[] {
+/** env and envFrom, from ConfigMaps and Secrets (a Secret's value is in the container's env, as podman puts it). */
+function envOf(c: KubeContainer, cms: ConfigMaps, secrets: ConfigMaps, where: string): string[] {
   const out: string[] = [];
   for (const from of c.envFrom ?? []) {
-    const ref = from.configMapRef!;
-    const data = cms.get(ref.name);
+    const ref = (from.configMapRef ?? from.secretRef)!;
+    const what = from.configMapRef ? 'configmap' : 'secret';
+    const data = (from.configMapRef ? cms : secrets).get(ref.name);
     if (!data) {
       if (ref.optional) continue;
-      throw new KubeYamlError(`${where}: configmap ${JSON.stringify(ref.name)} not found`);
+      throw new KubeYamlError(`${where}: ${what} ${JSON.stringify(ref.name)} not found`);
     }
     for (const [k, v] of Object.entries(data)) out.push(`${from.prefix ?? ''}${k}=${v}`);
   }
   for (const e of c.env ?? []) {
-    const ref = e.valueFrom?.configMapKeyRef;
+    const ref = e.valueFrom?.configMapKeyRef ?? e.valueFrom?.secretKeyRef;
     if (ref) {
-      const v = cms.get(ref.name)?.[ref.key];
+      const what = e.valueFrom?.configMapKeyRef ? 'configmap' : 'secret';
+      const v = (e.valueFrom?.configMapKeyRef ? cms : secrets).get(ref.name)?.[ref.key];
       if (v === undefined) {
         if (ref.optional) continue;
-        throw new KubeYamlError(`${where}: env ${e.name}: key ${JSON.stringify(ref.key)} of configmap ${JSON.stringify(ref.name)} not found`);
+        throw new KubeYamlError(`${where}: env ${e.name}: key ${JSON.stringify(ref.key)} of ${what} ${JSON.stringify(ref.name)} not found`);
       }
       out.push(`${e.name}=${v}`);
     } else out.push(`${e.name}=${e.value ?? ''}`);
@@ -97,14 +114,48 @@ function envOf(c: KubeContainer, cms: ConfigMaps, where: string): string[] {
   return out;
 }
 
+/** The keys a configMap/secret volume projects: its items, or every key (paths relative, without ..). */
+function projected(volume: string, items: Array<{ key: string; path: string }> | undefined, data: Record<string, string> | undefined): Array<{ key: string; path: string }> {
+  const out = items ?? Object.keys(data ?? {}).map((k) => ({ key: k, path: k }));
+  for (const it of out) {
+    if (it.path.includes('..') || it.path.startsWith('/')) throw new KubeYamlError(`volume ${volume}: item path ${JSON.stringify(it.path)} must be relative, without ..`);
+  }
+  return out.filter((it) => data?.[it.key] !== undefined);
+}
+
+/**
+ * A probe as our healthcheck flags, podman 4.3's mapping: exec's command,
+ * httpGet as `curl -f`, tcpSocket as `nc -z -v`, each `|| exit 1`; period →
+ * interval (default 10s), failureThreshold → retries (3), timeoutSeconds
+ * (1), initialDelaySeconds → start period. A liveness probe restarts the
+ * container when the pod's policy restarts (Always, OnFailure); a readiness
+ * probe (which podman 4.3 ignores) only reports health.
+ */
+export function probeFlags(p: KubeProbe, restartOnFailure: boolean): string[] {
+  let cmd: string;
+  if (p.exec) cmd = p.exec.command.join(' ');
+  else if (p.httpGet) cmd = `curl -f ${(p.httpGet.scheme ?? 'HTTP').toLowerCase()}://${p.httpGet.host ?? 'localhost'}:${p.httpGet.port}${p.httpGet.path ?? '/'}`;
+  else cmd = `nc -z -v ${p.tcpSocket!.host || 'localhost'} ${p.tcpSocket!.port}`;
+  const pos = (n: number | undefined, d: number) => (n !== undefined && n >= 1 ? n : d);
+  const out = [
+    '--health-cmd', `${cmd} || exit 1`,
+    '--health-interval', `${pos(p.periodSeconds, 10)}s`,
+    '--health-retries', String(pos(p.failureThreshold, 3)),
+    '--health-timeout', `${pos(p.timeoutSeconds, 1)}s`,
+    '--health-start-period', `${Math.max(0, p.initialDelaySeconds ?? 0)}s`,
+  ];
+  if (restartOnFailure) out.push('--health-on-failure', 'restart');
+  return out;
+}
+
 const RESTART: Record<string, string> = { Always: 'always', OnFailure: 'on-failure', Never: 'no' };
 
-function containerArgs(pod: string, spec: KubePodSpec, c: KubeContainer, cms: ConfigMaps, f: PlayFlags, plan: KubePlan, init: boolean): PlannedContainer {
+function containerArgs(pod: string, spec: KubePodSpec, c: KubeContainer, cms: ConfigMaps, secrets: ConfigMaps, f: PlayFlags, plan: KubePlan, init: boolean): PlannedContainer {
   const name = `${pod}-${c.name}`;
   const a: string[] = ['--pod', pod, '--name', name];
   if (f.quiet) a.push('-q');
   a.push(...f.registryArgs);
-  for (const e of envOf(c, cms, `container ${c.name}`)) a.push('--env', e);
+  for (const e of envOf(c, cms, secrets, `container ${c.name}`)) a.push('--env', e);
   if (c.workingDir) a.push('--workdir', c.workingDir);
   if (c.command) a.push('--entrypoint', JSON.stringify(c.command));
   if (c.stdin) a.push('-i');
@@ -121,6 +172,13 @@ function containerArgs(pod: string, spec: KubePodSpec, c: KubeContainer, cms: Co
     for (const cap of sc.capabilities?.drop ?? []) a.push('--cap-drop', cap);
     if (sc.seLinuxOptions !== undefined) plan.notes.push(`container ${c.name}: securityContext.seLinuxOptions ignored (no SELinux here)`);
   }
+  if (!init && (c.livenessProbe ?? c.readinessProbe)) {
+    const policy = spec.restartPolicy ?? 'Always';
+    if (c.livenessProbe) {
+      a.push(...probeFlags(c.livenessProbe, policy === 'Always' || policy === 'OnFailure'));
+      if (c.readinessProbe) plan.notes.push(`container ${c.name}: readinessProbe ignored (one healthcheck per container: the livenessProbe is used)`);
+    } else a.push(...probeFlags(c.readinessProbe!, false));
+  }
   const limits = c.resources?.limits ?? {};
   if (limits.memory !== undefined) a.push('--memory', memoryBytes(limits.memory));
   if (limits.cpu !== undefined) a.push('--cpus', cpus(limits.cpu));
@@ -134,17 +192,22 @@ function containerArgs(pod: string, spec: KubePodSpec, c: KubeContainer, cms: Co
     else if (v.emptyDir?.medium === 'Memory') a.push('--tmpfs', m.mountPath);
     else if (v.emptyDir) a.push('--volume', `${pod}-${v.name}:${m.mountPath}${ro}`);
     else if (v.configMap) a.push('--volume', `${pod}-${v.name}:${m.mountPath}:ro`);
+    else if (v.secret) {
+      // Each key a read-only file of the tsc-run secret that holds it.
+      const data = secrets.get(v.secret.secretName);
+      for (const it of projected(v.name, v.secret.items, data)) a.push('--secret', `${secretKeyName(v.secret.secretName, it.key)},target=${m.mountPath.replace(/\/+$/, '')}/${it.path}`);
+    }
   }
   a.push(c.image, ...(c.args ?? []));
   return { name, args: a };
 }
 
-function planPod(name: string, labels: Record<string, string>, spec: KubePodSpec, cms: ConfigMaps, f: PlayFlags, plan: KubePlan): PlannedPod {
+function planPod(name: string, labels: Record<string, string>, spec: KubePodSpec, cms: ConfigMaps, secrets: ConfigMaps, f: PlayFlags, plan: KubePlan): PlannedPod {
   const podArgs: string[] = ['--name', name];
   for (const [k, v] of Object.entries(labels)) podArgs.push('--label', `${k}=${v}`);
   if (spec.hostname) podArgs.push('--hostname', spec.hostname);
   if (spec.hostNetwork) podArgs.push('--network', 'host');
-  else if (f.network) podArgs.push('--network', f.network);
+  else for (const n of f.networks) podArgs.push('--network', n);
   if (f.noHosts) podArgs.push('--no-hosts');
   if (f.userns) podArgs.push('--userns', f.userns);
   for (const h of spec.hostAliases ?? []) podArgs.push('--add-host', `${h.hostnames.join(';')}:${h.ip}`);
@@ -163,20 +226,24 @@ function planPod(name: string, labels: Record<string, string>, spec: KubePodSpec
       const data = cms.get(v.configMap.name);
       if (!data && !v.configMap.optional) throw new KubeYamlError(`volume ${v.name}: configmap ${JSON.stringify(v.configMap.name)} not found`);
       const files: Record<string, string> = {};
-      const items = v.configMap.items ?? Object.keys(data ?? {}).map((k) => ({ key: k, path: k }));
-      for (const it of items) {
-        if (it.path.includes('..') || it.path.startsWith('/')) throw new KubeYamlError(`volume ${v.name}: item path ${JSON.stringify(it.path)} must be relative, without ..`);
-        if (data?.[it.key] !== undefined) files[it.path] = data[it.key]!;
-      }
+      for (const it of projected(v.name, v.configMap.items, data)) files[it.path] = data![it.key]!;
       plan.volumes.push(`${name}-${v.name}`);
       plan.filled.push({ name: `${name}-${v.name}`, files });
+    }
+    if (v.secret) {
+      const data = secrets.get(v.secret.secretName);
+      if (!data && !v.secret.optional) throw new KubeYamlError(`volume ${v.name}: secret ${JSON.stringify(v.secret.secretName)} not found`);
+      for (const it of projected(v.name, v.secret.items, data)) {
+        const sn = secretKeyName(v.secret.secretName, it.key);
+        if (!plan.secrets.some((x) => x.name === sn)) plan.secrets.push({ name: sn, value: data![it.key]! });
+      }
     }
   }
   return {
     name,
     podArgs,
-    inits: (spec.initContainers ?? []).map((c) => containerArgs(name, spec, c, cms, f, plan, true)),
-    containers: spec.containers.map((c) => containerArgs(name, spec, c, cms, f, plan, false)),
+    inits: (spec.initContainers ?? []).map((c) => containerArgs(name, spec, c, cms, secrets, f, plan, true)),
+    containers: spec.containers.map((c) => containerArgs(name, spec, c, cms, secrets, f, plan, false)),
   };
 }
 
@@ -186,23 +253,32 @@ export function podNames(docs: readonly KubeDoc[]): string[] {
   for (const d of docs) {
     if (d.kind === 'Pod') out.push(d.metadata.name);
     if (d.kind === 'Deployment') for (let i = 0; i < (d.spec.replicas ?? 1); i++) out.push(`${d.metadata.name}-pod-${i}`);
+    if (d.kind === 'DaemonSet') out.push(`${d.metadata.name}-pod`);
   }
   return out;
+}
+
+/** The tsc-run secrets a file's Secret documents make (kube down removes them). */
+export function secretNames(docs: readonly KubeDoc[]): string[] {
+  return docs.flatMap((d) => (d.kind === 'Secret' ? Object.keys(d.data).map((k) => secretKeyName(d.metadata.name, k)) : []));
 }
 
 export function planKube(docs: readonly KubeDoc[], extraConfigMaps: readonly KubeDoc[], f: PlayFlags): KubePlan {
   const cms: ConfigMaps = new Map();
   for (const d of [...extraConfigMaps, ...docs]) if (d.kind === 'ConfigMap') cms.set(d.metadata.name, d.data);
-  const plan: KubePlan = { volumes: [], filled: [], hostPaths: [], pods: [], notes: [] };
+  const secrets: ConfigMaps = new Map();
+  for (const d of docs) if (d.kind === 'Secret') secrets.set(d.metadata.name, d.data);
+  const plan: KubePlan = { volumes: [], secrets: [], filled: [], hostPaths: [], pods: [], notes: [] };
   for (const d of docs) {
     if (d.kind === 'PersistentVolumeClaim' && !plan.volumes.includes(d.metadata.name)) plan.volumes.push(d.metadata.name);
   }
   for (const d of docs) {
-    if (d.kind === 'Pod') plan.pods.push(planPod(d.metadata.name, d.metadata.labels ?? {}, d.spec, cms, f, plan));
+    if (d.kind === 'Pod') plan.pods.push(planPod(d.metadata.name, d.metadata.labels ?? {}, d.spec, cms, secrets, f, plan));
     if (d.kind === 'Deployment') {
       const labels = { ...(d.spec.template.metadata?.labels ?? {}) };
-      for (let i = 0; i < (d.spec.replicas ?? 1); i++) plan.pods.push(planPod(`${d.metadata.name}-pod-${i}`, labels, d.spec.template.spec, cms, f, plan));
+      for (let i = 0; i < (d.spec.replicas ?? 1); i++) plan.pods.push(planPod(`${d.metadata.name}-pod-${i}`, labels, d.spec.template.spec, cms, secrets, f, plan));
     }
+    if (d.kind === 'DaemonSet') plan.pods.push(planPod(`${d.metadata.name}-pod`, { ...(d.spec.template.metadata?.labels ?? {}) }, d.spec.template.spec, cms, secrets, f, plan));
   }
   return plan;
 }

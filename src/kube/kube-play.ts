@@ -8,11 +8,49 @@ import path from 'node:path';
 import { TscRunError } from '../errors.js';
 import type { Engine } from '../compose/engine/runner.js';
 import type { KubeDoc } from './kube-parse.js';
-import { planKube, podNames, type HostPathCheck, type KubePlan, type PlayFlags } from './kube-plan.js';
+import { planKube, podNames, secretNames, type HostPathCheck, type KubePlan, type PlayFlags } from './kube-plan.js';
 
 export interface PlayOptions extends PlayFlags {
   start: boolean;
   replace: boolean;
+  /** --build: true builds every image with a build directory, false none; absent: those missing locally. */
+  build?: boolean | undefined;
+  /** --context-dir, or the current directory: where build directories named like images are looked for. */
+  contextDir: string;
+  /** Where a build's output goes (podman: stderr, nothing with --quiet). */
+  buildOutput: (text: string) => void;
+}
+
+/** podman's imageNamePrefix: the name without registry path, tag or digest (`localhost/app:1` → `app`). Pure. */
+export function imageBuildDirName(image: string): string {
+  return (image.split(':')[0] ?? image).split('/').pop()!.split('@')[0]!;
+}
+
+/** DIR/NAME/Containerfile, else DIR/NAME/Dockerfile, for an image NAME (podman's getBuildFile). */
+async function buildFileFor(image: string, dir: string): Promise<string | undefined> {
+  for (const f of ['Containerfile', 'Dockerfile']) {
+    const p = path.join(dir, imageBuildDirName(image), f);
+    if (await fs.stat(p).then((st) => st.isFile(), () => false)) return p;
+  }
+  return undefined;
+}
+
+function imagesOf(docs: readonly KubeDoc[]): string[] {
+  const specs = docs.flatMap((d) => (d.kind === 'Pod' ? [d.spec] : d.kind === 'Deployment' || d.kind === 'DaemonSet' ? [d.spec.template.spec] : []));
+  return [...new Set(specs.flatMap((s) => [...(s.initContainers ?? []), ...s.containers].map((c) => c.image)))];
+}
+
+/** --build: images with a build directory are built (as podman: when missing locally, or always with --build). */
+async function buildImages(engine: Engine, docs: readonly KubeDoc[], o: PlayOptions): Promise<void> {
+  if (o.build === false) return;
+  for (const image of imagesOf(docs)) {
+    const file = await buildFileFor(image, o.contextDir);
+    if (!file) continue;
+    if (o.build !== true && (await engine.capture(['image', 'exists', image])).code === 0) continue;
+    const r = await engine.capture(['build', ...(o.quiet ? ['-q'] : []), '-t', image, '-f', file, path.dirname(file)]);
+    if (!o.quiet && r.stdout) o.buildOutput(r.stdout);
+    if (r.code !== 0) throw new TscRunError(`building ${image} from ${file}: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`}`);
+  }
 }
 
 async function checkHostPath(h: HostPathCheck): Promise<void> {
@@ -70,9 +108,15 @@ async function ensureVolumes(engine: Engine, plan: KubePlan): Promise<string[]> 
 export async function kubePlay(engine: Engine, docs: readonly KubeDoc[], configMaps: readonly KubeDoc[], o: PlayOptions, note: (s: string) => void): Promise<string> {
   const plan = planKube(docs, configMaps, o);
   for (const n of plan.notes) note(n);
+  await buildImages(engine, docs, o);
   if (o.replace) await kubeDown(engine, docs);
   for (const h of plan.hostPaths) await checkHostPath(h);
   const volumes = await ensureVolumes(engine, plan);
+  // A Secret's keys as tsc-run secrets (stdin, never a file or an argument), replaced when they exist.
+  for (const sec of plan.secrets) {
+    await engine.capture(['secret', 'rm', sec.name]);
+    await engine.must(['secret', 'create', sec.name, '-'], sec.value);
+  }
   let out = volumes.length ? `Volumes:\n${volumes.map((v) => `${v}\n`).join('')}` : '';
   for (const p of plan.pods) {
     const podId = (await engine.must(['pod', 'create', ...p.podArgs])).trim();
@@ -114,5 +158,7 @@ export async function kubeDown(engine: Engine, docs: readonly KubeDoc[]): Promis
     await engine.must(['pod', 'rm', '-f', n]);
     removed.push(id.stdout.trim());
   }
+  // The secrets this file's Secret documents made.
+  for (const s of secretNames(docs)) await engine.capture(['secret', 'rm', s]);
   return `Pods stopped:\n${stopped.map((s) => `${s}\n`).join('')}Pods removed:\n${removed.map((s) => `${s}\n`).join('')}`;
 }

@@ -44,6 +44,7 @@ interface PlayArgs extends GlobalArgs {
   replace?: boolean;
   start?: boolean;
   build?: boolean;
+  'context-dir'?: string;
   configmap?: string[];
   network?: string[];
   'log-driver'?: string;
@@ -62,12 +63,13 @@ export function playCommand(word: string, usage: string): CommandModule<GlobalAr
     describe: 'Play a pod or volume based on Kubernetes YAML.',
     builder: (y) =>
       y
-        .usage(`Usage: tsc-run ${usage} [options] KUBEFILE|-\n\nCreates pods or volumes based on the Kubernetes kind described in the YAML. Supported kinds are Pods, Deployments and PersistentVolumeClaims.`)
+        .usage(`Usage: tsc-run ${usage} [options] KUBEFILE|-\n\nCreates pods or volumes based on the Kubernetes kind described in the YAML. Supported kinds are Pods, Deployments, DaemonSets, PersistentVolumeClaims, ConfigMaps and Secrets.`)
         .positional('extra', { type: 'string', array: true, hidden: true })
         .option('down', { type: 'boolean', describe: 'Stop pods defined in the YAML file' })
         .option('replace', { type: 'boolean', describe: 'Delete and recreate pods defined in the YAML file' })
         .option('start', { type: 'boolean', default: true, describe: 'Start the pod after creating it' })
         .option('build', { type: 'boolean', describe: 'Build all images in a YAML (given Containerfiles exist)' })
+        .option('context-dir', { type: 'string', requiresArg: true, describe: 'Path to top level of context directory' })
         .option('configmap', { ...strings, describe: '`Pathname` of a YAML file containing a kubernetes configmap' })
         .option('network', { ...strings, describe: 'Connect pod to network(s) or network mode' })
         .option('log-driver', { type: 'string', requiresArg: true, describe: 'Logging driver for the container' })
@@ -82,10 +84,8 @@ export function playCommand(word: string, usage: string): CommandModule<GlobalAr
       const file = sourceArg(argv.file);
       if (file === undefined) throw new UsageError('accepts 1 arg(s), received 0');
       if (argv.extra?.length) throw new UsageError(`accepts 1 arg(s), received ${argv.extra.length + 1}`);
-      if (argv.build) throw new UsageError('--build is not supported: tsc-run cannot build images yet; build them first and play without --build');
       if (argv.down && argv.replace) throw new UsageError('--down and --replace cannot be used together');
       const networks = (argv.network ?? []).flatMap((n) => String(n).split(',')).filter(Boolean);
-      if (networks.length > 1) throw new UsageError('only one --network can be given: pods here join a single network');
       const docs = await loadDocs(file);
       const engine = await engineOf(argv);
       const { kubeDown, kubePlay } = await import('../../kube/kube-play.js');
@@ -107,8 +107,11 @@ export function playCommand(word: string, usage: string): CommandModule<GlobalAr
         configMaps,
         {
           start: argv.start !== false,
+          build: argv.build,
+          buildOutput: (t) => process.stderr.write(t),
+          contextDir: argv['context-dir'] !== undefined ? (await import('node:path')).resolve(argv['context-dir']) : process.cwd(),
           replace: argv.replace === true,
-          network: networks[0],
+          networks,
           logDriver: argv['log-driver'],
           noHosts: argv['no-hosts'] === true,
           userns: argv.userns,

@@ -6,7 +6,7 @@ import { toKube } from '../../../src/kube/kube-generate.js';
 import { parseAllConfigMaps } from '../../../src/kube/kube-configmap.js';
 import type { ContainerRecord } from '../../../src/storage/containers.js';
 
-const FLAGS = { noHosts: false, quiet: false, registryArgs: [] };
+const FLAGS = { networks: [] as string[], noHosts: false, quiet: false, registryArgs: [] };
 
 const YAML = `
 apiVersion: v1
@@ -94,7 +94,7 @@ describe('kube YAML parsing', () => {
       ['kind: Pod\nmetadata: {name: x}\nspec: {containers: []}\n', 'f.yaml: spec.containers: a pod needs at least one container'],
       ['kind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a, image: b, ports: [{containerPort: http}]}]}\n', 'f.yaml: spec.containers[0].ports[0].containerPort: must be an integer'],
       ['kind: Pod\nmetadata: {name: x}\nspec: {restartPolicy: Sometimes, containers: [{name: a, image: b}]}\n', 'f.yaml: spec.restartPolicy: invalid restart policy "Sometimes": want Always, OnFailure or Never'],
-      ['kind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a, image: b}], volumes: [{name: v, nfs: {}}]}\n', 'f.yaml: spec.volumes[0]: unsupported volume type: supported are hostPath, persistentVolumeClaim, emptyDir and configMap'],
+      ['kind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a, image: b}], volumes: [{name: v, nfs: {}}]}\n', 'f.yaml: spec.volumes[0]: unsupported volume type: supported are hostPath, persistentVolumeClaim, emptyDir, configMap and secret'],
       ['kind: Pod\nmetadata: [x]\n', 'f.yaml: metadata: must be a mapping'],
       ['kind: Service\nmetadata: {name: x}\n', 'f.yaml: YAML document does not contain any supported kube kind'],
       ['kind: Pod\nmetadata: x: y\n', 'f.yaml:2:'], ['kind: [Pod\n', 'f.yaml:'],
@@ -110,7 +110,7 @@ describe('kube YAML parsing', () => {
 });
 
 describe('kube play plan', () => {
-  const plan = planKube(parseKubeYaml(YAML, 'play.yaml'), [], { ...FLAGS, network: 'slirp4netns', logDriver: 'json-file' });
+  const plan = planKube(parseKubeYaml(YAML, 'play.yaml'), [], { ...FLAGS, networks: ['slirp4netns'], logDriver: 'json-file' });
   it('pods, ports, labels, aliases', () => {
     expect(plan.pods.map((p) => p.name)).toEqual(['web', 'api-pod-0', 'api-pod-1']);
     expect(plan.pods[0]!.podArgs).toEqual(['--name', 'web', '--label', 'app=web', '--network', 'slirp4netns', '--add-host', 'db;db.local:10.1.2.3', '--publish', '8080:80/tcp', '--publish', '5353:53/udp']);
@@ -211,5 +211,51 @@ describe('kube generate', () => {
     const d = parse(text.split('\n').filter((l) => !l.startsWith('#')).join('\n')) as { kind: string; spec: { replicas: number; template: { spec: { containers: Array<{ name: string }> } } } };
     expect([d.kind, d.spec.replicas, d.spec.template.spec.containers[0]!.name]).toEqual(['Deployment', 3, 'c']);
     expect(podNames(parseKubeYaml(text, 'd.yaml'))).toEqual(['p-deployment-pod-0', 'p-deployment-pod-1', 'p-deployment-pod-2']);
+  });
+});
+
+describe('kube Secret and DaemonSet', () => {
+  const yaml = `apiVersion: v1
+kind: Secret
+metadata: {name: creds}
+data:
+  user: YWRtaW4=
+stringData:
+  pass: s3cret
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers:
+        - name: main
+          image: bb
+          env:
+            - name: USER
+              valueFrom: {secretKeyRef: {name: creds, key: user}}
+          envFrom:
+            - secretRef: {name: creds}
+              prefix: S_
+          volumeMounts: [{name: c, mountPath: /etc/creds/}]
+      volumes:
+        - name: c
+          secret: {secretName: creds, items: [{key: pass, path: p/word}]}
+`;
+
+  it('a Secret\'s data decoded (stringData over it); a DaemonSet is one pod NAME-pod; env from the Secret, its keys as tsc-run secrets mounted as files', () => {
+    const docs = parseKubeYaml(yaml, 'd.yaml');
+    expect(docs[0]).toEqual({ kind: 'Secret', metadata: { name: 'creds' }, data: { user: 'admin', pass: 's3cret' } });
+    const plan = planKube(docs, [], FLAGS);
+    expect(plan.pods.map((p) => p.name)).toEqual(['agent-pod']);
+    expect(plan.secrets).toEqual([{ name: 'creds-pass', value: 's3cret' }]);
+    const args = plan.pods[0]!.containers[0]!.args;
+    expect(args).toEqual(expect.arrayContaining(['--env', 'S_user=admin', '--env', 'S_pass=s3cret', '--env', 'USER=admin', '--secret', 'creds-pass,target=/etc/creds/p/word']));
+    expect(plan.pods[0]!.podArgs).toEqual(['--name', 'agent-pod', '--label', 'app=agent']);
+    expect(() => parseKubeYaml('kind: Secret\nmetadata: {name: x}\ndata: {k: "not base64!"}\n---\nkind: PersistentVolumeClaim\nmetadata: {name: v}\n', 's.yaml')).toThrow('s.yaml: document 1: data.k: must be base64');
+    const missing = yaml.replace('name: creds, key: user', 'name: nope, key: user');
+    expect(() => planKube(parseKubeYaml(missing, 'd.yaml'), [], FLAGS)).toThrow('container main: env USER: key "user" of secret "nope" not found');
   });
 });
