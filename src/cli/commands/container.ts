@@ -24,6 +24,7 @@ import { statsCommand } from './stats.js';
 import { topCommand } from './top.js';
 import { containerListCommand, containerPsCommand } from './ps.js';
 import { refusedContainerSubcommands } from './refused.js';
+import { runlabelCommand } from './runlabel.js';
 import { renameCommand } from './rename.js';
 import { restartCommand } from './restart.js';
 import { rmCommand } from './rm.js';
@@ -166,6 +167,7 @@ export const containerSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   containerExistsCommand,
   containerPruneCommand,
   containerCleanupCommand,
+  runlabelCommand,
   ...refusedContainerSubcommands,
 ];
 
@@ -181,7 +183,7 @@ const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: s
 };
 
 /** Subcommands whose last arguments are a container's command line (see index.ts). */
-const trailing = [runCommand, createCommand, execCommand].map((c) => ({ ...c.trailing, names: [`container ${String(c.command).split(' ')[0]}`] }));
+const trailing = [runCommand, createCommand, execCommand, runlabelCommand].map((c) => ({ ...c.trailing, names: [`container ${String(c.command).split(' ')[0]}`] }));
 
 export const containerCommand: CommandModule<GlobalArgs, GlobalArgs> & { trailing: typeof trailing } = {
   command: 'container',
