@@ -109,6 +109,13 @@ describe('run details as podman', () => {
     await run(['rm', '-f', '-t', '0', 'pf1', 'pf2']);
   });
 
+  it("inspect's Path and Args as podman 4.3 splits them (one word stays in Args)", async () => {
+    await run(['create', '--name', 'one', 'bb', 'true']);
+    await run(['create', '--name', 'two', 'bb', 'echo', 'hi']);
+    const r = await run(['inspect', '--format', '{{.Path}} {{json .Args}}', 'one', 'two']);
+    expect(r.stdout).toBe('true ["true"]\necho ["hi"]\n');
+  });
+
   it('-a with -d: the streams are checked, then it detaches as podman', async () => {
     const d = await run(['run', '-a', 'stdout', '-d', '--name', 'ad', 'bb', 'echo', 'hi']);
     expect(d.exitCode, d.stderr).toBe(0);

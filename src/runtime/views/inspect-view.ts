@@ -272,7 +272,9 @@ const NETWORK_SETTINGS = {
 
 /** podman's InspectContainerData for one (reconciled) container. */
 export function inspectContainer(rec: ContainerRecord, f: InspectFacts): Record<string, unknown> {
-  const [path = '', ...args] = rec.config.command;
+  // podman 4.3 drops the path from Args only when there is more than one word (`true` gives Args ["true"]).
+  const [path = '', ...rest] = rec.config.command;
+  const args = rec.config.command.length > 1 ? rest : [...rec.config.command];
   const sec = f.security;
   const ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> = {};
   for (const [k, v] of Object.entries(portBindings(rec))) ports[k] = v;
