@@ -9,8 +9,8 @@ export const DEFAULT_IMPORT_MESSAGE = 'imported from tarball';
 export interface ImportConfigInput {
   /** `sha256:<hex>` of the uncompressed layer tar. */
   diffId: string;
-  /** When the image was made: the tarball's mtime for a file, now otherwise (as podman). */
-  created: Date;
+  /** When the image was made: the tarball's mtime for a file, now otherwise (as podman); a string is RFC 3339 with nanoseconds. */
+  created: Date | string;
   config: ContainerConfig;
   message?: string | undefined;
   architecture: string;
@@ -26,7 +26,7 @@ function ociContainerConfig(c: ContainerConfig): ContainerConfig {
 
 /** The config of an image made from one rootfs tarball, field order as podman writes it. */
 export function buildImportConfig(input: ImportConfigInput): ImageConfig {
-  const created = input.created.toISOString();
+  const created = typeof input.created === 'string' ? input.created : input.created.toISOString();
   const hex = input.diffId.replace(/^sha256:/, '');
   return {
     created,

@@ -17,6 +17,7 @@ import { buildImportConfig, buildManifest, canonicalJson } from './image-config.
 import { MediaType, hostArchitecture } from './oci.js';
 import { noProgress, type CopyProgress } from './progress.js';
 import { formatReference, normalizeLocalName } from '../storage/image-reference.js';
+import { nowRfc3339Nano, rfc3339Nano } from '../format/go-time.js';
 
 export interface ImportOptions {
   dataRoot: string;
@@ -34,14 +35,14 @@ export interface ImportOptions {
 
 interface Source {
   stream: Readable;
-  /** Podman dates an image from a file by the file's mtime, otherwise now. */
-  created: Date;
+  /** Podman dates an image from a file by the file's mtime, otherwise now (RFC 3339 with nanoseconds, as podman). */
+  created: string;
   /** Bytes to read, when known (progress). */
   size?: number | undefined;
 }
 
 async function openSource(source: string): Promise<Source> {
-  if (source === '-') return { stream: process.stdin, created: new Date() };
+  if (source === '-') return { stream: process.stdin, created: nowRfc3339Nano() };
   if (/^https?:\/\//i.test(source)) {
     let res: Response;
     try {
@@ -51,16 +52,17 @@ async function openSource(source: string): Promise<Source> {
     }
     if (!res.ok || !res.body) throw new TscRunError(`downloading ${source}: ${res.status} ${res.statusText}`);
     const length = Number(res.headers.get('content-length') ?? NaN);
-    return { stream: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), created: new Date(), size: Number.isFinite(length) ? length : undefined };
+    return { stream: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), created: nowRfc3339Nano(), size: Number.isFinite(length) ? length : undefined };
   }
   try {
     const fd = await fs.promises.open(source, 'r');
-    const st = await fd.stat();
+    const st = await fd.stat({ bigint: true });
     if (st.isDirectory()) {
       await fd.close();
       throw new TscRunError(`error opening ${JSON.stringify(source)}: read ${source}: is a directory`);
     }
-    return { stream: fd.createReadStream(), created: st.mtime, size: st.size };
+    const created = rfc3339Nano(new Date(Number(st.mtimeNs / 1_000_000n)), Number(st.mtimeNs % 1_000_000_000n));
+    return { stream: fd.createReadStream(), created, size: Number(st.size) };
   } catch (err) {
     if (err instanceof TscRunError) throw err;
     const e = err as NodeJS.ErrnoException;
