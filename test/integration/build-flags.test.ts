@@ -5,10 +5,29 @@
 // one-line reasons (several platforms, --annotation with --format docker,
 // conflicting squash flags).
 
+import fs from 'node:fs';
 import path from 'node:path';
+import { extract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tscRun, type Sandbox } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox } from './run-util.js';
+
+async function tarNames(file: string): Promise<string[]> {
+  const names: string[] = [];
+  const ex = extract();
+  ex.on('entry', (h, stream, next) => {
+    names.push(h.name.replace(/^\.?\//, '').replace(/\/$/, ''));
+    stream.on('end', () => next());
+    stream.resume();
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    ex.on('finish', () => resolve());
+    ex.on('error', reject);
+  });
+  fs.createReadStream(file).pipe(ex);
+  await done;
+  return names;
+}
 
 interface Inspected {
   Id: string;
@@ -101,6 +120,30 @@ describe('build flags', () => {
     expect([docker.exitCode, docker.stderr]).toEqual([125, 'Error: --annotation is not supported with --format docker: a Docker manifest has no annotations (podman drops them silently)\n']);
     const bad = await run(['build', '--annotation', 'novalue', dir]);
     expect(bad.stderr).toBe('Error: invalid --annotation "novalue": want KEY=VALUE\n');
+  });
+
+  it('--output: the tree into a directory (-o DIR, type=local) or a tar (type=tar); no container left behind', async () => {
+    const dir = context('out', { 'a.txt': 'out-a\n', Containerfile: 'FROM bb\nCOPY a.txt /srv/a.txt\nRUN ln -s /etc/passwd /srv/link && chmod 0600 /srv/a.txt\n' });
+    const local = path.join(sb.dir, 'out-local');
+    const id = (await ok(['build', '-q', '-o', local, dir])).stdout.trim();
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    expect(fs.readFileSync(path.join(local, 'srv/a.txt'), 'utf8')).toBe('out-a\n');
+    expect(fs.statSync(path.join(local, 'srv/a.txt')).mode & 0o777).toBe(0o600);
+    expect(fs.readlinkSync(path.join(local, 'srv/link'))).toBe('/etc/passwd');
+    expect(fs.existsSync(path.join(local, 'bin/busybox'))).toBe(true);
+    const tarFile = path.join(sb.dir, 'out.tar');
+    await ok(['build', '-q', '--output', `type=tar,dest=${tarFile}`, dir]);
+    const names = await tarNames(tarFile);
+    expect(names).toEqual(expect.arrayContaining(['srv/a.txt', 'srv/link', 'bin/busybox']));
+    expect((await ok(['ps', '-a', '-q'])).stdout).toBe('');
+    for (const [spec, msg] of [
+      ['type=zip,dest=x', 'Error: invalid --output "type=zip,dest=x": type must be local or tar\n'],
+      ['type=tar', 'Error: invalid --output "type=tar": dest= is required\n'],
+      ['type=tar,dest=-', 'Error: --output dest=- is not supported: the build writes its step lines on stdout; give a file\n'],
+    ] as const) {
+      const r = await run(['build', '--output', spec, dir]);
+      expect([r.exitCode, r.stderr]).toEqual([125, msg]);
+    }
   });
 
   it('refusals: several platforms, conflicting squash flags', async () => {

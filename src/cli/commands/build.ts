@@ -58,6 +58,7 @@ interface BuildArgs extends GlobalArgs, RegistryFlagArgs {
   'cache-ttl'?: string;
   jobs?: number;
   manifest?: string;
+  output?: string;
   compress?: boolean;
   'disable-compression'?: boolean;
   'disable-content-trust'?: boolean;
@@ -92,7 +93,6 @@ const REFUSED: Record<string, string> = {
   logsplit: 'build output goes to stdout and stderr only',
   'os-feature': 'OS features are not recorded',
   'os-version': 'OS versions are not recorded',
-  output: 'exporting the result to a directory or tar is not supported; use save or export',
   retry: 'pulls are not retried',
   'retry-delay': 'pulls are not retried',
   'runtime-flag': 'RUN steps run through the tsc-run helper, which takes no runtime flags',
@@ -145,6 +145,7 @@ function withBuildFlags<T>(y: Argv<T>): Argv<T> {
     .option('network', s("'private', 'none', or 'host' (RUN steps' network)"))
     .option('cache', b('use existing cached images for the container build (--no-cache: do not)', { default: true }))
     .option('hosts', b('create new /etc/hosts files for RUN instructions (--no-hosts: use the one from the base image)', { default: true }))
+    .option('output', { type: 'string', alias: 'o', requiresArg: true, describe: 'output destination (format: type=local,dest=path)' })
     .option('omit-history', b('omit build history information from built image'))
     .option('os', s('set the OS to the provided value instead of the current operating system of the host'))
     .option('platform', s('set the OS/ARCH/VARIANT of the image to the provided value instead of the current operating system and architecture of the host'))
@@ -257,6 +258,8 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
       if (Object.keys(annotations).length && format === 'docker') {
         throw new UsageError('--annotation is not supported with --format docker: a Docker manifest has no annotations (podman drops them silently)');
       }
+      const { parseOutput } = await import('../../build/output.js');
+      const output = argv.output !== undefined ? parseOutput(String(argv.output)) : undefined;
       if (argv.platform?.includes(',')) {
         throw new UsageError('--platform with several platforms is not supported: RUN steps cannot run a foreign architecture here (no emulator); build each platform where it runs and join the images with manifest add');
       }
@@ -384,6 +387,10 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
       }
       const { emitImage } = await import('../../events/emit.js');
       emitImage(roots.dataRoot, 'build', rec.id, rec.names[0] ?? '');
+      if (output) {
+        const { writeOutput } = await import('../../build/output.js');
+        await writeOutput(roots, rec.id, output);
+      }
       if (argv.manifest !== undefined) {
         const { addBuiltToList } = await import('../../image/manifest-store.js');
         await addBuiltToList(roots.dataRoot, argv.manifest, rec);
