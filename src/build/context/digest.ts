@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { readJson, writeJsonAtomic } from '../../storage/json-store.js';
 import type { ContextEntry, ContextSource } from './context-walk.js';
@@ -28,7 +29,10 @@ export class DigestCache {
   }
 
   async save(): Promise<void> {
-    if (this.file && this.dirty) await writeJsonAtomic(this.file, this.entries, { durable: false }).catch(() => undefined);
+    if (!this.file || !this.dirty) return;
+    // The directory is made here: without it every save failed silently and every build hashed the whole context again.
+    await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 }).catch(() => undefined);
+    await writeJsonAtomic(this.file, this.entries, { durable: false }).catch(() => undefined);
   }
 
   async fileSha(e: ContextEntry): Promise<string> {
