@@ -164,13 +164,14 @@ export function createArgParts(i: ContainerArgsInput): { flags: string[]; image:
   if (mem !== undefined) a.push('--memory', String(mem));
   if (cpus !== undefined) a.push('--cpus', String(cpus));
   if (pids !== undefined) a.push('--pids-limit', String(pids));
-  for (const sec of s.secrets ?? []) {
-    const file = i.secretFiles[sec.source]!;
+  for (const [n, sec] of (s.secrets ?? []).entries()) {
+    // A grant with uid/gid/mode has a copy of its own (engine/up.ts grantFiles).
+    const file = i.secretFiles[`${i.service}#${n}`] ?? i.secretFiles[sec.source]!;
     const target = sec.target === undefined ? `/run/secrets/${sec.source}` : sec.target.startsWith('/') ? sec.target : `/run/secrets/${sec.target}`;
     a.push('--volume', `${file}:${target}:ro`);
   }
-  for (const cfg of s.configs ?? []) {
-    const file = i.configFiles[cfg.source]!;
+  for (const [n, cfg] of (s.configs ?? []).entries()) {
+    const file = i.configFiles[`${i.service}#${n}`] ?? i.configFiles[cfg.source]!;
     a.push('--volume', `${file}:${cfg.target ?? `/${cfg.source}`}:ro`);
   }
   return { flags: a, image: i.image, command: s.command ?? [] };

@@ -21,6 +21,7 @@ export function readYaml(text: string): unknown {
   const doc = parseDocument(text, {
     merge: true,
     uniqueKeys: true,
+    keepSourceTokens: true,
     prettyErrors: false,
     customTags: [...passTag('!reset'), ...passTag('!override')],
   });
@@ -30,6 +31,14 @@ export function readYaml(text: string): unknown {
     throw new YamlReadError(`yaml: line ${line}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   visit(doc, {
+    // `mode: 0440` is octal in docker compose (YAML 1.1 integers); YAML 1.2 would read 440.
+    Pair(_key, pair) {
+      const k = pair.key as Scalar | null;
+      const v = pair.value as Scalar | null;
+      const src = (v as { srcToken?: { source?: string } } | null)?.srcToken?.source;
+      if (k?.value === 'mode' && typeof v?.value === 'number' && src !== undefined && /^0[0-7]+$/.test(src)) v.value = parseInt(src, 8);
+      return undefined;
+    },
     Node(_key, node) {
       const n = node;
       if (n.tag === '!reset') return new Scalar(RESET);

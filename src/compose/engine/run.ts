@@ -9,7 +9,7 @@ import { serviceImage } from '../config-view.js';
 import { serviceHash } from '../labels.js';
 import type { Service } from '../model.js';
 import { ensureNetworks } from './networks.js';
-import { ensureImages, ensureVolumes, materializeSecrets, selected, up, type ComposeContext } from './up.js';
+import { ensureImages, ensureVolumes, grantFiles, materializeSecrets, selected, up, type ComposeContext } from './up.js';
 
 export interface RunOneOffOptions {
   service: string;
@@ -56,8 +56,8 @@ export async function runOneOff(ctx: ComposeContext, o: RunOneOffOptions): Promi
     number: 1,
     hash: serviceHash(svc),
     image: serviceImage(project, o.service),
-    secretFiles: materializeSecrets(sub, 'secrets'),
-    configFiles: materializeSecrets(sub, 'configs'),
+    secretFiles: await grantFiles(sub, 'secrets', materializeSecrets(sub, 'secrets')),
+    configFiles: await grantFiles(sub, 'configs', materializeSecrets(sub, 'configs')),
     oneoff: { suffix },
   });
   const rest = [image, ...command];

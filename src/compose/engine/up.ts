@@ -185,9 +185,62 @@ export function materializeSecrets(ctx: ComposeContext, kind: 'secrets' | 'confi
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const f = path.join(dir, key);
     const tmp = `${f}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, value, { mode: 0o600 });
+    fs.rmSync(tmp, { force: true });
+    // 0444 as docker compose gives them (any container user reads it); the directory is the user's alone.
+    fs.writeFileSync(tmp, value, { mode: 0o444 });
+    fs.chmodSync(tmp, 0o444);
     fs.renameSync(tmp, f);
     out[key] = f;
+  }
+  return out;
+}
+
+/** `mode` of a grant: a number, or an octal string. */
+function grantMode(where: string, m: number | string): number {
+  const n = typeof m === 'number' ? m : /^0?[0-7]{1,4}$/.test(m) ? parseInt(m, 8) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 0o7777) throw new ComposeError(`${where}.mode: invalid file mode ${JSON.stringify(m)}`);
+  return n;
+}
+
+/** A grant's owner id: a number (compose writes it as a string). */
+function grantId(where: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(String(v))) throw new ComposeError(`${where}: invalid id ${JSON.stringify(v)} (a number)`);
+  return Number(v);
+}
+
+/**
+ * Grants with `uid`, `gid` or `mode`: a copy of the file per service and
+ * grant (key `SERVICE#INDEX`), with that mode and owned by that container
+ * uid/gid (a sub-id, through `unshare chown`, when rootless); the others
+ * bind the file as it is.
+ */
+export async function grantFiles(ctx: ComposeContext, kind: 'secrets' | 'configs', base: Record<string, string>): Promise<Record<string, string>> {
+  const out = { ...base };
+  for (const [service, s] of Object.entries(ctx.project.services)) {
+    for (const [i, g] of (s[kind] ?? []).entries()) {
+      if (g.uid === undefined && g.gid === undefined && g.mode === undefined) continue;
+      const where = `services.${service}.${kind}[${i}]`;
+      const uid = grantId(`${where}.uid`, g.uid);
+      const gid = grantId(`${where}.gid`, g.gid);
+      const src = base[g.source]!;
+      const mode = g.mode !== undefined ? grantMode(where, g.mode) : fs.statSync(src).mode & 0o7777;
+      const dir = path.join(ctx.stateDir, kind, '.grants');
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const f = path.join(dir, `${service}#${i}`);
+      // A copy owned by a sub-id from an earlier up cannot be overwritten in place: replaced by rename.
+      const tmp = `${f}.${process.pid}.tmp`;
+      fs.rmSync(tmp, { force: true });
+      fs.copyFileSync(src, tmp);
+      fs.chmodSync(tmp, mode);
+      if ((uid ?? 0) !== 0 || (gid ?? 0) !== 0) {
+        const owner = `${uid ?? 0}:${gid ?? 0}`;
+        if (process.getuid?.() === 0) fs.chownSync(tmp, uid ?? 0, gid ?? 0);
+        else await ctx.engine.must(['unshare', 'chown', owner, tmp]);
+      }
+      fs.renameSync(tmp, f);
+      out[`${service}#${i}`] = f;
+    }
   }
   return out;
 }
@@ -233,8 +286,8 @@ export async function up(ctx: ComposeContext, o: UpOptions): Promise<ProjectCont
   existingP.catch(() => undefined);
   await ensureImages(sub, o);
   await Promise.all([ensureNetworks(sub), ensureVolumes(sub)]);
-  const secretFiles = materializeSecrets(sub, 'secrets');
-  const configFiles = materializeSecrets(sub, 'configs');
+  const secretFiles = await grantFiles(sub, 'secrets', materializeSecrets(sub, 'secrets'));
+  const configFiles = await grantFiles(sub, 'configs', materializeSecrets(sub, 'configs'));
   const existing = await existingP;
   const gone = orphans(full, existing);
   if (gone.length) {
