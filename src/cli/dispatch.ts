@@ -61,6 +61,8 @@ export const LAZY_COMMANDS: Readonly<Record<string, Loader>> = {
   search: () => import('./commands/search.js').then((m) => m.searchCommand),
   'auto-update': () => import('./commands/refused.js').then((m) => m.autoUpdateCommand),
   machine: () => import('./commands/refused.js').then((m) => m.machineCommand),
+  init: () => import('./commands/refused.js').then((m) => m.initCommand),
+  update: () => import('./commands/refused.js').then((m) => m.updateCommand),
   system: () => import('./commands/system.js').then((m) => m.systemCommand),
   image: () => images().then((m) => m.imageCommand),
   images: () => images().then((m) => m.imagesCommand),

@@ -88,7 +88,36 @@ export const autoUpdateCommand = refused({
   reason: () => 'auto-update restarts the systemd units of podman containers; tsc-run containers run under no systemd unit it manages, so there is nothing to restart: pull the image and recreate the container',
 });
 
-export const refusedContainerSubcommands = [checkpointCommand, restoreCommand];
+export const updateCommand = refused({
+  name: 'update',
+  describe: 'Update an existing container',
+  usage: 'update [options] CONTAINER\n\nUpdates the cgroup configuration of a given container',
+  reason: () => 'tsc-run cannot change the resource limits of an existing container: recreate it with the new limits (run or create with --memory, --cpus, --pids-limit)',
+});
+
+export const initCommand = refused({
+  name: 'init',
+  describe: 'Initialize one or more containers',
+  usage: 'init [options] CONTAINER [CONTAINER...]\n\nInitialize one or more containers, creating the OCI spec and mounts for inspection.',
+  reason: () => 'tsc-run sets a container up when it starts (no daemon keeps an initialized container waiting): use start',
+});
+
+export const cloneCommand = refused({
+  name: 'clone',
+  describe: 'Clone an existing container',
+  usage: 'container clone [options] CONTAINER NAME IMAGE\n\nCreates a copy of an existing container.',
+  reason: () => 'container clone is not supported by tsc-run: create the container again from `inspect --format "{{.Config.CreateCommand}}"` (or generate systemd --new)',
+});
+
+export const generateSpecCommand = refused({
+  name: 'spec',
+  describe: 'Generate Specgen JSON based on containers or pods',
+  usage: 'generate spec [options] {CONTAINER|POD}\n\nGenerate Specgen JSON based on containers or pods',
+  reason: () => "tsc-run has no specgen API to feed such a spec to: use `inspect` for a container's configuration, or kube generate",
+});
+
+export const refusedContainerSubcommands = [checkpointCommand, restoreCommand, cloneCommand, initCommand, updateCommand];
 export const refusedImageSubcommands = [imageScpCommand, imageSignCommand];
 export const refusedSystemSubcommands = [systemServiceCommand, systemConnectionCommand];
-export const refusedTopLevel = [autoUpdateCommand, machineCommand];
+export const refusedTopLevel = [autoUpdateCommand, machineCommand, initCommand, updateCommand];
+export const refusedGenerateSubcommands = [generateSpecCommand];
