@@ -126,7 +126,8 @@ describe('a writer SIGKILLed at random moments', () => {
     }
     expect(torn).toBe(0);
     expect(kills).toBeGreaterThanOrEqual(8);
-    expect(version).toBeGreaterThan(kills); // it made progress between kills
+    // Each kill came after at least one completed write (waitForLine), so at least one version per kill.
+    expect(version).toBeGreaterThanOrEqual(kills);
     // Killed mid-write, writers leave temp files; their pids are dead now.
     expect(tempsIn(dir).length).toBeGreaterThan(0); // so some kills did land mid-write
     await sweepTempFiles(dir);
