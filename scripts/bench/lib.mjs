@@ -5,7 +5,7 @@
 // refuses hybrid cgroup hosts — the host itself is not changed), timing
 // statistics and the result table.
 import 'zx/globals';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { importTs } from '../lib/import-ts.mjs';
 
@@ -36,7 +36,7 @@ export function benchUser(userName, asRoot = process.getuid() === 0) {
  * shortPodmanXdg: podman's XDG_RUNTIME_DIR in a short /tmp/pnb-* dir instead
  * (its slirp4netns API socket, XDG_RUNTIME_DIR/libpod/tmp/<id>.net, must fit
  * in 108 bytes). Returns { dir, pdir, bin, env, penv, who, asRoot, tsc,
- * podmanArgv, podmanAvailable, sh, importBusybox, cleanup }.
+ * podmanArgv, podmanAvailable, sh, start, importBusybox, cleanup }.
  */
 export async function benchSandbox(name, { who, asRoot = process.getuid() === 0, shortPodmanXdg = false }) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `tsc-run-bench-${name}-`));
@@ -104,7 +104,16 @@ export async function benchSandbox(name, { who, asRoot = process.getuid() === 0,
     else spawnSync(bin, ['unshare', 'rm', '-rf', ...owned], { env, stdio: 'ignore' });
   }
 
-  return { dir, pdir, bin, env, penv, who, asRoot, tsc, podmanArgv, podmanAvailable, sh, importBusybox, cleanup };
+  /** Start argv as the user without waiting: resolves to { status, stderr } when it exits. */
+  function start(argv, opts = {}) {
+    const [cmd, args] = wrap(argv, opts);
+    const child = spawn(cmd, args, { env: opts.podman ? penv : env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    return new Promise((resolve) => child.on('close', (status) => resolve({ status, stderr })));
+  }
+
+  return { dir, pdir, bin, env, penv, who, asRoot, tsc, podmanArgv, podmanAvailable, sh, start, importBusybox, cleanup };
 }
 
 /** The q-quantile of an ascending array (nearest rank). */
