@@ -234,7 +234,7 @@ for (const r of results) {
     r.min.toFixed(2),
     (r.fx.payload / 1e6 / r.median).toFixed(0),
     Math.round(r.fx.files / r.median).toLocaleString('en-US'),
-    podmanRow && !r.floor ? `${(r.median / podmanRow.median).toFixed(2)}x` : '-',
+    podmanRow && !r.floor && r !== podmanRow ? `${(r.median / podmanRow.median).toFixed(2)}x` : '-',
     floorRow && !r.floor && !r.tool.startsWith('podman') ? `${(r.median / floorRow.median).toFixed(2)}x` : '-',
   ]);
 }
