@@ -1,7 +1,6 @@
 // CLI entry: global flags, command table, and the single error exit path.
 
-import yargs, { type Argv, type CommandModule } from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { reportError } from './exit.js';
@@ -128,7 +127,27 @@ function leadingVersionFlag(argv: readonly string[], valueFlags: ReadonlySet<str
   return false;
 }
 
-export async function main(argvIn: string[] = hideBin(process.argv)): Promise<number> {
+/**
+ * `version` and `version --format F` (`-f F`, `--format=F`) answered without
+ * yargs, which is half the start-up of a command this small; anything else
+ * (global flags, other spellings) goes through the parser as before.
+ */
+async function versionWithoutParser(argv: readonly string[]): Promise<number | undefined> {
+  if (argv[0] !== 'version' || process.env._TSC_RUN_ENGINE_FLAGS !== undefined) return undefined;
+  let format: string | undefined;
+  if (argv.length === 2 && argv[1]!.startsWith('--format=')) format = argv[1]!.slice('--format='.length);
+  else if (argv.length === 3 && (argv[1] === '--format' || argv[1] === '-f') && !argv[2]!.startsWith('-')) format = argv[2];
+  else if (argv.length !== 1) return undefined;
+  const { versionCommand } = await import('./commands/version.js');
+  try {
+    await versionCommand.handler({ _: ['version'], $0: PROG, 'log-level': 'warn', logLevel: 'warn', ...(format === undefined ? {} : { format }) });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    return reportError(err, false);
+  }
+}
+
+export async function main(argvIn: string[] = process.argv.slice(2)): Promise<number> {
   // Only the command being run is loaded (src/cli/dispatch.ts); every
   // other case, help and unknown words included, sees all commands.
   const globalsOnly = rootInfoOf([]);
@@ -154,7 +173,10 @@ export async function main(argvIn: string[] = hideBin(process.argv)): Promise<nu
   if (answered !== undefined) return answered;
   const early = await earlyGlobals(rawArgv, argvIn);
   if (early !== undefined) return early;
+  const versioned = await versionWithoutParser(rawArgv);
+  if (versioned !== undefined) return versioned;
   let debug = rawArgv.some((a) => /^--log-level(=|$)/.test(a)) && isDebug({ 'log-level': logLevelOf(rawArgv) });
+  const { default: yargs } = await import('yargs');
   const cli = withGlobalOptions(yargs(rawArgv))
     .scriptName(PROG)
     .usage(`Manage pods, containers and images\n\nUsage: ${PROG} [options] <command>`)
