@@ -12,7 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ociArchiveEntries } from '../harness/archives.js';
-import { buildBusyboxImage, disposeStore, emptyStore, tscRun, tscRunOk, writeTar, type Sandbox } from '../harness/index.js';
+import { buildBusyboxImage, disposeStore, emptyStore, tscRun, tscRunOk, writeTar, type Sandbox, freePort } from '../harness/index.js';
 import { readRecord, sleep } from './run-util.js';
 
 const UDP_ECHO_C = `
@@ -33,16 +33,6 @@ int main(int argc, char **argv) {
 }
 `;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether a TCP port can be bound on 127.0.0.1 (no forwarder holds it). */
 function portFree(port: number): Promise<boolean> {

@@ -8,19 +8,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, type Sandbox } from '../harness/index.js';
+import { tscRun, type Sandbox, freePort } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox, sleep, until } from './run-util.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** An HTTP GET through the published port; undefined while nothing answers. */
 function hostGet(port: number): Promise<string | undefined> {

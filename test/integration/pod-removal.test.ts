@@ -7,22 +7,11 @@
 
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, type Sandbox } from '../harness/index.js';
+import { tscRun, type Sandbox, freePort } from '../harness/index.js';
 import { importBusybox } from '../harness/fixtures.js';
 import { busyboxSandbox, disposeSandbox, readRecord, until } from './run-util.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function get(port: number): Promise<string> {
   return new Promise((resolve) => {
