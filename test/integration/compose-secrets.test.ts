@@ -4,6 +4,8 @@
 // compose reads it), environment/content secrets readable by a non-root
 // container user (0444, as docker compose), and the files' bytes intact.
 
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tscRunOk } from '../harness/cli.js';
@@ -61,6 +63,26 @@ describe('compose secrets and configs', () => {
     const insp = (await tscRunOk(['inspect', 'sec-app-1'], { sandbox: sb })).stdout;
     expect(insp).not.toContain('from-the-env');
     expect(insp).not.toContain('s3cret-file');
+    await ok(['down', '-t', '0']);
+  });
+
+  it('compose cp: a file into every container of a service, and back out of one, bytes intact', async () => {
+    const data = randomBytes(1 << 20);
+    sb.file('cpp/compose.yaml', 'services:\n  s:\n    image: bb\n    command: ["sleep", "1000"]\n    stop_signal: SIGKILL\n    scale: 2\n');
+    fs.writeFileSync(path.join(sb.dir, 'cpp', 'blob'), data);
+    sb.chown(path.join(sb.dir, 'cpp', 'blob'));
+    const dir = path.join(sb.dir, 'cpp');
+    sb.chown(dir);
+    const ok = (args: string[]) => tscRunOk(['compose', ...args], { sandbox: sb, cwd: dir, timeoutMs: 120_000 });
+    const sum = createHash('sha256').update(data).digest('hex');
+    await ok(['up', '-d']);
+    await ok(['cp', 'blob', 's:/tmp/blob']);
+    for (const i of ['1', '2']) expect((await ok(['exec', '-T', '--index', i, 's', 'sha256sum', '/tmp/blob'])).stdout.split(' ')[0]).toBe(sum);
+    await ok(['exec', '-T', '--index', '2', 's', 'sh', '-c', 'echo two > /tmp/which']);
+    await ok(['cp', '--index', '2', 's:/tmp/which', 'which']);
+    expect(fs.readFileSync(path.join(dir, 'which'), 'utf8')).toBe('two\n');
+    await ok(['cp', 's:/tmp/blob', 'back']);
+    expect(createHash('sha256').update(fs.readFileSync(path.join(dir, 'back'))).digest('hex')).toBe(sum);
     await ok(['down', '-t', '0']);
   });
 });

@@ -695,6 +695,58 @@ const portSubCommand: CommandModule<ComposeArgs, ComposeArgs & { service?: strin
   },
 };
 
+interface CpArgs extends ComposeArgs {
+  src?: string;
+  dest?: string;
+  index?: number;
+  all?: boolean;
+  archive?: boolean;
+  'follow-link'?: boolean;
+}
+
+/** `SERVICE:PATH` of compose cp (a local path has no colon before its first slash). */
+function serviceSide(v: string): { service: string; path: string } | undefined {
+  const colon = v.indexOf(':');
+  if (colon <= 0) return undefined;
+  const slash = v.indexOf('/');
+  if (slash >= 0 && slash < colon) return undefined;
+  return { service: v.slice(0, colon), path: v.slice(colon + 1) };
+}
+
+const cpSubCommand: CommandModule<ComposeArgs, CpArgs> = {
+  command: 'cp <src> <dest>',
+  describe: 'Copy files/folders between a service container and the local filesystem',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose cp [OPTIONS] SERVICE:SRC_PATH DEST_PATH|-\n       tsc-run compose cp [OPTIONS] SRC_PATH|- SERVICE:DEST_PATH\n\nCopy files/folders between a service container and the local filesystem')
+      .option('all', { type: 'boolean', describe: 'Include containers created by the run command' })
+      .option('archive', { alias: 'a', type: 'boolean', describe: 'Archive mode (copy all uid/gid information)' })
+      .option('follow-link', { alias: 'L', type: 'boolean', describe: 'Always follow symbol link in SRC_PATH' })
+      .option('index', { type: 'number', requiresArg: true, describe: 'Index of the container if service has multiple replicas' }),
+  handler: async (argv) => {
+    if (argv['follow-link']) throw new UsageError('--follow-link is not supported: tsc-run cp (as podman cp) copies a symbolic link as it is');
+    const src = String(argv.src);
+    const dest = String(argv.dest);
+    const from = serviceSide(src);
+    const to = serviceSide(dest);
+    if (Boolean(from) === Boolean(to)) throw new UsageError('copying between services is not supported: one of SRC and DEST must be SERVICE:PATH, the other a local path or -');
+    const side = (from ?? to)!;
+    const ctx = await contextOf(argv);
+    const { containersOf } = await import('../../compose/engine/ops.js');
+    let cs = await containersOf(ctx, [side.service], { oneoff: argv.all === true });
+    if (argv.index !== undefined) cs = cs.filter((c) => c.number === argv.index && !c.oneoff);
+    // From a service: its first container (or --index); to a service: every one of them, as docker compose.
+    if (from) cs = cs.slice(0, 1);
+    if (!cs.length) throw new UsageError(argv.index !== undefined ? `service "${side.service}" is not running container #${argv.index}` : `no container found for service "${side.service}"`);
+    // docker's -a keeps the source's uid/gid: the engine's --archive=false; without it the engine gives the files to the container's user.
+    const flags = argv.archive ? ['--archive=false'] : [];
+    for (const c of cs) {
+      const code = await ctx.engine.inherit(['cp', ...flags, from ? `${c.id}:${side.path}` : src, to ? `${c.id}:${side.path}` : dest]);
+      if (code !== 0) throw new ChildExit(code);
+    }
+  },
+};
+
 const topSubCommand: CommandModule<ComposeArgs, ServicesArgs> = {
   command: 'top [service..]',
   describe: 'Display the running processes',
@@ -726,7 +778,7 @@ const waitSubCommand: CommandModule<ComposeArgs, ServicesArgs & { 'down-project'
 const subcommands = [
   upCommand, downCommand, createSubCommand, psSubCommand, logsSubCommand, ...lifecycleCommands, execSubCommand, runSubCommand,
   pullSubCommand, pushSubCommand, buildSubCommand, configCommand, lsSubCommand, versionSubCommand, imagesSubCommand, portSubCommand,
-  topSubCommand, waitSubCommand,
+  topSubCommand, waitSubCommand, cpSubCommand,
 ] as unknown as Array<CommandModule<ComposeArgs, never>>;
 
 /** Value flags of compose and of its run/exec, for the split of their trailing command line. */
