@@ -5,6 +5,7 @@
 // rmtree). A directory left without its record is invisible to every
 // command and is a leftover for `system check`.
 
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { TscRunError } from '../../errors.js';
@@ -63,10 +64,24 @@ export async function removeContainer(ctx: RemoveContext, id: string, o: RemoveO
     if (s === 'running' || s === 'paused') throw new ContainerRunningError(r.id);
     r.state = { ...r.state, status: 'removing' };
   });
+  await stopPortForwarder(ctx.runRoot, id);
   await removeRuntimeDir(ctx, id);
   await ctx.store.remove(id, ctx.rmtree);
   if (o.volumes) await removeAnonymousVolumes(path.dirname(ctx.store.dir), rec.config.mounts, () => ctx.store.list(), ctx.rmtree);
   emitContainer(storeRoot(ctx.store), rec, 'remove');
+}
+
+/**
+ * A stopped container's port forwarder (bridge networks) notices on its own
+ * that the container is gone, but only within seconds: its host ports are
+ * freed now, so a container made at once with the same ports (compose's
+ * recreate) can bind them.
+ */
+export async function stopPortForwarder(runRoot: string, id: string): Promise<void> {
+  // The state file's place (bridge-ports.ts's forwarderStateFile), checked before that module loads.
+  if (!fsSync.existsSync(path.join(runRoot, 'networks', 'ports', `${id}.json`))) return;
+  const { stopForwarder } = await import('../../network/ports/bridge-ports.js');
+  await stopForwarder(runRoot, id);
 }
 
 async function removeRuntimeDir(ctx: RemoveContext, id: string): Promise<void> {
