@@ -66,7 +66,7 @@ describe('pod removal and infra recovery (test user)', () => {
     const out = await ok(['system', 'prune', '-f']);
     expect(out).toMatch(new RegExp(`^Deleted Containers\\n[0-9a-f]{64}\\nDeleted Pods\\n${idle}\\n(.|\\n)*Total reclaimed space: `));
     expect(await podIds()).toEqual([busy]);
-    expect((await ok(['ps', '-a', '--format', '{{.Names}}'])).trim().split('\n').sort()).toEqual([`${busy.slice(0, 12)}-infra`, 'busy-m']);
+    expect((await ok(['ps', '-a', '--format', '{{.Names}}'])).trim().split('\n').sort()).toEqual([`${busy.slice(0, 12)}-infra`, 'busy-m'].sort());
     const memberPid = readRecord(sb, (await ok(['inspect', '--format', '{{.Id}}', 'busy-m'])).trim()).state.pid!;
 
     await ok(['system', 'reset', '-f']);
