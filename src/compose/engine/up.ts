@@ -106,6 +106,16 @@ export async function ensureImages(ctx: ComposeContext, o: Pick<UpOptions, 'buil
   }
 }
 
+/**
+ * The spec's default `dockerfile` is `Dockerfile`; a podman user's context
+ * often has only a `Containerfile` (podman-compose looks for both). When the
+ * default is absent, `build` is left to search the context itself
+ * (Containerfile, then Dockerfile) and name what is missing.
+ */
+function isDefaultDockerfileMissing(context: string, dockerfile: string): boolean {
+  return dockerfile === 'Dockerfile' && !fs.existsSync(path.join(context, dockerfile));
+}
+
 /** `build:` through `tsc-run build` (-t the service's image, -f, --build-arg, --target, --label). */
 export async function buildService(ctx: ComposeContext, name: string): Promise<void> {
   const p = ctx.project;
@@ -116,7 +126,9 @@ export async function buildService(ctx: ComposeContext, name: string): Promise<v
     fs.mkdirSync(ctx.stateDir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(f, b.dockerfile_inline);
     args.push('-f', f);
-  } else if (b.dockerfile !== undefined) args.push('-f', path.resolve(b.context, b.dockerfile));
+  } else if (b.dockerfile !== undefined && !isDefaultDockerfileMissing(b.context, b.dockerfile)) {
+    args.push('-f', path.resolve(b.context, b.dockerfile));
+  }
   for (const [k, v] of Object.entries(b.args ?? {})) args.push('--build-arg', v === null ? k : `${k}=${v}`);
   if (b.target !== undefined) args.push('--target', b.target);
   for (const [k, v] of Object.entries(b.labels ?? {})) args.push('--label', `${k}=${v}`);
