@@ -20,6 +20,7 @@
 #include "monitor.h"
 #include "mounts.h"
 #include "network.h"
+#include "ns-join.h"
 #include "process-opts.h"
 #include "rootfs.h"
 #include "security.h"
@@ -36,6 +37,7 @@ struct run_opts {
   char **env;
   size_t n_env;
   struct net_opts net;     /* network.c: --net and the network program */
+  struct ns_joins joins;   /* ns-join.c: --ns-join pid|ipc|uts|cgroup|user=... */
   struct child_setup setup;
   struct extra_mounts extra;
   struct security_opts sec;
@@ -165,7 +167,9 @@ static const char *value_of(int argc, char **argv, int *i, const char *name) {
 /* In the process that stays outside as the waiter (the monitor), before each start. */
 static void run_prepare(void *arg) {
   struct run_opts *o = arg;
+  ns_join_release(&o->joins, &o->setup);
   net_prepare(&o->net, &o->setup);
+  ns_join_prepare(&o->joins, &o->setup);
   rootfs_prepare(&o->rootfs);
 }
 
@@ -231,6 +235,8 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
       continue;
     } else if (net_option(&o.net, argc, argv, &i)) {
       continue;
+    } else if (ns_join_option(&o.joins, argc, argv, &i)) {
+      continue;
     } else if (!extra_mounts_option(argc, argv, &i, &o.extra) && !security_option(argc, argv, &i, &o.sec))
       die("run: unknown option %s", argv[i]);
   }
@@ -257,7 +263,7 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
   o.setup = (struct child_setup){
       .clone_flags = ((CLONE_NEWNS | (o.host_pid ? 0 : CLONE_NEWPID) | (o.host_uts ? 0 : CLONE_NEWUTS) | (o.host_ipc ? 0 : CLONE_NEWIPC) |
                        (o.cgroupns ? CLONE_NEWCGROUP : 0)) &
-                      ~net_joined_flags(&o.net)) |
+                      ~net_joined_flags(&o.net) & ~ns_join_flags(&o.joins)) |
                      net_clone_flags(&o.net),
       .join_user_fd = -1,
       .join_net_fd = -1,
@@ -266,6 +272,13 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
       .join_pid_fd = -1,
   };
   if (o.hostname && (net_joined_flags(&o.net) & CLONE_NEWUTS)) die("run: --hostname with --net-join uts: the hostname is the joined container's");
+  if (o.hostname && (ns_join_flags(&o.joins) & CLONE_NEWUTS)) die("run: --hostname with --ns-join uts: the hostname is the joined namespace's");
+  if (net_joined_flags(&o.net) & ns_join_flags(&o.joins)) die("run: a namespace is joined by both --net-join and --ns-join");
+  if (ns_join_any(&o.joins) && ns_wants_userns(ns)) die("run: --ns-join with --uid-map: the container lives in the joined namespaces' user namespace");
+  if ((ns_join_flags(&o.joins) & CLONE_NEWPID) && o.host_pid) die("run: --pidns=host with --ns-join pid");
+  if ((ns_join_flags(&o.joins) & CLONE_NEWIPC) && o.host_ipc) die("run: --ipcns=host with --ns-join ipc");
+  if ((ns_join_flags(&o.joins) & CLONE_NEWUTS) && o.host_uts) die("run: --utsns=host with --ns-join uts");
+  if ((ns_join_flags(&o.joins) & CLONE_NEWCGROUP) && o.cgroupns) die("run: --cgroupns=private with --ns-join cgroup");
   if (o.mon.enabled) return monitor_run(ns, &o.setup, &o.mon, &o.io, run_prepare, run_payload, &o);
   run_prepare(&o);
   return run_in_namespaces(ns, &o.setup, run_payload, &o);

@@ -190,7 +190,10 @@ static void child_side(const struct ns_config *ns, const struct child_setup *set
  * child; if joining fails, the joiner's own pid (it reported why, and its
  * exit status is the start's).
  */
+static bool join_failed; /* clone_joined returned the joiner, which reported why */
+
 static pid_t clone_joined(const struct child_setup *setup, int flags) {
+  join_failed = false;
   int p[2];
   if (pipe2(p, O_CLOEXEC) < 0) die_errno("pipe");
   pid_t j = fork();
@@ -200,8 +203,10 @@ static pid_t clone_joined(const struct child_setup *setup, int flags) {
     set_exit_status_fd(-1);
     set_cleanup_child(0);
     if (setup->error_fd > 0) set_error_fd(setup->error_fd);
-    if (setup->join_user_fd >= 0 && setns(setup->join_user_fd, CLONE_NEWUSER) < 0)
+    if (setup->join_user_fd >= 0 && setns(setup->join_user_fd, CLONE_NEWUSER) < 0) {
+      if (setup->join_user_what) die_errno("join the user namespace of %s", setup->join_user_what);
       die_errno("join the user namespace of the container whose network is shared");
+    }
     /* -1: a user namespace only (a bridge network's holder); the net namespace is new. */
     if (setup->join_net_fd >= 0 && setns(setup->join_net_fd, CLONE_NEWNET) < 0)
       die_errno("join the network namespace of the container whose network is shared");
@@ -209,6 +214,7 @@ static pid_t clone_joined(const struct child_setup *setup, int flags) {
     if (setup->join_uts_fd >= 0 && setns(setup->join_uts_fd, CLONE_NEWUTS) < 0) die_errno("join the uts namespace of the pod's infra");
     /* For our children only: the cloned child below is in it. */
     if (setup->join_pid_fd >= 0 && setns(setup->join_pid_fd, CLONE_NEWPID) < 0) die_errno("join the pid namespace of the pod's infra");
+    if (setup->join_more) setup->join_more(setup->join_more_arg);
     pid_t c = raw_clone(flags | CLONE_PARENT);
     if (c < 0) die_errno("clone");
     if (c == 0) {
@@ -223,7 +229,10 @@ static pid_t clone_joined(const struct child_setup *setup, int flags) {
   while ((r = read(p[0], &c, sizeof c)) < 0 && errno == EINTR) {
   }
   close(p[0]);
-  if (r != sizeof c) return j;
+  if (r != sizeof c) {
+    join_failed = true;
+    return j;
+  }
   while (waitpid(j, NULL, 0) < 0 && errno == EINTR) {
   }
   return c;
@@ -252,6 +261,8 @@ pid_t spawn_in_namespaces(const struct ns_config *ns, const struct child_setup *
     close(sync[0]);
     map_ids(ns, pid);
   }
+  /* A failed join: no child to hook into; its exit status and message are the start's. */
+  if (setup->join && join_failed) return pid;
   if (setup->mapped) setup->mapped(pid, setup->hook_arg);
   if (ns_wants_userns(ns)) {
     if (write_all(sync[1], "G", 1) < 0) die_errno("release the child");

@@ -38,6 +38,11 @@ struct child_setup {
   int join_user_fd, join_net_fd;
   /* --net-join ipc,uts,pid (a pod's members): more of its namespaces, -1 = not joined */
   int join_ipc_fd, join_uts_fd, join_pid_fd;
+  /* --ns-join (ns-join.c): errors name what owns the joined user namespace
+   * (NULL: the shared network's), and the joiner calls join_more once in it */
+  const char *join_user_what;
+  void (*join_more)(void *arg);
+  void *join_more_arg;
   /* Called in the parent once the child's ids are mapped but BEFORE it is
    * released: it still has our credentials, so its /proc/PID/ns files can be
    * opened (network.c); released, as uid 0 inside, it may no longer be ours. */

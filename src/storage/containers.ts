@@ -170,8 +170,8 @@ export interface ContainerConfig {
   shmSize?: number;
   /** --device: host device nodes bound at these paths (a directory expanded at create). */
   devices?: Array<{ host: string; container: string }>;
-  /** --pid, --ipc, --uts, --cgroupns: `host`, `private`, `container:<id>`, `ns:<path>` (absent: private; cgroupns host). */
-  namespaces?: { pid?: string; ipc?: string; uts?: string; cgroupns?: string };
+  /** --pid, --ipc, --uts, --cgroupns: `host`, `private` (ipc: `shareable`), `container:<id>`, `ns:<path>` (absent: private; cgroupns host); `user`: --userns `container:<id>`/`ns:<path>` (src/runtime/container/namespace-joins.ts). */
+  namespaces?: { pid?: string; ipc?: string; uts?: string; cgroupns?: string; user?: string };
   /** --oom-score-adj. */
   oomScoreAdj?: number;
   /** --cgroups (enabled, disabled, no-conmon). */

@@ -354,7 +354,7 @@ async function planNetworkFlags(argv: CreateArgs, roots: Roots): Promise<import(
       publishAll: argv['publish-all'] === true,
       dnsFlags,
       addHosts: (argv['add-host'] ?? []).map(String),
-      usernsFlags: argv.userns !== undefined || Boolean(argv.uidmap?.length || argv.gidmap?.length),
+      usernsFlags: (argv.userns !== undefined && !/^(container|ns):/.test(argv.userns)) || Boolean(argv.uidmap?.length || argv.gidmap?.length),
       aliases: (argv['network-alias'] ?? []).map(String),
       ip: argv.ip,
       ip6: argv.ip6,
@@ -467,15 +467,28 @@ async function volumesFrom(roots: Roots, values: readonly string[]): Promise<str
   return out;
 }
 
-/** --pid, --ipc, --uts, --cgroupns: host or private (podman's ParseNamespace words). */
-function parseNamespaceFlag(flag: string, value: string | undefined): 'host' | 'private' | undefined {
-  if (value === undefined || value === '') return undefined;
+/** --pid, --ipc, --uts, --cgroupns: host or private (podman's ParseNamespace words); container:/ns: are joins (planJoins). */
+function parseNamespaceFlag(flag: string, value: string | undefined): 'host' | 'private' | 'shareable' | undefined {
+  if (value === undefined || value === '' || /^(container|ns):/.test(value)) return undefined;
   if (value === 'host' || value === 'private') return value;
-  if (value.startsWith('container:') || value.startsWith('ns:')) {
-    throw new TscRunError(`--${flag} ${value}: joining another container's or a path's ${flag} namespace is not supported by tsc-run yet; use host or private`);
-  }
-  if (flag === 'ipc' && (value === 'shareable' || value === 'none')) return 'private';
+  if (flag === 'ipc' && value === 'shareable') return 'shareable';
+  if (flag === 'ipc' && value === 'none') return 'private';
   throw new UsageError(`unrecognized namespace mode ${value} passed`);
+}
+
+/** container:NAME / ns:PATH of --pid, --ipc, --uts, --cgroupns, --userns (src/runtime/container/namespace-joins.ts). */
+async function planJoins(argv: CreateArgs, roots: Roots, net: import('../../network/network-flags.js').NetworkPlan, ownMaps: string | undefined): Promise<import('../../runtime/container/namespace-joins.js').JoinPlan | undefined> {
+  const flags = (['pid', 'ipc', 'uts', 'cgroupns', 'userns'] as const).filter((k) => argv[k] !== undefined && /^(container|ns):/.test(argv[k]));
+  if (!flags.length) return undefined;
+  const j = await import('../../runtime/container/namespace-joins.js');
+  const { ContainerStore } = await import('../../storage/containers.js');
+  const store = new ContainerStore(roots.dataRoot);
+  const deps = { lookup: (n: string) => store.lookup(n), get: (id: string) => store.get(id), rootless: process.getuid!() !== 0 };
+  const requested: Partial<Record<(typeof flags)[number], import('../../runtime/container/namespace-joins.js').NsValue>> = {};
+  for (const k of flags) requested[k] = j.parseJoinValue(argv[k]!);
+  const networkOwner = net.sharedWith ? await j.usernsOwner(net.sharedWith, deps) : net.network === 'bridge' ? 'bridge' : undefined;
+  const networkLabel = net.sharedWith ? `--network container:${net.sharedWith.name}` : '--network bridge';
+  return j.planNamespaceJoins(requested, { networkOwner, networkLabel, ownMaps, hostname: argv.hostname }, deps);
 }
 
 /** --ulimit, --sysctl, --shm-size, --personality, --device and the namespace flags into the config. */
@@ -486,7 +499,10 @@ async function planProcessFlags(argv: CreateArgs, config: Partial<ContainerConfi
     const v = parseNamespaceFlag(k, argv[k]);
     if (v !== undefined) ns[k] = v;
   }
-  if (Object.keys(ns).length) config.namespaces = ns;
+  if (ns.uts === 'host' && argv.hostname !== undefined) {
+    throw new UsageError('invalid config provided: cannot set hostname when running in the host UTS namespace: invalid configuration');
+  }
+  if (Object.keys(ns).length) config.namespaces = { ...config.namespaces, ...ns };
   if (argv.ulimit?.length) {
     const u = p.parseUlimits(argv.ulimit.map(String));
     if (u.length) config.ulimits = u;
@@ -727,9 +743,16 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   }
 
   let user = argv.user;
-  // Sharing a container's network means living in its user namespace: its maps are ours.
-  const shared = net.sharedWith?.config;
-  const userns = shared ? shared.userns : argv.userns;
+  const usernsJoin = argv.userns !== undefined && /^(container|ns):/.test(argv.userns);
+  const ownMaps = argv.userns !== undefined && !usernsJoin ? '--userns' : argv.uidmap?.length ? '--uidmap' : argv.gidmap?.length ? '--gidmap' : argv.subuidname !== undefined ? '--subuidname' : argv.subgidname !== undefined ? '--subgidname' : undefined;
+  const joins = await planJoins(argv, roots, net, ownMaps);
+  if (joins) {
+    config.namespaces = { ...config.namespaces, ...joins.namespaces };
+    if (joins.requires.length) config.requires = [...new Set([...(config.requires ?? []), ...joins.requires])];
+  }
+  // Sharing a container's network or other namespaces means living in its user namespace: its maps are ours.
+  const shared = net.sharedWith?.config ?? joins?.usernsDonor?.config;
+  const userns = shared ? shared.userns : usernsJoin ? undefined : argv.userns;
   if ((argv.subuidname !== undefined || argv.subgidname !== undefined) && argv.userns !== undefined) {
     throw new UsageError('--userns and --uidmap/--gidmap/--subuidname/--subgidname are mutually exclusive');
   }
@@ -748,7 +771,8 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     if (userns) config.userns = userns;
     if (uidmap.length) config.uidmap = uidmap;
     if (gidmap.length) config.gidmap = gidmap;
-    user ??= plan.defaultUser;
+    // keep-id's user comes with the flag, not with a namespace joined from a keep-id container (podman's WithUserNSFrom).
+    if (!joins?.usernsDonor || net.sharedWith) user ??= plan.defaultUser;
   }
 
   let cidfile: string | undefined;
@@ -800,7 +824,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
       workdir: argv.workdir,
       user,
     },
-    hostname: pod?.hostname ?? argv.hostname,
+    hostname: pod?.hostname ?? joins?.hostname ?? argv.hostname,
     pod: pod?.pod.id,
     network: net.network,
     networkOptions: net.networkOptions,

@@ -37,6 +37,7 @@ import { startRequired, writePidFiles } from '../create-flags/start-hooks.js';
 import { userdataDir } from './container-files.js';
 import { loadContainerSecurity } from '../security/security-args.js';
 import { nowRfc3339Nano } from '../../format/go-time.js';
+import { joinsNamespaces, joinsUts, namespaceJoinArgs } from './namespace-joins.js';
 
 function envRecord(env: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -62,7 +63,7 @@ export async function containerRunSpec(dataRoot: string, c: ContainerRecord, tre
   return {
     ...(await rootfsRunSpec(c.storage, { lower, upper: store.upperDir(c.id), work: store.workDir(c.id), rootfs: store.rootfsDir(c.id) })),
     // A pod member in the infra's uts namespace has the pod's hostname already.
-    ...(c.config.netJoin?.includes('uts') ? {} : { hostname: c.config.hostname }),
+    ...(c.config.netJoin?.includes('uts') || joinsUts(c) ? {} : { hostname: c.config.hostname }),
     cwd: c.config.workingDir,
     user: { uid: c.config.uid, gid: c.config.gid },
     env: envRecord(c.config.env),
@@ -114,7 +115,7 @@ function ttySize(): { rows: number; cols: number } | undefined {
   return t && t.rows && t.columns ? { rows: t.rows, cols: t.columns } : undefined;
 }
 
-async function helperArgs(i: StartInput, net: ContainerNetwork): Promise<string[]> {
+async function helperArgs(i: StartInput, net: ContainerNetwork, joinArgs: readonly string[]): Promise<string[]> {
   const c = i.container;
   const paths = containerRuntimePaths(i.roots.runRoot, c.id);
   const run = runModeArgs(await containerRunSpec(i.roots.dataRoot, c, i.treeOps, net));
@@ -137,7 +138,17 @@ async function helperArgs(i: StartInput, net: ContainerNetwork): Promise<string[
   const userdata = userdataDir(new ContainerStore(i.roots.dataRoot).containerDir(c.id));
   const privileged = (await loadContainerSecurity(userdata))?.privileged === true;
   const generated = await generatedFileArgs(userdata, c, privileged);
-  return withMonitorArgs(run, [...monitor, ...monitorFlagArgs(c), ...processArgs(c), ...(await seccompCacheArgs(run)), ...volumes, ...generated]);
+  return withMonitorArgs(run, [...monitor, ...monitorFlagArgs(c), ...processArgs(c), ...joinArgs, ...(await seccompCacheArgs(run)), ...volumes, ...generated]);
+}
+
+/** A container whose namespaces another joins: its live process (pid, start time) if it runs. */
+async function liveDonor(roots: Roots, id: string): Promise<{ record: ContainerRecord; pid?: number; startTime?: number } | undefined> {
+  const rec = await new ContainerStore(roots.dataRoot).get(id);
+  if (!rec) return undefined;
+  const { liveRecord } = await import('./container-observe.js');
+  const s = liveRecord(roots.runRoot, rec).state;
+  const up = (s.status === 'running' || s.status === 'paused') && s.pid && s.pidStartTime;
+  return up ? { record: rec, pid: s.pid, startTime: s.pidStartTime } : { record: rec };
 }
 
 /** With a seccomp filter: where the helper keeps compiled filters (saves ~20 ms of CPU per start). */
@@ -175,8 +186,11 @@ export async function startContainer(i: StartInput, podLocked = false): Promise<
   }
   const net = await prepareContainerNetwork(i.roots, i.container);
   // Sharing another container's network: the helper joins its user namespace.
-  const userns = net.joinsUserns ? ({ kind: 'none' } as const) : containerUserNamespace(i.container, hostUserNamespace());
-  const args = await helperArgs(i, net);
+  // --pid/--ipc/--uts/--cgroupns/--userns container:X|ns:PATH (namespace-joins.ts).
+  const joins = joinsNamespaces(i.container) ? await namespaceJoinArgs(i.container, (id) => liveDonor(i.roots, id), process.getuid!() !== 0) : { args: [], joins: false };
+  // Joining another container's network or namespaces: the helper joins its user namespace.
+  const userns = net.joinsUserns || joins.joins ? ({ kind: 'none' } as const) : containerUserNamespace(i.container, hostUserNamespace());
+  const args = await helperArgs(i, net, joins.args);
   await fs.mkdir(paths.dir, { recursive: true, mode: 0o700 });
   return store.locked(id, async () => {
     const current = await store.get(id);

@@ -166,7 +166,7 @@ function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string
   return {
     Binds: inspectBinds(rec.config.mounts),
     CgroupManager: 'cgroupfs',
-    CgroupMode: 'host',
+    CgroupMode: c.namespaces?.cgroupns ?? 'host',
     ContainerIDFile: '',
     LogConfig: {
       Type: c.logDriver ?? 'k8s-file',
@@ -188,7 +188,7 @@ function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string
     DnsSearch: [],
     ExtraHosts: c.addHosts ?? [],
     GroupAdd: c.groupAdd ?? [],
-    IpcMode: c.namespaces?.ipc ?? 'private',
+    IpcMode: c.namespaces?.ipc ?? 'shareable',
     Cgroup: '',
     Cgroups: c.cgroupsMode === 'disabled' || c.cgroupsMode === 'no-conmon' ? c.cgroupsMode : 'default',
     Links: null,
@@ -200,7 +200,7 @@ function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string
     SecurityOpt: securityOpt,
     Tmpfs: inspectTmpfs(rec.config.mounts),
     UTSMode: c.namespaces?.uts ?? 'private',
-    UsernsMode: c.userns ?? '',
+    UsernsMode: c.namespaces?.user ?? c.userns ?? '',
     ShmSize: c.shmSize ?? 65536000,
     Runtime: 'oci',
     ConsoleSize: [0, 0],
