@@ -115,3 +115,15 @@ export function systemErrorText(err: unknown): string | undefined {
   if (typeof e.path !== 'string') return `${op}: ${text}`;
   return typeof e.dest === 'string' ? `${op} ${e.path} ${e.dest}: ${text}` : `${op} ${e.path}: ${text}`;
 }
+
+/** The errno part alone (`permission denied`), for messages that name the operation and path themselves. */
+export function errnoText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string' && ERRNO_TEXT[code] !== undefined) return ERRNO_TEXT[code];
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Any error's text for wrapping in another message: Go's wording for a Node system error. */
+export function errorText(err: unknown): string {
+  return systemErrorText(err) ?? (err instanceof Error ? err.message : String(err));
+}

@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Roots } from '../config/paths.js';
-import { TscRunError, UsageError } from '../errors.js';
+import { TscRunError, UsageError, errnoText } from '../errors.js';
 import type { ImageRecord } from '../storage/images.js';
 import { parseContainerfile, type Containerfile } from './containerfile/parse.js';
 import { IgnoreMatcher, parseIgnoreFile } from './context/ignore.js';
@@ -32,8 +32,7 @@ async function readText(file: string): Promise<string> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new TscRunError(`reading ${file}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
+    throw new TscRunError(`reading ${file}: ${errnoText(err)}`);
   }
 }
 

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { canonicalFile } from './canonical.js';
 import { DotenvError, parseDotenv } from './dotenv.js';
 import { ComposeError, ComposeFileError, keyPath } from './errors.js';
+import { errnoText } from '../errors.js';
 import { interpolateTree, type InterpolationError, type Lookup } from './interpolate.js';
 import { mergeFiles, stripMarkers } from './merge.js';
 import type { Project } from './model.js';
@@ -95,7 +96,7 @@ export function readEnvFile(file: string, lookup: Lookup): Map<string, string> |
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ComposeError(`open ${file}: ${(err as Error).message}`);
+    throw new ComposeError(`open ${file}: ${errnoText(err)}`);
   }
   try {
     return parseDotenv(text, lookup);

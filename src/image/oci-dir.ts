@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 import { digestHex } from '../storage/blob-store.js';
-import { TscRunError } from '../errors.js';
+import { TscRunError, errorText } from '../errors.js';
 import { REF_NAME_ANNOTATION } from './archive/names.js';
 import { OCI_LAYOUT_FILE, OciIndexMediaType, parseOciIndex, type OciIndex } from './archive/oci-layout.js';
 
@@ -39,7 +39,7 @@ export async function writeOciDir(dir: string, image: OciDirImage, refName: stri
     try {
       index = parseOciIndex(await fs.promises.readFile(indexPath, 'utf8'), `${indexPath}`);
     } catch (err) {
-      throw new TscRunError(`${dir} is not a usable OCI layout: ${(err as Error).message}`, undefined, { cause: err });
+      throw new TscRunError(`${dir} is not a usable OCI layout: ${errorText(err)}`, undefined, { cause: err });
     }
   }
   index.manifests = index.manifests.filter((m) => (refName === undefined ? m.digest !== image.manifestDigest : m.annotations?.[REF_NAME_ANNOTATION] !== refName));

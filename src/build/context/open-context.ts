@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import path from 'node:path';
-import { TscRunError, UsageError } from '../../errors.js';
+import { TscRunError, UsageError, errorText } from '../../errors.js';
 
 export interface BuildContext {
   /** The context's root directory. */
@@ -86,7 +86,7 @@ export async function openContext(arg: string, stdin: Readable, tmpRoot: string)
     } catch (err) {
       await cleanup();
       if (err instanceof TscRunError) throw err;
-      throw new TscRunError(`reading the build context ${arg === '-' ? 'from stdin' : arg}: ${(err as Error).message}`);
+      throw new TscRunError(`reading the build context ${arg === '-' ? 'from stdin' : arg}: ${errorText(err)}`);
     }
     return { root: dir, inPlace: false, cleanup };
   }

@@ -4,7 +4,7 @@
 // (alone with -q), pull progress and warnings on stderr.
 
 import type { Argv, CommandModule } from 'yargs';
-import { TscRunError, UsageError } from '../../errors.js';
+import { TscRunError, UsageError, errnoText } from '../../errors.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import { registryFlags, type RegistryFlagArgs } from './registry-flags.js';
@@ -282,7 +282,7 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
       const buildArgs = new Map<string, string>();
       for (const f of argv['build-arg-file'] ?? []) {
         const text = await fsm.readFile(String(f), 'utf8').catch((err: NodeJS.ErrnoException) => {
-          throw new TscRunError(`reading --build-arg-file ${f}: ${err.code === 'ENOENT' ? 'no such file or directory' : err.message}`);
+          throw new TscRunError(`reading --build-arg-file ${f}: ${errnoText(err)}`);
         });
         const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
         for (const [k, v] of keyValues(lines, 'build arg')) buildArgs.set(k, v);

@@ -7,7 +7,7 @@ import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { TscRunError, UsageError } from '../../errors.js';
+import { TscRunError, UsageError, errorText, errnoText } from '../../errors.js';
 import type { Roots } from '../../config/paths.js';
 import type { CreateContainerInput } from '../../runtime/container/container-create.js';
 import type { ContainerConfig } from '../../storage/containers.js';
@@ -391,7 +391,7 @@ async function readEnvFiles(files: readonly string[]): Promise<string[]> {
       text = await fs.readFile(f, 'utf8');
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      throw new TscRunError(`open ${f}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.code === 'EACCES' ? 'permission denied' : e.message}`);
+      throw new TscRunError(`open ${f}: ${errnoText(e)}`);
     }
     out.push(...parseEnvFile(text, f));
   }
@@ -542,7 +542,7 @@ async function readLabelFiles(files: readonly string[]): Promise<string[]> {
       text = await fs.readFile(f, 'utf8');
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      throw new TscRunError(`open ${f}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.code === 'EACCES' ? 'permission denied' : e.message}`);
+      throw new TscRunError(`open ${f}: ${errnoText(e)}`);
     }
     for (const raw of text.split('\n')) {
       const line = raw.trim();
@@ -889,6 +889,6 @@ export async function writeCidfile(file: string | undefined, id: string): Promis
   try {
     await fs.writeFile(file, id, { flag: 'wx', mode: 0o644 });
   } catch (err) {
-    throw new TscRunError(`opening cidfile: ${(err as Error).message}`, undefined, { cause: err });
+    throw new TscRunError(`opening cidfile: ${errorText(err)}`, undefined, { cause: err });
   }
 }

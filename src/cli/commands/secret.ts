@@ -2,7 +2,7 @@
 // inspect, rm|remove, exists). The work is in src/secret/.
 
 import type { CommandModule } from 'yargs';
-import { ChildExit, UsageError } from '../../errors.js';
+import { ChildExit, UsageError, errnoText } from '../../errors.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import { commandGroup } from '../command-group.js';
@@ -35,7 +35,7 @@ async function readInput(source: string, env: boolean): Promise<Buffer> {
     return await fs.readFile(source);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new UsageError(`open ${source}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.code === 'EISDIR' ? 'is a directory' : e.code === 'EACCES' ? 'permission denied' : e.message}`);
+    throw new UsageError(`open ${source}: ${errnoText(e)}`);
   }
 }
 

@@ -6,7 +6,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { TscRunError } from '../../errors.js';
+import { TscRunError, errorText } from '../../errors.js';
 import { writeFileAtomic } from '../../storage/atomic-file.js';
 
 type Env = Record<string, string | undefined>;
@@ -157,7 +157,7 @@ function readDoc(source: AuthSource): AuthDoc | undefined {
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     // A default location we may not read (another user's /run/containers/UID) holds nothing of ours (podman).
     if (code === 'EACCES' && source.explicit !== true) return undefined;
-    throw new TscRunError(`reading ${source.file}: ${(err as Error).message}`, undefined, { cause: err });
+    throw new TscRunError(`reading ${source.file}: ${errorText(err)}`, undefined, { cause: err });
   }
   return parseAuthDoc(text, source);
 }

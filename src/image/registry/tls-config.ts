@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
 import { containersConfigDir } from '../../config/paths.js';
-import { TscRunError } from '../../errors.js';
+import { TscRunError, errorText } from '../../errors.js';
 import type { TlsSettings } from './http.js';
 
 type Env = Record<string, string | undefined>;
@@ -26,7 +26,7 @@ function read(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new TscRunError(`reading certificate ${file}: ${(err as Error).message}`, undefined, { cause: err });
+    throw new TscRunError(`reading certificate ${file}: ${errorText(err)}`, undefined, { cause: err });
   }
 }
 
@@ -44,7 +44,7 @@ export function tlsSettingsFor(
       break;
     } catch (err) {
       // An explicit --cert-dir that cannot be read is an error; a missing default one is not.
-      if (o.certDir) throw new TscRunError(`reading --cert-dir ${o.certDir}: ${(err as Error).message}`, undefined, { cause: err });
+      if (o.certDir) throw new TscRunError(`reading --cert-dir ${o.certDir}: ${errorText(err)}`, undefined, { cause: err });
     }
   }
   const extra: string[] = [];

@@ -3,7 +3,7 @@
 
 import fs from 'node:fs/promises';
 import type { Roots } from '../../config/paths.js';
-import { TscRunError } from '../../errors.js';
+import { TscRunError, errorText } from '../../errors.js';
 import { ContainerStore, type ContainerConfig, type ContainerRecord } from '../../storage/containers.js';
 
 /** Start each required container that is not running (detached), in order. */
@@ -29,7 +29,7 @@ export async function writePidFiles(cfg: ContainerConfig, h: { pid: number; moni
     try {
       await fs.writeFile(file, String(pid), { mode: 0o644 });
     } catch (err) {
-      throw new TscRunError(`writing pid file ${file}: ${(err as Error).message}`);
+      throw new TscRunError(`writing pid file ${file}: ${errorText(err)}`);
     }
   };
   if (cfg.pidFile) await write(cfg.pidFile, h.pid);

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { cacheDir, type Roots } from '../../config/paths.js';
-import { TscRunError, UsageError } from '../../errors.js';
+import { TscRunError, UsageError, errnoText } from '../../errors.js';
 import { emitContainer } from '../../events/emit.js';
 import { ContainerStore, newContainerId, type ContainerRecord } from '../../storage/containers.js';
 import { bootId, processStartTime } from '../../storage/proc-stamp.js';
@@ -106,7 +106,7 @@ export async function execInContainer(i: ExecInput): Promise<ExecResult> {
     try {
       text = fs.readFileSync(f, 'utf8');
     } catch (err) {
-      throw new TscRunError(`open ${f}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+      throw new TscRunError(`open ${f}: ${errnoText(err)}`);
     }
     return parseEnvFile(text, f);
   });

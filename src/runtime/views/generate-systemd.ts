@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Roots } from '../../config/paths.js';
-import { TscRunError } from '../../errors.js';
+import { TscRunError, errorText } from '../../errors.js';
 import { ContainerStore } from '../../storage/containers.js';
 import { VERSION } from '../../version.js';
 import { selfCommand } from '../container/container-start.js';
@@ -42,7 +42,7 @@ export async function generateSystemd(roots: Roots, nameOrId: string, o: Generat
     try {
       fs.writeFileSync(file, unit.text, { mode: 0o644 });
     } catch (err) {
-      throw new TscRunError(`creating unit file ${file}: ${(err as Error).message}`);
+      throw new TscRunError(`creating unit file ${file}: ${errorText(err)}`);
     }
     return o.format === 'json' ? `${JSON.stringify({ [unit.service]: file }, null, 1)}\n` : `${file}\n`;
   }

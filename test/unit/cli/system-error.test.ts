@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TscRunError, systemErrorText } from '../../../src/errors.js';
+import { TscRunError, errnoText, errorText, systemErrorText } from '../../../src/errors.js';
 
 const fail = (f: () => unknown): unknown => {
   try {
@@ -26,3 +26,16 @@ describe('Node system errors in Go words', () => {
     expect(systemErrorText('text')).toBeUndefined();
   });
 });
+
+describe('wrapping errors in messages', () => {
+  it('errorText: Go words for system errors, the message otherwise', () => {
+    expect(errorText(fail(() => fs.readFileSync('/nonexistent-file-x')))).toBe('open /nonexistent-file-x: no such file or directory');
+    expect(errorText(new TscRunError('mine'))).toBe('mine');
+    expect(errorText('text')).toBe('text');
+  });
+  it('errnoText: the errno alone', () => {
+    expect(errnoText(fail(() => fs.readFileSync('/nonexistent-file-x')))).toBe('no such file or directory');
+    expect(errnoText(new Error('plain'))).toBe('plain');
+  });
+});
+
