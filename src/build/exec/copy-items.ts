@@ -15,6 +15,13 @@ export interface Ownership {
   gid: number;
   /** --chmod: replaces every entry's permission bits. */
   mode?: number;
+  /** COPY --from without --chown: each source path's own ids (buildah keeps them), by context-relative path. */
+  owners?: ReadonlyMap<string, { uid: number; gid: number; mode: number }>;
+}
+
+function ownerOf(own: Ownership, rel: string): Ownership {
+  const o = own.owners?.get(rel);
+  return o ? { uid: o.uid, gid: o.gid, mode: own.mode ?? o.mode } : own;
 }
 
 function entry(type: FsEntry['type'], name: string, mode: number, size: number, mtimeNs: bigint, own: Ownership): FsEntry {
@@ -54,21 +61,22 @@ async function* fileData(file: string, size: number): AsyncGenerator<Buffer> {
  */
 export async function* contextItems(src: ContextSource, prefix: string, fileName: string, own: Ownership): AsyncGenerator<PutItem> {
   const join = (sub: string) => [prefix, sub].filter(Boolean).join('/');
-  if (prefix && src.isDir) yield { entry: entry('dir', prefix, 0o755, 0, BigInt(Date.now()) * 1_000_000n, { ...own, mode: own.mode }) };
+  if (prefix && src.isDir) yield { entry: entry('dir', prefix, 0o755, 0, BigInt(Date.now()) * 1_000_000n, ownerOf(own, src.rel)) };
   for (const e of src.entries) {
     const name = src.isDir ? join(e.sub) : join(fileName);
+    const eo = ownerOf(own, e.rel);
     switch (e.type) {
       case 'dir':
-        yield { entry: entry('dir', name, e.mode, 0, e.mtimeNs, own) };
+        yield { entry: entry('dir', name, e.mode, 0, e.mtimeNs, eo) };
         break;
       case 'file':
-        yield { entry: entry('file', name, e.mode, e.size, e.mtimeNs, own), data: fileData(e.abs, e.size) };
+        yield { entry: entry('file', name, e.mode, e.size, e.mtimeNs, eo), data: fileData(e.abs, e.size) };
         break;
       case 'symlink':
-        yield { entry: { ...entry('symlink', name, 0o777, 0, e.mtimeNs, own), linkname: e.linkname ?? '' } };
+        yield { entry: { ...entry('symlink', name, 0o777, 0, e.mtimeNs, eo), linkname: e.linkname ?? '' } };
         break;
       case 'hardlink':
-        yield { entry: { ...entry('hardlink', name, e.mode, 0, e.mtimeNs, own), linkname: join(e.linkname ?? '') } };
+        yield { entry: { ...entry('hardlink', name, e.mode, 0, e.mtimeNs, eo), linkname: join(e.linkname ?? '') } };
         break;
       default:
         break;

@@ -16,7 +16,7 @@ import type { Instruction } from '../containerfile/instructions.js';
 import { processWord, type Lookup } from '../containerfile/words.js';
 import { contextSources, type ContextSource } from '../context/context-walk.js';
 import { DigestCache, sourcesDigest } from '../context/digest.js';
-import { IgnoreMatcher } from '../context/ignore.js';
+import { compilePattern, IgnoreMatcher } from '../context/ignore.js';
 import { fetchUrl, isUrl, makeTemp } from '../context/open-context.js';
 import { archiveItems, baseOf, bufferItem, contextItems, fileItem, looksLikeArchive, type Ownership } from './copy-items.js';
 import { StepError } from './meta-steps.js';
@@ -199,8 +199,18 @@ export async function putSources(s: PutTarget, plan: CopyPlan, own: Ownership, c
   await s.put(d.dir, true, concat(gens));
 }
 
-/** Read `paths` of a container's root (another stage or image, COPY --from) into a private temporary directory. */
-export async function extractFrom(roots: Roots, rec: ContainerRecord, paths: readonly string[], tmpRoot: string): Promise<{ dir: string; names: string[] }> {
+/**
+ * Read `paths` of a container's root (another stage or image, COPY --from)
+ * into a private temporary directory; globs are matched against the
+ * container's tree (`*` `?` `[...]` within one element, as in the context).
+ * `owners` keeps each entry's ids and mode (buildah keeps them for --from).
+ */
+export async function extractFrom(
+  roots: Roots,
+  rec: ContainerRecord,
+  paths: readonly string[],
+  tmpRoot: string,
+): Promise<{ dir: string; names: string[]; owners: Map<string, { uid: number; gid: number; mode: number }> }> {
   const [{ withContainerRoot }, { withFsSession }, { HostWriter }] = await Promise.all([
     import('../../container-fs/container-root.js'),
     import('../../container-fs/fs-session.js'),
@@ -208,11 +218,32 @@ export async function extractFrom(roots: Roots, rec: ContainerRecord, paths: rea
   ]);
   const dir = await makeTemp(tmpRoot, 'from');
   const names: string[] = [];
+  const owners = new Map<string, { uid: number; gid: number; mode: number }>();
   await withContainerRoot(roots, rec, ({ root }) =>
     withFsSession(root, async (s) => {
-      for (const [i, p] of paths.entries()) {
-        if (/[*?[]/.test(p)) throw new StepError(`COPY --from: wildcards in ${JSON.stringify(p)} are not supported; name the files`);
+      const wanted: string[] = [];
+      for (const p of paths) {
         const abs = path.posix.resolve('/', p);
+        if (!/[*?[]/.test(abs)) {
+          wanted.push(abs);
+          continue;
+        }
+        const parts = abs.split('/').filter(Boolean);
+        const fixed = parts.findIndex((x) => /[*?[]/.test(x));
+        const prefix = `/${parts.slice(0, fixed).join('/')}`;
+        const re = compilePattern(parts.slice(fixed).join('/'));
+        const st = await s.stat(prefix);
+        const hits: string[] = [];
+        if (st.exists && st.kind === 'dir') {
+          await s.walk('list', st.resolved, (e) => {
+            if (e.path && re.test(e.path)) hits.push(path.posix.join(prefix, e.path));
+            return Promise.resolve();
+          });
+        }
+        if (hits.length === 0) throw new TscRunError(`building: checking on sources: copier: stat: ${JSON.stringify(abs)}: no such file or directory`);
+        wanted.push(...hits.sort());
+      }
+      for (const [i, abs] of wanted.entries()) {
         const st = await s.stat(abs);
         if (!st.exists) throw new TscRunError(`building: checking on sources: copier: stat: ${JSON.stringify(abs)}: no such file or directory`);
         const top = `${i}`;
@@ -221,6 +252,7 @@ export async function extractFrom(roots: Roots, rec: ContainerRecord, paths: rea
         const base = baseOf(st.resolved);
         await s.walk('get', st.resolved, async (e, data) => {
           const name = st.kind === 'dir' ? e.path : e.path ? `${base}/${e.path}` : base;
+          owners.set(name ? `${top}/${name}` : top, { uid: e.uid, gid: e.gid, mode: e.mode });
           if (!name) return;
           const entry = e.type === 'hardlink' ? { ...e, linkname: st.kind === 'dir' ? e.linkname : `${base}/${e.linkname ?? ''}` } : e;
           await writer.add(entry, name, data);
@@ -230,5 +262,5 @@ export async function extractFrom(roots: Roots, rec: ContainerRecord, paths: rea
       }
     }),
   );
-  return { dir, names };
+  return { dir, names, owners };
 }

@@ -22,9 +22,13 @@ import type { IgnoreMatcher } from '../context/ignore.js';
 import { BuildArgs, platformArgs, type Platform } from './build-args.js';
 import { loadBuildImage, scratchImage, storeBuildImage, type BuildImage } from './build-image.js';
 import { extractFrom, planCopy, putSources, TarTarget, type CopyContext } from './copy-step.js';
+import type { Ownership } from './copy-items.js';
 import { LayerCache, stepKey } from './layer-cache.js';
 import { applyMeta, envLookup, setEnv, StepError, type MetaState } from './meta-steps.js';
-import { planRunMounts, runArgv } from './run-step.js';
+import { runArgv } from './run-step.js';
+import { parseRunMounts, type RunMount } from './run-mounts.js';
+import { RunMountSources, type MountSource, type SecretSource } from './mount-sources.js';
+import { NamedContextDirs, type NamedContext } from '../context/named-contexts.js';
 import { addLayer, commitStepLayer, commitTarLayer, runStep, withStepContainer, type StepRunOptions } from './step-container.js';
 import { IgnoreMatcher as Matcher } from '../context/ignore.js';
 
@@ -60,7 +64,11 @@ export interface BuildOptions {
   jobs: number;
   /** RUN steps' container settings from the flags. */
   run: Pick<StepRunOptions, 'security' | 'addHosts' | 'dns' | 'dnsSearch' | 'dnsOptions' | 'noHosts'> & { network?: string | undefined; volumes: readonly string[] };
-  secrets: ReadonlyMap<string, string>;
+  secrets: ReadonlyMap<string, SecretSource>;
+  /** --ssh: id → agent socket. */
+  ssh: ReadonlyMap<string, string>;
+  /** --build-context: name → directory, URL or image. */
+  buildContexts: ReadonlyMap<string, NamedContext>;
   quiet: boolean;
   /** A line of podman's step output (stdout). */
   out: (line: string) => void;
@@ -77,12 +85,19 @@ interface StageResult {
 }
 
 /** Which stages the target needs, and the dependencies of each. */
-export function planStages(file: Containerfile, target: string | undefined, globalLookup: (n: string) => string | undefined): { order: Stage[]; deps: Map<number, Set<number>>; baseName: Map<number, string> } {
+export function planStages(
+  file: Containerfile,
+  target: string | undefined,
+  globalLookup: (n: string) => string | undefined,
+  contexts: ReadonlyMap<string, NamedContext> = new Map(),
+): { order: Stage[]; deps: Map<number, Set<number>>; baseName: Map<number, string> } {
   const esc = file.directives.escape;
   const byName = new Map<string, number>();
   const baseName = new Map<number, string>();
   const deps = new Map<number, Set<number>>();
   const refer = (s: Stage, ref: string): number | undefined => {
+    // A named build context wins over a stage of that name (buildah).
+    if (contexts.has(ref)) return undefined;
     const r = ref.toLowerCase();
     const named = byName.get(r);
     if (named !== undefined && named < s.index) return named;
@@ -97,9 +112,14 @@ export function planStages(file: Containerfile, target: string | undefined, glob
       throw new ContainerfileError(file.file, s.from.line, (err as Error).message);
     }
     if (!image) throw new ContainerfileError(file.file, s.from.line, `FROM ${s.from.image}: the image name is empty after substitution`);
+    const named = contexts.get(image);
+    if (named && named.kind !== 'image') {
+      throw new ContainerfileError(file.file, s.from.line, `FROM ${image}: the build context ${image} is a ${named.kind === 'dir' ? 'directory' : 'URL'}, not an image (give it as docker-image://REF)`);
+    }
+    if (named?.kind === 'image') image = named.ref;
     baseName.set(s.index, image);
     const d = new Set<number>();
-    const fromStage = refer(s, image);
+    const fromStage = named ? undefined : refer(s, image);
     if (fromStage !== undefined) d.add(fromStage);
     for (const step of s.steps) {
       if ((step.kind === 'COPY' && step.from !== undefined) || (step.kind === 'RUN' && step.mounts.some((m) => /(^|,)from=/.test(m)))) {
@@ -138,12 +158,19 @@ export class Builder {
   private readonly intermediates = new Set<string>();
   private plan!: ReturnType<typeof planStages>;
   private stageCount = 0;
+  private readonly mounts: RunMountSources;
+  private readonly namedDirs: NamedContextDirs;
+  /** RUN --mount values of every planned step, parsed before anything runs. */
+  private readonly runMounts = new Map<Instruction, RunMount[]>();
+  private readonly namedDigests = new Map<string, Promise<DigestCache>>();
 
   constructor(private readonly o: BuildOptions) {
     this.cache = new LayerCache(o.roots.dataRoot);
     this.args = new BuildArgs(o.file.globalArgs, o.buildArgs, platformArgs(o.platform, o.hostPlatform), o.file.directives.escape);
     this.digests = new DigestCache(o.contextInPlace ? path.join(o.roots.dataRoot, 'build', 'digests') : undefined, o.contextRoot);
     this.tmpRoot = path.join(o.roots.dataRoot, 'build', 'tmp');
+    this.mounts = new RunMountSources(o.roots, this.tmpRoot, o.secrets, o.ssh);
+    this.namedDirs = new NamedContextDirs(this.tmpRoot);
   }
 
   private now(): string {
@@ -161,8 +188,27 @@ export class Builder {
 
   async build(): Promise<ImageRecord> {
     await fs.mkdir(path.join(this.o.roots.dataRoot, 'build'), { recursive: true, mode: 0o700 });
-    this.plan = planStages(this.o.file, this.o.target, this.args.globalLookup);
+    this.plan = planStages(this.o.file, this.o.target, this.args.globalLookup, this.o.buildContexts);
     this.stageCount = this.plan.order.length;
+    for (const s of this.plan.order) {
+      for (const ins of s.steps) {
+        if (ins.kind !== 'RUN' || ins.mounts.length === 0) continue;
+        try {
+          this.runMounts.set(ins, parseRunMounts(ins.mounts));
+        } catch (err) {
+          this.fail(ins, err);
+        }
+      }
+    }
+    try {
+      return await this.buildPlanned();
+    } finally {
+      await this.mounts.cleanup();
+      await this.namedDirs.cleanup();
+    }
+  }
+
+  private async buildPlanned(): Promise<ImageRecord> {
     await this.digests.load();
     const last = this.plan.order[this.plan.order.length - 1]!;
     // Independent stages run side by side, at most --jobs at once.
@@ -196,6 +242,7 @@ export class Builder {
       final = await this.results.get(last.index)!;
     } finally {
       await this.digests.save();
+      for (const d of this.namedDigests.values()) await (await d.catch(() => undefined))?.save();
     }
     const unused = this.args.unconsumed();
     if (unused.length) this.o.warn(`one or more build args were not consumed: [${unused.join(' ')}]`);
@@ -367,8 +414,15 @@ export class Builder {
       const cx: CopyContext = { contextRoot: o.contextRoot, ignore: o.ignore, digests: this.digests, tmpRoot: this.tmpRoot, workdir: state.config.config.WorkingDir ?? '/' };
       try {
         if (ins.kind === 'COPY' || ins.kind === 'ADD') {
-          if (ins.kind === 'COPY' && ins.from !== undefined) {
-            fromImage = await this.copyFromSource(s, processWord(ins.from, lookup, esc));
+          const fromRef = ins.kind === 'COPY' && ins.from !== undefined ? processWord(ins.from, lookup, esc) : undefined;
+          const named = fromRef !== undefined ? this.o.buildContexts.get(fromRef) : undefined;
+          if (fromRef !== undefined && named && named.kind !== 'image') {
+            // A named directory or URL context: read like the main context, without its ignore file (buildah).
+            const dir = await this.namedDirs.dir(fromRef, named);
+            copyPlan = await planCopy(ins, lookup, esc, { ...cx, contextRoot: dir, ignore: new Matcher([]), digests: await this.namedDigest(dir, named.kind === 'dir') });
+            stepDigest = `context:${copyPlan.digest}`;
+          } else if (fromRef !== undefined) {
+            fromImage = named?.kind === 'image' ? await loadBuildImage(o.roots.dataRoot, await this.resolveImage(named.ref, o.platform)) : await this.copyFromSource(s, fromRef);
             stepDigest = `from:${fromImage.id}`;
           } else {
             copyPlan = await planCopy(ins, lookup, esc, cx);
@@ -397,7 +451,7 @@ export class Builder {
         }
       }
       try {
-        await this.execute(ins, state, meta, lookup, runEnv, copyPlan, fromImage);
+        await this.execute(s, ins, state, meta, lookup, runEnv, copyPlan, fromImage);
       } catch (err) {
         this.fail(ins, err);
       }
@@ -410,6 +464,30 @@ export class Builder {
     }
     if (o.layers && !state.id) await this.store(state);
     return { img: state, baseLayers, baseHistory };
+  }
+
+  /** The digest cache of a named directory context (kept on disk like the main context's), or of a URL's unpacked copy. */
+  private namedDigest(dir: string, persistent: boolean): Promise<DigestCache> {
+    let p = this.namedDigests.get(dir);
+    if (!p) {
+      p = (async () => {
+        const c = new DigestCache(persistent ? path.join(this.o.roots.dataRoot, 'build', 'digests') : undefined, dir);
+        await c.load();
+        return c;
+      })();
+      this.namedDigests.set(dir, p);
+    }
+    return p;
+  }
+
+  /** What RUN --mount from=REF reads: a named context, an earlier stage, or an image. */
+  private async mountSource(s: Stage, ref: string): Promise<MountSource> {
+    const named = this.o.buildContexts.get(ref);
+    if (named?.kind === 'image') return { kind: 'image', img: await loadBuildImage(this.o.roots.dataRoot, await this.resolveImage(named.ref, this.o.platform)), stage: false };
+    if (named) return { kind: 'dir', root: await this.namedDirs.dir(ref, named) };
+    const stages = this.o.file.stages;
+    const isStage = stages.some((x, i) => i < s.index && (x.name === ref.toLowerCase() || String(i) === ref));
+    return { kind: 'image', img: await this.copyFromSource(s, ref), stage: isStage };
   }
 
   private async copyFromSource(s: Stage, ref: string): Promise<BuildImage> {
@@ -431,6 +509,7 @@ export class Builder {
   }
 
   private async execute(
+    stage: Stage,
     ins: Instruction,
     state: BuildImage,
     meta: MetaState,
@@ -445,25 +524,16 @@ export class Builder {
     const cfg = state.config.config;
     if (ins.kind === 'RUN') {
       const argv = runArgv(ins, cfg.Shell);
-      const mounts = planRunMounts(ins.mounts, cfg.WorkingDir ?? '/', o.contextRoot, o.secrets);
-      const volumes = [...o.run.volumes, ...mounts.volumes];
-      for (const c of mounts.caches) {
-        const dir = path.join(roots.dataRoot, 'build', 'cache-mounts', Buffer.from(c.id).toString('hex').slice(0, 64));
-        await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-        volumes.push(`${dir}:${c.target}`);
-      }
-      for (const b of mounts.fromBinds) {
-        throw new StepError(`RUN --mount=type=bind,from=${b.from}: binding another stage's files is not supported; COPY --from them instead`);
-      }
+      const runMounts = this.runMounts.get(ins) ?? parseRunMounts(ins.mounts);
       const id = state.id ?? (await this.store(state));
       const network = ins.network === 'none' ? 'none' : ins.network === 'host' ? 'host' : (o.run.network ?? 'host');
       const security = ins.security === 'insecure' ? { ...o.run.security, privileged: true } : o.run.security;
-      await withStepContainer(
+      await this.mounts.withMounts(runMounts, (ref) => this.mountSource(stage, ref), { kind: 'dir', root: o.contextRoot }, (m) => withStepContainer(
         roots,
         id,
         {
           command: argv,
-          env: runEnv,
+          env: [...runEnv, ...m.env],
           workdir: cfg.WorkingDir || '/',
           user: cfg.User ?? '',
           network,
@@ -473,19 +543,19 @@ export class Builder {
           ...(o.run.dnsSearch ? { dnsSearch: o.run.dnsSearch } : {}),
           ...(o.run.dnsOptions ? { dnsOptions: o.run.dnsOptions } : {}),
           ...(o.run.noHosts ? { noHosts: true } : {}),
-          mounts: { volume: volumes, tmpfs: mounts.tmpfs },
+          mounts: { volume: o.run.volumes, mount: m.mount },
         },
         async (rec) => {
           const code = await runStep(roots, rec, !o.quiet);
           if (code !== 0) throw new RunFailed(ins.original, code);
-          addLayer(state, await commitStepLayer(roots, rec, state));
+          addLayer(state, await commitStepLayer(roots, rec, state, m.mount.map((x) => /(?:^|,)dst=([^,]+)/.exec(x)![1]!)));
         },
-      );
+      ));
       this.history(state, `/bin/sh -c ${'exec' in ins.command ? ins.command.exec.join(' ') : ins.command.shell}`, false);
       return;
     }
     if (ins.kind === 'COPY' || ins.kind === 'ADD') {
-      const own = await this.ownership(ins, state, lookup);
+      let own = await this.ownership(ins, state, lookup);
       let plan = copyPlan;
       let cleanup: string | undefined;
       const id = state.id ?? (state.layers.length ? await this.store(state) : '');
@@ -494,6 +564,8 @@ export class Builder {
           const { srcs } = (await import('./copy-step.js')).copyWords(ins, lookup, esc);
           const got = await withStepContainer(roots, fromImage.id!, {}, (rec) => extractFrom(roots, rec, srcs, this.tmpRoot));
           cleanup = got.dir;
+          // buildah keeps the ids of what COPY --from copies unless --chown says otherwise.
+          if (ins.chown === undefined) own = { ...own, owners: got.owners };
           const cx: CopyContext = { contextRoot: got.dir, ignore: new Matcher([]), digests: new DigestCache(undefined, got.dir), tmpRoot: this.tmpRoot, workdir: cfg.WorkingDir ?? '/' };
           const words = [...got.names, ins.args[ins.args.length - 1]!];
           plan = await planCopy({ ...ins, args: words, json: true }, lookup, esc, cx, got.dir);
@@ -522,7 +594,7 @@ export class Builder {
   }
 
   /** --chown (names resolved in the image's /etc/passwd and /etc/group) and --chmod. */
-  private async ownership(ins: Extract<Instruction, { kind: 'COPY' | 'ADD' }>, state: BuildImage, lookup: (n: string) => string | undefined): Promise<{ uid: number; gid: number; mode?: number }> {
+  private async ownership(ins: Extract<Instruction, { kind: 'COPY' | 'ADD' }>, state: BuildImage, lookup: (n: string) => string | undefined): Promise<Ownership> {
     const esc = this.o.file.directives.escape;
     const mode = ins.chmod !== undefined ? parseInt(processWord(ins.chmod, lookup, esc), 8) : undefined;
     if (mode !== undefined && (Number.isNaN(mode) || mode > 0o7777)) throw new StepError(`invalid chmod parameter ${JSON.stringify(ins.chmod)}`);

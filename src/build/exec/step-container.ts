@@ -97,14 +97,20 @@ export async function runStep(roots: Roots, rec: ContainerRecord, output: boolea
 }
 
 /** The container's changes as a new layer on top of `img` (which it was made from). */
-export async function commitStepLayer(roots: Roots, rec: ContainerRecord, img: BuildImage): Promise<{ diffId: string; size: number; layerId: string; blobSize: number }> {
+export async function commitStepLayer(roots: Roots, rec: ContainerRecord, img: BuildImage, mountTargets: readonly string[] = []): Promise<{ diffId: string; size: number; layerId: string; blobSize: number }> {
   const blobs = new BlobStore(roots.dataRoot);
   const layers = new LayerStore(roots.dataRoot, helperTreeOps());
   const diffs = img.layers.map((l) => layers.diffDir(l)).reverse();
   const inBase = new Map<string, boolean>();
   for (const p of RUNTIME_DIRS) inBase.set(p, await existsIn(diffs, p));
+  // RUN --mount targets the runtime made for the step are not its changes either (buildah removes them).
+  const madeTargets = new Set<string>();
+  for (const t of mountTargets) {
+    const rel = t.replace(/^\/+/, '');
+    if (rel && !(await existsIn(diffs, rel))) madeTargets.add(rel);
+  }
   // The runtime's mount points (/etc/hosts, /proc, ...) are not the step's changes.
-  const skip = (e: FsEntry) => (RUNTIME_FILES.has(e.path) && e.type === 'file') || (e.type === 'dir' && inBase.get(e.path) === false);
+  const skip = (e: FsEntry) => (RUNTIME_FILES.has(e.path) && e.type === 'file') || (e.type === 'dir' && inBase.get(e.path) === false) || madeTargets.has(e.path);
   const blob = await writeLayerBlob(roots, rec, blobs, skip);
   try {
     const layer = await layers.ensure({

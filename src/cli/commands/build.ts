@@ -16,8 +16,9 @@ interface BuildArgs extends GlobalArgs, RegistryFlagArgs {
   tag?: string[];
   'build-arg'?: string[];
   'build-arg-file'?: string[];
+  'build-context'?: string[];
   target?: string;
-  cache?: boolean;
+  'no-cache'?: boolean;
   layers?: boolean;
   pull?: string;
   'pull-always'?: boolean;
@@ -48,7 +49,7 @@ interface BuildArgs extends GlobalArgs, RegistryFlagArgs {
   dns?: string[];
   'dns-option'?: string[];
   'dns-search'?: string[];
-  hosts?: boolean;
+  'no-hosts'?: boolean;
   'cap-add'?: string[];
   'cap-drop'?: string[];
   'security-opt'?: string[];
@@ -70,7 +71,6 @@ interface BuildArgs extends GlobalArgs, RegistryFlagArgs {
 /** podman flags this builder does not have, with the reason given when one is used. */
 const REFUSED: Record<string, string> = {
   'all-platforms': 'builds for one platform only',
-  'build-context': 'additional named build contexts are not supported; COPY --from a stage or image instead',
   'cache-from': 'remote layer caches are not supported (the local cache is used)',
   'cache-to': 'remote layer caches are not supported (the local cache is used)',
   'cgroup-parent': 'cgroups cannot be delegated to the user on this host',
@@ -105,7 +105,6 @@ const REFUSED: Record<string, string> = {
   'userns-gid-map': 'RUN steps run in the user namespace of the user',
   'userns-uid-map-user': 'RUN steps run in the user namespace of the user',
   'userns-gid-map-group': 'RUN steps run in the user namespace of the user',
-  ssh: 'SSH agent forwarding is not supported',
 };
 
 function withBuildFlags<T>(y: Argv<T>): Argv<T> {
@@ -119,6 +118,7 @@ function withBuildFlags<T>(y: Argv<T>): Argv<T> {
     .option('arch', s('set the ARCH of the image to the provided value instead of the architecture of the host'))
     .option('build-arg', a('argument=value to supply to the builder'))
     .option('build-arg-file', a('argfile.conf containing lines of argument=value to supply to the builder'))
+    .option('build-context', a('`argument=value` to supply additional build context to the builder'))
     .option('cache-ttl', s('only consider cache images under specified duration'))
     .option('cap-add', a('add the specified capability when running'))
     .option('cap-drop', a('drop the specified capability when running'))
@@ -143,8 +143,8 @@ function withBuildFlags<T>(y: Argv<T>): Argv<T> {
     // No yargs default: whether --layers was given matters to --squash and --squash-all (podman's Changed()).
     .option('layers', b('cache intermediate layers during build (default true)'))
     .option('network', s("'private', 'none', or 'host' (RUN steps' network)"))
-    .option('cache', b('use existing cached images for the container build (--no-cache: do not)', { default: true }))
-    .option('hosts', b('create new /etc/hosts files for RUN instructions (--no-hosts: use the one from the base image)', { default: true }))
+    .option('no-cache', b('do not use existing cached images for the container build. Build from the start with a new set of cached layers.'))
+    .option('no-hosts', b('do not create new /etc/hosts files for RUN instructions, use the one from the base image.'))
     .option('output', { type: 'string', alias: 'o', requiresArg: true, describe: 'output destination (format: type=local,dest=path)' })
     .option('omit-history', b('omit build history information from built image'))
     .option('os', s('set the OS to the provided value instead of the current operating system of the host'))
@@ -164,7 +164,7 @@ function withBuildFlags<T>(y: Argv<T>): Argv<T> {
     .option('variant', s('override the variant of the specified image'))
     .option('volume', { ...a('bind mount a volume into the container'), alias: 'v' });
   for (const name of Object.keys(REFUSED)) {
-    if (name !== 'ssh') out = out.option(name, { type: 'string', hidden: true });
+    out = out.option(name, { type: 'string', hidden: true });
   }
   out = out
     .option('squash', b('squash newly built layers into a single new layer'))
@@ -215,7 +215,7 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
     command: `${command} [context] [extra..]`,
     describe: 'Build an image using instructions from Containerfiles',
     builder: (y) =>
-      withBuildFlags(y.usage('Usage: tsc-run build [options] [CONTEXT]\n\nBuilds an OCI or Docker image using instructions from one or more Containerfiles and a specified build context directory.'))
+      withBuildFlags(y.parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false, 'parse-positional-numbers': false, 'boolean-negation': false }).usage('Usage: tsc-run build [options] [CONTEXT]\n\nBuilds an OCI or Docker image using instructions from one or more Containerfiles and a specified build context directory.'))
         .example('tsc-run build .', '')
         .example('tsc-run build -t imageName -f Containerfile.simple .', '')
         .example('tsc-run build --layers --force-rm --tag imageName .', ''),
@@ -301,90 +301,72 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
         const eq = String(l).indexOf('=');
         labels[eq < 0 ? String(l) : String(l).slice(0, eq)] = eq < 0 ? '' : String(l).slice(eq + 1);
       }
-      const secrets = new Map<string, string>();
-      const secretFiles: string[] = [];
-      for (const spec of argv.secret ?? []) {
-        const o = new Map(String(spec).split(',').map((kv) => [kv.slice(0, kv.indexOf('=') < 0 ? kv.length : kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as const));
-        const id = o.get('id');
-        if (!id) throw new UsageError(`invalid --secret ${JSON.stringify(spec)}: id= is required`);
-        if (o.has('src') || o.has('source')) {
-          const src = (await import('node:path')).resolve(o.get('src') ?? o.get('source')!);
-          if (!(await fsm.stat(src).then((s) => s.isFile(), () => false))) throw new TscRunError(`--secret ${id}: ${src}: no such file`);
-          secrets.set(id, src);
-        } else if (o.has('env')) {
-          const value = process.env[o.get('env')!];
-          if (value === undefined) throw new TscRunError(`--secret ${id}: the environment variable ${o.get('env')} is not set`);
-          const os = await import('node:os');
-          const dir = await fsm.mkdtemp((await import('node:path')).join(os.tmpdir(), 'tsc-run-secret-'));
-          const file = `${dir}/${id}`;
-          await fsm.writeFile(file, value, { mode: 0o600 });
-          secrets.set(id, file);
-          secretFiles.push(dir);
-        } else throw new UsageError(`invalid --secret ${JSON.stringify(spec)}: want id=ID,src=PATH or id=ID,env=VAR`);
-      }
+      const { parseSecretFlags, parseSshFlags } = await import('../../build/flags.js');
+      const secrets = await parseSecretFlags((argv.secret ?? []).map(String));
+      const ssh = await parseSshFlags((argv.ssh ?? []).map(String));
+      const { parseBuildContexts, checkBuildContexts } = await import('../../build/context/named-contexts.js');
+      const buildContexts = parseBuildContexts((argv['build-context'] ?? []).map(String));
+      await checkBuildContexts(buildContexts);
       const quiet = argv.quiet === true;
       const roots = rootsOf(argv);
       const [{ warn }, { remoteOptions }, { progressFor }] = await Promise.all([import('../warn.js'), import('./registry-options.js'), import('../ui/progress/select.js')]);
       const remote = remoteOptions(argv);
-      let rec;
-      try {
-        rec = await buildImage({
-          roots,
-          context: positionals[0] ?? '.',
-          files: (argv.file ?? []).map(String),
-          ignorefile: argv.ignorefile,
-          from: argv.from,
-          stdin: process.stdin,
-          buildArgs,
-          target: argv.target,
-          tags,
-          format,
-          layers,
-          squashAll: argv['squash-all'] === true,
-          annotations,
-          noCache: argv.cache === false,
-          cacheTtlMs: argv['cache-ttl'] !== undefined ? parseDurationMs(argv['cache-ttl']) : undefined,
-          pull,
-          platform: { os: platform.os, arch: platform.architecture, variant: platform.variant },
-          hostPlatform: { os: host.os, arch: host.architecture, variant: host.variant },
-          labels,
-          env: (argv.env ?? []).map(String),
-          unsetEnv: (argv.unsetenv ?? []).map(String),
-          timestamp: argv.timestamp !== undefined ? new Date(argv.timestamp * 1000) : undefined,
-          omitHistory: argv['omit-history'] === true,
-          jobs: jobs === 0 ? 64 : jobs,
-          run: {
-            network: network === undefined || network === 'private' || network === 'bridge' ? undefined : network,
-            volumes: (argv.volume ?? []).map(String),
-            security: { capAdd: argv['cap-add'], capDrop: argv['cap-drop'], securityOpt: argv['security-opt'] },
-            ...(argv['add-host'] ? { addHosts: argv['add-host'].map(String) } : {}),
-            ...(argv.dns ? { dns: argv.dns.map(String) } : {}),
-            ...(argv.hosts === false ? { noHosts: true } : {}),
-            ...(argv['dns-search'] ? { dnsSearch: argv['dns-search'].map(String) } : {}),
-            ...(argv['dns-option'] ? { dnsOptions: argv['dns-option'].map(String) } : {}),
-          },
-          secrets,
-          quiet,
-          out: (line) => {
-            if (!quiet) process.stdout.write(`${line}\n`);
-          },
-          warn,
-          pullImage: async (ref, p) => {
-            const [{ pullImages }, { emitImage }] = await Promise.all([import('../../image/registry/pull.js'), import('../../events/emit.js')]);
-            const progress = await progressFor({ quiet });
-            try {
-              const [img] = await pullImages({ dataRoot: roots.dataRoot, reference: ref, platform: { os: p.os, architecture: p.arch, variant: p.variant }, progress, warn, ...remote });
-              emitImage(roots.dataRoot, 'pull', img!.id, img!.names[0] ?? ref);
-              const { ImageStore } = await import('../../storage/images.js');
-              return new ImageStore(roots.dataRoot).lookup(img!.id);
-            } finally {
-              await progress.close?.();
-            }
-          },
-        });
-      } finally {
-        for (const d of secretFiles) await fsm.rm(d, { recursive: true, force: true });
-      }
+      const rec = await buildImage({
+        roots,
+        context: positionals[0] ?? '.',
+        files: (argv.file ?? []).map(String),
+        ignorefile: argv.ignorefile,
+        from: argv.from,
+        stdin: process.stdin,
+        buildArgs,
+        target: argv.target,
+        tags,
+        format,
+        layers,
+        squashAll: argv['squash-all'] === true,
+        annotations,
+        noCache: argv['no-cache'] === true,
+        cacheTtlMs: argv['cache-ttl'] !== undefined ? parseDurationMs(argv['cache-ttl']) : undefined,
+        pull,
+        platform: { os: platform.os, arch: platform.architecture, variant: platform.variant },
+        hostPlatform: { os: host.os, arch: host.architecture, variant: host.variant },
+        labels,
+        env: (argv.env ?? []).map(String),
+        unsetEnv: (argv.unsetenv ?? []).map(String),
+        timestamp: argv.timestamp !== undefined ? new Date(argv.timestamp * 1000) : undefined,
+        omitHistory: argv['omit-history'] === true,
+        jobs: jobs === 0 ? 64 : jobs,
+        run: {
+          network: network === undefined || network === 'private' || network === 'bridge' ? undefined : network,
+          volumes: (argv.volume ?? []).map(String),
+          security: { capAdd: argv['cap-add'], capDrop: argv['cap-drop'], securityOpt: argv['security-opt'] },
+          ...(argv['add-host'] ? { addHosts: argv['add-host'].map(String) } : {}),
+          ...(argv.dns ? { dns: argv.dns.map(String) } : {}),
+          ...(argv['no-hosts'] === true ? { noHosts: true } : {}),
+          ...(argv['dns-search'] ? { dnsSearch: argv['dns-search'].map(String) } : {}),
+          ...(argv['dns-option'] ? { dnsOptions: argv['dns-option'].map(String) } : {}),
+        },
+        secrets,
+        ssh,
+        buildContexts,
+        quiet,
+        out: (line) => {
+          if (!quiet) process.stdout.write(`${line}\n`);
+        },
+        warn,
+        pullImage: async (ref, p) => {
+          const [{ pullImages }, { emitImage }] = await Promise.all([import('../../image/registry/pull.js'), import('../../events/emit.js')]);
+          const progress = await progressFor({ quiet });
+          try {
+            const [img] = await pullImages({ dataRoot: roots.dataRoot, reference: ref, platform: { os: p.os, architecture: p.arch, variant: p.variant }, progress, warn, ...remote });
+            emitImage(roots.dataRoot, 'pull', img!.id, img!.names[0] ?? ref);
+            const { ImageStore } = await import('../../storage/images.js');
+            return new ImageStore(roots.dataRoot).lookup(img!.id);
+          } finally {
+            await progress.close?.();
+          }
+        },
+      });
       const { emitImage } = await import('../../events/emit.js');
       emitImage(roots.dataRoot, 'build', rec.id, rec.names[0] ?? '');
       if (output) {
