@@ -432,7 +432,7 @@ async function planResources(argv: CreateArgs): Promise<ContainerConfig['resourc
 }
 
 /** --subuidname/--subgidname NAME: the ranges /etc/subuid and /etc/subgid give NAME, mapped from container id 0 (podman's rule). */
-async function subIdMaps(argv: CreateArgs): Promise<{ uid: string[]; gid: string[] }> {
+export async function subIdMaps(argv: Pick<CreateArgs, 'subuidname' | 'subgidname'>): Promise<{ uid: string[]; gid: string[] }> {
   const read = async (file: string, name: string | undefined, flag: string): Promise<string[]> => {
     if (name === undefined) return [];
     const text = await fs.readFile(file, 'utf8').catch(() => '');
@@ -449,7 +449,7 @@ async function subIdMaps(argv: CreateArgs): Promise<{ uid: string[]; gid: string
 }
 
 /** --volumes-from CTR[:ro|rw]: the volumes and bind mounts of CTR as -v values (ro/rw forced when given, else as CTR has them). */
-async function volumesFrom(roots: Roots, values: readonly string[]): Promise<string[]> {
+export async function volumesFrom(roots: Roots, values: readonly string[]): Promise<string[]> {
   const { ContainerStore } = await import('../../storage/containers.js');
   const store = new ContainerStore(roots.dataRoot);
   const out: string[] = [];
@@ -534,7 +534,7 @@ async function planProcessFlags(argv: CreateArgs, config: Partial<ContainerConfi
 }
 
 /** --label-file: lines KEY=VALUE (or KEY), blank lines and # comments skipped; -l wins over the file. */
-async function readLabelFiles(files: readonly string[]): Promise<string[]> {
+export async function readLabelFiles(files: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const f of files) {
     let text: string;
