@@ -13,6 +13,8 @@ import { planContainerSecurity, writeContainerSecurity } from '../runtime/securi
 import { ContainerStore, newContainerId, type ContainerConfig, type ContainerRecord, type ContainerStorage, type NetworkAttachment, type PortMapping } from '../storage/containers.js';
 import type { TreeOps } from '../storage/layers/layer-store.js';
 import type { ImageRecord } from '../storage/images.js';
+import { hostDeviceInfo } from '../runtime/create-flags/host-devices.js';
+import { parseDevices, parseShmSize } from '../runtime/create-flags/process-flags.js';
 import { emitPod } from './pod-events.js';
 import { PodStore, type ExitPolicy, type PodRecord, type SharedNamespace } from './pod-store.js';
 
@@ -42,8 +44,16 @@ export interface PodCreateInput {
   gidmap: string[];
   kubeFile?: string | undefined;
   volumes?: readonly string[] | undefined;
+  volumesFrom?: readonly string[] | undefined;
   /** --infra-image (and --infra-command): the infra is an ordinary container of that image instead of the helper's pause. */
   infraImage?: InfraImage | undefined;
+  /** --device, --security-opt, --shm-size: recorded for members, applied to the infra too. */
+  member?: MemberDefaults | undefined;
+  /** --sysctl (parsed): the infra's, in the namespaces members share. */
+  sysctls?: Record<string, string> | undefined;
+  namespaces?: { pid?: 'host' | 'private' | undefined; uts?: 'host' | 'private' | undefined } | undefined;
+  shareParent?: boolean | undefined;
+  infraConmonPidfile?: string | undefined;
   rmtree: (...paths: string[]) => Promise<void>;
 }
 
@@ -54,6 +64,13 @@ export interface InfraImage {
   command?: string | undefined;
   storage: ContainerStorage;
   treeOps: TreeOps;
+}
+
+/** pod create flags every member gets (checked already, paths absolute). */
+export interface MemberDefaults {
+  devices?: string[];
+  securityOpt?: string[];
+  shmSize?: string;
 }
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -107,6 +124,21 @@ function infraConfig(i: PodCreateInput, hostname: string, podName: string): Cont
   if (i.userns) c.userns = i.userns;
   if (i.uidmap.length) c.uidmap = i.uidmap;
   if (i.gidmap.length) c.gidmap = i.gidmap;
+  Object.assign(c, infraProcessConfig(i));
+  return c;
+}
+
+/** The infra's own share of the pod's --sysctl, --shm-size, --pid/--uts, --device and --infra-conmon-pidfile. */
+function infraProcessConfig(i: PodCreateInput): Partial<ContainerConfig> {
+  const c: Partial<ContainerConfig> = {};
+  if (i.sysctls && Object.keys(i.sysctls).length) c.sysctls = i.sysctls;
+  if (i.member?.shmSize !== undefined) c.shmSize = parseShmSize(i.member.shmSize);
+  const ns: NonNullable<ContainerConfig['namespaces']> = {};
+  if (i.namespaces?.pid) ns.pid = i.namespaces.pid;
+  if (i.namespaces?.uts) ns.uts = i.namespaces.uts;
+  if (Object.keys(ns).length) c.namespaces = ns;
+  if (i.member?.devices?.length) c.devices = parseDevices(i.member.devices, hostDeviceInfo);
+  if (i.infraConmonPidfile !== undefined) c.conmonPidFile = i.infraConmonPidfile;
   return c;
 }
 
@@ -121,7 +153,9 @@ async function createImageInfra(i: PodCreateInput, img: InfraImage, o: { podId: 
   const { createContainer } = await import('../runtime/container/container-create.js');
   const base = infraConfig(i, o.hostname, o.podName);
   const config: Partial<ContainerConfig> = { pause: true };
-  for (const k of ['networks', 'ports', 'userns', 'uidmap', 'gidmap'] as const) if (base[k] !== undefined) Object.assign(config, { [k]: base[k] });
+  for (const k of ['networks', 'ports', 'userns', 'uidmap', 'gidmap', 'sysctls', 'shmSize', 'namespaces', 'devices', 'conmonPidFile'] as const) {
+    if (base[k] !== undefined) Object.assign(config, { [k]: base[k] });
+  }
   return createContainer({
     dataRoot: i.dataRoot,
     image: img.image,
@@ -140,6 +174,7 @@ async function createImageInfra(i: PodCreateInput, img: InfraImage, o: { podId: 
     dnsOptions: i.dnsOptions,
     noHosts: i.noHosts,
     config,
+    security: { securityOpt: i.member?.securityOpt },
     pod: o.podId,
   });
 }
@@ -167,7 +202,18 @@ export async function createPod(i: PodCreateInput): Promise<PodRecord> {
   };
   if (i.kubeFile !== undefined) record.kubeFile = i.kubeFile;
   if (i.volumes?.length) record.volumes = [...i.volumes];
-  const security = i.infra ? await planContainerSecurity({}, { uid: 0 }) : undefined;
+  if (i.volumesFrom?.length) record.volumesFrom = [...i.volumesFrom];
+  if (i.member?.devices?.length) record.devices = i.member.devices;
+  if (i.member?.securityOpt?.length) record.securityOpt = i.member.securityOpt;
+  if (i.member?.shmSize !== undefined) record.shmSize = i.member.shmSize;
+  if (i.infra && (i.namespaces?.pid || i.namespaces?.uts)) {
+    record.namespaces = {};
+    if (i.namespaces.pid) record.namespaces.pid = i.namespaces.pid;
+    if (i.namespaces.uts) record.namespaces.uts = i.namespaces.uts;
+  }
+  if (i.shareParent === false) record.shareParent = false;
+  // The pause infra runs under the pod's --security-opt too (podman gives them to its infra).
+  const security = i.infra ? await planContainerSecurity({ securityOpt: i.member?.securityOpt }, { uid: 0 }) : undefined;
 
   await pods.create(record, async (r) => {
     if (!i.infra) return;

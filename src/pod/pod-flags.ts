@@ -4,6 +4,7 @@
 // flags that need an infra refused without one.
 
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Roots } from '../config/paths.js';
 import { TscRunError, UsageError } from '../errors.js';
@@ -12,7 +13,7 @@ import { planNetwork } from '../network/network-flags.js';
 import { readUnprivilegedPortStart } from '../network/privileged-ports.js';
 import { publishedPorts } from '../network/published-ports.js';
 import { parseLabels } from '../runtime/container/run-options.js';
-import { checkNoInfraFlags, createPod, parseExitPolicy, type InfraImage, type PodCreateInput } from './pod-create.js';
+import { checkNoInfraFlags, createPod, parseExitPolicy, type InfraImage, type MemberDefaults, type PodCreateInput } from './pod-create.js';
 import { podVolumes } from './pod-resources.js';
 import { parseShare } from './pod-share.js';
 import type { PodRecord } from './pod-store.js';
@@ -48,6 +49,20 @@ export interface PodFlags {
   kubeFile?: string | undefined;
   /** -v for every member. */
   volume?: readonly string[] | undefined;
+  /** --volumes-from: the containers named and the -v values their mounts make (resolved by the command). */
+  volumesFrom?: { names: string[]; volumes: string[] } | undefined;
+  /** --device, --security-opt, --shm-size: every member's (podman's InfraInherit), the infra's too. */
+  device?: readonly string[] | undefined;
+  securityOpt?: readonly string[] | undefined;
+  shmSize?: string | undefined;
+  /** --sysctl: set in the infra, whose namespaces (net, ipc) the members share. */
+  sysctl?: readonly string[] | undefined;
+  /** --pid, --uts: the infra's namespace modes. */
+  pid?: string | undefined;
+  uts?: string | undefined;
+  shareParent?: boolean | undefined;
+  /** --infra-conmon-pidfile: where the infra's monitor pid is written at each start. */
+  infraConmonPidfile?: string | undefined;
 }
 
 export interface PodFlagDeps {
@@ -76,19 +91,30 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
     if (f.addHost.length) given.push('--add-host');
     if (f.dns.length) given.push('--dns');
     if (f.infraName !== undefined) given.push('--infra-name');
+    if (f.sysctl?.length) given.push('--sysctl');
+    if (f.pid !== undefined) given.push('--pid');
+    if (f.uts !== undefined) given.push('--uts');
+    if (f.infraConmonPidfile !== undefined) given.push('--infra-conmon-pidfile');
     checkNoInfraFlags(given);
   }
   const share = parseShare(f.share);
+  if (f.infra && share.includes('cgroup') && f.shareParent !== false) {
+    throw new UsageError("cannot define the pod as the cgroup parent at the same time as joining the infra container's cgroupNS: invalid argument");
+  }
+  const infraNs = { pid: podNamespace('pid', f.pid), uts: podNamespace('uts', f.uts) };
+  if (infraNs.uts === 'host' && f.hostname !== undefined) throw new UsageError('invalid config provided: cannot set hostname when running in the host UTS namespace: invalid configuration');
+  const member = await memberDefaults(f);
   if (f.infra && !share.includes('net') && (f.publish.length || f.network !== undefined)) {
     throw new UsageError('--publish and --network need the pod to share its network namespace (--share net)');
   }
   const exitPolicy = parseExitPolicy(f.exitPolicy);
-  const volumes = podVolumes(f.volume ?? []);
+  const volumes = podVolumes([...(f.volumesFrom?.volumes ?? []), ...(f.volume ?? [])]);
   const labels = parseLabels(f.label);
   let network = 'none';
   let networkOptions: string[] = [];
   let ports: PodCreateInput['ports'] = [];
   let networks: PodCreateInput['networks'];
+  let sysctls: Record<string, string> | undefined;
   if (f.infra) {
     const plan = await planNetwork(
       {
@@ -118,6 +144,10 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
     );
     network = plan.network;
     networkOptions = plan.networkOptions;
+    if (f.sysctl?.length) {
+      const { parseSysctls } = await import('../runtime/create-flags/process-flags.js');
+      sysctls = parseSysctls(f.sysctl, { ownNetns: network !== 'host', ownIpc: true, ownUts: infraNs.uts !== 'host' });
+    }
     networks = plan.networks;
     ports = plan.ports.length ? await publishedPorts(plan.ports, undefined, { mode: network, options: networkOptions }) : [];
   }
@@ -144,7 +174,8 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
     dataRoot: deps.roots.dataRoot,
     name: f.name,
     labels,
-    hostname: f.hostname,
+    // In the host's uts namespace the pod's hostname is the host's (the members' /etc/hostname and /etc/hosts say so).
+    hostname: infraNs.uts === 'host' ? os.hostname() : f.hostname,
     share,
     exitPolicy,
     createCommand: f.createCommand,
@@ -164,9 +195,51 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
     gidmap: f.gidmap,
     kubeFile: f.kubeFile,
     volumes,
+    volumesFrom: f.volumesFrom?.names,
     infraImage,
+    member,
+    sysctls,
+    namespaces: infraNs,
+    shareParent: f.shareParent,
+    infraConmonPidfile: f.infraConmonPidfile !== undefined ? path.resolve(f.infraConmonPidfile) : undefined,
     rmtree: deps.rmtree,
   });
   if (idFile) await fs.writeFile(idFile, pod.id, { flag: 'wx', mode: 0o644 });
   return pod;
+}
+
+/** --pid/--uts of a pod: its infra's mode (podman's words; a pod cannot join another container's or a path's namespace here). */
+export function podNamespace(flag: 'pid' | 'uts', v: string | undefined): 'host' | 'private' | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (v === 'host' || v === 'private') return v;
+  if (v.startsWith('container:') || v.startsWith('ns:')) {
+    throw new UsageError(`--${flag} ${v}: a pod's infra cannot join another container's or a path's ${flag} namespace in tsc-run; use host or private`);
+  }
+  throw new UsageError(`unrecognized namespace mode ${v} passed`);
+}
+
+/** --device, --security-opt, --shm-size checked as run checks them; paths made absolute (members are created elsewhere). */
+async function memberDefaults(f: PodFlags): Promise<MemberDefaults> {
+  const out: MemberDefaults = {};
+  if (f.device?.length) {
+    const { parseDevices } = await import('../runtime/create-flags/process-flags.js');
+    const { hostDeviceInfo } = await import('../runtime/create-flags/host-devices.js');
+    parseDevices(f.device, hostDeviceInfo);
+    out.devices = [...f.device];
+  }
+  if (f.securityOpt?.length) {
+    const { parseSecurityOpts } = await import('../runtime/security/security-args.js');
+    const opts = f.securityOpt.map((o) => {
+      const m = /^seccomp([=:])(.*)$/.exec(o);
+      return m && m[2] !== 'unconfined' && m[2] !== '' ? `seccomp${m[1]}${path.resolve(m[2]!)}` : o;
+    });
+    parseSecurityOpts(opts);
+    out.securityOpt = opts;
+  }
+  if (f.shmSize !== undefined) {
+    const { parseShmSize } = await import('../runtime/create-flags/process-flags.js');
+    parseShmSize(f.shmSize);
+    out.shmSize = f.shmSize;
+  }
+  return out;
 }

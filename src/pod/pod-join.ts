@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import { TscRunError, UsageError } from '../errors.js';
 import type { PodFlagDeps } from './pod-flags.js';
-import { memberJoins } from './pod-share.js';
+import { inheritFromPod, type MemberInherited, type MemberOwnFlags } from './pod-inherit.js';
 import { PodStore, type PodRecord } from './pod-store.js';
 
 export interface PodJoin {
@@ -18,6 +18,8 @@ export interface PodJoin {
   hostname?: string;
   /** pod create -v values the member gets too. */
   volumes: string[];
+  /** The pod's --device, --security-opt, --shm-size with the member's own after them; its --pid/--uts. */
+  inherited: MemberInherited;
 }
 
 export interface PodJoinRequest {
@@ -27,6 +29,8 @@ export interface PodJoinRequest {
   publish: readonly string[];
   network?: string | undefined;
   hostname?: string | undefined;
+  /** The member's own --device, --security-opt, --shm-size and namespace flags. */
+  own?: MemberOwnFlags | undefined;
 }
 
 export async function podForCreate(req: PodJoinRequest, deps: PodFlagDeps): Promise<PodJoin> {
@@ -74,11 +78,12 @@ export async function podForCreate(req: PodJoinRequest, deps: PodFlagDeps): Prom
       }
     }
   }
-  const out: PodJoin = { pod, netJoin: [], volumes: pod.volumes ?? [] };
+  const inherited = inheritFromPod(pod, req.own ?? {});
+  const out: PodJoin = { pod, netJoin: [], volumes: pod.volumes ?? [], inherited };
   if (pod.infraId && pod.share.includes('net')) {
     out.network = `container:${pod.infraId}`;
-    out.netJoin = memberJoins(pod.share);
-    if (pod.share.includes('uts')) {
+    out.netJoin = inherited.netJoin;
+    if (inherited.joinsUts) {
       if (req.hostname !== undefined) throw new TscRunError('invalid config provided: cannot set hostname when joining the pod UTS namespace: invalid configuration');
       out.hostname = pod.hostname;
     }

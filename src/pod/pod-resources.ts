@@ -14,6 +14,7 @@ import { TscRunError, UsageError } from '../errors.js';
 import { probeCgroups } from '../host/cgroup-probe.js';
 import { anyResource, CGROUP_V1_ROOTLESS_WARNING, parseResourceFlags, type ResourceFlagValues } from '../runtime/create-flags/resource-flags.js';
 import { parseVolumeFlag } from '../volume/mount-spec.js';
+import type { InspectMount } from '../volume/mount-views.js';
 
 export type PodResourceFlags = Pick<
   ResourceFlagValues,
@@ -54,4 +55,18 @@ export function volumeDestinations(specs: readonly string[]): Set<string> {
 export function memberPodVolumes(pod: readonly string[], own: readonly string[]): string[] {
   const taken = volumeDestinations(own);
   return pod.filter((s) => !taken.has(parseVolumeFlag(s).destination.replace(/(.)\/+$/, '$1')));
+}
+
+/** `pod inspect`'s mounts: the pod's -v values planned as a member's would be (a bind source gone since is left out). */
+export async function podInspectMounts(dataRoot: string, specs: readonly string[]): Promise<InspectMount[]> {
+  const { planContainerMounts } = await import('../volume/container-volumes.js');
+  const { inspectMounts } = await import('../volume/mount-views.js');
+  const mounts = specs.flatMap((spec) => {
+    try {
+      return planContainerMounts({ dataRoot, flags: { volume: [spec] }, cwd: '/', imageVolumes: [] });
+    } catch {
+      return [];
+    }
+  });
+  return inspectMounts(mounts);
 }

@@ -10,7 +10,11 @@ export const DEFAULT_SHARE: SharedNamespace[] = ['ipc', 'net', 'uts'];
  * `ipc,net,uts` (default), `+pid` (added to the default), `none`. Members
  * join the infra's namespaces through its network namespace (a member is
  * `--network container:INFRA` plus ipc/uts/pid), so a list without `net`
- * cannot be built here and is refused.
+ * cannot be built here and is refused. `cgroup` stands alone: the infra
+ * and its members all keep the cgroup namespace they start in (the host's:
+ * tsc-run makes a private one only for `--cgroupns private`), which is the
+ * infra's, so sharing it needs no joining; members cannot ask for a private
+ * one then.
  */
 export function parseShare(value: string | undefined): SharedNamespace[] {
   if (value === undefined) return [...DEFAULT_SHARE];
@@ -20,19 +24,25 @@ export function parseShare(value: string | undefined): SharedNamespace[] {
   if (!add && words.length === 1 && words[0] === 'none') return [];
   const out = new Set<SharedNamespace>(add ? DEFAULT_SHARE : []);
   for (const w of words) {
-    if (w === 'net' || w === 'ipc' || w === 'uts' || w === 'pid') out.add(w);
-    else if (w === 'cgroup') throw new UsageError('--share cgroup is not supported: members of a pod here each have their own cgroup namespace');
+    if (w === 'net' || w === 'ipc' || w === 'uts' || w === 'pid' || w === 'cgroup') out.add(w);
     else if (w === 'none') throw new UsageError('--share none cannot be combined with other namespaces');
     else if (w === 'user' || w === 'mnt' || w === 'mount') throw new UsageError(`invalid kernel namespace to share: ${w}: options are: cgroup, ipc, net, pid, uts or none`);
     else throw new UsageError(`invalid kernel namespace to share: ${w}: options are: cgroup, ipc, net, pid, uts or none`);
   }
-  if (out.size && !out.has('net')) {
+  if ([...out].some((n) => n !== 'cgroup') && !out.has('net')) {
     throw new UsageError(`--share ${value}: members join the infra's namespaces through its network namespace here, so net must be shared too`);
   }
   return [...out].sort();
 }
 
-/** The member's helper `--net-join` list: what it takes from the infra besides net (and user). */
-export function memberJoins(share: readonly SharedNamespace[]): string[] {
-  return share.filter((n) => n === 'ipc' || n === 'uts' || n === 'pid');
+/**
+ * The member's helper `--net-join` list: what it takes from the infra besides
+ * net (and user), less those in `skip`: a namespace the infra has from the
+ * host (`pod create --pid host`: setns into a namespace of the initial user
+ * namespace is refused inside ours, the member uses the host's itself) or
+ * one the member sets itself (`run --pod P --pid host`: podman lets its own
+ * flag win).
+ */
+export function memberJoins(share: readonly SharedNamespace[], skip: { pid?: boolean; uts?: boolean; ipc?: boolean } = {}): string[] {
+  return share.filter((n): n is 'ipc' | 'uts' | 'pid' => (n === 'ipc' || n === 'uts' || n === 'pid') && skip[n] !== true);
 }

@@ -34,6 +34,16 @@ export interface PodRecord {
   volumes?: string[];
   /** kube play: the YAML's own name for it (kube down finds its pods by it). */
   kubeFile?: string;
+  /** pod create --volumes-from: the containers named (their mounts are in `volumes`). */
+  volumesFrom?: string[];
+  /** pod create --device, --security-opt, --shm-size: every member's too (podman's InfraInherit), its own flags after them. */
+  devices?: string[];
+  securityOpt?: string[];
+  shmSize?: string;
+  /** pod create --pid, --uts: the infra's mode; members sharing that namespace get the host's when it is host. */
+  namespaces?: { pid?: 'host' | 'private'; uts?: 'host' | 'private' };
+  /** pod create --share-parent (default true): recorded for inspect; no pod cgroup exists here (docs/pods.md). */
+  shareParent?: boolean;
 }
 
 function validate(v: unknown): PodRecord {

@@ -7,6 +7,7 @@ import { GoTime } from '../format/go-time.js';
 import { humanDuration } from '../format/human.js';
 import type { ContainerRecord, ContainerStatus } from '../storage/containers.js';
 import type { PodRecord } from './pod-store.js';
+import type { InspectMount } from '../volume/mount-views.js';
 
 /** A container's state word as podman prints it in pod views. */
 export function memberState(s: ContainerStatus): string {
@@ -53,7 +54,11 @@ function orNull<T>(a: readonly T[] | undefined): T[] | null {
   return a?.length ? [...a] : null;
 }
 
-export function inspectPod(pod: PodRecord, members: readonly ContainerRecord[]): Record<string, unknown> {
+/** podman's cgroupfs parent of pods; no such cgroup is made here (rootless podman on cgroup v1 prints it and makes none either). */
+const POD_CGROUP_PARENT = '/libpod_parent';
+
+/** `mounts`: the pod's -v and --volumes-from mounts as container inspect shows them (resolved by the caller). */
+export function inspectPod(pod: PodRecord, members: readonly ContainerRecord[], extra: { mounts?: readonly InspectMount[] } = {}): Record<string, unknown> {
   const infra = members.find((m) => m.id === pod.infraId);
   const out: Record<string, unknown> = {
     Id: pod.id,
@@ -65,7 +70,9 @@ export function inspectPod(pod: PodRecord, members: readonly ContainerRecord[]):
     Hostname: pod.hostname,
   };
   if (Object.keys(pod.labels).length) out.Labels = pod.labels;
-  out.CreateCgroup = false;
+  out.CreateCgroup = true;
+  out.CgroupParent = POD_CGROUP_PARENT;
+  if (pod.shareParent !== false) out.CgroupPath = `${POD_CGROUP_PARENT}/${pod.id}`;
   out.CreateInfra = infra !== undefined;
   if (infra) {
     out.InfraContainerID = infra.id;
@@ -83,14 +90,32 @@ export function inspectPod(pod: PodRecord, members: readonly ContainerRecord[]):
       HostAdd: orNull(c.addHosts),
       Networks: c.networks && Object.keys(c.networks).length ? Object.keys(c.networks) : null,
       NetworkOptions: c.networkOptions?.length ? { [c.network]: c.networkOptions } : null,
-      pid_ns: pod.share.includes('pid') ? 'pod' : 'private',
-      ...(c.userns ? { userns: c.userns } : {}),
-      uts_ns: pod.share.includes('uts') ? 'pod' : 'private',
+      // The infra's own namespace modes (podman's NamespaceMode of the infra), whatever members share.
+      pid_ns: pod.namespaces?.pid ?? 'private',
+      userns: c.userns || 'host',
+      uts_ns: pod.namespaces?.uts ?? 'private',
     };
     out.SharedNamespaces = pod.share;
   }
   out.NumContainers = members.length;
   if (members.length) out.Containers = members.map((m) => ({ Id: m.id, Name: m.name, State: memberState(m.state.status) }));
+  if (extra.mounts?.length) out.mounts = extra.mounts;
+  if (pod.volumesFrom?.length) out.volumes_from = pod.volumesFrom;
+  // podman lists the infra's security options (GetSecurityOptions); there are none without an infra.
+  if (infra && pod.securityOpt?.length) out.security_opt = securityOptView(pod.securityOpt);
+  return out;
+}
+
+/** podman's GetSecurityOptions of the infra: no-new-privileges, then the last label, seccomp and apparmor values. */
+function securityOptView(opts: readonly string[]): string[] {
+  const last = (k: string) => opts.filter((o) => o.startsWith(`${k}=`) || o.startsWith(`${k}:`)).at(-1)?.slice(k.length + 1);
+  const nnp = opts.filter((o) => o === 'no-new-privileges' || /^no-new-privileges[=:]/.test(o)).at(-1);
+  const out: string[] = [];
+  if (nnp !== undefined && !/[=:](false|0)$/i.test(nnp)) out.push('no-new-privileges');
+  for (const k of ['label', 'seccomp', 'apparmor']) {
+    const v = last(k);
+    if (v !== undefined) out.push(`${k}=${v}`);
+  }
   return out;
 }
 

@@ -114,6 +114,18 @@ interface CreateArgs extends GlobalArgs {
   'blkio-weight-device'?: string[];
   'device-read-bps'?: string[];
   'device-write-bps'?: string[];
+  device?: string[];
+  sysctl?: string[];
+  'shm-size'?: string;
+  'security-opt'?: string[];
+  'volumes-from'?: string[];
+  'label-file'?: string[];
+  pid?: string;
+  uts?: string;
+  'share-parent'?: boolean;
+  'cgroup-parent'?: string;
+  subuidname?: string;
+  subgidname?: string;
 }
 
 const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
@@ -134,7 +146,7 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
       .option('ip', { type: 'string', requiresArg: true, describe: 'Specify a static IPv4 address for the container' })
       .option('ip6', { type: 'string', requiresArg: true, describe: 'Specify a static IPv6 address for the container' })
       .option('mac-address', { type: 'string', requiresArg: true, describe: 'Container MAC address (e.g. 92:d0:c6:0a:29:33)' })
-      .option('hostname', { type: 'string', requiresArg: true, describe: 'Set container hostname' })
+      .option('hostname', { alias: 'h', type: 'string', requiresArg: true, describe: 'Set container hostname' })
       .option('add-host', { ...strings, describe: 'Add a custom host-to-IP mapping (host:ip) (default [])' })
       .option('dns', { ...strings, describe: 'Set custom DNS servers' })
       .option('dns-search', { ...strings, describe: 'Set custom DNS search domains' })
@@ -157,14 +169,38 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
       .option('blkio-weight', { type: 'string', requiresArg: true, describe: 'Block IO weight (relative weight) accepts a weight value between 10 and 1000.' })
       .option('blkio-weight-device', { ...strings, describe: 'Block IO weight (relative device weight, format: DEVICE_NAME:WEIGHT)' })
       .option('device-read-bps', { ...strings, describe: 'Limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)' })
-      .option('device-write-bps', { ...strings, describe: 'Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)' }),
+      .option('device-write-bps', { ...strings, describe: 'Limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)' })
+      .option('device', { ...strings, describe: 'Add a host device to the container' })
+      .option('sysctl', { ...strings, describe: 'Sysctl options' })
+      .option('shm-size', { type: 'string', requiresArg: true, describe: 'Size of /dev/shm (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes)) (default "65536k")' })
+      .option('security-opt', { ...strings, describe: 'Security Options' })
+      .option('volumes-from', { ...strings, describe: 'Mount volumes from the specified container(s)' })
+      .option('label-file', { ...strings, describe: 'Read in a line delimited file of labels' })
+      .option('pid', { type: 'string', requiresArg: true, describe: 'PID namespace to use' })
+      .option('uts', { type: 'string', requiresArg: true, describe: 'UTS namespace to use' })
+      .option('share-parent', { type: 'boolean', default: true, describe: "Set the pod's cgroup as the cgroup parent for all containers joining the pod" })
+      .option('cgroup-parent', { type: 'string', requiresArg: true, describe: 'Optional parent cgroup for the container' })
+      .option('infra-conmon-pidfile', { type: 'string', requiresArg: true, describe: 'Path to the file that will receive the PID of conmon' })
+      .option('subuidname', { type: 'string', requiresArg: true, describe: 'Name of range listed in /etc/subuid for use in user namespace' })
+      .option('subgidname', { type: 'string', requiresArg: true, describe: 'Name of range listed in /etc/subgid for use in user namespace' }),
   handler: async (argv) => {
     const args = (argv.args ?? []).map(String);
     if (args.length > 1) throw new UsageError(`accepts at most 1 arg(s), received ${args.length}`);
     if (args.length && argv.name !== undefined) throw new UsageError('cannot specify --name and a positional name together');
+    if (argv['cgroup-parent'] !== undefined) {
+      // podman records it and then cannot start the pod here (no cgroup of that name can be made rootless on cgroup v1).
+      throw new TscRunError(`--cgroup-parent ${argv['cgroup-parent']}: tsc-run places pods and containers in no cgroup of its own on this host (no cgroup v2 subtree delegated to this user); create the pod without it`);
+    }
+    if ((argv.subuidname !== undefined || argv.subgidname !== undefined) && (argv.userns !== undefined || argv.uidmap?.length || argv.gidmap?.length)) {
+      throw new UsageError('--userns and --uidmap/--gidmap/--subuidname/--subgidname are mutually exclusive');
+    }
     const ctx = await context(argv);
     const { checkPodResources } = await import('../../pod/pod-resources.js');
     const list = (v: string[] | undefined) => (v ?? []).map(String);
+    const cf = await import('./container-flags.js');
+    const subMaps = await cf.subIdMaps({ subuidname: argv.subuidname, subgidname: argv.subgidname });
+    const labels = [...(await cf.readLabelFiles(list(argv['label-file']))), ...list(argv.label)];
+    const volumesFrom = argv['volumes-from']?.length ? { names: list(argv['volumes-from']), volumes: await cf.volumesFrom(ctx.roots, list(argv['volumes-from'])) } : undefined;
     checkPodResources(
       {
         cpus: argv.cpus,
@@ -202,14 +238,23 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
         dnsSearch: sliceValues(argv['dns-search']),
         dnsOption: (argv['dns-option'] ?? []).map(String),
         noHosts: argv['no-hosts'] === true,
-        label: (argv.label ?? []).map(String),
+        label: labels,
         userns: argv.userns,
-        uidmap: (argv.uidmap ?? []).map(String),
-        gidmap: (argv.gidmap ?? []).map(String),
+        uidmap: [...list(argv.uidmap), ...subMaps.uid],
+        gidmap: [...list(argv.gidmap), ...subMaps.gid],
         exitPolicy: argv['exit-policy'],
         podIdFile: argv['pod-id-file'],
         replace: argv.replace === true,
         volume: (argv.volume ?? []).map(String),
+        volumesFrom,
+        device: list(argv.device),
+        securityOpt: list(argv['security-opt']),
+        shmSize: argv['shm-size'],
+        sysctl: sliceValues(argv.sysctl),
+        pid: argv.pid,
+        uts: argv.uts,
+        shareParent: argv['share-parent'],
+        infraConmonPidfile: argv['infra-conmon-pidfile'],
         createCommand: ['tsc-run', ...process.argv.slice(2)],
       },
       {
@@ -469,9 +514,10 @@ const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
     const names = (argv.pods ?? []).map(String);
     const { resolvePods, podMembers } = await import('../../pod/pod-lifecycle.js');
     const { inspectPod } = await import('../../pod/pod-views.js');
+    const { podInspectMounts } = await import('../../pod/pod-resources.js');
     const pods = resolvePods(roots, names, { latest: argv.latest === true });
     const objects: Array<Record<string, unknown>> = [];
-    for (const p of pods) objects.push(inspectPod(p, await podMembers(roots, p)));
+    for (const p of pods) objects.push(inspectPod(p, await podMembers(roots, p), { mounts: await podInspectMounts(roots.dataRoot, p.volumes ?? []) }));
     const { isJsonFormat } = await import('../../format/is-json.js');
     const { formatObject } = await import('../../format/output.js');
     // podman 4.3 prints one object per pod, indented as its JSON printer does.

@@ -42,8 +42,11 @@ describe('--share', () => {
     expect(parseShare('net,pid')).toEqual(['net', 'pid']);
     expect(() => parseShare('ipc')).toThrow(/net must be shared/);
     expect(() => parseShare('bogus')).toThrow(/invalid kernel namespace to share: bogus/);
-    expect(() => parseShare('cgroup,net')).toThrow(/cgroup is not supported/);
+    expect(parseShare('cgroup,net')).toEqual(['cgroup', 'net']);
+    expect(parseShare('cgroup')).toEqual(['cgroup']);
+    expect(() => parseShare('cgroup,ipc')).toThrow(/net must be shared/);
     expect(memberJoins(['ipc', 'net', 'pid', 'uts'])).toEqual(['ipc', 'pid', 'uts']);
+    expect(memberJoins(['cgroup', 'ipc', 'net', 'pid', 'uts'], { pid: true, uts: true })).toEqual(['ipc']);
   });
   it('exit policy', () => {
     expect(parseExitPolicy(undefined)).toBe('continue');
@@ -71,9 +74,16 @@ describe('views', () => {
   it('inspect keys in podman order', () => {
     const o = inspectPod(pod, [infra, m]);
     expect(Object.keys(o)).toEqual([
-      'Id', 'Name', 'Created', 'CreateCommand', 'ExitPolicy', 'State', 'Hostname', 'Labels', 'CreateCgroup', 'CreateInfra',
+      'Id', 'Name', 'Created', 'CreateCommand', 'ExitPolicy', 'State', 'Hostname', 'Labels', 'CreateCgroup', 'CgroupParent', 'CgroupPath', 'CreateInfra',
       'InfraContainerID', 'InfraConfig', 'SharedNamespaces', 'NumContainers', 'Containers',
     ]);
+    expect(Object.keys(o.InfraConfig as object).slice(-3)).toEqual(['pid_ns', 'userns', 'uts_ns']);
+    const more = inspectPod({ ...pod, volumesFrom: ['src'], securityOpt: ['seccomp=/a.json', 'no-new-privileges', 'label=disable', 'seccomp=unconfined', 'mask=/x'], shareParent: false }, [infra], {
+      mounts: [{ Type: 'bind', Source: '/tmp', Destination: '/x', Driver: '', Mode: '', Options: ['rbind'], RW: true, Propagation: 'rprivate' }],
+    });
+    expect(Object.keys(more).slice(-3)).toEqual(['mounts', 'volumes_from', 'security_opt']);
+    expect(more.security_opt).toEqual(['no-new-privileges', 'label=disable', 'seccomp=unconfined']);
+    expect('CgroupPath' in more).toBe(false);
     expect(o.State).toBe('Degraded');
     expect((o.InfraConfig as Record<string, unknown>).PortBindings).toEqual({ '80/tcp': [{ HostIp: '', HostPort: '8080' }] });
     expect(JSON.parse(JSON.stringify(o)).Created).toBe('2026-01-01T00:00:00.123Z');
