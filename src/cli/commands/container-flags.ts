@@ -605,6 +605,11 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   const o = await import('../../runtime/container/run-options.js');
   // --pod: the infra's network and namespaces (src/pod/pod-join.ts).
   const pod = argv.pod !== undefined || argv['pod-id-file'] !== undefined ? await joinPod(argv, roots) : undefined;
+  // The pod's --device, --security-opt, --shm-size, --pid/--uts host (src/pod/pod-inherit.ts), the member's own after them.
+  if (pod) {
+    const i = pod.inherited;
+    argv = { ...argv, device: i.device, 'security-opt': i.securityOpt, 'shm-size': i.shmSize, pid: i.pid, uts: i.uts };
+  }
   const net = await planNetworkFlags(pod?.network ? { ...argv, network: pod.network, publish: [] } : argv, roots);
   const restartPolicy = o.parseRestartPolicy(argv.restart);
   o.checkRestartWithRm(restartPolicy, argv.rm === true);
@@ -867,7 +872,22 @@ async function joinPod(argv: CreateArgs, roots: Roots): Promise<import('../../po
   const { warn } = await import('../warn.js');
   const treeOps = helperTreeOps();
   return podForCreate(
-    { pod: argv.pod, podIdFile: argv['pod-id-file'], publish: (argv.publish ?? []).map(String), network: Array.isArray(argv.network) ? argv.network[0] : argv.network, hostname: argv.hostname },
+    {
+      pod: argv.pod,
+      podIdFile: argv['pod-id-file'],
+      publish: (argv.publish ?? []).map(String),
+      network: Array.isArray(argv.network) ? argv.network[0] : argv.network,
+      hostname: argv.hostname,
+      own: {
+        device: argv.device?.map(String),
+        securityOpt: argv['security-opt']?.map(String),
+        shmSize: argv['shm-size'],
+        pid: argv.pid,
+        uts: argv.uts,
+        ipc: argv.ipc,
+        cgroupns: argv.cgroupns,
+      },
+    },
     { roots, warn, rmtree: (...p) => treeOps.rmtree(...p), removeExisting: (p) => removePod({ roots, treeOps, warn }, p, { force: true }) },
   );
 }
