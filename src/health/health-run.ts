@@ -8,7 +8,7 @@ import { ComposeError } from '../compose/errors.js';
 import { selfEngine } from '../compose/engine/runner.js';
 import { TscRunError } from '../errors.js';
 import { emitContainer } from '../events/emit.js';
-import { ContainerStore } from '../storage/containers.js';
+import { ContainerStore, NoSuchContainerError } from '../storage/containers.js';
 import { healthArgv, nextHealth, type HealthState } from './health-config.js';
 
 export interface HealthRunContext {
@@ -21,7 +21,9 @@ const MAX_OUTPUT = 4096;
 
 export async function runHealthcheck(ctx: HealthRunContext, nameOrId: string): Promise<HealthState> {
   const store = new ContainerStore(ctx.dataRoot);
-  const rec = await store.lookup(nameOrId);
+  const rec = await store.lookup(nameOrId).catch((err: unknown) => {
+    throw err instanceof NoSuchContainerError ? new TscRunError(`unable to look up ${nameOrId} to perform a health check: ${err.message}`, undefined, { cause: err }) : err;
+  });
   const h = rec.config.healthcheck;
   if (!h) throw new TscRunError(`container ${rec.name} has no defined healthcheck`);
   const engine = selfEngine(ctx.globals);

@@ -82,7 +82,7 @@ export async function generateInputs(roots: Roots, names: readonly string[]): Pr
     try {
       rec = await store.lookup(n);
     } catch {
-      throw new TscRunError(`${n} is not a pod or a container: no such object`);
+      throw new TscRunError(`name or ID ${JSON.stringify(n)} not found`);
     }
     if (rec.config.pause) throw new TscRunError(`${rec.name} is the infra container of a pod: generate the pod instead`);
     out.push({ name: `${rec.name}-pod`, labels: {}, ports: rec.config.ports ?? [], containers: [await genContainer(store, rec)] });

@@ -69,7 +69,7 @@ export async function secretInspect(dataRoot: string, names: readonly string[], 
     text = found
       .map((s) => `ID:              ${s.ID}\nName:            ${s.Spec.Name}\nDriver:          ${s.Spec.Driver.Name}\nCreated at:      ${s.CreatedAt}\nUpdated at:      ${s.UpdatedAt}\n`)
       .join('\n');
-  } else text = found.length || !errors.length ? formatInspect(found, o.format === undefined || o.format === 'json' ? undefined : o.format) : '';
+  } else text = formatInspect(found, o.format === undefined || o.format === 'json' ? undefined : o.format);
   return errors.length ? { text, error: errors.length === 1 ? errors[0]! : new MultipleErrors(errors) } : { text };
 }
 

@@ -10,14 +10,14 @@ import { dirRoot } from '../container-fs/container-root.js';
 import { withFsSession } from '../container-fs/fs-session.js';
 import { TarOut, tarItems } from '../container-fs/tar-io.js';
 import { ChildExit, TscRunError } from '../errors.js';
-import { NoSuchVolumeError } from './errors.js';
 import { VolumeStore } from './volume-store.js';
 
 /** podman refuses a local volume with a mount type that is not mounted (we mount those only for a container). */
 async function dataDirOf(dataRoot: string, name: string): Promise<string> {
   const store = new VolumeStore(dataRoot);
   const rec = await store.get(name);
-  if (!rec) throw new NoSuchVolumeError(name);
+  // podman's words for export/import, shorter than rm's.
+  if (!rec) throw new TscRunError(`no such volume ${name}`);
   const type = rec.options.type;
   if (type !== undefined && type !== 'tmpfs') {
     throw new TscRunError(`volume is using a driver local and volume is not mounted on ${store.dataDir(rec.name)}`);

@@ -87,7 +87,7 @@ export async function volumeInspect(ctx: VolumeContext, names: readonly string[]
   }
   const views = found.map((v) => volumeRow(v, store.dataDir(v.name)));
   // podman prints what it found, then the error for what it did not.
-  const text = views.length || !errors.length ? formatInspect(views, o.format === undefined || isJsonFormat(o.format) ? undefined : o.format) : '';
+  const text = formatInspect(views, o.format === undefined || isJsonFormat(o.format) ? undefined : o.format);
   const error = errors.length === 0 ? undefined : errors.length === 1 ? errors[0] : new MultipleErrors(errors);
   return error ? { text, error } : { text };
 }

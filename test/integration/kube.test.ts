@@ -159,7 +159,7 @@ describe('kube (test user)', () => {
       expect((await ok(['pod', 'ps', '-q'])).trim(), text).toBe('');
     }
     expect((await run(['kube', 'play', path.join(sb.dir, 'missing.yaml')])).stderr).toBe(`Error: open ${path.join(sb.dir, 'missing.yaml')}: no such file or directory\n`);
-    expect((await run(['kube', 'generate', 'nothing'])).stderr).toBe('Error: nothing is not a pod or a container: no such object\n');
+    expect((await run(['kube', 'generate', 'nothing'])).stderr).toBe('Error: name or ID "nothing" not found\n');
   });
 });
 

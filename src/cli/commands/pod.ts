@@ -377,7 +377,15 @@ const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
   handler: async (argv) => {
     if (argv.time !== undefined && !argv.force) throw new UsageError('--force option must be specified to use the --time option');
     const { removePod } = await import('../../pod/pod-lifecycle.js');
-    await eachPod(argv, (ctx, p) => removePod(ctx, p, { force: argv.force === true, timeout: argv.time }));
+    const { NoSuchPodError } = await import('../../pod/pod-store.js');
+    // As podman: --force also skips missing pods, and a missing pod is exit 1 (as for containers).
+    const ignore = argv.ignore === true || argv.force === true;
+    try {
+      await eachPod({ ...argv, ignore }, (ctx, p) => removePod(ctx, p, { force: argv.force === true, timeout: argv.time }));
+    } catch (err) {
+      if (err instanceof NoSuchPodError) throw new TscRunError(err.message, 1, { cause: err });
+      throw err;
+    }
   },
 };
 
@@ -515,15 +523,28 @@ const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
     const { resolvePods, podMembers } = await import('../../pod/pod-lifecycle.js');
     const { inspectPod } = await import('../../pod/pod-views.js');
     const { podInspectMounts } = await import('../../pod/pod-resources.js');
-    const pods = resolvePods(roots, names, { latest: argv.latest === true });
+    const { NoSuchPodError } = await import('../../pod/pod-store.js');
+    // podman prints each pod it finds, then fails on the first name it did not.
+    const pods = argv.latest === true || names.length === 0 ? resolvePods(roots, names, { latest: argv.latest === true }) : [];
+    let missing: string | undefined;
+    for (const n of argv.latest === true ? [] : names) {
+      try {
+        pods.push(...resolvePods(roots, [n], {}));
+      } catch (err) {
+        if (!(err instanceof NoSuchPodError)) throw err;
+        missing ??= n;
+      }
+    }
     const objects: Array<Record<string, unknown>> = [];
     for (const p of pods) objects.push(inspectPod(p, await podMembers(roots, p), { mounts: await podInspectMounts(roots.dataRoot, p.volumes ?? []) }));
     const { isJsonFormat } = await import('../../format/is-json.js');
     const { formatObject } = await import('../../format/output.js');
-    // podman 4.3 prints one object per pod, indented as its JSON printer does.
-    for (const o of objects) {
-      process.stdout.write(isJsonFormat(argv.format) || argv.format === undefined ? JSON.stringify(o, null, 5) + '\n' : formatObject(o, argv.format));
-    }
+    const template = argv.format !== undefined && !isJsonFormat(argv.format) ? argv.format : undefined;
+    const json = template === undefined;
+    // podman 4.3 prints one object per pod, indented as its JSON printer does; nothing found is `[]`.
+    if (json && objects.length === 0) process.stdout.write('[]\n');
+    for (const o of objects) process.stdout.write(template === undefined ? JSON.stringify(o, null, 5) + '\n' : formatObject(o, template));
+    if (missing !== undefined) throw new TscRunError(`inspecting object: no such pod ${missing}`);
   },
 };
 

@@ -3,7 +3,7 @@
 // PPID %CPU ELAPSED TTY TIME COMMAND).
 
 import type { CommandModule } from 'yargs';
-import { UsageError } from '../../errors.js';
+import { TscRunError, UsageError } from '../../errors.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 
@@ -40,7 +40,10 @@ export const topCommand: CommandModule<GlobalArgs, TopArgs> = {
       if (!rec) throw new UsageError('no containers to show');
       descriptors = args;
     } else {
-      rec = await store.lookup(args[0]!);
+      const { NoSuchContainerError } = await import('../../storage/containers.js');
+      rec = await store.lookup(args[0]!).catch((err: unknown) => {
+        throw err instanceof NoSuchContainerError ? new TscRunError(`unable to look up requested container: ${err.message}`, undefined, { cause: err }) : err;
+      });
       descriptors = args.slice(1);
     }
     const { containerTop } = await import('../../runtime/top/container-top.js');
