@@ -99,3 +99,31 @@ describe('system prune / reset', () => {
     expect((await ok(['volume', 'ls', '-q'])).stdout).toBe('');
   }, 60_000);
 });
+
+describe('system reset as root', () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await busyboxSandbox('sysreset-root', 'root');
+  }, 120_000);
+  afterAll(async () => {
+    await disposeSandbox(sb);
+  });
+  const ok = (args: string[]) => tscRunOk(args, { sandbox: sb });
+
+  it('reset -f removes containers, images, volumes, networks and files of other owners, and kills what ran', async () => {
+    await ok(['network', 'create', 'rnet']);
+    await ok(['run', '--name', 'owned', '-v', 'rvol:/data', 'bb', 'sh', '-c', 'mkdir /own && chown 1000:1000 /own && touch /data/f && chown 2000 /data/f']);
+    const up = (await ok(['run', '-d', '--name', 'up', 'bb', 'sleep', '300'])).stdout.trim();
+    const st = readRecord(sb, up).state;
+    expect(procAlive(st.pid, st.pidStartTime)).toBe(true);
+    expect((await ok(['system', 'reset', '-f'])).stdout).toBe('');
+    expect(fs.existsSync(sb.root)).toBe(false);
+    expect(fs.existsSync(sb.runroot)).toBe(false);
+    expect(procAlive(st.pid, st.pidStartTime)).toBe(false);
+    expect(procAlive(st.monitor?.pid, st.monitor?.startTime)).toBe(false);
+    expect((await ok(['ps', '-aq'])).stdout).toBe('');
+    expect((await ok(['images', '-q'])).stdout).toBe('');
+    expect((await ok(['volume', 'ls', '-q'])).stdout).toBe('');
+    expect((await ok(['network', 'ls', '--format', '{{.Name}}'])).stdout).toBe('podman\n');
+  }, 90_000);
+});
