@@ -96,8 +96,10 @@ for (const cmd of podman) {
     continue;
   }
   if (!cmd.flags.length) continue;
+  // A command refused whole (refused.ts, or a note): each of its flags is refused with its reason.
+  const wholeReason = mine.refused ?? (cmdNote?.status === 'refused' ? cmdNote.reason : undefined);
   const lines = cmd.flags.map((f) => {
-    const [status, reason] = flagStatus(cmd.path, f, mine);
+    const [status, reason] = wholeReason !== undefined ? ['refused', `the command is refused: ${wholeReason}`] : flagStatus(cmd.path, f, mine);
     counts[status]++;
     return `| ${f.short ? `-${f.short}, ` : ''}--${f.name} | ${status} | ${reason.replace(/\|/g, '\\|')} |`;
   });

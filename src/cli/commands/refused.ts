@@ -17,8 +17,10 @@ interface RefusedSpec {
   reason: () => string;
 }
 
-function refused(spec: RefusedSpec): CommandModule<GlobalArgs, GlobalArgs> {
+function refused(spec: RefusedSpec): CommandModule<GlobalArgs, GlobalArgs> & { refusedReason: () => string } {
   return {
+    // Read by the help's command reader (the parity table counts such a command's flags as refused).
+    refusedReason: spec.reason,
     command: `${spec.name} [args..]`,
     ...(spec.aliases ? { aliases: spec.aliases } : {}),
     describe: spec.describe,

@@ -36,6 +36,8 @@ export interface CommandInfo {
   options: OptionInfo[];
   subcommands: CommandInfo[];
   hidden: boolean;
+  /** A podman command refused whole (src/cli/commands/refused.ts): the reason it gives. */
+  refused?: string;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- modules differ in their argv types
@@ -195,6 +197,7 @@ export function describeCommand(c: AnyCommand, parent: string): CommandInfo {
     path,
     short,
     hidden: c.describe === false,
+    ...refusedReason(c),
     get long() {
       return build().long;
     },
@@ -211,6 +214,11 @@ export function describeCommand(c: AnyCommand, parent: string): CommandInfo {
       return build().subcommands;
     },
   };
+}
+
+function refusedReason(c: AnyCommand): { refused?: string } {
+  const r = (c as { refusedReason?: unknown }).refusedReason;
+  return typeof r === 'function' ? { refused: String((r as () => unknown)()) } : {};
 }
 
 /** The root: the program's global options and every top-level command. */
