@@ -74,7 +74,7 @@ function flagStatus(p, f, mine) {
   if (o) {
     const refused = /\(refused:? ?([^)]*)\)|;? ?(\w+ is refused)/.exec(o.describe);
     if (note?.status === 'refused' || refused) return ['refused', note?.reason ?? refused[1] ?? refused[2]];
-    return ['done', ''];
+    return ['done', note?.status === 'done' ? note.reason : ''];
   }
   if (note) return [note.status, note.reason];
   return ['missing', ''];

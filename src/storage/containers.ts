@@ -178,6 +178,8 @@ export interface ContainerConfig {
   cgroupsMode?: string;
   /** The run/create command line that made it (podman's CreateCommand; generate systemd --new). */
   createCommand?: string[];
+  /** create -a: the streams `start --attach` carries (stdin needs -i as well); absent = all. */
+  attach?: Array<'stdin' | 'stdout' | 'stderr'>;
   /** --sdnotify (container, conmon, ignore). */
   sdNotify?: string;
   /** --chrootdirs. */

@@ -76,11 +76,16 @@ describe('run details as podman', () => {
     expect(keep.exitCode).toBe(0);
   });
 
-  it("create --init-ctr is refused after podman's own checks; create -a changes nothing, as podman", async () => {
+  it("create --init-ctr is refused after podman's own checks; create -a keeps its streams for start --attach (Docker's meaning)", async () => {
     const noPod = await run(['create', '--init-ctr', 'once', 'bb', 'true']);
     expect([noPod.exitCode, noPod.stderr]).toEqual([125, 'Error: must specify pod value with init-ctr\n']);
-    const r = await run(['create', '-a', 'stdout', '--name', 'ca', 'bb', 'true']);
+    const r = await run(['create', '-a', 'stdout', '--name', 'ca', 'bb', 'sh', '-c', 'echo out; echo err >&2']);
     expect(r.exitCode, r.stderr).toBe(0);
+    expect((await run(['inspect', '--format', '{{.Config.AttachStdout}} {{.Config.AttachStderr}}', 'ca'])).stdout).toBe('true false\n');
+    const started = await run(['start', '-a', 'ca']);
+    expect([started.exitCode, started.stdout, started.stderr]).toEqual([0, 'out\n', '']);
+    const bad = await run(['create', '-a', 'bogus', 'bb', 'true']);
+    expect([bad.exitCode, bad.stderr]).toEqual([125, 'Error: invalid stream "bogus" for --attach - must be one of stdin, stdout, or stderr: invalid argument\n']);
     expect(await run(['create', '--detach-keys', 'ctrl-a', 'bb', 'true'])).toMatchObject({ exitCode: 125 });
   });
 

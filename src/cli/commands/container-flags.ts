@@ -293,11 +293,11 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   // run only
   { name: 'detach', alias: 'd', type: 'boolean', runOnly: true, describe: 'Run container in background and print container ID' },
   { name: 'sig-proxy', type: 'boolean', default: true, runOnly: true, describe: 'Proxy received signals to the process' },
-  // create -a: podman 4.3 takes it and it changes nothing (not even checked); the same here, so scripts keep working.
+  // create -a: podman 4.3 takes it and does nothing with it; here (as Docker) the streams are kept for a later `start --attach`.
   { name: 'attach', alias: 'a', type: 'strings', describe: 'Attach to STDIN, STDOUT or STDERR' },
   { name: 'init-ctr', type: 'string', createOnly: true, describe: 'Make this a pod init container.' },
   // podman's documented no-op, kept for Docker's command lines.
-  { name: 'disable-content-trust', type: 'boolean', describe: 'This is a Docker specific option and is a NOOP' },
+  { name: 'disable-content-trust', type: 'boolean', describe: 'This is a Docker specific option: tsc-run never enables content trust, so it is always disabled' },
   { name: 'preserve-fds', type: 'string', runOnly: true, describe: 'Pass a number of additional file descriptors into the container', goType: 'uint' },
   { name: 'init-path', type: 'string', describe: 'Path to the container-init binary' },
   { name: 'systemd', type: 'string', describe: 'Run container in systemd mode ("true"|"false"|"always")' },
@@ -338,6 +338,20 @@ export function withCreateFlags<T>(y: Argv<T>, command: 'run' | 'create'): Argv<
 }
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/** -a/--attach: only the named streams (podman's message for another name). */
+export function parseAttach(values: readonly string[] | undefined): { stdin: boolean; stdout: boolean; stderr: boolean } | undefined {
+  if (values === undefined) return undefined;
+  const out = { stdin: false, stdout: false, stderr: false };
+  for (const v of values.flatMap((x) => String(x).split(','))) {
+    const k = v.toLowerCase();
+    if (k !== 'stdin' && k !== 'stdout' && k !== 'stderr') {
+      throw new UsageError(`invalid stream ${JSON.stringify(v)} for --attach - must be one of stdin, stdout, or stderr: invalid argument`);
+    }
+    out[k] = true;
+  }
+  return out;
+}
 
 /** --network, -p, -P (src/network/network-flags.ts), with the host and the store at hand. */
 async function planNetworkFlags(argv: CreateArgs, roots: Roots): Promise<import('../../network/network-flags.js').NetworkPlan> {

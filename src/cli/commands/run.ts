@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import type { Roots } from '../../config/paths.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
-import { CREATE_VALUE_FLAGS, prepareCreate, withCreateFlags, writeCidfile, type CreateArgs } from './container-flags.js';
+import { CREATE_VALUE_FLAGS, parseAttach, prepareCreate, withCreateFlags, writeCidfile, type CreateArgs } from './container-flags.js';
 
 /** --preserve-fds N: fds 3..3+N-1 must be open in our process (podman's check and message). */
 export function parsePreserveFds(value: string | undefined, init: boolean): number | undefined {
@@ -31,20 +31,6 @@ export function parsePreserveFds(value: string | undefined, init: boolean): numb
     if (fd >= firstOwn) throw new UsageError(`file descriptor ${fd} is not available - the preserve-fds option requires that file descriptors must be passed`);
   }
   return n;
-}
-
-/** -a/--attach: only the named streams (podman's message for another name). */
-function parseAttach(values: readonly string[] | undefined): { stdin: boolean; stdout: boolean; stderr: boolean } | undefined {
-  if (values === undefined) return undefined;
-  const out = { stdin: false, stdout: false, stderr: false };
-  for (const v of values.flatMap((x) => String(x).split(','))) {
-    const k = v.toLowerCase();
-    if (k !== 'stdin' && k !== 'stdout' && k !== 'stderr') {
-      throw new UsageError(`invalid stream ${JSON.stringify(v)} for --attach - must be one of stdin, stdout, or stderr: invalid argument`);
-    }
-    out[k] = true;
-  }
-  return out;
 }
 
 /** --rmi: after the container, its image goes unless a container still uses it (then podman's error line, exit status kept). */

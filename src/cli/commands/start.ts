@@ -63,13 +63,16 @@ export const startCommand: CommandModule<GlobalArgs, StartArgs> = {
         parseDetachKeys(argv['detach-keys']);
         c = { ...c, config: { ...c.config, detachKeys: argv['detach-keys'] } };
       }
+      // create -a: only the streams it named.
+      const streams = c.config.attach ? { stdout: c.config.attach.includes('stdout'), stderr: c.config.attach.includes('stderr') } : undefined;
       const started = await startContainer({
         roots,
         container: c,
         treeOps,
         detach: false,
-        attachStdin: argv.interactive === true,
+        attachStdin: argv.interactive === true && (!c.config.attach || c.config.attach.includes('stdin')),
         sigProxy: argv['sig-proxy'] !== false,
+        streams,
       });
       if (started instanceof AlreadyRunning) {
         // podman attaches to a running container here.
