@@ -205,6 +205,9 @@ export function volumeUsers(containers: readonly ContainerRecord[], name: string
 /**
  * rm -v / --rm: remove the anonymous volumes of a removed container that no
  * other container uses (named volumes are never removed with a container).
+ * Anonymous is the volume's own mark, as podman's: an anonymous volume a
+ * container mounted by its name (compose's recreate hands the old
+ * container's on) goes too.
  */
 export async function removeAnonymousVolumes(
   dataRoot: string,
@@ -212,12 +215,13 @@ export async function removeAnonymousVolumes(
   others: () => Promise<readonly ContainerRecord[]>,
   rmtree: (...paths: string[]) => Promise<void>,
 ): Promise<void> {
-  const anon = (mounts ?? []).flatMap((m) => (m.type === 'volume' && m.anonymous ? [m.name] : []));
-  if (!anon.length) return;
+  const candidates = (mounts ?? []).flatMap((m) => (m.type === 'volume' ? [{ name: m.name, anonymous: m.anonymous === true }] : []));
+  if (!candidates.length) return;
   const store = new VolumeStore(dataRoot);
   const containers = await others();
   await store.locked(async () => {
-    for (const name of anon) {
+    for (const { name, anonymous } of candidates) {
+      if (!anonymous && !(await store.get(name))?.anonymous) continue;
       if (volumeUsers(containers, name).length) continue;
       try {
         await store.remove(name, rmtree);
