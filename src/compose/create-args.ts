@@ -46,6 +46,8 @@ export interface ContainerArgsInput {
   configFiles: Record<string, string>;
   /** One-off `compose run`: name PROJECT-SERVICE-run-ID, oneoff label. */
   oneoff?: { suffix: string };
+  /** A recreated container's anonymous volumes (target → volume name), kept as docker compose keeps them. */
+  inheritVolumes?: Record<string, string>;
 }
 
 /** The service's keys that cannot run here, as `services.web.sysctls: reason`. */
@@ -105,16 +107,22 @@ export function createArgParts(i: ContainerArgsInput): { flags: string[]; image:
       a.push('--publish', `${host}${port.target}/${port.protocol}`);
     }
   }
+  const inherit = { ...(i.inheritVolumes ?? {}) };
   for (const v of s.volumes ?? []) {
     const ro = v.read_only ? ':ro' : '';
     if (v.type === 'bind') a.push('--volume', `${v.source}:${v.target}${ro}`);
     else if (v.type === 'volume') {
-      if (v.source === undefined) a.push('--volume', `${v.target}${ro}`);
+      const kept = inherit[v.target];
+      delete inherit[v.target];
+      if (v.source === undefined) a.push('--volume', kept !== undefined ? `${kept}:${v.target}${ro}` : `${v.target}${ro}`);
       else a.push('--volume', `${p.volumes[v.source]!.name}:${v.target}${ro}`);
     } else if (v.type === 'tmpfs') a.push('--tmpfs', v.target);
     else throw new ComposeError(`services.${i.service}.volumes: type ${v.type} is not supported by tsc-run`);
   }
   for (const t of s.tmpfs ?? []) a.push('--tmpfs', t);
+  // The rest are the image's VOLUMEs the old container had.
+  const taken = new Set((s.volumes ?? []).map((v) => v.target));
+  for (const [target, name] of Object.entries(inherit)) if (!taken.has(target)) a.push('--volume', `${name}:${target}`);
   const nm = s.network_mode;
   if (onBridge(s)) for (const n of networkFlags(p, i.service, i.oneoff !== undefined)) a.push('--network', n);
   else if (nm === 'host' || nm === 'none' || nm === 'bridge') a.push('--network', nm === 'bridge' ? 'default' : nm);

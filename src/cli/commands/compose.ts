@@ -9,6 +9,7 @@ import type { Project } from '../../compose/model.js';
 import type { ComposeContext } from '../../compose/engine/up.js';
 import { rootsOf } from '../global.js';
 import { ChildExit } from '../../errors.js';
+import { useColor } from '../../compose/log-prefix.js';
 
 export interface ComposeArgs extends GlobalArgs {
   file?: string[];
@@ -16,6 +17,7 @@ export interface ComposeArgs extends GlobalArgs {
   'project-directory'?: string;
   'env-file'?: string[];
   profile?: string[];
+  ansi?: string;
 }
 
 const strings = { type: 'string', array: true, nargs: 1, requiresArg: true } as const;
@@ -26,7 +28,13 @@ function withComposeFlags<T>(y: Argv<T>): Argv<T & ComposeArgs> {
     .option('project-name', { type: 'string', requiresArg: true, alias: 'p', describe: 'Project name', global: true })
     .option('project-directory', { type: 'string', requiresArg: true, describe: 'Specify an alternate working directory (default: the path of the, first specified, Compose file)', global: true })
     .option('env-file', { ...strings, describe: 'Specify an alternate environment file', global: true })
-    .option('profile', { ...strings, describe: 'Specify a profile to enable', global: true }) as unknown as Argv<T & ComposeArgs>;
+    .option('profile', { ...strings, describe: 'Specify a profile to enable', global: true })
+    .option('ansi', { type: 'string', requiresArg: true, choices: ['never', 'always', 'auto'], default: 'auto', describe: 'Control when to print ANSI control characters ("never"|"always"|"auto")', global: true }) as unknown as Argv<T & ComposeArgs>;
+}
+
+/** Colours per service prefix: on a terminal (or --ansi always), never with --no-color or --ansi never. */
+function colorOf(argv: ComposeArgs & { 'no-color'?: boolean }): boolean {
+  return useColor({ ansi: argv.ansi, noColor: argv['no-color'], isTTY: process.stdout.isTTY === true });
 }
 
 /** The project the flags and the environment describe; warnings to stderr as docker compose's. */
@@ -165,6 +173,12 @@ interface UpArgs extends ServicesArgs {
   timestamps?: boolean;
   'no-log-prefix'?: boolean;
   'no-color'?: boolean;
+  attach?: string[];
+  'no-attach'?: string[];
+  'attach-dependencies'?: boolean;
+  'always-recreate-deps'?: boolean;
+  'renew-anon-volumes'?: boolean;
+  'quiet-pull'?: boolean;
 }
 
 const upCommand: CommandModule<ComposeArgs, UpArgs> = {
@@ -190,17 +204,35 @@ const upCommand: CommandModule<ComposeArgs, UpArgs> = {
       .option('timeout', { alias: 't', type: 'string', requiresArg: true, describe: 'Use this timeout in seconds for container shutdown when attached or when containers are already running' })
       .option('timestamps', { type: 'boolean', describe: 'Show timestamps' })
       .option('no-log-prefix', { type: 'boolean', describe: "Don't print prefix in logs" })
-      .option('no-color', { type: 'boolean', describe: 'Produce monochrome output (tsc-run compose never colours)' }),
+      .option('no-color', { type: 'boolean', describe: 'Produce monochrome output' })
+      .option('attach', { ...strings, describe: 'Restrict attaching to the specified services. Incompatible with --attach-dependencies.' })
+      .option('no-attach', { ...strings, describe: 'Do not attach (stream logs) to the specified services' })
+      .option('attach-dependencies', { type: 'boolean', describe: 'Automatically attach to log output of dependent services' })
+      .option('always-recreate-deps', { type: 'boolean', describe: 'Recreate dependent containers. Incompatible with --no-recreate.' })
+      .option('renew-anon-volumes', { alias: 'V', type: 'boolean', describe: 'Recreate anonymous volumes instead of retrieving data from the previous containers' })
+      .option('quiet-pull', { type: 'boolean', describe: 'Pull without printing progress information' }),
   handler: async (argv) => {
     if (argv['force-recreate'] && argv['no-recreate']) throw new UsageError('--force-recreate and --no-recreate are incompatible');
+    if (argv['always-recreate-deps'] && argv['no-recreate']) throw new UsageError('--always-recreate-deps and --no-recreate are incompatible');
     if (argv.build && argv['no-build']) throw new UsageError('--build and --no-build are incompatible');
     const abort = argv['abort-on-container-exit'] === true || argv['exit-code-from'] !== undefined;
+    const attachFlags = abort || argv['attach-dependencies'] === true || (argv.attach ?? []).length > 0;
+    if (argv.wait && attachFlags) throw new UsageError('--wait cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies');
+    if (argv.detach && attachFlags) throw new UsageError('--detach cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies');
     const detach = argv.detach === true || argv.wait === true;
-    if (detach && abort) throw new UsageError('--abort-on-container-exit and --exit-code-from are incompatible with --detach');
     const ctx = await contextOf(argv);
     if (argv['exit-code-from'] !== undefined && !(argv['exit-code-from'] in ctx.project.services)) throw new UsageError(`no such service: ${argv['exit-code-from']}`);
+    // Which services are shown and waited for, checked before anything is created.
+    const { selected } = await import('../../compose/engine/up.js');
+    const { attachSet } = await import('../../compose/attach-set.js');
+    const chosen = detach ? undefined : attachSet(selected(structuredClone(ctx.project), svcList(argv), argv['no-deps']), svcList(argv), {
+      attach: (argv.attach ?? []).map(String),
+      noAttach: (argv['no-attach'] ?? []).map(String),
+      attachDependencies: argv['attach-dependencies'],
+    });
     const { up } = await import('../../compose/engine/up.js');
     const timeout = timeoutOf(argv.timeout);
+    const since = new Date().toISOString();
     const started = await up(ctx, {
       services: svcList(argv),
       noResult: argv.detach === true && argv.wait !== true,
@@ -214,6 +246,8 @@ const upCommand: CommandModule<ComposeArgs, UpArgs> = {
       noBuild: argv['no-build'],
       pull: argv.pull,
       timeout,
+      alwaysRecreateDeps: argv['always-recreate-deps'],
+      renewAnonVolumes: argv['renew-anon-volumes'],
     });
     if (argv['no-start']) return;
     if (argv.wait) {
@@ -229,6 +263,10 @@ const upCommand: CommandModule<ComposeArgs, UpArgs> = {
       timeout,
       timestamps: argv.timestamps,
       noPrefix: argv['no-log-prefix'],
+      color: colorOf(argv),
+      attach: chosen!.attach,
+      watch: chosen!.watch,
+      since,
     });
     if (code !== 0) throw new ChildExit(code);
   },
@@ -349,7 +387,7 @@ const logsSubCommand: CommandModule<ComposeArgs, LogsArgs> = {
       .option('since', { type: 'string', requiresArg: true, describe: 'Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)' })
       .option('until', { type: 'string', requiresArg: true, describe: 'Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)' })
       .option('no-log-prefix', { type: 'boolean', describe: "Don't print prefix in logs" })
-      .option('no-color', { type: 'boolean', describe: 'Produce monochrome output (tsc-run compose never colours)' })
+      .option('no-color', { type: 'boolean', describe: 'Produce monochrome output' })
       .option('index', { type: 'number', requiresArg: true, describe: 'index of the container if service has multiple replicas' }),
   handler: async (argv) => {
     const ctx = await contextOf(argv);
@@ -358,7 +396,7 @@ const logsSubCommand: CommandModule<ComposeArgs, LogsArgs> = {
     let cs = await containersOf(ctx, svcList(argv));
     if (argv.index !== undefined) cs = cs.filter((c) => c.number === argv.index);
     const tail = argv.tail === 'all' ? undefined : argv.tail;
-    await streamLogs(ctx.engine, cs, { follow: argv.follow, tail, timestamps: argv.timestamps, since: argv.since, until: argv.until, noPrefix: argv['no-log-prefix'] }).done;
+    await streamLogs(ctx.engine, cs, { follow: argv.follow, tail, timestamps: argv.timestamps, since: argv.since, until: argv.until, noPrefix: argv['no-log-prefix'], color: colorOf(argv) }).done;
   },
 };
 
@@ -775,10 +813,28 @@ const waitSubCommand: CommandModule<ComposeArgs, ServicesArgs & { 'down-project'
   },
 };
 
+const eventsSubCommand: CommandModule<ComposeArgs, ServicesArgs & { json?: boolean; since?: string; until?: string }> = {
+  command: 'events [service..]',
+  describe: 'Receive real time events from containers',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose events [OPTIONS] [SERVICE...]\n\nReceive real time events from containers')
+      .option('json', { type: 'boolean', describe: 'Output events as a stream of json objects' })
+      .option('since', { type: 'string', requiresArg: true, describe: 'Show all events created since timestamp' })
+      .option('until', { type: 'string', requiresArg: true, describe: 'Stream events until this timestamp' }),
+  handler: async (argv) => {
+    const ctx = await contextOf(argv);
+    for (const s of svcList(argv)) if (!(s in ctx.project.services) && !(s in ctx.project.disabledServices)) throw new UsageError(`no such service: ${s}`);
+    const { streamProjectEvents } = await import('../../compose/engine/events.js');
+    const code = await streamProjectEvents(ctx, { services: svcList(argv), json: argv.json === true, since: argv.since, until: argv.until }, (s) => process.stdout.write(s));
+    if (code !== 0) throw new ChildExit(code);
+  },
+};
+
 const subcommands = [
   upCommand, downCommand, createSubCommand, psSubCommand, logsSubCommand, ...lifecycleCommands, execSubCommand, runSubCommand,
   pullSubCommand, pushSubCommand, buildSubCommand, configCommand, lsSubCommand, versionSubCommand, imagesSubCommand, portSubCommand,
-  topSubCommand, waitSubCommand, cpSubCommand,
+  topSubCommand, waitSubCommand, cpSubCommand, eventsSubCommand,
 ] as unknown as Array<CommandModule<ComposeArgs, never>>;
 
 /** Value flags of compose and of its run/exec, for the split of their trailing command line. */

@@ -1,25 +1,28 @@
-// Logs of several containers at once, each line prefixed `web-1  | ` (the
-// prefix padded to the longest), as `compose logs` and an attached `up`
-// print them.
+// Logs of several containers at once, each line behind its container's
+// prefix (log-prefix.ts: `web-1  | `, coloured on a terminal), as
+// `compose logs` and an attached `up` print them.
 
+import { presenters, type Presenter } from '../log-prefix.js';
 import type { Engine } from './runner.js';
 import type { ProjectContainer } from './state.js';
 
 export interface LogOptions {
-  follow?: boolean;
-  tail?: string;
-  timestamps?: boolean;
-  since?: string;
-  until?: string;
-  noPrefix?: boolean;
+  follow?: boolean | undefined;
+  tail?: string | undefined;
+  timestamps?: boolean | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  noPrefix?: boolean | undefined;
+  color?: boolean | undefined;
 }
 
-export function prefixOf(c: Pick<ProjectContainer, 'service' | 'number' | 'oneoff' | 'name'>): string {
-  return c.oneoff ? c.name : `${c.service}-${c.number}`;
-}
-
-export function streamLogs(engine: Engine, cs: readonly ProjectContainer[], o: LogOptions, write: (s: string) => void = (s) => process.stdout.write(s)) {
-  const width = Math.max(0, ...cs.map((c) => prefixOf(c).length));
+export function streamLogs(
+  engine: Engine,
+  cs: readonly ProjectContainer[],
+  o: LogOptions,
+  write: (s: string, err: boolean) => void = (s, err) => (err ? process.stderr : process.stdout).write(s),
+  shown: Map<string, Presenter> = presenters(cs, { prefix: !o.noPrefix, color: o.color === true }),
+) {
   const runs = cs.map((c) => {
     const args = ['logs'];
     if (o.follow) args.push('--follow');
@@ -28,8 +31,14 @@ export function streamLogs(engine: Engine, cs: readonly ProjectContainer[], o: L
     if (o.since !== undefined) args.push('--since', o.since);
     if (o.until !== undefined) args.push('--until', o.until);
     args.push(c.id);
-    const prefix = o.noPrefix ? '' : `${prefixOf(c).padEnd(width)}  | `;
-    return engine.stream(args, (line) => write(`${prefix}${line}\n`));
+    const prefix = shown.get(c.id)?.prefix ?? '';
+    // The container's stderr stays stderr (docker compose's logConsumer.Err).
+    return engine.stream(args, (line, err) => write(`${prefix}${line}\n`, err));
   });
-  return { done: Promise.all(runs.map((r) => r.done)), kill: () => runs.forEach((r) => r.kill()) };
+  return {
+    done: Promise.all(runs.map((r) => r.done)),
+    /** Each container's stream, ended (for a followed one) once the container has exited and its output is out. */
+    each: new Map(cs.map((c, i) => [c.id, runs[i]!.done])),
+    kill: () => runs.forEach((r) => r.kill()),
+  };
 }

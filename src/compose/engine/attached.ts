@@ -1,7 +1,10 @@
-// An attached `up`: the containers' logs, prefixed, until every container
-// has exited (or, with --abort-on-container-exit, the first one); Ctrl-C
-// stops the project, a second Ctrl-C kills it, as docker compose.
+// An attached `up`: "Attaching to ...", the logs of the attached containers
+// behind their prefixes, "NAME exited with code N" for each watched
+// container, until every watched container has exited (or, with
+// --abort-on-container-exit, the first one); Ctrl-C stops the project, a
+// second Ctrl-C kills it, as docker compose.
 
+import { displayName, presenters } from '../log-prefix.js';
 import { streamLogs } from './attach.js';
 import { stopContainers } from './ops.js';
 import type { ProjectContainer } from './state.js';
@@ -13,12 +16,25 @@ export interface AttachedOptions {
   timeout?: number | undefined;
   timestamps?: boolean | undefined;
   noPrefix?: boolean | undefined;
+  color?: boolean | undefined;
+  /** Services whose logs are shown (attach-set.ts). */
+  attach: readonly string[];
+  /** Services whose containers are waited for. */
+  watch: readonly string[];
+  /** When up began (RFC 3339): like docker's attach, output from before (a restarted container's) is not replayed. */
+  since?: string | undefined;
 }
 
-export async function attachedUp(ctx: ComposeContext, cs: ProjectContainer[], o: AttachedOptions): Promise<number> {
-  const logs = streamLogs(ctx.engine, cs, { follow: true, timestamps: o.timestamps, noPrefix: o.noPrefix });
+export async function attachedUp(ctx: ComposeContext, all: ProjectContainer[], o: AttachedOptions): Promise<number> {
+  const watched = all.filter((c) => o.watch.includes(c.service));
+  const attached = watched.filter((c) => o.attach.includes(c.service));
+  // Colours go to the attached containers first (by name), then to the others, as they register in docker compose.
+  const shown = presenters(attached, { prefix: !o.noPrefix, color: o.color === true });
+  const others = presenters(watched.filter((c) => !o.attach.includes(c.service)), { prefix: false, color: o.color === true });
+  if (attached.length) process.stdout.write(`Attaching to ${[...shown.values()].map((p) => p.name).join(', ')}\n`);
+  const logs = streamLogs(ctx.engine, attached, { follow: true, timestamps: o.timestamps, since: o.since }, undefined, shown);
   let stopping: Promise<void> | undefined;
-  const stopAll = () => (stopping ??= stopContainers(ctx, cs.map((c) => ({ ...c, state: 'running' })), o.timeout).catch(() => {}));
+  const stopAll = () => (stopping ??= stopContainers(ctx, all.map((c) => ({ ...c, state: 'running' })), o.timeout).catch(() => {}));
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
@@ -26,14 +42,17 @@ export async function attachedUp(ctx: ComposeContext, cs: ProjectContainer[], o:
       process.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
       void stopAll();
     } else {
-      for (const c of cs) void ctx.engine.capture(['kill', c.id]);
+      for (const c of all) void ctx.engine.capture(['kill', c.id]);
     }
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    const exits = cs.map(async (c) => {
+    const exits = watched.map(async (c) => {
       const code = Number((await ctx.engine.capture(['wait', c.id])).stdout.trim() || '0');
+      // Its last lines come before its exit line (the followed stream ends by itself soon after the exit).
+      const stream = logs.each.get(c.id);
+      if (stream) await Promise.race([stream, new Promise((r) => setTimeout(r, 3000).unref())]);
       return { c, code };
     });
     let first: { c: ProjectContainer; code: number } | undefined;
@@ -44,7 +63,8 @@ export async function attachedUp(ctx: ComposeContext, cs: ProjectContainer[], o:
       for (const e of exits) {
         void e.then((r) => {
           results.push(r);
-          process.stdout.write(`${r.c.oneoff ? r.c.name : `${r.c.service}-${r.c.number}`} exited with code ${r.code}\n`);
+          const paint = (shown.get(r.c.id) ?? others.get(r.c.id))?.paint ?? ((s: string) => s);
+          if (!first || !o.abort) process.stdout.write(`${paint(`${displayName(r.c)} exited with code ${r.code}`)}\n`);
           if (!first) {
             first = r;
             if (o.abort) {

@@ -33,7 +33,11 @@ export interface UpOptions {
   noBuild?: boolean;
   /** --pull always|missing|never */
   pull?: string;
-  timeout?: number;
+  timeout?: number | undefined;
+  /** --always-recreate-deps: dependencies pulled in by named services are recreated. */
+  alwaysRecreateDeps?: boolean | undefined;
+  /** -V: a recreated container gets new anonymous volumes (its old ones go with it). */
+  renewAnonVolumes?: boolean | undefined;
 }
 
 export interface ComposeContext {
@@ -257,10 +261,10 @@ export async function grantFiles(ctx: ComposeContext, kind: 'secrets' | 'configs
   return out;
 }
 
-async function stopRemove(ctx: ComposeContext, c: { id: string; name: string }, timeout: number | undefined): Promise<void> {
+async function stopRemove(ctx: ComposeContext, c: { id: string; name: string }, timeout: number | undefined, volumes = false): Promise<void> {
   ctx.progress('Container', c.name, 'Stopping');
   // rm -f stops (with the timeout) and removes: one process instead of two.
-  await ctx.engine.must(['rm', '-f', ...(timeout !== undefined ? ['-t', String(timeout)] : []), c.id]);
+  await ctx.engine.must(['rm', '-f', ...(volumes ? ['-v'] : []), ...(timeout !== undefined ? ['-t', String(timeout)] : []), c.id]);
   ctx.progress('Container', c.name, 'Stopped');
   ctx.progress('Container', c.name, 'Removing');
   ctx.progress('Container', c.name, 'Removed');
@@ -312,7 +316,10 @@ export async function up(ctx: ComposeContext, o: UpOptions): Promise<ProjectCont
     await Promise.all(
       level.map(async (service) => {
         if (!o.noStart) await waitForDependencies(sub, service);
-        const actions = planService(p, service, existing, { forceRecreate: o.forceRecreate, noRecreate: o.noRecreate, scale: o.scale, hashes });
+        const isDependency = o.services.length > 0 && !o.services.includes(service);
+        // As docker compose: --force-recreate is for the named services, their dependencies follow --always-recreate-deps.
+        const forceRecreate = isDependency ? o.alwaysRecreateDeps === true : o.forceRecreate;
+        const actions = planService(p, service, existing, { forceRecreate, noRecreate: o.noRecreate, scale: o.scale, hashes });
         for (const a of actions) await apply(sub, a, hashes[service]!, secretFiles, configFiles, o);
       }),
     );
@@ -321,15 +328,24 @@ export async function up(ctx: ComposeContext, o: UpOptions): Promise<ProjectCont
   return (await projectContainers(ctx.engine, p.name)).filter((c) => c.service in p.services && !c.oneoff);
 }
 
+/** target → volume name of the container's volumes that are not the project's named ones. */
+async function anonymousVolumes(ctx: ComposeContext, id: string): Promise<Record<string, string>> {
+  const named = new Set(Object.values(ctx.project.volumes).map((v) => v.name));
+  const mounts = JSON.parse((await ctx.engine.must(['inspect', '--format', '{{json .Mounts}}', id])).trim() || '[]') as Array<{ Type: string; Name?: string; Destination: string }> | null;
+  const out: Record<string, string> = {};
+  for (const m of mounts ?? []) if (m.Type === 'volume' && m.Name && !named.has(m.Name)) out[m.Destination] = m.Name;
+  return out;
+}
+
 async function apply(ctx: ComposeContext, a: Action, hash: string, secretFiles: Record<string, string>, configFiles: Record<string, string>, o: UpOptions): Promise<void> {
   const p = ctx.project;
   // create and start in one `run -d` (one process fewer per container on up's critical path).
-  const createStart = async (number: number) => {
+  const createStart = async (number: number, inheritVolumes?: Record<string, string>) => {
     const s = p.services[a.service]!;
     for (const dir of bindSourcesToCreate(s)) if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true });
     const name = nameOf({ project: p, service: a.service, number });
     ctx.progress('Container', name, 'Creating');
-    const args = createArgs({ project: p, service: a.service, number, hash, image: serviceImage(p, a.service), secretFiles, configFiles });
+    const args = createArgs({ project: p, service: a.service, number, hash, image: serviceImage(p, a.service), secretFiles, configFiles, inheritVolumes });
     if (o.noStart) {
       await ctx.engine.must(['create', ...args]);
       ctx.progress('Container', name, 'Created');
@@ -352,8 +368,12 @@ async function apply(ctx: ComposeContext, a: Action, hash: string, secretFiles: 
       return;
     case 'recreate':
       ctx.progress('Container', a.old.name, 'Recreate');
-      await stopRemove(ctx, a.old, o.timeout);
-      await createStart(a.number);
+      {
+        // docker compose hands the old container's anonymous volumes to the new one (unless -V).
+        const kept = o.renewAnonVolumes ? undefined : await anonymousVolumes(ctx, a.old.id);
+        await stopRemove(ctx, a.old, o.timeout, o.renewAnonVolumes === true);
+        await createStart(a.number, kept);
+      }
       return;
     case 'create':
       await createStart(a.number);
