@@ -248,6 +248,7 @@ const upCommand: CommandModule<ComposeArgs, UpArgs> = {
       timeout,
       alwaysRecreateDeps: argv['always-recreate-deps'],
       renewAnonVolumes: argv['renew-anon-volumes'],
+      quietPull: argv['quiet-pull'],
     });
     if (argv['no-start']) return;
     if (argv.wait) {

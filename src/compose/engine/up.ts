@@ -36,6 +36,8 @@ export interface UpOptions {
   timeout?: number | undefined;
   /** --always-recreate-deps: dependencies pulled in by named services are recreated. */
   alwaysRecreateDeps?: boolean | undefined;
+  /** --quiet-pull: no progress lines for pulls. */
+  quietPull?: boolean | undefined;
   /** -V: a recreated container gets new anonymous volumes (its old ones go with it). */
   renewAnonVolumes?: boolean | undefined;
 }
@@ -81,7 +83,7 @@ async function imageExists(engine: Engine, image: string): Promise<boolean> {
   return (await engine.capture(['image', 'inspect', '--format', '{{.Id}}', image])).code === 0;
 }
 
-export async function ensureImages(ctx: ComposeContext, o: Pick<UpOptions, 'build' | 'noBuild' | 'pull'>): Promise<void> {
+export async function ensureImages(ctx: ComposeContext, o: Pick<UpOptions, 'build' | 'noBuild' | 'pull' | 'quietPull'>): Promise<void> {
   const p = ctx.project;
   // Which images are present, asked once each and all at once.
   const present = new Map<string, Promise<boolean>>();
@@ -100,9 +102,9 @@ export async function ensureImages(ctx: ComposeContext, o: Pick<UpOptions, 'buil
     }
     if (policy === 'always' || ((policy === 'missing' || policy === 'if_not_present') && !(await exists(image)))) {
       if (s.build && o.noBuild && !(await exists(image))) throw new ComposeError(`image ${image} for service ${name} is not built and --no-build was given`);
-      ctx.progress('Image', image, 'Pulling');
+      if (!o.quietPull) ctx.progress('Image', image, 'Pulling');
       await ctx.engine.must(['pull', '--quiet', image]);
-      ctx.progress('Image', image, 'Pulled');
+      if (!o.quietPull) ctx.progress('Image', image, 'Pulled');
       present.set(image, Promise.resolve(true));
     } else if (policy === 'never' && !(await exists(image))) {
       throw new ComposeError(`image ${image} for service ${name} is not present and its pull_policy is never`);
