@@ -18,6 +18,7 @@ export interface ComposeArgs extends GlobalArgs {
   'env-file'?: string[];
   profile?: string[];
   ansi?: string;
+  'dry-run'?: boolean;
 }
 
 const strings = { type: 'string', array: true, nargs: 1, requiresArg: true } as const;
@@ -29,6 +30,7 @@ function withComposeFlags<T>(y: Argv<T>): Argv<T & ComposeArgs> {
     .option('project-directory', { type: 'string', requiresArg: true, describe: 'Specify an alternate working directory (default: the path of the, first specified, Compose file)', global: true })
     .option('env-file', { ...strings, describe: 'Specify an alternate environment file', global: true })
     .option('profile', { ...strings, describe: 'Specify a profile to enable', global: true })
+    .option('dry-run', { type: 'boolean', describe: 'Execute command in dry run mode', global: true })
     .option('ansi', { type: 'string', requiresArg: true, choices: ['never', 'always', 'auto'], default: 'auto', describe: 'Control when to print ANSI control characters ("never"|"always"|"auto")', global: true }) as unknown as Argv<T & ComposeArgs>;
 }
 
@@ -122,12 +124,15 @@ async function contextOf(argv: ComposeArgs, project?: Project): Promise<ComposeC
   if (argv.runroot !== undefined) globals.push('--runroot', argv.runroot);
   if (argv['storage-driver'] !== undefined) globals.push('--storage-driver', argv['storage-driver']);
   for (const o of argv['storage-opt'] ?? []) globals.push('--storage-opt', String(o));
+  const dryRun = argv['dry-run'] === true;
+  const { dryRunEngine, DRY_RUN_PREFIX } = dryRun ? await import('../../compose/engine/dry-run.js') : { dryRunEngine: undefined, DRY_RUN_PREFIX: '' };
   return {
     project: p,
-    engine: selfEngine(globals),
-    progress: plainProgress(),
+    engine: dryRunEngine ? dryRunEngine(selfEngine(globals)) : selfEngine(globals),
+    progress: plainProgress(undefined, DRY_RUN_PREFIX),
     stateDir: path.join(rootsOf(argv).dataRoot, 'compose', p.name),
     warn: (m) => process.stderr.write(`WARN[0000] ${m}\n`),
+    dryRun,
   };
 }
 
@@ -250,7 +255,8 @@ const upCommand: CommandModule<ComposeArgs, UpArgs> = {
       renewAnonVolumes: argv['renew-anon-volumes'],
       quietPull: argv['quiet-pull'],
     });
-    if (argv['no-start']) return;
+    // Nothing was started: nothing to wait for or attach to.
+    if (argv['no-start'] || ctx.dryRun) return;
     if (argv.wait) {
       const { waitRunning } = await import('../../compose/engine/wait.js');
       await waitRunning(ctx, started, argv['wait-timeout']);
@@ -382,7 +388,7 @@ const logsSubCommand: CommandModule<ComposeArgs, LogsArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run compose logs [OPTIONS] [SERVICE...]\n\nView output from containers')
-      .option('follow', { alias: 'f', type: 'boolean', describe: 'Follow log output' })
+      .option('follow', { type: 'boolean', describe: 'Follow log output' })
       .option('tail', { alias: 'n', type: 'string', requiresArg: true, describe: 'Number of lines to show from the end of the logs for each container' })
       .option('timestamps', { alias: 't', type: 'boolean', describe: 'Show timestamps' })
       .option('since', { type: 'string', requiresArg: true, describe: 'Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)' })
@@ -455,7 +461,7 @@ const lifecycleCommands = [
     'Removes stopped service containers',
     (y) =>
       y
-        .option('force', { alias: 'f', type: 'boolean', describe: "Don't ask to confirm removal" })
+        .option('force', { type: 'boolean', describe: "Don't ask to confirm removal" })
         .option('stop', { alias: 's', type: 'boolean', describe: 'Stop the containers, if required, before removing' })
         .option('volumes', { alias: 'v', type: 'boolean', describe: 'Remove any anonymous volumes attached to containers' }),
     async (ctx, argv) => {
@@ -678,7 +684,7 @@ const versionSubCommand: CommandModule<ComposeArgs, ComposeArgs & { short?: bool
     y
       .usage('Usage: tsc-run compose version [OPTIONS]\n\nShow the tsc-run compose version information')
       .option('short', { type: 'boolean', describe: "Shows only Compose's version number" })
-      .option('format', { alias: 'f', type: 'string', requiresArg: true, describe: 'Format the output. Values: [pretty | json]' }),
+      .option('format', { type: 'string', requiresArg: true, describe: 'Format the output. Values: [pretty | json]' }),
   handler: async (argv) => {
     const { COMPOSE_VERSION } = await import('../../compose/labels.js');
     if (argv.short) process.stdout.write(`${COMPOSE_VERSION}\n`);
@@ -857,17 +863,46 @@ export const composeCommand: CommandModule<GlobalArgs, ComposeArgs> & { trailing
   handler: () => {},
 };
 
-/** `compose -f -` (stdin): yargs reads a lone `-` as a positional, so it becomes `--file=-`. */
+/** A subcommand's own `-f` (compose's global `-f` is --file): rm -f (--force), logs -f (--follow), version -f (--format). */
+const SUBCOMMAND_F: Record<string, string> = { rm: '--force', logs: '--follow', version: '--format' };
+const GLOBAL_VALUE_FLAGS = [...COMPOSE_VALUE_FLAGS, '--ansi'];
+
+/**
+ * `compose -f -` (stdin): yargs reads a lone `-` as a positional, so it
+ * becomes `--file=-`. A subcommand's own `-f` (also inside `-sf`) becomes
+ * its long name: yargs cannot give one letter to a global and a
+ * subcommand's option at once.
+ */
 export function normalizeComposeArgv(argv: readonly string[]): string[] {
   const i = argv.indexOf('compose');
   if (i < 0) return [...argv];
   const out = argv.slice(0, i + 1);
+  let sub: string | undefined;
   for (let j = i + 1; j < argv.length; j++) {
     const a = argv[j]!;
     if (a === '--') return [...out, ...argv.slice(j)];
-    if ((a === '-f' || a === '--file') && argv[j + 1] === '-') {
+    if (sub === undefined) {
+      if ((a === '-f' || a === '--file') && argv[j + 1] === '-') {
+        out.push('--file=-');
+        j++;
+        continue;
+      }
+      out.push(a);
+      if (GLOBAL_VALUE_FLAGS.includes(a) && j + 1 < argv.length) out.push(argv[++j]!);
+      else if (!a.startsWith('-')) sub = a;
+      continue;
+    }
+    if ((a === '-f' || a === '--file') && argv[j + 1] === '-' && !SUBCOMMAND_F[sub] && sub !== 'run' && sub !== 'exec') {
       out.push('--file=-');
       j++;
+      continue;
+    }
+    const long = SUBCOMMAND_F[sub];
+    const m = /^-([a-zA-Z]+)$/.exec(a);
+    if (long && m && m[1]!.includes('f')) {
+      const rest = m[1]!.replace(/f/g, '');
+      if (rest) out.push(`-${rest}`);
+      out.push(long);
     } else out.push(a);
   }
   return out;

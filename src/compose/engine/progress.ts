@@ -3,6 +3,7 @@
 
 export type Progress = (kind: 'Container' | 'Volume' | 'Network' | 'Image', name: string, what: string) => void;
 
-export function plainProgress(write: (s: string) => void = (s) => process.stderr.write(s)): Progress {
-  return (kind, name, what) => write(` ${kind} ${name}  ${what}\n`);
+/** `prefix`: docker compose's " DRY-RUN MODE - " under --dry-run. */
+export function plainProgress(write: (s: string) => void = (s) => process.stderr.write(s), prefix = ''): Progress {
+  return (kind, name, what) => write(`${prefix} ${kind} ${name}  ${what}\n`);
 }

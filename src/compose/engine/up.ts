@@ -12,7 +12,7 @@ import { ensureNetworks } from './networks.js';
 import { serviceImage } from '../config-view.js';
 import { L, serviceHash } from '../labels.js';
 import type { Project } from '../model.js';
-import { dependencyLevels, orphans, planService, type Action } from '../plan.js';
+import { dependencyLevels, orphans, planService, replicas, type Action } from '../plan.js';
 import { withServices } from '../select.js';
 import { waitHealthy } from './health.js';
 import type { Progress } from './progress.js';
@@ -49,6 +49,8 @@ export interface ComposeContext {
   /** Where compose keeps files of its own (secrets written from environment/content). */
   stateDir: string;
   warn: (m: string) => void;
+  /** --dry-run: the engine only pretends writes (dry-run.ts); compose writes no file of its own either. */
+  dryRun?: boolean | undefined;
 }
 
 /** The project narrowed to what the command names (with dependencies unless noDeps). */
@@ -129,8 +131,10 @@ export async function buildService(ctx: ComposeContext, name: string): Promise<v
   const args = ['build', '-t', serviceImage(p, name)];
   if (b.dockerfile_inline !== undefined) {
     const f = path.join(ctx.stateDir, `${name}.Dockerfile`);
-    fs.mkdirSync(ctx.stateDir, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(f, b.dockerfile_inline);
+    if (!ctx.dryRun) {
+      fs.mkdirSync(ctx.stateDir, { recursive: true, mode: 0o700 });
+      fs.writeFileSync(f, b.dockerfile_inline);
+    }
     args.push('-f', f);
   } else if (b.dockerfile !== undefined && !isDefaultDockerfileMissing(b.context, b.dockerfile)) {
     args.push('-f', path.resolve(b.context, b.dockerfile));
@@ -200,8 +204,10 @@ export function materializeSecrets(ctx: ComposeContext, kind: 'secrets' | 'confi
     const value = d.environment !== undefined ? p.environment[d.environment] : d.content;
     if (value === undefined) throw new ComposeError(`${kind}.${key}: environment variable ${d.environment} is not set`);
     const dir = path.join(ctx.stateDir, kind);
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const f = path.join(dir, key);
+    out[key] = f;
+    if (ctx.dryRun) continue;
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = `${f}.${process.pid}.tmp`;
     fs.rmSync(tmp, { force: true });
     // 0444 as docker compose gives them (any container user reads it); the directory is the user's alone.
@@ -242,10 +248,13 @@ export async function grantFiles(ctx: ComposeContext, kind: 'secrets' | 'configs
       const uid = grantId(`${where}.uid`, g.uid);
       const gid = grantId(`${where}.gid`, g.gid);
       const src = base[g.source]!;
-      const mode = g.mode !== undefined ? grantMode(where, g.mode) : fs.statSync(src).mode & 0o7777;
+      const given = g.mode !== undefined ? grantMode(where, g.mode) : undefined;
       const dir = path.join(ctx.stateDir, kind, '.grants');
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       const f = path.join(dir, `${service}#${i}`);
+      out[`${service}#${i}`] = f;
+      if (ctx.dryRun) continue;
+      const mode = given ?? fs.statSync(src).mode & 0o7777;
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       // A copy owned by a sub-id from an earlier up cannot be overwritten in place: replaced by rename.
       const tmp = `${f}.${process.pid}.tmp`;
       fs.rmSync(tmp, { force: true });
@@ -277,6 +286,15 @@ async function waitForDependencies(ctx: ComposeContext, service: string): Promis
   const p = ctx.project;
   for (const [dep, d] of Object.entries(p.services[service]!.depends_on ?? {})) {
     if (!(dep in p.services) || d.condition === 'service_started') continue;
+    if (ctx.dryRun) {
+      // Nothing runs: the plan says what it would wait for.
+      for (let n = 1; n <= replicas(p, dep); n++) {
+        const name = nameOf({ project: p, service: dep, number: n });
+        ctx.progress('Container', name, 'Waiting');
+        ctx.progress('Container', name, d.condition === 'service_healthy' ? 'Healthy' : 'Exited');
+      }
+      continue;
+    }
     const containers = (await projectContainers(ctx.engine, p.name)).filter((c) => c.service === dep && !c.oneoff);
     for (const c of containers) {
       if (d.condition === 'service_healthy') {
@@ -344,7 +362,7 @@ async function apply(ctx: ComposeContext, a: Action, hash: string, secretFiles: 
   // create and start in one `run -d` (one process fewer per container on up's critical path).
   const createStart = async (number: number, inheritVolumes?: Record<string, string>) => {
     const s = p.services[a.service]!;
-    for (const dir of bindSourcesToCreate(s)) if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true });
+    if (!ctx.dryRun) for (const dir of bindSourcesToCreate(s)) if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true });
     const name = nameOf({ project: p, service: a.service, number });
     ctx.progress('Container', name, 'Creating');
     const args = createArgs({ project: p, service: a.service, number, hash, image: serviceImage(p, a.service), secretFiles, configFiles, inheritVolumes });

@@ -108,3 +108,29 @@ describe('recreate keeps anonymous volumes', () => {
     expect(args.filter((_, i) => args[i - 1] === '--volume')).toEqual(['v1:/anon', 'p_data:/d', 'v2:/img']);
   });
 });
+
+describe('dry-run engine', () => {
+  it('passes reads through and pretends writes', async () => {
+    const { dryRunEngine, isRead } = await import('../../../src/compose/engine/dry-run.js');
+    expect(isRead(['ps', '-a', '--format', 'json'])).toBe(true);
+    expect(isRead(['image', 'inspect', '--format', '{{.Id}}', 'bb'])).toBe(true);
+    expect(isRead(['network', 'ls', '--format', 'json'])).toBe(true);
+    for (const w of [['run', '--detach', 'bb'], ['rm', '-f', 'x'], ['volume', 'create', 'v'], ['network', 'rm', 'n'], ['pull', 'bb'], ['unshare', 'chown', '1:1', 'f'], ['exec', 'x', 'ls']]) {
+      expect(isRead(w), w.join(' ')).toBe(false);
+    }
+    const seen: string[][] = [];
+    const real = {
+      capture: (args: readonly string[]) => (seen.push([...args]), Promise.resolve({ code: 0, stdout: 'real', stderr: '' })),
+      inherit: (args: readonly string[]) => (seen.push([...args]), Promise.resolve(7)),
+      stream: (args: readonly string[]) => (seen.push([...args]), { done: Promise.resolve(0), kill: () => {} }),
+      must: (args: readonly string[]) => (seen.push([...args]), Promise.resolve('real')),
+    };
+    const e = dryRunEngine(real);
+    expect(await e.must(['ps', '-a'])).toBe('real');
+    expect(await e.must(['run', '--detach', 'bb'])).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(await e.must(['wait', 'x'])).toBe('0\n');
+    expect(await e.inherit(['exec', 'x', 'sh'])).toBe(0);
+    expect((await e.capture(['stop', 'x'])).code).toBe(0);
+    expect(seen).toEqual([['ps', '-a']]);
+  });
+});

@@ -142,5 +142,13 @@ describe('compose command lines', () => {
   it('reads -f - as --file=-', () => {
     expect(normalizeComposeArgv(['compose', '-f', '-', 'config'])).toEqual(['compose', '--file=-', 'config']);
     expect(normalizeComposeArgv(['run', '-f', '-'])).toEqual(['run', '-f', '-']);
+    expect(normalizeComposeArgv(['compose', 'config', '-f', '-'])).toEqual(['compose', 'config', '--file=-']);
+  });
+  it("gives rm, logs and version their own -f (compose's global -f is --file)", () => {
+    expect(normalizeComposeArgv(['--root', 'r', 'compose', '-f', 'a.yaml', '-p', 'rm', 'rm', '-sf', 'web'])).toEqual(['--root', 'r', 'compose', '-f', 'a.yaml', '-p', 'rm', 'rm', '-s', '--force', 'web']);
+    expect(normalizeComposeArgv(['compose', 'logs', 'web', '-f'])).toEqual(['compose', 'logs', 'web', '--follow']);
+    expect(normalizeComposeArgv(['compose', '--ansi', 'never', 'version', '-f', 'json'])).toEqual(['compose', '--ansi', 'never', 'version', '--format', 'json']);
+    expect(normalizeComposeArgv(['compose', 'exec', 'web', 'ls', '-f'])).toEqual(['compose', 'exec', 'web', 'ls', '-f']);
+    expect(normalizeComposeArgv(['compose', 'logs', '--', '-f'])).toEqual(['compose', 'logs', '--', '-f']);
   });
 });
