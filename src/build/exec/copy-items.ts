@@ -61,7 +61,8 @@ async function* fileData(file: string, size: number): AsyncGenerator<Buffer> {
  */
 export async function* contextItems(src: ContextSource, prefix: string, fileName: string, own: Ownership): AsyncGenerator<PutItem> {
   const join = (sub: string) => [prefix, sub].filter(Boolean).join('/');
-  if (prefix && src.isDir) yield { entry: entry('dir', prefix, 0o755, 0, BigInt(Date.now()) * 1_000_000n, ownerOf(own, src.rel)) };
+  // The destination directory the copy creates belongs to --chown's ids (else 0:0), not to the source's owner.
+  if (prefix && src.isDir) yield { entry: entry('dir', prefix, 0o755, 0, BigInt(Date.now()) * 1_000_000n, { uid: own.uid, gid: own.gid, ...(own.mode !== undefined ? { mode: own.mode } : {}) }) };
   for (const e of src.entries) {
     const name = src.isDir ? join(e.sub) : join(fileName);
     const eo = ownerOf(own, e.rel);

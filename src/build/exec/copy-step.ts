@@ -175,6 +175,15 @@ export async function putSources(s: PutTarget, plan: CopyPlan, own: Ownership, c
   const join = (...p: string[]) => p.filter(Boolean).join('/');
   const gens: Array<() => AsyncIterable<PutItem> | Iterable<PutItem>> = [];
   // `d.rest` is the part of the destination that does not exist (a new directory, or a new file name).
+  if (own.owners && d.rest) {
+    // COPY --from keeps the sources' owners, but the directories the copy creates are --chown's (0:0), as buildah's.
+    const parts = (intoDir ? d.rest : path.posix.dirname(d.rest)).split('/').filter((x) => x && x !== '.');
+    const now = new Date();
+    const dirs: PutItem[] = parts.map((_, i) => ({
+      entry: { type: 'dir', path: parts.slice(0, i + 1).join('/'), mode: 0o755, uid: own.uid, gid: own.gid, size: 0, mtime: { sec: Math.floor(now.getTime() / 1000), nsec: 0 }, xattrs: [] },
+    }));
+    gens.push(() => dirs);
+  }
   for (const src of plan.sources) {
     switch (src.kind) {
       case 'context':
