@@ -18,6 +18,16 @@ export function portsText(ports: readonly PortMapping[]): string {
     .join(', ');
 }
 
+/** docker's words: a running container is `Up 2 minutes` (podman says `Up 2 minutes ago`), an exited one keeps `ago`. */
+export function statusText(status: string): string {
+  return status.replace(/^(Up .*?) ago\b/, '$1');
+}
+
+/** docker compose's Health field: the `(healthy)` part of the status, else empty. */
+function healthOf(status: string): string {
+  return /\((healthy|unhealthy|starting)\)/.exec(status)?.[1] ?? '';
+}
+
 function commandText(cmd: readonly string[]): string {
   const s = cmd.join(' ');
   return JSON.stringify(s.length > 20 ? `${s.slice(0, 19)}…` : s);
@@ -26,7 +36,7 @@ function commandText(cmd: readonly string[]): string {
 export function psTable(cs: readonly ProjectContainer[], now = new Date()): string {
   const rows = ['NAME\tIMAGE\tCOMMAND\tSERVICE\tCREATED\tSTATUS\tPORTS'];
   for (const c of cs) {
-    rows.push([c.name, c.image, commandText(c.command), c.service, timeAgo(new Date(c.created * 1000), now), c.status, portsText(c.ports)].join('\t'));
+    rows.push([c.name, c.image, commandText(c.command), c.service, timeAgo(new Date(c.created * 1000), now), statusText(c.status), portsText(c.ports)].join('\t'));
   }
   return `${alignColumns(rows.join('\n'), 0, 3)}\n`;
 }
@@ -38,7 +48,7 @@ export function psJsonLines(cs: readonly ProjectContainer[], project: string): s
         Command: commandText(c.command),
         CreatedAt: new Date(c.created * 1000).toISOString(),
         ExitCode: c.exitCode,
-        Health: '',
+        Health: healthOf(c.status),
         ID: c.id,
         Image: c.image,
         Labels: Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(','),
@@ -50,7 +60,7 @@ export function psJsonLines(cs: readonly ProjectContainer[], project: string): s
         RunningFor: timeAgo(new Date(c.created * 1000)),
         Service: c.service,
         State: c.state,
-        Status: c.status,
+        Status: statusText(c.status),
       };
       return `${JSON.stringify(o)}\n`;
     })

@@ -155,6 +155,29 @@ export function findImage(images: readonly ImageRecord[], input: string): ImageR
   return undefined;
 }
 
+/**
+ * The name `input` reached `image` by, as libimage resolves it (`zz` ->
+ * `localhost/zz:latest`); undefined when it named the image by id. A
+ * container records this name, so `ps` shows the tag it was made from even
+ * when the image carries several.
+ */
+export function resolvedName(image: ImageRecord, input: string): string | undefined {
+  if (image.names.includes(input)) return input;
+  let candidates;
+  try {
+    candidates = localCandidates(input);
+  } catch {
+    return undefined;
+  }
+  for (const c of candidates) {
+    if (c.digest) {
+      const sameRepo = image.names.some((n) => repositoryOf(parseReference(n)) === repositoryOf(c));
+      if (sameRepo && (image.digest === c.digest || image.digests?.includes(c.digest))) return formatReference(c);
+    } else if (image.names.includes(formatReference(c))) return formatReference(c);
+  }
+  return image.names.find((n) => shortNameMatches(input, n));
+}
+
 const HOST_ARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
 
 /**

@@ -8,7 +8,7 @@ import { emitContainer } from '../../events/emit.js';
 import { parseImageConfig } from '../../image/oci.js';
 import { BlobStore } from '../../storage/blob-store.js';
 import { ContainerStore, newContainerId, type ContainerConfig, type ContainerRecord, type ContainerStorage } from '../../storage/containers.js';
-import { ImageStore, type ImageRecord } from '../../storage/images.js';
+import { ImageStore, resolvedName, type ImageRecord } from '../../storage/images.js';
 import type { TreeOps } from '../../storage/layers/layer-store.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
 import { randomContainerName } from './container-names.js';
@@ -191,7 +191,7 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
     id,
     name: input.name || randomContainerName(taken),
     image: image.id,
-    imageName: image.names[0] ?? input.image,
+    imageName: resolvedName(image, input.image) ?? image.names[0] ?? input.image,
     layers: image.layers,
     created: nowRfc3339Nano(),
     autoRemove: input.autoRemove,

@@ -10,7 +10,7 @@ import {
   resolveUser,
   resolveWorkdir,
 } from '../../../src/runtime/container/run-spec.js';
-import { findImage, type ImageRecord } from '../../../src/storage/images.js';
+import { findImage, resolvedName, type ImageRecord } from '../../../src/storage/images.js';
 
 describe('resolveCommand', () => {
   const image = { Entrypoint: ['/entry'], Cmd: ['--default'] };
@@ -140,5 +140,16 @@ describe('findImage', () => {
   it('matches a digest reference by the manifest digest', () => {
     expect(find(`demo@sha256:${'aaa1'.padEnd(64, 'f')}`)).toBe('aaa1');
     expect(find(`demo@sha256:${'bbb'.padEnd(64, 'f')}`)).toBeUndefined();
+  });
+  it('names the tag it was reached by (what a container records), not the image\'s first name', () => {
+    const bb = images[1]!;
+    expect(resolvedName(bb, 'busybox:1')).toBe('docker.io/library/busybox:1');
+    expect(resolvedName(bb, 'busybox')).toBe('docker.io/library/busybox:latest');
+    expect(resolvedName(bb, 'docker.io/library/busybox:1')).toBe('docker.io/library/busybox:1');
+    expect(resolvedName(images[2]!, 'app:v1')).toBe('quay.io/x/app:v1');
+    expect(resolvedName(images[0]!, `demo@sha256:${'aaa1'.padEnd(64, 'f')}`)).toBe(`localhost/demo@sha256:${'aaa1'.padEnd(64, 'f')}`);
+    // By id: none (the caller takes the first name).
+    expect(resolvedName(bb, 'aaa2')).toBeUndefined();
+    expect(resolvedName(bb, 'sha256:' + 'aaa2'.padEnd(64, '0'))).toBeUndefined();
   });
 });
