@@ -23,6 +23,7 @@ export interface CreatePullArgs {
   'tls-verify'?: boolean;
   creds?: string;
   'cert-dir'?: string;
+  'signature-policy'?: string;
 }
 
 export const CREATE_PULL_FLAGS: readonly CreateFlag[] = [
@@ -34,6 +35,7 @@ export const CREATE_PULL_FLAGS: readonly CreateFlag[] = [
   { name: 'platform', type: 'string', describe: 'Specify the platform for selecting the image.  (Conflicts with --arch and --os)' },
   { name: 'pull', type: 'string', describe: 'Pull image policy (default "missing")' },
   { name: 'quiet', alias: 'q', type: 'boolean', describe: 'Suppress output information when pulling images' },
+  { name: 'signature-policy', type: 'string', hidden: true, describe: 'Path to a signature-policy file' },
   { name: 'tls-verify', type: 'boolean', describe: 'Require HTTPS and verify certificates when contacting registries for pulling images' },
   { name: 'variant', type: 'string', goType: 'VARIANT', describe: 'Use VARIANT instead of the running architecture variant for choosing images' },
 ];

@@ -11,6 +11,7 @@ interface LoadArgs extends GlobalArgs {
   extra?: string[];
   input?: string;
   quiet?: boolean;
+  'signature-policy'?: string;
 }
 
 export const loadCommand: CommandModule<GlobalArgs, LoadArgs> = {
@@ -21,7 +22,8 @@ export const loadCommand: CommandModule<GlobalArgs, LoadArgs> = {
       .usage('Usage: tsc-run load [options]\n\nLoads an image from a locally stored archive (tar file) into container storage.')
       .positional('extra', { type: 'string', array: true, hidden: true })
       .option('input', { alias: 'i', type: 'string', requiresArg: true, describe: 'Read from specified archive file (default: stdin)' })
-      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Suppress the output' }),
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Suppress the output' })
+      .option('signature-policy', { type: 'string', requiresArg: true, hidden: true, describe: 'Path to a signature-policy file' }),
   handler: async (argv) => {
     if (argv.extra?.length) throw new UsageError('`tsc-run load` takes no arguments');
     const input = argv.input === undefined || argv.input === '-' ? undefined : String(argv.input);
@@ -33,7 +35,7 @@ export const loadCommand: CommandModule<GlobalArgs, LoadArgs> = {
     const progress = deferredProgress(() => progressFor({ quiet: argv.quiet === true }));
     let images;
     try {
-      images = await loadArchive({ dataRoot: rootsOf(argv).dataRoot, input, progress });
+      images = await loadArchive({ dataRoot: rootsOf(argv).dataRoot, input, progress, policy: { signaturePolicy: argv['signature-policy'], env: process.env } });
     } finally {
       await progress.close?.();
     }

@@ -36,6 +36,7 @@ export const pullCommand: CommandModule<GlobalArgs, PullArgs> = {
         .option('platform', { type: 'string', requiresArg: true, describe: 'Specify the platform for selecting the image (OS/ARCH[/VARIANT])' })
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'Suppress output information when pulling images' })
         .option('disable-content-trust', { type: 'boolean', hidden: true, describe: 'This is a Docker specific option and is a NOOP' }),
+      { signaturePolicy: true },
     )
       .example('tsc-run pull --tls-verify=false 127.0.0.1:5000/app:1', '')
       .example('tsc-run pull -q --platform linux/arm64 quay.io/podman/stable', ''),
@@ -58,7 +59,7 @@ export const pullCommand: CommandModule<GlobalArgs, PullArgs> = {
     try {
       if (source && source.transport !== 'docker') {
         const { fetchFromSource } = await import('../../image/acquire/fetch-source.js');
-        images = await fetchFromSource({ dataRoot: rootsOf(argv).dataRoot, source, progress, platform });
+        images = await fetchFromSource({ dataRoot: rootsOf(argv).dataRoot, source, progress, platform, policy: { signaturePolicy: argv['signature-policy'], env: process.env } });
       } else {
         images = await pullImages({
           dataRoot: rootsOf(argv).dataRoot,

@@ -40,6 +40,7 @@ export const pushCommand: CommandModule<GlobalArgs, PushArgs> = {
         .option('remove-signatures', { type: 'boolean', describe: 'Discard any pre-existing signatures in the image' })
         .option('sign-by', { type: 'string', hidden: true, requiresArg: true, describe: 'Add a signature at the destination using the specified key' })
         .option('disable-content-trust', { type: 'boolean', hidden: true, describe: 'This is a Docker specific option and is a NOOP' }),
+      { signaturePolicy: true },
     )
       .example('tsc-run push --tls-verify=false app:1 127.0.0.1:5000/team/app:1', '')
       .example('tsc-run push app:1 oci-archive:/tmp/app.tar', ''),
@@ -50,10 +51,11 @@ export const pushCommand: CommandModule<GlobalArgs, PushArgs> = {
     if (argv.compress || argv['compression-format'] !== undefined) {
       throw new UsageError('--compress/--compression-format: tsc-run pushes the stored layer blobs as they are');
     }
-    const [{ pushImage }, { progressFor }, { remoteOptions }] = await Promise.all([
+    const [{ pushImage }, { progressFor }, { remoteOptions }, { storePolicyOf }] = await Promise.all([
       import('../../image/registry/push.js'),
       import('../ui/progress/select.js'),
       import('./registry-options.js'),
+      import('./store-policy.js'),
     ]);
     const progress = await progressFor({ quiet: argv.quiet === true });
     try {
@@ -65,6 +67,7 @@ export const pushCommand: CommandModule<GlobalArgs, PushArgs> = {
         format: argv.format,
         progress,
         ...remoteOptions(argv),
+        storePolicy: storePolicyOf(argv),
       });
     } finally {
       await progress.close?.();

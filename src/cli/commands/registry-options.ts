@@ -11,5 +11,6 @@ export function remoteOptions(argv: RegistryFlagArgs): RemoteOptions {
     authfile: argv.authfile,
     creds: argv.creds !== undefined ? parseCreds(String(argv.creds)) : undefined,
     env: process.env,
+    signaturePolicy: argv['signature-policy'],
   };
 }

@@ -15,6 +15,7 @@ interface SaveArgs extends GlobalArgs {
   'multi-image-archive'?: boolean;
   compress?: boolean;
   uncompressed?: boolean;
+  'signature-policy'?: string;
 }
 
 /** Every format podman's save takes; the ones outside SUPPORTED are refused by name. */
@@ -43,6 +44,7 @@ export const saveCommand: CommandModule<GlobalArgs, SaveArgs> = {
       })
       .option('compress', { type: 'boolean', describe: "Compress tarball image layers when saving to a directory using the 'dir' transport" })
       .option('uncompressed', { type: 'boolean', describe: 'Accept uncompressed layers when copying OCI images' })
+      .option('signature-policy', { type: 'string', requiresArg: true, hidden: true, describe: 'Path to a signature-policy file' })
       .example('tsc-run save --quiet -o myimage.tar imageID', '')
       .example('tsc-run save > alpine-all.tar alpine:latest', ''),
   handler: async (argv) => {
@@ -52,7 +54,11 @@ export const saveCommand: CommandModule<GlobalArgs, SaveArgs> = {
     if (argv.compress) throw new UsageError("--compress can only be set when --format is 'docker-dir'");
     const format = SUPPORTED.find((f) => f === argv.format);
     if (!format) throw new UsageError(`unsupported format ${JSON.stringify(argv.format)}: tsc-run saves docker-archive and oci-archive`);
-    const [{ saveImages }, { progressFor }] = await Promise.all([import('../../image/archive/save.js'), import('../ui/progress/select.js')]);
+    const [{ saveImages }, { progressFor }, { storePolicyOf }] = await Promise.all([
+      import('../../image/archive/save.js'),
+      import('../ui/progress/select.js'),
+      import('./store-policy.js'),
+    ]);
     const { deferredProgress } = await import('../progress.js');
     const progress = deferredProgress(() => progressFor({ quiet: argv.quiet === true }));
     try {
@@ -65,6 +71,7 @@ export const saveCommand: CommandModule<GlobalArgs, SaveArgs> = {
         // docker-archive layers are uncompressed tars anyway.
         uncompressedLayers: argv.uncompressed === true,
         progress,
+        storePolicy: storePolicyOf(argv),
       });
     } finally {
       await progress.close?.();

@@ -39,7 +39,13 @@ export async function ensureImage(opts: EnsureImageOptions): Promise<{ image: st
   if (source && source.transport !== 'docker') {
     // A file or directory is read every time (podman's policy is for registries).
     const [{ fetchFromSource }, ctx] = await Promise.all([import('./fetch-source.js'), opts.pulling()]);
-    const [stored] = await fetchFromSource({ dataRoot: opts.dataRoot, source, progress: ctx.progress, platform: opts.platform });
+    const [stored] = await fetchFromSource({
+      dataRoot: opts.dataRoot,
+      source,
+      progress: ctx.progress,
+      platform: opts.platform,
+      policy: { signaturePolicy: ctx.remote.signaturePolicy, env: ctx.remote.env },
+    });
     return { image: stored!.id };
   }
   const o = source ? { ...opts, image: source.ref } : opts;

@@ -9,6 +9,8 @@ import { ArchiveFormatError } from '../archive/errors.js';
 import { nameFromRefName, nameFromRepoTag } from '../archive/names.js';
 import type { Platform } from '../registry/manifest-select.js';
 import { formatReference, normalizeLocalName } from '../../storage/image-reference.js';
+import type { PolicyOptions } from '../policy/enforce.js';
+import type { PolicyImage } from '../policy/scopes.js';
 import type { ImageSource } from './transport.js';
 
 export type LocalSource = Exclude<ImageSource, { transport: 'docker' }>;
@@ -18,6 +20,15 @@ export interface FetchSourceOptions {
   source: LocalSource;
   progress: CopyProgress;
   platform?: Platform | undefined;
+  /** The signature policy (containers-policy.json) the image must pass. */
+  policy: PolicyOptions;
+}
+
+/** The source as the policy sees it: its transport, path and `:REF`. */
+function policyImageOf(s: LocalSource): PolicyImage {
+  if (s.transport === 'dir') return { transport: 'dir', path: s.path };
+  if (s.transport === 'docker-archive') return { transport: 'docker-archive', path: s.path, ref: s.index !== undefined ? `@${s.index}` : s.ref };
+  return { transport: s.transport, path: s.path, ref: s.ref };
 }
 
 function describe(s: LocalSource): string {
@@ -58,7 +69,7 @@ export async function fetchFromSource(o: FetchSourceOptions): Promise<StoredImag
   const select = (plans: PlannedImage[]) => selectPlans(s, plans).map((p) => (named !== undefined ? { ...p, names: [named] } : p));
   const { loadArchive, loadDirectory } = await import('../archive/load.js');
   if (s.transport === 'docker-archive' || s.transport === 'oci-archive') {
-    return loadArchive({ dataRoot: o.dataRoot, input: s.path, progress: o.progress, platform: o.platform, select });
+    return loadArchive({ dataRoot: o.dataRoot, input: s.path, progress: o.progress, platform: o.platform, select, policy: o.policy, policyImage: policyImageOf(s) });
   }
-  return loadDirectory({ dataRoot: o.dataRoot, dir: s.path, layout: s.transport, progress: o.progress, platform: o.platform, select });
+  return loadDirectory({ dataRoot: o.dataRoot, dir: s.path, layout: s.transport, progress: o.progress, platform: o.platform, select, policy: o.policy, policyImage: policyImageOf(s) });
 }

@@ -21,6 +21,8 @@ import { readDirectory, type DirectoryLayout } from './read-directory.js';
 import type { PlannedImage } from './plan.js';
 import { readArchive, StreamedArchive } from './read-archive.js';
 import { ImageWriter, mergePlans, type StoredImage } from './store-images.js';
+import type { PolicyOptions } from '../policy/enforce.js';
+import type { PolicyImage } from '../policy/scopes.js';
 
 export interface LoadOptions {
   dataRoot: string;
@@ -31,6 +33,10 @@ export interface LoadOptions {
   treeOps?: TreeOps;
   /** Which of the archive's images to store (a transport's `:REF`); default all. */
   select?: (plans: PlannedImage[]) => PlannedImage[];
+  /** The signature policy to admit the images by (containers-policy.json). */
+  policy: PolicyOptions;
+  /** The transport reference the images are read through, for the policy (default: the archive's format and path). */
+  policyImage?: PolicyImage;
 }
 
 /** Temp blobs of writers dead this long are certainly abandoned (a live pid's are never touched before). */
@@ -63,6 +69,11 @@ function archiveError(err: unknown): unknown {
   const code = (err as NodeJS.ErrnoException).code;
   if (typeof code === 'string' && code.startsWith('Z_')) return new ArchiveFormatError(`decompressing the archive: ${msg}`, undefined, { cause: err });
   return err;
+}
+
+async function admit(o: Pick<LoadOptions, 'policy' | 'policyImage'>, fallback: PolicyImage): Promise<void> {
+  const { enforcePolicy } = await import('../policy/enforce.js');
+  await enforcePolicy(o.policy, o.policyImage ?? fallback);
 }
 
 async function plan(archive: StreamedArchive, platform: Platform): Promise<PlannedImage[]> {
@@ -109,6 +120,8 @@ export async function loadArchive(o: LoadOptions): Promise<StoredImage[]> {
       throw archiveError(err);
     }
     const plans = await plan(archive, o.platform ?? { os: 'linux', architecture: hostArchitecture() });
+    const path = o.input ?? '/dev/stdin';
+    await admit(o, archive.has(DOCKER_ARCHIVE_MANIFEST) ? { transport: 'docker-archive', path } : { transport: 'oci-archive', path });
     return await storePlans(writer, o.select ? o.select(plans) : plans, o.progress);
   } catch (err) {
     await writer.dropNewLayers().catch(() => undefined);
@@ -149,6 +162,7 @@ export async function loadDirectory(o: LoadDirectoryOptions): Promise<StoredImag
       // An OCI manifest may leave its media type out.
       plans = [await planManifest(archive, manifest, sha256Digest(manifest), 'application/vnd.oci.image.manifest.v1+json', [])];
     }
+    await admit(o, o.layout === 'oci' ? { transport: 'oci', path: o.dir } : { transport: 'dir', path: o.dir });
     return await storePlans(writer, o.select ? o.select(plans) : plans, o.progress);
   } catch (err) {
     await writer.dropNewLayers().catch(() => undefined);

@@ -4,6 +4,7 @@
 // byte, so digests and the image id survive a round trip). Everything is
 // checked before the first byte is written.
 
+import type { StorePolicy } from '../policy/enforce.js';
 import { emitImage } from '../../events/emit.js';
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -36,6 +37,8 @@ export interface SaveOptions {
   /** oci-archive: every layer written uncompressed (podman's --uncompressed); else the stored blobs as they are. */
   uncompressedLayers?: boolean;
   progress: CopyProgress;
+  /** Check every image against the signature policy first (podman's save does); unset: already checked (push). */
+  storePolicy?: StorePolicy | undefined;
 }
 
 interface LayerPart {
@@ -195,6 +198,12 @@ export async function saveImages(o: SaveOptions): Promise<void> {
   const items = o.multiImage
     ? multiImageItems(await Promise.all(o.images.map(async (input) => ({ input, image: await store.lookup(input) }))))
     : [singleImageItem({ input: o.images[0]!, image: await store.lookup(o.images[0]!) }, o.images.slice(1))];
+  if (o.storePolicy) {
+    const { enforceStorePolicy } = await import('../policy/enforce.js');
+    for (const item of items) {
+      await enforceStorePolicy(o.storePolicy.options, { graphRoot: o.dataRoot, runRoot: o.storePolicy.runRoot, id: item.image.id }, o.storePolicy.driver);
+    }
+  }
   const parts: ImageParts[] = [];
   for (const item of items) parts.push(await readParts(blobs, layers, item));
 

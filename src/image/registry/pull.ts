@@ -53,6 +53,9 @@ export interface PulledImage {
 /** Pull what the user named (one image, or every tag with --all-tags); returns them in order. */
 export async function pullImages(o: PullOptions): Promise<PulledImage[]> {
   const conf = o.registriesConf ?? loadRegistriesConf(o.env);
+  // A policy file that cannot be read fails before any registry is asked, as podman's.
+  const { loadPolicy } = await import('../policy/policy-file.js');
+  await loadPolicy(o.signaturePolicy, o.env ?? process.env);
   const images = new ImageStore(o.dataRoot);
   if (o.allTags) return pullAllTags(o, conf);
   const local = (await images.list()).flatMap((i) => i.names);
@@ -147,6 +150,9 @@ async function pullOne(ref: ImageReference, conf: RegistriesConf, o: PullOptions
     } catch (err) {
       throw withContext(err, `initializing source ${source}`);
     }
+    // As containers/image: the policy decides once the manifest is known, before anything is stored.
+    const { enforcePolicy } = await import('../policy/enforce.js');
+    await enforcePolicy({ signaturePolicy: o.signaturePolicy, env: o.env }, { transport: 'docker', ref });
     try {
       return await copyImage(client, repository, ref, resolved, o);
     } catch (err) {

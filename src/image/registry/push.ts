@@ -23,6 +23,7 @@ import { mapLimit } from './pool.js';
 import { parsePushDestination, registryRef, type PushDestination } from './push-destination.js';
 import { loadRegistriesConf, type RegistriesConf } from './registries-conf.js';
 import { openRemote, type RemoteOptions } from './remote.js';
+import type { StorePolicy } from '../policy/enforce.js';
 
 /** Blobs uploaded at once. */
 export const PUSH_PARALLELISM = 3;
@@ -39,6 +40,8 @@ export interface PushOptions extends RemoteOptions {
   /** --digestfile: where to write the manifest digest. */
   digestfile?: string | undefined;
   registriesConf?: RegistriesConf;
+  /** The signature policy the image (in our store: podman's containers-storage) must pass. */
+  storePolicy: StorePolicy;
 }
 
 export interface PushResult {
@@ -58,6 +61,9 @@ function destinationOf(o: PushOptions, record: ImageRecord): PushDestination {
 export async function pushImage(o: PushOptions): Promise<PushResult> {
   const record = await new ImageStore(o.dataRoot).lookup(o.source);
   const dest = destinationOf(o, record);
+  // As podman: the policy judges the source, our store, not the destination.
+  const { enforceStorePolicy } = await import('../policy/enforce.js');
+  await enforceStorePolicy(o.storePolicy.options, { graphRoot: o.dataRoot, runRoot: o.storePolicy.runRoot, id: record.id }, o.storePolicy.driver);
   let digest: string | undefined;
   if (dest.transport === 'docker' || dest.transport === 'oci') {
     const blobs = new BlobStore(o.dataRoot);
@@ -140,7 +146,7 @@ function mountSources(record: ImageRecord, dest: ImageReference): string[] {
 }
 
 /** Push a stored image to `ref`'s repository, its manifest under `manifestReference` (a tag, or its digest for a list's entry). */
-export async function pushToRegistry(image: LocalImage, ref: ImageReference, o: PushOptions, manifestReference = ref.tag ?? 'latest'): Promise<string> {
+export async function pushToRegistry(image: LocalImage, ref: ImageReference, o: Omit<PushOptions, 'storePolicy'>, manifestReference = ref.tag ?? 'latest'): Promise<string> {
   const conf = o.registriesConf ?? loadRegistriesConf(o.env);
   const target = `docker://${formatReference(ref)}`;
   const remote = openRemote(repositoryOf(ref), conf, o);

@@ -21,6 +21,8 @@ export interface RemoteOptions {
   /** --creds, parsed. */
   creds?: Credentials | undefined;
   env?: Env;
+  /** --signature-policy: the policy.json to enforce instead of the user's or the system's. */
+  signaturePolicy?: string | undefined;
   onRetry?: (what: string, attempt: number, err: unknown) => void;
 }
 
