@@ -16,6 +16,7 @@ import { buildCommand } from './build.js';
 import { pullCommand } from './pull.js';
 import { pushCommand } from './push.js';
 import { imageSearchCommand } from './search.js';
+import { imageTrustCommand } from './image-trust.js';
 import { imageTreeCommand } from './image-tree.js';
 import { refusedImageSubcommands } from './refused.js';
 
@@ -291,6 +292,7 @@ export const imageSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   pushCommand,
   imageSearchCommand,
   imageTreeCommand,
+  imageTrustCommand,
   ...refusedImageSubcommands,
 ];
 
