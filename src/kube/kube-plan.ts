@@ -17,6 +17,49 @@ export interface PlayFlags {
   quiet: boolean;
   /** Registry flags passed to create (--authfile, --tls-verify=..., --creds, --cert-dir). */
   registryArgs: string[];
+  /** --annotation KEY=VALUE: over the YAML's own, on every container. */
+  annotations?: Record<string, string> | undefined;
+  /** --ip, --mac-address: the Nth pod made gets the Nth value (podman's ipIndex). */
+  ips?: readonly string[] | undefined;
+  macs?: readonly string[] | undefined;
+  /** --log-opt: every container's (driver=, path=, max-size=, tag=...). */
+  logOpts?: readonly string[] | undefined;
+  /** --seccomp-profile-root: where `localhost/NAME` seccomp annotations are found. */
+  seccompProfileRoot?: string | undefined;
+}
+
+/** podman's default --seccomp-profile-root. */
+export const DEFAULT_SECCOMP_ROOT = '/var/lib/kubelet/seccomp';
+
+const SECCOMP_POD_KEY = 'seccomp.security.alpha.kubernetes.io/pod';
+const SECCOMP_CONTAINER_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
+
+/** A seccomp annotation's value as a --security-opt (podman's verifySeccompPath); undefined = the default profile. */
+function seccompOpt(value: string, root: string): string | undefined {
+  if (value === 'runtime/default' || value === 'docker/default') return undefined;
+  if (value === 'unconfined') return 'seccomp=unconfined';
+  const parts = value.split('/');
+  if (parts[0] === 'localhost' && parts[1]) return `seccomp=${root.replace(/\/+$/, '')}/${parts[1]}`;
+  throw new KubeYamlError(`invalid seccomp path: ${value}`);
+}
+
+/** The pod's and each container's seccomp choice from its annotations (podman's InitializeSeccompPaths). */
+function seccompPaths(annotations: Record<string, string>, root: string): { pod?: string | undefined; containers: Map<string, string | undefined> } {
+  const containers = new Map<string, string | undefined>();
+  for (const [k, v] of Object.entries(annotations)) {
+    if (!k.startsWith(SECCOMP_CONTAINER_PREFIX.slice(0, -1))) continue;
+    const rest = k.slice(SECCOMP_CONTAINER_PREFIX.length);
+    if (!k.startsWith(SECCOMP_CONTAINER_PREFIX) || rest === '' || rest.includes('/')) throw new KubeYamlError(`invalid seccomp path: ${k.split('/')[0]!}`);
+    containers.set(rest, seccompOpt(v, root));
+  }
+  const pod = annotations[SECCOMP_POD_KEY];
+  return { pod: pod !== undefined ? seccompOpt(pod, root) : undefined, containers };
+}
+
+/** The per-pod context of a container's lines. */
+interface PodContext {
+  annotations: Record<string, string>;
+  seccomp: ReturnType<typeof seccompPaths>;
 }
 
 export interface HostPathCheck {
@@ -150,17 +193,22 @@ export function probeFlags(p: KubeProbe, restartOnFailure: boolean): string[] {
 
 const RESTART: Record<string, string> = { Always: 'always', OnFailure: 'on-failure', Never: 'no' };
 
-function containerArgs(pod: string, spec: KubePodSpec, c: KubeContainer, cms: ConfigMaps, secrets: ConfigMaps, f: PlayFlags, plan: KubePlan, init: boolean): PlannedContainer {
+function containerArgs(pod: string, spec: KubePodSpec, c: KubeContainer, cms: ConfigMaps, secrets: ConfigMaps, f: PlayFlags, plan: KubePlan, init: boolean, ctx: PodContext): PlannedContainer {
   const name = `${pod}-${c.name}`;
   const a: string[] = ['--pod', pod, '--name', name];
   if (f.quiet) a.push('-q');
   a.push(...f.registryArgs);
+  // The pod's annotations (and --annotation's) are every container's, as podman gives them.
+  for (const [k, v] of Object.entries(ctx.annotations)) a.push('--annotation', `${k}=${v}`);
+  const seccomp = ctx.seccomp.containers.has(c.name) ? ctx.seccomp.containers.get(c.name) : ctx.seccomp.pod;
+  if (seccomp !== undefined) a.push('--security-opt', seccomp);
   for (const e of envOf(c, cms, secrets, `container ${c.name}`)) a.push('--env', e);
   if (c.workingDir) a.push('--workdir', c.workingDir);
   if (c.command) a.push('--entrypoint', JSON.stringify(c.command));
   if (c.stdin) a.push('-i');
   if (c.tty) a.push('-t');
   if (f.logDriver) a.push('--log-driver', f.logDriver);
+  for (const o of f.logOpts ?? []) a.push('--log-opt', o);
   if (!init) a.push('--restart', RESTART[spec.restartPolicy ?? 'Always']!);
   const sc = c.securityContext;
   if (sc) {
@@ -202,12 +250,42 @@ function containerArgs(pod: string, spec: KubePodSpec, c: KubeContainer, cms: Co
   return { name, args: a };
 }
 
-function planPod(name: string, labels: Record<string, string>, spec: KubePodSpec, cms: ConfigMaps, secrets: ConfigMaps, f: PlayFlags, plan: KubePlan): PlannedPod {
+/** podman's network modes; any other --network value is a named (bridge) network. */
+const NETWORK_MODES = ['pasta', 'slirp4netns', 'host', 'none', 'private'];
+
+function isBridge(networks: readonly string[]): boolean {
+  return networks.length > 0 && networks.every((n) => !NETWORK_MODES.includes(n.split(':')[0]!) && !n.startsWith('ns:') && !n.startsWith('container:'));
+}
+
+/** --ip/--mac-address for the pod numbered `index` (podman's rules and messages). */
+function staticAddress(f: PlayFlags, index: number, hostNetwork: boolean, plan: KubePlan): string[] {
+  const out: string[] = [];
+  const check = (what: string, values: readonly string[] | undefined, flag: string) => {
+    if (!values?.length) return;
+    if (values.length <= index) {
+      plan.notes.push(`No more static ${what}s left using a random one`);
+      return;
+    }
+    if (hostNetwork || !isBridge(f.networks)) throw new KubeYamlError(`static ${what === 'ip' ? 'ip addresses' : 'mac address'} can only be set when the network mode is bridge: invalid argument`);
+    if (f.networks.length !== 1) {
+      throw new KubeYamlError(`cannot set static ${what === 'ip' ? 'ip addresses' : 'mac address'} for more than network, use netname:${what}=<${what}> syntax to specify ${what}s for more than network: invalid argument`);
+    }
+    out.push(flag, values[index]!);
+  };
+  check('ip', f.ips, '--ip');
+  check('mac', f.macs, '--mac-address');
+  return out;
+}
+
+function planPod(name: string, meta: { labels: Record<string, string>; annotations: Record<string, string> }, spec: KubePodSpec, cms: ConfigMaps, secrets: ConfigMaps, f: PlayFlags, plan: KubePlan): PlannedPod {
   const podArgs: string[] = ['--name', name];
-  for (const [k, v] of Object.entries(labels)) podArgs.push('--label', `${k}=${v}`);
+  for (const [k, v] of Object.entries(meta.labels)) podArgs.push('--label', `${k}=${v}`);
   if (spec.hostname) podArgs.push('--hostname', spec.hostname);
   if (spec.hostNetwork) podArgs.push('--network', 'host');
   else for (const n of f.networks) podArgs.push('--network', n);
+  podArgs.push(...staticAddress(f, plan.pods.length, spec.hostNetwork === true, plan));
+  const annotations = { ...meta.annotations, ...(f.annotations ?? {}) };
+  const ctx: PodContext = { annotations, seccomp: seccompPaths(annotations, f.seccompProfileRoot ?? DEFAULT_SECCOMP_ROOT) };
   if (f.noHosts) podArgs.push('--no-hosts');
   if (f.userns) podArgs.push('--userns', f.userns);
   for (const h of spec.hostAliases ?? []) podArgs.push('--add-host', `${h.hostnames.join(';')}:${h.ip}`);
@@ -242,8 +320,8 @@ function planPod(name: string, labels: Record<string, string>, spec: KubePodSpec
   return {
     name,
     podArgs,
-    inits: (spec.initContainers ?? []).map((c) => containerArgs(name, spec, c, cms, secrets, f, plan, true)),
-    containers: spec.containers.map((c) => containerArgs(name, spec, c, cms, secrets, f, plan, false)),
+    inits: (spec.initContainers ?? []).map((c) => containerArgs(name, spec, c, cms, secrets, f, plan, true, ctx)),
+    containers: spec.containers.map((c) => containerArgs(name, spec, c, cms, secrets, f, plan, false, ctx)),
   };
 }
 
@@ -273,12 +351,15 @@ export function planKube(docs: readonly KubeDoc[], extraConfigMaps: readonly Kub
     if (d.kind === 'PersistentVolumeClaim' && !plan.volumes.includes(d.metadata.name)) plan.volumes.push(d.metadata.name);
   }
   for (const d of docs) {
-    if (d.kind === 'Pod') plan.pods.push(planPod(d.metadata.name, d.metadata.labels ?? {}, d.spec, cms, secrets, f, plan));
+    if (d.kind === 'Pod') plan.pods.push(planPod(d.metadata.name, { labels: d.metadata.labels ?? {}, annotations: d.metadata.annotations ?? {} }, d.spec, cms, secrets, f, plan));
+    // A Deployment's (DaemonSet's) pods: the template's labels, the Deployment's own annotations (podman's).
     if (d.kind === 'Deployment') {
-      const labels = { ...(d.spec.template.metadata?.labels ?? {}) };
-      for (let i = 0; i < (d.spec.replicas ?? 1); i++) plan.pods.push(planPod(`${d.metadata.name}-pod-${i}`, labels, d.spec.template.spec, cms, secrets, f, plan));
+      const m = { labels: { ...(d.spec.template.metadata?.labels ?? {}) }, annotations: d.metadata.annotations ?? {} };
+      for (let i = 0; i < (d.spec.replicas ?? 1); i++) plan.pods.push(planPod(`${d.metadata.name}-pod-${i}`, m, d.spec.template.spec, cms, secrets, f, plan));
     }
-    if (d.kind === 'DaemonSet') plan.pods.push(planPod(`${d.metadata.name}-pod`, { ...(d.spec.template.metadata?.labels ?? {}) }, d.spec.template.spec, cms, secrets, f, plan));
+    if (d.kind === 'DaemonSet') {
+      plan.pods.push(planPod(`${d.metadata.name}-pod`, { labels: { ...(d.spec.template.metadata?.labels ?? {}) }, annotations: d.metadata.annotations ?? {} }, d.spec.template.spec, cms, secrets, f, plan));
+    }
   }
   return plan;
 }

@@ -55,6 +55,34 @@ interface PlayArgs extends GlobalArgs {
   'cert-dir'?: string;
   creds?: string;
   'tls-verify'?: boolean;
+  annotation?: string[];
+  ip?: string[];
+  'mac-address'?: string[];
+  'log-opt'?: string[];
+  'seccomp-profile-root'?: string;
+}
+
+/** --annotation KEY=VALUE (podman's checks: an '=' and a Kubernetes-sized value). */
+function parseAnnotations(values: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of values) {
+    const eq = a.indexOf('=');
+    if (eq < 0) throw new UsageError(`annotation ${JSON.stringify(a)} must include an '=' sign`);
+    const v = a.slice(eq + 1);
+    if (v.length > 256 * 1024) throw new UsageError(`annotation exceeds maximum size, ${256 * 1024}, of kubernetes annotation: ${v}`);
+    out[a.slice(0, eq)] = v;
+  }
+  return out;
+}
+
+/** --ip (an IP each) and --mac-address (a MAC each), comma lists as pflag's slices. */
+async function parseAddresses(ips: readonly string[], macs: readonly string[]): Promise<{ ips: string[]; macs: string[] }> {
+  const net = await import('node:net');
+  const ipList = ips.flatMap((v) => v.split(',')).filter((v) => v !== '');
+  for (const ip of ipList) if (net.isIP(ip) === 0) throw new UsageError(`invalid argument ${JSON.stringify(ip)} for "--ip" flag: invalid string being converted to IP address: ${ip}`);
+  const macList = macs.flatMap((v) => v.split(',')).filter((v) => v !== '');
+  for (const mac of macList) if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(mac)) throw new UsageError(`address ${mac}: invalid MAC address`);
+  return { ips: ipList, macs: macList };
 }
 
 export function playCommand(word: string, usage: string): CommandModule<GlobalArgs, PlayArgs> {
@@ -79,13 +107,20 @@ export function playCommand(word: string, usage: string): CommandModule<GlobalAr
         .option('authfile', { type: 'string', requiresArg: true, describe: 'Path of the authentication file' })
         .option('cert-dir', { type: 'string', requiresArg: true, describe: '`Pathname` of a directory containing TLS certificates and keys' })
         .option('creds', { type: 'string', requiresArg: true, describe: '`Credentials` (USERNAME:PASSWORD) to use for authenticating to a registry' })
-        .option('tls-verify', { type: 'boolean', describe: 'Require HTTPS and verify certificates when contacting registries (default true)' }),
+        .option('tls-verify', { type: 'boolean', describe: 'Require HTTPS and verify certificates when contacting registries (default true)' })
+        .option('annotation', { ...strings, describe: 'Add annotations to pods (key=value)' })
+        .option('ip', { ...strings, describe: 'Static IP addresses to assign to the pods (default [])' })
+        .option('mac-address', { ...strings, describe: 'Static MAC addresses to assign to the pods' })
+        .option('log-opt', { ...strings, describe: 'Logging driver options' })
+        .option('seccomp-profile-root', { type: 'string', requiresArg: true, describe: 'Directory path for seccomp profiles (default "/var/lib/kubelet/seccomp")' }),
     handler: async (argv) => {
       const file = sourceArg(argv.file);
       if (file === undefined) throw new UsageError('accepts 1 arg(s), received 0');
       if (argv.extra?.length) throw new UsageError(`accepts 1 arg(s), received ${argv.extra.length + 1}`);
       if (argv.down && argv.replace) throw new UsageError('--down and --replace cannot be used together');
       const networks = (argv.network ?? []).flatMap((n) => String(n).split(',')).filter(Boolean);
+      const annotations = parseAnnotations((argv.annotation ?? []).map(String));
+      const addresses = await parseAddresses((argv.ip ?? []).map(String), (argv['mac-address'] ?? []).map(String));
       const docs = await loadDocs(file);
       const engine = await engineOf(argv);
       const { kubeDown, kubePlay } = await import('../../kube/kube-play.js');
@@ -117,6 +152,11 @@ export function playCommand(word: string, usage: string): CommandModule<GlobalAr
           userns: argv.userns,
           quiet: argv.quiet === true,
           registryArgs,
+          annotations,
+          ips: addresses.ips,
+          macs: addresses.macs,
+          logOpts: (argv['log-opt'] ?? []).flatMap((o) => String(o).split(',')).filter(Boolean),
+          seccompProfileRoot: argv['seccomp-profile-root'],
         },
         warn,
       );
