@@ -27,6 +27,9 @@ static const char *env_path(void) {
 _Noreturn void init_main(int argc, char **argv) {
   (void)argc;
   set_error_fd(INIT_EXEC_FD);
+  /* Executed from the sealed memfd, our name would read "memfd:tsc-run-h" in
+   * ps: take the name podman's catatonit has at /run/podman-init. */
+  if (prctl(PR_SET_NAME, "podman-init", 0, 0, 0) < 0) die_errno("prctl(PR_SET_NAME, podman-init)");
   /* Not PID 1 in the host's pid namespace (--pid host): orphans still come to us. */
   if (getpid() != 1) (void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   sigset_t all;

@@ -21,6 +21,16 @@ function resolveChunksByUrl(): void {
   });
 }
 
+// A reader that goes away (`tsc-run logs | head -1`) ends us quietly, as
+// SIGPIPE ends podman (the shell sees 128+13), instead of Node's unhandled
+// 'error' event and its stack.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(141);
+    process.exitCode = 125;
+  });
+}
+
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   const { VERSION } = await import('../version.js');

@@ -132,6 +132,8 @@ function suite(as: As, full: boolean) {
     expect(o).not.toContain(sb.root);
     expect(o).not.toContain(sb.home);
     expect(o).not.toContain('tsc-run-helper');
+    // Its name too (ps shows it): podman's catatonit is podman-init, not our memfd.
+    expect(await out(['run', '--rm', '--init', 'bb', 'cat', '/proc/1/comm'])).toBe('podman-init\n');
     const codes = await run(['run', '--rm', '--init', 'bb', 'sh', '-c', 'exit 7']);
     expect(codes.exitCode).toBe(7);
     expect((await run(['run', '--rm', '--init', 'bb', 'nosuchcmd'])).exitCode).toBe(127);
