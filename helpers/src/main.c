@@ -29,6 +29,8 @@ static const struct {
     {"exec", mode_exec},
     {"netns-hold", mode_netns_hold},
     {"port-bind", mode_port_bind},
+    {"dns-serve", mode_dns_serve},
+    {"port-forward", mode_port_forward},
 };
 
 static const char usage[] =
@@ -37,7 +39,8 @@ static const char usage[] =
     "modes: unshare, fixup ROOT, rmtree PATH..., probe-overlay DIR, run [RUN OPTIONS] -- CMD ARGS...,\n"
     "       vfs-apply DEST LAYER..., exec --pid PID --pid-start-time T [EXEC OPTIONS] -- CMD ARGS...,\n"
     "       fs ROOT-OPTIONS (requests on stdin), mount-rootfs TARGET OVERLAY-OPTIONS, umount-rootfs TARGET,\n"
-    "       netns-hold --busy FILE --idle SECONDS, port-bind [--tcp|--udp ADDR PORT]... -- CMD ARGS...\n";
+    "       netns-hold --busy FILE --idle SECONDS, port-bind [--tcp|--udp ADDR PORT]... -- CMD ARGS...,\n"
+    "       dns-serve --records FILE --holder PID:START, port-forward --veth NAME SPEC...\n";
 
 /* Accept `--name VALUE` and `--name=VALUE`. Advances *i past the value. */
 static const char *opt_value(int argc, char **argv, int *i, const char *name) {

@@ -16,3 +16,5 @@ int mode_umount_rootfs(const struct ns_config *ns, int argc, char **argv);
 int mode_exec(const struct ns_config *ns, int argc, char **argv);
 int mode_netns_hold(const struct ns_config *ns, int argc, char **argv);
 int mode_port_bind(const struct ns_config *ns, int argc, char **argv);
+int mode_dns_serve(const struct ns_config *ns, int argc, char **argv);
+int mode_port_forward(const struct ns_config *ns, int argc, char **argv);
