@@ -14,7 +14,7 @@ import { TscRunError } from '../errors.js';
 import { findExecutable } from '../host/executables.js';
 import { networkNameservers, PASTA_DNS_FORWARD, userdataDir } from '../runtime/container/container-files.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
-import { DNS_DOMAIN } from './dns/dns-table.js';
+import { DNS_DOMAIN } from './dns/dns-records.js';
 import { pastaContainerAddress } from './host-address.js';
 import { sharedNetworkContainer } from './network-mode.js';
 import { pastaArgs } from './pasta-args.js';

@@ -1,6 +1,6 @@
 // `tsc-run network ...`: podman's network command family (create, ls|list,
-// inspect, rm|remove, prune, exists, connect, disconnect, reload), and the
-// hidden dns-serve and port-forward our start runs. The work is in src/network/.
+// inspect, rm|remove, prune, exists, connect, disconnect, reload). The work is
+// in src/network/; the DNS responder and port forwarders are helper modes.
 
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
@@ -309,32 +309,6 @@ const reloadCommand: CommandModule<GlobalArgs, GlobalArgs & { args?: string[]; a
   },
 };
 
-/** The DNS responder (src/network/dns/): started by a container start inside the rootless netns, never by hand. */
-const dnsServeCommand: CommandModule<GlobalArgs, GlobalArgs & { args?: string[] }> = {
-  command: 'dns-serve [args..]',
-  describe: false,
-  handler: async (argv) => {
-    const [pid, startTime] = (argv.args ?? []).map(Number);
-    if (!Number.isInteger(pid) || !Number.isInteger(startTime)) throw new UsageError('network dns-serve takes the holder\'s pid and start time');
-    const { serveDns } = await import('../../network/dns/dns-server.js');
-    const { bootId } = await import('../../storage/proc-stamp.js');
-    await serveDns(rootsOf(argv), { pid: pid!, startTime: startTime!, bootId: bootId() });
-  },
-};
-
-/** The forwarder of a container's published ports (src/network/ports/): started by its start, never by hand. */
-const portForwardCommand: CommandModule<GlobalArgs, GlobalArgs & { args?: string[] }> = {
-  command: 'port-forward [args..]',
-  describe: false,
-  handler: async (argv) => {
-    const [veth, ...rest] = (argv.args ?? []).map(String);
-    const { forwardPorts, parseForwardSpec } = await import('../../network/ports/port-forwarder.js');
-    const specs = rest.map(parseForwardSpec);
-    if (!veth || !specs.length || specs.some((s) => !s)) throw new UsageError('network port-forward takes a veth and PROTO:FD:FAMILY:ADDRESS:PORT specs');
-    await forwardPorts(veth, specs.filter((s) => s !== undefined));
-  },
-};
-
 /** `network` alone, or a subcommand we do not have: podman's messages, exit 125. */
 const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: string }> = {
   command: '* [subcommand]',
@@ -349,6 +323,6 @@ const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: s
 export const networkCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'network',
   describe: 'Manage networks',
-  builder: (y) => y.command([createCommand, listCommand, inspectCommand, rmCommand, pruneCommand, existsCommand, connectCommand, disconnectCommand, reloadCommand, dnsServeCommand, portForwardCommand, unknownSubcommand]),
+  builder: (y) => y.command([createCommand, listCommand, inspectCommand, rmCommand, pruneCommand, existsCommand, connectCommand, disconnectCommand, reloadCommand, unknownSubcommand]),
   handler: () => {},
 };

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Roots } from '../../config/paths.js';
 import { parseResolvConf } from '../../runtime/container/container-files.js';
 import { ensureDnsResponder, pokeDnsResponder } from '../dns/dns-control.js';
-import { DNS_DOMAIN } from '../dns/dns-table.js';
+import { DNS_DOMAIN } from '../dns/dns-records.js';
 import { TscRunError } from '../../errors.js';
 import { writeJsonAtomic } from '../../storage/json-store.js';
 import { ContainerStore, type ContainerRecord, type NetworkAttachment } from '../../storage/containers.js';
@@ -144,6 +144,6 @@ export async function disconnectContainer(roots: Roots, networkName: string, nam
     await refreshPeerHosts(roots, allocs, rec.id, [net.name, ...Object.keys(mine?.networks ?? {})], true);
     const servers = dnsGateways([net]);
     if (servers.length) editResolvConf(roots, rec, (ns) => ns.filter((x) => !servers.includes(x)), false);
-    await pokeDnsResponder(roots.runRoot);
+    await pokeDnsResponder(roots);
   });
 }

@@ -13,7 +13,7 @@ import type { ProcStamp } from '../../storage/proc-stamp.js';
 import type { NetworkConfig } from '../config/network-config.js';
 import { NetworkStore } from '../config/network-store.js';
 import { ensureDnsResponder } from '../dns/dns-control.js';
-import { liveVeths } from '../dns/dns-server.js';
+import { liveVeths } from './veths.js';
 import { forwarderAlive, startForwarder } from '../ports/bridge-ports.js';
 import { dnsGateways, ensureBridges, readAllocations, type Allocation } from './bridge-attach.js';
 import { containerSideLines, holderSideLines, networkMtu, type PlannedAttachment } from './bridge-plan.js';

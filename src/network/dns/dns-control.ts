@@ -1,10 +1,12 @@
-// Starting and poking the DNS responder (dns-server.ts). Called under the
-// netns lock by a start or a connect once the container's allocation is
-// written: the responder of this holder is told to re-read (SIGHUP), or
-// started inside the rootless netns (`nsenter ... tsc-run network
-// dns-serve`), and we wait until it listens on every gateway asked for, so
-// the container's first query finds it. <runroot>/networks/dns.json names
-// it (and the holder it serves: one of a dead holder is replaced).
+// Starting and poking the DNS responder (the helper's `dns-serve`,
+// helpers/src/dns.c). Called under the netns lock by a start or a connect
+// once the container's allocation is written: the records file is written
+// (dns-records.ts), the responder of this holder is told to re-read it
+// (SIGHUP), or started inside the rootless netns (`nsenter ...
+// tsc-run-helper dns-serve`), and we wait until it listens on every gateway
+// asked for, so the container's first query finds it.
+// <runroot>/networks/dns.json names it (and the holder it serves: one of a
+// dead holder is replaced).
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,11 +14,13 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Roots } from '../../config/paths.js';
 import { TscRunError } from '../../errors.js';
-import { seaRuntime } from '../../host/helper/embedded-helper.js';
+import { helperPath } from '../../host/helper/helper-path.js';
 import { readJson, writeJsonAtomic } from '../../storage/json-store.js';
 import { bootId, isAlive, processStartTime, type ProcStamp } from '../../storage/proc-stamp.js';
 import { parseIp } from '../config/ip-net.js';
+import { readAllocations } from '../bridge/bridge-attach.js';
 import { netnsPaths, nsenterArgs, program } from '../bridge/rootless-netns.js';
+import { dnsRecordsFile, writeDnsRecords } from './dns-records.js';
 
 export interface DnsState extends ProcStamp {
   holder: { pid: number; startTime: number };
@@ -80,10 +84,9 @@ function lastLogLine(runRoot: string): string {
 }
 
 function startResponder(roots: Roots, holder: ProcStamp): number {
-  const self = seaRuntime() ? [process.execPath] : [process.execPath, process.argv[1]!];
   const log = fs.openSync(dnsLogFile(roots.runRoot), 'a', 0o600);
   try {
-    const args = [...nsenterArgs(holder.pid), '--', ...self, '--root', roots.dataRoot, '--runroot', roots.runRoot, 'network', 'dns-serve', String(holder.pid), String(holder.startTime)];
+    const args = [...nsenterArgs(holder.pid), '--', helperPath(), 'dns-serve', '--records', dnsRecordsFile(roots.runRoot), '--holder', `${holder.pid}:${holder.startTime}`];
     const child = spawn(program('nsenter', 'util-linux'), args, { detached: true, stdio: ['ignore', 'ignore', log] });
     child.on('error', () => {});
     child.unref();
@@ -99,6 +102,7 @@ function startResponder(roots: Roots, holder: ProcStamp): number {
  * `gateways` (port 53). Nothing to do without gateways.
  */
 export async function ensureDnsResponder(roots: Roots, holder: ProcStamp, gateways: readonly string[]): Promise<void> {
+  await writeDnsRecords(roots, await readAllocations(roots.runRoot));
   if (!gateways.length) return;
   let st = await liveResponder(roots.runRoot);
   if (st && (st.holder.pid !== holder.pid || st.holder.startTime !== holder.startTime)) {
@@ -137,9 +141,10 @@ export async function ensureDnsResponder(roots: Roots, holder: ProcStamp, gatewa
   }
 }
 
-/** A container left a network (disconnect, stop): the responder re-reads at once (it also does each second). */
-export async function pokeDnsResponder(runRoot: string): Promise<void> {
-  const st = await liveResponder(runRoot);
+/** A container left a network (disconnect): the records are written again and the responder re-reads them at once. */
+export async function pokeDnsResponder(roots: Roots): Promise<void> {
+  await writeDnsRecords(roots, await readAllocations(roots.runRoot));
+  const st = await liveResponder(roots.runRoot);
   if (!st) return;
   try {
     process.kill(st.pid, 'SIGHUP');

@@ -1,8 +1,8 @@
 // Published ports of a container on bridge networks, at its start: the
 // helper's port-bind binds the host sockets (a port in use fails the start
 // with rootlessport's message and 126), then execs nsenter into the rootless
-// netns and our forwarder (port-forwarder.ts), which inherits them. We wait
-// for its `ready` line. <runroot>/networks/ports/<id>.json names the
+// netns and the helper's port-forward (helpers/src/portfwd.c, splice(2)),
+// which inherits them. We wait for its `ready` line. <runroot>/networks/ports/<id>.json names the
 // forwarder; one left from an earlier start of the container is killed
 // first, so its ports are free again.
 
@@ -13,13 +13,26 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Roots } from '../../config/paths.js';
 import { TscRunError } from '../../errors.js';
-import { seaRuntime } from '../../host/helper/embedded-helper.js';
 import { helperPath } from '../../host/helper/helper-path.js';
 import type { PortMapping } from '../../storage/containers.js';
 import { readJson, writeJsonAtomic } from '../../storage/json-store.js';
 import { bootId, isAlive, processStartTime, type ProcStamp } from '../../storage/proc-stamp.js';
 import { netnsPaths, nsenterArgs, program } from '../bridge/rootless-netns.js';
-import { formatForwardSpec, type ForwardSpec } from './port-forwarder.js';
+
+export interface ForwardSpec {
+  proto: 'tcp' | 'udp';
+  /** The inherited socket (3, 4, ...). */
+  fd: number;
+  /** Whether the host socket is bound on an IPv6 address. */
+  v6: boolean;
+  target: string;
+  port: number;
+}
+
+/** `tcp:3:4:10.89.0.2:80` / `udp:4:6:fd00::2:53` (proto, fd, family of the host socket, target, port): port-forward's argument. */
+export function formatForwardSpec(s: ForwardSpec): string {
+  return `${s.proto}:${s.fd}:${s.v6 ? 6 : 4}:${s.target}:${s.port}`;
+}
 
 function portsDir(runRoot: string): string {
   return path.join(netnsPaths(runRoot).dir, 'ports');
@@ -76,12 +89,12 @@ export async function startForwarder(roots: Roots, holder: ProcStamp, id: string
   fs.mkdirSync(portsDir(roots.runRoot), { recursive: true, mode: 0o700 });
   const logFile = path.join(portsDir(roots.runRoot), `${id}.log`);
   const log = fs.openSync(logFile, 'w', 0o600);
-  const self = seaRuntime() ? [process.execPath] : [process.execPath, process.argv[1]!];
-  const forwarder = [...self, '--root', roots.dataRoot, '--runroot', roots.runRoot, 'network', 'port-forward', veth, ...specs.map(formatForwardSpec)];
+  const helper = helperPath();
+  const forwarder = [helper, 'port-forward', '--veth', veth, ...specs.map(formatForwardSpec)];
   const args = ['port-bind', ...bindArgs, '--', program('nsenter', 'util-linux'), ...nsenterArgs(holder.pid), '--', ...forwarder];
   let pid: number;
   try {
-    const child = spawn(helperPath(), args, { detached: true, stdio: ['ignore', 'pipe', log] });
+    const child = spawn(helper, args, { detached: true, stdio: ['ignore', 'pipe', log] });
     pid = await new Promise<number>((resolve, reject) => {
       let out = '';
       const fail = () => {
