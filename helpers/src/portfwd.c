@@ -35,7 +35,7 @@
 #define MAX_UDP_SESSIONS 4096
 #define UDP_IDLE_MS 60000
 #define VETH_WAIT_MS 30000
-#define PIPE_BYTES (256 * 1024)
+#define PIPE_BYTES (1024 * 1024) /* as Go's splice (rootlessport): fewer, larger moves */
 
 enum kind { LISTEN_TCP, FRONT_UDP, CONN_CLIENT, CONN_UPSTREAM, UDP_SESSION };
 
@@ -199,9 +199,15 @@ static void conn_connected(struct conn *c) {
       conn_close(c);
       return;
     }
-    /* A larger pipe moves more per splice; the default (64 KiB) if the user's pipe budget says no. */
+    /* A larger pipe moves more per splice; what it has if the user's pipe budget says no. */
     int got = fcntl(c->pipe[d][1], F_SETPIPE_SZ, PIPE_BYTES);
-    size_t cap = got > 0 ? (size_t)got : 65536;
+    if (got < 0) got = fcntl(c->pipe[d][1], F_GETPIPE_SZ);
+    if (got <= 0) {
+      report("port-forward: size of a pipe: %s", strerror(errno));
+      conn_close(c);
+      return;
+    }
+    size_t cap = (size_t)got;
     c->cap = d == 0 || cap < c->cap ? cap : c->cap;
   }
   ep_ctl(EPOLL_CTL_ADD, c->fd[0], 0, &c->tag[0]);
