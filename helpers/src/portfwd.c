@@ -14,7 +14,12 @@
  * towards TARGET per client address, closed after a minute idle. Prints
  * `ready` when set up. Lives while the container's veth NAME (its host end,
  * in this namespace) exists: it goes with the container's network
- * namespace, whatever ended it; gives up if NAME never appears in 30 s. */
+ * namespace, whatever ended it; gives up if NAME never appears in 30 s.
+ * With --watch FILE, also while the process FILE names (`PID START`,
+ * written by the network set-up once the container's process exists) runs:
+ * a dead container's namespace, and so its veth, may linger for seconds on
+ * a busy host (the kernel tears namespaces down in one work queue), and
+ * its ports must be free at once. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +34,7 @@
 #include <unistd.h>
 
 #include "modes.h"
+#include "netns.h"
 #include "util.h"
 
 #define MAX_SPECS 4096
@@ -303,14 +309,42 @@ static void udp_back(struct session *se) {
   }
 }
 
+/* The container's process as FILE names it: false while FILE is not there (yet). */
+static bool read_watch(const char *file, pid_t *pid, unsigned long long *start) {
+  char buf[64];
+  int fd = open(file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno != ENOENT) report("port-forward: open %s: %s", file, strerror(errno));
+    return false;
+  }
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return false;
+  buf[n] = '\0';
+  char *sp = strchr(buf, ' '), *nl = strchr(buf, '\n');
+  unsigned long long p;
+  if (!sp || !nl) return false;
+  *sp = *nl = '\0';
+  if (!parse_uint(buf, 10, 1 << 22, &p) || !p || !parse_uint(sp + 1, 10, ~0ULL, start)) {
+    report("port-forward: %s does not hold PID START", file);
+    return false;
+  }
+  *pid = (pid_t)p;
+  return true;
+}
+
 int mode_port_forward(const struct ns_config *ns, int argc, char **argv) {
   (void)ns;
   static struct spec specs[MAX_SPECS];
   size_t n = 0;
-  const char *veth = NULL;
+  const char *veth = NULL, *watch = NULL;
+  pid_t ctr = 0;
+  unsigned long long ctr_start = 0;
   for (int i = 0; i < argc; i++) {
     if (!strcmp(argv[i], "--veth") && i + 1 < argc)
       veth = argv[++i];
+    else if (!strcmp(argv[i], "--watch") && i + 1 < argc)
+      watch = argv[++i];
     else if (n < MAX_SPECS)
       parse_spec(argv[i], &specs[n++]);
     else
@@ -339,6 +373,8 @@ int mode_port_forward(const struct ns_config *ns, int argc, char **argv) {
       next_check = now + 500;
       if (if_nametoindex(veth)) seen = true;
       else if (seen || now - started > VETH_WAIT_MS) return 0;
+      if (watch && !ctr && !read_watch(watch, &ctr, &ctr_start)) ctr = 0;
+      if (ctr && start_time(ctr) != ctr_start) return 0;
       for (size_t i = n_sessions; i-- > 0;)
         if (now - sessions[i]->used > UDP_IDLE_MS) session_close(i);
     }
