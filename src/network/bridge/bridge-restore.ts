@@ -115,7 +115,7 @@ export async function reloadContainers(roots: Roots, holder: ProcStamp, ids?: Re
     // A forwarder of the old namespace leaves with its veth: a new one in any case then.
     if (ports.length && (rewired || !(await forwarderAlive(roots.runRoot, c.rec.id)))) {
       const first = Object.values(c.alloc.networks)[0]!;
-      await startForwarder(roots, holder, c.rec.id, first.veth!, first.ips.find((x) => !x.includes(':')) ?? first.ips[0]!, ports);
+      await startForwarder(roots, holder, c.rec.id, first.veth!, first.ips.find((x) => !x.includes(':')) ?? first.ips[0]!, ports, { pid: c.pid, startTime: c.startTime });
     }
     done.push(c.rec.id);
   }

@@ -15,6 +15,7 @@ import type { Roots } from '../../config/paths.js';
 import { TscRunError } from '../../errors.js';
 import { helperPath } from '../../host/helper/helper-path.js';
 import type { PortMapping } from '../../storage/containers.js';
+import { writeFileAtomic } from '../../storage/atomic-file.js';
 import { readJson, writeJsonAtomic } from '../../storage/json-store.js';
 import { bootId, isAlive, processStartTime, type ProcStamp } from '../../storage/proc-stamp.js';
 import { netnsPaths, nsenterArgs, program } from '../bridge/rootless-netns.js';
@@ -40,6 +41,17 @@ function portsDir(runRoot: string): string {
 
 export function forwarderStateFile(runRoot: string, id: string): string {
   return path.join(portsDir(runRoot), `${id}.json`);
+}
+
+/**
+ * `PID START` of the container's process, which the forwarder watches
+ * (port-forward --watch): the network set-up writes it at a start, a
+ * reload before it starts the forwarder. The forwarder leaves as soon as
+ * that process is gone, not only once its veth is (a dead namespace may
+ * linger for seconds on a busy host).
+ */
+export function forwarderWatchFile(runRoot: string, id: string): string {
+  return path.join(portsDir(runRoot), `${id}.ctr`);
 }
 
 /** The helper's socket options and the forwarder's specs: one socket per host port of each range. */
@@ -79,18 +91,32 @@ export async function stopForwarder(runRoot: string, id: string): Promise<void> 
     while (isAlive(st) && Date.now() < end) await sleep(10);
   }
   fs.rmSync(file, { force: true });
+  fs.rmSync(forwarderWatchFile(runRoot, id), { force: true });
 }
 
-/** Start the forwarder of a container whose first attachment is `veth` with address `target`. */
-export async function startForwarder(roots: Roots, holder: ProcStamp, id: string, veth: string, target: string, ports: readonly PortMapping[]): Promise<void> {
+/**
+ * Start the forwarder of a container whose first attachment is `veth` with
+ * address `target`; `running`: its process, when it runs already (reload).
+ */
+export async function startForwarder(
+  roots: Roots,
+  holder: ProcStamp,
+  id: string,
+  veth: string,
+  target: string,
+  ports: readonly PortMapping[],
+  running?: { pid: number; startTime: number },
+): Promise<void> {
   await stopForwarder(roots.runRoot, id);
   const { bindArgs, specs } = forwardPlan(ports, target);
   if (!specs.length) return;
   fs.mkdirSync(portsDir(roots.runRoot), { recursive: true, mode: 0o700 });
+  const watch = forwarderWatchFile(roots.runRoot, id);
+  if (running) await writeFileAtomic(watch, `${running.pid} ${running.startTime}\n`, { durable: false, mode: 0o600 });
   const logFile = path.join(portsDir(roots.runRoot), `${id}.log`);
   const log = fs.openSync(logFile, 'w', 0o600);
   const helper = helperPath();
-  const forwarder = [helper, 'port-forward', '--veth', veth, ...specs.map(formatForwardSpec)];
+  const forwarder = [helper, 'port-forward', '--veth', veth, '--watch', watch, ...specs.map(formatForwardSpec)];
   const args = ['port-bind', ...bindArgs, '--', program('nsenter', 'util-linux'), ...nsenterArgs(holder.pid), '--', ...forwarder];
   let pid: number;
   try {

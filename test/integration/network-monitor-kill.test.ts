@@ -1,0 +1,72 @@
+// kill -9 of the monitor of a container on a bridge network, as the test
+// user: the container's process dies with it at once (as on pasta), and the
+// ports it published are free again within seconds: the forwarder watches
+// the container's process, not only its veth, which lingers while the
+// kernel tears the dead network namespace down (tens of seconds on a busy
+// host). Three rounds, since that lag comes and goes with the load.
+
+import fs from 'node:fs';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, tscRun, type Sandbox } from '../harness/index.js';
+import { busyboxSandbox, disposeSandbox, readRecord, sleep } from './run-util.js';
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** Gone, or a zombie (dead, not yet reaped by whoever inherited it). */
+function dead(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+async function msUntil(fn: () => boolean | Promise<boolean>, limitMs: number): Promise<number> {
+  const t0 = Date.now();
+  while (!(await fn())) {
+    if (Date.now() - t0 > limitMs) return Infinity;
+    await sleep(50);
+  }
+  return Date.now() - t0;
+}
+
+describe('kill -9 of a bridge container\'s monitor', () => {
+  let sb: Sandbox;
+  const ok = async (args: string[]): Promise<string> => {
+    const r = await tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
+    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    return r.stdout;
+  };
+  beforeAll(async () => {
+    sb = await busyboxSandbox('network-monitor-kill', 'user');
+    await ok(['network', 'create', '--subnet', '10.97.8.0/24', 'mk']);
+  }, 120_000);
+  afterAll(async () => {
+    await disposeSandbox(sb);
+  });
+
+  it('takes the container and its published ports with it, promptly', async () => {
+    for (let round = 0; round < 3; round++) {
+      const port = await freePort();
+      const id = (await ok(['run', '-d', '--network', 'mk', '-p', `127.0.0.1:${port}:80`, 'bb', 'httpd', '-f', '-p', '80'])).trim();
+      const rec = readRecord(sb, id);
+      const monitor = rec.state.monitor!.pid;
+      const pid = rec.state.pid!;
+      expect(await portFree(port)).toBe(false);
+      process.kill(monitor, 'SIGKILL');
+      const ctrMs = await msUntil(() => dead(pid), 10_000);
+      const portMs = await msUntil(() => portFree(port), 40_000);
+      expect(ctrMs, `round ${round}: the container's process outlived its monitor`).toBeLessThan(3000);
+      expect(portMs, `round ${round}: the published port stayed bound`).toBeLessThan(5000);
+      await ok(['rm', '-f', '-t', '0', id]);
+    }
+  }, 240_000);
+});
