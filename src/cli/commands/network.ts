@@ -67,21 +67,22 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run network create [options] [NAME]\n\ncreate networks for containers and pods')
+      .example('tsc-run network create podman1', '')
       .positional('name', { type: 'string' })
       .positional('extra', { type: 'string', array: true, hidden: true })
       .option('disable-dns', { type: 'boolean', describe: 'disable dns plugin' })
       .option('dns', { ...strings, describe: 'DNS servers this network will use' })
       .option('driver', { alias: 'd', type: 'string', requiresArg: true, describe: 'driver to manage the network (default "bridge")' })
-      .option('gateway', { ...strings, describe: 'IPv4 or IPv6 gateway for the subnet (default [])' })
+      .option('gateway', { ...strings, goType: 'ipSlice', describe: 'IPv4 or IPv6 gateway for the subnet (default [])' })
       .option('ignore', { type: 'boolean', describe: "Don't fail if network already exists" })
       .option('interface-name', { type: 'string', requiresArg: true, describe: 'interface name which is used by the driver' })
       .option('internal', { type: 'boolean', describe: 'restrict external access from this network' })
-      .option('ip-range', { ...strings, describe: 'allocate container IP from range' })
+      .option('ip-range', { ...strings, goType: 'stringArray', describe: 'allocate container IP from range' })
       .option('ipam-driver', { type: 'string', requiresArg: true, describe: 'IP Address Management Driver' })
       .option('ipv6', { type: 'boolean', describe: 'enable IPv6 networking' })
-      .option('label', { ...strings, describe: 'set metadata on a network' })
-      .option('opt', { ...strings, alias: 'o', describe: 'Set driver specific options (default [])' })
-      .option('subnet', { ...strings, describe: 'subnets in CIDR format' }),
+      .option('label', { ...strings, goType: 'stringArray', describe: 'set metadata on a network' })
+      .option('opt', { ...strings, goType: 'stringArray', alias: 'o', describe: 'Set driver specific options (default [])' })
+      .option('subnet', { ...strings, goType: 'stringArray', describe: 'subnets in CIDR format' }),
   handler: async (argv) => {
     if (argv.extra?.length) throw new UsageError(`accepts at most 1 arg(s), received ${argv.extra.length + 1}`);
     const { networkCreate } = await import('../../network/network-commands.js');
@@ -122,8 +123,9 @@ const listCommand: CommandModule<GlobalArgs, ListArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run network ls [options]\n\nList networks')
+      .example('tsc-run network list', '')
       .positional('extra', { type: 'string', array: true, hidden: true })
-      .option('filter', { ...strings, alias: 'f', describe: "Provide filter values (e.g. 'name=podman')" })
+      .option('filter', { ...strings, goType: 'stringArray', alias: 'f', describe: "Provide filter values (e.g. 'name=podman')" })
       .option('format', { type: 'string', requiresArg: true, describe: 'Pretty-print networks to JSON or using a Go template' })
       .option('no-trunc', { type: 'boolean', describe: 'Do not truncate the network ID' })
       .option('noheading', { type: 'boolean', describe: 'Do not print headers' })
@@ -156,6 +158,7 @@ const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run network inspect [options] NETWORK [NETWORK...]\n\nDisplays the network configuration for one or more networks.')
+      .example('tsc-run network inspect podman', '')
       .option('format', { alias: 'f', type: 'string', requiresArg: true, describe: "Pretty-print network to JSON or using a Go template" }),
   handler: async (argv) => {
     const { networkInspect } = await import('../../network/network-commands.js');
@@ -178,8 +181,9 @@ const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run network rm [options] NETWORK [NETWORK...]\n\nRemove networks')
+      .example('tsc-run network rm podman', '')
       .option('force', { alias: 'f', type: 'boolean', describe: 'remove any containers using network' })
-      .option('time', { alias: 't', type: 'number', requiresArg: true, describe: 'Seconds to wait for running containers to stop before killing the container (default 10)' }),
+      .option('time', { alias: 't', type: 'number', goType: 'uint', requiresArg: true, describe: 'Seconds to wait for running containers to stop before killing the container (default 10)' }),
   handler: async (argv) => {
     if (argv.time !== undefined && !argv.force) throw new UsageError('--force option must be specified to use the --time option');
     const { networkRemove } = await import('../../network/network-commands.js');
@@ -199,8 +203,9 @@ const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run network prune [options]\n\nPrune unused networks')
+      .example('tsc-run network prune', '')
       .positional('extra', { type: 'string', array: true, hidden: true })
-      .option('filter', { ...strings, describe: 'Provide filter values (e.g. \'label=<key>=<value>\')' })
+      .option('filter', { ...strings, goType: 'stringArray', describe: 'Provide filter values (e.g. \'label=<key>=<value>\')' })
       .option('force', { alias: 'f', type: 'boolean', describe: 'do not prompt for confirmation' }),
   handler: async (argv) => {
     noExtra('prune', argv.extra);
@@ -222,7 +227,8 @@ interface ExistsArgs extends GlobalArgs {
 const existsCommand: CommandModule<GlobalArgs, ExistsArgs> = {
   command: 'exists [args..]',
   describe: 'network exists',
-  builder: (y) => y.usage('Usage: tsc-run network exists NETWORK\n\nIf the named network exists, podman network exists exits with 0, otherwise the exit code will be 1.'),
+  builder: (y) =>
+    y.usage('Usage: tsc-run network exists NETWORK\n\nIf the named network exists, tsc-run network exists exits with 0, otherwise the exit code will be 1.').example('tsc-run network exists net1', ''),
   handler: async (argv) => {
     const args = (argv.args ?? []).map(String);
     if (args.length !== 1) throw new UsageError(`accepts 1 arg(s), received ${args.length}`);
@@ -245,9 +251,10 @@ const connectCommand: CommandModule<GlobalArgs, ConnectArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run network connect [options] NETWORK CONTAINER\n\nAdd container to a network')
+      .example('tsc-run network connect web secondary', '')
       .option('alias', { ...strings, describe: 'network scoped alias for container' })
-      .option('ip', { type: 'string', requiresArg: true, describe: 'set a static ipv4 address for this container network' })
-      .option('ip6', { type: 'string', requiresArg: true, describe: 'set a static ipv6 address for this container network' })
+      .option('ip', { type: 'string', goType: 'ip', requiresArg: true, describe: 'set a static ipv4 address for this container network' })
+      .option('ip6', { type: 'string', goType: 'ip', requiresArg: true, describe: 'set a static ipv6 address for this container network' })
       .option('mac-address', { type: 'string', requiresArg: true, describe: 'set a static mac address for this container network' }),
   handler: async (argv) => {
     const args = (argv.args ?? []).map(String);
@@ -274,6 +281,7 @@ const disconnectCommand: CommandModule<GlobalArgs, DisconnectArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run network disconnect [options] NETWORK CONTAINER\n\nRemove container from a network')
+      .example('tsc-run network disconnect web secondary', '')
       .option('force', { alias: 'f', type: 'boolean', describe: 'force removal of container from network' }),
   handler: async (argv) => {
     const args = (argv.args ?? []).map(String);
@@ -288,7 +296,10 @@ const reloadCommand: CommandModule<GlobalArgs, GlobalArgs & { args?: string[]; a
   describe: 'Reload firewall rules for one or more containers',
   builder: (y) =>
     y
-      .usage('Usage: tsc-run network reload [options] [CONTAINER...]\n\nReload firewall rules for one or more containers')
+      .usage('Usage: tsc-run network reload [options] [CONTAINER...]\n\nreload container networks, recreating firewall rules')
+      .example('tsc-run network reload --latest', '')
+      .example('tsc-run network reload 3c13ef6dd843', '')
+      .example('tsc-run network reload test1 test2', '')
       .option('all', { alias: 'a', type: 'boolean', describe: 'Reload network configuration of all containers' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' }),
   handler: async (argv) => {
