@@ -21,7 +21,7 @@ const MAPPED = new Set([
   'volumes', 'tmpfs', 'networks', 'network_mode', 'depends_on', 'healthcheck', 'restart', 'scale', 'deploy', 'secrets', 'configs',
   'cap_add', 'cap_drop', 'privileged', 'read_only', 'security_opt', 'init', 'stop_signal', 'stop_grace_period', 'tty',
   'stdin_open', 'extra_hosts', 'dns', 'dns_search', 'dns_opt', 'container_name', 'pull_policy', 'profiles', 'logging',
-  'userns_mode', 'mem_limit', 'cpus', 'pids_limit', 'annotations', 'attach', 'platform',
+  'userns_mode', 'mem_limit', 'cpus', 'pids_limit', 'annotations', 'attach', 'platform', 'develop',
   'sysctls', 'ulimits', 'shm_size', 'devices', 'pid', 'ipc', 'group_add', 'oom_score_adj', 'mac_address',
 ]);
 

@@ -838,10 +838,44 @@ const eventsSubCommand: CommandModule<ComposeArgs, ServicesArgs & { json?: boole
   },
 };
 
+const watchSubCommand: CommandModule<ComposeArgs, ServicesArgs & { quiet?: boolean; 'no-up'?: boolean }> = {
+  command: 'watch [service..]',
+  describe: 'Watch build context for service and rebuild/refresh containers when files are updated',
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose watch [SERVICE...]\n\nWatch build context for service and rebuild/refresh containers when files are updated')
+      .option('quiet', { type: 'boolean', describe: 'hide build output' })
+      .option('no-up', { type: 'boolean', describe: 'Do not build & start services before watching' }),
+  handler: async (argv) => {
+    const ctx = await contextOf(argv);
+    if (ctx.dryRun) throw new UsageError('watch cannot run with --dry-run: it acts on changes as they happen');
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { watchPlan } = await import('../../compose/watch-plan.js');
+    const { selected, up } = await import('../../compose/engine/up.js');
+    const names = svcList(argv);
+    const p = selected(ctx.project, names, true);
+    const plan = watchPlan(p, names, (context) => {
+      for (const f of ['.dockerignore', '.containerignore']) {
+        const file = path.join(context, f);
+        if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
+      }
+      return undefined;
+    }, ctx.warn);
+    // Build and start first (docker compose: services with a build and a develop section are always built).
+    if (!argv['no-up']) {
+      const quiet = argv.quiet ? { ...ctx, progress: () => {} } : ctx;
+      await up(quiet, { services: names, build: true, noResult: true, quietPull: argv.quiet });
+    }
+    const { startWatch } = await import('../../compose/engine/watch.js');
+    await startWatch({ ...ctx, project: p }, plan).done;
+  },
+};
+
 const subcommands = [
   upCommand, downCommand, createSubCommand, psSubCommand, logsSubCommand, ...lifecycleCommands, execSubCommand, runSubCommand,
   pullSubCommand, pushSubCommand, buildSubCommand, configCommand, lsSubCommand, versionSubCommand, imagesSubCommand, portSubCommand,
-  topSubCommand, waitSubCommand, cpSubCommand, eventsSubCommand,
+  topSubCommand, waitSubCommand, cpSubCommand, eventsSubCommand, watchSubCommand,
 ] as unknown as Array<CommandModule<ComposeArgs, never>>;
 
 /** Value flags of compose and of its run/exec, for the split of their trailing command line. */
