@@ -53,6 +53,12 @@ export async function runRmi(roots: Roots, o: RmiOptions, warn: (msg: string) =>
   if (report.errors.length) throw new TscRunError(joinErrors(report.errors), rmiExitCode(report.errors));
 }
 
+/** `container cleanup --rmi`: the container's image as `rmi NAME` removes it (untag or delete), printing nothing; errors thrown as rmi's. */
+export async function removeContainerImage(roots: Roots, name: string, warn: (msg: string) => void): Promise<void> {
+  const report = await removeImages(removalContext(roots, warn), { names: [name], all: false, force: false, ignore: false, noPrune: false });
+  if (report.errors.length) throw new TscRunError(joinErrors(report.errors), rmiExitCode(report.errors));
+}
+
 /** Asks the user a yes/no question (the command's prompt: podman's confirm). */
 export type Confirm = (question: string) => Promise<boolean>;
 

@@ -93,6 +93,7 @@ interface CleanupArgs extends GlobalArgs {
   all?: boolean;
   latest?: boolean;
   rm?: boolean;
+  rmi?: boolean;
   exec?: string;
 }
 
@@ -110,11 +111,14 @@ export const containerCleanupCommand: CommandModule<GlobalArgs, CleanupArgs> = {
       .option('all', { alias: 'a', type: 'boolean', describe: 'Cleans up all containers' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
       .option('rm', { type: 'boolean', describe: 'After cleanup, remove the container entirely' })
+      .option('rmi', { type: 'boolean', describe: 'After cleanup, remove the image entirely' })
       .option('exec', { type: 'string', requiresArg: true, describe: 'Clean up the given exec session instead of the container' }),
   handler: async (argv) => {
     const names = (argv.containers ?? []).map(String);
     if (argv.exec !== undefined) {
       // A detached exec session's exit command (runtime/exec/exec-container.ts).
+      if (argv.all) throw new UsageError('exec and all options conflict');
+      if (argv.rmi) throw new UsageError('exec and rmi options conflict');
       if (names.length !== 1) throw new UsageError('you must provide exactly one container with --exec');
       const { ContainerStore } = await import('../../storage/containers.js');
       const { cleanupExecSession } = await import('../../runtime/exec/exec-container.js');
@@ -131,6 +135,17 @@ export const containerCleanupCommand: CommandModule<GlobalArgs, CleanupArgs> = {
     const targets = await resolveTargets(ctx.store, names, argv);
     await forEachTarget(targets, async (t) => {
       await cleanupContainer(ctx, t.rec.id, { rm: argv.rm === true });
+      if (argv.rmi && t.rec.image) {
+        // As podman: the image by the name the container was made from, as `rmi NAME` would (in use: rmi's error).
+        const { removeContainerImage } = await import('../../image/image-commands.js');
+        await removeContainerImage(rootsOf(argv), t.rec.imageName || t.rec.image, warn).catch(async (err: unknown) => {
+          const { logrusLine } = await import('../warn.js');
+          process.stderr.write(logrusLine('error', `Removing image: ${(err as Error).message}`, { terminal: process.stderr.isTTY === true }));
+          // podman's cleanup exits 125 whatever rmi's own code would be.
+          const { TscRunError } = await import('../../errors.js');
+          throw new TscRunError((err as Error).message);
+        });
+      }
       process.stdout.write(`${t.label}\n`);
     });
   },

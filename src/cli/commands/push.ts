@@ -18,6 +18,8 @@ interface PushArgs extends GlobalArgs, RegistryFlagArgs {
   'compression-format'?: string;
   'remove-signatures'?: boolean;
   'sign-by'?: string;
+  'sign-by-sigstore-private-key'?: string;
+  'sign-passphrase-file'?: string;
 }
 
 export const pushCommand: CommandModule<GlobalArgs, PushArgs> = {
@@ -39,6 +41,8 @@ export const pushCommand: CommandModule<GlobalArgs, PushArgs> = {
         .option('compression-format', { type: 'string', requiresArg: true, hidden: true, describe: 'Compression format to use (gzip, zstd)' })
         .option('remove-signatures', { type: 'boolean', describe: 'Discard any pre-existing signatures in the image' })
         .option('sign-by', { type: 'string', hidden: true, requiresArg: true, describe: 'Add a signature at the destination using the specified key' })
+        .option('sign-by-sigstore-private-key', { type: 'string', requiresArg: true, describe: 'Sign the image using a sigstore private key at `PATH` (refused: tsc-run writes no signatures)' })
+        .option('sign-passphrase-file', { type: 'string', requiresArg: true, describe: 'Read a passphrase for signing an image from `PATH` (refused: tsc-run writes no signatures)' })
         .option('disable-content-trust', { type: 'boolean', hidden: true, describe: 'This is a Docker specific option and is a NOOP' }),
       { signaturePolicy: true },
     )
@@ -47,7 +51,9 @@ export const pushCommand: CommandModule<GlobalArgs, PushArgs> = {
   handler: async (argv) => {
     const given = [argv.image, argv.destination, ...(argv.extra ?? [])].filter((a) => a !== undefined);
     if (given.length < 1 || given.length > 2) throw new UsageError(`accepts between 1 and 2 arg(s), received ${given.length}`);
-    if (argv['sign-by'] !== undefined) throw new UsageError('--sign-by: signing is not supported');
+    for (const flag of ['sign-by', 'sign-by-sigstore-private-key', 'sign-passphrase-file'] as const) {
+      if (argv[flag] !== undefined) throw new UsageError(`--${flag}: signing is not supported: tsc-run writes no signatures (GPG simple signing or sigstore)`);
+    }
     if (argv.compress || argv['compression-format'] !== undefined) {
       throw new UsageError('--compress/--compression-format: tsc-run pushes the stored layer blobs as they are');
     }
