@@ -17,6 +17,7 @@ import { pullCommand } from './pull.js';
 import { pushCommand } from './push.js';
 import { imageSearchCommand } from './search.js';
 import { imageTrustCommand } from './image-trust.js';
+import { imageMountCommand, imageUnmountCommand } from './image-mount.js';
 import { imageTreeCommand } from './image-tree.js';
 import { refusedImageSubcommands } from './refused.js';
 
@@ -293,6 +294,8 @@ export const imageSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   imageSearchCommand,
   imageTreeCommand,
   imageTrustCommand,
+  imageMountCommand,
+  imageUnmountCommand,
   ...refusedImageSubcommands,
 ];
 
