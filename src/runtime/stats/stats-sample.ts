@@ -63,6 +63,11 @@ function readCgroup(dir: string, out: StatsSample): void {
 
 /** rec must be reconciled (liveRecord). */
 export function sampleContainer(rec: ContainerRecord): StatsSample {
+  return sampleContainerPids(rec, undefined);
+}
+
+/** sampleContainer over `pids` when the caller knows the container's processes better (a pod's shared pid namespace). */
+export function sampleContainerPids(rec: ContainerRecord, pids: readonly number[] | undefined): StatsSample {
   const s = rec.state;
   const out: StatsSample = {
     id: rec.id,
@@ -82,7 +87,7 @@ export function sampleContainer(rec: ContainerRecord): StatsSample {
   if ((s.status !== 'running' && s.status !== 'paused') || s.pid === undefined) return out;
   out.live = true;
   out.memLimit = parseMemTotal(readProcText('/proc/meminfo') ?? '');
-  for (const pid of containerPids(s.pid)) {
+  for (const pid of pids ?? containerPids(s.pid)) {
     const f = readProcess(pid);
     if (!f) continue;
     out.cpuNs += (f.stat.utime + f.stat.stime + f.stat.cutime + f.stat.cstime) * NS_PER_TICK;
