@@ -17,7 +17,7 @@ export interface RunResult {
 
 export interface Engine {
   /** Runs `tsc-run ARGS`, collecting its output; past timeoutMs it is killed (code -1, timedOut). */
-  capture(args: readonly string[], input?: string, timeoutMs?: number): Promise<RunResult>;
+  capture(args: readonly string[], input?: string, timeoutMs?: number, env?: Record<string, string>): Promise<RunResult>;
   /** Runs it with our stdio (an interactive `run`/`exec`); resolves to its exit code. */
   inherit(args: readonly string[]): Promise<number>;
   /** Runs it with stdout/stderr as streams (attached logs). */
@@ -30,9 +30,9 @@ export interface Engine {
 export function selfEngine(globals: readonly string[]): Engine {
   const self = seaRuntime() ? [process.execPath] : [process.execPath, process.argv[1]!];
   const argv = (args: readonly string[]) => [...self.slice(1), ...globals, ...args];
-  const capture = (args: readonly string[], input?: string, timeoutMs?: number) =>
+  const capture = (args: readonly string[], input?: string, timeoutMs?: number, env?: Record<string, string>) =>
     new Promise<RunResult>((resolve, reject) => {
-      const p = spawn(self[0]!, argv(args), { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+      const p = spawn(self[0]!, argv(args), { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
       let timedOut = false;
       const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
         timedOut = true;
