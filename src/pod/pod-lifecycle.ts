@@ -81,9 +81,25 @@ export async function startPod(ctx: PodContext, pod: PodRecord): Promise<void> {
   if (errors.length) throw errors.length === 1 ? errors[0]! : new MultipleErrors(errors);
 }
 
+/**
+ * Record that the pod is being stopped, under its start lock: a member start
+ * made for a healthcheck's restart action (which began earlier) sees it and
+ * does not start the member, and so the infra, again (pod-member.ts).
+ */
+async function markStopping(roots: Roots, pod: PodRecord): Promise<void> {
+  const pods = new PodStore(roots.dataRoot);
+  const { nowRfc3339Nano } = await import('../format/go-time.js');
+  await withLock(pods.startLock(pod.id), () =>
+    pods.update(pod.id, (p) => {
+      p.stoppedAt = nowRfc3339Nano();
+    }),
+  );
+}
+
 /** Members first, the infra last (its namespaces outlive them). */
 export async function stopPod(ctx: PodContext, pod: PodRecord, timeout: number | undefined): Promise<void> {
   const { stopContainer } = await import('../runtime/container/container-stop.js');
+  await markStopping(ctx.roots, pod);
   const lc = await lifecycle(ctx);
   const members = await podMembers(ctx.roots, pod);
   const order = [...members.filter((c) => c.id !== pod.infraId), ...members.filter((c) => c.id === pod.infraId)];
@@ -103,6 +119,7 @@ export async function killPod(ctx: PodContext, pod: PodRecord, signo: number): P
   const store = new ContainerStore(ctx.roots.dataRoot);
   const members = (await podMembers(ctx.roots, pod)).filter(isUp);
   if (members.length === 0) throw new TscRunError(`pod ${pod.id} has no running containers: no such container`);
+  await markStopping(ctx.roots, pod);
   for (const c of [...members.filter((m) => m.id !== pod.infraId), ...members.filter((m) => m.id === pod.infraId)]) {
     await killContainer(store, ctx.roots.runRoot, c.id, signo);
   }
@@ -132,6 +149,7 @@ export async function removePod(ctx: PodContext, pod: PodRecord, o: { force: boo
       );
     }
   }
+  if (o.force) await markStopping(ctx.roots, pod).catch(() => undefined);
   for (const c of [...members.filter((m) => m.id !== pod.infraId), ...members.filter((m) => m.id === pod.infraId)]) {
     try {
       await removeContainer(lc, c.id, { force: o.force, timeout: o.timeout, podRemoval: true });

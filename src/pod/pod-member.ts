@@ -40,9 +40,23 @@ export async function withMemberStart<T>(roots: Roots, member: ContainerRecord, 
   });
 }
 
+/**
+ * Set by a healthcheck's restart action (src/health/health-run.ts) to the
+ * time its check began: the member is not started again if its pod was
+ * stopped (or killed, or removed) since, so a restart racing `pod stop`
+ * cannot bring the member and the infra back up.
+ */
+export const HEALTH_RESTART_ENV = 'TSC_RUN_HEALTH_RESTART_SINCE';
+
 export async function prepareMemberStart(roots: Roots, member: ContainerRecord, treeOps: TreeOps): Promise<void> {
   const pod = await new PodStore(roots.dataRoot).get(member.pod!);
   if (!pod) throw new TscRunError(`pod ${member.pod!.slice(0, 12)} of container ${member.name} no longer exists`);
+  const since = process.env[HEALTH_RESTART_ENV];
+  // Not passed on to what this start spawns (the monitor, its exit command, the next healthcheck loop).
+  delete process.env[HEALTH_RESTART_ENV];
+  if (since !== undefined && pod.stoppedAt !== undefined && Date.parse(pod.stoppedAt) >= Date.parse(since)) {
+    throw new TscRunError(`pod ${pod.name} was stopped after the healthcheck of ${member.name} began: its restart action is dropped`);
+  }
   if (!pod.infraId) return;
   const infra = await new ContainerStore(roots.dataRoot).get(pod.infraId);
   if (!infra) throw new TscRunError(`the infra container of pod ${pod.name} no longer exists`);

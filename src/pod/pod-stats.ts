@@ -6,9 +6,12 @@
 // rootless podman refuses `pod stats`. As podman's, CPU % is the average
 // since the container started (podman passes no previous reading).
 
+import fs from 'node:fs';
 import type { Roots } from '../config/paths.js';
+import { containerPids } from '../runtime/procfs/container-pids.js';
+import type { ContainerRecord } from '../storage/containers.js';
 import { alignColumns, formatList } from '../format/output.js';
-import { sampleContainer } from '../runtime/stats/stats-sample.js';
+import { sampleContainerPids } from '../runtime/stats/stats-sample.js';
 import { statsRow } from '../runtime/stats/stats-view.js';
 import { podMembers } from './pod-lifecycle.js';
 import type { PodRecord } from './pod-store.js';
@@ -52,12 +55,35 @@ function percent(f: number): string {
   return Number.isFinite(f) && f !== 0 ? `${f.toFixed(2)}%` : '--';
 }
 
+function mountNamespace(pid: number): string | undefined {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/ns/mnt`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A member's processes when the pod's members share one pid namespace
+ * (`--share +pid`, or the host's with `--pid host`): those of the namespace
+ * in the member's own mount namespace (every member has its own, and `exec`
+ * joins it), not the whole namespace for each.
+ */
+export function memberPids(c: ContainerRecord): number[] | undefined {
+  const pid = c.state.pid;
+  if (pid === undefined) return undefined;
+  const mnt = mountNamespace(pid);
+  if (mnt === undefined) return undefined;
+  return containerPids(pid).filter((p) => mountNamespace(p) === mnt);
+}
+
 export async function podStatsReports(roots: Roots, pods: readonly PodRecord[]): Promise<PodStatsReport[]> {
   const out: PodStatsReport[] = [];
   for (const pod of pods) {
+    const sharedPid = pod.share.includes('pid') || pod.namespaces?.pid === 'host';
     for (const c of await podMembers(roots, pod)) {
       if (c.state.status !== 'running' && c.state.status !== 'paused') continue;
-      const s = sampleContainer(c);
+      const s = sampleContainerPids(c, sharedPid ? memberPids(c) : undefined);
       if (!s.live) continue;
       const r = statsRow(s, undefined, true);
       out.push({

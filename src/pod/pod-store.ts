@@ -44,6 +44,8 @@ export interface PodRecord {
   namespaces?: { pid?: 'host' | 'private'; uts?: 'host' | 'private' };
   /** pod create --share-parent (default true): recorded for inspect; no pod cgroup exists here (docs/pods.md). */
   shareParent?: boolean;
+  /** When `pod stop`/`kill`/`rm` last began (under the start lock): a healthcheck's restart begun before it does not start a member again. */
+  stoppedAt?: string;
 }
 
 function validate(v: unknown): PodRecord {

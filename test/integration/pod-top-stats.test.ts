@@ -83,8 +83,17 @@ describe('pod top, pod stats (test user)', () => {
     expect(b.CPU).toMatch(/^(--|\d+\.\d\d%)$/);
     // podman's default: no pod named is every pod; a pod with nothing running adds no row.
     const all = (await ok(['pod', 'stats', '--no-stream', '--no-reset', '--format', '{{.Name}} {{.PIDS}}'])).trim().split('\n').sort();
-    // (Members of a --share +pid pod are read by their pid namespace, the pod's: not compared here.)
-    expect(all.filter((l) => !l.includes('-infra')).map((l) => l.replace(/^(sh-[ab]) \d+$/, '$1'))).toEqual(['sh-a', 'sh-b', 'tp-a 1', 'tp-b 2']);
+    // Members of a --share +pid pod share one pid namespace: each is read by its own processes (its mount namespace), not the pod's all.
+    expect(all.filter((l) => !l.includes('-infra'))).toEqual(['sh-a 1', 'sh-b 1', 'tp-a 1', 'tp-b 2']);
+    // A process exec'd into a +pid member counts for that member only.
+    await ok(['exec', '-d', 'sh-b', 'sleep', '1006']);
+    let shared: string[] = [];
+    for (let i = 0; i < 50 && !shared.includes('sh-b 2'); i++) {
+      shared = (await ok(['pod', 'stats', '--no-stream', '--no-reset', '--format', '{{.Name}} {{.PIDS}}', 'shared'])).trim().split('\n').sort();
+      if (!shared.includes('sh-b 2')) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(shared.filter((l) => !l.includes('-infra'))).toEqual(['sh-a 1', 'sh-b 2']);
+    expect(shared.find((l) => l.includes('-infra'))).toMatch(/ 1$/);
     // Headers of a table template; podman clears the screen first unless --no-reset.
     expect(await ok(['pod', 'stats', '--no-stream', '--format', 'table {{.Name}} {{.PIDS}}', 'tp'])).toMatch(/^\x1b\[2J\x1b\[1;1HNAME\s+PIDS\ntp-a|NAME\s+PIDS\n/);
     // Nothing running: a row of -- in the table, [] in JSON, nothing for a template.
