@@ -14,7 +14,7 @@ import { parseContainerfile, type Containerfile } from './containerfile/parse.js
 import { IgnoreMatcher, parseIgnoreFile } from './context/ignore.js';
 import { fetchUrl, isUrl, openContext, sweepTemp } from './context/open-context.js';
 import { Builder, type BuildOptions } from './exec/executor.js';
-import { sweepStepContainers } from './exec/step-container.js';
+import { sweepStepContainers } from './exec/step-sweep.js';
 
 export type BuildRequest = Omit<BuildOptions, 'file' | 'contextRoot' | 'contextInPlace' | 'ignore'> & {
   roots: Roots;

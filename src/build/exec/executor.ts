@@ -27,9 +27,9 @@ import { LayerCache, stepKey } from './layer-cache.js';
 import { applyMeta, envLookup, setEnv, StepError, type MetaState } from './meta-steps.js';
 import { runArgv } from './run-step.js';
 import { parseRunMounts, type RunMount } from './run-mounts.js';
-import { RunMountSources, type MountSource, type SecretSource } from './mount-sources.js';
+import type { MountSource, RunMountSources, SecretSource } from './mount-sources.js';
 import { NamedContextDirs, type NamedContext } from '../context/named-contexts.js';
-import { addLayer, commitStepLayer, commitTarLayer, runStep, withStepContainer, type StepRunOptions } from './step-container.js';
+import type { StepRunOptions } from './step-container.js';
 import { IgnoreMatcher as Matcher } from '../context/ignore.js';
 
 export type PullPolicy = 'always' | 'missing' | 'never' | 'newer';
@@ -158,7 +158,8 @@ export class Builder {
   private readonly intermediates = new Set<string>();
   private plan!: ReturnType<typeof planStages>;
   private stageCount = 0;
-  private readonly mounts: RunMountSources;
+  /** Made on the first RUN with --mount (its module loads only then). */
+  private mounts: RunMountSources | undefined;
   private readonly namedDirs: NamedContextDirs;
   /** RUN --mount values of every planned step, parsed before anything runs. */
   private readonly runMounts = new Map<Instruction, RunMount[]>();
@@ -169,7 +170,6 @@ export class Builder {
     this.args = new BuildArgs(o.file.globalArgs, o.buildArgs, platformArgs(o.platform, o.hostPlatform), o.file.directives.escape);
     this.digests = new DigestCache(o.contextInPlace ? path.join(o.roots.dataRoot, 'build', 'digests') : undefined, o.contextRoot);
     this.tmpRoot = path.join(o.roots.dataRoot, 'build', 'tmp');
-    this.mounts = new RunMountSources(o.roots, this.tmpRoot, o.secrets, o.ssh);
     this.namedDirs = new NamedContextDirs(this.tmpRoot);
   }
 
@@ -203,7 +203,7 @@ export class Builder {
     try {
       return await this.buildPlanned();
     } finally {
-      await this.mounts.cleanup();
+      await this.mounts?.cleanup();
       await this.namedDirs.cleanup();
     }
   }
@@ -522,12 +522,18 @@ export class Builder {
     const roots = o.roots;
     const esc = o.file.directives.escape;
     const cfg = state.config.config;
+    // Step containers (the runtime, container-fs) load only when a step runs: a fully cached build never needs them.
+    const { addLayer, commitStepLayer, commitTarLayer, runStep, withStepContainer } = ins.kind === 'RUN' || ins.kind === 'COPY' || ins.kind === 'ADD' ? await import('./step-container.js') : ({} as typeof import('./step-container.js'));
     if (ins.kind === 'RUN') {
       const argv = runArgv(ins, cfg.Shell);
       const runMounts = this.runMounts.get(ins) ?? parseRunMounts(ins.mounts);
       const id = state.id ?? (await this.store(state));
       const network = ins.network === 'none' ? 'none' : ins.network === 'host' ? 'host' : (o.run.network ?? 'host');
       const security = ins.security === 'insecure' ? { ...o.run.security, privileged: true } : o.run.security;
+      if (!this.mounts) {
+        const { RunMountSources } = await import('./mount-sources.js');
+        this.mounts = new RunMountSources(o.roots, this.tmpRoot, o.secrets, o.ssh);
+      }
       await this.mounts.withMounts(runMounts, (ref) => this.mountSource(stage, ref), { kind: 'dir', root: o.contextRoot }, (m) => withStepContainer(
         roots,
         id,

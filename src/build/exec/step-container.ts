@@ -13,7 +13,7 @@ import type { FsEntry } from '../../container-fs/records.js';
 import type { Roots } from '../../config/paths.js';
 import { writeLayerBlob } from '../../container-fs/commit.js';
 import { BlobStore } from '../../storage/blob-store.js';
-import { ContainerStore, type ContainerRecord } from '../../storage/containers.js';
+import type { ContainerRecord } from '../../storage/containers.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
 import { createContainer } from '../../runtime/container/container-create.js';
 import { AlreadyRunning, finishForeground, startContainer } from '../../runtime/container/container-start.js';
@@ -24,7 +24,9 @@ import type { MountFlags } from '../../volume/mount-spec.js';
 import { MediaType } from '../../image/oci.js';
 import type { BuildImage } from './build-image.js';
 
-export const BUILD_LABEL = 'io.tsc-run.build.pid';
+import { BUILD_LABEL } from './step-sweep.js';
+
+export { BUILD_LABEL };
 
 const RUNTIME_FILES = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf', 'run/.containerenv']);
 const RUNTIME_DIRS = ['dev', 'proc', 'sys'];
@@ -164,15 +166,4 @@ export function addLayer(img: BuildImage, l: { diffId: string; size: number; lay
   img.config.rootfs.diff_ids.push(l.diffId);
   img.size += l.size;
   delete img.id;
-}
-
-/** Remove step containers whose build process is gone (a build killed mid-step). */
-export async function sweepStepContainers(roots: Roots): Promise<void> {
-  const store = new ContainerStore(roots.dataRoot);
-  const { pidIsRunning } = await import('../../storage/proc-stamp.js');
-  for (const c of await store.list()) {
-    const pid = Number(c.config.labels?.[BUILD_LABEL]);
-    if (!pid || pid === process.pid || pidIsRunning(pid)) continue;
-    await removeFinished(roots, c.id, helperTreeOps()).catch(() => undefined);
-  }
 }

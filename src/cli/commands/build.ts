@@ -258,8 +258,7 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
       if (Object.keys(annotations).length && format === 'docker') {
         throw new UsageError('--annotation is not supported with --format docker: a Docker manifest has no annotations (podman drops them silently)');
       }
-      const { parseOutput } = await import('../../build/output.js');
-      const output = argv.output !== undefined ? parseOutput(String(argv.output)) : undefined;
+      const output = argv.output !== undefined ? (await import('../../build/output.js')).parseOutput(String(argv.output)) : undefined;
       if (argv.platform?.includes(',')) {
         throw new UsageError('--platform with several platforms is not supported: RUN steps cannot run a foreign architecture here (no emulator); build each platform where it runs and join the images with manifest add');
       }
@@ -309,8 +308,9 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
       await checkBuildContexts(buildContexts);
       const quiet = argv.quiet === true;
       const roots = rootsOf(argv);
-      const [{ warn }, { remoteOptions }, { progressFor }] = await Promise.all([import('../warn.js'), import('./registry-options.js'), import('../ui/progress/select.js')]);
-      const remote = remoteOptions(argv);
+      const { warn } = await import('../warn.js');
+      // The registry client loads only when a build pulls (a cached build never does); --creds is still checked up front.
+      const remoteNow = argv.creds !== undefined ? (await import('./registry-options.js')).remoteOptions(argv) : undefined;
       const rec = await buildImage({
         roots,
         context: positionals[0] ?? '.',
@@ -356,6 +356,8 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
         warn,
         pullImage: async (ref, p) => {
           const [{ pullImages }, { emitImage }] = await Promise.all([import('../../image/registry/pull.js'), import('../../events/emit.js')]);
+          const [{ remoteOptions }, { progressFor }] = await Promise.all([import('./registry-options.js'), import('../ui/progress/select.js')]);
+          const remote = remoteNow ?? remoteOptions(argv);
           const progress = await progressFor({ quiet });
           try {
             const [img] = await pullImages({ dataRoot: roots.dataRoot, reference: ref, platform: { os: p.os, architecture: p.arch, variant: p.variant }, progress, warn, ...remote });
