@@ -181,7 +181,7 @@ function suite(as: As, full: boolean) {
       [['pod', 'create', '--exit-policy', 'later'], /^Error: invalid pod exit policy: "later"/],
       [['pod', 'create', '--infra-command', '/pause'], /^Error: --infra-command needs --infra-image here/],
       [['run', '--pod', 'nope', 'bb', 'true'], /^Error: no pod with name or ID nope found: no such pod/],
-      [['pod', 'inspect', 'nope'], /^Error: no pod with name or ID nope found: no such pod/],
+      [['pod', 'inspect', 'nope'], /^Error: inspecting object: no such pod nope$/m],
       [['pod', 'bogus'], /^Error: unrecognized command `tsc-run pod bogus`/],
     ];
     for (const [args, re] of cases) {

