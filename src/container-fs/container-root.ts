@@ -38,7 +38,8 @@ function escapeLower(p: string): string {
 async function overlayArgs(dataRoot: string, rec: ContainerRecord): Promise<string[]> {
   const store = new ContainerStore(dataRoot);
   const layers = await new LayerStore(dataRoot, helperTreeOps()).stack(rec.layers);
-  const lower: string[] = [];
+  // --rootfs DIR:O: the directory is the one lower layer.
+  const lower: string[] = rec.config.rootfs ? [rec.config.rootfs] : [];
   for (const l of [...layers].reverse()) {
     await ensureShortLink(dataRoot, l.id);
     lower.push(shortLinkPath(dataRoot, l.id));
@@ -62,8 +63,10 @@ export interface ContainerRootInfo {
 export async function withContainerRoot<T>(roots: Roots, rec: ContainerRecord, fn: (r: ContainerRootInfo) => Promise<T>): Promise<T> {
   const store = new ContainerStore(roots.dataRoot);
   const userns = containerUserNamespace(rec, hostUserNamespace());
-  if (rec.storage?.driver === 'vfs') {
-    return fn({ root: { args: ['--dir', store.rootfsDir(rec.id)], userns }, running: (await liveProcess(roots, rec)) !== undefined });
+  // --rootfs DIR (without :O): the directory itself is the root.
+  const plainDir = rec.config.rootfs && !rec.config.rootfsOverlay ? rec.config.rootfs : rec.storage?.driver === 'vfs' ? store.rootfsDir(rec.id) : undefined;
+  if (plainDir !== undefined) {
+    return fn({ root: { args: ['--dir', plainDir], userns }, running: (await liveProcess(roots, rec)) !== undefined });
   }
   const proc = await liveProcess(roots, rec);
   if (proc) return fn({ root: { args: ['--join', `${proc.pid}:${proc.startTime}`], userns: { kind: 'none' } }, running: true });

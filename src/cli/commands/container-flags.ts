@@ -547,6 +547,34 @@ async function planProcessFlags(argv: CreateArgs, config: Partial<ContainerConfi
   }
 }
 
+/**
+ * --init-path: that binary (bound read-only at /run/podman-init) is PID 1
+ * instead of our built-in init, as podman's catatonit. podman ignores it
+ * without --init; we refuse rather than ignore.
+ */
+function planInitPath(argv: CreateArgs): string {
+  const p = argv['init-path']!;
+  if (!argv.init) throw new UsageError(`--init-path ${p} only acts with --init: add --init, or leave --init-path out`);
+  if (argv.pid !== undefined && argv.pid !== 'private' && argv.pid !== '') throw new TscRunError("cannot add init binary as PID 1 (PID namespace isn't private)");
+  if (argv.systemd === 'always') throw new TscRunError('cannot use container-init binary with systemd=always');
+  if (p === '') throw new TscRunError('please specify a path to the container-init binary');
+  if (!fsSync.existsSync(p)) throw new TscRunError(`container-init binary not found on the host: stat ${p}: no such file or directory`);
+  return path.resolve(p);
+}
+
+/** --rootfs: the first argument is a directory (PATH[:O], podman's overlay form), not an image. */
+function planRootfs(arg: string, argv: CreateArgs): { path: string; overlay: boolean } {
+  const overlay = arg.endsWith(':O');
+  const p = overlay ? arg.slice(0, -2) : arg;
+  const st = fsSync.statSync(p, { throwIfNoEntry: false });
+  if (!st) throw new TscRunError(`running container create option: stat ${p}: no such file or directory`);
+  if (!st.isDirectory()) throw new TscRunError(`running container create option: ${p} is not a directory`);
+  if (![...(argv.command ?? []), ...(argv['--'] ?? [])].length && argv.entrypoint === undefined) {
+    throw new TscRunError('no command or entrypoint provided, and no CMD or ENTRYPOINT from image');
+  }
+  return { path: path.resolve(p), overlay };
+}
+
 /** --label-file: lines KEY=VALUE (or KEY), blank lines and # comments skipped; -l wins over the file. */
 export async function readLabelFiles(files: readonly string[]): Promise<string[]> {
   const out: string[] = [];
@@ -695,12 +723,8 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     throw new TscRunError(`--cgroup-parent ${argv['cgroup-parent']}: tsc-run places containers in no cgroup of its own on this host (no cgroup v2 subtree delegated to this user); run the container without it`);
   }
   await planProcessFlags(argv, config, net.network);
-  if (argv['init-path'] !== undefined) {
-    throw new TscRunError(`--init-path ${argv['init-path']}: tsc-run's --init is built into its helper; no other init binary can be used`);
-  }
-  if (argv.rootfs) {
-    throw new TscRunError('--rootfs: running from an exploded directory is not supported by tsc-run yet; import it as an image (tar -C DIR -c . | tsc-run import - NAME) and run that');
-  }
+  if (argv['init-path'] !== undefined) config.initPath = planInitPath(argv);
+  const rootfs = argv.rootfs ? planRootfs(String(argv.image), argv) : undefined;
   if (argv.systemd !== undefined) {
     if (!['true', 'false', 'always'].includes(argv.systemd)) throw new UsageError(`invalid argument ${JSON.stringify(argv.systemd)} for "--systemd" flag: must be "true", "false" or "always"`);
     const cmd = [...(argv.command ?? []), ...(argv['--'] ?? [])].map(String);
@@ -824,7 +848,10 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   const storage = await resolveContainerStorage({ roots, flagDriver: argv['storage-driver'], storageOpts: argv['storage-opt'] });
 
   // Made local (pulled by the policy) before anything is replaced or created.
-  const { image, record: imageRecord } = await ensureCreateImage(argv, String(argv.image), roots.dataRoot);
+  if (rootfs?.overlay && storage.driver === 'vfs') {
+    throw new TscRunError(`--rootfs ${rootfs.path}:O needs overlay storage (native overlay or fuse-overlayfs), and this store uses vfs; run it without :O (writes then go to the directory)`);
+  }
+  const { image, record: imageRecord } = rootfs ? { image: '', record: undefined } : await ensureCreateImage(argv, String(argv.image), roots.dataRoot);
 
   if (argv.replace && argv.name !== undefined) await replaceNamed(roots, argv.name);
   void opts;
@@ -834,6 +861,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     storage,
     image,
     imageRecord,
+    rootfs,
     name: argv.name,
     noHealthcheck: argv.healthcheck === false || argv['no-healthcheck'] === true,
     flags: {

@@ -71,6 +71,8 @@ export interface CreateContainerInput {
   config?: Partial<ContainerConfig> | undefined;
   /** The pod it joins (src/pod/pod-join.ts), full id. */
   pod?: string | undefined;
+  /** --rootfs PATH[:O]: run from this directory (absolute) instead of an image; overlay: writes go to the container's upper dir. */
+  rootfs?: { path: string; overlay: boolean } | undefined;
 }
 
 /**
@@ -108,13 +110,15 @@ function imageHealth(h: Parameters<typeof imageHealthcheck>[0], input: CreateCon
 }
 
 export async function createContainer(input: CreateContainerInput): Promise<ContainerRecord> {
-  const image = input.imageRecord ?? (await new ImageStore(input.dataRoot).lookup(input.image));
+  // --rootfs: no image; the directory is the only "layer" files are read from.
+  const rootfs = input.rootfs;
+  const image = rootfs ? undefined : (input.imageRecord ?? (await new ImageStore(input.dataRoot).lookup(input.image)));
   const blobs = new BlobStore(input.dataRoot);
-  const config = parseImageConfig((await blobs.read(`sha256:${image.id}`)).toString('utf8'), `config of image ${image.id}`);
-  const runtime = config.config ?? {};
+  const config = image ? parseImageConfig((await blobs.read(`sha256:${image.id}`)).toString('utf8'), `config of image ${image.id}`) : undefined;
+  const runtime = config?.config ?? {};
   const layerStore = new LayerStore(input.dataRoot, input.treeOps);
-  const layers = await layerStore.stack(image.layers);
-  const diffs = layers.map((l) => layerStore.diffDir(l.id)).reverse();
+  const layers = image ? await layerStore.stack(image.layers) : [];
+  const diffs = rootfs ? [rootfs.path] : layers.map((l) => layerStore.diffDir(l.id)).reverse();
 
   const { entrypoint, cmd, command } = resolveCommand(runtime, input.flags);
   const userSpec = input.flags.user ?? runtime.User ?? '';
@@ -190,9 +194,9 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
   const record: ContainerRecord = {
     id,
     name: input.name || randomContainerName(taken),
-    image: image.id,
-    imageName: resolvedName(image, input.image) ?? image.names[0] ?? input.image,
-    layers: image.layers,
+    image: image?.id ?? '',
+    imageName: image ? (resolvedName(image, input.image) ?? image.names[0] ?? input.image) : '',
+    layers: image?.layers ?? [],
     created: nowRfc3339Nano(),
     autoRemove: input.autoRemove,
     config: {
@@ -209,6 +213,7 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
       ...imageHealth(runtime.Healthcheck, input),
       ...input.config,
       ...etcFlags,
+      ...(rootfs ? { rootfs: rootfs.path, ...(rootfs.overlay ? { rootfsOverlay: true } : {}) } : {}),
     },
     state: { status: 'created' },
     storage: input.storage ?? { driver: 'overlay' },
@@ -227,7 +232,7 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
     await discard();
     throw err;
   }
-  if (record.storage?.driver === 'vfs') {
+  if (record.storage?.driver === 'vfs' && !rootfs) {
     try {
       await makeVfsRootfs(store.rootfsDir(id), layers.map((l) => layerStore.diffDir(l.id)));
     } catch (err) {

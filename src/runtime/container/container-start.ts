@@ -38,6 +38,7 @@ import { userdataDir } from './container-files.js';
 import { loadContainerSecurity } from '../security/security-args.js';
 import { nowRfc3339Nano } from '../../format/go-time.js';
 import { joinsNamespaces, joinsUts, namespaceJoinArgs } from './namespace-joins.js';
+import { escapeField } from '../../volume/helper-args.js';
 
 function envRecord(env: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -60,8 +61,13 @@ export async function containerRunSpec(dataRoot: string, c: ContainerRecord, tre
     }
     return out;
   };
+  // --rootfs: the directory itself, or (:O) the lower layer under the container's upper dir.
+  const dirs = c.config.rootfs
+    ? { lower: () => Promise.resolve([c.config.rootfs!]), upper: store.upperDir(c.id), work: store.workDir(c.id), rootfs: c.config.rootfs }
+    : { lower, upper: store.upperDir(c.id), work: store.workDir(c.id), rootfs: store.rootfsDir(c.id) };
+  const storage = c.config.rootfs ? (c.config.rootfsOverlay ? c.storage : { driver: 'vfs' as const }) : c.storage;
   return {
-    ...(await rootfsRunSpec(c.storage, { lower, upper: store.upperDir(c.id), work: store.workDir(c.id), rootfs: store.rootfsDir(c.id) })),
+    ...(await rootfsRunSpec(storage, dirs)),
     // A pod member in the infra's uts namespace has the pod's hostname already.
     ...(c.config.netJoin?.includes('uts') || joinsUts(c) ? {} : { hostname: c.config.hostname }),
     cwd: c.config.workingDir,
@@ -69,7 +75,8 @@ export async function containerRunSpec(dataRoot: string, c: ContainerRecord, tre
     env: envRecord(c.config.env),
     // Security (stored at create), the generated /etc files (container-start-args.ts), the network (--net ...).
     extra: [...(await securityAndFilesArgs(store.containerDir(c.id), c, net.files)), ...net.helperArgs],
-    command: c.config.command,
+    // --init-path: podman's catatonit way, the binary bound at /run/podman-init runs `-- CMD`.
+    command: c.config.init && c.config.initPath ? ['/run/podman-init', '--', ...c.config.command] : c.config.command,
     // A pod's infra: the helper's pause, unless it was made from an image (--infra-image) and runs its command.
     ...(c.config.pause && c.config.command.length === 0 ? { pause: true } : {}),
   };
@@ -138,6 +145,7 @@ async function helperArgs(i: StartInput, net: ContainerNetwork, joinArgs: readon
   const userdata = userdataDir(new ContainerStore(i.roots.dataRoot).containerDir(c.id));
   const privileged = (await loadContainerSecurity(userdata))?.privileged === true;
   const generated = await generatedFileArgs(userdata, c, privileged);
+  if (c.config.init && c.config.initPath) generated.push('--bind', `${escapeField(c.config.initPath)}:/run/podman-init:ro`);
   return withMonitorArgs(run, [...monitor, ...monitorFlagArgs(c), ...processArgs(c), ...joinArgs, ...(await seccompCacheArgs(run)), ...volumes, ...generated]);
 }
 

@@ -45,7 +45,8 @@ export function monitorArgs(i: MonitorArgsInput): string[] {
   if (c.logMaxSize) a.push('--log-max-size', String(c.logMaxSize));
   if (c.restartPolicy && c.restartPolicy.name !== 'no') a.push('--restart', restartArg(c.restartPolicy));
   if (!i.sigProxy && !i.detach) a.push('--no-sig-proxy');
-  if (c.init) a.push('--init');
+  // --init-path: that binary is PID 1 (container-start.ts), not the helper.
+  if (c.init && !c.initPath) a.push('--init');
   // A pod's infra made from an image (--infra-image) runs its own command instead.
   if (c.pause && c.command.length === 0) a.push('--pause');
   if (i.cgroup) a.push('--cgroup', i.cgroup);

@@ -287,7 +287,7 @@ export function inspectContainer(rec: ContainerRecord, f: InspectFacts): Record<
     Image: rec.image,
     ImageDigest: f.imageDigest,
     ImageName: rec.imageName,
-    Rootfs: '',
+    Rootfs: rec.config.rootfs ?? '',
     Pod: rec.pod ?? '',
     ResolvConfPath: f.resolvConfPath,
     HostnamePath: f.hostnamePath,
