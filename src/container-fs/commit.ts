@@ -123,6 +123,7 @@ export async function commitContainer(o: CommitOptions): Promise<ImageRecord> {
 
   const cstore = new ContainerStore(o.roots.dataRoot);
   const rec = await cstore.lookup(o.container);
+  if (rec.config.rootfs) throw new TscRunError(`container ${rec.name} runs from a directory (--rootfs), not an image: there is no image to commit onto; export it and import the tar instead`);
   const images = new ImageStore(o.roots.dataRoot);
   const base = (await images.list()).find((i) => i.id === rec.image);
   if (!base) throw new TscRunError(`the image of container ${rec.name} (${rec.image.slice(0, 12)}) is no longer stored`);

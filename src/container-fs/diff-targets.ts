@@ -50,6 +50,7 @@ function parentLayers(t: Target): string[] {
 /** Everything a target's root holds, as one tree. */
 async function fullTree(roots: Roots, t: Target): Promise<FileTree> {
   if (t.kind === 'image') return imageTree(roots.dataRoot, t.rec.layers);
+  if (t.rec.config.rootfs) throw new TscRunError(`container ${t.rec.name} runs from a directory (--rootfs), not an image: there is no image to compare it with`);
   const store = new ContainerStore(roots.dataRoot);
   const userns = containerUserNamespace(t.rec, hostUserNamespace());
   if (t.rec.storage?.driver === 'vfs') return FileTree.of(await listTree(dirRoot(store.rootfsDir(t.rec.id), userns)));

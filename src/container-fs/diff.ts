@@ -4,6 +4,7 @@
 // (files may belong to sub-ids the user cannot read); the rules are in
 // changes.ts. A running container's upper dir is read as it is.
 
+import { TscRunError } from '../errors.js';
 import type { Roots } from '../config/paths.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import type { ImageRecord } from '../storage/images.js';
@@ -42,6 +43,7 @@ export async function imageTree(dataRoot: string, ids: readonly string[]): Promi
 }
 
 export async function containerChanges(roots: Roots, rec: ContainerRecord): Promise<Change[]> {
+  if (rec.config.rootfs) throw new TscRunError(`container ${rec.name} runs from a directory (--rootfs), not an image: there is no image to compare it with`);
   const store = new ContainerStore(roots.dataRoot);
   const userns = containerUserNamespace(rec, hostUserNamespace());
   const image = await imageTree(roots.dataRoot, rec.layers);

@@ -41,6 +41,11 @@ function suite(as: As) {
     await out(['create', '--name', 'rf', '--rootfs', dir, 'cat', '/written']);
     expect(await out(['inspect', '--format', '{{.ImageName}}|{{.Image}}|{{.Rootfs}}|{{.Config.Cmd}}', 'rf'])).toBe(`||${dir}|[cat /written]\n`);
     expect(await out(['start', '-a', 'rf'])).toBe('hi\n');
+    // No image under it: commit and diff say so.
+    for (const args of [['diff', 'rf'], ['commit', 'rf', 'from-rootfs']]) {
+      const r = await run(args);
+      expect([r.exitCode, r.stderr]).toEqual([125, `Error: container rf runs from a directory (--rootfs), not an image: ${args[0] === 'diff' ? 'there is no image to compare it with' : 'there is no image to commit onto; export it and import the tar instead'}\n`]);
+    }
     expect(await out(['ps', '-a', '--filter', 'name=rf', '--format', '{{.Names}}|{{.Image}}'])).toBe('rf|\n');
     await out(['rm', 'rf']);
     expect(fs.existsSync(path.join(dir, 'bin/busybox'))).toBe(true); // removing the container leaves the directory
