@@ -13,12 +13,14 @@
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "netns.h"
 #include "util.h"
 
 #define DOMAIN "dns.podman"
@@ -82,6 +84,10 @@ size_t dns_addr_to_sockaddr(const struct dns_addr *a, uint16_t port, void *ss) {
   return sizeof *in6;
 }
 
+static const char *pid_dir;
+
+void dns_set_pid_dir(const char *dir) { pid_dir = dir; }
+
 bool dns_ctr_live(const struct dns_ctr *c) {
   /* if_nametoindex() opens a socket each time; one kept open is a single ioctl per check. */
   static int fd = -1;
@@ -93,7 +99,12 @@ bool dns_ctr_live(const struct dns_ctr *c) {
   memset(&ifr, 0, sizeof ifr);
   if (strlen(c->veth) >= sizeof ifr.ifr_name) return false;
   strcpy(ifr.ifr_name, c->veth);
-  return ioctl(fd, SIOCGIFINDEX, &ifr) == 0;
+  if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0) return false;
+  if (!pid_dir) return true;
+  /* Its process gone: dead, even while its namespace (and veth) are being torn down. */
+  char path[4096];
+  if (snprintf(path, sizeof path, "%s/%s", pid_dir, c->id) >= (int)sizeof path) return true;
+  return pid_file_alive(path, "dns-serve") != 0;
 }
 
 bool dns_is_member(const struct dns_net *net, const struct dns_addr *client) {

@@ -66,8 +66,10 @@ bool dns_addr_eq(const struct dns_addr *a, const struct dns_addr *b);
 void dns_addr_from_sockaddr(const void *sa, struct dns_addr *out);
 size_t dns_addr_to_sockaddr(const struct dns_addr *a, uint16_t port, void *ss);
 
-/* Whether the container's host-side veth exists (it is alive). */
+/* Whether the container is alive: its host-side veth exists and, when the
+ * pid directory holds a file for it (`PID START`), that process runs. */
 bool dns_ctr_live(const struct dns_ctr *c);
+void dns_set_pid_dir(const char *dir);
 
 /* The answer to the query in msg[0..len) received on network `net` from
  * `client`, written to out (at most cap bytes, TC set beyond), or 0 when

@@ -2,7 +2,7 @@
  * role, docs/networking.md "DNS"):
  *
  *   nsenter <rootless netns> -- tsc-run-helper dns-serve --records FILE
- *       --holder PID:START [--idle SECONDS]
+ *       --holder PID:START [--pids DIR] [--idle SECONDS]
  *
  * One process per user for every DNS-enabled network, run inside the
  * rootless network namespace. While a network has a live container (or one
@@ -13,7 +13,9 @@
  * socket per query in flight, each server tried for 2.5 s in turn), TCP
  * connections in a child process each (blocking, with timeouts). Exits when
  * PID (the namespace's holder) is gone, or after SECONDS (default 10)
- * without a network to serve; Node starts it again when needed. */
+ * without a network to serve; Node starts it again when needed. DIR/ID
+ * (`PID START` of container ID's process) makes a container dead as soon as
+ * that process is, before its veth goes. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -411,6 +413,8 @@ int mode_dns_serve(const struct ns_config *ns, int argc, char **argv) {
       records = argv[++i];
     else if (!strcmp(argv[i], "--holder") && i + 1 < argc)
       parse_holder(argv[++i], &holder, &holder_start);
+    else if (!strcmp(argv[i], "--pids") && i + 1 < argc)
+      dns_set_pid_dir(argv[++i]);
     else if (!strcmp(argv[i], "--idle") && i + 1 < argc) {
       if (!parse_uint(argv[++i], 10, 86400, &idle_s) || !idle_s) die("dns-serve: invalid --idle %s", argv[i]);
     } else

@@ -113,6 +113,32 @@ unsigned long long start_time(pid_t pid) {
   return p ? strtoull(p + 1, NULL, 10) : 0;
 }
 
+int pid_file_alive(const char *path, const char *who) {
+  char buf[64];
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno != ENOENT) report("%s: open %s: %s", who, path, strerror(errno));
+    return -1;
+  }
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  int e = errno;
+  close(fd);
+  if (n < 0) {
+    report("%s: read %s: %s", who, path, strerror(e));
+    return -1;
+  }
+  buf[n] = '\0';
+  char *sp = strchr(buf, ' '), *nl = strchr(buf, '\n');
+  unsigned long long pid, start;
+  if (!sp || !nl || sp > nl) return -1; /* being written: unknown yet */
+  *sp = *nl = '\0';
+  if (!parse_uint(buf, 10, 1 << 22, &pid) || !pid || !parse_uint(sp + 1, 10, ~0ULL, &start)) {
+    report("%s: %s does not hold PID START", who, path);
+    return -1;
+  }
+  return start_time((pid_t)pid) == start;
+}
+
 static int open_ns(pid_t pid, const char *ns, const char *whose) {
   char path[48];
   snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, ns);

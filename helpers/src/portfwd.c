@@ -309,37 +309,11 @@ static void udp_back(struct session *se) {
   }
 }
 
-/* The container's process as FILE names it: false while FILE is not there (yet). */
-static bool read_watch(const char *file, pid_t *pid, unsigned long long *start) {
-  char buf[64];
-  int fd = open(file, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno != ENOENT) report("port-forward: open %s: %s", file, strerror(errno));
-    return false;
-  }
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return false;
-  buf[n] = '\0';
-  char *sp = strchr(buf, ' '), *nl = strchr(buf, '\n');
-  unsigned long long p;
-  if (!sp || !nl) return false;
-  *sp = *nl = '\0';
-  if (!parse_uint(buf, 10, 1 << 22, &p) || !p || !parse_uint(sp + 1, 10, ~0ULL, start)) {
-    report("port-forward: %s does not hold PID START", file);
-    return false;
-  }
-  *pid = (pid_t)p;
-  return true;
-}
-
 int mode_port_forward(const struct ns_config *ns, int argc, char **argv) {
   (void)ns;
   static struct spec specs[MAX_SPECS];
   size_t n = 0;
   const char *veth = NULL, *watch = NULL;
-  pid_t ctr = 0;
-  unsigned long long ctr_start = 0;
   for (int i = 0; i < argc; i++) {
     if (!strcmp(argv[i], "--veth") && i + 1 < argc)
       veth = argv[++i];
@@ -373,8 +347,7 @@ int mode_port_forward(const struct ns_config *ns, int argc, char **argv) {
       next_check = now + 500;
       if (if_nametoindex(veth)) seen = true;
       else if (seen || now - started > VETH_WAIT_MS) return 0;
-      if (watch && !ctr && !read_watch(watch, &ctr, &ctr_start)) ctr = 0;
-      if (ctr && start_time(ctr) != ctr_start) return 0;
+      if (watch && pid_file_alive(watch, "port-forward") == 0) return 0;
       for (size_t i = n_sessions; i-- > 0;)
         if (now - sessions[i]->used > UDP_IDLE_MS) session_close(i);
     }
