@@ -40,7 +40,7 @@ static const char usage[] =
     "       vfs-apply DEST LAYER..., exec --pid PID --pid-start-time T [EXEC OPTIONS] -- CMD ARGS...,\n"
     "       fs ROOT-OPTIONS (requests on stdin), mount-rootfs TARGET OVERLAY-OPTIONS, umount-rootfs TARGET,\n"
     "       netns-hold --busy FILE --idle SECONDS, port-bind [--tcp|--udp ADDR PORT]... -- CMD ARGS...,\n"
-    "       dns-serve --records FILE --holder PID:START, port-forward --veth NAME [--watch FILE] SPEC...\n";
+    "       dns-serve --records FILE --holder PID:START [--pids DIR], port-forward --veth NAME [--watch FILE] SPEC...\n";
 
 /* Accept `--name VALUE` and `--name=VALUE`. Advances *i past the value. */
 static const char *opt_value(int argc, char **argv, int *i, const char *name) {
