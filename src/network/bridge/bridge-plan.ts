@@ -96,11 +96,22 @@ export function containerSideLines(all: readonly PlannedAttachment[]): string[] 
   return out;
 }
 
+/**
+ * The bridge's own MAC: locally administered, from the network's id. A
+ * bridge without one takes the lowest MAC of its ports, so it changed when
+ * that container left, and the others' ARP entries for the gateway went
+ * stale: no DNS and no way out for them for several seconds.
+ */
+export function bridgeMac(n: NetworkConfig): string {
+  const hex = (n.id || '').replace(/[^0-9a-f]/gi, '0').padEnd(10, '0').slice(0, 10).toLowerCase();
+  return ['02', ...(hex.match(/../g) ?? [])].join(':');
+}
+
 /** Bridge creation in the rootless netns (once per network, while it exists). */
 export function bridgeLines(n: NetworkConfig): string[] {
   const br = n.network_interface!;
   const mtu = n.options?.mtu && n.options.mtu !== '0' ? ` mtu ${n.options.mtu}` : '';
-  const out = [`link add ${br}${mtu} type bridge`];
+  const out = [`link add ${br}${mtu} address ${bridgeMac(n)} type bridge`];
   for (const s of n.subnets ?? []) {
     if (s.gateway) out.push(`addr add ${s.gateway}/${parseCidr(s.subnet)!.net.prefix} dev ${br}`);
   }
