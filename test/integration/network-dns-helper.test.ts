@@ -35,6 +35,8 @@ describe('dns-serve (helper) answers as aardvark-dns', () => {
       expect(r.ptr6).toMatchObject(a(['PTR alpha.', 'PTR web.', 'PTR aaaaaaaaaaaa.']));
       // Its veth is gone: not an answer; one label: NXDOMAIN, not forwarded.
       expect(r.dead).toMatchObject({ rcode: 3, answers: [] });
+      // Its veth is there but the process its pid file names is gone: dead too.
+      expect(r.processGone).toMatchObject({ rcode: 3, answers: [] });
       expect(r.otherNetwork).toMatchObject({ rcode: 3, answers: [] });
       // A container on n1 and n2 asking n2's gateway sees n1's names (aardvark-dns's view).
       expect(r.onBoth).toMatchObject(a(['A 10.9.0.2']));

@@ -87,14 +87,21 @@ const upTcp = net.createServer((s) => {
 });
 await new Promise((r) => upTcp.listen(53, '10.9.9.9', r));
 
-const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+function startTimeOf(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+}
+const startTime = startTimeOf(process.pid);
 const records = `${dir}/dns.records`;
 const replace = (text) => {
   fs.writeFileSync(`${records}.tmp`, text);
   fs.renameSync(`${records}.tmp`, records);
 };
-const [A, B, C, D] = ['a', 'b', 'c', 'd'].map((x) => x.repeat(64));
+const [A, B, C, D, E] = ['a', 'b', 'c', 'd', 'e'].map((x) => x.repeat(64));
+// The pid directory: E's process is gone (its veth, lo here, is not), A's is this one.
+fs.mkdirSync(`${dir}/pids`);
+fs.writeFileSync(`${dir}/pids/${E}`, `1 1\n`);
+fs.writeFileSync(`${dir}/pids/${A}`, `${process.pid} ${startTimeOf(process.pid)}\n`);
 replace(
   [
     'tsc-run-dns 1',
@@ -107,6 +114,7 @@ replace(
     `container ${A} lo 0 10.9.0.2,fd09::2 alpha,web,${A.slice(0, 12)}`,
     `container ${C} gone0 0 10.9.0.4 dead,${C.slice(0, 12)}`,
     `container ${D} lo 0 10.9.0.3 multi,${D.slice(0, 12)}`,
+    `container ${E} lo 0 10.9.0.5 ghost,${E.slice(0, 12)}`,
     'network n2',
     'listen 10.9.1.1',
     'subnet 10.9.1.0 24',
@@ -117,7 +125,7 @@ replace(
   ].join('\n'),
 );
 const log = fs.openSync(`${dir}/dns.log`, 'w');
-const child = spawn(helper, ['dns-serve', '--records', records, '--holder', `${process.pid}:${startTime}`, '--idle', '2'], { stdio: ['ignore', 'ignore', log] });
+const child = spawn(helper, ['dns-serve', '--records', records, '--holder', `${process.pid}:${startTime}`, '--idle', '2', '--pids', `${dir}/pids`], { stdio: ['ignore', 'ignore', log] });
 
 const udp = (server, from, n, type, id) =>
   new Promise((resolve) => {
@@ -171,6 +179,7 @@ r.aaaaNone = await udp('10.9.0.1', '10.9.0.2', 'multi', 28);
 r.ptr = await udp('10.9.0.1', '10.9.0.3', '2.0.9.10.in-addr.arpa', 12);
 r.ptr6 = await udp('10.9.0.1', '10.9.0.3', `2.${'0.'.repeat(27)}9.0.d.f.ip6.arpa`, 12);
 r.dead = await udp('10.9.0.1', '10.9.0.2', 'dead', 1);
+r.processGone = await udp('10.9.0.1', '10.9.0.2', 'ghost', 1);
 r.otherNetwork = await udp('10.9.1.1', '10.9.1.2', 'alpha', 1);
 r.onBoth = await udp('10.9.1.1', '10.9.1.3', 'alpha', 1);
 // From an address of this namespace outside n1 (as the responder forwarding to a gateway of ours): answered.

@@ -1,9 +1,10 @@
 // kill -9 of the monitor of a container on a bridge network, as the test
-// user: the container's process dies with it at once (as on pasta), and the
-// ports it published are free again within seconds: the forwarder watches
-// the container's process, not only its veth, which lingers while the
-// kernel tears the dead network namespace down (tens of seconds on a busy
-// host). Three rounds, since that lag comes and goes with the load.
+// user: the container's process dies with it at once (as on pasta), the
+// ports it published are free again and its name stops resolving within
+// seconds: the forwarder and the DNS responder watch the container's
+// process, not only its veth, which lingers while the kernel tears the dead
+// network namespace down (tens of seconds on a busy host). Three rounds,
+// since that lag comes and goes with the load.
 
 import fs from 'node:fs';
 import net from 'node:net';
@@ -48,15 +49,19 @@ describe('kill -9 of a bridge container\'s monitor', () => {
   beforeAll(async () => {
     sb = await busyboxSandbox('network-monitor-kill', 'user');
     await ok(['network', 'create', '--subnet', '10.97.8.0/24', 'mk']);
+    await ok(['run', '-d', '--name', 'peer', '--network', 'mk', 'bb', 'sleep', '600']);
   }, 120_000);
   afterAll(async () => {
     await disposeSandbox(sb);
   });
 
-  it('takes the container and its published ports with it, promptly', async () => {
+  it('takes the container, its published ports and its name with it, promptly', async () => {
     for (let round = 0; round < 3; round++) {
       const port = await freePort();
-      const id = (await ok(['run', '-d', '--network', 'mk', '-p', `127.0.0.1:${port}:80`, 'bb', 'httpd', '-f', '-p', '80'])).trim();
+      const name = `victim${round}`;
+      const id = (await ok(['run', '-d', '--name', name, '--network', 'mk', '-p', `127.0.0.1:${port}:80`, 'bb', 'httpd', '-f', '-p', '80'])).trim();
+      const resolves = async () => /Name:[\s\S]*Address: 10\.97\.8\./.test((await tscRun(['exec', 'peer', 'nslookup', name], { sandbox: sb, timeoutMs: 30_000 })).stdout);
+      expect(await resolves()).toBe(true);
       const rec = readRecord(sb, id);
       const monitor = rec.state.monitor!.pid;
       const pid = rec.state.pid!;
@@ -64,8 +69,10 @@ describe('kill -9 of a bridge container\'s monitor', () => {
       process.kill(monitor, 'SIGKILL');
       const ctrMs = await msUntil(() => dead(pid), 10_000);
       const portMs = await msUntil(() => portFree(port), 40_000);
+      const dnsMs = await msUntil(async () => !(await resolves()), 40_000);
       expect(ctrMs, `round ${round}: the container's process outlived its monitor`).toBeLessThan(3000);
       expect(portMs, `round ${round}: the published port stayed bound`).toBeLessThan(5000);
+      expect(dnsMs, `round ${round}: the name still resolved`).toBeLessThan(5000);
       await ok(['rm', '-f', '-t', '0', id]);
     }
   }, 240_000);

@@ -17,8 +17,8 @@ import type { NetworkConfig } from '../config/network-config.js';
 import { NetworkStore } from '../config/network-store.js';
 import { allocateAddresses, bridgeLines, bridgeRules, containerSideLines, holderSideLines, networkMtu, vethName, type PlannedAttachment } from './bridge-plan.js';
 import { ensureDnsResponder } from '../dns/dns-control.js';
-import { forwarderWatchFile, startForwarder } from '../ports/bridge-ports.js';
-import { inNetns, netnsPaths, nsenterArgs, program, withNetns } from './rootless-netns.js';
+import { startForwarder } from '../ports/bridge-ports.js';
+import { containerPidFile, inNetns, netnsPaths, nsenterArgs, program, withNetns } from './rootless-netns.js';
 
 /** containerId → its live attachments: network → addresses (no prefix), names it answers to. */
 export interface Allocation {
@@ -132,6 +132,9 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
       };
     }
     allocs[c.id] = mine;
+    // An earlier start's process: this start's set-up writes the new one.
+    fs.mkdirSync(path.dirname(containerPidFile(roots.runRoot, c.id)), { recursive: true, mode: 0o700 });
+    fs.rmSync(containerPidFile(roots.runRoot, c.id), { force: true });
     await writeJsonAtomic(allocationsFile(roots.runRoot), allocs, { durable: false });
     await refreshPeerHosts(roots, allocs, c.id, Object.keys(wanted));
     const dnsServers = dnsGateways(nets);
@@ -147,18 +150,16 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
     const nsenter = program('nsenter', 'util-linux');
     const holderLines = attachments.flatMap((a) => holderSideLines(a, networkMtu(nets.find((n) => n.name === a.network)!)));
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    // The forwarder watches the container's process: its pid and start time (field 22 of its stat, counted after the comm's last ')').
-    const watch = c.config.ports?.length ? forwarderWatchFile(roots.runRoot, c.id) : undefined;
-    const watchLine = watch
-      ? `{ pid=$1; s=$(cat /proc/$1/stat) && s=\${s##*") "} && (set -- $s; echo "$pid \${20}") > ${q(watch + '.tmp')} && mv -f ${q(watch + '.tmp')} ${q(watch)}; } || true`
-      : undefined;
+    // The DNS responder and the forwarder watch the container's process: its pid and start time (field 22 of its stat, counted after the comm's last ')').
+    const watch = containerPidFile(roots.runRoot, c.id);
+    const watchLine = `{ pid=$1; s=$(cat /proc/$1/stat) && s=\${s##*") "} && (set -- $s; echo "$pid \${20}") > ${q(watch + '.tmp')} && mv -f ${q(watch + '.tmp')} ${q(watch)}; } || true`;
     // $1 is the container's pid (the helper appends it); heredocs unquoted so it expands.
     const script = [
       'set -e',
       `${q(nsenter)} ${nsenterArgs(holder.pid).map(q).join(' ')} -- ${q(ip)} -batch - <<EOF\n${holderLines.join('\n')}\nEOF`,
       // ping without CAP_NET_RAW for group 0, podman's default sysctl net.ipv4.ping_group_range=0 0.
       `${q(nsenter)} ${nsenterArgs(0).slice(2).map(q).join(' ')} -t "$1" -- /bin/sh -c ${q(`echo '0 0' > /proc/sys/net/ipv4/ping_group_range && exec ${q(ip)} -batch -`)} <<EOF\n${containerSideLines(attachments).join('\n')}\nEOF`,
-      ...(watchLine ? [watchLine] : []),
+      watchLine,
     ].join('\n');
     return {
       helperArgs: ['--net', `bridge:${holder.pid}:${holder.startTime}`, '--net-program', '/bin/sh', '--net-arg', '-c', '--net-arg', script, '--net-arg', 'tsc-run-network-setup'],

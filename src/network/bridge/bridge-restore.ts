@@ -6,8 +6,11 @@
 // new forwarder and its networks' DNS responder runs. The caller holds the
 // netns lock.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Roots } from '../../config/paths.js';
 import { TscRunError } from '../../errors.js';
+import { writeFileAtomic } from '../../storage/atomic-file.js';
 import { ContainerStore, type ContainerRecord } from '../../storage/containers.js';
 import type { ProcStamp } from '../../storage/proc-stamp.js';
 import type { NetworkConfig } from '../config/network-config.js';
@@ -17,7 +20,7 @@ import { liveVeths } from './veths.js';
 import { forwarderAlive, startForwarder } from '../ports/bridge-ports.js';
 import { dnsGateways, ensureBridges, readAllocations, type Allocation } from './bridge-attach.js';
 import { containerSideLines, holderSideLines, networkMtu, type PlannedAttachment } from './bridge-plan.js';
-import { inNetns, nsenterArgs, program, runProgram } from './rootless-netns.js';
+import { containerPidFile, inNetns, nsenterArgs, program, runProgram } from './rootless-netns.js';
 
 interface Running {
   rec: ContainerRecord;
@@ -109,6 +112,10 @@ export async function reloadContainers(roots: Roots, holder: ProcStamp, ids?: Re
     const veths = Object.values(c.alloc.networks).map((a) => a.veth);
     const rewired = veths.some((v) => v !== undefined && !present.has(v));
     if (rewired) await rewire(roots, holder, c);
+    // Its process, for the DNS responder and the forwarder (a start writes it; one from before may lack it).
+    const pidFile = containerPidFile(roots.runRoot, c.rec.id);
+    fs.mkdirSync(path.dirname(pidFile), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(pidFile, `${c.pid} ${c.startTime}\n`, { durable: false, mode: 0o600 });
     const nets = configs.filter((n) => Object.hasOwn(c.alloc.networks, n.name));
     for (const g of dnsGateways(nets)) gateways.add(g);
     const ports = c.rec.config.ports ?? [];

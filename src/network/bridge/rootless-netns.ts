@@ -58,6 +58,18 @@ export function program(name: string, pkg: string): string {
 
 const rootless = (): boolean => process.getuid!() !== 0;
 
+/**
+ * `PID START` of a bridge container's process (host pid, field 22 of its
+ * stat), written by its network set-up at each start (a reload writes it
+ * for the containers it rewires). The DNS responder and the port forwarder
+ * take a container for dead once that process is gone, without waiting for
+ * its veth, which lingers while the kernel tears its namespace down (tens
+ * of seconds on a busy host).
+ */
+export function containerPidFile(runRoot: string, id: string): string {
+  return path.join(netnsPaths(runRoot).dir, 'pids', id);
+}
+
 /** nsenter's options to act inside the holder's (or a container's) namespaces. */
 export function nsenterArgs(pid: number): string[] {
   return rootless() ? ['-t', String(pid), '-U', '--preserve-credentials', '-n'] : ['-t', String(pid), '-n'];

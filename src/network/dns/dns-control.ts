@@ -19,7 +19,7 @@ import { readJson, writeJsonAtomic } from '../../storage/json-store.js';
 import { bootId, isAlive, processStartTime, type ProcStamp } from '../../storage/proc-stamp.js';
 import { parseIp } from '../config/ip-net.js';
 import { readAllocations } from '../bridge/bridge-attach.js';
-import { netnsPaths, nsenterArgs, program } from '../bridge/rootless-netns.js';
+import { containerPidFile, netnsPaths, nsenterArgs, program } from '../bridge/rootless-netns.js';
 import { dnsRecordsFile, writeDnsRecords } from './dns-records.js';
 
 export interface DnsState extends ProcStamp {
@@ -86,7 +86,7 @@ function lastLogLine(runRoot: string): string {
 function startResponder(roots: Roots, holder: ProcStamp): number {
   const log = fs.openSync(dnsLogFile(roots.runRoot), 'a', 0o600);
   try {
-    const args = [...nsenterArgs(holder.pid), '--', helperPath(), 'dns-serve', '--records', dnsRecordsFile(roots.runRoot), '--holder', `${holder.pid}:${holder.startTime}`];
+    const args = [...nsenterArgs(holder.pid), '--', helperPath(), 'dns-serve', '--records', dnsRecordsFile(roots.runRoot), '--holder', `${holder.pid}:${holder.startTime}`, '--pids', path.dirname(containerPidFile(roots.runRoot, 'x'))];
     const child = spawn(program('nsenter', 'util-linux'), args, { detached: true, stdio: ['ignore', 'ignore', log] });
     child.on('error', () => {});
     child.unref();

@@ -18,7 +18,7 @@ import type { PortMapping } from '../../storage/containers.js';
 import { writeFileAtomic } from '../../storage/atomic-file.js';
 import { readJson, writeJsonAtomic } from '../../storage/json-store.js';
 import { bootId, isAlive, processStartTime, type ProcStamp } from '../../storage/proc-stamp.js';
-import { netnsPaths, nsenterArgs, program } from '../bridge/rootless-netns.js';
+import { containerPidFile, netnsPaths, nsenterArgs, program } from '../bridge/rootless-netns.js';
 
 export interface ForwardSpec {
   proto: 'tcp' | 'udp';
@@ -43,16 +43,6 @@ export function forwarderStateFile(runRoot: string, id: string): string {
   return path.join(portsDir(runRoot), `${id}.json`);
 }
 
-/**
- * `PID START` of the container's process, which the forwarder watches
- * (port-forward --watch): the network set-up writes it at a start, a
- * reload before it starts the forwarder. The forwarder leaves as soon as
- * that process is gone, not only once its veth is (a dead namespace may
- * linger for seconds on a busy host).
- */
-export function forwarderWatchFile(runRoot: string, id: string): string {
-  return path.join(portsDir(runRoot), `${id}.ctr`);
-}
 
 /** The helper's socket options and the forwarder's specs: one socket per host port of each range. */
 export function forwardPlan(ports: readonly PortMapping[], target: string): { bindArgs: string[]; specs: ForwardSpec[] } {
@@ -91,7 +81,7 @@ export async function stopForwarder(runRoot: string, id: string): Promise<void> 
     while (isAlive(st) && Date.now() < end) await sleep(10);
   }
   fs.rmSync(file, { force: true });
-  fs.rmSync(forwarderWatchFile(runRoot, id), { force: true });
+  fs.rmSync(containerPidFile(runRoot, id), { force: true });
 }
 
 /**
@@ -111,8 +101,11 @@ export async function startForwarder(
   const { bindArgs, specs } = forwardPlan(ports, target);
   if (!specs.length) return;
   fs.mkdirSync(portsDir(roots.runRoot), { recursive: true, mode: 0o700 });
-  const watch = forwarderWatchFile(roots.runRoot, id);
-  if (running) await writeFileAtomic(watch, `${running.pid} ${running.startTime}\n`, { durable: false, mode: 0o600 });
+  const watch = containerPidFile(roots.runRoot, id);
+  if (running) {
+    fs.mkdirSync(path.dirname(watch), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(watch, `${running.pid} ${running.startTime}\n`, { durable: false, mode: 0o600 });
+  }
   const logFile = path.join(portsDir(roots.runRoot), `${id}.log`);
   const log = fs.openSync(logFile, 'w', 0o600);
   const helper = helperPath();
