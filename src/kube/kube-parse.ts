@@ -14,7 +14,12 @@ export class KubeYamlError extends TscRunError {}
 export interface KubeEnvVar {
   name: string;
   value?: string;
-  valueFrom?: { configMapKeyRef?: { name: string; key: string; optional?: boolean }; secretKeyRef?: { name: string; key: string; optional?: boolean } };
+  valueFrom?: {
+    configMapKeyRef?: { name: string; key: string; optional?: boolean };
+    secretKeyRef?: { name: string; key: string; optional?: boolean };
+    fieldRef?: { fieldPath: string };
+    resourceFieldRef?: { resource: string; divisor?: string };
+  };
 }
 
 /** A liveness or readiness probe: one of exec, httpGet, tcpSocket, and its timing. */
@@ -45,6 +50,7 @@ export interface KubeContainer {
     readOnlyRootFilesystem?: boolean;
     capabilities?: { add?: string[]; drop?: string[] };
     seLinuxOptions?: unknown;
+    allowPrivilegeEscalation?: boolean;
   };
   resources?: { limits?: Record<string, string | number>; requests?: Record<string, string | number> };
   stdin?: boolean;
@@ -70,6 +76,8 @@ export interface KubePodSpec {
   hostname?: string;
   hostNetwork?: boolean;
   hostAliases?: Array<{ ip: string; hostnames: string[] }>;
+  /** The pod's securityContext: the containers' defaults (runAsUser/Group), their groups, the pod's sysctls. */
+  securityContext?: { runAsUser?: number; runAsGroup?: number; supplementalGroups?: number[]; sysctls?: Array<{ name: string; value: string }>; seLinuxOptions?: unknown };
 }
 
 export interface KubeMeta {
@@ -199,7 +207,13 @@ function container(c: Checker, v: Json, path: string): KubeContainer {
         } else if (vf.secretKeyRef != null) {
           const r = c.obj(vf.secretKeyRef, `${p}.valueFrom.secretKeyRef`);
           out.valueFrom = { secretKeyRef: { name: c.str(r.name, `${p}.valueFrom.secretKeyRef.name`), key: c.str(r.key, `${p}.valueFrom.secretKeyRef.key`), optional: r.optional === true } };
-        } else c.fail(`${p}.valueFrom`, 'only configMapKeyRef and secretKeyRef are supported');
+        } else if (vf.fieldRef != null) {
+          out.valueFrom = { fieldRef: { fieldPath: c.str(c.obj(vf.fieldRef, `${p}.valueFrom.fieldRef`).fieldPath, `${p}.valueFrom.fieldRef.fieldPath`) } };
+        } else if (vf.resourceFieldRef != null) {
+          const r = c.obj(vf.resourceFieldRef, `${p}.valueFrom.resourceFieldRef`);
+          const divisor = c.optStr(r.divisor, `${p}.valueFrom.resourceFieldRef.divisor`);
+          out.valueFrom = { resourceFieldRef: { resource: c.str(r.resource, `${p}.valueFrom.resourceFieldRef.resource`), ...(divisor !== undefined ? { divisor } : {}) } };
+        } else c.fail(`${p}.valueFrom`, 'only configMapKeyRef, secretKeyRef, fieldRef and resourceFieldRef are supported');
       }
       return out;
     });
@@ -247,6 +261,7 @@ function container(c: Checker, v: Json, path: string): KubeContainer {
     if (so.privileged === true) sc.privileged = true;
     if (so.readOnlyRootFilesystem === true) sc.readOnlyRootFilesystem = true;
     if (so.seLinuxOptions != null) sc.seLinuxOptions = so.seLinuxOptions;
+    if (typeof so.allowPrivilegeEscalation === 'boolean') sc.allowPrivilegeEscalation = so.allowPrivilegeEscalation;
     if (so.capabilities != null) {
       const co = c.obj(so.capabilities, `${p}.capabilities`);
       const add = c.strs(co.add, `${p}.capabilities.add`);
@@ -321,6 +336,22 @@ function podSpec(c: Checker, v: Json, path: string): KubePodSpec {
   const hn = c.optStr(o.hostname, `${path}.hostname`);
   if (hn !== undefined) s.hostname = hn;
   if (o.hostNetwork === true) s.hostNetwork = true;
+  if (o.securityContext != null) {
+    const p = `${path}.securityContext`;
+    const so = c.obj(o.securityContext, p);
+    const sc: NonNullable<KubePodSpec['securityContext']> = {};
+    if (so.runAsUser != null) sc.runAsUser = c.int(so.runAsUser, `${p}.runAsUser`);
+    if (so.runAsGroup != null) sc.runAsGroup = c.int(so.runAsGroup, `${p}.runAsGroup`);
+    if (so.supplementalGroups != null) sc.supplementalGroups = c.arr(so.supplementalGroups, `${p}.supplementalGroups`).map((g, i) => c.int(g, `${p}.supplementalGroups[${i}]`));
+    if (so.sysctls != null) {
+      sc.sysctls = c.arr(so.sysctls, `${p}.sysctls`).map((x, i) => {
+        const xo = c.obj(x, `${p}.sysctls[${i}]`);
+        return { name: c.str(xo.name, `${p}.sysctls[${i}].name`), value: c.str(xo.value, `${p}.sysctls[${i}].value`) };
+      });
+    }
+    if (so.seLinuxOptions != null) sc.seLinuxOptions = so.seLinuxOptions;
+    s.securityContext = sc;
+  }
   if (o.hostAliases != null) {
     s.hostAliases = c.arr(o.hostAliases, `${path}.hostAliases`).map((x, i) => {
       const ho = c.obj(x, `${path}.hostAliases[${i}]`);

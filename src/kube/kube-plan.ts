@@ -58,6 +58,7 @@ function seccompPaths(annotations: Record<string, string>, root: string): { pod?
 
 /** The per-pod context of a container's lines. */
 interface PodContext {
+  facts: PodFacts;
   annotations: Record<string, string>;
   seccomp: ReturnType<typeof seccompPaths>;
 }
@@ -129,8 +130,44 @@ export function cpus(q: string | number): string {
   return s;
 }
 
-/** env and envFrom, from ConfigMaps and Secrets (a Secret's value is in the container's env, as podman puts it). */
-function envOf(c: KubeContainer, cms: ConfigMaps, secrets: ConfigMaps, where: string): string[] {
+/** The pod facts env's fieldRef reads. */
+interface PodFacts {
+  name: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** valueFrom.fieldRef, podman's envVarValueFieldRef (metadata.uid, the pod's id, is not known before the pod is made). */
+function fieldRefValue(env: string, fieldPath: string, pod: PodFacts): string {
+  if (fieldPath === 'metadata.name') return pod.name;
+  const label = /^metadata\.labels\['(.+)'\]$/.exec(fieldPath);
+  if (label) return pod.labels[label[1]!] ?? '';
+  const annotation = /^metadata\.annotations\['(.+)'\]$/.exec(fieldPath);
+  if (annotation) return pod.annotations[annotation[1]!] ?? '';
+  if (fieldPath === 'metadata.uid') throw new KubeYamlError(`can not set env ${env}: fieldPath metadata.uid (the pod's id) is not supported by tsc-run's kube play`);
+  throw new KubeYamlError(`can not set env ${env}. Reason: fieldPath ${fieldPath} is either not valid or not supported`);
+}
+
+/** valueFrom.resourceFieldRef, podman's envVarValueResourceFieldRef: the container's limit or request over the divisor, rounded up. */
+function resourceFieldValue(env: string, ref: { resource: string; divisor?: string | undefined }, c: KubeContainer): string {
+  const [kind, what] = ref.resource.split('.') as [string, string | undefined];
+  const q = kind === 'limits' ? c.resources?.limits?.[what ?? ''] : kind === 'requests' ? c.resources?.requests?.[what ?? ''] : undefined;
+  if ((kind !== 'limits' && kind !== 'requests') || (what !== 'memory' && what !== 'cpu')) {
+    throw new KubeYamlError(`can not set env ${env}. Reason: resource ${ref.resource} is either not valid or not supported`);
+  }
+  const value = q === undefined ? 0 : what === 'memory' ? Number(memoryBytes(q)) : Number(cpus(q));
+  let divisor = 1;
+  try {
+    if (ref.divisor !== undefined) divisor = what === 'memory' ? Number(memoryBytes(ref.divisor)) : Number(cpus(ref.divisor));
+  } catch {
+    divisor = 0;
+  }
+  if (!(divisor > 0)) throw new KubeYamlError(`can not set env ${env}. Reason: divisor value ${ref.divisor ?? ''} is not valid`);
+  return String(Math.ceil(value / divisor));
+}
+
+/** env and envFrom, from ConfigMaps and Secrets (a Secret's value is in the container's env, as podman puts it), the pod's fields, the container's resources. */
+function envOf(c: KubeContainer, cms: ConfigMaps, secrets: ConfigMaps, where: string, pod: PodFacts): string[] {
   const out: string[] = [];
   for (const from of c.envFrom ?? []) {
     const ref = (from.configMapRef ?? from.secretRef)!;
@@ -143,6 +180,14 @@ function envOf(c: KubeContainer, cms: ConfigMaps, secrets: ConfigMaps, where: st
     for (const [k, v] of Object.entries(data)) out.push(`${from.prefix ?? ''}${k}=${v}`);
   }
   for (const e of c.env ?? []) {
+    if (e.valueFrom?.fieldRef) {
+      out.push(`${e.name}=${fieldRefValue(e.name, e.valueFrom.fieldRef.fieldPath, pod)}`);
+      continue;
+    }
+    if (e.valueFrom?.resourceFieldRef) {
+      out.push(`${e.name}=${resourceFieldValue(e.name, e.valueFrom.resourceFieldRef, c)}`);
+      continue;
+    }
     const ref = e.valueFrom?.configMapKeyRef ?? e.valueFrom?.secretKeyRef;
     if (ref) {
       const what = e.valueFrom?.configMapKeyRef ? 'configmap' : 'secret';
@@ -202,7 +247,7 @@ function containerArgs(pod: string, spec: KubePodSpec, c: KubeContainer, cms: Co
   for (const [k, v] of Object.entries(ctx.annotations)) a.push('--annotation', `${k}=${v}`);
   const seccomp = ctx.seccomp.containers.has(c.name) ? ctx.seccomp.containers.get(c.name) : ctx.seccomp.pod;
   if (seccomp !== undefined) a.push('--security-opt', seccomp);
-  for (const e of envOf(c, cms, secrets, `container ${c.name}`)) a.push('--env', e);
+  for (const e of envOf(c, cms, secrets, `container ${c.name}`, ctx.facts)) a.push('--env', e);
   if (c.workingDir) a.push('--workdir', c.workingDir);
   if (c.command) a.push('--entrypoint', JSON.stringify(c.command));
   if (c.stdin) a.push('-i');
@@ -211,9 +256,14 @@ function containerArgs(pod: string, spec: KubePodSpec, c: KubeContainer, cms: Co
   for (const o of f.logOpts ?? []) a.push('--log-opt', o);
   if (!init) a.push('--restart', RESTART[spec.restartPolicy ?? 'Always']!);
   const sc = c.securityContext;
+  const psc = spec.securityContext;
+  // The container's runAsUser/runAsGroup, else the pod's; a group alone runs as user 0 (podman's setupSecurityContext).
+  const user = sc?.runAsUser ?? psc?.runAsUser;
+  const group = sc?.runAsGroup ?? psc?.runAsGroup;
+  if (user !== undefined || group !== undefined) a.push('--user', group !== undefined ? `${user ?? 0}:${group}` : String(user));
+  for (const g of psc?.supplementalGroups ?? []) a.push('--group-add', String(g));
   if (sc) {
-    if (sc.runAsUser !== undefined) a.push('--user', sc.runAsGroup !== undefined ? `${sc.runAsUser}:${sc.runAsGroup}` : String(sc.runAsUser));
-    else if (sc.runAsGroup !== undefined) plan.notes.push(`container ${c.name}: runAsGroup without runAsUser is ignored`);
+    if (sc.allowPrivilegeEscalation === false) a.push('--security-opt', 'no-new-privileges');
     if (sc.privileged) a.push('--privileged');
     if (sc.readOnlyRootFilesystem) a.push('--read-only');
     for (const cap of sc.capabilities?.add ?? []) a.push('--cap-add', cap);
@@ -230,6 +280,8 @@ function containerArgs(pod: string, spec: KubePodSpec, c: KubeContainer, cms: Co
   const limits = c.resources?.limits ?? {};
   if (limits.memory !== undefined) a.push('--memory', memoryBytes(limits.memory));
   if (limits.cpu !== undefined) a.push('--cpus', cpus(limits.cpu));
+  const requests = c.resources?.requests ?? {};
+  if (requests.memory !== undefined) a.push('--memory-reservation', memoryBytes(requests.memory));
   for (const m of c.volumeMounts ?? []) {
     const v = (spec.volumes ?? []).find((x) => x.name === m.name);
     if (!v) throw new KubeYamlError(`container ${c.name}: volumeMounts ${m.name}: no volume of that name in the pod`);
@@ -285,7 +337,9 @@ function planPod(name: string, meta: { labels: Record<string, string>; annotatio
   else for (const n of f.networks) podArgs.push('--network', n);
   podArgs.push(...staticAddress(f, plan.pods.length, spec.hostNetwork === true, plan));
   const annotations = { ...meta.annotations, ...(f.annotations ?? {}) };
-  const ctx: PodContext = { annotations, seccomp: seccompPaths(annotations, f.seccompProfileRoot ?? DEFAULT_SECCOMP_ROOT) };
+  const ctx: PodContext = { facts: { name, labels: meta.labels, annotations }, annotations, seccomp: seccompPaths(annotations, f.seccompProfileRoot ?? DEFAULT_SECCOMP_ROOT) };
+  for (const sy of spec.securityContext?.sysctls ?? []) podArgs.push('--sysctl', `${sy.name}=${sy.value}`);
+  if (spec.securityContext?.seLinuxOptions !== undefined) plan.notes.push(`pod ${name}: securityContext.seLinuxOptions ignored (no SELinux here)`);
   if (f.noHosts) podArgs.push('--no-hosts');
   if (f.userns) podArgs.push('--userns', f.userns);
   for (const h of spec.hostAliases ?? []) podArgs.push('--add-host', `${h.hostnames.join(';')}:${h.ip}`);

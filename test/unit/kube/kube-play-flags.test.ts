@@ -64,3 +64,52 @@ describe('kube play flags (podman 4.3)', () => {
     expect(() => planKube(parseKubeYaml(DEPLOY, 'd.yaml'), [], { ...FLAGS, networks: ['a', 'b'], ips: ['10.0.0.5'] })).toThrow(/cannot set static ip addresses for more than network/);
   });
 });
+
+describe('kube play: pod securityContext, fieldRef/resourceFieldRef env, requests (podman 4.3\'s mapping)', () => {
+  const yaml = `apiVersion: v1
+kind: Pod
+metadata:
+  name: sp
+  labels: {app: web}
+  annotations: {note: hi}
+spec:
+  securityContext:
+    runAsUser: 1000
+    supplementalGroups: [44, 45]
+    sysctls: [{name: net.ipv4.ping_group_range, value: "0 10"}]
+  containers:
+  - name: a
+    image: bb
+    securityContext: {allowPrivilegeEscalation: false}
+    env:
+    - {name: N, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+    - {name: L, valueFrom: {fieldRef: {fieldPath: "metadata.labels['app']"}}}
+    - {name: A, valueFrom: {fieldRef: {fieldPath: "metadata.annotations['note']"}}}
+    - {name: M, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}
+    - {name: C, valueFrom: {resourceFieldRef: {resource: requests.cpu, divisor: 1m}}}
+    resources:
+      limits: {memory: 64Mi}
+      requests: {memory: 10Mi, cpu: 250m}
+  - name: b
+    image: bb
+    securityContext: {runAsGroup: 7}
+`;
+  it('maps them', () => {
+    const plan = planKube(parseKubeYaml(yaml, 's.yaml'), [], FLAGS);
+    const [a, b] = plan.pods[0]!.containers;
+    expect(values(plan.pods[0]!.podArgs, '--sysctl')).toEqual(['net.ipv4.ping_group_range=0 10']);
+    expect(values(a!.args, '--user')).toEqual(['1000']);
+    expect(values(b!.args, '--user')).toEqual(['1000:7']);
+    expect(values(a!.args, '--group-add')).toEqual(['44', '45']);
+    expect(values(a!.args, '--security-opt')).toEqual(['no-new-privileges']);
+    expect(values(a!.args, '--env')).toEqual(['N=sp', 'L=web', 'A=hi', 'M=64', 'C=250']);
+    expect(values(a!.args, '--memory-reservation')).toEqual([String(10 * 1024 * 1024)]);
+    const bad = (path: string) => () => planKube(parseKubeYaml(yaml.replace("metadata.labels['app']", path), 's.yaml'), [], FLAGS);
+    expect(bad('spec.nodeName')).toThrow('can not set env L. Reason: fieldPath spec.nodeName is either not valid or not supported');
+    expect(bad('metadata.uid')).toThrow(/metadata.uid/);
+    expect(() => planKube(parseKubeYaml(yaml.replace('requests.cpu', 'limits.storage'), 's.yaml'), [], FLAGS)).toThrow('can not set env C. Reason: resource limits.storage is either not valid or not supported');
+    // A group alone runs as user 0 (podman).
+    const noUser = planKube(parseKubeYaml(yaml.replace('    runAsUser: 1000\n', ''), 's.yaml'), [], FLAGS);
+    expect(values(noUser.pods[0]!.containers[1]!.args, '--user')).toEqual(['0:7']);
+  });
+});
