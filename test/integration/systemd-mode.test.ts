@@ -56,6 +56,9 @@ function suite(as: As) {
       expect(r.exitCode).toBe(125);
       expect(r.stderr).toMatch(/^Error: --systemd=(always|true): systemd mode is not supported by tsc-run; .*\n$/);
     }
+    // OCI hooks are not run: the global flag that names their directory is refused.
+    const hooks = await run(['--hooks-dir', sb.dir, 'run', '--rm', 'bb', 'true']);
+    expect([hooks.exitCode, hooks.stderr]).toEqual([125, 'Error: --hooks-dir is not supported: tsc-run runs no OCI hooks (prestart, poststart, poststop), so a hooks directory would be ignored\n']);
     const bad = await run(['run', '--rm', '--systemd', 'maybe', 'bb', 'true']);
     expect([bad.exitCode, bad.stderr]).toEqual([125, 'Error: invalid argument "maybe" for "--systemd" flag: must be "true", "false" or "always"\n']);
   });
