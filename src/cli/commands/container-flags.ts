@@ -297,7 +297,7 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   { name: 'attach', alias: 'a', type: 'strings', describe: 'Attach to STDIN, STDOUT or STDERR' },
   { name: 'init-ctr', type: 'string', createOnly: true, describe: 'Make this a pod init container.' },
   // podman's documented no-op, kept for Docker's command lines.
-  { name: 'disable-content-trust', type: 'boolean', describe: 'This is a Docker specific option: tsc-run never enables content trust, so it is always disabled' },
+  { name: 'disable-content-trust', type: 'boolean', describe: 'This is a Docker specific option: tsc-run never enables Docker content trust, so it is always disabled' },
   { name: 'preserve-fds', type: 'string', runOnly: true, describe: 'Pass a number of additional file descriptors into the container', goType: 'uint' },
   { name: 'init-path', type: 'string', describe: 'Path to the container-init binary' },
   { name: 'systemd', type: 'string', describe: 'Run container in systemd mode ("true"|"false"|"always")' },
