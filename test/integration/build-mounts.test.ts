@@ -14,7 +14,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBusyboxImage, pushImage, startRegistry, writeTar, tscRun, type Registry, type Sandbox } from '../harness/index.js';
-import { busyboxSandbox, disposeSandbox } from './run-util.js';
+import { busyboxSandbox, cliArgv, disposeSandbox, spawnLive } from './run-util.js';
 
 describe('build --build-context and RUN --mount', () => {
   let sb: Sandbox;
@@ -165,6 +165,21 @@ describe('build --build-context and RUN --mount', () => {
     } finally {
       agent.close();
     }
+  });
+
+  it('kill -9 while a RUN has an image bound (a sub-id-owned copy): the next build removes it and completes', async () => {
+    const dir = context('kill-mount', { 'Containerfile': 'FROM bb\nRUN --mount=type=bind,from=bb,target=/m ls -ld /m/home/user && echo mounted-$((1+1)) && sleep 30\n' });
+    const live = spawnLive(sb, cliArgv(sb, ['build', '--no-cache', dir]));
+    // The step's own output (the STEP line shows the unexpanded text).
+    await live.waitFor('mounted-2', 60_000);
+    const tmp = path.join(sb.root, 'build', 'tmp');
+    expect(fs.readdirSync(tmp).some((n) => n.startsWith('mount-'))).toBe(true);
+    process.kill(live.child.pid!, 'SIGKILL');
+    await live.exited;
+    sb.file('kill-mount/Containerfile', 'FROM bb\nRUN echo done > /done\n');
+    await ok(['build', '-q', dir]);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+    expect((await ok(['ps', '-a', '-q'])).stdout.trim()).toBe('');
   });
 
   it('COPY --from with globs keeps owners and modes (buildah), --chmod overrides the mode', async () => {

@@ -31,7 +31,13 @@ export async function sweepTemp(tmpRoot: string): Promise<void> {
   const names = await fs.readdir(tmpRoot).catch(() => [] as string[]);
   for (const n of names) {
     const pid = Number(/^[a-z]+-(\d+)-/.exec(n)?.[1]);
-    if (pid && !alive(pid)) await fs.rm(path.join(tmpRoot, n), { recursive: true, force: true }).catch(() => undefined);
+    if (!pid || alive(pid)) continue;
+    const dir = path.join(tmpRoot, n);
+    await fs.rm(dir, { recursive: true, force: true }).catch(async () => {
+      // RUN --mount copies of an image's root belong to sub-ids: only the helper can remove them.
+      const { helperTreeOps } = await import('../../host/helper/tree-ops.js');
+      await helperTreeOps().rmtree(dir).catch(() => undefined);
+    });
   }
 }
 

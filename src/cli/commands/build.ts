@@ -171,7 +171,7 @@ function withBuildFlags<T>(y: Argv<T>): Argv<T> {
     .option('squash-all', b('Squash all layers into a single layer'))
     .option('annotation', a('set metadata for an image'))
     .option('manifest', s('add the image to the specified manifest list'))
-    .option('ssh', a('SSH agent socket or keys to expose to the build'));
+    .option('ssh', a('SSH agent socket or keys to expose to the build. (format: default|<id>[=<socket>|<key>[,<key>]])'));
   return out;
 }
 
