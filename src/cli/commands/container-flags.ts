@@ -323,7 +323,9 @@ export function withCreateFlags<T>(y: Argv<T>, command: 'run' | 'create'): Argv<
   let out = y
     .positional('image', { type: 'string', describe: 'Image name or id' })
     .positional('command', { type: 'string', array: true, describe: "Command and arguments (default: the image's)" });
-  const flags = CREATE_FLAGS.filter((f) => (command === 'run' ? !f.createOnly : !f.runOnly)).sort((a, b) => a.name.localeCompare(b.name));
+  // Code-unit order, not localeCompare: the first localeCompare loads ICU's
+  // collator, ~6 ms of every `run`. Flag names are [a-z0-9-]: the same order.
+  const flags = CREATE_FLAGS.filter((f) => (command === 'run' ? !f.createOnly : !f.runOnly)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const f of flags) {
     const alias = f.alias !== undefined ? { alias: f.alias } : {};
     const dflt = f.default !== undefined ? { default: f.default } : {};
