@@ -145,8 +145,11 @@ await esbuild.build({
   sourcemap: false,
   minify: false,
   legalComments: 'none',
-  // CommonJS dependencies (react) call require(); give ESM chunks one.
-  banner: { js: "import { createRequire as __tscCreateRequire } from 'node:module'; const require = __tscCreateRequire(import.meta.url);" },
+  // CommonJS dependencies (react) call require(); give ESM chunks one. One
+  // shared require, made by the first chunk: a createRequire(import.meta.url)
+  // per chunk initialised import.meta and a Module in each of the ~100
+  // chunks `run` loads, and an import edge to node:module in each.
+  banner: { js: "const require = (globalThis.__tscRequire ??= process.getBuiltinModule('node:module').createRequire(import.meta.url));" },
   define: {
     __TSC_RUN_VERSION__: JSON.stringify(pkg.version),
     __TSC_RUN_COMMIT__: JSON.stringify(commit),
