@@ -147,6 +147,16 @@ async function versionWithoutParser(argv: readonly string[]): Promise<number | u
   }
 }
 
+/** Commands whose plain command lines skip yargs (src/cli/fast-argv.ts): the ones run most often. */
+const HOT_COMMANDS = new Set(['run', 'create', 'exec', 'start', 'stop', 'rm', 'ps', 'images', 'inspect']);
+
+/** argv parsed for `command` without yargs, or undefined when yargs must parse it. */
+async function fastArgv(command: AnyCommand, rawArgv: readonly string[]): Promise<Record<string, unknown> | undefined> {
+  const { fastParse, parserSpec } = await import('./fast-argv.js');
+  const spec = parserSpec(command, withGlobalOptions as (y: never) => unknown);
+  return spec && fastParse(rawArgv, spec);
+}
+
 export async function main(argvIn: string[] = process.argv.slice(2)): Promise<number> {
   // Only the command being run is loaded (src/cli/dispatch.ts); every
   // other case, help and unknown words included, sees all commands.
@@ -176,8 +186,33 @@ export async function main(argvIn: string[] = process.argv.slice(2)): Promise<nu
   const versioned = await versionWithoutParser(rawArgv);
   if (versioned !== undefined) return versioned;
   let debug = rawArgv.some((a) => /^--log-level(=|$)/.test(a)) && isDebug({ 'log-level': logLevelOf(rawArgv) });
+  const fast = one && HOT_COMMANDS.has(commandWord(rawArgv, valueFlags) ?? '') ? await fastArgv(one, rawArgv) : undefined;
+  if (fast) {
+    try {
+      await applyGlobalFlags(fast as unknown as GlobalArgs);
+      await one!.handler(fast);
+      return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    } catch (err) {
+      return reportError(err, debug);
+    }
+  }
+  const cli = await yargsParser(rawArgv, commands, root, valueFlags);
+  try {
+    const parsed = (await cli.parseAsync()) as unknown as GlobalArgs;
+    debug = isDebug(parsed);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    return reportError(err, debug);
+  }
+}
+
+/**
+ * The yargs parser main() runs a command through (exported so that the
+ * fast parser's test can compare the two on the same command lines).
+ */
+export async function yargsParser(rawArgv: string[], commands: readonly AnyCommand[], root: CommandInfo, valueFlags: ReadonlySet<string>): Promise<Argv<GlobalArgs>> {
   const { default: yargs } = await import('yargs');
-  const cli = withGlobalOptions(yargs(rawArgv))
+  return withGlobalOptions(yargs(rawArgv))
     .scriptName(PROG)
     .usage(`Manage pods, containers and images\n\nUsage: ${PROG} [options] <command>`)
     .command(commands as Array<CommandModule<GlobalArgs, GlobalArgs>>)
@@ -198,13 +233,6 @@ export async function main(argvIn: string[] = process.argv.slice(2)): Promise<nu
       if (err && !err.message.startsWith('Not enough arguments following: ')) throw err;
       throw new UsageError(usageMessage(err?.message ?? msg ?? 'invalid arguments', commandNode(rawArgv, root, valueFlags), root, rawArgv));
     });
-  try {
-    const parsed = (await cli.parseAsync()) as unknown as GlobalArgs;
-    debug = isDebug(parsed);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (err) {
-    return reportError(err, debug);
-  }
 }
 
 const NOOUT_ENV = '_TSC_RUN_NOOUT';
