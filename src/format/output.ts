@@ -13,13 +13,18 @@ export function alignColumns(text: string, minWidth = 12, padding = 2): string {
   const rows = lines.map((l) => l.split('\t'));
   const widths: number[] = [];
   for (const r of rows) {
-    r.slice(0, -1).forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, Math.max([...cell].length + padding, minWidth));
-    });
+    for (let i = 0; i < r.length - 1; i++) widths[i] = Math.max(widths[i] ?? 0, codePoints(r[i]!) + padding, minWidth);
   }
   return rows
-    .map((r) => r.map((cell, i) => (i < r.length - 1 ? cell.padEnd(widths[i]! - ([...cell].length - cell.length)) : cell)).join(''))
+    .map((r) => r.map((cell, i) => (i < r.length - 1 ? cell.padEnd(widths[i]! - (codePoints(cell) - cell.length)) : cell)).join(''))
     .join('\n');
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Code points in s (tabwriter counts runes); without an array per cell, which showed in `ps -a` over thousands of rows. */
+function codePoints(s: string): number {
+  return SURROGATE.test(s) ? [...s].length : s.length;
 }
 
 /** `CreatedAt` → `CREATED AT`, `ID` → `ID`: podman's default header for a field. */
