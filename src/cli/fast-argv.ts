@@ -43,6 +43,13 @@ export interface ParserSpec {
 
 const PROG = 'tsc-run';
 
+/** What a handler gets: yargs' argv shape. */
+export interface ParsedArgv {
+  [key: string]: unknown;
+  _: string[];
+  $0: string;
+}
+
 /** Option properties the parser models; a builder using another (choices, conflicts, count...) keeps yargs. */
 const KNOWN_OPTION_KEYS = new Set(['type', 'alias', 'describe', 'description', 'desc', 'default', 'requiresArg', 'array', 'nargs', 'coerce', 'global', 'hidden', 'goType']);
 /** Builder methods that do not change parsing. */
@@ -90,7 +97,7 @@ export function parserSpec(command: AnyCommand, globals: (y: never) => unknown):
     {},
     {
       get: (_t, prop) => (...args: unknown[]) => {
-        if (prop === 'option' && typeof args[0] === 'string') options.set(args[0], (args[1] ?? {}) as Options);
+        if (prop === 'option' && typeof args[0] === 'string') options.set(args[0], (args[1] ?? {}));
         else if (prop === 'positional') {
           const o = (args[1] ?? {}) as Options;
           if (o.type !== 'string' || Object.keys(o).some((k) => !['type', 'array', 'describe', 'hidden'].includes(k))) plain = false;
@@ -131,7 +138,7 @@ const INTEGER = /^(0|[1-9][0-9]{0,14})$/;
  * argv (after splitTrailingCommand) parsed as yargs would for spec's
  * command; undefined when yargs should see it (see the file's header).
  */
-export function fastParse(argv: readonly string[], spec: ParserSpec): Record<string, unknown> | undefined {
+export function fastParse(argv: readonly string[], spec: ParserSpec): ParsedArgv | undefined {
   const values = new Map<FlagSpec, unknown>();
   const positionals: string[] = [];
   let rest: string[] | undefined;
@@ -209,7 +216,7 @@ export function fastParse(argv: readonly string[], spec: ParserSpec): Record<str
     positionals.push(a);
   }
   if (positionals.shift() !== spec.word) return undefined;
-  const out: Record<string, unknown> = { _: [spec.word], $0: PROG };
+  const out: ParsedArgv = { _: [spec.word], $0: PROG };
   const put = (key: string, v: unknown): void => {
     out[key] = v;
     if (key.includes('-')) out[camel(key)] = v;

@@ -151,9 +151,9 @@ async function versionWithoutParser(argv: readonly string[]): Promise<number | u
 const HOT_COMMANDS = new Set(['run', 'create', 'exec', 'start', 'stop', 'rm', 'ps', 'images', 'inspect']);
 
 /** argv parsed for `command` without yargs, or undefined when yargs must parse it. */
-async function fastArgv(command: AnyCommand, rawArgv: readonly string[]): Promise<Record<string, unknown> | undefined> {
+async function fastArgv(command: AnyCommand, rawArgv: readonly string[]): Promise<import('./fast-argv.js').ParsedArgv | undefined> {
   const { fastParse, parserSpec } = await import('./fast-argv.js');
-  const spec = parserSpec(command, withGlobalOptions as (y: never) => unknown);
+  const spec = parserSpec(command, withGlobalOptions);
   return spec && fastParse(rawArgv, spec);
 }
 

@@ -147,7 +147,7 @@ function corpus(word: (typeof HOT)[number], options: ReadonlyArray<{ name: strin
 describe('fast argv parser against yargs', () => {
   it.each(HOT)('%s: same parse as yargs, or left to yargs', async (word) => {
     const h = await harness(word);
-    const spec = parserSpec(h.cmd, withGlobalOptions as (y: never) => unknown);
+    const spec = parserSpec(h.cmd, withGlobalOptions);
     expect(spec, `${word} has a spec`).toBeDefined();
     const info = (await rootInfo([h.cmd])).subcommands[0]!;
     const lines = corpus(word, info.options);
@@ -196,7 +196,7 @@ describe('fast argv parser against yargs', () => {
     for (const argv of cases) {
       const word = argv.find((a) => (HOT as readonly string[]).includes(a))!;
       const h = await harness(word);
-      const spec = parserSpec(h.cmd, withGlobalOptions as (y: never) => unknown)!;
+      const spec = parserSpec(h.cmd, withGlobalOptions)!;
       const fast = fastParse(h.split(argv), spec);
       expect(fast, argv.join(' ')).toBeDefined();
       const slow = await h.yargs(argv);
