@@ -37,16 +37,17 @@ export function areParentAndChild(parent: TreeImage, child: TreeImage): boolean 
 
 const top = (img: TreeImage): string | undefined => img.layers[img.layers.length - 1];
 const below = (img: TreeImage): string | undefined => img.layers[img.layers.length - 2];
+const lengthKey = (layer: string | undefined, n: number): string => `${layer ?? ''}/${n}`;
 
 export class ImageTree {
   /** Images by their top layer, in store order. */
   private readonly byTop = new Map<string, TreeImage[]>();
-  /** Images with no layer at all. */
-  private readonly empty: TreeImage[] = [];
   /** Layer id → the layer below it. */
   private readonly parentLayer = new Map<string, string | undefined>();
   /** Layer id → layers directly above it. */
   private readonly childLayers = new Map<string, Set<string>>();
+  /** Images by top layer and number of history entries (see withHistory). */
+  private readonly byTopAndLength = new Map<string, TreeImage[]>();
 
   constructor(readonly images: readonly TreeImage[]) {
     for (const img of images) {
@@ -60,9 +61,26 @@ export class ImageTree {
         }
       });
       const t = top(img);
-      if (t === undefined) this.empty.push(img);
-      else this.byTop.set(t, [...(this.byTop.get(t) ?? []), img]);
+      if (t !== undefined) {
+        const on = this.byTop.get(t);
+        if (on) on.push(img);
+        else this.byTop.set(t, [img]);
+      }
+      const k = lengthKey(t, img.history.length);
+      const same = this.byTopAndLength.get(k);
+      if (same) same.push(img);
+      else this.byTopAndLength.set(k, [img]);
     }
+  }
+
+  /**
+   * Images on `layer` (undefined: the layerless ones) with `n` history
+   * entries, in store order. A parent has exactly one entry less than its
+   * child, so only those can be either: with a thousand images on one base
+   * layer, comparing each with all the others was the bulk of `images`.
+   */
+  private withHistory(layer: string | undefined, n: number): readonly TreeImage[] {
+    return this.byTopAndLength.get(lengthKey(layer, n)) ?? [];
   }
 
   /** Images whose top layer is `layer`, in store order. */
@@ -77,17 +95,19 @@ export class ImageTree {
 
   parentOf(child: TreeImage): TreeImage | undefined {
     const t = top(child);
+    const n = child.history.length - 1;
     const candidates =
-      t === undefined ? this.empty : [...this.imagesOnLayer(t), ...(below(child) !== undefined ? this.imagesOnLayer(below(child)!) : [])];
+      t === undefined ? this.withHistory(undefined, n) : [...this.withHistory(t, n), ...(below(child) !== undefined ? this.withHistory(below(child), n) : [])];
     return candidates.find((p) => p.id !== child.id && areParentAndChild(p, child));
   }
 
   childrenOf(parent: TreeImage): TreeImage[] {
     const t = top(parent);
+    const n = parent.history.length + 1;
     const candidates =
       t === undefined
-        ? this.empty
-        : [...[...(this.childLayers.get(t) ?? [])].flatMap((l) => this.imagesOnLayer(l)), ...this.imagesOnLayer(t)];
+        ? this.withHistory(undefined, n)
+        : [...[...(this.childLayers.get(t) ?? [])].flatMap((l) => this.withHistory(l, n)), ...this.withHistory(t, n)];
     return candidates.filter((c) => c.id !== parent.id && areParentAndChild(parent, c));
   }
 
