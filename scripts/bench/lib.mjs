@@ -137,6 +137,24 @@ export function timeIt(name, once, { runs, warmup }) {
   return stats(name, ms);
 }
 
+/**
+ * Wall milliseconds of several cases ([name, once] pairs), run in turn
+ * (a, b, c, a, b, c, ...) so that load changes on a shared host hit every
+ * case alike and their ratios stay meaningful; `runs` each after `warmup`.
+ */
+export function timeAlternating(cases, { runs, warmup }) {
+  for (let i = 0; i < warmup; i++) for (const [, once] of cases) once();
+  const ms = cases.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    cases.forEach(([, once], k) => {
+      const t0 = performance.now();
+      once();
+      ms[k].push(performance.now() - t0);
+    });
+  }
+  return cases.map(([name], k) => stats(name, ms[k]));
+}
+
 /** Print a header line and the median/p90/min table of results. */
 export function printTable(title, results) {
   const w = Math.max(...results.map((r) => r.name.length));

@@ -62,16 +62,17 @@ async function withHyperfine() {
   return (await fs.readJson(out)).results.map((r) => stats(r.command, r.times));
 }
 
+/** The cases in turn (a, b, c, a, b, c, ...): load swings on a shared host hit all alike. */
 function withLoop() {
-  return cases.map((c) => {
-    const times = [];
-    for (let i = 0; i < warmup + runs; i++) {
+  const times = cases.map(() => []);
+  for (let i = 0; i < warmup + runs; i++) {
+    cases.forEach((c, k) => {
       const t0 = performance.now();
       spawnSync(c.cmd[0], c.cmd.slice(1), { env, stdio: 'ignore' });
-      if (i >= warmup) times.push((performance.now() - t0) / 1000);
-    }
-    return stats(c.name, times);
-  });
+      if (i >= warmup) times[k].push((performance.now() - t0) / 1000);
+    });
+  }
+  return cases.map((c, k) => stats(c.name, times[k]));
 }
 
 const hyperfine = argv.hyperfine !== false && (await $`command -v hyperfine`.nothrow()).exitCode === 0;
