@@ -3,7 +3,6 @@
 import os from 'node:os';
 import type { CommandModule } from 'yargs';
 import { API_VERSION, BUILT_UNIX, GIT_COMMIT, VERSION } from '../../version.js';
-import { formatObject } from '../../format/output.js';
 import type { GlobalArgs } from '../global.js';
 
 interface VersionArgs extends GlobalArgs {
@@ -34,29 +33,36 @@ export function versionReport() {
   return { Client: client };
 }
 
+/** `tsc-run version` without --format: podman's lines. */
+export function versionText(): string {
+  const c = versionReport().Client;
+  return (
+    [
+      `Client:       tsc-run`,
+      `Version:      ${c.Version}`,
+      `API Version:  ${c.APIVersion}`,
+      `Node Version: ${c.GoVersion}`,
+      ...(c.GitCommit ? [`Git Commit:   ${c.GitCommit}`] : []),
+      `Built:        ${c.BuiltTime}`,
+      `OS/Arch:      ${c.OsArch}`,
+    ].join('\n') + '\n'
+  );
+}
+
 export const versionCommand: CommandModule<GlobalArgs, VersionArgs> = {
   command: 'version',
   describe: 'Display the tsc-run version information',
   builder: (y) => y.option('format', { alias: 'f', type: 'string', describe: 'Change the output format to JSON or a Go template' }),
-  handler: (argv) => {
+  handler: async (argv) => {
     const v = versionReport();
     if (argv.format) {
+      // The template engine only for --format: plain `version` is on the start-up budget (src/cli/entry.ts).
+      const { formatObject } = await import('../../format/output.js');
       // No service: the JSON has only Client, but templates may ask for {{.Server.Version}}
       // and get the same engine, as with local podman.
       process.stdout.write(argv.format === 'json' ? formatObject(v, 'json') : formatObject({ ...v, Server: v.Client }, argv.format));
       return;
     }
-    const c = v.Client;
-    process.stdout.write(
-      [
-        `Client:       tsc-run`,
-        `Version:      ${c.Version}`,
-        `API Version:  ${c.APIVersion}`,
-        `Node Version: ${c.GoVersion}`,
-        ...(c.GitCommit ? [`Git Commit:   ${c.GitCommit}`] : []),
-        `Built:        ${c.BuiltTime}`,
-        `OS/Arch:      ${c.OsArch}`,
-      ].join('\n') + '\n',
-    );
+    process.stdout.write(versionText());
   },
 };
