@@ -1,5 +1,6 @@
 // Process entry of the bundled program (dist/app/tsc-run.mjs, and the SEA).
-// `--version` answers before yargs and the command table are even loaded.
+// `--version` and plain `version` answer before main(), yargs and the
+// command table are even loaded.
 
 import module from 'node:module';
 
@@ -35,6 +36,10 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   const { VERSION } = await import('../version.js');
   process.stdout.write(`tsc-run version ${VERSION}\n`);
+} else if (args.length === 1 && args[0] === 'version' && process.env._TSC_RUN_ENGINE_FLAGS === undefined) {
+  // Plain `version` as main() would answer it (versionWithoutParser), without loading main's routing and help: ~6 ms.
+  const { versionText } = await import('./commands/version.js');
+  process.stdout.write(versionText());
 } else {
   resolveChunksByUrl();
   const { main } = await import('./main.js');
