@@ -2,16 +2,16 @@
 // --security-opt, --shm-size, -v and --volumes-from), those the infra holds
 // for the members sharing its namespaces (--sysctl, --pid/--uts host,
 // --share cgroup), --label-file, --infra-conmon-pidfile, and the refusals,
-// as the test user; and pod inspect's keys for them (podman 4.3's).
+// as the test user and as root; and pod inspect's keys for them (podman 4.3's).
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, type Sandbox } from '../harness/index.js';
+import { isRoot, tscRun, type As, type Sandbox } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox } from './run-util.js';
 
-describe('pod create flags inherited by members (test user)', () => {
+function suite(as: As): void {
   let sb: Sandbox;
   const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
   const ok = async (args: string[]): Promise<string> => {
@@ -26,7 +26,7 @@ describe('pod create flags inherited by members (test user)', () => {
   const podInspect = async (name: string) => JSON.parse(await ok(['pod', 'inspect', name])) as Record<string, unknown>;
 
   beforeAll(async () => {
-    sb = await busyboxSandbox('pod-inherit', 'user');
+    sb = await busyboxSandbox(`pod-inherit-${as}`, as);
   }, 120_000);
   afterAll(async () => {
     await cli(['pod', 'rm', '-f', '-a', '-t', '0']);
@@ -116,4 +116,7 @@ describe('pod create flags inherited by members (test user)', () => {
       '--cgroup-parent /x: tsc-run places pods and containers in no cgroup of its own on this host (no cgroup v2 subtree delegated to this user); create the pod without it');
     await refused(['pod', 'create', '--name', 'bad', '--infra=false', '--sysctl', 'kernel.msgmax=1'], 'cannot specify --sysctl when the pod has no infra container: invalid argument');
   });
-});
+}
+
+describe('pod create flags inherited by members (test user)', () => suite('user'));
+describe.runIf(isRoot())('pod create flags inherited by members (root)', () => suite('root'));
