@@ -96,3 +96,23 @@ export function nowRfc3339Nano(): string {
   const ns = hrAnchor + process.hrtime.bigint();
   return rfc3339Nano(new Date(Number(ns / 1_000_000n)), Number(ns % 1_000_000_000n));
 }
+
+/** Go's time.Duration.String() of nanoseconds: `0s`, `500ms`, `1.5s`, `1m30s`, `2h0m0s`. */
+export function goDurationString(ns: number): string {
+  if (ns === 0) return '0s';
+  const sign = ns < 0 ? '-' : '';
+  let u = Math.abs(Math.trunc(ns));
+  const frac = (n: number, digits: number) => {
+    const whole = Math.floor(n / 10 ** digits);
+    const rest = String(n % 10 ** digits).padStart(digits, '0').replace(/0+$/, '');
+    return rest ? `${whole}.${rest}` : String(whole);
+  };
+  if (u < 1e3) return `${sign}${u}ns`;
+  if (u < 1e6) return `${sign}${frac(u, 3)}µs`;
+  if (u < 1e9) return `${sign}${frac(u, 6)}ms`;
+  const h = Math.floor(u / 3.6e12);
+  u -= h * 3.6e12;
+  const m = Math.floor(u / 6e10);
+  u -= m * 6e10;
+  return `${sign}${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${frac(u, 9)}s`;
+}

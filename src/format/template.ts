@@ -29,6 +29,20 @@ class GoNilMap {
     return null;
   }
 }
+/**
+ * A value that prints itself as Go's %v does where a plain object would
+ * print as a map (a struct with typed fields such as durations, e.g. an
+ * image's HealthCheck): `{[CMD true] 1s 5s 2s 4}`.
+ */
+export const GO_FORMAT: unique symbol = Symbol.for('tsc-run.go-format');
+
+/** A nil pointer to a struct (an image without a HealthCheck): `<nil>`, false, `null` in json. */
+export class GoNilPointer {
+  toJSON(): null {
+    return null;
+  }
+}
+
 const NIL_SLICE = new GoNilSlice();
 const NIL_MAP = new GoNilMap();
 
@@ -385,7 +399,9 @@ export function goString(v: unknown, top = true): string {
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (v instanceof GoNilSlice) return '[]';
   if (v instanceof GoNilMap) return 'map[]';
+  if (v instanceof GoNilPointer) return '<nil>';
   if (v instanceof Date) return v.toString();
+  if (typeof v === 'object' && GO_FORMAT in v) return (v as { [GO_FORMAT]: () => string })[GO_FORMAT]();
   if (Array.isArray(v)) return `[${v.map((x) => goString(x, false)).join(' ')}]`;
   if (typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>);
@@ -399,7 +415,7 @@ export function goString(v: unknown, top = true): string {
 
 function truthy(v: unknown): boolean {
   if (v === undefined || v === null || v === false || v === 0 || v === '' || Number.isNaN(v)) return false;
-  if (v instanceof GoNilSlice || v instanceof GoNilMap) return false;
+  if (v instanceof GoNilSlice || v instanceof GoNilMap || v instanceof GoNilPointer) return false;
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof Date) return true;
   if (typeof v === 'object') return structValues.has(v) || Object.keys(v).length > 0;
@@ -413,7 +429,7 @@ function typedZero(name: string): unknown {
 }
 
 function lookupField(obj: unknown, name: string): unknown {
-  if (obj === null || obj === undefined) throw new TemplateError(`nil pointer evaluating interface {}.${name}`);
+  if (obj === null || obj === undefined || obj instanceof GoNilPointer) throw new TemplateError(`nil pointer evaluating interface {}.${name}`);
   if (obj instanceof GoNilMap) return undefined;
   if (!isPlainObject(obj) && !(obj instanceof Date)) throw new TemplateError(`can't evaluate field ${name} in type ${goType(obj)}`);
   const rec = obj as Record<string, unknown>;

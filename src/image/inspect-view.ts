@@ -5,6 +5,8 @@
 
 import { goTimeString } from '../format/human.js';
 import type { ContainerConfig, HistoryEntry, ImageConfig, ImageManifest } from './oci.js';
+import { GO_FORMAT, GoNilPointer, goString } from '../format/template.js';
+import { goDurationString } from '../format/go-time.js';
 import { labelsOf, repoDigests, repoTags } from './summary.js';
 
 export interface InspectInput {
@@ -92,7 +94,32 @@ export function inspectJson(i: InspectInput): Record<string, unknown> {
     User: c.config?.User ?? '',
     History: historyJson(c.history ?? []),
     NamesHistory: i.namesHistory.length ? [...i.namesHistory] : null,
+    ...(c.config?.Healthcheck ? { Healthcheck: healthcheckJson(c.config.Healthcheck) } : {}),
   };
+}
+
+type Healthcheck = NonNullable<ContainerConfig['Healthcheck']>;
+
+/** podman's manifest.Schema2HealthConfig: its field order, zero durations and retries left out. */
+function healthcheckJson(h: Healthcheck): Record<string, unknown> {
+  const out: Record<string, unknown> = { Test: [...(h.Test ?? [])] };
+  if (h.StartPeriod) out.StartPeriod = h.StartPeriod;
+  if (h.Interval) out.Interval = h.Interval;
+  if (h.Timeout) out.Timeout = h.Timeout;
+  if (h.Retries) out.Retries = h.Retries;
+  return out;
+}
+
+/** The HealthCheck a template sees: its JSON for `json`, Go's struct print (durations as 1m30s) for `{{.HealthCheck}}`. */
+function healthcheckView(json: Record<string, unknown>): Record<string, unknown> {
+  const n = (k: string) => (typeof json[k] === 'number' ? (json[k]) : 0);
+  const view: Record<string, unknown> = { ...json };
+  Object.defineProperty(view, 'toJSON', { value: () => json, enumerable: false });
+  Object.defineProperty(view, GO_FORMAT, {
+    value: () => `{${goString(json.Test ?? [], false)} ${goDurationString(n('StartPeriod'))} ${goDurationString(n('Interval'))} ${goDurationString(n('Timeout'))} ${n('Retries')}}`,
+    enumerable: false,
+  });
+  return view;
 }
 
 /**
@@ -109,6 +136,15 @@ export function inspectView(json: Record<string, unknown>): Record<string, unkno
   };
   // podman accepts the Go field name too.
   Object.defineProperty(view, 'ID', { value: json.Id, enumerable: false });
+  // The Go field is HealthCheck (JSON Healthcheck), and podman reads `.Config.Healthcheck` as it, as docker has it.
+  const hc = json.Healthcheck !== undefined ? healthcheckView(json.Healthcheck as Record<string, unknown>) : new GoNilPointer();
+  Object.defineProperty(view, 'HealthCheck', { value: hc, enumerable: false });
+  if (typeof json.Config === 'object' && json.Config !== null) {
+    const config = { ...(json.Config as Record<string, unknown>) };
+    Object.defineProperty(config, 'Healthcheck', { value: hc, enumerable: false });
+    Object.defineProperty(config, 'toJSON', { value: () => json.Config, enumerable: false });
+    view.Config = config;
+  }
   Object.defineProperty(view, 'toJSON', { value: () => json, enumerable: false });
   return view;
 }
