@@ -41,6 +41,8 @@ export interface ContainerArgsInput {
   hash: string;
   /** The image to run (for a build service, the built one). */
   image: string;
+  /** Its id (`sha256:HEX`), the com.docker.compose.image label as docker compose sets it. */
+  imageId?: string | undefined;
   /** Host path of each secret/config file (compose writes environment/content ones to files). */
   secretFiles: Record<string, string>;
   configFiles: Record<string, string>;
@@ -74,7 +76,7 @@ export function containerLabels(i: ContainerArgsInput): Record<string, string> {
     [L.configFiles]: i.project.configFiles.join(','),
     [L.version]: COMPOSE_VERSION,
     [L.dependsOn]: Object.entries(s.depends_on ?? {}).map(([d, o]) => `${d}:${o.condition}:${o.restart === true ? 'true' : 'false'}`).join(','),
-    [L.image]: i.image,
+    [L.image]: i.imageId ?? i.image,
   };
 }
 

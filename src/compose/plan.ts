@@ -18,6 +18,8 @@ export interface Existing {
   oneoff: boolean;
   hash: string;
   state: string;
+  /** Its com.docker.compose.image label: the image id it was made from (or, from older versions, a name). */
+  labels?: Record<string, string>;
 }
 
 export type Action =
@@ -34,6 +36,8 @@ export interface PlanOptions {
   scale?: Record<string, number>;
   /** Hash of each service's config (labels.ts serviceHash). */
   hashes: Record<string, string>;
+  /** Id of each service's image now: a container made from another image is recreated (a rebuild, a pull). */
+  imageIds?: Record<string, string>;
 }
 
 /** Service names in start order, grouped by level (each level's deps are all in earlier levels). */
@@ -80,7 +84,10 @@ export function planService(p: Project, service: string, existing: readonly Exis
     else actions.push({ kind: 'remove', service, existing: c });
   }
   for (const c of kept) {
-    const changed = c.hash !== o.hashes[service];
+    const madeFrom = c.labels?.['com.docker.compose.image'] ?? '';
+    const want = o.imageIds?.[service];
+    const newImage = want !== undefined && /^sha256:[0-9a-f]{64}$/.test(madeFrom) && madeFrom !== want;
+    const changed = c.hash !== o.hashes[service] || newImage;
     if (o.forceRecreate || (changed && !o.noRecreate)) actions.push({ kind: 'recreate', service, number: c.number, old: c });
     else if (c.state === 'running' || c.state === 'paused') actions.push({ kind: 'keep', service, number: c.number, existing: c });
     else actions.push({ kind: 'start', service, number: c.number, existing: c });

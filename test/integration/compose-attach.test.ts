@@ -187,6 +187,27 @@ describe('compose up recreate', () => {
   });
 });
 
+describe('compose up --build', () => {
+  it('recreates the container of a service whose image was rebuilt, and only then', async () => {
+    const file = (v: string) => ['name: bld', 'services:', '  app:', `    build: {context: ., dockerfile_inline: "FROM bb\\nRUN echo ${v} > /v\\n"}`, '    command: ["sleep", "300"]', '    stop_signal: SIGKILL', '    network_mode: none', ''].join('\n');
+    const d = projectDir('bld', { 'compose.yaml': file('one') });
+    await composeOk(d, ['up', '-d']);
+    const first = await idOf('bld-app-1');
+    expect((await tscRunOk(['exec', 'bld-app-1', 'cat', '/v'], { sandbox: sb })).stdout).toBe('one\n');
+    const label = (await tscRunOk(['inspect', '--format', '{{index .Config.Labels "com.docker.compose.image"}}', 'bld-app-1'], { sandbox: sb })).stdout.trim();
+    expect(label).toMatch(/^sha256:[0-9a-f]{64}$/);
+    await composeOk(d, ['up', '-d']);
+    expect(await idOf('bld-app-1')).toBe(first);
+    projectDir('bld', { 'compose.yaml': file('two') });
+    // The file's change is in build:, which is not the container's config: the new image is what recreates it.
+    await composeOk(d, ['up', '-d', '--build']);
+    expect(await idOf('bld-app-1')).not.toBe(first);
+    expect((await tscRunOk(['exec', 'bld-app-1', 'cat', '/v'], { sandbox: sb })).stdout).toBe('two\n');
+    expect((await composeOk(d, ['images', '-q'])).stdout).toMatch(/^(sha256:)?[0-9a-f]{64}\n$/);
+    await composeOk(d, ['down', '--rmi', 'local']);
+  });
+});
+
 describe('compose events', () => {
   const file = ['name: ev', 'services:', '  one:', '    image: bb', '    command: ["sh", "-c", "exit 2"]', '    network_mode: none', '    labels: {tier: front}',
     '  two:', '    image: bb', '    command: ["true"]', '    network_mode: none', ''].join('\n');

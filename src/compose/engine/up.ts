@@ -81,17 +81,28 @@ function preflight(p: Project): void {
   for (const name of Object.keys(p.services)) if (p.services[name]!.network_mode === undefined) networkFlags(p, name, false);
 }
 
-async function imageExists(engine: Engine, image: string): Promise<boolean> {
-  return (await engine.capture(['image', 'inspect', '--format', '{{.Id}}', image])).code === 0;
+/** The image's id (`sha256:HEX`, docker compose's com.docker.compose.image), or undefined when it is not here. */
+async function imageId(engine: Engine, image: string): Promise<string | undefined> {
+  const r = await engine.capture(['image', 'inspect', '--format', '{{.Id}}', image]);
+  if (r.code !== 0) return undefined;
+  const id = r.stdout.trim().replace(/^sha256:/, '');
+  return /^[0-9a-f]{64}$/.test(id) ? `sha256:${id}` : undefined;
 }
 
-export async function ensureImages(ctx: ComposeContext, o: Pick<UpOptions, 'build' | 'noBuild' | 'pull' | 'quietPull'>): Promise<void> {
+/** Images present, pulled or built as the pull policy says; the id of each service's image (a container of an older one is recreated). */
+export async function ensureImages(ctx: ComposeContext, o: Pick<UpOptions, 'build' | 'noBuild' | 'pull' | 'quietPull'>): Promise<Record<string, string>> {
   const p = ctx.project;
   // Which images are present, asked once each and all at once.
-  const present = new Map<string, Promise<boolean>>();
-  const exists = (image: string) => {
-    if (!present.has(image)) present.set(image, imageExists(ctx.engine, image));
-    return present.get(image)!;
+  const ids = new Map<string, Promise<string | undefined>>();
+  const idOf = (image: string) => {
+    if (!ids.has(image)) ids.set(image, imageId(ctx.engine, image));
+    return ids.get(image)!;
+  };
+  const exists = async (image: string) => (await idOf(image)) !== undefined || ctx.dryRun === true && changed.has(image);
+  const changed = new Set<string>();
+  const refresh = (image: string) => {
+    changed.add(image);
+    ids.set(image, imageId(ctx.engine, image));
   };
   for (const name of Object.keys(p.services)) void exists(serviceImage(p, name));
   for (const name of Object.keys(p.services).sort()) {
@@ -100,6 +111,7 @@ export async function ensureImages(ctx: ComposeContext, o: Pick<UpOptions, 'buil
     const policy = o.pull ?? s.pull_policy ?? 'missing';
     if (s.build && !o.noBuild && (o.build || policy === 'build' || !(await exists(image)))) {
       await buildService(ctx, name);
+      refresh(image);
       continue;
     }
     if (policy === 'always' || ((policy === 'missing' || policy === 'if_not_present') && !(await exists(image)))) {
@@ -107,11 +119,17 @@ export async function ensureImages(ctx: ComposeContext, o: Pick<UpOptions, 'buil
       if (!o.quietPull) ctx.progress('Image', image, 'Pulling');
       await ctx.engine.must(['pull', '--quiet', image]);
       if (!o.quietPull) ctx.progress('Image', image, 'Pulled');
-      present.set(image, Promise.resolve(true));
+      refresh(image);
     } else if (policy === 'never' && !(await exists(image))) {
       throw new ComposeError(`image ${image} for service ${name} is not present and its pull_policy is never`);
     }
   }
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(p.services)) {
+    const id = await idOf(serviceImage(p, name));
+    if (id !== undefined) out[name] = id;
+  }
+  return out;
 }
 
 /**
@@ -320,7 +338,7 @@ export async function up(ctx: ComposeContext, o: UpOptions): Promise<ProjectCont
   // What exists is read while the images are checked; images first (a failed pull or build creates nothing), then networks and volumes at once.
   const existingP = projectContainers(ctx.engine, p.name);
   existingP.catch(() => undefined);
-  await ensureImages(sub, o);
+  const imageIds = await ensureImages(sub, o);
   await Promise.all([ensureNetworks(sub), ensureVolumes(sub)]);
   const secretFiles = await grantFiles(sub, 'secrets', materializeSecrets(sub, 'secrets'));
   const configFiles = await grantFiles(sub, 'configs', materializeSecrets(sub, 'configs'));
@@ -339,8 +357,8 @@ export async function up(ctx: ComposeContext, o: UpOptions): Promise<ProjectCont
         const isDependency = o.services.length > 0 && !o.services.includes(service);
         // As docker compose: --force-recreate is for the named services, their dependencies follow --always-recreate-deps.
         const forceRecreate = isDependency ? o.alwaysRecreateDeps === true : o.forceRecreate;
-        const actions = planService(p, service, existing, { forceRecreate, noRecreate: o.noRecreate, scale: o.scale, hashes });
-        for (const a of actions) await apply(sub, a, hashes[service]!, secretFiles, configFiles, o);
+        const actions = planService(p, service, existing, { forceRecreate, noRecreate: o.noRecreate, scale: o.scale, hashes, imageIds });
+        for (const a of actions) await apply(sub, a, hashes[service]!, secretFiles, configFiles, o, imageIds[service]);
       }),
     );
   }
@@ -357,7 +375,7 @@ async function anonymousVolumes(ctx: ComposeContext, id: string): Promise<Record
   return out;
 }
 
-async function apply(ctx: ComposeContext, a: Action, hash: string, secretFiles: Record<string, string>, configFiles: Record<string, string>, o: UpOptions): Promise<void> {
+async function apply(ctx: ComposeContext, a: Action, hash: string, secretFiles: Record<string, string>, configFiles: Record<string, string>, o: UpOptions, imageId: string | undefined): Promise<void> {
   const p = ctx.project;
   // create and start in one `run -d` (one process fewer per container on up's critical path).
   const createStart = async (number: number, inheritVolumes?: Record<string, string>) => {
@@ -365,7 +383,7 @@ async function apply(ctx: ComposeContext, a: Action, hash: string, secretFiles: 
     if (!ctx.dryRun) for (const dir of bindSourcesToCreate(s)) if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true });
     const name = nameOf({ project: p, service: a.service, number });
     ctx.progress('Container', name, 'Creating');
-    const args = createArgs({ project: p, service: a.service, number, hash, image: serviceImage(p, a.service), secretFiles, configFiles, inheritVolumes });
+    const args = createArgs({ project: p, service: a.service, number, hash, image: serviceImage(p, a.service), imageId, secretFiles, configFiles, inheritVolumes });
     if (o.noStart) {
       await ctx.engine.must(['create', ...args]);
       ctx.progress('Container', name, 'Created');

@@ -134,3 +134,18 @@ describe('dry-run engine', () => {
     expect(seen).toEqual([['ps', '-a']]);
   });
 });
+
+describe('a container of an older image is recreated', () => {
+  it("compares the container's image id label with the service's image id", async () => {
+    const { planService } = await import('../../../src/compose/plan.js');
+    const p = project({ web: { image: 'x' } });
+    const idA = `sha256:${'a'.repeat(64)}`;
+    const idB = `sha256:${'b'.repeat(64)}`;
+    const c = (label: string) => ({ id: 'c', name: 'p-web-1', service: 'web', number: 1, oneoff: false, hash: 'h', state: 'running', labels: { 'com.docker.compose.image': label } });
+    expect(planService(p, 'web', [c(idA)], { hashes: { web: 'h' }, imageIds: { web: idA } })[0]!.kind).toBe('keep');
+    expect(planService(p, 'web', [c(idA)], { hashes: { web: 'h' }, imageIds: { web: idB } })[0]!.kind).toBe('recreate');
+    expect(planService(p, 'web', [c(idA)], { hashes: { web: 'h' }, imageIds: { web: idB }, noRecreate: true })[0]!.kind).toBe('keep');
+    // A label from before ids were recorded (a name) never forces a recreate.
+    expect(planService(p, 'web', [c('bb')], { hashes: { web: 'h' }, imageIds: { web: idB } })[0]!.kind).toBe('keep');
+  });
+});
