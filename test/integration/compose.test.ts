@@ -192,9 +192,8 @@ describe('compose', () => {
     expect(r.stdout).toMatch(/^a-1 +\| one$/m);
     expect(r.stdout).toMatch(/^a-1 +\| two$/m);
     expect(r.stdout).toMatch(/^b-1 +\| bee$/m);
-    // As docker compose: the first exit is reported, the others (stopped by the abort) are not.
-    expect(r.stdout).toMatch(/a-1 exited with code 0/);
-    expect(r.stdout).not.toMatch(/b-1 exited/);
+    // As docker compose: the first exit is reported (a's or b's, whichever the engine reports first), the ones the abort stops are not.
+    expect(r.stdout.match(/^(a-1 exited with code 0|b-1 exited with code 4)$/gm)).toHaveLength(1);
     await composeOk(att, ['down']);
     expect(await names()).toEqual([]);
   });
