@@ -10,16 +10,11 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tscRun, type Sandbox } from '../harness/index.js';
-import { busyboxSandbox, disposeSandbox } from './run-util.js';
+import { busyboxSandbox, disposeSandbox, sandboxCli } from './run-util.js';
 
 describe('bridge networks (rootless)', () => {
   let sb: Sandbox;
-  const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await cli(args);
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { cli, ok } = sandboxCli(() => sb);
   const holderPid = (): number | undefined => {
     try {
       return (JSON.parse(fs.readFileSync(path.join(sb.runroot, 'networks', 'netns.json'), 'utf8')) as { pid: number }).pid;

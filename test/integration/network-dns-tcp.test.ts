@@ -8,8 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { tscRun, type Sandbox } from '../harness/index.js';
-import { busyboxSandbox, disposeSandbox, rssKb } from './run-util.js';
+import { type Sandbox } from '../harness/index.js';
+import { busyboxSandbox, disposeSandbox, rssKb, sandboxCli } from './run-util.js';
 
 /** A query for `name` (type A, id 0x4242) with TCP's two-byte length, as printf octal escapes. */
 function tcpQueryEscapes(name: string): string {
@@ -38,12 +38,7 @@ function tcpAnswer(odText: string): { id: number; rcode: number; addresses: stri
 
 describe('network DNS responder: TCP, upstream forwarding, footprint', () => {
   let sb: Sandbox;
-  const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await cli(args);
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { cli, ok } = sandboxCli(() => sb);
   const ipOn = async (ctr: string, net: string) => (await ok(['inspect', '--format', `{{.NetworkSettings.Networks.${net}.IPAddress}}`, ctr])).trim();
 
   beforeAll(async () => {

@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, type Sandbox } from '../harness/index.js';
-import { busyboxSandbox, disposeSandbox, until } from './run-util.js';
+import { type Sandbox } from '../harness/index.js';
+import { busyboxSandbox, disposeSandbox, until, sandboxCli } from './run-util.js';
 
 function dnsPid(sb: Sandbox): number | undefined {
   try {
@@ -32,12 +32,7 @@ function hostAddress(name: string): string | undefined {
 
 describe.each([['user'], ['root']] as const)('network DNS responder (%s)', (as) => {
   let sb: Sandbox;
-  const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await cli(args);
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { cli, ok } = sandboxCli(() => sb);
   /** nslookup's answer addresses for a name (empty when it does not resolve). */
   const lookup = async (ctr: string, name: string): Promise<string[]> => {
     const r = await cli(['exec', ctr, 'nslookup', name]);

@@ -12,8 +12,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ociArchiveEntries } from '../harness/archives.js';
-import { buildBusyboxImage, disposeStore, emptyStore, tscRun, tscRunOk, writeTar, type Sandbox, freePort } from '../harness/index.js';
-import { readRecord, sleep } from './run-util.js';
+import { buildBusyboxImage, disposeStore, emptyStore, tscRunOk, writeTar, type Sandbox, freePort } from '../harness/index.js';
+import { readRecord, sleep, sandboxCli } from './run-util.js';
 
 const UDP_ECHO_C = `
 #include <netinet/in.h>
@@ -96,12 +96,7 @@ const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 
 describe.each([['user'], ['root']] as const)('ports published into a bridge network (%s)', (as) => {
   let sb: Sandbox;
-  const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await cli(args);
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { cli, ok } = sandboxCli(() => sb);
   const subnet = as === 'user' ? '10.96.0.0/24' : '10.96.1.0/24';
 
   beforeAll(async () => {

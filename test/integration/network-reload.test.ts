@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, type Sandbox, freePort } from '../harness/index.js';
-import { busyboxSandbox, disposeSandbox, sleep, until } from './run-util.js';
+import { type Sandbox, freePort } from '../harness/index.js';
+import { busyboxSandbox, disposeSandbox, sleep, until, sandboxCli } from './run-util.js';
 
 
 /** An HTTP GET through the published port; undefined while nothing answers. */
@@ -35,12 +35,7 @@ async function hostGetEventually(port: number): Promise<string | undefined> {
 
 describe.each([['user'], ['root']] as const)('bridge recovery and reload (%s)', (as) => {
   let sb: Sandbox;
-  const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await cli(args);
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { cli, ok } = sandboxCli(() => sb);
   const holderPid = (): number | undefined => {
     try {
       return (JSON.parse(fs.readFileSync(path.join(sb.runroot, 'networks', 'netns.json'), 'utf8')) as { pid: number }).pid;

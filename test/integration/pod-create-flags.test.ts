@@ -7,17 +7,12 @@
 
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, type Sandbox } from '../harness/index.js';
-import { busyboxSandbox, disposeSandbox } from './run-util.js';
+import { type Sandbox } from '../harness/index.js';
+import { busyboxSandbox, disposeSandbox, sandboxCli } from './run-util.js';
 
 describe('pod create -v and resource flags (test user)', () => {
   let sb: Sandbox;
-  const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await cli(args);
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { cli, ok } = sandboxCli(() => sb);
 
   beforeAll(async () => {
     sb = await busyboxSandbox('pod-create-flags', 'user');

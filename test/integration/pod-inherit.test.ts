@@ -8,17 +8,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRoot, tscRun, type As, type Sandbox } from '../harness/index.js';
-import { busyboxSandbox, disposeSandbox } from './run-util.js';
+import { isRoot, type As, type Sandbox } from '../harness/index.js';
+import { busyboxSandbox, disposeSandbox, sandboxCli } from './run-util.js';
 
 function suite(as: As): void {
   let sb: Sandbox;
-  const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await cli(args);
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { cli, ok } = sandboxCli(() => sb);
   const refused = async (args: string[], msg: string) => {
     const r = await cli(args);
     expect([r.exitCode, r.stderr], args.join(' ')).toEqual([125, `Error: ${msg}\n`]);

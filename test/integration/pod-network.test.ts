@@ -7,17 +7,12 @@
 // `network rm -f` takes the pod with it.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, type Sandbox } from '../harness/index.js';
-import { busyboxSandbox, disposeSandbox } from './run-util.js';
+import { type Sandbox } from '../harness/index.js';
+import { busyboxSandbox, disposeSandbox, sandboxCli } from './run-util.js';
 
 describe('pods on bridge networks (rootless)', () => {
   let sb: Sandbox;
-  const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await cli(args);
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { cli, ok } = sandboxCli(() => sb);
   /** An HTTP GET with nc (busybox wget crashes on some failures, which would pass for a refusal). */
   const get = (host: string) => `printf 'GET /i HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${host} 80 | tail -n 1`;
 

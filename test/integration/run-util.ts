@@ -5,7 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cleanEnv, cliBinary, sharedUserDir, type Sandbox } from '../harness/index.js';
+import { expect } from 'vitest';
+import { cleanEnv, cliBinary, sharedUserDir, tscRun, type Sandbox } from '../harness/index.js';
 
 function env(sb: Sandbox): Record<string, string> {
   const o = sb.owner;
@@ -124,3 +125,19 @@ export async function until(fn: () => boolean, timeoutMs = 20_000, what = 'condi
 // The stores themselves come from the harness's fixture module; these names
 // stay for files written against them.
 export { busyboxStore as busyboxSandbox, disposeStore as disposeSandbox, removeAll } from '../harness/fixtures.js';
+
+/**
+ * `cli` and `ok` for a sandbox made later (in beforeAll): `ok` fails the test
+ * unless the command exits 0, naming the command and its stderr, and gives
+ * its stdout.
+ */
+export function sandboxCli(sandbox: () => Sandbox, timeoutMs = 60_000) {
+  const cli = (args: readonly string[]) => tscRun(args, { sandbox: sandbox(), timeoutMs });
+  const ok = async (args: readonly string[]): Promise<string> => {
+    const r = await cli(args);
+    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    return r.stdout;
+  };
+  return { cli, ok };
+}
+
