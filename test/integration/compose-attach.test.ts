@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tscRun, tscRunOk } from '../harness/cli.js';
 import type { Sandbox } from '../harness/sandbox.js';
-import { busyboxSandbox, cliArgv, cliLine, disposeSandbox, sleep, spawnInTerminal, spawnLive } from './run-util.js';
+import { busyboxSandbox, cliArgv, cliLine, disposeSandbox, sleep, spawnInTerminal, spawnLive, composeProjects } from './run-util.js';
 
 let sb: Sandbox;
 
@@ -22,13 +22,7 @@ afterAll(async () => {
   await disposeSandbox(sb);
 });
 
-function projectDir(name: string, files: Record<string, string>): string {
-  for (const [f, text] of Object.entries(files)) sb.file(path.join(name, f), text);
-  return path.join(sb.dir, name);
-}
-
-const compose = (dir: string, args: string[]) => tscRun(['compose', ...args], { sandbox: sb, cwd: dir, timeoutMs: 120_000 });
-const composeOk = (dir: string, args: string[]) => tscRunOk(['compose', ...args], { sandbox: sb, cwd: dir, timeoutMs: 120_000 });
+const { projectDir, compose, composeOk } = composeProjects(() => sb);
 const idOf = async (name: string) => (await tscRunOk(['inspect', '--format', '{{.Id}}', name], { sandbox: sb })).stdout.trim();
 
 const ESC = '\x1b[';

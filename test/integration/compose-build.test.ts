@@ -3,11 +3,10 @@
 // one with build args, and a context with neither file failing before any
 // container is made.
 
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, tscRunOk } from '../harness/cli.js';
+import { tscRunOk } from '../harness/cli.js';
 import type { Sandbox } from '../harness/sandbox.js';
-import { busyboxSandbox, disposeSandbox } from './run-util.js';
+import { busyboxSandbox, disposeSandbox, composeProjects } from './run-util.js';
 
 let sb: Sandbox;
 
@@ -19,12 +18,7 @@ afterAll(async () => {
   await disposeSandbox(sb);
 });
 
-function projectDir(name: string, files: Record<string, string>): string {
-  for (const [f, text] of Object.entries(files)) sb.file(path.join(name, f), text);
-  return path.join(sb.dir, name);
-}
-
-const compose = (dir: string, args: string[]) => tscRun(['compose', ...args], { sandbox: sb, cwd: dir, timeoutMs: 180_000 });
+const { projectDir, compose } = composeProjects(() => sb, 180_000);
 
 describe('compose build', () => {
   it('builds from a Containerfile, a named dockerfile and an inline one with args, then runs them', async () => {

@@ -7,9 +7,9 @@
 
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, tscRunOk } from '../harness/cli.js';
+import { tscRunOk } from '../harness/cli.js';
 import type { Sandbox } from '../harness/sandbox.js';
-import { busyboxSandbox, disposeSandbox } from './run-util.js';
+import { busyboxSandbox, disposeSandbox, composeProjects } from './run-util.js';
 
 let sb: Sandbox;
 
@@ -24,13 +24,7 @@ afterAll(async () => {
   await disposeSandbox(sb);
 });
 
-function projectDir(name: string, files: Record<string, string>): string {
-  for (const [f, text] of Object.entries(files)) sb.file(path.join(name, f), text);
-  return path.join(sb.dir, name);
-}
-
-const compose = (dir: string, args: string[]) => tscRun(['compose', ...args], { sandbox: sb, cwd: dir, timeoutMs: 120_000 });
-const composeOk = (dir: string, args: string[]) => tscRunOk(['compose', ...args], { sandbox: sb, cwd: dir, timeoutMs: 120_000 });
+const { projectDir, compose, composeOk } = composeProjects(() => sb);
 const inspect = async (name: string, format: string) => (await tscRunOk(['inspect', '--format', format, name], { sandbox: sb })).stdout.trim();
 
 describe('compose healthchecks', () => {

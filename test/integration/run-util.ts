@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { cleanEnv, cliBinary, sharedUserDir, tscRun, type Sandbox } from '../harness/index.js';
+import { cleanEnv, cliBinary, sharedUserDir, tscRun, tscRunOk, type Sandbox } from '../harness/index.js';
 
 function env(sb: Sandbox): Record<string, string> {
   const o = sb.owner;
@@ -139,5 +139,21 @@ export function sandboxCli(sandbox: () => Sandbox, timeoutMs = 60_000) {
     return r.stdout;
   };
   return { cli, ok };
+}
+
+/**
+ * Compose projects in a sandbox made later (in beforeAll): `projectDir`
+ * writes a project's files under the sandbox and gives its directory;
+ * `compose`/`composeOk` run `tsc-run compose ARGS` there.
+ */
+export function composeProjects(sandbox: () => Sandbox, timeoutMs = 120_000) {
+  const projectDir = (name: string, files: Record<string, string>): string => {
+    const sb = sandbox();
+    for (const [f, text] of Object.entries(files)) sb.file(path.join(name, f), text);
+    return path.join(sb.dir, name);
+  };
+  const compose = (dir: string, args: readonly string[]) => tscRun(['compose', ...args], { sandbox: sandbox(), cwd: dir, timeoutMs });
+  const composeOk = (dir: string, args: readonly string[]) => tscRunOk(['compose', ...args], { sandbox: sandbox(), cwd: dir, timeoutMs });
+  return { projectDir, compose, composeOk };
 }
 
