@@ -1,8 +1,9 @@
 // The healthcheck timer without systemd: a small process of ours, started
 // detached with the container, that runs the check every interval while the
 // container runs and exits when it has stopped (or was started again, which
-// starts a loop of its own).
+// starts a loop of its own, or its monitor died).
 
+import { liveRecord } from '../runtime/container/container-observe.js';
 import { ContainerStore } from '../storage/containers.js';
 import { runHealthcheck, type HealthRunContext } from './health-run.js';
 
@@ -16,7 +17,9 @@ export async function healthLoop(ctx: HealthRunContext, id: string): Promise<voi
   const startedAt = first.state.startedAt;
   for (;;) {
     await sleep(h.interval / 1e6);
-    const cur = await store.get(id);
+    // Reconciled with its witnesses: a container whose monitor was killed -9 still reads `running` in its record.
+    const stored = await store.get(id);
+    const cur = stored && liveRecord(ctx.runRoot, stored);
     if (!cur || cur.state.startedAt !== startedAt || (cur.state.status !== 'running' && cur.state.status !== 'paused')) return;
     if (cur.state.status === 'paused') continue;
     try {

@@ -13,6 +13,7 @@ import { healthArgv, nextHealth, type HealthState } from './health-config.js';
 
 export interface HealthRunContext {
   dataRoot: string;
+  runRoot: string;
   /** Global flags for the engine we spawn (--root, --runroot). */
   globals: string[];
 }

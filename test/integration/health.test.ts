@@ -5,6 +5,7 @@
 // timeout, podman's refusals, and no timer process left after rm.
 
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tscRun, tscRunOk } from '../harness/cli.js';
 import type { Sandbox } from '../harness/sandbox.js';
@@ -69,6 +70,17 @@ describe('healthchecks', () => {
     expect(loops()).toBe(1);
     await ok(['rm', '-f', '-t', '0', 'web']);
     await until(() => loops() === 0, 10_000, 'the healthcheck loop to end');
+  });
+
+  it('the timer ends when the monitor is killed -9 (the record still says running)', async () => {
+    await ok(['run', '-d', '--name', 'orphan', '--health-cmd', 'true', '--health-interval', '1s', 'bb', 'sleep', '1000']);
+    await until(() => loops() === 1, 10_000, 'the healthcheck loop to start');
+    const pid = Number((await ok(['inspect', '--format', '{{.State.Pid}}', 'orphan'])).stdout.trim());
+    const monitor = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+    process.kill(monitor, 'SIGKILL');
+    process.kill(pid, 'SIGKILL');
+    await until(() => loops() === 0, 15_000, 'the healthcheck loop to end');
+    await ok(['rm', '-f', 'orphan']);
   });
 
   it('acts on failure, kills a hanging check at its timeout, refuses bad flags', async () => {

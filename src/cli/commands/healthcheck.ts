@@ -11,7 +11,7 @@ import { commandGroup } from '../command-group.js';
 
 function healthContext(argv: GlobalArgs) {
   const roots = rootsOf(argv);
-  return { dataRoot: roots.dataRoot, globals: ['--root', roots.dataRoot, '--runroot', roots.runRoot] };
+  return { dataRoot: roots.dataRoot, runRoot: roots.runRoot, globals: ['--root', roots.dataRoot, '--runroot', roots.runRoot] };
 }
 
 const runCommand: CommandModule<GlobalArgs, GlobalArgs & { container?: string; extra?: string[] }> = {
