@@ -101,6 +101,8 @@ describe('healthchecks', () => {
     expect([r.exitCode, r.stdout]).toEqual([1, 'unhealthy\n']);
     expect((await ok(['inspect', '--format', '{{json .State.Health.Log}}', 'hang'])).stdout).toMatch(/exceeded timeout/);
     await ok(['rm', '-f', '-t', '0', 'hang']);
+    // An hour's interval does not keep the timer alive an hour after its container is gone.
+    await until(() => loops() === 0, 15_000, 'the 1h healthcheck loop to end');
 
     for (const [args, re] of [
       [['--health-cmd', 'true', '--health-retries', '0'], /healthcheck-retries must be greater than 0/],
