@@ -3,8 +3,8 @@
 // way podman 4.3 does it (short names go to localhost/), and `save` records
 // the name the user asked for. Pure.
 
-import type { ImageRecord } from '../../storage/images.js';
-import { formatReference, localCandidates, normalizeLocalName, parseReference, shortNameMatches } from '../../storage/image-reference.js';
+import { resolvedName, type ImageRecord } from '../../storage/images.js';
+import { formatReference, normalizeLocalName, parseReference } from '../../storage/image-reference.js';
 import { ArchiveFormatError } from './errors.js';
 
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
@@ -40,18 +40,7 @@ export function nameFromRefName(refName: string): string {
  */
 export function matchedName(image: ImageRecord, input: string): string | undefined {
   if (/^(sha256:)?[0-9a-f]{64}$/.test(input)) return undefined;
-  if (image.names.includes(input)) return input;
-  let candidates;
-  try {
-    candidates = localCandidates(input);
-  } catch {
-    return undefined;
-  }
-  for (const c of candidates) {
-    if (c.digest !== undefined) return undefined; // name@digest: podman saves it unnamed
-    const n = formatReference(c);
-    if (image.names.includes(n)) return n;
-  }
-  // Otherwise the input matched as a short name's suffix, or as an id prefix.
-  return image.names.find((n) => shortNameMatches(input, n));
+  const name = resolvedName(image, input);
+  // name@digest: podman saves it unnamed.
+  return name?.includes('@') && !image.names.includes(name) ? undefined : name;
 }
