@@ -29,6 +29,8 @@ for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(141);
     process.exitCode = 125;
+    // Any other failure to write (a full disk under `> file`): say so once, as podman would.
+    if (stream === process.stdout) void import('../errors.js').then(({ errnoText }) => process.stderr.write(`Error: write /dev/stdout: ${errnoText(err)}\n`));
   });
 }
 

@@ -1,5 +1,6 @@
 // A reader that closes the pipe early (`tsc-run logs C | head -1`): we end
-// quietly, as SIGPIPE ends podman (exit 141 or 0), never with Node's stack.
+// quietly, as SIGPIPE ends podman (exit 141 or 0), never with Node's stack;
+// any other write failure is one Error line and 125.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAs } from '../harness/index.js';
@@ -31,5 +32,14 @@ describe('stdout closed by the reader', () => {
     });
     expect(r.stderr).toBe('');
     expect(['0', '141']).toContain(r.stdout.trim());
+  }, 90_000);
+
+  it('a stdout that cannot be written (a full disk): one Error line, 125', async () => {
+    const r = await runAs('user', 'bash', ['-c', `${cliLine(sb, ['inspect', 'chatty'])} > /dev/full; echo "$?"`], {
+      env: { HOME: sb.home, XDG_RUNTIME_DIR: sb.xdgRuntime },
+      timeoutMs: 60_000,
+    });
+    expect(r.stderr).toBe('Error: write /dev/stdout: no space left on device\n');
+    expect(r.stdout.trim()).toBe('125');
   }, 90_000);
 });
