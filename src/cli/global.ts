@@ -2,6 +2,7 @@
 
 import type { Argv } from 'yargs';
 import { resolveRoots, type Roots } from '../config/paths.js';
+import { LOG_LEVELS } from '../format/log.js';
 
 export interface GlobalArgs {
   root?: string | undefined;
@@ -26,7 +27,7 @@ function lastValue(v: string | string[]): string {
   return Array.isArray(v) ? (v.at(-1) ?? '') : v;
 }
 
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'panic'] as const;
+export { LOG_LEVELS };
 
 export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
   return y

@@ -3,6 +3,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { logDebug, logInfo, setLogLevel, type LogLevelName } from '../format/log.js';
 import { reportError } from './exit.js';
 import { commandWord, loadCommand } from './dispatch.js';
 import { splitTrailingCommand, type TrailingCommandSpec } from './trailing-command.js';
@@ -183,6 +184,14 @@ export async function main(argvIn: string[] = process.argv.slice(2)): Promise<nu
   if (answered !== undefined) return answered;
   const early = await earlyGlobals(rawArgv, argvIn);
   if (early !== undefined) return early;
+  const called = commandNode(rawArgv, root, valueFlags).name || PROG;
+  logDebug(`Called ${called}.PersistentPreRunE(${[PROG, ...argvIn].join(' ')})`);
+  const code = await runCommand(rawArgv, one, commands, root, valueFlags);
+  logDebug(`Called ${called}.PersistentPostRunE(${[PROG, ...argvIn].join(' ')})`);
+  return code;
+}
+
+async function runCommand(rawArgv: string[], one: AnyCommand | undefined, commands: readonly AnyCommand[], root: CommandInfo, valueFlags: ReadonlySet<string>): Promise<number> {
   const versioned = await versionWithoutParser(rawArgv);
   if (versioned !== undefined) return versioned;
   let debug = rawArgv.some((a) => /^--log-level(=|$)/.test(a)) && isDebug({ 'log-level': logLevelOf(rawArgv) });
@@ -248,6 +257,10 @@ async function earlyGlobals(rawArgv: string[], argvIn: string[]): Promise<number
   if (level !== undefined && !(LOG_LEVELS as readonly string[]).includes(level)) {
     process.stderr.write(`Log Level ${JSON.stringify(level)} is not supported, choose from: ${LOG_LEVELS.join(', ')}\n`);
     return 1;
+  }
+  if (level !== undefined) {
+    setLogLevel(level as LogLevelName);
+    logInfo(`${PROG} filtering at log level ${level}`);
   }
   if (hasGlobalFlag(rawArgv, '--syslog')) {
     const { enableSyslog } = await import('./syslog.js');

@@ -3,6 +3,7 @@
 
 import os from 'node:os';
 import path from 'node:path';
+import { logDebugOnce } from '../format/log.js';
 
 export interface Roots {
   /** Persistent store: `--root`, else $XDG_DATA_HOME/tsc-run. */
@@ -46,10 +47,13 @@ export function defaultRunRoot(env: Env = process.env, uid = storeOwnerUid(env))
 }
 
 export function resolveRoots(o: RootOverrides, env: Env = process.env): Roots {
-  return {
+  const roots = {
     dataRoot: path.resolve(o.root || defaultDataRoot(env)),
     runRoot: path.resolve(o.runroot || defaultRunRoot(env)),
   };
+  logDebugOnce(`Using graph root ${roots.dataRoot}`);
+  logDebugOnce(`Using run root ${roots.runRoot}`);
+  return roots;
 }
 
 /** $XDG_CONFIG_HOME/containers: where podman's per-user config files live. */

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TscRunError } from '../errors.js';
+import { logDebugOnce, logTrace } from '../format/log.js';
 import { containersConfigDir } from '../config/paths.js';
 import { isTomlTable, parseToml, TomlError, type TomlTable, type TomlValue } from './toml.js';
 
@@ -17,6 +18,8 @@ export function readToml(file: string): TomlTable | undefined {
   } catch {
     return undefined;
   }
+  logTrace(`Reading configuration file ${JSON.stringify(file)}`);
+  logDebugOnce(`Merged configuration file ${JSON.stringify(file)}`);
   try {
     return parseToml(text);
   } catch (err) {

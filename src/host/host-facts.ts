@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Roots } from '../config/paths.js';
 import { HostPrerequisiteError } from '../errors.js';
+import { logDebugOnce } from '../format/log.js';
 import { currentSubIdRanges, userNamespaceMaps, type IdMapping } from './idmap.js';
 import { probeCgroups, type CgroupFacts } from './cgroup-probe.js';
 import { readSearchRegistries, mountProgramFromOpts, readStorageConf, type StorageConf } from './containers-conf.js';
@@ -147,6 +148,7 @@ export async function resolveStorageDriver(o: Omit<GatherOptions, 'env'>): Promi
     if ('error' in s.choice) throw s.choice.error;
     const { problem } = s.choice.choice;
     if (problem) throw new HostPrerequisiteError(problem.message, problem.fix);
+    logDebugOnce(`Using graph driver ${s.choice.choice.driver}`);
     return s.choice.choice;
   } finally {
     cache.save();

@@ -18,6 +18,7 @@
 
 import { spawn, type StdioOptions } from 'node:child_process';
 import { constants } from 'node:os';
+import { logDebug } from '../../format/log.js';
 import { CommandInvokeError, HelperError, type TscRunError } from '../../errors.js';
 import { helperPath } from './helper-path.js';
 import { formatMapping } from '../idmap.js';
@@ -145,6 +146,7 @@ export async function runHelper(opts: HelperOptions): Promise<HelperResult> {
   const bin = helperPath();
 
   return new Promise<HelperResult>((resolve, reject) => {
+    logDebug(`running tsc-run-helper: args=${JSON.stringify(argv)}`);
     const child = spawn(bin, argv, { stdio, cwd: opts.cwd, env: opts.env ?? process.env });
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     const out: Buffer[] = [];

@@ -8,6 +8,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
+import { logDebug, logTrace } from '../../format/log.js';
 import { RegistryTlsError, RegistryUnreachableError, TooLargeError } from './errors.js';
 
 export interface TlsSettings {
@@ -87,11 +88,15 @@ export class HttpTransport {
     const mod = secure ? https : http;
     const headers: Record<string, string> = { ...req.headers };
     if (Buffer.isBuffer(req.body)) headers['content-length'] = String(req.body.length);
+    logDebug(`${req.method} ${req.url.href}`);
     return new Promise<HttpResponse>((resolve, reject) => {
       const r = mod.request(
         req.url,
         { method: req.method, headers, agent: secure ? this.httpsAgent : this.httpAgent },
-        (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, url: req.url }),
+        (res) => {
+          logTrace(`${req.method} ${req.url.href}: status ${res.statusCode ?? 0}`);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, url: req.url });
+        },
       );
       r.setTimeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
         r.destroy(Object.assign(new Error('timeout awaiting response'), { code: 'ETIMEDOUT' }));

@@ -11,6 +11,7 @@ import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { HelperError } from '../../errors.js';
 import { helperPath } from '../../host/helper/helper-path.js';
+import { logDebug } from '../../format/log.js';
 
 export type ExecEnd = { exit: number } | { detached: true };
 
@@ -41,6 +42,7 @@ export async function runExecHelper(o: ExecHelperOptions): Promise<ExecEnd> {
     const at = args.indexOf('--');
     args = [...args.slice(0, at), '--preserve-fds', `${PRESERVE_FDS_BASE}:${o.preserveFds}`, ...args.slice(at)];
   }
+  logDebug(`running tsc-run-helper: args=${JSON.stringify(['--error-fd', '3', 'exec', ...args])}`);
   const child = spawn(bin, ['--error-fd', '3', 'exec', ...args], { stdio });
   const relay = (sig: NodeJS.Signals) => {
     child.kill(sig);

@@ -17,6 +17,7 @@ import { helperFailure, namespaceArgs } from '../../host/helper/helper.js';
 import { helperPath } from '../../host/helper/helper-path.js';
 import type { UserNamespacePlan } from '../../host/preflight.js';
 import { parseExitRecord, type ExitRecord } from '../container/container-state.js';
+import { logDebug } from '../../format/log.js';
 
 export interface Handshake {
   monitorPid: number;
@@ -116,6 +117,7 @@ export async function startMonitor(o: StartMonitorOptions): Promise<MonitorSessi
     while (stdio.length < PRESERVE_FDS_BASE) stdio.push('ignore');
     for (let k = 0; k < o.preserveFds; k++) stdio.push(3 + k);
   }
+  logDebug(`running tsc-run-helper: args=${JSON.stringify(argv)}`);
   const child = spawn(bin, argv, {
     stdio,
     env: o.env ?? process.env,
