@@ -246,6 +246,8 @@ static void mount_tmpfs(int rootfd, const struct volume_mount *vm) {
   int img = vm->copyup ? open_image_dir(rootfd, vm->dest) : -1;
   int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
   if (fs < 0) die_errno("fsopen tmpfs");
+  /* Named "tmpfs" in mountinfo, as runc/crun mount it (not "none"). */
+  tmpfs_config(fs, "source", "tmpfs", vm->dest);
   tmpfs_config(fs, "size", vm->size, vm->dest);
   tmpfs_config(fs, "mode", vm->mode, vm->dest);
   if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) die_errno("make a tmpfs for %s", vm->dest);

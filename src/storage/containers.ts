@@ -121,6 +121,8 @@ export interface ContainerConfig {
   labels?: Record<string, string>;
   /** --init: the helper as PID 1, reaping and forwarding signals. */
   init?: boolean;
+  /** Systemd mode (--systemd, decided at create: src/runtime/create-flags/systemd-mode.ts). */
+  systemd?: boolean;
   /** --init-path: with init, this host binary (bound at /run/podman-init) is PID 1 instead of the helper. */
   initPath?: string;
   readOnly?: boolean;

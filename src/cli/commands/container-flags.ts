@@ -558,7 +558,7 @@ function planInitPath(argv: CreateArgs): string {
   const p = argv['init-path']!;
   if (!argv.init) throw new UsageError(`--init-path ${p} only acts with --init: add --init, or leave --init-path out`);
   if (argv.pid !== undefined && argv.pid !== 'private' && argv.pid !== '') throw new TscRunError("cannot add init binary as PID 1 (PID namespace isn't private)");
-  if (argv.systemd === 'always') throw new TscRunError('cannot use container-init binary with systemd=always');
+  if (argv.systemd?.toLowerCase() === 'always') throw new TscRunError('cannot use container-init binary with systemd=always');
   if (p === '') throw new TscRunError('please specify a path to the container-init binary');
   if (!fsSync.existsSync(p)) throw new TscRunError(`container-init binary not found on the host: stat ${p}: no such file or directory`);
   return path.resolve(p);
@@ -727,15 +727,10 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   await planProcessFlags(argv, config, net.network);
   if (argv['init-path'] !== undefined) config.initPath = planInitPath(argv);
   const rootfs = argv.rootfs ? planRootfs(String(argv.image), argv) : undefined;
-  if (argv.systemd !== undefined) {
-    if (!['true', 'false', 'always'].includes(argv.systemd)) throw new UsageError(`invalid argument ${JSON.stringify(argv.systemd)} for "--systemd" flag: must be "true", "false" or "always"`);
-    const cmd = [...(argv.command ?? []), ...(argv['--'] ?? [])].map(String);
-    const systemdCmd = cmd.length > 0 && /(^|\/)(init|systemd)$/.test(cmd[0]!);
-    // podman's systemd mode (tmpfs /run, /tmp, a writable cgroup, SIGRTMIN+3) is not built; "true" with another command is podman's no-op.
-    if (argv.systemd === 'always' || (argv.systemd === 'true' && systemdCmd)) {
-      throw new TscRunError(`--systemd=${argv.systemd}: systemd mode is not supported by tsc-run; run the container with --systemd=false`);
-    }
-  }
+  // --systemd (podman's default true): the mode itself is decided by createContainer from the command.
+  const { parseSystemdFlag } = await import('../../runtime/create-flags/systemd-mode.js');
+  const systemd = parseSystemdFlag(argv.systemd ?? 'true');
+  if (systemd === 'always' && argv.init) throw new TscRunError('cannot use container-init binary with systemd=always');
   if (argv['image-volume'] !== undefined) {
     if (!['bind', 'tmpfs', 'ignore'].includes(argv['image-volume'])) {
       throw new UsageError(`invalid image volume mode ${JSON.stringify(argv['image-volume'])}: must be one of "bind", "tmpfs" or "ignore"`);
@@ -905,6 +900,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     noHosts: argv.hosts === false || argv['no-hosts'] === true,
     mounts,
     config: net.networks ? { ...config, networks: net.networks } : config,
+    systemd,
     cidfile,
   };
 }

@@ -24,6 +24,7 @@ import { needsGroupFile, resolveUserIds } from '../userns/user-resolve.js';
 import { planContainerMounts, removeAnonymousVolumes, withContainerVolumes } from '../../volume/container-volumes.js';
 import type { MountFlags } from '../../volume/mount-spec.js';
 import { nowRfc3339Nano } from '../../format/go-time.js';
+import { SYSTEMD_STOP_SIGNAL, usesSystemdMode, type SystemdFlag } from '../create-flags/systemd-mode.js';
 
 export interface CreateContainerInput {
   dataRoot: string;
@@ -73,6 +74,8 @@ export interface CreateContainerInput {
   pod?: string | undefined;
   /** --rootfs PATH[:O]: run from this directory (absolute) instead of an image; overlay: writes go to the container's upper dir. */
   rootfs?: { path: string; overlay: boolean } | undefined;
+  /** --systemd (run/create default true; absent: no systemd mode, as for build steps and pod infra). */
+  systemd?: SystemdFlag | undefined;
 }
 
 /**
@@ -121,6 +124,10 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
   const diffs = rootfs ? [rootfs.path] : layers.map((l) => layerStore.diffDir(l.id)).reverse();
 
   const { entrypoint, cmd, command } = resolveCommand(runtime, input.flags);
+  // Systemd mode: SIGRTMIN+3 stops it unless a stop signal was given (podman's createContainerOptions).
+  const systemd = input.systemd !== undefined && usesSystemdMode(input.systemd, command)
+    ? { systemd: true, stopSignal: input.config?.stopSignal ?? SYSTEMD_STOP_SIGNAL }
+    : {};
   const userSpec = input.flags.user ?? runtime.User ?? '';
   // passwd gives names, the user's default group and HOME; group names groups and supplementary members.
   const passwdText = await readImageFile(diffs, 'etc/passwd');
@@ -212,6 +219,7 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
       network: input.network,
       ...imageHealth(runtime.Healthcheck, input),
       ...input.config,
+      ...systemd,
       ...etcFlags,
       ...(rootfs ? { rootfs: rootfs.path, ...(rootfs.overlay ? { rootfsOverlay: true } : {}) } : {}),
     },
@@ -219,6 +227,10 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
     storage: input.storage ?? { driver: 'overlay' },
     ...(input.pod ? { pod: input.pod } : {}),
   };
+  if (record.config.systemd) {
+    const { checkSystemdHost } = await import('../create-flags/systemd-start.js');
+    checkSystemdHost(record);
+  }
   const created = await withContainerVolumes(input.dataRoot, mounts, input.treeOps, () => store.create(record));
   // A container that could not be made whole goes, with the anonymous volumes made for it.
   const discard = async (): Promise<void> => {

@@ -39,6 +39,7 @@ import { loadContainerSecurity } from '../security/security-args.js';
 import { nowRfc3339Nano } from '../../format/go-time.js';
 import { joinsNamespaces, joinsUts, namespaceJoinArgs } from './namespace-joins.js';
 import { escapeField } from '../../volume/helper-args.js';
+import { mountsWithSystemd, systemdStartArgs } from '../create-flags/systemd-start.js';
 
 function envRecord(env: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -141,11 +142,12 @@ async function helperArgs(i: StartInput, net: ContainerNetwork, joinArgs: readon
   if (!i.detach && i.streams?.stderr === false) monitor.push('--no-stderr');
   if (i.preserveFds) monitor.push('--preserve-fds', `${PRESERVE_FDS_BASE}:${i.preserveFds}`);
   // Volumes, binds and tmpfs mounts (src/volume/): run options like the rest, placed before `--` with the monitor's.
-  const volumes = await volumeHelperArgs(i.roots.dataRoot, c);
+  const volumes = await volumeHelperArgs(i.roots.dataRoot, c.config.systemd ? { config: { ...c.config, mounts: mountsWithSystemd(c) } } : c);
   const userdata = userdataDir(new ContainerStore(i.roots.dataRoot).containerDir(c.id));
   const privileged = (await loadContainerSecurity(userdata))?.privileged === true;
   const generated = await generatedFileArgs(userdata, c, privileged);
   if (c.config.init && c.config.initPath) generated.push('--bind', `${escapeField(c.config.initPath)}:/run/podman-init:ro`);
+  generated.push(...systemdStartArgs(c));
   return withMonitorArgs(run, [...monitor, ...monitorFlagArgs(c), ...processArgs(c), ...joinArgs, ...(await seccompCacheArgs(run)), ...volumes, ...generated]);
 }
 

@@ -121,6 +121,14 @@ function annotations(rec: ContainerRecord, privileged: boolean): Record<string, 
 
 function inspectConfig(rec: ContainerRecord, f: InspectFacts): Record<string, unknown> {
   const c = rec.config;
+  const config = inspectConfigFields(rec, f);
+  // podman's SystemdMode is omitempty in JSON, but a template still reads false.
+  if (!c.systemd) Object.defineProperty(config, 'SystemdMode', { value: false, enumerable: false });
+  return config;
+}
+
+function inspectConfigFields(rec: ContainerRecord, f: InspectFacts): Record<string, unknown> {
+  const c = rec.config;
   return {
     Hostname: c.hostname,
     Domainname: '',
@@ -147,6 +155,7 @@ function inspectConfig(rec: ContainerRecord, f: InspectFacts): Record<string, un
       : {}),
     HealthcheckOnFailureAction: c.healthcheck?.onFailure ?? 'none',
     ...(c.createCommand ? { CreateCommand: c.createCommand } : {}),
+    ...(c.systemd ? { SystemdMode: true } : {}),
     Umask: c.umask !== undefined ? c.umask.padStart(4, '0') : '0022',
     Timeout: c.timeout ?? 0,
     StopTimeout: c.stopTimeout ?? 10,
