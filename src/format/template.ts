@@ -428,11 +428,17 @@ function typedZero(name: string): unknown {
   return undefined;
 }
 
+const FIELD_ALIASES: Record<string, string> = { ID: 'Id', HealthCheck: 'Healthcheck', ImageID: 'Image', Src: 'Source', Dst: 'Destination' };
+
 function lookupField(obj: unknown, name: string): unknown {
   if (obj === null || obj === undefined || obj instanceof GoNilPointer) throw new TemplateError(`nil pointer evaluating interface {}.${name}`);
   if (obj instanceof GoNilMap) return undefined;
   if (!isPlainObject(obj) && !(obj instanceof Date)) throw new TemplateError(`can't evaluate field ${name} in type ${goType(obj)}`);
   const rec = obj as Record<string, unknown>;
+  // The Go field behind a JSON key of another spelling (ID for "Id"), and
+  // podman inspect's own rewrites (.Src, .Dst, .ImageID): both spellings work.
+  const alias = FIELD_ALIASES[name];
+  if (!(name in rec) && alias !== undefined && alias in rec) name = alias;
   if (name in rec) {
     let v = rec[name];
     if (typeof v === 'function') v = (v as Fn).call(obj);

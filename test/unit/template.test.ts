@@ -19,6 +19,13 @@ describe('GoTemplate', () => {
     expect(r('{{.Names}}')).toBe('[web]');
     expect(r('{{.Labels}}')).toBe('map[app:demo]');
   });
+  it('the Go field name of a JSON key spelt otherwise, as podman inspect takes both', () => {
+    expect(r('{{.ID}} {{.Id}}')).toBe('abc123 abc123');
+    expect(r('{{range .Mounts}}{{.Dst}} {{end}}')).toBe('/data /logs ');
+    expect(r('{{.HealthCheck.Test}}', { Healthcheck: { Test: ['CMD', 'true'] } })).toBe('[CMD true]');
+    // A record that has the field under its own name keeps it.
+    expect(r('{{.ID}}', { ID: 'x', Id: 'y' })).toBe('x');
+  });
   it('json of the whole record and of a field', () => {
     expect(JSON.parse(r('{{json .}}'))).toEqual(ctr);
     expect(r('{{json .Names}}')).toBe('["web"]');
