@@ -182,7 +182,7 @@ function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string
       Config: null,
       Path: f.logPath,
       Tag: '',
-      Size: goHumanSize(c.logMaxSize ?? 0, 3),
+      Size: goHumanSize(c.logMaxSize ?? 0),
     },
     NetworkMode: c.network,
     PortBindings: portBindings(rec),
