@@ -36,15 +36,25 @@ export const startCommand: CommandModule<GlobalArgs, StartArgs> = {
   handler: async (argv) => {
     let names = (argv.containers ?? []).map(String);
     const roots0 = rootsOf(argv);
-    const selecting = argv.all === true || argv.latest === true || (argv.filter?.length ?? 0) > 0;
+    const filters = argv.filter ?? [];
     const attach = argv.attach === true || argv.interactive === true;
-    if (selecting) {
-      const { checkTargetArgs, resolveTargets } = await import('../../runtime/container/container-targets.js');
+    // podman's validateStart, in its order.
+    if (names.length === 0 && !argv.latest && !argv.all && filters.length === 0) throw new UsageError('start requires at least one argument');
+    if (argv.all && argv.latest) throw new UsageError('--all and --latest cannot be used together');
+    if (names.length > 0 && argv.latest) throw new UsageError('--latest and containers cannot be used together');
+    if (names.length > 1 && attach) throw new UsageError('you cannot start and attach multiple containers at once');
+    if ((names.length > 0 || argv.latest) && argv.all) throw new UsageError('either start all containers or the container(s) provided in the arguments');
+    if (attach && argv.all) throw new UsageError('you cannot start and attach all containers at once');
+    for (const f of filters) if (!f.includes('=')) throw new UsageError(`invalid filter ${JSON.stringify(f)}`);
+    if (argv.all || argv.latest || filters.length > 0) {
+      const { resolveTargets } = await import('../../runtime/container/container-targets.js');
       const { ContainerStore: Store } = await import('../../storage/containers.js');
-      checkTargetArgs(names, argv);
-      if (attach && (argv.all || argv.filter?.length)) throw new UsageError('you cannot start and attach multiple containers at once');
-      names = (await resolveTargets(new Store(roots0.dataRoot), names, { ...argv, runRoot: roots0.runRoot })).map((t) => t.rec.id);
+      const store0 = new Store(roots0.dataRoot);
+      const picked = (await resolveTargets(store0, [], { all: argv.all, latest: argv.latest, filter: filters, runRoot: roots0.runRoot })).map((t) => t.rec);
+      // Filters with names: the named containers that match (by full id or name, as podman).
+      names = (names.length > 0 && filters.length > 0 ? picked.filter((r) => names.includes(r.id) || names.includes(r.name)) : picked).map((r) => r.id);
       if (names.length === 0) return;
+      if (attach && names.length > 1) throw new UsageError('you cannot start and attach multiple containers at once');
     }
     if (names.length === 0) throw new UsageError('start requires at least one argument');
     if (attach && names.length > 1) throw new UsageError('you cannot start and attach multiple containers at once');
@@ -96,13 +106,15 @@ export const startCommand: CommandModule<GlobalArgs, StartArgs> = {
     for (const name of names) {
       try {
         const c = await store.lookup(name);
-        await startContainer({ roots, container: c, treeOps, detach: true, attachStdin: false, sigProxy: true }).catch((err: unknown) => {
-          // podman names the container whose command could not be started.
+        const started = await startContainer({ roots, container: c, treeOps, detach: true, attachStdin: false, sigProxy: true }).catch((err: unknown) => {
+          // podman names the container whose command could not be started, and exits 125 (not run's 126/127).
           if (err instanceof TscRunError && (err.exitCode === 126 || err.exitCode === 127)) {
-            throw new TscRunError(`unable to start container ${JSON.stringify(c.id)}: ${err.message}`, err.exitCode);
+            throw new TscRunError(`unable to start container ${JSON.stringify(c.id)}: ${err.message}`, 125);
           }
           throw err;
         });
+        // A container that already runs is left alone and not printed (podman).
+        if (started instanceof AlreadyRunning) continue;
         process.stdout.write(`${name}\n`);
       } catch (err) {
         // podman reports every failure and exits with the last one's code.
