@@ -790,6 +790,8 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     config.namespaces = { ...config.namespaces, ...joins.namespaces };
     if (joins.requires.length) config.requires = [...new Set([...(config.requires ?? []), ...joins.requires])];
   }
+  // --network container:X depends on X as the other namespace joins do: rm X is refused while this exists.
+  if (net.sharedWith) config.requires = [...new Set([...(config.requires ?? []), net.sharedWith.id])];
   // Sharing a container's network or other namespaces means living in its user namespace: its maps are ours.
   const shared = net.sharedWith?.config ?? joins?.usernsDonor?.config;
   const userns = shared ? shared.userns : usernsJoin ? undefined : argv.userns;
