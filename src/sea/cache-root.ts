@@ -2,29 +2,29 @@
 // $XDG_CACHE_HOME/tsc-run (default ~/.cache/tsc-run), else
 // /tmp/tsc-run-cache-<uid> when the home is missing, read-only or unsafe.
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 import { ensurePrivateDir } from './private-dir.js';
 
 type Env = Record<string, string | undefined>;
 
 function homeCacheBase(env: Env): string | undefined {
-  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return env.XDG_CACHE_HOME;
+  if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return env.XDG_CACHE_HOME;
   let home = env.HOME;
   if (!home) {
     try {
-      home = os.userInfo().homedir;
+      home = userInfo().homedir;
     } catch {
       return undefined;
     }
   }
-  return home && path.isAbsolute(home) ? path.join(home, '.cache') : undefined;
+  return home && isAbsolute(home) ? join(home, '.cache') : undefined;
 }
 
 export function cacheRootCandidates(env: Env, uid: number): string[] {
   const base = homeCacheBase(env);
-  return [...(base ? [path.join(base, 'tsc-run')] : []), `/tmp/tsc-run-cache-${uid}`];
+  return [...(base ? [join(base, 'tsc-run')] : []), `/tmp/tsc-run-cache-${uid}`];
 }
 
 /** The first candidate that is (or can be made) a private dir of ours. */
@@ -32,7 +32,7 @@ export function resolveCacheRoot(env: Env = process.env, uid: number = process.g
   const reasons: string[] = [];
   for (const dir of cacheRootCandidates(env, uid)) {
     try {
-      fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o700 });
+      mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
       ensurePrivateDir(dir, uid);
       return dir;
     } catch (err) {

@@ -2,11 +2,11 @@
 // from there, so it is trusted only when nobody but this user could have
 // written it.
 
-import fs from 'node:fs';
-import path from 'node:path';
+import { chmodSync, lstatSync, mkdirSync, type Stats, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** Owned by `uid` and not writable by group or others. */
-export function isPrivate(st: fs.Stats, uid: number): boolean {
+export function isPrivate(st: Stats, uid: number): boolean {
   return st.uid === uid && (st.mode & 0o022) === 0;
 }
 
@@ -14,7 +14,7 @@ export function isPrivate(st: fs.Stats, uid: number): boolean {
  * A parent others cannot rename our entries in: owned by us or root, and
  * not writable by group/others unless sticky (like /tmp).
  */
-export function isSafeParent(st: fs.Stats, uid: number): boolean {
+export function isSafeParent(st: Stats, uid: number): boolean {
   return (st.uid === uid || st.uid === 0) && ((st.mode & 0o022) === 0 || (st.mode & 0o1000) !== 0);
 }
 
@@ -25,15 +25,15 @@ export function isSafeParent(st: fs.Stats, uid: number): boolean {
  */
 export function ensurePrivateDir(dir: string, uid: number): void {
   try {
-    fs.mkdirSync(dir, { mode: 0o700 });
+    mkdirSync(dir, { mode: 0o700 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  const st = fs.lstatSync(dir);
+  const st = lstatSync(dir);
   if (!st.isDirectory()) throw new Error(`${dir} is not a directory`);
   if (st.uid !== uid) throw new Error(`${dir} is owned by uid ${st.uid}, not ${uid}`);
   // Ours but loose (e.g. made by hand under a lax umask): tighten it.
-  if ((st.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
-  const parent = fs.statSync(path.dirname(dir));
-  if (!isSafeParent(parent, uid)) throw new Error(`${path.dirname(dir)} is writable by other users`);
+  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  const parent = statSync(dirname(dir));
+  if (!isSafeParent(parent, uid)) throw new Error(`${dirname(dir)} is writable by other users`);
 }

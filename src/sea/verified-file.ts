@@ -2,8 +2,8 @@
 // SEA's copy of the helper, checked by sha256 before each use and rewritten
 // atomically when missing or tampered with.
 
-import fs from 'node:fs';
-import path from 'node:path';
+import { closeSync, constants, fchmodSync, lstatSync, openSync, readFileSync, renameSync, rmSync, type Stats, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 // node:crypto costs ~3 ms to load: only when something must be hashed or
 // written, never on the single executable's fast start path.
@@ -19,38 +19,38 @@ export function randomSuffix(): string {
 
 /** Why `file` cannot be trusted as the bytes hashing to `sha`, or undefined if it can. */
 export function verifyFile(file: string, sha: string, mode: number, uid: number): string | undefined {
-  let st: fs.Stats;
+  let st: Stats;
   try {
-    st = fs.lstatSync(file);
+    st = lstatSync(file);
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (err as Error).message;
   }
   if (!st.isFile()) return 'not a regular file';
   if (st.uid !== uid) return `owned by uid ${st.uid}`;
   if ((st.mode & 0o7777) !== mode) return `mode ${(st.mode & 0o7777).toString(8)}`;
-  if (sha256(fs.readFileSync(file)) !== sha) return 'content does not match its hash';
+  if (sha256(readFileSync(file)) !== sha) return 'content does not match its hash';
   return undefined;
 }
 
 /** Write `data` to `file` via a temp file and rename, so readers never see it half written. */
 export function writeAtomic(file: string, data: Uint8Array, mode: number): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomSuffix()}.tmp`);
-  const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, mode);
+  const tmp = join(dirname(file), `.${basename(file)}.${randomSuffix()}.tmp`);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
   try {
-    fs.writeFileSync(fd, data);
-    fs.fchmodSync(fd, mode); // the umask may have dropped bits
+    writeFileSync(fd, data);
+    fchmodSync(fd, mode); // the umask may have dropped bits
   } finally {
-    fs.closeSync(fd);
+    closeSync(fd);
   }
   try {
-    fs.renameSync(tmp, file);
+    renameSync(tmp, file);
   } catch (err) {
     // Something that is not a file sits there (EISDIR/ENOTEMPTY): clear it once.
-    fs.rmSync(file, { recursive: true, force: true });
+    rmSync(file, { recursive: true, force: true });
     try {
-      fs.renameSync(tmp, file);
+      renameSync(tmp, file);
     } catch {
-      fs.rmSync(tmp, { force: true });
+      rmSync(tmp, { force: true });
       throw err;
     }
   }
@@ -76,7 +76,7 @@ export function installVerified(
   mode: number,
   uid: number,
 ): Installed {
-  const file = path.join(dir, name);
+  const file = join(dir, name);
   const rejected = verifyFile(file, sha, mode, uid);
   if (!rejected) return { path: file, written: false };
   const bytes = data();

@@ -57,11 +57,28 @@ describe('extractApp', () => {
     expect(appIsIntact(dir, manifest, uid)).toBe(false);
     expect(extractApp(root, manifest, read, uid).extracted).toBe(true);
     expect(appIsIntact(dir, manifest, uid)).toBe(true);
-    fs.chmodSync(path.join(dir, 'tsc-run.mjs'), 0o666);
+    fs.chmodSync(path.join(dir, 'chunks'), 0o777);
     expect(appIsIntact(dir, manifest, uid)).toBe(false);
     expect(extractApp(root, manifest, read, uid).extracted).toBe(true);
-    expect(fs.statSync(path.join(dir, 'tsc-run.mjs')).mode & 0o777).toBe(0o400);
+    expect(fs.statSync(path.join(dir, 'chunks')).mode & 0o777).toBe(0o700);
+    // Something else in a file's place.
+    fs.rmSync(path.join(dir, 'tsc-run.mjs'));
+    fs.mkdirSync(path.join(dir, 'tsc-run.mjs'));
+    expect(appIsIntact(dir, manifest, uid)).toBe(false);
+    expect(extractApp(root, manifest, read, uid).extracted).toBe(true);
+    expect(fs.lstatSync(path.join(dir, 'tsc-run.mjs')).isFile()).toBe(true);
+    fs.rmSync(path.join(dir, 'chunks'), { recursive: true });
+    fs.symlinkSync(root, path.join(dir, 'chunks'));
+    expect(appIsIntact(dir, manifest, uid)).toBe(false);
+    expect(extractApp(root, manifest, read, uid).extracted).toBe(true);
     expect(fs.readdirSync(root)).toEqual([appDirName(manifest)]); // no temp or stale dirs left
+  });
+
+  it('checks directories, not each file: a tree of many files costs one readdir per directory', () => {
+    const { dir } = extractApp(root, manifest, read, uid);
+    // An extra entry is no damage (as before); the files the manifest names are what count.
+    fs.writeFileSync(path.join(dir, 'chunks', 'extra.txt'), 'x');
+    expect(appIsIntact(dir, manifest, uid)).toBe(true);
   });
 
   it('uses a copy another run finished first', () => {
