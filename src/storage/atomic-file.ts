@@ -10,11 +10,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pidIsRunning } from './proc-stamp.js';
 
-/** node:crypto loaded on first use only: read-only commands (ps) never pay for it. */
-function randomHex(bytes: number): string {
-  return process.getBuiltinModule('node:crypto').randomBytes(bytes).toString('hex');
-}
-
 export interface WriteAtomicOptions {
   /** Exact permission bits of the file (umask does not apply); default 0o644 minus umask. */
   mode?: number;
@@ -29,8 +24,15 @@ export interface WriteAtomicOptions {
 /** `.<name>.tmp-<pid>-<hex>`: hidden, and tells the sweeper which process wrote it. */
 const TEMP_RE = /^\.(.+)\.tmp-(\d+)-[0-9a-f]+$/;
 
+let tempSeq = 0;
+
+/**
+ * Unique without node:crypto (loading it cost stop and rm ~5 ms): the pid
+ * tells live writers apart; the monotonic clock and a counter tell ours from
+ * what a dead writer with a reused pid left behind.
+ */
 export function tempFileName(targetName: string): string {
-  return `.${targetName}.tmp-${process.pid}-${randomHex(6)}`;
+  return `.${targetName}.tmp-${process.pid}-${process.hrtime.bigint().toString(16)}${(tempSeq++).toString(16)}`;
 }
 
 /** Whether a directory entry is an in-flight (or abandoned) temp file; listings should skip these. */

@@ -27,16 +27,23 @@ export async function readJson<T>(
   file: string,
   options: ReadJsonOptions<T> & { missing?: T | (() => T) } = {},
 ): Promise<T> {
+  return (await readJsonText(file, options)).value;
+}
+
+/** readJson, with the file's text (undefined when it was missing and `missing` stood in). */
+async function readJsonText<T>(file: string, options: ReadJsonOptions<T> & { missing?: T | (() => T) }): Promise<{ value: T; text?: string }> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
     if (errnoCode(err) !== 'ENOENT') throw err;
-    if (Object.hasOwn(options, 'missing')) return resolveDefault(options.missing as T | (() => T));
+    if (Object.hasOwn(options, 'missing')) return { value: resolveDefault(options.missing as T | (() => T)) };
     throw new StateCorruptError(`state file ${file} is missing`, undefined, { cause: err });
   }
-  return parseJsonText(file, text, options.validate);
+  return { value: parseJsonText(file, text, options.validate), text };
 }
+
+const jsonText = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
 
 export function parseJsonText<T>(file: string, text: string, validate?: (value: unknown) => T): T {
   let value: unknown;
@@ -58,7 +65,7 @@ export function parseJsonText<T>(file: string, text: string, validate?: (value: 
 
 /** Write value as pretty JSON (trailing newline), atomically (see writeFileAtomic). */
 export async function writeJsonAtomic(file: string, value: unknown, options: WriteAtomicOptions = {}): Promise<void> {
-  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n', options);
+  await writeFileAtomic(file, jsonText(value), options);
 }
 
 export interface UpdateJsonOptions<T> extends ReadJsonOptions<T>, WriteAtomicOptions {
@@ -69,7 +76,9 @@ export interface UpdateJsonOptions<T> extends ReadJsonOptions<T>, WriteAtomicOpt
  * Read-modify-write of one JSON file under lockPath: mutate gets the current
  * value (a fresh copy of `initial` if the file is missing) and either changes
  * it in place or returns the new value. Returns what was written. If mutate
- * throws, nothing is written.
+ * throws, nothing is written; nor when the new text is the file's own (a
+ * state check that found nothing to change costs no temp file, fsyncs and
+ * rename).
  */
 export async function updateJson<T>(
   file: string,
@@ -81,13 +90,15 @@ export async function updateJson<T>(
   return withLock(
     lockPath,
     async () => {
-      const current = await readJson<T>(file, { missing: () => resolveDefault(initial), validate: options.validate });
+      const { value: current, text } = await readJsonText<T>(file, { missing: () => resolveDefault(initial), validate: options.validate });
       const returned = await mutate(current);
       const next = returned === undefined ? current : returned;
+      const nextText = jsonText(next);
+      if (nextText === text && options.mode === undefined) return next;
       const write: WriteAtomicOptions = {};
       if (options.mode !== undefined) write.mode = options.mode;
       if (options.durable !== undefined) write.durable = options.durable;
-      await writeJsonAtomic(file, next, write);
+      await writeFileAtomic(file, nextText, write);
       return next;
     },
     options.lock,

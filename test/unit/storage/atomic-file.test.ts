@@ -70,6 +70,17 @@ describe('readJson', () => {
   });
 });
 
+describe('tempFileName', () => {
+  it('gives a fresh temp name on every call, one the sweeper and listings recognise', () => {
+    const names = Array.from({ length: 1000 }, () => tempFileName('c.json'));
+    expect(new Set(names).size).toBe(1000);
+    for (const n of names) {
+      expect(isTempFileName(n)).toBe(true);
+      expect(n.startsWith(`.c.json.tmp-${process.pid}-`)).toBe(true);
+    }
+  });
+});
+
 describe('sweepTempFiles', () => {
   it('removes temp files of dead writers and old ones, keeps fresh live ones and other files', async () => {
     const dir = fs.mkdtempSync(path.join(tmp, 's-'));

@@ -51,6 +51,24 @@ describe('updateJson', () => {
     expect(await lockHolder(lock)).toBeUndefined();
   });
 
+  it('leaves the file alone when the new text is its own (no temp file, no rename), and writes a missing file', async () => {
+    const f = path.join(tmp, 'same.json');
+    const lock = path.join(tmp, 'same.lock');
+    expect(await updateJson(f, lock, { n: 1 }, () => {})).toEqual({ n: 1 });
+    expect(fs.readFileSync(f, 'utf8')).toBe('{\n  "n": 1\n}\n');
+    const ino = fs.statSync(f).ino;
+    expect(await updateJson(f, lock, { n: 0 }, (s) => ({ ...s }))).toEqual({ n: 1 });
+    expect(fs.statSync(f).ino).toBe(ino);
+    // A file in another layout than ours is rewritten in ours.
+    fs.writeFileSync(f, '{"n": 1}');
+    await updateJson(f, lock, { n: 0 }, () => {});
+    expect(fs.readFileSync(f, 'utf8')).toBe('{\n  "n": 1\n}\n');
+    await updateJson(f, lock, { n: 0 }, (s: { n: number }) => {
+      s.n = 2;
+    });
+    expect(await readJson(f)).toEqual({ n: 2 });
+  });
+
   it('refuses to overwrite a damaged file', async () => {
     const f = path.join(tmp, 'damaged.json');
     fs.writeFileSync(f, '{"n": 1');
