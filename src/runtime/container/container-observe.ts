@@ -87,8 +87,10 @@ export function liveRecord(runRoot: string, rec: ContainerRecord, now: Date = ne
  */
 export async function syncContainer(store: ContainerStore, runRoot: string, id: string): Promise<ContainerRecord> {
   const current = await store.get(id);
-  // Cheap path without the lock when nothing can change.
-  if (current && !needsObservation(current.state)) return current;
+  // Cheap path without the lock when nothing can change, or the witnesses say nothing did (a running container's stop, rm -f).
+  if (current && (!needsObservation(current.state) || !stateChanged(current.state, reconcile(current.state, observe(runRoot, current), new Date())))) {
+    return current;
+  }
   let died = false;
   const rec = await store.update(id, (r) => {
     const obs = observe(runRoot, r);

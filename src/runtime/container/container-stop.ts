@@ -11,6 +11,7 @@ import { liveRecord, syncContainer } from './container-observe.js';
 import { deliverSignal } from './container-kill.js';
 import { signalName, stopSignalOf } from './container-signal.js';
 import { sendControl } from '../monitor/monitor-control.js';
+import { containerRuntimePaths } from '../monitor/runtime-dir.js';
 import { pollUntil } from './poll.js';
 
 /** Podman's default for -t/--time. */
@@ -41,7 +42,9 @@ async function stillRunning(ctx: StopContext, id: string): Promise<boolean> {
 }
 
 async function waitStopped(ctx: StopContext, id: string, timeoutMs: number): Promise<boolean> {
-  const done = await pollUntil(async () => !(await stillRunning(ctx, id)), { timeoutMs, intervalMs: 25 });
+  // The monitor renames exit.json into place when the container is gone: woken by it, not by the next tick.
+  const wakeOn = { dir: containerRuntimePaths(ctx.runRoot, id).dir, name: 'exit.json' };
+  const done = await pollUntil(async () => !(await stillRunning(ctx, id)), { timeoutMs, intervalMs: 25, wakeOn });
   return done === true;
 }
 
