@@ -14,10 +14,23 @@ export class TomlError extends Error {
   }
 }
 
+// A comment line without control characters (those stay, for the parser to refuse).
+const COMMENT_LINE = /^[ \t]*#[^\x00-\x08\x0a-\x1f\x7f]*$/gm;
+
+/**
+ * Whole-line comments blanked (line numbers kept) unless a multi-line string
+ * could hold such a line: podman's containers.conf is 577 comment lines and
+ * 24 settings, and smol-toml skipping them cost ~10 ms of every command that
+ * reads it (stop, rm, run); the regex, well under 1 ms.
+ */
+function withoutCommentLines(text: string): string {
+  return text.includes('"""') || text.includes("'''") ? text : text.replace(COMMENT_LINE, '');
+}
+
 export function parseToml(text: string): TomlTable {
   try {
     // A `__proto__` key in a user's file is refused rather than kept on the object.
-    return parse(text, { unsafeKeyBehaviour: 'throw' });
+    return parse(withoutCommentLines(text), { unsafeKeyBehaviour: 'throw' });
   } catch (err) {
     if (!(err instanceof SmolTomlError)) throw err;
     // smol-toml's message is "Invalid TOML document: WHAT" plus a code frame on the following lines.

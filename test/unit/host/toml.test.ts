@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isTomlTable, parseToml, TomlError } from '../../../src/host/toml.js';
 import { mountProgramFromOpts, searchRegistriesOf, storageSettingsOf } from '../../../src/host/containers-conf.js';
@@ -92,6 +93,25 @@ when = 2024-01-01T00:00:00Z
     expect(isTomlTable(doc.when)).toBe(false);
     expect(isTomlTable(doc.storage)).toBe(true);
     expect(isTomlTable(doc.motd)).toBe(false);
+  });
+});
+
+describe('comment lines', () => {
+  it('parses files of comment lines as before: same values, same error lines, multi-line strings untouched', () => {
+    const conf = '# top\n  # indented\n[engine]\n# events_logger = "file"\nevents_logger = "journald" # trailing\n\n[network]\n\t#x = 1\ndefault_network = "podman"\n';
+    expect(parseToml(conf)).toEqual({ engine: { events_logger: 'journald' }, network: { default_network: 'podman' } });
+    expect(() => parseToml('# one\n# two\nx = = 1\n')).toThrow(/^line 3: /);
+    expect(parseToml('a = """\n# kept\n"""\n')).toEqual({ a: '# kept\n' });
+    expect(parseToml("a = '''\n  # kept\n'''\n")).toEqual({ a: '  # kept\n' });
+    expect(parseToml('a = [\n  1,\n  # two\n  3,\n]\n')).toEqual({ a: [1, 3] });
+    expect(parseToml('# crlf\r\na = 1\r\n')).toEqual({ a: 1 });
+    // A control character in a comment is still refused, as TOML says.
+    expect(() => parseToml('# bad \x01 char\na = 1\n')).toThrow(TomlError);
+  });
+  it('reads podman\'s own containers.conf where it is installed', () => {
+    const file = '/usr/share/containers/containers.conf';
+    if (!fs.existsSync(file)) return;
+    expect(isTomlTable(parseToml(fs.readFileSync(file, 'utf8')))).toBe(true);
   });
 });
 
