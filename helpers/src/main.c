@@ -19,6 +19,7 @@ static const struct {
 } modes[] = {
     {"unshare", mode_unshare},
     {"fixup", mode_fixup},
+    {"unpack", mode_unpack},
     {"rmtree", mode_rmtree},
     {"probe-overlay", mode_probe_overlay},
     {"run", mode_run},
@@ -36,7 +37,7 @@ static const struct {
 static const char usage[] =
     "usage: " HELPER_NAME " [--uid-map C:H:N]... [--gid-map C:H:N]... [--newuidmap PATH] [--newgidmap PATH]\n"
     "                      [--error-fd N] MODE [MODE OPTIONS] [-- CMD ARGS...]\n"
-    "modes: unshare, fixup ROOT, rmtree PATH..., probe-overlay DIR, run [RUN OPTIONS] -- CMD ARGS...,\n"
+    "modes: unshare, fixup ROOT, unpack [--devices] ROOT, rmtree PATH..., probe-overlay DIR, run [RUN OPTIONS] -- CMD ARGS...,\n"
     "       vfs-apply DEST LAYER..., exec --pid PID --pid-start-time T [EXEC OPTIONS] -- CMD ARGS...,\n"
     "       fs ROOT-OPTIONS (requests on stdin), mount-rootfs TARGET OVERLAY-OPTIONS, umount-rootfs TARGET,\n"
     "       netns-hold --busy FILE --idle SECONDS, port-bind [--tcp|--udp ADDR PORT]... -- CMD ARGS...,\n"
@@ -97,7 +98,7 @@ int main(int argc, char **argv) {
       die("unknown option %s", argv[i]);
   }
   if ((ns.n_uid > 0) != (ns.n_gid > 0)) die("--uid-map and --gid-map must be given together");
-  if (i >= argc) die("missing MODE (unshare, fixup, rmtree, probe-overlay, run, vfs-apply, exec, fs, mount-rootfs, umount-rootfs, netns-hold)");
+  if (i >= argc) die("missing MODE (unshare, fixup, unpack, rmtree, probe-overlay, run, vfs-apply, exec, fs, mount-rootfs, umount-rootfs, netns-hold)");
 
   const char *mode = argv[i];
   for (size_t m = 0; m < sizeof modes / sizeof *modes; m++)

@@ -6,6 +6,7 @@
 
 int mode_unshare(const struct ns_config *ns, int argc, char **argv);
 int mode_fixup(const struct ns_config *ns, int argc, char **argv);
+int mode_unpack(const struct ns_config *ns, int argc, char **argv);
 int mode_rmtree(const struct ns_config *ns, int argc, char **argv);
 int mode_probe_overlay(const struct ns_config *ns, int argc, char **argv);
 int mode_run(const struct ns_config *ns, int argc, char **argv);

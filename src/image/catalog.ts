@@ -32,6 +32,7 @@ export interface Catalog {
 /** Reading layers needs no helper; anything that would change them is refused. */
 export const READ_ONLY_TREE_OPS: TreeOps = {
   devices: false,
+  unpack: () => Promise.reject(new TscRunError('internal error: layer catalog is read-only')),
   fixup: () => Promise.reject(new TscRunError('internal error: layer catalog is read-only')),
   rmtree: () => Promise.reject(new TscRunError('internal error: layer catalog is read-only')),
 };

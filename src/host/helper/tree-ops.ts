@@ -25,8 +25,13 @@ function check(mode: string, r: HelperResult): void {
 
 export function helperTreeOps(): TreeOps {
   const userns = hostUserNamespace();
+  const devices = canMakeDevices();
   return {
-    devices: canMakeDevices(),
+    devices,
+    async unpack(root, tar) {
+      const { unpackLayer } = await import('./unpack-layer.js');
+      await unpackLayer(root, tar, { devices, userns });
+    },
     async fixup(root, list) {
       check('fixup', await runHelper({ mode: 'fixup', args: [root], input: list, userns }));
     },

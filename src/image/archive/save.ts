@@ -62,6 +62,7 @@ interface ImageParts {
 /** save only reads layers; it never unpacks or removes any. */
 const READ_ONLY: TreeOps = {
   devices: false,
+  unpack: () => Promise.reject(new Error('save does not change layers')),
   fixup: () => Promise.reject(new Error('save does not change layers')),
   rmtree: () => Promise.reject(new Error('save does not change layers')),
 };

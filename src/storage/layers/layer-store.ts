@@ -6,7 +6,7 @@
 // and is removed (through the helper: it may hold sub-id-owned files) before
 // the layer is unpacked again.
 
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -15,7 +15,6 @@ import { pathExists } from '../atomic-file.js';
 import { DigestMismatchError, digestHex } from '../blob-store.js';
 import { readJson, writeJsonAtomic } from '../json-store.js';
 import { withLock } from '../lock.js';
-import { encodeFixupList } from './fixup-list.js';
 import { ensureShortLink } from './short-links.js';
 
 export interface LayerRecord {
@@ -34,8 +33,10 @@ export interface LayerRecord {
   created: string;
 }
 
-/** What the layer store needs from the helper: run the `fixup` and `rmtree` modes. Functions, not methods: callers pass them on alone. */
+/** What the layer store needs from the helper: run the `unpack`, `fixup` and `rmtree` modes. Functions, not methods: callers pass them on alone. */
 export interface TreeOps {
+  /** Unpack a layer tar into the empty directory `root` (helper `unpack ROOT`, the tar on stdin). */
+  unpack: (root: string, tar: AsyncIterable<Uint8Array>) => Promise<void>;
   /** Apply a fixup list (helper `fixup ROOT`, list on stdin). */
   fixup: (root: string, list: string) => Promise<void>;
   /** Remove trees that may hold sub-id-owned files (helper `rmtree`). */
@@ -66,6 +67,16 @@ export interface EnsureLayerInput {
   compressedDigest: string | null;
   /** Opens the layer blob (plain, gzip or zstd). */
   open: () => Promise<Readable>;
+}
+
+/** The chunks of `stream`, each added to `hash` and counted on the way through. */
+async function* hashed(stream: Readable, hash: Hash, measured: { size: number }): AsyncGenerator<Uint8Array> {
+  for await (const chunk of stream) {
+    const b = chunk as Buffer;
+    hash.update(b);
+    measured.size += b.length;
+    yield b;
+  }
 }
 
 export class LayerStore {
@@ -119,19 +130,22 @@ export class LayerStore {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const diff = path.join(dir, 'diff');
     await fs.mkdir(diff, { mode: 0o700 });
-    // Loaded here, not at the top: `run` reads layers but must not pay for tar and zlib.
-    const [{ decompressed }, { unpackLayerTar }] = await Promise.all([import('./compression.js'), import('./unpack.js')]);
+    // Loaded here, not at the top: `run` reads layers but must not pay for zlib.
+    const { decompressed } = await import('./compression.js');
     const { stream } = await decompressed(await input.open());
-    const result = await unpackLayerTar(stream, diff, { devices: this.ops.devices });
-    if (result.diffId !== input.diffId) throw new DigestMismatchError(input.diffId, result.diffId, 'layer');
-    if (result.plan.fixups.length) await this.ops.fixup(diff, encodeFixupList(result.plan.fixups));
+    // The helper writes the tree; the tar is hashed on its way there (its sha256 is the diffID).
+    const hash = createHash('sha256');
+    const measured = { size: 0 };
+    await this.ops.unpack(diff, hashed(stream, hash, measured));
+    const diffId = 'sha256:' + hash.digest('hex');
+    if (diffId !== input.diffId) throw new DigestMismatchError(input.diffId, diffId, 'layer');
     const link = await ensureShortLink(this.dataRoot, id);
     const record: LayerRecord = {
       id,
       diffId: input.diffId,
       parent: input.parent,
       compressedDigest: input.compressedDigest,
-      size: result.size,
+      size: measured.size,
       link,
       created: new Date().toISOString(),
     };

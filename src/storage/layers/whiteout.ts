@@ -3,7 +3,11 @@
 // expresses the first as a 0:0 character device named NAME and the second as
 // an "opaque" xattr on DIR. Pure.
 
-import { parentOf } from './path-safety.js';
+/** Parent of a cleaned entry path (`a/b` → `a`, `a` → ``). */
+function parentOf(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '' : p.slice(0, i);
+}
 
 export const WHITEOUT_PREFIX = '.wh.';
 export const OPAQUE_MARKER = '.wh..wh..opq';

@@ -16,9 +16,11 @@ import type { CopyEvent } from '../../../src/image/progress.js';
 import { noProgress } from '../../../src/image/progress.js';
 import { ImageStore } from '../../../src/storage/images.js';
 import type { TreeOps } from '../../../src/storage/layers/layer-store.js';
+import { plainUnpack } from '../../harness/plain-unpack.js';
 
 const ops: TreeOps = {
   devices: false,
+  unpack: plainUnpack,
   fixup: async () => {},
   rmtree: async (...paths) => {
     for (const p of paths) fs.rmSync(p, { recursive: true, force: true });

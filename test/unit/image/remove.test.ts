@@ -23,6 +23,7 @@ beforeEach(() => {
     dataRoot: root,
     treeOps: {
       devices: false,
+      unpack: () => Promise.reject(new Error('removal unpacks nothing')),
       fixup: async () => {},
       rmtree: async (...paths) => {
         rmtreeCalls.push(paths);
