@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Socket } from 'node:net';
 import { cacheDir } from '../../config/paths.js';
 import { emitContainer } from '../../events/emit.js';
 import { TscRunError } from '../../errors.js';
@@ -98,6 +99,8 @@ export interface StartInput {
   sigProxy: boolean;
   /** Foreground: which output streams reach our stdout/stderr (run -a); absent = both. */
   streams?: { stdout: boolean; stderr: boolean } | undefined;
+  /** Foreground: the helper's stdout and stderr go to this one socket instead of ours (a build step shown in the terminal view). */
+  output?: Socket | undefined;
   /** run --preserve-fds N: our fds 3..3+N-1 become the container's. */
   preserveFds?: number | undefined;
 }
@@ -216,7 +219,7 @@ export async function startContainer(i: StartInput, podLocked = false): Promise<
     const startedAt = nowRfc3339Nano();
     let session: MonitorSession;
     try {
-      session = await startMonitor({ args, userns, detach: i.detach, stdin: i.attachStdin && i.container.config.stdin === true, preserveFds: i.preserveFds });
+      session = await startMonitor({ args, userns, detach: i.detach, stdin: i.attachStdin && i.container.config.stdin === true, preserveFds: i.preserveFds, output: i.output });
     } catch (err) {
       // As podman: a container whose command could not be started keeps its state (created
       // stays created, `wait` gives 0); only a record left `running` by a dead monitor is closed.

@@ -65,6 +65,8 @@ export interface StartMonitorOptions {
   env?: NodeJS.ProcessEnv;
   /** run --preserve-fds N: our fds 3.. are given to the helper at PRESERVE_FDS_BASE.. (its `--preserve-fds BASE:N`). */
   preserveFds?: number | undefined;
+  /** Foreground: one stream (a socket or pipe with a descriptor) for the helper's stdout and stderr both, instead of ours; the build's terminal view reads a step's output there in the monitor's order. */
+  output?: Socket | undefined;
 }
 
 /** Where the helper receives --preserve-fds' descriptors (above its error and sync fds). */
@@ -112,7 +114,8 @@ export async function startMonitor(o: StartMonitorOptions): Promise<MonitorSessi
   const bin = helperPath();
   const argv = [...namespaceArgs(o.userns), 'run', ...o.args];
   const fg = !o.detach;
-  const stdio: Array<'inherit' | 'ignore' | 'pipe' | number> = [fg && o.stdin ? 'inherit' : 'ignore', fg ? 'inherit' : 'ignore', fg ? 'inherit' : 'ignore', 'pipe', 'pipe'];
+  const out = fg ? (o.output ?? 'inherit') : 'ignore';
+  const stdio: Array<'inherit' | 'ignore' | 'pipe' | number | Socket> = [fg && o.stdin ? 'inherit' : 'ignore', out, out, 'pipe', 'pipe'];
   if (o.preserveFds) {
     while (stdio.length < PRESERVE_FDS_BASE) stdio.push('ignore');
     for (let k = 0; k < o.preserveFds; k++) stdio.push(3 + k);
