@@ -6,8 +6,9 @@
 
 import path from 'node:path';
 import fs from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import type { Roots } from '../../config/paths.js';
-import { TscRunError } from '../../errors.js';
+import { ChildExit, TscRunError } from '../../errors.js';
 import type { ImageRecord } from '../../storage/images.js';
 import { ImageStore } from '../../storage/images.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
@@ -31,6 +32,21 @@ import type { MountSource, RunMountSources, SecretSource } from './mount-sources
 import { NamedContextDirs, type NamedContext } from '../context/named-contexts.js';
 import type { StepRunOptions } from './step-container.js';
 import { IgnoreMatcher as Matcher } from '../context/ignore.js';
+
+export interface StepLineAt {
+  /** The stage's index in the Containerfile. */
+  stage: number;
+  name?: string;
+  /** The line is a STEP line: a step starts. */
+  step?: boolean;
+}
+
+/** Where a RUN step's output goes instead of ours: the helper's stdout and stderr. */
+export interface StepOutputChannel {
+  socket: Socket;
+  /** After the step: returns once all of its output was read. */
+  close(): Promise<void>;
+}
 
 export type PullPolicy = 'always' | 'missing' | 'never' | 'newer';
 
@@ -70,9 +86,13 @@ export interface BuildOptions {
   /** --build-context: name → directory, URL or image. */
   buildContexts: ReadonlyMap<string, NamedContext>;
   quiet: boolean;
-  /** A line of podman's step output (stdout). */
-  out: (line: string) => void;
+  /** A line of podman's step output (stdout); `at` names the stage whose step it starts (`step`) or ends. */
+  out: (line: string, at?: StepLineAt) => void;
+  /** The terminal view: a RUN step's output goes to this channel instead of our stdout and stderr. */
+  runOutput?: ((at: StepLineAt) => Promise<StepOutputChannel>) | undefined;
   warn: (msg: string) => void;
+  /** Aborted by Ctrl-C (or SIGTERM/SIGHUP): the build stops at the next step, cleaning up as for a failure. */
+  signal?: AbortSignal | undefined;
   /** Pull an image for FROM / COPY --from. */
   pullImage: (ref: string, platform: Platform) => Promise<ImageRecord>;
 }
@@ -179,6 +199,7 @@ export class Builder {
 
   /** A step's failure: bad input as `FILE:LINE: reason`, anything else as podman's `building at STEP "...": reason`. */
   private fail(ins: Instruction, err: unknown): never {
+    this.checkAborted();
     if (err instanceof SubstitutionError || err instanceof StepError) throw new ContainerfileError(this.o.file.file, ins.line, err.message);
     if (err instanceof TscRunError && !(err instanceof RunFailed) && !(err instanceof ContainerfileError)) {
       throw new TscRunError(`building at STEP "${ins.original}": ${err.message}`, err.exitCode, { cause: err });
@@ -249,19 +270,30 @@ export class Builder {
     return this.commitFinal(final, last);
   }
 
+  /** Which stage a step line belongs to (the terminal view groups a step's lines by it). */
+  private at(s: Stage): StepLineAt {
+    return { stage: s.index, ...(s.name ? { name: s.name } : {}) };
+  }
+
   private prefix(s: Stage): string {
     return this.stageCount > 1 ? `[${this.plan.order.indexOf(s) + 1}/${this.stageCount}] ` : '';
   }
 
+  /** Interrupted: stop here (the caller's clean-up runs as for a failure). */
+  private checkAborted(): void {
+    if (this.o.signal?.aborted) throw new BuildInterrupted();
+  }
+
   private async commitFinal(result: StageResult, s: Stage): Promise<ImageRecord> {
+    this.checkAborted();
     const out = await this.squashed(result);
     if (this.o.omitHistory) out.config.history = [];
     delete out.id;
     const names = this.o.tags;
-    this.o.out(`${this.prefix(s)}COMMIT${names[0] ? ` ${names[0]}` : ''}`);
+    this.o.out(`${this.prefix(s)}COMMIT${names[0] ? ` ${names[0]}` : ''}`, this.at(s));
     const rec = await storeBuildImage(this.o.roots.dataRoot, out, this.o.format, names, this.o.annotations);
-    this.o.out(`--> ${rec.id.slice(0, 11)}`);
-    for (const n of names) this.o.out(`Successfully tagged ${n}`);
+    this.o.out(`--> ${rec.id.slice(0, 11)}`, this.at(s));
+    for (const n of names) this.o.out(`Successfully tagged ${n}`, this.at(s));
     if (!this.o.layers) await this.dropIntermediates(rec.id);
     return rec;
   }
@@ -356,7 +388,7 @@ export class Builder {
     const esc = o.file.directives.escape;
     const total = s.steps.length + 1;
     const pre = this.prefix(s);
-    o.out(`${pre}STEP 1/${total}: ${s.from.original.replace(/^\S+/, 'FROM')}`);
+    o.out(`${pre}STEP 1/${total}: ${s.from.original.replace(/^\S+/, 'FROM')}`, { ...this.at(s), step: true });
     const base = await this.baseImage(s);
     const img = base.img;
     const baseLayers = img.layers.length;
@@ -396,7 +428,8 @@ export class Builder {
 
     let state = img;
     for (const { ins, n } of steps) {
-      if (n !== undefined) o.out(`${pre}STEP ${n}/${total}: ${ins.original}`);
+      this.checkAborted();
+      if (n !== undefined) o.out(`${pre}STEP ${n}/${total}: ${ins.original}`, { ...this.at(s), step: true });
       const env = envLookup(state.config.config.Env);
       const lookup = stageArgs.lookup(env);
       if (ins.kind === 'ARG') {
@@ -442,11 +475,11 @@ export class Builder {
         const rec = hit ? await new ImageStore(o.roots.dataRoot).lookup(hit).catch(() => undefined) : undefined;
         const whole = rec ? await new LayerStore(o.roots.dataRoot, helperTreeOps()).stack(rec.layers).then(() => true, () => false) : false;
         if (rec && whole) {
-          o.out(`--> Using cache ${rec.id}`);
+          o.out(`--> Using cache ${rec.id}`, this.at(s));
           state = await loadBuildImage(o.roots.dataRoot, rec);
           meta.config = state.config.config;
           if (ins.kind === 'CMD') meta.cmdSet = true;
-          o.out(`--> ${rec.id.slice(0, 11)}`);
+          o.out(`--> ${rec.id.slice(0, 11)}`, this.at(s));
           continue;
         }
       }
@@ -459,7 +492,7 @@ export class Builder {
       if (o.layers) {
         const id = await this.store(state);
         await this.cache.set(key, id);
-        if (!(isLast && n === total)) o.out(`--> ${id.slice(0, 11)}`);
+        if (!(isLast && n === total)) o.out(`--> ${id.slice(0, 11)}`, this.at(s));
       }
     }
     if (o.layers && !state.id) await this.store(state);
@@ -552,7 +585,13 @@ export class Builder {
           mounts: { volume: o.run.volumes, mount: m.mount },
         },
         async (rec) => {
-          const code = await runStep(roots, rec, !o.quiet);
+          const channel = o.runOutput && !o.quiet ? await o.runOutput(this.at(stage)) : undefined;
+          let code: number;
+          try {
+            code = await runStep(roots, rec, !o.quiet, channel?.socket, o.signal);
+          } finally {
+            await channel?.close();
+          }
           if (code !== 0) throw new RunFailed(ins.original, code);
           addLayer(state, await commitStepLayer(roots, rec, state, m.mount.map((x) => /(?:^|,)dst=([^,]+)/.exec(x)![1]!)));
         },
@@ -621,6 +660,13 @@ export class Builder {
     // A user alone: its own group id (Docker), a numeric user alone: the same number.
     const gid = g === undefined && /^\d+$/.test(u) ? Number(u) : ids.gid;
     return { uid: ids.uid, gid, ...(mode !== undefined ? { mode } : {}) };
+  }
+}
+
+/** The build was interrupted: podman 4.3 exits 1 and prints nothing then. */
+export class BuildInterrupted extends ChildExit {
+  constructor() {
+    super(1);
   }
 }
 

@@ -7,13 +7,15 @@
 
 import fs from 'node:fs';
 import { PassThrough } from 'node:stream';
+import type { Socket } from 'node:net';
 import { TarOut } from '../../container-fs/tar-io.js';
 import path from 'node:path';
 import type { FsEntry } from '../../container-fs/records.js';
 import type { Roots } from '../../config/paths.js';
 import { writeLayerBlob } from '../../container-fs/commit.js';
 import { BlobStore } from '../../storage/blob-store.js';
-import type { ContainerRecord } from '../../storage/containers.js';
+import { ContainerStore, type ContainerRecord } from '../../storage/containers.js';
+import { killContainer } from '../../runtime/container/container-kill.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
 import { createContainer } from '../../runtime/container/container-create.js';
 import { AlreadyRunning, finishForeground, startContainer } from '../../runtime/container/container-start.js';
@@ -86,14 +88,21 @@ export async function withStepContainer<T>(roots: Roots, imageId: string, o: Par
   }
 }
 
-/** Run the container's command in the foreground (its output ours unless `output` is false); its exit code. */
-export async function runStep(roots: Roots, rec: ContainerRecord, output: boolean): Promise<number> {
-  const started = await startContainer({ roots, container: rec, treeOps: helperTreeOps(), detach: false, attachStdin: false, sigProxy: true, streams: { stdout: output, stderr: output } });
+/** Run the container's command in the foreground (its output ours, or `channel`'s, unless `output` is false); its exit code. */
+export async function runStep(roots: Roots, rec: ContainerRecord, output: boolean, channel?: Socket, signal?: AbortSignal): Promise<number> {
+  const started = await startContainer({ roots, container: rec, treeOps: helperTreeOps(), detach: false, attachStdin: false, sigProxy: true, streams: { stdout: output, stderr: output }, output: channel });
   if (started instanceof AlreadyRunning) throw new Error('a new step container cannot be running already');
+  // Interrupted (Ctrl-C): the step's processes are killed, as podman kills them, whatever they do with SIGINT.
+  const stop = () => {
+    void killContainer(new ContainerStore(roots.dataRoot), roots.runRoot, rec.id, 9).catch(() => undefined);
+  };
+  signal?.addEventListener('abort', stop);
+  if (signal?.aborted) stop();
   try {
     const end = await started.end;
     return (await finishForeground(roots, rec.id, end)) ?? 0;
   } finally {
+    signal?.removeEventListener('abort', stop);
     started.done();
   }
 }

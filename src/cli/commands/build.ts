@@ -311,64 +311,86 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
       const { warn } = await import('../warn.js');
       // The registry client loads only when a build pulls (a cached build never does); --creds is still checked up front.
       const remoteNow = argv.creds !== undefined ? (await import('./registry-options.js')).remoteOptions(argv) : undefined;
-      const rec = await buildImage({
-        roots,
-        context: positionals[0] ?? '.',
-        files: (argv.file ?? []).map(String),
-        ignorefile: argv.ignorefile,
-        from: argv.from,
-        stdin: process.stdin,
-        buildArgs,
-        target: argv.target,
-        tags,
-        format,
-        layers,
-        squashAll: argv['squash-all'] === true,
-        annotations,
-        noCache: argv['no-cache'] === true,
-        cacheTtlMs: argv['cache-ttl'] !== undefined ? parseDurationMs(argv['cache-ttl']) : undefined,
-        pull,
-        platform: { os: platform.os, arch: platform.architecture, variant: platform.variant },
-        hostPlatform: { os: host.os, arch: host.architecture, variant: host.variant },
-        labels,
-        env: (argv.env ?? []).map(String),
-        unsetEnv: (argv.unsetenv ?? []).map(String),
-        timestamp: argv.timestamp !== undefined ? new Date(argv.timestamp * 1000) : undefined,
-        omitHistory: argv['omit-history'] === true,
-        jobs: jobs === 0 ? 64 : jobs,
-        run: {
-          network: network === undefined || network === 'private' || network === 'bridge' ? undefined : network,
-          volumes: (argv.volume ?? []).map(String),
-          security: { capAdd: argv['cap-add'], capDrop: argv['cap-drop'], securityOpt: argv['security-opt'] },
-          ...(argv['add-host'] ? { addHosts: argv['add-host'].map(String) } : {}),
-          ...(argv.dns ? { dns: argv.dns.map(String) } : {}),
-          ...(argv['no-hosts'] === true ? { noHosts: true } : {}),
-          ...(argv['dns-search'] ? { dnsSearch: argv['dns-search'].map(String) } : {}),
-          ...(argv['dns-option'] ? { dnsOptions: argv['dns-option'].map(String) } : {}),
-        },
-        secrets,
-        ssh,
-        buildContexts,
-        quiet,
-        out: (line) => {
-          if (!quiet) process.stdout.write(`${line}\n`);
-        },
-        warn,
-        pullImage: async (ref, p) => {
-          const [{ pullImages }, { emitImage }] = await Promise.all([import('../../image/registry/pull.js'), import('../../events/emit.js')]);
-          const [{ remoteOptions }, { progressFor }] = await Promise.all([import('./registry-options.js'), import('../ui/progress/select.js')]);
-          const remote = remoteNow ?? remoteOptions(argv);
-          const progress = await progressFor({ quiet });
-          try {
-            const [img] = await pullImages({ dataRoot: roots.dataRoot, reference: ref, platform: { os: p.os, architecture: p.arch, variant: p.variant }, progress, warn, ...remote });
-            emitImage(roots.dataRoot, 'pull', img!.id, img!.names[0] ?? ref);
-            const { ImageStore } = await import('../../storage/images.js');
-            return new ImageStore(roots.dataRoot).lookup(img!.id);
-          } finally {
-            await progress.close?.();
-          }
-        },
-      });
+      // On a terminal (stdout and stderr both), the live view (src/cli/ui/build/); else podman's lines.
+      const { wantsBuildView } = await import('../ui/build/select.js');
+      const view = wantsBuildView({ quiet, logLevel: argv['log-level'] }, process.stdout, process.stderr, process.env) ? (await import('../ui/build/view.js')).buildLiveView(process.stdout) : undefined;
+      const { logrusLine } = await import('../warn.js');
+      const buildWarn = view ? (msg: string) => view.line(logrusLine('warning', msg, { terminal: true }).replace(/\s*\n$/, '')) : warn;
+      // Ctrl-C (SIGTERM, SIGHUP) stops the build at the next step; its clean-up runs as after a failure.
+      const interrupt = new AbortController();
+      const onSignal = () => interrupt.abort();
+      const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+      for (const sig of signals) process.on(sig, onSignal);
+      let rec;
+      try {
+        rec = await buildImage({
+          roots,
+          context: positionals[0] ?? '.',
+          files: (argv.file ?? []).map(String),
+          ignorefile: argv.ignorefile,
+          from: argv.from,
+          stdin: process.stdin,
+          buildArgs,
+          target: argv.target,
+          tags,
+          format,
+          layers,
+          squashAll: argv['squash-all'] === true,
+          annotations,
+          noCache: argv['no-cache'] === true,
+          cacheTtlMs: argv['cache-ttl'] !== undefined ? parseDurationMs(argv['cache-ttl']) : undefined,
+          pull,
+          platform: { os: platform.os, arch: platform.architecture, variant: platform.variant },
+          hostPlatform: { os: host.os, arch: host.architecture, variant: host.variant },
+          labels,
+          env: (argv.env ?? []).map(String),
+          unsetEnv: (argv.unsetenv ?? []).map(String),
+          timestamp: argv.timestamp !== undefined ? new Date(argv.timestamp * 1000) : undefined,
+          omitHistory: argv['omit-history'] === true,
+          jobs: jobs === 0 ? 64 : jobs,
+          run: {
+            network: network === undefined || network === 'private' || network === 'bridge' ? undefined : network,
+            volumes: (argv.volume ?? []).map(String),
+            security: { capAdd: argv['cap-add'], capDrop: argv['cap-drop'], securityOpt: argv['security-opt'] },
+            ...(argv['add-host'] ? { addHosts: argv['add-host'].map(String) } : {}),
+            ...(argv.dns ? { dns: argv.dns.map(String) } : {}),
+            ...(argv['no-hosts'] === true ? { noHosts: true } : {}),
+            ...(argv['dns-search'] ? { dnsSearch: argv['dns-search'].map(String) } : {}),
+            ...(argv['dns-option'] ? { dnsOptions: argv['dns-option'].map(String) } : {}),
+          },
+          secrets,
+          ssh,
+          buildContexts,
+          quiet,
+          out: (line, at) => {
+            if (quiet) return;
+            if (!view) process.stdout.write(`${line}\n`);
+            else if (at?.step) view.step(at, line);
+            else view.line(line, at);
+          },
+          ...(view ? { runOutput: (at: { stage: number; name?: string }) => view.runOutput(at) } : {}),
+          warn: buildWarn,
+          signal: interrupt.signal,
+          pullImage: async (ref, p) => {
+            const [{ pullImages }, { emitImage }] = await Promise.all([import('../../image/registry/pull.js'), import('../../events/emit.js')]);
+            const [{ remoteOptions }, { progressFor }] = await Promise.all([import('./registry-options.js'), import('../ui/progress/select.js')]);
+            const remote = remoteNow ?? remoteOptions(argv);
+            // Under the live view a pull's lines join the view (a second live area would fight it).
+            const progress = view ? (await import('../progress.js')).plainProgress((text) => view.line(text.replace(/\n$/, ''))) : await progressFor({ quiet });
+            try {
+              const [img] = await pullImages({ dataRoot: roots.dataRoot, reference: ref, platform: { os: p.os, architecture: p.arch, variant: p.variant }, progress, warn: buildWarn, ...remote });
+              emitImage(roots.dataRoot, 'pull', img!.id, img!.names[0] ?? ref);
+              const { ImageStore } = await import('../../storage/images.js');
+              return new ImageStore(roots.dataRoot).lookup(img!.id);
+            } finally {
+              await progress.close?.();
+            }
+          },
+        });
+      } finally {
+        await view?.close();
+        for (const sig of signals) process.off(sig, onSignal);
+      }
       const { emitImage } = await import('../../events/emit.js');
       emitImage(roots.dataRoot, 'build', rec.id, rec.names[0] ?? '');
       if (output) {
