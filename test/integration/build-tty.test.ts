@@ -134,7 +134,8 @@ describe('build on a terminal', () => {
   });
 
   it('-q and --log-level debug on a terminal, and either stream redirected: podman plain lines, no view', async () => {
-    const plainEnough = (s: string) => expect(s).not.toMatch(/\x1b\[/);
+    // No frame drawn, erased or redrawn (debug lines of logrus may be coloured on a terminal, as podman's).
+    const plainEnough = (s: string) => expect(s).not.toMatch(/\x1b\[(\?2026h|\?25l|2K|1A)/);
     const q = onTerminal(['build', '-q', ctx]);
     expect(await q.exited).toBe(0);
     plainEnough(q.stdout());
@@ -160,7 +161,7 @@ describe('build on a terminal', () => {
     expect(await p.exited).toBe(0);
     expect(p.stdout().replace(/\r/g, '')).toMatch(/^(stty.*\n)?to stderr\nrc=0\n$/);
     const piped = fs.readFileSync(outFile, 'utf8');
-    plainEnough(piped);
+    expect(piped).not.toMatch(/\x1b/);
     expect(piped).toMatch(/^\[1\/2\] STEP 1\/2: FROM bb AS base\n\[1\/2\] STEP 2\/2: RUN i=0;.*\nline 1\n(line \d+\n){599}10%\r50%\r100%\nunfinished--> [0-9a-f]{11}\n/);
     fs.rmSync(outFile);
   });
