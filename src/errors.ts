@@ -21,6 +21,16 @@ export class TscRunError extends Error {
 /** Bad flags, bad arguments, unknown command: the user's input is wrong. */
 export class UsageError extends TscRunError {}
 
+/** A flag cobra would reject (unknown, or without its value): podman adds `See 'podman CMD --help'` under the error. */
+export class FlagError extends UsageError {
+  constructor(
+    message: string,
+    readonly helpPath: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A named object (image, container, volume, ...) does not exist. */
 export class NoSuchObjectError extends TscRunError {
   constructor(kind: string, name: string) {

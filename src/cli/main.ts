@@ -1,7 +1,7 @@
 // CLI entry: global flags, command table, and the single error exit path.
 
 import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../errors.js';
+import { FlagError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { logDebug, logInfo, setLogLevel, type LogLevelName } from '../format/log.js';
 import { reportError } from './exit.js';
@@ -15,7 +15,7 @@ import { commandNode, route, type Route } from './help/route.js';
 const PROG = 'tsc-run';
 
 /** Turn yargs' validation messages into podman-style one-liners. */
-function usageMessage(msg: string, node: CommandInfo, root: CommandInfo, argv: readonly string[]): string {
+function usageMessage(msg: string, node: CommandInfo, root: CommandInfo, argv: readonly string[]): UsageError {
   const path = node.path;
   const unknown = /^Unknown arguments?: (.*)$/.exec(msg);
   if (unknown) {
@@ -23,22 +23,22 @@ function usageMessage(msg: string, node: CommandInfo, root: CommandInfo, argv: r
     // yargs names `--no-x` as `x` (a negation): say what was typed.
     const typed = argv.find((a) => a === `--no-${first}` || a.startsWith(`--no-${first}=`));
     const flag = typed ? typed.split('=')[0]! : `${first.length === 1 ? '-' : '--'}${first}`;
-    return `unknown flag: ${flag}; see '${path} --help'`;
+    return new FlagError(`unknown flag: ${flag}`, path);
   }
   // cobra checks flags before arguments: an unknown long flag is the error even when arguments are missing too.
   const stray = unknownLongFlag(argv, node, root);
-  if (stray) return `unknown flag: ${stray}; see '${path} --help'`;
+  if (stray) return new FlagError(`unknown flag: ${stray}`, path);
   // pflag's words for a value flag given last with no value (`run -h`, `run --hostname`).
   const noValue = /^Not enough arguments following: (.+)$/.exec(msg);
   if (noValue) {
     const k = noValue[1]!;
-    return `flag needs an argument: ${k.length === 1 ? `'${k}' in -${k}` : `--${k}`}; see '${path} --help'`;
+    return new FlagError(`flag needs an argument: ${k.length === 1 ? `'${k}' in -${k}` : `--${k}`}`, path);
   }
   const few = /^Not enough non-option arguments: got (\d+), need at least (\d+)$/.exec(msg);
-  if (few) return `requires at least ${few[2]} arg(s), only received ${few[1]}`;
+  if (few) return new UsageError(`requires at least ${few[2]} arg(s), only received ${few[1]}`);
   const many = /^Too many non-option arguments: got (\d+), maximum of (\d+)$/.exec(msg);
-  if (many) return `accepts at most ${many[2]} arg(s), received ${many[1]}`;
-  return msg.replace(/\n+/g, '; ');
+  if (many) return new UsageError(`accepts at most ${many[2]} arg(s), received ${many[1]}`);
+  return new UsageError(msg.replace(/\n+/g, '; '));
 }
 
 /** The first `--name` before a container's command line that neither the command nor the program defines. */
@@ -240,7 +240,7 @@ export async function yargsParser(rawArgv: string[], commands: readonly AnyComma
     .fail((msg, err) => {
       // yargs-parser's own errors are thrown as they are, except a value flag left without its value.
       if (err && !err.message.startsWith('Not enough arguments following: ')) throw err;
-      throw new UsageError(usageMessage(err?.message ?? msg ?? 'invalid arguments', commandNode(rawArgv, root, valueFlags), root, rawArgv));
+      throw usageMessage(err?.message ?? msg ?? 'invalid arguments', commandNode(rawArgv, root, valueFlags), root, rawArgv);
     });
 }
 

@@ -52,7 +52,8 @@ describe('usage details', () => {
       const r = await tscRun(args);
       expect(r.exitCode).toBe(125);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toBe(`Error: ${msg}; see 'tsc-run ${args[0]} --help'\n`);
+      // podman's two lines: the error exactly as pflag words it, then cobra's hint.
+      expect(r.stderr).toBe(`Error: ${msg}\nSee 'tsc-run ${args[0]} --help'\n`);
     }
   });
 });

@@ -50,7 +50,7 @@ function problems(r: ProcResult, what: string): string[] {
   }
   if (!r.timedOut && !CODES.has(r.exitCode)) out.push(`${what}: exit ${r.exitCode}: ${r.stderr.slice(0, 300)}`);
   // Progress or warnings may come first; the failure itself is one `Error:` line at the end.
-  if (r.exitCode === 125 && !/(^|\n)Error: [^\n]+\n$/.test(r.stderr)) out.push(`${what}: 125 without a final Error: line: ${JSON.stringify(r.stderr.slice(-300))}`);
+  if (r.exitCode === 125 && !/(^|\n)Error: [^\n]+\n(See '[^'\n]+ --help'\n)?$/.test(r.stderr)) out.push(`${what}: 125 without a final Error: line: ${JSON.stringify(r.stderr.slice(-300))}`);
   return out;
 }
 
