@@ -91,6 +91,7 @@ export interface CreateArgs extends GlobalArgs, CreatePullArgs {
   'label-file'?: string[];
   pidfile?: string;
   'conmon-pidfile'?: string;
+  'kernel-memory'?: string;
   requires?: string[];
   timeout?: string;
   tz?: string;
@@ -297,6 +298,8 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   { name: 'attach', alias: 'a', type: 'strings', describe: 'Attach to STDIN, STDOUT or STDERR' },
   { name: 'init-ctr', type: 'string', createOnly: true, describe: 'Make this a pod init container.' },
   // podman's documented no-op, kept for Docker's command lines.
+  // Deprecated in the runtime spec: podman takes it hidden and says it does nothing; so do we.
+  { name: 'kernel-memory', type: 'string', hidden: true, describe: 'Kernel memory limit (format: <number>[<unit>], where unit = b (bytes), k (kibibytes), m (mebibytes), or g (gibibytes))' },
   { name: 'disable-content-trust', type: 'boolean', describe: 'This is a Docker specific option: tsc-run never enables Docker content trust, so it is always disabled' },
   { name: 'preserve-fds', type: 'string', runOnly: true, describe: 'Pass a number of additional file descriptors into the container', goType: 'uint' },
   { name: 'init-path', type: 'string', describe: 'Path to the container-init binary' },
@@ -638,6 +641,10 @@ async function planPasswd(argv: CreateArgs, keepId: boolean): Promise<PreparedCr
 /** Everything `run`/`create` need from the flags, validated; nothing is written yet except --replace's removal. */
 export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { detach: boolean }): Promise<PreparedCreate> {
   if (argv.image === undefined) throw new UsageError('requires at least 1 arg(s), only received 0');
+  if (argv['kernel-memory'] !== undefined) {
+    const { warn } = await import('../warn.js');
+    warn('The --kernel-memory flag is no longer supported. This flag is a noop.');
+  }
   if (argv.name !== undefined && !NAME_RE.test(argv.name)) {
     throw new UsageError(`container name ${JSON.stringify(argv.name)} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`);
   }

@@ -69,7 +69,19 @@ export const runCommand: CommandModule<GlobalArgs, CreateArgs> & {
       return;
     }
     const { runForeground } = await import('../../runtime/container/run-foreground.js');
-    const code = await runForeground({ ...prepared, sigProxy: argv['sig-proxy'] !== false, onCreate, attach: parseAttach(argv.attach), preserveFds });
+    const attach = parseAttach(argv.attach);
+    // Neither stdout nor stderr attached (-a stdin): podman prints the container's id instead.
+    const quiet = attach !== undefined && !attach.stdout && !attach.stderr;
+    const code = await runForeground({
+      ...prepared,
+      sigProxy: argv['sig-proxy'] !== false,
+      onCreate: async (c) => {
+        await onCreate(c);
+        if (quiet) process.stdout.write(`${c.id}\n`);
+      },
+      attach,
+      preserveFds,
+    });
     if (argv.rmi) await removeImageAfterRun(roots, prepared.image);
     if (code !== 0) throw new ChildExit(code);
   },

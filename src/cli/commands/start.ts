@@ -75,6 +75,8 @@ export const startCommand: CommandModule<GlobalArgs, StartArgs> = {
       }
       // create -a: only the streams it named.
       const streams = c.config.attach ? { stdout: c.config.attach.includes('stdout'), stderr: c.config.attach.includes('stderr') } : undefined;
+      // No output stream attached: podman prints the container's id instead.
+      if (streams && !streams.stdout && !streams.stderr) process.stdout.write(`${c.id}\n`);
       const started = await startContainer({
         roots,
         container: c,

@@ -1,0 +1,52 @@
+// Differences found by running podman 4.3.1's own system tests
+// (test/system/*.bats) against tsc-run, each checked here as podman behaves.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tscRun } from '../harness/cli.js';
+import type { Sandbox } from '../harness/sandbox.js';
+import { busyboxSandbox, disposeSandbox } from './run-util.js';
+
+let sb: Sandbox;
+beforeAll(async () => {
+  sb = await busyboxSandbox('bats-parity', 'user');
+}, 180_000);
+afterAll(async () => {
+  await disposeSandbox(sb);
+});
+const run = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
+
+describe('as podman 4.3.1\'s system tests expect', () => {
+  it('inspect --format {{.ID}} works on containers and images, as {{.Id}} does (030-run, 010-images)', async () => {
+    const id = (await run(['create', '--name', 'fmt', 'bb', 'true'])).stdout.trim();
+    expect((await run(['inspect', '--format', '{{.ID}} {{.Id}}', 'fmt'])).stdout).toBe(`${id} ${id}\n`);
+    const img = await run(['inspect', '--format', '{{.ID}}', 'bb']);
+    expect(img.stdout).toMatch(/^[0-9a-f]{64}\n$/);
+    expect((await run(['image', 'inspect', '--format', '{{.Id}}', 'bb'])).stdout).toBe(img.stdout);
+    await run(['rm', 'fmt']);
+  });
+
+  it('run -a stdin prints the container id, its output goes nowhere (030-run)', async () => {
+    const r = await run(['run', '--name', 'astdin', '--attach', 'stdin', 'bb', 'echo', 'hello']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const id = (await run(['inspect', '--format', '{{.Id}}', 'astdin'])).stdout;
+    expect(r.stdout).toBe(id);
+    await run(['rm', 'astdin']);
+  });
+
+  it('--kernel-memory is taken and said to do nothing (030-run)', async () => {
+    const r = await run(['run', '--rm', '--kernel-memory', '100', 'bb', 'true']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toMatch(/level=warning msg="The --kernel-memory flag is no longer supported. This flag is a noop."/);
+  });
+
+  it('--log-opt max-size shows go-units\' four digits (030-run)', async () => {
+    await run(['create', '--name', 'lo', '--log-opt', 'max-size=7.021m', 'bb', 'true']);
+    expect((await run(['inspect', '--format', '{{ .HostConfig.LogConfig.Size }}', 'lo'])).stdout).toBe('7.021MB\n');
+    await run(['rm', 'lo']);
+  });
+
+  it('an unknown flag: pflag\'s line, then cobra\'s hint (300-cli-parsing)', async () => {
+    const r = await run(['run', '-h']);
+    expect([r.exitCode, r.stderr]).toEqual([125, "Error: flag needs an argument: 'h' in -h\nSee 'tsc-run run --help'\n"]);
+  });
+});
