@@ -50,3 +50,20 @@ describe('as podman 4.3.1\'s system tests expect', () => {
     expect([r.exitCode, r.stderr]).toEqual([125, "Error: flag needs an argument: 'h' in -h\nSee 'tsc-run run --help'\n"]);
   });
 });
+
+describe('build, as podman 4.3.1\'s system tests expect', () => {
+  it('ADD of an empty file and of a 2-byte file copies them (125-import; a short file crashed the archive sniffing)', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const ctx = path.join(sb.home, 'short-ctx');
+    fs.mkdirSync(ctx, { recursive: true });
+    fs.writeFileSync(path.join(ctx, 'empty'), '');
+    fs.writeFileSync(path.join(ctx, 'two'), 'hi');
+    fs.writeFileSync(path.join(ctx, 'Containerfile'), 'FROM bb\nADD empty /tmp/\nADD two /tmp/\n');
+    fs.chmodSync(sb.home, 0o755);
+    for (const f of ['', 'empty', 'two', 'Containerfile']) fs.chmodSync(path.join(ctx, f), f ? 0o644 : 0o755);
+    const b = await tscRun(['build', '-q', '-t', 'short', ctx], { sandbox: sb, timeoutMs: 120_000 });
+    expect(b.exitCode, b.stderr).toBe(0);
+    expect((await run(['run', '--rm', 'short', 'sh', '-c', 'wc -c < /tmp/empty; cat /tmp/two'])).stdout).toBe('0\nhi');
+  }, 180_000);
+});
