@@ -105,7 +105,11 @@ describe('push to a registry', () => {
     const mark = b.logs().length;
     const r = await tscRun(['push', '--tls-verify=false', `${a.host}/big:latest`, `${b.host}/big:1`], { sandbox: s, timeoutMs: 120_000 });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect((await manifestOf(b, 'big', '1')).digest).toBe(big.manifestDigest);
+    // Stored uncompressed, so it goes gzip-compressed (as podman sends it); random bytes stay > 32 MiB: two chunks.
+    const m = JSON.parse((await manifestOf(b, 'big', '1')).body.toString('utf8')) as { config: { digest: string }; layers: Array<{ mediaType: string; size: number }> };
+    expect(m.config.digest).toBe(big.configDigest);
+    expect(m.layers.map((l) => l.mediaType)).toEqual(['application/vnd.oci.image.layer.v1.tar+gzip']);
+    expect(m.layers[0]!.size).toBeGreaterThan(32 << 20);
     expect(requests(b, mark).filter((x) => x.startsWith('PATCH'))).toHaveLength(2);
   });
 

@@ -28,7 +28,7 @@ export const pushCommand: CommandModule<GlobalArgs, PushArgs> = {
   builder: (y) =>
     registryFlags(
       y
-        .usage('Usage: tsc-run push [options] IMAGE [DESTINATION]\n\nPushes an image to a specified location: [docker://]REF, oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE[:REF].')
+        .usage('Usage: tsc-run push [options] IMAGE [DESTINATION]\n\nPushes an image to a specified location: [docker://]REF, oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE[:REF], dir:DIR.')
         .positional('image', { type: 'string' })
         .positional('destination', { type: 'string' })
         .positional('extra', { type: 'string', array: true, hidden: true })
@@ -36,9 +36,9 @@ export const pushCommand: CommandModule<GlobalArgs, PushArgs> = {
         .nargs('destination', 1)
         .option('digestfile', { type: 'string', requiresArg: true, describe: 'Write the digest of the pushed image to the specified file' })
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'Suppress output information when pushing images' })
-        .option('format', { alias: 'f', type: 'string', requiresArg: true, describe: 'Manifest type (oci, v2s2) to use in the destination (must be the type the image is stored as)' })
-        .option('compress', { type: 'boolean', hidden: true, describe: 'Compress tarball image layers when pushing to a directory using the dir transport' })
-        .option('compression-format', { type: 'string', requiresArg: true, hidden: true, describe: 'Compression format to use (gzip, zstd)' })
+        .option('format', { alias: 'f', type: 'string', requiresArg: true, describe: 'Manifest type (oci, v2s2, or v2s1) to use in the destination (default is manifest type of source, with fallbacks)' })
+        .option('compress', { type: 'boolean', describe: "Compress tarball image layers when pushing to a directory using the 'dir' transport. (default is same compression type as source)" })
+        .option('compression-format', { type: 'string', requiresArg: true, describe: 'compression format to use' })
         .option('remove-signatures', { type: 'boolean', describe: 'Discard any pre-existing signatures in the image' })
         .option('sign-by', { type: 'string', hidden: true, requiresArg: true, describe: 'Add a signature at the destination using the specified key' })
         .option('sign-by-sigstore-private-key', { type: 'string', requiresArg: true, describe: 'Sign the image using a sigstore private key at `PATH` (refused: tsc-run writes no signatures)' })
@@ -54,9 +54,6 @@ export const pushCommand: CommandModule<GlobalArgs, PushArgs> = {
     for (const flag of ['sign-by', 'sign-by-sigstore-private-key', 'sign-passphrase-file'] as const) {
       if (argv[flag] !== undefined) throw new UsageError(`--${flag}: signing is not supported: tsc-run writes no signatures (GPG simple signing or sigstore)`);
     }
-    if (argv.compress || argv['compression-format'] !== undefined) {
-      throw new UsageError('--compress/--compression-format: tsc-run pushes the stored layer blobs as they are');
-    }
     const [{ pushImage }, { progressFor }, { remoteOptions }, { storePolicyOf }] = await Promise.all([
       import('../../image/registry/push.js'),
       import('../ui/progress/select.js'),
@@ -71,6 +68,8 @@ export const pushCommand: CommandModule<GlobalArgs, PushArgs> = {
         destination: given[1] !== undefined ? String(given[1]) : undefined,
         digestfile: argv.digestfile,
         format: argv.format,
+        compressionFormat: argv['compression-format'],
+        compress: argv.compress,
         progress,
         ...remoteOptions(argv),
         storePolicy: storePolicyOf(argv),

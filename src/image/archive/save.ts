@@ -16,7 +16,7 @@ import { LayerStore, type TreeOps } from '../../storage/layers/layer-store.js';
 import { measureLayer } from '../../storage/layers/measure.js';
 import { MediaType, parseImageConfig, parseImageManifest, type Descriptor, type ImageManifest } from '../oci.js';
 import type { CopyProgress } from '../progress.js';
-import { buildDockerArchiveManifest, configFileName, layerFileName, type DockerArchiveEntry } from './docker-manifest.js';
+import { buildDockerArchiveManifest, buildDockerManifest, configFileName, DockerMediaType, layerFileName, type DockerArchiveEntry } from './docker-manifest.js';
 import { buildOciIndex, OCI_LAYOUT_FILE, toOciManifest } from './oci-layout.js';
 import { openArchiveOutput } from './output-file.js';
 import { ociBlobPath } from './paths.js';
@@ -111,9 +111,11 @@ function counted(source: Readable, digest: string, progress: CopyProgress): Read
   return source.on('data', (c: Buffer) => progress.emit({ type: 'blob-bytes', digest, bytes: c.length }));
 }
 
-async function writeDockerArchive(w: TarWriter, images: readonly ImageParts[], progress: CopyProgress): Promise<void> {
+/** Returns each image's manifest digest as containers/image computes it for a docker-archive (schema 2, uncompressed layers). */
+async function writeDockerArchive(w: TarWriter, images: readonly ImageParts[], progress: CopyProgress): Promise<string[]> {
   const written = new Set<string>();
   const entries: DockerArchiveEntry[] = [];
+  const digests: string[] = [];
   for (const img of images) {
     const layerNames: string[] = [];
     for (const l of img.layers) {
@@ -136,9 +138,14 @@ async function writeDockerArchive(w: TarWriter, images: readonly ImageParts[], p
     }
     progress.emit({ type: 'manifest' });
     entries.push({ Config: configName, RepoTags: img.item.names, Layers: layerNames });
+    const layerDescs = [];
+    // containers/image keeps the stored layer's media type (a gzip one stays gzip though the bytes are not), in Docker's names.
+    for (const l of img.layers) layerDescs.push({ mediaType: /gzip$/.test(l.blob.mediaType) ? DockerMediaType.layerGzip : DockerMediaType.layerTar, size: await l.uncompressedSize(), digest: l.diffId });
+    digests.push(sha256Digest(buildDockerManifest({ digest: img.configDigest, size: img.config.length }, layerDescs)));
     progress.emit({ type: 'stored' });
   }
   await w.file('manifest.json', buildDockerArchiveManifest(entries));
+  return digests;
 }
 
 /** The layer as an OCI layout holds it: the stored blob, or (uncompressed) its tar, named by its diff id. */
@@ -149,7 +156,7 @@ async function ociLayer(l: LayerPart, uncompressed: boolean): Promise<{ digest: 
   return { digest: l.diffId, size: await l.uncompressedSize(), compression: 'none', open: async () => (await decompressed(readBlob(l.path))).stream };
 }
 
-async function writeOciArchive(w: TarWriter, images: readonly ImageParts[], progress: CopyProgress, uncompressed: boolean): Promise<void> {
+async function writeOciArchive(w: TarWriter, images: readonly ImageParts[], progress: CopyProgress, uncompressed: boolean): Promise<string[]> {
   const written = new Set<string>();
   const putBuffer = async (digest: string, data: Buffer) => {
     if (!written.has(digest)) await w.file(ociBlobPath(digest), data);
@@ -186,9 +193,11 @@ async function writeOciArchive(w: TarWriter, images: readonly ImageParts[], prog
   }
   await w.file('index.json', buildOciIndex(index));
   await w.file('oci-layout', OCI_LAYOUT_FILE);
+  return index.map((e) => e.digest);
 }
 
-export async function saveImages(o: SaveOptions): Promise<void> {
+/** Writes the archive; returns the manifest digest of each image in it. */
+export async function saveImages(o: SaveOptions): Promise<string[]> {
   if (!o.images.length) throw new UsageError('need at least 1 argument');
   if (o.multiImage && o.format !== 'docker-archive' && o.images.length > 1) {
     throw new UsageError(`unsupported format ${JSON.stringify(o.format)} for saving multiple images (only docker-archive)`);
@@ -211,11 +220,11 @@ export async function saveImages(o: SaveOptions): Promise<void> {
   const out = await openArchiveOutput(o.output, { refuseExisting: o.format === 'docker-archive' });
   const w = new TarWriter(out.stream, { endDest: out.endStream });
   try {
-    if (o.format === 'docker-archive') await writeDockerArchive(w, parts, o.progress);
-    else await writeOciArchive(w, parts, o.progress, o.uncompressedLayers === true);
+    const digests = o.format === 'docker-archive' ? await writeDockerArchive(w, parts, o.progress) : await writeOciArchive(w, parts, o.progress, o.uncompressedLayers === true);
     await w.finish();
     await out.commit();
     for (const input of o.multiImage ? o.images : o.images.slice(0, 1)) emitImage(o.dataRoot, 'save', (await store.lookup(input)).id, input);
+    return digests;
   } catch (err) {
     w.abort(err as Error);
     await out.discard();

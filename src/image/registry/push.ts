@@ -2,7 +2,9 @@
 // skipped when the repository has them, mounted across repositories of the
 // same registry when another of the image's names lives there, else
 // uploaded; the manifest last, byte for byte as stored, so a pulled image
-// keeps its digest), or write it to docker-archive:, oci-archive: or oci:.
+// keeps its digest), or write it to docker-archive:, oci-archive:, oci: or
+// dir:. Layers are re-encoded and the manifest converted only where the
+// destination or a flag asks for it (convert/push-plan.ts).
 
 import { emitImage } from '../../events/emit.js';
 import { TscRunError, UsageError } from '../../errors.js';
@@ -11,19 +13,18 @@ import { writeFileAtomic } from '../../storage/atomic-file.js';
 import { BlobStore } from '../../storage/blob-store.js';
 import { ImageStore, type ImageRecord } from '../../storage/images.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
-import { MediaType } from '../oci.js';
 import type { CopyProgress } from '../progress.js';
 import { formatReference, parseReference, repositoryOf, type ImageReference } from '../../storage/image-reference.js';
 import { scopeFor } from './auth.js';
 import { uploadBlob } from './blob-upload.js';
 import { withContext, type RegistryClient } from './client.js';
 import { readLocalImage, type LocalBlob, type LocalImage } from './local-image.js';
-import { ManifestMedia } from './manifest-select.js';
 import { mapLimit } from './pool.js';
 import { parsePushDestination, registryRef, type PushDestination } from './push-destination.js';
 import { loadRegistriesConf, type RegistriesConf } from './registries-conf.js';
 import { openRemote, type RemoteOptions } from './remote.js';
 import type { StorePolicy } from '../policy/enforce.js';
+import { parseCompressionFormat, parseManifestFormat, type CompressionAlgorithm, type ManifestFormat } from '../convert/push-plan.js';
 
 /** Blobs uploaded at once. */
 export const PUSH_PARALLELISM = 3;
@@ -35,8 +36,12 @@ export interface PushOptions extends RemoteOptions {
   /** `[docker://]REF`, `oci:DIR[:REF]`, `oci-archive:FILE[:REF]`, `docker-archive:FILE[:REF]`; default: the source's name. */
   destination?: string | undefined;
   progress: CopyProgress;
-  /** --format: `oci` or `v2s2`; only the type the image is stored as can be sent (no conversion). */
+  /** --format: `oci`, `v2s2` (or `docker`): the manifest type sent, converted when stored as the other. */
   format?: string | undefined;
+  /** --compression-format: gzip or zstd for the layers the destination compresses (those stored otherwise are re-compressed). */
+  compressionFormat?: string | undefined;
+  /** --compress: dir: compresses layers (the other destinations do anyway; docker-archive refuses it). */
+  compress?: boolean | undefined;
   /** --digestfile: where to write the manifest digest. */
   digestfile?: string | undefined;
   registriesConf?: RegistriesConf;
@@ -45,8 +50,8 @@ export interface PushOptions extends RemoteOptions {
 }
 
 export interface PushResult {
-  /** Digest of the manifest as pushed (registry and oci: only). */
-  digest: string | undefined;
+  /** Digest of the manifest as written (for a docker-archive: of the schema 2 manifest it stands for, as podman's). */
+  digest: string;
 }
 
 function destinationOf(o: PushOptions, record: ImageRecord): PushDestination {
@@ -59,50 +64,95 @@ function destinationOf(o: PushOptions, record: ImageRecord): PushDestination {
 }
 
 export async function pushImage(o: PushOptions): Promise<PushResult> {
+  const format = parseManifestFormat(o.format);
+  const algorithm = parseCompressionFormat(o.compressionFormat);
   const record = await new ImageStore(o.dataRoot).lookup(o.source);
   const dest = destinationOf(o, record);
+  checkFlagsFor(dest, { format, algorithm, compress: o.compress === true });
   // As podman: the policy judges the source, our store, not the destination.
   const { enforceStorePolicy } = await import('../policy/enforce.js');
   await enforceStorePolicy(o.storePolicy.options, { graphRoot: o.dataRoot, runRoot: o.storePolicy.runRoot, id: record.id }, o.storePolicy.driver);
-  let digest: string | undefined;
-  if (dest.transport === 'docker' || dest.transport === 'oci') {
-    const blobs = new BlobStore(o.dataRoot);
-    const image = await readLocalImage(record, blobs, new LayerStore(o.dataRoot, helperTreeOps()));
-    checkFormat(o.format, image.manifestMediaType);
-    digest = dest.transport === 'docker' ? await pushToRegistry(image, dest.ref, o) : await pushToOciDir(image, dest.path, dest.ref, o.progress);
-  } else {
+  let digest: string;
+  if (dest.transport === 'docker-archive') {
     const { saveImages } = await import('../archive/save.js');
     // save's extra arguments are names for the one image: the destination's ref, if any.
-    await saveImages({
+    [digest] = (await saveImages({
       dataRoot: o.dataRoot,
       images: [o.source, ...(dest.ref !== undefined ? [dest.ref] : [])],
       format: dest.transport,
       output: dest.path,
       multiImage: false,
       progress: o.progress,
-    });
+    })) as [string];
+  } else {
+    const blobs = new BlobStore(o.dataRoot);
+    const stored = await readLocalImage(record, blobs, new LayerStore(o.dataRoot, helperTreeOps()));
+    // What each destination wants of layers, as containers/image: dir: keeps them as stored unless --compress.
+    const mode = dest.transport === 'dir' && o.compress !== true ? 'preserve' : 'compress';
+    const { encodeForPush } = await import('../convert/encode-image.js');
+    const encoded = await encodeForPush(stored, { format, mode, algorithm }, blobs.dir);
+    try {
+      const image = encoded.image;
+      if (dest.transport === 'docker') digest = await pushToRegistry(image, dest.ref, o);
+      else if (dest.transport === 'oci') digest = await pushToOciDir(image, dest.path, dest.ref, o.progress);
+      else digest = await pushToLocalFile(image, { transport: dest.transport === 'dir' ? 'dir' : 'oci-archive', path: dest.path, ref: dest.ref }, o.progress);
+    } finally {
+      await encoded.cleanup();
+    }
   }
-  if (o.digestfile !== undefined) {
-    if (digest === undefined) throw new TscRunError(`--digestfile: pushing to ${dest.transport}: gives no manifest digest`);
-    await writeFileAtomic(o.digestfile, digest);
-  }
+  if (o.digestfile !== undefined) await writeFileAtomic(o.digestfile, digest);
   emitImage(o.dataRoot, 'push', record.id, o.destination ?? o.source);
   return { digest };
 }
 
+/** Flags a destination cannot honour are refused, not ignored (podman ignores some of them silently). */
+function checkFlagsFor(dest: PushDestination, f: { format: ManifestFormat | undefined; algorithm: CompressionAlgorithm | undefined; compress: boolean }): void {
+  if (dest.transport === 'docker-archive') {
+    if (f.format === 'oci') throw new TscRunError('writing manifest: Unsupported manifest type, need a Docker schema 2 manifest');
+    if (f.algorithm !== undefined || f.compress) throw new UsageError('--compress/--compression-format: a docker-archive holds uncompressed layers');
+  }
+  if (dest.transport === 'dir' && f.algorithm !== undefined && !f.compress) {
+    throw new UsageError('--compression-format: dir: keeps layers as they are stored; add --compress to compress them');
+  }
+}
+
+/** The blobs of an image to write somewhere: its layers (each a local file) and config. */
+function localBlobs(image: LocalImage): Array<{ digest: string; size: number; file: string }> {
+  return [...image.layers, image.config].map((b) => {
+    if (!b.file) throw missingBlob(image, b);
+    return { digest: b.digest, size: b.size, file: b.file };
+  });
+}
+
+async function pushToLocalFile(image: LocalImage, dest: { transport: 'dir' | 'oci-archive'; path: string; ref?: string | undefined }, progress: CopyProgress): Promise<string> {
+  const blobs = localBlobs(image);
+  progress.emit({ type: 'start' });
+  for (const l of image.layers) progress.emit({ type: 'blob', digest: l.digest, size: l.size });
+  if (dest.transport === 'dir') {
+    const { writeDirImage } = await import('../dir-layout.js');
+    await writeDirImage(dest.path, { blobs, manifest: image.manifestBytes });
+  } else {
+    const { writeOciArchiveImage } = await import('../archive/oci-archive-image.js');
+    await writeOciArchiveImage(dest.path, { blobs, manifest: image.manifestBytes, manifestDigest: image.manifestDigest, manifestMediaType: image.manifestMediaType }, dest.ref, progress);
+  }
+  for (const l of image.layers) progress.emit({ type: 'blob-done', digest: l.digest, skipped: false });
+  progress.emit({ type: 'config', digest: image.config.digest });
+  progress.emit({ type: 'manifest' });
+  progress.emit({ type: 'stored' });
+  return image.manifestDigest;
+}
+
 async function pushToOciDir(image: LocalImage, dir: string, refName: string | undefined, progress: CopyProgress): Promise<string> {
   const { writeOciDir } = await import('../oci-dir.js');
+  const blobs = localBlobs(image);
   progress.emit({ type: 'start' });
-  for (const l of image.layers) {
-    if (!l.file) throw missingBlob(image, l);
-    progress.emit({ type: 'blob', digest: l.digest, size: l.size });
-  }
+  for (const l of image.layers) progress.emit({ type: 'blob', digest: l.digest, size: l.size });
   progress.emit({ type: 'config', digest: image.config.digest });
   progress.emit({ type: 'manifest' });
   await writeOciDir(
     dir,
     {
-      blobs: [...image.layers, image.config].map((b) => ({ digest: b.digest, file: b.file! })),
+      blobs,
       manifest: image.manifestBytes,
       manifestDigest: image.manifestDigest,
       manifestMediaType: image.manifestMediaType,
@@ -112,17 +162,6 @@ async function pushToOciDir(image: LocalImage, dir: string, refName: string | un
   for (const l of image.layers) progress.emit({ type: 'blob-done', digest: l.digest, skipped: false });
   progress.emit({ type: 'stored' });
   return image.manifestDigest;
-}
-
-const FORMATS: Record<string, string> = { oci: MediaType.manifest, v2s2: ManifestMedia.dockerManifest };
-
-function checkFormat(format: string | undefined, stored: string): void {
-  if (format === undefined) return;
-  const wanted = FORMATS[format];
-  if (!wanted) throw new UsageError(`unrecognized image type ${JSON.stringify(format)}: use oci or v2s2`);
-  if (wanted !== stored) {
-    throw new UsageError(`--format ${format}: the image is stored as ${stored} and tsc-run does not convert manifests (that would change its digest)`);
-  }
 }
 
 function missingBlob(image: LocalImage, b: LocalBlob): TscRunError {

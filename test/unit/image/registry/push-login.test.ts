@@ -15,11 +15,13 @@ describe('push destinations', () => {
     expect(parsePushDestination('oci:/tmp/layout')).toEqual({ transport: 'oci', path: '/tmp/layout', ref: undefined });
     expect(parsePushDestination('docker-archive:/tmp/x.tar:foo/bar:1')).toEqual({ transport: 'docker-archive', path: '/tmp/x.tar', ref: 'foo/bar:1' });
     expect(parsePushDestination('oci-archive:out.tar')).toEqual({ transport: 'oci-archive', path: 'out.tar', ref: undefined });
+    expect(parsePushDestination('dir:/tmp/a:b')).toEqual({ transport: 'dir', path: '/tmp/a:b' });
   });
 
   it('refuses digests, unsupported transports and empty paths', () => {
     expect(() => parsePushDestination(`r.io/a@sha256:${'a'.repeat(64)}`)).toThrow(/names a tag, not a digest/);
-    expect(() => parsePushDestination('dir:/tmp/x')).toThrow(/unsupported transport "dir"/);
+    expect(() => parsePushDestination('containers-storage:bb')).toThrow(/unsupported transport "containers-storage"/);
+    expect(() => parsePushDestination('dir:')).toThrow(/no path/);
     expect(() => parsePushDestination('oci::tag')).toThrow(/no path/);
   });
 });
