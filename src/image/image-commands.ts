@@ -2,6 +2,8 @@
 // logic: the helper for removing sub-id-owned layer trees, podman's output
 // lines, its confirmation (asked through the command's prompt), and its exit codes.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Roots } from '../config/paths.js';
 import { TscRunError } from '../errors.js';
 import { helperTreeOps } from '../host/helper/tree-ops.js';
@@ -35,6 +37,12 @@ function removalContext(roots: Roots, warn: (msg: string) => void): RemovalConte
       } catch (err) {
         if (!(err instanceof NoSuchContainerError)) throw err; // gone meanwhile is what we wanted
       }
+    },
+    releaseMounts: async (id: string) => {
+      if (!fs.existsSync(path.join(roots.runRoot, 'image-mounts', `${id}.json`))) return; // never mounted: nothing to load or lock
+      const { unmountImage } = await import('./image-mount.js');
+      // Mounted in this namespace: unmounted; mounted in another (or a vanished) one: its record forgotten.
+      await unmountImage(roots, id, true);
     },
   };
 }

@@ -40,6 +40,8 @@ export interface RemovalContext {
   treeOps: TreeOps;
   /** Remove a container that uses an image being force-removed. */
   removeContainer: (c: ContainerRecord) => Promise<void>;
+  /** Take down an `image mount` of an image being removed (podman's rmi unmounts it, with or without -f). */
+  releaseMounts?: (id: string) => Promise<void>;
 }
 
 function containersLock(dataRoot: string): string {
@@ -154,6 +156,7 @@ export async function finishPendingRemovals(ctx: RemovalContext): Promise<string
 /** Mark and remove one image (steps 1-3). */
 export async function removeImage(ctx: RemovalContext, id: string, force: boolean): Promise<boolean> {
   if (!(await markForRemoval(ctx, id, force))) return false;
+  await ctx.releaseMounts?.(id);
   await finishRemoval(ctx, id);
   return true;
 }
