@@ -33,7 +33,7 @@ describe.runIf(hasTools && isRoot())('push formats and destinations beside podma
   let pd: string;
   let id: string;
   const podman = (args: string[]) =>
-    runProcess('podman', ['--root', path.join(pd, 'root'), '--runroot', path.join(pd, 'run'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs', ...args], {
+    runProcess('podman', ['--root', path.join(pd, 'root'), '--runroot', path.join(pd, 'run'), '--tmpdir', path.join(pd, 'tmp'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs', ...args], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: pd, XDG_RUNTIME_DIR: path.join(pd, 'xdg') },
       timeoutMs: 120_000,
     });
