@@ -3,11 +3,16 @@
 //
 // Design
 // - Taking the lock: write a complete holder record {pid, startTime, bootId,
-//   createdAt, token} to a private file (the "baton", see below), fsync it,
-//   then link() it to lockPath. link fails with EEXIST if lockPath exists, so
-//   exactly one process wins, and lockPath never exists half-written: a
-//   reader that finds it always finds a whole record (an unparsable one can
-//   only come from a damaged disk and is reported, not guessed at).
+//   createdAt, token} to a private file (the "baton", see below), then link()
+//   it to lockPath. link fails with EEXIST if lockPath exists, so exactly one
+//   process wins, and lockPath never exists half-written while the machine
+//   runs: a reader that finds it always finds a whole record.
+// - Not fsynced (one fsync per lock was several per command): a lock only
+//   matters to processes of this boot. After a power loss lockPath may be
+//   left empty; an unparsable lockPath whose inode changed last before this
+//   boot began is that, and is broken through its baton (found by inode) like
+//   any stale lock. One changed during this boot can only come from a
+//   damaged disk and is reported, not guessed at.
 // - Waiting: poll with jittered backoff (2..50 ms) until a deadline (default
 //   30 s), then LockTimeoutError naming the holder's pid. There is no age-based
 //   breaking: a live holder keeps its lock however slow it is.
@@ -50,11 +55,17 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockTimeoutError, StateCorruptError } from '../errors.js';
 import { errnoCode } from './atomic-file.js';
-import { compactBootId, isAlive, isProcStamp, stampSelf, type ProcStamp } from './proc-stamp.js';
+import { bootTimeMs, compactBootId, isAlive, isProcStamp, stampSelf, type ProcStamp } from './proc-stamp.js';
 
-/** node:crypto loaded on first use only: read-only commands (ps) never pay for it. */
-function randomHex(bytes: number): string {
-  return process.getBuiltinModule('node:crypto').randomBytes(bytes).toString('hex');
+let tokenSeq = 0;
+
+/**
+ * A generation's token, 32 hex digits, never repeated: pid, monotonic clock
+ * and a counter (no node:crypto, which stop and rm loaded only for this).
+ */
+function newToken(): string {
+  const hex = (v: number | bigint, n: number) => v.toString(16).padStart(n, '0').slice(-n);
+  return hex(process.pid, 8) + hex(process.hrtime.bigint(), 16) + hex(tokenSeq++, 8);
 }
 
 export interface LockOptions {
@@ -179,7 +190,7 @@ async function acquire(
   const self = stampSelf();
   const record: LockRecord = {
     ...self,
-    token: randomHex(16),
+    token: newToken(),
     createdAt: new Date().toISOString(),
   };
   const batonPath = path.join(dir, batonName(path.basename(lockPath), record.token, self));
@@ -200,7 +211,7 @@ async function acquire(
       } catch (err) {
         if (errnoCode(err) !== 'EEXIST') throw err;
       }
-      const holder = await readRecord(lockPath);
+      const holder = await readRecordOrCrashLeftover(lockPath);
       let retryNow = holder === undefined; // released between link and read
       blocker = holder?.pid;
       if (holder && !isAlive(holder)) {
@@ -255,8 +266,9 @@ async function breakStale(lockPath: string, stale: LockRecord): Promise<BreakOut
     throw err;
   }
   // We alone may remove generation stale.token now; if it is still there it stays until we do.
+  // A record a crash left empty is that generation when it is the baton's own inode.
   const current = await readRecordUnlessDamaged(lockPath);
-  if (current?.token === stale.token) await unlinkIfExists(lockPath);
+  if (current?.token === stale.token || (current === undefined && (await sameInode(lockPath, mine)))) await unlinkIfExists(lockPath);
   // Only once lockPath no longer holds the token may its baton go (on failure above,
   // the baton stays with our stamp so a successor can finish after we die).
   await unlinkIfExists(mine);
@@ -346,14 +358,37 @@ function parseBatonName(lockBase: string, name: string): { token: string; owner:
 }
 
 async function writeRecordFile(file: string, record: LockRecord): Promise<void> {
-  const fh = await fs.open(file, 'wx', 0o644);
+  // No fsync: see the header (a record a crash emptied is recognised by its age).
+  await fs.writeFile(file, JSON.stringify(record) + '\n', { flag: 'wx', mode: 0o644 });
+}
+
+async function sameInode(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([fs.lstat(a).catch(() => undefined), fs.lstat(b).catch(() => undefined)]);
+  return x !== undefined && y !== undefined && x.ino === y.ino && x.dev === y.dev;
+}
+
+/**
+ * lockPath's record, or, when it is unparsable and last changed before this
+ * boot began (a power loss emptied it), a stand-in for its dead holder: the
+ * token and owner its baton's name gives (the baton is the same inode).
+ * StateCorruptError otherwise, as readRecord.
+ */
+async function readRecordOrCrashLeftover(lockPath: string): Promise<LockRecord | undefined> {
   try {
-    await fh.writeFile(JSON.stringify(record) + '\n');
-    // Durable before it can become lockPath: after a power loss lockPath is
-    // either absent or a whole record of a (now dead) holder.
-    await fh.sync();
-  } finally {
-    await fh.close();
+    return await readRecord(lockPath);
+  } catch (err) {
+    if (!(err instanceof StateCorruptError)) throw err;
+    const st = await fs.lstat(lockPath).catch(() => undefined);
+    if (st === undefined) return undefined; // gone meanwhile: retry
+    if (st.ctimeMs >= bootTimeMs()) throw err;
+    const dir = path.dirname(lockPath);
+    for (const name of await fs.readdir(dir)) {
+      const parsed = parseBatonName(path.basename(lockPath), name);
+      if (!parsed) continue;
+      const b = await fs.lstat(path.join(dir, name)).catch(() => undefined);
+      if (b?.ino === st.ino && b.dev === st.dev) return { ...parsed.owner, token: parsed.token, createdAt: '' };
+    }
+    throw err;
   }
 }
 

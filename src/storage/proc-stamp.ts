@@ -68,6 +68,18 @@ export function bootId(): string {
   return cachedBootId;
 }
 
+let cachedBootTime: number | undefined;
+
+/** When this boot began (ms since the epoch, whole seconds: /proc/stat's btime). */
+export function bootTimeMs(): number {
+  if (cachedBootTime === undefined) {
+    const m = /^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'));
+    if (!m) throw new Error('no btime in /proc/stat');
+    cachedBootTime = Number(m[1]) * 1000;
+  }
+  return cachedBootTime;
+}
+
 let cachedSelf: ProcStamp | undefined;
 
 export function stampSelf(): ProcStamp {
