@@ -45,7 +45,8 @@ export async function generatedFileArgs(userdata: string, c: ContainerRecord, pr
   for (const d of c.config.devices ?? []) args.push('--bind', `${escapeField(d.host)}:${d.container}:`);
   if (!covered(c, '/run/.containerenv')) {
     const env = path.join(userdata, '.containerenv');
-    await writeFileAtomic(env, containerEnvContent(c, privileged, process.getuid!() !== 0), { mode: 0o644 });
+    // Written again at every start, as hosts and hostname: atomic, no fsync (nothing to keep across a power loss).
+    await writeFileAtomic(env, containerEnvContent(c, privileged, process.getuid!() !== 0), { mode: 0o644, durable: false });
     args.push('--bind', `${escapeField(env)}:/run/.containerenv:`);
   }
   return args;

@@ -231,11 +231,12 @@ export async function planContainerSecurity(flags: SecurityFlags, ctx: PlanConte
 export async function writeContainerSecurity(userdataDir: string, plan: SecurityPlan): Promise<ContainerSecurity> {
   await fsp.mkdir(userdataDir, { recursive: true, mode: 0o755 });
   const sec: ContainerSecurity = { ...plan.security };
-  if (plan.rules !== undefined) {
-    sec.seccompRules = path.join(userdataDir, RULES_FILE);
-    await writeFileAtomic(sec.seccompRules, plan.rules, { mode: 0o644 });
-  }
-  await writeFileAtomic(path.join(userdataDir, SECURITY_FILE), `${JSON.stringify(sec, null, 2)}\n`, { mode: 0o644 });
+  if (plan.rules !== undefined) sec.seccompRules = path.join(userdataDir, RULES_FILE);
+  // Both at once: their fsyncs share the filesystem's journal commit instead of waiting for two in turn.
+  await Promise.all([
+    ...(plan.rules !== undefined ? [writeFileAtomic(path.join(userdataDir, RULES_FILE), plan.rules, { mode: 0o644 })] : []),
+    writeFileAtomic(path.join(userdataDir, SECURITY_FILE), `${JSON.stringify(sec, null, 2)}\n`, { mode: 0o644 }),
+  ]);
   return sec;
 }
 
