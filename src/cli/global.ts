@@ -46,7 +46,7 @@ export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
     .option('runtime-flag', { type: 'string', array: true, nargs: 1, describe: 'add global flags for the container runtime (refused: tsc-run-helper takes none)', global: true })
     .option('cgroup-manager', { type: 'string', coerce: lastValue, describe: 'Cgroup manager to use ("cgroupfs"|"systemd") (default "cgroupfs"; systemd is refused)', global: true })
     .option('events-backend', { type: 'string', coerce: lastValue, describe: 'Events backend to use ("file"|"journald"|"none") (default "file"; journald is refused)', global: true })
-    .option('hooks-dir', { type: 'string', array: true, nargs: 1, describe: 'Set the OCI hooks directory path (may be set multiple times) (refused: tsc-run runs no OCI hooks)', global: true })
+    .option('hooks-dir', { type: 'string', array: true, nargs: 1, describe: 'Set the OCI hooks directory path (may be set multiple times)', global: true })
     .option('tmpdir', { type: 'string', coerce: lastValue, describe: 'Path to the tmp directory for libpod state content (refused: tsc-run keeps it in --runroot)', global: true })
     .option('volumepath', { type: 'string', coerce: lastValue, describe: 'Path to the volume directory in which volume data is stored', global: true })
     .option('network-cmd-path', { type: 'string', coerce: lastValue, describe: 'Path to the command for configuring the network (slirp4netns)', global: true })
@@ -86,9 +86,8 @@ export function hasGlobalFlag(argv: readonly string[], flag: string): boolean {
 export async function applyGlobalFlags(argv: GlobalArgs): Promise<void> {
   const { TscRunError } = await import('../errors.js');
   if (argv['runtime-flag']?.length) throw new TscRunError('--runtime-flag is not supported: tsc-run-helper, the only runtime, takes no flags');
-  if (argv['hooks-dir']?.length) throw new TscRunError('--hooks-dir is not supported: tsc-run runs no OCI hooks (prestart, poststart, poststop), so a hooks directory would be ignored');
   if (argv.tmpdir !== undefined) throw new TscRunError('--tmpdir is not supported: tsc-run keeps its volatile state in --runroot');
-  const noFlags = [argv.runtime, argv['cgroup-manager'], argv['events-backend'], argv.volumepath, argv['network-cmd-path']].every((v) => v === undefined);
+  const noFlags = [argv.runtime, argv['cgroup-manager'], argv['events-backend'], argv.volumepath, argv['network-cmd-path'], argv['hooks-dir']].every((v) => v === undefined);
   // Nothing to set and nothing inherited: leave containers.conf unread until a command needs it.
   if (noFlags && !process.env._TSC_RUN_ENGINE_FLAGS) return;
   const { setEngineFlags } = await import('../host/engine-config.js');
@@ -99,5 +98,6 @@ export async function applyGlobalFlags(argv: GlobalArgs): Promise<void> {
     eventsBackend: argv['events-backend'],
     volumePath: argv.volumepath === undefined ? undefined : path.resolve(argv.volumepath),
     networkCmdPath: argv['network-cmd-path'],
+    hooksDir: argv['hooks-dir']?.map((d) => path.resolve(d)),
   });
 }

@@ -21,6 +21,8 @@ export interface EngineFlags {
   runtime?: string | undefined;
   volumePath?: string | undefined;
   networkCmdPath?: string | undefined;
+  /** --hooks-dir, each (absolute). */
+  hooksDir?: string[] | undefined;
 }
 
 export interface EngineConfig {
@@ -30,6 +32,8 @@ export interface EngineConfig {
   cgroupManager: 'cgroupfs';
   volumePath?: string;
   networkCmdPath?: string;
+  /** --hooks-dir, else containers.conf's hooks_dir; absent: none set (podman's defaults then apply as root only). */
+  hooksDirs?: string[];
 }
 
 export const ENGINE_FLAGS_ENV = '_TSC_RUN_ENGINE_FLAGS';
@@ -49,7 +53,7 @@ function inherited(env: NodeJS.ProcessEnv): EngineFlags {
 /** Validate the global flags (podman's messages) and make them this process's (and its children's). */
 export function setEngineFlags(f: EngineFlags, env: NodeJS.ProcessEnv = process.env): void {
   const merged: EngineFlags = { ...inherited(env) };
-  for (const [k, v] of Object.entries(f) as Array<[keyof EngineFlags, string | undefined]>) if (v !== undefined) merged[k] = v;
+  for (const [k, v] of Object.entries(f) as Array<[keyof EngineFlags, never]>) if (v !== undefined) merged[k] = v;
   checkEngineFlags(merged);
   flags = merged;
   resolved = undefined;
@@ -96,6 +100,9 @@ export function mergeEngineConfig(f: EngineFlags, engine: Record<string, unknown
   if (logfile) out.eventsLogfilePath = logfile;
   if (volumePath) out.volumePath = volumePath;
   if (networkCmdPath) out.networkCmdPath = networkCmdPath;
+  const confHooks = Array.isArray(engine.hooks_dir) ? engine.hooks_dir.filter((d): d is string => typeof d === 'string' && d !== '') : undefined;
+  const hooksDirs = f.hooksDir ?? confHooks;
+  if (hooksDirs) out.hooksDirs = hooksDirs;
   return out;
 }
 
