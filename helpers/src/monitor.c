@@ -2,6 +2,8 @@
  * One process, one poll() loop, fixed buffers: a detached, idle monitor
  * must stay well under a megabyte of RSS. */
 #include "monitor.h"
+
+#include "hooks.h"
 #include "init.h"
 
 #include <errno.h>
@@ -286,7 +288,10 @@ static bool start_once(int *code, char *err, size_t errsz) {
 
   struct child_setup setup = *mon.setup;
   setup.error_fd = execp[1];
+  if (m->hooks) hooks_gate_open(m->hooks);
   pid_t pid = spawn_in_namespaces(mon.ns, &setup, mon.payload, mon.arg);
+  /* prestart, createRuntime: the namespaces exist, the child waits at the gate. */
+  if (m->hooks) hooks_runtime_stages(m->hooks, pid, execp[1]);
 
   close(execp[1]);
   close_fd(&sv[1]);
@@ -318,6 +323,11 @@ static bool start_once(int *code, char *err, size_t errsz) {
   close(execp[0]);
   err[len] = '\0';
   if (len == 0 && !(m->tty && mon.master < 0)) {
+    /* poststart: CMD runs. A failing one is passed over, as the runtime spec says (a warning in runc). */
+    if (m->hooks && hooks_any(m->hooks, HOOK_POSTSTART)) {
+      char herr[1024];
+      (void)hooks_run(m->hooks, HOOK_POSTSTART, "running", pid, herr, sizeof herr);
+    }
     mon.pid = pid;
     mon.exited = false;
     mon.kill_at = m->timeout ? now_ms() + (long long)m->timeout * 1000 : 0;

@@ -13,6 +13,8 @@
 #include "logfile.h"
 #include "userns.h"
 
+struct oci_hooks;
+
 enum restart_policy { RESTART_NO, RESTART_ALWAYS, RESTART_ON_FAILURE };
 
 struct monitor_opts {
@@ -37,6 +39,7 @@ struct monitor_opts {
   const char *cgroup;      /* --cgroup DIR: the container joins it (cgroup v2) */
   unsigned long timeout;   /* --timeout SECONDS: SIGKILL after them (each start), 0 = none */
   bool no_stdout, no_stderr; /* --no-stdout, --no-stderr: foreground, not copied to ours (run -a) */
+  struct oci_hooks *hooks;   /* run's OCI hooks (hooks.c): the runtime stages run here, each start */
 };
 
 /* What the container's child does with its stdio (filled in by the monitor

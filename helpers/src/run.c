@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "hooks.h"
 #include "modes.h"
 #include "monitor.h"
 #include "mounts.h"
@@ -49,6 +50,7 @@ struct run_opts {
   bool has_oom_score_adj;  /* --oom-score-adj N */
   int oom_score_adj;
   struct monitor_opts mon; /* monitor.c: stdio, logs, attach, restart, detach */
+  struct oci_hooks hooks;  /* hooks.c: --hook, --hook-state-head/-tail, --hook-cwd */
   struct container_io io;  /* filled in by the monitor before each start */
 };
 
@@ -81,8 +83,24 @@ static void write_oom_score_adj(int v) {
   close(fd);
 }
 
+/* Our pid as the monitor sees it (the host's /proc is still mounted here): the state's pid for startContainer. */
+static pid_t outer_pid(void) {
+  char buf[32];
+  ssize_t n = readlink("/proc/self", buf, sizeof buf - 1);
+  if (n <= 0) return 0;
+  buf[n] = '\0';
+  return (pid_t)atoi(buf);
+}
+
+/* createContainer and startContainer: in the container, as its root; a failure stops the start. */
+static void run_container_hooks(struct run_opts *o, enum hook_stage s, pid_t pid) {
+  char err[1024];
+  if (!hooks_run(&o->hooks, s, "created", pid, err, sizeof err)) die_code(EXIT_CANNOT_INVOKE, "%s", err);
+}
+
 static int run_payload(void *arg) {
   struct run_opts *o = arg;
+  pid_t hook_pid = o->hooks.n ? outer_pid() : 0;
   container_io_join_cgroup(&o->io);
   if (o->hostname && !o->host_uts && sethostname(o->hostname, strlen(o->hostname)) < 0) die_errno("sethostname %s", o->hostname);
   net_child_enter(&o->net);
@@ -96,6 +114,9 @@ static int run_payload(void *arg) {
   struct kernel_fs_opts kfs = {.shm_size = o->proc.shm_size, .host_pid = o->host_pid, .host_ipc = o->host_ipc};
   mount_container_filesystems(rootfd, &kfs);
   mount_extra(rootfd, &o->extra);
+  hooks_child_wait(&o->hooks);
+  /* pid 0, as crun gives it at this stage. */
+  run_container_hooks(o, HOOK_CREATE_CONTAINER, 0);
   enter_rootfs(rootfd);
   process_apply_sysctls(&o->proc);
 
@@ -109,6 +130,7 @@ static int run_payload(void *arg) {
   }
   /* Not before the network is up: CMD may use it at once. */
   net_child_wait(&o->net);
+  run_container_hooks(o, HOOK_START_CONTAINER, hook_pid);
   /* Still root here: the pty slave can be given to --user. */
   container_io_setup(&o->io, o->has_user ? o->uid : 0);
 
@@ -178,6 +200,8 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
   o.env = xmalloc(sizeof(char *) * (size_t)(argc + 1));
   o.umask = 022;
   monitor_defaults(&o.mon);
+  hooks_defaults(&o.hooks);
+  o.mon.hooks = &o.hooks;
   net_defaults(&o.net);
   int i = 0;
   for (; i < argc && strcmp(argv[i], "--"); i++) {
@@ -236,6 +260,8 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
     } else if (net_option(&o.net, argc, argv, &i)) {
       continue;
     } else if (ns_join_option(&o.joins, argc, argv, &i)) {
+      continue;
+    } else if (hooks_option(&o.hooks, argc, argv, &i)) {
       continue;
     } else if (!extra_mounts_option(argc, argv, &i, &o.extra) && !security_option(argc, argv, &i, &o.sec))
       die("run: unknown option %s", argv[i]);

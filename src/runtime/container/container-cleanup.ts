@@ -7,6 +7,8 @@
 import { emitContainer, storeRoot } from '../../events/emit.js';
 import { NoSuchContainerError, type ContainerStore } from '../../storage/containers.js';
 import { syncContainer } from './container-observe.js';
+import { runPoststopHooks } from '../hooks/poststop.js';
+import { containerRuntimePaths } from '../monitor/runtime-dir.js';
 import { removeContainer, stopPortForwarder, type RemoveContext } from './container-remove.js';
 
 export interface CleanupOptions {
@@ -25,6 +27,7 @@ export async function cleanupContainer(ctx: RemoveContext & { store: ContainerSt
   }
   if (rec.state.status === 'running' || rec.state.status === 'paused') return true; // not exited (yet): nothing to clean
   emitContainer(storeRoot(ctx.store), rec, 'cleanup');
+  await runPoststopHooks(containerRuntimePaths(ctx.runRoot, id).dir, ctx.warn);
   await stopPortForwarder(ctx.runRoot, id);
   // A pod member with --exit-policy stop: the last one out stops the pod (src/pod/).
   if (rec.pod && !rec.config.pause) await (await import('../../pod/pod-lifecycle.js')).applyExitPolicy({ dataRoot: storeRoot(ctx.store), runRoot: ctx.runRoot }, rec.pod, ctx.warn);

@@ -15,6 +15,7 @@ import { liveRecord, syncContainer } from './container-observe.js';
 import { stopContainer, type StopContext } from './container-stop.js';
 import { containerRuntimePaths } from '../monitor/runtime-dir.js';
 import { removeAnonymousVolumes } from '../../volume/container-volumes.js';
+import { POSTSTOP_FILE } from '../hooks/container-hooks.js';
 
 /** Podman's refusal (exit code 2) to remove a running container without --force. */
 export class ContainerRunningError extends TscRunError {
@@ -86,6 +87,8 @@ export async function stopPortForwarder(runRoot: string, id: string): Promise<vo
 
 async function removeRuntimeDir(ctx: RemoveContext, id: string): Promise<void> {
   const dir = containerRuntimePaths(ctx.runRoot, id).dir;
+  // Removed before a cleanup ran its poststop hooks (rm -f): they run now.
+  if (fsSync.existsSync(path.join(dir, POSTSTOP_FILE))) await (await import('../hooks/poststop.js')).runPoststopHooks(dir, ctx.warn);
   try {
     await fs.rm(dir, { recursive: true, force: true });
   } catch {

@@ -41,6 +41,8 @@ import { nowRfc3339Nano } from '../../format/go-time.js';
 import { joinsNamespaces, joinsUts, namespaceJoinArgs } from './namespace-joins.js';
 import { escapeField } from '../../volume/helper-args.js';
 import { mountsWithSystemd, systemdStartArgs } from '../create-flags/systemd-start.js';
+import { containerHookArgs } from '../hooks/container-hooks.js';
+import { runPoststopHooks } from '../hooks/poststop.js';
 
 function envRecord(env: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -151,6 +153,7 @@ async function helperArgs(i: StartInput, net: ContainerNetwork, joinArgs: readon
   const generated = await generatedFileArgs(userdata, c, privileged);
   if (c.config.init && c.config.initPath) generated.push('--bind', `${escapeField(c.config.initPath)}:/run/podman-init:ro`);
   generated.push(...systemdStartArgs(c));
+  generated.push(...(await containerHookArgs(c, { userdata, runtimeDir: paths.dir, privileged })));
   return withMonitorArgs(run, [...monitor, ...monitorFlagArgs(c), ...processArgs(c), ...joinArgs, ...(await seccompCacheArgs(run)), ...volumes, ...generated]);
 }
 
@@ -274,6 +277,7 @@ export async function finishForeground(roots: Roots, id: string, end: MonitorEnd
     .catch(() => undefined); // removed meanwhile (rm -f from elsewhere)
   if (rec && died) emitContainer(roots.dataRoot, rec, 'died', { exitCode: rec.state.exitCode });
   if (rec) emitContainer(roots.dataRoot, rec, 'cleanup');
+  if (rec) await runPoststopHooks(containerRuntimePaths(roots.runRoot, id).dir);
   if (rec?.pod && !rec.config.pause) await (await import('../../pod/pod-lifecycle.js')).applyExitPolicy(roots, rec.pod, () => undefined);
   return exit ? exit.exitCode : 'lost' in end ? end.lost : 125;
 }

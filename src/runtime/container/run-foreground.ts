@@ -13,6 +13,7 @@ import { ContainerStore, type ContainerRecord } from '../../storage/containers.j
 import type { TreeOps } from '../../storage/layers/layer-store.js';
 import { createContainer, type CreateContainerInput } from './container-create.js';
 import { AlreadyRunning, finishForeground, startContainer } from './container-start.js';
+import { runPoststopHooks } from '../hooks/poststop.js';
 import type { MonitorSession } from '../monitor/monitor-session.js';
 import { containerRuntimePaths } from '../monitor/runtime-dir.js';
 import { helperTreeOps } from '../../host/helper/tree-ops.js';
@@ -48,6 +49,7 @@ async function removeExited(roots: Roots, id: string, treeOps: TreeOps, exitCode
   const store = new ContainerStore(roots.dataRoot);
   const rec = await store.get(id);
   if (rec) for (const ev of ['died', 'cleanup']) emitContainer(roots.dataRoot, rec, ev, { exitCode: ev === 'died' ? exitCode : undefined });
+  await runPoststopHooks(containerRuntimePaths(roots.runRoot, id).dir);
   await store.remove(id, treeOps.rmtree);
   if (rec) emitContainer(roots.dataRoot, rec, 'remove');
   await fs.rm(containerRuntimePaths(roots.runRoot, id).dir, { recursive: true, force: true });

@@ -104,7 +104,8 @@ function portBindings(rec: ContainerRecord): Record<string, Array<{ HostIp: stri
   return out;
 }
 
-function annotations(rec: ContainerRecord, privileged: boolean): Record<string, string> {
+/** podman's spec annotations of a container (inspect; OCI hooks match and get them). */
+export function containerAnnotations(rec: ContainerRecord, privileged: boolean): Record<string, string> {
   const flag = (b: boolean | undefined) => (b ? 'TRUE' : 'FALSE');
   return {
     'io.container.manager': 'libpod',
@@ -148,7 +149,7 @@ function inspectConfigFields(rec: ContainerRecord, f: InspectFacts): Record<stri
     Entrypoint: c.entrypoint.join(' '),
     OnBuild: null,
     Labels: labels(rec),
-    Annotations: annotations(rec, f.security?.privileged === true),
+    Annotations: containerAnnotations(rec, f.security?.privileged === true),
     StopSignal: c.stopSignal ?? SIGTERM,
     ...(c.healthcheck
       ? { Healthcheck: { Test: c.healthcheck.test, Interval: c.healthcheck.interval, Timeout: c.healthcheck.timeout, StartPeriod: c.healthcheck.startPeriod, Retries: c.healthcheck.retries } }
