@@ -67,3 +67,14 @@ describe('build, as podman 4.3.1\'s system tests expect', () => {
     expect((await run(['run', '--rm', 'short', 'sh', '-c', 'wc -c < /tmp/empty; cat /tmp/two'])).stdout).toBe('0\nhi');
   }, 180_000);
 });
+
+describe('build - (040-ps, 200-pod)', () => {
+  it('a Containerfile on stdin builds in an empty context, as buildah', async () => {
+    const r = await tscRun(['build', '-q', '-t', 'fromstdin', '-'], { sandbox: sb, input: 'FROM bb\nRUN echo built > /built\nLABEL via=stdin\n', timeoutMs: 120_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect((await run(['run', '--rm', 'fromstdin', 'cat', '/built'])).stdout).toBe('built\n');
+    // A Containerfile that COPYs finds nothing: the context is empty.
+    const copy = await tscRun(['build', '-t', 'nocopy', '-'], { sandbox: sb, input: 'FROM bb\nCOPY Containerfile /\n', timeoutMs: 120_000 });
+    expect(copy.exitCode).toBe(125);
+  }, 180_000);
+});

@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import path from 'node:path';
 import { TscRunError, UsageError, errorText } from '../../errors.js';
+import { looksLikeArchiveHead } from './archive-magic.js';
 
 export interface BuildContext {
   /** The context's root directory. */
@@ -81,14 +82,49 @@ export function isUrl(s: string): boolean {
   return /^https?:\/\//.test(s);
 }
 
+/**
+ * `build -`: a tar archive on stdin is the context; anything else is the
+ * Dockerfile of an empty context (buildah's stdinToDirectory), so
+ * `podman build -t x - <<EOF` scripts work.
+ */
+async function stdinContext(stdin: Readable, dir: string): Promise<void> {
+  const it = stdin[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const head: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  while (size < 512) {
+    const n = await it.next();
+    if (n.done) {
+      ended = true;
+      break;
+    }
+    const c = Buffer.from(n.value);
+    head.push(c);
+    size += c.length;
+  }
+  const first = Buffer.concat(head);
+  async function* whole(): AsyncGenerator<Buffer> {
+    yield first;
+    while (!ended) {
+      const n = await it.next();
+      if (n.done) return;
+      yield Buffer.from(n.value);
+    }
+  }
+  if (looksLikeArchiveHead(first)) return unpackTar(Readable.from(whole()), dir);
+  const text: Buffer[] = [];
+  for await (const c of whole()) text.push(c);
+  await fs.writeFile(path.join(dir, 'Dockerfile'), Buffer.concat(text), { mode: 0o600 });
+}
+
 export async function openContext(arg: string, stdin: Readable, tmpRoot: string): Promise<BuildContext> {
   if (arg === '-' || isUrl(arg)) {
     await sweepTemp(tmpRoot);
     const dir = await makeTemp(tmpRoot, 'context');
     const cleanup = () => fs.rm(dir, { recursive: true, force: true });
     try {
-      const input = arg === '-' ? stdin : (await fetchUrl(arg)).body;
-      await unpackTar(input, dir);
+      if (arg === '-') await stdinContext(stdin, dir);
+      else await unpackTar((await fetchUrl(arg)).body, dir);
     } catch (err) {
       await cleanup();
       if (err instanceof TscRunError) throw err;

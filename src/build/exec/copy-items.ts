@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { PutItem } from '../../container-fs/fs-session.js';
 import type { FsEntry } from '../../container-fs/records.js';
 import type { ContextSource } from '../context/context-walk.js';
+import { looksLikeArchiveHead } from '../context/archive-magic.js';
 
 export interface Ownership {
   uid: number;
@@ -113,12 +114,7 @@ export async function looksLikeArchive(file: string): Promise<boolean> {
   try {
     const buf = Buffer.alloc(512);
     const { bytesRead } = await fh.read(buf, 0, 512, 0);
-    const b = buf.subarray(0, bytesRead);
-    if (b[0] === 0x1f && b[1] === 0x8b) return true; // gzip
-    if (b.length >= 4 && b.readUInt32LE(0) === 0xfd2fb528) return true; // zstd (a file under 4 bytes is none)
-    if (b[0] === 0x42 && b[1] === 0x5a && b[2] === 0x68) return true; // bzip2
-    if (b.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return true; // xz
-    return bytesRead >= 262 && b.subarray(257, 262).toString('latin1') === 'ustar';
+    return looksLikeArchiveHead(buf.subarray(0, bytesRead));
   } finally {
     await fh.close();
   }
