@@ -15,7 +15,7 @@ import { findExecutable } from '../host/executables.js';
 import { networkNameservers, PASTA_DNS_FORWARD, userdataDir } from '../runtime/container/container-files.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import { DNS_DOMAIN } from './dns/dns-records.js';
-import { pastaContainerAddress } from './host-address.js';
+import { hostLocalAddress, pastaContainerAddress, pastaHostAddress } from './host-address.js';
 import { sharedNetworkContainer } from './network-mode.js';
 import { pastaArgs } from './pasta-args.js';
 import { checkPrivilegedPorts } from './privileged-ports.js';
@@ -26,6 +26,8 @@ export interface NetworkFilesInput {
   /** Bridge networks: the peers' names, `name:ip` as --add-host takes them. */
   peerHosts?: string[];
   hostGateway?: string;
+  /** The host.containers.internal address this network gives (podman 4.3: the host's own address rootless, the bridge's gateway as root). */
+  hostContainersInternal?: string;
   networkNameservers?: string[];
   /** Search domains the network adds before the host's (dns.podman with a DNS responder). */
   networkSearch?: string[];
@@ -87,9 +89,11 @@ export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord):
     if (t.pause && !c.config.noHosts) files.sharedHosts = `${t.mirrorDir}/hosts`;
     return { helperArgs: t.args, files, joinsUserns: true };
   }
-  if (mode === 'host' || mode === 'none') return { helperArgs: ['--net', mode], files: {}, joinsUserns: false };
+  const local = hostLocalAddress();
+  const localFiles: NetworkFilesInput = local ? { hostContainersInternal: local } : {};
+  if (mode === 'host' || mode === 'none') return { helperArgs: ['--net', mode], files: localFiles, joinsUserns: false };
   // Its last network disconnected: lo only, as podman.
-  if (mode === 'bridge' && !Object.keys(c.config.networks ?? {}).length) return { helperArgs: ['--net', 'none'], files: {}, joinsUserns: false };
+  if (mode === 'bridge' && !Object.keys(c.config.networks ?? {}).length) return { helperArgs: ['--net', 'none'], files: localFiles, joinsUserns: false };
   if (mode === 'bridge') {
     checkPrivilegedPorts(ports, process.getuid!() !== 0);
     const { prepareBridgeNetwork } = await import('./bridge/bridge-attach.js');
@@ -98,6 +102,10 @@ export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord):
     // The DNS responder first (its networks' gateways), then the host's, as podman.
     const nameservers = [...b.dnsServers, ...networkNameservers('pasta', readText('/etc/resolv.conf'))];
     const files: NetworkFilesInput = { containerIps: b.containerIps, peerHosts: b.peerHosts, networkNameservers: nameservers };
+    // As root the bridge lives on the host: its gateway (IPv4 first); rootless it is in the rootless netns.
+    const gateways = b.attachments.flatMap((a) => a.gateways);
+    const hci = process.getuid!() === 0 ? (gateways.find((g) => !g.includes(':')) ?? gateways[0] ?? local) : local;
+    if (hci) files.hostContainersInternal = hci;
     if (b.dnsServers.length) files.networkSearch = [DNS_DOMAIN];
     // The container lives in the holder's user namespace (docs/networking.md).
     return { helperArgs: b.helperArgs, files, joinsUserns: true };
@@ -107,9 +115,10 @@ export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord):
   if (mode === 'pasta') {
     const forward = networkNameservers('pasta', readText('/etc/resolv.conf')).includes(PASTA_DNS_FORWARD) ? PASTA_DNS_FORWARD : undefined;
     const ip = pastaContainerAddress(options);
+    const hostAddr = pastaHostAddress(options);
     return {
       helperArgs: ['--net', 'pasta', ...programArgs(program('pasta'), pastaArgs({ ports, options, dnsForward: forward }))],
-      files: ip ? { containerIps: [ip] } : {},
+      files: { ...(ip ? { containerIps: [ip] } : {}), ...(hostAddr ? { hostContainersInternal: hostAddr } : {}) },
       joinsUserns: false,
     };
   }
@@ -117,7 +126,7 @@ export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord):
     const plan = slirpPlan(options, ports);
     return {
       helperArgs: ['--net', 'slirp4netns', ...programArgs(program('slirp4netns'), plan.args), ...plan.requests.flatMap((r) => ['--net-api-request', r])],
-      files: { containerIps: [plan.containerIp], hostGateway: plan.gateway, networkNameservers: [plan.dns] },
+      files: { containerIps: [plan.containerIp], hostGateway: plan.gateway, networkNameservers: [plan.dns], ...localFiles },
       joinsUserns: false,
     };
   }

@@ -36,3 +36,53 @@ export function pastaContainerAddress(options: readonly string[]): string | unde
   }
   return hostDefaultAddress();
 }
+
+function globalUnicast(ip: string, family: string): boolean {
+  if (family === 'IPv4') return !/^(127\.|169\.254\.|0\.|22[4-9]\.|2[3-5]\d\.)/.test(ip);
+  const l = ip.toLowerCase();
+  return l !== '::1' && l !== '::' && !/^fe[89ab]/.test(l) && !l.startsWith('ff');
+}
+
+/**
+ * The host's first global unicast address, IPv4 preferred, in interface
+ * order: what podman 4.3 lists as host.containers.internal for a rootless
+ * container (containers/common etchosts getLocalIP). Pure over `ifaces`.
+ */
+export function hostLocalAddress(ifaces: ReturnType<typeof os.networkInterfaces> = os.networkInterfaces()): string | undefined {
+  let v6: string | undefined;
+  for (const addrs of Object.values(ifaces)) {
+    for (const a of addrs ?? []) {
+      if (!globalUnicast(a.address, a.family)) continue;
+      if (a.family === 'IPv4') return a.address;
+      v6 ??= a.address;
+    }
+  }
+  return v6;
+}
+
+/** /proc/net/route text → the gateway of the first default route (IPv4). Pure. */
+export function defaultRouteGateway(routeText: string): string | undefined {
+  for (const line of routeText.split('\n').slice(1)) {
+    const [, dest, gw] = line.trim().split(/\s+/);
+    if (dest === '00000000' && gw && /^[0-9A-Fa-f]{8}$/.test(gw) && gw !== '00000000') {
+      const n = parseInt(gw, 16);
+      // little-endian in /proc/net/route
+      return [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24].join('.');
+    }
+  }
+  return undefined;
+}
+
+/**
+ * host.containers.internal under pasta: the default gateway, which pasta
+ * maps to the host (unless --no-map-gw). The host's own address would be
+ * the container's under pasta (pasta copies it in).
+ */
+export function pastaHostAddress(options: readonly string[]): string | undefined {
+  if (options.includes('--no-map-gw')) return undefined;
+  try {
+    return defaultRouteGateway(fs.readFileSync('/proc/net/route', 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -6,24 +6,21 @@
 import fs from 'node:fs/promises';
 import { parseHosts } from '../runtime/container/container-files.js';
 
-/** The lines to append for names the hosts text lacks, at the addresses of `anchor` (the infra's name). Pure. */
-export function missingHostsLines(text: string, anchor: string, names: readonly string[]): string {
-  const entries = parseHosts(text);
-  const listed = new Set(entries.flatMap((e) => e.names));
-  const ips = entries.filter((e) => e.names.includes(anchor)).map((e) => e.ip);
-  const at = ips.length ? ips : ['127.0.0.1'];
+/** The lines to append for names the hosts text lacks, at 127.0.0.1 (members share the infra's network namespace; podman 4.3 lists them so). Pure. */
+export function missingHostsLines(text: string, names: readonly string[]): string {
+  const listed = new Set(parseHosts(text).flatMap((e) => e.names));
   const add = [...new Set(names)].filter((n) => n !== '' && !listed.has(n));
-  return add.flatMap((n) => at.map((ip) => `${ip}\t${n}\n`)).join('');
+  return add.map((n) => `127.0.0.1\t${n}\n`).join('');
 }
 
 /** Append the member names the pod's hosts file lacks (no-op when the file does not exist: --no-hosts). */
-export async function addPodHostsNames(hostsFile: string, anchor: string, names: readonly string[]): Promise<void> {
+export async function addPodHostsNames(hostsFile: string, names: readonly string[]): Promise<void> {
   let text: string;
   try {
     text = await fs.readFile(hostsFile, 'utf8');
   } catch {
     return;
   }
-  const lines = missingHostsLines(text, anchor, names);
+  const lines = missingHostsLines(text, names);
   if (lines) await fs.appendFile(hostsFile, (text.endsWith('\n') || text === '' ? '' : '\n') + lines);
 }

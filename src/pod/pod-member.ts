@@ -25,7 +25,7 @@ export async function ensureInfraRunning(roots: Roots, infra: ContainerRecord, t
 export async function syncPodHosts(roots: Roots, infra: ContainerRecord): Promise<void> {
   const store = new ContainerStore(roots.dataRoot);
   const names = (await store.list()).filter((c) => c.pod === infra.pod && c.id !== infra.id).map((c) => c.name);
-  await store.locked(infra.id, () => addPodHostsNames(`${userdataDir(store.containerDir(infra.id))}/hosts`, infra.name, names));
+  await store.locked(infra.id, () => addPodHostsNames(`${userdataDir(store.containerDir(infra.id))}/hosts`, names));
 }
 
 /**

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { TscRunError, UsageError, errorText, errnoText } from '../../errors.js';
 import type { Roots } from '../../config/paths.js';
+import { containersTable } from '../../host/containers-table.js';
 import type { CreateContainerInput } from '../../runtime/container/container-create.js';
 import type { ContainerConfig } from '../../storage/containers.js';
 import type { GlobalArgs } from '../global.js';
@@ -235,7 +236,7 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   { name: 'cpus', type: 'string', describe: 'Number of CPUs. The default is 0.000 which means no limit', goType: 'float' },
   { name: 'detach-keys', type: 'string', runOnly: true, describe: 'Override the key sequence for detaching a container. Format is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-z`, `@`, `^`, `[`, `\\`, `]`, `^` or `_`', goType: '[a-Z]' },
   { name: 'dns', type: 'strings', describe: 'Set custom DNS servers' },
-  { name: 'dns-option', type: 'strings', describe: 'Set custom DNS options' },
+  { name: 'dns-option', alias: 'dns-opt', type: 'strings', describe: 'Set custom DNS options' },
   { name: 'dns-search', type: 'strings', describe: 'Set custom DNS search domains' },
   { name: 'entrypoint', type: 'string', describe: 'Overwrite the default ENTRYPOINT of the image' },
   { name: 'env', alias: 'e', type: 'strings', describe: 'Set environment variables in container', goType: 'stringArray' },
@@ -343,6 +344,13 @@ export function withCreateFlags<T>(y: Argv<T>, command: 'run' | 'create'): Argv<
 }
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/** --no-hosts, defaulting to containers.conf no_hosts; exclusive with --add-host (podman's message). */
+function noHostsOf(argv: CreateArgs): boolean {
+  const noHosts = argv.hosts === false || (argv['no-hosts'] ?? containersTable().noHosts);
+  if (noHosts && argv['add-host']?.length) throw new UsageError('UseImageHosts and HostAdd are mutually exclusive options');
+  return noHosts;
+}
 
 /** -a/--attach: only the named streams (podman's message for another name). */
 export function parseAttach(values: readonly string[] | undefined): { stdin: boolean; stdout: boolean; stderr: boolean } | undefined {
@@ -906,7 +914,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     dns: argv.dns,
     dnsSearch: argv['dns-search'],
     dnsOptions: argv['dns-option'],
-    noHosts: argv.hosts === false || argv['no-hosts'] === true,
+    noHosts: noHostsOf(argv),
     mounts,
     config: net.networks ? { ...config, networks: net.networks } : config,
     systemd,

@@ -86,7 +86,8 @@ export function holderSideLines(a: PlannedAttachment, mtu: number | undefined): 
 export function containerSideLines(all: readonly PlannedAttachment[]): string[] {
   const out = ['link set lo up'];
   for (const a of all) {
-    for (const addr of a.addresses) out.push(`addr add ${addr} dev ${a.interfaceName}`);
+    // IPv4 with its broadcast address, as netavark sets it (`ip a` shows `brd`).
+    for (const addr of a.addresses) out.push(`addr add ${addr}${addr.includes(':') ? '' : ' brd +'} dev ${a.interfaceName}`);
     out.push(`link set ${a.interfaceName}${a.mac ? ` address ${a.mac}` : ''} up`);
   }
   const withRoute = all.find((a) => !a.internal && a.gateways.length);
@@ -113,7 +114,7 @@ export function bridgeLines(n: NetworkConfig): string[] {
   const mtu = n.options?.mtu && n.options.mtu !== '0' ? ` mtu ${n.options.mtu}` : '';
   const out = [`link add ${br}${mtu} address ${bridgeMac(n)} type bridge`];
   for (const s of n.subnets ?? []) {
-    if (s.gateway) out.push(`addr add ${s.gateway}/${parseCidr(s.subnet)!.net.prefix} dev ${br}`);
+    if (s.gateway) out.push(`addr add ${s.gateway}/${parseCidr(s.subnet)!.net.prefix}${s.gateway.includes(':') ? '' : ' brd +'} dev ${br}`);
   }
   out.push(`link set ${br} up`);
   return out;

@@ -18,7 +18,8 @@
 import fs from 'node:fs/promises';
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { UsageError } from '../../errors.js';
+import { TscRunError, UsageError } from '../../errors.js';
+import type { ContainersTable } from '../../host/containers-table.js';
 import { writeFileAtomic } from '../../storage/atomic-file.js';
 
 export interface HostEntry {
@@ -75,25 +76,38 @@ export interface HostsInput {
   name: string;
   /** --add-host values (first). */
   addHosts?: readonly string[];
-  /** The host's /etc/hosts text (podman's base_hosts_file); undefined = none. */
+  /** The base hosts file's text (containers.conf base_hosts_file, default the host's /etc/hosts); undefined = none. */
   baseHosts?: string | undefined;
-  /** The container's own addresses; none known (host network, none) = 127.0.0.1. */
+  /** The container's own addresses, each listed with its hostname and name; none = no such line (host network). */
   containerIps?: readonly string[];
-  /** The host as the container reaches it, for host.containers.internal (and host-gateway). */
+  /** The host as the container reaches it, for --add-host NAME:host-gateway. */
   hostGateway?: string | undefined;
+  /** The host.containers.internal address; undefined = no such line. */
+  hostContainersInternal?: string | undefined;
 }
 
+/**
+ * podman 4.3's (containers/common etchosts): --add-host entries, then the
+ * base file's, then localhost (v4 and v6), host.containers.internal and the
+ * container's own addresses, each of these last with only the names not
+ * already listed (a user's entry is never shadowed; a line with no name left
+ * is dropped).
+ */
 export function hostsContent(input: HostsInput): string {
   const entries: HostEntry[] = (input.addHosts ?? []).map((v) => parseAddHost(v, input.hostGateway));
-  const base = parseHosts(input.baseHosts ?? '');
-  if (!base.some((e) => e.names.includes('localhost'))) {
-    base.unshift({ ip: '127.0.0.1', names: ['localhost'] }, { ip: '::1', names: ['localhost'] });
+  entries.push(...parseHosts(input.baseHosts ?? ''));
+  const taken = new Set(entries.flatMap((e) => e.names));
+  const own = [input.hostname, input.name].filter((n) => n !== '');
+  const special: HostEntry[] = [
+    { ip: '127.0.0.1', names: ['localhost'] },
+    { ip: '::1', names: ['localhost'] },
+    ...(input.hostContainersInternal ? [{ ip: input.hostContainersInternal, names: ['host.containers.internal'] }] : []),
+    ...(input.containerIps ?? []).map((ip) => ({ ip, names: own })),
+  ];
+  for (const e of special) {
+    const names = e.names.filter((n) => !taken.has(n));
+    if (names.length) entries.push({ ip: e.ip, names });
   }
-  entries.push(...base);
-  if (input.hostGateway !== undefined) entries.push({ ip: input.hostGateway, names: ['host.containers.internal'] });
-  const own = [...new Set([input.hostname, input.name].filter((n) => n !== ''))];
-  const ips = input.containerIps?.length ? input.containerIps : ['127.0.0.1'];
-  for (const ip of ips) entries.push({ ip, names: own });
   return entries.map((e) => `${e.ip}\t${e.names.join(' ')}\n`).join('');
 }
 
@@ -103,15 +117,15 @@ export interface ResolvConf {
   options: string[];
 }
 
-/** resolv.conf text → its nameserver, search (last search/domain line wins) and options lines. */
+/** resolv.conf text → its nameserver lines, the last search line and the last options line (podman's reading). */
 export function parseResolvConf(text: string): ResolvConf {
   const r: ResolvConf = { nameservers: [], search: [], options: [] };
   for (const raw of text.split('\n')) {
-    const f = raw.replace(/[#;].*/, '').trim().split(/\s+/);
+    const f = raw.replace(/#.*/, '').trim().split(/\s+/);
     const [key, ...rest] = f;
-    if (key === 'nameserver' && rest[0]) r.nameservers.push(rest[0]);
-    else if (key === 'search' || key === 'domain') r.search = rest;
-    else if (key === 'options') r.options.push(...rest);
+    if (key === 'nameserver' && rest.length === 1 && isIP(rest[0]!.replace(/%\w+$/, '')) !== 0) r.nameservers.push(rest[0]!);
+    else if (key === 'search') r.search = rest;
+    else if (key === 'options') r.options = rest;
   }
   return r;
 }
@@ -129,37 +143,50 @@ export interface ResolvConfInput {
   hostResolvConf: string;
   /** 'host': shares the host's network (its loopback resolvers work); 'private': its own namespace. */
   namespace: 'host' | 'private';
-  /** The network's own resolver(s), listed first (slirp4netns: 10.0.2.3). */
+  /** The network's own resolver(s), listed first (slirp4netns: 10.0.2.3, a bridge's DNS responder). */
   networkNameservers?: readonly string[];
-  /** The network's search domains, before the host's (dns.podman with a DNS responder); not with --dns. */
+  /** The network's search domains, before the host's (dns.podman with a DNS responder); not with user servers. */
   networkSearch?: readonly string[];
   /** Whether the container has IPv6 (IPv6 nameservers are dropped otherwise in a private namespace). */
   ipv6?: boolean;
-  /** --dns (replaces the nameservers); --dns-search ('.' = none); --dns-option. */
+  /** The user's servers (containers.conf dns_servers, then --dns), search domains ('.' = none) and options. */
   dns?: readonly string[];
   dnsSearch?: readonly string[];
   dnsOptions?: readonly string[];
 }
 
+/**
+ * podman 4.3's (containers/common resolvconf): the user's servers replace
+ * the host's and the network's; without them, the network's resolvers,
+ * then the host's (loopback ones, and IPv6 ones without IPv6, dropped in a
+ * private namespace; Google's when none is left), and the user's search
+ * domains and options come before the host's instead of replacing them.
+ */
 export function resolvConfContent(input: ResolvConfInput): string {
-  const host = parseResolvConf(input.hostResolvConf);
-  let nameservers: string[];
-  if (input.dns?.length) {
-    for (const d of input.dns) if (isIP(d) === 0) throw new UsageError(`${d} is not an ip address`);
-    nameservers = [...input.dns];
-  } else if (input.namespace === 'private') {
-    nameservers = host.nameservers.filter((n) => !isLoopback(n) && (input.ipv6 === true || isIP(n.replace(/%.*$/, '')) !== 6));
-    nameservers = [...(input.networkNameservers ?? []), ...nameservers];
-    if (nameservers.length === 0) nameservers = [...DEFAULT_NAMESERVERS, ...(input.ipv6 ? DEFAULT_NAMESERVERS_V6 : [])];
-  } else {
-    nameservers = host.nameservers;
+  const user = input.dns ?? [];
+  for (const d of user) if (isIP(d) === 0) throw new UsageError(`${d} is not an ip address`);
+  const keepHost = user.length === 0;
+  const userSearch = input.dnsSearch ?? [];
+  const userOptions = input.dnsOptions ?? [];
+  let nameservers = keepHost ? [...(input.networkNameservers ?? [])] : [...user];
+  const searchIn = userSearch.length ? [...userSearch] : keepHost ? [...(input.networkSearch ?? [])] : [];
+  let search = searchIn.includes('.') ? [] : searchIn;
+  let options = [...userOptions];
+  if (keepHost || nameservers.length === 0 || searchIn.length === 0 || options.length === 0) {
+    const host = parseResolvConf(input.hostResolvConf);
+    let hostServers = host.nameservers;
+    if (input.namespace === 'private') {
+      hostServers = hostServers.filter((n) => !isLoopback(n) && (input.ipv6 === true || isIP(n.replace(/%.*$/, '')) !== 6));
+      if (hostServers.length === 0) hostServers = [...DEFAULT_NAMESERVERS, ...(input.ipv6 ? DEFAULT_NAMESERVERS_V6 : [])];
+    }
+    if (keepHost || nameservers.length === 0) nameservers = [...nameservers, ...hostServers];
+    if (searchIn.length === 0 || (keepHost && search.length > 0)) search = [...search, ...host.search];
+    if (keepHost || options.length === 0) options = [...options, ...host.options];
   }
-  const search = input.dnsSearch?.length ? (input.dnsSearch.includes('.') ? [] : [...input.dnsSearch]) : [...(input.dns?.length ? [] : (input.networkSearch ?? [])), ...host.search];
-  const options = input.dnsOptions?.length ? [...input.dnsOptions] : host.options;
   let out = '';
-  if (search.length) out += `search ${search.join(' ')}\n`;
+  if (search.length && search.join(' ').trim() !== '.') out += `search ${search.join(' ')}\n`;
   for (const n of nameservers) out += `nameserver ${n}\n`;
-  if (options.length) out += `options ${options.join(' ')}\n`;
+  if (options.length && options.join(' ').trim() !== '') out += `options ${options.join(' ')}\n`;
   return out;
 }
 
@@ -199,23 +226,30 @@ export interface ContainerFilesInput {
   dnsOptions?: readonly string[];
   /** --no-hosts: keep the image's /etc/hosts. */
   noHosts?: boolean;
-  /** Supplied by the network backend once there is one. */
+  /** The container's own addresses; default: 127.0.0.1 in a private namespace, none on the host's network. */
   containerIps?: readonly string[];
   hostGateway?: string;
+  /** The network's host.containers.internal address (containers.conf host_containers_internal_ip overrides). */
+  hostContainersInternal?: string;
   /** Default: networkNameservers(network, host resolv.conf). */
   networkNameservers?: readonly string[];
   networkSearch?: readonly string[];
   ipv6?: boolean;
+  /** containers.conf's [containers] settings; default: none set. */
+  conf?: ContainersTable;
   /** For tests: where the host's files are read from. */
-  hostEtc?: { hosts: string; resolvConf: string; resolvedResolvConf: string };
+  hostEtc?: { hosts: string; resolvConf: string; resolvedResolvConf: string; networkManagerResolvConf?: string };
 }
 
 const HOST_ETC = {
   hosts: '/etc/hosts',
   resolvConf: '/etc/resolv.conf',
-  // systemd-resolved's real upstream servers, when /etc/resolv.conf is its 127.0.0.53 stub.
+  // The real upstream servers, when /etc/resolv.conf names only a local stub resolver (as podman reads them).
   resolvedResolvConf: '/run/systemd/resolve/resolv.conf',
+  networkManagerResolvConf: '/run/NetworkManager/no-stub-resolv.conf',
 };
+
+const NO_CONF: ContainersTable = { baseHostsFile: '', hostContainersInternalIp: '', dnsServers: [], dnsSearches: [], dnsOptions: [], noHosts: false };
 
 async function readOptional(file: string): Promise<string | undefined> {
   try {
@@ -225,29 +259,49 @@ async function readOptional(file: string): Promise<string | undefined> {
   }
 }
 
+/** base_hosts_file: '' = the host's /etc/hosts (may be missing), 'none', or a file that must exist ('image' is refused). */
+async function baseHostsText(setting: string, hostHosts: string): Promise<string | undefined> {
+  if (setting === 'none') return undefined;
+  if (setting === '') return readOptional(hostHosts);
+  if (setting === 'image') throw new TscRunError('containers.conf base_hosts_file = "image" is not supported: name a file, or "none"');
+  try {
+    return await fs.readFile(setting, 'utf8');
+  } catch (e) {
+    throw new TscRunError(`failed to create new hosts file: open ${setting}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+  }
+}
+
 /** The content of the three files (undefined = that file is not generated). */
 export async function containerFilesContent(input: ContainerFilesInput): Promise<{ hosts?: string; resolvConf?: string; hostname: string }> {
   const etc = input.hostEtc ?? HOST_ETC;
+  const conf = input.conf ?? NO_CONF;
   const out: { hosts?: string; resolvConf?: string; hostname: string } = { hostname: hostnameContent(input.hostname) };
   if (!input.noHosts) {
+    const hci = conf.hostContainersInternalIp === 'none' ? undefined : conf.hostContainersInternalIp || input.hostContainersInternal;
     out.hosts = hostsContent({
       hostname: input.hostname,
       name: input.name,
       addHosts: input.addHosts ?? [],
-      baseHosts: await readOptional(etc.hosts),
-      containerIps: input.containerIps ?? [],
+      baseHosts: await baseHostsText(conf.baseHostsFile, etc.hosts),
+      containerIps: input.containerIps?.length ? input.containerIps : input.network === 'host' ? [] : ['127.0.0.1'],
       hostGateway: input.hostGateway,
+      hostContainersInternal: hci,
     });
   }
   const dnsNone = input.dns?.length === 1 && input.dns[0] === 'none';
-  const anyDns = Boolean(input.dns?.length || input.dnsSearch?.length || input.dnsOptions?.length);
-  // podman: --dns none, or --network none without any DNS flag, leaves resolv.conf alone.
+  // containers.conf's values come first, the flags' after (podman joins them).
+  const dns = dnsNone ? [] : [...conf.dnsServers, ...(input.dns ?? [])];
+  const dnsSearch = [...conf.dnsSearches, ...(input.dnsSearch ?? [])];
+  const dnsOptions = [...conf.dnsOptions, ...(input.dnsOptions ?? [])];
+  const anyDns = Boolean(dns.length || dnsSearch.length || dnsOptions.length);
+  // podman: --dns none, or --network none without any DNS setting, leaves resolv.conf alone.
   if (!dnsNone && (input.network !== 'none' || anyDns)) {
     const namespace = input.network === 'host' ? 'host' : 'private';
     let hostResolvConf = (await readOptional(etc.resolvConf)) ?? '';
     const ns = parseResolvConf(hostResolvConf).nameservers;
-    if (namespace === 'private' && ns.length > 0 && ns.every((n) => n === '127.0.0.53')) {
-      hostResolvConf = (await readOptional(etc.resolvedResolvConf)) ?? hostResolvConf;
+    if (namespace === 'private' && ns.length === 1) {
+      const real = ns[0] === '127.0.0.53' ? etc.resolvedResolvConf : ns[0] === '127.0.0.1' ? etc.networkManagerResolvConf : undefined;
+      if (real) hostResolvConf = (await readOptional(real)) ?? hostResolvConf;
     }
     out.resolvConf = resolvConfContent({
       hostResolvConf,
@@ -255,9 +309,9 @@ export async function containerFilesContent(input: ContainerFilesInput): Promise
       networkNameservers: input.networkNameservers ?? networkNameservers(input.network, hostResolvConf),
       networkSearch: input.networkSearch ?? [],
       ipv6: input.ipv6 ?? false,
-      dns: input.dns ?? [],
-      dnsSearch: input.dnsSearch ?? [],
-      dnsOptions: input.dnsOptions ?? [],
+      dns,
+      dnsSearch,
+      dnsOptions,
     });
   }
   return out;

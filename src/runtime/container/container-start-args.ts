@@ -10,6 +10,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { NetworkFilesInput } from '../../network/container-network.js';
+import { containersTable } from '../../host/containers-table.js';
 import { writeFileAtomic } from '../../storage/atomic-file.js';
 import { containerFilesHelperArgs, userdataDir, writeContainerFiles } from './container-files.js';
 import { loadContainerSecurity, securityHelperArgs } from '../security/security-args.js';
@@ -44,6 +45,8 @@ export async function securityAndFilesArgs(containerDir: string, c: StartArgsRec
     noHosts: mirror !== undefined || c.config.noHosts === true,
     ...(net.containerIps ? { containerIps: net.containerIps } : {}),
     ...(net.hostGateway ? { hostGateway: net.hostGateway } : {}),
+    ...(net.hostContainersInternal ? { hostContainersInternal: net.hostContainersInternal } : {}),
+    conf: containersTable(),
     ...(net.networkNameservers ? { networkNameservers: net.networkNameservers } : {}),
     ...(net.networkSearch ? { networkSearch: net.networkSearch } : {}),
     ...(net.ipv6 !== undefined ? { ipv6: net.ipv6 } : {}),

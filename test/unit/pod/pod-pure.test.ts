@@ -117,9 +117,9 @@ describe('pod ps filters', () => {
 });
 
 describe('the pod hosts file', () => {
-  it('adds missing names at the infra name\'s addresses', () => {
+  it('adds missing names at 127.0.0.1 (one network namespace), as podman', () => {
     const text = '127.0.0.1\tlocalhost\n10.0.2.100\tweb abc-infra\n';
-    expect(missingHostsLines(text, 'abc-infra', ['db', 'web', 'db'])).toBe('10.0.2.100\tdb\n');
-    expect(missingHostsLines('127.0.0.1\tlocalhost\n', 'x', ['a'])).toBe('127.0.0.1\ta\n');
+    expect(missingHostsLines(text, ['db', 'web', 'db'])).toBe('127.0.0.1\tdb\n');
+    expect(missingHostsLines('127.0.0.1\tlocalhost\n', ['a'])).toBe('127.0.0.1\ta\n');
   });
 });

@@ -16,15 +16,24 @@ const HOST_HOSTS = '# static\n127.0.0.1 localhost\n127.0.0.1   runsc vm\n::1 ip6
 
 describe('/etc/hosts', () => {
   it('--add-host entries, then the host\'s entries (tabs, no comments), then the container', () => {
-    expect(hostsContent({ hostname: 'abc123', name: 'web', addHosts: ['foo:1.2.3.4', 'bar.example:::1'], baseHosts: HOST_HOSTS })).toBe(
+    expect(hostsContent({ hostname: 'abc123', name: 'web', addHosts: ['foo:1.2.3.4', 'bar.example:::1'], baseHosts: HOST_HOSTS, containerIps: ['127.0.0.1'] })).toBe(
       '1.2.3.4\tfoo\n::1\tbar.example\n127.0.0.1\tlocalhost\n127.0.0.1\trunsc vm\n::1\tip6-localhost ip6-loopback\n127.0.0.1\tabc123 web\n',
     );
   });
   it('localhost lines when the base has none; host.containers.internal and container IPs when known', () => {
-    expect(hostsContent({ hostname: 'h', name: 'n', baseHosts: undefined, hostGateway: '10.0.2.2', containerIps: ['10.0.2.100'] })).toBe(
-      '127.0.0.1\tlocalhost\n::1\tlocalhost\n10.0.2.2\thost.containers.internal\n10.0.2.100\th n\n',
+    expect(hostsContent({ hostname: 'h', name: 'n', baseHosts: undefined, hostContainersInternal: '192.0.2.2', containerIps: ['10.0.2.100'] })).toBe(
+      '127.0.0.1\tlocalhost\n::1\tlocalhost\n192.0.2.2\thost.containers.internal\n10.0.2.100\th n\n',
     );
-    expect(hostsContent({ hostname: 'same', name: 'same', baseHosts: '' })).toContain('127.0.0.1\tsame\n');
+    // podman lists the hostname and the name even when they are the same.
+    expect(hostsContent({ hostname: 'same', name: 'same', baseHosts: '', containerIps: ['10.0.2.100'] })).toContain('10.0.2.100\tsame same\n');
+    expect(hostsContent({ hostname: 'h', name: 'n', baseHosts: '' })).toBe('127.0.0.1\tlocalhost\n::1\tlocalhost\n');
+  });
+  it('names already listed (by --add-host or the base file) are not listed again: a user\'s entry wins', () => {
+    const base = '10.1.1.1 web\n10.1.1.2 host.containers.internal # mine\n';
+    expect(hostsContent({ hostname: 'web', name: 'web', baseHosts: base, hostContainersInternal: '192.0.2.2', containerIps: ['10.0.2.100'], addHosts: ['localhost:10.9.9.9'] })).toBe(
+      '10.9.9.9\tlocalhost\n10.1.1.1\tweb\n10.1.1.2\thost.containers.internal\n',
+    );
+    expect(hostsContent({ hostname: 'h', name: 'web', baseHosts: base, containerIps: ['10.0.2.100'] })).toContain('10.0.2.100\th\n');
   });
   it('parses --add-host like podman', () => {
     expect(parseAddHost('a;b=10.0.0.1')).toEqual({ ip: '10.0.0.1', names: ['a', 'b'] });
@@ -63,6 +72,21 @@ describe('/etc/resolv.conf', () => {
     expect(resolvConfContent({ hostResolvConf: host, namespace: 'host', dnsSearch: ['.'] })).not.toContain('search');
     expect(() => resolvConfContent({ hostResolvConf: host, namespace: 'host', dns: ['x'] })).toThrow('x is not an ip address');
   });
+  it('without servers of the user\'s, search domains and options go before the host\'s (podman)', () => {
+    expect(resolvConfContent({ hostResolvConf: host, namespace: 'host', dnsSearch: ['example.com'], dnsOptions: ['ndots:2'] })).toBe(
+      'search example.com a.example b.example\nnameserver 127.0.0.53\nnameserver 10.255.255.53\nnameserver fd00::1\noptions ndots:2 edns0 trust-ad\n',
+    );
+    // With servers but no search domains, the host's search domains stay.
+    expect(resolvConfContent({ hostResolvConf: host, namespace: 'private', dns: ['1.1.1.1'], networkSearch: ['dns.podman'] })).toBe(
+      'search a.example b.example\nnameserver 1.1.1.1\noptions edns0 trust-ad\n',
+    );
+    // The network's search domain first when it gives the servers.
+    expect(resolvConfContent({ hostResolvConf: host, namespace: 'private', networkNameservers: ['10.89.0.1'], networkSearch: ['dns.podman'] })).toMatch(/^search dns.podman a.example b.example\nnameserver 10.89.0.1\nnameserver 10.255.255.53\n/);
+    // Only loopback servers in a private namespace: Google's after the network's resolver.
+    expect(resolvConfContent({ hostResolvConf: 'nameserver 127.0.0.1\n', namespace: 'private', networkNameservers: ['10.0.2.3'] })).toBe(
+      'nameserver 10.0.2.3\nnameserver 8.8.8.8\nnameserver 8.8.4.4\n',
+    );
+  });
 });
 
 describe('writeContainerFiles', () => {
@@ -82,7 +106,8 @@ describe('writeContainerFiles', () => {
     const out = path.join(dir, 'userdata');
     const files = await writeContainerFiles(out, { hostname: 'h1', name: 'n1', network: 'host', hostEtc: hostEtc() });
     expect(await fs.readFile(files.hostname, 'utf8')).toBe('h1\n');
-    expect(await fs.readFile(files.hosts!, 'utf8')).toContain('127.0.0.1\th1 n1\n');
+    // The host's network: no line of the container's own (podman 4.3).
+    expect(await fs.readFile(files.hosts!, 'utf8')).not.toContain('h1');
     expect(await fs.readFile(files.resolvConf!, 'utf8')).toBe('nameserver 127.0.0.53\n');
     expect((await fs.stat(files.hosts!)).mode & 0o777).toBe(0o644);
     expect(containerFilesHelperArgs(files)).toEqual(['--etc-hosts', files.hosts, '--etc-resolv-conf', files.resolvConf, '--etc-hostname', files.hostname]);
