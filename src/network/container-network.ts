@@ -115,7 +115,7 @@ export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord):
   if (mode === 'pasta') {
     const forward = networkNameservers('pasta', readText('/etc/resolv.conf')).includes(PASTA_DNS_FORWARD) ? PASTA_DNS_FORWARD : undefined;
     const ip = pastaContainerAddress(options);
-    const hostAddr = pastaHostAddress(options);
+    const hostAddr = pastaHostAddress(options, ip);
     return {
       helperArgs: ['--net', 'pasta', ...programArgs(program('pasta'), pastaArgs({ ports, options, dnsForward: forward }))],
       files: { ...(ip ? { containerIps: [ip] } : {}), ...(hostAddr ? { hostContainersInternal: hostAddr } : {}) },

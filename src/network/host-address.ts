@@ -74,15 +74,22 @@ export function defaultRouteGateway(routeText: string): string | undefined {
 }
 
 /**
- * host.containers.internal under pasta: the default gateway, which pasta
- * maps to the host (unless --no-map-gw). The host's own address would be
- * the container's under pasta (pasta copies it in).
+ * host.containers.internal under pasta. pasta copies the host's address
+ * into the container, so podman 4.3's choice (that address) would be the
+ * container itself. With `pasta:--map-gw` the default gateway is mapped to
+ * the host; otherwise another of the host's global IPv4 addresses (pasta
+ * connects to it from the host), else none.
  */
-export function pastaHostAddress(options: readonly string[]): string | undefined {
-  if (options.includes('--no-map-gw')) return undefined;
-  try {
-    return defaultRouteGateway(fs.readFileSync('/proc/net/route', 'utf8'));
-  } catch {
-    return undefined;
+export function pastaHostAddress(options: readonly string[], containerIp: string | undefined, ifaces: ReturnType<typeof os.networkInterfaces> = os.networkInterfaces()): string | undefined {
+  if (options.includes('--map-gw') && !options.includes('--no-map-gw')) {
+    try {
+      return defaultRouteGateway(fs.readFileSync('/proc/net/route', 'utf8'));
+    } catch {
+      return undefined;
+    }
   }
+  for (const addrs of Object.values(ifaces)) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && a.address !== containerIp && globalUnicast(a.address, a.family)) return a.address;
+  }
+  return undefined;
 }

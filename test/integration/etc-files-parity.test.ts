@@ -8,8 +8,7 @@
 // root, the host-network file side by side with podman's.
 
 import fs from 'node:fs';
-import http from 'node:http';
-import type net from 'node:net';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,14 +102,20 @@ for (const as of ['user', 'root'] as const) {
       if (local) expect(out).toContain(`${local}\thost.containers.internal\n`);
     });
 
-    it('host.containers.internal reaches a server on the host under pasta (its gateway) and slirp4netns (the host\'s address, as podman)', async () => {
-      const server = http.createServer((_q, res) => res.end('from the host\n'));
+    it('host.containers.internal reaches a server on the host under pasta (another host address; the gateway with --map-gw) and slirp4netns (the host\'s address, as podman)', async () => {
+      const server = net.createServer((sock) => sock.end('from the host\n'));
       await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
       const port = (server.address() as net.AddressInfo).port;
       try {
-        for (const network of ['pasta', 'slirp4netns']) {
-          const script = `grep host.containers.internal /etc/hosts; for i in 1 2 3 4 5; do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 host.containers.internal ${port} 2>/dev/null | tail -1 | grep . && exit 0; sleep 1; done`;
+        for (const network of ['pasta', 'pasta:--map-gw', 'slirp4netns']) {
+          const script = `grep host.containers.internal /etc/hosts || exit 0; for i in 1 2 3 4 5; do timeout 5 nc host.containers.internal ${port} </dev/null 2>/dev/null | grep . && exit 0; sleep 1; done`;
           const out = await ok(['--network', network, 'bb', 'sh', '-c', script]);
+          // Plain pasta needs a second IPv4 address of the host's (the first is the container's own copy).
+          const v4 = Object.values(os.networkInterfaces()).flatMap((l) => l ?? []).filter((a) => a.family === 'IPv4' && !a.internal);
+          if (network === 'pasta' && v4.length < 2) {
+            expect(out).toBe('');
+            continue;
+          }
           expect(out, network).toMatch(/host\.containers\.internal\n(.*\n)*from the host\n$/);
           if (network === 'slirp4netns') expect(out).toContain(`${hostLocalAddress()}\thost.containers.internal`);
         }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containersTableOf, type ContainersTable } from '../../../src/host/containers-table.js';
-import { defaultRouteGateway, hostLocalAddress } from '../../../src/network/host-address.js';
+import { defaultRouteGateway, hostLocalAddress, pastaHostAddress } from '../../../src/network/host-address.js';
 import { containerFilesContent } from '../../../src/runtime/container/container-files.js';
 
 const NONE: ContainersTable = { baseHostsFile: '', hostContainersInternalIp: '', dnsServers: [], dnsSearches: [], dnsOptions: [], noHosts: false };
@@ -56,5 +56,9 @@ describe('containers.conf [containers] for the generated /etc files', () => {
     expect(hostLocalAddress({ lo: [{ address: '127.0.0.1', family: 'IPv4' }] } as never)).toBeUndefined();
     const route = 'Iface\tDestination\tGateway \tFlags\nbr0\t0000580A\t00000000\t0001\neth0\t00000000\t010200C0\t0003\n';
     expect(defaultRouteGateway(route)).toBe('192.0.2.1');
+    // pasta: not the container's own copy of the host's address.
+    const ifaces = { lo: [{ address: '127.0.0.1', family: 'IPv4' }], eth0: [{ address: '192.0.2.2', family: 'IPv4' }], br0: [{ address: '10.88.0.1', family: 'IPv4' }] } as never;
+    expect(pastaHostAddress([], '192.0.2.2', ifaces)).toBe('10.88.0.1');
+    expect(pastaHostAddress([], '10.88.0.1', { eth0: [{ address: '10.88.0.1', family: 'IPv4' }] } as never)).toBeUndefined();
   });
 });
