@@ -6,4 +6,5 @@ import { TscRunError } from '../../errors.js';
 export class ArchiveFormatError extends TscRunError {}
 
 /** podman's prefix when the input matches no archive format. */
-export const NO_FORMAT_MATCHES = 'payload does not match any of the supported image formats (oci-archive, docker-archive)';
+// podman's first line ends in a colon (its list of formats follows): scripts match on 'formats:'.
+export const NO_FORMAT_MATCHES = 'payload does not match any of the supported image formats: oci-archive and docker-archive';
