@@ -81,7 +81,9 @@ export async function removeImages(ctx: RemovalContext, o: RmiOptions): Promise<
     const img = facts.record;
     if (referencedBy && img.names.length !== 1) {
       const byId = /^[0-9a-f]+$/.test(referencedBy) && id.startsWith(referencedBy);
-      const byDigest = referencedBy.startsWith('sha256:') || referencedBy.includes('@');
+      // NAME@DIGEST that is one of the image's names (a pull by digest adds it) is untagged like a tag, as
+      // podman does; one that is not a name of the image stands for the whole image, as a bare digest.
+      const byDigest = referencedBy.startsWith('sha256:') || (referencedBy.includes('@') && matchedName(img, referencedBy) === undefined);
       if (!o.force && img.names.length > 1 && (byId || byDigest)) {
         throw new TscRunError(`unable to delete image "${id}" by ${byId ? 'ID' : 'digest'} with more than one tag (${goList(img.names)}): please force removal`);
       }

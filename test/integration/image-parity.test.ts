@@ -107,6 +107,10 @@ describe('against a registry', () => {
     const refused = await tscRun(['rmi', id], { sandbox: other });
     expect(refused.exitCode).toBe(125);
     expect(refused.stderr).toMatch(new RegExp(`^Error: unable to delete image "${id}" by ID with more than one tag \\(\\[.*\\]\\): please force removal\n$`));
+    // rmi NAME@DIGEST of that digest name only untags it (podman's 010-images.bats), and a new pull brings it back.
+    expect((await tscRunOk(['rmi', `${reg.host}/bb@${bbImage.manifestDigest}`], { sandbox: other })).stdout).toBe(`Untagged: ${reg.host}/bb@${bbImage.manifestDigest}\n`);
+    expect((await tscRunOk(['images', '-q'], { sandbox: other })).stdout).toBe(`${id.slice(0, 12)}\n`);
+    await tscRunOk(['pull', '-q', '--tls-verify=false', `${reg.host}/bb@${bbImage.manifestDigest}`], { sandbox: other });
     const r = await tscRun(['rmi', '-f', id], { sandbox: other });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Untagged: ${reg.host}/bb:latest\n`);
