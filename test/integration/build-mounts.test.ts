@@ -8,6 +8,7 @@
 // --build-context values failing with one line and exit 125 before any
 // step runs.
 
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -15,6 +16,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBusyboxImage, pushImage, startRegistry, writeTar, tscRun, type Registry, type Sandbox } from '../harness/index.js';
 import { busyboxSandbox, cliArgv, disposeSandbox, spawnLive } from './run-util.js';
+
+/** What ADD --checksum downloads. */
+const DATA = Buffer.from('checked download\n');
+const digestOf = (algo: string) => `${algo}:${createHash(algo).update(DATA).digest('hex')}`;
 
 describe('build --build-context and RUN --mount', () => {
   let sb: Sandbox;
@@ -53,6 +58,7 @@ describe('build --build-context and RUN --mount', () => {
     const tar = await writeTar([{ name: 'remote/', type: 'directory' }, { name: 'remote/r.txt', content: 'from a url\n' }]);
     server = http.createServer((req, res) => {
       if (req.url === '/ctx.tar') res.end(tar);
+      else if (req.url === '/data.bin') res.end(DATA);
       else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -108,12 +114,17 @@ describe('build --build-context and RUN --mount', () => {
         'RUN --mount=type=bind,target=/ctx (echo no > /ctx/a.txt 2>/dev/null && echo wrote || echo read-only) > /ro-result',
         'RUN --mount=type=bind,source=a.txt,target=/ctx/a.txt,rw echo changed > /ctx/a.txt && cat /ctx/a.txt > /rw-saw',
         'RUN --mount=type=bind,from=st,source=/opt/t,target=/t ls -ln /t > /stage-ls',
+        // podman 4.3 writes these into the context itself (the Containerfile deleted, n.txt made, a later step sees them); we drop them.
+        'RUN --mount=type=bind,target=/ctx,rw rm /ctx/Containerfile && echo new > /ctx/n.txt && ls /ctx > /rw-ls',
+        'RUN --mount=type=bind,target=/ctx ls /ctx > /after-rw',
         '',
       ].join('\n'),
     });
     await ok(['build', '-q', '-t', 'binds', dir]);
     expect(await sh('binds', 'cat /ro-result /rw-saw /stage-ls; ls -d /ctx /t 2>&1 || true')).toMatch(/^read-only\nchanged\n.*1000\s+1000 .* x\n/s);
+    expect(await sh('binds', 'cat /rw-ls; echo --; cat /after-rw')).toBe('a.txt\nn.txt\n--\nContainerfile\na.txt\n');
     expect(fs.readFileSync(path.join(dir, 'a.txt'), 'utf8')).toBe('original\n');
+    expect(fs.readdirSync(dir).sort()).toEqual(['Containerfile', 'a.txt']);
   });
 
   it('RUN --mount cache: made with uid/gid/mode, shared between steps and kept between builds; tmpfs with its options', async () => {
@@ -232,5 +243,29 @@ describe('build --build-context and RUN --mount', () => {
     await ok(['build', '-q', dir]);
     expect((await ok(['build', dir])).stdout).toContain('--> Using cache');
     expect((await ok(['build', '--no-cache', dir])).stdout).not.toContain('--> Using cache');
+  });
+  it('ADD --checksum and COPY --link (accepted, unlike podman 4.3): the download verified with the named algorithm, a mismatch fails and leaves nothing behind', async () => {
+    const url = tarUrl.replace('/ctx.tar', '/data.bin');
+    for (const algo of ['sha256', 'sha512']) {
+      const dir = context(`sum-${algo}`, { Containerfile: `FROM bb\nADD --checksum=${digestOf(algo)} ${url} /data.bin\n` });
+      await ok(['build', '-q', '--no-cache', '-t', `sum-${algo}`, dir]);
+      expect(await sh(`sum-${algo}`, 'cat /data.bin')).toBe(DATA.toString());
+    }
+    const wrong = `sha256:${'0'.repeat(64)}`;
+    const bad = context('sum-bad', { Containerfile: `FROM bb\nADD --checksum=${wrong} ${url} /data.bin\n` });
+    const r = await run(['build', '--no-cache', bad]);
+    expect(r.exitCode, r.stderr).toBe(125);
+    expect(r.stderr).toBe(`Error: Containerfile:2: ADD ${url}: checksum mismatch: want ${wrong}, got ${digestOf('sha256')}\n`);
+    const tmp = path.join(sb.root, 'build', 'tmp');
+    expect(fs.existsSync(tmp) ? fs.readdirSync(tmp) : []).toEqual([]);
+    // Only for URLs (BuildKit's rule), refused before anything runs.
+    const local = context('sum-local', { 'f.txt': 'x\n', 'Containerfile': `FROM bb\nADD --checksum=${wrong} f.txt /f\n` });
+    const l = await run(['build', local]);
+    expect(l.exitCode).toBe(125);
+    expect(l.stderr).toBe('Error: Containerfile:2: ADD --checksum is only for URL sources: f.txt\n');
+    // COPY --link (accepted, unlike podman 4.3): the same files in a layer of their own.
+    const link = context('link', { 'f.txt': 'linked\n', 'Containerfile': 'FROM bb\nCOPY --link --chmod=0600 f.txt /linked/f\n' });
+    await ok(['build', '-q', '-t', 'link', link]);
+    expect(await sh('link', 'stat -c "%a %u %s" /linked/f; cat /linked/f')).toBe('600 0 7\nlinked\n');
   });
 });

@@ -59,9 +59,19 @@ export function copyWords(ins: CopyInstruction, lookup: Lookup, esc: string): { 
 
 /** Everything a COPY/ADD from the context (or a heredoc, URL) needs, read before the cache lookup. */
 export async function planCopy(ins: CopyInstruction, lookup: Lookup, esc: string, cx: CopyContext, root: string = cx.contextRoot): Promise<CopyPlan> {
+  const sources: CopySource[] = [];
+  try {
+    return await planSources(ins, lookup, esc, cx, root, sources);
+  } catch (err) {
+    // The downloads of a plan that failed go (a kept plan's go after its step).
+    for (const src of sources) if (src.kind === 'url') await fs.rm(path.dirname(src.file), { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function planSources(ins: CopyInstruction, lookup: Lookup, esc: string, cx: CopyContext, root: string, sources: CopySource[]): Promise<CopyPlan> {
   const { srcs, dest } = copyWords(ins, lookup, esc);
   const abs = dest.startsWith('/') ? dest : path.posix.join(cx.workdir || '/', dest) + (dest.endsWith('/') ? '/' : '');
-  const sources: CopySource[] = [];
   const h = createHash('sha256');
   for (const s of srcs) {
     const here = /^<<-?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?$/.exec(s);
@@ -76,20 +86,31 @@ export async function planCopy(ins: CopyInstruction, lookup: Lookup, esc: string
       if (ins.kind === 'COPY') throw new StepError(`source can't be a URL for COPY: ${s}`);
       const dir = await makeTemp(cx.tmpRoot, 'add');
       const file = path.join(dir, 'download');
-      const got = await fetchUrl(s);
-      const fh = await fs.open(file, 'w', 0o600);
-      const fileHash = createHash('sha256');
+      let sum: string;
+      let got: Awaited<ReturnType<typeof fetchUrl>>;
       try {
-        for await (const chunk of got.body) {
-          fileHash.update(chunk as Buffer);
-          await fh.write(chunk as Buffer);
+        got = await fetchUrl(s);
+        const fh = await fs.open(file, 'w', 0o600);
+        const fileHash = createHash('sha256');
+        // --checksum names its algorithm (sha256, sha384, sha512): the download is hashed with it too.
+        const algo = ins.checksum?.slice(0, ins.checksum.indexOf(':'));
+        const checked = algo !== undefined && algo !== 'sha256' ? createHash(algo) : fileHash;
+        try {
+          for await (const chunk of got.body) {
+            fileHash.update(chunk as Buffer);
+            if (checked !== fileHash) checked.update(chunk as Buffer);
+            await fh.write(chunk as Buffer);
+          }
+        } finally {
+          await fh.close();
         }
-      } finally {
-        await fh.close();
-      }
-      const sum = fileHash.digest('hex');
-      if (ins.checksum !== undefined && ins.checksum !== `sha256:${sum}`) {
-        throw new StepError(`ADD ${s}: checksum mismatch: want ${ins.checksum}, got sha256:${sum}`);
+        sum = fileHash.digest('hex');
+        const have = checked === fileHash ? `sha256:${sum}` : `${algo}:${checked.digest('hex')}`;
+        if (ins.checksum !== undefined && ins.checksum !== have) throw new StepError(`ADD ${s}: checksum mismatch: want ${ins.checksum}, got ${have}`);
+      } catch (err) {
+        // Nothing of a failed download stays behind.
+        await fs.rm(dir, { recursive: true, force: true });
+        throw err;
       }
       const size = (await fs.stat(file)).size;
       const name = baseOf(new URL(got.finalUrl).pathname) === '/' ? 'index.html' : baseOf(new URL(got.finalUrl).pathname);

@@ -475,6 +475,8 @@ export class Builder {
         const rec = hit ? await new ImageStore(o.roots.dataRoot).lookup(hit).catch(() => undefined) : undefined;
         const whole = rec ? await new LayerStore(o.roots.dataRoot, helperTreeOps()).stack(rec.layers).then(() => true, () => false) : false;
         if (rec && whole) {
+          // A cached ADD of a URL: its download is not needed.
+          for (const src of copyPlan?.sources ?? []) if (src.kind === 'url') await fs.rm(path.dirname(src.file), { recursive: true, force: true });
           o.out(`--> Using cache ${rec.id}`, this.at(s));
           state = await loadBuildImage(o.roots.dataRoot, rec);
           meta.config = state.config.config;
