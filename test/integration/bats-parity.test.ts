@@ -78,3 +78,14 @@ describe('build - (040-ps, 200-pod)', () => {
     expect(copy.exitCode).toBe(125);
   }, 180_000);
 });
+
+describe('exec (075-exec)', () => {
+  it('exec --user NAME finds the user --userns=keep-id added to /etc/passwd', async () => {
+    await run(['run', '-d', '--name', 'kid', '--userns=keep-id', 'bb', 'sleep', '60']);
+    const name = (await run(['exec', 'kid', 'id', '-un'])).stdout.trim();
+    expect(name).not.toBe('');
+    const r = await run(['exec', `--user=${name}`, 'kid', 'id', '-un']);
+    expect([r.exitCode, r.stdout, r.stderr]).toEqual([0, `${name}\n`, '']);
+    await run(['rm', '-f', '-t', '0', 'kid']);
+  });
+});

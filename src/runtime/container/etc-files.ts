@@ -5,6 +5,8 @@
 // honoured, symlinks never followed, so a container cannot point us at a
 // host file).
 
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ContainerRecord } from '../../storage/containers.js';
 import { ContainerStore } from '../../storage/containers.js';
 import { shortLinkPath } from '../../storage/layers/short-links.js';
@@ -18,6 +20,13 @@ export function containerRootDirs(dataRoot: string, c: ContainerRecord): string[
 }
 
 /** Content of `rel` (e.g. `etc/passwd`) in the container's root, or undefined. */
-export function readContainerFile(dataRoot: string, c: ContainerRecord, rel: string): Promise<string | undefined> {
+export async function readContainerFile(dataRoot: string, c: ContainerRecord, rel: string): Promise<string | undefined> {
+  // The /etc/passwd and /etc/group create generated (keep-id's user, --passwd-entry) are bound over the image's:
+  // they are what the container sees, unless a mount of the user's covers them.
+  const generated = rel === 'etc/passwd' ? 'passwd' : rel === 'etc/group' ? 'group' : undefined;
+  if (generated && c.config.etcFiles?.includes(generated) && !(c.config.mounts ?? []).some((m) => m.destination === '/etc' || m.destination === `/${rel}`)) {
+    const text = await fs.promises.readFile(path.join(new ContainerStore(dataRoot).containerDir(c.id), 'userdata', generated), 'utf8').catch(() => undefined);
+    if (text !== undefined) return text;
+  }
   return readImageFile(containerRootDirs(dataRoot, c), rel);
 }
