@@ -19,6 +19,7 @@ export interface GlobalArgs {
   tmpdir?: string | undefined;
   volumepath?: string | undefined;
   'network-cmd-path'?: string | undefined;
+  'network-config-dir'?: string | undefined;
   syslog?: boolean | undefined;
 }
 
@@ -50,6 +51,7 @@ export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
     .option('tmpdir', { type: 'string', coerce: lastValue, describe: 'Path to the tmp directory for libpod state content (refused: tsc-run keeps it in --runroot)', global: true })
     .option('volumepath', { type: 'string', coerce: lastValue, describe: 'Path to the volume directory in which volume data is stored', global: true })
     .option('network-cmd-path', { type: 'string', coerce: lastValue, describe: 'Path to the command for configuring the network (slirp4netns)', global: true })
+    .option('network-config-dir', { type: 'string', coerce: lastValue, describe: 'Path of the configuration directory for networks', global: true })
     .option('syslog', { type: 'boolean', describe: 'Output logging information to syslog as well as the console (default false)', global: true });
 }
 
@@ -87,7 +89,7 @@ export async function applyGlobalFlags(argv: GlobalArgs): Promise<void> {
   const { TscRunError } = await import('../errors.js');
   if (argv['runtime-flag']?.length) throw new TscRunError('--runtime-flag is not supported: tsc-run-helper, the only runtime, takes no flags');
   if (argv.tmpdir !== undefined) throw new TscRunError('--tmpdir is not supported: tsc-run keeps its volatile state in --runroot');
-  const noFlags = [argv.runtime, argv['cgroup-manager'], argv['events-backend'], argv.volumepath, argv['network-cmd-path'], argv['hooks-dir']].every((v) => v === undefined);
+  const noFlags = [argv.runtime, argv['cgroup-manager'], argv['events-backend'], argv.volumepath, argv['network-cmd-path'], argv['hooks-dir'], argv['network-config-dir']].every((v) => v === undefined);
   // Nothing to set and nothing inherited: leave containers.conf unread until a command needs it.
   if (noFlags && !process.env._TSC_RUN_ENGINE_FLAGS) return;
   const { setEngineFlags } = await import('../host/engine-config.js');
@@ -99,5 +101,6 @@ export async function applyGlobalFlags(argv: GlobalArgs): Promise<void> {
     volumePath: argv.volumepath === undefined ? undefined : path.resolve(argv.volumepath),
     networkCmdPath: argv['network-cmd-path'],
     hooksDir: argv['hooks-dir']?.map((d) => path.resolve(d)),
+    networkConfigDir: argv['network-config-dir'] === undefined ? undefined : path.resolve(argv['network-config-dir']),
   });
 }

@@ -1,6 +1,6 @@
 // The engine settings podman takes from global flags and containers.conf's
 // [engine] table: events backend and log file, cgroup manager, runtime,
-// volume path, network command path. One process-wide value, set by the
+// volume path, network command path; and [network]'s network config dir. One process-wide value, set by the
 // CLI from its global flags (setEngineFlags) before any command runs; the
 // containers.conf part is read only when a setting is first asked for.
 // Child tsc-run processes (a monitor's exit command) inherit the flags
@@ -23,6 +23,7 @@ export interface EngineFlags {
   networkCmdPath?: string | undefined;
   /** --hooks-dir, each (absolute). */
   hooksDir?: string[] | undefined;
+  networkConfigDir?: string | undefined;
 }
 
 export interface EngineConfig {
@@ -34,6 +35,8 @@ export interface EngineConfig {
   networkCmdPath?: string;
   /** --hooks-dir, else containers.conf's hooks_dir; absent: none set (podman's defaults then apply as root only). */
   hooksDirs?: string[];
+  /** --network-config-dir, else network_config_dir of containers.conf's [network]: where network configs live. */
+  networkConfigDir?: string;
 }
 
 export const ENGINE_FLAGS_ENV = '_TSC_RUN_ENGINE_FLAGS';
@@ -87,8 +90,8 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** Pure: flags over containers.conf's [engine] table. */
-export function mergeEngineConfig(f: EngineFlags, engine: Record<string, unknown>): EngineConfig {
+/** Pure: flags over containers.conf's [engine] (and [network]) tables. */
+export function mergeEngineConfig(f: EngineFlags, engine: Record<string, unknown>, network: Record<string, unknown> = {}): EngineConfig {
   // journald in containers.conf (a common distribution default) means "the system's log": we keep
   // the file, which `events` can read; only an explicit --events-backend journald is refused.
   const confBackend = str(engine.events_logger);
@@ -103,6 +106,8 @@ export function mergeEngineConfig(f: EngineFlags, engine: Record<string, unknown
   const confHooks = Array.isArray(engine.hooks_dir) ? engine.hooks_dir.filter((d): d is string => typeof d === 'string' && d !== '') : undefined;
   const hooksDirs = f.hooksDir ?? confHooks;
   if (hooksDirs) out.hooksDirs = hooksDirs;
+  const networkConfigDir = f.networkConfigDir ?? str(network.network_config_dir);
+  if (networkConfigDir) out.networkConfigDir = networkConfigDir;
   return out;
 }
 
@@ -111,7 +116,7 @@ export function engineConfig(): EngineConfig {
   if (resolved) return resolved;
   const f = flags ?? inherited(process.env);
   const doc = readContainersConf();
-  const engine = doc.engine && typeof doc.engine === 'object' && !Array.isArray(doc.engine) ? (doc.engine as Record<string, unknown>) : {};
-  resolved = mergeEngineConfig(f, engine);
+  const table = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  resolved = mergeEngineConfig(f, table(doc.engine), table(doc.network));
   return resolved;
 }

@@ -13,6 +13,7 @@ import { errnoCode, isTempFileName, writeFileAtomic } from '../../storage/atomic
 import { parseJsonText } from '../../storage/json-store.js';
 import { withLock } from '../../storage/lock.js';
 import { DEFAULT_NETWORK_NAME, defaultNetwork, serializeNetworkConfig, validateNetworkConfig, type NetworkConfig } from './network-config.js';
+import { engineConfig } from '../../host/engine-config.js';
 
 export class NetworkNotFoundError extends TscRunError {
   constructor(readonly nameOrId: string) {
@@ -25,7 +26,8 @@ export class NetworkStore {
   readonly lockPath: string;
 
   constructor(readonly dataRoot: string) {
-    this.dir = path.join(dataRoot, 'networks');
+    // --network-config-dir, or network_config_dir in containers.conf, moves the configs (not their lock).
+    this.dir = engineConfig().networkConfigDir ?? path.join(dataRoot, 'networks');
     this.lockPath = path.join(dataRoot, 'locks', 'networks.lock');
   }
 
