@@ -111,7 +111,7 @@ function withBuildFlags<T>(y: Argv<T>): Argv<T> {
   const s = (describe: string, extra: object = {}) => ({ type: 'string' as const, requiresArg: true, describe, ...extra });
   const a = (describe: string) => ({ type: 'string' as const, array: true, requiresArg: true, nargs: 1, describe });
   const b = (describe: string, extra: object = {}) => ({ type: 'boolean' as const, describe, ...extra });
-  let out = registryFlags(y)
+  let out = registryFlags(y, { signaturePolicy: true })
     .positional('context', { type: 'string', describe: 'Build context: a directory, - (a tar on stdin) or an http(s) URL of a tar' })
     .positional('extra', { type: 'string', array: true, hidden: true })
     .option('add-host', a('add a custom host-to-IP mapping (host:ip)'))
