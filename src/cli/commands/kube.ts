@@ -6,6 +6,7 @@ import { UsageError } from '../../errors.js';
 import { commandGroup } from '../command-group.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
+import { SIGNATURE_POLICY_DESCRIBE } from './registry-flags.js';
 
 const strings = { type: 'string', array: true, nargs: 1, requiresArg: true } as const;
 
@@ -55,6 +56,7 @@ interface PlayArgs extends GlobalArgs {
   'cert-dir'?: string;
   creds?: string;
   'tls-verify'?: boolean;
+  'signature-policy'?: string;
   annotation?: string[];
   ip?: string[];
   'mac-address'?: string[];
@@ -108,6 +110,7 @@ export function playCommand(word: string, usage: string): CommandModule<GlobalAr
         .option('cert-dir', { type: 'string', requiresArg: true, describe: '`Pathname` of a directory containing TLS certificates and keys' })
         .option('creds', { type: 'string', requiresArg: true, describe: '`Credentials` (USERNAME:PASSWORD) to use for authenticating to a registry' })
         .option('tls-verify', { type: 'boolean', describe: 'Require HTTPS and verify certificates when contacting registries (default true)' })
+        .option('signature-policy', { type: 'string', requiresArg: true, hidden: true, describe: SIGNATURE_POLICY_DESCRIBE })
         .option('annotation', { ...strings, describe: 'Add annotations to pods (key=value)' })
         .option('ip', { ...strings, describe: 'Static IP addresses to assign to the pods (default [])' })
         .option('mac-address', { ...strings, describe: 'Static MAC addresses to assign to the pods' })
@@ -135,6 +138,7 @@ export function playCommand(word: string, usage: string): CommandModule<GlobalAr
       if (argv['cert-dir'] !== undefined) registryArgs.push('--cert-dir', argv['cert-dir']);
       if (argv.creds !== undefined) registryArgs.push('--creds', argv.creds);
       if (argv['tls-verify'] !== undefined) registryArgs.push(`--tls-verify=${String(argv['tls-verify'])}`);
+      if (argv['signature-policy'] !== undefined) registryArgs.push('--signature-policy', argv['signature-policy']);
       const { warn } = await import('../warn.js');
       const out = await kubePlay(
         engine,

@@ -6,6 +6,7 @@ import type { CommandModule } from 'yargs';
 import { TscRunError, UsageError } from '../../errors.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
+import { SIGNATURE_POLICY_DESCRIBE } from './registry-flags.js';
 
 interface RunlabelArgs extends GlobalArgs {
   label?: string;
@@ -23,13 +24,14 @@ interface RunlabelArgs extends GlobalArgs {
   quiet?: boolean;
   replace?: boolean;
   'tls-verify'?: boolean;
+  'signature-policy'?: string;
 }
 
 export const runlabelCommand: CommandModule<GlobalArgs, RunlabelArgs> & { trailing: { positionalsBefore: number; valueFlags: string[] } } = {
   command: 'runlabel [label] [image] [args..]',
   describe: 'Execute the command described by an image label',
   // Words after LABEL IMAGE are the label command's, flags included.
-  trailing: { positionalsBefore: 2, valueFlags: ['--authfile', '--cert-dir', '--creds', '--name', '-n', '--opt1', '--opt2', '--opt3'] },
+  trailing: { positionalsBefore: 2, valueFlags: ['--authfile', '--cert-dir', '--creds', '--name', '-n', '--opt1', '--opt2', '--opt3', '--signature-policy'] },
   builder: (y) =>
     y
       .usage('Usage: tsc-run container runlabel [options] LABEL IMAGE [ARG...]\n\nExecutes a command as described by a container image label.')
@@ -47,7 +49,8 @@ export const runlabelCommand: CommandModule<GlobalArgs, RunlabelArgs> & { traili
       .option('pull', { alias: 'p', type: 'boolean', hidden: true, default: true })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Suppress output information when installing images' })
       .option('replace', { type: 'boolean', describe: 'Replace existing container with a new one from the image' })
-      .option('tls-verify', { type: 'boolean', describe: 'Require HTTPS and verify certificates when contacting registries (default true)' }),
+      .option('tls-verify', { type: 'boolean', describe: 'Require HTTPS and verify certificates when contacting registries (default true)' })
+      .option('signature-policy', { type: 'string', requiresArg: true, hidden: true, describe: SIGNATURE_POLICY_DESCRIBE }),
   handler: async (argv) => {
     const trailing = ((argv as unknown as { '--'?: unknown[] })['--'] ?? []).map(String);
     const positionals = [argv.label, argv.image, ...(argv.args ?? [])].filter((a) => a !== undefined).map(String);
@@ -63,7 +66,7 @@ export const runlabelCommand: CommandModule<GlobalArgs, RunlabelArgs> & { traili
       import('../../image/runlabel.js'),
       import('../../runtime/container/container-start.js'),
     ]);
-    const got = await ensureCreateImage({ pull: argv.pull === false ? 'never' : 'missing', quiet: argv.quiet, authfile: argv.authfile, 'cert-dir': argv['cert-dir'], creds: argv.creds, 'tls-verify': argv['tls-verify'] }, image, roots.dataRoot);
+    const got = await ensureCreateImage({ pull: argv.pull === false ? 'never' : 'missing', quiet: argv.quiet, authfile: argv.authfile, 'cert-dir': argv['cert-dir'], creds: argv.creds, 'tls-verify': argv['tls-verify'], 'signature-policy': argv['signature-policy'] }, image, roots.dataRoot);
     const record = got.record ?? (await new ImageStore(roots.dataRoot).lookup(got.image));
     const facts = await imageFacts(roots.dataRoot, record, []);
     if (!facts) throw new TscRunError(`${image}: image not known`);
