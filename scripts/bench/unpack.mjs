@@ -182,17 +182,21 @@ async function removeStore(store) {
 }
 
 let storeCount = 0;
+/** Wall and CPU (user + sys of the command and everything it started, from bash's `time`) seconds of one load. */
 function loadOnce(tool, fx) {
   // Short: podman's overlay driver refuses a runroot longer than 50 characters.
   const store = path.join(work, `s${storeCount++}`);
   fs.mkdirSync(store, { recursive: true });
   if (tool.user) fs.chownSync(store, tool.user.uid, tool.user.gid);
-  const argv1 = [...tool.prefix, ...tool.cmd(store, tool.floor ? fx : fx.file)];
-  const t0 = performance.now();
-  const r = spawnSync(argv1[0], argv1.slice(1), { env: tool.env, stdio: ['ignore', 'pipe', 'pipe'], cwd: work });
-  const secs = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${tool.name} failed on ${fx.name} (exit ${r.status}): ${r.stderr}`);
-  return { secs, store };
+  const errFile = path.join(store, '.stderr');
+  const script = `TIMEFORMAT='%R %U %S'; { time "$@" >/dev/null 2>"${errFile}"; } 2>&1`;
+  const argv1 = [...tool.prefix, 'bash', '-c', script, 'bash', ...tool.cmd(store, tool.floor ? fx : fx.file)];
+  const r = spawnSync(argv1[0], argv1.slice(1), { env: tool.env, stdio: ['ignore', 'pipe', 'pipe'], cwd: work, encoding: 'utf8' });
+  const [secs, u, s] = r.stdout.trim().split(/\s+/).map(Number);
+  const err = fs.existsSync(errFile) ? fs.readFileSync(errFile, 'utf8') : '';
+  if (r.status !== 0 || !Number.isFinite(secs)) throw new Error(`${tool.name} failed on ${fx.name} (exit ${r.status}): ${r.stderr}${err}`);
+  fs.rmSync(errFile, { force: true });
+  return { secs, cpu: u + s, store };
 }
 
 // ---- run -------------------------------------------------------------------
@@ -202,24 +206,27 @@ function loadOnce(tool, fx) {
 const results = [];
 for (const fx of fixtures) {
   const times = tools.map(() => []);
+  const cpus = tools.map(() => []);
   for (let i = 0; i < runs; i++) {
     for (const [t, tool] of tools.entries()) {
-      const { secs, store } = loadOnce(tool, fx);
+      const { secs, cpu, store } = loadOnce(tool, fx);
       times[t].push(secs);
+      cpus[t].push(cpu);
       await removeStore(store);
     }
   }
+  const middle = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const [t, tool] of tools.entries()) {
     const sorted = [...times[t]].sort((a, b) => a - b);
-    results.push({ fx, tool: tool.name, user: tool.user, floor: tool.floor === true, median: sorted[Math.floor(sorted.length / 2)], min: sorted[0] });
-    process.stderr.write(`bench: ${fx.name} / ${tool.name}: ${times[t].map((x) => x.toFixed(2)).join(' ')} s\n`);
+    results.push({ fx, tool: tool.name, user: tool.user, floor: tool.floor === true, median: middle(times[t]), min: sorted[0], cpu: middle(cpus[t]) });
+    process.stderr.write(`bench: ${fx.name} / ${tool.name}: ${times[t].map((x) => x.toFixed(2)).join(' ')} s (cpu ${cpus[t].map((x) => x.toFixed(2)).join(' ')} s)\n`);
   }
 }
 
 // ---- report ----------------------------------------------------------------
 
 const mb = (b) => (b / 1e6).toFixed(1);
-const rows = [['fixture', 'layers', 'payload MB', 'files', 'tool', 'median s', 'min s', 'MB/s', 'files/s', 'x podman', 'x floor']];
+const rows = [['fixture', 'layers', 'payload MB', 'files', 'tool', 'median s', 'min s', 'cpu s', 'MB/s', 'files/s', 'x podman', 'x floor', 'cpu x podman', 'cpu x floor']];
 for (const r of results) {
   const podmanRow = results.find((p) => p.fx === r.fx && p.tool.startsWith('podman'));
   // The floor of the same user: tar -x as that user.
@@ -232,10 +239,13 @@ for (const r of results) {
     r.tool,
     r.median.toFixed(2),
     r.min.toFixed(2),
+    r.cpu.toFixed(2),
     (r.fx.payload / 1e6 / r.median).toFixed(0),
     Math.round(r.fx.files / r.median).toLocaleString('en-US'),
     podmanRow && !r.floor && r !== podmanRow ? `${(r.median / podmanRow.median).toFixed(2)}x` : '-',
     floorRow && !r.floor && !r.tool.startsWith('podman') ? `${(r.median / floorRow.median).toFixed(2)}x` : '-',
+    podmanRow && !r.floor && r !== podmanRow ? `${(r.cpu / podmanRow.cpu).toFixed(2)}x` : '-',
+    floorRow && !r.floor && !r.tool.startsWith('podman') ? `${(r.cpu / floorRow.cpu).toFixed(2)}x` : '-',
   ]);
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
@@ -244,6 +254,7 @@ for (const [i, row] of rows.entries()) {
   console.log(row.map((cell, c) => (c >= 5 || (c >= 1 && c <= 3) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  '));
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
+console.log('"cpu s": user + sys of the command and all it started (steadier than wall time on a shared machine).');
 console.log('"x podman": our time over podman\'s (aim: at most 0.4x for 30,000 files, 0.6x for 200 MB); "x floor": over `tar -x` of the same layers by the same user (aim: within 1.5x).');
 
 if (argv.keep || argv.dir) console.log(`work dir kept: ${work}`);
