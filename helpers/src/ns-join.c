@@ -20,7 +20,7 @@ static const struct {
   const char *name;
   int type;
 } TYPES[] = {
-    {"pid", CLONE_NEWPID}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS}, {"cgroup", CLONE_NEWCGROUP}, {"user", CLONE_NEWUSER},
+    {"pid", CLONE_NEWPID}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS}, {"cgroup", CLONE_NEWCGROUP}, {"user", CLONE_NEWUSER}, {"net", CLONE_NEWNET},
 };
 
 /* TYPE=container:PID:STARTTIME or TYPE=path:PATH */
@@ -33,7 +33,7 @@ static void parse_one(struct ns_joins *s, const char *v) {
       j.type = TYPES[t].type;
       j.name = TYPES[t].name;
     }
-  if (!j.type) die("run: invalid --ns-join %s: the type is one of pid, ipc, uts, cgroup, user", v);
+  if (!j.type) die("run: invalid --ns-join %s: the type is one of pid, ipc, uts, cgroup, user, net", v);
   for (size_t k = 0; k < s->n; k++)
     if (s->j[k].type == j.type) die("run: --ns-join %s given twice", j.name);
   if (!strncmp(j.spec, "path:", 5)) {
@@ -168,7 +168,7 @@ void ns_join_prepare(struct ns_joins *s, struct child_setup *setup) {
      * has no CAP_SYS_ADMIN there (Node gave no maps: no namespace is made). */
     if (geteuid() != 0 && !setup->join)
       die("cannot join %s: it belongs to the host's user namespace, which a rootless container cannot join (use --%s host instead)", what(from, w, sizeof w),
-          from->type == CLONE_NEWCGROUP ? "cgroupns" : from->type == CLONE_NEWUSER ? "userns" : from->name);
+          from->type == CLONE_NEWCGROUP ? "cgroupns" : from->type == CLONE_NEWUSER ? "userns" : from->type == CLONE_NEWNET ? "network" : from->name);
     close_fd(&user);
   }
   close(own);

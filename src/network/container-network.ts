@@ -92,6 +92,8 @@ export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord):
   const local = hostLocalAddress();
   const localFiles: NetworkFilesInput = local ? { hostContainersInternal: local } : {};
   if (mode === 'host' || mode === 'none') return { helperArgs: ['--net', mode], files: localFiles, joinsUserns: false };
+  // ns:PATH: that network namespace, in the user namespace owning it (the helper's --ns-join finds it).
+  if (mode.startsWith('ns:')) return { helperArgs: ['--net', 'host', '--ns-join', `net=path:${mode.slice(3)}`], files: localFiles, joinsUserns: true };
   // Its last network disconnected: lo only, as podman.
   if (mode === 'bridge' && !Object.keys(c.config.networks ?? {}).length) return { helperArgs: ['--net', 'none'], files: localFiles, joinsUserns: false };
   if (mode === 'bridge') {

@@ -5,6 +5,7 @@
 // files a container: network shares; a privileged host port is refused
 // when rootless). The host and the store are reached through `deps`.
 
+import fs from 'node:fs';
 import { TscRunError } from '../errors.js';
 import type { ContainerRecord, NetworkAttachment } from '../storage/containers.js';
 import type { NetworkConfig } from './config/network-config.js';
@@ -135,7 +136,17 @@ export async function planNetwork(f: NetworkFlags, deps: NetworkDeps): Promise<N
   }
   let ports = f.publish.map(parsePortSpec);
   let publishAll = f.publishAll;
-  if ((req.kind === 'host' || req.kind === 'none' || req.kind === 'container') && (ports.length || publishAll)) {
+  if (req.kind === 'ns') {
+    // podman's check at create; joined at each start (the helper's --ns-join net=).
+    try {
+      fs.statSync(req.path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new TscRunError(`cannot find specified network namespace path: stat ${req.path}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'not a directory' : (err as Error).message}`);
+    }
+    if (f.usernsFlags) throw new TscRunError(`--userns, --uidmap and --gidmap cannot be used with --network ns:${req.path}: the container lives in the user namespace that owns the network namespace`);
+  }
+  if ((req.kind === 'host' || req.kind === 'none' || req.kind === 'container' || req.kind === 'ns') && (ports.length || publishAll)) {
     deps.warn('Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use');
     ports = [];
     publishAll = false;

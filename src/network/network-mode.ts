@@ -2,8 +2,8 @@
 // slirp4netns[:OPTS], container:NAME, private/default (the rootless
 // backend: pasta where installed, else slirp4netns), and bridge networks:
 // `bridge` (the default network `podman`) or a network's name, each with
-// `:ip=...,ip6=...,mac=...,alias=...,interface_name=...`. ns:PATH is
-// refused. Pure.
+// `:ip=...,ip6=...,mac=...,alias=...,interface_name=...`, and ns:PATH (an
+// existing network namespace, joined with its user namespace). Pure.
 
 import { TscRunError, UsageError } from '../errors.js';
 
@@ -14,10 +14,11 @@ export type NetworkRequest =
   | { kind: 'pasta'; options: string[] }
   | { kind: 'slirp4netns'; options: string[] }
   | { kind: 'container'; nameOrId: string }
+  | { kind: 'ns'; path: string }
   | { kind: 'bridge'; name: string; options: string[] };
 
 /** What container.json records: the mode, `container:<full id>` for a shared namespace. */
-export type NetworkMode = 'host' | 'none' | 'pasta' | 'slirp4netns' | 'bridge' | `container:${string}`;
+export type NetworkMode = 'host' | 'none' | 'pasta' | 'slirp4netns' | 'bridge' | `container:${string}` | `ns:${string}`;
 
 /** `pasta:a,b` → options ['a', 'b']; an empty list for the bare name. */
 function withOptions(value: string): string[] {
@@ -41,7 +42,11 @@ export function parseNetworkFlag(value: string | undefined): NetworkRequest {
     if (nameOrId === '') throw new UsageError('container name or ID cannot be empty for --network container:');
     return { kind: 'container', nameOrId };
   }
-  if (v.startsWith('ns:')) throw new TscRunError('--network ns:PATH is not supported: use container:NAME to share a container\'s network');
+  if (v.startsWith('ns:')) {
+    const p = v.slice('ns:'.length);
+    if (p === '') throw new UsageError('invalid config provided: namespace mode path requires a value');
+    return { kind: 'ns', path: p };
+  }
   const colon = v.indexOf(':');
   const name = colon < 0 ? v : v.slice(0, colon);
   const options = colon < 0 ? [] : v.slice(colon + 1).split(',');
@@ -81,6 +86,7 @@ export type RootlessBackend = 'pasta' | 'slirp4netns';
 /** A network request → the mode to record, given which backends exist (default: pasta, else slirp4netns). */
 export function resolveNetworkMode(req: Exclude<NetworkRequest, { kind: 'container' } | { kind: 'bridge' }>, installed: { pasta: boolean; slirp4netns: boolean }): NetworkMode {
   if (req.kind === 'host' || req.kind === 'none') return req.kind;
+  if (req.kind === 'ns') return `ns:${req.path}`;
   const want: RootlessBackend | undefined = req.kind === 'default' ? (installed.pasta ? 'pasta' : installed.slirp4netns ? 'slirp4netns' : undefined) : req.kind;
   if (want === undefined) {
     throw new TscRunError(
@@ -101,6 +107,11 @@ export function networkOptionsOf(req: NetworkRequest): string[] {
 /** The full id of the container whose network a `container:ID` mode shares, else undefined. */
 export function sharedNetworkContainer(mode: string): string | undefined {
   return mode.startsWith('container:') ? mode.slice('container:'.length) : undefined;
+}
+
+/** The network namespace file an `ns:PATH` mode joins, else undefined. */
+export function joinedNetworkPath(mode: string): string | undefined {
+  return mode.startsWith('ns:') ? mode.slice('ns:'.length) : undefined;
 }
 
 /** Does the mode run a network program (and so can publish ports)? */

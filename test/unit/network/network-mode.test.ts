@@ -11,6 +11,8 @@ describe('--network values', () => {
     expect(parseNetworkFlag('pasta:--map-gw,-a,10.0.2.5')).toEqual({ kind: 'pasta', options: ['--map-gw', '-a', '10.0.2.5'] });
     expect(parseNetworkFlag('slirp4netns:allow_host_loopback=true,mtu=1500')).toEqual({ kind: 'slirp4netns', options: ['allow_host_loopback=true', 'mtu=1500'] });
     expect(parseNetworkFlag('container:web')).toEqual({ kind: 'container', nameOrId: 'web' });
+    expect(parseNetworkFlag('ns:/run/netns/x')).toEqual({ kind: 'ns', path: '/run/netns/x' });
+    expect(() => parseNetworkFlag('ns:')).toThrow('invalid config provided: namespace mode path requires a value');
   });
 
   it('named networks and bridge; refuses what does not exist here', () => {
