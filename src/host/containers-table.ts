@@ -1,7 +1,8 @@
 // The [containers] settings of containers.conf that shape a container's
 // generated /etc/hosts and /etc/resolv.conf, as podman 4.3 reads them at
 // every start (base_hosts_file, host_containers_internal_ip, dns_servers,
-// dns_searches, dns_options) and at create (no_hosts).
+// dns_searches, dns_options) and at create (no_hosts; [engine]
+// image_volume_mode).
 //
 //   const t = containersTable()   // CONTAINERS_CONF or podman's files, merged
 
@@ -17,6 +18,8 @@ export interface ContainersTable {
   dnsSearches: string[];
   dnsOptions: string[];
   noHosts: boolean;
+  /** [engine] image_volume_mode: the default of --image-volume; '' = unset. */
+  imageVolumeMode: string;
 }
 
 function text(v: unknown): string {
@@ -30,6 +33,7 @@ function texts(v: unknown): string[] {
 /** Pure: the [containers] table of a merged containers.conf. */
 export function containersTableOf(doc: TomlTable): ContainersTable {
   const t = doc.containers && typeof doc.containers === 'object' && !Array.isArray(doc.containers) ? (doc.containers as Record<string, unknown>) : {};
+  const engine = doc.engine && typeof doc.engine === 'object' && !Array.isArray(doc.engine) ? (doc.engine as Record<string, unknown>) : {};
   return {
     baseHostsFile: text(t.base_hosts_file),
     hostContainersInternalIp: text(t.host_containers_internal_ip),
@@ -37,6 +41,7 @@ export function containersTableOf(doc: TomlTable): ContainersTable {
     dnsSearches: texts(t.dns_searches),
     dnsOptions: texts(t.dns_options),
     noHosts: t.no_hosts === true,
+    imageVolumeMode: text(engine.image_volume_mode),
   };
 }
 

@@ -3,12 +3,13 @@
 
 import { emitVolume } from '../events/emit.js';
 import type { Roots } from '../config/paths.js';
-import { MultipleErrors, TscRunError, UsageError } from '../errors.js';
+import { errnoText, MultipleErrors, TscRunError, UsageError } from '../errors.js';
 import { formatInspect, formatList } from '../format/output.js';
 import { isJsonFormat } from '../format/is-json.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import type { TreeOps } from '../storage/layers/layer-store.js';
 import { withLock } from '../storage/lock.js';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createVolume, newVolumeRecord, volumeUsers } from './container-volumes.js';
 import { NoSuchVolumeError, VolumeExistsError, VolumeInUseError } from './errors.js';
@@ -39,6 +40,13 @@ export async function volumeCreate(ctx: VolumeContext, o: CreateOptions): Promis
   const name = o.name ?? anonymousVolumeName();
   if (o.name !== undefined) checkVolumeName(name);
   const settings = volumeCreateSettings(name, o.driver, o.labels, o.opts);
+  // podman: a bind volume's device must exist when the volume is created.
+  const device = settings.options.device;
+  if (device !== undefined && settings.options.type?.toLowerCase() === 'bind') {
+    await fs.stat(device).catch((e: unknown) => {
+      throw new TscRunError(`invalid volume option device for driver 'local': stat ${device}: ${errnoText(e)}`);
+    });
+  }
   try {
     await createVolume(store, newVolumeRecord(name, settings), ctx.treeOps());
     emitVolume(ctx.roots.dataRoot, 'create', name);

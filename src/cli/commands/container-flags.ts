@@ -746,11 +746,13 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   const { parseSystemdFlag } = await import('../../runtime/create-flags/systemd-mode.js');
   const systemd = parseSystemdFlag(argv.systemd ?? 'true');
   if (systemd === 'always' && argv.init) throw new TscRunError('cannot use container-init binary with systemd=always');
-  if (argv['image-volume'] !== undefined) {
-    if (!['bind', 'tmpfs', 'ignore'].includes(argv['image-volume'])) {
-      throw new UsageError(`invalid image volume mode ${JSON.stringify(argv['image-volume'])}: must be one of "bind", "tmpfs" or "ignore"`);
+  // --image-volume, defaulting to containers.conf [engine] image_volume_mode (podman's default "bind").
+  const imageVolume = argv['image-volume'] ?? (containersTable().imageVolumeMode || undefined);
+  if (imageVolume !== undefined) {
+    if (!['bind', 'tmpfs', 'ignore'].includes(imageVolume)) {
+      throw new UsageError(`invalid image volume mode ${JSON.stringify(imageVolume)}: must be one of "bind", "tmpfs" or "ignore"`);
     }
-    config.imageVolumeMode = argv['image-volume'];
+    config.imageVolumeMode = imageVolume;
   }
   if (argv['seccomp-policy'] !== undefined) {
     if (argv['seccomp-policy'] !== 'default' && argv['seccomp-policy'] !== 'image') {

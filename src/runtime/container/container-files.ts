@@ -249,7 +249,7 @@ const HOST_ETC = {
   networkManagerResolvConf: '/run/NetworkManager/no-stub-resolv.conf',
 };
 
-const NO_CONF: ContainersTable = { baseHostsFile: '', hostContainersInternalIp: '', dnsServers: [], dnsSearches: [], dnsOptions: [], noHosts: false };
+const NO_CONF: ContainersTable = { baseHostsFile: '', hostContainersInternalIp: '', dnsServers: [], dnsSearches: [], dnsOptions: [], noHosts: false, imageVolumeMode: '' };
 
 async function readOptional(file: string): Promise<string | undefined> {
   try {

@@ -6,7 +6,7 @@ import { containersTableOf, type ContainersTable } from '../../../src/host/conta
 import { defaultRouteGateway, hostLocalAddress, pastaHostAddress } from '../../../src/network/host-address.js';
 import { containerFilesContent } from '../../../src/runtime/container/container-files.js';
 
-const NONE: ContainersTable = { baseHostsFile: '', hostContainersInternalIp: '', dnsServers: [], dnsSearches: [], dnsOptions: [], noHosts: false };
+const NONE: ContainersTable = { baseHostsFile: '', hostContainersInternalIp: '', dnsServers: [], dnsSearches: [], dnsOptions: [], noHosts: false, imageVolumeMode: '' };
 
 describe('containers.conf [containers] for the generated /etc files', () => {
   let dir: string;
@@ -23,8 +23,8 @@ describe('containers.conf [containers] for the generated /etc files', () => {
   });
 
   it('reads the keys podman reads, ignoring ill-typed ones', () => {
-    expect(containersTableOf({ containers: { base_hosts_file: '/b', host_containers_internal_ip: '10.1.1.1', dns_servers: ['1.1.1.1', 3], dns_searches: ['x.example'], dns_options: 'bad', no_hosts: true } })).toEqual({
-      baseHostsFile: '/b', hostContainersInternalIp: '10.1.1.1', dnsServers: ['1.1.1.1'], dnsSearches: ['x.example'], dnsOptions: [], noHosts: true,
+    expect(containersTableOf({ containers: { base_hosts_file: '/b', host_containers_internal_ip: '10.1.1.1', dns_servers: ['1.1.1.1', 3], dns_searches: ['x.example'], dns_options: 'bad', no_hosts: true }, engine: { image_volume_mode: 'tmpfs' } })).toEqual({
+      baseHostsFile: '/b', hostContainersInternalIp: '10.1.1.1', dnsServers: ['1.1.1.1'], dnsSearches: ['x.example'], dnsOptions: [], noHosts: true, imageVolumeMode: 'tmpfs',
     });
     expect(containersTableOf({})).toEqual(NONE);
   });
