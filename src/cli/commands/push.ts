@@ -40,7 +40,7 @@ export const pushCommand: CommandModule<GlobalArgs, PushArgs> = {
         .option('compress', { type: 'boolean', describe: "Compress tarball image layers when pushing to a directory using the 'dir' transport. (default is same compression type as source)" })
         .option('compression-format', { type: 'string', requiresArg: true, describe: 'compression format to use' })
         .option('remove-signatures', { type: 'boolean', describe: 'Discard any pre-existing signatures in the image' })
-        .option('sign-by', { type: 'string', hidden: true, requiresArg: true, describe: 'Add a signature at the destination using the specified key' })
+        .option('sign-by', { type: 'string', hidden: true, requiresArg: true, describe: 'Add a signature at the destination using the specified key (refused: tsc-run writes no signatures)' })
         .option('sign-by-sigstore-private-key', { type: 'string', requiresArg: true, describe: 'Sign the image using a sigstore private key at `PATH` (refused: tsc-run writes no signatures)' })
         .option('sign-passphrase-file', { type: 'string', requiresArg: true, describe: 'Read a passphrase for signing an image from `PATH` (refused: tsc-run writes no signatures)' })
         .option('disable-content-trust', { type: 'boolean', hidden: true, describe: 'This is a Docker specific option and is a NOOP' }),
