@@ -10,71 +10,30 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { extract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBusyboxRootfsTar, isRoot, runProcess, tscRun, writeTar, type Sandbox } from '../harness/index.js';
+import { buildBusyboxRootfsTar, isRoot, tscRun, writeTar, type Sandbox } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox } from './run-util.js';
+import { podmanStore, tarTree, type TreeItem } from './build-util.js';
 
 const hasPodman = fs.existsSync('/usr/bin/podman');
-
-interface Item {
-  type: string;
-  mode: number;
-  uid: number;
-  gid: number;
-  link: string;
-  sha: string;
-}
-
-async function tarTree(file: string): Promise<Map<string, Item>> {
-  const out = new Map<string, Item>();
-  const ex = extract();
-  const done = new Promise<void>((resolve, reject) => {
-    ex.on('entry', (h, stream, next) => {
-      const hash = createHash('sha256');
-      stream.on('data', (c: unknown) => hash.update(c as Buffer));
-      stream.on('end', () => {
-        const name = `/${h.name.replace(/^\.?\/*/, '').replace(/\/$/, '')}`;
-        out.set(name, { type: h.type ?? 'file', mode: (h.mode ?? 0) & 0o7777, uid: h.uid ?? 0, gid: h.gid ?? 0, link: h.linkname ?? '', sha: h.type === 'file' ? hash.digest('hex') : '' });
-        next();
-      });
-    });
-    ex.on('finish', () => resolve());
-    ex.on('error', reject);
-  });
-  fs.createReadStream(file).pipe(ex);
-  await done;
-  return out;
-}
 
 describe.runIf(hasPodman && isRoot())('COPY/ADD/RUN --mount beside podman build', () => {
   let sb: Sandbox;
   let pd: string;
   let server: http.Server;
   let base = '';
-  const podman = (args: string[]) =>
-    runProcess('unshare', ['-m', 'sh', '-c', 'umount /sys/fs/cgroup/unified 2>/dev/null; exec "$@"', 'sh', 'podman', '--root', path.join(pd, 'root'), '--runroot', path.join(pd, 'run'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs', ...args], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: pd, XDG_RUNTIME_DIR: path.join(pd, 'xdg'), BUILDAH_ISOLATION: 'chroot', TMPDIR: path.join(pd, 'tmp') },
-      timeoutMs: 180_000,
-    });
+  let pm: ReturnType<typeof podmanStore> | undefined;
+  const pok = (args: string[]) => pm!.pok(args);
   const ok = async (args: string[]) => {
     const r = await tscRun(args, { sandbox: sb, timeoutMs: 120_000 });
     expect(r.exitCode, `${args.join(' ')}\n${r.stderr}`).toBe(0);
     return r;
   };
-  const pok = async (args: string[]) => {
-    const r = await podman(args);
-    expect(r.exitCode, `podman ${args.join(' ')}\n${r.stderr}`).toBe(0);
-    return r;
-  };
-
   beforeAll(async () => {
     sb = await busyboxSandbox('build-copy-parity', 'user');
-    pd = fs.mkdtempSync(path.join(os.tmpdir(), 'tsc-run-build-parity-'));
-    fs.mkdirSync(path.join(pd, 'xdg'), { mode: 0o700 });
-    fs.mkdirSync(path.join(pd, 'tmp'), { mode: 0o700 });
+    pm = podmanStore('tsc-run-build-parity-', { tmp: true });
+    pd = pm.dir;
     const tar = await buildBusyboxRootfsTar(path.join(sb.dir, 'pb-rootfs.tar'));
     sb.chown(tar.path);
     await pok(['import', '-q', tar.path, 'localhost/pb:latest']);
@@ -91,10 +50,7 @@ describe.runIf(hasPodman && isRoot())('COPY/ADD/RUN --mount beside podman build'
   }, 120_000);
   afterAll(async () => {
     server?.close();
-    if (pd) {
-      await podman(['system', 'reset', '--force']).catch(() => undefined);
-      fs.rmSync(pd, { recursive: true, force: true });
-    }
+    await pm?.dispose();
     await disposeSandbox(sb);
   });
 
@@ -157,11 +113,11 @@ describe.runIf(hasPodman && isRoot())('COPY/ADD/RUN --mount beside podman build'
     const b = await tarTree(theirTar);
     // The runtime's files, and the mount points' parents both engines leave (podman's differ in mode: 0755 vs its own).
     const runtime = /^\/(dev|proc|sys|run)(\/|$)|^\/etc\/(hosts|hostname|resolv\.conf)$/;
-    const keys = (m: Map<string, Item>) => [...m.keys()].filter((k) => !runtime.test(k) && k !== '/').sort();
+    const keys = (m: Map<string, TreeItem>) => [...m.keys()].filter((k) => !runtime.test(k) && k !== '/').sort();
     expect(keys(a)).toEqual(keys(b));
     for (const k of keys(a)) expect(a.get(k), k).toEqual(b.get(k));
     // And what the RUN steps saw through their mounts.
-    const text = (m: Map<string, Item>, f: string) => m.get(f)?.sha;
+    const text = (m: Map<string, TreeItem>, f: string) => m.get(f)?.sha;
     const sha = (s: string) => createHash('sha256').update(s).digest('hex');
     expect(text(a, '/cache-stat')).toBe(sha('750 1000 1000\n'));
     expect(text(a, '/secret-stat')).toBe(sha('440 1000 0\n'));

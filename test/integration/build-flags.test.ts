@@ -9,8 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { extract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, type Sandbox } from '../harness/index.js';
+import type { Sandbox } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox } from './run-util.js';
+import { buildCli } from './build-util.js';
 
 async function tarNames(file: string): Promise<string[]> {
   const names: string[] = [];
@@ -39,25 +40,13 @@ interface Inspected {
 describe('build flags', () => {
   let sb: Sandbox;
   let baseLayers: number;
-  const run = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 120_000 });
-  const ok = async (args: string[]) => {
-    const r = await run(args);
-    expect(r.exitCode, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-    return r;
-  };
-  const context = (name: string, files: Record<string, string>) => {
-    const dir = path.join(sb.dir, name);
-    for (const [rel, content] of Object.entries(files)) sb.file(path.join(name, rel), content);
-    sb.chown(dir);
-    return dir;
-  };
+  const { run, ok, context, sh } = buildCli(() => sb);
   const inspect = async (img: string) => (JSON.parse((await ok(['image', 'inspect', img])).stdout) as Inspected[])[0]!;
   const history = async (img: string) =>
     (await ok(['history', '--no-trunc', '--format', '{{.CreatedBy}}|{{.Size}}', img])).stdout.trim().split('\n').map((l) => {
       const [by, size] = l.split('|');
       return { by: by!, empty: size === '0B' || size === '0 B' };
     });
-  const sh = async (img: string, script: string) => (await ok(['run', '--rm', '--entrypoint', '', img, '/bin/sh', '-c', script])).stdout;
 
   const CONTAINERFILE = [
     'FROM bb',

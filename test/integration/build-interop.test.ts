@@ -5,76 +5,35 @@
 // with a private --root, vfs, chroot isolation: its OCI runtime cannot run on
 // this host's hybrid cgroups); tsc-run runs as the test user.
 
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { extract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBusyboxRootfsTar, isRoot, runProcess, tscRun, type Sandbox } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox } from './run-util.js';
+import { podmanStore, tarTree, type TreeItem } from './build-util.js';
 
 const hasTools = fs.existsSync('/usr/bin/podman') && fs.existsSync('/usr/bin/skopeo');
-
-interface Item {
-  type: string;
-  mode: number;
-  uid: number;
-  gid: number;
-  link: string;
-  sha: string;
-}
-
-async function tarTree(file: string): Promise<Map<string, Item>> {
-  const out = new Map<string, Item>();
-  const ex = extract();
-  const done = new Promise<void>((resolve, reject) => {
-    ex.on('entry', (h, stream, next) => {
-      const hash = createHash('sha256');
-      stream.on('data', (c: unknown) => hash.update(c as Buffer));
-      stream.on('end', () => {
-        const name = `/${h.name.replace(/^\.?\/*/, '').replace(/\/$/, '')}`;
-        out.set(name, { type: h.type ?? 'file', mode: (h.mode ?? 0) & 0o7777, uid: h.uid ?? 0, gid: h.gid ?? 0, link: h.linkname ?? '', sha: h.type === 'file' ? hash.digest('hex') : '' });
-        next();
-      });
-    });
-    ex.on('finish', () => resolve());
-    ex.on('error', reject);
-  });
-  fs.createReadStream(file).pipe(ex);
-  await done;
-  return out;
-}
 
 describe.runIf(hasTools && isRoot())('build interop with podman, buildah and skopeo', () => {
   let sb: Sandbox;
   let pd: string;
-  const podman = (args: string[]) =>
-    runProcess('unshare', ['-m', 'sh', '-c', 'umount /sys/fs/cgroup/unified 2>/dev/null; exec "$@"', 'sh', 'podman', '--root', path.join(pd, 'root'), '--runroot', path.join(pd, 'run'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs', ...args], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: pd, XDG_RUNTIME_DIR: path.join(pd, 'xdg'), BUILDAH_ISOLATION: 'chroot' },
-      timeoutMs: 180_000,
-    });
+  let pm: ReturnType<typeof podmanStore> | undefined;
+  const podman = (args: string[]) => pm!.podman(args);
+  const pok = (args: string[]) => pm!.pok(args);
   const ok = async (args: string[]) => {
     const r = await tscRun(args, { sandbox: sb, timeoutMs: 120_000 });
     expect(r.exitCode, `${args.join(' ')}\n${r.stderr}`).toBe(0);
     return r;
   };
-  const pok = async (args: string[]) => {
-    const r = await podman(args);
-    expect(r.exitCode, `podman ${args.join(' ')}\n${r.stderr}`).toBe(0);
-    return r;
-  };
-
   beforeAll(async () => {
     sb = await busyboxSandbox('build-interop', 'user');
-    pd = fs.mkdtempSync(path.join(os.tmpdir(), 'tsc-run-build-podman-'));
-    fs.mkdirSync(path.join(pd, 'xdg'), { mode: 0o700 });
+    pm = podmanStore('tsc-run-build-podman-');
+    pd = pm.dir;
     const tar = await buildBusyboxRootfsTar(path.join(pd, 'rootfs.tar'));
     await pok(['import', '-q', tar.path, 'localhost/bb:latest']);
   });
   afterAll(async () => {
-    await podman(['system', 'reset', '--force']).catch(() => undefined);
-    fs.rmSync(pd, { recursive: true, force: true });
+    await pm?.dispose();
     await disposeSandbox(sb);
   });
 
@@ -122,7 +81,7 @@ describe.runIf(hasTools && isRoot())('build interop with podman, buildah and sko
     const a = await tarTree(ourTar);
     const b = await tarTree(theirTar);
     const runtime = /^\/(dev|proc|sys|run)(\/|$)|^\/etc\/(hosts|hostname|resolv\.conf)$/;
-    const keys = (m: Map<string, Item>) => [...m.keys()].filter((k) => !runtime.test(k) && k !== '/').sort();
+    const keys = (m: Map<string, TreeItem>) => [...m.keys()].filter((k) => !runtime.test(k) && k !== '/').sort();
     expect(keys(a)).toEqual(keys(b));
     for (const k of keys(a)) expect(a.get(k), k).toEqual(b.get(k));
   });

@@ -14,8 +14,9 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBusyboxImage, pushImage, startRegistry, writeTar, tscRun, type Registry, type Sandbox } from '../harness/index.js';
+import { buildBusyboxImage, pushImage, startRegistry, writeTar, type Registry, type Sandbox } from '../harness/index.js';
 import { busyboxSandbox, cliArgv, disposeSandbox, spawnLive } from './run-util.js';
+import { buildCli } from './build-util.js';
 
 /** What ADD --checksum downloads. */
 const DATA = Buffer.from('checked download\n');
@@ -26,19 +27,10 @@ describe('build --build-context and RUN --mount', () => {
   let reg: Registry;
   let server: http.Server;
   let tarUrl = '';
-  const run = (args: string[], env?: Record<string, string>) => tscRun(args, { sandbox: sb, timeoutMs: 120_000, ...(env ? { env } : {}) });
-  const ok = async (args: string[], env?: Record<string, string>) => {
-    const r = await run(args, env);
-    expect(r.exitCode, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-    return r;
-  };
-  const context = (name: string, files: Record<string, string>) => {
-    const dir = path.join(sb.dir, name);
-    for (const [rel, content] of Object.entries(files)) sb.file(path.join(name, rel), content);
-    sb.chown(dir);
-    return dir;
-  };
-  const sh = async (img: string, script: string) => (await ok(['run', '--rm', '--entrypoint', '', img, '/bin/sh', '-c', script])).stdout;
+  const cli = buildCli(() => sb);
+  const run = (args: string[], env?: Record<string, string>) => cli.run(args, { env });
+  const ok = (args: string[], env?: Record<string, string>) => cli.ok(args, { env });
+  const { context, sh } = cli;
   /** A bad input: exit 125, one `Error:` line on stderr, no step run. */
   const refused = async (args: string[], pattern: RegExp) => {
     const r = await run(args);

@@ -9,26 +9,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTar, tscRun, type Sandbox } from '../harness/index.js';
+import { writeTar, type Sandbox } from '../harness/index.js';
 import { busyboxSandbox, cliArgv, disposeSandbox, spawnLive } from './run-util.js';
+import { buildCli } from './build-util.js';
 
 describe('build', () => {
   let sb: Sandbox;
-  const run = (args: string[], input?: string | Buffer) => tscRun(args, { sandbox: sb, input, timeoutMs: 120_000 });
-  const ok = async (args: string[], input?: string | Buffer) => {
-    const r = await run(args, input);
-    expect(r.exitCode, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-    return r;
-  };
-  /** A build context directory under the sandbox with these files. */
-  const context = (name: string, files: Record<string, string>) => {
-    const dir = path.join(sb.dir, name);
-    for (const [rel, content] of Object.entries(files)) sb.file(path.join(name, rel), content);
-    sb.chown(dir);
-    return dir;
-  };
+  const cli = buildCli(() => sb);
+  const run = (args: string[], input?: string | Buffer) => cli.run(args, { input });
+  const ok = (args: string[], input?: string | Buffer) => cli.ok(args, { input });
+  const { context } = cli;
   const inspect = async (img: string) => JSON.parse((await ok(['image', 'inspect', img])).stdout)[0] as { Id: string; Config: Record<string, unknown>; RootFS: { Layers: string[] }; Author?: string };
-  const cat = async (img: string, script: string) => (await ok(['run', '--rm', '--entrypoint', '', img, '/bin/sh', '-c', script])).stdout;
+  const cat = cli.sh;
   const leftovers = async () => {
     const ps = await ok(['ps', '-a', '-q']);
     const tmp = path.join(sb.root, 'build', 'tmp');
