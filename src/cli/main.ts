@@ -182,6 +182,11 @@ export async function main(argvIn: string[] = process.argv.slice(2)): Promise<nu
   }
   const answered = await answerRoute(routed);
   if (answered !== undefined) return answered;
+  {
+    // pflag's reading of `-s -INT`: the word after a value flag is its value.
+    const { flagSpellings, glueDashValues } = await import('./dash-values.js');
+    rawArgv = glueDashValues(rawArgv, flagSpellings(root, commandNode(rawArgv, root, valueFlags)));
+  }
   const early = await earlyGlobals(rawArgv, argvIn);
   if (early !== undefined) return early;
   const called = commandNode(rawArgv, root, valueFlags).name || PROG;

@@ -89,3 +89,21 @@ describe('exec (075-exec)', () => {
     await run(['rm', '-f', '-t', '0', 'kid']);
   });
 });
+
+describe('kill (130-kill)', () => {
+  it('kill -s -INT: the word after -s is its value, as pflag reads it', async () => {
+    await run(['run', '-d', '--name', 'trapper', 'bb', 'sh', '-c', 'trap "echo got: 2" INT; echo READY; while :; do sleep 0.1; done']);
+    for (let i = 0; i < 50 && !(await run(['logs', 'trapper'])).stdout.includes('READY'); i++) await new Promise((r) => setTimeout(r, 100));
+    const k = await run(['kill', '-s', '-INT', 'trapper']);
+    expect([k.exitCode, k.stdout, k.stderr]).toEqual([0, 'trapper\n', '']);
+    let logs = '';
+    for (let i = 0; i < 50 && !logs.includes('got: 2'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      logs = (await run(['logs', 'trapper'])).stdout;
+    }
+    expect(logs).toContain('got: 2');
+    const bad = await run(['kill', '-s', '-SIGBADSIG', 'trapper']);
+    expect([bad.exitCode, bad.stderr]).toEqual([125, 'Error: invalid signal: SIGBADSIG\n']);
+    await run(['rm', '-f', '-t', '0', 'trapper']);
+  });
+});
