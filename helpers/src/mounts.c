@@ -186,6 +186,40 @@ void mount_extra(int rootfd, const struct extra_mounts *m) {
   if (m->read_only) make_readonly(rootfd, "", false);
 }
 
+/* /dev/shm: another container's (shared, podman's --ipc container: and pods),
+ * the host's for its IPC namespace, none for --ipc none, else our own tmpfs. */
+static void mount_dev_shm(int devfd, const struct kernel_fs_opts *k) {
+  if (k->no_shm) return;
+  if (k->shm_tree >= 0) {
+    int fd = dir_at(devfd, "shm", 01777, false, "/dev/shm");
+    if (move_mount(k->shm_tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+      die_errno("mount the shared /dev/shm");
+    close(fd);
+    return;
+  }
+  if (k->host_ipc) {
+    /* The host's IPC namespace: its POSIX shared memory too, as podman binds it (none on the host: a tmpfs). */
+    struct stat st;
+    bool host_shm = stat("/dev/shm", &st) == 0;
+    if (!host_shm && errno != ENOENT) die_errno("stat /dev/shm");
+    if (host_shm && S_ISDIR(st.st_mode)) {
+      int fd = dir_at(devfd, "shm", 01777, false, "/dev/shm");
+      mount_at("/dev/shm", fd, "/dev/shm", NULL, MS_BIND | MS_REC, NULL);
+      close(fd);
+      /* podman's options for it: nosuid, nodev, noexec (adding flags is allowed on a mount we did not make). */
+      fd = openat(devfd, "shm", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0) die_errno("open /dev/shm");
+      struct mount_attr attr = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+      if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0 && errno != ENOSYS) die_errno("make /dev/shm nosuid,nodev,noexec");
+      close(fd);
+      return;
+    }
+  }
+  char *shm = xasprintf("mode=1777,size=%s", k->shm_size ? k->shm_size : "65536k");
+  mount_fs(devfd, "shm", false, "/dev/shm", 01777, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm);
+  free(shm);
+}
+
 void mount_container_filesystems(int rootfd, const struct kernel_fs_opts *k) {
   if (k->host_pid) {
     /* The host's pid namespace: a user namespace may not mount its procfs, so bind ours (crun does the same). */
@@ -213,9 +247,7 @@ void mount_container_filesystems(int rootfd, const struct kernel_fs_opts *k) {
     die_errno("mount devpts on /dev/pts");
   close(pts);
 
-  char *shm = xasprintf("mode=1777,size=%s", k->shm_size ? k->shm_size : "65536k");
-  mount_fs(devfd, "shm", false, "/dev/shm", 01777, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm);
-  free(shm);
+  mount_dev_shm(devfd, k);
   struct stat mqst;
   bool host_mq = false;
   if (k->host_ipc) {

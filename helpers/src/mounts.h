@@ -9,10 +9,14 @@
 struct kernel_fs_opts {
   const char *shm_size; /* tmpfs size= of /dev/shm (default 65536k) */
   bool host_pid;        /* the host's pid namespace: /proc bound, not mounted */
-  bool host_ipc;        /* the host's IPC namespace: /dev/mqueue bound, not mounted */
+  bool host_ipc;        /* the host's IPC namespace: /dev/mqueue and /dev/shm bound, not mounted */
+  bool no_shm;          /* --no-shm (podman's --ipc none): no /dev/shm at all */
+  int shm_tree;         /* --shm-join: another container's /dev/shm, a detached mount (shm-join.c); -1 */
 };
 
-/* Mount proc, /dev (+pts, shm, mqueue) and a read-only /sys under rootfd. */
+/* Mount proc, /dev (+pts, shm, mqueue) and a read-only /sys under rootfd.
+ * /dev/shm: k->shm_tree attached if given, else the host's with host_ipc
+ * (podman binds it), else a tmpfs of shm_size; none with no_shm. */
 void mount_container_filesystems(int rootfd, const struct kernel_fs_opts *k);
 
 /* `run` options for the generated /etc files, tmpfs mounts and a read-only root. */

@@ -25,6 +25,7 @@
 #include "process-opts.h"
 #include "rootfs.h"
 #include "security.h"
+#include "shm-join.h"
 #include "util.h"
 
 struct run_opts {
@@ -46,6 +47,8 @@ struct run_opts {
   mode_t umask;            /* --umask (default 022, podman's) */
   bool host_pid, host_ipc, host_uts; /* --pidns/--ipcns/--utsns host: the helper's own, not new ones */
   bool cgroupns;           /* --cgroupns private: a cgroup namespace of its own */
+  bool no_shm;             /* --no-shm: no /dev/shm (podman's --ipc none) */
+  struct shm_join shm;     /* shm-join.c: --shm-join container:PID:STARTTIME */
   struct process_opts proc; /* process-opts.c: --rlimit, --personality, --sysctl, --shm-size */
   bool has_oom_score_adj;  /* --oom-score-adj N */
   int oom_score_adj;
@@ -101,6 +104,8 @@ static void run_container_hooks(struct run_opts *o, enum hook_stage s, pid_t pid
 static int run_payload(void *arg) {
   struct run_opts *o = arg;
   pid_t hook_pid = o->hooks.n ? outer_pid() : 0;
+  /* Then: it enters another mount namespace and back, before anything is mounted here. */
+  int shm_tree = shm_join_take(&o->shm);
   container_io_join_cgroup(&o->io);
   if (o->hostname && !o->host_uts && sethostname(o->hostname, strlen(o->hostname)) < 0) die_errno("sethostname %s", o->hostname);
   net_child_enter(&o->net);
@@ -111,8 +116,10 @@ static int run_payload(void *arg) {
   security_prepare(&o->sec);
   extra_mounts_open(&o->extra); /* before the overlay covers the container dir */
   int rootfd = mount_rootfs(&o->rootfs);
-  struct kernel_fs_opts kfs = {.shm_size = o->proc.shm_size, .host_pid = o->host_pid, .host_ipc = o->host_ipc};
+  struct kernel_fs_opts kfs = {
+      .shm_size = o->proc.shm_size, .host_pid = o->host_pid, .host_ipc = o->host_ipc, .no_shm = o->no_shm, .shm_tree = shm_tree};
   mount_container_filesystems(rootfd, &kfs);
+  if (shm_tree >= 0) close(shm_tree);
   mount_extra(rootfd, &o->extra);
   hooks_child_wait(&o->hooks);
   /* pid 0, as crun gives it at this stage. */
@@ -192,6 +199,7 @@ static void run_prepare(void *arg) {
   ns_join_release(&o->joins, &o->setup);
   net_prepare(&o->net, &o->setup);
   ns_join_prepare(&o->joins, &o->setup);
+  shm_join_prepare(&o->shm);
   rootfs_prepare(&o->rootfs);
 }
 
@@ -235,6 +243,10 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
       o.host_uts = true;
     else if (!strcmp(argv[i], "--cgroupns=private"))
       o.cgroupns = true;
+    else if (!strcmp(argv[i], "--no-shm"))
+      o.no_shm = true;
+    else if (shm_join_option(&o.shm, argc, argv, &i))
+      continue;
     else if ((v = value_of(argc, argv, &i, "--umask"))) {
       unsigned long long m;
       if (!parse_uint(v, 8, 07777, &m)) die("run: invalid --umask %s: want octal", v);
@@ -305,6 +317,8 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
   if ((ns_join_flags(&o.joins) & CLONE_NEWIPC) && o.host_ipc) die("run: --ipcns=host with --ns-join ipc");
   if ((ns_join_flags(&o.joins) & CLONE_NEWUTS) && o.host_uts) die("run: --utsns=host with --ns-join uts");
   if ((ns_join_flags(&o.joins) & CLONE_NEWCGROUP) && o.cgroupns) die("run: --cgroupns=private with --ns-join cgroup");
+  if (o.shm.set && (o.no_shm || o.host_ipc)) die("run: --shm-join with --no-shm or --ipcns=host");
+  if (o.no_shm && o.host_ipc) die("run: --no-shm with --ipcns=host");
   if (o.mon.enabled) return monitor_run(ns, &o.setup, &o.mon, &o.io, run_prepare, run_payload, &o);
   run_prepare(&o);
   return run_in_namespaces(ns, &o.setup, run_payload, &o);

@@ -75,6 +75,8 @@ async function sharedTarget(roots: Roots, c: ContainerRecord, id: string): Promi
     throw new TscRunError(`container ${target.name} is not running: ${c.name} shares its network namespace (--network container:${target.name}), start ${target.name} first`);
   }
   const join = c.config.netJoin?.length ? ['--net-join', c.config.netJoin.join(',')] : [];
+  // A pod member in the infra's ipc namespace shares its /dev/shm too (podman's pods do).
+  if (c.config.netJoin?.includes('ipc')) join.push('--shm-join', `container:${s.pid}:${s.pidStartTime}`);
   return { args: ['--net', `container:${s.pid}:${s.pidStartTime}`, ...join], mirrorDir: userdataDir(store.containerDir(id)), pause: target.config.pause === true };
 }
 

@@ -51,7 +51,12 @@ export function inheritFromPod(pod: PodRecord, own: MemberOwnFlags): MemberInher
   const skip = { pid: own.pid !== undefined || podHost.pid, uts: own.uts !== undefined || podHost.uts, ipc: own.ipc !== undefined };
   const netJoin = shares ? memberJoins(pod.share, skip) : [];
   const out: MemberInherited = { device, securityOpt, netJoin, joinsUts: netJoin.includes('uts') };
-  const shmSize = own.shmSize ?? pod.shmSize;
+  // In the pod's ipc namespace the member shares the infra's /dev/shm (podman's): its size is the pod's.
+  if (netJoin.includes('ipc') && own.shmSize !== undefined) {
+    throw new UsageError('--shm-size: the container shares the /dev/shm of its pod (which shares ipc): give the size to pod create --shm-size');
+  }
+  // --ipc host/none: no /dev/shm of its own to size.
+  const shmSize = own.shmSize ?? (own.ipc === 'host' || own.ipc === 'none' ? undefined : pod.shmSize);
   if (shmSize !== undefined) out.shmSize = shmSize;
   const pid = own.pid ?? (shares && pod.share.includes('pid') && podHost.pid ? 'host' : undefined);
   if (pid !== undefined) out.pid = pid;

@@ -37,8 +37,10 @@ function suite(as: As): void {
     const profile = path.join(sb.dir, 'allow.json');
     fs.writeFileSync(profile, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mknodat'], action: 'SCMP_ACT_ERRNO' }] }));
     fs.chmodSync(profile, 0o644);
-    expect(await ok(['run', '--rm', '--pod', 'inh', '--security-opt', `seccomp=${profile}`, '--security-opt', 'no-new-privileges=false', '--shm-size', '2m', 'bb', 'sh', '-c', script]))
-      .toBe('fuse\nNoNewPrivs: 0\nSeccomp: 2\n2048\n8192\n0 0\n');
+    expect(await ok(['run', '--rm', '--pod', 'inh', '--security-opt', `seccomp=${profile}`, '--security-opt', 'no-new-privileges=false', 'bb', 'sh', '-c', script]))
+      .toBe('fuse\nNoNewPrivs: 0\nSeccomp: 2\n10240\n8192\n0 0\n');
+    // In the pod's ipc namespace its /dev/shm is the infra's: its own size applies only with an ipc namespace of its own.
+    expect(await ok(['run', '--rm', '--pod', 'inh', '--ipc', 'private', '--shm-size', '2m', 'bb', 'sh', '-c', script])).toMatch(/\n2048\n8192\n/);
     const o = await podInspect('inh');
     expect(o.security_opt).toEqual(['no-new-privileges', 'seccomp=unconfined']);
     expect([o.CreateCgroup, o.CgroupParent, o.CgroupPath]).toEqual([true, '/libpod_parent', `/libpod_parent/${o.Id as string}`]);

@@ -495,16 +495,17 @@ export async function volumesFrom(roots: Roots, values: readonly string[]): Prom
 }
 
 /** --pid, --ipc, --uts, --cgroupns: host or private (podman's ParseNamespace words); container:/ns: are joins (planJoins). */
-function parseNamespaceFlag(flag: string, value: string | undefined): 'host' | 'private' | 'shareable' | undefined {
+function parseNamespaceFlag(flag: string, value: string | undefined): 'host' | 'private' | 'shareable' | 'none' | undefined {
   if (value === undefined || value === '' || /^(container|ns):/.test(value)) return undefined;
   if (value === 'host' || value === 'private') return value;
   if (flag === 'ipc' && value === 'shareable') return 'shareable';
-  if (flag === 'ipc' && value === 'none') return 'private';
+  // none: an ipc namespace of its own without /dev/shm (podman's NoShm).
+  if (flag === 'ipc' && value === 'none') return 'none';
   throw new UsageError(`unrecognized namespace mode ${value} passed`);
 }
 
 /** container:NAME / ns:PATH of --pid, --ipc, --uts, --cgroupns, --userns (src/runtime/container/namespace-joins.ts). */
-async function planJoins(argv: CreateArgs, roots: Roots, net: import('../../network/network-flags.js').NetworkPlan, ownMaps: string | undefined): Promise<import('../../runtime/container/namespace-joins.js').JoinPlan | undefined> {
+async function planJoins(argv: CreateArgs, roots: Roots, net: import('../../network/network-flags.js').NetworkPlan, ownMaps: string | undefined, shmSize: string | undefined): Promise<import('../../runtime/container/namespace-joins.js').JoinPlan | undefined> {
   const flags = (['pid', 'ipc', 'uts', 'cgroupns', 'userns'] as const).filter((k) => argv[k] !== undefined && /^(container|ns):/.test(argv[k]));
   if (!flags.length) return undefined;
   const j = await import('../../runtime/container/namespace-joins.js');
@@ -515,7 +516,7 @@ async function planJoins(argv: CreateArgs, roots: Roots, net: import('../../netw
   for (const k of flags) requested[k] = j.parseJoinValue(argv[k]!);
   const networkOwner = net.sharedWith ? await j.usernsOwner(net.sharedWith, deps) : net.network === 'bridge' ? 'bridge' : undefined;
   const networkLabel = net.sharedWith ? `--network container:${net.sharedWith.name}` : '--network bridge';
-  return j.planNamespaceJoins(requested, { networkOwner, networkLabel, ownMaps, hostname: argv.hostname }, deps);
+  return j.planNamespaceJoins(requested, { networkOwner, networkLabel, ownMaps, hostname: argv.hostname, shmSize }, deps);
 }
 
 /** --ulimit, --sysctl, --shm-size, --personality, --device and the namespace flags into the config. */
@@ -536,6 +537,9 @@ async function planProcessFlags(argv: CreateArgs, config: Partial<ContainerConfi
   }
   if (argv.sysctl?.length) {
     config.sysctls = p.parseSysctls(argv.sysctl.map(String), { ownNetns: network !== 'host' && !network.startsWith('container:'), ownIpc: ns.ipc !== 'host', ownUts: ns.uts !== 'host' });
+  }
+  if (argv['shm-size'] !== undefined && (ns.ipc === 'host' || ns.ipc === 'none')) {
+    throw new UsageError(`invalid config provided: cannot set shmsize when running in the {${ns.ipc} } IPC Namespace`);
   }
   if (argv['shm-size'] !== undefined) config.shmSize = p.parseShmSize(argv['shm-size']);
   if (argv.personality !== undefined) {
@@ -664,6 +668,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   const o = await import('../../runtime/container/run-options.js');
   // --pod: the infra's network and namespaces (src/pod/pod-join.ts).
   const pod = argv.pod !== undefined || argv['pod-id-file'] !== undefined ? await joinPod(argv, roots) : undefined;
+  const ownShmSize = argv['shm-size'];
   // The pod's --device, --security-opt, --shm-size, --pid/--uts host (src/pod/pod-inherit.ts), the member's own after them.
   if (pod) {
     const i = pod.inherited;
@@ -802,7 +807,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   let user = argv.user;
   const usernsJoin = argv.userns !== undefined && /^(container|ns):/.test(argv.userns);
   const ownMaps = argv.userns !== undefined && !usernsJoin ? '--userns' : argv.uidmap?.length ? '--uidmap' : argv.gidmap?.length ? '--gidmap' : argv.subuidname !== undefined ? '--subuidname' : argv.subgidname !== undefined ? '--subgidname' : undefined;
-  const joins = await planJoins(argv, roots, net, ownMaps);
+  const joins = await planJoins(argv, roots, net, ownMaps, ownShmSize);
   if (joins) {
     config.namespaces = { ...config.namespaces, ...joins.namespaces };
     if (joins.requires.length) config.requires = [...new Set([...(config.requires ?? []), ...joins.requires])];

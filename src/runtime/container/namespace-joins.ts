@@ -91,7 +91,7 @@ export async function usernsOwner(rec: ContainerRecord, deps: Pick<JoinDeps, 'ge
  */
 export async function planNamespaceJoins(
   requested: Partial<Record<NsFlag, NsValue>>,
-  own: { networkOwner?: string | undefined; networkLabel?: string | undefined; ownMaps?: string | undefined; hostname?: string | undefined },
+  own: { networkOwner?: string | undefined; networkLabel?: string | undefined; ownMaps?: string | undefined; hostname?: string | undefined; shmSize?: string | undefined },
   deps: JoinDeps,
 ): Promise<JoinPlan> {
   const plan: JoinPlan = { namespaces: {}, requires: [] };
@@ -119,6 +119,10 @@ export async function planNamespaceJoins(
     }
     if (key === 'ipc' && donor.config.namespaces?.ipc === 'private') {
       throw new TscRunError(`joining IPC of container ${donor.id} is not allowed: non-shareable IPC (hint: use IpcMode:shareable for the donor container)`);
+    }
+    // The donor's /dev/shm is this one's (podman shares it unless the donor has none, --ipc none).
+    if (key === 'ipc' && own.shmSize !== undefined && donor.config.namespaces?.ipc !== 'none') {
+      throw new UsageError(`--shm-size and --ipc container:${v.nameOrId} cannot be used together: the container shares the /dev/shm of ${donor.name}`);
     }
     plan.namespaces[key] = `container:${donor.id}`;
     if (!plan.requires.includes(donor.id)) plan.requires.push(donor.id);
@@ -218,6 +222,8 @@ export async function namespaceJoinArgs(
       throw new TscRunError(`container ${d.record.name} is not running: ${c.name} joins its ${SHARE_WORD[key]} namespace (--${flag} container:${d.record.name})`);
     }
     out.args.push('--ns-join', `${HELPER_TYPE[key]}=container:${d.pid}:${d.startTime}`);
+    // Its /dev/shm too (podman shares the donor's shm mount): POSIX shared memory is a tmpfs, not the ipc namespace.
+    if (key === 'ipc') out.args.push('--shm-join', `container:${d.pid}:${d.startTime}`);
     out.joins = true;
   }
   return out;

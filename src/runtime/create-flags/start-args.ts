@@ -66,6 +66,7 @@ export function processArgs(c: ContainerRecord): string[] {
   const ns = cfg.namespaces ?? {};
   if (ns.pid === 'host') a.push('--pidns=host');
   if (ns.ipc === 'host') a.push('--ipcns=host');
+  if (ns.ipc === 'none') a.push('--no-shm');
   if (ns.uts === 'host') a.push('--utsns=host');
   if (ns.cgroupns === 'private') a.push('--cgroupns=private');
   return a;

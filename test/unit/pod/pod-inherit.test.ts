@@ -22,7 +22,12 @@ describe('what a member takes from its pod (podman InfraInherit)', () => {
     expect(got.device).toEqual(['/dev/fuse', '/dev/zero:/dev/x']);
     expect(got.securityOpt).toEqual(['seccomp=unconfined', 'seccomp=/p.json']);
     expect(got.shmSize).toBe('10m');
-    expect(inheritFromPod(pod, { shmSize: '1m' }).shmSize).toBe('1m');
+    // The pod's /dev/shm is shared with members in its ipc namespace: a size of their own only with an ipc namespace of their own.
+    expect(() => inheritFromPod(pod, { shmSize: '1m' })).toThrow('--shm-size: the container shares the /dev/shm of its pod (which shares ipc): give the size to pod create --shm-size');
+    expect(inheritFromPod(pod, { shmSize: '1m', ipc: 'private' }).shmSize).toBe('1m');
+    expect(inheritFromPod(pod, { ipc: 'private' }).shmSize).toBe('10m');
+    expect(inheritFromPod(pod, { ipc: 'none' }).shmSize).toBeUndefined();
+    expect(inheritFromPod({ ...pod, share: ['net', 'uts'] }, { shmSize: '1m' }).shmSize).toBe('1m');
     expect(inheritFromPod(base, {})).toEqual({ device: [], securityOpt: [], netJoin: ['ipc', 'uts'], joinsUts: true });
   });
 

@@ -50,6 +50,22 @@ describe('namespace joins', () => {
     await expect(planNamespaceJoins({ pid: { kind: 'container', nameOrId: 'x' } }, {}, deps())).rejects.toThrow('looking up container to share pid namespace with: no container with name or ID "x" found');
   });
 
+  it('--ipc container: shares the donor\'s /dev/shm: no --shm-size of its own unless the donor has none', async () => {
+    await expect(planNamespaceJoins({ ipc: { kind: 'container', nameOrId: 'a' } }, { shmSize: '1m' }, deps())).rejects.toThrow(
+      '--shm-size and --ipc container:a cannot be used together: the container shares the /dev/shm of a',
+    );
+    const none = rec('f'.repeat(64), 'f', { namespaces: { ipc: 'none' } });
+    all.push(none);
+    try {
+      expect((await planNamespaceJoins({ ipc: { kind: 'container', nameOrId: 'f' } }, { shmSize: '1m' }, deps())).namespaces).toEqual({ ipc: `container:${none.id}` });
+    } finally {
+      all.pop();
+    }
+    const c = rec('e', 'e', { namespaces: { ipc: `container:${a.id}` } });
+    const live = (id: string) => Promise.resolve(id === a.id ? { record: a, pid: 42, startTime: 7 } : undefined);
+    expect(await namespaceJoinArgs(c, live, true)).toEqual({ args: ['--ns-join', 'ipc=container:42:7', '--shm-join', 'container:42:7'], joins: true });
+  });
+
   it('gives the helper the live process, or the host mode for a host namespace', async () => {
     const c = rec('e', 'e', { namespaces: { pid: `container:${a.id}`, cgroupns: `container:${a.id}`, ipc: 'ns:/x' } });
     const live = (id: string) => Promise.resolve(id === a.id ? { record: a, pid: 42, startTime: 7 } : undefined);
