@@ -198,18 +198,18 @@ function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string
     DnsSearch: [],
     ExtraHosts: c.addHosts ?? [],
     GroupAdd: c.groupAdd ?? [],
-    IpcMode: c.namespaces?.ipc ?? 'shareable',
+    IpcMode: c.namespaces?.ipc ?? podJoined(c, 'ipc') ?? 'shareable',
     Cgroup: '',
     Cgroups: c.cgroupsMode === 'disabled' || c.cgroupsMode === 'no-conmon' ? c.cgroupsMode : 'default',
     Links: null,
     OomScoreAdj: c.oomScoreAdj ?? 0,
-    PidMode: c.namespaces?.pid ?? 'private',
+    PidMode: c.namespaces?.pid ?? podJoined(c, 'pid') ?? 'private',
     Privileged: sec?.privileged ?? false,
     PublishAllPorts: rec.config.publishAll === true,
     ReadonlyRootfs: sec?.readOnlyRoot ?? c.readOnly === true,
     SecurityOpt: securityOpt,
     Tmpfs: inspectTmpfs(rec.config.mounts),
-    UTSMode: c.namespaces?.uts ?? 'private',
+    UTSMode: c.namespaces?.uts ?? podJoined(c, 'uts') ?? 'private',
     UsernsMode: c.namespaces?.user ?? c.userns ?? '',
     ShmSize: c.shmSize ?? 65536000,
     Runtime: 'oci',
@@ -328,4 +328,9 @@ export function inspectContainer(rec: ContainerRecord, f: InspectFacts): Record<
     Config: inspectConfig(rec, f),
     HostConfig: inspectHostConfig(rec, f),
   };
+}
+
+/** A pod member's namespace joined from the infra (`netJoin`): `container:<infra id>`, as podman shows it. */
+function podJoined(c: ContainerRecord['config'], ns: 'ipc' | 'pid' | 'uts'): string | undefined {
+  return c.netJoin?.includes(ns) && c.network.startsWith('container:') ? c.network : undefined;
 }
