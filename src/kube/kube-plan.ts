@@ -332,7 +332,8 @@ function staticAddress(f: PlayFlags, index: number, hostNetwork: boolean, plan: 
 function planPod(name: string, meta: { labels: Record<string, string>; annotations: Record<string, string> }, spec: KubePodSpec, cms: ConfigMaps, secrets: ConfigMaps, f: PlayFlags, plan: KubePlan): PlannedPod {
   const podArgs: string[] = ['--name', name];
   for (const [k, v] of Object.entries(meta.labels)) podArgs.push('--label', `${k}=${v}`);
-  if (spec.hostname) podArgs.push('--hostname', spec.hostname);
+  // podman's kube play sets the pod's hostname, its name unless the YAML gives one (pod inspect shows it).
+  podArgs.push('--hostname', spec.hostname || name);
   if (spec.hostNetwork) podArgs.push('--network', 'host');
   else for (const n of f.networks) podArgs.push('--network', n);
   podArgs.push(...staticAddress(f, plan.pods.length, spec.hostNetwork === true, plan));

@@ -23,6 +23,8 @@ export interface PodCreateInput {
   name?: string | undefined;
   labels: Record<string, string>;
   hostname?: string | undefined;
+  /** --hostname was given (default: when `hostname` is); pod inspect shows Hostname only then. */
+  hostnameSet?: boolean | undefined;
   share: SharedNamespace[];
   exitPolicy: ExitPolicy;
   createCommand: string[];
@@ -54,6 +56,8 @@ export interface PodCreateInput {
   namespaces?: { pid?: 'host' | 'private' | undefined; uts?: 'host' | 'private' | undefined } | undefined;
   shareParent?: boolean | undefined;
   infraConmonPidfile?: string | undefined;
+  /** The resource flags, for pod inspect (pod-resources.ts). */
+  limits?: import('./pod-resources.js').PodLimits | undefined;
   rmtree: (...paths: string[]) => Promise<void>;
 }
 
@@ -200,6 +204,8 @@ export async function createPod(i: PodCreateInput): Promise<PodRecord> {
     share: i.infra ? i.share : [],
     exitPolicy: i.exitPolicy,
   };
+  if (i.hostnameSet ?? i.hostname !== undefined) record.hostnameSet = true;
+  if (i.limits && Object.keys(i.limits).length) record.limits = i.limits;
   if (i.kubeFile !== undefined) record.kubeFile = i.kubeFile;
   if (i.volumes?.length) record.volumes = [...i.volumes];
   if (i.volumesFrom?.length) record.volumesFrom = [...i.volumesFrom];

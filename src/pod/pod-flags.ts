@@ -63,6 +63,8 @@ export interface PodFlags {
   shareParent?: boolean | undefined;
   /** --infra-conmon-pidfile: where the infra's monitor pid is written at each start. */
   infraConmonPidfile?: string | undefined;
+  /** The resource flags as pod inspect shows them (checkPodResources). */
+  limits?: import('./pod-resources.js').PodLimits | undefined;
 }
 
 export interface PodFlagDeps {
@@ -176,6 +178,8 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
     labels,
     // In the host's uts namespace the pod's hostname is the host's (the members' /etc/hostname and /etc/hosts say so).
     hostname: infraNs.uts === 'host' ? os.hostname() : f.hostname,
+    hostnameSet: f.hostname !== undefined,
+    limits: f.limits,
     share,
     exitPolicy,
     createCommand: f.createCommand,

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TscRunError, UsageError } from '../errors.js';
 import { probeCgroups } from '../host/cgroup-probe.js';
-import { anyResource, CGROUP_V1_ROOTLESS_WARNING, parseResourceFlags, type ResourceFlagValues } from '../runtime/create-flags/resource-flags.js';
+import { anyResource, CGROUP_V1_ROOTLESS_WARNING, parseResourceFlags, ramInBytes, type ResourceFlagValues } from '../runtime/create-flags/resource-flags.js';
 import { parseVolumeFlag } from '../volume/mount-spec.js';
 import type { InspectMount } from '../volume/mount-views.js';
 
@@ -21,14 +21,62 @@ export type PodResourceFlags = Pick<
   'cpus' | 'memory' | 'cpu-shares' | 'cpuset-cpus' | 'cpuset-mems' | 'memory-swap' | 'blkio-weight' | 'blkio-weight-device' | 'device-read-bps' | 'device-write-bps'
 >;
 
-/** Check the limits; warn (rootless cgroup v1: nothing can apply them) or refuse with the reason. */
-export function checkPodResources(f: PodResourceFlags, warn: (line: string) => void, host = { uid: process.getuid!(), probe: probeCgroups }): void {
+/**
+ * The limits as `pod inspect` shows them (podman 4.3's keys, each left out
+ * when zero or unset). podman hides the memory and blkio ones unless a CPU
+ * limit was given too (its ResourceLim() returns an empty set when the CPU
+ * part is nil); we show what was asked. `--blkio-weight-device` podman
+ * never shows. Pure; the flags were checked (parseResourceFlags).
+ */
+export interface PodLimits {
+  cpu_period?: number;
+  cpu_quota?: number;
+  cpu_shares?: number;
+  cpuset_cpus?: string;
+  cpuset_mems?: string;
+  device_read_bps?: Array<{ Path: string; Rate: number }>;
+  device_write_bps?: Array<{ Path: string; Rate: number }>;
+  memory_limit?: number;
+  memory_swap?: number;
+  blkio_weight?: number;
+}
+
+export function podLimits(f: PodResourceFlags): PodLimits {
+  const out: PodLimits = {};
+  const cpus = f.cpus === undefined ? 0 : Number(f.cpus);
+  // podman: period 100000 µs, quota = cpus × period.
+  if (cpus > 0) {
+    out.cpu_period = 100_000;
+    out.cpu_quota = Math.round(cpus * 100_000);
+  }
+  const shares = f['cpu-shares'] === undefined ? 0 : Number(f['cpu-shares']);
+  if (shares > 0) out.cpu_shares = shares;
+  if (f['cpuset-cpus']) out.cpuset_cpus = f['cpuset-cpus'];
+  if (f['cpuset-mems']) out.cpuset_mems = f['cpuset-mems'];
+  const rates = (v: readonly string[] | undefined) =>
+    (v ?? []).map((d) => {
+      const colon = d.lastIndexOf(':');
+      return { Path: d.slice(0, colon), Rate: ramInBytes(d.slice(colon + 1)) ?? 0 };
+    });
+  if (f['device-read-bps']?.length) out.device_read_bps = rates(f['device-read-bps']);
+  if (f['device-write-bps']?.length) out.device_write_bps = rates(f['device-write-bps']);
+  const memory = f.memory === undefined ? 0 : (ramInBytes(f.memory) ?? 0);
+  if (memory > 0) out.memory_limit = memory;
+  const swap = f['memory-swap'] === undefined || f['memory-swap'] === '-1' ? 0 : (ramInBytes(f['memory-swap']) ?? 0);
+  if (swap > 0) out.memory_swap = swap;
+  const weight = f['blkio-weight'] === undefined ? 0 : Number(f['blkio-weight']);
+  if (weight > 0) out.blkio_weight = weight;
+  return out;
+}
+
+/** Check the limits; warn (rootless cgroup v1: nothing can apply them) or refuse with the reason. What pod inspect shows of them. */
+export function checkPodResources(f: PodResourceFlags, warn: (line: string) => void, host = { uid: process.getuid!(), probe: probeCgroups }): PodLimits {
   const r = parseResourceFlags(f, (p) => fs.existsSync(p));
-  if (!anyResource(r)) return;
+  if (!anyResource(r)) return {};
   const facts = host.probe(host.uid);
   if (host.uid !== 0 && facts.layout !== 'unified' && !facts.delegation.delegated) {
     warn(CGROUP_V1_ROOTLESS_WARNING);
-    return;
+    return podLimits(f);
   }
   const given = [r.memory !== undefined && '--memory', r.cpus !== undefined && '--cpus', ...r.others].filter(Boolean).join(', ');
   throw new TscRunError(`${given}: a pod's limits need a cgroup for the whole pod, which tsc-run does not make: give the limits to its containers (run --pod POD --memory ...)`);

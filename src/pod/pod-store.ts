@@ -26,6 +26,10 @@ export interface PodRecord {
   labels: Record<string, string>;
   /** --hostname, or the pod's name (podman's default when there is an infra). */
   hostname: string;
+  /** --hostname was given (podman's pod inspect shows Hostname only then). */
+  hostnameSet?: boolean;
+  /** The resource flags as pod inspect shows them (not applied: rootless cgroup v1 has no pod cgroup; docs/pods.md). */
+  limits?: import('./pod-resources.js').PodLimits;
   share: SharedNamespace[];
   exitPolicy: ExitPolicy;
   /** Absent with --infra=false. */

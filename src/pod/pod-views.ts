@@ -67,7 +67,8 @@ export function inspectPod(pod: PodRecord, members: readonly ContainerRecord[], 
     CreateCommand: pod.createCommand,
     ExitPolicy: pod.exitPolicy,
     State: podStatus(members),
-    Hostname: pod.hostname,
+    // podman shows only a --hostname given (its members still get the pod's name).
+    Hostname: pod.hostnameSet ? pod.hostname : '',
   };
   if (Object.keys(pod.labels).length) out.Labels = pod.labels;
   out.CreateCgroup = true;
@@ -91,6 +92,7 @@ export function inspectPod(pod: PodRecord, members: readonly ContainerRecord[], 
       Networks: c.networks && Object.keys(c.networks).length ? Object.keys(c.networks) : null,
       NetworkOptions: c.networkOptions?.length ? { [c.network]: c.networkOptions } : null,
       // The infra's own namespace modes (podman's NamespaceMode of the infra), whatever members share.
+      ...pick(pod.limits, ['cpu_period', 'cpu_quota', 'cpuset_cpus']),
       pid_ns: pod.namespaces?.pid ?? 'private',
       userns: c.userns || 'host',
       uts_ns: pod.namespaces?.uts ?? 'private',
@@ -99,10 +101,61 @@ export function inspectPod(pod: PodRecord, members: readonly ContainerRecord[], 
   }
   out.NumContainers = members.length;
   if (members.length) out.Containers = members.map((m) => ({ Id: m.id, Name: m.name, State: memberState(m.state.status) }));
+  const lim = pod.limits ?? {};
+  Object.assign(out, pick(lim, ['cpu_period', 'cpu_quota', 'cpu_shares', 'cpuset_cpus', 'cpuset_mems']));
   if (extra.mounts?.length) out.mounts = extra.mounts;
   if (pod.volumesFrom?.length) out.volumes_from = pod.volumesFrom;
   // podman lists the infra's security options (GetSecurityOptions); there are none without an infra.
   if (infra && pod.securityOpt?.length) out.security_opt = securityOptView(pod.securityOpt);
+  // podman's key order: device_read_bps, device_write_bps (before), memory, then blkio.
+  Object.assign(out, pick(lim, ['device_read_bps', 'device_write_bps', 'memory_limit', 'memory_swap', 'blkio_weight']));
+  return out;
+}
+
+function pick<T extends object, K extends keyof T>(o: T | undefined, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o?.[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+/** pod inspect's Go field names for keys its JSON spells otherwise, as a --format template reads them. */
+const GO_FIELDS: Record<string, string> = {
+  cpu_period: 'CPUPeriod',
+  cpu_quota: 'CPUQuota',
+  cpu_shares: 'CPUShares',
+  cpuset_cpus: 'CPUSetCPUs',
+  cpuset_mems: 'CPUSetMems',
+  mounts: 'Mounts',
+  devices: 'Devices',
+  device_read_bps: 'BlkioDeviceReadBps',
+  device_write_bps: 'BlkioDeviceWriteBps',
+  volumes_from: 'VolumesFrom',
+  security_opt: 'SecurityOpts',
+  memory_limit: 'MemoryLimit',
+  memory_swap: 'MemorySwap',
+  blkio_weight: 'BlkioWeight',
+  blkio_weight_device: 'BlkioWeightDevice',
+  pid_ns: 'PidNS',
+  userns: 'UserNS',
+  uts_ns: 'UtsNS',
+};
+/** Go's zero values of those fields (and of the omitempty ones), which a template prints when they are unset. */
+const GO_ZERO: Record<string, unknown> = {
+  CPUPeriod: 0, CPUQuota: 0, CPUShares: 0, CPUSetCPUs: '', CPUSetMems: '', Mounts: [], Devices: [], BlkioDeviceReadBps: [], BlkioDeviceWriteBps: [],
+  VolumesFrom: [], SecurityOpts: [], MemoryLimit: 0, MemorySwap: 0, BlkioWeight: 0, BlkioWeightDevice: [], Labels: {}, CgroupParent: '', CgroupPath: '',
+  InfraContainerID: '', SharedNamespaces: [], Containers: [], Namespace: '', ExitPolicy: '',
+};
+const GO_ZERO_INFRA: Record<string, unknown> = { CPUPeriod: 0, CPUQuota: 0, CPUSetCPUs: '', PidNS: '', UserNS: '', UtsNS: '' };
+
+/** The object a --format template sees: podman's Go field names (with their zero values) beside the JSON keys. */
+export function podTemplateView(o: Record<string, unknown>): Record<string, unknown> {
+  const rename = (src: Record<string, unknown>, zero: Record<string, unknown>) => {
+    const out: Record<string, unknown> = { ...zero, ...src };
+    for (const [k, v] of Object.entries(src)) if (GO_FIELDS[k]) out[GO_FIELDS[k]] = v;
+    return out;
+  };
+  const out = rename(o, GO_ZERO);
+  if (o.InfraConfig && typeof o.InfraConfig === 'object') out.InfraConfig = rename(o.InfraConfig as Record<string, unknown>, GO_ZERO_INFRA);
   return out;
 }
 

@@ -58,6 +58,10 @@ describe('pod create -v and resource flags (test user)', () => {
     if (probe.exitCode === 0 && probe.stderr === 'Resource limits are not supported and ignored on cgroups V1 rootless systems\n') {
       expect([r.exitCode, r.stderr]).toEqual([0, probe.stderr]);
       expect(await ok(['run', '--rm', '--pod', 'limited', 'bb', 'echo', 'runs'])).toBe('runs\n');
+      // pod inspect shows them as podman 4.3 does (the CPU ones in InfraConfig too); Hostname only when given.
+      const o = JSON.parse(await ok(['pod', 'inspect', 'limited'])) as Record<string, unknown> & { InfraConfig: Record<string, unknown> };
+      expect([o.cpu_period, o.cpu_quota, o.memory_limit, o.InfraConfig.cpu_period, o.InfraConfig.cpu_quota, o.Hostname]).toEqual([100000, 150000, 67108864, 100000, 150000, '']);
+      expect(await ok(['pod', 'inspect', '--format', '{{.CPUQuota}} {{.MemoryLimit}} {{.CPUShares}} {{.InfraConfig.CPUPeriod}} {{.InfraConfig.PidNS}}', 'limited'])).toBe('150000 67108864 0 100000 private\n');
     } else {
       expect(r.exitCode).toBe(125);
       expect(r.stderr).toMatch(/^Error: --memory, --cpus: a pod's limits need a cgroup for the whole pod, which tsc-run does not make/);

@@ -201,7 +201,7 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
     const subMaps = await cf.subIdMaps({ subuidname: argv.subuidname, subgidname: argv.subgidname });
     const labels = [...(await cf.readLabelFiles(list(argv['label-file']))), ...list(argv.label)];
     const volumesFrom = argv['volumes-from']?.length ? { names: list(argv['volumes-from']), volumes: await cf.volumesFrom(ctx.roots, list(argv['volumes-from'])) } : undefined;
-    checkPodResources(
+    const limits = checkPodResources(
       {
         cpus: argv.cpus,
         memory: argv.memory,
@@ -255,6 +255,7 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
         uts: argv.uts,
         shareParent: argv['share-parent'],
         infraConmonPidfile: argv['infra-conmon-pidfile'],
+        limits,
         createCommand: ['tsc-run', ...process.argv.slice(2)],
       },
       {
@@ -521,7 +522,7 @@ const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
     const roots = rootsOf(argv);
     const names = (argv.pods ?? []).map(String);
     const { resolvePods, podMembers } = await import('../../pod/pod-lifecycle.js');
-    const { inspectPod } = await import('../../pod/pod-views.js');
+    const { inspectPod, podTemplateView } = await import('../../pod/pod-views.js');
     const { podInspectMounts } = await import('../../pod/pod-resources.js');
     const { NoSuchPodError } = await import('../../pod/pod-store.js');
     // podman prints each pod it finds, then fails on the first name it did not.
@@ -543,7 +544,7 @@ const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
     const json = template === undefined;
     // podman 4.3 prints one object per pod, indented as its JSON printer does; nothing found is `[]`.
     if (json && objects.length === 0) process.stdout.write('[]\n');
-    for (const o of objects) process.stdout.write(template === undefined ? JSON.stringify(o, null, 5) + '\n' : formatObject(o, template));
+    for (const o of objects) process.stdout.write(template === undefined ? JSON.stringify(o, null, 5) + '\n' : formatObject(podTemplateView(o), template));
     if (missing !== undefined) throw new TscRunError(`inspecting object: no such pod ${missing}`);
   },
 };
