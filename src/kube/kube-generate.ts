@@ -4,12 +4,13 @@
 // ports. Containers' entrypoint → command, cmd → args, user env (not the
 // engine's defaults), working dir, ports (from the infra, on the first
 // container), named volumes → persistentVolumeClaim, binds → hostPath,
-// tmpfs → emptyDir Memory, capabilities relative to the default set,
-// privileged, read-only root, runAsUser/Group, restart policy, labels.
+// tmpfs → emptyDir Memory, capabilities relative to the set a Kubernetes
+// runtime gives (podman's), privileged, read-only root (with the tmpfs
+// /tmp, /var/tmp, /run it has here), runAsUser/Group, restart policy,
+// labels, annotations, hostname.
 // `toKube` is pure; the records come from the stores.
 
 import { stringify } from 'yaml';
-import { DEFAULT_CAPABILITIES } from '../config/default-capabilities.js';
 import type { ContainerRecord } from '../storage/containers.js';
 import { VERSION } from '../version.js';
 
@@ -19,6 +20,8 @@ export interface GenContainer {
   bounding?: string[] | undefined;
   privileged: boolean;
   readOnlyRoot: boolean;
+  /** What each bind mount's source is on the host now (podman's hostPath type); absent: missing. */
+  bindKinds?: Record<string, 'Directory' | 'File'> | undefined;
 }
 
 export interface GenPod {
@@ -30,7 +33,19 @@ export interface GenPod {
   containers: GenContainer[];
 }
 
-const DEFAULT_CAPS: readonly string[] = DEFAULT_CAPABILITIES;
+/**
+ * The capabilities a Kubernetes runtime gives a container (the OCI runtime
+ * tools' default set, which podman's kube generate compares with): what a
+ * container here lacks of them is dropped in the YAML, so a cluster runs it
+ * with no more than it has here (CAP_MKNOD, CAP_NET_RAW, CAP_AUDIT_WRITE
+ * for our defaults, as podman writes).
+ */
+const KUBE_DEFAULT_CAPS: readonly string[] = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID',
+  'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
+];
+/** --read-only's tmpfs (--read-only-tmpfs, the default): writable here, so emptyDirs in the YAML (podman lists them too). */
+const READ_ONLY_TMPFS = ['/tmp', '/var/tmp', '/run'];
 const ENGINE_ENV = new Set(['PATH', 'TERM', 'container', 'HOME', 'HOSTNAME']);
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -57,9 +72,14 @@ function restartPolicy(rec: ContainerRecord): string {
   return p === 'always' || p === 'unless-stopped' ? 'Always' : p === 'on-failure' ? 'OnFailure' : 'Never';
 }
 
+/** The container's name in the YAML: a kube-played pod's `POD-NAME` gives NAME back. */
+function kubeName(g: GenContainer, podName: string): string {
+  return g.rec.name.startsWith(`${podName}-`) ? g.rec.name.slice(podName.length + 1) : g.rec.name;
+}
+
 function containerSpec(g: GenContainer, podName: string, volumes: Array<Record<string, unknown>>, ports: GenPod['ports'] | undefined): Record<string, unknown> {
   const c = g.rec.config;
-  const name = g.rec.name.startsWith(`${podName}-`) ? g.rec.name.slice(podName.length + 1) : g.rec.name;
+  const name = kubeName(g, podName);
   const out: Record<string, unknown> = { name, image: g.rec.imageName };
   if (c.entrypoint.length) out.command = [...c.entrypoint];
   if (c.cmd.length) out.args = [...c.cmd];
@@ -87,19 +107,27 @@ function containerSpec(g: GenContainer, podName: string, volumes: Array<Record<s
     } else if (m.type === 'bind') {
       const existing = volumes.find((v) => (v.hostPath as { path?: string } | undefined)?.path === m.source);
       vname = existing ? String(existing.name) : hostPathName(m.source, volumes.length);
-      if (!existing) volumes.push({ name: vname, hostPath: { path: m.source } });
+      // podman's types: what is there now, else DirectoryOrCreate.
+      if (!existing) volumes.push({ name: vname, hostPath: { path: m.source, type: g.bindKinds?.[m.source] ?? 'DirectoryOrCreate' } });
     } else {
       vname = `${name}-tmpfs-${volumes.length}`;
       volumes.push({ name: vname, emptyDir: { medium: 'Memory' } });
     }
     mounts.push({ mountPath: m.destination, name: vname, ...(ro ? { readOnly: true } : {}) });
   }
+  if (g.readOnlyRoot && c.readOnlyTmpfs !== false) {
+    for (const dest of READ_ONLY_TMPFS.filter((d) => !mounts.some((m) => m.mountPath === d))) {
+      const vname = `${name}-tmpfs-${volumes.length}`;
+      volumes.push({ name: vname, emptyDir: { medium: 'Memory' } });
+      mounts.push({ mountPath: dest, name: vname });
+    }
+  }
   if (mounts.length) out.volumeMounts = mounts;
   const sc: Record<string, unknown> = {};
   if (g.bounding) {
     const have = new Set(g.bounding);
-    const add = [...have].filter((x) => !DEFAULT_CAPS.includes(x)).sort();
-    const drop = DEFAULT_CAPS.filter((x) => !have.has(x));
+    const add = [...have].filter((x) => !KUBE_DEFAULT_CAPS.includes(x)).sort();
+    const drop = KUBE_DEFAULT_CAPS.filter((x) => !have.has(x));
     if (!g.privileged && (add.length || drop.length)) sc.capabilities = { ...(add.length ? { add } : {}), ...(drop.length ? { drop } : {}) };
   }
   if (g.privileged) sc.privileged = true;
@@ -123,8 +151,9 @@ function containerSpec(g: GenContainer, podName: string, volumes: Array<Record<s
 function podSpec(p: GenPod): Record<string, unknown> {
   const volumes: Array<Record<string, unknown>> = [];
   const containers = p.containers.map((g, i) => containerSpec(g, p.name, volumes, i === 0 ? p.ports : undefined));
-  const spec: Record<string, unknown> = { containers };
-  if (p.hostname && p.hostname !== p.name) spec.hostname = p.hostname;
+  // podman's: no service account token and no service environment variables in a cluster (podman gives neither).
+  const spec: Record<string, unknown> = { automountServiceAccountToken: false, containers, enableServiceLinks: false };
+  if (p.hostname) spec.hostname = p.hostname;
   const first = p.containers[0];
   if (first) spec.restartPolicy = restartPolicy(first.rec);
   if (volumes.length) spec.volumes = volumes;
@@ -137,20 +166,40 @@ export interface GenerateOptions {
   replicas: number;
 }
 
+/**
+ * The containers' annotations as pod annotations: one every container has
+ * stays as it is (kube play gives it to every container again), another is
+ * `KEY/CONTAINER` (podman's spelling for a container's own).
+ */
+function podAnnotations(p: GenPod): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  const all = p.containers.map((g) => g.rec.config.annotations ?? {});
+  for (const [i, a] of all.entries()) {
+    for (const [k, v] of Object.entries(a)) {
+      if (all.every((o) => o[k] === v)) out[k] = v;
+      else out[`${k}/${kubeName(p.containers[i]!, p.name)}`] = v;
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** The YAML text, podman's header comment first, documents separated by `---`. */
 export function toKube(pods: readonly GenPod[], o: GenerateOptions, now: Date = new Date()): string {
   const docs: unknown[] = [];
   for (const p of pods) {
     const labels = { app: p.name, ...p.labels };
+    const annotations = podAnnotations(p);
+    const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z');
     if (o.type === 'deployment') {
       docs.push({
         apiVersion: 'apps/v1',
         kind: 'Deployment',
-        metadata: { creationTimestamp: now.toISOString().replace(/\.\d+Z$/, 'Z'), labels: { app: p.name }, name: `${p.name}-deployment` },
+        // Play reads a Deployment's own annotations (podman's).
+        metadata: { ...(annotations ? { annotations } : {}), creationTimestamp: stamp, labels: { app: p.name }, name: `${p.name}-deployment` },
         spec: { replicas: o.replicas, selector: { matchLabels: { app: p.name } }, template: { metadata: { labels, name: p.name }, spec: podSpec(p) } },
       });
     } else {
-      docs.push({ apiVersion: 'v1', kind: 'Pod', metadata: { creationTimestamp: now.toISOString().replace(/\.\d+Z$/, 'Z'), labels, name: p.name }, spec: podSpec(p) });
+      docs.push({ apiVersion: 'v1', kind: 'Pod', metadata: { ...(annotations ? { annotations } : {}), creationTimestamp: stamp, labels, name: p.name }, spec: podSpec(p) });
     }
     if (o.service && p.ports.length) {
       docs.push({

@@ -49,7 +49,13 @@ export function parseKube(text: string, name: string): KubeDoc[] {
 
 async function genContainer(store: ContainerStore, rec: ContainerRecord): Promise<GenContainer> {
   const sec = await loadContainerSecurity(userdataDir(store.containerDir(rec.id)));
-  return { rec, bounding: sec?.capabilities.bounding, privileged: sec?.privileged === true, readOnlyRoot: sec?.readOnlyRoot === true };
+  const bindKinds: Record<string, 'Directory' | 'File'> = {};
+  for (const m of rec.config.mounts ?? []) {
+    if (m.type !== 'bind') continue;
+    const st = await fs.stat(m.source).catch(() => undefined);
+    if (st) bindKinds[m.source] = st.isDirectory() ? 'Directory' : 'File';
+  }
+  return { rec, bounding: sec?.capabilities.bounding, privileged: sec?.privileged === true, readOnlyRoot: sec?.readOnlyRoot === true, bindKinds };
 }
 
 /** Each name: a pod (its members but the infra), else a container (a pod of its own, `NAME-pod`). */
@@ -85,7 +91,9 @@ export async function generateInputs(roots: Roots, names: readonly string[]): Pr
       throw new TscRunError(`name or ID ${JSON.stringify(n)} not found`);
     }
     if (rec.config.pause) throw new TscRunError(`${rec.name} is the infra container of a pod: generate the pod instead`);
-    out.push({ name: `${rec.name}-pod`, labels: {}, ports: rec.config.ports ?? [], containers: [await genContainer(store, rec)] });
+    // podman: the container's hostname, unless it is the default (its id's first characters).
+    const hostname = rec.config.hostname && !rec.id.startsWith(rec.config.hostname) ? rec.config.hostname : undefined;
+    out.push({ name: `${rec.name}-pod`, hostname, labels: {}, ports: rec.config.ports ?? [], containers: [await genContainer(store, rec)] });
   }
   return out;
 }

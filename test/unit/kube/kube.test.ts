@@ -162,12 +162,14 @@ describe('kube generate', () => {
     const text = toKube(
       [{
         name: 'web',
+        hostname: 'web',
         labels: { team: 'x' },
         ports: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }],
         containers: [{
           rec: rec({
             entrypoint: ['httpd'], cmd: ['-f'], env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=xterm', 'HOSTNAME=web', 'A=1'], workingDir: '/srv', user: '1000:100',
             restartPolicy: { name: 'on-failure', maxRetries: 0 },
+            annotations: { 'io.x/own': 'srv-only' },
             mounts: [
               { type: 'volume', name: 'data', source: '/x', destination: '/data', options: ['rw'] },
               { type: 'bind', source: '/srv/www', destination: '/h', options: ['ro', 'rbind'] },
@@ -178,6 +180,12 @@ describe('kube generate', () => {
           bounding: [...base.filter((c) => c !== 'CAP_KILL'), 'CAP_NET_ADMIN'],
           privileged: false,
           readOnlyRoot: true,
+          bindKinds: { '/srv/www': 'Directory' },
+        }, {
+          rec: rec({ cmd: ['sleep', '1'], annotations: { 'io.x/own': 'side' } }, 'side'),
+          bounding: [...base],
+          privileged: true,
+          readOnlyRoot: false,
         }],
       }],
       { service: true, type: 'pod', replicas: 1 },
@@ -188,16 +196,24 @@ describe('kube generate', () => {
     expect(docs[0]).toEqual({
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { creationTimestamp: '2026-01-02T03:04:05Z', labels: { app: 'web', team: 'x' }, name: 'web' },
+      // A container's own annotation is KEY/CONTAINER (podman's spelling).
+      metadata: { annotations: { 'io.x/own/srv': 'srv-only', 'io.x/own/side': 'side' }, creationTimestamp: '2026-01-02T03:04:05Z', labels: { app: 'web', team: 'x' }, name: 'web' },
       spec: {
+        automountServiceAccountToken: false,
         containers: [{
           name: 'srv', image: 'localhost/bb:latest', command: ['httpd'], args: ['-f'], env: [{ name: 'A', value: '1' }], workingDir: '/srv',
           ports: [{ containerPort: 80, hostPort: 8080 }],
-          volumeMounts: [{ mountPath: '/data', name: 'data-pvc' }, { mountPath: '/h', name: 'srv-www-host-1', readOnly: true }, { mountPath: '/mem', name: 'srv-tmpfs-2' }],
-          securityContext: { capabilities: { add: ['CAP_NET_ADMIN'], drop: ['CAP_KILL'] }, readOnlyRootFilesystem: true, runAsUser: 1000, runAsGroup: 100 },
-        }],
+          // --read-only's writable tmpfs here are emptyDirs there.
+          volumeMounts: [{ mountPath: '/data', name: 'data-pvc' }, { mountPath: '/h', name: 'srv-www-host-1', readOnly: true }, { mountPath: '/mem', name: 'srv-tmpfs-2' },
+            { mountPath: '/tmp', name: 'srv-tmpfs-3' }, { mountPath: '/var/tmp', name: 'srv-tmpfs-4' }, { mountPath: '/run', name: 'srv-tmpfs-5' }],
+          // Dropped: what it lacks of the set a Kubernetes runtime gives (podman's comparison).
+          securityContext: { capabilities: { add: ['CAP_NET_ADMIN'], drop: ['CAP_MKNOD', 'CAP_NET_RAW', 'CAP_KILL', 'CAP_AUDIT_WRITE'] }, readOnlyRootFilesystem: true, runAsUser: 1000, runAsGroup: 100 },
+        }, { name: 'side', image: 'localhost/bb:latest', args: ['sleep', '1'], securityContext: { privileged: true } }],
+        enableServiceLinks: false,
+        hostname: 'web',
         restartPolicy: 'OnFailure',
-        volumes: [{ name: 'data-pvc', persistentVolumeClaim: { claimName: 'data' } }, { name: 'srv-www-host-1', hostPath: { path: '/srv/www' } }, { name: 'srv-tmpfs-2', emptyDir: { medium: 'Memory' } }],
+        volumes: [{ name: 'data-pvc', persistentVolumeClaim: { claimName: 'data' } }, { name: 'srv-www-host-1', hostPath: { path: '/srv/www', type: 'Directory' } },
+          ...[2, 3, 4, 5].map((n) => ({ name: `srv-tmpfs-${n}`, emptyDir: { medium: 'Memory' } }))],
       },
     });
     expect(docs[1]).toMatchObject({ kind: 'Service', spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ name: '80-tcp', port: 80, protocol: 'TCP', targetPort: 80 }] } });
@@ -211,6 +227,14 @@ describe('kube generate', () => {
     const d = parse(text.split('\n').filter((l) => !l.startsWith('#')).join('\n')) as { kind: string; spec: { replicas: number; template: { spec: { containers: Array<{ name: string }> } } } };
     expect([d.kind, d.spec.replicas, d.spec.template.spec.containers[0]!.name]).toEqual(['Deployment', 3, 'c']);
     expect(podNames(parseKubeYaml(text, 'd.yaml'))).toEqual(['p-deployment-pod-0', 'p-deployment-pod-1', 'p-deployment-pod-2']);
+  });
+  it('an annotation every container has stays as it is: play gives it to each again', () => {
+    const both = { 'io.x/all': 'v' };
+    const text = toKube([{ name: 'p', labels: {}, ports: [], containers: ['a', 'b'].map((n) => ({ rec: rec({ cmd: ['true'], annotations: both }, n), privileged: false, readOnlyRoot: false })) }], { service: false, type: 'deployment', replicas: 1 });
+    const d = parse(text.split('\n').filter((l) => !l.startsWith('#')).join('\n')) as { metadata: { annotations: Record<string, string> } };
+    expect(d.metadata.annotations).toEqual(both);
+    const plan = planKube(parseKubeYaml(text, 'd.yaml'), [], FLAGS);
+    for (const c of plan.pods[0]!.containers) expect(c.args).toEqual(expect.arrayContaining(['--annotation', 'io.x/all=v']));
   });
 });
 
