@@ -1,4 +1,4 @@
-// Pods on a bridge network as the test user: the infra joins the network
+// Pods on a bridge network as the test user and as root: the infra joins the network
 // (the pod's name and --network-alias answer there, as podman registers a
 // pod), members share its namespace (localhost, each other's names), a
 // container on the network reaches the pod by name, --ip/--mac-address
@@ -7,17 +7,17 @@
 // `network rm -f` takes the pod with it.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox } from '../harness/index.js';
+import { isRoot, type As, type Sandbox } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox, sandboxCli } from './run-util.js';
 
-describe('pods on bridge networks (rootless)', () => {
+function suite(as: As): void {
   let sb: Sandbox;
   const { cli, ok } = sandboxCli(() => sb);
   /** An HTTP GET with nc (busybox wget crashes on some failures, which would pass for a refusal). */
   const get = (host: string) => `printf 'GET /i HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${host} 80 | tail -n 1`;
 
   beforeAll(async () => {
-    sb = await busyboxSandbox('pod-network', 'user');
+    sb = await busyboxSandbox(`pod-network-${as}`, as);
     await ok(['network', 'create', '--subnet', '10.94.0.0/24', 'shopnet']);
     await ok(['network', 'create', '--subnet', '10.94.1.0/24', 'other']);
   }, 120_000);
@@ -82,4 +82,7 @@ describe('pods on bridge networks (rootless)', () => {
     expect((await cli(['pod', 'exists', 'gone'])).exitCode).toBe(1);
     expect(await ok(['ps', '-a', '--filter', 'name=gone', '--format', '{{.Names}}'])).toBe('');
   });
-});
+}
+
+describe('pods on bridge networks (rootless)', () => suite('user'));
+describe.runIf(isRoot())('pods on bridge networks (root)', () => suite('root'));

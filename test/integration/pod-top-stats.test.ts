@@ -1,19 +1,19 @@
-// pod top and pod stats as the unprivileged user: every running container
+// pod top and pod stats as the unprivileged user and as root: every running container
 // of the pod under one header (a shared pid namespace listed once),
 // podman's descriptors and errors; stats' columns, `--` for zeros, JSON
 // keys, templates and the empty table.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, tscRunOk, type Sandbox } from '../harness/index.js';
+import { isRoot, tscRun, tscRunOk, type As, type Sandbox } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox } from './run-util.js';
 
-describe('pod top, pod stats (test user)', () => {
+function suite(as: As): void {
   let sb: Sandbox;
   const run = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
   const ok = async (args: string[]) => (await tscRunOk(args, { sandbox: sb, timeoutMs: 60_000 })).stdout;
 
   beforeAll(async () => {
-    sb = await busyboxSandbox('pod-top-stats', 'user');
+    sb = await busyboxSandbox(`pod-top-stats-${as}`, as);
     await ok(['pod', 'create', '--name', 'tp']);
     await ok(['run', '-d', '--pod', 'tp', '--name', 'tp-a', 'bb', 'sleep', '1001']);
     await ok(['run', '-d', '--pod', 'tp', '--name', 'tp-b', 'bb', 'sh', '-c', 'sleep 1002 & exec sleep 1003']);
@@ -113,4 +113,7 @@ describe('pod top, pod stats (test user)', () => {
     expect(c.exitCode).toBe(125);
     expect(c.stderr).toMatch(/^Error: pod clone is not supported/);
   });
-});
+}
+
+describe('pod top, pod stats (test user)', () => suite('user'));
+describe.runIf(isRoot())('pod top, pod stats (root)', () => suite('root'));
