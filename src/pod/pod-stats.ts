@@ -6,9 +6,8 @@
 // rootless podman refuses `pod stats`. As podman's, CPU % is the average
 // since the container started (podman passes no previous reading).
 
-import fs from 'node:fs';
 import type { Roots } from '../config/paths.js';
-import { containerPids } from '../runtime/procfs/container-pids.js';
+import { containerPidsInMountNamespace } from '../runtime/procfs/container-pids.js';
 import type { ContainerRecord } from '../storage/containers.js';
 import { alignColumns, formatList } from '../format/output.js';
 import { sampleContainerPids } from '../runtime/stats/stats-sample.js';
@@ -55,26 +54,9 @@ function percent(f: number): string {
   return Number.isFinite(f) && f !== 0 ? `${f.toFixed(2)}%` : '--';
 }
 
-function mountNamespace(pid: number): string | undefined {
-  try {
-    return fs.readlinkSync(`/proc/${pid}/ns/mnt`);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A member's processes when the pod's members share one pid namespace
- * (`--share +pid`, or the host's with `--pid host`): those of the namespace
- * in the member's own mount namespace (every member has its own, and `exec`
- * joins it), not the whole namespace for each.
- */
+/** A member's processes when the pod's members share one pid namespace (`--share +pid`, or the host's with `--pid host`). */
 export function memberPids(c: ContainerRecord): number[] | undefined {
-  const pid = c.state.pid;
-  if (pid === undefined) return undefined;
-  const mnt = mountNamespace(pid);
-  if (mnt === undefined) return undefined;
-  return containerPids(pid).filter((p) => mountNamespace(p) === mnt);
+  return c.state.pid === undefined ? undefined : containerPidsInMountNamespace(c.state.pid);
 }
 
 export async function podStatsReports(roots: Roots, pods: readonly PodRecord[]): Promise<PodStatsReport[]> {

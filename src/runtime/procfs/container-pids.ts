@@ -52,3 +52,41 @@ export function containerPids(initPid: number): number[] {
   }
   return [...members].sort((a, b) => a - b);
 }
+
+function mountNamespace(pid: number): string | undefined {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/ns/mnt`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The container's processes when its pid namespace holds others' too (the
+ * host's with `--pid host`, one joined or joined by others, a pod's shared
+ * one): those of the namespace in its own mount namespace (every container
+ * has its own, and `exec` joins it), as its cgroup would count them.
+ * Undefined when its process is gone.
+ */
+export function containerPidsInMountNamespace(initPid: number): number[] | undefined {
+  const mnt = mountNamespace(initPid);
+  if (mnt === undefined) return undefined;
+  // Our helper joins the mount namespace for `exec` (and waits there as root): not the container's (its --init is).
+  return containerPids(initPid).filter((p) => mountNamespace(p) === mnt && (p === initPid || !isOurHelper(p)));
+}
+
+/** The helper runs from a sealed memfd copy (helpers/src/sealed.c), or from its file where memfds may not be executed. */
+function isOurHelper(pid: number): boolean {
+  try {
+    const exe = fs.readlinkSync(`/proc/${pid}/exe`);
+    if (exe.startsWith('/memfd:tsc-run-helper')) return true;
+  } catch {
+    // another user's process: not ours to judge by its exe
+  }
+  try {
+    const argv0 = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+    return argv0.endsWith('/tsc-run-helper');
+  } catch {
+    return false;
+  }
+}

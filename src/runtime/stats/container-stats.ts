@@ -7,7 +7,7 @@ import { alignColumns, formatList } from '../../format/output.js';
 import type { Roots } from '../../config/paths.js';
 import { ContainerStore, type ContainerRecord } from '../../storage/containers.js';
 import { liveRecord } from '../container/container-observe.js';
-import { sampleContainer, type StatsSample } from './stats-sample.js';
+import { sampleContainer, sharesPidNamespace, type StatsSample } from './stats-sample.js';
 import { STATS_COLUMNS, STATS_HEADERS, statsJson, statsRow, type StatsRow } from './stats-view.js';
 
 export interface StatsOptions {
@@ -34,20 +34,18 @@ function render(rows: readonly StatsRow[], o: StatsOptions): string {
   return `${alignColumns(lines.join('\n'))}\n`;
 }
 
-async function pick(roots: Roots, o: StatsOptions): Promise<ContainerRecord[]> {
+/** The containers to read, and every container (who shares whose pid namespace). */
+async function pick(roots: Roots, o: StatsOptions): Promise<{ chosen: ContainerRecord[]; all: ContainerRecord[] }> {
   const store = new ContainerStore(roots.dataRoot);
-  if (o.ids) {
-    const out: ContainerRecord[] = [];
-    for (const id of o.ids) {
-      const rec = await store.get(id);
-      if (rec) out.push(liveRecord(roots.runRoot, rec));
-    }
-    return out;
-  }
   const all = (await store.list()).map((r) => liveRecord(roots.runRoot, r));
-  return all
+  if (o.ids) {
+    const chosen = o.ids.map((id) => all.find((r) => r.id === id)).filter((r): r is ContainerRecord => r !== undefined);
+    return { chosen, all };
+  }
+  const chosen = all
     .filter((r) => o.all || r.state.status === 'running' || r.state.status === 'paused')
     .sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
+  return { chosen, all };
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -63,7 +61,8 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 export async function containerStats(roots: Roots, o: StatsOptions): Promise<void> {
   const previous = new Map<string, StatsSample>();
   for (;;) {
-    const samples = (await pick(roots, o)).map(sampleContainer);
+    const { chosen, all } = await pick(roots, o);
+    const samples = chosen.map((r) => sampleContainer(r, sharesPidNamespace(r, all)));
     const rows = samples.map((s) => statsRow(s, previous.get(s.id), o.noTrunc));
     for (const s of samples) previous.set(s.id, s);
     // podman clears the screen before each table when streaming, unless --no-reset.

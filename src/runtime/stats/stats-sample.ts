@@ -8,7 +8,7 @@
 
 import fs from 'node:fs';
 import type { ContainerRecord } from '../../storage/containers.js';
-import { containerPids } from '../procfs/container-pids.js';
+import { containerPids, containerPidsInMountNamespace } from '../procfs/container-pids.js';
 import { containerCgroupDir } from '../procfs/own-cgroup.js';
 import { parseIo, parseMemTotal, parseNetDev } from '../procfs/proc-files.js';
 import { readProcess, readProcText } from '../procfs/read-process.js';
@@ -61,9 +61,25 @@ function readCgroup(dir: string, out: StatsSample): void {
   }
 }
 
-/** rec must be reconciled (liveRecord). */
-export function sampleContainer(rec: ContainerRecord): StatsSample {
-  return sampleContainerPids(rec, undefined);
+/**
+ * Whether other processes than the container's live in its pid namespace:
+ * the host's (`--pid host`), one it joined or that others joined (`--pid
+ * container:`, a pod's `--share +pid`). Then its own are told apart by its
+ * mount namespace (podman counts its cgroup: its own processes only).
+ */
+export function sharesPidNamespace(rec: ContainerRecord, all: readonly ContainerRecord[]): boolean {
+  const pid = rec.config.namespaces?.pid;
+  if (pid !== undefined && (pid === 'host' || /^(container|ns):/.test(pid))) return true;
+  if (rec.config.netJoin?.includes('pid')) return true;
+  return all.some(
+    (o) => o.id !== rec.id && (o.config.namespaces?.pid === `container:${rec.id}` || (o.config.netJoin?.includes('pid') === true && o.config.network === `container:${rec.id}`)),
+  );
+}
+
+/** rec must be reconciled (liveRecord); `shared`: its pid namespace holds others' processes too (sharesPidNamespace). */
+export function sampleContainer(rec: ContainerRecord, shared = false): StatsSample {
+  const pid = rec.state.pid;
+  return sampleContainerPids(rec, shared && pid !== undefined ? containerPidsInMountNamespace(pid) : undefined);
 }
 
 /** sampleContainer over `pids` when the caller knows the container's processes better (a pod's shared pid namespace). */
