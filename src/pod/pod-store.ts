@@ -68,7 +68,7 @@ export class NoSuchPodError extends NoSuchObjectError {
 
 export class PodNameInUseError extends TscRunError {
   constructor(name: string) {
-    super(`adding pod to state: name ${name} is in use: pod already exists`);
+    super(`adding pod to state: name ${JSON.stringify(name)} is in use: pod already exists`);
   }
 }
 

@@ -191,7 +191,7 @@ function suite(as: As, full: boolean) {
       expect(r.stderr.split('\n').length, args.join(' ')).toBe(2);
     }
     await ok(['pod', 'create', '--name', 'dup']);
-    expect((await run(['pod', 'create', '--name', 'dup'])).stderr).toMatch(/name dup is in use: pod already exists/);
+    expect((await run(['pod', 'create', '--name', 'dup'])).stderr).toMatch(/name "dup" is in use: pod already exists/);
     const replaced = (await ok(['pod', 'create', '--name', 'dup', '--replace'])).trim();
     expect((await ok(['pod', 'ps', '-q', '--no-trunc', '--filter', 'name=^dup$'])).trim()).toBe(replaced);
     await ok(['pod', 'rm', 'dup']);

@@ -423,7 +423,7 @@ interface PsArgs extends GlobalArgs {
   filter?: string[];
   format?: string;
   latest?: boolean;
-  namespace?: boolean;
+  ns?: boolean;
   'no-trunc'?: boolean;
   trunc?: boolean;
   noheading?: boolean;
@@ -445,7 +445,7 @@ const psCommand: CommandModule<GlobalArgs, PsArgs> = {
       .option('filter', { ...strings, alias: 'f', describe: 'Filter output based on conditions given' })
       .option('format', { type: 'string', requiresArg: true, describe: 'Pretty-print pods to JSON or using a Go template' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest pod tsc-run is aware of' })
-      .option('namespace', { alias: 'ns', type: 'boolean', describe: 'Display namespace information of the pod' })
+      .option('ns', { alias: 'namespace', type: 'boolean', describe: 'Display namespace information of the pod' })
       .option('no-trunc', { type: 'boolean', describe: 'Do not truncate pod and container IDs' })
       .option('trunc', { type: 'boolean', hidden: true }) // yargs reads --no-trunc as trunc=false
       .option('noheading', { type: 'boolean', describe: 'Do not print headers' })
@@ -495,7 +495,7 @@ const psCommand: CommandModule<GlobalArgs, PsArgs> = {
         rows.map((r) => v.podListRow(r.pod, r.members, { now, noTrunc })),
         {
           format: argv.format,
-          columns: v.podPsColumns({ ctrIds: argv['ctr-ids'] === true, ctrNames: argv['ctr-names'] === true, ctrStatus: argv['ctr-status'] === true, ns: argv.namespace === true }),
+          columns: v.podPsColumns({ ctrIds: argv['ctr-ids'] === true, ctrNames: argv['ctr-names'] === true, ctrStatus: argv['ctr-status'] === true, ns: argv.ns === true }),
           noHeading: argv.noheading === true,
           headers: v.POD_PS_HEADERS,
         },
@@ -604,9 +604,10 @@ const logsCommand: CommandModule<GlobalArgs, LogsArgs> = {
       .option('until', { type: 'string', requiresArg: true, describe: 'Show logs until TIMESTAMP' })
       .option('color', { type: 'boolean', describe: 'Output the containers with different colors in the log' }),
   handler: async (argv) => {
-    if (argv.extra?.length) throw new UsageError(`accepts at most 1 arg(s), received ${argv.extra.length + 1}`);
-    if (argv.pod === undefined && !argv.latest) throw new UsageError('specify one pod name or id, or --latest');
-    if (argv.pod !== undefined && argv.latest) throw new UsageError('--latest and a pod name cannot be used together');
+    // podman's messages.
+    if (argv.extra?.length) throw new UsageError('requires exactly 1 arg');
+    if (argv.pod === undefined && !argv.latest) throw new UsageError('specify at least one pod name or ID to log');
+    if (argv.pod !== undefined && argv.latest) throw new UsageError('--latest and pods cannot be used together');
     const roots = rootsOf(argv);
     const { resolvePods, podMembers } = await import('../../pod/pod-lifecycle.js');
     const pod = resolvePods(roots, argv.pod === undefined ? [] : [argv.pod], { latest: argv.latest === true })[0]!;
