@@ -222,14 +222,22 @@ describe.runIf(hasPodman && isRoot())('kube YAML exchanged with podman 4.3', () 
     await ok(['pod', 'create', '--name', 'tp', '-p', '18098:8080']);
     await ok(['volume', 'create', 'tvol']);
     await ok(['create', '--pod', 'tp', '--name', 'tp-app', '-e', 'A=1', '-v', 'tvol:/data', '-w', '/data', '--cap-add', 'NET_ADMIN', '--restart', 'always', 'localhost/bb:latest', 'httpd', '-f', '-p', '8080']);
+    // --read-only (its writable /tmp, /var/tmp, /run become emptyDirs) and an annotation.
+    await ok(['create', '--pod', 'tp', '--name', 'tp-ro', '--read-only', '--annotation', 'io.example/note=kept', 'localhost/bb:latest', 'sleep', '100']);
     const yaml = await ok(['kube', 'generate', 'tp']);
+    expect(yaml).toMatch(/automountServiceAccountToken: false\n/);
+    expect(yaml).toMatch(/io\.example\/note\/ro: kept\n/);
     const file = path.join(pd, 'ours.yaml');
     fs.writeFileSync(file, yaml);
     expect((await podman(['volume', 'create', 'tvol'])).exitCode).toBe(0);
     const play = await podman(['kube', 'play', '--start=false', file]);
     expect(play.exitCode, play.stderr).toBe(0);
-    expect(play.stdout).toMatch(/^Pod:\n[0-9a-f]{64}\nContainer:\n[0-9a-f]{64}\n\n$/);
+    expect(play.stdout).toMatch(/^Pod:\n[0-9a-f]{64}\nContainers:\n[0-9a-f]{64}\n[0-9a-f]{64}\n\n$/);
     const theirs = JSON.parse((await podman(['inspect', 'tp-app'])).stdout)[0] as Record<string, unknown>;
+    const ro = JSON.parse((await podman(['inspect', 'tp-ro'])).stdout)[0] as { HostConfig: { ReadonlyRootfs: boolean }; Config: { Annotations: Record<string, string> }; Mounts: Array<{ Destination: string }> };
+    expect(ro.HostConfig.ReadonlyRootfs).toBe(true);
+    expect(ro.Config.Annotations['io.example/note/ro']).toBe('kept');
+    expect(ro.Mounts.map((m) => m.Destination).sort()).toEqual(expect.arrayContaining(['/run', '/tmp', '/var/tmp']));
     expect(cfg(theirs)).toMatchObject({ name: 'tp-app', image: 'localhost/bb:latest', path: 'httpd', args: ['-f', '-p', '8080'], env: ['A=1'], workdir: '/data', mounts: ['/data:volume:tvol'], restart: 'always' });
     expect((theirs.HostConfig as { CapAdd: string[] }).CapAdd).toEqual(['CAP_NET_ADMIN']);
     const pod = JSON.parse((await podman(['pod', 'inspect', 'tp'])).stdout) as { InfraConfig: { PortBindings: unknown } };
