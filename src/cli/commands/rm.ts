@@ -66,7 +66,8 @@ export const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
     }
     const removing = new Set(targets.map((t) => t.rec.id));
     await forEachTarget(targets, async (t) => {
-      const blocking = dependents(t.rec.id).filter((d) => !removing.has(d.id));
+      // A pod's infra: its members depend on it, but podman's refusal names the pod (container-remove.ts).
+      const blocking = t.rec.config.pause && t.rec.pod ? [] : dependents(t.rec.id).filter((d) => !removing.has(d.id));
       if (blocking.length) {
         const { TscRunError } = await import('../../errors.js');
         throw new TscRunError(`container ${t.rec.id} has dependent containers which must be removed before it: ${blocking.map((d) => d.id).join(', ')}: container already exists`);
