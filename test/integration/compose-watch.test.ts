@@ -100,6 +100,31 @@ describe('compose watch', () => {
     await tscRunOk(['compose', '-f', path.join(dir, 'compose.yaml'), 'down'], { sandbox: sb, timeoutMs: 60_000 });
   });
 
+  it('--quiet hides the progress of the first up and of every rebuild', async () => {
+    sb.file('wq/compose.yaml', COMPOSE.replace('name: w', 'name: wq'));
+    sb.file('wq/src/a.txt', 'one\n');
+    sb.file('wq/conf/c.txt', 'c1\n');
+    sb.file('wq/stamp', 's1\n');
+    const dir = path.join(sb.dir, 'wq');
+    const stamp = async () => (await tscRun(['exec', 'wq-app-1', 'cat', '/stamp'], { sandbox: sb })).stdout;
+    const live = spawnLive(sb, cliArgv(sb, ['compose', '-f', path.join(dir, 'compose.yaml'), 'watch', '--quiet']));
+    try {
+      await eventually('the watch to start', async () => live.stderr().includes('Watch configuration for service "app":'), 120_000);
+      await sleep(300);
+      sb.file('wq/stamp', 's2\n');
+      await eventually('the rebuild', async () => (await stamp()) === 's2\n', 120_000);
+      // The recreated container is started before up returns: give the rebuild's last lines a moment to (not) appear.
+      await sleep(500);
+      expect(live.stderr()).toContain(`Rebuilding service "app" after changes were detected:\n  - ${path.join(dir, 'stamp')}\n`);
+      // Without --quiet these are " Image wq-app  Building", " Container wq-app-1  Recreate", ...
+      expect(live.stderr()).not.toMatch(/^ (Image|Container|Network|Volume) /m);
+    } finally {
+      process.kill(-live.child.pid!, 'SIGINT');
+    }
+    await live.exited;
+    await tscRunOk(['compose', '-f', path.join(dir, 'compose.yaml'), 'down'], { sandbox: sb, timeoutMs: 60_000 });
+  });
+
   it('refuses what docker compose refuses, before anything starts', async () => {
     const cases: Array<[string, string[], RegExp]> = [
       ['services:\n  a:\n    image: bb\n    develop: {watch: [{path: ./x, action: sync, target: /x}]}\n', [], /^Error: can't watch service "a" without a build context\n$/],

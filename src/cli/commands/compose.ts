@@ -868,7 +868,7 @@ const watchSubCommand: CommandModule<ComposeArgs, ServicesArgs & { quiet?: boole
       await up(quiet, { services: names, build: true, noResult: true, quietPull: argv.quiet });
     }
     const { startWatch } = await import('../../compose/engine/watch.js');
-    await startWatch({ ...ctx, project: p }, plan).done;
+    await startWatch({ ...ctx, project: p }, plan, undefined, { quiet: argv.quiet }).done;
   },
 };
 

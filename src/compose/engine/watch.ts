@@ -4,7 +4,9 @@
 // each changed file into the service's running containers (`tsc-run cp`;
 // a path gone from the host is removed in the container), `sync+restart`
 // then restarts them, `rebuild` builds the image and recreates the
-// service's containers. Runs until interrupted.
+// service's containers. Runs until interrupted. `quiet` (watch --quiet,
+// "hide build output") silences the progress of every rebuild, not only
+// of the first up.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,7 +22,8 @@ export interface WatchHandle {
   stop: () => void;
 }
 
-export function startWatch(ctx: ComposeContext, plan: readonly ServiceWatch[], info: (s: string) => void = (s) => process.stderr.write(s)): WatchHandle {
+export function startWatch(ctx: ComposeContext, plan: readonly ServiceWatch[], info: (s: string) => void = (s) => process.stderr.write(s), o: { quiet?: boolean | undefined } = {}): WatchHandle {
+  const buildCtx: ComposeContext = o.quiet ? { ...ctx, progress: () => {} } : ctx;
   const watchers: fs.FSWatcher[] = [];
   let stop!: () => void;
   const done = new Promise<void>((resolve) => (stop = resolve));
@@ -34,7 +37,7 @@ export function startWatch(ctx: ComposeContext, plan: readonly ServiceWatch[], i
     const flush = () => {
       const batch = [...pending.values()];
       pending = new Map();
-      running = running.then(() => handleBatch(ctx, w.service, batch, info)).catch((err: unknown) => {
+      running = running.then(() => handleBatch(ctx, buildCtx, w.service, batch, info)).catch((err: unknown) => {
         info(`Error handling changed files for service ${w.service}: ${err instanceof Error ? err.message : String(err)}\n`);
       });
     };
@@ -73,14 +76,15 @@ export function startWatch(ctx: ComposeContext, plan: readonly ServiceWatch[], i
   return { done, stop: end };
 }
 
-async function handleBatch(ctx: ComposeContext, service: string, batch: FileEvent[], info: (s: string) => void): Promise<void> {
+/** `buildCtx`: ctx, or ctx with its progress silenced under --quiet (the rebuild's output). */
+async function handleBatch(ctx: ComposeContext, buildCtx: ComposeContext, service: string, batch: FileEvent[], info: (s: string) => void): Promise<void> {
   if (!batch.length) return;
   const rebuild = batch.find((e) => e.action === 'rebuild');
   if (rebuild) {
     info(`Rebuilding service "${service}" after changes were detected:\n  - ${rebuild.hostPath}\n`);
     try {
-      await buildService(ctx, service);
-      await up(ctx, { services: [service], noDeps: true, forceRecreate: true, noResult: true });
+      await buildService(buildCtx, service);
+      await up(buildCtx, { services: [service], noDeps: true, forceRecreate: true, noResult: true });
     } catch (err) {
       info(`Application failed to start after update. Error: ${err instanceof Error ? err.message : String(err)}\n`);
     }
