@@ -3,29 +3,12 @@ import { attachSet } from '../../../src/compose/attach-set.js';
 import { composeEvent, eventJson, eventText, eventTime } from '../../../src/compose/events-view.js';
 import { presenters, useColor } from '../../../src/compose/log-prefix.js';
 import { createArgs } from '../../../src/compose/create-args.js';
-import type { Project, Service } from '../../../src/compose/model.js';
-
-function project(services: Record<string, Service>): Project {
-  return {
-    name: 'p',
-    workingDir: '/w',
-    configFiles: ['/w/compose.yaml'],
-    services,
-    disabledServices: {},
-    networks: { default: { name: 'p_default' } },
-    volumes: { data: { name: 'p_data' } },
-    secrets: {},
-    configs: {},
-    environment: {},
-  };
-}
-
-const dep = { condition: 'service_started' as const, required: true };
+import { dep, project } from './fixtures.js';
 
 describe('attachSet', () => {
   const p = project({
-    web: { image: 'x', depends_on: { api: dep } },
-    api: { image: 'x', depends_on: { db: dep } },
+    web: { image: 'x', depends_on: { api: dep() } },
+    api: { image: 'x', depends_on: { db: dep() } },
     db: { image: 'x' },
     quiet: { image: 'x', attach: false },
   });

@@ -3,26 +3,10 @@ import { dependencyLevels, orphans, planService, type Existing } from '../../../
 import { createArgs, healthFlags, unsupportedKeys } from '../../../src/compose/create-args.js';
 import { serviceHash } from '../../../src/compose/labels.js';
 import { networkCreateArgs, networkFlags } from '../../../src/compose/networks.js';
-import type { Project, Service } from '../../../src/compose/model.js';
+import type { Service } from '../../../src/compose/model.js';
+import { dep, project } from './fixtures.js';
 import { splitTrailingCommand } from '../../../src/cli/trailing-command.js';
 import { normalizeComposeArgv } from '../../../src/cli/commands/compose.js';
-
-function project(services: Record<string, Service>): Project {
-  return {
-    name: 'p',
-    workingDir: '/w',
-    configFiles: ['/w/compose.yaml'],
-    services,
-    disabledServices: {},
-    networks: { default: { name: 'p_default' } },
-    volumes: { data: { name: 'p_data' } },
-    secrets: {},
-    configs: {},
-    environment: {},
-  };
-}
-
-const dep = (condition: 'service_started' | 'service_healthy' = 'service_started') => ({ condition, required: true });
 
 describe('dependencyLevels', () => {
   it('orders services after what they depend on (network_mode service: too)', () => {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fileEvents, watchPlan } from '../../../src/compose/watch-plan.js';
-import type { Project, Service } from '../../../src/compose/model.js';
+import type { Service } from '../../../src/compose/model.js';
+import { project as projectOf } from './fixtures.js';
 
-function project(services: Record<string, Service>): Project {
-  return { name: 'p', workingDir: '/w', configFiles: ['/w/compose.yaml'], services, disabledServices: {}, networks: {}, volumes: {}, secrets: {}, configs: {}, environment: {} };
-}
+const project = (services: Record<string, Service>) => projectOf(services, { networks: {}, volumes: {} });
 
 const app = (watch: unknown[], extra: Partial<Service> = {}): Service => ({ build: { context: '/w' }, develop: { watch }, ...extra });
 
