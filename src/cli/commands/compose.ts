@@ -18,6 +18,7 @@ export interface ComposeArgs extends GlobalArgs {
   'env-file'?: string[];
   profile?: string[];
   ansi?: string;
+  progress?: string;
   'dry-run'?: boolean;
 }
 
@@ -31,6 +32,7 @@ function withComposeFlags<T>(y: Argv<T>): Argv<T & ComposeArgs> {
     .option('env-file', { ...strings, describe: 'Specify an alternate environment file', global: true })
     .option('profile', { ...strings, describe: 'Specify a profile to enable', global: true })
     .option('dry-run', { type: 'boolean', describe: 'Execute command in dry run mode', global: true })
+    .option('progress', { type: 'string', requiresArg: true, default: 'auto', describe: 'Set type of progress output (auto, tty, plain, quiet)', global: true })
     .option('ansi', { type: 'string', requiresArg: true, choices: ['never', 'always', 'auto'], default: 'auto', describe: 'Control when to print ANSI control characters ("never"|"always"|"auto")', global: true }) as unknown as Argv<T & ComposeArgs>;
 }
 
@@ -113,11 +115,24 @@ const configCommand: CommandModule<ComposeArgs, ConfigArgs> = {
 };
 
 
-/** The engine (our own CLI, with the same global flags), progress lines, compose's state dir. */
-async function contextOf(argv: ComposeArgs, project?: Project): Promise<ComposeContext> {
+/**
+ * The live progress of the running command (select.ts): the view opened by
+ * contextOf, ended by the subcommand wrapper (`withProgressEnd`) when the
+ * command returns or fails, so its last frame is drawn before any error.
+ */
+let liveProgress: import('../ui/compose/select.js').LiveProgress | undefined;
+
+const warnLine = (m: string) => `WARN[0000] ${m}`;
+
+/** docker compose's title of each command's live view ("Running" for the others). */
+const PROGRESS_TITLES: Record<string, string> = { create: 'Creating', kill: 'Killing', pause: 'Pausing', pull: 'Pulling', push: 'Pushing', rm: 'Removing', restart: 'Restarting', stop: 'Stopping', build: 'Building' };
+
+/** The engine (our own CLI, with the same global flags), progress (`title` of its first live view), compose's state dir. */
+async function contextOf(argv: ComposeArgs, project?: Project, title = 'Running'): Promise<ComposeContext> {
+  const { progressMode, composeProgress } = await import('../ui/compose/select.js');
+  const mode = progressMode({ progress: argv.progress, ansi: argv.ansi, isTTY: process.stderr.isTTY === true, env: process.env, warn: (m) => process.stderr.write(`${warnLine(m)}\n`) });
   const p = project ?? (await loadFromArgs(argv));
   const { selfEngine } = await import('../../compose/engine/runner.js');
-  const { plainProgress } = await import('../../compose/engine/progress.js');
   const path = await import('node:path');
   const globals: string[] = [];
   if (argv.root !== undefined) globals.push('--root', argv.root);
@@ -126,13 +141,32 @@ async function contextOf(argv: ComposeArgs, project?: Project): Promise<ComposeC
   for (const o of argv['storage-opt'] ?? []) globals.push('--storage-opt', String(o));
   const dryRun = argv['dry-run'] === true;
   const { dryRunEngine, DRY_RUN_PREFIX } = dryRun ? await import('../../compose/engine/dry-run.js') : { dryRunEngine: undefined, DRY_RUN_PREFIX: '' };
+  const live = (liveProgress = await composeProgress(mode, title, DRY_RUN_PREFIX));
   return {
     project: p,
     engine: dryRunEngine ? dryRunEngine(selfEngine(globals)) : selfEngine(globals),
-    progress: plainProgress(undefined, DRY_RUN_PREFIX),
+    progress: live.progress,
+    endProgress: live.end,
     stateDir: path.join(rootsOf(argv).dataRoot, 'compose', p.name),
-    warn: (m) => process.stderr.write(`WARN[0000] ${m}\n`),
+    warn: (m) => live.note(warnLine(m)),
     dryRun,
+  };
+}
+
+/** A subcommand whose live progress view ends (marked failed on an error) before it returns or its error is printed. */
+function withProgressEnd<A, B>(c: CommandModule<A, B>): CommandModule<A, B> {
+  const handler = c.handler;
+  return {
+    ...c,
+    handler: async (argv) => {
+      try {
+        await handler(argv);
+      } catch (err) {
+        await liveProgress?.fail();
+        throw err;
+      }
+      await liveProgress?.end();
+    },
   };
 }
 
@@ -293,7 +327,7 @@ const createSubCommand: CommandModule<ComposeArgs, UpArgs> = {
       .option('remove-orphans', { type: 'boolean', describe: 'Remove containers for services not defined in the Compose file' })
       .option('scale', { ...strings, describe: 'Scale SERVICE to NUM instances' }),
   handler: async (argv) => {
-    const ctx = await contextOf(argv);
+    const ctx = await contextOf(argv, undefined, PROGRESS_TITLES.create);
     const { up } = await import('../../compose/engine/up.js');
     await up(ctx, {
       services: svcList(argv),
@@ -421,7 +455,7 @@ function lifecycle(name: string, describe: string, extra: (y: Argv<SimpleArgs>) 
     command: `${name} [service..]`,
     describe,
     builder: (y) => extra(y.usage(`Usage: tsc-run compose ${name} [OPTIONS] [SERVICE...]\n\n${describe}`)),
-    handler: async (argv) => run(await contextOf(argv), argv),
+    handler: async (argv) => run(await contextOf(argv, undefined, PROGRESS_TITLES[name] ?? 'Running'), argv),
   };
 }
 
@@ -595,7 +629,7 @@ const pullSubCommand: CommandModule<ComposeArgs, ServicesArgs & { 'ignore-pull-f
       .option('ignore-pull-failures', { type: 'boolean', describe: 'Pull what it can and ignores images with pull failures' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Pull without printing progress information' }),
   handler: async (argv) => {
-    const ctx = await contextOf(argv);
+    const ctx = await contextOf(argv, undefined, PROGRESS_TITLES.pull);
     const { selected } = await import('../../compose/engine/up.js');
     const p = selected(ctx.project, svcList(argv), true);
     for (const [name, s] of Object.entries(p.services)) {
@@ -621,7 +655,7 @@ const pushSubCommand: CommandModule<ComposeArgs, ServicesArgs & { 'ignore-push-f
       .usage('Usage: tsc-run compose push [OPTIONS] [SERVICE...]\n\nPush service images')
       .option('ignore-push-failures', { type: 'boolean', describe: 'Push what it can and ignores images with push failures' }),
   handler: async (argv) => {
-    const ctx = await contextOf(argv);
+    const ctx = await contextOf(argv, undefined, PROGRESS_TITLES.push);
     for (const name of svcList(argv).length ? svcList(argv) : Object.keys(ctx.project.services)) {
       const s = ctx.project.services[name];
       if (!s) throw new UsageError(`no such service: ${name}`);
@@ -639,7 +673,7 @@ const buildSubCommand: CommandModule<ComposeArgs, ServicesArgs> = {
   describe: 'Build or rebuild services',
   builder: (y) => y.usage('Usage: tsc-run compose build [OPTIONS] [SERVICE...]\n\nBuild or rebuild services'),
   handler: async (argv) => {
-    const ctx = await contextOf(argv);
+    const ctx = await contextOf(argv, undefined, PROGRESS_TITLES.build);
     const { buildService, selected } = await import('../../compose/engine/up.js');
     const p = selected(ctx.project, svcList(argv), true);
     for (const name of Object.keys(p.services).sort()) if (p.services[name]!.build) await buildService({ ...ctx, project: p }, name);
@@ -866,6 +900,7 @@ const watchSubCommand: CommandModule<ComposeArgs, ServicesArgs & { quiet?: boole
     if (!argv['no-up']) {
       const quiet = argv.quiet ? { ...ctx, progress: () => {} } : ctx;
       await up(quiet, { services: names, build: true, noResult: true, quietPull: argv.quiet });
+      await ctx.endProgress?.();
     }
     const { startWatch } = await import('../../compose/engine/watch.js');
     await startWatch({ ...ctx, project: p }, plan, undefined, { quiet: argv.quiet }).done;
@@ -876,7 +911,7 @@ const subcommands = [
   upCommand, downCommand, createSubCommand, psSubCommand, logsSubCommand, ...lifecycleCommands, execSubCommand, runSubCommand,
   pullSubCommand, pushSubCommand, buildSubCommand, configCommand, lsSubCommand, versionSubCommand, imagesSubCommand, portSubCommand,
   topSubCommand, waitSubCommand, cpSubCommand, eventsSubCommand, watchSubCommand,
-] as unknown as Array<CommandModule<ComposeArgs, never>>;
+].map((c) => withProgressEnd(c as CommandModule<ComposeArgs, never>));
 
 /** Value flags of compose and of its run/exec, for the split of their trailing command line. */
 const COMPOSE_VALUE_FLAGS = ['-f', '--file', '-p', '--project-name', '--project-directory', '--env-file', '--profile'];

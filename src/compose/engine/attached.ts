@@ -2,7 +2,9 @@
 // behind their prefixes, "NAME exited with code N" for each watched
 // container, until every watched container has exited (or, with
 // --abort-on-container-exit, the first one); Ctrl-C stops the project, a
-// second Ctrl-C kills it, as docker compose.
+// second Ctrl-C kills it, as docker compose. Once stopping begins the
+// logs end (docker compose cancels its log printer) and the stop gets a
+// progress view of its own.
 
 import { displayName, presenters } from '../log-prefix.js';
 import { streamLogs } from './attach.js';
@@ -26,6 +28,8 @@ export interface AttachedOptions {
 }
 
 export async function attachedUp(ctx: ComposeContext, all: ProjectContainer[], o: AttachedOptions): Promise<number> {
+  // up's own view stays as drawn; stopping (Ctrl-C, an abort) gets a view of its own.
+  await ctx.endProgress?.('Stopping');
   const watched = all.filter((c) => o.watch.includes(c.service));
   const attached = watched.filter((c) => o.attach.includes(c.service));
   // Colours go to the attached containers first (by name), then to the others, as they register in docker compose.
@@ -33,17 +37,35 @@ export async function attachedUp(ctx: ComposeContext, all: ProjectContainer[], o
   const others = presenters(watched.filter((c) => !o.attach.includes(c.service)), { prefix: false, color: o.color === true });
   if (attached.length) process.stdout.write(`Attaching to ${[...shown.values()].map((p) => p.name).join(', ')}\n`);
   const logs = streamLogs(ctx.engine, attached, { follow: true, timestamps: o.timestamps, since: o.since }, undefined, shown);
+  // Once stopping begins nothing more is printed of the containers (docker compose cancels its log printer):
+  // the stop's progress has the terminal.
+  let cancelled = false;
   let stopping: Promise<void> | undefined;
-  const stopAll = () => (stopping ??= stopContainers(ctx, all.map((c) => ({ ...c, state: 'running' })), o.timeout).catch(() => {}));
+  const stopAll = () => {
+    cancelled = true;
+    logs.kill();
+    return (stopping ??= stopContainers(ctx, all.map((c) => ({ ...c, state: 'running' })), o.timeout).catch(() => {}));
+  };
+  let killing: Promise<void> | undefined;
+  // The second Ctrl-C: SIGKILL now. A terminal's SIGINT also reached the `stop` children (our process group): they end.
+  const killAll = () =>
+    (killing ??= Promise.all(
+      all.map(async (c) => {
+        ctx.progress('Container', c.name, 'Killing');
+        await ctx.engine.capture(['kill', c.id]);
+        ctx.progress('Container', c.name, 'Killed');
+      }),
+    ).then(() => {}));
   let interrupts = 0;
+  let interrupted!: () => void;
+  const onInterrupt = new Promise<void>((r) => (interrupted = r));
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
       process.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
       void stopAll();
-    } else {
-      for (const c of all) void ctx.engine.capture(['kill', c.id]);
-    }
+      interrupted();
+    } else void killAll();
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
@@ -57,30 +79,35 @@ export async function attachedUp(ctx: ComposeContext, all: ProjectContainer[], o
     });
     let first: { c: ProjectContainer; code: number } | undefined;
     const results: Array<{ c: ProjectContainer; code: number }> = [];
-    await new Promise<void>((resolve) => {
+    const allExited = new Promise<void>((resolve) => {
       let left = exits.length;
       if (!left) resolve();
       for (const e of exits) {
         void e.then((r) => {
+          // After Ctrl-C a `wait` ends with the terminal's SIGINT, not with its container: nothing to say.
+          if (interrupts) return;
           results.push(r);
           const paint = (shown.get(r.c.id) ?? others.get(r.c.id))?.paint ?? ((s: string) => s);
-          if (!first || !o.abort) process.stdout.write(`${paint(`${displayName(r.c)} exited with code ${r.code}`)}\n`);
           if (!first) {
             first = r;
+            process.stdout.write(`${paint(`${displayName(r.c)} exited with code ${r.code}`)}\n`);
             if (o.abort) {
               process.stderr.write('Aborting on container exit...\n');
               void stopAll();
             }
-          }
+          } else if (!cancelled) process.stdout.write(`${paint(`${displayName(r.c)} exited with code ${r.code}`)}\n`);
           if (--left === 0) resolve();
         });
       }
     });
-    await logs.done;
+    await Promise.race([allExited, onInterrupt]);
+    if (!interrupts) await logs.done;
     await stopping;
-    if (o.exitCodeFrom !== undefined) return results.find((r) => r.c.service === o.exitCodeFrom)?.code ?? 0;
+    await killing;
+    if (o.exitCodeFrom !== undefined && !interrupts) return results.find((r) => r.c.service === o.exitCodeFrom)?.code ?? 0;
+    if (interrupts) return 130;
     if (o.abort && first) return first.code;
-    return interrupts ? 130 : 0;
+    return 0;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);

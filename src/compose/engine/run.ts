@@ -77,5 +77,7 @@ export async function runOneOff(ctx: ComposeContext, o: RunOneOffOptions): Promi
     process.stdout.write(`${id}\n`);
     return 0;
   }
+  // The terminal is the container's from here: the live view (dependencies started) ends first.
+  await ctx.endProgress?.();
   return ctx.engine.inherit(['run', ...flags, ...rest]);
 }

@@ -46,6 +46,12 @@ export interface ComposeContext {
   project: Project;
   engine: Engine;
   progress: Progress;
+  /**
+   * Ends a live progress view (on a terminal) before other output (logs, a
+   * one-off's terminal): its last frame stays, the next progress opens a new
+   * one titled `nextTitle`. Absent or a no-op for plain lines.
+   */
+  endProgress?: ((nextTitle?: string) => Promise<void>) | undefined;
   /** Where compose keeps files of its own (secrets written from environment/content). */
   stateDir: string;
   warn: (m: string) => void;

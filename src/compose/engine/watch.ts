@@ -85,7 +85,9 @@ async function handleBatch(ctx: ComposeContext, buildCtx: ComposeContext, servic
     try {
       await buildService(buildCtx, service);
       await up(buildCtx, { services: [service], noDeps: true, forceRecreate: true, noResult: true });
+      await buildCtx.endProgress?.();
     } catch (err) {
+      await buildCtx.endProgress?.();
       info(`Application failed to start after update. Error: ${err instanceof Error ? err.message : String(err)}\n`);
     }
     return;
@@ -112,5 +114,6 @@ async function handleBatch(ctx: ComposeContext, buildCtx: ComposeContext, servic
       await ctx.engine.must(['restart', c.id]);
       ctx.progress('Container', c.name, 'Started');
     }
+    await ctx.endProgress?.();
   }
 }
