@@ -8,6 +8,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { coerceBooleans } from './booleans.js';
 import { canonicalFile } from './canonical.js';
 import { DotenvError, parseDotenv } from './dotenv.js';
 import { ComposeError, ComposeFileError, keyPath } from './errors.js';
@@ -224,6 +225,7 @@ function parseFile(ctx: FileContext, shown: string, text: string): Tree {
     ctx.onUnset,
   ) as Tree;
   validateComposeFile(shown, withoutMarkers(interpolated));
+  coerceBooleans(shown, interpolated);
   return canonicalFile(shown, interpolated);
 }
 

@@ -242,9 +242,6 @@ function normalizeService(inp: NormalizeInput, name: string, raw: Tree): Service
     if (ns === undefined) throw new ComposeFileError(label, `services.${name}.stop_grace_period`, `invalid duration ${JSON.stringify(s.stop_grace_period)}`);
     s.stop_grace_period = formatDuration(ns);
   }
-  for (const k of ['privileged', 'read_only', 'init', 'tty', 'stdin_open']) {
-    if (typeof s[k] === 'string') s[k] = s[k] === 'true';
-  }
   if (Array.isArray(s.ports)) {
     s.ports = (s.ports as Tree[]).map((p) => ({ ...p, target: Number(p.target) }));
   }
