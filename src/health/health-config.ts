@@ -47,15 +47,24 @@ function duration(flag: string, v: string | undefined, dflt: number, min: number
   return ns;
 }
 
+/** --health-on-failure's value, or podman's message. */
+export function parseOnFailure(v: string): HealthConfig['onFailure'] {
+  if (!['none', 'kill', 'restart', 'stop'].includes(v)) throw new UsageError(`invalid on-failure action "${v}" for health check: supported actions are none, kill, restart, stop`);
+  return v as HealthConfig['onFailure'];
+}
+
 /** The stored config, or undefined without --health-cmd (or with --no-healthcheck). */
 export function parseHealthFlags(f: HealthFlags): HealthConfig | undefined {
-  const others = [f.interval, f.retries, f.startPeriod, f.timeout, f.onFailure].some((v) => v !== undefined);
+  const others = [f.interval, f.retries, f.startPeriod, f.timeout].some((v) => v !== undefined);
   if (f.none) {
-    if (f.cmd !== undefined || others) throw new UsageError('cannot specify both --no-healthcheck and other HealthCheck flags');
+    if (f.cmd !== undefined || others || f.onFailure !== undefined) throw new UsageError('cannot specify both --no-healthcheck and other HealthCheck flags');
     return undefined;
   }
   if (f.cmd === undefined) {
-    if (others) throw new UsageError('--health-interval, --health-retries, --health-start-period, --health-timeout and --health-on-failure need --health-cmd');
+    // podman ignores these without --health-cmd (an image's HEALTHCHECK keeps its own); we refuse rather than ignore.
+    // --health-on-failure alone applies to the image's HEALTHCHECK (createContainer: healthOnFailure).
+    if (others) throw new UsageError('--health-interval, --health-retries, --health-start-period and --health-timeout need --health-cmd');
+    if (f.onFailure !== undefined) parseOnFailure(f.onFailure);
     return undefined;
   }
   if (f.cmd === '' || f.cmd === 'none') return undefined;
@@ -72,8 +81,7 @@ export function parseHealthFlags(f: HealthFlags): HealthConfig | undefined {
     retries = Number(f.retries);
     if (!Number.isInteger(retries) || retries < 1) throw new UsageError('healthcheck-retries must be greater than 0');
   }
-  const onFailure = (f.onFailure ?? 'none') as HealthConfig['onFailure'];
-  if (!['none', 'kill', 'restart', 'stop'].includes(onFailure)) throw new UsageError(`invalid on-failure action "${f.onFailure}" for health check: supported actions are none, kill, restart, stop`);
+  const onFailure = parseOnFailure(f.onFailure ?? 'none');
   return {
     test,
     interval: duration('health-interval', f.interval, 30e9, 1e9),

@@ -885,6 +885,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     rootfs,
     name: argv.name,
     noHealthcheck: argv.healthcheck === false || argv['no-healthcheck'] === true,
+    ...(argv['health-cmd'] === undefined && argv['health-on-failure'] !== undefined ? { healthOnFailure: argv['health-on-failure'] as 'none' | 'kill' | 'restart' | 'stop' } : {}),
     flags: {
       command: [...(argv.command ?? []), ...(argv['--'] ?? [])].map(String),
       entrypoint: argv.entrypoint,

@@ -1,5 +1,5 @@
 // `tsc-run healthcheck run CTR`: run a container's healthcheck now (prints
-// its status; exit 1 when unhealthy). The checks on a timer are run by a
+// nothing when it passes; `unhealthy` and exit 1 when not, as podman 4.3). The checks on a timer are run by a
 // small process of ours started with the container (`healthcheck loop`,
 // hidden), not by systemd.
 
@@ -28,8 +28,11 @@ const runCommand: CommandModule<GlobalArgs, GlobalArgs & { container?: string; e
     if (n !== 1) throw new UsageError(`accepts 1 arg(s), received ${n}`);
     const { runHealthcheck } = await import('../../health/health-run.js');
     const st = await runHealthcheck(healthContext(argv), argv.container!);
-    process.stdout.write(`${st.Status}\n`);
-    if (st.Status === 'unhealthy') throw new ChildExit(1);
+    // podman 4.3 (cmd/podman/healthcheck/run.go): silent unless unhealthy.
+    if (st.Status === 'unhealthy') {
+      process.stdout.write(`${st.Status}\n`);
+      throw new ChildExit(1);
+    }
   },
 };
 

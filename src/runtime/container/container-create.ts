@@ -3,7 +3,7 @@
 // overlay upper/work dirs. Nothing runs yet.
 
 import { TscRunError } from '../../errors.js';
-import { imageHealthcheck } from '../../health/health-config.js';
+import { imageHealthcheck, type HealthConfig } from '../../health/health-config.js';
 import { emitContainer } from '../../events/emit.js';
 import { parseImageConfig } from '../../image/oci.js';
 import { BlobStore } from '../../storage/blob-store.js';
@@ -36,6 +36,8 @@ export interface CreateContainerInput {
   flags: RunFlags;
   /** --no-healthcheck: the image's HEALTHCHECK is not used either. */
   noHealthcheck?: boolean | undefined;
+  /** --health-on-failure without --health-cmd: the action for the image's HEALTHCHECK. */
+  healthOnFailure?: HealthConfig['onFailure'] | undefined;
   hostname?: string | undefined;
   /** The mode to record (src/network/network-mode.ts) and its options. */
   network: string;
@@ -109,7 +111,10 @@ async function withImageSeccomp<T>(
 function imageHealth(h: Parameters<typeof imageHealthcheck>[0], input: CreateContainerInput): Pick<ContainerConfig, 'healthcheck'> {
   if (input.noHealthcheck || input.config?.healthcheck) return {};
   const healthcheck = imageHealthcheck(h);
-  return healthcheck ? { healthcheck } : {};
+  const onFailure = input.healthOnFailure ?? 'none';
+  // podman 4.3 (libpod container_validate): an action needs a health check, the image's will do.
+  if (!healthcheck && onFailure !== 'none') throw new TscRunError(`cannot set on-failure action to ${onFailure} without a health check`);
+  return healthcheck ? { healthcheck: { ...healthcheck, onFailure } } : {};
 }
 
 export async function createContainer(input: CreateContainerInput): Promise<ContainerRecord> {
