@@ -8,7 +8,10 @@ import { parseInputTime } from '../../format/time-input.js';
 
 export type PsFilters = Map<string, string[]>;
 
-export const PS_FILTER_KEYS = ['id', 'name', 'status', 'label', 'ancestor', 'exited', 'before', 'since', 'until', 'pod', 'health'] as const;
+export const PS_FILTER_KEYS = ['id', 'name', 'status', 'label', 'ancestor', 'exited', 'before', 'since', 'until', 'pod', 'health', 'restart-policy'] as const;
+
+/** podman's RestartPolicyMap: `none` is a container created without --restart. */
+const RESTART_POLICIES = ['none', 'no', 'on-failure', 'always', 'unless-stopped'];
 
 /** States `status=` accepts (podman's define.ContainerStatus names). */
 const STATES = ['created', 'configured', 'running', 'paused', 'stopping', 'stopped', 'exited', 'removing', 'unknown'];
@@ -29,6 +32,8 @@ export function parsePsFilters(raw: readonly string[], allowed: readonly string[
     if (key === 'name') compileRegex(value);
     out.set(key, [...(out.get(key) ?? []), value]);
   }
+  const bad = (out.get('restart-policy') ?? []).filter((v) => !RESTART_POLICIES.includes(v));
+  if (bad.length) throw new UsageError(`${bad.join(', ')} invalid restart polic${bad.length > 1 ? 'ies' : 'y'}`);
   return out;
 }
 
@@ -118,6 +123,10 @@ export function matchesFilters(rec: ContainerRecord, filters: PsFilters, ctx: Fi
       case 'health':
         // podman: healthy, unhealthy, starting (a running container with a check and no result yet), none.
         ok = values.some((v) => (rec.config.healthcheck ? (rec.state.status === 'running' ? (rec.state.health?.Status ?? 'starting') : '') : 'none') === v);
+        break;
+      case 'restart-policy':
+        // The record keeps no difference between no --restart (podman's "none") and --restart=no: both match both.
+        ok = values.some((v) => (rec.config.restartPolicy?.name ?? 'no') === (v === 'none' ? 'no' : v));
         break;
       case 'pod':
         ok = rec.pod !== undefined && values.some((v) => rec.pod!.startsWith(v) || ctx.podNames?.get(rec.pod!) === v);

@@ -52,6 +52,14 @@ describe('ps filters (podman 4.3 semantics)', () => {
     expect(names(['label=app=w'])).toEqual([]);
     expect(names(['label=app=web', 'label=tier'])).toEqual(['a1']);
   });
+  it('restart-policy: none (no --restart) and the named policies; podman\'s message for unknown ones', () => {
+    const always = { ...r1, name: 'ra', config: { ...r1.config, restartPolicy: { name: 'always' as const, maxRetries: 0 } } };
+    const f = (filters: string[]) => [...all, always].filter((r) => matchesFilters(r, parsePsFilters(filters), { all })).map((r) => r.name);
+    expect(f(['restart-policy=always'])).toEqual(['ra']);
+    expect(f(['restart-policy=none'])).toEqual(['a1', 'a2', 'c1', 'r1']);
+    expect(() => parsePsFilters(['restart-policy=fakepolicy'])).toThrow('fakepolicy invalid restart policy');
+    expect(() => parsePsFilters(['restart-policy=x', 'restart-policy=y'])).toThrow('x, y invalid restart policies');
+  });
   it('different keys must all match', () => {
     expect(names(['name=a', 'status=exited', 'exited=2'])).toEqual(['a2']);
   });
