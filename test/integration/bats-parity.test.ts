@@ -107,3 +107,14 @@ describe('kill (130-kill)', () => {
     await run(['rm', '-f', '-t', '0', 'trapper']);
   });
 });
+
+describe('inspect and start filters (010-images, 045-start)', () => {
+  it('inspect --format given twice: the last wins; start --filter restart-policy=', async () => {
+    const id = (await run(['create', '--name', 'twice', '--restart', 'always', 'bb', 'true'])).stdout.trim();
+    expect((await run(['inspect', '--format', '{{.XYZ}}', '--format', '{{.ID}}', 'twice'])).stdout).toBe(`${id}\n`);
+    expect((await run(['start', '--filter', 'restart-policy=always', id])).stdout).toBe(`${id}\n`);
+    const bad = await run(['start', '--filter', 'restart-policy=fakepolicy', id]);
+    expect([bad.exitCode, bad.stderr]).toEqual([125, 'Error: fakepolicy invalid restart policy\n']);
+    await run(['rm', '-f', '-t', '0', 'twice']);
+  });
+});

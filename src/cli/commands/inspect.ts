@@ -23,7 +23,14 @@ function inspectModule(command: string, containersOnly: boolean): CommandModule<
     builder: (y) => {
       const b = y
         .usage(`Usage: tsc-run ${containersOnly ? 'container inspect [options] CONTAINER [CONTAINER...]' : 'inspect [options] {CONTAINER|IMAGE|POD|NETWORK|VOLUME} [...]'}`)
-        .option('format', { alias: 'f', type: 'string', requiresArg: true, describe: 'Format the output to a Go template or json' })
+        .option('format', {
+          alias: 'f',
+          type: 'string',
+          requiresArg: true,
+          // A string flag given twice: the last one wins, as pflag (podman's 010-images.bats).
+          coerce: (v: string | string[]) => (Array.isArray(v) ? v[v.length - 1]! : v),
+          describe: 'Format the output to a Go template or json',
+        })
         .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
         .option('size', { alias: 's', type: 'boolean', describe: 'Display total file size' });
       return containersOnly ? b : b.option('type', { alias: 't', type: 'string', requiresArg: true, default: 'all', describe: 'Specify inspect-object type' });
