@@ -185,7 +185,7 @@ describe('compose', () => {
     await composeOk(dir, ['down']);
 
     const att = projectDir('attached', {
-      'compose.yaml': 'services:\n  a:\n    image: bb\n    command: ["sh", "-c", "echo one; echo two"]\n  b:\n    image: bb\n    command: ["sh", "-c", "sleep 0.3; echo bee; exit 4"]\n',
+      'compose.yaml': 'services:\n  a:\n    image: bb\n    command: ["sh", "-c", "echo one; echo two; sleep 3"]\n  b:\n    image: bb\n    command: ["sh", "-c", "sleep 0.3; echo bee; exit 4"]\n',
     });
     const r = await compose(att, ['up', '--exit-code-from', 'b']);
     expect(r.exitCode).toBe(4);
