@@ -32,14 +32,6 @@ static bool is_executable_file(const char *p) {
   return stat(p, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
 }
 
-static void reset_signals(void) {
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  for (int s = 1; s < NSIG; s++)
-    if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
-}
-
 static int kept_fds; /* --preserve-fds: 3 .. 3+kept_fds-1 reach CMD */
 
 void exec_keep_fds(int n) { kept_fds = n; }
@@ -78,7 +70,7 @@ void exec_preserve_fds(int base, int n) {
 
 void exec_command(char *const argv[], char *const envp[], const char *path) {
   const char *name = argv[0];
-  reset_signals();
+  signals_default();
   cloexec_from(3 + kept_fds);
 
   if (strchr(name, '/')) {

@@ -123,13 +123,7 @@ static bool run_one(const struct oci_hooks *h, const struct oci_hook *k, const c
     return false;
   }
   if (c == 0) {
-    set_exit_status_fd(-1);
-    set_cleanup_child(0);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    for (int s = 1; s < NSIG; s++)
-      if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
+    forked_child_defaults();
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (devnull < 0 || dup2(in[0], 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0) _exit(126);
     /* The bundle where it is visible (not after pivot_root). */

@@ -137,13 +137,7 @@ static void start_pasta(struct hold_opts *o, pid_t pid) {
   pid_t c = fork();
   if (c < 0) die_errno("fork pasta");
   if (c == 0) {
-    set_exit_status_fd(-1);
-    set_cleanup_child(0);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    for (int s = 1; s < NSIG; s++)
-      if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
+    forked_child_defaults();
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die_errno("prctl(PR_SET_PDEATHSIG)");
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(2, 1) < 0) die_errno("stdio for pasta");

@@ -79,14 +79,8 @@ static void last_log_line(const struct net_opts *n, char *out, size_t size) {
 
 /* In the forked child: become the program. Failures go to the log (our stderr by then). */
 static _Noreturn void exec_program(struct net_opts *n, char **argv, int logfd, const int fds[4], pid_t target, bool bind_netns) {
-  set_exit_status_fd(-1);
-  set_cleanup_child(0);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
   /* Default dispositions: pasta refuses to start with SIGPIPE already ignored (as ours is). */
-  for (int s = 1; s < NSIG; s++)
-    if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
+  forked_child_defaults();
   int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0) _exit(EXIT_ENGINE);
   set_error_fd(2);

@@ -295,13 +295,7 @@ bool bridge_setup_run(struct net_opts *n, pid_t pid, char *err, size_t errsz) {
     return false;
   }
   if (c == 0) {
-    set_exit_status_fd(-1);
-    set_cleanup_child(0);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    for (int s = 1; s < NSIG; s++)
-      if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
+    forked_child_defaults();
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0) _exit(EXIT_ENGINE);
     set_error_fd(2);

@@ -175,6 +175,20 @@ void devnull_stdio(void) {
   close(fd);
 }
 
+void signals_default(void) {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  for (int s = 1; s < NSIG; s++)
+    if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
+}
+
+void forked_child_defaults(void) {
+  set_exit_status_fd(-1);
+  set_cleanup_child(0);
+  signals_default();
+}
+
 void spawn_exit_command(char **argv) {
   if (!argv) return;
   pid_t pid = fork();
@@ -183,11 +197,7 @@ void spawn_exit_command(char **argv) {
     return;
   }
   if (pid > 0) return;
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  for (int s = 1; s < NSIG; s++)
-    if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
+  signals_default();
   (void)setsid();
   devnull_stdio();
   (void)close_range(3, ~0U, 0);

@@ -23,6 +23,13 @@ void set_exit_status_fd(int fd);
 /* A process that must not outlive a failing helper parent (killed by die*). */
 void set_cleanup_child(pid_t pid);
 
+/* Nothing blocked, every signal at its default: what a program we exec expects. */
+void signals_default(void);
+
+/* In a child forked to exec a program (pasta, a hook, a network tool): the
+ * parent's die* duties (status byte, cleanup child) and signal set dropped. */
+void forked_child_defaults(void);
+
 /* Write ONE line `tsc-run-helper: <message>` to the error fd. */
 void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
