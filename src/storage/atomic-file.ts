@@ -45,8 +45,23 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   options: WriteAtomicOptions = {},
 ): Promise<void> {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, tempFileName(path.basename(file)));
+  const tmp = await writeTempBeside(file, data, options);
+  try {
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+  if (options.durable !== false) await fsyncDir(path.dirname(file));
+}
+
+/**
+ * The first half of writeFileAtomic: data in a temp file beside `file`
+ * (fsynced unless durable: false), whose path is returned. The caller
+ * renames it over `file` (then fsyncs the directory), or removes it.
+ */
+export async function writeTempBeside(file: string, data: string | Uint8Array, options: WriteAtomicOptions = {}): Promise<string> {
+  const tmp = path.join(path.dirname(file), tempFileName(path.basename(file)));
   // 'wx': never follow or reuse an existing name, even though ours is unique.
   const fh = await fs.open(tmp, 'wx', options.mode ?? 0o644);
   try {
@@ -57,12 +72,11 @@ export async function writeFileAtomic(
     } finally {
       await fh.close();
     }
-    await fs.rename(tmp, file);
   } catch (err) {
     await fs.rm(tmp, { force: true });
     throw err;
   }
-  if (options.durable !== false) await fsyncDir(dir);
+  return tmp;
 }
 
 /** Make entries created, renamed or removed in dir durable. */

@@ -8,8 +8,8 @@ import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { NoSuchObjectError, TscRunError } from '../errors.js';
-import { errnoCode, isTempFileName } from './atomic-file.js';
-import { parseJsonText, readJson, updateJson, writeJsonAtomic } from './json-store.js';
+import { errnoCode, fsyncDir, isTempFileName, writeTempBeside } from './atomic-file.js';
+import { jsonText, parseJsonText, readJson, updateJson } from './json-store.js';
 import { withLock } from './lock.js';
 import type { ProcStamp } from './proc-stamp.js';
 import type { ContainerMount } from './volume-types.js';
@@ -313,6 +313,11 @@ export class ContainerStore {
    * 500 concurrent fs.promises reads take ~70 ms.
    */
   async list(): Promise<ContainerRecord[]> {
+    return Promise.resolve().then(() => this.listSync());
+  }
+
+  /** list(), for a critical section that must not yield. */
+  listSync(): ContainerRecord[] {
     let names: string[];
     try {
       names = fsSync.readdirSync(this.dir);
@@ -359,16 +364,38 @@ export class ContainerStore {
    * container.json written last (a directory without it is a leftover).
    */
   async create(record: ContainerRecord): Promise<ContainerRecord> {
-    return withLock(path.join(this.locks, 'containers.lock'), async () => {
-      const clash = (await this.list()).find((c) => c.name === record.name);
-      if (clash) throw new ContainerNameInUseError(record.name, clash.id);
-      const dir = this.containerDir(record.id);
-      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    // Every create, rm and rename takes the containers lock, and 50 `run -d`
+    // at once queue on it: only the name check and the commit (the rename of
+    // the record, already written and fsynced under a temp name in the
+    // container's own new directory) happen under it, synchronously.
+    const dir = this.containerDir(record.id);
+    const file = this.file(record.id);
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    // Not recursive: an existing directory is not ours to remove on failure.
+    await fs.mkdir(dir, { mode: 0o700 });
+    let committed = false;
+    try {
       await fs.mkdir(this.upperDir(record.id), { mode: 0o755 });
       await fs.mkdir(this.workDir(record.id), { mode: 0o700 });
-      await writeJsonAtomic(this.file(record.id), record);
-      return record;
-    });
+      const tmp = await writeTempBeside(file, jsonText(record));
+      try {
+        await withLock(path.join(this.locks, 'containers.lock'), () => {
+          const clash = this.listSync().find((c) => c.name === record.name);
+          if (clash) throw new ContainerNameInUseError(record.name, clash.id);
+          fsSync.renameSync(tmp, file);
+          committed = true;
+        });
+      } finally {
+        if (!committed) fsSync.rmSync(tmp, { force: true });
+      }
+    } catch (err) {
+      // Nothing of it was ever listed: the directory goes with the failure.
+      if (!committed) await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw err;
+    }
+    // Durable before we return (the commit point for a power loss).
+    await fsyncDir(dir);
+    return record;
   }
 
   /** Run fn under this container's lock; update() inside it re-enters the lock. */

@@ -43,7 +43,7 @@ async function readJsonText<T>(file: string, options: ReadJsonOptions<T> & { mis
   return { value: parseJsonText(file, text, options.validate), text };
 }
 
-const jsonText = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
+export const jsonText = (value: unknown): string => JSON.stringify(value, null, 2) + '\n';
 
 export function parseJsonText<T>(file: string, text: string, validate?: (value: unknown) => T): T {
   let value: unknown;

@@ -44,6 +44,11 @@
 //   current async context already holds runs directly (re-entrant), which is
 //   what lets updateJson run inside withLock on the same lock. Locks still held
 //   at process.exit() are released by an exit hook.
+// - Taking and releasing use synchronous calls (a handful of small metadata
+//   syscalls): with fs.promises each one was a trip through the thread pool
+//   and back, and with 50 `run -d` at once on 2 cores every trip waited for a
+//   CPU while the lock was held; the critical sections of the contended
+//   containers lock stretched to ~300 ms each.
 // - Not handled: processes in other pid namespaces sharing one store (their
 //   pids are not ours to check), and filesystems without atomic link/rename
 //   (NFS is not supported for the state store).
@@ -122,7 +127,7 @@ export async function withLock<T>(
       inner.set(key, held);
       return await context.run(inner, fn);
     } finally {
-      await release(held);
+      release(held);
     }
   } finally {
     leaveQueue();
@@ -131,7 +136,7 @@ export async function withLock<T>(
 
 /** The record of the current holder of lockPath, or undefined if it is free. */
 export async function lockHolder(lockPath: string): Promise<LockRecord | undefined> {
-  return readRecord(path.resolve(lockPath));
+  return Promise.resolve().then(() => readRecord(path.resolve(lockPath)));
 }
 
 /** Serialize callers of one lock within this process; returns the function that lets the next one in. */
@@ -165,7 +170,12 @@ async function enterProcessQueue(
       ]);
       signal?.throwIfAborted();
       if (!inTime) {
-        const holder = await readRecord(key).catch(() => undefined);
+        let holder: LockRecord | undefined;
+        try {
+          holder = readRecord(key);
+        } catch {
+          holder = undefined;
+        }
         throw new LockTimeoutError(key, holder?.pid ?? process.pid, timeoutMs);
       }
     } finally {
@@ -186,7 +196,7 @@ async function acquire(
   signal: AbortSignal | undefined,
 ): Promise<HeldLock> {
   const dir = path.dirname(lockPath);
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  fsSync.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const self = stampSelf();
   const record: LockRecord = {
     ...self,
@@ -194,7 +204,7 @@ async function acquire(
     createdAt: new Date().toISOString(),
   };
   const batonPath = path.join(dir, batonName(path.basename(lockPath), record.token, self));
-  await writeRecordFile(batonPath, record);
+  writeRecordFile(batonPath, record);
   const held: HeldLock = { lockPath, batonPath, token: record.token, released: false };
 
   try {
@@ -204,7 +214,7 @@ async function acquire(
     for (;;) {
       signal?.throwIfAborted();
       try {
-        await fs.link(batonPath, lockPath);
+        fsSync.linkSync(batonPath, lockPath);
         heldLocks.add(held);
         installExitHook();
         return held;
@@ -233,7 +243,7 @@ async function acquire(
       delay = Math.min(delay * 1.5, MAX_POLL_MS);
     }
   } catch (err) {
-    await fs.rm(batonPath, { force: true });
+    fsSync.rmSync(batonPath, { force: true });
     throw err;
   }
 }
@@ -267,11 +277,11 @@ async function breakStale(lockPath: string, stale: LockRecord): Promise<BreakOut
   }
   // We alone may remove generation stale.token now; if it is still there it stays until we do.
   // A record a crash left empty is that generation when it is the baton's own inode.
-  const current = await readRecordUnlessDamaged(lockPath);
-  if (current?.token === stale.token || (current === undefined && (await sameInode(lockPath, mine)))) await unlinkIfExists(lockPath);
+  const current = readRecordUnlessDamaged(lockPath);
+  if (current?.token === stale.token || (current === undefined && (await sameInode(lockPath, mine)))) unlinkIfExists(lockPath);
   // Only once lockPath no longer holds the token may its baton go (on failure above,
   // the baton stays with our stamp so a successor can finish after we die).
-  await unlinkIfExists(mine);
+  unlinkIfExists(mine);
   await sweepLockLeftovers(lockPath).catch(() => undefined);
   return 'broken';
 }
@@ -301,24 +311,24 @@ export async function sweepLockLeftovers(lockPath: string): Promise<string[]> {
     return parsed && !isAlive(parsed.owner) ? [{ name, token: parsed.token }] : [];
   });
   if (dead.length === 0) return [];
-  const current = await readRecordUnlessDamaged(key);
+  const current = readRecordUnlessDamaged(key);
   const removed: string[] = [];
   for (const b of dead) {
     if (b.token === current?.token) continue; // a stale lock: breakStale's job, under its baton
-    if (await unlinkIfExists(path.join(dir, b.name))) removed.push(b.name);
+    if (unlinkIfExists(path.join(dir, b.name))) removed.push(b.name);
   }
   return removed;
 }
 
-async function release(held: HeldLock): Promise<void> {
+function release(held: HeldLock): void {
   if (held.released) return;
   held.released = true;
   heldLocks.delete(held);
   // We own the baton (we are alive, so nobody took it): lockPath still holds our
   // token unless someone removed it by hand; never unlink another generation.
-  const current = await readRecordUnlessDamaged(held.lockPath);
-  if (current?.token === held.token) await unlinkIfExists(held.lockPath);
-  await unlinkIfExists(held.batonPath);
+  const current = readRecordUnlessDamaged(held.lockPath);
+  if (current?.token === held.token) unlinkIfExists(held.lockPath);
+  unlinkIfExists(held.batonPath);
 }
 
 let exitHookInstalled = false;
@@ -357,9 +367,9 @@ function parseBatonName(lockBase: string, name: string): { token: string; owner:
   };
 }
 
-async function writeRecordFile(file: string, record: LockRecord): Promise<void> {
+function writeRecordFile(file: string, record: LockRecord): void {
   // No fsync: see the header (a record a crash emptied is recognised by its age).
-  await fs.writeFile(file, JSON.stringify(record) + '\n', { flag: 'wx', mode: 0o644 });
+  fsSync.writeFileSync(file, JSON.stringify(record) + '\n', { flag: 'wx', mode: 0o644 });
 }
 
 async function sameInode(a: string, b: string): Promise<boolean> {
@@ -375,7 +385,7 @@ async function sameInode(a: string, b: string): Promise<boolean> {
  */
 async function readRecordOrCrashLeftover(lockPath: string): Promise<LockRecord | undefined> {
   try {
-    return await readRecord(lockPath);
+    return readRecord(lockPath);
   } catch (err) {
     if (!(err instanceof StateCorruptError)) throw err;
     const st = await fs.lstat(lockPath).catch(() => undefined);
@@ -405,10 +415,10 @@ function parseRecord(text: string): LockRecord | undefined {
 }
 
 /** lockPath's record; undefined when there is no lock; StateCorruptError if unreadable. */
-async function readRecord(lockPath: string): Promise<LockRecord | undefined> {
+function readRecord(lockPath: string): LockRecord | undefined {
   let text: string;
   try {
-    text = await fs.readFile(lockPath, 'utf8');
+    text = fsSync.readFileSync(lockPath, 'utf8');
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return undefined;
     throw err;
@@ -423,18 +433,18 @@ async function readRecord(lockPath: string): Promise<LockRecord | undefined> {
 }
 
 /** A damaged lockPath is not a generation we know, so it compares unequal to any token. */
-async function readRecordUnlessDamaged(lockPath: string): Promise<LockRecord | undefined> {
+function readRecordUnlessDamaged(lockPath: string): LockRecord | undefined {
   try {
-    return await readRecord(lockPath);
+    return readRecord(lockPath);
   } catch (err) {
     if (err instanceof StateCorruptError) return undefined;
     throw err;
   }
 }
 
-async function unlinkIfExists(file: string): Promise<boolean> {
+function unlinkIfExists(file: string): boolean {
   try {
-    await fs.unlink(file);
+    fsSync.unlinkSync(file);
     return true;
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return false;
