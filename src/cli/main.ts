@@ -3,7 +3,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { FlagError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { logDebug, logInfo, setLogLevel, type LogLevelName } from '../format/log.js';
+import { logDebug, logEnabled, logInfo, setLogLevel, type LogLevelName } from '../format/log.js';
 import { reportError } from './exit.js';
 import { commandWord, loadCommand } from './dispatch.js';
 import { splitTrailingCommand, type TrailingCommandSpec } from './trailing-command.js';
@@ -182,18 +182,34 @@ export async function main(argvIn: string[] = process.argv.slice(2)): Promise<nu
   }
   const answered = await answerRoute(routed);
   if (answered !== undefined) return answered;
-  {
+  if (mayGlueDashValue(rawArgv)) {
     // pflag's reading of `-s -INT`: the word after a value flag is its value.
     const { flagSpellings, glueDashValues } = await import('./dash-values.js');
     rawArgv = glueDashValues(rawArgv, flagSpellings(root, commandNode(rawArgv, root, valueFlags)));
   }
   const early = await earlyGlobals(rawArgv, argvIn);
   if (early !== undefined) return early;
-  const called = commandNode(rawArgv, root, valueFlags).name || PROG;
-  logDebug(`Called ${called}.PersistentPreRunE(${[PROG, ...argvIn].join(' ')})`);
+  // The command's name only for the debug lines (a walk of the command tree otherwise wasted).
+  const called = logEnabled('debug') ? commandNode(rawArgv, root, valueFlags).name || PROG : '';
+  if (called) logDebug(`Called ${called}.PersistentPreRunE(${[PROG, ...argvIn].join(' ')})`);
   const code = await runCommand(rawArgv, one, commands, root, valueFlags);
-  logDebug(`Called ${called}.PersistentPostRunE(${[PROG, ...argvIn].join(' ')})`);
+  if (called) logDebug(`Called ${called}.PersistentPostRunE(${[PROG, ...argvIn].join(' ')})`);
   return code;
+}
+
+/**
+ * Whether glueDashValues could change argv: it only ever joins a flag with a
+ * following word that starts with '-' (before `--`), so a command line
+ * without such a pair needs neither dash-values.js nor the flag table.
+ */
+export function mayGlueDashValue(argv: readonly string[]): boolean {
+  for (let i = 0; i + 1 < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return false;
+    const next = argv[i + 1]!;
+    if (a.length > 1 && a[0] === '-' && next.length > 1 && next[0] === '-' && next !== '--') return true;
+  }
+  return false;
 }
 
 async function runCommand(rawArgv: string[], one: AnyCommand | undefined, commands: readonly AnyCommand[], root: CommandInfo, valueFlags: ReadonlySet<string>): Promise<number> {

@@ -11,6 +11,10 @@ import { isTomlTable, parseToml, TomlError, type TomlTable, type TomlValue } fro
 
 type Env = Record<string, string | undefined>;
 
+/** Files already parsed by this process: a command reads containers.conf from several places. */
+const parsed = new Map<string, { text: string; doc: TomlTable }>();
+
+/** A file's tables (read-only: they may be shared with other callers), or undefined when it cannot be read. */
 export function readToml(file: string): TomlTable | undefined {
   let text: string;
   try {
@@ -18,10 +22,15 @@ export function readToml(file: string): TomlTable | undefined {
   } catch {
     return undefined;
   }
+  // Parsed once per process while its text stays the same, and said once.
+  const seen = parsed.get(file);
+  if (seen?.text === text) return seen.doc;
   logTrace(`Reading configuration file ${JSON.stringify(file)}`);
   logDebugOnce(`Merged configuration file ${JSON.stringify(file)}`);
   try {
-    return parseToml(text);
+    const doc = parseToml(text);
+    parsed.set(file, { text, doc });
+    return doc;
   } catch (err) {
     if (err instanceof TomlError) throw new TscRunError(`parsing ${file}: ${err.message}`);
     throw err;
