@@ -431,7 +431,7 @@ async function readEnvFiles(files: readonly string[]): Promise<string[]> {
  * cgroup v1 host rootless, podman 4.3's warning and no limits, as podman;
  * anywhere else refused with the reason (docs/run-flags.md).
  */
-async function planResources(argv: CreateArgs): Promise<ContainerConfig['resources']> {
+export async function planResources(argv: CreateArgs): Promise<ContainerConfig['resources']> {
   const { parseResourceFlags, anyResource, CGROUP_V1_ROOTLESS_WARNING } = await import('../../runtime/create-flags/resource-flags.js');
   const r = parseResourceFlags(argv, (p) => fsSync.existsSync(p));
   if (!anyResource(r)) return undefined;
