@@ -72,7 +72,7 @@ function flagStatus(p, f, mine) {
   const note = notes.flags?.[`${key(p)} --${f.name}`];
   const o = mine?.options.find((x) => x.name === f.name || x.aliases.includes(f.name));
   if (o) {
-    const refused = /\(refused:? ?([^)]*)\)|;? ?(\w+ is refused)/.exec(o.describe);
+    const refused = o.refused !== undefined ? [o.refused, o.refused] : /\(refused:? ?([^)]*)\)|;? ?(\w+ is refused)/.exec(o.describe);
     if (note?.status === 'refused' || refused) return ['refused', note?.reason ?? refused[1] ?? refused[2]];
     return ['done', note?.status === 'done' ? note.reason : ''];
   }

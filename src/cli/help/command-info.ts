@@ -18,6 +18,8 @@ export interface OptionInfo {
   hidden: boolean;
   /** pflag's type word when it is not derived from the yargs type (`uint`, `stringArray`). */
   goType?: string;
+  /** Listed as podman lists it but refused when used, for this reason (the parity table reads it). */
+  refused?: string;
 }
 
 export interface CommandInfo {
@@ -145,6 +147,8 @@ function optionInfos(rec: Recorded): OptionInfo[] {
     if (o.default !== undefined) info.default = o.default;
     const goType = (o as { goType?: unknown }).goType;
     if (typeof goType === 'string') info.goType = goType;
+    const refused = (o as { refused?: unknown }).refused;
+    if (typeof refused === 'string') info.refused = refused;
     return info;
   });
 }
