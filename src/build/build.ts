@@ -76,10 +76,10 @@ async function containerfileText(req: BuildRequest, contextRoot: string): Promis
 }
 
 async function ignoreMatcher(req: BuildRequest, contextRoot: string): Promise<IgnoreMatcher> {
-  if (req.ignorefile !== undefined) return new IgnoreMatcher(parseIgnoreFile(await readText(path.resolve(req.ignorefile))));
+  if (req.ignorefile !== undefined) return new IgnoreMatcher(parseIgnoreFile(await readText(path.resolve(req.ignorefile))), path.resolve(req.ignorefile));
   for (const n of ['.containerignore', '.dockerignore']) {
     const p = path.join(contextRoot, n);
-    if (await exists(p)) return new IgnoreMatcher(parseIgnoreFile(await readText(p)));
+    if (await exists(p)) return new IgnoreMatcher(parseIgnoreFile(await readText(p)), p);
   }
   return new IgnoreMatcher([]);
 }

@@ -272,7 +272,7 @@ describe('build', () => {
     const dir = context('flags', { Containerfile: 'FROM bb\n' });
     for (const [flag, reason] of [
       [['--squash', '--layers'], 'Error: cannot specify --squash with --layers and --squash-all with --squash'],
-      [['--memory', '10m'], 'Error: --memory is not supported: resource limits need a delegated cgroup v2 subtree'],
+      [['--sign-by', 'ABCD'], 'Error: --sign-by is not supported: image signing is not supported'],
       [['--rm=false'], 'Error: --rm=false is not supported: step containers are always removed'],
       [['--isolation', 'chroot'], 'Error: --isolation=chroot is not supported: RUN steps always run in a rootless container of the tsc-run helper'],
     ] as const) {

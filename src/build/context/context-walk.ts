@@ -104,7 +104,8 @@ export async function contextSources(root: string, given: readonly string[], ign
     for (const m of matches) {
       const rel = await scopedResolve(root, m);
       if (rel !== '' && ignore.ignored(rel) && !ignore.mayReinclude(rel)) {
-        throw new TscRunError(`checking on sources under the context: ${JSON.stringify(g)} is excluded by the .containerignore/.dockerignore file`);
+        // buildah 1.28's words (podman's bats: ".dockerignore failure test").
+        throw new TscRunError(`no items matching glob ${JSON.stringify(path.join(root, rel))} copied (1 filtered out${ignore.file ? ` using ${ignore.file}` : ''}): no such file or directory`);
       }
       const st = await fs.lstat(path.join(root, rel)).catch(() => undefined);
       if (!st) throw new TscRunError(`checking on sources under the context: copier: stat: ${JSON.stringify('/' + m)}: no such file or directory`);

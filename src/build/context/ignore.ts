@@ -70,15 +70,27 @@ export function parseIgnoreFile(text: string): IgnorePattern[] {
 }
 
 export class IgnoreMatcher {
-  constructor(readonly patterns: readonly IgnorePattern[]) {}
+  /** `file`: the ignore file the patterns came from, which errors name. */
+  constructor(
+    readonly patterns: readonly IgnorePattern[],
+    readonly file?: string,
+  ) {}
 
   get empty(): boolean {
     return this.patterns.length === 0;
   }
 
-  /** Whether some exclusion pattern could re-include something under `dir` (then the walk must go in). */
+  /**
+   * Whether the walk goes into the ignored directory `dir` for what an
+   * exclusion pattern may re-include. buildah 1.28's copier rule, kept
+   * literally: only when `dir` is a string prefix of such a pattern plus
+   * `/`, so `!subdir1/sub3*` opens subdir1 (where a pattern for any
+   * directory's sub1 then re-includes subdir1/sub1) but that pattern alone
+   * opens no ignored directory (podman's bats "COPY with ignore",
+   * buildah#3486).
+   */
   mayReinclude(dir: string): boolean {
-    return this.patterns.some((p) => p.exclusion && (p.text.startsWith(`${dir}/`) || /[*?[]/.test(p.text)));
+    return this.patterns.some((p) => p.exclusion && `${p.text}/`.startsWith(dir));
   }
 
   /** Whether `rel` (relative, `/`-separated) is ignored: itself or a parent matched, last pattern wins. */

@@ -73,6 +73,11 @@ export function storedConfig(img: BuildImage, format: 'oci' | 'docker'): ImageCo
 
 /** Store the state as an image (config, manifest, record); names given move to it. */
 export async function storeBuildImage(dataRoot: string, img: BuildImage, format: 'oci' | 'docker', names: readonly string[] = [], annotations: Readonly<Record<string, string>> = {}): Promise<ImageRecord> {
+  return (await storeBuildImageNew(dataRoot, img, format, names, annotations)).record;
+}
+
+/** storeBuildImage, also saying whether the image is new (an unchanged base or a cached step is not: it is no build's to remove). */
+export async function storeBuildImageNew(dataRoot: string, img: BuildImage, format: 'oci' | 'docker', names: readonly string[] = [], annotations: Readonly<Record<string, string>> = {}): Promise<{ record: ImageRecord; isNew: boolean }> {
   const blobs = new BlobStore(dataRoot);
   const docker = format === 'docker';
   const config = storedConfig(img, format);
@@ -83,8 +88,10 @@ export async function storeBuildImage(dataRoot: string, img: BuildImage, format:
     : buildManifest({ mediaType: MediaType.config, ...configBlob }, layers);
   if (!docker && Object.keys(annotations).length) manifest.annotations = { ...annotations };
   const manifestBlob = await blobs.put(canonicalJson(manifest));
+  const id = configBlob.digest.slice('sha256:'.length);
+  const isNew = !(await new ImageStore(dataRoot).listAll()).some((i) => i.id === id && !i.removing);
   const record = await new ImageStore(dataRoot).add({
-    id: configBlob.digest.slice('sha256:'.length),
+    id,
     names: [...names],
     digest: manifestBlob.digest,
     manifestMediaType: docker ? DockerMediaType.manifest : MediaType.manifest,
@@ -96,12 +103,13 @@ export async function storeBuildImage(dataRoot: string, img: BuildImage, format:
   img.id = record.id;
   if (record.digest !== manifestBlob.digest && Object.keys(annotations).length) {
     // The same config stored before (the last step's cached image): the result's manifest, with its annotations, is now the image's.
-    return new ImageStore(dataRoot).update((f) => {
+    const updated = await new ImageStore(dataRoot).update((f) => {
       const r = f.images.find((i) => i.id === record.id && !i.removing) ?? record;
       r.digests = [...new Set([...(r.digests ?? [r.digest]), manifestBlob.digest])];
       r.digest = manifestBlob.digest;
       return { ...r };
     });
+    return { record: updated, isNew };
   }
-  return record;
+  return { record, isNew };
 }

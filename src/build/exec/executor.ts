@@ -21,7 +21,7 @@ import { processWord, SubstitutionError } from '../containerfile/words.js';
 import { DigestCache } from '../context/digest.js';
 import type { IgnoreMatcher } from '../context/ignore.js';
 import { BuildArgs, platformArgs, type Platform } from './build-args.js';
-import { loadBuildImage, scratchImage, storeBuildImage, type BuildImage } from './build-image.js';
+import { loadBuildImage, scratchImage, storeBuildImage, storeBuildImageNew, type BuildImage } from './build-image.js';
 import { extractFrom, planCopy, putSources, TarTarget, type CopyContext } from './copy-step.js';
 import type { Ownership } from './copy-items.js';
 import { LayerCache, stepKey } from './layer-cache.js';
@@ -60,6 +60,8 @@ export interface BuildOptions {
   target?: string | undefined;
   /** Normalised names for the result. */
   tags: readonly string[];
+  /** The first -t as given: buildah's COMMIT line names it so (`COMMIT build_test`). */
+  commitName?: string | undefined;
   format: 'oci' | 'docker';
   /** --layers: store every step and use the cache; false: the build's new layers end as one (buildah's --layers=false, podman's --squash). */
   layers: boolean;
@@ -79,7 +81,7 @@ export interface BuildOptions {
   annotations: Readonly<Record<string, string>>;
   jobs: number;
   /** RUN steps' container settings from the flags. */
-  run: Pick<StepRunOptions, 'security' | 'addHosts' | 'dns' | 'dnsSearch' | 'dnsOptions' | 'noHosts'> & { network?: string | undefined; volumes: readonly string[] };
+  run: Pick<StepRunOptions, 'security' | 'addHosts' | 'dns' | 'dnsSearch' | 'dnsOptions' | 'noHosts' | 'limits'> & { network?: string | undefined; volumes: readonly string[] };
   secrets: ReadonlyMap<string, SecretSource>;
   /** --ssh: id → agent socket. */
   ssh: ReadonlyMap<string, string>;
@@ -176,6 +178,8 @@ export class Builder {
   private readonly digests: DigestCache;
   private readonly tmpRoot: string;
   private readonly intermediates = new Set<string>();
+  /** The final stage's last step came from the cache (buildah prints no COMMIT for it without a name). */
+  private lastStepCached = false;
   private plan!: ReturnType<typeof planStages>;
   private stageCount = 0;
   /** Made on the first RUN with --mount (its module loads only then). */
@@ -290,7 +294,8 @@ export class Builder {
     if (this.o.omitHistory) out.config.history = [];
     delete out.id;
     const names = this.o.tags;
-    this.o.out(`${this.prefix(s)}COMMIT${names[0] ? ` ${names[0]}` : ''}`, this.at(s));
+    const shown = this.o.commitName ?? names[0];
+    if (!(this.lastStepCached && !shown)) this.o.out(`${this.prefix(s)}COMMIT${shown ? ` ${shown}` : ''}`, this.at(s));
     const rec = await storeBuildImage(this.o.roots.dataRoot, out, this.o.format, names, this.o.annotations);
     this.o.out(`--> ${rec.id.slice(0, 11)}`, this.at(s));
     for (const n of names) this.o.out(`Successfully tagged ${n}`, this.at(s));
@@ -343,7 +348,12 @@ export class Builder {
       const p = this.fromPlatform(s);
       return { img: scratchImage(p.arch, p.os, p.variant), key: `scratch:${p.os}/${p.arch}/${p.variant ?? ''}` };
     }
-    const rec = await this.resolveImage(name, this.fromPlatform(s));
+    const platform = this.fromPlatform(s);
+    // buildah 1.28 names the step that failed to get a FROM image so (podman's bats: --pull-never).
+    const rec = await this.resolveImage(name, platform).catch((err: unknown) => {
+      if (err instanceof BuildInterrupted || !(err instanceof Error)) throw err;
+      throw new TscRunError(`creating build container: ${err.message}`, err instanceof TscRunError ? err.exitCode : undefined, { cause: err });
+    });
     const img = await loadBuildImage(this.o.roots.dataRoot, rec);
     return { img, key: `image:${rec.id}` };
   }
@@ -361,7 +371,7 @@ export class Builder {
     const local = await images.lookup(name).catch(() => undefined);
     switch (this.o.pull) {
       case 'never':
-        if (!local) throw new TscRunError(`${name}: image not known (--pull=never)`);
+        if (!local) throw new TscRunError(`${name}: image not known`);
         return local;
       case 'missing':
         return local ?? this.o.pullImage(name, platform);
@@ -378,9 +388,9 @@ export class Builder {
   }
 
   private async store(img: BuildImage): Promise<string> {
-    const rec = await storeBuildImage(this.o.roots.dataRoot, img, this.o.format);
-    this.intermediates.add(rec.id);
-    return rec.id;
+    const { record, isNew } = await storeBuildImageNew(this.o.roots.dataRoot, img, this.o.format);
+    if (isNew) this.intermediates.add(record.id);
+    return record.id;
   }
 
   private async runStage(s: Stage, isLast: boolean): Promise<StageResult> {
@@ -481,7 +491,9 @@ export class Builder {
           state = await loadBuildImage(o.roots.dataRoot, rec);
           meta.config = state.config.config;
           if (ins.kind === 'CMD') meta.cmdSet = true;
-          o.out(`--> ${rec.id.slice(0, 11)}`, this.at(s));
+          // buildah: the last step's id is printed once, after COMMIT (which an untagged cached result does not print).
+          if (isLast && n === total) this.lastStepCached = true;
+          else o.out(`--> ${rec.id.slice(0, 11)}`, this.at(s));
           continue;
         }
       }
@@ -584,6 +596,7 @@ export class Builder {
           ...(o.run.dnsSearch ? { dnsSearch: o.run.dnsSearch } : {}),
           ...(o.run.dnsOptions ? { dnsOptions: o.run.dnsOptions } : {}),
           ...(o.run.noHosts ? { noHosts: true } : {}),
+          ...(o.run.limits ? { limits: o.run.limits } : {}),
           mounts: { volume: o.run.volumes, mount: m.mount },
         },
         async (rec) => {

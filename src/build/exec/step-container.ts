@@ -14,7 +14,7 @@ import type { FsEntry } from '../../container-fs/records.js';
 import type { Roots } from '../../config/paths.js';
 import { writeLayerBlob } from '../../container-fs/commit.js';
 import { BlobStore } from '../../storage/blob-store.js';
-import { ContainerStore, type ContainerRecord } from '../../storage/containers.js';
+import { ContainerStore, type ContainerConfig, type ContainerRecord } from '../../storage/containers.js';
 import { killContainer } from '../../runtime/container/container-kill.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
 import { createContainer } from '../../runtime/container/container-create.js';
@@ -56,7 +56,11 @@ export interface StepRunOptions {
   dnsOptions?: readonly string[];
   noHosts?: boolean;
   mounts?: MountFlags;
+  /** build's --ulimit, --shm-size and resource flags, as `run` takes them. */
+  limits?: StepLimits;
 }
+
+export type StepLimits = Pick<ContainerConfig, 'ulimits' | 'shmSize' | 'resources'>;
 
 /** Make a container of the stored image `imageId`, run fn with it, remove it. */
 export async function withStepContainer<T>(roots: Roots, imageId: string, o: Partial<StepRunOptions>, fn: (rec: ContainerRecord) => Promise<T>): Promise<T> {
@@ -79,7 +83,7 @@ export async function withStepContainer<T>(roots: Roots, imageId: string, o: Par
     ...(o.dnsOptions ? { dnsOptions: o.dnsOptions } : {}),
     ...(o.mounts ? { mounts: o.mounts } : {}),
     ...(o.noHosts ? { noHosts: true } : {}),
-    config: { tty: false, stdin: false, logDriver: 'none', labels: { [BUILD_LABEL]: String(process.pid) } },
+    config: { tty: false, stdin: false, logDriver: 'none', labels: { [BUILD_LABEL]: String(process.pid) }, ...o.limits },
   });
   try {
     return await fn(rec);

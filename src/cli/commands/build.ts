@@ -65,41 +65,46 @@ interface BuildArgs extends GlobalArgs, RegistryFlagArgs {
   'disable-content-trust'?: boolean;
   'http-proxy'?: boolean;
   'skip-unused-stages'?: boolean;
+  logfile?: string;
+  progress?: string;
+  ulimit?: string[];
+  'shm-size'?: string;
+  memory?: string;
+  'memory-swap'?: string;
+  'cpu-period'?: string;
+  'cpu-quota'?: string;
+  'cpu-shares'?: string;
+  'cpuset-cpus'?: string;
+  'cpuset-mems'?: string;
   [k: string]: unknown;
 }
 
-/** podman flags this builder does not have, with the reason given when one is used. */
+/**
+ * podman 4.3 flags this builder cannot act on, with the reason given when one
+ * is used. They stay in the help, as podman lists them. A value a flag can
+ * take without changing anything (`--ipc private`: what RUN steps get
+ * anyway) is accepted: see ACCEPTED.
+ */
 const REFUSED: Record<string, string> = {
-  'all-platforms': 'builds for one platform only',
+  'all-platforms': 'builds for one platform only (RUN steps cannot run a foreign architecture here)',
   'cache-from': 'remote layer caches are not supported (the local cache is used)',
   'cache-to': 'remote layer caches are not supported (the local cache is used)',
   'cgroup-parent': 'cgroups cannot be delegated to the user on this host',
-  cgroupns: 'RUN steps always get a private cgroup namespace view',
+  cgroupns: 'RUN steps always get a private cgroup namespace',
   'cpp-flag': 'Containerfile.in preprocessing is not supported',
-  'cpu-period': 'resource limits need a delegated cgroup v2 subtree',
-  'cpu-quota': 'resource limits need a delegated cgroup v2 subtree',
-  'cpu-shares': 'resource limits need a delegated cgroup v2 subtree',
-  'cpuset-cpus': 'resource limits need a delegated cgroup v2 subtree',
-  'cpuset-mems': 'resource limits need a delegated cgroup v2 subtree',
-  memory: 'resource limits need a delegated cgroup v2 subtree',
-  'memory-swap': 'resource limits need a delegated cgroup v2 subtree',
   'decryption-key': 'encrypted images are not supported',
   device: 'devices in RUN steps are not supported',
-  'hooks-dir': 'OCI hooks are not supported',
   ipc: 'RUN steps always get a private IPC namespace',
   pid: 'RUN steps always get a private PID namespace',
   uts: 'RUN steps always get a private UTS namespace',
-  logfile: 'build output goes to stdout and stderr only',
-  logsplit: 'build output goes to stdout and stderr only',
+  logsplit: 'it splits the log of a build for several platforms, and builds are for one platform',
   'os-feature': 'OS features are not recorded',
   'os-version': 'OS versions are not recorded',
   retry: 'pulls are not retried',
   'retry-delay': 'pulls are not retried',
   'runtime-flag': 'RUN steps run through the tsc-run helper, which takes no runtime flags',
-  'shm-size': 'the /dev/shm size of RUN steps is fixed',
   'sign-by': 'image signing is not supported',
   stdin: 'RUN steps never read stdin',
-  ulimit: 'RUN steps keep the limits of the build process',
   userns: 'RUN steps run in the user namespace of the user',
   'userns-uid-map': 'RUN steps run in the user namespace of the user',
   'userns-gid-map': 'RUN steps run in the user namespace of the user',
@@ -107,71 +112,132 @@ const REFUSED: Record<string, string> = {
   'userns-gid-map-group': 'RUN steps run in the user namespace of the user',
 };
 
+/** Values of refused flags that ask for what RUN steps get anyway. */
+const ACCEPTED: Record<string, readonly string[]> = {
+  cgroupns: ['private'],
+  ipc: ['private'],
+  pid: ['private'],
+  uts: ['private'],
+  userns: ['container'],
+};
+
+/** The host's architecture in Go's words, for the help's defaults. */
+const HOST_ARCH = ({ x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' } as Record<string, string>)[process.arch] ?? process.arch;
+
+type FlagKind = 'string' | 'strings' | 'boolean' | 'number';
+/** [name, kind, pflag's value name (goType) or '', podman 4.3's help text, extra yargs settings]. */
+type FlagSpec = readonly [string, FlagKind, string, string, object?];
+
+/** podman 4.3's `build --help`, flag by flag (registry flags from registryFlags). */
+const FLAGS: readonly FlagSpec[] = [
+  ['add-host', 'strings', 'host:ip', 'add a custom host-to-IP mapping (host:ip) (default [])'],
+  ['all-platforms', 'boolean', '', 'attempt to build for all base image platforms'],
+  ['annotation', 'strings', 'stringArray', 'set metadata for an image (default [])'],
+  ['arch', 'string', '', `set the ARCH of the image to the provided value instead of the architecture of the host (default "${HOST_ARCH}")`],
+  ['build-arg', 'strings', 'argument=value', 'argument=value to supply to the builder'],
+  ['build-arg-file', 'strings', 'argfile.conf', 'argfile.conf containing lines of argument=value to supply to the builder'],
+  ['build-context', 'strings', 'argument=value', 'argument=value to supply additional build context to the builder'],
+  ['cache-from', 'string', '', 'remote repository to utilise as potential cache source.'],
+  ['cache-to', 'string', '', 'remote repository to utilise as potential cache destination.'],
+  ['cache-ttl', 'string', '', 'only consider cache images under specified duration.'],
+  ['cap-add', 'strings', '', 'add the specified capability when running (default [])'],
+  ['cap-drop', 'strings', '', 'drop the specified capability when running (default [])'],
+  ['cgroup-parent', 'string', '', 'optional parent cgroup for the container'],
+  ['cgroupns', 'string', '', "'private', or 'host'"],
+  ['compress', 'boolean', '', 'this is a legacy option, which has no effect on the image'],
+  ['cpp-flag', 'strings', 'stringArray', 'set additional flag to pass to C preprocessor (cpp)'],
+  ['cpu-period', 'string', 'uint', 'limit the CPU CFS (Completely Fair Scheduler) period'],
+  ['cpu-quota', 'string', 'int', 'limit the CPU CFS (Completely Fair Scheduler) quota'],
+  ['cpu-shares', 'string', 'uint', 'CPU shares (relative weight)', { alias: 'c' }],
+  ['cpuset-cpus', 'string', '', 'CPUs in which to allow execution (0-3, 0,1)'],
+  ['cpuset-mems', 'string', '', 'memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only effective on NUMA systems.'],
+  ['decryption-key', 'strings', '', 'key needed to decrypt the image'],
+  ['device', 'strings', 'stringArray', 'additional devices to be used within containers (default [])'],
+  ['disable-compression', 'boolean', '', "don't compress layers by default", { alias: 'D', default: true }],
+  ['disable-content-trust', 'boolean', '', 'this is a Docker specific option and is a NOOP'],
+  ['dns', 'strings', '/etc/resolv.conf', "set custom DNS servers or disable it completely by setting it to 'none', which prevents the automatic creation of /etc/resolv.conf."],
+  ['dns-option', 'strings', '', 'set custom DNS options'],
+  ['dns-search', 'strings', '', 'set custom DNS search domains'],
+  ['env', 'strings', 'stringArray', 'set environment variable for the image'],
+  ['file', 'strings', 'pathname or URL', 'pathname or URL of a Dockerfile', { alias: 'f', requiresArg: false }],
+  ['force-rm', 'boolean', '', 'always remove intermediate containers after a build, even if the build is unsuccessful. (default true)'],
+  ['format', 'string', 'format', "format of the built image's manifest and metadata. Use BUILDAH_FORMAT environment variable to override. (default \"oci\")"],
+  ['from', 'string', '', 'image name used to replace the value in the first FROM instruction in the Containerfile'],
+  ['hooks-dir', 'strings', 'stringArray', 'set the OCI hooks directory path (may be set multiple times)'],
+  ['http-proxy', 'boolean', '', 'pass through HTTP Proxy environment variables', { default: true }],
+  ['identity-label', 'boolean', '', 'add default identity label', { default: true }],
+  ['ignorefile', 'string', '', 'path to an alternate .dockerignore file'],
+  ['iidfile', 'string', 'file', 'file to write the image ID to'],
+  ['ipc', 'string', 'path', "'private', path of IPC namespace to join, or 'host'"],
+  ['isolation', 'string', 'type', 'type of process isolation to use. Use BUILDAH_ISOLATION environment variable to override. (default "rootless")'],
+  ['jobs', 'number', 'int', 'how many stages to run in parallel', { default: 1 }],
+  ['label', 'strings', 'stringArray', 'set metadata for an image (default [])'],
+  // No yargs default: whether --layers was given matters to --squash and --squash-all (podman's Changed()).
+  ['layers', 'boolean', '', 'cache intermediate layers during build. Use BUILDAH_LAYERS environment variable to override. (default true)'],
+  ['logfile', 'string', 'file', 'log to file instead of stdout/stderr'],
+  ['logsplit', 'boolean', '', 'split logfile to different files for each platform'],
+  ['manifest', 'string', '', 'add the image to the specified manifest list. Creates manifest list if it does not exist'],
+  ['memory', 'string', '', 'memory limit (format: <number>[<unit>], where unit = b, k, m or g)', { alias: 'm' }],
+  ['memory-swap', 'string', '', "swap limit equal to memory plus swap: '-1' to enable unlimited swap"],
+  ['network', 'string', '', "'private', 'none', 'ns:path' of network namespace to join, or 'host'"],
+  ['no-cache', 'boolean', '', 'do not use existing cached images for the container build. Build from the start with a new set of cached layers.'],
+  ['no-hosts', 'boolean', '', 'do not create new /etc/hosts files for RUN instructions, use the one from the base image.'],
+  ['omit-history', 'boolean', '', 'omit build history information from built image'],
+  ['os', 'string', '', 'set the OS to the provided value instead of the current operating system of the host (default "linux")'],
+  ['os-feature', 'strings', 'feature', 'set required OS feature for the target image in addition to values from the base image'],
+  ['os-version', 'string', 'version', 'set required OS version for the target image instead of the value from the base image'],
+  ['output', 'string', '', 'output destination (format: type=local,dest=path)', { alias: 'o' }],
+  ['pid', 'string', 'path', "private, path of PID namespace to join, or 'host'"],
+  ['platform', 'string', 'linux/arm', `set the OS/ARCH/VARIANT of the image to the provided value instead of the current operating system and architecture of the host (for example linux/arm) (default [linux/${HOST_ARCH}])`],
+  ['pull', 'string', 'string[="true"]', 'Always attempt to pull the image (errors are fatal) (default "true")'],
+  // buildx's flags podman 4.3 takes (hidden): --load is what every build does (the image is stored locally); --progress picks the output.
+  ['load', 'boolean', '', 'buildx --load', { hidden: true }],
+  ['progress', 'string', '', 'buildx --progress: auto or plain', { hidden: true }],
+  ['pull-always', 'boolean', '', 'pull the image even if the named image is present in store', { hidden: true }],
+  ['pull-never', 'boolean', '', 'do not pull the image, use the image present in store if available', { hidden: true }],
+  ['quiet', 'boolean', '', 'refrain from announcing build instructions and image read/write progress', { alias: 'q' }],
+  ['retry', 'number', 'int', 'number of times to retry in case of failure when performing push/pull (default 3)'],
+  ['retry-delay', 'string', '', 'delay between retries in case of push/pull failures (default "2s")'],
+  ['rm', 'boolean', '', 'remove intermediate containers after a successful build', { default: true }],
+  ['runtime-flag', 'strings', '', 'add global flags for the container runtime'],
+  ['secret', 'strings', 'stringArray', 'secret file to expose to the build'],
+  ['security-opt', 'strings', 'stringArray', 'security options (default [])'],
+  ['shm-size', 'string', '<number><unit>', "size of '/dev/shm'. The format is <number><unit>. (default \"65536k\")"],
+  ['sign-by', 'string', 'FINGERPRINT', 'sign the image using a GPG key with the specified FINGERPRINT'],
+  ['skip-unused-stages', 'boolean', '', 'skips stages in multi-stage builds which do not affect the final target', { default: true }],
+  ['squash', 'boolean', '', 'squash newly built layers into a single new layer'],
+  ['squash-all', 'boolean', '', 'Squash all layers into a single layer'],
+  ['ssh', 'strings', 'stringArray', 'SSH agent socket or keys to expose to the build. (format: default|<id>[=<socket>|<key>[,<key>]])'],
+  ['stdin', 'boolean', '', 'pass stdin into containers'],
+  ['tag', 'strings', 'name', 'tagged name to apply to the built image', { alias: 't' }],
+  ['target', 'string', '', 'set the target build stage to build'],
+  ['timestamp', 'number', 'int', 'set created timestamp to the specified epoch seconds to allow for deterministic builds, defaults to current time'],
+  ['ulimit', 'strings', '', 'ulimit options'],
+  ['unsetenv', 'strings', '', 'unset environment variable from final image'],
+  ['userns', 'string', 'path', "'container', path of user namespace to join, or 'host'"],
+  ['userns-gid-map', 'string', 'containerGID:hostGID:length', 'containerGID:hostGID:length GID mapping to use in user namespace'],
+  ['userns-gid-map-group', 'string', 'name', 'name of entries from /etc/subgid to use to set user namespace GID mapping'],
+  ['userns-uid-map', 'string', 'containerUID:hostUID:length', 'containerUID:hostUID:length UID mapping to use in user namespace'],
+  ['userns-uid-map-user', 'string', 'name', 'name of entries from /etc/subuid to use to set user namespace UID mapping'],
+  ['uts', 'string', 'path', "private, :path of UTS namespace to join, or 'host'"],
+  ['variant', 'string', 'variant', 'override the variant of the specified image'],
+  ['volume', 'strings', 'stringArray', 'bind mount a volume into the container', { alias: 'v' }],
+];
+
 function withBuildFlags<T>(y: Argv<T>): Argv<T> {
-  const s = (describe: string, extra: object = {}) => ({ type: 'string' as const, requiresArg: true, describe, ...extra });
-  const a = (describe: string) => ({ type: 'string' as const, array: true, requiresArg: true, nargs: 1, describe });
-  const b = (describe: string, extra: object = {}) => ({ type: 'boolean' as const, describe, ...extra });
-  let out = registryFlags(y, { signaturePolicy: true })
+  let out: Argv<T> = registryFlags(y, { signaturePolicy: true })
     .positional('context', { type: 'string', describe: 'Build context: a directory, - (a tar on stdin) or an http(s) URL of a tar' })
     .positional('extra', { type: 'string', array: true, hidden: true })
-    .option('add-host', a('add a custom host-to-IP mapping (host:ip)'))
-    .option('arch', s('set the ARCH of the image to the provided value instead of the architecture of the host'))
-    .option('build-arg', a('argument=value to supply to the builder'))
-    .option('build-arg-file', a('argfile.conf containing lines of argument=value to supply to the builder'))
-    .option('build-context', a('`argument=value` to supply additional build context to the builder'))
-    .option('cache-ttl', s('only consider cache images under specified duration'))
-    .option('cap-add', a('add the specified capability when running'))
-    .option('cap-drop', a('drop the specified capability when running'))
-    .option('compress', b('this is a legacy option, which has no effect on the image'))
-    .option('disable-compression', b("don't compress layers by default", { alias: 'D', default: true }))
-    .option('disable-content-trust', b('this is a Docker specific option and is a NOOP'))
-    .option('dns', a("set custom DNS servers or disable it completely by setting it to 'none'"))
-    .option('dns-option', a('set custom DNS options'))
-    .option('dns-search', a('set custom DNS search domains'))
-    .option('env', a('set environment variable for the image'))
-    .option('file', { type: 'string', array: true, nargs: 1, alias: 'f', describe: 'pathname or URL of a Dockerfile (- reads it from stdin)' })
-    .option('force-rm', b('always remove intermediate containers after a build, even if the build is unsuccessful'))
-    .option('format', s("format of the built image's manifest and metadata (oci or docker)"))
-    .option('from', s('image name used to replace the value in the first FROM instruction in the Containerfile'))
-    .option('http-proxy', b('pass through HTTP Proxy environment variables', { default: true }))
-    .option('identity-label', b('add default identity label', { default: true }))
-    .option('ignorefile', s('path to an alternate .dockerignore file'))
-    .option('iidfile', s('file to write the image ID to'))
-    .option('isolation', s('type of process isolation to use (only the default, rootless, is available)'))
-    .option('jobs', { type: 'number', requiresArg: true, default: 1, describe: 'how many stages to run in parallel' })
-    .option('label', a('set metadata for an image'))
-    // No yargs default: whether --layers was given matters to --squash and --squash-all (podman's Changed()).
-    .option('layers', b('cache intermediate layers during build (default true)'))
-    .option('network', s("'private', 'none', or 'host' (RUN steps' network)"))
-    .option('no-cache', b('do not use existing cached images for the container build. Build from the start with a new set of cached layers.'))
-    .option('no-hosts', b('do not create new /etc/hosts files for RUN instructions, use the one from the base image.'))
-    .option('output', { type: 'string', alias: 'o', requiresArg: true, describe: 'output destination (format: type=local,dest=path)' })
-    .option('omit-history', b('omit build history information from built image'))
-    .option('os', s('set the OS to the provided value instead of the current operating system of the host'))
-    .option('platform', s('set the OS/ARCH/VARIANT of the image to the provided value instead of the current operating system and architecture of the host'))
-    .option('pull', s('pull policy: always (true), missing, never (false), newer'))
-    .option('pull-always', b('pull the image even if the named image is present in store', { hidden: true }))
-    .option('pull-never', b('do not pull the image, use the image present in store if available', { hidden: true }))
-    .option('quiet', b('refrain from announcing build instructions and image read/write progress', { alias: 'q' }))
-    .option('rm', b('remove intermediate containers after a successful build', { default: true }))
-    .option('secret', a('secret file to expose to the build (id=ID,src=PATH or id=ID,env=VAR)'))
-    .option('security-opt', a('security options'))
-    .option('skip-unused-stages', b('skips stages in multi-stage builds which do not affect the final target', { default: true }))
-    .option('tag', { ...a('tagged name to apply to the built image'), alias: 't' })
-    .option('target', s('set the target build stage to build'))
-    .option('timestamp', { type: 'number', requiresArg: true, describe: 'set created timestamp to the specified epoch seconds to allow for deterministic builds' })
-    .option('unsetenv', a('unset environment variable from final image'))
-    .option('variant', s('override the variant of the specified image'))
-    .option('volume', { ...a('bind mount a volume into the container'), alias: 'v' });
-  for (const name of Object.keys(REFUSED)) {
-    out = out.option(name, { type: 'string', hidden: true });
+    .option('authfile', { type: 'string', requiresArg: true, describe: 'path of the authentication file.' })
+    .option('cert-dir', { type: 'string', requiresArg: true, describe: 'use certificates at the specified path to access the registry' })
+    .option('creds', { type: 'string', requiresArg: true, goType: '[username[:password]]', describe: 'use [username[:password]] for accessing the registry' } as object)
+    .option('tls-verify', { type: 'boolean', describe: 'require HTTPS and verify certificates when accessing the registry (default true)' }) as unknown as Argv<T>;
+  for (const [name, kind, goType, describe, extra] of FLAGS) {
+    const base =
+      kind === 'strings' ? { type: 'string' as const, array: true, requiresArg: true, nargs: 1 } : kind === 'string' ? { type: 'string' as const, requiresArg: true } : kind === 'number' ? { type: 'number' as const, requiresArg: true } : { type: 'boolean' as const };
+    const refused = REFUSED[name] !== undefined ? { refused: `${REFUSED[name]}${ACCEPTED[name] ? ` (--${name}=${ACCEPTED[name].join('|')} is accepted: what RUN steps get)` : ''}` } : {};
+    out = out.option(name, { ...base, describe, ...(goType ? { goType } : {}), ...refused, ...extra } as object);
   }
-  out = out
-    .option('squash', b('squash newly built layers into a single new layer'))
-    .option('squash-all', b('Squash all layers into a single layer'))
-    .option('annotation', a('set metadata for an image'))
-    .option('manifest', s('add the image to the specified manifest list'))
-    .option('ssh', a('SSH agent socket or keys to expose to the build. (format: default|<id>[=<socket>|<key>[,<key>]])'));
   return out;
 }
 
@@ -217,13 +283,24 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
     builder: (y) =>
       withBuildFlags(y.parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false, 'parse-positional-numbers': false, 'boolean-negation': false }).usage('Usage: tsc-run build [options] [CONTEXT]\n\nBuilds an OCI or Docker image using instructions from one or more Containerfiles and a specified build context directory.'))
         .example('tsc-run build .', '')
-        .example('tsc-run build -t imageName -f Containerfile.simple .', '')
+        .example('tsc-run build --creds=username:password -t imageName -f Containerfile.simple .', '')
         .example('tsc-run build --layers --force-rm --tag imageName .', ''),
     handler: async (argv) => {
       for (const [name, why] of Object.entries(REFUSED)) {
-        const v = argv[name];
+        // A string flag given twice: the last wins (pflag).
+        const v = Array.isArray(argv[name]) && ACCEPTED[name] ? (argv[name] as unknown[]).at(-1) : argv[name];
         if (v === undefined || v === false || (Array.isArray(v) && v.length === 0)) continue;
-        throw new UsageError(`--${name} is not supported: ${why}`);
+        if (typeof v === 'string' && ACCEPTED[name]?.includes(v)) continue;
+        throw new UsageError(`--${name}${typeof v === 'string' && ACCEPTED[name] ? `=${v}` : ''} is not supported: ${why}`);
+      }
+      if (argv.logfile !== undefined) await (await import('./build-logfile.js')).rerunIntoLogfile(argv.logfile);
+      const limits = await (await import('./build-limits.js')).stepLimits(argv);
+      // podman checks --authfile before anything else, whether or not the build pulls.
+      if (argv.authfile !== undefined) {
+        const { stat } = await import('node:fs/promises');
+        await stat(argv.authfile).catch((err: unknown) => {
+          throw new TscRunError(`checking authfile: stat ${argv.authfile}: ${errnoText(err)}`);
+        });
       }
       const positionals = [argv.context, ...(argv.extra ?? []), ...((argv['--'] as string[] | undefined) ?? [])].filter((x): x is string => x !== undefined).map(String);
       // `--pull` takes an optional value (podman's NoOptDefVal): `--pull .` is --pull=true and the context `.`.
@@ -235,8 +312,12 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
       if (positionals.length > 1) throw new UsageError(`accepts at most 1 arg(s), received ${positionals.length}`);
       let pull = pullText === undefined ? 'missing' : PULL[pullText.toLowerCase()];
       if (pull === undefined) throw new UsageError(`unsupported pull policy ${JSON.stringify(pullText)}: want always, missing, never or newer`);
+      if ([argv.pull !== undefined, argv['pull-always'] === true, argv['pull-never'] === true].filter(Boolean).length > 1) {
+        throw new UsageError("can only set one of 'pull' or 'pull-always' or 'pull-never'");
+      }
       if (argv['pull-always']) pull = 'always';
       if (argv['pull-never']) pull = 'never';
+      if (argv.progress !== undefined && !['auto', 'plain'].includes(argv.progress)) throw new UsageError(`--progress=${argv.progress} is not supported: want auto (the live view on a terminal) or plain`);
       if (argv.rm === false) throw new UsageError('--rm=false is not supported: step containers are always removed');
       if (argv['disable-compression'] === false) throw new UsageError('--disable-compression=false is not supported: layers are stored uncompressed (push compresses them)');
       if (argv['skip-unused-stages'] === false) throw new UsageError('--skip-unused-stages=false is not supported: only the stages the target needs are built');
@@ -313,7 +394,7 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
       const remoteNow = argv.creds !== undefined ? (await import('./registry-options.js')).remoteOptions(argv) : undefined;
       // On a terminal (stdout and stderr both), the live view (src/cli/ui/build/); else podman's lines.
       const { wantsBuildView } = await import('../ui/build/select.js');
-      const view = wantsBuildView({ quiet, logLevel: argv['log-level'] }, process.stdout, process.stderr, process.env) ? (await import('../ui/build/view.js')).buildLiveView(process.stdout) : undefined;
+      const view = argv.progress !== 'plain' && wantsBuildView({ quiet, logLevel: argv['log-level'] }, process.stdout, process.stderr, process.env) ? (await import('../ui/build/view.js')).buildLiveView(process.stdout) : undefined;
       const { logrusLine } = await import('../warn.js');
       const buildWarn = view ? (msg: string) => view.line(logrusLine('warning', msg, { terminal: true }).replace(/\s*\n$/, '')) : warn;
       // Ctrl-C (SIGTERM, SIGHUP) stops the build at the next step; its clean-up runs as after a failure.
@@ -333,6 +414,7 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
           buildArgs,
           target: argv.target,
           tags,
+          commitName: argv.tag?.[0] !== undefined ? String(argv.tag[0]) : undefined,
           format,
           layers,
           squashAll: argv['squash-all'] === true,
@@ -355,6 +437,7 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
             ...(argv['add-host'] ? { addHosts: argv['add-host'].map(String) } : {}),
             ...(argv.dns ? { dns: argv.dns.map(String) } : {}),
             ...(argv['no-hosts'] === true ? { noHosts: true } : {}),
+            ...(limits ? { limits } : {}),
             ...(argv['dns-search'] ? { dnsSearch: argv['dns-search'].map(String) } : {}),
             ...(argv['dns-option'] ? { dnsOptions: argv['dns-option'].map(String) } : {}),
           },
