@@ -133,10 +133,10 @@ function pairs(file: string, line: number, keyword: 'ENV' | 'LABEL', text: strin
   const words = rawWords(text, esc);
   if (words.length === 0) throw new ContainerfileError(file, line, `${keyword} requires at least one argument`);
   if (!words[0]!.includes('=')) {
-    // The old form `ENV key value...`: one pair, the value the rest of the line.
-    if (keyword === 'LABEL') throw new ContainerfileError(file, line, 'LABEL requires key=value pairs');
+    // The old form `ENV key value...` (and `LABEL key value...`, which buildah
+    // takes too): one pair, the value the rest of the line.
     const m = /^(\S+)\s+([\s\S]*)$/.exec(text.trim());
-    if (!m) throw new ContainerfileError(file, line, 'ENV must have two arguments');
+    if (!m) throw new ContainerfileError(file, line, `${keyword} must have two arguments`);
     return [{ key: m[1]!, value: m[2]! }];
   }
   return words.map((w) => {

@@ -69,6 +69,10 @@ describe('instructions', () => {
     expect(e2).toMatchObject({ pairs: [{ key: 'OLD', value: 'value with spaces' }] });
     expect(l).toMatchObject({ pairs: [{ key: '"a.b"', value: 'c' }, { key: 'd', value: "'e f'" }] });
   });
+  it('reads the old LABEL form `LABEL key value...` as buildah does (runlabel images use it)', () => {
+    const [l] = parse('FROM a\nLABEL  INSTALL  /usr/bin/podman  run  -t  --rm x\n').stages[0]!.steps;
+    expect(l).toMatchObject({ kind: 'LABEL', pairs: [{ key: 'INSTALL', value: '/usr/bin/podman  run  -t  --rm x' }] });
+  });
   it('reads COPY/ADD flags and forms', () => {
     const f = parse('FROM a\nCOPY --from=build --chown=1:2 --chmod=0640 --link a b /d/\nADD ["x y", "/z"]\nADD --checksum=sha256:abcd http://h/f /f\n');
     const [c, a, b] = f.stages[0]!.steps;
@@ -112,7 +116,7 @@ describe('malformed files', () => {
     ['FROM a\nHEALTHCHECK RUN true\n', 'Containerfile:2: unknown type "RUN" in HEALTHCHECK (try CMD)'],
     ['FROM a\nENV\n', 'Containerfile:2: ENV requires at least one argument'],
     ['FROM a\nENV =x\n', 'Containerfile:2: ENV names can not be blank'],
-    ['FROM a\nLABEL novalue\n', 'Containerfile:2: LABEL requires key=value pairs'],
+    ['FROM a\nLABEL novalue\n', 'Containerfile:2: LABEL must have two arguments'],
     ['FROM a\nARG 1bad\n', 'Containerfile:2: invalid ARG name "1bad"'],
     ['FROM a\nUSER a b\n', 'Containerfile:2: USER requires exactly one argument'],
     ['FROM a\nRUN --network=weird true\n', 'Containerfile:2: unsupported network mode "weird": want default, none or host'],
