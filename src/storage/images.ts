@@ -287,7 +287,8 @@ export class ImageStore {
       const at = f.images.findIndex((i) => i.id === record.id);
       const existing = at >= 0 ? f.images[at] : undefined;
       if (existing && !existing.removing) {
-        existing.names = [...new Set([...existing.names, ...record.names])];
+        // New names first, as containers/storage's AddNames (a loaded or pulled name leads `images NAME`).
+        existing.names = [...new Set([...record.names, ...existing.names])];
         if (record.digests) existing.digests = [...new Set([...(existing.digests ?? [existing.digest]), ...record.digests])];
         existing.namesHistory = withNamesHistory(existing.namesHistory, existing.names);
         result = existing;

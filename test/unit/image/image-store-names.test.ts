@@ -55,8 +55,10 @@ describe('ImageStore for the image commands', () => {
     await store.add(a);
     await store.add({ ...a, names: ['localhost/a:2'] });
     const [got] = await store.list();
-    expect(got!.names).toEqual(['localhost/a:1', 'localhost/a:2']);
-    expect(got!.namesHistory).toEqual(['localhost/a:2', 'localhost/a:1']);
+    // containers/storage's AddNames puts new names first (podman: a pull by digest of a tagged image gives
+    // Names [repo@digest, repo:tag] and NamesHistory [repo:tag, repo@digest]).
+    expect(got!.names).toEqual(['localhost/a:2', 'localhost/a:1']);
+    expect(got!.namesHistory).toEqual(['localhost/a:1', 'localhost/a:2']);
   });
 
   it('hides images being removed from list and lookup, but listAll shows them', async () => {
