@@ -20,7 +20,8 @@ export function normalizeTagName(name: string, verb: 'tag' | 'untag'): string {
     throw new UsageError(`normalizing name ${JSON.stringify(name)}: normalizing name ${JSON.stringify(name)}: ${why}`);
   }
   if (verb === 'tag' && ref.digest !== undefined) throw new UsageError(`${name}: tag by digest not supported`);
-  return formatReference(ref);
+  // A tagged and digested name means its digest, as podman's NormalizeName: `untag IMG repo:tag@sha256:...` removes repo@sha256:...
+  return formatReference(ref.digest !== undefined ? { ...ref, tag: undefined } : ref);
 }
 
 /** Apply `change` to the image `input` names, under the images lock. */

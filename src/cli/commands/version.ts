@@ -49,6 +49,24 @@ export function versionText(): string {
   );
 }
 
+/**
+ * podman 4.3's local `version --format`: the template runs on {Client, Server: nil}
+ * ({{.Server}} is `<nil>`); when it fails, podman retries it on Client alone with
+ * `.Server.` read as `.`, so `{{.Server.Version}}`, `{{.Version}}` and `{{.OsArch}}`
+ * print the engine's own values.
+ */
+export async function versionTemplate(v: ReturnType<typeof versionReport>, format: string): Promise<string> {
+  const { formatObject } = await import('../../format/output.js');
+  const { GoNilPointer } = await import('../../format/template.js');
+  try {
+    // Server is a nil pointer that `{{json .}}` leaves out (omitempty), as podman's.
+    const server = Object.assign(new GoNilPointer(), { toJSON: () => undefined });
+    return formatObject({ ...v, Server: server }, format);
+  } catch {
+    return formatObject(v.Client, format.replaceAll('.Server.', '.'));
+  }
+}
+
 export const versionCommand: CommandModule<GlobalArgs, VersionArgs> = {
   command: 'version',
   describe: 'Display the tsc-run version information',
@@ -58,9 +76,7 @@ export const versionCommand: CommandModule<GlobalArgs, VersionArgs> = {
     if (argv.format) {
       // The template engine only for --format: plain `version` is on the start-up budget (src/cli/entry.ts).
       const { formatObject } = await import('../../format/output.js');
-      // No service: the JSON has only Client, but templates may ask for {{.Server.Version}}
-      // and get the same engine, as with local podman.
-      process.stdout.write(argv.format === 'json' ? formatObject(v, 'json') : formatObject({ ...v, Server: v.Client }, argv.format));
+      process.stdout.write(argv.format === 'json' ? formatObject(v, 'json') : await versionTemplate(v, argv.format));
       return;
     }
     process.stdout.write(versionText());

@@ -81,7 +81,8 @@ export async function statusError(res: HttpResponse): Promise<RegistryHttpError 
       /* unreadable or not JSON: the status alone */
     }
   }
-  const msg = text || `received unexpected HTTP status: ${res.status} ${STATUS_CODES[res.status] ?? ''}`.trim();
+  // A 401 without the registry's words (a HEAD has no body) is distribution's ErrorCodeUnauthorized, as podman says it.
+  const msg = text || (res.status === 401 ? 'unauthorized: authentication required' : `received unexpected HTTP status: ${res.status} ${STATUS_CODES[res.status] ?? ''}`.trim());
   return res.status === 401 ? new UnauthorizedError(msg) : new RegistryHttpError(msg, res.status, code);
 }
 
