@@ -1,13 +1,13 @@
 // CLI entry: global flags, command table, and the single error exit path.
 
 import type { Argv, CommandModule } from 'yargs';
-import { FlagError, UsageError } from '../errors.js';
+import { FlagError, TscRunError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { logDebug, logEnabled, logInfo, setLogLevel, type LogLevelName } from '../format/log.js';
 import { reportError } from './exit.js';
 import { commandWord, loadCommand } from './dispatch.js';
 import { splitTrailingCommand, type TrailingCommandSpec } from './trailing-command.js';
-import { applyGlobalFlags, globalFlagValue, hasGlobalFlag, isDebug, LOG_LEVELS, withGlobalOptions, type GlobalArgs } from './global.js';
+import { applyGlobalFlags, globalFlagValue, hasGlobalFlag, isDebug, LOG_LEVELS, rootOnlyEffect, takeRootOnlyFlags, withGlobalOptions, type GlobalArgs, type RootOnlyFlag } from './global.js';
 import { describeRoot, type AnyCommand, type CommandInfo } from './help/command-info.js';
 import { helpText, usageText } from './help/render.js';
 import { commandNode, route, type Route } from './help/route.js';
@@ -19,7 +19,14 @@ function usageMessage(msg: string, node: CommandInfo, root: CommandInfo, argv: r
   const path = node.path;
   const unknown = /^Unknown arguments?: (.*)$/.exec(msg);
   if (unknown) {
-    const first = unknown[1]!.split(', ')[0]!;
+    const items = unknown[1]!.split(', ');
+    // yargs' strict mode names a surplus positional an unknown argument: cobra's count of arguments instead.
+    const surplus = items.filter((it) => argv.includes(it) && !argv.some((a) => a === `--${it}` || a === `-${it}` || a.startsWith(`--${it}=`)));
+    if (surplus.length === items.length) {
+      const max = positionalsOf(node.useLine, path);
+      if (max !== undefined) return new UsageError(max === 0 ? `\`${path}\` takes no arguments` : `accepts at most ${max} arg(s), received ${max + surplus.length}`);
+    }
+    const first = items[0]!;
     // yargs names `--no-x` as `x` (a negation): say what was typed.
     const typed = argv.find((a) => a === `--no-${first}` || a.startsWith(`--no-${first}=`));
     const flag = typed ? typed.split('=')[0]! : `${first.length === 1 ? '-' : '--'}${first}`;
@@ -39,6 +46,13 @@ function usageMessage(msg: string, node: CommandInfo, root: CommandInfo, argv: r
   const many = /^Too many non-option arguments: got (\d+), maximum of (\d+)$/.exec(msg);
   if (many) return new UsageError(`accepts at most ${many[2]} arg(s), received ${many[1]}`);
   return new UsageError(msg.replace(/\n+/g, '; '));
+}
+
+/** How many arguments a usage line (`tsc-run port [options] CONTAINER [PORT]`) takes at most; undefined for a variadic one. */
+export function positionalsOf(useLine: string, path: string): number | undefined {
+  if (!useLine.startsWith(path)) return undefined;
+  const words = useLine.slice(path.length).trim().split(/\s+/).filter((w) => w !== '' && w !== '[options]');
+  return words.some((w) => w.includes('...')) ? undefined : words.length;
 }
 
 /** The first `--name` before a container's command line that neither the command nor the program defines. */
@@ -66,6 +80,12 @@ export async function rootInfo(commands?: readonly AnyCommand[]): Promise<Comman
 function rootInfoOf(commands: readonly AnyCommand[]): CommandInfo {
   return describeRoot(PROG, 'Manage pods, containers and images', commands, (y) =>
     withGlobalOptions(y as Argv)
+      // podman's root-only flags (src/cli/global.ts takes them out before the command word): listed as podman lists them.
+      .option('connection', { alias: 'c', type: 'string', describe: 'Connection to use for remote Podman service (refused: tsc-run is the local engine only)' })
+      .option('identity', { type: 'string', describe: 'path to SSH identity file, (CONTAINER_SSHKEY) (refused)' })
+      .option('remote', { alias: 'r', type: 'boolean', describe: 'Access remote Podman service (refused: tsc-run is the local engine only)' })
+      .option('ssh', { type: 'string', describe: 'define the ssh mode (refused)' })
+      .option('url', { type: 'string', describe: 'URL to access Podman service (CONTAINER_HOST) (refused)' })
       .option('help', { type: 'boolean', describe: `Help for ${PROG}` })
       .option('version', { alias: 'v', type: 'boolean', describe: `version for ${PROG}` }),
   );
@@ -163,7 +183,13 @@ export async function main(argvIn: string[] = process.argv.slice(2)): Promise<nu
   // other case, help and unknown words included, sees all commands.
   const globalsOnly = rootInfoOf([]);
   const valueFlags = globalValueFlags(globalsOnly);
-  const normalized = await normalizeArgv(argvIn);
+  const taken = takeRootOnlyFlags(await normalizeArgv(argvIn), valueFlags);
+  const valueless = taken.flags.find((f) => f.value === undefined);
+  if (valueless) return reportError(new FlagError(`flag needs an argument: ${valueless.spelling.startsWith('--') ? valueless.spelling : `'${valueless.spelling.slice(1)}' in ${valueless.spelling}`}`, PROG));
+  const debugFlag = taken.flags.some((f) => f.name === 'debug' && f.value !== undefined && f.value !== 'false');
+  // --debug/-D is docker's spelling of --log-level=debug; with --log-level too, podman refuses (rootOnlyFlags).
+  const debugConflict = debugFlag && globalFlagValue(taken.argv, '--log-level') !== undefined;
+  const normalized = debugFlag && !debugConflict ? ['--log-level=debug', ...taken.argv] : taken.argv;
   const one = await loadCommand(commandWord(normalized, valueFlags));
   let commands = one ? [one] : await allCommands();
   let root = rootInfoOf(commands);
@@ -189,6 +215,8 @@ export async function main(argvIn: string[] = process.argv.slice(2)): Promise<nu
   }
   const early = await earlyGlobals(rawArgv, argvIn);
   if (early !== undefined) return early;
+  const rootOnly = await rootOnlyFlags(taken.flags, debugConflict);
+  if (rootOnly !== undefined) return rootOnly;
   // The command's name only for the debug lines (a walk of the command tree otherwise wasted).
   const called = logEnabled('debug') ? commandNode(rawArgv, root, valueFlags).name || PROG : '';
   if (called) logDebug(`Called ${called}.PersistentPreRunE(${[PROG, ...argvIn].join(' ')})`);
@@ -263,6 +291,21 @@ export async function yargsParser(rawArgv: string[], commands: readonly AnyComma
       if (err && !err.message.startsWith('Not enough arguments following: ')) throw err;
       throw usageMessage(err?.message ?? msg ?? 'invalid arguments', commandNode(rawArgv, root, valueFlags), root, rawArgv);
     });
+}
+
+/** Act on podman's root-only flags (src/cli/global.ts): an exit code when they end the command, else undefined. */
+async function rootOnlyFlags(flags: readonly RootOnlyFlag[], debugConflict: boolean): Promise<number | undefined> {
+  if (debugConflict) {
+    process.stderr.write('Setting --log-level and --debug is not allowed\n');
+    return 1;
+  }
+  for (const f of flags) {
+    if (f.value === undefined) continue; // refused in main() already
+    const effect = rootOnlyEffect({ ...f, value: f.value });
+    if (effect && 'refuse' in effect) return reportError(new TscRunError(effect.refuse));
+    if (effect && 'warn' in effect) (await import('./warn.js')).warn(effect.warn);
+  }
+  return undefined;
 }
 
 const NOOUT_ENV = '_TSC_RUN_NOOUT';

@@ -48,11 +48,13 @@ function commandTable(subs: readonly CommandInfo[], withHelp: boolean): string {
 /** cobra's usage template as podman sets it (without inherited flags). */
 export function usageText(c: CommandInfo, isRoot = false): string {
   const groups = c.subcommands.some((s) => !s.hidden);
-  let out = `Usage:\n  ${c.useLine}${groups ? ' [command]' : ''}\n`;
+  const flags = flagTable(c.options);
+  // A command with no flags to show (one refused whole) does not promise any: no `[options]` without `Options:`.
+  const useLine = flags ? c.useLine : c.useLine.replace(' [options]', '');
+  let out = `Usage:\n  ${useLine}${groups ? ' [command]' : ''}\n`;
   if (c.aliases.length) out += `\nAliases:\n  ${[c.name, ...c.aliases].join(', ')}\n`;
   if (c.examples.length) out += `\nExamples:\n${c.examples.map((e) => `  ${e}\n`).join('')}`;
   if (groups) out += `\nAvailable Commands:\n${commandTable(c.subcommands, isRoot)}`;
-  const flags = flagTable(c.options);
   if (flags) out += `\nOptions:\n${flags}`;
   // The root has no inherited flags; every other command ends with cobra's extra blank line.
   return isRoot ? out : `${out}\n`;
