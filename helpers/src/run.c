@@ -31,6 +31,7 @@
 struct run_opts {
   struct rootfs_spec rootfs;
   const char *hostname, *cwd;
+  bool cwd_must_exist;     /* --cwd-must-exist: a --workdir (podman creates only the image's WORKDIR) */
   const char *id; /* --container-id: named in errors, as podman does */
   int preserve_base, preserve_n; /* --preserve-fds BASE:N: our fds BASE.. become the container's 3.. */
   bool has_user;
@@ -132,7 +133,10 @@ static int run_payload(void *arg) {
     /* podman's words and its 126 for a working directory that is a file. */
     if (errno == ENOTDIR) die_code(EXIT_CANNOT_INVOKE, "workdir \"%s\" exists on container %s, but is not a directory", cwd, o->id ? o->id : "");
     if (errno != ENOENT) die_errno("chdir %s", cwd);
+    if (o->cwd_must_exist) die_code(EXIT_CANNOT_INVOKE, "workdir \"%s\" does not exist on container %s", cwd, o->id ? o->id : "");
     make_dirs(cwd);
+    /* As podman: the directory it made belongs to the container's user. */
+    if (o->has_user && lchown(cwd, o->uid, o->gid) < 0) die_errno("chown %s to %u:%u", cwd, (unsigned)o->uid, (unsigned)o->gid);
     if (chdir(cwd) < 0) die_errno("chdir %s", cwd);
   }
   /* Not before the network is up: CMD may use it at once. */
@@ -243,6 +247,8 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
       o.host_uts = true;
     else if (!strcmp(argv[i], "--cgroupns=private"))
       o.cgroupns = true;
+    else if (!strcmp(argv[i], "--cwd-must-exist"))
+      o.cwd_must_exist = true;
     else if (!strcmp(argv[i], "--no-shm"))
       o.no_shm = true;
     else if (shm_join_option(&o.shm, argc, argv, &i))

@@ -88,6 +88,11 @@ export interface ContainerConfig {
   cmd: string[];
   env: string[];
   workingDir: string;
+  /** false: `--workdir` named it, and it must exist in the container (podman's 126); absent:
+   * created at start when missing (the image's WORKDIR, compose's working_dir, older records). */
+  createWorkingDir?: false;
+  /** --hostuser named no host account: every start fails with this (podman looks it up at start). */
+  passwdError?: string;
   /** As given (`1000:1000`, `nobody`); `uid`/`gid` are what it resolved to. */
   user: string;
   uid: number;

@@ -12,6 +12,7 @@ import type { Roots } from '../../config/paths.js';
 import { containersTable } from '../../host/containers-table.js';
 import type { CreateContainerInput } from '../../runtime/container/container-create.js';
 import type { ContainerConfig } from '../../storage/containers.js';
+import type { HostUser } from '../../runtime/create-flags/passwd-entries.js';
 import type { GlobalArgs } from '../global.js';
 import { CREATE_PULL_FLAGS, ensureCreateImage, type CreatePullArgs } from './create-pull.js';
 
@@ -634,11 +635,14 @@ async function planPasswd(argv: CreateArgs, keepId: boolean): Promise<PreparedCr
   const hostUsers = argv.hostuser ?? [];
   const { findHostUser, findHostGroupName } = await import('../../runtime/create-flags/passwd-entries.js');
   const passwdText = hostUsers.length || keepId ? await fs.readFile('/etc/passwd', 'utf8').catch(() => '') : '';
-  const users = hostUsers.map((u) => {
+  // An unknown account fails every start, not create (podman looks it up when it starts).
+  let error: string | undefined;
+  const users: HostUser[] = [];
+  for (const u of hostUsers) {
     const found = findHostUser(passwdText, String(u));
-    if (!found) throw new TscRunError(`user: unknown user ${/^\d+$/.test(String(u)) ? 'userid ' : ''}${String(u)}`);
-    return found;
-  });
+    if (found) users.push(found);
+    else error ??= `user: unknown user ${/^\d+$/.test(String(u)) ? 'userid ' : ''}${String(u)}`;
+  }
   let currentUser: NonNullable<PreparedCreate['passwd']>['currentUser'];
   if (keepId && process.getuid!() !== 0) {
     const me = findHostUser(passwdText, String(process.getuid!()));
@@ -647,7 +651,7 @@ async function planPasswd(argv: CreateArgs, keepId: boolean): Promise<PreparedCr
       currentUser = { user: { ...me, gid: process.getgid!() }, groupName: findHostGroupName(groupText, process.getgid!()) };
     }
   }
-  return { hostUsers: users, currentUser, entry: argv['passwd-entry'] };
+  return { hostUsers: users, currentUser, entry: argv['passwd-entry'], ...(error ? { error } : {}) };
 }
 
 /** Everything `run`/`create` need from the flags, validated; nothing is written yet except --replace's removal. */
@@ -697,6 +701,9 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   }
   const labels = [...(await readLabelFiles((argv['label-file'] ?? []).map(String))), ...(argv.label ?? []).map(String)];
   if (labels.length) config.labels = o.parseLabels(labels);
+  // podman creates only the image's WORKDIR; a --workdir must exist. Compose's working_dir is
+  // created, as docker (and podman's compat API behind docker compose) does.
+  if (argv.workdir !== undefined && config.labels?.['com.docker.compose.project'] === undefined) config.createWorkingDir = false;
   if (argv.init) config.init = true;
   {
     const { parseHealthFlags } = await import('../../health/health-config.js');

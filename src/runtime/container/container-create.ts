@@ -64,7 +64,7 @@ export interface CreateContainerInput {
   /** --group-add: names (in the image's /etc/group) or gids; keep-groups is in config.groupAdd only. */
   groupAdd?: readonly string[] | undefined;
   /** Lines added to /etc/passwd and /etc/group (podman's --passwd, default true). */
-  passwd?: { currentUser?: { user: HostUser; groupName: string | undefined } | undefined; hostUsers: readonly HostUser[]; entry?: string | undefined } | undefined;
+  passwd?: { currentUser?: { user: HostUser; groupName: string | undefined } | undefined; hostUsers: readonly HostUser[]; entry?: string | undefined; error?: string | undefined } | undefined;
   /** --tz: the zone file to copy to userdata/localtime. */
   zoneFile?: string | undefined;
   /** -v, --mount, --tmpfs as given (src/volume/); relative bind sources are resolved against cwd. */
@@ -226,6 +226,7 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
       ...input.config,
       ...systemd,
       ...etcFlags,
+      ...(input.passwd?.error ? { passwdError: input.passwd.error } : {}),
       ...(rootfs ? { rootfs: rootfs.path, ...(rootfs.overlay ? { rootfsOverlay: true } : {}) } : {}),
     },
     state: { status: 'created' },

@@ -78,7 +78,7 @@ export async function containerRunSpec(dataRoot: string, c: ContainerRecord, tre
     user: { uid: c.config.uid, gid: c.config.gid },
     env: envRecord(c.config.env),
     // Security (stored at create), the generated /etc files (container-start-args.ts), the network (--net ...).
-    extra: [...(await securityAndFilesArgs(store.containerDir(c.id), c, net.files)), ...net.helperArgs],
+    extra: [...(await securityAndFilesArgs(store.containerDir(c.id), c, net.files)), ...net.helperArgs, ...(c.config.createWorkingDir === false ? ['--cwd-must-exist'] : [])],
     // --init-path: podman's catatonit way, the binary bound at /run/podman-init runs `-- CMD`.
     command: c.config.init && c.config.initPath ? ['/run/podman-init', '--', ...c.config.command] : c.config.command,
     // A pod's infra: the helper's pause, unless it was made from an image (--infra-image) and runs its command.
@@ -193,6 +193,8 @@ export async function startContainer(i: StartInput, podLocked = false): Promise<
   }
   const store = new ContainerStore(i.roots.dataRoot);
   const id = i.container.id;
+  // podman's words; run exits 126 with them, start 125 (start.ts).
+  if (i.container.config.passwdError) throw new TscRunError(`creating temporary passwd file for container ${id}: ${i.container.config.passwdError}`, 126);
   const paths = containerRuntimePaths(i.roots.runRoot, id);
   if (i.container.config.requires?.length) await startRequired(i.container.config.requires, (c) => startContainer({ ...i, container: c, detach: true, attachStdin: false }), i.roots);
   const mode = i.container.config.network;

@@ -1,0 +1,79 @@
+// Runtime differences from podman 4.3 found side by side (issue 9): a --workdir that
+// does not exist, an unknown --hostuser, --timeout. Expected values are podman
+// 4.3.1's on this machine (checked beside it with the same image and commands).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isRoot, tscRun, type As, type Sandbox } from '../harness/index.js';
+import { busyboxSandbox, disposeSandbox } from './run-util.js';
+
+function suite(as: As) {
+  let sb: Sandbox;
+  const run = (args: string[]) => tscRun(args, { sandbox: sb });
+  const ok = async (args: string[]) => {
+    const r = await run(args);
+    expect(r.exitCode, r.stderr).toBe(0);
+    return r.stdout;
+  };
+  const idOf = async (name: string) => (await ok(['inspect', '--format', '{{.Id}}', name])).trim();
+  const status = async (name: string) => (await ok(['inspect', '--format', '{{.State.Status}}', name])).trim();
+
+  beforeAll(async () => {
+    sb = await busyboxSandbox(`run-parity-${as}`, as);
+  });
+  afterAll(() => disposeSandbox(sb));
+
+  it('--workdir must exist (run 126, start 125, the container stays created); the image WORKDIR is made, owned by --user', async () => {
+    const r = await run(['run', '--name', 'wd1', '-w', '/nonexistent', 'bb', 'pwd']);
+    const id = await idOf('wd1');
+    expect([r.exitCode, r.stdout, r.stderr]).toEqual([126, '', `Error: workdir "/nonexistent" does not exist on container ${id}\n`]);
+    expect(await status('wd1')).toBe('created');
+    const s = await run(['start', 'wd1']);
+    expect([s.exitCode, s.stderr]).toEqual([125, `Error: unable to start container "${id}": workdir "/nonexistent" does not exist on container ${id}\n`]);
+    // --rm: nothing is left behind.
+    const rm = await run(['run', '--rm', '--name', 'wd2', '-w', '/nowhere', 'bb', 'pwd']);
+    expect(rm.exitCode).toBe(126);
+    expect((await run(['container', 'exists', 'wd2'])).exitCode).toBe(1);
+    // A file: podman's other message.
+    const file = await run(['run', '--rm', '-w', '/etc/passwd', 'bb', 'pwd']);
+    expect(file.exitCode).toBe(126);
+    expect(file.stderr).toMatch(/^Error: workdir "\/etc\/passwd" exists on container [0-9a-f]{64}, but is not a directory\n$/);
+    // A mount point is there once mounted.
+    expect(await ok(['run', '--rm', '-v', 'wdvol:/newdir', '-w', '/newdir', 'bb', 'pwd'])).toBe('/newdir\n');
+    expect(await ok(['run', '--rm', '--tmpfs', '/scratch/t', '-w', '/scratch/t', 'bb', 'pwd'])).toBe('/scratch/t\n');
+
+    // The image's WORKDIR is created (owned by the container's user); the same path given with -w is not.
+    await ok(['create', '--name', 'wdbase', 'bb', 'true']);
+    await ok(['commit', '-q', '--change', 'WORKDIR=/data/w', 'wdbase', 'wdimg']);
+    expect(await ok(['run', '--rm', '--user', '1000:1001', 'wdimg', 'sh', '-c', 'pwd; stat -c "%u:%g %a" /data/w /data'])).toBe('/data/w\n1000:1001 755\n0:0 755\n');
+    const again = await run(['run', '--rm', '--user', '1000:1001', '-w', '/data/w', 'wdimg', 'pwd']);
+    expect(again.exitCode).toBe(126);
+    expect(again.stderr).toMatch(/^Error: workdir "\/data\/w" does not exist on container [0-9a-f]{64}\n$/);
+  });
+
+  it("compose's working_dir is created, as docker compose does", async () => {
+    const out = await ok(['run', '--rm', '--label', 'com.docker.compose.project=p', '-w', '/app/src', 'bb', 'pwd']);
+    expect(out).toBe('/app/src\n');
+  });
+
+  it('--hostuser naming no account: create succeeds, start fails 125, run 126 (podman looks it up at start)', async () => {
+    const id = (await ok(['create', '--name', 'hu1', '--hostuser', 'no-such-user-here', 'bb', 'true'])).trim();
+    const s = await run(['start', 'hu1']);
+    expect([s.exitCode, s.stderr]).toEqual([125, `Error: unable to start container "${id}": creating temporary passwd file for container ${id}: user: unknown user no-such-user-here\n`]);
+    const r = await run(['run', '--name', 'hu2', '--hostuser', 'no-such-user-here', 'bb', 'true']);
+    const id2 = await idOf('hu2');
+    expect([r.exitCode, r.stderr]).toEqual([126, `Error: creating temporary passwd file for container ${id2}: user: unknown user no-such-user-here\n`]);
+    expect(await status('hu2')).toBe('created');
+    // An account that exists is added.
+    expect(await ok(['run', '--rm', '--hostuser', 'root', 'bb', 'grep', '-c', '^root:', '/etc/passwd'])).toBe('1\n');
+  });
+
+  it('run --timeout kills the container: exit 255 and nothing on stderr', async () => {
+    const t0 = Date.now();
+    const r = await run(['run', '--rm', '--timeout', '1', 'bb', 'sleep', '30']);
+    expect([r.exitCode, r.stdout, r.stderr]).toEqual([255, '', '']);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  });
+}
+
+describe('run parity with podman as the test user', () => suite('user'));
+describe.runIf(isRoot())('run parity with podman as root', () => suite('root'));
