@@ -14,8 +14,9 @@ import { withLock } from './lock.js';
 import type { ProcStamp } from './proc-stamp.js';
 import type { ContainerMount } from './volume-types.js';
 
-/** `removing`: an rm has begun (a killed rm leaves it; the next rm finishes it). `paused`: running, every process stopped (pause). */
-export type ContainerStatus = 'created' | 'running' | 'paused' | 'exited' | 'removing';
+/** `removing`: an rm has begun (a killed rm leaves it; the next rm finishes it). `paused`: running, every process stopped (pause).
+ * `stopping`: never stored; views show a running container so while a live `stop` waits (runtime/container/stopping-mark.ts). */
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'exited' | 'removing' | 'stopping';
 
 export interface ContainerState {
   status: ContainerStatus;

@@ -174,10 +174,10 @@ function suite(as: As, full: boolean) {
     expect(fs.readdirSync(path.join(sb.runroot, 'containers', id, 'exec')).filter((f) => f.endsWith('.json'))).toEqual([]);
   });
 
-  it('refuses containers that are not running (125) and names that match nothing', async () => {
+  it('refuses containers that are not running (255, podman\'s generic exec code) and names that match nothing (125)', async () => {
     await tscRunOk(['create', '--name', 'stopped', 'bb', 'true'], { sandbox: sb });
     const r = await run(['exec', 'stopped', 'true']);
-    expect(r.exitCode).toBe(125);
+    expect(r.exitCode).toBe(255);
     expect(r.stderr).toBe('Error: can only create exec sessions on running containers: container state improper\n');
     const none = await run(['exec', 'nosuch', 'true']);
     expect(none.exitCode).toBe(125);

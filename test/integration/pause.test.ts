@@ -76,7 +76,7 @@ function suite(as: As, full: boolean) {
     expect(again.exitCode).toBe(125);
     expect(again.stderr).toBe(`Error: "${id}" is already paused: container state improper\n`);
     const ex = await run(['exec', 'twice', 'true']);
-    expect(ex.exitCode).toBe(125);
+    expect(ex.exitCode).toBe(255);
     expect(ex.stderr).toBe('Error: can only create exec sessions on running containers: container state improper\n');
     const rm = await run(['rm', 'twice']);
     expect(rm.exitCode).toBe(2);

@@ -13,6 +13,7 @@ import { signalName, stopSignalOf } from './container-signal.js';
 import { sendControl } from '../monitor/monitor-control.js';
 import { containerRuntimePaths } from '../monitor/runtime-dir.js';
 import { pollUntil } from './poll.js';
+import { markStopping } from './stopping-mark.js';
 
 /** Podman's default for -t/--time. */
 export const DEFAULT_STOP_TIMEOUT = 10;
@@ -68,8 +69,14 @@ export async function stopContainer(ctx: StopContext, id: string, timeoutFlag?: 
   // A monitor with a restart policy must not bring it back.
   sendControl(ctx.runRoot, id, 'stop');
   if (timeout > 0) {
-    deliverSignal(ctx.runRoot, rec, sig);
-    stopped = await waitStopped(ctx, id, timeout * 1000);
+    // Shown as "stopping" while we wait (and only while this process lives).
+    const unmark = markStopping(ctx.runRoot, id);
+    try {
+      deliverSignal(ctx.runRoot, rec, sig);
+      stopped = await waitStopped(ctx, id, timeout * 1000);
+    } finally {
+      unmark();
+    }
   }
   if (!stopped) {
     if (timeout > 0) {

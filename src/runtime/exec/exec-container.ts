@@ -16,7 +16,7 @@ import { emitContainer } from '../../events/emit.js';
 import { ContainerStore, newContainerId, type ContainerRecord } from '../../storage/containers.js';
 import { bootId, processStartTime } from '../../storage/proc-stamp.js';
 import { capabilitySets } from '../security/capabilities.js';
-import { liveRecord } from '../container/container-observe.js';
+import { shownRecord } from '../container/stopping-mark.js';
 import { readContainerFile } from '../container/etc-files.js';
 import { seaRuntime } from '../../host/helper/embedded-helper.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys, parseEnvFile } from '../container/run-options.js';
@@ -52,10 +52,10 @@ export interface ExecInput {
 
 export type ExecResult = { code: number } | { sessionId: string } | { detached: true };
 
-/** podman's refusal for anything but a running container. */
+/** podman's refusal for anything but a running container, with its exec's generic exit code 255. */
 export class ExecNotRunningError extends TscRunError {
   constructor() {
-    super('can only create exec sessions on running containers: container state improper');
+    super('can only create exec sessions on running containers: container state improper', 255);
   }
 }
 
@@ -112,7 +112,8 @@ export async function execInContainer(i: ExecInput): Promise<ExecResult> {
   });
 
   const store = new ContainerStore(roots.dataRoot);
-  const c = liveRecord(roots.runRoot, i.container);
+  // podman refuses a container that a stop is stopping too.
+  const c = shownRecord(roots.runRoot, i.container);
   const s = c.state;
   if (s.status !== 'running' || s.pid === undefined || s.pidStartTime === undefined) throw new ExecNotRunningError();
 

@@ -11,6 +11,7 @@ import { TscRunError } from '../../errors.js';
 import { emitContainer, storeRoot } from '../../events/emit.js';
 import type { ContainerRecord, ContainerStore } from '../../storage/containers.js';
 import { liveRecord, syncContainer } from '../container/container-observe.js';
+import { beingStopped } from '../container/stopping-mark.js';
 import { freezeContainer, thawContainer } from './freezer.js';
 
 function stateImproper(message: string): TscRunError {
@@ -28,6 +29,7 @@ export async function pauseContainer(store: ContainerStore, runRoot: string, id:
   if (synced.state.status === 'paused') throw stateImproper(`${JSON.stringify(synced.id)} is already paused`);
   // podman 4.3 names the state here, not the container.
   if (synced.state.status !== 'running') throw stateImproper(`${JSON.stringify(synced.state.status)} is not running, can't pause`);
+  if (beingStopped(runRoot, id)) throw stateImproper(`"stopping" is not running, can't pause`);
   const rec = await store.locked(id, async () => {
     const cur = await store.get(id);
     const live = cur && liveRecord(runRoot, cur);

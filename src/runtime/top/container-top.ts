@@ -8,7 +8,7 @@ import { alignColumns } from '../../format/output.js';
 import type { Roots } from '../../config/paths.js';
 import { TscRunError } from '../../errors.js';
 import type { ContainerRecord } from '../../storage/containers.js';
-import { liveRecord } from '../container/container-observe.js';
+import { shownRecord } from '../container/stopping-mark.js';
 import { readContainerFile } from '../container/etc-files.js';
 import { containerPids } from '../procfs/container-pids.js';
 import { insideId, parseBootTime, parseIdMap } from '../procfs/proc-files.js';
@@ -47,7 +47,7 @@ export async function containerTop(roots: Roots, rec: ContainerRecord, descripto
 
 /** The header and one tab-separated row per process of a running container (pod top joins several). */
 export async function containerTopRows(roots: Roots, rec: ContainerRecord, descriptors: readonly string[]): Promise<string[]> {
-  const c = liveRecord(roots.runRoot, rec);
+  const c = shownRecord(roots.runRoot, rec);
   const init = c.state.pid;
   if (c.state.status !== 'running' || init === undefined) throw new TscRunError('top can only be used on running containers');
   const initFiles = readProcess(init);

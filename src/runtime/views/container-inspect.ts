@@ -12,7 +12,7 @@ import { TscRunError } from '../../errors.js';
 import { NoSuchContainerError, type ContainerRecord, type ContainerStore } from '../../storage/containers.js';
 import { ImageStore } from '../../storage/images.js';
 import { shortLinkPath } from '../../storage/layers/short-links.js';
-import { liveRecord } from '../container/container-observe.js';
+import { shownRecord } from '../container/stopping-mark.js';
 import { containerSize } from '../container/container-size.js';
 import { execSessionIds } from '../exec/exec-sessions.js';
 import { capDiff, inspectContainer, type InspectFacts } from './inspect-view.js';
@@ -79,7 +79,7 @@ export async function inspectContainerObjects(
   }
   const out: Array<Record<string, unknown>> = [];
   for (const r of recs) {
-    const live = liveRecord(roots.runRoot, r);
+    const live = shownRecord(roots.runRoot, r);
     out.push(inspectContainer(live, await factsOf(roots, store, live, digests, sizes)));
   }
   return out;

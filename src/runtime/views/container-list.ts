@@ -5,7 +5,7 @@
 import { alignColumns, formatList } from '../../format/output.js';
 import type { Roots } from '../../config/paths.js';
 import { ContainerStore, type ContainerRecord } from '../../storage/containers.js';
-import { liveRecord } from '../container/container-observe.js';
+import { shownRecord } from '../container/stopping-mark.js';
 import { containerSize } from '../container/container-size.js';
 import { matchesFilters, parsePsFilters } from './ps-filter.js';
 import { byCreated, lastCreated, psDefaultCells, psJson, psRow, PS_COLUMNS, PS_HEADERS, type PsSize } from './ps-view.js';
@@ -37,7 +37,7 @@ export function selectContainers(
   podNames?: ReadonlyMap<string, string>,
 ): ContainerRecord[] {
   const filters = parsePsFilters(o.filters);
-  const live = records.map((r) => liveRecord(runRoot, r, now));
+  const live = records.map((r) => shownRecord(runRoot, r, now));
   const last = o.latest ? 1 : o.last;
   // podman 4.3: -n/-l and a status filter look at every container; other filters only narrow.
   const all = o.all || last >= 0 || filters.has('status');

@@ -61,8 +61,8 @@ function statusWord(rec: ContainerRecord): string {
 function inspectState(rec: ContainerRecord): Record<string, unknown> {
   const s = rec.state;
   const running = s.status === 'running';
-  // A paused container has its process (and monitor) still: podman shows them, with Running false.
-  const alive = running || s.status === 'paused';
+  // A paused or stopping container has its process (and monitor) still: podman shows them, with Running false.
+  const alive = running || s.status === 'paused' || s.status === 'stopping';
   const state: Record<string, unknown> = {
     OciVersion: '1.0.2-dev',
     Status: statusWord(rec),

@@ -164,7 +164,8 @@ export function portsText(ports: readonly PsPortMapping[] | null): string {
 }
 
 function pidOf(rec: ContainerRecord): number {
-  return rec.state.status === 'running' || rec.state.status === 'paused' ? (rec.state.pid ?? 0) : 0;
+  const s = rec.state.status;
+  return s === 'running' || s === 'paused' || s === 'stopping' ? (rec.state.pid ?? 0) : 0;
 }
 
 function labelsOf(rec: ContainerRecord): Record<string, string> | null {
