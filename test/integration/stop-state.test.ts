@@ -23,8 +23,9 @@ function suite(as: As) {
   /** Poll inspect until the status is `want` (deadline, not a fixed sleep: the machine is shared). */
   const untilStatus = async (name: string, want: string, timeoutMs = 20_000) => {
     const end = Date.now() + timeoutMs;
-    let s = '';
-    while ((s = await status(name)) !== want) {
+    for (;;) {
+      const s = await status(name);
+      if (s === want) return;
       if (Date.now() > end) throw new Error(`${name} stayed ${s}, never ${want}`);
       await sleep(100);
     }
