@@ -48,7 +48,7 @@ static void opt_add(char **buf, size_t *len, const char *s, bool path) {
   (*buf)[*len] = '\0';
 }
 
-static char *server_options(char **lower, size_t n_lower, const char *upper, const char *work) {
+static char *server_options(char **lower, size_t n_lower, const char *upper, const char *work, const char *id_mapping) {
   char *o = NULL;
   size_t len = 0;
   opt_add(&o, &len, "lowerdir=", false);
@@ -62,6 +62,11 @@ static char *server_options(char **lower, size_t n_lower, const char *upper, con
   opt_add(&o, &len, upper, true);
   opt_add(&o, &len, ",workdir=", false);
   opt_add(&o, &len, work, true);
+  /* Files shown under other owners than stored (keep-id: the image's root files stay root's). */
+  if (id_mapping) {
+    opt_add(&o, &len, ",", false);
+    opt_add(&o, &len, id_mapping, false);
+  }
   return o;
 }
 
@@ -118,6 +123,13 @@ static _Noreturn void server_main(int sock, int out, const char *lower_dir, char
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) server_fail("prctl(PR_SET_PDEATHSIG)");
     if (getppid() != waiter) _exit(EXIT_ENGINE);
   }
+  /* Root of that namespace, so its capabilities survive the exec (keep-id maps us to our own
+   * id there, which would lose them, and the server could chown nothing). */
+  if (getuid() != 0 || getgid() != 0) {
+    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) server_fail("become root of the container's user namespace");
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) server_fail("prctl(PR_SET_PDEATHSIG)");
+    if (getppid() != waiter) _exit(EXIT_ENGINE);
+  }
   if (lower_dir && chdir(lower_dir) < 0) server_fail(lower_dir);
 
   /* Out of the way of 0-3 first, whatever numbers they came with. */
@@ -132,7 +144,7 @@ static _Noreturn void server_main(int sock, int out, const char *lower_dir, char
 }
 
 void fuse_server_start(struct fuse_server *s, const char *program, const char *lower_dir, char **lower, size_t n_lower,
-                       const char *upper, const char *work) {
+                       const char *upper, const char *work, const char *id_mapping) {
   if (access(program, X_OK) < 0) die_errno("mount program %s", program);
   if (s->pid > 0) {
     /* A restart: the last container's mount namespace, and what it served, is gone. */
@@ -140,7 +152,7 @@ void fuse_server_start(struct fuse_server *s, const char *program, const char *l
     close(s->sock);
     close(s->output);
   }
-  char *argv[] = {(char *)program, "-f", "-o", server_options(lower, n_lower, upper, work),
+  char *argv[] = {(char *)program, "-f", "-o", server_options(lower, n_lower, upper, work, id_mapping),
                   xasprintf("/dev/fd/%d", SERVER_FUSE_FD), NULL};
   int sv[2], out[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) die_errno("socketpair");

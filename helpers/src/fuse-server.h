@@ -30,7 +30,7 @@ struct fuse_server {
  * the previous server, whose container is gone.
  */
 void fuse_server_start(struct fuse_server *s, const char *program, const char *lower_dir, char **lower, size_t n_lower,
-                       const char *upper, const char *work);
+                       const char *upper, const char *work, const char *id_mapping);
 
 /* Child side: mount FUSE on target (created if missing), hand it to the
  * server, and return once the server answers on it. Dies with the server's

@@ -123,7 +123,7 @@ void rootfs_prepare(struct rootfs_spec *s) {
   char *dir = common_lower_dir(s);
   char **names = xmalloc(sizeof(char *) * s->n_lower);
   for (size_t i = 0; i < s->n_lower; i++) names[i] = (char *)lower_name(s, dir, i);
-  fuse_server_start(&s->fuse, s->mount_program, dir, names, s->n_lower, s->upper, s->work);
+  fuse_server_start(&s->fuse, s->mount_program, dir, names, s->n_lower, s->upper, s->work, s->id_mapping);
   free(names);
   free(dir);
 }

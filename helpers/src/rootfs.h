@@ -12,6 +12,7 @@ struct rootfs_spec {
   size_t n_lower;
   const char *upper, *work;
   const char *mount_program; /* --mount-program: fuse-overlayfs serves the overlay */
+  const char *id_mapping;    /* --mount-program-idmap: its uidmapping=...,gidmapping=... (keep-id) */
   bool legacy_mount;         /* --legacy-mount: mount(2) even where lowerdir+ exists */
   const char *target;        /* native overlay: mount here, not on the directory that holds upper/ */
   struct fuse_server fuse;   /* set up by rootfs_prepare() for a mount program */

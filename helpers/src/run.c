@@ -231,6 +231,9 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
     else if ((v = value_of(argc, argv, &i, "--mount-program"))) {
       if (v[0] != '/') die("run: --mount-program %s is not absolute", v);
       o.rootfs.mount_program = v;
+    } else if ((v = value_of(argc, argv, &i, "--mount-program-idmap"))) {
+      if (strspn(v, "0123456789:,=uidgmapn") != strlen(v)) die("run: invalid --mount-program-idmap %s", v);
+      o.rootfs.id_mapping = v;
     } else if (!strcmp(argv[i], "--legacy-mount"))
       o.rootfs.legacy_mount = true;
     else if ((v = value_of(argc, argv, &i, "--hostname")))
@@ -301,6 +304,7 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
   if (o.preserve_n && o.mon.init) die("run: --preserve-fds and --init cannot be used together");
   if ((o.rootfs.mount_program || o.rootfs.legacy_mount) && !overlay) die("run: --mount-program and --legacy-mount need an overlay");
   if (o.rootfs.mount_program && o.rootfs.legacy_mount) die("run: --legacy-mount is for native overlay, not with --mount-program");
+  if (o.rootfs.id_mapping && !o.rootfs.mount_program) die("run: --mount-program-idmap needs --mount-program");
 
   o.net.runtime_dir = o.mon.runtime_dir;
   net_check(&o.net);

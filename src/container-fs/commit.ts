@@ -24,7 +24,7 @@ import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import { ImageStore, type ImageRecord } from '../storage/images.js';
 import { LayerStore } from '../storage/layers/layer-store.js';
 import { helperTreeOps } from '../host/helper/tree-ops.js';
-import { containerUserNamespace } from '../runtime/userns/container-userns.js';
+import { storageUserNamespace } from '../runtime/userns/container-userns.js';
 import { hostUserNamespace } from '../host/preflight.js';
 import { naiveChanges } from './changes.js';
 import { buildCommitConfig } from './commit-config.js';
@@ -66,7 +66,7 @@ export async function writeLayerBlob(
   skip: (e: FsEntry) => boolean = () => false,
 ): Promise<BlobInfo & { fresh: boolean }> {
   const store = new ContainerStore(roots.dataRoot);
-  const userns = containerUserNamespace(rec, hostUserNamespace());
+  const userns = storageUserNamespace(rec, hostUserNamespace());
   const stream = new PassThrough();
   const out = new TarOut(stream);
   const writer = await blobs.writer();

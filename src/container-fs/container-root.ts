@@ -13,7 +13,7 @@ import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import { LayerStore } from '../storage/layers/layer-store.js';
 import { ensureShortLink, shortLinkPath } from '../storage/layers/short-links.js';
 import { helperTreeOps } from '../host/helper/tree-ops.js';
-import { containerUserNamespace } from '../runtime/userns/container-userns.js';
+import { storageUserNamespace } from '../runtime/userns/container-userns.js';
 import { hostUserNamespace } from '../host/preflight.js';
 import type { FsRoot } from './fs-session.js';
 
@@ -62,7 +62,7 @@ export interface ContainerRootInfo {
  */
 export async function withContainerRoot<T>(roots: Roots, rec: ContainerRecord, fn: (r: ContainerRootInfo) => Promise<T>): Promise<T> {
   const store = new ContainerStore(roots.dataRoot);
-  const userns = containerUserNamespace(rec, hostUserNamespace());
+  const userns = storageUserNamespace(rec, hostUserNamespace());
   // --rootfs DIR (without :O): the directory itself is the root.
   const plainDir = rec.config.rootfs && !rec.config.rootfsOverlay ? rec.config.rootfs : rec.storage?.driver === 'vfs' ? store.rootfsDir(rec.id) : undefined;
   if (plainDir !== undefined) {

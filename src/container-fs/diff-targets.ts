@@ -7,7 +7,7 @@ import type { Roots } from '../config/paths.js';
 import { TscRunError } from '../errors.js';
 import { ContainerStore, NoSuchContainerError, type ContainerRecord } from '../storage/containers.js';
 import { ImageStore, ImageUnknownError, type ImageRecord } from '../storage/images.js';
-import { containerUserNamespace } from '../runtime/userns/container-userns.js';
+import { storageUserNamespace } from '../runtime/userns/container-userns.js';
 import { hostUserNamespace } from '../host/preflight.js';
 import { naiveChanges, withoutRuntimePaths, type Change } from './changes.js';
 import { dirRoot } from './container-root.js';
@@ -52,7 +52,7 @@ async function fullTree(roots: Roots, t: Target): Promise<FileTree> {
   if (t.kind === 'image') return imageTree(roots.dataRoot, t.rec.layers);
   if (t.rec.config.rootfs) throw new TscRunError(`container ${t.rec.name} runs from a directory (--rootfs), not an image: there is no image to compare it with`);
   const store = new ContainerStore(roots.dataRoot);
-  const userns = containerUserNamespace(t.rec, hostUserNamespace());
+  const userns = storageUserNamespace(t.rec, hostUserNamespace());
   if (t.rec.storage?.driver === 'vfs') return FileTree.of(await listTree(dirRoot(store.rootfsDir(t.rec.id), userns)));
   const tree = await imageTree(roots.dataRoot, t.rec.layers);
   applyLayer(tree, (await listTree(dirRoot(store.upperDir(t.rec.id), userns))).flatMap((e) => upperEntry(e) ?? []));

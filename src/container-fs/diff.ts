@@ -10,7 +10,7 @@ import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import type { ImageRecord } from '../storage/images.js';
 import { LayerStore } from '../storage/layers/layer-store.js';
 import { helperTreeOps } from '../host/helper/tree-ops.js';
-import { containerUserNamespace } from '../runtime/userns/container-userns.js';
+import { storageUserNamespace } from '../runtime/userns/container-userns.js';
 import { hostUserNamespace } from '../host/preflight.js';
 import { naiveChanges, overlayChanges, withoutRuntimePaths, type Change } from './changes.js';
 import { dirRoot } from './container-root.js';
@@ -45,7 +45,7 @@ export async function imageTree(dataRoot: string, ids: readonly string[]): Promi
 export async function containerChanges(roots: Roots, rec: ContainerRecord): Promise<Change[]> {
   if (rec.config.rootfs) throw new TscRunError(`container ${rec.name} runs from a directory (--rootfs), not an image: there is no image to compare it with`);
   const store = new ContainerStore(roots.dataRoot);
-  const userns = containerUserNamespace(rec, hostUserNamespace());
+  const userns = storageUserNamespace(rec, hostUserNamespace());
   const image = await imageTree(roots.dataRoot, rec.layers);
   if (rec.storage?.driver === 'vfs') {
     const copy = FileTree.of(await listTree(dirRoot(store.rootfsDir(rec.id), userns)));

@@ -79,6 +79,7 @@ export function checkPodResources(f: PodResourceFlags, warn: (line: string) => v
     return podLimits(f);
   }
   const given = [r.memory !== undefined && '--memory', r.cpus !== undefined && '--cpus', ...r.others].filter(Boolean).join(', ');
+  if (!given) return podLimits(f); // --memory=0 alone: no limit
   throw new TscRunError(`${given}: a pod's limits need a cgroup for the whole pod, which tsc-run does not make: give the limits to its containers (run --pod POD --memory ...)`);
 }
 

@@ -447,6 +447,7 @@ export async function planResources(argv: CreateArgs): Promise<ContainerConfig['
     return undefined;
   } else {
     const given = [r.memory !== undefined && '--memory', r.cpus !== undefined && '--cpus', r.pidsLimit !== undefined && '--pids-limit', ...r.others].filter(Boolean).join(', ');
+    if (!given) return undefined; // --memory=0 alone: nothing to apply
     throw new TscRunError(
       `${given} need${given.includes(',') ? '' : 's'} a cgroup v2 subtree delegated to this user, and ${facts.delegation.detail}: ` +
         'the limits cannot be applied; run the container without them (it then runs without limits)',
@@ -873,7 +874,14 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
 
   const env = [...(await readEnvFiles((argv['env-file'] ?? []).map(String))), ...(argv.env ?? []).map(String)];
   const { resolveContainerStorage } = await import('../../runtime/container/container-rootfs.js');
-  const storage = await resolveContainerStorage({ roots, flagDriver: argv['storage-driver'], storageOpts: argv['storage-opt'] });
+  let storage = await resolveContainerStorage({ roots, flagDriver: argv['storage-driver'], storageOpts: argv['storage-opt'] });
+  // keep-id rootless: fuse-overlayfs serves the layers id-mapped, so the image's root-owned files stay
+  // 0:0 inside (podman's behaviour); native overlay cannot remap them (see docs/runtime.md).
+  if (userns === 'keep-id' && !rootfs && storage.driver === 'overlay' && storage.mountProgram === undefined && process.getuid!() !== 0) {
+    const { findExecutable } = await import('../../host/executables.js');
+    const fuse = findExecutable('fuse-overlayfs');
+    if (fuse) storage = { ...storage, mountProgram: fuse };
+  }
 
   // Made local (pulled by the policy) before anything is replaced or created.
   if (rootfs?.overlay && storage.driver === 'vfs') {

@@ -138,7 +138,9 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
   const passwdText = await readImageFile(diffs, 'etc/passwd');
   const groupAdd = input.groupAdd ?? [];
   const groupText = needsGroupFile(userSpec) || groupAdd.length || input.passwd ? await readImageFile(diffs, 'etc/group') : undefined;
-  const user = resolveUserIds(userSpec, passwdText, groupText);
+  // --hostuser accounts are users of the container too (podman: `--hostuser NAME --user NAME`).
+  const hostLines = (input.passwd?.hostUsers ?? []).map((u) => `${u.name}:*:${u.uid}:${u.gid}:${u.gecos}:${u.home}:/bin/sh\n`).join('');
+  const user = resolveUserIds(userSpec, hostLines ? `${passwdText ?? ''}\n${hostLines}` : passwdText, groupText);
   for (const g of groupAdd) {
     const gid = /^\d+$/.test(g) ? Number(g) : parseGroup(groupText ?? '').find((e) => e.name === g)?.gid;
     if (gid === undefined) throw new TscRunError(`unable to find group ${g}: no matching entries in group file`);
@@ -196,6 +198,8 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
         mountDestinations: mounts.map((m) => m.destination),
       })
     : {};
+  // HOME from the entry added for the user (keep-id, --hostuser, a numeric --user), as podman reads it at start.
+  const home = etc.passwd ? resolveUserIds(userSpec, etc.passwd, etc.group ?? groupText).home : user.home;
   const etcFiles = [...(etc.passwd ? ['passwd'] : []), ...(etc.group ? ['group'] : []), ...(input.zoneFile ? ['localtime'] : [])];
   if (etcFiles.length) etcFlags.etcFiles = etcFiles;
 
@@ -215,7 +219,7 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
       command,
       entrypoint,
       cmd,
-      env: buildEnv(runtime.Env ?? [], input.flags.env, { hostEnv: input.hostEnv ?? process.env, hostname, home: user.home }, input.envFlags),
+      env: buildEnv(runtime.Env ?? [], input.flags.env, { hostEnv: input.hostEnv ?? process.env, hostname, home }, input.envFlags),
       workingDir: resolveWorkdir(runtime, input.flags.workdir),
       user: userSpec,
       uid: user.uid,

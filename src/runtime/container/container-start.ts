@@ -31,6 +31,7 @@ import { hostUserNamespace } from '../../host/preflight.js';
 import { containerLogPath, containerRuntimePaths, defaultConmonPidFile } from '../monitor/runtime-dir.js';
 import { prepareContainerCgroup } from './container-cgroup.js';
 import { containerUserNamespace } from '../userns/container-userns.js';
+import { keepIdFuseMapping } from '../userns/userns-options.js';
 import { prepareContainerNetwork, type ContainerNetwork } from '../../network/container-network.js';
 import { volumeHelperArgs } from '../../volume/container-volumes.js';
 import { generatedFileArgs, monitorFlagArgs, processArgs } from '../create-flags/start-args.js';
@@ -51,6 +52,14 @@ function envRecord(env: readonly string[]): Record<string, string> {
     if (i > 0) out[kv.slice(0, i)] = kv.slice(i + 1);
   }
   return out;
+}
+
+/** keep-id served by fuse-overlayfs: the image's files keep the owners they show by default (root's 0:0, as podman). */
+function keepIdStorageArgs(c: ContainerRecord, storage: ContainerRecord['storage']): string[] {
+  if (c.config.userns !== 'keep-id' || storage?.mountProgram === undefined) return [];
+  const host = hostUserNamespace();
+  if (host.kind !== 'rootless' || process.getuid!() === 0) return [];
+  return ['--mount-program-idmap', keepIdFuseMapping({ uid: process.getuid!(), gid: process.getgid!() }, host.maps)];
 }
 
 /** The helper's `run` spec for a container (its rootfs as its storage says: container-rootfs.ts). */
@@ -78,7 +87,7 @@ export async function containerRunSpec(dataRoot: string, c: ContainerRecord, tre
     user: { uid: c.config.uid, gid: c.config.gid },
     env: envRecord(c.config.env),
     // Security (stored at create), the generated /etc files (container-start-args.ts), the network (--net ...).
-    extra: [...(await securityAndFilesArgs(store.containerDir(c.id), c, net.files)), ...net.helperArgs, ...(c.config.createWorkingDir === false ? ['--cwd-must-exist'] : [])],
+    extra: [...(await securityAndFilesArgs(store.containerDir(c.id), c, net.files)), ...net.helperArgs, ...(c.config.createWorkingDir === false ? ['--cwd-must-exist'] : []), ...keepIdStorageArgs(c, storage)],
     // --init-path: podman's catatonit way, the binary bound at /run/podman-init runs `-- CMD`.
     command: c.config.init && c.config.initPath ? ['/run/podman-init', '--', ...c.config.command] : c.config.command,
     // A pod's infra: the helper's pause, unless it was made from an image (--infra-image) and runs its command.

@@ -38,6 +38,8 @@ export interface ResourceRequest {
   pidsLimit?: number;
   /** Every other limit given, by flag name (shown in the refusal where it cannot be applied). */
   others: string[];
+  /** --memory=0 given: no limit, but podman 4.3 still warns on cgroup v1 rootless. */
+  memoryUnlimited?: true;
 }
 
 const BINARY: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4, tib: 1024 ** 4 };
@@ -107,7 +109,7 @@ export function parseResourceFlags(f: ResourceFlagValues, deviceExists: (p: stri
     if (n > 0) {
       if (n < 6 * 1024 * 1024) throw new UsageError('minimum memory limit allowed is 6MB');
       out.memory = n;
-    }
+    } else out.memoryUnlimited = true;
   }
   if (f.cpus !== undefined) {
     const n = Number(f.cpus);
@@ -164,7 +166,7 @@ export function parseResourceFlags(f: ResourceFlagValues, deviceExists: (p: stri
 
 /** Whether any limit at all was asked for (podman's warning on cgroup v1 covers them all). */
 export function anyResource(r: ResourceRequest): boolean {
-  return r.memory !== undefined || r.cpus !== undefined || r.pidsLimit !== undefined || r.others.length > 0;
+  return r.memory !== undefined || r.cpus !== undefined || r.pidsLimit !== undefined || r.others.length > 0 || r.memoryUnlimited === true;
 }
 
 /** --cgroups: podman's modes; `split` needs a systemd cgroup we do not have (podman's message and 126 on this kind of host). */

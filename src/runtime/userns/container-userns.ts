@@ -19,3 +19,14 @@ export function containerUserNamespace(c: ContainerRecord, host: UserNamespacePl
     ? { ...host, maps: plan.maps }
     : { kind: 'rootless', maps: plan.maps, newuidmap: '/usr/bin/newuidmap', newgidmap: '/usr/bin/newgidmap' };
 }
+
+/**
+ * The namespace in which the container's stored files (upper dir, private mounts of a stopped
+ * container) carry their container ids. A keep-id container served by fuse-overlayfs stores
+ * them as a default-mapped one does (the server shifts what the container sees), so its files
+ * are read in the host default namespace; any other container's in its own.
+ */
+export function storageUserNamespace(c: ContainerRecord, host: UserNamespacePlan): UserNamespacePlan {
+  if (c.config.userns === 'keep-id' && c.storage?.mountProgram !== undefined && host.kind === 'rootless') return host;
+  return containerUserNamespace(c, host);
+}

@@ -59,6 +59,23 @@ export function keepIdInner(id: number, total: number): IdMapping[] {
   return out;
 }
 
+/**
+ * keep-id through fuse-overlayfs: its uidmapping/gidmapping (`SEEN:SHOWN:COUNT`: an owner as
+ * the server sees it in the container's namespace, and as it shows it), so that the image's
+ * files keep the owners they have by default (root's stay 0:0, as podman) and what the
+ * container writes is stored as a default-mapped container would store it. Our id 0 (the
+ * user) is seen inside keep-id as `id`, ours 1..id as 0..id-1, those above as themselves.
+ */
+export function keepIdFuseMapping(me: { uid: number; gid: number }, defaults: IdMaps): string {
+  const one = (id: number, total: number): string => {
+    const parts = [`${id}:0:1`];
+    if (id > 0) parts.push(`0:1:${id}`);
+    if (total > id + 1) parts.push(`${id + 1}:${id + 1}:${total - id - 1}`);
+    return parts.join(':');
+  };
+  return `uidmapping=${one(me.uid, idsMapped(defaults.uid))},gidmapping=${one(me.gid, idsMapped(defaults.gid))}`;
+}
+
 export interface UsernsPlan {
   /** The maps to give the helper; undefined = the default. */
   maps?: IdMaps;

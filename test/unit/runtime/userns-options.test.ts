@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeMaps, keepIdInner, parseIdMapFlag, planUserns } from '../../../src/runtime/userns/userns-options.js';
+import { composeMaps, keepIdFuseMapping, keepIdInner, parseIdMapFlag, planUserns } from '../../../src/runtime/userns/userns-options.js';
 
 const defaults = {
   uid: [
@@ -64,5 +64,24 @@ describe('user namespace options', () => {
     expect(() => planUserns({ mode: 'auto', uidmap: [], gidmap: [] }, defaults, { uid: 1000, gid: 1000 })).toThrow(/not supported/);
     expect(() => planUserns({ mode: 'keep-id', uidmap: ['0:1:1'], gidmap: [] }, defaults, { uid: 1000, gid: 1000 })).toThrow(/cannot be used together/);
     expect(() => planUserns({ mode: '', uidmap: ['0:1:100'], gidmap: [] }, defaults, { uid: 1000, gid: 1000 })).toThrow(/--uidmap must map host id 0 \(your own id\)/);
+  });
+});
+
+describe('keepIdFuseMapping', () => {
+  it("undoes keep-id's shift for the files fuse-overlayfs serves: our 0 (seen as the id) shows 0, 1..id (seen 0..id-1) show 1..id", () => {
+    // 65537 ids in our namespace; the user is 1000 on the host.
+    expect(keepIdFuseMapping({ uid: 1000, gid: 1001 }, defaults)).toBe('uidmapping=1000:0:1:0:1:1000:1001:1001:64536,gidmapping=1001:0:1:0:1:1001:1002:1002:64535');
+    // Composed with keep-id's own map, every shown id lands on the stored id it has by default.
+    const inner = keepIdInner(1000, 65537);
+    const seen = (stored: number) => {
+      const m = inner.find((r) => stored >= r.host && stored < r.host + r.count)!;
+      return m.container + (stored - m.host);
+    };
+    const parts = keepIdFuseMapping({ uid: 1000, gid: 1000 }, defaults).split(',')[0]!.slice('uidmapping='.length).split(':').map(Number);
+    const shown = (s: number) => {
+      for (let i = 0; i < parts.length; i += 3) if (s >= parts[i]! && s < parts[i]! + parts[i + 2]!) return parts[i + 1]! + (s - parts[i]!);
+      return -1;
+    };
+    for (const stored of [0, 1, 999, 1000, 1001, 65536]) expect(shown(seen(stored))).toBe(stored);
   });
 });
