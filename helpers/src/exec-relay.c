@@ -16,7 +16,7 @@ static struct {
   struct exec_relay *r;
   bool exited, detached;
   int status;
-  char pending[4096]; /* stdin bytes the command has not taken yet */
+  char pending[65536]; /* stdin bytes the command has not taken yet (a pipe's worth, as run's) */
   size_t pend_off, pend_len;
   bool close_stdin;   /* close in_fd once pending is written (our stdin ended) */
   size_t keys_held;   /* detach-key bytes matched so far */
@@ -84,6 +84,10 @@ static void own_stdin_readable(void) {
     r->own_stdin = false;
     /* A pty has no end of input; the shell sees ^D only if someone types it. */
     if (!r->tty) st.close_stdin = true;
+    return;
+  }
+  if (!r->n_detach_keys) { /* no keys (not a terminal, or --detach-keys ""): the bytes as they are */
+    stdin_byte(buf, (size_t)n);
     return;
   }
   for (ssize_t i = 0; i < n; i++) {

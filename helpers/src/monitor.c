@@ -57,7 +57,7 @@ static struct {
   int out_fd, err_fd, master; /* our ends; the pty master is out_fd and in_fd with --tty */
   int in_fd;                  /* container stdin: pipe write end or the master; -1 when closed */
   bool close_stdin;           /* close in_fd once pending is written */
-  char pending[4096];
+  char pending[65536];        /* a pipe's worth: a reader of big records gets them whole when the writer keeps up */
   size_t pend_off, pend_len;
   size_t keys_held;           /* detach-key bytes matched so far */
 
@@ -70,7 +70,7 @@ static struct {
   bool cli_gone;  /* nobody waits for us: run the exit command */
   bool stopping;  /* `stop` or a failed start: no more restarts */
   unsigned long restarts;
-  bool timed_out;    /* --timeout fired: the exit code is conmon's -1 (255) */
+  bool timed_out;    /* --timeout fired: the exit code is conmon's -1 (run exits 255) */
   long long kill_at; /* --timeout: when the running container gets SIGKILL (monotonic ms), 0 = never */
 } mon = {.dirfd = -1, .ctl_fd = -1, .sigfd = -1, .status_fd = -1, .out_fd = -1, .err_fd = -1, .master = -1, .in_fd = -1, .sync_fd = -1};
 
@@ -465,6 +465,10 @@ static void own_stdin_readable(void) {
     return;
   }
   const struct monitor_opts *m = mon.m;
+  if (!m->n_detach_keys) { /* no keys (not a terminal, or --detach-keys ""): the bytes as they are */
+    stdin_data(NULL, buf, (size_t)r);
+    return;
+  }
   for (ssize_t i = 0; i < r; i++) {
     unsigned char c = (unsigned char)buf[i];
     if (m->n_detach_keys && c == m->detach_keys[mon.keys_held]) {
@@ -819,7 +823,7 @@ int monitor_run(const struct ns_config *ns, const struct child_setup *setup, str
     run_until_exit();
     if (mon.setup->ended) mon.setup->ended(mon.setup->hook_arg); /* e.g. its network program */
     int status = mon.wait_status;
-    code = mon.timed_out ? 255 : exit_code_of(status);
+    code = mon.timed_out ? -1 : exit_code_of(status);
     char rec[256];
     format_exit(rec, sizeof rec, code, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
     attach_broadcast(&mon.attach, FRAME_EXIT, rec, strlen(rec) - 1);
@@ -842,7 +846,7 @@ int monitor_run(const struct ns_config *ns, const struct child_setup *setup, str
 
   restore_tty();
   int status = mon.wait_status;
-  code = mon.timed_out ? 255 : exit_code_of(status);
+  code = mon.timed_out ? -1 : exit_code_of(status);
   char rec[256];
   format_exit(rec, sizeof rec, code, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   write_runtime_file("exit.json", rec);

@@ -2,6 +2,7 @@
 // does not exist, an unknown --hostuser, --timeout. Expected values are podman
 // 4.3.1's on this machine (checked beside it with the same image and commands).
 
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRoot, tscRun, type As, type Sandbox } from '../harness/index.js';
@@ -83,6 +84,10 @@ function suite(as: As) {
     expect(await ok(['start', '-a', 'k1'])).toBe(`${me}\n0:0\n/home/app\n${me}\n`);
   });
 
+  it('the root directory is 0555 as podman shows it for an image that sets no mode for it; root still writes there', async () => {
+    expect(await ok(['run', '--rm', 'bb', 'sh', '-c', 'stat -c %a /; touch /x && echo wrote'])).toBe('555\nwrote\n');
+  });
+
   it('--memory=0 (no limit) still gets podman\'s warning rootless on cgroup v1', async () => {
     const r = await run(['run', '--rm', '--memory=0', 'bb', 'echo', 'hello']);
     expect([r.exitCode, r.stdout]).toEqual([0, 'hello\n']);
@@ -91,11 +96,36 @@ function suite(as: As) {
     else expect(r.stderr).toBe('');
   });
 
-  it('run --timeout kills the container: exit 255 and nothing on stderr', async () => {
+  it('run -i and exec -i carry several MB of random bytes whole and in order (checksums), in records up to a pipe\'s size', async () => {
+    const data = crypto.randomBytes(5_000_000);
+    const md5 = (b: Buffer) => crypto.createHash('md5').update(b).digest('hex');
+    const first4 = md5(data.subarray(0, 4 * 1024 * 1024));
+    const io = (args: string[]) => tscRun(args, { sandbox: sb, input: data });
+    const whole = await io(['run', '--rm', '-i', 'bb', 'md5sum']);
+    expect([whole.exitCode, whole.stdout]).toEqual([0, `${md5(data)}  -\n`]);
+    const head = await io(['run', '--rm', '-i', 'bb', 'sh', '-c', 'dd bs=1M count=4 iflag=fullblock 2>/dev/null | md5sum']);
+    expect(head.stdout).toBe(`${first4}  -\n`);
+    await ok(['run', '-d', '--name', 'xi', 'bb', 'sleep', '300']);
+    expect((await io(['exec', '-i', 'xi', 'md5sum'])).stdout).toBe(`${md5(data)}  -\n`);
+    expect((await io(['exec', '-i', 'xi', 'sh', '-c', 'dd bs=1M count=4 iflag=fullblock 2>/dev/null | md5sum'])).stdout).toBe(`${first4}  -\n`);
+    // Without iflag=fullblock a pipe gives short records, as podman's conmon does; never more than was sent.
+    const short = await io(['run', '--rm', '-i', 'bb', 'sh', '-c', 'dd bs=1M count=4 2>/dev/null | wc -c']);
+    expect(Number(short.stdout.trim())).toBeGreaterThan(0);
+    expect(Number(short.stdout.trim())).toBeLessThanOrEqual(4 * 1024 * 1024);
+    await ok(['rm', '-f', '-t', '0', 'xi']);
+  });
+
+  it('run --timeout kills the container: exit 255 and nothing on stderr; its recorded exit code is -1', async () => {
     const t0 = Date.now();
     const r = await run(['run', '--rm', '--timeout', '1', 'bb', 'sleep', '30']);
     expect([r.exitCode, r.stdout, r.stderr]).toEqual([255, '', '']);
     expect(Date.now() - t0).toBeLessThan(20_000);
+    // The container's own exit code is conmon's -1 (inspect, ps, wait), as podman shows it.
+    const k = await run(['run', '--name', 'tmo', '--timeout', '1', 'bb', 'sleep', '30']);
+    expect(k.exitCode).toBe(255);
+    expect(await ok(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'tmo'])).toBe('exited -1\n');
+    expect(await ok(['ps', '-a', '--filter', 'name=tmo', '--format', '{{.Status}}'])).toMatch(/^Exited \(-1\) /);
+    expect(await ok(['wait', 'tmo'])).toBe('-1\n');
   });
 }
 

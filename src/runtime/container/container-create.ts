@@ -2,6 +2,7 @@
 // user and working directory (run-spec.ts), and store the record with empty
 // overlay upper/work dirs. Nothing runs yet.
 
+import fs from 'node:fs/promises';
 import { TscRunError } from '../../errors.js';
 import { imageHealthcheck, type HealthConfig } from '../../health/health-config.js';
 import { emitContainer } from '../../events/emit.js';
@@ -248,6 +249,12 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
     await removeAnonymousVolumes(input.dataRoot, mounts, () => store.list(), input.treeOps.rmtree).catch(() => undefined);
   };
   try {
+    // The root directory's mode, as containers/storage gives it: the image's own when a layer set
+    // one (our layer dirs are 0755 otherwise), else 0555 (podman's `/` in an image without a `./` entry).
+    if (!rootfs && diffs.length) {
+      const top = (await fs.stat(diffs[0]!)).mode & 0o7777;
+      await fs.chmod(store.upperDir(id), top === 0o755 ? 0o555 : top);
+    }
     await writeContainerSecurity(userdataDir(store.containerDir(id)), security);
     await writeEtcFiles(userdataDir(store.containerDir(id)), { ...etc, zoneFile: input.zoneFile });
   } catch (err) {
