@@ -10,7 +10,8 @@ describe('resource flags (podman 4.3 messages)', () => {
     expect(ramInBytes('x')).toBeUndefined();
   });
   it('collects limits; --memory=0 and --pids-limit=-1 mean none', () => {
-    expect(parseResourceFlags({ memory: '0' }, exists)).toEqual({ others: [] });
+    // --memory=0 is no limit, but still a limit flag given (podman 4.3 warns for it on cgroup v1 rootless).
+    expect(parseResourceFlags({ memory: '0' }, exists)).toEqual({ others: [], memoryUnlimited: true });
     expect(parseResourceFlags({ memory: '64m', 'pids-limit': '-1', 'cpu-shares': '10', 'cpuset-cpus': '0' }, exists)).toEqual({
       memory: 64 * 1024 ** 2,
       pidsLimit: 0,
