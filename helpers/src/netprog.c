@@ -18,7 +18,9 @@
  * to <rt>/network.log, whose last line is the error when it fails.
  *
  * Dying with the container: the monitor kills it when the container exits;
- * if the monitor itself is killed, PR_SET_PDEATHSIG kills pasta and
+ * waiting for it to die (the teardown of its own namespaces, 20-60 ms on a
+ * loaded host) is left until after the exit is reported when it holds no
+ * host port (net_ended in network.c); if the monitor itself is killed, PR_SET_PDEATHSIG kills pasta and
  * slirp4netns exits when the monitor's end of its exit fd closes. */
 #include <errno.h>
 #include <fcntl.h>
@@ -324,6 +326,30 @@ bool netprog_start(struct net_opts *n, pid_t pid, char *err, size_t errsz) {
   for (size_t i = 0; ok && i < n->n_requests; i++) ok = api_call(n, n->requests[i], err, errsz);
   if (!ok) netprog_stop(n);
   return ok;
+}
+
+/* Whether the program holds host ports: pasta with a -t/-u forward other
+ * than `none` (any spelling we do not recognise counts as one), and
+ * slirp4netns always (its forwards come through the API). */
+bool netprog_binds_host(const struct net_opts *n) {
+  if (n->mode != NET_PASTA) return true;
+  for (size_t i = 0; i < n->n_args; i++) {
+    const char *a = n->args[i];
+    const char *v = NULL;
+    if (!strcmp(a, "-t") || !strcmp(a, "-u") || !strcmp(a, "--tcp-ports") || !strcmp(a, "--udp-ports"))
+      v = i + 1 < n->n_args ? n->args[++i] : "";
+    else if (!strncmp(a, "--tcp-ports=", 12) || !strncmp(a, "--udp-ports=", 12))
+      v = a + 12;
+    else if (a[0] == '-' && (a[1] == 't' || a[1] == 'u') && a[2] != '\0')
+      v = a + 2;
+    if (v && strcmp(v, "none") != 0) return true;
+  }
+  return false;
+}
+
+/* SIGKILL without waiting: netprog_stop() reaps it later. */
+void netprog_kill(struct net_opts *n) {
+  if (n->prog > 0) (void)kill(n->prog, SIGKILL);
 }
 
 void netprog_stop(struct net_opts *n) {

@@ -200,6 +200,20 @@ void net_stop(void *arg) {
   netprog_stop(n);
 }
 
+/* The container exited. A pasta that holds no host port is only killed
+ * here and reaped by net_stop at our exit, after the exit is reported: its
+ * teardown then overlaps the caller's work. One that holds ports is reaped
+ * first, so that a `run -p` of the same port right after cannot find it
+ * still bound. */
+static void net_ended(void *arg) {
+  struct net_opts *n = arg;
+  if (n->mode == NET_PASTA && !netprog_binds_host(n)) {
+    netprog_kill(n);
+    return;
+  }
+  net_stop(n);
+}
+
 static struct net_opts *at_exit_opts;
 static void stop_at_exit(void) { net_stop(at_exit_opts); }
 
@@ -246,7 +260,7 @@ void net_prepare(struct net_opts *n, struct child_setup *setup) {
    * namespaces stay open to us, nothing to open before it is released. */
   setup->mapped = n->mode == NET_BRIDGE ? NULL : mapped;
   setup->released = released;
-  setup->ended = net_stop;
+  setup->ended = net_ended;
   setup->hook_arg = n;
   if (!at_exit_opts) {
     at_exit_opts = n;

@@ -63,6 +63,8 @@ void net_child_wait(struct net_opts *n);
  * and wait until it serves. false with the reason in err. */
 bool netprog_start(struct net_opts *n, pid_t pid, char *err, size_t errsz);
 void netprog_stop(struct net_opts *n);
+void netprog_kill(struct net_opts *n);
+bool netprog_binds_host(const struct net_opts *n);
 
 /* network.c, bridge: run the set-up program (its args, then the child's pid)
  * and wait for it; false with the last line of its output in err. */
