@@ -11,7 +11,8 @@
 // private vfs store (--root/--runroot under /var/tmp, made once and reused:
 // creating 500 takes a minute or two). --no-podman skips it.
 // Flags: --count N (default 500), --runs N (default 20), --warmup N (3),
-// --no-podman, --budget MS (default 150; exit 1 when the median is over it).
+// --no-podman, --budget MS (default 150; exit 1 when the median is over it),
+// --keep (leave the scratch dir, to profile ps in it).
 import 'zx/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -71,7 +72,8 @@ try {
   process.exitCode = ok ? 0 : 1;
 } finally {
   monitor.kill();
-  await fs.remove(work);
+  if (argv.keep) console.log(`kept ${work} (--keep)`);
+  else await fs.remove(work);
 }
 
 /** CPU time of waited-for children so far (user + system, ms): /proc/self/stat cutime + cstime. */
