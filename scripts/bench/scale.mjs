@@ -11,7 +11,8 @@
 // As root it runs everything as the test user (tsctest, --user NAME); podman
 // goes through the private mount namespace of scripts/bench/lib.mjs.
 // Flags: --runs N (default 10), --images N (1000), --containers N (200),
-// --batch N (50), --ps N (5000), --no-podman. Needs `npm run bundle` first.
+// --batch N (50), --ps N (5000), --no-podman, --batch-only (only the batch,
+// --batch-rounds N times, ours and podman's in turn). Needs `npm run bundle` first.
 import 'zx/globals';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -91,39 +92,51 @@ try {
     if (!podmanOk) lines.push(`podman: cannot import here (${imported.stderr.trim().split('\n').pop()}), tsc-run alone`);
   }
 
-  // images with 200 containers, both tools.
-  const fc = await createMany(() => tsc('create', 'bench', 'true'), nContainers, 8);
-  if (fc) throw new Error(`tsc-run create failed ${fc} times`);
-  results.push(timeIt(`tsc-run images (${nContainers} containers)`, () => sh(tsc('images')), timing));
-  if (podmanOk) {
-    const pf = await createMany(() => podmanArgv('create', 'localhost/bench', 'true'), nContainers, 8, { podman: true });
-    if (pf) throw new Error(`podman create failed ${pf} times`);
-    results.push(timeIt(`podman images (${nContainers} containers)`, () => sh(podmanArgv('images'), { podman: true }), timing));
-  }
-  sh(tsc('rm', '-a'));
-  if (podmanOk) sh(podmanArgv('rm', '-a'), { podman: true });
+  if (argv['batch-only']) {
+    for (let r = 0; r < Number(argv['batch-rounds'] ?? 1); r++) {
+      const ours = await startBatch(() => tsc('run', '-d', 'bench', 'sleep', '1000'), batch);
+      sh(tsc('rm', '-fa', '-t', '0'));
+      const theirs = podmanOk ? await startBatch(() => podmanArgv('run', '-d', 'localhost/bench', 'sleep', '1000'), batch, { podman: true }) : undefined;
+      if (podmanOk) sh(podmanArgv('rm', '-fa', '-t', '0'), { podman: true });
+      const ratio = theirs ? `, podman ${theirs.ms.toFixed(0)} ms ${batch - theirs.failed}/${batch}: ${(ours.ms / theirs.ms).toFixed(2)}x` : '';
+      echo(`${batch} x run -d at once: tsc-run ${ours.ms.toFixed(0)} ms ${batch - ours.failed}/${batch}${ratio} (load ${os.loadavg()[0].toFixed(1)})`);
+    }
+  } else {
+    // images with 200 containers, both tools.
+    const fc = await createMany(() => tsc('create', 'bench', 'true'), nContainers, 8);
+    if (fc) throw new Error(`tsc-run create failed ${fc} times`);
+    results.push(timeIt(`tsc-run images (${nContainers} containers)`, () => sh(tsc('images')), timing));
+    if (podmanOk) {
+      const pf = await createMany(() => podmanArgv('create', 'localhost/bench', 'true'), nContainers, 8, { podman: true });
+      if (pf) throw new Error(`podman create failed ${pf} times`);
+      results.push(timeIt(`podman images (${nContainers} containers)`, () => sh(podmanArgv('images'), { podman: true }), timing));
+    }
+    sh(tsc('rm', '-a'));
+    if (podmanOk) sh(podmanArgv('rm', '-a'), { podman: true });
 
-  // 50 run -d at once, both tools.
-  const ours = await startBatch(() => tsc('run', '-d', 'bench', 'sleep', '1000'), batch);
-  lines.push(`tsc-run ${batch} x run -d at once: ${ours.ms.toFixed(0)} ms, ${batch - ours.failed}/${batch} succeeded${ours.why.length ? ` (${ours.why.join('; ')})` : ''}`);
-  let theirs;
-  if (podmanOk) {
-    theirs = await startBatch(() => podmanArgv('run', '-d', 'localhost/bench', 'sleep', '1000'), batch, { podman: true });
-    lines.push(`podman  ${batch} x run -d at once: ${theirs.ms.toFixed(0)} ms, ${batch - theirs.failed}/${batch} succeeded${theirs.why.length ? ` (${theirs.why.join('; ')})` : ''}`);
-    lines.push(`  ratio ${(ours.ms / theirs.ms).toFixed(2)}x (aim: all succeed, under 1.00x)`);
-  }
-  sh(tsc('rm', '-fa', '-t', '0'));
-  if (podmanOk) sh(podmanArgv('rm', '-fa', '-t', '0'), { podman: true });
+    // 50 run -d at once, both tools.
+    const ours = await startBatch(() => tsc('run', '-d', 'bench', 'sleep', '1000'), batch);
+    lines.push(`tsc-run ${batch} x run -d at once: ${ours.ms.toFixed(0)} ms, ${batch - ours.failed}/${batch} succeeded${ours.why.length ? ` (${ours.why.join('; ')})` : ''}`);
+    let theirs;
+    if (podmanOk) {
+      theirs = await startBatch(() => podmanArgv('run', '-d', 'localhost/bench', 'sleep', '1000'), batch, { podman: true });
+      lines.push(`podman  ${batch} x run -d at once: ${theirs.ms.toFixed(0)} ms, ${batch - theirs.failed}/${batch} succeeded${theirs.why.length ? ` (${theirs.why.join('; ')})` : ''}`);
+      lines.push(`  ratio ${(ours.ms / theirs.ms).toFixed(2)}x (aim: all succeed, under 1.00x)`);
+    }
+    sh(tsc('rm', '-fa', '-t', '0'));
+    if (podmanOk) sh(podmanArgv('rm', '-fa', '-t', '0'), { podman: true });
 
-  // images with 1,000 images: tsc-run alone.
-  await synthesizeImages(nImages);
-  const listed = sh(tsc('images', '-q')).stdout.trim().split('\n').length;
-  if (listed !== nImages) throw new Error(`images lists ${listed} images, not ${nImages}`);
-  results.push(timeIt(`tsc-run images (${nImages} images)`, () => sh(tsc('images')), timing));
+    // images with 1,000 images: tsc-run alone.
+    await synthesizeImages(nImages);
+    const listed = sh(tsc('images', '-q')).stdout.trim().split('\n').length;
+    if (listed !== nImages) throw new Error(`images lists ${listed} images, not ${nImages}`);
+    results.push(timeIt(`tsc-run images (${nImages} images)`, () => sh(tsc('images')), timing));
+  }
 } finally {
   cleanup();
 }
 
+if (argv['batch-only']) process.exit(0);
 printTable(`scale benchmark as ${who.name}, ${runs} runs, wall ms`, results);
 const med = (name) => results.find((r) => r.name === name)?.median;
 const imgC = [med(`tsc-run images (${nContainers} containers)`), med(`podman images (${nContainers} containers)`)];
