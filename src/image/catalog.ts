@@ -48,8 +48,14 @@ async function readBlob(blobs: BlobStore, digest: string): Promise<Buffer | unde
 }
 
 /** Facts of one image, or undefined when its config is gone (removed meanwhile). */
-export async function imageFacts(dataRoot: string, record: ImageRecord, containers: readonly ContainerRecord[]): Promise<ImageFacts | undefined> {
-  const blobs = new BlobStore(dataRoot);
+export async function imageFacts(
+  dataRoot: string,
+  record: ImageRecord,
+  containers: readonly ContainerRecord[],
+  /** loadCatalog's, shared by all its images: the blob store and the count of containers per image id. */
+  shared: { blobs: BlobStore; uses: ReadonlyMap<string, number> } = { blobs: new BlobStore(dataRoot), uses: usesOf(containers) },
+): Promise<ImageFacts | undefined> {
+  const blobs = shared.blobs;
   if (record.list) {
     // A manifest list: no config; podman lists it with the list's own size and no layers.
     const listBytes = await readBlob(blobs, record.digest);
@@ -70,13 +76,21 @@ export async function imageFacts(dataRoot: string, record: ImageRecord, containe
     config: parseImageConfig(configBytes.toString('utf8'), `config of image ${record.id}`),
     manifest: manifestBytes ? parseImageManifest(manifestBytes.toString('utf8'), `manifest of image ${record.id}`) : undefined,
     metaSize: configBytes.length + (manifestBytes?.length ?? 0),
-    containers: containers.filter((c) => c.image === record.id).length,
+    containers: shared.uses.get(record.id) ?? 0,
   };
+}
+
+/** How many containers each image id has (one pass, not one per image). */
+function usesOf(containers: readonly ContainerRecord[]): Map<string, number> {
+  const uses = new Map<string, number>();
+  for (const c of containers) uses.set(c.image, (uses.get(c.image) ?? 0) + 1);
+  return uses;
 }
 
 export async function loadCatalog(dataRoot: string): Promise<Catalog> {
   const [records, containers] = await Promise.all([new ImageStore(dataRoot).list(), new ContainerStore(dataRoot).list()]);
-  const facts = await Promise.all(records.map((r) => imageFacts(dataRoot, r, containers)));
+  const shared = { blobs: new BlobStore(dataRoot), uses: usesOf(containers) };
+  const facts = await Promise.all(records.map((r) => imageFacts(dataRoot, r, containers, shared)));
   return { images: facts.filter((f): f is ImageFacts => f !== undefined), containers };
 }
 

@@ -35,7 +35,8 @@ export function checkSortField(sort: string | undefined): SortField {
 }
 
 interface Row extends SortableRow {
-  json: ImageSummaryJson;
+  /** Only for --format json (the table and templates read `row`). */
+  json: () => ImageSummaryJson;
 }
 
 export async function listImages(o: ListImagesOptions): Promise<string> {
@@ -52,14 +53,14 @@ export async function listImages(o: ListImagesOptions): Promise<string> {
   for (const f of view.catalog.images) {
     if (!keep(view.subject(f))) continue;
     const input = view.summaryInput(f);
-    const json = summaryJson(input);
+    const json = () => summaryJson(input);
     for (const row of imageRows(input, { noTrunc: o.noTrunc === true, now })) {
       rows.push({ row, json, id: f.record.id, created: Math.floor(createdOf(f).getTime() / 1000), size: imageSize(f) });
     }
   }
   const sorted = sortRows(rows, sort);
 
-  if (isJsonFormat(o.format)) return JSON.stringify(sorted.map((r) => r.json), null, 4) + '\n';
+  if (isJsonFormat(o.format)) return JSON.stringify(sorted.map((r) => r.json()), null, 4) + '\n';
   if (o.quiet) return [...new Set(sorted.map((r) => r.row.ID))].map((id) => id + '\n').join('');
   const columns: Column[] = [
     { field: 'Repository' },
