@@ -25,6 +25,8 @@ const PACKAGES = [
   'podman', // interop tests
   'skopeo', // interop tests
   'podman-compose', // compose interop: a real client of our CLI (--podman-path)
+  'zsh', // `completion zsh` and `completion fish` are loaded in the real shells
+  'fish',
   'gcc', // `npm run build` compiles the C helper
   'make',
   'libc6-dev', // static libc and kernel headers (linux-libc-dev) for the helper

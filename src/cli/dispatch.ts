@@ -79,6 +79,7 @@ export const LAZY_COMMANDS: Readonly<Record<string, Loader>> = {
   kube: () => import('./commands/kube.js').then((m) => m.kubeCommand),
   play: () => import('./commands/play.js').then((m) => m.playGroupCommand),
   generate: () => import('./commands/generate.js').then((m) => m.generateGroupCommand),
+  completion: () => import('./commands/completion.js').then((m) => m.completionCommand),
 };
 
 /** The command word as splitTrailingCommand finds it: after global flags (and the values of those that take one). */

@@ -179,6 +179,11 @@ async function fastArgv(command: AnyCommand, rawArgv: readonly string[]): Promis
 }
 
 export async function main(argvIn: string[] = process.argv.slice(2)): Promise<number> {
+  // A shell's <TAB>: the words are not a command line to parse (src/cli/completion/).
+  if (argvIn[0] === '__complete' || argvIn[0] === '__completeNoDesc') {
+    const { complete } = await import('./completion/complete.js');
+    return complete(await rootInfo(), argvIn[0], argvIn.slice(1));
+  }
   // Only the command being run is loaded (src/cli/dispatch.ts); every
   // other case, help and unknown words included, sees all commands.
   const globalsOnly = rootInfoOf([]);

@@ -17,6 +17,8 @@ export interface TscRunOptions {
   cwd?: string;
   /** Default 60 s; the process group is killed after it. */
   timeoutMs?: number;
+  /** Words before the sandbox's --root/--runroot: `__complete` must be the first. */
+  leading?: readonly string[];
 }
 
 export type TscRunResult = ProcResult;
@@ -47,7 +49,7 @@ export function tscRun(args: readonly string[], opts: TscRunOptions = {}): Promi
   if (sb && sb.as !== as) {
     throw new Error(`sandbox ${sb.name} belongs to ${sb.as}; make a separate sandbox for ${as}`);
   }
-  const full = sb ? ['--root', sb.root, '--runroot', sb.runroot, ...args] : [...args];
+  const full = [...(opts.leading ?? []), ...(sb ? ['--root', sb.root, '--runroot', sb.runroot] : []), ...args];
   return runAs(as, cliBinary().bin, full, {
     input: opts.input,
     env: { ...cliEnv(as, sb), ...opts.env },

@@ -61,6 +61,7 @@ import { podCommand } from './pod.js';
 import { kubeCommand } from './kube.js';
 import { playGroupCommand } from './play.js';
 import { generateGroupCommand } from './generate.js';
+import { completionCommand } from './completion.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs modules differ in their own argv types
 export const commands: Array<CommandModule<GlobalArgs, any>> = [
@@ -121,5 +122,6 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   kubeCommand,
   playGroupCommand,
   generateGroupCommand,
+  completionCommand,
   ...refusedTopLevel,
 ];
