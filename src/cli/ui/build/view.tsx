@@ -4,12 +4,12 @@
 // with its stage, its timer and the end of its output. Loaded only when
 // select.ts chose it.
 
-import { Box, Text, render, useStdout } from 'ink';
+import { Box, Text, useStdout } from 'ink';
 import React, { useLayoutEffect, useSyncExternalStore } from 'react';
 import { BuildViewModel, type StepAt } from './model.js';
 import { openStepOutput, type StepOutput } from './step-output.js';
+import { FRAME_MS, renderLive, terminalSize } from '../live-render.js';
 
-const FRAME_MS = 100;
 
 class BuildStore {
   private readonly model = new BuildViewModel();
@@ -112,14 +112,8 @@ export interface BuildLiveView {
 
 /** The view, drawn on `out` (a terminal) until close(). */
 export function buildLiveView(out: NodeJS.WriteStream = process.stdout): BuildLiveView {
-  const store = new BuildStore(() => ({ columns: out.columns || 80, rows: out.rows || 24 }));
-  const instance = render(<BuildLive store={store} />, {
-    stdout: out,
-    stderr: out,
-    patchConsole: false,
-    exitOnCtrlC: false,
-    maxFps: 1000 / FRAME_MS,
-  });
+  const store = new BuildStore(() => terminalSize(out));
+  const live = renderLive(<BuildLive store={store} />, out, () => store.finish());
   let closed: Promise<void> | undefined;
   return {
     step: (at, line) => store.step(at, line),
@@ -131,11 +125,7 @@ export function buildLiveView(out: NodeJS.WriteStream = process.stdout): BuildLi
       ),
     close() {
       closed ??= (async () => {
-        store.finish();
-        // Let React commit the empty live area before Ink writes its last frame.
-        await new Promise((r) => setImmediate(r));
-        instance.unmount();
-        await instance.waitUntilExit();
+        await live.close();
         // Ink ends an empty last frame with a newline: back onto that blank line, so what follows sits under the last step line.
         out.write('\x1b[1A');
         const rest = store.leftover();

@@ -2,12 +2,12 @@
 // <Static>), below them one row per blob in flight, redrawn at most ten
 // times a second. Loaded only when stderr is a terminal (select.ts).
 
-import { Box, Static, Text, render } from 'ink';
+import { Box, Static, Text } from 'ink';
 import React, { useSyncExternalStore } from 'react';
 import type { CopyEvent, CopyProgress } from '../../../image/progress.js';
 import { applyEvent, emptyModel, formatRead, formatRow, type ProgressModel } from './model.js';
+import { FRAME_MS, renderLive, terminalSize } from '../live-render.js';
 
-const FRAME_MS = 100;
 
 interface Snapshot {
   log: string[];
@@ -81,26 +81,10 @@ function ProgressView({ store }: { store: ProgressStore }): React.JSX.Element {
 
 /** A CopyProgress that draws on `out` (a TTY) until close(). */
 export function inkProgress(out: NodeJS.WriteStream = process.stderr): CopyProgress {
-  const store = new ProgressStore(() => out.columns || 80);
-  const instance = render(<ProgressView store={store} />, {
-    stdout: out,
-    stderr: out,
-    patchConsole: false,
-    exitOnCtrlC: false,
-    maxFps: 1000 / FRAME_MS,
-  });
-  let closed: Promise<void> | undefined;
+  const store = new ProgressStore(() => terminalSize(out).columns);
+  const live = renderLive(<ProgressView store={store} />, out, () => store.finish());
   return {
     emit: (e) => store.apply(e),
-    close() {
-      closed ??= (async () => {
-        store.finish();
-        // Let React commit the last snapshot before Ink writes its final frame.
-        await new Promise((r) => setImmediate(r));
-        instance.unmount();
-        await instance.waitUntilExit();
-      })();
-      return closed;
-    },
+    close: () => live.close(),
   };
 }
