@@ -1,7 +1,8 @@
 // build as podman 4.3's own system tests (070-build.bats) expect it, as the
 // test user: the COMMIT line names the tag as given, a cached last step
 // without a tag prints no COMMIT, --layers=false never removes an image it
-// did not make (a base identical to a step's config), --pull=never and
+// did not make (a base identical to a step's config), --layers=1/0 as pflag
+// reads them, --pull=never and
 // --authfile errors in podman's words, buildah 1.28's ignore-file rule for
 // excluded directories and its error for an excluded COPY source, --ulimit,
 // --shm-size, --security-opt seccomp=unconfined, resource flags as `run`
@@ -48,6 +49,12 @@ describe('build: podman bats parity', () => {
     expect((await ok(['image', 'inspect', '--format', '{{.Id}}', 'layers_base'])).stdout.trim()).toBe(baseId);
     const again = await ok(['build', '-t', 'layers_test', '--layers=true', dir]);
     expect(again.stdout).toContain('--> Using cache');
+    // pflag's bool words: --layers=1 beats BUILDAH_LAYERS=false, --layers=0 beats BUILDAH_LAYERS=1.
+    expect((await ok(['build', '-t', 'layers_test', '--layers=1', dir], { env: { BUILDAH_LAYERS: 'false' } })).stdout).toContain('--> Using cache');
+    expect((await ok(['build', '-t', 'layers_test', dir], { env: { BUILDAH_LAYERS: 'false' } })).stdout).not.toContain('--> Using cache');
+    expect((await ok(['build', '-t', 'layers_test', '--layers=0', dir], { env: { BUILDAH_LAYERS: '1' } })).stdout).not.toContain('--> Using cache');
+    const bad = await run(['build', '--layers=yes', dir]);
+    expect([bad.exitCode, bad.stderr]).toEqual([125, 'Error: invalid argument "yes" for "--layers" flag: strconv.ParseBool: parsing "yes": invalid syntax\nSee \'tsc-run build --help\'\n']);
   });
 
   it('--pull=never and a missing FROM image: podman\'s "creating build container" error; --authfile that does not exist is checked first', async () => {

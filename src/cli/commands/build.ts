@@ -4,7 +4,7 @@
 // (alone with -q), pull progress and warnings on stderr.
 
 import type { Argv, CommandModule } from 'yargs';
-import { TscRunError, UsageError, errnoText } from '../../errors.js';
+import { FlagError, TscRunError, UsageError, errnoText } from '../../errors.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import { registryFlags, type RegistryFlagArgs } from './registry-flags.js';
@@ -286,6 +286,7 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
         .example('tsc-run build --creds=username:password -t imageName -f Containerfile.simple .', '')
         .example('tsc-run build --layers --force-rm --tag imageName .', ''),
     handler: async (argv) => {
+      if (badBool) throw badBool;
       for (const [name, why] of Object.entries(REFUSED)) {
         // A string flag given twice: the last wins (pflag).
         const v = Array.isArray(argv[name]) && ACCEPTED[name] ? (argv[name] as unknown[]).at(-1) : argv[name];
@@ -529,7 +530,26 @@ export function buildStdinDashes(argv: readonly string[]): string[] {
       i++;
     } else if (a === '-') {
       return [...out, '--', ...argv.slice(i)];
-    } else out.push(a);
+    } else out.push(pflagBool(a, `tsc-run ${['image', 'buildx'].includes(argv[at - 1] ?? '') ? `${argv[at - 1]} ` : ''}build`));
   }
   return out;
 }
+
+/** The words pflag's bool flags take after `=` (strconv.ParseBool); yargs reads only true/false. */
+const PFLAG_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const PFLAG_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+const BOOL_FLAGS = new Set(['tls-verify', ...FLAGS.filter((f) => f[1] === 'boolean').flatMap((f) => [f[0], ...[(f[4] as { alias?: string } | undefined)?.alias ?? []].flat()])]);
+
+/** `--layers=1` as `--layers=true`, `-D=0` as `-D=false`, as podman reads them; any other word is pflag's error. */
+function pflagBool(arg: string, helpPath: string): string {
+  const m = /^(--?)([\w-]+)=(.*)$/.exec(arg);
+  if (!m || !BOOL_FLAGS.has(m[2]!)) return arg;
+  if (PFLAG_TRUE.has(m[3]!)) return `${m[1]}${m[2]}=true`;
+  if (PFLAG_FALSE.has(m[3]!)) return `${m[1]}${m[2]}=false`;
+  // Reported by the handler (argv normalising runs before main's error handling); the first one, as pflag stops there.
+  badBool ??= new FlagError(`invalid argument ${JSON.stringify(m[3])} for "${m[1]}${m[2]}" flag: strconv.ParseBool: parsing ${JSON.stringify(m[3])}: invalid syntax`, helpPath);
+  return `${m[1]}${m[2]}=false`;
+}
+
+/** A bool flag's value pflag would refuse, seen by buildStdinDashes. */
+let badBool: FlagError | undefined;

@@ -13,3 +13,9 @@ describe('build argv: a lone - as a value', () => {
     expect(buildStdinDashes(['cp', '-', 'c:/x'])).toEqual(['cp', '-', 'c:/x']);
   });
 });
+
+describe('build: pflag bool words', () => {
+  it('--flag=1/t/TRUE/0/f/False read as pflag reads them; another word is its error', () => {
+    expect(buildStdinDashes(['build', '--layers=1', '--rm=T', '-D=0', '--tls-verify=False', '--label=a=1', '.'])).toEqual(['build', '--layers=true', '--rm=true', '-D=false', '--tls-verify=false', '--label=a=1', '.']);
+  });
+});
