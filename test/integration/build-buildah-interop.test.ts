@@ -55,7 +55,8 @@ describe.runIf(hasTools && isRoot())('build interop with the buildah CLI', () =>
     const images = await buildah(['images', '--format', '{{.ID}}', '--noheading']);
     const ourId = (await ok(['image', 'inspect', '--format', '{{.Id}}', 'ours:1'])).stdout.trim();
     expect(images.split('\n')).toContain(ourId.slice(0, 12));
-    const config = JSON.parse(await buildah(['inspect', '--type', 'image', '--format', '{{json .OCIv1.Config}}', ourId])) as { Cmd: string[]; Env: string[]; Labels: Record<string, string>; WorkingDir: string };
+    const inspected = JSON.parse(await buildah(['inspect', '--type', 'image', ourId])) as { OCIv1: { config: { Cmd: string[]; Env: string[]; Labels: Record<string, string>; WorkingDir: string } } };
+    const config = inspected.OCIv1.config;
     expect(config.Cmd).toEqual(['cat', '/by']);
     expect(config.Env).toContain('BY=tsc-run');
     expect(config.Labels['made.by']).toBe('tsc-run');
