@@ -101,6 +101,16 @@ describe('__complete', () => {
   });
 });
 
+describe('compose services', () => {
+  it('names the services of the project found as compose finds it, with -f and --profile honoured', async () => {
+    sb.file('proj/compose.yaml', 'services:\n  web:\n    image: bb\n  db:\n    image: bb\n  cache:\n    image: bb\n    profiles: [extra]\n');
+    const inDir = await tscRun(['compose', 'logs', ''], { sandbox: sb, leading: ['__completeNoDesc'], cwd: path.join(sb.dir, 'proj') });
+    expect(inDir.stdout).toBe('db\nweb\n:4\n');
+    const named = await tscRun(['compose', '-f', path.join(sb.dir, 'proj/compose.yaml'), '--profile', 'extra', 'restart', 'c'], { sandbox: sb, leading: ['__completeNoDesc'] });
+    expect(named.stdout).toBe('cache\n:4\n');
+  });
+});
+
 describe('completion SHELL', () => {
   /** Complete `line` in a real bash with the generated script loaded; COMP_WORDS split as bash splits them. */
   async function bashComplete(line: string): Promise<string[]> {

@@ -115,6 +115,25 @@ async function registries(toComplete: string): Promise<Candidate[]> {
   return loadRegistriesConf().search.map((r) => ({ value: r })).filter(startsWith(toComplete));
 }
 
+/** The services of the compose project the typed `compose -f/-p/--project-directory/--env-file/--profile` (or the working directory) names. */
+async function services(values: ReadonlyMap<string, readonly string[]>, toComplete: string): Promise<Candidate[]> {
+  const { loadProject } = await import('../../compose/load.js');
+  const last = (k: string) => values.get(k)?.at(-1);
+  const project = loadProject({
+    cwd: process.cwd(),
+    env: process.env,
+    ...(values.get('file') ? { files: values.get('file')!.filter((f) => f !== '-') } : {}),
+    ...(last('project-name') !== undefined ? { projectName: last('project-name')! } : {}),
+    ...(last('project-directory') !== undefined ? { projectDirectory: last('project-directory')! } : {}),
+    ...(values.get('env-file') ? { envFiles: values.get('env-file')! } : {}),
+    ...(values.get('profile') ? { profiles: values.get('profile')! } : {}),
+  });
+  return Object.keys(project.services)
+    .sort()
+    .filter((n) => n.startsWith(toComplete))
+    .map((value) => ({ value }));
+}
+
 /** The layers (top first) a path inside an image is read from. */
 async function imageLayers(roots: Roots, ref: string): Promise<PathLayers> {
   const { ImageStore } = await import('../../storage/images.js');
@@ -173,6 +192,7 @@ async function argCandidates(roots: Roots, target: Extract<CompletionTarget, { k
     return { candidates: [], directive: Directive.Default, debug: [] };
   }
   const sources: Record<Exclude<ArgKind, 'container-path' | 'image-path' | 'files'>, () => Promise<Candidate[]>> = {
+    service: () => services(target.flagValues, toComplete),
     container: () => containers(roots, containerStates(node), toComplete),
     pod: () => pods(roots, toComplete),
     image: () => images(roots, toComplete),

@@ -13,7 +13,16 @@ export type CompletionTarget =
   /** prefix: `--flag=` when the value is typed in the same word (cobra puts it back in front of each candidate). */
   | { kind: 'flag-value'; node: CommandInfo; flag: OptionInfo; toComplete: string; prefix: string }
   /** token: the usage line's word for this argument (`CONTAINER`, `[IMAGE...]`), undefined past the last one. */
-  | { kind: 'arg'; node: CommandInfo; token: string | undefined; index: number; args: readonly string[]; toComplete: string };
+  | {
+      kind: 'arg';
+      node: CommandInfo;
+      token: string | undefined;
+      index: number;
+      args: readonly string[];
+      toComplete: string;
+      /** Values of the flags typed so far, by flag name (compose's -f, -p... to find its services). */
+      flagValues: ReadonlyMap<string, readonly string[]>;
+    };
 
 function takesValue(o: OptionInfo): boolean {
   return o.type !== 'boolean' && o.type !== 'count';
@@ -73,9 +82,12 @@ export function planCompletion(root: CommandInfo, words: readonly string[]): Com
   const args: string[] = [];
   let flagsDone = false;
   let awaiting: OptionInfo | undefined;
+  const flagValues = new Map<string, string[]>();
+  const record = (o: OptionInfo, v: string) => flagValues.set(o.name, [...(flagValues.get(o.name) ?? []), v]);
 
   for (const w of typed) {
     if (awaiting) {
+      record(awaiting, w);
       awaiting = undefined;
       continue;
     }
@@ -89,6 +101,7 @@ export function planCompletion(root: CommandInfo, words: readonly string[]): Com
       if (o) {
         given.add(o.name);
         if (takesValue(o) && !value) awaiting = o;
+        else if (takesValue(o)) record(o, w.slice(w.indexOf('=') + 1));
       }
       continue;
     }
@@ -100,6 +113,7 @@ export function planCompletion(root: CommandInfo, words: readonly string[]): Com
         given.add(o.name);
         if (takesValue(o)) {
           if (i === w.length - 1) awaiting = o;
+          else record(o, w.slice(i + 1));
           break;
         }
       }
@@ -125,7 +139,7 @@ export function planCompletion(root: CommandInfo, words: readonly string[]): Com
   }
   if (node.subcommands.length > 0 && args.length === 0) return { kind: 'subcommands', node, toComplete };
   const tokens = argTokens(node);
-  return { kind: 'arg', node, token: tokenAt(tokens, args.length), index: args.length, args, toComplete };
+  return { kind: 'arg', node, token: tokenAt(tokens, args.length), index: args.length, args, toComplete, flagValues };
 }
 
 /**
@@ -146,12 +160,13 @@ export function flagCandidates(node: CommandInfo, toComplete: string, given: Rea
 }
 
 /** What objects an argument token names: `{CONTAINER|POD}` both, `[CONTAINER:]SRC_PATH` a container path. */
-export type ArgKind = 'container' | 'container-path' | 'pod' | 'image' | 'network' | 'volume' | 'secret' | 'registry' | 'image-path' | 'files';
+export type ArgKind = 'service' | 'container' | 'container-path' | 'pod' | 'image' | 'network' | 'volume' | 'secret' | 'registry' | 'image-path' | 'files';
 
 export function argKinds(token: string | undefined, node: CommandInfo, index: number, args: readonly string[]): ArgKind[] {
   if (token === undefined) return [];
   if (token.includes('CONTAINER:]')) return ['container-path'];
   const kinds: ArgKind[] = [];
+  if (/SERVICE/.test(token) && !token.includes(':')) kinds.push('service');
   if (/CONTAINER/.test(token)) kinds.push('container');
   if (/POD/.test(token)) kinds.push('pod');
   if (/IMAGE/.test(token)) kinds.push('image');

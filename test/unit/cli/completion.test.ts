@@ -46,6 +46,9 @@ describe('planCompletion', () => {
     expect(v.kind === 'flag-value' && v.flag.name).toBe('network');
     const eq = planCompletion(root, ['run', '--pull=mi']);
     expect(eq.kind === 'flag-value' && [eq.flag.name, eq.prefix, eq.toComplete]).toEqual(['pull', '--pull=', 'mi']);
+    const compose = planCompletion(root, ['compose', '-f', 'a.yml', '--file=b.yml', '-pproj', 'up', '']);
+    expect(compose.kind === 'arg' && [...compose.flagValues]).toEqual([['file', ['a.yml', 'b.yml']], ['project-name', ['proj']]]);
+    expect(compose.kind === 'arg' && argKinds(compose.token, compose.node, compose.index, compose.args)).toEqual(['service']);
     const short = planCompletion(root, ['run', '-v', '']);
     expect(short.kind === 'flag-value' && short.flag.name).toBe('volume');
   });
