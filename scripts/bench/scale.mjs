@@ -67,7 +67,11 @@ async function createMany(argvOf, n, parallel, opts = {}) {
     Array.from({ length: parallel }, async () => {
       while (next < n) {
         next++;
-        if ((await start(argvOf(), opts)).status !== 0) failed++;
+        const r = await start(argvOf(), opts);
+        if (r.status !== 0) {
+          failed++;
+          echo(`create failed (${r.status}): ${r.stderr.trim().split('\n').pop()}`);
+        }
       }
     }),
   );

@@ -8,7 +8,7 @@ import { imageHealthcheck, type HealthConfig } from '../../health/health-config.
 import { emitContainer } from '../../events/emit.js';
 import { parseImageConfig } from '../../image/oci.js';
 import { BlobStore } from '../../storage/blob-store.js';
-import { ContainerStore, newContainerId, type ContainerConfig, type ContainerRecord, type ContainerStorage } from '../../storage/containers.js';
+import { ContainerNameInUseError, ContainerStore, newContainerId, type ContainerConfig, type ContainerRecord, type ContainerStorage } from '../../storage/containers.js';
 import { ImageStore, resolvedName, type ImageRecord } from '../../storage/images.js';
 import type { TreeOps } from '../../storage/layers/layer-store.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
@@ -116,6 +116,27 @@ function imageHealth(h: Parameters<typeof imageHealthcheck>[0], input: CreateCon
   // podman 4.3 (libpod container_validate): an action needs a health check, the image's will do.
   if (!healthcheck && onFailure !== 'none') throw new TscRunError(`cannot set on-failure action to ${onFailure} without a health check`);
   return healthcheck ? { healthcheck: { ...healthcheck, onFailure } } : {};
+}
+
+/**
+ * Store the record; when its name was generated (`generated`) and a
+ * concurrent create took that name meanwhile, draw another (as podman does)
+ * instead of failing. A name the user gave stays an error.
+ */
+export async function storeWithFreshName(
+  store: ContainerStore,
+  record: ContainerRecord,
+  generated: boolean,
+  draw: (taken: ReadonlySet<string>) => string,
+): Promise<ContainerRecord> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store.create(record);
+    } catch (err) {
+      if (!generated || !(err instanceof ContainerNameInUseError) || attempt >= 5) throw err;
+      record.name = draw(new Set((await store.list()).map((c) => c.name)));
+    }
+  }
 }
 
 export async function createContainer(input: CreateContainerInput): Promise<ContainerRecord> {
@@ -242,7 +263,9 @@ export async function createContainer(input: CreateContainerInput): Promise<Cont
     const { checkSystemdHost } = await import('../create-flags/systemd-start.js');
     checkSystemdHost(record);
   }
-  const created = await withContainerVolumes(input.dataRoot, mounts, input.treeOps, () => store.create(record));
+  const created = await withContainerVolumes(input.dataRoot, mounts, input.treeOps, () =>
+    storeWithFreshName(store, record, !input.name, (taken) => randomContainerName(taken)),
+  );
   // A container that could not be made whole goes, with the anonymous volumes made for it.
   const discard = async (): Promise<void> => {
     await store.remove(id, input.treeOps.rmtree).catch(() => undefined);

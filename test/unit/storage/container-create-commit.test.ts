@@ -55,3 +55,22 @@ describe('ContainerStore.create', () => {
     expect((await store.list()).map((c) => c.name)).toEqual(['a']);
   });
 });
+
+describe('storeWithFreshName', () => {
+  it('draws another generated name when a concurrent create took it; a given name stays an error', async () => {
+    const { storeWithFreshName } = await import('../../../src/runtime/container/container-create.js');
+    const store = new ContainerStore(root);
+    await store.create(record('eager_turing'));
+    const drawn: string[] = [];
+    const draw = (taken: ReadonlySet<string>) => {
+      expect(taken.has('eager_turing')).toBe(true);
+      drawn.push('calm_hopper');
+      return 'calm_hopper';
+    };
+    const c = await storeWithFreshName(store, record('eager_turing'), true, draw);
+    expect(c.name).toBe('calm_hopper');
+    expect(drawn).toEqual(['calm_hopper']);
+    await expect(storeWithFreshName(store, record('calm_hopper'), false, draw)).rejects.toBeInstanceOf(ContainerNameInUseError);
+    expect((await store.list()).map((r) => r.name).sort()).toEqual(['calm_hopper', 'eager_turing']);
+  });
+});
