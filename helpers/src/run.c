@@ -30,7 +30,7 @@
 
 struct run_opts {
   struct rootfs_spec rootfs;
-  const char *hostname, *cwd;
+  const char *hostname, *domainname, *cwd;
   bool cwd_must_exist;     /* --cwd-must-exist: a --workdir (podman creates only the image's WORKDIR) */
   const char *id; /* --container-id: named in errors, as podman does */
   int preserve_base, preserve_n; /* --preserve-fds BASE:N: our fds BASE.. become the container's 3.. */
@@ -109,6 +109,7 @@ static int run_payload(void *arg) {
   int shm_tree = shm_join_take(&o->shm);
   container_io_join_cgroup(&o->io);
   if (o->hostname && !o->host_uts && sethostname(o->hostname, strlen(o->hostname)) < 0) die_errno("sethostname %s", o->hostname);
+  if (o->domainname && setdomainname(o->domainname, strlen(o->domainname)) < 0) die_errno("setdomainname %s", o->domainname);
   net_child_enter(&o->net);
 
   /* In the child, not the monitor: the compiled filter (~800 KB of heap)
@@ -238,6 +239,8 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
       o.rootfs.legacy_mount = true;
     else if ((v = value_of(argc, argv, &i, "--hostname")))
       o.hostname = v;
+    else if ((v = value_of(argc, argv, &i, "--domainname")))
+      o.domainname = v;
     else if ((v = value_of(argc, argv, &i, "--container-id")))
       o.id = v;
     else if ((v = value_of(argc, argv, &i, "--preserve-fds")))
@@ -321,6 +324,8 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
   };
   if (o.hostname && (net_joined_flags(&o.net) & CLONE_NEWUTS)) die("run: --hostname with --net-join uts: the hostname is the joined container's");
   if (o.hostname && (ns_join_flags(&o.joins) & CLONE_NEWUTS)) die("run: --hostname with --ns-join uts: the hostname is the joined namespace's");
+  /* The domain name is the UTS namespace's, as the hostname: only in one of the container's own. */
+  if (o.domainname && (o.host_uts || ((net_joined_flags(&o.net) | ns_join_flags(&o.joins)) & CLONE_NEWUTS))) die("run: --domainname needs the container's own UTS namespace");
   if (net_joined_flags(&o.net) & ns_join_flags(&o.joins)) die("run: a namespace is joined by both --net-join and --ns-join");
   if (ns_join_any(&o.joins) && ns_wants_userns(ns)) die("run: --ns-join with --uid-map: the container lives in the joined namespaces' user namespace");
   if ((ns_join_flags(&o.joins) & CLONE_NEWPID) && o.host_pid) die("run: --pidns=host with --ns-join pid");

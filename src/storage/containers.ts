@@ -172,6 +172,8 @@ export interface ContainerConfig {
   etcFiles?: string[];
   /** --ulimit `NAME=SOFT[:HARD]` each. */
   ulimits?: string[];
+  /** --domainname (docker's; podman 4.3 lacks it): the UTS namespace's domain name. */
+  domainname?: string;
   /** --sysctl KEY=VALUE. */
   sysctls?: Record<string, string>;
   /** --personality LINUX|LINUX32 as given. */

@@ -31,6 +31,7 @@ export interface CreateArgs extends GlobalArgs, CreatePullArgs {
   user?: string;
   entrypoint?: string;
   hostname?: string;
+  domainname?: string;
   'add-host'?: string[];
   dns?: string[];
   'dns-search'?: string[];
@@ -256,6 +257,8 @@ export const CREATE_FLAGS: readonly CreateFlag[] = [
   { name: 'healthcheck', type: 'boolean', default: true, hidden: true, describe: 'Run the healthcheck' },
   { name: 'no-healthcheck', type: 'boolean', describe: 'Disable healthchecks on container' },
   { name: 'hostname', alias: 'h', type: 'string', describe: 'Set container hostname' },
+  // docker's flag (podman 4.3 lacks it; hidden so help stays podman's): compose's domainname.
+  { name: 'domainname', type: 'string', hidden: true, describe: 'Container NIS domain name' },
   { name: 'init', type: 'boolean', describe: 'Run an init binary inside the container that forwards signals and reaps processes' },
   { name: 'interactive', alias: 'i', type: 'boolean', describe: 'Keep STDIN open even if not attached' },
   { name: 'label', alias: 'l', type: 'strings', describe: 'Set metadata on container', goType: 'stringArray' },
@@ -533,6 +536,12 @@ async function planProcessFlags(argv: CreateArgs, config: Partial<ContainerConfi
     throw new UsageError('invalid config provided: cannot set hostname when running in the host UTS namespace: invalid configuration');
   }
   if (Object.keys(ns).length) config.namespaces = { ...config.namespaces, ...ns };
+  if (argv.domainname !== undefined && argv.domainname !== '') {
+    if (ns.uts === 'host') throw new UsageError('invalid config provided: cannot set domainname when running in the host UTS namespace: invalid configuration');
+    // setdomainname(2)'s limit (__NEW_UTS_LEN), said here rather than at start.
+    if (Buffer.byteLength(argv.domainname) > 64) throw new UsageError(`invalid domainname ${JSON.stringify(argv.domainname)}: longer than 64 bytes`);
+    config.domainname = argv.domainname;
+  }
   if (argv.ulimit?.length) {
     const u = p.parseUlimits(argv.ulimit.map(String));
     if (u.length) config.ulimits = u;

@@ -92,6 +92,8 @@ export interface RunSpec {
   /** ... or an overlay; lower[0] is the top-most layer. Native, or served by mountProgram (fuse-overlayfs). */
   overlay?: { lower: readonly string[]; upper: string; work: string; mountProgram?: string | undefined };
   hostname?: string;
+  /** The UTS namespace's NIS domain name (docker's --domainname, compose's domainname). */
+  domainname?: string;
   cwd?: string;
   /** Ids inside the container's user namespace. */
   user?: { uid: number; gid: number };
@@ -125,6 +127,7 @@ export function runModeArgs(spec: RunSpec): string[] {
     if (spec.overlay.mountProgram !== undefined) a.push('--mount-program', spec.overlay.mountProgram);
   }
   if (spec.hostname !== undefined) a.push('--hostname', spec.hostname);
+  if (spec.domainname !== undefined) a.push('--domainname', spec.domainname);
   if (spec.cwd !== undefined) a.push('--cwd', spec.cwd);
   if (spec.user) a.push('--user', `${spec.user.uid}:${spec.user.gid}`);
   for (const [k, v] of Object.entries(spec.env ?? {})) a.push('--env', `${k}=${v}`);

@@ -82,7 +82,7 @@ export async function containerRunSpec(dataRoot: string, c: ContainerRecord, tre
   return {
     ...(await rootfsRunSpec(storage, dirs)),
     // A pod member in the infra's uts namespace has the pod's hostname already.
-    ...(c.config.netJoin?.includes('uts') || joinsUts(c) ? {} : { hostname: c.config.hostname }),
+    ...(c.config.netJoin?.includes('uts') || joinsUts(c) ? {} : { hostname: c.config.hostname, ...(c.config.domainname ? { domainname: c.config.domainname } : {}) }),
     cwd: c.config.workingDir,
     user: { uid: c.config.uid, gid: c.config.gid },
     env: envRecord(c.config.env),

@@ -132,7 +132,7 @@ function inspectConfigFields(rec: ContainerRecord, f: InspectFacts): Record<stri
   const c = rec.config;
   return {
     Hostname: c.hostname,
-    Domainname: '',
+    Domainname: c.domainname ?? '',
     User: c.user,
     AttachStdin: c.attach?.includes('stdin') === true,
     AttachStdout: c.attach?.includes('stdout') === true,
