@@ -23,12 +23,11 @@ const MAPPED = new Set([
   'stdin_open', 'extra_hosts', 'dns', 'dns_search', 'dns_opt', 'container_name', 'pull_policy', 'profiles', 'logging',
   'userns_mode', 'mem_limit', 'cpus', 'pids_limit', 'annotations', 'attach', 'platform', 'develop',
   'sysctls', 'ulimits', 'shm_size', 'devices', 'pid', 'ipc', 'group_add', 'oom_score_adj', 'mac_address',
+  'domainname', 'volumes_from',
 ]);
 
 /** Why a key cannot be honoured, for the ones we know and lack. */
 const MISSING: Record<string, string> = {
-  domainname: 'tsc-run run has no --domainname',
-  volumes_from: 'tsc-run run has no --volumes-from',
   links: 'legacy links are not supported: services reach each other by service name, container name and network aliases',
   external_links: 'legacy links are not supported: put the containers on a shared external network instead',
   cgroup_parent: 'cgroups are not delegated on this host',
@@ -102,6 +101,7 @@ export function createArgParts(i: ContainerArgsInput): { flags: string[]; image:
   if (s.working_dir !== undefined) a.push('--workdir', s.working_dir);
   if (s.user !== undefined) a.push('--user', s.user);
   if (s.hostname !== undefined) a.push('--hostname', s.hostname);
+  if (s.domainname !== undefined) a.push('--domainname', s.domainname);
   if (s.entrypoint !== undefined && s.entrypoint !== null) a.push('--entrypoint', JSON.stringify(s.entrypoint));
   if (!i.oneoff) {
     for (const port of s.ports ?? []) {
@@ -122,13 +122,14 @@ export function createArgParts(i: ContainerArgsInput): { flags: string[]; image:
     else throw new ComposeError(`services.${i.service}.volumes: type ${v.type} is not supported by tsc-run`);
   }
   for (const t of s.tmpfs ?? []) a.push('--tmpfs', t);
+  for (const v of s.volumes_from ?? []) a.push('--volumes-from', volumesFromArg(p, i.service, v));
   // The rest are the image's VOLUMEs the old container had.
   const taken = new Set((s.volumes ?? []).map((v) => v.target));
   for (const [target, name] of Object.entries(inherit)) if (!taken.has(target)) a.push('--volume', `${name}:${target}`);
   const nm = s.network_mode;
   if (onBridge(s)) for (const n of networkFlags(p, i.service, i.oneoff !== undefined)) a.push('--network', n);
   else if (nm === 'host' || nm === 'none' || nm === 'bridge') a.push('--network', nm === 'bridge' ? 'default' : nm);
-  else if (nm?.startsWith('service:')) a.push('--network', `container:${containerName(p.name, nm.slice(8), 1, p.services[nm.slice(8)])}`);
+  else if (nm?.startsWith('service:')) a.push('--network', sharedMode(p, nm));
   else if (nm?.startsWith('container:')) a.push('--network', nm);
   else if (nm !== undefined) throw new ComposeError(`services.${i.service}.network_mode: ${JSON.stringify(nm)} is not supported`);
   if (s.restart !== undefined && !i.oneoff) a.push('--restart', s.restart);
@@ -161,8 +162,8 @@ export function createArgParts(i: ContainerArgsInput): { flags: string[]; image:
   for (const d of (s.devices as Array<string | { source: string; target?: string; permissions?: string }> | undefined) ?? []) {
     a.push('--device', typeof d === 'string' ? d : [d.source, d.target ?? d.source, d.permissions].filter((x) => x !== undefined).join(':'));
   }
-  if (s.pid !== undefined && s.pid !== null) a.push('--pid', String(s.pid));
-  if (s.ipc !== undefined) a.push('--ipc', String(s.ipc));
+  if (s.pid !== undefined && s.pid !== null) a.push('--pid', sharedMode(p, s.pid));
+  if (s.ipc !== undefined) a.push('--ipc', sharedMode(p, s.ipc));
   for (const g of (s.group_add as Array<string | number> | undefined) ?? []) a.push('--group-add', String(g));
   if (s.oom_score_adj !== undefined) a.push('--oom-score-adj', String(s.oom_score_adj));
   for (const [k, v] of Object.entries((s.annotations as Record<string, string> | undefined) ?? {})) a.push('--annotation', `${k}=${v}`);
@@ -185,6 +186,24 @@ export function createArgParts(i: ContainerArgsInput): { flags: string[]; image:
     a.push('--volume', `${file}:${cfg.target ?? `/${cfg.source}`}:ro`);
   }
   return { flags: a, image: i.image, command: s.command ?? [] };
+}
+
+/** `service:X` (network_mode, ipc, pid) → `container:` X's first container, as docker compose resolves it. */
+function sharedMode(p: Project, mode: string): string {
+  if (!mode.startsWith('service:')) return mode;
+  const other = mode.slice(8);
+  return `container:${containerName(p.name, other, 1, p.services[other])}`;
+}
+
+/** volumes_from `SERVICE[:ro|rw]` / `container:NAME[:ro|rw]` → run's --volumes-from `CONTAINER[:ro|rw]` (the service's first container). */
+export function volumesFromArg(p: Project, service: string, v: string): string {
+  const parts = v.split(':');
+  const [name, mode] = parts[0] === 'container' ? [parts[1] ?? '', parts[2]] : [containerName(p.name, parts[0]!, 1, p.services[parts[0]!]), parts[1]];
+  const extra = parts.length > (parts[0] === 'container' ? 3 : 2);
+  if (!name || extra || (mode !== undefined && mode !== 'ro' && mode !== 'rw')) {
+    throw new ComposeError(`services.${service}.volumes_from: invalid ${JSON.stringify(v)} (SERVICE[:ro|rw] or container:NAME[:ro|rw])`);
+  }
+  return mode ? `${name}:${mode}` : name;
 }
 
 /**

@@ -95,6 +95,10 @@ export interface Service {
   profiles?: string[];
   logging?: { driver?: string; options?: Record<string, string> };
   userns_mode?: string;
+  /** `SERVICE[:ro|rw]` or `container:NAME[:ro|rw]`. */
+  volumes_from?: string[];
+  ipc?: string;
+  pid?: string | null;
   [k: string]: unknown;
 }
 

@@ -121,6 +121,7 @@ export function normalizeProject(inp: NormalizeInput): Project {
   }
   // Cross-references, for enabled services only.
   let usesDefault = false;
+  for (const svc of [...Object.values(services), ...Object.values(disabled)]) impliedDependencies(svc);
   for (const [name, svc] of Object.entries(services)) {
     for (const [dep, d] of Object.entries(svc.depends_on ?? {})) {
       if (!(dep in services)) {
@@ -246,6 +247,30 @@ function normalizeService(inp: NormalizeInput, name: string, raw: Tree): Service
     s.ports = (s.ports as Tree[]).map((p) => ({ ...p, target: Number(p.target) }));
   }
   return s;
+}
+
+/** What a service's container refers to by service name, for a dependency. */
+export function sharedNamespaceServices(s: Service): string[] {
+  return [s.network_mode, s.ipc, s.pid].filter((m): m is string => typeof m === 'string' && m.startsWith('service:')).map((m) => m.slice(8));
+}
+
+/** volumes_from's services (`NAME[:ro|rw]`; `container:NAME[:ro|rw]` is a container outside compose). */
+export function volumesFromServices(s: Service): string[] {
+  return (s.volumes_from ?? []).filter((v) => !v.startsWith('container:')).map((v) => v.split(':')[0]!);
+}
+
+/**
+ * As compose-go: a service whose namespaces are another's (`service:X`) or
+ * that takes its volumes (volumes_from) depends on it, started first; the
+ * namespace one with restart (it must follow X's container).
+ */
+function impliedDependencies(s: Service): void {
+  const add = (dep: string, restart: boolean) => {
+    s.depends_on ??= {};
+    s.depends_on[dep] ??= { condition: 'service_started', required: true, restart };
+  };
+  for (const d of sharedNamespaceServices(s)) add(d, true);
+  for (const d of volumesFromServices(s)) add(d, false);
 }
 
 function checkCycles(services: Record<string, Service>): void {

@@ -46,8 +46,8 @@ export function dependencyLevels(p: Project, names: readonly string[] = Object.k
   const level = new Map<string, number>();
   const depsOf = (n: string) => {
     const s = p.services[n]!;
+    // normalize.ts adds network_mode/ipc/pid service:X and volumes_from to depends_on, as compose-go.
     const deps = Object.keys(s.depends_on ?? {}).filter((d) => d in p.services);
-    if (s.network_mode?.startsWith('service:')) deps.push(s.network_mode.slice(8));
     return deps.filter((d) => wanted.has(d));
   };
   const get = (n: string, seen: Set<string>): number => {

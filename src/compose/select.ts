@@ -10,9 +10,8 @@ export function withServices(p: Project, names: readonly string[], withDeps = tr
     if (keep.has(n) || !(n in p.services)) return;
     keep.add(n);
     if (!withDeps) return;
+    // network_mode: service:X and volumes_from are in depends_on (normalize.ts).
     for (const d of Object.keys(p.services[n]!.depends_on ?? {})) add(d);
-    const nm = p.services[n]!.network_mode;
-    if (nm?.startsWith('service:')) add(nm.slice(8));
   };
   names.forEach(add);
   const services: Record<string, Service> = {};

@@ -447,6 +447,7 @@ interface SimpleArgs extends ServicesArgs {
   force?: boolean;
   stop?: boolean;
   volumes?: boolean;
+  'no-deps'?: boolean;
 }
 
 /** start, stop, restart, kill, pause, unpause, rm. */
@@ -470,10 +471,9 @@ const lifecycleCommands = [
     const { containersOf, stopContainers } = await import('../../compose/engine/ops.js');
     await stopContainers(ctx, await containersOf(ctx, svcList(argv)), timeoutOf(argv.timeout));
   }),
-  lifecycle('restart', 'Restart service containers', timeoutFlag, async (ctx, argv) => {
-    const { containersOf, eachContainer } = await import('../../compose/engine/ops.js');
-    const t = timeoutOf(argv.timeout);
-    await eachContainer(ctx, await containersOf(ctx, svcList(argv)), (c) => ['restart', ...(t !== undefined ? ['-t', String(t)] : []), c.id], 'Restarting', 'Started');
+  lifecycle('restart', 'Restart service containers', (y) => timeoutFlag(y).option('no-deps', { type: 'boolean', describe: "Don't restart dependent services" }), async (ctx, argv) => {
+    const { restartServices } = await import('../../compose/engine/ops.js');
+    await restartServices(ctx, svcList(argv), { timeout: timeoutOf(argv.timeout), noDeps: argv['no-deps'] });
   }),
   lifecycle('kill', 'Force stop service containers', (y) => y.option('signal', { alias: 's', type: 'string', requiresArg: true, default: 'SIGKILL', describe: 'SIGNAL to send to the container' }), async (ctx, argv) => {
     const { containersOf, eachContainer } = await import('../../compose/engine/ops.js');
@@ -499,10 +499,9 @@ const lifecycleCommands = [
         .option('stop', { alias: 's', type: 'boolean', describe: 'Stop the containers, if required, before removing' })
         .option('volumes', { alias: 'v', type: 'boolean', describe: 'Remove any anonymous volumes attached to containers' }),
     async (ctx, argv) => {
-      const { containersOf, eachContainer, stopContainers } = await import('../../compose/engine/ops.js');
-      let cs = await containersOf(ctx, svcList(argv), { oneoff: true });
+      const { eachContainer, removableContainers, stopContainers } = await import('../../compose/engine/ops.js');
+      const cs = await removableContainers(ctx, svcList(argv), argv.stop === true);
       if (argv.stop) await stopContainers(ctx, cs, undefined);
-      else cs = cs.filter((c) => c.state !== 'running' && c.state !== 'paused');
       if (!cs.length) return void process.stderr.write('No stopped containers\n');
       if (!argv.force) {
         if (!process.stdin.isTTY) throw new UsageError(`Going to remove ${cs.map((c) => c.name).join(', ')}: refusing without a terminal to confirm (use -f)`);

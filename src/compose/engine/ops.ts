@@ -5,6 +5,8 @@
 import { ComposeError } from '../errors.js';
 import { L } from '../labels.js';
 import { dependencyLevels } from '../plan.js';
+import { dependentsOf } from '../dependents.js';
+import { sharedNamespaceServices } from '../normalize.js';
 import type { ComposeContext } from './up.js';
 import { removeNetworks } from './networks.js';
 import { existingVolumes, projectContainers, type ProjectContainer } from './state.js';
@@ -28,6 +30,69 @@ function reverseOrder(ctx: ComposeContext, cs: ProjectContainer[]): ProjectConta
     groups.set(r, [...(groups.get(r) ?? []), c]);
   }
   return [...groups.entries()].sort(([a], [b]) => b - a).map(([, g]) => g);
+}
+
+/** The containers in the order to remove them: dependents first. */
+export function dependentsFirst(ctx: ComposeContext, cs: ProjectContainer[]): ProjectContainer[] {
+  return reverseOrder(ctx, cs).flat();
+}
+
+const isUp = (c: ProjectContainer) => c.state === 'running' || c.state === 'paused';
+
+/**
+ * restart: the named services and those that depend on them with
+ * `restart: true` (docker compose; network_mode service:X is one), unless
+ * noDeps. A container that shares another's namespaces leaves them before
+ * that one restarts (it makes new ones) and joins them after: stop in
+ * reverse dependency order, start in order; without such a pair, `restart`
+ * each (one process).
+ */
+export async function restartServices(ctx: ComposeContext, services: readonly string[], o: { timeout?: number | undefined; noDeps?: boolean | undefined }): Promise<void> {
+  const p = ctx.project;
+  const named = services.length && !o.noDeps ? [...services, ...dependentsOf(p, services, 'restart')] : [...services];
+  const cs = await containersOf(ctx, named);
+  const t = o.timeout !== undefined ? ['-t', String(o.timeout)] : [];
+  const owners = new Set(cs.map((c) => c.service).filter((s) => dependentsOf(p, [s], 'namespaces').length > 0));
+  if (!owners.size) return eachContainer(ctx, cs, (c) => ['restart', ...t, c.id], 'Restarting', 'Started');
+  const inside = new Set(dependentsOf(p, owners, 'namespaces'));
+  const left = (await containersOf(ctx, [...inside])).filter((c) => isUp(c) && !cs.some((x) => x.id === c.id));
+  if (left.length) throw new ComposeError(`cannot restart ${[...owners].join(', ')} alone: ${left.map((c) => c.name).join(', ')} shares its namespaces (restart them together, without --no-deps)`);
+  for (const group of reverseOrder(ctx, cs)) {
+    await Promise.all(
+      group.map(async (c) => {
+        ctx.progress('Container', c.name, 'Restarting');
+        if (isUp(c)) await ctx.engine.must(['stop', ...t, c.id]);
+      }),
+    );
+  }
+  for (const level of dependencyLevels(p)) {
+    await Promise.all(
+      cs.filter((c) => level.includes(c.service)).map(async (c) => {
+        await ctx.engine.must(['start', c.id]);
+        ctx.progress('Container', c.name, 'Started');
+      }),
+    );
+  }
+}
+
+/**
+ * rm: the containers of the named services (all when none) that are
+ * stopped, or all of them with stop. The engine, as podman, removes no
+ * container whose namespaces another uses: those others (network_mode
+ * service:X) go with it, dependents first; a running one without stop is
+ * refused (docker compose leaves it in namespaces that are gone).
+ */
+export async function removableContainers(ctx: ComposeContext, services: readonly string[], stop: boolean): Promise<ProjectContainer[]> {
+  const followers = dependentsOf(ctx.project, services.length ? services : [], 'namespaces');
+  if (!services.length) followers.push(...Object.keys(ctx.project.services).filter((s) => sharedNamespaceServices(ctx.project.services[s]!).length > 0));
+  const cs = await containersOf(ctx, services.length ? [...services, ...followers] : [], { oneoff: true });
+  if (stop) return dependentsFirst(ctx, cs);
+  const running = cs.filter((c) => followers.includes(c.service) && isUp(c));
+  const owners = cs.filter((c) => !isUp(c) && dependentsOf(ctx.project, [c.service], 'namespaces').length > 0);
+  if (running.length && owners.length) {
+    throw new ComposeError(`cannot remove ${owners.map((c) => c.name).join(', ')}: ${running.map((c) => c.name).join(', ')} shares its namespaces and is running (stop it first, or use --stop)`);
+  }
+  return dependentsFirst(ctx, cs.filter((c) => !isUp(c)));
 }
 
 export async function stopContainers(ctx: ComposeContext, cs: ProjectContainer[], timeout: number | undefined): Promise<void> {

@@ -6,13 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ComposeError } from '../errors.js';
-import { bindSourcesToCreate, createArgs, healthFlags, nameOf, unsupportedKeys } from '../create-args.js';
+import { bindSourcesToCreate, createArgs, healthFlags, nameOf, unsupportedKeys, volumesFromArg } from '../create-args.js';
 import { networkCreateArgs, networkFlags, usedNetworks } from '../networks.js';
 import { ensureNetworks } from './networks.js';
 import { serviceImage } from '../config-view.js';
 import { L, serviceHash } from '../labels.js';
 import type { Project } from '../model.js';
-import { dependencyLevels, orphans, planService, replicas, type Action } from '../plan.js';
+import { dependencyLevels, orphans, planService, replicas, type Action, type PlanOptions } from '../plan.js';
+import { dependentsOf } from '../dependents.js';
 import { withServices } from '../select.js';
 import { waitHealthy } from './health.js';
 import type { Progress } from './progress.js';
@@ -81,6 +82,7 @@ function preflight(p: Project): void {
     const bad = unsupportedKeys(name, s);
     if (bad.length) throw new ComposeError(bad[0]!);
     healthFlags(name, s);
+    for (const v of s.volumes_from ?? []) volumesFromArg(p, name, v);
   }
   // Networks' create flags are checked here too (ipam, options we cannot honour).
   for (const key of usedNetworks(p)) if (!p.networks[key]!.external) networkCreateArgs(p, key);
@@ -335,10 +337,55 @@ async function waitForDependencies(ctx: ComposeContext, service: string): Promis
   }
 }
 
+/** The plan options of one service: --force-recreate is for the named services, their dependencies follow --always-recreate-deps (docker compose). */
+function planOptions(o: UpOptions, service: string, hashes: Record<string, string>, imageIds: Record<string, string>): PlanOptions {
+  const isDependency = o.services.length > 0 && !o.services.includes(service);
+  return { forceRecreate: isDependency ? o.alwaysRecreateDeps === true : o.forceRecreate, noRecreate: o.noRecreate, scale: o.scale, hashes, imageIds };
+}
+
+/**
+ * Before anything is recreated: a service whose first container is made
+ * anew (recreated, created, removed) takes its followers with it (their
+ * `container:` is the old one, dependents.ts): they are removed now,
+ * dependents first, and made again after it, even when up did not name
+ * them (docker compose recreates them, their resolved hash changes). One
+ * that is only started again has its running followers stopped first and
+ * started after it (they join its new namespaces). Gives the containers
+ * that stay and the services to add to the selection.
+ */
+async function makeWayForRenewed(ctx: ComposeContext, full: Project, p: Project, existing: ProjectContainer[], o: UpOptions, hashes: Record<string, string>, imageIds: Record<string, string>): Promise<{ existing: ProjectContainer[]; added: string[] }> {
+  const renewed = new Set<string>();
+  const restarted = new Set<string>();
+  for (const service of Object.keys(p.services)) {
+    for (const a of planService(p, service, existing, planOptions(o, service, hashes, imageIds))) {
+      const first = a.kind === 'remove' ? a.existing.number === 1 : a.number === 1;
+      if (!first) continue;
+      if (a.kind === 'recreate' || a.kind === 'create' || a.kind === 'remove') renewed.add(service);
+      else if (a.kind === 'start') restarted.add(service);
+    }
+  }
+  // Each on its own: a renewed service may follow another renewed one.
+  const gone = new Set([...renewed].flatMap((s) => dependentsOf(full, [s], 'references')));
+  const paused = new Set([...restarted].flatMap((s) => dependentsOf(full, [s], 'namespaces')).filter((s) => !gone.has(s)));
+  const followers = existing.filter((c) => !c.oneoff && (gone.has(c.service) || (paused.has(c.service) && (c.state === 'running' || c.state === 'paused'))));
+  if (!followers.length) return { existing, added: [] };
+  const rank = new Map(dependencyLevels(full).flatMap((l, i) => l.map((s) => [s, i] as const)));
+  for (const c of [...followers].sort((a, b) => (rank.get(b.service) ?? 0) - (rank.get(a.service) ?? 0))) {
+    if (gone.has(c.service)) await stopRemove(ctx, c, o.timeout);
+    else {
+      ctx.progress('Container', c.name, 'Stopping');
+      await ctx.engine.must(['stop', ...(o.timeout !== undefined ? ['-t', String(o.timeout)] : []), c.id]);
+      ctx.progress('Container', c.name, 'Stopped');
+    }
+  }
+  const left = existing.filter((c) => !gone.has(c.service) || c.oneoff).map((c) => (followers.includes(c) ? { ...c, state: 'exited' } : c));
+  return { existing: left, added: [...new Set(followers.map((c) => c.service))].filter((s) => !(s in p.services)) };
+}
+
 export async function up(ctx: ComposeContext, o: UpOptions): Promise<ProjectContainer[]> {
   const full = ctx.project;
-  const p = selected(full, o.services, o.noDeps);
-  const sub: ComposeContext = { ...ctx, project: p };
+  let p = selected(full, o.services, o.noDeps);
+  let sub: ComposeContext = { ...ctx, project: p };
   preflight(p);
   for (const s of Object.keys(o.scale ?? {})) if (!(s in p.services)) throw new ComposeError(`no such service: ${s}`);
   // What exists is read while the images are checked; images first (a failed pull or build creates nothing), then networks and volumes at once.
@@ -348,22 +395,28 @@ export async function up(ctx: ComposeContext, o: UpOptions): Promise<ProjectCont
   await Promise.all([ensureNetworks(sub), ensureVolumes(sub)]);
   const secretFiles = await grantFiles(sub, 'secrets', materializeSecrets(sub, 'secrets'));
   const configFiles = await grantFiles(sub, 'configs', materializeSecrets(sub, 'configs'));
-  const existing = await existingP;
+  let existing = await existingP;
   const gone = orphans(full, existing);
   if (gone.length) {
     if (o.removeOrphans) for (const c of gone) await stopRemove(ctx, c, o.timeout);
     else ctx.warn(`Found orphan containers ([${gone.map((c) => c.name).join(' ')}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`);
   }
-  const hashes = Object.fromEntries(Object.keys(p.services).map((s) => [s, serviceHash(p.services[s]!)]));
+  const hashOf = (s: string) => serviceHash(p.services[s]!);
+  let hashes = Object.fromEntries(Object.keys(p.services).map((s) => [s, hashOf(s)]));
+  const made = await makeWayForRenewed(ctx, full, p, existing, o, hashes, imageIds);
+  existing = made.existing;
+  if (made.added.length) {
+    // Followers up did not name: made again with their images and networks (already there: their containers ran).
+    p = { ...p, services: { ...p.services, ...Object.fromEntries(made.added.map((s) => [s, full.services[s]!])) } };
+    sub = { ...ctx, project: p };
+    hashes = Object.fromEntries(Object.keys(p.services).map((s) => [s, hashOf(s)]));
+  }
   // The services of one level do not depend on each other: they go at once.
   for (const level of dependencyLevels(p)) {
     await Promise.all(
       level.map(async (service) => {
         if (!o.noStart) await waitForDependencies(sub, service);
-        const isDependency = o.services.length > 0 && !o.services.includes(service);
-        // As docker compose: --force-recreate is for the named services, their dependencies follow --always-recreate-deps.
-        const forceRecreate = isDependency ? o.alwaysRecreateDeps === true : o.forceRecreate;
-        const actions = planService(p, service, existing, { forceRecreate, noRecreate: o.noRecreate, scale: o.scale, hashes, imageIds });
+        const actions = planService(p, service, existing, planOptions(o, service, hashes, imageIds));
         for (const a of actions) await apply(sub, a, hashes[service]!, secretFiles, configFiles, o, imageIds[service]);
       }),
     );

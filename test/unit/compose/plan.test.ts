@@ -9,12 +9,12 @@ import { splitTrailingCommand } from '../../../src/cli/trailing-command.js';
 import { normalizeComposeArgv } from '../../../src/cli/commands/compose.js';
 
 describe('dependencyLevels', () => {
-  it('orders services after what they depend on (network_mode service: too)', () => {
+  it('orders services after what they depend on (network_mode service: is in depends_on, normalize.ts)', () => {
     const p = project({
       web: { image: 'x', depends_on: { api: dep(), db: dep('service_healthy') } },
       api: { image: 'x', depends_on: { db: dep() } },
       db: { image: 'x' },
-      side: { image: 'x', network_mode: 'service:web' },
+      side: { image: 'x', network_mode: 'service:web', depends_on: { web: dep() } },
       lone: { image: 'x' },
     });
     expect(dependencyLevels(p)).toEqual([['db', 'lone'], ['api'], ['web'], ['side']]);
@@ -83,7 +83,7 @@ describe('createArgs', () => {
     expect(more).toContain('--sysctl net.ipv4.ip_forward=1 --ulimit nofile=10:20 --ulimit nproc=5 --shm-size 64m --device /dev/fuse --device /dev/null:/dev/n:r --pid host --ipc private');
   });
   it('refuses what the engine cannot honour, with the key and the reason', () => {
-    expect(unsupportedKeys('web', { image: 'x', domainname: 'example.org' })).toEqual(['services.web.domainname: tsc-run run has no --domainname']);
+    expect(unsupportedKeys('web', { image: 'x', cgroup_parent: 'a' })).toEqual(['services.web.cgroup_parent: cgroups are not delegated on this host']);
     expect(unsupportedKeys('web', { image: 'x', sysctls: { a: '1' } })).toEqual([]);
     expect(unsupportedKeys('web', { image: 'x', networks: { back: null }, ports: [{ target: 80, protocol: 'tcp', mode: 'ingress' }] })).toEqual([]);
   });
