@@ -374,9 +374,27 @@ interface PsArgs extends ServicesArgs {
   services?: boolean;
   status?: string[];
   format?: string;
+  filter?: string;
+  orphans?: boolean;
+  'no-trunc'?: boolean;
 }
 
 const PS_STATES = ['paused', 'restarting', 'removing', 'running', 'dead', 'created', 'exited'];
+
+/** Mounts (a volume's name, else the source) and networks of each container, from one `inspect`. */
+async function psExtra(ctx: ComposeContext, ids: string[]): Promise<Record<string, import('../../compose/ps-view.js').PsExtra>> {
+  const out = await ctx.engine.must(['container', 'inspect', '--format', 'json', ...ids]);
+  const list = JSON.parse(out || '[]') as Array<{ Id: string; Mounts?: Array<{ Type: string; Name?: string; Source?: string; Driver?: string }> | null; NetworkSettings?: { Networks?: Record<string, unknown> | null } }>;
+  return Object.fromEntries(
+    list.map((c) => [
+      c.Id,
+      {
+        mounts: (c.Mounts ?? []).map((m) => ({ name: m.Name || m.Source || '', local: m.Driver === 'local' })),
+        networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
+      },
+    ]),
+  );
+}
 
 const psSubCommand: CommandModule<ComposeArgs, PsArgs> = {
   command: 'ps [service..]',
@@ -388,20 +406,38 @@ const psSubCommand: CommandModule<ComposeArgs, PsArgs> = {
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only display IDs' })
       .option('services', { type: 'boolean', describe: 'Display services' })
       .option('status', { ...strings, describe: 'Filter services by status. Values: [paused | restarting | removing | running | dead | created | exited]' })
-      .option('format', { type: 'string', requiresArg: true, default: 'table', describe: 'Format the output. Values: [table | json]' }),
+      .option('filter', { type: 'string', requiresArg: true, describe: 'Filter services by a property (supported filters: status)' })
+      .option('orphans', { type: 'boolean', default: true, describe: 'Include orphaned services (not declared by project)' })
+      .option('no-trunc', { type: 'boolean', describe: "Don't truncate output" })
+      .option('format', { type: 'string', requiresArg: true, default: 'table', describe: 'Format output using a custom template:\n\'table\':            Print output in table format with column headers (default)\n\'table TEMPLATE\':   Print output in table format using the given Go template\n\'json\':             Print in JSON format\n\'TEMPLATE\':         Print output using the given Go template.' }),
   handler: async (argv) => {
     const ctx = await contextOf(argv);
     const { containersOf } = await import('../../compose/engine/ops.js');
-    for (const st of argv.status ?? []) if (!PS_STATES.includes(String(st))) throw new UsageError(`invalid filter status: ${st}`);
-    let cs = await containersOf(ctx, svcList(argv), { oneoff: argv.all });
-    if (argv.status?.length) cs = cs.filter((c) => argv.status!.map(String).includes(c.state));
-    else if (!argv.all) cs = cs.filter((c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting');
+    // docker compose's --filter: KEY=VAL, only status (a --status more).
+    const status = (argv.status ?? []).map(String);
+    if (argv.filter !== undefined) {
+      const eq = argv.filter.indexOf('=');
+      if (eq < 0) throw new UsageError('arguments to --filter should be in form KEY=VAL');
+      const key = argv.filter.slice(0, eq);
+      if (key === 'source') throw new UsageError('--filter source: not implemented');
+      if (key !== 'status') throw new UsageError(`unknown filter ${key}`);
+      status.push(argv.filter.slice(eq + 1));
+    }
+    for (const st of status) if (!PS_STATES.includes(st)) throw new UsageError(`invalid filter status: ${st}`);
+    const all = argv.all === true || status.length > 0;
+    let cs = await containersOf(ctx, svcList(argv), { oneoff: all });
+    if (argv.orphans === false) cs = cs.filter((c) => c.service in ctx.project.services || c.service in ctx.project.disabledServices);
+    if (status.length) cs = cs.filter((c) => status.includes(c.state));
+    else if (!all) cs = cs.filter((c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting');
+    // docker compose sorts by name.
+    cs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (argv.quiet) return void process.stdout.write(cs.map((c) => `${c.id}\n`).join(''));
     if (argv.services) return void process.stdout.write([...new Set(cs.map((c) => c.service))].map((s) => `${s}\n`).join(''));
     const view = await import('../../compose/ps-view.js');
-    if (argv.format === 'json') return void process.stdout.write(view.psJsonLines(cs, ctx.project.name));
-    if (argv.format !== 'table') throw new UsageError(`invalid format ${JSON.stringify(argv.format)}: table or json`);
-    process.stdout.write(view.psTable(cs));
+    const format = argv.format ?? 'table';
+    const extra = view.needsInspect(format) && cs.length ? await psExtra(ctx, cs.map((c) => c.id)) : {};
+    const rows = cs.map((c) => view.psRow(c, ctx.project.name, { trunc: argv['no-trunc'] !== true }, extra[c.id]));
+    process.stdout.write(view.psOutput(rows, format));
   },
 };
 

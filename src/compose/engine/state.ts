@@ -18,6 +18,8 @@ export interface ProjectContainer {
   image: string;
   labels: Record<string, string>;
   created: number;
+  /** Unix seconds of the last start (0: never). */
+  startedAt?: number;
   ports: PortMapping[];
   command: string[];
 }
@@ -39,6 +41,7 @@ interface PsJson {
   Image: string;
   Labels: Record<string, string> | null;
   Created: number;
+  StartedAt?: number;
   Ports: PortMapping[] | null;
   Command: string[] | null;
 }
@@ -63,6 +66,7 @@ export async function projectContainers(engine: Engine, project: string | undefi
         image: c.Image,
         labels,
         created: c.Created,
+        startedAt: c.StartedAt ?? 0,
         ports: c.Ports ?? [],
         command: c.Command ?? [],
       };
