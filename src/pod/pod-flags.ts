@@ -127,6 +127,8 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
         addHosts: f.addHost,
         usernsFlags: f.userns !== undefined || f.uidmap.length > 0 || f.gidmap.length > 0,
         aliases: f.networkAliases ?? [],
+        dnsSearch: f.dnsSearch,
+        pod: true,
         ip: f.ip,
         ip6: f.ip6,
         mac: f.mac,

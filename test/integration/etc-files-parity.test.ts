@@ -78,7 +78,7 @@ for (const as of ['user', 'root'] as const) {
       const r = await run(['bb', 'cat', '/etc/hosts'], env);
       expect(r.stderr).toBe("cat: can't open '/etc/hosts': No such file or directory\n");
       const add = await run(['--add-host', 'a:10.1.1.1', 'bb', 'true'], env);
-      expect([add.exitCode, add.stderr]).toEqual([125, 'Error: UseImageHosts and HostAdd are mutually exclusive options\n']);
+      expect([add.exitCode, add.stderr]).toEqual([125, 'Error: --no-hosts and --add-host cannot be set together\n']);
       expect(await ok(['--no-hosts=false', 'bb', 'cat', '/etc/hosts'], env)).toContain('localhost');
     });
 

@@ -64,7 +64,7 @@ function suite(as: As): void {
     const cases: Array<[string[], string]> = [
       [['pod', 'create', '--name', 'x2', '--network', 'shopnet', '--userns', 'keep-id'], '--userns, --uidmap and --gidmap cannot be used with bridge networks'],
       [['pod', 'create', '--name', 'x3', '--network', 'nonet'], 'unable to find network with name or ID nonet: network not found'],
-      [['pod', 'create', '--name', 'x4', '--ip', '10.0.0.1'], '--network-alias, --ip, --ip6 and --mac-address need a bridge network'],
+      [['pod', 'create', '--name', 'x4', '--ip', '10.0.0.1'], 'invalid config provided: networks and static ip/mac address can only be used with Bridge mode networking'],
     ];
     for (const [args, msg] of cases) {
       const r = await cli(args);

@@ -352,7 +352,7 @@ const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 /** --no-hosts, defaulting to containers.conf no_hosts; exclusive with --add-host (podman's message). */
 function noHostsOf(argv: CreateArgs): boolean {
   const noHosts = argv.hosts === false || (argv['no-hosts'] ?? containersTable().noHosts);
-  if (noHosts && argv['add-host']?.length) throw new UsageError('UseImageHosts and HostAdd are mutually exclusive options');
+  if (noHosts && argv['add-host']?.length) throw new UsageError('--no-hosts and --add-host cannot be set together');
   return noHosts;
 }
 
@@ -375,7 +375,6 @@ async function planNetworkFlags(argv: CreateArgs, roots: Roots): Promise<import(
   const { planNetwork } = await import('../../network/network-flags.js');
   const { findExecutable } = await import('../../host/executables.js');
   const { readUnprivilegedPortStart } = await import('../../network/privileged-ports.js');
-  const { warn } = await import('../warn.js');
   const dnsFlags = (['dns', 'dns-search', 'dns-option'] as const).filter((k) => argv[k]?.length).map((k) => `--${k}`);
   return planNetwork(
     {
@@ -387,6 +386,7 @@ async function planNetworkFlags(argv: CreateArgs, roots: Roots): Promise<import(
       addHosts: (argv['add-host'] ?? []).map(String),
       usernsFlags: (argv.userns !== undefined && !/^(container|ns):/.test(argv.userns)) || Boolean(argv.uidmap?.length || argv.gidmap?.length),
       aliases: (argv['network-alias'] ?? []).map(String),
+      dnsSearch: (argv['dns-search'] ?? []).map(String),
       ip: argv.ip,
       ip6: argv.ip6,
       mac: argv['mac-address'],
@@ -403,7 +403,8 @@ async function planNetworkFlags(argv: CreateArgs, roots: Roots): Promise<import(
       },
       rootless: process.getuid!() !== 0,
       unprivilegedPortStart: () => readUnprivilegedPortStart(),
-      warn,
+      // podman prints specgen's warnings as plain lines, not through logrus.
+      warn: (m) => void process.stderr.write(`${m}\n`),
     },
   );
 }

@@ -55,7 +55,7 @@ export function parseAddHost(value: string, hostGateway?: string): HostEntry {
   const eq = value.indexOf('=');
   const colon = value.indexOf(':');
   const sep = eq >= 0 && (colon < 0 || eq < colon) ? eq : colon;
-  if (sep <= 0) throw new UsageError(`invalid IP address in add-host: ${JSON.stringify(value.slice(sep + 1))}`);
+  if (sep <= 0) throw new UsageError(`bad format for add-host: ${JSON.stringify(value)}`);
   const names = value.slice(0, sep).split(';');
   let ip = value.slice(sep + 1);
   if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);

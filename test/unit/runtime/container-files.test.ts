@@ -40,7 +40,7 @@ describe('/etc/hosts', () => {
     expect(parseAddHost('v6:[fe80::1]')).toEqual({ ip: 'fe80::1', names: ['v6'] });
     expect(parseAddHost('gw:host-gateway', '10.0.2.2')).toEqual({ ip: '10.0.2.2', names: ['gw'] });
     expect(() => parseAddHost('foo:notanip')).toThrow('invalid IP address in add-host: "notanip"');
-    expect(() => parseAddHost('foo')).toThrow('invalid IP address in add-host');
+    expect(() => parseAddHost('foo')).toThrow('bad format for add-host: "foo"');
     expect(() => parseAddHost('b@d:1.1.1.1')).toThrow('invalid hostname in add-host: "b@d"');
   });
 });
