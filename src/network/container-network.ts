@@ -23,8 +23,6 @@ import { slirpPlan } from './slirp-args.js';
 
 export interface NetworkFilesInput {
   containerIps?: string[];
-  /** Bridge networks: the peers' names, `name:ip` as --add-host takes them. */
-  peerHosts?: string[];
   hostGateway?: string;
   /** The host.containers.internal address this network gives (podman 4.3: the host's own address rootless, the bridge's gateway as root). */
   hostContainersInternal?: string;
@@ -105,7 +103,7 @@ export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord):
     // Outside names through pasta's DNS forward when the host has only loopback resolvers.
     // The DNS responder first (its networks' gateways), then the host's, as podman.
     const nameservers = [...b.dnsServers, ...networkNameservers('pasta', readText('/etc/resolv.conf'))];
-    const files: NetworkFilesInput = { containerIps: b.containerIps, peerHosts: b.peerHosts, networkNameservers: nameservers };
+    const files: NetworkFilesInput = { containerIps: b.containerIps, networkNameservers: nameservers };
     // As root the bridge lives on the host: its gateway (IPv4 first); rootless it is in the rootless netns.
     const gateways = b.attachments.flatMap((a) => a.gateways);
     const hci = process.getuid!() === 0 ? (gateways.find((g) => !g.includes(':')) ?? gateways[0] ?? local) : local;

@@ -1,7 +1,10 @@
 // The /etc/hosts a pod shares: the infra's generated file, bound into every
-// member as is (one inode), with a line per member name so members reach
-// each other by name. Lines are added in place (never by rename), so
-// running members see names of members started after them.
+// member as is (one inode). As podman 4.3 (etchosts.Add at a member's start,
+// etchosts.Remove at its cleanup), a member is listed at 127.0.0.1 while it
+// runs: its line is added when it starts and removed when it exits. A start
+// also drops the lines of members that no longer run (an exit whose cleanup
+// never ran: kill -9). Lines change in place (never by rename), so running
+// members see them.
 
 import fs from 'node:fs/promises';
 import { parseHosts } from '../runtime/container/container-files.js';
@@ -10,17 +13,33 @@ import { parseHosts } from '../runtime/container/container-files.js';
 export function missingHostsLines(text: string, names: readonly string[]): string {
   const listed = new Set(parseHosts(text).flatMap((e) => e.names));
   const add = [...new Set(names)].filter((n) => n !== '' && !listed.has(n));
-  return add.map((n) => `127.0.0.1\t${n}\n`).join('');
+  return add.length ? `127.0.0.1\t${add.join(' ')}\n` : '';
 }
 
-/** Append the member names the pod's hosts file lacks (no-op when the file does not exist: --no-hosts). */
-export async function addPodHostsNames(hostsFile: string, names: readonly string[]): Promise<void> {
+/** A member's line: 127.0.0.1 and one of the gone members' names. */
+function isGoneLine(raw: string, gone: ReadonlySet<string>): boolean {
+  const [e] = parseHosts(raw);
+  return e !== undefined && e.ip === '127.0.0.1' && e.names.some((n) => gone.has(n));
+}
+
+/** The shared text without the lines of `gone` members, with the starting member's names (hostname, name) added where missing. Pure. */
+export function podHostsText(text: string, gone: readonly string[], starting: readonly string[] = []): string {
+  const goneSet = new Set(gone);
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const kept = lines.filter((l) => !isGoneLine(l, goneSet));
+  const base = kept.length ? `${kept.join('\n')}\n` : '';
+  return base + missingHostsLines(base, starting);
+}
+
+/** Rewrite the pod's hosts file in place (no-op when it does not exist: --no-hosts). */
+export async function editPodHosts(hostsFile: string, gone: readonly string[], starting: readonly string[] = []): Promise<void> {
   let text: string;
   try {
     text = await fs.readFile(hostsFile, 'utf8');
   } catch {
     return;
   }
-  const lines = missingHostsLines(text, names);
-  if (lines) await fs.appendFile(hostsFile, (text.endsWith('\n') || text === '' ? '' : '\n') + lines);
+  const out = podHostsText(text, gone, starting);
+  if (out !== text) await fs.writeFile(hostsFile, out);
 }

@@ -7,7 +7,7 @@ import { TscRunError } from '../errors.js';
 import { userdataDir } from '../runtime/container/container-files.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import type { TreeOps } from '../storage/layers/layer-store.js';
-import { addPodHostsNames } from './pod-hosts.js';
+import { editPodHosts } from './pod-hosts.js';
 import { PodStore } from './pod-store.js';
 import { withLock } from '../storage/lock.js';
 
@@ -21,11 +21,28 @@ export async function ensureInfraRunning(roots: Roots, infra: ContainerRecord, t
   await startContainer({ roots, container: infra, treeOps, detach: true, attachStdin: false, sigProxy: true });
 }
 
-/** Every member's name in the infra's hosts file. */
-export async function syncPodHosts(roots: Roots, infra: ContainerRecord): Promise<void> {
+/** The infra's hosts file, which every member of the pod binds. */
+function podHostsFile(store: ContainerStore, infra: ContainerRecord): string {
+  return `${userdataDir(store.containerDir(infra.id))}/hosts`;
+}
+
+/** At a member's start: its line in the pod's hosts file, and none for members that no longer run. */
+export async function syncPodHosts(roots: Roots, infra: ContainerRecord, member: ContainerRecord): Promise<void> {
   const store = new ContainerStore(roots.dataRoot);
-  const names = (await store.list()).filter((c) => c.pod === infra.pod && c.id !== infra.id).map((c) => c.name);
-  await store.locked(infra.id, () => addPodHostsNames(`${userdataDir(store.containerDir(infra.id))}/hosts`, names));
+  const { liveRecord } = await import('../runtime/container/container-observe.js');
+  const others = (await store.list()).filter((c) => c.pod === infra.pod && c.id !== infra.id && c.id !== member.id);
+  const gone = others.filter((c) => !['running', 'paused'].includes(liveRecord(roots.runRoot, c).state.status)).map((c) => c.name);
+  await store.locked(infra.id, () => editPodHosts(podHostsFile(store, infra), [...gone, member.name], [member.config.hostname, member.name]));
+}
+
+/** At a member's exit (podman's cleanup): its line leaves the pod's hosts file. */
+export async function releasePodHosts(roots: Roots, member: ContainerRecord): Promise<void> {
+  if (!member.pod) return;
+  const store = new ContainerStore(roots.dataRoot);
+  const pod = await new PodStore(roots.dataRoot).get(member.pod);
+  const infra = pod?.infraId ? await store.get(pod.infraId) : undefined;
+  if (!infra || infra.id === member.id) return;
+  await store.locked(infra.id, () => editPodHosts(podHostsFile(store, infra), [member.name]));
 }
 
 /**
@@ -61,5 +78,5 @@ export async function prepareMemberStart(roots: Roots, member: ContainerRecord, 
   const infra = await new ContainerStore(roots.dataRoot).get(pod.infraId);
   if (!infra) throw new TscRunError(`the infra container of pod ${pod.name} no longer exists`);
   await ensureInfraRunning(roots, infra, treeOps);
-  await syncPodHosts(roots, infra);
+  await syncPodHosts(roots, infra, member);
 }

@@ -4,8 +4,8 @@
 // attachments in <runroot>/networks/allocations.json), and the helper's
 // options: join the holder's user namespace with a new net namespace, and
 // run the set-up script (veth pairs, addresses, routes) with the child's pid
-// before CMD. Peers' names go into /etc/hosts, of this container and (in
-// place, as the file is bind-mounted) of the running peers.
+// before CMD. Peers are not listed in /etc/hosts (podman 4.3 lists none):
+// they resolve through the network's DNS responder.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -55,7 +55,6 @@ export async function liveAllocations(roots: Roots, all: Allocations, self: stri
 export interface BridgeNetwork {
   helperArgs: string[];
   containerIps: string[];
-  peerHosts: string[];
   attachments: PlannedAttachment[];
   /** The gateways of its DNS-enabled networks: its nameservers (the DNS responder listens there). */
   dnsServers: string[];
@@ -79,25 +78,6 @@ export async function ensureBridges(holder: number, nets: readonly NetworkConfig
     await inNetns(holder, [ip, '-batch', '-'], bridgeLines(n).join('\n') + '\n');
     for (const rule of bridgeRules(n)) await inNetns(holder, [program(rule[0]!, 'iptables'), ...rule.slice(1)]);
   }
-}
-
-/** Every name a container answers to on a network: its name, its aliases, its short id. */
-function namesOf(a: Allocation, net: string, id: string): string[] {
-  return [a.name, ...(a.networks[net]?.aliases ?? []), id.slice(0, 12)];
-}
-
-/** The hosts lines (`name:ip` as --add-host takes them) for the peers of `self` on its networks. */
-function peerHostEntries(all: Allocations, self: string, networks: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const [id, a] of Object.entries(all)) {
-    if (id === self) continue;
-    for (const net of networks) {
-      const att = a.networks[net];
-      if (!att) continue;
-      for (const ipText of att.ips) for (const name of namesOf(a, net, id)) out.push(`${name}:${ipText}`);
-    }
-  }
-  return out;
 }
 
 export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Promise<BridgeNetwork> {
@@ -136,7 +116,6 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
     fs.mkdirSync(path.dirname(containerPidFile(roots.runRoot, c.id)), { recursive: true, mode: 0o700 });
     fs.rmSync(containerPidFile(roots.runRoot, c.id), { force: true });
     await writeJsonAtomic(allocationsFile(roots.runRoot), allocs, { durable: false });
-    await refreshPeerHosts(roots, allocs, c.id, Object.keys(wanted));
     const dnsServers = dnsGateways(nets);
     await ensureDnsResponder(roots, holder, dnsServers);
     // Published ports go to the address on the first network (rootlessport's child IP).
@@ -164,32 +143,8 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
     return {
       helperArgs: ['--net', `bridge:${holder.pid}:${holder.startTime}`, '--net-program', '/bin/sh', '--net-arg', '-c', '--net-arg', script, '--net-arg', 'tsc-run-network-setup'],
       containerIps: attachments.flatMap((a) => a.addresses.map((x) => x.split('/')[0]!)),
-      peerHosts: peerHostEntries(allocs, c.id, Object.keys(wanted)),
       attachments,
       dnsServers,
     };
   });
-}
-
-/** Rewrite, in place, the /etc/hosts of running peers on these networks so they know the newcomer (and forget the gone). */
-export async function refreshPeerHosts(roots: Roots, allocs: Allocations, self: string, networks: readonly string[], includeSelf = false): Promise<void> {
-  const store = new ContainerStore(roots.dataRoot);
-  for (const [id, a] of Object.entries(allocs)) {
-    if ((id === self && !includeSelf) || !networks.some((n) => a.networks[n])) continue;
-    const file = path.join(store.containerDir(id), 'userdata', 'hosts');
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    const marker = '# tsc-run network peers\n';
-    const base = text.includes(marker) ? text.slice(0, text.indexOf(marker)) : text;
-    const peers = peerHostEntries(allocs, id, Object.keys(a.networks)).map((e) => {
-      const i = e.lastIndexOf(':');
-      return `${e.slice(i + 1)}\t${e.slice(0, i)}\n`;
-    });
-    // Same inode: the running container has this file bind-mounted.
-    fs.writeFileSync(file, base + marker + peers.join(''));
-  }
 }

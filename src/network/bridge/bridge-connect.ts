@@ -1,7 +1,8 @@
 // `network connect` and `network disconnect`: the container's record gains
 // or loses the attachment (under its lock); while it runs, the veth is made
 // (or deleted) in the rootless netns at once, its address allocated (or
-// freed) and the /etc/hosts of it and its peers rewritten in place.
+// freed) and its own line for that address added to (or removed from) its
+// /etc/hosts in place, as podman 4.3 does.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,8 @@ import { writeJsonAtomic } from '../../storage/json-store.js';
 import { ContainerStore, type ContainerRecord, type NetworkAttachment } from '../../storage/containers.js';
 import { NetworkStore } from '../config/network-store.js';
 import { allocateAddresses, containerSideLines, holderSideLines, networkMtu, vethName, type PlannedAttachment } from './bridge-plan.js';
-import { allocationsFile, dnsGateways, ensureBridges, liveAllocations, readAllocations, refreshPeerHosts } from './bridge-attach.js';
+import { allocationsFile, dnsGateways, ensureBridges, liveAllocations, readAllocations } from './bridge-attach.js';
+import { editHostsFile, type HostsLine } from '../etc-hosts-edit.js';
 import { inNetns, program, runProgram, nsenterArgs, withNetns } from './rootless-netns.js';
 
 /**
@@ -51,6 +53,16 @@ async function running(roots: Roots, rec: ContainerRecord): Promise<{ pid: numbe
   const { liveRecord } = await import('../../runtime/container/container-observe.js');
   const s = liveRecord(roots.runRoot, rec).state;
   return (s.status === 'running' || s.status === 'paused') && s.pid ? { pid: s.pid } : undefined;
+}
+
+/** The container's own hosts lines for these addresses: its hostname and name (hostsContent's `own`). */
+function ownLines(rec: ContainerRecord, ips: readonly string[]): HostsLine[] {
+  const names = [rec.config.hostname, rec.name].filter((n) => n !== '');
+  return ips.map((ip) => ({ ip, names }));
+}
+
+function hostsFileOf(roots: Roots, rec: ContainerRecord): string {
+  return path.join(new ContainerStore(roots.dataRoot).containerDir(rec.id), 'userdata', 'hosts');
 }
 
 function notBridge(rec: ContainerRecord): TscRunError {
@@ -101,7 +113,7 @@ export async function connectContainer(roots: Roots, networkName: string, nameOr
       mine.networks[net.name] = { ips: addresses.map((x) => x.split('/')[0]!), prefixes: addresses.map((x) => Number(x.split('/')[1])), aliases: att!.aliases ?? [], interfaceName: a.interfaceName, gateways, veth: a.veth, ...(a.mac ? { mac: a.mac } : {}) };
       allocs[rec.id] = mine;
       await writeJsonAtomic(allocationsFile(roots.runRoot), allocs, { durable: false });
-      await refreshPeerHosts(roots, allocs, rec.id, Object.keys(mine.networks), true);
+      await editHostsFile(hostsFileOf(roots, rec), ownLines(rec, mine.networks[net.name]!.ips), []);
       const servers = dnsGateways([net]);
       await ensureDnsResponder(roots, holder, servers);
       // As podman: the network's DNS server goes first in the container's resolv.conf.
@@ -139,9 +151,10 @@ export async function disconnectContainer(roots: Roots, networkName: string, nam
         if (!force) throw err;
       });
     }
+    const gone = mine?.networks[net.name]?.ips ?? [];
     if (mine) delete mine.networks[net.name];
     await writeJsonAtomic(allocationsFile(roots.runRoot), allocs, { durable: false });
-    await refreshPeerHosts(roots, allocs, rec.id, [net.name, ...Object.keys(mine?.networks ?? {})], true);
+    await editHostsFile(hostsFileOf(roots, rec), [], ownLines(rec, gone));
     const servers = dnsGateways([net]);
     if (servers.length) editResolvConf(roots, rec, (ns) => ns.filter((x) => !servers.includes(x)), false);
     await pokeDnsResponder(roots);

@@ -29,7 +29,8 @@ export async function cleanupContainer(ctx: RemoveContext & { store: ContainerSt
   emitContainer(storeRoot(ctx.store), rec, 'cleanup');
   await runPoststopHooks(containerRuntimePaths(ctx.runRoot, id).dir, ctx.warn);
   await stopPortForwarder(ctx.runRoot, id);
-  // A pod member with --exit-policy stop: the last one out stops the pod (src/pod/).
+  // A pod member leaves the pod's /etc/hosts (podman's cleanup); with --exit-policy stop, the last one out stops the pod (src/pod/).
+  if (rec.pod && !rec.config.pause) await (await import('../../pod/pod-member.js')).releasePodHosts({ dataRoot: storeRoot(ctx.store), runRoot: ctx.runRoot }, rec);
   if (rec.pod && !rec.config.pause) await (await import('../../pod/pod-lifecycle.js')).applyExitPolicy({ dataRoot: storeRoot(ctx.store), runRoot: ctx.runRoot }, rec.pod, ctx.warn);
   if (!(rec.autoRemove || o.rm)) return true;
   try {

@@ -37,7 +37,7 @@ export async function securityAndFilesArgs(containerDir: string, c: StartArgsRec
     hostname: c.config.hostname,
     name: c.name,
     network: c.config.network,
-    addHosts: [...(c.config.addHosts ?? []), ...(net.peerHosts ?? [])],
+    addHosts: c.config.addHosts ?? [],
     // Sharing another container's network: its hosts and resolv.conf, copied below.
     dns: mirror ? ['none'] : (c.config.dns ?? []),
     dnsSearch: c.config.dnsSearch ?? [],
