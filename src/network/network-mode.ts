@@ -39,7 +39,7 @@ export function parseNetworkFlag(value: string | undefined): NetworkRequest {
   }
   if (v.startsWith('container:')) {
     const nameOrId = v.slice('container:'.length);
-    if (nameOrId === '') throw new UsageError('container name or ID cannot be empty for --network container:');
+    if (nameOrId === '') throw new UsageError('invalid config provided: namespace mode container requires a value');
     return { kind: 'container', nameOrId };
   }
   if (v.startsWith('ns:')) {

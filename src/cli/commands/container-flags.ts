@@ -624,18 +624,45 @@ export async function readLabelFiles(files: readonly string[]): Promise<string[]
   return out;
 }
 
-/** --expose: PORT[-PORT][/PROTO] each → `PORT/proto` keys, as podman's CreateExpose. */
+/** Go's strconv.ParseUint(s, 10, 16) as podman's nat.ParsePortRange calls it; its error text. */
+function parseUint16(text: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax`);
+  const n = Number(text);
+  if (n > 65535) throw new UsageError(`strconv.ParseUint: parsing ${JSON.stringify(text)}: value out of range`);
+  return n;
+}
+
+/**
+ * --expose: PORT[-PORT][/PROTO] each → `PORT/proto` keys, as podman 4.3:
+ * the range checked first (verifyExpose: "invalid range format for
+ * --expose: ..."), then each port and protocol (no 0, no SCTP; tcp,udp).
+ */
 function parseExpose(values: readonly string[]): string[] {
   const out: string[] = [];
   for (const v of values) {
-    const [range = '', proto = 'tcp', ...rest] = v.split('/');
-    if (rest.length || !['tcp', 'udp', 'sctp'].includes(proto)) throw new UsageError(`invalid protocol ${JSON.stringify(proto)} for port ${JSON.stringify(v)}`);
-    const m = /^(\d+)(?:-(\d+))?$/.exec(range);
-    if (!m) throw new UsageError(`unable to parse port range ${JSON.stringify(range)}`);
-    const a = Number(m[1]);
-    const b = m[2] !== undefined ? Number(m[2]) : a;
-    if (a < 1 || b > 65535 || b < a) throw new UsageError(`invalid port range ${JSON.stringify(range)}`);
-    for (let p = a; p <= b; p++) out.push(`${p}/${proto}`);
+    const parts = v.split('/');
+    const range = parts[0] ?? '';
+    const proto = parts.length > 1 && parts[1] !== '' ? parts[1]! : 'tcp';
+    let a: number;
+    let b: number;
+    try {
+      if (v === '' || range === '') throw new UsageError('Empty string specified for ports.');
+      const dash = range.split('-');
+      a = parseUint16(dash[0]!);
+      b = dash.length > 1 ? parseUint16(dash[1]!) : a;
+      if (b < a) throw new UsageError(`Invalid range specified for the Port: ${range}`);
+    } catch (err) {
+      throw new UsageError(`invalid range format for --expose: ${v}: ${(err as Error).message}`);
+    }
+    for (let p = a; p <= b; p++) {
+      if (p === 0) throw new UsageError('port numbers must be between 1 and 65535 (inclusive), got 0');
+      const protos = [...new Set(proto.split(',').map((x) => (x.toLowerCase() === '' ? 'tcp' : x.toLowerCase())))];
+      for (const x of protos) {
+        if (x === 'sctp') throw new UsageError(`validating protocols for exposed port ${p}: protocol SCTP is not allowed for exposed ports`);
+        if (x !== 'tcp' && x !== 'udp') throw new UsageError(`validating protocols for exposed port ${p}: unrecognized protocol ${JSON.stringify(x)} in port mapping`);
+        out.push(`${p}/${x}`);
+      }
+    }
   }
   return out;
 }
@@ -666,8 +693,15 @@ async function planPasswd(argv: CreateArgs, keepId: boolean): Promise<PreparedCr
 }
 
 /** Everything `run`/`create` need from the flags, validated; nothing is written yet except --replace's removal. */
+/** podman's StringSlice flags among the network ones (netflags.go) and --expose: each value is a comma-separated list. */
+const CSV_FLAGS = ['add-host', 'dns', 'dns-option', 'dns-search', 'network-alias', 'publish', 'expose'] as const;
+
 export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { detach: boolean }): Promise<PreparedCreate> {
   if (argv.image === undefined) throw new UsageError('requires at least 1 arg(s), only received 0');
+  for (const k of CSV_FLAGS) {
+    const v = argv[k];
+    if (v?.length) argv[k] = v.flatMap((x) => String(x).split(','));
+  }
   if (argv['kernel-memory'] !== undefined) {
     const { warn } = await import('../warn.js');
     warn('The --kernel-memory flag is no longer supported. This flag is a noop.');
