@@ -2,8 +2,9 @@
 // inspect, rm|remove, prune, exists, connect, disconnect, reload). The work is
 // in src/network/; the DNS responder and port forwarders are helper modes.
 
+import { isIP } from 'node:net';
 import type { CommandModule } from 'yargs';
-import { UsageError } from '../../errors.js';
+import { FlagError, UsageError } from '../../errors.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import type { NetworkContext } from '../../network/network-commands.js';
@@ -259,8 +260,13 @@ const connectCommand: CommandModule<GlobalArgs, ConnectArgs> = {
   handler: async (argv) => {
     const args = (argv.args ?? []).map(String);
     if (args.length !== 2) throw new UsageError(`accepts 2 arg(s), received ${args.length}`);
+    // pflag's IP flags fail at parsing (with cobra's See line); the MAC is parsed after, as podman's net.ParseMAC.
+    for (const k of ['ip', 'ip6'] as const) {
+      const v = argv[k];
+      if (v !== undefined && isIP(v) === 0) throw new FlagError(`invalid argument ${JSON.stringify(v)} for "--${k}" flag: failed to parse IP: ${JSON.stringify(v)}`, 'tsc-run network connect');
+    }
     const mac = argv['mac-address'];
-    if (mac !== undefined && !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(mac)) throw new UsageError(`invalid argument ${JSON.stringify(mac)} for "--mac-address" flag: address ${mac}: invalid MAC address`);
+    if (mac !== undefined && !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(mac)) throw new UsageError(`address ${mac}: invalid MAC address`);
     const { connectContainer } = await import('../../network/bridge/bridge-connect.js');
     await connectContainer(rootsOf(argv), args[0]!, args[1]!, {
       aliases: sliceValues(argv.alias),

@@ -121,14 +121,14 @@ function checkOptions(opts: Record<string, string>): Record<string, string> {
   for (const [key, value] of Object.entries(opts)) {
     switch (key) {
       case 'mtu': {
-        if (!/^\d+$/.test(value)) throw new TscRunError(`parse mtu: strconv.Atoi: parsing ${JSON.stringify(value)}: invalid syntax`);
+        if (!/^\d+$/.test(value)) throw new TscRunError(`strconv.Atoi: parsing ${JSON.stringify(value)}: invalid syntax`);
         if (Number(value) < 0) throw new TscRunError(`mtu ${value} is less than zero`);
         out[key] = String(Number(value));
         break;
       }
       case 'isolate': {
         const b = /^(1|t|T|TRUE|true|True)$/.test(value) ? 'true' : /^(0|f|F|FALSE|false|False)$/.test(value) ? 'false' : undefined;
-        if (b === undefined) throw new TscRunError(`strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`);
+        if (b === undefined) throw new TscRunError(`failed to parse isolate option: strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`);
         out[key] = b;
         break;
       }

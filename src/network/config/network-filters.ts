@@ -29,7 +29,13 @@ export function parseNetworkFilters(raw: readonly string[], prune: boolean): Net
       }
     }
     if (key === 'dangling' && !/^(true|false|1|0)$/.test(value)) throw new UsageError(`invalid dangling filter value "${value}"`);
-    if (key === 'until') parseInputTime(value, true);
+    if (key === 'until') {
+      try {
+        parseInputTime(value, true);
+      } catch {
+        throw new UsageError(`failed to parse value as time or duration: ${JSON.stringify(value)}`);
+      }
+    }
     out.set(key, [...(out.get(key) ?? []), value]);
   }
   return out;
