@@ -42,6 +42,16 @@ describe('network flags where they cannot act, as podman 4.3', () => {
       [['--network', 'pa:ip=zz'], 'invalid option for network pa: invalid ip address "zz"'],
       [['--dns-search', 'a_b'], 'a_b is not a valid domain'],
       [['--dns-search', '.', '--dns-search', 'x.com'], "cannot pass additional search domains when also specifying '.'"],
+      [['--network', 'container:'], 'invalid config provided: namespace mode container requires a value'],
+      [['--expose', 'abc'], 'invalid range format for --expose: abc: strconv.ParseUint: parsing "abc": invalid syntax'],
+      [['--expose', '80-70'], 'invalid range format for --expose: 80-70: Invalid range specified for the Port: 80-70'],
+      [['--expose', '70000'], 'invalid range format for --expose: 70000: strconv.ParseUint: parsing "70000": value out of range'],
+      [['--expose', '80/sctp'], 'validating protocols for exposed port 80: protocol SCTP is not allowed for exposed ports'],
+      [['--expose', '0'], 'port numbers must be between 1 and 65535 (inclusive), got 0'],
+      // StringSlice flags (pflag): a comma splits the value.
+      [['--expose', '80/tcp,udp'], 'invalid range format for --expose: udp: strconv.ParseUint: parsing "udp": invalid syntax'],
+      [['-p', '8080:80/tcp,udp'], 'parsing container port: invalid port number: strconv.Atoi: parsing "udp": invalid syntax'],
+      [['--dns', '1.1.1.1,bad'], 'bad is not an ip address'],
     ];
     for (const [flags, message] of cases) {
       const r = await cli(['create', ...flags, 'bb', 'true']);
@@ -68,7 +78,27 @@ describe('network flags where they cannot act, as podman 4.3', () => {
     expect(nets.pa!.Aliases).toContain('al');
     expect(nets.pb!.Aliases).toContain('al');
     await ok(['rm', 'both']);
+    // Comma lists: two servers, two hosts, two search domains, two exposed ports.
+    await ok(['create', '--name', 'csv', '--dns', '10.1.2.3,10.1.2.4', '--add-host', 'a:10.0.0.1,b:10.0.0.2', '--dns-search', 'a.example,b.example', '--expose', '81,82/udp', 'bb', 'true']);
+    expect(await ok(['inspect', '--format', '{{.HostConfig.Dns}} {{.HostConfig.ExtraHosts}} {{.HostConfig.DnsSearch}}', 'csv'])).toBe('[10.1.2.3 10.1.2.4] [a:10.0.0.1 b:10.0.0.2] [a.example b.example]\n');
+    expect(JSON.parse(await ok(['inspect', '--format', '{{json .Config.ExposedPorts}}', 'csv']))).toEqual({ '81/tcp': {}, '82/udp': {} });
+    await ok(['rm', 'csv']);
   }, 120_000);
+
+  it("network subcommands' errors as podman's", async () => {
+    const cases: Array<[string[], string]> = [
+      [['network', 'connect', '--ip', '10.94.0.300', 'pa', 'peer'], 'invalid argument "10.94.0.300" for "--ip" flag: failed to parse IP: "10.94.0.300"\nSee \'tsc-run network connect --help\''],
+      [['network', 'connect', '--mac-address', 'zz', 'pa', 'peer'], 'address zz: invalid MAC address'],
+      [['network', 'create', '--opt', 'isolate=maybe', 'zz'], 'failed to parse isolate option: strconv.ParseBool: parsing "maybe": invalid syntax'],
+      [['network', 'create', '--opt', 'mtu=abc', 'zz'], 'strconv.Atoi: parsing "abc": invalid syntax'],
+      [['network', 'prune', '-f', '--filter', 'until=abc'], 'failed to parse value as time or duration: "abc"'],
+      [['network', 'ls', '--filter', 'until=abc'], 'failed to parse value as time or duration: "abc"'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli(args);
+      expect({ args, exitCode: r.exitCode, stderr: r.stderr }).toEqual({ args, exitCode: 125, stderr: `Error: ${message}\n` });
+    }
+  }, 60_000);
 
   it("a pod's /etc/hosts lists a member at 127.0.0.1 while it runs, not after it exits (podman's etchosts.Add/Remove)", async () => {
     await ok(['pod', 'create', '--name', 'hp', '--infra-name', 'hp-infra']);
