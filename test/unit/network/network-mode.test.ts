@@ -23,7 +23,7 @@ describe('--network values', () => {
     expect(() => parseNetworkFlag('slirp4netns:bogus=1')).toThrow('unknown option for slirp4netns: "bogus=1"');
     expect(() => parseNetworkFlag('slirp4netns:allow_host_loopback=yes')).toThrow('invalid value of allow_host_loopback');
     expect(() => parseNetworkFlag('slirp4netns:port_handler=rootlesskit')).toThrow('port_handler=rootlesskit is not supported');
-    expect(() => parseNetworkFlag('container:')).toThrow('cannot be empty');
+    expect(() => parseNetworkFlag('container:')).toThrow('invalid config provided: namespace mode container requires a value');
   });
 
   it('defaults to pasta, else slirp4netns, else fails saying how to fix it', () => {
