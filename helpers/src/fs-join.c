@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,7 @@ static ino_t ino_of(int fd, const char *what) {
   return st.st_ino;
 }
 
-int fs_join_root(pid_t pid, unsigned long long start_time) {
+int fs_join_root(pid_t pid, unsigned long long start_time, bool with_mounts) {
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) die_errno("fs: prctl(PR_SET_DUMPABLE)");
   char proc[32];
   snprintf(proc, sizeof proc, "/proc/%d", (int)pid);
@@ -72,7 +73,8 @@ int fs_join_root(pid_t pid, unsigned long long start_time) {
   if (setns(mntfd, CLONE_NEWNS) < 0) die_errno("fs: join the mount namespace of process %d", (int)pid);
   close(mntfd);
   /* setns put our root and cwd at the namespace's root: the container's. */
-  int root = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  /* with_mounts (cp): the container's whole view, tmpfs, volumes and binds included, as podman's cp in its mount namespace. */
+  int root = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (with_mounts ? AT_RECURSIVE : 0));
   if (root < 0) die_errno("fs: clone the root mount of process %d", (int)pid);
   return root;
 }

@@ -2,6 +2,7 @@
  * and mount namespaces and take a private copy of its root mount. */
 #pragma once
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 /*
@@ -10,7 +11,9 @@
  * namespace (if not ours) and mount namespace, and return an fd of a
  * detached clone of its root mount alone (none of the mounts on top of it:
  * /proc, /dev, the /etc file binds), so paths resolve as in the container's
- * root filesystem and nothing else. The process is made non-dumpable
+ * root filesystem and nothing else; with_mounts: the clone takes every mount
+ * under the root too (tmpfs, volumes, binds, /proc: cp sees what the
+ * container sees). The process is made non-dumpable
  * first: nothing in the container may ptrace us for our fds.
  */
-int fs_join_root(pid_t pid, unsigned long long start_time);
+int fs_join_root(pid_t pid, unsigned long long start_time, bool with_mounts);

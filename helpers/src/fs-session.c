@@ -3,7 +3,8 @@
  *   --dir DIR                    a plain directory (vfs copy, upper dir, layer)
  *   --lower.. --upper --work     the container's overlay, mounted in a private
  *                                mount namespace (a stopped container)
- *   --join PID:START_TIME        a running container's own root (fs-join.c)
+ *   --join PID:START_TIME        a running container's own root (fs-join.c);
+ *     --with-mounts              with every mount on it (cp)
  * then requests are read from stdin, one line each, and answered on stdout:
  *   stat PATH          ok T RESOLVED | absent RESOLVED PARENT_OK
  *   get PATH           records of PATH (followed) and everything under it
@@ -32,6 +33,7 @@ struct fs_opts {
   const char *dir;
   struct rootfs_spec spec;
   bool join;
+  bool with_mounts;
   pid_t pid;
   unsigned long long start_time;
 };
@@ -125,16 +127,19 @@ int mode_fs(const struct ns_config *ns, int argc, char **argv) {
         o.dir = argv[++i];
       else
         parse_join(&o, argv[++i]);
+    } else if (!strcmp(a, "--with-mounts")) {
+      o.with_mounts = true;
     } else {
       die("fs: unknown option %s", a);
     }
   }
   bool overlay = rootfs_args_overlay(&o.spec, "fs");
   if ((o.dir != NULL) + overlay + o.join != 1) die("fs: give one of --dir DIR, an overlay (--lower, --upper, --work) or --join PID:START_TIME");
+  if (o.with_mounts && !o.join) die("fs: --with-mounts needs --join");
   if (o.join) {
     /* The container's namespaces already map its ids: a new one would not. */
     if (ns_wants_userns(ns)) die("fs: --join takes no --uid-map/--gid-map");
-    return session(fs_join_root(o.pid, o.start_time));
+    return session(fs_join_root(o.pid, o.start_time, o.with_mounts));
   }
   rootfs_prepare(&o.spec);
   struct child_setup setup = {.clone_flags = CLONE_NEWNS};

@@ -12,7 +12,9 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -140,6 +142,15 @@ static int by_name(const void *a, const void *b) { return strcmp(*(char *const *
 
 static void walk_dir(struct walker *w, int dirfd, const char *rel);
 
+/* A /proc or /sys met below the top (a running container's root seen with
+ * its mounts, for cp): its record is written, its contents are not walked
+ * (podman's cp excludes them; reading them is neither a copy nor safe). */
+static bool pseudo_fs(int fd, const char *rel) {
+  struct statfs sfs;
+  if (fstatfs(fd, &sfs) < 0) die_errno("fs: statfs %s", rel);
+  return sfs.f_type == PROC_SUPER_MAGIC || sfs.f_type == SYSFS_MAGIC;
+}
+
 static void walk_child(struct walker *w, int dirfd, const char *name, const char *rel) {
   struct stat st;
   if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) die_errno("fs: stat %s", rel);
@@ -154,7 +165,7 @@ static void walk_child(struct walker *w, int dirfd, const char *name, const char
     st = again;
   }
   record(w, &st, fd, dirfd, name, rel);
-  if (S_ISDIR(st.st_mode) && w->o->recurse) walk_dir(w, fd, rel);
+  if (S_ISDIR(st.st_mode) && w->o->recurse && !pseudo_fs(fd, rel)) walk_dir(w, fd, rel);
   if (fd >= 0) close(fd);
 }
 
