@@ -175,11 +175,11 @@ static void write_sink(void *ctx, const char *data, size_t len) {
   if (write_all(*(int *)((void **)ctx)[0], data, len) < 0) die_errno("fs: put: write %s", e->path);
 }
 
-/* The user's error, not ours: one line on stdout for Node, exit 1. */
+/* The user's error, not ours: one line on stdout for Node, exit 1. The
+ * words are podman's (buildah's copier): what it tried and `file exists`. */
 static _Noreturn void refuse(struct fs_out *out, const char *dir, const char *rel, bool new_is_dir) {
   const char *shown = strcmp(dir, "/") ? dir : "";
-  char *msg = new_is_dir ? xasprintf("cannot overwrite non-directory \"%s/%s\" with directory", shown, rel)
-                         : xasprintf("cannot overwrite directory \"%s/%s\" with non-directory", shown, rel);
+  char *msg = xasprintf("error creating \"%s/%s\": %s %s/%s: file exists", shown, rel, new_is_dir ? "mkdir" : "open", shown, rel);
   fs_out_write(out, "error ", 6);
   fs_out_field(out, msg);
   fs_out_write(out, "\n", 1);

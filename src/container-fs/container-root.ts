@@ -1,8 +1,9 @@
 // Which root the helper's `fs` mode works on for a container, so cp and
 // export see exactly what the container sees:
-//   running (any driver but vfs)  join its namespaces and clone its root mount:
-//                                 a second overlay on the same upper dir is not
-//                                 allowed while the container's own is mounted
+//   running (any driver but vfs)  join its namespaces and clone its root mount
+//                                 (cp: with the mounts on it): a second overlay on
+//                                 the same upper dir is not allowed while the
+//                                 container's own is mounted
 //   stopped overlay               its layers and upper dir mounted privately, under
 //                                 the container's lock so no start races the mount
 //   vfs                           its rootfs/ directory as it is (no mount needed)
@@ -55,12 +56,30 @@ export interface ContainerRootInfo {
   running: boolean;
 }
 
+/** Whether the container runs now (its root would be joined). */
+export async function containerIsLive(roots: Roots, rec: ContainerRecord): Promise<boolean> {
+  return (await liveProcess(roots, rec)) !== undefined;
+}
+
+export interface ContainerRootOptions {
+  /**
+   * A running container's root with every mount on it (tmpfs, volumes,
+   * binds, the /etc files), as cp sees it through podman's mount namespace;
+   * otherwise its root filesystem alone (export, diff, commit).
+   */
+  withMounts?: boolean;
+}
+
 /**
  * Run fn with the `fs` root of the container. A stopped container stays
  * locked meanwhile (start waits), so its private mount never coexists with
  * the container's own.
  */
-export async function withContainerRoot<T>(roots: Roots, rec: ContainerRecord, fn: (r: ContainerRootInfo) => Promise<T>): Promise<T> {
+export async function withContainerRoot<T>(roots: Roots, rec: ContainerRecord, fn: (r: ContainerRootInfo) => Promise<T>, opts: ContainerRootOptions = {}): Promise<T> {
+  const join = (p: { pid: number; startTime: number }): FsRoot => ({
+    args: ['--join', `${p.pid}:${p.startTime}`, ...(opts.withMounts === true ? ['--with-mounts'] : [])],
+    userns: { kind: 'none' },
+  });
   const store = new ContainerStore(roots.dataRoot);
   const userns = storageUserNamespace(rec, hostUserNamespace());
   // --rootfs DIR (without :O): the directory itself is the root.
@@ -69,12 +88,12 @@ export async function withContainerRoot<T>(roots: Roots, rec: ContainerRecord, f
     return fn({ root: { args: ['--dir', plainDir], userns }, running: (await liveProcess(roots, rec)) !== undefined });
   }
   const proc = await liveProcess(roots, rec);
-  if (proc) return fn({ root: { args: ['--join', `${proc.pid}:${proc.startTime}`], userns: { kind: 'none' } }, running: true });
+  if (proc) return fn({ root: join(proc), running: true });
   return store.locked(rec.id, async () => {
     // Started meanwhile (before we held the lock): join it instead.
     const now = (await store.get(rec.id)) ?? rec;
     const again = await liveProcess(roots, now);
-    if (again) return fn({ root: { args: ['--join', `${again.pid}:${again.startTime}`], userns: { kind: 'none' } }, running: true });
+    if (again) return fn({ root: join(again), running: true });
     return fn({ root: { args: await overlayArgs(roots.dataRoot, now), userns }, running: false });
   });
 }

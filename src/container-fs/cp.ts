@@ -11,7 +11,7 @@ import { ChildExit, TscRunError } from '../errors.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import { hostUserNamespace, type UserNamespacePlan } from '../host/preflight.js';
 import { containerUserNamespace } from '../runtime/userns/container-userns.js';
-import { withContainerRoot } from './container-root.js';
+import { containerIsLive, withContainerRoot } from './container-root.js';
 import { baseName, containerPathAbs, destinationName, dirName, endsWithDot, mountFor, parseCpArgs, preserveBasePath, type Naming } from './cp-paths.js';
 import { dirRoot } from './container-root.js';
 import { withFsSession, type FsSession } from './fs-session.js';
@@ -128,15 +128,21 @@ interface CpRoot {
   mountName?: string;
 }
 
-/** Run fn in a session on the root that holds the container path (made absolute first). */
+/**
+ * Run fn in a session on the root that holds the container path (made
+ * absolute first). A running container is seen through its mount namespace,
+ * tmpfs, volumes and binds as it sees them (podman's joinMountAndExec); a
+ * stopped one's volumes and binds are their host sources (podman's
+ * resolvePath).
+ */
 async function withCpRoot<T>(o: CpOptions, rec: ContainerRecord, containerPath: string, fn: (r: CpRoot) => Promise<T>): Promise<T> {
   const abs = containerPathAbs(containerPath, rec.config.workingDir);
   const hit = mountFor(rec.config.mounts ?? [], abs);
-  if (hit) {
+  if (hit && !(await containerIsLive(o.roots, rec))) {
     const userns = containerUserNamespace(rec, hostUserNamespace());
     return withFsSession(dirRoot(hit.mount.source, userns), (session) => fn({ session, path: hit.rest, mountName: baseName(hit.mount.destination) }));
   }
-  return withContainerRoot(o.roots, rec, ({ root }) => withFsSession(root, (session) => fn({ session, path: abs })));
+  return withContainerRoot(o.roots, rec, ({ root }) => withFsSession(root, (session) => fn({ session, path: abs })), { withMounts: true });
 }
 
 async function fromContainer(o: CpOptions, rec: ContainerRecord, ctr: string, containerPath: string, hostPath: string): Promise<void> {
@@ -201,7 +207,7 @@ async function fromContainer(o: CpOptions, rec: ContainerRecord, ctr: string, co
       return;
     }
     const dir = host!.isDir ? host!.target.replace(/\/\.?$/, '') || '/' : path.dirname(host!.target);
-    const writer = new HostWriter(dir);
+    const writer = new HostWriter(dir, o.overwrite);
     await s.walk('get', walkPath, async (e, data) => {
       const name = destinationName(e.path, naming);
       if (name === undefined || skip(e.path)) return;
@@ -210,6 +216,16 @@ async function fromContainer(o: CpOptions, rec: ContainerRecord, ctr: string, co
     });
     await writer.finish();
   });
+}
+
+/** The helper's put, its refusal of a dir/non-dir clash worded as podman's (`copying to container: error creating ...: file exists`). */
+async function putInContainer(s: FsSession, dir: string, overwrite: boolean, items: Parameters<FsSession['put']>[2]): Promise<void> {
+  try {
+    await s.put(dir, overwrite, items);
+  } catch (err) {
+    if (err instanceof TscRunError && err.message.startsWith('error creating ')) throw new TscRunError(`copying to container: ${err.message}`);
+    throw err;
+  }
 }
 
 async function toContainer(o: CpOptions, rec: ContainerRecord, ctr: string, containerPath: string, hostPath: string): Promise<void> {
@@ -251,7 +267,7 @@ async function toContainer(o: CpOptions, rec: ContainerRecord, ctr: string, cont
           yield item;
         }
       })();
-      await s.put(targetDir, o.overwrite, items);
+      await putInContainer(s, targetDir, o.overwrite, items);
       return;
     }
 
@@ -261,6 +277,6 @@ async function toContainer(o: CpOptions, rec: ContainerRecord, ctr: string, cont
     const naming: Naming = { topName: baseName(hostTarget), keepTop: !host!.isDir || !endsWithDot(hostTarget) };
     if ((!host!.isDir && !info.isDir) || toParent) naming.rename = containerBase;
     const top = endsWithDot(hostTarget) ? dirName(hostTarget) : hostTarget.replace(/\/$/, '') || '/';
-    await s.put(targetDir, o.overwrite, hostItems(top, (p) => destinationName(p, naming), ids));
+    await putInContainer(s, targetDir, o.overwrite, hostItems(top, (p) => destinationName(p, naming), ids));
   });
 }

@@ -101,7 +101,14 @@ export class HostWriter {
   private readonly dirs = new Set<string>(['']);
   private readonly pendingDirs: Array<{ rel: string; mode: number; mtime: FsEntry['mtime'] }> = [];
 
-  constructor(private readonly root: string) {}
+  /**
+   * overwrite false (cp without --overwrite): a directory is never replaced
+   * by a non-directory nor the reverse; podman's `file exists` error instead.
+   */
+  constructor(
+    private readonly root: string,
+    private readonly overwrite = true,
+  ) {}
 
   private abs(rel: string): string {
     return path.join(this.root, rel);
@@ -124,6 +131,10 @@ export class HostWriter {
     const st = await fs.promises.lstat(this.abs(rel)).catch(() => undefined);
     if (!st) return false;
     if (st.isDirectory() && keepDir) return true;
+    if (!this.overwrite && st.isDirectory() !== keepDir) {
+      // As podman names it: relative to the destination directory, with the call that failed.
+      throw new TscRunError(`copying to host: error creating "/${rel}": ${keepDir ? 'mkdir' : 'open'} /${rel}: file exists`);
+    }
     await fs.promises.rm(this.abs(rel), { recursive: st.isDirectory(), force: true });
     return false;
   }
