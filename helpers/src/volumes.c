@@ -58,6 +58,7 @@ static void parse_opts(struct volume_mount *vm, char *opts, const char *spec) {
     else if (!strcmp(o, vm->tmpfs ? "tmpcopyup" : "copyup")) vm->copyup = true;
     else if (!strcmp(o, "chown") && !vm->tmpfs) vm->chown_top = true;
     else if (!strcmp(o, "U")) vm->chown_all = true;
+    else if (!strcmp(o, "Uchanged")) vm->chown_all = vm->chown_if_changed = true;
     else if (!strncmp(o, "uid=", 4)) vm->uid = (uid_t)id_value("uid", o + 4, spec), has_uid = true;
     else if (!strncmp(o, "gid=", 4)) vm->gid = (gid_t)id_value("gid", o + 4, spec), has_gid = true;
     else if (!strncmp(o, "size=", 5) && vm->tmpfs) vm->size = xstrdup(o + 5);
@@ -202,6 +203,13 @@ static void attach(int mntfd, int destfd, const struct volume_mount *vm) {
   set_propagation(mntfd, vm);
 }
 
+/* Uchanged (a later start, as podman's ChangeHostPathOwnership): a top already the user's means nothing is chowned. */
+static bool owned_by(int fd, const struct volume_mount *vm) {
+  struct stat st;
+  if (fstat(fd, &st) < 0) die_errno("stat %s", vm->src);
+  return st.st_uid == vm->uid && st.st_gid == vm->gid;
+}
+
 static void mount_bind(int rootfd, const struct volume_mount *vm) {
   bool dir = is_dir(vm->srcfd, vm->src);
   if (dir && (vm->chown_top || vm->copyup || vm->chown_all)) {
@@ -213,9 +221,10 @@ static void mount_bind(int rootfd, const struct volume_mount *vm) {
       if (img >= 0 && dir_is_empty(srcdir, vm->src)) copy_tree(img, srcdir, vm->dest);
       if (img >= 0) close(img);
     }
-    if (vm->chown_all) chown_tree(srcdir, vm->uid, vm->gid, vm->src);
+    if (vm->chown_all && !(vm->chown_if_changed && owned_by(srcdir, vm))) chown_tree(srcdir, vm->uid, vm->gid, vm->src);
     close(srcdir);
-  } else if (vm->chown_all && fchownat(vm->srcfd, "", vm->uid, vm->gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
+  } else if (vm->chown_all && !(vm->chown_if_changed && owned_by(vm->srcfd, vm)) &&
+             fchownat(vm->srcfd, "", vm->uid, vm->gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
     die_errno("chown %s", vm->src);
   }
 

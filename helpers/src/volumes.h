@@ -16,6 +16,7 @@ struct volume_mount {
   bool copyup;                /* volume: the image's content at DEST into an empty SRC; tmpfs: tmpcopyup */
   bool chown_top;             /* a volume's first use: SRC gets the user, then DEST's owner and mode */
   bool chown_all;             /* :U, chown -R to the user */
+  bool chown_if_changed;      /* Uchanged: only when the top is not the user's already */
   bool has_user;
   uid_t uid;
   gid_t gid;

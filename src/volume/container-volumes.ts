@@ -165,10 +165,29 @@ async function holdsFiles(dir: string): Promise<boolean> {
 /** What volumeHelperArgs needs of a container record. */
 export interface MountedRecord {
   config: Pick<ContainerRecord['config'], 'uid' | 'gid'> & { mounts?: ContainerMount[] | undefined };
+  /** Absent or `created`: its first start. */
+  state?: { status: string } | undefined;
 }
 
-/** The helper's mount options for a start; a new volume's first-use work is claimed (and recorded done) here. */
-export async function volumeHelperArgs(dataRoot: string, c: MountedRecord): Promise<string[]> {
+/** What volumeHelperArgs needs of a container record. */
+export interface MountedRecord {
+  config: Pick<ContainerRecord['config'], 'uid' | 'gid'> & { mounts?: ContainerMount[] | undefined };
+  /** Absent or `created`: its first start. */
+  state?: { status: string } | undefined;
+}
+
+/** A volume whose copy-up a start claimed, and the directory it copies into. */
+export interface ClaimedCopyUp {
+  name: string;
+  source: string;
+}
+
+/**
+ * The helper's mount options for a start; a new volume's first-use work is
+ * claimed (and recorded done) here. `rootHasEntries(dest)`: whether the
+ * container's root has a directory with entries there (absent: assumed).
+ */
+export async function volumeHelperArgs(dataRoot: string, c: MountedRecord, rootHasEntries?: (dest: string) => Promise<boolean>): Promise<string[]> {
   const mounts = c.config.mounts ?? [];
   if (!mounts.length) return [];
   const firstUse = new Map<string, VolumeFirstUse>();
@@ -185,7 +204,10 @@ export async function volumeHelperArgs(dataRoot: string, c: MountedRecord): Prom
         // As podman: a mount with nocopy, or a volume that already holds files, copies
         // nothing and leaves NeedsCopyUp set for a later container.
         const own = mounts.filter((m): m is Extract<ContainerMount, { type: 'volume' }> => m.type === 'volume' && m.name === name);
-        const copyUp = v.needsCopyUp && own.some((m) => !m.options.includes('nocopy')) && !(await holdsFiles(own[0]!.source));
+        // Nothing to copy (the image has no such directory, or an empty one) leaves it set too.
+        const copyFrom = own.find((m) => !m.options.includes('nocopy'));
+        const copyUp =
+          v.needsCopyUp && copyFrom !== undefined && !(await holdsFiles(copyFrom.source)) && (rootHasEntries === undefined || (await rootHasEntries(copyFrom.destination)));
         firstUse.set(name, { copyUp, chown: v.needsChown });
         await store.update(name, (r) => {
           if (copyUp) r.needsCopyUp = false;
@@ -194,7 +216,8 @@ export async function volumeHelperArgs(dataRoot: string, c: MountedRecord): Prom
       }
     });
   }
-  return mountHelperArgs({ mounts, firstUse, typed, user: { uid: c.config.uid, gid: c.config.gid } });
+  const firstStart = c.state === undefined || c.state.status === 'created';
+  return mountHelperArgs({ mounts, firstUse, typed, user: { uid: c.config.uid, gid: c.config.gid }, firstStart });
 }
 
 /** Ids of the containers whose mounts use volume `name`. */

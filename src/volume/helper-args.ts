@@ -5,7 +5,7 @@
 // `\` and `:` in any field are escaped with `\`. OPTS is what the helper
 // needs to know, comma-separated: ro nosuid nodev noexec, bind (not
 // recursive), a propagation other than private, copyup / chown (a volume's
-// first use), U (chown -R), uid=N,gid=N (the container's user, for chown and
+// first use), U (chown -R; Uchanged on a later start), uid=N,gid=N (the container's user, for chown and
 // U), and for tmpfs size=, mode=, tmpcopyup. Mounts go in order of
 // destination depth (podman's sort), so /a is mounted before /a/b. Pure.
 
@@ -35,6 +35,11 @@ export interface MountArgsInput {
   typed: ReadonlyMap<string, VolumeMountSource>;
   /** The container's process user (in-namespace ids), for chown and U. */
   user: { uid: number; gid: number };
+  /**
+   * Its first start (podman: state Configured): U chowns -R; on a later one
+   * only a source whose top is not the user's already (helper's Uchanged).
+   */
+  firstStart?: boolean;
 }
 
 export function escapeField(s: string): string {
@@ -47,11 +52,11 @@ function depth(dest: string): number {
   return cleanPath(dest).split('/').filter(Boolean).length;
 }
 
-function helperOpts(options: readonly string[], extra: readonly string[], user: MountArgsInput['user']): string {
+function helperOpts(options: readonly string[], extra: readonly string[], user: MountArgsInput['user'], laterStart = false): string {
   const out = options.filter((o) => PASSED.has(o) || o.startsWith('size=') || o.startsWith('mode='));
   out.push(...extra);
   if (out.includes('U') || out.includes('chown')) out.push(`uid=${user.uid}`, `gid=${user.gid}`);
-  return out.map(escapeField).join(',');
+  return out.map((o) => (o === 'U' && laterStart ? 'Uchanged' : o)).map(escapeField).join(',');
 }
 
 /** The o= words a tmpfs-typed volume passes on. */
@@ -62,6 +67,7 @@ function tmpfsWords(o: readonly string[]): string[] {
 export function mountHelperArgs(i: MountArgsInput): string[] {
   const sorted = [...i.mounts].sort((a, b) => depth(a.destination) - depth(b.destination));
   const args: string[] = [];
+  const later = i.firstStart === false;
   for (const m of sorted) {
     const dest = escapeField(cleanPath(m.destination));
     if (m.type === 'tmpfs') {
@@ -69,7 +75,7 @@ export function mountHelperArgs(i: MountArgsInput): string[] {
       continue;
     }
     if (m.type === 'bind') {
-      args.push('--bind', `${escapeField(m.source)}:${dest}:${helperOpts(m.options, [], i.user)}`);
+      args.push('--bind', `${escapeField(m.source)}:${dest}:${helperOpts(m.options, [], i.user, later)}`);
       continue;
     }
     const typed = i.typed.get(m.name);
@@ -82,14 +88,14 @@ export function mountHelperArgs(i: MountArgsInput): string[] {
         throw new TscRunError(`volume ${m.name}: mounting a ${JSON.stringify(typed.type)} filesystem is not supported rootless; only tmpfs and bind volumes are`);
       }
       const ro = typed.o.includes('ro') ? ['ro'] : [];
-      args.push('--bind', `${escapeField(typed.device)}:${dest}:${helperOpts(m.options, ro, i.user)}`);
+      args.push('--bind', `${escapeField(typed.device)}:${dest}:${helperOpts(m.options, ro, i.user, later)}`);
       continue;
     }
     const first = i.firstUse.get(m.name);
     const extra: string[] = [];
     if (first?.chown) extra.push('chown');
     if (first?.copyUp && !m.options.includes('nocopy')) extra.push('copyup');
-    args.push('--bind', `${escapeField(m.source)}:${dest}:${helperOpts(m.options, extra, i.user)}`);
+    args.push('--bind', `${escapeField(m.source)}:${dest}:${helperOpts(m.options, extra, i.user, later)}`);
   }
   return args;
 }

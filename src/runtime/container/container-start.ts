@@ -156,7 +156,9 @@ async function helperArgs(i: StartInput, net: ContainerNetwork, joinArgs: readon
   if (!i.detach && i.streams?.stderr === false) monitor.push('--no-stderr');
   if (i.preserveFds) monitor.push('--preserve-fds', `${PRESERVE_FDS_BASE}:${i.preserveFds}`);
   // Volumes, binds and tmpfs mounts (src/volume/): run options like the rest, placed before `--` with the monitor's.
-  const volumes = await volumeHelperArgs(i.roots.dataRoot, c.config.systemd ? { config: { ...c.config, mounts: mountsWithSystemd(c) } } : c);
+  // A volume's first copy-up only from a directory with entries (podman): asked of the root only then.
+  const rootHasEntries = async (dest: string) => (await import('../../container-fs/copy-up-source.js')).rootDirHasEntries(i.roots, c, dest);
+  const volumes = await volumeHelperArgs(i.roots.dataRoot, c.config.systemd ? { config: { ...c.config, mounts: mountsWithSystemd(c) }, state: c.state } : c, rootHasEntries);
   const userdata = userdataDir(new ContainerStore(i.roots.dataRoot).containerDir(c.id));
   const privileged = (await loadContainerSecurity(userdata))?.privileged === true;
   const generated = await generatedFileArgs(userdata, c, privileged);

@@ -82,6 +82,17 @@ describe('helper options', () => {
     ]);
   });
 
+  it('U on a later start chowns only a source whose top changed (podman), tmpfs always', () => {
+    const m = plan({ volume: ['/h:/h:U', 'v:/v:U'], tmpfs: ['/t:U'] });
+    const later = mountHelperArgs({ mounts: m, firstUse: new Map(), typed: new Map(), user, firstStart: false });
+    expect(later.filter((a) => !a.startsWith('--'))).toEqual([
+      '/h:/h:Uchanged,uid=1000,gid=100',
+      '/root/volumes/v/_data:/v:Uchanged,nosuid,nodev,uid=1000,gid=100',
+      '/t:U,nosuid,nodev,tmpcopyup,uid=1000,gid=100',
+    ]);
+    expect(mountHelperArgs({ mounts: m, firstUse: new Map(), typed: new Map(), user, firstStart: true }).join(' ')).not.toContain('Uchanged');
+  });
+
   it("does a new volume's first-use work unless nocopy", () => {
     const m = plan({ volume: ['v:/v', 'w:/w:nocopy'] });
     const firstUse = new Map([['v', { copyUp: true, chown: true }], ['w', { copyUp: true, chown: false }]]);
