@@ -1,6 +1,8 @@
 // `<root>/events.log`: the append-only JSON-lines event log every command
 // writes to (docs/lifecycle.md, "Events"). Each event is ONE write(2) on an O_APPEND fd,
-// so lines of concurrent writers never interleave and no lock is needed.
+// so lines of concurrent writers never interleave and no lock is needed. Past
+// events_logfile_max_size (1 MB by default, as podman 4.3) the log keeps its
+// second half and records a `system log-rotation` event.
 //
 //   appendEvent(dataRoot, containerEvent(rec, 'start'))
 //   const { events, offset } = readEvents(dataRoot, 0)   // parsed, and where the next read starts
@@ -8,8 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StateCorruptError, TscRunError } from '../errors.js';
-import { engineConfig, type EngineConfig } from '../host/engine-config.js';
-import { parseEvent, type EngineEvent } from './event.js';
+import { DEFAULT_EVENTS_LOG_MAX_SIZE, engineConfig, type EngineConfig } from '../host/engine-config.js';
+import { parseEvent, systemEvent, type EngineEvent } from './event.js';
 
 /** containers.conf's events_logfile_path when set, else `<root>/events.log`. */
 export function eventLogPath(dataRoot: string): string {
@@ -17,7 +19,7 @@ export function eventLogPath(dataRoot: string): string {
 }
 
 /** The engine's event settings; a broken containers.conf never costs the command its work. */
-function settings(): Pick<EngineConfig, 'eventsBackend' | 'eventsLogfilePath'> {
+function settings(): Pick<EngineConfig, 'eventsBackend' | 'eventsLogfilePath' | 'eventsLogfileMaxSize'> {
   try {
     return engineConfig();
   } catch {
@@ -47,9 +49,14 @@ function openLog(file: string): number {
  * podman only logs that.
  */
 export function appendEvent(dataRoot: string, e: EngineEvent): void {
-  if (settings().eventsBackend === 'none') return;
+  const conf = settings();
+  if (conf.eventsBackend === 'none') return;
+  appendEventTo(eventLogPath(dataRoot), e, conf.eventsLogfileMaxSize ?? DEFAULT_EVENTS_LOG_MAX_SIZE);
+}
+
+/** appendEvent to a given log file, rotated when the event would bring it to `limit` bytes (0: never). */
+export function appendEventTo(file: string, e: EngineEvent, limit: number): void {
   const line = Buffer.from(`${JSON.stringify(e)}\n`);
-  const file = eventLogPath(dataRoot);
   let fd: number;
   try {
     fd = openLog(file);
@@ -57,11 +64,43 @@ export function appendEvent(dataRoot: string, e: EngineEvent): void {
     return;
   }
   try {
+    // podman 4.3 counts the event's characters (runes) against the limit, without its newline.
+    if (limit > 0 && fs.fstatSync(fd).size + [...line.toString('utf8')].length - 1 >= limit && rotateLog(file)) {
+      fs.closeSync(fd);
+      fd = openLog(file);
+      fs.writeSync(fd, Buffer.from(`${JSON.stringify(systemEvent('log-rotation', file))}\n`));
+    }
     fs.writeSync(fd, line);
   } catch {
     /* see above */
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * events_logfile_max_size reached (podman 4.3's rotateLog): the log keeps
+ * its second half, from the first line that starts after the middle, put in
+ * place by rename. Without podman's lock file: an event another command
+ * appends to the old file meanwhile is lost, as a rotation is rare.
+ */
+function rotateLog(file: string): boolean {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch {
+    return false;
+  }
+  const nl = buf.indexOf(10, Math.floor(buf.length / 2));
+  const kept = nl < 0 ? Buffer.alloc(0) : buf.subarray(nl + 1);
+  const tmp = `${file}.rotate-${process.pid}`;
+  try {
+    fs.writeFileSync(tmp, kept, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+    return true;
+  } catch {
+    fs.rmSync(tmp, { force: true });
+    return false;
   }
 }
 

@@ -56,7 +56,8 @@ export function containerEvent(
 
 export function imageEvent(status: string, id: string, name: string, time?: GoTime): EngineEvent {
   const out = {} as EngineEvent;
-  out.ID = id;
+  // podman's ID is omitempty: a pull or load event has none.
+  if (id) out.ID = id;
   if (name) out.Name = name;
   out.Status = status;
   out.Time = timeText(time);
@@ -71,6 +72,17 @@ export function volumeEvent(status: string, name: string, time?: GoTime): Engine
   out.Status = status;
   out.Time = timeText(time);
   out.Type = 'volume';
+  out.Attributes = null;
+  return out;
+}
+
+/** A system event (log-rotation names the events file). */
+export function systemEvent(status: string, name: string, time?: GoTime): EngineEvent {
+  const out = {} as EngineEvent;
+  if (name) out.Name = name;
+  out.Status = status;
+  out.Time = timeText(time);
+  out.Type = 'system';
   out.Attributes = null;
   return out;
 }

@@ -30,6 +30,8 @@ export interface EngineConfig {
   eventsBackend: EventsBackend;
   /** events_logfile_path from containers.conf; undefined: `<root>/events.log`. */
   eventsLogfilePath?: string;
+  /** events_logfile_max_size in bytes; 0: never rotated; unset: podman's default, 1 MB. */
+  eventsLogfileMaxSize?: number;
   cgroupManager: 'cgroupfs';
   volumePath?: string;
   networkCmdPath?: string;
@@ -86,6 +88,19 @@ export function checkEngineFlags(f: EngineFlags): void {
   }
 }
 
+/** podman 4.3's default events_logfile_max_size (containers/common DefaultEventsLogSizeMax). */
+export const DEFAULT_EVENTS_LOG_MAX_SIZE = 1_000_000;
+
+/** events_logfile_max_size: bytes, or a size as go-units' FromHumanSize reads it (decimal: 1k = 1000). */
+export function eventsLogMaxSize(v: unknown): number {
+  if (v === undefined || v === '') return DEFAULT_EVENTS_LOG_MAX_SIZE;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+  const m = typeof v === 'string' ? /^(\d+(?:\.\d+)*) ?([kmgtp])?i?b?$/i.exec(v) : null;
+  if (!m) throw new TscRunError(`containers.conf: invalid events_logfile_max_size ${JSON.stringify(v)}`);
+  const mult = { k: 1e3, m: 1e6, g: 1e9, t: 1e12, p: 1e15 }[(m[2] ?? '').toLowerCase()] ?? 1;
+  return Math.floor(Number(m[1]) * mult);
+}
+
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
@@ -101,6 +116,7 @@ export function mergeEngineConfig(f: EngineFlags, engine: Record<string, unknown
   const volumePath = f.volumePath ?? str(engine.volume_path);
   const networkCmdPath = f.networkCmdPath ?? str(engine.network_cmd_path);
   if (logfile) out.eventsLogfilePath = logfile;
+  if (engine.events_logfile_max_size !== undefined) out.eventsLogfileMaxSize = eventsLogMaxSize(engine.events_logfile_max_size);
   if (volumePath) out.volumePath = volumePath;
   if (networkCmdPath) out.networkCmdPath = networkCmdPath;
   const confHooks = Array.isArray(engine.hooks_dir) ? engine.hooks_dir.filter((d): d is string => typeof d === 'string' && d !== '') : undefined;

@@ -98,7 +98,11 @@ export async function removeImages(ctx: RemovalContext, o: RmiOptions): Promise<
         });
         report.untagged.push(name);
         emitImage(ctx.dataRoot, 'untag', id, name);
-        if (left > 0) return;
+        // podman 4.3 (libimage) writes its remove event, named as referenced, even when it only untags.
+        if (left > 0) {
+          emitImage(ctx.dataRoot, 'remove', id, referencedBy);
+          return;
+        }
       }
     }
     const tree = view.treeImage(facts);
@@ -109,7 +113,7 @@ export async function removeImages(ctx: RemovalContext, o: RmiOptions): Promise<
     done.add(id);
     report.untagged.push(...namesLeft);
     for (const n of namesLeft) emitImage(ctx.dataRoot, 'untag', id, n);
-    emitImage(ctx.dataRoot, 'remove', id, namesLeft[0] ?? id);
+    emitImage(ctx.dataRoot, 'remove', id, referencedBy);
     if (!hasChildren) report.deleted.push(id);
     if (parent && !o.noPrune) {
       const after = new CatalogView(await loadCatalog(ctx.dataRoot));

@@ -43,7 +43,8 @@ export async function tagImage(dataRoot: string, image: string, targets: readonl
     img.names = [...new Set([...img.names, ...names])];
     img.namesHistory = withNamesHistory(img.namesHistory, img.names);
   });
-  for (const n of names) emitImage(dataRoot, 'tag', id, n);
+  // The name as given (podman 4.3 does not add :latest to a tag event).
+  for (const t of targets) emitImage(dataRoot, 'tag', id, t);
 }
 
 export async function untagImage(dataRoot: string, image: string, targets: readonly string[]): Promise<void> {

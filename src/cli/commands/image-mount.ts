@@ -50,14 +50,14 @@ export const imageMountCommand: CommandModule<GlobalArgs, MountArgs> = {
       for (const n of names) records.push(await store.lookup(n));
       for (const rec of records) {
         process.stdout.write(`${await mountImage(roots, rec, driver)}\n`);
-        emitImage(roots.dataRoot, 'mount', rec.id, rec.names[0] ?? rec.id);
+        emitImage(roots.dataRoot, 'mount', rec.id);
       }
       return;
     }
     if (argv.all) {
       for (const rec of await store.list()) {
         await mountImage(roots, rec, driver);
-        emitImage(roots.dataRoot, 'mount', rec.id, rec.names[0] ?? rec.id);
+        emitImage(roots.dataRoot, 'mount', rec.id);
       }
     }
     const byId = new Map((await store.list()).map((r) => [r.id, r]));
@@ -109,7 +109,7 @@ export const imageUnmountCommand: CommandModule<GlobalArgs, UnmountArgs> = {
     for (const id of ids) {
       // podman prints an image only when it was mounted (and unmounted a step).
       if (await unmountImage(roots, id, argv.force === true)) {
-        emitImage(roots.dataRoot, 'unmount', id, id);
+        emitImage(roots.dataRoot, 'unmount', id);
         process.stdout.write(`${id}\n`);
       }
     }

@@ -40,7 +40,8 @@ export const loadCommand: CommandModule<GlobalArgs, LoadArgs> = {
       await progress.close?.();
     }
     const { emitImage } = await import('../../events/emit.js');
-    for (const i of images) emitImage(rootsOf(argv).dataRoot, 'load', i.id, i.names[0] ?? '');
+    // As podman 4.3 (libimage): one loadfromarchive event naming the archive, without an image id.
+    if (images.length) emitImage(rootsOf(argv).dataRoot, 'loadfromarchive', '', typeof input === 'string' ? input : '');
     process.stdout.write(loadedLines(images).map((l) => l + '\n').join(''));
   },
 };

@@ -75,7 +75,8 @@ export const pullCommand: CommandModule<GlobalArgs, PullArgs> = {
       await progress.close?.();
     }
     const { emitImage } = await import('../../events/emit.js');
-    for (const i of images) emitImage(rootsOf(argv).dataRoot, 'pull', i.id, i.names[0] ?? String(given[0]));
+    // As podman 4.3 (libimage): one event naming the reference as given, without an image id.
+    if (images.length) emitImage(rootsOf(argv).dataRoot, 'pull', '', String(given[0]));
     process.stdout.write(images.map((i) => i.id + '\n').join(''));
   },
 };

@@ -223,7 +223,8 @@ export async function saveImages(o: SaveOptions): Promise<string[]> {
     const digests = o.format === 'docker-archive' ? await writeDockerArchive(w, parts, o.progress) : await writeOciArchive(w, parts, o.progress, o.uncompressedLayers === true);
     await w.finish();
     await out.commit();
-    for (const input of o.multiImage ? o.images : o.images.slice(0, 1)) emitImage(o.dataRoot, 'save', (await store.lookup(input)).id, input);
+    // podman 4.3 (libimage) names the archive written; to stdout it is a pipe of its own: no name here.
+    for (const input of o.multiImage ? o.images : o.images.slice(0, 1)) emitImage(o.dataRoot, 'save', (await store.lookup(input)).id, o.output ?? '');
     return digests;
   } catch (err) {
     w.abort(err as Error);
