@@ -114,7 +114,9 @@ describe('generate systemd (test user)', () => {
     expect(await run(['generate', 'systemd', 'nosuch'])).toMatchObject({ exitCode: 125, stderr: expect.stringMatching(/^Error: nosuch does not refer to a container: /) });
     expect(await run(['generate', 'systemd', '--format', 'yaml', 'f1'])).toMatchObject({ exitCode: 125, stderr: 'Error: unknown --format argument: yaml\n' });
     expect(await run(['generate', 'systemd', '--restart-policy', 'sometimes', 'f1'])).toMatchObject({ exitCode: 125, stderr: 'Error: sometimes is not a valid restart policy\n' });
-    expect(await run(['generate', 'systemd', '--template', 'f1'])).toMatchObject({ exitCode: 125, stderr: 'Error: --template cannot be set without --new\n' });
+    // podman 4.3: --template implies --new (250-systemd.bats); an explicit --new=false refuses it.
+    expect(await run(['generate', 'systemd', '--template', 'f1'])).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/\t--name f1-%i bb true\n/) });
+    expect(await run(['generate', 'systemd', '--new=false', '--template', 'f1'])).toMatchObject({ exitCode: 125, stderr: 'Error: --template cannot be set with --new=false\n' });
     expect(await run(['generate', 'systemd'])).toMatchObject({ exitCode: 125, stderr: 'Error: accepts 1 arg(s), received 0\n' });
     await run(['rm', 'f1']);
   });

@@ -82,7 +82,8 @@ export const generateSystemdCommand: CommandModule<GlobalArgs, SystemdArgs> = {
       String(given[0]),
       {
         useName: argv.name === true,
-        new: argv.new === true,
+        // podman 4.3: --template implies --new; only an explicit --new=false refuses it.
+        new: argv.new === true || (argv.template === true && !flagGiven('new')),
         noHeader: argv['no-header'] === true || argv.header === false,
         containerPrefix: argv['container-prefix'] ?? 'container',
         separator: argv.separator ?? '-',

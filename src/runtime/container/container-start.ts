@@ -7,6 +7,7 @@
 // quick exit always finds the running state first, and a CLI killed before
 // recording leaves no container running behind the store's back.
 
+import { activationFds, listenEnvArgs } from './socket-activation.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -163,7 +164,7 @@ async function helperArgs(i: StartInput, net: ContainerNetwork, joinArgs: readon
   const privileged = (await loadContainerSecurity(userdata))?.privileged === true;
   const generated = await generatedFileArgs(userdata, c, privileged);
   if (c.config.init && c.config.initPath) generated.push('--bind', `${escapeField(c.config.initPath)}:/run/podman-init:ro`);
-  generated.push(...systemdStartArgs(c));
+  generated.push(...systemdStartArgs(c), ...listenEnvArgs(process.env));
   generated.push(...(await containerHookArgs(c, { userdata, runtimeDir: paths.dir, privileged })));
   return withMonitorArgs(run, [...monitor, ...monitorFlagArgs(c), ...processArgs(c), ...joinArgs, ...(await seccompCacheArgs(run)), ...volumes, ...generated]);
 }
@@ -202,6 +203,8 @@ export async function startContainer(i: StartInput, podLocked = false): Promise<
     const { withMemberStart } = await import('../../pod/pod-member.js');
     return withMemberStart(i.roots, i.container, i.treeOps, () => startContainer(i, true));
   }
+  // Started by a systemd socket unit: the activated descriptors go in (socket-activation.ts).
+  i = { ...i, preserveFds: activationFds(process.env, i.preserveFds) };
   const store = new ContainerStore(i.roots.dataRoot);
   const id = i.container.id;
   // podman's words; run exits 126 with them, start 125 (start.ts).

@@ -139,7 +139,7 @@ export function unitNames(c: UnitContainer, o: Pick<UnitOptions, 'useName' | 'co
 /** The unit file text for one container; `warn` hears podman's warnings. */
 export function containerUnit(c: UnitContainer, o: UnitOptions, valueFlags: ReadonlySet<string>, warn: (msg: string) => void): { service: string; text: string } {
   if (o.restartPolicy !== undefined && !RESTART_POLICIES.includes(o.restartPolicy)) throw new TscRunError(`${o.restartPolicy} is not a valid restart policy`);
-  if (o.template && !o.new) throw new TscRunError('--template cannot be set without --new');
+  if (o.template && !o.new) throw new TscRunError('--template cannot be set with --new=false');
   const { service, target } = unitNames(c, o);
   const stopTimeout = o.stopTimeout ?? c.stopTimeout;
   // The global flags the container was made with (--root, --runroot, ...) find its store again.
