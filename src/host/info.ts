@@ -50,7 +50,9 @@ export function reportOf(f: HostFacts, version: InfoOptions['version']): InfoRep
 /** The text `info` prints: YAML by default, JSON, or a Go template over the Go field names. */
 export function renderInfo(report: InfoReport, format: string | undefined): string {
   // podman prints the YAML document with fmt.Println, so a blank line ends it.
-  if (!format) return toYaml(report) + '\n';
+  if (format === undefined) return toYaml(report) + '\n';
+  // An empty template prints an empty line, as podman's (`info -f ''` in scripts that only want the exit code).
+  if (format === '') return '\n';
   // podman indents info's JSON by two spaces (its other commands use four).
   if (format.trim() === 'json') return JSON.stringify(report, null, 2) + '\n';
   return formatObject(goView(report, INFO_GO_SPEC) as object, format);

@@ -45,6 +45,12 @@ describe('as podman 4.3.1\'s system tests expect', () => {
     await run(['rm', 'lo']);
   });
 
+  it('info and version with an empty --format print an empty line (250-systemd)', async () => {
+    expect(await run(['--log-level', 'warning', '--cgroup-manager=cgroupfs', 'info', '-f', ''])).toMatchObject({ exitCode: 0, stdout: '\n', stderr: '' });
+    expect(await run(['version', '--format', ''])).toMatchObject({ exitCode: 0, stdout: '\n' });
+    expect(await run(['version', '--format='])).toMatchObject({ exitCode: 0, stdout: '\n' });
+  });
+
   it('an unknown flag: pflag\'s line, then cobra\'s hint (300-cli-parsing)', async () => {
     const r = await run(['run', '-h']);
     expect([r.exitCode, r.stderr]).toEqual([125, "Error: flag needs an argument: 'h' in -h\nSee 'tsc-run run --help'\n"]);

@@ -73,6 +73,10 @@ export const versionCommand: CommandModule<GlobalArgs, VersionArgs> = {
   builder: (y) => y.option('format', { alias: 'f', type: 'string', describe: 'Change the output format to JSON or a Go template' }),
   handler: async (argv) => {
     const v = versionReport();
+    if (argv.format === '') {
+      process.stdout.write('\n'); // podman: an empty template prints an empty line
+      return;
+    }
     if (argv.format) {
       // The template engine only for --format: plain `version` is on the start-up budget (src/cli/entry.ts).
       const { formatObject } = await import('../../format/output.js');
