@@ -6,7 +6,7 @@
 // --authfile errors in podman's words, buildah 1.28's ignore-file rule for
 // excluded directories and its error for an excluded COPY source, --ulimit,
 // --shm-size, --security-opt seccomp=unconfined, resource flags as `run`
-// takes them, --hooks-dir, --logfile, buildx's --load/--progress, and every
+// takes them, --hooks-dir, --logfile, ADD of a .tar.xz, buildx's --load/--progress, and every
 // flag of `podman build --help` listed in ours.
 
 import fs from 'node:fs';
@@ -161,6 +161,24 @@ describe('build: podman bats parity', () => {
       expect(f.exitCode, flags.join(' ')).toBe(125);
       expect(f.stderr).toBe(msg);
     }
+  });
+
+  it('ADD of a .tar.xz extracts it (cached while the archive is the same, rebuilt when it changes)', async () => {
+    const dir = context('xz', { 'subtest/myfile1': 'This is the ORIGINAL file\n', Containerfile: 'FROM bb\nADD myfile.tar.xz /\n' });
+    const pack = async () => {
+      const r = await runProcess('tar', ['-C', dir, '-cJf', path.join(dir, 'myfile.tar.xz'), 'subtest'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, timeoutMs: 30_000 });
+      expect(r.exitCode, r.stderr).toBe(0);
+      sb.chown(dir);
+    };
+    await pack();
+    await ok(['build', '-t', 'xz_test', dir]);
+    expect((await ok(['run', '--rm', 'xz_test', 'cat', '/subtest/myfile1'])).stdout).toBe('This is the ORIGINAL file\n');
+    expect((await ok(['build', '-t', 'xz_test', dir])).stdout).toContain('--> Using cache');
+    sb.file('xz/subtest/myfile2', 'This is a NEW file\n');
+    await pack();
+    const again = await ok(['build', '-t', 'xz_test', dir]);
+    expect(again.stdout).not.toContain('--> Using cache');
+    expect((await ok(['run', '--rm', 'xz_test', 'cat', '/subtest/myfile2'])).stdout).toBe('This is a NEW file\n');
   });
 
   it('help: every flag of podman 4.3\'s build --help is listed, with podman\'s value names', async () => {

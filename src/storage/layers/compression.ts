@@ -1,6 +1,8 @@
 // Layer blobs come plain, gzip'd or zstd'd, whatever their media type or file
 // name says: detect by magic bytes (as containers/storage does) and
-// decompress with node:zlib (zstd is native in Node 24).
+// decompress with node:zlib (zstd is native in Node 24); xz (an ADD'ed
+// .tar.xz, an imported tarball) with xz-decompress (WebAssembly, no native
+// code), loaded only when an xz stream is seen.
 
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -44,7 +46,7 @@ function decompressor(kind: Compression): NodeJS.ReadWriteStream | undefined {
     case 'zstd':
       return zlib.createZstdDecompress({ chunkSize: 256 << 10 });
     default:
-      throw new TscRunError(`unsupported layer compression ${kind}: only uncompressed, gzip and zstd tarballs can be used`);
+      throw new TscRunError(`unsupported layer compression ${kind}: only uncompressed, gzip, zstd and xz tarballs can be used`);
   }
 }
 
@@ -83,6 +85,14 @@ export async function decompressed(input: Readable): Promise<{ compression: Comp
     }
   };
   const raw = ReadableStream.from(rest(), { objectMode: false });
+  if (compression === 'xz') {
+    // A UMD module: its exports are the default export once bundled as ESM.
+    const mod = await import('xz-decompress');
+    type Xz = typeof mod.XzReadableStream;
+    const XzReadableStream = (mod as unknown as { default?: { XzReadableStream: Xz } }).default?.XzReadableStream ?? mod.XzReadableStream;
+    const web = new XzReadableStream(ReadableStream.toWeb(raw));
+    return { compression, stream: ReadableStream.fromWeb(web) };
+  }
   const d = decompressor(compression);
   if (!d) return { compression, stream: raw };
   // pipeline destroys both on an error in either, so the consumer of `d` sees it.
