@@ -99,6 +99,8 @@ export interface ContainerConfig {
   uid: number;
   gid: number;
   hostname: string;
+  /** create --init-ctr: a pod init container, run to completion at each pod start (`always`) or at the first, then removed (`once`). */
+  initContainerType?: 'always' | 'once';
   /** host, none, pasta, slirp4netns, bridge, or `container:<full id>` (src/network/network-mode.ts). */
   network: string;
   /** bridge: the named networks it is attached to (docs/networking.md). */
