@@ -150,11 +150,19 @@ function containerSpec(g: GenContainer, podName: string, volumes: Array<Record<s
 
 function podSpec(p: GenPod): Record<string, unknown> {
   const volumes: Array<Record<string, unknown>> = [];
-  const containers = p.containers.map((g, i) => containerSpec(g, p.name, volumes, i === 0 ? p.ports : undefined));
+  // Init containers (create --init-ctr) become initContainers, in creation order, as podman's;
+  // the pod's ports go to the first other container (to the init container when it is alone).
+  const isInit = (g: GenContainer) => g.rec.config.initContainerType !== undefined;
+  const regular = p.containers.filter((g) => !isInit(g));
+  const portsOn = regular[0] ?? p.containers[0];
+  const spec0 = (g: GenContainer) => containerSpec(g, p.name, volumes, g === portsOn ? p.ports : undefined);
+  const initContainers = p.containers.filter(isInit).map(spec0);
+  const containers = regular.map(spec0);
   // podman's: no service account token and no service environment variables in a cluster (podman gives neither).
   const spec: Record<string, unknown> = { automountServiceAccountToken: false, containers, enableServiceLinks: false };
+  if (initContainers.length) spec.initContainers = initContainers;
   if (p.hostname) spec.hostname = p.hostname;
-  const first = p.containers[0];
+  const first = regular[0] ?? p.containers[0];
   if (first) spec.restartPolicy = restartPolicy(first.rec);
   if (volumes.length) spec.volumes = volumes;
   return spec;

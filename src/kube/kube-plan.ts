@@ -61,7 +61,12 @@ interface PodContext {
   facts: PodFacts;
   annotations: Record<string, string>;
   seccomp: ReturnType<typeof seccompPaths>;
+  /** What the pod's init containers are (podman's io.podman.annotations.init.container.type, default once). */
+  initType: string;
 }
+
+/** podman 4.3's pod annotation that makes kube play's init containers `always` ones. */
+export const INIT_TYPE_ANNOTATION = 'io.podman.annotations.init.container.type';
 
 export interface HostPathCheck {
   path: string;
@@ -255,6 +260,10 @@ function containerArgs(pod: string, spec: KubePodSpec, c: KubeContainer, cms: Co
   if (f.logDriver) a.push('--log-driver', f.logDriver);
   for (const o of f.logOpts ?? []) a.push('--log-opt', o);
   if (!init) a.push('--restart', RESTART[spec.restartPolicy ?? 'Always']!);
+  else {
+    if (c.livenessProbe ?? c.readinessProbe) throw new KubeYamlError('cannot create an init container that has either of lifecycle, livenessProbe, readinessProbe, or startupProbe set');
+    a.push('--init-ctr', ctx.initType);
+  }
   const sc = c.securityContext;
   const psc = spec.securityContext;
   // The container's runAsUser/runAsGroup, else the pod's; a group alone runs as user 0 (podman's setupSecurityContext).
@@ -338,7 +347,9 @@ function planPod(name: string, meta: { labels: Record<string, string>; annotatio
   else for (const n of f.networks) podArgs.push('--network', n);
   podArgs.push(...staticAddress(f, plan.pods.length, spec.hostNetwork === true, plan));
   const annotations = { ...meta.annotations, ...(f.annotations ?? {}) };
-  const ctx: PodContext = { facts: { name, labels: meta.labels, annotations }, annotations, seccomp: seccompPaths(annotations, f.seccompProfileRoot ?? DEFAULT_SECCOMP_ROOT) };
+  const initType = annotations[INIT_TYPE_ANNOTATION] || 'once';
+  if (initType !== 'once' && initType !== 'always') throw new KubeYamlError(`${initType} is invalid init container type`);
+  const ctx: PodContext = { facts: { name, labels: meta.labels, annotations }, annotations, seccomp: seccompPaths(annotations, f.seccompProfileRoot ?? DEFAULT_SECCOMP_ROOT), initType };
   for (const sy of spec.securityContext?.sysctls ?? []) podArgs.push('--sysctl', `${sy.name}=${sy.value}`);
   if (spec.securityContext?.seLinuxOptions !== undefined) plan.notes.push(`pod ${name}: securityContext.seLinuxOptions ignored (no SELinux here)`);
   if (f.noHosts) podArgs.push('--no-hosts');

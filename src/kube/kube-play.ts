@@ -121,16 +121,11 @@ export async function kubePlay(engine: Engine, docs: readonly KubeDoc[], configM
   for (const p of plan.pods) {
     const podId = (await engine.must(['pod', 'create', ...p.podArgs])).trim();
     try {
+      // Init containers first (create --init-ctr, src/pod/pod-init.ts): pod start runs them to completion before the others.
+      for (const c of p.inits) await engine.must(['create', ...c.args]);
       const ids: string[] = [];
       for (const c of p.containers) ids.push((await engine.must(['create', ...c.args])).trim().split('\n').pop()!);
-      if (o.start) {
-        // Init containers run to completion first, in order (podman: "once" init containers, removed after).
-        for (const c of p.inits) {
-          const r = await engine.capture(['run', '--rm', ...c.args]);
-          if (r.code !== 0) throw new TscRunError(`init container ${c.name} exited with ${r.code}${r.stderr ? `: ${r.stderr.trim().split('\n').pop()}` : ''}`);
-        }
-        await engine.must(['pod', 'start', p.name]);
-      }
+      if (o.start) await engine.must(['pod', 'start', p.name]);
       out += `Pod:\n${podId}\n${ids.length === 1 ? 'Container' : 'Containers'}:\n${ids.map((i) => `${i}\n`).join('')}\n`;
     } catch (err) {
       // No half-made pod stays behind.

@@ -63,13 +63,19 @@ async function lifecycle(ctx: PodContext) {
 
 const isUp = (c: ContainerRecord) => c.state.status === 'running' || c.state.status === 'paused';
 
-/** Start the infra, then every member not running (podman: "Error: ... starting container"). */
-export async function startPod(ctx: PodContext, pod: PodRecord): Promise<void> {
+/**
+ * Start the infra, then every member not running (podman: "Error: ... starting
+ * container"); first, unless `restart`, the init containers run to completion
+ * (pod-init.ts: podman's pod restart skips them).
+ */
+export async function startPod(ctx: PodContext, pod: PodRecord, o: { restart?: boolean } = {}): Promise<void> {
   const { startContainer } = await import('../runtime/container/container-start.js');
+  const { isInitCtr, runInitContainers } = await import('./pod-init.js');
+  if (!o.restart) await runInitContainers(ctx.roots, ctx.treeOps, await podMembers(ctx.roots, pod), ctx.warn);
   const members = await podMembers(ctx.roots, pod);
   const errors: TscRunError[] = [];
   for (const c of members) {
-    if (c.state.status === 'running') continue;
+    if (c.state.status === 'running' || isInitCtr(c)) continue;
     try {
       // A member's start starts the infra too (pod-member.ts); the infra is first in the list anyway.
       await startContainer({ roots: ctx.roots, container: c, treeOps: ctx.treeOps, detach: true, attachStdin: false, sigProxy: true });
@@ -232,8 +238,10 @@ async function stopIfLastOut(ctx: PodContext, pod: PodRecord): Promise<void> {
   {
     const members = await podMembers(ctx.roots, pod);
     const others = members.filter((c) => c.id !== pod.infraId);
-    // Called after a member's exit (or its --rm removal): no member left up means the pod is done.
-  if (others.some(isUp)) return;
+    // Called after a member's exit (or its --rm removal): the pod is done once every other
+    // member has exited (podman's stopIfOnlyInfraRemains: one merely created, such as a
+    // member waiting for the pod's init containers, keeps it up).
+    if (others.some((c) => c.state.status !== 'exited' && c.state.status !== 'removing')) return;
     const infra = members.find((c) => c.id === pod.infraId);
     if (!infra || !isUp(infra)) return;
     const { stopContainer } = await import('../runtime/container/container-stop.js');

@@ -14,7 +14,9 @@ export function memberState(s: ContainerStatus): string {
   return s === 'removing' ? 'removing' : s;
 }
 
-export function podStatus(members: readonly ContainerRecord[]): string {
+export function podStatus(all: readonly ContainerRecord[]): string {
+  // podman leaves init containers out of a pod's status.
+  const members = all.filter((m) => m.config.initContainerType === undefined);
   const n = members.length;
   if (n === 0) return 'Created';
   let running = 0;

@@ -314,7 +314,7 @@ const restartCommand: CommandModule<GlobalArgs, TargetArgs> = {
     const { startPod, stopPod } = await import('../../pod/pod-lifecycle.js');
     await eachPod(argv, async (ctx, p) => {
       await stopPod(ctx, p, undefined);
-      await startPod(ctx, p);
+      await startPod(ctx, p, { restart: true });
     });
   },
 };
