@@ -511,7 +511,7 @@ function parseNamespaceFlag(flag: string, value: string | undefined): 'host' | '
 }
 
 /** container:NAME / ns:PATH of --pid, --ipc, --uts, --cgroupns, --userns (src/runtime/container/namespace-joins.ts). */
-async function planJoins(argv: CreateArgs, roots: Roots, net: import('../../network/network-flags.js').NetworkPlan, ownMaps: string | undefined, shmSize: string | undefined): Promise<import('../../runtime/container/namespace-joins.js').JoinPlan | undefined> {
+async function planJoins(argv: CreateArgs, roots: Roots, net: import('../../network/network-flags.js').NetworkPlan, ownMaps: string | undefined, shmSize: string | undefined, pod: string | undefined): Promise<import('../../runtime/container/namespace-joins.js').JoinPlan | undefined> {
   const flags = (['pid', 'ipc', 'uts', 'cgroupns', 'userns'] as const).filter((k) => argv[k] !== undefined && /^(container|ns):/.test(argv[k]));
   if (!flags.length) return undefined;
   const j = await import('../../runtime/container/namespace-joins.js');
@@ -522,7 +522,7 @@ async function planJoins(argv: CreateArgs, roots: Roots, net: import('../../netw
   for (const k of flags) requested[k] = j.parseJoinValue(argv[k]!);
   const networkOwner = net.sharedWith ? await j.usernsOwner(net.sharedWith, deps) : net.network === 'bridge' ? 'bridge' : undefined;
   const networkLabel = net.sharedWith ? `--network container:${net.sharedWith.name}` : '--network bridge';
-  return j.planNamespaceJoins(requested, { networkOwner, networkLabel, ownMaps, hostname: argv.hostname, shmSize }, deps);
+  return j.planNamespaceJoins(requested, { networkOwner, networkLabel, ownMaps, hostname: argv.hostname, shmSize, pod }, deps);
 }
 
 /** --ulimit, --sysctl, --shm-size, --personality, --device and the namespace flags into the config. */
@@ -712,16 +712,16 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   if (argv['init-ctr'] !== undefined) {
     if (argv.pod === undefined) throw new UsageError('must specify pod value with init-ctr');
     if (argv['init-ctr'] !== 'always' && argv['init-ctr'] !== 'once') throw new UsageError("init-ctr value must be 'always' or 'once'");
-    throw new UsageError('--init-ctr is not supported: pod init containers are not implemented');
   }
   const o = await import('../../runtime/container/run-options.js');
   // --pod: the infra's network and namespaces (src/pod/pod-join.ts).
   const pod = argv.pod !== undefined || argv['pod-id-file'] !== undefined ? await joinPod(argv, roots) : undefined;
+  if (pod && argv['init-ctr'] !== undefined) await (await import('../../pod/pod-init.js')).checkInitCtrJoin(roots, pod.pod);
   const ownShmSize = argv['shm-size'];
   // The pod's --device, --security-opt, --shm-size, --pid/--uts host (src/pod/pod-inherit.ts), the member's own after them.
   if (pod) {
     const i = pod.inherited;
-    argv = { ...argv, device: i.device, 'security-opt': i.securityOpt, 'shm-size': i.shmSize, pid: i.pid, uts: i.uts };
+    argv = { ...argv, device: i.device, 'security-opt': i.securityOpt, 'shm-size': i.shmSize, pid: i.pid, uts: i.uts, ...(i.ipc !== undefined ? { ipc: i.ipc } : {}) };
   }
   const net = await planNetworkFlags(pod?.network ? { ...argv, network: pod.network, publish: [] } : argv, roots);
   const restartPolicy = o.parseRestartPolicy(argv.restart);
@@ -764,6 +764,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     if (health) config.healthcheck = health;
   }
   if (pod?.netJoin.length) config.netJoin = pod.netJoin;
+  if (argv['init-ctr'] === 'always' || argv['init-ctr'] === 'once') config.initContainerType = argv['init-ctr'];
   if (argv.annotation?.length) {
     config.annotations = {};
     for (const a of argv.annotation.map(String)) {
@@ -859,7 +860,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   let user = argv.user;
   const usernsJoin = argv.userns !== undefined && /^(container|ns):/.test(argv.userns);
   const ownMaps = argv.userns !== undefined && !usernsJoin ? '--userns' : argv.uidmap?.length ? '--uidmap' : argv.gidmap?.length ? '--gidmap' : argv.subuidname !== undefined ? '--subuidname' : argv.subgidname !== undefined ? '--subgidname' : undefined;
-  const joins = await planJoins(argv, roots, net, ownMaps, ownShmSize);
+  const joins = await planJoins(argv, roots, net, ownMaps, ownShmSize, pod?.pod.id);
   if (joins) {
     config.namespaces = { ...config.namespaces, ...joins.namespaces };
     if (joins.requires.length) config.requires = [...new Set([...(config.requires ?? []), ...joins.requires])];

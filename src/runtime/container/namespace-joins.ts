@@ -91,7 +91,7 @@ export async function usernsOwner(rec: ContainerRecord, deps: Pick<JoinDeps, 'ge
  */
 export async function planNamespaceJoins(
   requested: Partial<Record<NsFlag, NsValue>>,
-  own: { networkOwner?: string | undefined; networkLabel?: string | undefined; ownMaps?: string | undefined; hostname?: string | undefined; shmSize?: string | undefined },
+  own: { networkOwner?: string | undefined; networkLabel?: string | undefined; ownMaps?: string | undefined; hostname?: string | undefined; shmSize?: string | undefined; pod?: string | undefined },
   deps: JoinDeps,
 ): Promise<JoinPlan> {
   const plan: JoinPlan = { namespaces: {}, requires: [] };
@@ -114,7 +114,8 @@ export async function planNamespaceJoins(
     } catch (err) {
       throw new TscRunError(`looking up container to share ${SHARE_WORD[key]} namespace with: ${(err as Error).message}`, undefined, { cause: err });
     }
-    if (donor.config.pause && donor.pod) {
+    // Its own pod's infra it joins so when the pod shares namespaces but not its network (src/pod/pod-inherit.ts).
+    if (donor.config.pause && donor.pod && donor.pod !== own.pod) {
       throw new TscRunError(`${donor.name} is the infra container of pod ${donor.pod}: join the pod with --pod instead`);
     }
     if (key === 'ipc' && donor.config.namespaces?.ipc === 'private') {
