@@ -82,7 +82,7 @@ const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 export function parseExitPolicy(v: string | undefined): ExitPolicy {
   if (v === undefined || v === 'continue') return 'continue';
   if (v === 'stop') return 'stop';
-  throw new UsageError(`invalid pod exit policy: "${v}"`);
+  throw new UsageError(`running pod create option: invalid pod exit policy: "${v}"`);
 }
 
 /** Flags that configure the infra cannot be given without one (podman's wording). */

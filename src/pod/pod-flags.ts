@@ -106,9 +106,6 @@ export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promis
   const infraNs = { pid: podNamespace('pid', f.pid), uts: podNamespace('uts', f.uts) };
   if (infraNs.uts === 'host' && f.hostname !== undefined) throw new UsageError('invalid config provided: cannot set hostname when running in the host UTS namespace: invalid configuration');
   const member = await memberDefaults(f);
-  if (f.infra && !share.includes('net') && (f.publish.length || f.network !== undefined)) {
-    throw new UsageError('--publish and --network need the pod to share its network namespace (--share net)');
-  }
   const exitPolicy = parseExitPolicy(f.exitPolicy);
   const volumes = podVolumes([...(f.volumesFrom?.volumes ?? []), ...(f.volume ?? [])]);
   const labels = parseLabels(f.label);

@@ -22,9 +22,13 @@ export interface MemberInherited {
   device: string[];
   securityOpt: string[];
   shmSize?: string | undefined;
-  /** The member's --pid/--uts after the pod's: `host` where the pod's namespace is the host's. */
+  /**
+   * The member's --pid/--uts/--ipc after the pod's: `host` where the pod's namespace is the
+   * host's; `container:INFRA` where the pod shares it but not its network (no --net-join then).
+   */
   pid?: string | undefined;
   uts?: string | undefined;
+  ipc?: string | undefined;
   /** The helper's --net-join list (ipc, uts, pid of the infra). */
   netJoin: string[];
   /** The member is in the pod's uts namespace (it has the pod's hostname). */
@@ -37,12 +41,17 @@ function deviceTarget(spec: string): string {
   return second?.startsWith('/') ? second : host;
 }
 
-export function inheritFromPod(pod: PodRecord, own: MemberOwnFlags): MemberInherited {
+/**
+ * `hostNetwork`: the infra is in the host's network namespace, which a rootless member cannot
+ * join (setns is refused in a namespace of the initial user namespace): the member uses the
+ * host's network itself and joins the infra's other shared namespaces one by one.
+ */
+export function inheritFromPod(pod: PodRecord, own: MemberOwnFlags, o: { hostNetwork?: boolean } = {}): MemberInherited {
   const ownDevices = [...(own.device ?? [])];
   const taken = new Set(ownDevices.map(deviceTarget));
   const device = [...(pod.devices ?? []).filter((d) => !taken.has(deviceTarget(d))), ...ownDevices];
   const securityOpt = [...(pod.securityOpt ?? []), ...(own.securityOpt ?? [])];
-  const shares = pod.infraId !== undefined && pod.share.includes('net');
+  const shares = pod.infraId !== undefined && pod.share.includes('net') && o.hostNetwork !== true;
   if (pod.infraId !== undefined && pod.share.includes('cgroup') && own.cgroupns !== undefined && own.cgroupns !== 'host') {
     throw new UsageError(`--cgroupns ${own.cgroupns}: the pod shares its cgroup namespace (--share cgroup), which its containers keep`);
   }
@@ -62,5 +71,13 @@ export function inheritFromPod(pod: PodRecord, own: MemberOwnFlags): MemberInher
   if (pid !== undefined) out.pid = pid;
   const uts = own.uts ?? (shares && pod.share.includes('uts') && podHost.uts ? 'host' : undefined);
   if (uts !== undefined) out.uts = uts;
+  // A pod sharing ipc/uts/pid but not its network (`--share ipc --network private`): the member has a
+  // network of its own and joins each of those namespaces of the infra as `--ipc container:INFRA` does.
+  if (pod.infraId !== undefined && !shares) {
+    for (const n of ['ipc', 'uts', 'pid'] as const) {
+      if (pod.share.includes(n) && own[n] === undefined && !(n !== 'ipc' && podHost[n])) out[n] = `container:${pod.infraId}`;
+    }
+    out.joinsUts = out.uts === `container:${pod.infraId}`;
+  }
   return out;
 }

@@ -45,7 +45,8 @@ export async function podForCreate(req: PodJoinRequest, deps: PodFlagDeps): Prom
   }
   if (ref === undefined || ref === '') throw new UsageError('--pod needs a pod name or ID');
   let pod: PodRecord;
-  if (ref.startsWith('new:')) {
+  const isNew = ref.startsWith('new:');
+  if (isNew) {
     const { createPodFromFlags } = await import('./pod-flags.js');
     // podman moves the container's published ports to the new pod.
     pod = await createPodFromFlags(
@@ -54,6 +55,8 @@ export async function podForCreate(req: PodJoinRequest, deps: PodFlagDeps): Prom
         infra: true,
         publish: [...req.publish],
         network: req.network,
+        // podman gives the new pod the container's --hostname (the member then has it through the pod's uts).
+        hostname: req.hostname,
         addHost: [],
         dns: [],
         dnsSearch: [],
@@ -78,15 +81,22 @@ export async function podForCreate(req: PodJoinRequest, deps: PodFlagDeps): Prom
       }
     }
   }
-  const inherited = inheritFromPod(pod, req.own ?? {});
+  const hostNetwork = pod.infraId !== undefined && pod.share.includes('net') && (await infraNetwork(deps, pod.infraId)) === 'host';
+  const inherited = inheritFromPod(pod, req.own ?? {}, { hostNetwork });
   const out: PodJoin = { pod, netJoin: [], volumes: pod.volumes ?? [], inherited };
-  if (pod.infraId && pod.share.includes('net')) {
+  if (hostNetwork) out.network = 'host';
+  else if (pod.infraId && pod.share.includes('net')) {
     out.network = `container:${pod.infraId}`;
     out.netJoin = inherited.netJoin;
-    if (inherited.joinsUts) {
-      if (req.hostname !== undefined) throw new TscRunError('invalid config provided: cannot set hostname when joining the pod UTS namespace: invalid configuration');
-      out.hostname = pod.hostname;
-    }
+  }
+  if (inherited.joinsUts) {
+    if (req.hostname !== undefined && !isNew) throw new TscRunError('invalid config provided: cannot set hostname when joining the pod UTS namespace: invalid configuration');
+    out.hostname = pod.hostname;
   }
   return out;
+}
+
+async function infraNetwork(deps: PodFlagDeps, infraId: string): Promise<string | undefined> {
+  const { ContainerStore } = await import('../storage/containers.js');
+  return (await new ContainerStore(deps.roots.dataRoot).get(infraId))?.config.network;
 }

@@ -148,17 +148,18 @@ export async function removePod(ctx: PodContext, pod: PodRecord, o: { force: boo
   const lc = await lifecycle(ctx);
   const members = await podMembers(ctx.roots, pod);
   if (!o.force) {
-    const up = members.find(isUp);
+    // podman's checkReadyForRemoval: a running infra does not keep its pod (nor itself) from going.
+    const up = members.find((c) => isUp(c) && c.id !== pod.infraId);
     if (up) {
       throw new TscRunError(
         `not all containers could be removed from pod ${pod.id}: removing pod containers: cannot remove container ${up.id} as it is running - running or paused containers cannot be removed without force: container state improper`,
       );
     }
   }
-  if (o.force) await markStopping(ctx.roots, pod).catch(() => undefined);
+  await markStopping(ctx.roots, pod).catch(() => undefined);
   for (const c of [...members.filter((m) => m.id !== pod.infraId), ...members.filter((m) => m.id === pod.infraId)]) {
     try {
-      await removeContainer(lc, c.id, { force: o.force, timeout: o.timeout, podRemoval: true });
+      await removeContainer(lc, c.id, { force: o.force || c.id === pod.infraId, timeout: o.timeout, podRemoval: true });
     } catch (err) {
       if (!(err instanceof NoSuchContainerError)) throw err;
     }

@@ -7,10 +7,10 @@ import type { SharedNamespace } from './pod-store.js';
 export const DEFAULT_SHARE: SharedNamespace[] = ['ipc', 'net', 'uts'];
 
 /**
- * `ipc,net,uts` (default), `+pid` (added to the default), `none`. Members
- * join the infra's namespaces through its network namespace (a member is
- * `--network container:INFRA` plus ipc/uts/pid), so a list without `net`
- * cannot be built here and is refused. `cgroup` stands alone: the infra
+ * `ipc,net,uts` (default), `+pid` (added to the default), `none`. With
+ * `net`, members join the infra's namespaces through its network namespace
+ * (a member is `--network container:INFRA` plus ipc/uts/pid); without it,
+ * each shared one as `--ipc container:INFRA` (pod-inherit.ts). `cgroup` stands alone: the infra
  * and its members all keep the cgroup namespace they start in (the host's:
  * tsc-run makes a private one only for `--cgroupns private`), which is the
  * infra's, so sharing it needs no joining; members cannot ask for a private
@@ -26,11 +26,9 @@ export function parseShare(value: string | undefined): SharedNamespace[] {
   for (const w of words) {
     if (w === 'net' || w === 'ipc' || w === 'uts' || w === 'pid' || w === 'cgroup') out.add(w);
     else if (w === 'none') throw new UsageError('--share none cannot be combined with other namespaces');
-    else if (w === 'user' || w === 'mnt' || w === 'mount') throw new UsageError(`invalid kernel namespace to share: ${w}: options are: cgroup, ipc, net, pid, uts or none`);
-    else throw new UsageError(`invalid kernel namespace to share: ${w}: options are: cgroup, ipc, net, pid, uts or none`);
-  }
-  if ([...out].some((n) => n !== 'cgroup') && !out.has('net')) {
-    throw new UsageError(`--share ${value}: members join the infra's namespaces through its network namespace here, so net must be shared too`);
+    else if (w === 'mnt' || w === 'mount') throw new UsageError('mount sharing functionality not supported on pod level');
+    else if (w === 'user') throw new UsageError('--share user is not supported here: members are in the user namespace of the infra they join already');
+    else throw new UsageError(`invalid kernel namespace to share: ${w}. Options are: cgroup, ipc, net, pid, uts or none`);
   }
   return [...out].sort();
 }

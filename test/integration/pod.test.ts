@@ -178,7 +178,7 @@ function suite(as: As, full: boolean) {
   it('bad input: one line, podman\'s exit codes, nothing half-made', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['pod', 'create', '--share', 'bogus'], /^Error: invalid kernel namespace to share: bogus/],
-      [['pod', 'create', '--exit-policy', 'later'], /^Error: invalid pod exit policy: "later"/],
+      [['pod', 'create', '--exit-policy', 'later'], /^Error: running pod create option: invalid pod exit policy: "later"/],
       [['pod', 'create', '--infra-command', '/pause'], /^Error: --infra-command needs --infra-image here/],
       [['run', '--pod', 'nope', 'bb', 'true'], /^Error: no pod with name or ID nope found: no such pod/],
       [['pod', 'inspect', 'nope'], /^Error: inspecting object: no such pod nope$/m],

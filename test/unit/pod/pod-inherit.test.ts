@@ -31,6 +31,15 @@ describe('what a member takes from its pod (podman InfraInherit)', () => {
     expect(inheritFromPod(base, {})).toEqual({ device: [], securityOpt: [], netJoin: ['ipc', 'uts'], joinsUts: true });
   });
 
+  it('a pod sharing namespaces but not its network: each joined as container:INFRA, the member\'s own flag wins', () => {
+    const infra = `container:${base.infraId!}`;
+    const got = inheritFromPod({ ...base, share: ['ipc', 'pid', 'uts'] }, { pid: 'private' });
+    expect([got.netJoin, got.ipc, got.uts, got.pid, got.joinsUts]).toEqual([[], infra, infra, 'private', true]);
+    const ipcOnly = inheritFromPod({ ...base, share: ['ipc'] }, {});
+    expect([ipcOnly.ipc, ipcOnly.uts, ipcOnly.joinsUts]).toEqual([infra, undefined, false]);
+    expect(inheritFromPod({ ...base, share: [], infraId: undefined }, {}).ipc).toBeUndefined();
+  });
+
   it('namespaces: joined, the host\'s where the pod has the host\'s, the member\'s own flag wins', () => {
     const pidPod: PodRecord = { ...base, share: ['ipc', 'net', 'pid', 'uts'] };
     expect(inheritFromPod(pidPod, {}).netJoin).toEqual(['ipc', 'pid', 'uts']);

@@ -40,18 +40,19 @@ describe('--share', () => {
     expect(parseShare('+pid')).toEqual(['ipc', 'net', 'pid', 'uts']);
     expect(parseShare('none')).toEqual([]);
     expect(parseShare('net,pid')).toEqual(['net', 'pid']);
-    expect(() => parseShare('ipc')).toThrow(/net must be shared/);
-    expect(() => parseShare('bogus')).toThrow(/invalid kernel namespace to share: bogus/);
+    expect(parseShare('ipc')).toEqual(['ipc']);
+    expect(() => parseShare('bogus')).toThrow('invalid kernel namespace to share: bogus. Options are: cgroup, ipc, net, pid, uts or none');
+    expect(() => parseShare('mnt')).toThrow('mount sharing functionality not supported on pod level');
     expect(parseShare('cgroup,net')).toEqual(['cgroup', 'net']);
     expect(parseShare('cgroup')).toEqual(['cgroup']);
-    expect(() => parseShare('cgroup,ipc')).toThrow(/net must be shared/);
+    expect(parseShare('cgroup,ipc')).toEqual(['cgroup', 'ipc']);
     expect(memberJoins(['ipc', 'net', 'pid', 'uts'])).toEqual(['ipc', 'pid', 'uts']);
     expect(memberJoins(['cgroup', 'ipc', 'net', 'pid', 'uts'], { pid: true, uts: true })).toEqual(['ipc']);
   });
   it('exit policy', () => {
     expect(parseExitPolicy(undefined)).toBe('continue');
     expect(parseExitPolicy('stop')).toBe('stop');
-    expect(() => parseExitPolicy('later')).toThrow('invalid pod exit policy: "later"');
+    expect(() => parseExitPolicy('later')).toThrow('running pod create option: invalid pod exit policy: "later"');
   });
 });
 
