@@ -10,8 +10,9 @@
 // labels, annotations, hostname.
 // `toKube` is pure; the records come from the stores.
 
-import { stringify } from 'yaml';
+import { Scalar, stringify } from 'yaml';
 import type { ContainerRecord } from '../storage/containers.js';
+import type { VolumeRecord } from '../storage/volume-types.js';
 import { VERSION } from '../version.js';
 
 export interface GenContainer {
@@ -81,8 +82,11 @@ function containerSpec(g: GenContainer, podName: string, volumes: Array<Record<s
   const c = g.rec.config;
   const name = kubeName(g, podName);
   const out: Record<string, unknown> = { name, image: g.rec.imageName };
-  if (c.entrypoint.length) out.command = [...c.entrypoint];
-  if (c.cmd.length) out.args = [...c.cmd];
+  // podman's: the entrypoint as command and the rest as args; without an entrypoint, the command line as command.
+  if (c.entrypoint.length) {
+    out.command = [...c.entrypoint];
+    if (c.cmd.length) out.args = [...c.cmd];
+  } else if (c.cmd.length) out.command = [...c.cmd];
   const env = userEnv(c.env);
   if (env.length) out.env = env;
   if (c.workingDir && c.workingDir !== '/') out.workingDir = c.workingDir;
@@ -191,13 +195,42 @@ function podAnnotations(p: GenPod): Record<string, string> | undefined {
   return Object.keys(out).length ? out : undefined;
 }
 
-/** The YAML text, podman's header comment first, documents separated by `---`. */
-export function toKube(pods: readonly GenPod[], o: GenerateOptions, now: Date = new Date()): string {
+/** podman's volume.podman.io annotations for a volume's driver and options (libpod Volume.GenerateForKube). */
+const VOLUME_OPTION_ANNOTATIONS: Record<string, string> = {
+  o: 'volume.podman.io/mount-options',
+  device: 'volume.podman.io/device',
+  type: 'volume.podman.io/type',
+  UID: 'volume.podman.io/uid',
+  GID: 'volume.podman.io/gid',
+};
+
+/** A volume as the PersistentVolumeClaim podman writes for it (1Gi, ReadWriteOnce). */
+function volumeClaim(v: VolumeRecord, stamp: Scalar): Record<string, unknown> {
+  const annotations: Record<string, string> = { 'volume.podman.io/driver': v.driver };
+  for (const [k, val] of Object.entries(v.options)) if (VOLUME_OPTION_ANNOTATIONS[k]) annotations[VOLUME_OPTION_ANNOTATIONS[k]] = val;
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { annotations, creationTimestamp: stamp, ...(Object.keys(v.labels).length ? { labels: v.labels } : {}), name: v.name },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    status: {},
+  };
+}
+
+/**
+ * The YAML text, podman's header comment first, documents separated by `---`,
+ * in podman's (helm's install) order: volume claims, services, then pods.
+ */
+export function toKube(pods: readonly GenPod[], o: GenerateOptions, now: Date = new Date(), volumes: readonly VolumeRecord[] = []): string {
+  // Quoted, as podman writes it: a YAML 1.1 reader (PyYAML, Go's) would take it for a timestamp, not a string.
+  const stamp = new Scalar(now.toISOString().replace(/\.\d+Z$/, 'Z'));
+  stamp.type = Scalar.QUOTE_DOUBLE;
+  const claims: unknown[] = volumes.map((v) => volumeClaim(v, stamp));
+  const services: unknown[] = [];
   const docs: unknown[] = [];
   for (const p of pods) {
     const labels = { app: p.name, ...p.labels };
     const annotations = podAnnotations(p);
-    const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z');
     if (o.type === 'deployment') {
       docs.push({
         apiVersion: 'apps/v1',
@@ -210,7 +243,7 @@ export function toKube(pods: readonly GenPod[], o: GenerateOptions, now: Date = 
       docs.push({ apiVersion: 'v1', kind: 'Pod', metadata: { ...(annotations ? { annotations } : {}), creationTimestamp: stamp, labels, name: p.name }, spec: podSpec(p) });
     }
     if (o.service && p.ports.length) {
-      docs.push({
+      services.push({
         apiVersion: 'v1',
         kind: 'Service',
         metadata: { labels: { app: p.name }, name: p.name },
@@ -223,5 +256,5 @@ export function toKube(pods: readonly GenPod[], o: GenerateOptions, now: Date = 
     }
   }
   const header = `# Save the output of this file and use kubectl create -f to import\n# it into Kubernetes.\n#\n# Created with tsc-run-${VERSION}\n`;
-  return header + docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+  return header + [...claims, ...services, ...docs].map((d) => stringify(d, { lineWidth: 0, indentSeq: false })).join('---\n');
 }

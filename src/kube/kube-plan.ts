@@ -65,6 +65,9 @@ interface PodContext {
   initType: string;
 }
 
+/** podman 4.3's limit on an annotation's value (define.MaxKubeAnnotation): kube play refuses longer ones. */
+export const MAX_KUBE_ANNOTATION = 63;
+
 /** podman 4.3's pod annotation that makes kube play's init containers `always` ones. */
 export const INIT_TYPE_ANNOTATION = 'io.podman.annotations.init.container.type';
 
@@ -339,7 +342,8 @@ function staticAddress(f: PlayFlags, index: number, hostNetwork: boolean, plan: 
 }
 
 function planPod(name: string, meta: { labels: Record<string, string>; annotations: Record<string, string> }, spec: KubePodSpec, cms: ConfigMaps, secrets: ConfigMaps, f: PlayFlags, plan: KubePlan): PlannedPod {
-  const podArgs: string[] = ['--name', name];
+  // podman 4.3's kube play makes every pod with exit policy stop.
+  const podArgs: string[] = ['--name', name, '--exit-policy', 'stop'];
   for (const [k, v] of Object.entries(meta.labels)) podArgs.push('--label', `${k}=${v}`);
   // podman's kube play sets the pod's hostname, its name unless the YAML gives one (pod inspect shows it).
   podArgs.push('--hostname', spec.hostname || name);
@@ -357,9 +361,11 @@ function planPod(name: string, meta: { labels: Record<string, string>; annotatio
   for (const h of spec.hostAliases ?? []) podArgs.push('--add-host', `${h.hostnames.join(';')}:${h.ip}`);
   for (const c of [...spec.containers]) {
     for (const p of c.ports ?? []) {
-      if (p.hostPort === undefined || spec.hostNetwork) continue;
+      if (spec.hostNetwork) continue;
+      // podman 4.3's getPodPorts: a containerPort without hostPort is published on the same host port.
+      const hostPort = p.hostPort ?? p.containerPort;
       const proto = (p.protocol ?? 'TCP').toLowerCase();
-      podArgs.push('--publish', `${p.hostIP ? `${p.hostIP}:` : ''}${p.hostPort}:${p.containerPort}/${proto}`);
+      podArgs.push('--publish', `${p.hostIP ? `${p.hostIP}:` : ''}${hostPort}:${p.containerPort}/${proto}`);
     }
   }
   for (const v of spec.volumes ?? []) {
@@ -417,6 +423,12 @@ export function planKube(docs: readonly KubeDoc[], extraConfigMaps: readonly Kub
     if (d.kind === 'PersistentVolumeClaim' && !plan.volumes.includes(d.metadata.name)) plan.volumes.push(d.metadata.name);
   }
   for (const d of docs) {
+    if (d.kind === 'Pod') {
+      // podman 4.3 checks a Pod's own annotations against its 63-character limit (MaxKubeAnnotation).
+      for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) {
+        if (v.length > MAX_KUBE_ANNOTATION) throw new KubeYamlError(`invalid annotation ${JSON.stringify(k)}=${JSON.stringify(v)} value length exceeds Kubernetetes max ${MAX_KUBE_ANNOTATION}`);
+      }
+    }
     if (d.kind === 'Pod') plan.pods.push(planPod(d.metadata.name, { labels: d.metadata.labels ?? {}, annotations: d.metadata.annotations ?? {} }, d.spec, cms, secrets, f, plan));
     // A Deployment's (DaemonSet's) pods: the template's labels, the Deployment's own annotations (podman's).
     if (d.kind === 'Deployment') {

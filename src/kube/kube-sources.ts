@@ -9,6 +9,7 @@ import { NoSuchPodError, PodStore, type PodRecord } from '../pod/pod-store.js';
 import { userdataDir } from '../runtime/container/container-files.js';
 import { loadContainerSecurity } from '../runtime/security/security-args.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
+import type { VolumeRecord } from '../storage/volume-types.js';
 import type { GenContainer, GenPod } from './kube-generate.js';
 import { parseKubeYaml, type KubeDoc } from './kube-parse.js';
 
@@ -58,12 +59,18 @@ async function genContainer(store: ContainerStore, rec: ContainerRecord): Promis
   return { rec, bounding: sec?.capabilities.bounding, privileged: sec?.privileged === true, readOnlyRoot: sec?.readOnlyRoot === true, bindKinds };
 }
 
-/** Each name: a pod (its members but the infra), else a container (a pod of its own, `NAME-pod`). */
-export async function generateInputs(roots: Roots, names: readonly string[]): Promise<GenPod[]> {
+/**
+ * Each name: a pod (its members but the infra), else a container (a pod of its own, `NAME-pod`),
+ * else a volume (a PersistentVolumeClaim), as podman looks them up.
+ */
+export async function generateInputs(roots: Roots, names: readonly string[]): Promise<{ pods: GenPod[]; volumes: VolumeRecord[] }> {
   const pods = new PodStore(roots.dataRoot);
   const store = new ContainerStore(roots.dataRoot);
   const all = await store.list();
   const out: GenPod[] = [];
+  const volumes: VolumeRecord[] = [];
+  const { VolumeStore } = await import('../volume/volume-store.js');
+  const vols = new VolumeStore(roots.dataRoot);
   for (const n of names) {
     let pod: PodRecord | undefined;
     try {
@@ -74,7 +81,7 @@ export async function generateInputs(roots: Roots, names: readonly string[]): Pr
     if (pod) {
       const infra = all.find((c) => c.id === pod.infraId);
       const members = all.filter((c) => c.pod === pod.id && c.id !== pod.infraId).sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
-      if (members.length === 0) throw new TscRunError(`pod ${pod.name} has no containers other than its infra: nothing to generate`);
+      if (members.length === 0) throw new TscRunError(`pod ${pod.id} only has an infra container`);
       out.push({
         name: pod.name,
         hostname: pod.hostname,
@@ -88,6 +95,11 @@ export async function generateInputs(roots: Roots, names: readonly string[]): Pr
     try {
       rec = await store.lookup(n);
     } catch {
+      const vol = await vols.get(n);
+      if (vol) {
+        volumes.push(vol);
+        continue;
+      }
       throw new TscRunError(`name or ID ${JSON.stringify(n)} not found`);
     }
     if (rec.config.pause) throw new TscRunError(`${rec.name} is the infra container of a pod: generate the pod instead`);
@@ -95,5 +107,5 @@ export async function generateInputs(roots: Roots, names: readonly string[]): Pr
     const hostname = rec.config.hostname && !rec.id.startsWith(rec.config.hostname) ? rec.config.hostname : undefined;
     out.push({ name: `${rec.name}-pod`, hostname, labels: {}, ports: rec.config.ports ?? [], containers: [await genContainer(store, rec)] });
   }
-  return out;
+  return { pods: out, volumes };
 }

@@ -8,6 +8,9 @@ import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import { SIGNATURE_POLICY_DESCRIBE } from './registry-flags.js';
 
+/** podman 4.3's define.MaxKubeAnnotation (kube-plan.ts checks a YAML's own against it). */
+const MAX_KUBE_ANNOTATION = 63;
+
 const strings = { type: 'string', array: true, nargs: 1, requiresArg: true } as const;
 
 async function readStdin(): Promise<string> {
@@ -62,6 +65,7 @@ interface PlayArgs extends GlobalArgs {
   'mac-address'?: string[];
   'log-opt'?: string[];
   'seccomp-profile-root'?: string;
+  'service-container'?: boolean;
 }
 
 /** --annotation KEY=VALUE (podman's checks: an '=' and a Kubernetes-sized value). */
@@ -71,7 +75,7 @@ function parseAnnotations(values: readonly string[]): Record<string, string> {
     const eq = a.indexOf('=');
     if (eq < 0) throw new UsageError(`annotation ${JSON.stringify(a)} must include an '=' sign`);
     const v = a.slice(eq + 1);
-    if (v.length > 256 * 1024) throw new UsageError(`annotation exceeds maximum size, ${256 * 1024}, of kubernetes annotation: ${v}`);
+    if (v.length > MAX_KUBE_ANNOTATION) throw new UsageError(`annotation exceeds maximum size, ${MAX_KUBE_ANNOTATION}, of kubernetes annotation: ${v}`);
     out[a.slice(0, eq)] = v;
   }
   return out;
@@ -115,8 +119,15 @@ export function playCommand(word: string, usage: string): CommandModule<GlobalAr
         .option('ip', { ...strings, describe: 'Static IP addresses to assign to the pods (default [])' })
         .option('mac-address', { ...strings, describe: 'Static MAC addresses to assign to the pods' })
         .option('log-opt', { ...strings, describe: 'Logging driver options' })
-        .option('seccomp-profile-root', { type: 'string', requiresArg: true, describe: 'Directory path for seccomp profiles (default "/var/lib/kubelet/seccomp")' }),
+        .option('seccomp-profile-root', { type: 'string', requiresArg: true, describe: 'Directory path for seccomp profiles (default "/var/lib/kubelet/seccomp")' })
+        // Hidden in podman 4.3 too.
+        .option('service-container', { type: 'boolean', hidden: true, describe: 'Starts a service container before all pods' }),
     handler: async (argv) => {
+      if (argv['service-container'] === true) {
+        throw new UsageError(
+          "--service-container is not supported: podman makes it for systemd's podman-kube@ unit to track as the workload's main process, and tsc-run has no systemd unit for kube play",
+        );
+      }
       const file = sourceArg(argv.file);
       if (file === undefined) throw new UsageError('accepts 1 arg(s), received 0');
       if (argv.extra?.length) throw new UsageError(`accepts 1 arg(s), received ${argv.extra.length + 1}`);
@@ -202,10 +213,10 @@ interface GenerateArgs extends GlobalArgs {
 export function generateCommand(word: string, usage: string): CommandModule<GlobalArgs, GenerateArgs> {
   return {
     command: `${word} [names..]`,
-    describe: 'Generate Kubernetes YAML based on containers, pods or volumes.',
+    describe: 'Generate Kubernetes YAML from containers, pods or volumes.',
     builder: (y) =>
       y
-        .usage(`Usage: tsc-run ${usage} [options] {CONTAINER...|POD...}\n\nCommand generates Kubernetes Pod, Service or PersistentVolumeClaim YAML (v1 specification) from tsc-run containers or pods.`)
+        .usage(`Usage: tsc-run ${usage} [options] {CONTAINER...|POD...|VOLUME...}\n\nCommand generates Kubernetes Pod, Service or PersistentVolumeClaim YAML (v1 specification) from tsc-run containers, pods or volumes.`)
         .option('service', { alias: 's', type: 'boolean', describe: 'Generate YAML for a Kubernetes service object' })
         .option('filename', { alias: 'f', type: 'string', requiresArg: true, describe: 'Write output to the specified path' })
         .option('type', { alias: 't', type: 'string', requiresArg: true, describe: 'Generate YAML for the given Kubernetes kind (pod, deployment) (default "pod")' })
@@ -220,7 +231,8 @@ export function generateCommand(word: string, usage: string): CommandModule<Glob
       if (!Number.isInteger(replicas) || replicas < 1) throw new UsageError(`invalid replicas ${String(argv.replicas)}: want a positive integer`);
       const { generateInputs } = await import('../../kube/kube-sources.js');
       const { toKube } = await import('../../kube/kube-generate.js');
-      const text = toKube(await generateInputs(rootsOf(argv), names), { service: argv.service === true, type, replicas });
+      const inputs = await generateInputs(rootsOf(argv), names);
+      const text = toKube(inputs.pods, { service: argv.service === true, type, replicas }, new Date(), inputs.volumes);
       if (argv.filename !== undefined) {
         const fs = await import('node:fs/promises');
         try {

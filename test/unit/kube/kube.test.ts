@@ -113,7 +113,7 @@ describe('kube play plan', () => {
   const plan = planKube(parseKubeYaml(YAML, 'play.yaml'), [], { ...FLAGS, networks: ['slirp4netns'], logDriver: 'json-file' });
   it('pods, ports, labels, aliases', () => {
     expect(plan.pods.map((p) => p.name)).toEqual(['web', 'api-pod-0', 'api-pod-1']);
-    expect(plan.pods[0]!.podArgs).toEqual(['--name', 'web', '--label', 'app=web', '--hostname', 'web', '--network', 'slirp4netns', '--add-host', 'db;db.local:10.1.2.3', '--publish', '8080:80/tcp', '--publish', '5353:53/udp']);
+    expect(plan.pods[0]!.podArgs).toEqual(['--name', 'web', '--exit-policy', 'stop', '--label', 'app=web', '--hostname', 'web', '--network', 'slirp4netns', '--add-host', 'db;db.local:10.1.2.3', '--publish', '8080:80/tcp', '--publish', '5353:53/udp', '--publish', '9000:9000/tcp']);
     expect(plan.pods[1]!.podArgs).toContain('tier=api');
   });
   it('containers as create arguments', () => {
@@ -192,7 +192,9 @@ describe('kube generate', () => {
       new Date('2026-01-02T03:04:05.678Z'),
     );
     expect(text.startsWith('# Save the output of this file and use kubectl create -f to import\n')).toBe(true);
-    const docs = text.split('---\n').map((d) => parse(d) as Record<string, unknown>);
+    // podman's (helm's) order: the Service before the Pod.
+    const [service, ...rest] = text.split('---\n').map((d) => parse(d) as Record<string, unknown>);
+    const docs = [...rest, service];
     expect(docs[0]).toEqual({
       apiVersion: 'v1',
       kind: 'Pod',
@@ -208,7 +210,7 @@ describe('kube generate', () => {
             { mountPath: '/tmp', name: 'srv-tmpfs-3' }, { mountPath: '/var/tmp', name: 'srv-tmpfs-4' }, { mountPath: '/run', name: 'srv-tmpfs-5' }],
           // Dropped: what it lacks of the set a Kubernetes runtime gives (podman's comparison).
           securityContext: { capabilities: { add: ['CAP_NET_ADMIN'], drop: ['CAP_MKNOD', 'CAP_NET_RAW', 'CAP_KILL', 'CAP_AUDIT_WRITE'] }, readOnlyRootFilesystem: true, runAsUser: 1000, runAsGroup: 100 },
-        }, { name: 'side', image: 'localhost/bb:latest', args: ['sleep', '1'], securityContext: { privileged: true } }],
+        }, { name: 'side', image: 'localhost/bb:latest', command: ['sleep', '1'], securityContext: { privileged: true } }],
         enableServiceLinks: false,
         hostname: 'web',
         restartPolicy: 'OnFailure',
@@ -220,7 +222,7 @@ describe('kube generate', () => {
     // And our own play reads it: the same command, args, env, mounts.
     const plan = planKube(parseKubeYaml(text, 'gen.yaml'), [], FLAGS);
     expect(plan.pods[0]!.containers[0]!.args).toEqual(expect.arrayContaining(['--entrypoint', '["httpd"]', '--env', 'A=1', '--volume', 'data:/data', '--volume', '/srv/www:/h:ro', '--tmpfs', '/mem', 'localhost/bb:latest', '-f']));
-    expect(plan.pods[0]!.podArgs).toEqual(['--name', 'web', '--label', 'app=web', '--label', 'team=x', '--hostname', 'web', '--publish', '8080:80/tcp']);
+    expect(plan.pods[0]!.podArgs).toEqual(['--name', 'web', '--exit-policy', 'stop', '--label', 'app=web', '--label', 'team=x', '--hostname', 'web', '--publish', '8080:80/tcp']);
   });
   it('--type deployment', () => {
     const text = toKube([{ name: 'p', labels: {}, ports: [], containers: [{ rec: rec({ cmd: ['sleep', '1'] }, 'c'), privileged: false, readOnlyRoot: false }] }], { service: false, type: 'deployment', replicas: 3 });
@@ -277,7 +279,7 @@ spec:
     expect(plan.secrets).toEqual([{ name: 'creds-pass', value: 's3cret' }]);
     const args = plan.pods[0]!.containers[0]!.args;
     expect(args).toEqual(expect.arrayContaining(['--env', 'S_user=admin', '--env', 'S_pass=s3cret', '--env', 'USER=admin', '--secret', 'creds-pass,target=/etc/creds/p/word']));
-    expect(plan.pods[0]!.podArgs).toEqual(['--name', 'agent-pod', '--label', 'app=agent', '--hostname', 'agent-pod']);
+    expect(plan.pods[0]!.podArgs).toEqual(['--name', 'agent-pod', '--exit-policy', 'stop', '--label', 'app=agent', '--hostname', 'agent-pod']);
     expect(() => parseKubeYaml('kind: Secret\nmetadata: {name: x}\ndata: {k: "not base64!"}\n---\nkind: PersistentVolumeClaim\nmetadata: {name: v}\n', 's.yaml')).toThrow('s.yaml: document 1: data.k: must be base64');
     const missing = yaml.replace('name: creds, key: user', 'name: nope, key: user');
     expect(() => planKube(parseKubeYaml(missing, 'd.yaml'), [], FLAGS)).toThrow('container main: env USER: key "user" of secret "nope" not found');
