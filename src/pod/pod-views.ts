@@ -44,7 +44,7 @@ export function podStatus(all: readonly ContainerRecord[]): string {
 
 /** A Go struct (InspectHostPort): `{{.InfraConfig.PortBindings}}` prints `{ 8080}` for it, as podman. */
 function portBinding(HostIp: string, HostPort: string): { HostIp: string; HostPort: string } {
-  return { HostIp, HostPort, [GO_FORMAT]: () => `{${HostIp} ${HostPort}}` } as { HostIp: string; HostPort: string };
+  return Object.defineProperty({ HostIp, HostPort }, GO_FORMAT, { value: () => `{${HostIp} ${HostPort}}`, enumerable: false });
 }
 
 function portBindings(infra: ContainerRecord): Record<string, Array<{ HostIp: string; HostPort: string }>> {

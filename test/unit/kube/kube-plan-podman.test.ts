@@ -54,7 +54,7 @@ describe('kube play plan (podman 4.3 play.go)', () => {
 
 describe('kube generate VOLUME (podman 4.3 Volume.GenerateForKube)', () => {
   it('a PersistentVolumeClaim with the driver and options as volume.podman.io annotations, the time stamp quoted', () => {
-    const vol = { name: 'v1', driver: 'local' as const, createdAt: '2026-01-01T00:00:00Z', labels: { a: 'b' }, options: { type: 'tmpfs', device: 'tmpfs', o: 'size=2m' }, needsCopyUp: false };
+    const vol = { name: 'v1', driver: 'local' as const, createdAt: '2026-01-01T00:00:00Z', labels: { a: 'b' }, options: { type: 'tmpfs', device: 'tmpfs', o: 'size=2m' }, needsCopyUp: false, needsChown: false };
     const text = toKube([], { service: false, type: 'pod', replicas: 1 }, new Date('2026-01-02T03:04:05.678Z'), [vol]);
     expect(text).toContain('  creationTimestamp: "2026-01-02T03:04:05Z"\n');
     expect(parse(text)).toEqual({
