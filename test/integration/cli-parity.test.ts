@@ -77,7 +77,7 @@ describe('run details as podman', () => {
     expect(keep.exitCode).toBe(0);
   });
 
-  it("create --init-ctr is refused after podman's own checks; create -a keeps its streams for start --attach (Docker's meaning)", async () => {
+  it("create --init-ctr without --pod is podman's error; create -a keeps its streams for start --attach (Docker's meaning)", async () => {
     const noPod = await run(['create', '--init-ctr', 'once', 'bb', 'true']);
     expect([noPod.exitCode, noPod.stderr]).toEqual([125, 'Error: must specify pod value with init-ctr\n']);
     const r = await run(['create', '-a', 'stdout', '--name', 'ca', 'bb', 'sh', '-c', 'echo out; echo err >&2']);
