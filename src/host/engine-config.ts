@@ -39,6 +39,9 @@ export interface EngineConfig {
   hooksDirs?: string[];
   /** --network-config-dir, else network_config_dir of containers.conf's [network]: where network configs live. */
   networkConfigDir?: string;
+  /** infra_image and infra_command of containers.conf's [engine]: a pod's infra default (src/pod/pod-flags.ts). */
+  infraImage?: string;
+  infraCommand?: string;
 }
 
 export const ENGINE_FLAGS_ENV = '_TSC_RUN_ENGINE_FLAGS';
@@ -124,6 +127,10 @@ export function mergeEngineConfig(f: EngineFlags, engine: Record<string, unknown
   if (hooksDirs) out.hooksDirs = hooksDirs;
   const networkConfigDir = f.networkConfigDir ?? str(network.network_config_dir);
   if (networkConfigDir) out.networkConfigDir = networkConfigDir;
+  const infraImage = str(engine.infra_image);
+  const infraCommand = str(engine.infra_command);
+  if (infraImage) out.infraImage = infraImage;
+  if (infraCommand) out.infraCommand = infraCommand;
   return out;
 }
 
