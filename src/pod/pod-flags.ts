@@ -77,7 +77,20 @@ export interface PodFlagDeps {
   resolveInfraImage?: (image: string) => Promise<Omit<InfraImage, 'command'>>;
 }
 
-export async function createPodFromFlags(f: PodFlags, deps: PodFlagDeps): Promise<PodRecord> {
+/**
+ * containers.conf's infra_image (and infra_command) where no --infra-image is given: podman runs
+ * that image as the infra. Unset (our default), the infra is the helper's pause mode, no image.
+ */
+async function withConfInfra(f: PodFlags): Promise<PodFlags> {
+  if (!f.infra || f.infraImage !== undefined) return f;
+  const { engineConfig } = await import('../host/engine-config.js');
+  const conf = engineConfig();
+  if (conf.infraImage === undefined) return f;
+  return { ...f, infraImage: conf.infraImage, infraCommand: f.infraCommand ?? conf.infraCommand };
+}
+
+export async function createPodFromFlags(f0: PodFlags, deps: PodFlagDeps): Promise<PodRecord> {
+  const f = await withConfInfra(f0);
   const given0: string[] = [];
   if (f.infraCommand !== undefined && f.infraImage === undefined) {
     throw new UsageError('--infra-command needs --infra-image here: the default infra runs no command (the helper itself holds the pod\'s namespaces)');

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox } from '../harness/index.js';
+import { tscRun, type Sandbox } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox, sandboxCli } from './run-util.js';
 
 describe('pods as podman\'s system tests see them (test user)', () => {
@@ -57,6 +57,22 @@ describe('pods as podman\'s system tests see them (test user)', () => {
     const hostNet = fs.readlinkSync('/proc/self/ns/net');
     expect((await ok(['run', '--rm', '--pod', 'hostnet', 'bb', 'readlink', '/proc/self/ns/net'])).trim()).toBe(hostNet);
     await ok(['pod', 'rm', '-f', '-t', '0', 'hostnet']);
+  });
+
+  it('containers.conf infra_image (and infra_command): the infra pod create and run --pod new: make, as podman', async () => {
+    const bad = sb.file('bad-infra.conf', '[engine]\ninfra_image = "i.do/not/exist:image"\n');
+    for (const args of [['pod', 'create'], ['create', '--pod', 'new:confpod', 'bb', 'true']]) {
+      const r = await tscRun(args, { sandbox: sb, env: { CONTAINERS_CONF: bad } });
+      expect(r.exitCode, args.join(' ')).toBe(125);
+      expect(r.stderr, args.join(' ')).toMatch(/initializing source docker:\/\/i\.do\/not\/exist:image/);
+    }
+    expect((await cli(['pod', 'exists', 'confpod'])).exitCode).toBe(1);
+    const good = sb.file('good-infra.conf', '[engine]\ninfra_image = "localhost/bb:latest"\ninfra_command = "sleep"\n');
+    const made = await tscRun(['pod', 'create', '--name', 'confinfra', '--infra-command', 'top'], { sandbox: sb, env: { CONTAINERS_CONF: good } });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const infra = (await ok(['pod', 'inspect', '--format', '{{.InfraContainerID}}', 'confinfra'])).trim();
+    expect((await ok(['inspect', '--format', '{{.ImageName}} {{.Config.Entrypoint}}', infra])).trim()).toBe('localhost/bb:latest top');
+    await ok(['pod', 'rm', 'confinfra']);
   });
 
   it('podman\'s messages: --share, --exit-policy, kube play --annotation, kube generate of a bare pod', async () => {

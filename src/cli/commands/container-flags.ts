@@ -1013,7 +1013,14 @@ async function joinPod(argv: CreateArgs, roots: Roots): Promise<import('../../po
         cgroupns: argv.cgroupns,
       },
     },
-    { roots, warn, rmtree: (...p) => treeOps.rmtree(...p), removeExisting: (p) => removePod({ roots, treeOps, warn }, p, { force: true }) },
+    {
+      roots,
+      warn,
+      rmtree: (...p) => treeOps.rmtree(...p),
+      removeExisting: (p) => removePod({ roots, treeOps, warn }, p, { force: true }),
+      // new:NAME with containers.conf's infra_image: that image's infra, as pod create's.
+      resolveInfraImage: (await import('./pod.js')).infraImageResolver(roots, treeOps),
+    },
   );
 }
 

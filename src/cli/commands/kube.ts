@@ -99,7 +99,8 @@ export function playCommand(word: string, usage: string): CommandModule<GlobalAr
       y
         .usage(`Usage: tsc-run ${usage} [options] KUBEFILE|-\n\nCreates pods or volumes based on the Kubernetes kind described in the YAML. Supported kinds are Pods, Deployments, DaemonSets, PersistentVolumeClaims, ConfigMaps and Secrets.`)
         .positional('extra', { type: 'string', array: true, hidden: true })
-        .option('down', { type: 'boolean', describe: 'Stop pods defined in the YAML file' })
+        // Hidden in podman 4.3 (kube down is the command for it).
+        .option('down', { type: 'boolean', hidden: true, describe: 'Stop pods defined in the YAML file' })
         .option('replace', { type: 'boolean', describe: 'Delete and recreate pods defined in the YAML file' })
         .option('start', { type: 'boolean', default: true, describe: 'Start the pod after creating it' })
         .option('build', { type: 'boolean', describe: 'Build all images in a YAML (given Containerfiles exist)' })

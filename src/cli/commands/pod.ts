@@ -9,6 +9,9 @@ import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 import type { PodContext } from '../../pod/pod-lifecycle.js';
 import type { PodRecord } from '../../pod/pod-store.js';
+import type { PodFlagDeps } from '../../pod/pod-flags.js';
+import type { Roots } from '../../config/paths.js';
+import type { TreeOps } from '../../storage/layers/layer-store.js';
 import { podStatsCommand } from './pod-stats.js';
 import { podTopCommand } from './pod-top.js';
 
@@ -263,18 +266,22 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
         warn: ctx.warn,
         rmtree: (...p) => ctx.treeOps.rmtree(...p),
         removeExisting: (p) => removePod(ctx, p, { force: true }),
-        // --infra-image: pulled when missing, as run's image is.
-        resolveInfraImage: async (image) => {
-          const { ensureCreateImage } = await import('./create-pull.js');
-          const { resolveContainerStorage } = await import('../../runtime/container/container-rootfs.js');
-          const got = await ensureCreateImage({}, image, ctx.roots.dataRoot);
-          return { image: got.image, record: got.record, storage: await resolveContainerStorage({ roots: ctx.roots }), treeOps: ctx.treeOps };
-        },
+        resolveInfraImage: infraImageResolver(ctx.roots, ctx.treeOps),
       },
     );
     process.stdout.write(`${pod.id}\n`);
   },
 };
+
+/** --infra-image (or containers.conf's infra_image): pulled when missing, as run's image is (pod create, run --pod new:). */
+export function infraImageResolver(roots: Roots, treeOps: TreeOps): NonNullable<PodFlagDeps['resolveInfraImage']> {
+  return async (image) => {
+    const { ensureCreateImage } = await import('./create-pull.js');
+    const { resolveContainerStorage } = await import('../../runtime/container/container-rootfs.js');
+    const got = await ensureCreateImage({}, image, roots.dataRoot);
+    return { image: got.image, record: got.record, storage: await resolveContainerStorage({ roots }), treeOps };
+  };
+}
 
 const startCommand: CommandModule<GlobalArgs, TargetArgs> = {
   command: 'start [pods..]',
