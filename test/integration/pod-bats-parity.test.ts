@@ -51,6 +51,12 @@ describe('pods as podman\'s system tests see them (test user)', () => {
     const r = await cli(['run', '--rm', '--pod', 'fixed', '--hostname', 'x', 'bb', 'true']);
     expect([r.exitCode, r.stderr]).toEqual([125, 'Error: invalid config provided: cannot set hostname when joining the pod UTS namespace: invalid configuration\n']);
     await ok(['pod', 'rm', 'fixed']);
+    // rm --depend of an infra removes its pod, members first (podman's RemoveDepend); plain rm refuses.
+    const member = (await ok(['create', '--pod', 'new:dep', 'bb', 'true'])).trim();
+    const infra = (await ok(['pod', 'inspect', '--format', '{{.InfraContainerID}}', 'dep'])).trim();
+    expect((await cli(['rm', infra])).stderr).toMatch(/is the infra container of pod .* and cannot be removed without removing the pod/);
+    expect((await ok(['rm', '--depend', infra])).trim().split('\n')).toEqual([member, infra]);
+    expect((await cli(['pod', 'exists', 'dep'])).exitCode).toBe(1);
 
     await ok(['pod', 'create', '--network', 'host', '--name', 'hostnet']);
     expect((await ok(['pod', 'inspect', '--format', '{{.InfraConfig.HostNetwork}}', 'hostnet'])).trim()).toBe('true');

@@ -73,8 +73,8 @@ export const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
         throw new TscRunError(`container ${t.rec.id} has dependent containers which must be removed before it: ${blocking.map((d) => d.id).join(', ')}: container already exists`);
       }
       try {
-        if (argv.all && t.rec.config.pause && t.rec.pod) {
-          // podman's rm -a removes a pod's infra with what depends on it: here, the whole pod.
+        if ((argv.all || argv.depend) && t.rec.config.pause && t.rec.pod) {
+          // podman's rm -a and rm --depend remove a pod's infra with what depends on it: here, the whole pod (RemoveDepend).
           const { removePodOf } = await import('../../pod/pod-lifecycle.js');
           await removePodOf(rootsOf(argv), t.rec.pod, { force: argv.force === true, timeout: time }, warn);
         } else await removeContainer(ctx, t.rec.id, { force: argv.force === true, timeout: time, volumes: argv.volumes === true });
