@@ -78,6 +78,8 @@ export function formatList(rows: readonly object[], opts: ListOptions): string {
   const tpl = new GoTemplate(templateSrc);
   const lines = rows.map((r) => tpl.render(r).replace(/\n$/, ''));
   if (!opts.noHeading) lines.unshift(headerLine(templateSrc, opts));
+  // No rows and no heading: nothing at all, as podman (not an empty line).
+  if (lines.length === 0) return '';
   return alignColumns(lines.join('\n')) + '\n';
 }
 

@@ -94,6 +94,21 @@ export async function loadCatalog(dataRoot: string): Promise<Catalog> {
   return { images: facts.filter((f): f is ImageFacts => f !== undefined), containers };
 }
 
+/**
+ * An image the catalog left out that is still recorded, not being removed,
+ * and has no config blob: a damaged store, not a concurrent rmi (which marks
+ * the record first). undefined when there is none.
+ */
+export async function damagedImage(dataRoot: string, catalog: Catalog): Promise<string | undefined> {
+  const seen = new Set(catalog.images.map((f) => f.record.id));
+  const blobs = new BlobStore(dataRoot);
+  for (const r of await new ImageStore(dataRoot).list()) {
+    if (seen.has(r.id) || r.list) continue;
+    if (!fsSync.existsSync(blobs.path(`sha256:${r.id}`))) return r.id;
+  }
+  return undefined;
+}
+
 /** The complete layer records of `ids` that exist (missing ones are skipped). */
 export async function layerRecords(dataRoot: string, ids: Iterable<string>): Promise<Map<string, LayerRecord>> {
   const store = new LayerStore(dataRoot, READ_ONLY_TREE_OPS);

@@ -20,6 +20,7 @@ function removalContext(roots: Roots, warn: (msg: string) => void): RemovalConte
   return {
     dataRoot: roots.dataRoot,
     treeOps,
+    warn,
     removeContainer: async (c: ContainerRecord) => {
       const [{ lifecycleContext }, { removeContainer }] = await Promise.all([
         import('../runtime/container/lifecycle-context.js'),

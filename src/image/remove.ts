@@ -42,6 +42,8 @@ export interface RemovalContext {
   removeContainer: (c: ContainerRecord) => Promise<void>;
   /** Take down an `image mount` of an image being removed (podman's rmi unmounts it, with or without -f). */
   releaseMounts?: (id: string) => Promise<void>;
+  /** A warning on stderr (podman's, e.g. for a damaged image removed anyway). */
+  warn?: (msg: string) => void;
 }
 
 function containersLock(dataRoot: string): string {

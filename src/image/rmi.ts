@@ -77,7 +77,19 @@ export async function removeImages(ctx: RemovalContext, o: RmiOptions): Promise<
     if (done.has(id)) return;
     const view = new CatalogView(await loadCatalog(ctx.dataRoot));
     const facts = view.catalog.images.find((f) => f.record.id === id);
-    if (!facts) return; // removed meanwhile (by us, as someone's parent, or by another command)
+    if (!facts) {
+      const damaged = (await store.list()).find((i) => i.id === id);
+      if (!damaged) return; // removed meanwhile (by us, as someone's parent, or by another command)
+      // Still recorded but its config blob is gone (a damaged store): podman removes it anyway, with its warning.
+      ctx.warn?.(`Failed to determine parent of image: reading config of image ${id}: no such file or directory, ignoring the error`);
+      if (!(await removeImage(ctx, id, o.force))) return;
+      done.add(id);
+      report.untagged.push(...damaged.names);
+      for (const n of damaged.names) emitImage(ctx.dataRoot, 'untag', id, n);
+      emitImage(ctx.dataRoot, 'remove', id, damaged.names[0] ?? id);
+      report.deleted.push(id);
+      return;
+    }
     const img = facts.record;
     if (referencedBy && img.names.length !== 1) {
       const byId = /^[0-9a-f]+$/.test(referencedBy) && id.startsWith(referencedBy);

@@ -160,6 +160,26 @@ describe('names (120-load, 001-basic)', () => {
   });
 });
 
+describe('a damaged image (330-corrupt-images)', () => {
+  it("images fails with podman's message; rmi removes it with podman's warning; images works again", async () => {
+    const store = await emptyStore('img-bats-damaged');
+    try {
+      await tscRunOk(['save', '-q', '-o', `${sb.dir}/bb-damaged.tar`, 'bb'], { sandbox: sb });
+      await tscRunOk(['load', '-q', '-i', `${sb.dir}/bb-damaged.tar`], { sandbox: store });
+      fs.rmSync(path.join(store.root, 'blobs', 'sha256', sb.image.id));
+      const listed = await tscRun(['images'], { sandbox: store });
+      expect(listed).toMatchObject({ exitCode: 125, stdout: '' });
+      expect(listed.stderr).toBe(`Error: retrieving label for image "${sb.image.id}": you may need to remove the image to resolve the error\n`);
+      const r = await tscRun(['rmi', 'bb'], { sandbox: store });
+      expect(r).toMatchObject({ exitCode: 0, stdout: `Untagged: localhost/bb:latest\nDeleted: ${sb.image.id}\n` });
+      expect(r.stderr).toMatch(/Failed to determine parent of image: .*, ignoring the error/);
+      expect(await tscRunOk(['images', '-a', '--noheading'], { sandbox: store })).toMatchObject({ stdout: '' });
+    } finally {
+      await disposeStore(store);
+    }
+  });
+});
+
 describe('runlabel of an image built with the old LABEL form (037-runlabel)', () => {
   it('LABEL key value... is one label; runlabel --display expands it', async () => {
     const ctx = path.join(sb.dir, 'runlabel-ctx');

@@ -69,6 +69,11 @@ describe('formatList / formatInspect', () => {
     expect(out.split('\n')[0]).toBe('CONTAINER ID      NAMES');
     expect(out.split('\n')[2]).toBe('bbbbbbbbbbbbbbbb  two');
   });
+  it('a table without rows and without its heading prints nothing (podman: not an empty line)', () => {
+    expect(formatList([], { columns, noHeading: true })).toBe('');
+    expect(formatList([], { columns, format: 'table {{.ID}}', noHeading: true })).toBe('');
+    expect(formatList([], { columns })).toBe('CONTAINER ID  NAMES\n');
+  });
   it('json is an array; a plain template prints one line per row', () => {
     expect(JSON.parse(formatList(rows, { columns, format: 'json' }))).toEqual(rows);
     expect(formatList(rows, { columns, format: '{{.ID}}' })).toBe('aaa\nbbbbbbbbbbbbbbbb\n');
