@@ -100,12 +100,16 @@ describe('version --format (001-basic, 010-images)', () => {
   });
 });
 
-describe('surplus arguments (015-help)', () => {
-  it("say cobra's count of arguments, not 'unknown flag'", async () => {
+describe('arguments (015-help)', () => {
+  it("surplus ones say cobra's count of arguments, not 'unknown flag'; -l with a container is refused", async () => {
     for (const args of [['version', 'x'], ['info', 'x', 'y'], ['images', 'a', 'b'], ['login', 'a', 'b'], ['image', 'exists', 'a', 'b']]) {
       const [ours, theirs] = await Promise.all([tscRun(args, { sandbox: sb }), podman(args)]);
       expect(ours.exitCode, args.join(' ')).toBe(125);
       expect(ours.stderr, args.join(' ')).toBe(theirs.stderr.replace(/podman/g, 'tsc-run'));
+    }
+    for (const cmd of [['logs'], ['container', 'logs'], ['wait']]) {
+      const r = await tscRun([...cmd, '-l', 'nonexistent-container'], { sandbox: sb });
+      expect(r, cmd.join(' ')).toMatchObject({ exitCode: 125, stderr: 'Error: --latest and containers cannot be used together\n' });
     }
     const attach = await tscRun(['attach', 'x0', 'x1'], { sandbox: sb });
     expect(attach).toMatchObject({ exitCode: 125, stderr: 'Error: accepts at most 1 arg(s), received 2\n' });

@@ -35,6 +35,7 @@ export const logsCommand: CommandModule<GlobalArgs, LogsArgs> = {
   handler: async (argv) => {
     const names = (argv.containers ?? []).map(String);
     if (!names.length && !argv.latest) throw new UsageError('specify at least one container name or ID to log');
+    if (names.length && argv.latest) throw new UsageError('--latest and containers cannot be used together');
     if (argv.tail !== undefined && !Number.isInteger(argv.tail)) throw new UsageError(`invalid argument ${JSON.stringify(String(argv.tail))} for "--tail" flag`);
     const { parseInputTime } = await import('../../format/time-input.js');
     const since = argv.since === undefined ? undefined : parseInputTime(argv.since, true);

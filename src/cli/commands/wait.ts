@@ -26,6 +26,7 @@ export const waitCommand: CommandModule<GlobalArgs, WaitArgs> = {
   handler: async (argv) => {
     const names = (argv.containers ?? []).map(String);
     if (!names.length && !argv.latest) throw new UsageError('"tsc-run wait" requires a name, id, or the "--latest" flag');
+    if (names.length && argv.latest) throw new UsageError('--latest and containers cannot be used together');
     const { parseConditions, waitContainer } = await import('../../runtime/container/container-wait.js');
     const { parseGoDuration } = await import('../../format/time-input.js');
     const conditions = parseConditions((argv.condition ?? []).map(String));
