@@ -76,8 +76,10 @@ static void detach_now(void) {
 
 static void own_stdin_readable(void) {
   struct exec_relay *r = st.r;
-  /* Room for held detach-key bytes on top of what is read. */
-  static char buf[sizeof st.pending - EXEC_DETACH_KEYS_MAX];
+  /* Room for held detach-key bytes on top of what is read; a whole number of pages, so a
+   * reader of 512-byte records from a file gets whole records (as conmon's 8 KiB reads do). */
+  static char buf[sizeof st.pending - 4096];
+  _Static_assert(EXEC_DETACH_KEYS_MAX <= 4096, "detach keys fit beside a read");
   ssize_t n = read(0, buf, sizeof buf);
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
   if (n <= 0) {

@@ -455,8 +455,10 @@ static void detach_now(void) {
 }
 
 static void own_stdin_readable(void) {
-  /* Room for held detach-key bytes on top of what is read. */
-  static char buf[sizeof mon.pending - sizeof mon.m->detach_keys];
+  /* Room for held detach-key bytes on top of what is read; a whole number of pages, so a
+   * reader of 512-byte records from a file gets whole records (as conmon's 8 KiB reads do). */
+  static char buf[sizeof mon.pending - 4096];
+  _Static_assert(sizeof mon.m->detach_keys <= 4096, "detach keys fit beside a read");
   ssize_t r = read(0, buf, sizeof buf);
   if (r < 0 && (errno == EINTR || errno == EAGAIN)) return;
   if (r <= 0) {

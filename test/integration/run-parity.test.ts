@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRoot, tscRun, type As, type Sandbox } from '../harness/index.js';
-import { busyboxSandbox, disposeSandbox } from './run-util.js';
+import { busyboxSandbox, cliLine, disposeSandbox, spawnLive } from './run-util.js';
 
 function suite(as: As) {
   let sb: Sandbox;
@@ -88,6 +88,14 @@ function suite(as: As) {
     expect(await ok(['run', '--rm', 'bb', 'sh', '-c', 'stat -c %a /; touch /x && echo wrote'])).toBe('555\nwrote\n');
   });
 
+  it('--stop-signal beyond the last signal: podman\'s range message', async () => {
+    for (const sig of ['65', '99']) {
+      const r = await run(['create', '--stop-signal', sig, 'bb']);
+      expect([r.exitCode, r.stderr]).toEqual([125, 'Error: valid signals are 1 through 64\n']);
+    }
+    expect((await run(['create', '--stop-signal', '0', 'bb'])).stderr).toBe('Error: invalid signal: 0\n');
+  });
+
   it('--memory=0 (no limit) still gets podman\'s warning rootless on cgroup v1', async () => {
     const r = await run(['run', '--rm', '--memory=0', 'bb', 'echo', 'hello']);
     expect([r.exitCode, r.stdout]).toEqual([0, 'hello\n']);
@@ -112,6 +120,13 @@ function suite(as: As) {
     const short = await io(['run', '--rm', '-i', 'bb', 'sh', '-c', 'dd bs=1M count=4 2>/dev/null | wc -c']);
     expect(Number(short.stdout.trim())).toBeGreaterThan(0);
     expect(Number(short.stdout.trim())).toBeLessThanOrEqual(4 * 1024 * 1024);
+    // From a file, 512-byte records arrive whole (podman's bats 075-exec: `3000+0 records in`).
+    const file = sb.file('big.bin', crypto.randomBytes(1_536_000));
+    for (const args of [['exec', '-i', 'xi'], ['run', '--rm', '-i', 'bb']]) {
+      const live = spawnLive(sb, ['sh', '-c', `${cliLine(sb, [...args, 'dd', 'of=/tmp/big', 'bs=512'])} < ${file}`]);
+      expect(await live.exited).toBe(0);
+      expect(live.stderr().split('\n')[0]).toBe('3000+0 records in');
+    }
     await ok(['rm', '-f', '-t', '0', 'xi']);
   });
 

@@ -90,6 +90,20 @@ function suite(as: As) {
     expect(again.stderr).toMatch(/StopSignal SIGTERM failed to stop container s2 in 1 seconds, resorting to SIGKILL/);
     expect(await ok(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 's2'])).toBe('exited 137\n');
   });
+
+  it('-t/--time is pflag\'s uint (podman\'s words for anything else; the last of two wins); stop also takes --timeout', async () => {
+    for (const cmd of ['stop', 'rm', 'restart']) {
+      const bad = await run([cmd, '-t', '-1', 'nosuch']);
+      expect([bad.exitCode, bad.stderr.split('\n')[0]]).toEqual([125, 'Error: invalid argument "-1" for "-t, --time" flag: strconv.ParseUint: parsing "-1": invalid syntax']);
+    }
+    await ok(['run', '-d', '--name', 's3', 'bb', ...IGNORES_TERM]);
+    await ready('s3');
+    const t0 = Date.now();
+    const r = await run(['stop', '--timeout', '30', '-t', '0', 's3']);
+    expect([r.exitCode, r.stdout]).toEqual([0, 's3\n']);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect((await run(['stop', '--timeout=x', 's3'])).stderr.split('\n')[0]).toBe('Error: invalid argument "x" for "-t, --time" flag: strconv.ParseUint: parsing "x": invalid syntax');
+  });
 }
 
 describe('the stopping state as the test user', () => suite('user'));

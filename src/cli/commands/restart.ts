@@ -13,7 +13,7 @@ interface RestartArgs extends GlobalArgs {
   all?: boolean;
   latest?: boolean;
   running?: boolean;
-  time?: number;
+  time?: string;
 }
 
 export const restartCommand: CommandModule<GlobalArgs, RestartArgs> = {
@@ -27,7 +27,7 @@ export const restartCommand: CommandModule<GlobalArgs, RestartArgs> = {
       .option('all', { alias: 'a', type: 'boolean', describe: 'Restart all containers' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
       .option('running', { type: 'boolean', describe: 'Restart only running containers' })
-      .option('time', { alias: 't', type: 'number', requiresArg: true, describe: 'Seconds to wait for stop before killing the container (default 10)' }),
+      .option('time', { alias: 't', type: 'string', goType: 'uint', requiresArg: true, describe: 'Seconds to wait for stop before killing the container (default 10)' }),
   handler: async (argv) => {
     const time = parseTimeFlag(argv.time);
     const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container/container-targets.js');

@@ -15,7 +15,7 @@ interface RmArgs extends GlobalArgs {
   force?: boolean;
   ignore?: boolean;
   latest?: boolean;
-  time?: number;
+  time?: string;
   volumes?: boolean;
   depend?: boolean;
 }
@@ -32,7 +32,7 @@ export const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
       .option('force', { alias: 'f', type: 'boolean', describe: 'Force removal of a running or unusable container' })
       .option('ignore', { alias: 'i', type: 'boolean', describe: 'Ignore errors when a specified container is missing' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
-      .option('time', { alias: 't', type: 'number', requiresArg: true, describe: 'Seconds to wait for stop before killing the container (default 10)' })
+      .option('time', { alias: 't', type: 'string', goType: 'uint', requiresArg: true, describe: 'Seconds to wait for stop before killing the container (default 10)' })
       .option('volumes', { alias: 'v', type: 'boolean', describe: 'Remove anonymous volumes associated with the container' })
       .option('depend', { type: 'boolean', describe: 'Remove container and all containers that depend on the selected container' }),
   handler: async (argv) => {

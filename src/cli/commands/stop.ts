@@ -13,13 +13,15 @@ interface StopArgs extends GlobalArgs {
   all?: boolean;
   ignore?: boolean;
   latest?: boolean;
-  time?: number;
+  time?: string;
 }
 
-export function parseTimeFlag(v: number | undefined): number | undefined {
+/** -t/--time: pflag's uint, with its words for anything else (a sign, a fraction, text). */
+export function parseTimeFlag(v: string | readonly string[] | undefined): number | undefined {
   if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < 0) throw new UsageError(`invalid argument ${JSON.stringify(String(v))} for "-t, --time" flag: must be a non-negative integer`);
-  return v;
+  const s = String(Array.isArray(v) ? v[v.length - 1] : v); // given twice: the last, as pflag
+  if (!/^\d+$/.test(s)) throw new UsageError(`invalid argument ${JSON.stringify(s)} for "-t, --time" flag: strconv.ParseUint: parsing ${JSON.stringify(s)}: invalid syntax`);
+  return Number(s);
 }
 
 export const stopCommand: CommandModule<GlobalArgs, StopArgs> = {
@@ -33,7 +35,8 @@ export const stopCommand: CommandModule<GlobalArgs, StopArgs> = {
       .option('all', { alias: 'a', type: 'boolean', describe: 'Stop all running containers' })
       .option('ignore', { alias: 'i', type: 'boolean', describe: 'Ignore errors when a specified container is missing' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
-      .option('time', { alias: 't', type: 'number', requiresArg: true, describe: 'Seconds to wait for stop before killing the container (default 10)' }),
+      // --timeout: podman's hidden other spelling (TimeoutAliasFlags), for stop only.
+      .option('time', { alias: ['t', 'timeout'], type: 'string', goType: 'uint', requiresArg: true, describe: 'Seconds to wait for stop before killing the container (default 10)' }),
   handler: async (argv) => {
     const time = parseTimeFlag(argv.time);
     const { checkTargetArgs, readCidFiles, resolveTargets, forEachTarget } = await import('../../runtime/container/container-targets.js');

@@ -19,7 +19,8 @@ export function parseSignal(raw: string): number {
   const invalid = () => new UsageError(`invalid signal: ${raw}`);
   if (/^-?\d+$/.test(raw.trim())) {
     const n = Number(raw);
-    if (n <= 0 || n > SIGRTMAX) throw invalid();
+    if (n <= 0) throw invalid();
+    if (n > SIGRTMAX) throw new UsageError(`valid signals are 1 through ${SIGRTMAX}`); // podman's range check
     return n;
   }
   const name = raw.trim().toUpperCase().replace(/^SIG/, '');
