@@ -96,6 +96,16 @@ function suite(as: As) {
     expect((await run(['create', '--stop-signal', '0', 'bb'])).stderr).toBe('Error: invalid signal: 0\n');
   });
 
+  it("exec's supplementary groups as podman 4.3's: none without -u, with -u only the groups listing the user, none with USER:GROUP", async () => {
+    await ok(['run', '-d', '--name', 'xg', 'bb', 'sleep', '300']);
+    expect(await ok(['exec', 'xg', 'id', '-G'])).toBe('0\n');
+    expect(await ok(['exec', '-u', '1000:1000', 'xg', 'id', '-G'])).toBe('1000\n');
+    expect(await ok(['exec', '-u', '0:0', 'xg', 'id', '-G'])).toBe('0\n');
+    // -u root: the groups that name root, as run gives them without -u.
+    expect(await ok(['exec', '-u', 'root', 'xg', 'id', '-G'])).toBe(await ok(['run', '--rm', 'bb', 'id', '-G']));
+    await ok(['rm', '-f', '-t', '0', 'xg']);
+  });
+
   it('--memory=0 (no limit) still gets podman\'s warning rootless on cgroup v1', async () => {
     const r = await run(['run', '--rm', '--memory=0', 'bb', 'echo', 'hello']);
     expect([r.exitCode, r.stdout]).toEqual([0, 'hello\n']);

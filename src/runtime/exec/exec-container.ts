@@ -22,7 +22,8 @@ import { seaRuntime } from '../../host/helper/embedded-helper.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys, parseEnvFile } from '../container/run-options.js';
 import { buildEnv } from '../container/run-spec.js';
 import type { ContainerSecurity } from '../security/security-args.js';
-import { needsGroupFile, resolveUserIds, type UserIds } from '../userns/user-resolve.js';
+import { needsGroupFile, parseGroupMembers, resolveUserIds, type UserIds } from '../userns/user-resolve.js';
+import { parsePasswd } from '../container/run-spec.js';
 import { execHelperArgs } from './exec-args.js';
 import { execCapabilities } from './exec-caps.js';
 import { runExecHelper } from './exec-helper.js';
@@ -80,12 +81,20 @@ function kernelLastCap(): number {
 
 /** No -u: the container's own user; else resolved against the container's /etc files as they are now. */
 async function execUser(dataRoot: string, c: ContainerRecord, spec: string | undefined, sec: ContainerSecurity | undefined): Promise<UserIds> {
+  // podman 4.3's exec: its process takes the container's static spec, not the groups resolved
+  // at start: no supplementary groups unless --group-add gave some; with -u, only the groups
+  // that list the user's name (not its primary group, nor a GROUP given after the colon).
   if (spec === undefined || spec === '') {
-    return { uid: c.config.uid, gid: c.config.gid, home: '', additionalGids: sec?.additionalGids ?? [] };
+    return { uid: c.config.uid, gid: c.config.gid, home: '', additionalGids: c.config.groupAdd?.length ? (sec?.additionalGids ?? []) : [] };
   }
   const passwd = await readContainerFile(dataRoot, c, 'etc/passwd');
-  const group = needsGroupFile(spec) ? await readContainerFile(dataRoot, c, 'etc/group') : undefined;
-  return resolveUserIds(spec, passwd, group);
+  const group = await readContainerFile(dataRoot, c, 'etc/group');
+  const ids = resolveUserIds(spec, passwd, needsGroupFile(spec) ? group : undefined);
+  const [userPart = '', groupPart = ''] = spec.split(':', 2);
+  if (groupPart !== '') return { ...ids, additionalGids: [] };
+  const entry = parsePasswd(passwd ?? '').find((e) => (/^\d+$/.test(userPart) ? e.uid === ids.uid : e.name === userPart));
+  const member = entry ? parseGroupMembers(group ?? '').filter((g) => g.members.includes(entry.name)).map((g) => g.gid) : [];
+  return { ...ids, additionalGids: [...new Set(member)].sort((a, b) => a - b) };
 }
 
 function selfCommand(): string[] {
