@@ -6,6 +6,7 @@ import { VERSION } from '../version.js';
 import { logDebug, logEnabled, logInfo, setLogLevel, type LogLevelName } from '../format/log.js';
 import { reportError } from './exit.js';
 import { commandWord, loadCommand } from './dispatch.js';
+import { mayHaveBoolWord } from './bool-words.js';
 import { splitTrailingCommand, type TrailingCommandSpec } from './trailing-command.js';
 import { applyGlobalFlags, globalFlagValue, hasGlobalFlag, isDebug, LOG_LEVELS, rootOnlyEffect, takeRootOnlyFlags, withGlobalOptions, type GlobalArgs, type RootOnlyFlag } from './global.js';
 import { describeRoot, type AnyCommand, type CommandInfo } from './help/command-info.js';
@@ -217,6 +218,17 @@ export async function main(argvIn: string[] = process.argv.slice(2)): Promise<nu
     // pflag's reading of `-s -INT`: the word after a value flag is its value.
     const { flagSpellings, glueDashValues } = await import('./dash-values.js');
     rawArgv = glueDashValues(rawArgv, flagSpellings(root, commandNode(rawArgv, root, valueFlags)));
+  }
+  if (mayHaveBoolWord(rawArgv)) {
+    // pflag's bool words (`--rm=1`, `-a=F`): yargs would read them as false (bool-words.ts).
+    const { pflagBoolWords } = await import('./bool-words.js');
+    const node = commandNode(rawArgv, root, valueFlags);
+    const read = pflagBoolWords(rawArgv, root, node);
+    if (read.invalid) {
+      const { flag, value } = read.invalid;
+      return reportError(new FlagError(`invalid argument ${JSON.stringify(value)} for "${flag}" flag: strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`, node.path));
+    }
+    rawArgv = read.argv;
   }
   const early = await earlyGlobals(rawArgv, argvIn);
   if (early !== undefined) return early;

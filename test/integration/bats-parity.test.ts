@@ -51,6 +51,13 @@ describe('as podman 4.3.1\'s system tests expect', () => {
     expect(await run(['version', '--format='])).toMatchObject({ exitCode: 0, stdout: '\n' });
   });
 
+  it('bool flags take pflag\'s words: --rm=1 removes, -a=F lists running only, --rm=yes is refused', async () => {
+    expect((await run(['run', '--rm=1', '--name', 'rm1', 'bb', 'true'])).exitCode).toBe(0);
+    expect((await run(['ps', '--all=T', '--format', '{{.Names}}'])).stdout).not.toContain('rm1');
+    const bad = await run(['run', '--rm=yes', 'bb', 'true']);
+    expect([bad.exitCode, bad.stderr]).toEqual([125, 'Error: invalid argument "yes" for "--rm" flag: strconv.ParseBool: parsing "yes": invalid syntax\nSee \'tsc-run run --help\'\n']);
+  });
+
   it('an unknown flag: pflag\'s line, then cobra\'s hint (300-cli-parsing)', async () => {
     const r = await run(['run', '-h']);
     expect([r.exitCode, r.stderr]).toEqual([125, "Error: flag needs an argument: 'h' in -h\nSee 'tsc-run run --help'\n"]);
