@@ -37,7 +37,10 @@ export async function podMembers(roots: Roots, pod: PodRecord, all?: readonly Co
 
 export function resolvePods(roots: Roots, names: readonly string[], o: PodTargetOptions): PodRecord[] {
   const store = new PodStore(roots.dataRoot);
-  if ((o.all || o.latest) && names.length) throw new UsageError('when using the --all or --latest flag, no pod name or ID may be given');
+  // podman 4.3's words, in its order of checks.
+  if (o.all && o.latest) throw new UsageError('--all and --latest cannot be used together');
+  if (o.all && names.length) throw new UsageError('no arguments are needed with --all');
+  if (o.latest && names.length) throw new UsageError('--latest and containers cannot be used together');
   if (!o.all && !o.latest && names.length === 0) throw new UsageError('you must provide at least one name or id');
   if (o.all) return store.list().sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
   if (o.latest) {

@@ -58,6 +58,15 @@ describe('as podman 4.3.1\'s system tests expect', () => {
     expect([bad.exitCode, bad.stderr]).toEqual([125, 'Error: invalid argument "yes" for "--rm" flag: strconv.ParseBool: parsing "yes": invalid syntax\nSee \'tsc-run run --help\'\n']);
   });
 
+  it('pod commands: podman\'s words for --all/--latest/names together (015-help)', async () => {
+    for (const c of ['kill', 'stop', 'start', 'rm', 'pause', 'unpause', 'restart']) {
+      expect(await run(['pod', c, '--all', '--latest'])).toMatchObject({ exitCode: 125, stderr: 'Error: --all and --latest cannot be used together\n' });
+      expect(await run(['pod', c, '-l', 'p1'])).toMatchObject({ exitCode: 125, stderr: 'Error: --latest and containers cannot be used together\n' });
+      expect(await run(['pod', c, '--all', 'p1'])).toMatchObject({ exitCode: 125, stderr: 'Error: no arguments are needed with --all\n' });
+    }
+    expect(await run(['pod', 'inspect', '-l', 'p1'])).toMatchObject({ exitCode: 125, stderr: 'Error: --latest and arguments cannot be used together\n' });
+  });
+
   it('an unknown flag: pflag\'s line, then cobra\'s hint (300-cli-parsing)', async () => {
     const r = await run(['run', '-h']);
     expect([r.exitCode, r.stderr]).toEqual([125, "Error: flag needs an argument: 'h' in -h\nSee 'tsc-run run --help'\n"]);

@@ -532,6 +532,7 @@ const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
     const { inspectPod, podTemplateView } = await import('../../pod/pod-views.js');
     const { podInspectMounts } = await import('../../pod/pod-resources.js');
     const { NoSuchPodError } = await import('../../pod/pod-store.js');
+    if (argv.latest === true && names.length) throw new UsageError('--latest and arguments cannot be used together');
     // podman prints each pod it finds, then fails on the first name it did not.
     const pods = argv.latest === true || names.length === 0 ? resolvePods(roots, names, { latest: argv.latest === true }) : [];
     let missing: string | undefined;
