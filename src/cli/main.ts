@@ -111,6 +111,9 @@ async function answerRoute(r: Route): Promise<number | undefined> {
       return reportError(new UsageError(`missing command '${r.command.path} COMMAND'`));
     case 'unknown':
       return reportError(new UsageError(r.message));
+    case 'help-command':
+      process.stdout.write(`Help provides help for any command in the application.\nSimply type ${PROG} help [path to command] for full details.\n\nUsage:\n  ${PROG} help [command] [flags]\n\n`);
+      return 0;
     case 'run':
       return undefined;
   }

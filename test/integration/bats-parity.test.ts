@@ -67,6 +67,13 @@ describe('as podman 4.3.1\'s system tests expect', () => {
     expect(await run(['pod', 'inspect', '-l', 'p1'])).toMatchObject({ exitCode: 125, stderr: 'Error: --latest and arguments cannot be used together\n' });
   });
 
+  it('help --help describes the help command, as cobra\'s (015-help, 600-completion)', async () => {
+    const text = 'Help provides help for any command in the application.\nSimply type tsc-run help [path to command] for full details.\n\nUsage:\n  tsc-run help [command] [flags]\n\n';
+    expect(await run(['help', '--help'])).toMatchObject({ exitCode: 0, stdout: text });
+    expect(await run(['help', 'pod', '-h'])).toMatchObject({ exitCode: 0, stdout: text });
+    expect((await run(['help', 'pod'])).stdout).toMatch(/^Manage pods/);
+  });
+
   it('an unknown flag: pflag\'s line, then cobra\'s hint (300-cli-parsing)', async () => {
     const r = await run(['run', '-h']);
     expect([r.exitCode, r.stderr]).toEqual([125, "Error: flag needs an argument: 'h' in -h\nSee 'tsc-run run --help'\n"]);

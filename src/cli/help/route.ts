@@ -11,6 +11,8 @@ export type Route =
   /** A group (or the program) without a subcommand: its help on stdout, then `Error: missing command`, exit 125. */
   | { kind: 'missing'; command: CommandInfo; isRoot: boolean }
   | { kind: 'unknown'; message: string }
+  /** `tsc-run help --help`: cobra's own words for its help command. */
+  | { kind: 'help-command' }
   | { kind: 'run' };
 
 function lookup(node: CommandInfo, word: string): CommandInfo | undefined {
@@ -98,6 +100,7 @@ function takesValue(node: CommandInfo, a: string): boolean {
 }
 
 function helpTopic(words: readonly string[], root: CommandInfo): Route {
+  if (words.includes('--help') || words.includes('-h')) return { kind: 'help-command' };
   let node = root;
   for (const w of words) {
     if (w.startsWith('-')) continue;
