@@ -135,7 +135,10 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
     // $1 is the container's pid (the helper appends it); heredocs unquoted so it expands.
     const script = [
       'set -e',
-      `${q(nsenter)} ${nsenterArgs(holder.pid).map(q).join(' ')} -- ${q(ip)} -batch - <<EOF\n${holderLines.join('\n')}\nEOF`,
+      // A veth of this container's previous start can outlive it: a container that joined its
+      // network (--network container:X) keeps the old namespace, and with it the pair. Dropped first,
+      // as netavark tears the old attachment down; the joiner loses that link, as under podman.
+      `${q(nsenter)} ${nsenterArgs(holder.pid).map(q).join(' ')} -- /bin/sh -c ${q(`${attachments.map((a) => `${q(ip)} link del ${a.veth} 2>/dev/null;`).join(' ')} exec ${q(ip)} -batch -`)} <<EOF\n${holderLines.join('\n')}\nEOF`,
       // ping without CAP_NET_RAW for group 0, podman's default sysctl net.ipv4.ping_group_range=0 0.
       `${q(nsenter)} ${nsenterArgs(0).slice(2).map(q).join(' ')} -t "$1" -- /bin/sh -c ${q(`echo '0 0' > /proc/sys/net/ipv4/ping_group_range && exec ${q(ip)} -batch -`)} <<EOF\n${containerSideLines(attachments).join('\n')}\nEOF`,
       watchLine,
