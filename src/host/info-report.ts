@@ -51,6 +51,8 @@ export interface InfoFacts {
   version: Record<string, string | number>;
   /** Global flags and containers.conf's [engine]. */
   engine?: { eventsBackend: string; volumePath?: string | undefined } | undefined;
+  /** Where the helper (our OCI runtime) is. */
+  helperPath?: string;
 }
 
 const NO_PROGRAM: NetworkProgramInfo = { executable: '', package: '', version: '' };
@@ -84,7 +86,7 @@ export function buildInfoReport(f: InfoFacts) {
     memFree: s.memFree,
     memTotal: s.memTotal,
     networkBackend: f.network.defaultNetwork,
-    ociRuntime: { name: 'tsc-run-helper', package: '', path: '', version: `tsc-run-helper version ${String(f.version.Version ?? '')}` },
+    ociRuntime: { name: 'tsc-run-helper', package: '', path: f.helperPath ?? '', version: `tsc-run-helper version ${String(f.version.Version ?? '')}` },
     os: s.os,
     pasta: f.network.pasta ?? NO_PROGRAM,
     rootlessNetworkCmd: f.network.defaultNetwork,

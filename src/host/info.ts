@@ -1,5 +1,6 @@
 // `tsc-run info`: gather, build podman's report, render it per --format.
 
+import { helperPath } from './helper/helper-path.js';
 import { engineConfig } from './engine-config.js';
 import type { Roots } from '../config/paths.js';
 import { formatObject } from '../format/output.js';
@@ -44,7 +45,17 @@ export function reportOf(f: HostFacts, version: InfoOptions['version']): InfoRep
     registriesSearch: f.registriesSearch,
     version,
     engine: engineConfig(),
+    helperPath: helperPathOrEmpty(),
   });
+}
+
+/** The helper's path, where podman shows its OCI runtime's; empty when it cannot be found (info still reports the rest). */
+function helperPathOrEmpty(): string {
+  try {
+    return helperPath();
+  } catch {
+    return '';
+  }
 }
 
 /** The text `info` prints: YAML by default, JSON, or a Go template over the Go field names. */

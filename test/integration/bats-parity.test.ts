@@ -74,6 +74,13 @@ describe('as podman 4.3.1\'s system tests expect', () => {
     expect((await run(['help', 'pod'])).stdout).toMatch(/^Manage pods/);
   });
 
+  it('info names the helper where podman names its OCI runtime\'s path (005-info)', async () => {
+    const fs = await import('node:fs');
+    const p = (await run(['info', '--format', '{{.Host.OCIRuntime.Path}}'])).stdout.trim();
+    expect(p).toMatch(/^\/.*(tsc-run-helper|\/helper-[0-9a-f]{64})$/);
+    fs.accessSync(p, fs.constants.X_OK);
+  });
+
   it('an unknown flag: pflag\'s line, then cobra\'s hint (300-cli-parsing)', async () => {
     const r = await run(['run', '-h']);
     expect([r.exitCode, r.stderr]).toEqual([125, "Error: flag needs an argument: 'h' in -h\nSee 'tsc-run run --help'\n"]);
