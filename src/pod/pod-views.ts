@@ -5,9 +5,9 @@
 
 import { GoTime } from '../format/go-time.js';
 import { humanDuration } from '../format/human.js';
-import { GO_FORMAT } from '../format/template.js';
 import type { ContainerRecord, ContainerStatus } from '../storage/containers.js';
 import type { PodRecord } from './pod-store.js';
+import { portBindings } from '../runtime/views/inspect-view.js';
 import type { InspectMount } from '../volume/mount-views.js';
 
 /** A container's state word as podman prints it in pod views. */
@@ -42,21 +42,6 @@ export function podStatus(all: readonly ContainerRecord[]): string {
   return 'Created';
 }
 
-/** A Go struct (InspectHostPort): `{{.InfraConfig.PortBindings}}` prints `{ 8080}` for it, as podman. */
-function portBinding(HostIp: string, HostPort: string): { HostIp: string; HostPort: string } {
-  return Object.defineProperty({ HostIp, HostPort }, GO_FORMAT, { value: () => `{${HostIp} ${HostPort}}`, enumerable: false });
-}
-
-function portBindings(infra: ContainerRecord): Record<string, Array<{ HostIp: string; HostPort: string }>> {
-  const out: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
-  for (const p of infra.config.ports ?? []) {
-    for (let i = 0; i < (p.range ?? 1); i++) {
-      const key = `${p.containerPort + i}/${p.protocol ?? 'tcp'}`;
-      (out[key] ??= []).push(portBinding(p.hostIP ?? '', String(p.hostPort + i)));
-    }
-  }
-  return out;
-}
 
 function orNull<T>(a: readonly T[] | undefined): T[] | null {
   return a?.length ? [...a] : null;

@@ -81,6 +81,13 @@ describe('as podman 4.3.1\'s system tests expect', () => {
     fs.accessSync(p, fs.constants.X_OK);
   });
 
+  it('port bindings print as Go structs in templates, as podman; JSON keeps their keys (500-networking)', async () => {
+    await run(['create', '--name', 'pb', '-p', '8080:80', 'bb', 'true']);
+    expect((await run(['inspect', '--format', '{{.HostConfig.PortBindings}} {{.NetworkSettings.Ports}}', 'pb'])).stdout).toBe('map[80/tcp:[{ 8080}]] map[80/tcp:[{ 8080}]]\n');
+    expect((await run(['inspect', '--format', '{{json .HostConfig.PortBindings}}', 'pb'])).stdout).toBe('{"80/tcp":[{"HostIp":"","HostPort":"8080"}]}\n');
+    await run(['rm', 'pb']);
+  });
+
   it('an unknown flag: pflag\'s line, then cobra\'s hint (300-cli-parsing)', async () => {
     const r = await run(['run', '-h']);
     expect([r.exitCode, r.stderr]).toEqual([125, "Error: flag needs an argument: 'h' in -h\nSee 'tsc-run run --help'\n"]);

@@ -7,6 +7,7 @@
 
 import { goHumanSize } from '../../format/human.js';
 import { GoTime } from '../../format/go-time.js';
+import { GO_FORMAT } from '../../format/template.js';
 import type { ContainerRecord } from '../../storage/containers.js';
 import { NilMap } from './ps-view.js';
 import { inspectBinds, inspectMounts, inspectTmpfs } from '../../volume/mount-views.js';
@@ -93,12 +94,18 @@ function restartPolicy(rec: ContainerRecord): { Name: string; MaximumRetryCount:
   return { Name: p && p.name !== 'no' ? p.name : '', MaximumRetryCount: p?.maxRetries ?? 0 };
 }
 
-function portBindings(rec: ContainerRecord): Record<string, Array<{ HostIp: string; HostPort: string }>> {
+/** A Go struct (InspectHostPort): a template prints it `{ 8080}`, as podman; JSON keeps its keys. */
+function portBinding(HostIp: string, HostPort: string): { HostIp: string; HostPort: string } {
+  return Object.defineProperty({ HostIp, HostPort }, GO_FORMAT, { value: () => `{${HostIp} ${HostPort}}`, enumerable: false });
+}
+
+/** HostConfig.PortBindings and NetworkSettings.Ports of a container (a pod's: of its infra). */
+export function portBindings(rec: ContainerRecord): Record<string, Array<{ HostIp: string; HostPort: string }>> {
   const out: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
   for (const p of rec.config.ports ?? []) {
     for (let i = 0; i < (p.range ?? 1); i++) {
       const key = `${p.containerPort + i}/${p.protocol ?? 'tcp'}`;
-      (out[key] ??= []).push({ HostIp: p.hostIP ?? '', HostPort: String(p.hostPort + i) });
+      (out[key] ??= []).push(portBinding(p.hostIP ?? '', String(p.hostPort + i)));
     }
   }
   return out;
