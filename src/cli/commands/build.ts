@@ -294,7 +294,15 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
         if (typeof v === 'string' && ACCEPTED[name]?.includes(v)) continue;
         throw new UsageError(`--${name}${typeof v === 'string' && ACCEPTED[name] ? `=${v}` : ''} is not supported: ${why}`);
       }
-      if (argv.logfile !== undefined) await (await import('./build-logfile.js')).rerunIntoLogfile(argv.logfile);
+      if (argv.logfile !== undefined) {
+        // As podman, a context that is not there is said on the terminal, before the log file takes the output.
+        const ctx = argv.context;
+        if (ctx !== undefined && ctx !== '-' && !/^[a-z]+:\/\/|^git@|^github\.com\//.test(ctx)) {
+          const [fs, path] = await Promise.all([import('node:fs'), import('node:path')]);
+          if (!fs.existsSync(ctx)) throw new TscRunError(`stat ${path.resolve(ctx)}: no such file or directory`);
+        }
+        await (await import('./build-logfile.js')).rerunIntoLogfile(argv.logfile);
+      }
       const limits = await (await import('./build-limits.js')).stepLimits(argv);
       // podman checks --authfile before anything else, whether or not the build pulls.
       if (argv.authfile !== undefined) {
