@@ -35,7 +35,7 @@ describe('refused commands (test user)', () => {
       }
       const help = await tscRun(['container', 'checkpoint', '--help'], { sandbox: sb });
       expect(help.exitCode).toBe(0);
-      expect(help.stdout).toContain('Usage:\n  tsc-run container checkpoint [options] CONTAINER [CONTAINER...]');
+      expect(help.stdout).toContain('Usage:\n  tsc-run container checkpoint CONTAINER [CONTAINER...]');
     } finally {
       await sb.cleanup();
     }
