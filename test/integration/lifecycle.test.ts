@@ -191,14 +191,15 @@ describe('lifecycle as the test user', () => {
       expect(Object.keys(c!)).toEqual(expect.arrayContaining(['Id', 'Created', 'State', 'Image', 'ImageName', 'Rootfs', 'ResolvConfPath', 'HostnamePath', 'HostsPath', 'Driver', 'Mounts', 'NetworkSettings', 'Config', 'HostConfig']));
     });
     it('generic inspect finds images too; --type narrows; missing names print what was found, then the error', async () => {
-      const img = JSON.parse((await ok(['inspect', 'bb'])).stdout) as Array<{ Id: string; RepoTags: string[] }>;
+      // bb:latest: a bare 'bb' also matches a container whose random id begins with bb.
+      const img = JSON.parse((await ok(['inspect', 'bb:latest'])).stdout) as Array<{ Id: string; RepoTags: string[] }>;
       expect(img[0]!.RepoTags).toEqual(['localhost/bb:latest']);
-      const both = JSON.parse((await ok(['inspect', 'a1', 'bb'])).stdout) as Array<{ Id: string }>;
+      const both = JSON.parse((await ok(['inspect', 'a1', 'bb:latest'])).stdout) as Array<{ Id: string }>;
       expect(both).toHaveLength(2);
-      const noImg = await run(['inspect', '--type', 'container', 'bb']);
+      const noImg = await run(['inspect', '--type', 'container', 'bb:latest']);
       expect(noImg.exitCode).toBe(125);
       expect(noImg.stdout).toBe('[]\n');
-      expect(noImg.stderr).toBe('Error: inspecting object: no such container bb\n');
+      expect(noImg.stderr).toBe('Error: inspecting object: no such container bb:latest\n');
       const missing = await run(['inspect', '--format', '{{.Name}}', 'a1', 'nosuch']);
       expect(missing.exitCode).toBe(125);
       expect(missing.stdout).toBe('a1\n');
