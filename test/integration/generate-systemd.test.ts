@@ -111,7 +111,7 @@ describe('generate systemd (test user)', () => {
     const json = JSON.parse((await run(['generate', 'systemd', '--format', 'json', '--name', '--container-prefix', 'ctr', '--separator', '_', 'f1'])).stdout) as Record<string, string>;
     expect(Object.keys(json)).toEqual(['ctr_f1']);
     expect(json.ctr_f1).toMatch(/^# ctr_f1\.service\n/);
-    expect(await run(['generate', 'systemd', 'nosuch'])).toMatchObject({ exitCode: 125, stderr: expect.stringMatching(/^Error: nosuch does not refer to a container: /) });
+    expect(await run(['generate', 'systemd', 'nosuch'])).toMatchObject({ exitCode: 125, stderr: expect.stringMatching(/^Error: nosuch does not refer to a container or pod: no pod with name or ID nosuch found: no such pod: no container with name or ID "nosuch" found: no such container\n$/) });
     expect(await run(['generate', 'systemd', '--format', 'yaml', 'f1'])).toMatchObject({ exitCode: 125, stderr: 'Error: unknown --format argument: yaml\n' });
     expect(await run(['generate', 'systemd', '--restart-policy', 'sometimes', 'f1'])).toMatchObject({ exitCode: 125, stderr: 'Error: sometimes is not a valid restart policy\n' });
     // podman 4.3: --template implies --new (250-systemd.bats); an explicit --new=false refuses it.

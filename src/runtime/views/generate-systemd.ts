@@ -9,7 +9,8 @@ import { ContainerStore } from '../../storage/containers.js';
 import { VERSION } from '../../version.js';
 import { selfCommand } from '../container/container-start.js';
 import { defaultConmonPidFile } from '../monitor/runtime-dir.js';
-import { containerUnit, type UnitOptions } from './systemd-unit.js';
+import type { ContainerRecord } from '../../storage/containers.js';
+import { containerUnit, type UnitContainer, type UnitOptions } from './systemd-unit.js';
 
 export type GenerateOptions = Omit<UnitOptions, 'executable' | 'version' | 'runRoot' | 'now'> & { files: boolean; format: string | undefined };
 
@@ -20,31 +21,43 @@ export async function generateSystemd(roots: Roots, nameOrId: string, o: Generat
   try {
     rec = await store.lookup(nameOrId);
   } catch (err) {
-    throw new TscRunError(`${nameOrId} does not refer to a container: ${(err as Error).message}`);
+    // Pods were looked up first (generate systemd POD, src/pod/pod-systemd.ts): podman's wording names both.
+    throw new TscRunError(`${nameOrId} does not refer to a container or pod: no pod with name or ID ${nameOrId} found: no such pod: ${(err as Error).message}`);
   }
-  if (rec.pod) throw new TscRunError(`${rec.name} is a member of pod ${rec.pod.slice(0, 12)}: tsc-run does not generate units for pods and their members; run the pod from a unit of your own (kube play) instead`);
-  const unit = containerUnit(
-    {
-      id: rec.id,
-      name: rec.name,
-      createCommand: rec.config.createCommand,
-      env: rec.config.env,
-      stopTimeout: rec.config.stopTimeout ?? 10,
-      restartPolicy: rec.config.restartPolicy?.name ?? 'no',
-      conmonPidFile: rec.config.conmonPidFile ?? defaultConmonPidFile(roots.runRoot, rec.id),
-    },
-    { ...o, executable: selfCommand(), version: VERSION, runRoot: roots.runRoot, now: new Date() },
-    valueFlags,
-    warn,
-  );
-  if (o.files) {
+  const unit = containerUnit(unitContainerOf(roots, rec), { ...o, executable: selfCommand(), version: VERSION, runRoot: roots.runRoot, now: new Date() }, valueFlags, warn);
+  return emitUnits([unit], o);
+}
+
+/** What a container's unit needs of its record. */
+export function unitContainerOf(roots: Roots, rec: ContainerRecord): UnitContainer {
+  return {
+    id: rec.id,
+    name: rec.name,
+    createCommand: rec.config.createCommand,
+    env: rec.config.env,
+    stopTimeout: rec.config.stopTimeout ?? 10,
+    restartPolicy: rec.config.restartPolicy?.name ?? 'no',
+    conmonPidFile: rec.config.conmonPidFile ?? defaultConmonPidFile(roots.runRoot, rec.id),
+  };
+}
+
+/** Print the units, or write each to ./<unit>.service (--files) and print the paths; --format json maps names to either. */
+export function emitUnits(units: ReadonlyArray<{ service: string; text: string }>, o: Pick<GenerateOptions, 'files' | 'format' | 'template'>): string {
+  const out = new Map<string, string>();
+  for (const unit of units) {
+    if (!o.files) {
+      out.set(unit.service, unit.text);
+      continue;
+    }
     const file = path.join(process.cwd(), `${unit.service}${o.template ? '@' : ''}.service`);
     try {
       fs.writeFileSync(file, unit.text, { mode: 0o644 });
     } catch (err) {
       throw new TscRunError(`creating unit file ${file}: ${errorText(err)}`);
     }
-    return o.format === 'json' ? `${JSON.stringify({ [unit.service]: file }, null, 1)}\n` : `${file}\n`;
+    out.set(unit.service, o.format === 'json' ? file : `${file}\n`);
   }
-  return o.format === 'json' ? `${JSON.stringify({ [unit.service]: unit.text }, null, 1)}\n` : unit.text;
+  // Go marshals a map with its keys sorted.
+  if (o.format === 'json') return `${JSON.stringify(Object.fromEntries([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), null, 1)}\n`;
+  return [...out.values()].join('');
 }

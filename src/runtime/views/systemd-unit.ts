@@ -43,6 +43,8 @@ export interface UnitOptions {
   requires: readonly string[];
   env: readonly string[];
   now: Date;
+  /** A pod member's unit (generate systemd POD): bound to the pod's unit (and those of containers it --requires); with --new it joins the pod through its id file. */
+  pod?: { bindsTo: readonly string[]; podIdFile: string } | undefined;
 }
 
 export const RESTART_POLICIES = ['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'];
@@ -62,7 +64,7 @@ export function formatOptions(words: readonly string[]): string {
 }
 
 /** Go's time.UnixDate: `Sat Dec  5 03:00:17 UTC 2026`. */
-function unixDate(d: Date): string {
+export function unixDate(d: Date): string {
   const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const p = (n: number) => String(n).padStart(2, '0');
@@ -99,7 +101,10 @@ interface ParsedFlags {
   envNames: string[];
 }
 
-function readFlags(flags: readonly string[], valueFlags: ReadonlySet<string>): ParsedFlags {
+// A pod member's --new unit names its pod by the pod unit's id file instead.
+const POD_FLAGS = new Set(['--pod', '--pod-id-file', '--infra-conmon-pidfile']);
+
+function readFlags(flags: readonly string[], valueFlags: ReadonlySet<string>, inPod: boolean): ParsedFlags {
   const out: ParsedFlags = { kept: [], detach: false, name: false, replace: false, restart: undefined, envNames: [] };
   for (let i = 0; i < flags.length; i++) {
     const a = flags[i]!;
@@ -111,6 +116,7 @@ function readFlags(flags: readonly string[], valueFlags: ReadonlySet<string>): P
     const span = inline === undefined && takes ? [a, flags[i + 1]!] : [a];
     if (takes && inline === undefined) i++;
     if (DROPPED.has(key) || a.startsWith('--rm=')) continue;
+    if (inPod && POD_FLAGS.has(key)) continue;
     if (DROPPED_WITH_VALUE.has(key)) {
       if (key === '--restart') out.restart = value;
       continue;
@@ -170,7 +176,7 @@ export function containerUnit(c: UnitContainer, o: UnitOptions, valueFlags: Read
     const index = runAt + 1;
     if (index <= 0) throw new TscRunError(`container's create command is too short or invalid: [${c.createCommand.join(' ')}]`);
     const { flags, rest } = splitCommand(c.createCommand.slice(index), valueFlags);
-    const f = readFlags(flags, valueFlags);
+    const f = readFlags(flags, valueFlags, o.pod !== undefined);
     if (f.restart !== undefined && o.restartPolicy === undefined) {
       const [policy, burst] = f.restart.split(':');
       restart = policy === 'unless-stopped' ? 'always' : policy!;
@@ -180,6 +186,7 @@ export function containerUnit(c: UnitContainer, o: UnitOptions, valueFlags: Read
     // The container's own words are escaped for systemd; the unit's specifiers (%t, %n, %i) are not.
     const esc = (ws: readonly string[]) => ws.map(escapeSystemdArg);
     const startCommand = [...exe, 'run', '--cidfile=%t/%n.ctr-id', '--conmon-pidfile=%t/%n.pid', '--cgroups=no-conmon', '--rm'];
+    if (o.pod) startCommand.push('--pod-id-file', o.pod.podIdFile);
     if (!f.detach) startCommand.push('-d');
     if (f.name && !f.replace) startCommand.push('--replace');
     const own = esc(f.kept);
@@ -208,6 +215,10 @@ export function containerUnit(c: UnitContainer, o: UnitOptions, valueFlags: Read
     'After=network-online.target',
     `RequiresMountsFor=${runRoot}`,
   );
+  if (o.pod) {
+    const services = o.pod.bindsTo.map((s) => `${s}.service`).join(' ');
+    lines.push(`BindsTo=${services}`, `After=${services}`);
+  }
   if (o.wants.length || o.after.length || o.requires.length) lines.push('', '# User-defined dependencies');
   if (o.wants.length) lines.push(`Wants=${o.wants.join(' ')}`);
   if (o.after.length) lines.push(`After=${o.after.join(' ')}`);
