@@ -2,7 +2,7 @@
 // built in src/runtime/views/systemd-unit.ts.
 
 import type { CommandModule } from 'yargs';
-import { UsageError } from '../../errors.js';
+import { TscRunError, UsageError } from '../../errors.js';
 import type { GlobalArgs } from '../global.js';
 import { rootsOf } from '../global.js';
 
@@ -70,40 +70,42 @@ export const generateSystemdCommand: CommandModule<GlobalArgs, SystemdArgs> = {
   handler: async (argv) => {
     const given = [argv.target, ...(argv.extra ?? [])].filter((a) => a !== undefined);
     if (given.length !== 1) throw new UsageError(`accepts 1 arg(s), received ${given.length}`);
-    if (process.argv.some((a) => a === '--pod-prefix' || a.startsWith('--pod-prefix='))) throw new UsageError('--pod-prefix names the units of pods, which tsc-run does not generate');
     const flagGiven = (f: string) => process.argv.some((a) => a === `--${f}` || a.startsWith(`--${f}=`));
-    const [{ generateSystemd }, { CREATE_VALUE_FLAGS }, { warn }] = await Promise.all([
+    const [{ generateSystemd, emitUnits, unitContainerOf }, { podForUnits, podUnits }, { selfCommand }, { VERSION }, { CREATE_VALUE_FLAGS }, { warn }] = await Promise.all([
       import('../../runtime/views/generate-systemd.js'),
+      import('../../pod/pod-systemd.js'),
+      import('../../runtime/container/container-start.js'),
+      import('../../version.js'),
       import('./container-flags.js'),
       import('../warn.js'),
     ]);
-    const out = await generateSystemd(
-      rootsOf(argv),
-      String(given[0]),
-      {
-        useName: argv.name === true,
-        // podman 4.3: --template implies --new; only an explicit --new=false refuses it.
-        new: argv.new === true || (argv.template === true && !flagGiven('new')),
-        noHeader: argv['no-header'] === true || argv.header === false,
-        containerPrefix: argv['container-prefix'] ?? 'container',
-        separator: argv.separator ?? '-',
-        // Only a given --restart-policy overrides what --new reads from the container's --restart.
-        restartPolicy: flagGiven('restart-policy') ? argv['restart-policy'] : undefined,
-        restartSec: uint(argv['restart-sec'], 'restart-sec'),
-        startTimeout: uint(argv['start-timeout'], 'start-timeout'),
-        // podman's -t default of 10 applies only when given; otherwise the container's own stop timeout.
-        stopTimeout: argv.time !== undefined ? uint(argv.time, 'time') : flagGiven('stop-timeout') ? uint(argv['stop-timeout'], 'stop-timeout') : undefined,
-        template: argv.template === true,
-        wants: (argv.wants ?? []).map(String),
-        after: (argv.after ?? []).map(String),
-        requires: (argv.requires ?? []).map(String),
-        env: (argv.env ?? []).map(String),
-        files: argv.files === true,
-        format: argv.format,
-      },
-      new Set(CREATE_VALUE_FLAGS),
-      warn,
-    );
+    const o = {
+      useName: argv.name === true,
+      // podman 4.3: --template implies --new; only an explicit --new=false refuses it.
+      new: argv.new === true || (argv.template === true && !flagGiven('new')),
+      noHeader: argv['no-header'] === true || argv.header === false,
+      containerPrefix: argv['container-prefix'] ?? 'container',
+      separator: argv.separator ?? '-',
+      // Only a given --restart-policy overrides what --new reads from the container's --restart.
+      restartPolicy: flagGiven('restart-policy') ? argv['restart-policy'] : undefined,
+      restartSec: uint(argv['restart-sec'], 'restart-sec'),
+      startTimeout: uint(argv['start-timeout'], 'start-timeout'),
+      // podman's -t default of 10 applies only when given; otherwise the container's own stop timeout.
+      stopTimeout: argv.time !== undefined ? uint(argv.time, 'time') : flagGiven('stop-timeout') ? uint(argv['stop-timeout'], 'stop-timeout') : undefined,
+      template: argv.template === true,
+      wants: (argv.wants ?? []).map(String),
+      after: (argv.after ?? []).map(String),
+      requires: (argv.requires ?? []).map(String),
+      env: (argv.env ?? []).map(String),
+      files: argv.files === true,
+      format: argv.format,
+    };
+    if (o.format !== undefined && o.format !== 'json') throw new TscRunError(`unknown --format argument: ${o.format}`);
+    const roots = rootsOf(argv);
+    const pod = await podForUnits(roots, String(given[0]));
+    const out = pod
+      ? emitUnits(await podUnits(roots, pod, { ...o, podPrefix: argv['pod-prefix'] ?? 'pod' }, { executable: selfCommand(), version: VERSION, unitContainerOf, valueFlags: new Set(CREATE_VALUE_FLAGS), warn }), o)
+      : await generateSystemd(roots, String(given[0]), o, new Set(CREATE_VALUE_FLAGS), warn);
     process.stdout.write(out);
   },
 };
