@@ -49,13 +49,15 @@
 //   and back, and with 50 `run -d` at once on 2 cores every trip waited for a
 //   CPU while the lock was held; the critical sections of the contended
 //   containers lock stretched to ~300 ms each.
+// - withLockSync: the same lock files for a critical section that cannot
+//   await (the event log's append): waits by blocking the thread, with no
+//   in-process queue and no re-entry.
 // - Not handled: processes in other pid namespaces sharing one store (their
 //   pids are not ours to check), and filesystems without atomic link/rename
 //   (NFS is not supported for the state store).
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fsSync from 'node:fs';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockTimeoutError, StateCorruptError } from '../errors.js';
@@ -189,12 +191,8 @@ async function enterProcessQueue(
   return done;
 }
 
-async function acquire(
-  lockPath: string,
-  deadline: number,
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-): Promise<HeldLock> {
+/** A taker's baton, made before its first try. */
+function prepareTake(lockPath: string): HeldLock {
   const dir = path.dirname(lockPath);
   fsSync.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const self = stampSelf();
@@ -205,46 +203,103 @@ async function acquire(
   };
   const batonPath = path.join(dir, batonName(path.basename(lockPath), record.token, self));
   writeRecordFile(batonPath, record);
-  const held: HeldLock = { lockPath, batonPath, token: record.token, released: false };
+  return { lockPath, batonPath, token: record.token, released: false };
+}
 
+/** What a taker has seen so far: the same dead generation without a baton again and again means damage. */
+interface TakeState {
+  noBaton: { token: string; count: number };
+  blocker: number | undefined;
+}
+
+/** One try: the lock taken, or whether to try again at once (it was freed or broken) or after a wait. */
+function takeStep(held: HeldLock, st: TakeState): 'taken' | 'retry' | 'wait' {
+  const { lockPath, batonPath } = held;
+  try {
+    fsSync.linkSync(batonPath, lockPath);
+    heldLocks.add(held);
+    installExitHook();
+    return 'taken';
+  } catch (err) {
+    if (errnoCode(err) !== 'EEXIST') throw err;
+  }
+  const holder = readRecordOrCrashLeftover(lockPath);
+  let retryNow = holder === undefined; // released between link and read
+  st.blocker = holder?.pid;
+  if (holder && !isAlive(holder)) {
+    const outcome = breakStale(lockPath, holder);
+    if (outcome === 'broken' || outcome === 'lost-race') retryNow = true;
+    else if (outcome === 'no-baton') {
+      st.noBaton = { token: holder.token, count: st.noBaton.token === holder.token ? st.noBaton.count + 1 : 1 };
+      if (st.noBaton.count >= NO_BATON_LIMIT) {
+        throw new StateCorruptError(
+          `lock ${lockPath} is held by dead pid ${holder.pid} but its holder file is missing, so it cannot be recovered safely; remove ${lockPath} if no tsc-run process is running`,
+        );
+      }
+    } else st.blocker = outcome.breakerPid; // a live process is already breaking it
+  }
+  return retryNow ? 'retry' : 'wait';
+}
+
+async function acquire(
+  lockPath: string,
+  deadline: number,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<HeldLock> {
+  const held = prepareTake(lockPath);
   try {
     let delay = MIN_POLL_MS;
-    let noBaton = { token: '', count: 0 };
-    let blocker: number | undefined;
+    const st: TakeState = { noBaton: { token: '', count: 0 }, blocker: undefined };
     for (;;) {
       signal?.throwIfAborted();
-      try {
-        fsSync.linkSync(batonPath, lockPath);
-        heldLocks.add(held);
-        installExitHook();
-        return held;
-      } catch (err) {
-        if (errnoCode(err) !== 'EEXIST') throw err;
-      }
-      const holder = await readRecordOrCrashLeftover(lockPath);
-      let retryNow = holder === undefined; // released between link and read
-      blocker = holder?.pid;
-      if (holder && !isAlive(holder)) {
-        const outcome = await breakStale(lockPath, holder);
-        if (outcome === 'broken' || outcome === 'lost-race') retryNow = true;
-        else if (outcome === 'no-baton') {
-          noBaton = { token: holder.token, count: noBaton.token === holder.token ? noBaton.count + 1 : 1 };
-          if (noBaton.count >= NO_BATON_LIMIT) {
-            throw new StateCorruptError(
-              `lock ${lockPath} is held by dead pid ${holder.pid} but its holder file is missing, so it cannot be recovered safely; remove ${lockPath} if no tsc-run process is running`,
-            );
-          }
-        } else blocker = outcome.breakerPid; // a live process is already breaking it
-      }
+      const step = takeStep(held, st);
+      if (step === 'taken') return held;
       const now = Date.now();
-      if (now >= deadline) throw new LockTimeoutError(lockPath, blocker, timeoutMs);
-      if (retryNow) continue;
+      if (now >= deadline) throw new LockTimeoutError(lockPath, st.blocker, timeoutMs);
+      if (step === 'retry') continue;
       await sleep(Math.min(delay * (0.5 + Math.random()), deadline - now), undefined, { signal });
       delay = Math.min(delay * 1.5, MAX_POLL_MS);
     }
   } catch (err) {
-    fsSync.rmSync(batonPath, { force: true });
+    fsSync.rmSync(held.batonPath, { force: true });
     throw err;
+  }
+}
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * withLock for synchronous critical sections of a few syscalls (the event
+ * log's append and rotation), where the caller cannot await: the same lock
+ * files and stale-lock recovery, waiting by blocking the thread. Not for a
+ * lock the process may also hold through withLock (it would wait for itself).
+ */
+export function withLockSync<T>(lockPath: string, fn: () => T, options: { timeoutMs?: number } = {}): T {
+  const key = path.resolve(lockPath);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  const held = prepareTake(key);
+  try {
+    let delay = MIN_POLL_MS;
+    const st: TakeState = { noBaton: { token: '', count: 0 }, blocker: undefined };
+    for (;;) {
+      const step = takeStep(held, st);
+      if (step === 'taken') break;
+      const now = Date.now();
+      if (now >= deadline) throw new LockTimeoutError(key, st.blocker, timeoutMs);
+      if (step === 'retry') continue;
+      Atomics.wait(sleepCell, 0, 0, Math.min(delay * (0.5 + Math.random()), deadline - now));
+      delay = Math.min(delay * 1.5, MAX_POLL_MS);
+    }
+  } catch (err) {
+    fsSync.rmSync(held.batonPath, { force: true });
+    throw err;
+  }
+  try {
+    return fn();
+  } finally {
+    release(held);
   }
 }
 
@@ -254,11 +309,11 @@ type BreakOutcome = 'broken' | 'lost-race' | 'no-baton' | { breakerPid: number }
  * Remove the generation `stale.token` from lockPath if we can become the
  * owner of its baton (see the header for why this is race-free).
  */
-async function breakStale(lockPath: string, stale: LockRecord): Promise<BreakOutcome> {
+function breakStale(lockPath: string, stale: LockRecord): BreakOutcome {
   const dir = path.dirname(lockPath);
   const base = path.basename(lockPath);
   const prefix = `.${base}.${stale.token}~`;
-  const name = (await fs.readdir(dir)).find((n) => n.startsWith(prefix));
+  const name = fsSync.readdirSync(dir).find((n) => n.startsWith(prefix));
   // None: the generation was removed since we read it (or readdir raced a
   // rename and missed it); the caller retries, and only a baton missing again
   // and again while lockPath keeps the same token means damage.
@@ -270,7 +325,7 @@ async function breakStale(lockPath: string, stale: LockRecord): Promise<BreakOut
   const self = stampSelf();
   const mine = path.join(dir, batonName(base, stale.token, self));
   try {
-    await fs.rename(path.join(dir, name), mine);
+    fsSync.renameSync(path.join(dir, name), mine);
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return 'lost-race';
     throw err;
@@ -278,11 +333,15 @@ async function breakStale(lockPath: string, stale: LockRecord): Promise<BreakOut
   // We alone may remove generation stale.token now; if it is still there it stays until we do.
   // A record a crash left empty is that generation when it is the baton's own inode.
   const current = readRecordUnlessDamaged(lockPath);
-  if (current?.token === stale.token || (current === undefined && (await sameInode(lockPath, mine)))) unlinkIfExists(lockPath);
+  if (current?.token === stale.token || (current === undefined && sameInode(lockPath, mine))) unlinkIfExists(lockPath);
   // Only once lockPath no longer holds the token may its baton go (on failure above,
   // the baton stays with our stamp so a successor can finish after we die).
   unlinkIfExists(mine);
-  await sweepLockLeftovers(lockPath).catch(() => undefined);
+  try {
+    sweepLeftovers(lockPath);
+  } catch {
+    // Leftovers only cost a file each; the next stale break sweeps again.
+  }
   return 'broken';
 }
 
@@ -296,12 +355,16 @@ async function breakStale(lockPath: string, stale: LockRecord): Promise<BreakOut
  * Returns the names removed.
  */
 export async function sweepLockLeftovers(lockPath: string): Promise<string[]> {
+  return Promise.resolve().then(() => sweepLeftovers(lockPath));
+}
+
+function sweepLeftovers(lockPath: string): string[] {
   const key = path.resolve(lockPath);
   const dir = path.dirname(key);
   const base = path.basename(key);
   let names: string[];
   try {
-    names = await fs.readdir(dir);
+    names = fsSync.readdirSync(dir);
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return [];
     throw err;
@@ -372,8 +435,16 @@ function writeRecordFile(file: string, record: LockRecord): void {
   fsSync.writeFileSync(file, JSON.stringify(record) + '\n', { flag: 'wx', mode: 0o644 });
 }
 
-async function sameInode(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([fs.lstat(a).catch(() => undefined), fs.lstat(b).catch(() => undefined)]);
+function lstatOrNone(p: string): fsSync.Stats | undefined {
+  try {
+    return fsSync.lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function sameInode(a: string, b: string): boolean {
+  const [x, y] = [lstatOrNone(a), lstatOrNone(b)];
   return x !== undefined && y !== undefined && x.ino === y.ino && x.dev === y.dev;
 }
 
@@ -383,19 +454,19 @@ async function sameInode(a: string, b: string): Promise<boolean> {
  * token and owner its baton's name gives (the baton is the same inode).
  * StateCorruptError otherwise, as readRecord.
  */
-async function readRecordOrCrashLeftover(lockPath: string): Promise<LockRecord | undefined> {
+function readRecordOrCrashLeftover(lockPath: string): LockRecord | undefined {
   try {
     return readRecord(lockPath);
   } catch (err) {
     if (!(err instanceof StateCorruptError)) throw err;
-    const st = await fs.lstat(lockPath).catch(() => undefined);
+    const st = lstatOrNone(lockPath);
     if (st === undefined) return undefined; // gone meanwhile: retry
     if (st.ctimeMs >= bootTimeMs()) throw err;
     const dir = path.dirname(lockPath);
-    for (const name of await fs.readdir(dir)) {
+    for (const name of fsSync.readdirSync(dir)) {
       const parsed = parseBatonName(path.basename(lockPath), name);
       if (!parsed) continue;
-      const b = await fs.lstat(path.join(dir, name)).catch(() => undefined);
+      const b = lstatOrNone(path.join(dir, name));
       if (b?.ino === st.ino && b.dev === st.dev) return { ...parsed.owner, token: parsed.token, createdAt: '' };
     }
     throw err;
