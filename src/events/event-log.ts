@@ -1,8 +1,10 @@
 // `<root>/events.log`: the append-only JSON-lines event log every command
-// writes to (docs/lifecycle.md, "Events"). Each event is ONE write(2) on an O_APPEND fd,
-// so lines of concurrent writers never interleave and no lock is needed. Past
-// events_logfile_max_size (1 MB by default, as podman 4.3) the log keeps its
-// second half and records a `system log-rotation` event.
+// writes to (docs/lifecycle.md, "Events"). Each event is ONE write(2) on an
+// O_APPEND fd, under the log's lock `<log>.lock` (as podman 4.3): past
+// events_logfile_max_size (1 MB by default) the writer that finds the log
+// full keeps its second half, puts it in place by rename and records a
+// `system log-rotation` event, and no other writer may append to the old
+// file meanwhile (its event would be lost with the old file).
 //
 //   appendEvent(dataRoot, containerEvent(rec, 'start'))
 //   const { events, offset } = readEvents(dataRoot, 0)   // parsed, and where the next read starts
@@ -11,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StateCorruptError, TscRunError } from '../errors.js';
 import { DEFAULT_EVENTS_LOG_MAX_SIZE, engineConfig, type EngineConfig } from '../host/engine-config.js';
+import { withLockSync } from '../storage/lock.js';
 import { parseEvent, systemEvent, type EngineEvent } from './event.js';
 
 /** containers.conf's events_logfile_path when set, else `<root>/events.log`. */
@@ -57,6 +60,17 @@ export function appendEvent(dataRoot: string, e: EngineEvent): void {
 /** appendEvent to a given log file, rotated when the event would bring it to `limit` bytes (0: never). */
 export function appendEventTo(file: string, e: EngineEvent, limit: number): void {
   const line = Buffer.from(`${JSON.stringify(e)}\n`);
+  try {
+    withLockSync(`${file}.lock`, () => appendLocked(file, line, limit), { timeoutMs: LOCK_TIMEOUT_MS });
+  } catch {
+    // No lock (an unwritable directory, a writer stuck for seconds): the event is lost, not the command.
+  }
+}
+
+/** Held for a few syscalls; a rotation reads and writes at most events_logfile_max_size bytes. */
+const LOCK_TIMEOUT_MS = 10_000;
+
+function appendLocked(file: string, line: Buffer, limit: number): void {
   let fd: number;
   try {
     fd = openLog(file);
@@ -81,8 +95,7 @@ export function appendEventTo(file: string, e: EngineEvent, limit: number): void
 /**
  * events_logfile_max_size reached (podman 4.3's rotateLog): the log keeps
  * its second half, from the first line that starts after the middle, put in
- * place by rename. Without podman's lock file: an event another command
- * appends to the old file meanwhile is lost, as a rotation is rare.
+ * place by rename. Under the log's lock, so no writer appends to the old file.
  */
 function rotateLog(file: string): boolean {
   let buf: Buffer;
