@@ -7,6 +7,7 @@
 // image named with a transport (docker-archive:, oci-archive:, oci:, dir:)
 // is read from there; docker:// is a registry reference.
 
+import { emitImage } from '../../events/emit.js';
 import { ImageStore, ImageUnknownError, type ImageRecord } from '../../storage/images.js';
 import type { CopyProgress } from '../progress.js';
 import { checkImageName } from '../resolve.js';
@@ -46,6 +47,7 @@ export async function ensureImage(opts: EnsureImageOptions): Promise<{ image: st
       platform: opts.platform,
       policy: { signaturePolicy: ctx.remote.signaturePolicy, env: ctx.remote.env },
     });
+    emitPull(opts);
     return { image: stored!.id };
   }
   const o = source ? { ...opts, image: source.ref } : opts;
@@ -56,7 +58,13 @@ export async function ensureImage(opts: EnsureImageOptions): Promise<{ image: st
   const [{ pullImages }, { hostPlatform }] = await Promise.all([import('../registry/pull.js'), import('../registry/manifest-select.js')]);
   const ctx = await o.pulling();
   const [pulled] = await pullImages({ ...ctx.remote, dataRoot: o.dataRoot, reference: o.image, platform: o.platform ?? hostPlatform(), progress: ctx.progress, warn: ctx.warn });
+  emitPull(opts);
   return { image: pulled!.names[0] ?? pulled!.id };
+}
+
+/** As `pull` and podman 4.3's run (libimage): an image pull event naming the image as given, without an id. */
+function emitPull(opts: EnsureImageOptions): void {
+  emitImage(opts.dataRoot, 'pull', '', opts.image);
 }
 
 async function localImage(o: EnsureImageOptions): Promise<ImageRecord | undefined> {
