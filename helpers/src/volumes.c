@@ -281,8 +281,17 @@ static void mount_tmpfs(int rootfd, const struct volume_mount *vm) {
   close(destfd);
 }
 
-void mount_volumes(int rootfd, const struct volume_mounts *m) {
+/* DEST is /etc itself (trailing slashes aside): what the generated /etc files are bound onto. */
+static bool is_etc(const char *dest) {
+  if (strncmp(dest, "/etc", 4)) return false;
+  const char *p = dest + 4;
+  while (*p == '/') p++;
+  return *p == '\0';
+}
+
+void mount_volumes(int rootfd, const struct volume_mounts *m, enum volume_pass pass) {
   for (size_t i = 0; i < m->n; i++) {
+    if (is_etc(m->v[i].dest) != (pass == VOLUMES_ON_ETC)) continue;
     if (m->v[i].tmpfs)
       mount_tmpfs(rootfd, &m->v[i]);
     else

@@ -35,5 +35,9 @@ bool volume_mounts_option(int argc, char **argv, int *i, struct volume_mounts *m
 /* In the container's mount namespace, before the rootfs covers anything: open the bind sources. */
 void volume_mounts_open(struct volume_mounts *m);
 
-/* Before pivot_root, in order: each mount created beneath rootfd (destinations resolved inside the root). */
-void mount_volumes(int rootfd, const struct volume_mounts *m);
+/* A mount on /etc itself goes before the generated /etc files are bound (they land on it, as
+ * podman sorts /etc before /etc/hosts, and its copy-up sees the image's files only); the rest after. */
+enum volume_pass { VOLUMES_ON_ETC, VOLUMES_ELSEWHERE };
+
+/* Before pivot_root, in order: each mount of the pass created beneath rootfd (destinations resolved inside the root). */
+void mount_volumes(int rootfd, const struct volume_mounts *m, enum volume_pass pass);

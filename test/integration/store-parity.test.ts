@@ -1,0 +1,56 @@
+// Storage-side differences from podman 4.3 (issue 9), each checked beside
+// podman here: the events of a run that pulls, a volume copied up onto /etc.
+// As the test user.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tscRun, type Sandbox } from '../harness/index.js';
+import { buildBusyboxImage } from '../harness/images.js';
+import { pushImage, startRegistry, type Registry } from '../harness/registry.js';
+import { busyboxSandbox, disposeSandbox } from './run-util.js';
+
+let sb: Sandbox;
+let reg: Registry;
+const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 120_000 });
+const ok = async (args: string[]) => {
+  const r = await cli(args);
+  expect([r.exitCode, r.stderr], args.join(' ')).toEqual([0, '']);
+  return r.stdout;
+};
+beforeAll(async () => {
+  [sb, reg] = await Promise.all([busyboxSandbox('store-parity', 'user'), startRegistry()]);
+  await pushImage(reg, 'bb', '1', await buildBusyboxImage({}));
+});
+afterAll(async () => {
+  await disposeSandbox(sb);
+  await reg.stop();
+});
+
+describe('events of a run that pulls', () => {
+  it('run and create write image pull, naming the image as given, without an id (podman 4.3)', async () => {
+    const ref = `${reg.host}/bb:1`;
+    const since = new Date().toISOString();
+    const run = await cli(['run', '--rm', '-q', '--tls-verify=false', ref, 'true']);
+    expect([run.exitCode, run.stderr]).toEqual([0, '']);
+    // Here already: no pull, no event (--pull=missing).
+    await ok(['create', '--name', 'again', ref, 'true']);
+    await ok(['create', '--name', 'always', '-q', '--pull=always', '--tls-verify=false', ref, 'true']);
+    const events = await ok(['events', '--stream=false', '--since', since, '--filter', 'type=image', '--format', '{{.Status}} {{.Name}} [{{.ID}}]']);
+    expect(events).toBe(`pull ${ref} []\npull ${ref} []\n`);
+    await ok(['rm', 'again', 'always']);
+  });
+});
+
+describe('a volume on /etc', () => {
+  it('is copied up from the image only; the generated hosts, hostname and resolv.conf are bound on it', async () => {
+    await ok(['volume', 'create', 'etcvol']);
+    const inside = await ok(['run', '--rm', '--name', 'etcuser', '--hostname', 'etc-host', '-v', 'etcvol:/etc', 'bb', 'sh', '-c', 'cat /etc/hostname; grep -c etc-host /etc/hosts; grep -c nameserver /etc/resolv.conf']);
+    expect(inside).toBe('etc-host\n1\n1\n');
+    // In the volume: the image's files (or empty mount points, as podman's runtime leaves), none of ours.
+    const vol = await ok(['run', '--rm', '-v', 'etcvol:/mnt', 'bb', 'sh', '-c', 'cd /mnt; ls; cat hostname hosts resolv.conf']);
+    expect(vol).toMatch(/^passwd$/m);
+    expect(vol).toMatch(/^hosts$/m);
+    expect(vol).not.toMatch(/etc-host|nameserver|etcuser/);
+    // A later container still gets its own files on top, not the first one's.
+    expect(await ok(['run', '--rm', '--hostname', 'second', '-v', 'etcvol:/etc', 'bb', 'cat', '/etc/hostname'])).toBe('second\n');
+  });
+});
