@@ -177,12 +177,12 @@ bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m) 
 
 void mount_extra(int rootfd, const struct extra_mounts *m) {
   if (m->host_devices) bind_host_devices(rootfd);
-  mount_volumes(rootfd, &m->volumes, VOLUMES_ON_ETC);
+  mount_volumes(rootfd, &m->volumes, VOLUMES_TOP_LEVEL);
   if (m->hosts >= 0) bind_etc_file(rootfd, "hosts", m->hosts);
   if (m->resolv_conf >= 0) bind_etc_file(rootfd, "resolv.conf", m->resolv_conf);
   if (m->hostname >= 0) bind_etc_file(rootfd, "hostname", m->hostname);
   /* After the /etc files: a user's -v on /etc/hosts wins, as in podman. */
-  mount_volumes(rootfd, &m->volumes, VOLUMES_ELSEWHERE);
+  mount_volumes(rootfd, &m->volumes, VOLUMES_DEEPER);
   /* Last: every mount point above had to be created in the root first. */
   if (m->read_only) make_readonly(rootfd, "", false);
 }

@@ -281,17 +281,18 @@ static void mount_tmpfs(int rootfd, const struct volume_mount *vm) {
   close(destfd);
 }
 
-/* DEST is /etc itself (trailing slashes aside): what the generated /etc files are bound onto. */
-static bool is_etc(const char *dest) {
-  if (strncmp(dest, "/etc", 4)) return false;
-  const char *p = dest + 4;
+/* DEST is one name below the root (/etc, /data, a symlink /etclink -> /etc; trailing slashes aside). */
+static bool is_top_level(const char *dest) {
+  const char *p = dest;
+  while (*p == '/') p++;
+  p += strcspn(p, "/");
   while (*p == '/') p++;
   return *p == '\0';
 }
 
 void mount_volumes(int rootfd, const struct volume_mounts *m, enum volume_pass pass) {
   for (size_t i = 0; i < m->n; i++) {
-    if (is_etc(m->v[i].dest) != (pass == VOLUMES_ON_ETC)) continue;
+    if (is_top_level(m->v[i].dest) != (pass == VOLUMES_TOP_LEVEL)) continue;
     if (m->v[i].tmpfs)
       mount_tmpfs(rootfd, &m->v[i]);
     else

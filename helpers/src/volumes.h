@@ -35,9 +35,10 @@ bool volume_mounts_option(int argc, char **argv, int *i, struct volume_mounts *m
 /* In the container's mount namespace, before the rootfs covers anything: open the bind sources. */
 void volume_mounts_open(struct volume_mounts *m);
 
-/* A mount on /etc itself goes before the generated /etc files are bound (they land on it, as
- * podman sorts /etc before /etc/hosts, and its copy-up sees the image's files only); the rest after. */
-enum volume_pass { VOLUMES_ON_ETC, VOLUMES_ELSEWHERE };
+/* Mounts one name below the root (/etc, /data) go before the generated /etc files are bound,
+ * the rest after, as podman sorts mounts by depth: a volume on /etc (or on a symlink to it) is
+ * copied up from the image's files only and the binds land on it; a -v on /etc/hosts wins. */
+enum volume_pass { VOLUMES_TOP_LEVEL, VOLUMES_DEEPER };
 
 /* Before pivot_root, in order: each mount of the pass created beneath rootfd (destinations resolved inside the root). */
 void mount_volumes(int rootfd, const struct volume_mounts *m, enum volume_pass pass);
