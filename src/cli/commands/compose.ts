@@ -10,6 +10,7 @@ import type { ComposeContext } from '../../compose/engine/up.js';
 import { rootsOf } from '../global.js';
 import { ChildExit } from '../../errors.js';
 import { useColor } from '../../compose/log-prefix.js';
+import { moreComposeCommands } from './compose-more.js';
 
 export interface ComposeArgs extends GlobalArgs {
   file?: string[];
@@ -945,7 +946,7 @@ const watchSubCommand: CommandModule<ComposeArgs, ServicesArgs & { quiet?: boole
 const subcommands = [
   upCommand, downCommand, createSubCommand, psSubCommand, logsSubCommand, ...lifecycleCommands, execSubCommand, runSubCommand,
   pullSubCommand, pushSubCommand, buildSubCommand, configCommand, lsSubCommand, versionSubCommand, imagesSubCommand, portSubCommand,
-  topSubCommand, waitSubCommand, cpSubCommand, eventsSubCommand, watchSubCommand,
+  topSubCommand, waitSubCommand, cpSubCommand, eventsSubCommand, watchSubCommand, ...moreComposeCommands(contextOf),
 ].map((c) => withProgressEnd(c as CommandModule<ComposeArgs, never>));
 
 /** Value flags of compose and of its run/exec, for the split of their trailing command line. */
@@ -967,14 +968,18 @@ export const composeCommand: CommandModule<GlobalArgs, ComposeArgs> & { trailing
   handler: () => {},
 };
 
-/** A subcommand's own `-f` (compose's global `-f` is --file): rm -f (--force), logs -f (--follow), version -f (--format). */
-const SUBCOMMAND_F: Record<string, string> = { rm: '--force', logs: '--follow', version: '--format' };
+/**
+ * A subcommand's own letters that are compose's global flags too (`-f` is
+ * --file, `-p` --project-name): rm -f (--force), logs -f (--follow),
+ * version -f (--format), commit -p (--pause).
+ */
+const SUBCOMMAND_SHORT: Record<string, Record<string, string>> = { rm: { f: '--force' }, logs: { f: '--follow' }, version: { f: '--format' }, commit: { p: '--pause' } };
 const GLOBAL_VALUE_FLAGS = [...COMPOSE_VALUE_FLAGS, '--ansi'];
 
 /**
  * `compose -f -` (stdin): yargs reads a lone `-` as a positional, so it
- * becomes `--file=-`. A subcommand's own `-f` (also inside `-sf`) becomes
- * its long name: yargs cannot give one letter to a global and a
+ * becomes `--file=-`. A subcommand's own `-f` or `-p` (also inside `-sf`)
+ * becomes its long name: yargs cannot give one letter to a global and a
  * subcommand's option at once.
  */
 export function normalizeComposeArgv(argv: readonly string[]): string[] {
@@ -996,17 +1001,24 @@ export function normalizeComposeArgv(argv: readonly string[]): string[] {
       else if (!a.startsWith('-')) sub = a;
       continue;
     }
-    if ((a === '-f' || a === '--file') && argv[j + 1] === '-' && !SUBCOMMAND_F[sub] && sub !== 'run' && sub !== 'exec') {
+    const own = SUBCOMMAND_SHORT[sub] ?? {};
+    if ((a === '-f' || a === '--file') && argv[j + 1] === '-' && !own.f && sub !== 'run' && sub !== 'exec') {
       out.push('--file=-');
       j++;
       continue;
     }
-    const long = SUBCOMMAND_F[sub];
+    const eqv = /^-([a-zA-Z])=(.*)$/.exec(a);
+    if (eqv && own[eqv[1]!]) {
+      out.push(`${own[eqv[1]!]}=${eqv[2]}`);
+      continue;
+    }
     const m = /^-([a-zA-Z]+)$/.exec(a);
-    if (long && m && m[1]!.includes('f')) {
-      const rest = m[1]!.replace(/f/g, '');
+    const letters = m ? [...m[1]!] : [];
+    if (letters.some((l) => own[l])) {
+      // The long names first: a value flag left in the cluster keeps its value next to it (`-pm MSG`).
+      for (const l of new Set(letters)) if (own[l]) out.push(own[l]);
+      const rest = letters.filter((l) => !own[l]).join('');
       if (rest) out.push(`-${rest}`);
-      out.push(long);
     } else out.push(a);
   }
   return out;

@@ -128,8 +128,10 @@ describe('compose command lines', () => {
     expect(normalizeComposeArgv(['run', '-f', '-'])).toEqual(['run', '-f', '-']);
     expect(normalizeComposeArgv(['compose', 'config', '-f', '-'])).toEqual(['compose', 'config', '--file=-']);
   });
-  it("gives rm, logs and version their own -f (compose's global -f is --file)", () => {
-    expect(normalizeComposeArgv(['--root', 'r', 'compose', '-f', 'a.yaml', '-p', 'rm', 'rm', '-sf', 'web'])).toEqual(['--root', 'r', 'compose', '-f', 'a.yaml', '-p', 'rm', 'rm', '-s', '--force', 'web']);
+  it("gives rm, logs and version their own -f and commit its -p (compose's global -f is --file, -p --project-name)", () => {
+    expect(normalizeComposeArgv(['--root', 'r', 'compose', '-f', 'a.yaml', '-p', 'rm', 'rm', '-sf', 'web'])).toEqual(['--root', 'r', 'compose', '-f', 'a.yaml', '-p', 'rm', 'rm', '--force', '-s', 'web']);
+    expect(normalizeComposeArgv(['compose', '-p', 'x', 'commit', '-pm', 'msg', 'web'])).toEqual(['compose', '-p', 'x', 'commit', '--pause', '-m', 'msg', 'web']);
+    expect(normalizeComposeArgv(['compose', 'commit', '-p=false', 'web'])).toEqual(['compose', 'commit', '--pause=false', 'web']);
     expect(normalizeComposeArgv(['compose', 'logs', 'web', '-f'])).toEqual(['compose', 'logs', 'web', '--follow']);
     expect(normalizeComposeArgv(['compose', '--ansi', 'never', 'version', '-f', 'json'])).toEqual(['compose', '--ansi', 'never', 'version', '--format', 'json']);
     expect(normalizeComposeArgv(['compose', 'exec', 'web', 'ls', '-f'])).toEqual(['compose', 'exec', 'web', 'ls', '-f']);
