@@ -32,6 +32,19 @@ function freePort(): Promise<number> {
   });
 }
 
+/** GET through a published port, retried while the service's httpd starts (up -d does not wait for it, as podman). */
+async function getPublished(url: string): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      return await (await fetch(url)).text();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 const lines = (s: string) => s.split('\n').filter(Boolean).sort();
 
 async function networks(): Promise<string[]> {
@@ -85,11 +98,6 @@ const SERVICES = [
 ].join('\n');
 
 describe('compose networks', () => {
-  // Known gap (session 6): since /etc/hosts no longer lists bridge peers (as podman 4.3), back's
-  // libc lookup of front (on two networks) right after `up -d` can fail ("bad address") while
-  // nslookup answers: the DNS responder and glibc's parallel A/AAAA queries, to be found.
-  it.todo('back (one network) reaches front (two networks) by name with wget right after up -d');
-
   it('refuses what the networks cannot do before creating anything', async () => {
     const cases: Array<[string, RegExp]> = [
       ['services:\n  a:\n    image: bb\n    networks: [n]\nnetworks:\n  n:\n    ipam:\n      config: [{subnet: 10.1.2.0/24, aux_addresses: {h: 10.1.2.9}}]\n', /^Error: networks\.n\.ipam\.config\[0\]\.aux_addresses: reserved addresses are not supported/],
@@ -168,8 +176,11 @@ describe('compose networks', () => {
       ].join('\n'),
     });
     await composeOk(dir, ['up', '-d']);
-    expect(await (await fetch(`http://127.0.0.1:${port}/i`)).text()).toBe('front\n');
+    expect(await getPublished(`http://127.0.0.1:${port}/i`)).toBe('front\n');
     expect((await composeOk(dir, ['exec', '-T', 'front', 'wget', '-qO-', 'http://back/i'])).stdout).toBe('back\n');
+    // back (one network) finds front (two) by name right after up -d: the bridges of the previous
+    // test's networks, left in the rootless netns, once kept this project's gateway from answering.
+    expect((await composeOk(dir, ['exec', '-T', 'back', 'wget', '-qO-', 'http://front/i'])).stdout).toBe('front\n');
     expect((await composeOk(dir, ['port', 'front', '80'])).stdout).toBe(`127.0.0.1:${port}\n`);
     await composeOk(dir, ['down', '-t', '0']);
     expect(await containers()).toEqual([]);

@@ -15,7 +15,7 @@ import { readJson, writeJsonAtomic } from '../../storage/json-store.js';
 import { ContainerStore, type ContainerRecord } from '../../storage/containers.js';
 import type { NetworkConfig } from '../config/network-config.js';
 import { NetworkStore } from '../config/network-store.js';
-import { allocateAddresses, bridgeLines, bridgeRules, containerSideLines, holderSideLines, networkMtu, vethName, type PlannedAttachment } from './bridge-plan.js';
+import { allocateAddresses, bridgeLines, bridgeMac, bridgeRuleDeletions, bridgeRules, parseBridgeLinks, containerSideLines, holderSideLines, networkMtu, vethName, type PlannedAttachment } from './bridge-plan.js';
 import { ensureDnsResponder } from '../dns/dns-control.js';
 import { startForwarder } from '../ports/bridge-ports.js';
 import { containerPidFile, inNetns, netnsPaths, nsenterArgs, program, withNetns } from './rootless-netns.js';
@@ -65,18 +65,40 @@ export function dnsGateways(nets: readonly NetworkConfig[]): string[] {
   return nets.filter((n) => n.dns_enabled).flatMap((n) => (n.subnets ?? []).map((s) => s.gateway).filter((g): g is string => g !== undefined));
 }
 
-export async function ensureBridges(holder: number, nets: readonly NetworkConfig[]): Promise<void> {
+/**
+ * Each network's bridge in the holder's namespace, made if missing. A
+ * bridge that is no network's of `all` (its name and MAC, bridgeMac: from
+ * the network's id) is a removed network's, left while the namespace lived
+ * on: it goes, with its iptables rules. Kept, it held the removed network's
+ * gateway and subnet route, and a network made since could take its name
+ * (the lowest free podmanN) or its subnet: that network's gateway was then
+ * no address of the namespace, its DNS responder never saw a query ("bad
+ * address" for every peer), and it had no way out.
+ */
+export async function ensureBridges(holder: number, nets: readonly NetworkConfig[], all: readonly NetworkConfig[]): Promise<void> {
   const ip = program('ip', 'iproute2');
-  const present = new Set(
-    (await inNetns(holder, [ip, '-o', 'link', 'show', 'type', 'bridge']))
-      .split('\n')
-      .map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1])
-      .filter((n): n is string => n !== undefined),
-  );
+  const present = parseBridgeLinks(await inNetns(holder, [ip, '-o', 'link', 'show', 'type', 'bridge']));
+  for (const [br, mac] of present) {
+    if (all.some((n) => n.network_interface === br && bridgeMac(n) === mac)) continue;
+    await dropBridge(holder, br);
+    present.delete(br);
+  }
   for (const n of nets) {
     if (present.has(n.network_interface!)) continue;
     await inNetns(holder, [ip, '-batch', '-'], bridgeLines(n).join('\n') + '\n');
     for (const rule of bridgeRules(n)) await inNetns(holder, [program(rule[0]!, 'iptables'), ...rule.slice(1)]);
+  }
+}
+
+/** Delete bridge `br` and every iptables rule naming it. */
+async function dropBridge(holder: number, br: string): Promise<void> {
+  await inNetns(holder, [program('ip', 'iproute2'), 'link', 'del', br]);
+  for (const cmd of ['iptables', 'ip6tables']) {
+    const bin = program(cmd, 'iptables');
+    for (const table of [undefined, 'nat']) {
+      const listed = await inNetns(holder, [bin, ...(table ? ['-t', table] : []), '-S']);
+      for (const del of bridgeRuleDeletions(listed, br, table)) await inNetns(holder, [bin, ...del]);
+    }
   }
 }
 
@@ -91,7 +113,7 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
   });
   if (!nets.length) throw new TscRunError(`container ${c.name} has bridge networking but no network`);
   return withNetns(roots, async (holder) => {
-    await ensureBridges(holder.pid, nets);
+    await ensureBridges(holder.pid, nets, all);
     const allocs = await liveAllocations(roots, await readAllocations(roots.runRoot), c.id);
     const attachments: PlannedAttachment[] = nets.map((n, i) => {
       const w = wanted[n.name]!;

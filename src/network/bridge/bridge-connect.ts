@@ -95,7 +95,7 @@ export async function connectContainer(roots: Roots, networkName: string, nameOr
   if (!live) return;
   try {
     await withNetns(roots, async (holder) => {
-      await ensureBridges(holder.pid, [net]);
+      await ensureBridges(holder.pid, [net], await new NetworkStore(roots.dataRoot).list());
       const allocs = await liveAllocations(roots, await readAllocations(roots.runRoot), '');
       const used = new Set(Object.values(allocs).flatMap((a) => a.networks[net.name]?.ips ?? []));
       const { addresses, gateways } = allocateAddresses({ network: net, interfaceName: att!.interfaceName, staticIps: att!.staticIps ?? [], staticMac: att!.staticMac }, used);

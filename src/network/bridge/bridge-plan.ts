@@ -145,3 +145,30 @@ export function networkMtu(n: NetworkConfig): number | undefined {
   const m = Number(n.options?.mtu ?? '0');
   return m > 0 ? m : undefined;
 }
+
+/** `ip -o link show type bridge` → bridge name → its MAC (lower case). */
+export function parseBridgeLinks(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const name = /^\d+:\s+([^:@\s]+)/.exec(line)?.[1];
+    if (name) out.set(name, /link\/ether\s+([0-9a-f:]{17})/i.exec(line)?.[1]?.toLowerCase() ?? '');
+  }
+  return out;
+}
+
+/**
+ * The deletions (argv after the iptables program) of the rules that name
+ * bridge `br` in `iptables [-t TABLE] -S` output: a removed network's rules
+ * must not outlive its bridge (an internal network made later with the same
+ * bridge name would otherwise be let out by them).
+ */
+export function bridgeRuleDeletions(rulesText: string, br: string, table?: string): string[][] {
+  const out: string[][] = [];
+  for (const line of rulesText.split('\n')) {
+    const words = line.trim().split(/\s+/);
+    if (words[0] !== '-A') continue;
+    const names = words.some((w, i) => (w === '-i' || w === '-o') && words[i + 1] === br);
+    if (names) out.push([...(table ? ['-t', table] : []), '-D', ...words.slice(1)]);
+  }
+  return out;
+}

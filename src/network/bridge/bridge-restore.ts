@@ -84,7 +84,7 @@ async function rewire(roots: Roots, holder: ProcStamp, c: Running & { alloc: All
     });
   }
   if (!attachments.length) return;
-  await ensureBridges(holder.pid, nets);
+  await ensureBridges(holder.pid, nets, configs);
   const ip = program('ip', 'iproute2');
   const nsenter = program('nsenter', 'util-linux');
   // The old pairs (still there while something kept the old namespace): the container's ends go.
