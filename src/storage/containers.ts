@@ -9,6 +9,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { NoSuchObjectError, TscRunError } from '../errors.js';
 import { errnoCode, fsyncDir, isTempFileName, writeTempBeside } from './atomic-file.js';
+import { ContainerIndex, type ContainerSummary } from './container-index.js';
+
+export type { ContainerSummary } from './container-index.js';
 import { jsonText, parseJsonText, readJson, updateJson } from './json-store.js';
 import { withLock } from './lock.js';
 import type { ProcStamp } from './proc-stamp.js';
@@ -281,10 +284,13 @@ export class ContainerNameInUseError extends TscRunError {
 export class ContainerStore {
   readonly dir: string;
   private readonly locks: string;
+  /** What ps reads instead of every record (container-index.ts); every change of a record is told to it. */
+  private readonly index: ContainerIndex;
 
   constructor(dataRoot: string) {
     this.dir = path.join(dataRoot, 'containers');
     this.locks = path.join(dataRoot, 'locks');
+    this.index = new ContainerIndex(dataRoot);
   }
 
   containerDir(id: string): string {
@@ -328,6 +334,24 @@ export class ContainerStore {
 
   /** list(), for a critical section that must not yield. */
   listSync(): ContainerRecord[] {
+    const out: ContainerRecord[] = [];
+    for (const id of this.ids()) {
+      const r = this.readSync(id);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
+  /**
+   * What ps shows of every container listSync lists, from the summary index
+   * (one snapshot and a short journal instead of every record). For readers
+   * only: not under a container's lock.
+   */
+  async listSummaries(): Promise<ContainerSummary[]> {
+    return this.index.list({ ids: () => this.ids(), read: (id) => this.readSync(id), lockOf: (id) => this.lockOf(id) });
+  }
+
+  private ids(): string[] {
     let names: string[];
     try {
       names = fsSync.readdirSync(this.dir);
@@ -335,22 +359,21 @@ export class ContainerStore {
       if (errnoCode(err) === 'ENOENT') return [];
       throw err;
     }
-    const out: ContainerRecord[] = [];
-    for (const n of names) {
-      if (isTempFileName(n) || !/^[0-9a-f]{64}$/.test(n)) continue;
-      // this.dir is absolute and normalised: concatenation is enough (path.join per record shows in ps).
-      const file = `${this.dir}/${n}/container.json`;
-      let text: string;
-      try {
-        text = fsSync.readFileSync(file, 'utf8');
-      } catch (err) {
-        // Removed since readdir, or a directory an interrupted create/rm left without its record.
-        if (errnoCode(err) === 'ENOENT') continue;
-        throw err;
-      }
-      out.push(parseJsonText(file, text, validate));
+    return names.filter((n) => !isTempFileName(n) && /^[0-9a-f]{64}$/.test(n));
+  }
+
+  private readSync(id: string): ContainerRecord | undefined {
+    // this.dir is absolute and normalised: concatenation is enough (path.join per record shows in ps).
+    const file = `${this.dir}/${id}/container.json`;
+    let text: string;
+    try {
+      text = fsSync.readFileSync(file, 'utf8');
+    } catch (err) {
+      // Removed since readdir, or a directory an interrupted create/rm left without its record.
+      if (errnoCode(err) === 'ENOENT') return undefined;
+      throw err;
     }
-    return out;
+    return parseJsonText(file, text, validate);
   }
 
   /** Find by full id, exact name, or unique id prefix. */
@@ -389,12 +412,17 @@ export class ContainerStore {
       await fs.mkdir(this.workDir(record.id), { mode: 0o700 });
       const tmp = await writeTempBeside(file, jsonText(record));
       try {
-        await withLock(path.join(this.locks, 'containers.lock'), () => {
-          const clash = this.listSync().find((c) => c.name === record.name);
-          if (clash) throw new ContainerNameInUseError(record.name, clash.id);
-          fsSync.renameSync(tmp, file);
-          committed = true;
-        });
+        // The new id's own lock too: the summary index settles an id only under its lock.
+        await withLock(this.lockOf(record.id), () =>
+          withLock(path.join(this.locks, 'containers.lock'), () => {
+            const clash = this.listSync().find((c) => c.name === record.name);
+            if (clash) throw new ContainerNameInUseError(record.name, clash.id);
+            this.index.willChange(record.id);
+            fsSync.renameSync(tmp, file);
+            committed = true;
+            this.told(() => this.index.written(record));
+          }),
+        );
       } finally {
         if (!committed) fsSync.rmSync(tmp, { force: true });
       }
@@ -425,8 +453,25 @@ export class ContainerStore {
         throw new NoSuchContainerError(id);
       },
       mutate,
-      { validate, ...(options.durable === false ? { durable: false } : {}) },
+      {
+        validate,
+        ...(options.durable === false ? { durable: false } : {}),
+        beforeWrite: () => this.index.willChange(id),
+        afterWrite: (r) => this.told(() => this.index.written(r)),
+      },
     );
+  }
+
+  /**
+   * The index after a commit: a failure leaves the id marked as changing,
+   * so it is read from its record (the commit stands).
+   */
+  private told(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      /* see above */
+    }
   }
 
   /** Give a container a new name, unique among containers (under the containers lock, as create). */
@@ -446,7 +491,11 @@ export class ContainerStore {
    */
   async remove(id: string, rmtree: (...paths: string[]) => Promise<void>): Promise<void> {
     await withLock(path.join(this.locks, 'containers.lock'), async () => {
-      await fs.rm(this.file(id), { force: true });
+      await withLock(this.lockOf(id), async () => {
+        this.index.willChange(id);
+        await fs.rm(this.file(id), { force: true });
+        this.told(() => this.index.removed(id));
+      });
       await rmtree(this.containerDir(id));
     });
   }

@@ -70,6 +70,9 @@ export async function writeJsonAtomic(file: string, value: unknown, options: Wri
 
 export interface UpdateJsonOptions<T> extends ReadJsonOptions<T>, WriteAtomicOptions {
   lock?: LockOptions;
+  /** Called under the lock just before the new text replaces the file, and just after (an index of the files, containers.ts). */
+  beforeWrite?: () => void;
+  afterWrite?: (value: T) => void;
 }
 
 /**
@@ -98,7 +101,9 @@ export async function updateJson<T>(
       const write: WriteAtomicOptions = {};
       if (options.mode !== undefined) write.mode = options.mode;
       if (options.durable !== undefined) write.durable = options.durable;
+      options.beforeWrite?.();
       await writeFileAtomic(file, nextText, write);
+      options.afterWrite?.(next);
       return next;
     },
     options.lock,

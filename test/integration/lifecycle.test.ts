@@ -431,6 +431,8 @@ describe('lifecycle as the test user', () => {
       const write = (monitor: Record<string, unknown>) => {
         rec.state = { status: 'running', startedAt: new Date().toISOString(), monitor };
         fs.writeFileSync(file, JSON.stringify(rec));
+        // Written behind the store's back: ps's summary index (docs/storage.md) is dropped, as after any hand edit.
+        fs.rmSync(path.join(sb.root, 'containers-index'), { recursive: true, force: true });
       };
       write({ pid: process.pid, startTime: procStartTime(process.pid) + 1, bootId });
       expect((await one(sb, 'reuse'))!).toMatchObject({ State: 'exited', ExitCode: -1 });

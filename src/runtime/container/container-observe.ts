@@ -40,7 +40,7 @@ export function readExitRecord(runRoot: string, id: string): ExitRecord | undefi
 }
 
 /** Whether the process recorded as the container's monitor (else its own pid) is still that process. */
-export function monitorAlive(rec: ContainerRecord): boolean {
+export function monitorAlive(rec: Pick<ContainerRecord, 'state'>): boolean {
   const s = rec.state;
   if (s.monitor) return isAlive(s.monitor);
   // No monitor stamp: the container's own pid + start time (this boot's, as the runtime root is volatile).
@@ -61,7 +61,7 @@ export function readProcessRecord(runRoot: string, id: string): ProcessRecord | 
   }
 }
 
-export function observe(runRoot: string, rec: ContainerRecord): Observation {
+export function observe(runRoot: string, rec: Pick<ContainerRecord, 'id' | 'state'>): Observation {
   let exit: ExitRecord | undefined;
   try {
     exit = readExitRecord(runRoot, rec.id);
@@ -74,7 +74,7 @@ export function observe(runRoot: string, rec: ContainerRecord): Observation {
 }
 
 /** The record with its state reconciled against the witnesses; nothing is written. */
-export function liveRecord(runRoot: string, rec: ContainerRecord, now: Date = new Date()): ContainerRecord {
+export function liveRecord<R extends Pick<ContainerRecord, 'id' | 'state'>>(runRoot: string, rec: R, now: Date = new Date()): R {
   if (!needsObservation(rec.state)) return rec;
   const state = reconcile(rec.state, observe(runRoot, rec), now);
   return state === rec.state ? rec : { ...rec, state };

@@ -9,7 +9,7 @@
 
 import fs from 'node:fs';
 import { isAlive, isProcStamp, stampSelf } from '../../storage/proc-stamp.js';
-import type { ContainerRecord } from '../../storage/containers.js';
+import type { ContainerSummary } from '../../storage/containers.js';
 import { liveRecord } from './container-observe.js';
 import { containerRuntimePaths } from '../monitor/runtime-dir.js';
 
@@ -55,7 +55,7 @@ export function beingStopped(runRoot: string, id: string): boolean {
 }
 
 /** liveRecord, with a running container that a live `stop` is stopping shown as "stopping" (views only). */
-export function shownRecord(runRoot: string, rec: ContainerRecord, now?: Date): ContainerRecord {
+export function shownRecord<R extends ContainerSummary>(runRoot: string, rec: R, now?: Date): R {
   const live = liveRecord(runRoot, rec, now);
   if (live.state.status !== 'running' || !beingStopped(runRoot, live.id)) return live;
   return { ...live, state: { ...live.state, status: 'stopping' } };

@@ -4,7 +4,7 @@
 
 import { alignColumns, formatList } from '../../format/output.js';
 import type { Roots } from '../../config/paths.js';
-import { ContainerStore, type ContainerRecord } from '../../storage/containers.js';
+import { ContainerStore, type ContainerSummary } from '../../storage/containers.js';
 import { shownRecord } from '../container/stopping-mark.js';
 import { containerSize } from '../container/container-size.js';
 import { matchesFilters, parsePsFilters } from './ps-filter.js';
@@ -29,13 +29,13 @@ export interface PsOptions {
 const JSON_FORMAT_RE = /^\s*(?:json|\{\{\s*json\s*\.?\s*\}\})\s*$/;
 
 /** The containers ps lists, reconciled, filtered and in output order. */
-export function selectContainers(
-  records: readonly ContainerRecord[],
+export function selectContainers<R extends ContainerSummary>(
+  records: readonly R[],
   o: Pick<PsOptions, 'all' | 'filters' | 'last' | 'latest'>,
   runRoot: string,
   now: Date,
   podNames?: ReadonlyMap<string, string>,
-): ContainerRecord[] {
+): R[] {
   const filters = parsePsFilters(o.filters);
   const live = records.map((r) => shownRecord(runRoot, r, now));
   const last = o.latest ? 1 : o.last;
@@ -45,7 +45,7 @@ export function selectContainers(
   return lastCreated(picked, last);
 }
 
-const SORTS: Record<string, (a: ContainerRecord, b: ContainerRecord) => number> = {
+const SORTS: Record<string, (a: ContainerSummary, b: ContainerSummary) => number> = {
   created: byCreated,
   id: (a, b) => cmp(a.id, b.id),
   names: (a, b) => cmp(a.name, b.name),
@@ -66,7 +66,9 @@ function cmp(a: string, b: string): number {
 
 export async function psText(roots: Roots, o: PsOptions, now: Date = new Date()): Promise<string> {
   const store = new ContainerStore(roots.dataRoot);
-  const records = await store.list();
+  // --size needs the whole record (layers, mounts); everything else is in the summary index.
+  const full = o.size ? await store.list() : undefined;
+  const records: readonly ContainerSummary[] = full ?? (await store.listSummaries());
   // Pod names only when some container is in a pod (src/pod/).
   const podNames = records.some((r) => r.pod) ? await loadPodNames(roots.dataRoot) : undefined;
   let recs = selectContainers(records, o, roots.runRoot, now, podNames);
@@ -74,9 +76,13 @@ export async function psText(roots: Roots, o: PsOptions, now: Date = new Date())
   const sizes = new Map<string, PsSize>();
   if (o.size) {
     const cache = new Map<string, number>();
-    for (const r of recs) sizes.set(r.id, await containerSize(roots.dataRoot, store.upperDir(r.id), r, cache));
+    const byId = new Map(full?.map((r) => [r.id, r]));
+    for (const r of recs) {
+      const rec = byId.get(r.id);
+      if (rec) sizes.set(r.id, await containerSize(roots.dataRoot, store.upperDir(r.id), rec, cache));
+    }
   }
-  const view = (r: ContainerRecord) => ({ now, noTrunc: o.noTrunc, size: o.size ? sizes.get(r.id) : undefined, podNames });
+  const view = (r: ContainerSummary) => ({ now, noTrunc: o.noTrunc, size: o.size ? sizes.get(r.id) : undefined, podNames });
   if (o.format !== undefined && JSON_FORMAT_RE.test(o.format)) {
     // podman 4.3 prints ps JSON with two-space indentation.
     return JSON.stringify(recs.map((r) => psJson(r, view(r))), null, 2) + '\n';

@@ -3,7 +3,7 @@
 // must all match (AND), and every `label=` must match. Pure.
 
 import { UsageError } from '../../errors.js';
-import type { ContainerRecord } from '../../storage/containers.js';
+import type { ContainerSummary } from '../../storage/containers.js';
 import { parseInputTime } from '../../format/time-input.js';
 
 export type PsFilters = Map<string, string[]>;
@@ -48,18 +48,18 @@ function compileRegex(src: string): RegExp {
 
 export interface FilterContext {
   /** Every container, to resolve `before=`/`since=` names and ids. */
-  all: readonly ContainerRecord[];
+  all: readonly ContainerSummary[];
   /** Pod id → name, for `pod=` (a pod's id prefix or name). */
   podNames?: ReadonlyMap<string, string>;
 }
 
-function resolveRef(ctx: FilterContext, ref: string): ContainerRecord {
+function resolveRef(ctx: FilterContext, ref: string): ContainerSummary {
   const hit = ctx.all.find((c) => c.id === ref || c.name === ref) ?? ctx.all.find((c) => c.id.startsWith(ref));
   if (!hit) throw new UsageError(`no container with name or ID ${JSON.stringify(ref)} found: no such container`);
   return hit;
 }
 
-function statusMatches(rec: ContainerRecord, want: string): boolean {
+function statusMatches(rec: ContainerSummary, want: string): boolean {
   const s = rec.state.status;
   if (want === 'configured') return s === 'created';
   if (want === 'stopped') return s === 'exited';
@@ -67,7 +67,7 @@ function statusMatches(rec: ContainerRecord, want: string): boolean {
 }
 
 /** podman 4.3's ancestor rule: the image id, the full image name, or name-without-tag when the tag is latest. */
-function ancestorMatches(rec: ContainerRecord, want: string): boolean {
+function ancestorMatches(rec: ContainerSummary, want: string): boolean {
   if (rec.image === want || rec.imageName === want) return true;
   const colon = rec.imageName.lastIndexOf(':');
   const slash = rec.imageName.lastIndexOf('/');
@@ -77,19 +77,19 @@ function ancestorMatches(rec: ContainerRecord, want: string): boolean {
   return false;
 }
 
-function labelMatches(rec: ContainerRecord, want: string): boolean {
+function labelMatches(rec: ContainerSummary, want: string): boolean {
   const labels = rec.config.labels ?? {};
   const eq = want.indexOf('=');
   if (eq < 0) return Object.hasOwn(labels, want);
   return labels[want.slice(0, eq)] === want.slice(eq + 1);
 }
 
-function createdMs(rec: ContainerRecord): number {
+function createdMs(rec: ContainerSummary): number {
   return Date.parse(rec.created);
 }
 
 /** Whether rec passes every filter (records come in reconciled). */
-export function matchesFilters(rec: ContainerRecord, filters: PsFilters, ctx: FilterContext): boolean {
+export function matchesFilters(rec: ContainerSummary, filters: PsFilters, ctx: FilterContext): boolean {
   for (const [key, values] of filters) {
     let ok: boolean;
     switch (key) {

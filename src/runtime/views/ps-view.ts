@@ -8,7 +8,7 @@
 
 import { goHumanSize, humanDuration } from '../../format/human.js';
 import { GO_ZERO_UNIX, GoTime } from '../../format/go-time.js';
-import type { ContainerRecord, ContainerStatus } from '../../storage/containers.js';
+import type { ContainerStatus, ContainerSummary } from '../../storage/containers.js';
 
 export interface PsSize {
   /** Bytes of the container's writable layer (upper dir). */
@@ -113,7 +113,7 @@ function sinceUnix(now: Date, sec: number): number {
 }
 
 /** podman's ps status: `Up 3 seconds ago`, `Exited (0) 2 minutes ago`, `Created`. */
-export function psStatus(rec: ContainerRecord, now: Date): string {
+export function psStatus(rec: ContainerSummary, now: Date): string {
   const s = rec.state;
   switch (s.status) {
     case 'running': {
@@ -137,7 +137,7 @@ export function psState(status: ContainerStatus): string {
   return status;
 }
 
-function portMappings(rec: ContainerRecord): PsPortMapping[] | null {
+function portMappings(rec: ContainerSummary): PsPortMapping[] | null {
   const ports = rec.config.ports;
   if (!ports?.length) return null;
   return ports.map((p) => ({
@@ -163,17 +163,17 @@ export function portsText(ports: readonly PsPortMapping[] | null): string {
     .join(', ');
 }
 
-function pidOf(rec: ContainerRecord): number {
+function pidOf(rec: ContainerSummary): number {
   const s = rec.state.status;
   return s === 'running' || s === 'paused' || s === 'stopping' ? (rec.state.pid ?? 0) : 0;
 }
 
-function labelsOf(rec: ContainerRecord): Record<string, string> | null {
+function labelsOf(rec: ContainerSummary): Record<string, string> | null {
   const l = rec.config.labels;
   return l && Object.keys(l).length ? l : null;
 }
 
-export function psJson(rec: ContainerRecord, o: PsViewOptions): PsJson {
+export function psJson(rec: ContainerSummary, o: PsViewOptions): PsJson {
   const created = GoTime.parseOrZero(rec.created);
   return {
     AutoRemove: rec.autoRemove,
@@ -207,7 +207,7 @@ function trunc(id: string, noTrunc: boolean): string {
   return noTrunc ? id : id.slice(0, 12);
 }
 
-export function psRow(rec: ContainerRecord, o: PsViewOptions): PsRow {
+export function psRow(rec: ContainerSummary, o: PsViewOptions): PsRow {
   const j = psJson(rec, o);
   const created = GoTime.parseOrZero(rec.created);
   const command = rec.config.command.join(' ');
@@ -249,7 +249,7 @@ export function psRow(rec: ContainerRecord, o: PsViewOptions): PsRow {
  * going through the template engine: what `ps` prints most often, built
  * directly. Same text as rendering PS_COLUMNS from psRow.
  */
-export function psDefaultCells(rec: ContainerRecord, o: PsViewOptions): string[] {
+export function psDefaultCells(rec: ContainerSummary, o: PsViewOptions): string[] {
   const command = rec.config.command.join(' ');
   const created = GoTime.fromRfc3339(rec.created) ?? GoTime.zero();
   const cells = [
@@ -287,13 +287,13 @@ export const PS_HEADERS: Record<string, string> = {
 };
 
 /** Oldest first, as podman lists; ties by id so the order is stable. */
-export function byCreated(a: ContainerRecord, b: ContainerRecord): number {
+export function byCreated(a: ContainerSummary, b: ContainerSummary): number {
   const d = Date.parse(a.created) - Date.parse(b.created);
   return d !== 0 ? d : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /** -n N (and -l = -n 1): the N most recently created, still listed oldest first. */
-export function lastCreated(recs: readonly ContainerRecord[], n: number): ContainerRecord[] {
+export function lastCreated<R extends ContainerSummary>(recs: readonly R[], n: number): R[] {
   // Parse each creation time once, not once per comparison.
   const keyed = recs.map((r) => ({ r, t: Date.parse(r.created) }));
   keyed.sort((a, b) => a.t - b.t || (a.r.id < b.r.id ? -1 : a.r.id > b.r.id ? 1 : 0));
