@@ -166,6 +166,8 @@ bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m) 
     m->hostname_path = v;
   else if (volume_mounts_option(argc, argv, i, &m->volumes))
     ;
+  else if (!strcmp(argv[*i], "--etc-mtab"))
+    m->etc_mtab = true;
   else if (!strcmp(argv[*i], "--read-only"))
     m->read_only = true;
   else if (!strcmp(argv[*i], "--host-devices"))
@@ -175,8 +177,20 @@ bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m) 
   return true;
 }
 
+/* As podman 4.3 at every mount of a container's root: `mount` inside works; a file of the image stays. */
+static void make_etc_mtab(int rootfd) {
+  int etc = mkdirs_in_root(rootfd, "etc", "/etc");
+  int dir = openat(etc, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) die_errno("open /etc in rootfs");
+  if (symlinkat("/proc/mounts", dir, "mtab") < 0 && errno != EEXIST) die_errno("create /etc/mtab in rootfs");
+  close(dir);
+  close(etc);
+}
+
 void mount_extra(int rootfd, const struct extra_mounts *m) {
   if (m->host_devices) bind_host_devices(rootfd);
+  /* In the root's own /etc, before a volume covers it (whose copy-up then takes it, as podman's). */
+  if (m->etc_mtab) make_etc_mtab(rootfd);
   mount_volumes(rootfd, &m->volumes, VOLUMES_TOP_LEVEL);
   if (m->hosts >= 0) bind_etc_file(rootfd, "hosts", m->hosts);
   if (m->resolv_conf >= 0) bind_etc_file(rootfd, "resolv.conf", m->resolv_conf);

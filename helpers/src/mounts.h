@@ -27,9 +27,10 @@ struct extra_mounts {
   struct volume_mounts volumes; /* --bind and --tmpfs, in order (volumes.c) */
   bool read_only;
   bool host_devices; /* --host-devices (--privileged) */
+  bool etc_mtab;     /* --etc-mtab: /etc/mtab -> /proc/mounts where the image has none (podman) */
 };
 
-/* If argv[*i] is --etc-hosts, --etc-resolv-conf, --etc-hostname, --bind, --tmpfs, --read-only or --host-devices, consume it. */
+/* If argv[*i] is --etc-hosts, --etc-resolv-conf, --etc-hostname, --etc-mtab, --bind, --tmpfs, --read-only or --host-devices, consume it. */
 bool extra_mounts_option(int argc, char **argv, int *i, struct extra_mounts *m);
 
 /* In the container's mount namespace, before the rootfs is mounted (an

@@ -351,5 +351,7 @@ export function containerFilesHelperArgs(files: ContainerFiles): string[] {
   if (files.hosts !== undefined) a.push('--etc-hosts', files.hosts);
   if (files.resolvConf !== undefined) a.push('--etc-resolv-conf', files.resolvConf);
   a.push('--etc-hostname', files.hostname);
+  // podman 4.3 makes /etc/mtab -> /proc/mounts in every container's root that has none.
+  a.push('--etc-mtab');
   return a;
 }
