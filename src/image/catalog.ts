@@ -17,7 +17,7 @@ export interface ImageFacts {
   record: ImageRecord;
   config: ImageConfig;
   manifest: ImageManifest | undefined;
-  /** Bytes of the config and manifest blobs (podman's "big data" of an image). */
+  /** Bytes of the config and, twice, manifest blobs (podman's "big data" of an image). */
   metaSize: number;
   /** Containers created from this image. */
   containers: number;
@@ -75,7 +75,8 @@ export async function imageFacts(
     record,
     config: parseImageConfig(configBytes.toString('utf8'), `config of image ${record.id}`),
     manifest: manifestBytes ? parseImageManifest(manifestBytes.toString('utf8'), `manifest of image ${record.id}`) : undefined,
-    metaSize: configBytes.length + (manifestBytes?.length ?? 0),
+    // containers/storage keeps the manifest twice (under "manifest" and "manifest-<digest>") and counts both.
+    metaSize: configBytes.length + 2 * (manifestBytes?.length ?? 0),
     containers: shared.uses.get(record.id) ?? 0,
   };
 }
