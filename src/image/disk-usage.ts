@@ -8,7 +8,6 @@
 
 import { goHumanSize, humanDuration } from '../format/human.js';
 import { formatList } from '../format/output.js';
-import { isJsonFormat } from '../format/is-json.js';
 import { UsageError } from '../errors.js';
 import { splitRepoTag } from './summary.js';
 
@@ -144,11 +143,15 @@ export function renderDiskUsage(input: DfInput, o: DfRenderOptions): string {
   if (o.format !== undefined && o.verbose) throw new UsageError('cannot combine --format and --verbose flags');
   if (o.verbose) return renderVerbose(input, o.now);
   const summaries = summarize(input);
-  if (isJsonFormat(o.format)) {
-    const json = summaries.map((s) => ({ ...s, TotalCount: s.Total, Size: goHumanSize(s.RawSize), Reclaimable: reclaimableText(s) }));
-    return JSON.stringify(json, null, 4) + '\n';
-  }
-  const rows = summaries.map((s) => ({ ...s, TotalCount: s.Total, Size: goHumanSize(s.RawSize), Reclaimable: reclaimableText(s) }));
+  // podman 4.3 has no JSON mode here: `--format json` is a template that prints
+  // "json" once a row, and `{{json .}}` marshals each row as its dfSummary
+  // (Size and Reclaimable in bytes) while {{.Size}} is the human size.
+  if (o.format?.trim() === 'json') return summaries.map(() => 'json\n').join('');
+  const rows = summaries.map((s) => {
+    const row = { ...s, Size: goHumanSize(s.RawSize), Reclaimable: reclaimableText(s) };
+    const marshalled = { Type: s.Type, Total: s.Total, Active: s.Active, Size: s.RawSize, Reclaimable: s.RawReclaimable };
+    return Object.defineProperty(row, 'toJSON', { value: () => marshalled, enumerable: false });
+  });
   return formatList(rows, {
     format: o.format,
     columns: [{ field: 'Type' }, { field: 'Total' }, { field: 'Active' }, { field: 'Size' }, { field: 'Reclaimable' }],

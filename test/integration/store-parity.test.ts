@@ -1,5 +1,6 @@
 // Storage-side differences from podman 4.3 (issue 9), each checked beside
-// podman here: the events of a run that pulls, a volume copied up onto /etc.
+// podman here: the events of a run that pulls, a volume copied up onto /etc,
+// /etc/mtab and what system df counts.
 // As the test user.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,5 +53,23 @@ describe('a volume on /etc', () => {
     expect(vol).not.toMatch(/etc-host|nameserver|etcuser/);
     // A later container still gets its own files on top, not the first one's.
     expect(await ok(['run', '--rm', '--hostname', 'second', '-v', 'etcvol:/etc', 'bb', 'cat', '/etc/hostname'])).toBe('second\n');
+  });
+});
+
+describe('/etc/mtab and system df', () => {
+  it('every container gets /etc/mtab -> /proc/mounts where the image has none: 12 B of its writable layer, hidden from diff (podman 4.3)', async () => {
+    expect(await ok(['run', '--name', 'mt', 'bb', 'readlink', '/etc/mtab'])).toBe('/proc/mounts\n');
+    expect(await ok(['diff', 'mt'])).not.toMatch(/mtab/);
+    await ok(['create', '--name', 'fresh', 'bb', 'true']);
+    const sizes = await ok(['system', 'df', '-v']);
+    expect(sizes).toMatch(/^[0-9a-f]{12} .* 12B .* mt$/m);
+    expect(sizes).toMatch(/^[0-9a-f]{12} .* 0B .* fresh$/m);
+    expect((await ok(['system', 'df', '--format', '{{json .}}'])).split('\n')[1]).toBe('{"Type":"Containers","Total":2,"Active":0,"Size":12,"Reclaimable":12}');
+    // An image's own /etc/mtab stays as it is.
+    await ok(['commit', '-q', 'mt', 'withmtab']);
+    await ok(['run', '--rm', 'bb', 'true']);
+    expect(await ok(['run', '--rm', 'withmtab', 'readlink', '/etc/mtab'])).toBe('/proc/mounts\n');
+    await ok(['rm', 'mt', 'fresh']);
+    await ok(['rmi', 'withmtab']);
   });
 });

@@ -47,8 +47,12 @@ describe('system df', () => {
         'Local Volumes  0           0           0B          0B (0%)\n',
     );
     expect(renderDiskUsage(input, { format: '{{.Type}}={{.RawSize}}', verbose: false, now })).toBe('Images=3006500\nContainers=4196\nLocal Volumes=0\n');
-    const json = JSON.parse(renderDiskUsage(input, { format: 'json', verbose: false, now }));
-    expect(json[0]).toEqual({ Type: 'Images', Total: 3, Active: 2, RawSize: 3006500, RawReclaimable: 1000500, TotalCount: 3, Size: '3.006MB', Reclaimable: '1MB (33%)' });
+    // podman 4.3: {{json .}} marshals the row with its sizes in bytes, {{json .Size}} the human size; `json` is a plain template.
+    const rows = renderDiskUsage(input, { format: '{{json .}}', verbose: false, now }).trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    expect(rows[0]).toEqual({ Type: 'Images', Total: 3, Active: 2, Size: 3006500, Reclaimable: 1000500 });
+    expect(rows).toHaveLength(3);
+    expect(renderDiskUsage(input, { format: '{{json .Size}} {{.Reclaimable}}', verbose: false, now })).toBe('"3.006MB" 1MB (33%)\n"4.196kB" 4.096kB (98%)\n"0B" 0B (0%)\n');
+    expect(renderDiskUsage(input, { format: 'json', verbose: false, now })).toBe('json\njson\njson\n');
   });
   it('renders -v in three sections like podman', () => {
     expect(renderDiskUsage({ ...input, containers: input.containers.slice(0, 1) }, { verbose: true, now })).toBe(
