@@ -101,13 +101,19 @@ export async function loadCatalog(dataRoot: string): Promise<Catalog> {
  * the record first). undefined when there is none.
  */
 export async function damagedImage(dataRoot: string, catalog: Catalog): Promise<string | undefined> {
+  return (await damagedImages(dataRoot, catalog))[0]?.id;
+}
+
+/** Every such damaged image's record, in images.json order. */
+export async function damagedImages(dataRoot: string, catalog: Catalog): Promise<ImageRecord[]> {
   const seen = new Set(catalog.images.map((f) => f.record.id));
   const blobs = new BlobStore(dataRoot);
-  for (const r of await new ImageStore(dataRoot).list()) {
-    if (seen.has(r.id) || r.list) continue;
-    if (!fsSync.existsSync(blobs.path(`sha256:${r.id}`))) return r.id;
-  }
-  return undefined;
+  return (await new ImageStore(dataRoot).list()).filter((r) => !seen.has(r.id) && !r.list && !fsSync.existsSync(blobs.path(`sha256:${r.id}`)));
+}
+
+/** What podman (containers/storage) says of an image whose config is gone. */
+export function missingConfigText(id: string): string {
+  return `locating item named "sha256:${id}" for image with ID "${id}" (consider removing the image to resolve the issue): file does not exist`;
 }
 
 /** The complete layer records of `ids` that exist (missing ones are skipped). */

@@ -5,7 +5,7 @@
 import { formatList, type Column } from '../format/output.js';
 import { isJsonFormat } from '../format/is-json.js';
 import { TscRunError, UsageError } from '../errors.js';
-import { damagedImage, loadCatalog } from './catalog.js';
+import { damagedImage, loadCatalog, missingConfigText } from './catalog.js';
 import { CatalogView, createdOf, imageSize } from './catalog-view.js';
 import { compileImageFilters } from './filters.js';
 import { SORT_FIELDS, imageRows, sortRows, summaryJson, type SortField, type SortableRow, type ImageSummaryJson } from './summary.js';
@@ -50,7 +50,9 @@ export async function listImages(o: ListImagesOptions): Promise<string> {
   const catalog = await loadCatalog(o.dataRoot);
   const damaged = await damagedImage(o.dataRoot, catalog);
   // podman's images fails on a damaged image and says what to do (rmi removes it, with a warning).
-  if (damaged !== undefined) throw new TscRunError(`retrieving label for image ${JSON.stringify(damaged)}: you may need to remove the image to resolve the error`);
+  if (damaged !== undefined) {
+    throw new TscRunError(`retrieving label for image ${JSON.stringify(damaged)}: you may need to remove the image to resolve the error: ${missingConfigText(damaged)}`);
+  }
   const view = new CatalogView(catalog);
   const keep = compileImageFilters(filters, view.filterContext(now));
   const rows: Row[] = [];

@@ -3,7 +3,7 @@
 // a child can leave its parent dangling), as podman does. Returns the
 // removed IDs. The confirmation prompt is the command's business.
 
-import { loadCatalog } from './catalog.js';
+import { damagedImages, loadCatalog, missingConfigText, type Catalog } from './catalog.js';
 import { CatalogView } from './catalog-view.js';
 import { compileImageFilters } from './filters.js';
 import { finishPendingRemovals, removeImage, type RemovalContext } from './remove.js';
@@ -26,6 +26,25 @@ export function pruneFilters(o: PruneOptions): string[] {
   return [...o.filters, 'readonly=false', ...(o.all ? [] : ['dangling=true']), 'containers=false'];
 }
 
+/**
+ * Damaged images (recorded, config blob gone: 330-corrupt-images) that prune
+ * takes as podman 4.3 does: with -a, or untagged (dangling), when no
+ * container uses them and no --filter asks about what cannot be read; each
+ * with podman's two warnings.
+ */
+async function damagedVictims(ctx: RemovalContext, catalog: Catalog, o: PruneOptions): Promise<string[]> {
+  if (o.filters.length > 0) return [];
+  const used = new Set(catalog.containers.map((c) => c.image));
+  const out: string[] = [];
+  for (const r of await damagedImages(ctx.dataRoot, catalog)) {
+    if (used.has(r.id) || (!o.all && r.names.length > 0)) continue;
+    ctx.warn?.(`Failed to determine if an image is a parent: ${missingConfigText(r.id)}, ignoring the error`);
+    ctx.warn?.(`Failed to determine parent of image: ${missingConfigText(r.id)}, ignoring the error`);
+    out.push(r.id);
+  }
+  return out;
+}
+
 export async function pruneImages(ctx: RemovalContext, o: PruneOptions): Promise<string[]> {
   await finishPendingRemovals(ctx);
   const removed: string[] = [];
@@ -33,6 +52,7 @@ export async function pruneImages(ctx: RemovalContext, o: PruneOptions): Promise
     const view = new CatalogView(await loadCatalog(ctx.dataRoot));
     const keep = compileImageFilters(pruneFilters(o), view.filterContext(o.now ?? new Date()));
     const victims = view.catalog.images.filter((f) => keep(view.subject(f))).map((f) => f.record.id);
+    victims.push(...(await damagedVictims(ctx, view.catalog, o)));
     let round = 0;
     for (const id of victims) {
       // A container created meanwhile makes removeImage throw ImageInUseError: podman stops there too.

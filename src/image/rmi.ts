@@ -9,7 +9,7 @@
 import { emitImage } from '../events/emit.js';
 import { TscRunError } from '../errors.js';
 import { ImageStore, ImageUnknownError, withNamesHistory, type ImageRecord } from '../storage/images.js';
-import { loadCatalog } from './catalog.js';
+import { loadCatalog, missingConfigText } from './catalog.js';
 import { CatalogView } from './catalog-view.js';
 import { localCandidates, formatReference, shortNameMatches } from '../storage/image-reference.js';
 import { finishPendingRemovals, removeImage, ImageInUseError, type RemovalContext } from './remove.js';
@@ -81,7 +81,7 @@ export async function removeImages(ctx: RemovalContext, o: RmiOptions): Promise<
       const damaged = (await store.list()).find((i) => i.id === id);
       if (!damaged) return; // removed meanwhile (by us, as someone's parent, or by another command)
       // Still recorded but its config blob is gone (a damaged store): podman removes it anyway, with its warning.
-      ctx.warn?.(`Failed to determine parent of image: reading config of image ${id}: no such file or directory, ignoring the error`);
+      ctx.warn?.(`Failed to determine parent of image: ${missingConfigText(id)}, ignoring the error`);
       if (!(await removeImage(ctx, id, o.force))) return;
       done.add(id);
       report.untagged.push(...damaged.names);

@@ -173,7 +173,10 @@ describe('a damaged image (330-corrupt-images)', () => {
       fs.rmSync(path.join(store.root, 'blobs', 'sha256', sb.image.id));
       const listed = await tscRun(['images'], { sandbox: store });
       expect(listed).toMatchObject({ exitCode: 125, stdout: '' });
-      expect(listed.stderr).toBe(`Error: retrieving label for image "${sb.image.id}": you may need to remove the image to resolve the error\n`);
+      const id = sb.image.id;
+      expect(listed.stderr).toBe(
+        `Error: retrieving label for image "${id}": you may need to remove the image to resolve the error: locating item named "sha256:${id}" for image with ID "${id}" (consider removing the image to resolve the issue): file does not exist\n`,
+      );
       const r = await tscRun(['rmi', 'bb'], { sandbox: store });
       expect(r).toMatchObject({ exitCode: 0, stdout: `Untagged: localhost/bb:latest\nDeleted: ${sb.image.id}\n` });
       expect(r.stderr).toMatch(/Failed to determine parent of image: .*, ignoring the error/);

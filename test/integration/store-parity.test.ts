@@ -1,10 +1,13 @@
 // Storage-side differences from podman 4.3 (issue 9), each checked beside
 // podman here: the events of a run that pulls, a volume copied up onto /etc,
-// /etc/mtab and what system df counts.
+// /etc/mtab and what system df counts, a damaged image under prune and reset.
 // As the test user.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tscRun, type Sandbox } from '../harness/index.js';
+import { disposeStore, emptyStore } from '../harness/fixtures.js';
 import { buildBusyboxImage } from '../harness/images.js';
 import { pushImage, startRegistry, type Registry } from '../harness/registry.js';
 import { busyboxSandbox, disposeSandbox } from './run-util.js';
@@ -71,5 +74,38 @@ describe('/etc/mtab and system df', () => {
     expect(await ok(['run', '--rm', 'withmtab', 'readlink', '/etc/mtab'])).toBe('/proc/mounts\n');
     await ok(['rm', 'mt', 'fresh']);
     await ok(['rmi', 'withmtab']);
+  });
+});
+
+describe('a damaged image (330-corrupt-images)', () => {
+  it('image prune -a removes it with podman\'s two warnings (prune without -a keeps a tagged one); system reset warns as podman\'s rmi -a -f', async () => {
+    const store = await emptyStore('store-parity-damaged');
+    const on = (args: string[]) => tscRun(args, { sandbox: store, timeoutMs: 120_000 });
+    const damage = async () => {
+      const pulled = await on(['pull', '-q', '--tls-verify=false', `${reg.host}/bb:1`]);
+      expect(pulled.exitCode, pulled.stderr).toBe(0);
+      const id = pulled.stdout.trim();
+      fs.rmSync(path.join(store.root, 'blobs', 'sha256', id));
+      return id;
+    };
+    const located = (id: string) => `locating item named "sha256:${id}" for image with ID "${id}" (consider removing the image to resolve the issue): file does not exist`;
+    const warning = (msg: string) => `time="[^"]+" level=warning msg="${msg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/"/g, '\\\\"')}"\n`;
+    try {
+      const id = await damage();
+      expect((await on(['images'])).exitCode).toBe(125);
+      expect(await on(['image', 'prune', '-f'])).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+      const pruned = await on(['image', 'prune', '-a', '-f']);
+      expect([pruned.exitCode, pruned.stdout]).toEqual([0, `${id}\n`]);
+      expect(pruned.stderr).toMatch(new RegExp(`^${warning(`Failed to determine if an image is a parent: ${located(id)}, ignoring the error`)}${warning(`Failed to determine parent of image: ${located(id)}, ignoring the error`)}$`));
+      expect(await on(['images', '-a', '--noheading'])).toMatchObject({ exitCode: 0, stdout: '' });
+      expect(fs.readdirSync(path.join(store.root, 'blobs', 'sha256'))).toEqual([]);
+      const again = await damage();
+      const reset = await on(['system', 'reset', '-f']);
+      expect(reset.exitCode).toBe(0);
+      expect(reset.stderr).toMatch(new RegExp(`^${warning(`Failed to determine parent of image: ${located(again)}, ignoring the error`)}$`));
+      expect(fs.existsSync(path.join(store.root, 'images.json'))).toBe(false);
+    } finally {
+      await disposeStore(store);
+    }
   });
 });

@@ -82,6 +82,15 @@ export async function runSystemReset(roots: Roots): Promise<void> {
       /* whatever stays is killed and removed below */
     }
   }
+  // podman removes every image first (rmi -a -f), warning of each damaged one (330-corrupt-images); the tree goes below.
+  try {
+    const { damagedImages, loadCatalog, missingConfigText } = await import('../../image/catalog.js');
+    for (const r of await damagedImages(roots.dataRoot, await loadCatalog(roots.dataRoot))) {
+      warn(`Failed to determine parent of image: ${missingConfigText(r.id)}, ignoring the error`);
+    }
+  } catch {
+    /* an unreadable image store is removed below all the same */
+  }
   for (const pid of ourProcesses(trees)) {
     try {
       process.kill(pid, 'SIGKILL');
