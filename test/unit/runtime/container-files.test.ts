@@ -110,7 +110,7 @@ describe('writeContainerFiles', () => {
     expect(await fs.readFile(files.hosts!, 'utf8')).not.toContain('h1');
     expect(await fs.readFile(files.resolvConf!, 'utf8')).toBe('nameserver 127.0.0.53\n');
     expect((await fs.stat(files.hosts!)).mode & 0o777).toBe(0o644);
-    expect(containerFilesHelperArgs(files)).toEqual(['--etc-hosts', files.hosts, '--etc-resolv-conf', files.resolvConf, '--etc-hostname', files.hostname]);
+    expect(containerFilesHelperArgs(files)).toEqual(['--etc-hosts', files.hosts, '--etc-resolv-conf', files.resolvConf, '--etc-hostname', files.hostname, '--etc-mtab']);
   });
   it('private namespace behind systemd-resolved: its upstream servers; --network none: no resolv.conf unless --dns; --no-hosts, --dns none', async () => {
     const a = await writeContainerFiles(path.join(dir, 'a'), { hostname: 'h', name: 'n', network: 'slirp4netns', networkNameservers: ['10.0.2.3'], hostEtc: hostEtc() });
@@ -118,7 +118,7 @@ describe('writeContainerFiles', () => {
     const b = await writeContainerFiles(path.join(dir, 'b'), { hostname: 'h', name: 'n', network: 'none', noHosts: true, hostEtc: hostEtc() });
     expect(b.resolvConf).toBeUndefined();
     expect(b.hosts).toBeUndefined();
-    expect(containerFilesHelperArgs(b)).toEqual(['--etc-hostname', b.hostname]);
+    expect(containerFilesHelperArgs(b)).toEqual(['--etc-hostname', b.hostname, '--etc-mtab']);
     const c = await writeContainerFiles(path.join(dir, 'c'), { hostname: 'h', name: 'n', network: 'none', dns: ['1.1.1.1'], hostEtc: hostEtc() });
     expect(await fs.readFile(c.resolvConf!, 'utf8')).toBe('nameserver 1.1.1.1\n');
     const d = await writeContainerFiles(path.join(dir, 'd'), { hostname: 'h', name: 'n', network: 'host', dns: ['none'], hostEtc: hostEtc() });
