@@ -48,6 +48,15 @@ export function resolveServicePaths(svc: Tree, base: string, home: string | unde
     const ctx = typeof b.context === 'string' ? b.context : '.';
     if (!isRemoteContext(ctx)) b.context = resolvePath(base, ctx, home);
     else b.context = ctx;
+    // additional_contexts: a local directory is a path of the file's directory (an image or URL is not).
+    if (Array.isArray(b.additional_contexts)) {
+      b.additional_contexts = Object.fromEntries((b.additional_contexts as unknown[]).map((e) => { const t = String(e); const eq = t.indexOf('='); return eq < 0 ? [t, ''] : [t.slice(0, eq), t.slice(eq + 1)]; }));
+    }
+    if (isPlainObject(b.additional_contexts)) {
+      b.additional_contexts = Object.fromEntries(
+        Object.entries(b.additional_contexts).map(([k, v]) => [k, typeof v === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(v) ? resolvePath(base, v, home) : v]),
+      );
+    }
     s.build = b;
   }
   if (Array.isArray(s.volumes)) {

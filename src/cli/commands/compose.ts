@@ -704,15 +704,78 @@ const pushSubCommand: CommandModule<ComposeArgs, ServicesArgs & { 'ignore-push-f
   },
 };
 
-const buildSubCommand: CommandModule<ComposeArgs, ServicesArgs> = {
+interface BuildArgs extends ServicesArgs {
+  'build-arg'?: string[];
+  'no-cache'?: boolean;
+  pull?: boolean;
+  push?: boolean;
+  quiet?: boolean;
+  memory?: string;
+  ssh?: string;
+  'with-dependencies'?: boolean;
+  builder?: string;
+  check?: boolean;
+  print?: boolean;
+  provenance?: string;
+  sbom?: string;
+}
+
+/** compose build flags for docker's BuildKit/buildx alone: refused with the reason. */
+const BUILDX_ONLY: Record<string, string> = {
+  builder: 'buildx builders do not exist here: the engine builds',
+  check: "it runs BuildKit's build checks, which the engine's builder does not have",
+  print: 'it prints a buildx bake file, and the engine builds without bake',
+  provenance: 'provenance attestations are not made by the engine',
+  sbom: 'SBOM attestations are not made by the engine',
+};
+
+const buildSubCommand: CommandModule<ComposeArgs, BuildArgs> = {
   command: 'build [service..]',
   describe: 'Build or rebuild services',
-  builder: (y) => y.usage('Usage: tsc-run compose build [OPTIONS] [SERVICE...]\n\nBuild or rebuild services'),
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose build [OPTIONS] [SERVICE...]\n\nBuild or rebuild services')
+      .option('build-arg', { ...strings, describe: 'Set build-time variables for services' })
+      .option('no-cache', { type: 'boolean', describe: 'Do not use cache when building the image' })
+      .option('pull', { type: 'boolean', describe: 'Always attempt to pull a newer version of the image' })
+      .option('push', { type: 'boolean', describe: 'Push service images' })
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Suppress the build output' })
+      .option('memory', { alias: 'm', type: 'string', requiresArg: true, describe: 'Set memory limit for the build container. Not supported by BuildKit.' })
+      .option('ssh', { type: 'string', requiresArg: true, describe: "Set SSH authentications used when building service images. (use 'default' for using your default SSH Agent)" })
+      .option('with-dependencies', { type: 'boolean', describe: 'Also build dependencies (transitively)' })
+      .option('builder', { type: 'string', requiresArg: true, describe: 'Set builder to use' })
+      .option('check', { type: 'boolean', describe: 'Check build configuration' })
+      .option('print', { type: 'boolean', describe: 'Print equivalent bake file' })
+      .option('provenance', { type: 'string', requiresArg: true, describe: 'Add a provenance attestation' })
+      .option('sbom', { type: 'string', requiresArg: true, describe: 'Add a SBOM attestation' }),
   handler: async (argv) => {
+    for (const [flag, why] of Object.entries(BUILDX_ONLY)) {
+      const v = (argv as Record<string, unknown>)[flag];
+      if (v !== undefined && v !== false) throw new UsageError(`--${flag} is not supported: ${why}`);
+    }
     const ctx = await contextOf(argv, undefined, PROGRESS_TITLES.build);
     const { buildService, selected } = await import('../../compose/engine/up.js');
-    const p = selected(ctx.project, svcList(argv), true);
-    for (const name of Object.keys(p.services).sort()) if (p.services[name]!.build) await buildService({ ...ctx, project: p }, name);
+    const p = selected(ctx.project, svcList(argv), argv['with-dependencies'] !== true);
+    const flags = {
+      noCache: argv['no-cache'],
+      pull: argv.pull,
+      quiet: argv.quiet,
+      memory: argv.memory,
+      ssh: argv.ssh !== undefined ? [argv.ssh] : undefined,
+      buildArgs: (argv['build-arg'] ?? []).map(String),
+    };
+    const built = Object.keys(p.services).sort().filter((n) => p.services[n]!.build);
+    const quiet = argv.quiet ? { ...ctx, project: p, progress: () => {} } : { ...ctx, project: p };
+    for (const name of built) await buildService(quiet, name, flags);
+    if (argv.push) {
+      for (const name of built) {
+        const { serviceImage } = await import('../../compose/config-view.js');
+        const image = serviceImage(p, name);
+        if (!argv.quiet) ctx.progress('Image', image, 'Pushing');
+        await ctx.engine.must(['push', image]);
+        if (!argv.quiet) ctx.progress('Image', image, 'Pushed');
+      }
+    }
   },
 };
 

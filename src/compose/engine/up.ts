@@ -9,6 +9,7 @@ import { ComposeError } from '../errors.js';
 import { bindSourcesToCreate, createArgs, healthFlags, nameOf, unsupportedKeys, volumesFromArg } from '../create-args.js';
 import { networkCreateArgs, networkFlags, usedNetworks } from '../networks.js';
 import { ensureNetworks } from './networks.js';
+import { buildArgs, buildSecretNames, type BuildFlags } from '../build-args.js';
 import { serviceImage } from '../config-view.js';
 import { L, serviceHash } from '../labels.js';
 import type { Project } from '../model.js';
@@ -151,29 +152,28 @@ function isDefaultDockerfileMissing(context: string, dockerfile: string): boolea
 }
 
 /** `build:` through `tsc-run build` (-t the service's image, -f, --build-arg, --target, --label). */
-export async function buildService(ctx: ComposeContext, name: string): Promise<void> {
+export async function buildService(ctx: ComposeContext, name: string, flags?: BuildFlags): Promise<void> {
   const p = ctx.project;
   const b = p.services[name]!.build!;
-  const args = ['build', '-t', serviceImage(p, name)];
+  let inline: string | undefined;
   if (b.dockerfile_inline !== undefined) {
-    const f = path.join(ctx.stateDir, `${name}.Dockerfile`);
+    inline = path.join(ctx.stateDir, `${name}.Dockerfile`);
     if (!ctx.dryRun) {
       fs.mkdirSync(ctx.stateDir, { recursive: true, mode: 0o700 });
-      fs.writeFileSync(f, b.dockerfile_inline);
-    }
-    args.push('-f', f);
-  } else if (b.dockerfile !== undefined && !isDefaultDockerfileMissing(b.context, b.dockerfile)) {
-    args.push('-f', path.resolve(b.context, b.dockerfile));
-  }
-  for (const [k, v] of Object.entries(b.args ?? {})) args.push('--build-arg', v === null ? k : `${k}=${v}`);
-  if (b.target !== undefined) args.push('--target', b.target);
-  for (const [k, v] of Object.entries(b.labels ?? {})) args.push('--label', `${k}=${v}`);
-  for (const k of Object.keys(b)) {
-    if (!['context', 'dockerfile', 'dockerfile_inline', 'args', 'target', 'labels'].includes(k)) {
-      throw new ComposeError(`services.${name}.build.${k}: not supported by tsc-run compose`);
+      fs.writeFileSync(inline, b.dockerfile_inline);
     }
   }
-  args.push(b.context);
+  const secretFiles = buildSecretNames([b]).length ? materializeSecrets(ctx, 'secrets') : {};
+  const args = buildArgs({
+    service: name,
+    build: b,
+    image: serviceImage(p, name),
+    inlineDockerfile: inline,
+    dockerfileGiven: b.dockerfile !== undefined && !isDefaultDockerfileMissing(b.context, b.dockerfile),
+    secretFiles,
+    environment: p.environment,
+    flags,
+  });
   ctx.progress('Image', serviceImage(p, name), 'Building');
   const r = await ctx.engine.capture(args);
   if (r.code !== 0) {
@@ -219,8 +219,11 @@ export function materializeSecrets(ctx: ComposeContext, kind: 'secrets' | 'confi
   const p = ctx.project;
   const out: Record<string, string> = {};
   const used = new Set(Object.values(p.services).flatMap((s) => (s[kind] ?? []).map((x) => x.source)));
+  // Secrets a build names are files too (the engine's build --secret).
+  if (kind === 'secrets') for (const n of buildSecretNames(Object.values(p.services).map((s) => s.build))) used.add(n);
   for (const key of used) {
-    const d = p[kind][key]!;
+    const d = p[kind][key];
+    if (!d) throw new ComposeError(`${kind}.${key}: undefined ${kind === 'secrets' ? 'secret' : 'config'} ${JSON.stringify(key)}`);
     if (d.external) throw new ComposeError(`${kind}.${key}: external ${kind} are not supported by tsc-run compose`);
     if (d.file !== undefined) {
       if (!fs.existsSync(d.file)) throw new ComposeError(`${kind}.${key}: file ${d.file} not found`);
