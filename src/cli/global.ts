@@ -186,6 +186,24 @@ export function hasGlobalFlag(argv: readonly string[], flag: string): boolean {
 }
 
 /**
+ * podman 4.3 is a remote client whenever CONTAINER_HOST or CONTAINER_CONNECTION
+ * is set (even empty), unless --remote=false: tsc-run has none, so it refuses
+ * with the reason (returned) rather than quietly running locally. With
+ * --remote=false they are dropped, so the engine's own child processes run
+ * locally too.
+ */
+export function checkRemoteEnv(env: NodeJS.ProcessEnv, remoteFlag: string | undefined): string | undefined {
+  const name = ['CONTAINER_HOST', 'CONTAINER_CONNECTION'].find((n) => env[n] !== undefined);
+  if (name === undefined) return undefined;
+  if (remoteFlag === 'false') {
+    delete env.CONTAINER_HOST;
+    delete env.CONTAINER_CONNECTION;
+    return undefined;
+  }
+  return `${name} is set: tsc-run has no remote client, only the local engine (unset ${name}, or pass --remote=false)`;
+}
+
+/**
  * The global flags that change the engine, checked and put in force before
  * any command's handler (yargs middleware). Refusals are podman's messages
  * where podman refuses too, else the reason.
@@ -195,6 +213,8 @@ export async function applyGlobalFlags(argv: GlobalArgs): Promise<void> {
   if (argv['runtime-flag']?.length) throw new TscRunError('--runtime-flag is not supported: tsc-run-helper, the only runtime, takes no flags');
   if (argv.tmpdir !== undefined) throw new TscRunError('--tmpdir is not supported: tsc-run keeps its volatile state in --runroot');
   for (const [flag, why] of REFUSED_GLOBALS) if (argv[flag] !== undefined && argv[flag] !== false) throw new TscRunError(`--${flag} is not supported: ${why}`);
+  const remoteRefusal = checkRemoteEnv(process.env, globalFlagValue(process.argv.slice(2), '--remote'));
+  if (remoteRefusal) throw new TscRunError(remoteRefusal);
   const registriesConf = argv['registries-conf'];
   if (registriesConf !== undefined) {
     // As podman: the file must exist; it then stands for every registries.conf (CONTAINERS_REGISTRIES_CONF), for this process and what it runs.

@@ -1,6 +1,7 @@
 // Storage-side differences from podman 4.3 (issue 9), each checked beside
 // podman here: the events of a run that pulls, a volume copied up onto /etc,
-// /etc/mtab and what system df counts, a damaged image under prune and reset.
+// /etc/mtab and what system df counts, a damaged image under prune and reset,
+// info's remoteSocket and CONTAINER_HOST.
 // As the test user.
 
 import fs from 'node:fs';
@@ -107,5 +108,24 @@ describe('a damaged image (330-corrupt-images)', () => {
     } finally {
       await disposeStore(store);
     }
+  });
+});
+
+describe('remote access', () => {
+  it("info shows where a service's socket would be, without exists (podman's omitempty) while there is none", async () => {
+    const xdg = (await ok(['unshare', 'sh', '-c', 'echo $XDG_RUNTIME_DIR'])).trim();
+    const sock = `${xdg}/tsc-run/tsc-run.sock`;
+    expect(await ok(['info', '--format', '{{json .Host.RemoteSocket}} {{.Host.RemoteSocket.Path}} {{.Host.RemoteSocket.Exists}}'])).toBe(`{"path":"${sock}"} ${sock} false\n`);
+    expect(await ok(['info'])).toContain(`  remoteSocket:\n    path: ${sock}\n`);
+  });
+
+  it('CONTAINER_HOST or CONTAINER_CONNECTION (podman: remote mode) is refused with the reason, unless --remote=false', async () => {
+    for (const [name, value] of [['CONTAINER_HOST', 'unix:///run/x.sock'], ['CONTAINER_CONNECTION', '']] as const) {
+      const r = await tscRun(['ps', '-a'], { sandbox: sb, env: { [name]: value } });
+      expect(r).toMatchObject({ exitCode: 125, stdout: '', stderr: `Error: ${name} is set: tsc-run has no remote client, only the local engine (unset ${name}, or pass --remote=false)\n` });
+    }
+    // Local, and what the engine starts itself does not see it either.
+    const local = await tscRun(['--remote=false', 'run', '--rm', 'bb', 'true'], { sandbox: sb, env: { CONTAINER_HOST: 'unix:///run/x.sock' } });
+    expect([local.exitCode, local.stderr]).toEqual([0, '']);
   });
 });
