@@ -8,6 +8,8 @@ export interface GoViewSpec {
   renames: Readonly<Record<string, string>>;
   /** Dotted JSON paths of Go maps: their keys stay as they are (`registries`). */
   maps: ReadonlySet<string>;
+  /** Template-face zero values of `omitempty` fields the JSON leaves out, by dotted JSON path of their struct. */
+  zeros?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 function capitalise(k: string): string {
@@ -28,6 +30,7 @@ export function goView(json: unknown, spec: GoViewSpec, at = ''): unknown {
     const name = isMap ? k : (spec.renames[k] ?? capitalise(k));
     out[name] = goView(v, spec, at ? `${at}.${k}` : k);
   }
+  for (const [name, zero] of Object.entries(spec.zeros?.[at] ?? {})) if (!(name in out)) out[name] = zero;
   Object.defineProperty(out, 'toJSON', { value: () => json, enumerable: false });
   return out;
 }

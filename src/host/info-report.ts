@@ -53,6 +53,8 @@ export interface InfoFacts {
   engine?: { eventsBackend: string; volumePath?: string | undefined } | undefined;
   /** Where the helper (our OCI runtime) is. */
   helperPath?: string;
+  /** Where a service would listen (podman's API socket); tsc-run has none, so it exists only if something else made it. */
+  remoteSocket?: { path: string; exists: boolean };
 }
 
 const NO_PROGRAM: NetworkProgramInfo = { executable: '', package: '', version: '' };
@@ -89,6 +91,8 @@ export function buildInfoReport(f: InfoFacts) {
     ociRuntime: { name: 'tsc-run-helper', package: '', path: f.helperPath ?? '', version: `tsc-run-helper version ${String(f.version.Version ?? '')}` },
     os: s.os,
     pasta: f.network.pasta ?? NO_PROGRAM,
+    // podman's json tags are omitempty: `exists` only when true.
+    ...(f.remoteSocket ? { remoteSocket: f.remoteSocket.exists ? { path: f.remoteSocket.path, exists: true } : { path: f.remoteSocket.path } } : {}),
     rootlessNetworkCmd: f.network.defaultNetwork,
     security: {
       apparmorEnabled: f.security.apparmorEnabled,
@@ -171,4 +175,5 @@ export const INFO_GO_SPEC: GoViewSpec = {
     uidmap: 'UIDMap',
   },
   maps: new Set(['registries', 'store.graphOptions', 'store.graphStatus']),
+  zeros: { 'host.remoteSocket': { Exists: false } },
 };

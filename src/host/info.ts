@@ -2,7 +2,9 @@
 
 import { helperPath } from './helper/helper-path.js';
 import { engineConfig } from './engine-config.js';
-import type { Roots } from '../config/paths.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { defaultRunRoot, type Roots } from '../config/paths.js';
 import { formatObject } from '../format/output.js';
 import { fsUsage } from './fs-usage.js';
 import { goView } from './go-view.js';
@@ -46,7 +48,14 @@ export function reportOf(f: HostFacts, version: InfoOptions['version']): InfoRep
     version,
     engine: engineConfig(),
     helperPath: helperPathOrEmpty(),
+    remoteSocket: remoteSocketOf(),
   });
+}
+
+/** As podman's rootless `$XDG_RUNTIME_DIR/podman/podman.sock` (root: /run/podman): ours beside the default runroot, whatever --runroot says. */
+function remoteSocketOf(): { path: string; exists: boolean } {
+  const p = path.join(defaultRunRoot(), 'tsc-run.sock');
+  return { path: p, exists: fs.existsSync(p) };
 }
 
 /** The helper's path, where podman shows its OCI runtime's; empty when it cannot be found (info still reports the rest). */
