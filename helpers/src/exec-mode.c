@@ -256,9 +256,13 @@ static void send_sync(const char *line) {
 
 /* The caller stops waiting for us (-d, or the detach keys): our stdio and
  * error fd go to /dev/null, we leave its session and finish alone. */
-static void leave_caller(void) {
+static void restore_raw(void) {
   if (raw) tty_restore(0, &saved_tty);
   raw = false;
+}
+
+static void leave_caller(void) {
+  restore_raw();
   if (o.sync_fd >= 0) close(o.sync_fd);
   o.sync_fd = -1;
   int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -361,6 +365,12 @@ int mode_exec(const struct ns_config *ns, int argc, char **argv) {
   int sigfd = signalfd(-1, &set, SFD_CLOEXEC);
   if (sigfd < 0) die_errno("signalfd");
 
+  /* Raw before the command runs, so keys typed at once reach it as bytes. */
+  if (!o.detach && o.tty && o.stdin_open && isatty(0)) {
+    raw = tty_make_raw(0, &saved_tty);
+    if (raw) set_finish_hook(restore_raw);
+  }
+
   pid_t self = getpid();
   pid_t child = fork();
   if (child < 0) die_errno("fork");
@@ -388,7 +398,6 @@ int mode_exec(const struct ns_config *ns, int argc, char **argv) {
 
   send_sync("started\n");
   if (o.detach) leave_caller();
-  else if (o.tty && o.stdin_open && isatty(0)) raw = tty_make_raw(0, &saved_tty);
 
   struct exec_relay relay = {
       .child = child,

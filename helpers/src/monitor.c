@@ -801,6 +801,13 @@ int monitor_run(const struct ns_config *ns, const struct child_setup *setup, str
   mon.sync_two_way = mon.sync_fd >= 0 && fstat(mon.sync_fd, &sst) == 0 && S_ISSOCK(sst.st_mode);
   if (!mon.sync_two_way) mon.acked = true;
 
+  /* Raw before CMD runs: keys typed as soon as it prints must reach it as
+   * bytes (in cooked mode the line discipline eats ctrl-q as XON). */
+  if (!m->detach && m->tty && mon.own_stdin) {
+    mon.raw = tty_make_raw(0, &mon.saved_tty);
+    if (mon.raw) set_finish_hook(restore_tty);
+  }
+
   int code = 0;
   char err[1024];
   if (!start_once(&code, err, sizeof err)) die_code(code, "%s", err);
@@ -816,8 +823,6 @@ int monitor_run(const struct ns_config *ns, const struct child_setup *setup, str
     close_fd(&mon.status_fd);
     set_exit_status_fd(-1);
     leave_caller();
-  } else if (m->tty && mon.own_stdin) {
-    mon.raw = tty_make_raw(0, &mon.saved_tty);
   }
   shrink_idle();
 

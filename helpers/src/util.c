@@ -17,6 +17,8 @@
 static int error_fd = 2;
 static pid_t cleanup_child = 0;
 static int exit_status_fd = -1;
+static void (*finish_hook)(void);
+static pid_t finish_hook_pid;
 
 void set_error_fd(int fd) { error_fd = fd; }
 
@@ -25,6 +27,11 @@ int get_error_fd(void) { return error_fd; }
 void set_exit_status_fd(int fd) { exit_status_fd = fd; }
 
 void set_cleanup_child(pid_t pid) { cleanup_child = pid; }
+
+void set_finish_hook(void (*fn)(void)) {
+  finish_hook = fn;
+  finish_hook_pid = fn ? getpid() : 0;
+}
 
 static void vreport(const char *fmt, va_list ap, int errnum) {
   char buf[4096];
@@ -52,7 +59,14 @@ void report(const char *fmt, ...) {
   va_end(ap);
 }
 
+static void run_finish_hook(void) {
+  void (*fn)(void) = finish_hook;
+  finish_hook = NULL;
+  if (fn && getpid() == finish_hook_pid) fn();
+}
+
 static _Noreturn void finish(int code) {
+  run_finish_hook();
   if (exit_status_fd >= 0) {
     unsigned char c = (unsigned char)code;
     (void)write_all(exit_status_fd, &c, 1);
@@ -68,6 +82,7 @@ static _Noreturn void finish(int code) {
 
 void die_code(int code, const char *fmt, ...) {
   va_list ap;
+  run_finish_hook();
   va_start(ap, fmt);
   vreport(fmt, ap, 0);
   va_end(ap);
@@ -76,6 +91,7 @@ void die_code(int code, const char *fmt, ...) {
 
 void die(const char *fmt, ...) {
   va_list ap;
+  run_finish_hook();
   va_start(ap, fmt);
   vreport(fmt, ap, 0);
   va_end(ap);
@@ -85,6 +101,7 @@ void die(const char *fmt, ...) {
 void die_errno(const char *fmt, ...) {
   int errnum = errno;
   va_list ap;
+  run_finish_hook();
   va_start(ap, fmt);
   vreport(fmt, ap, errnum);
   va_end(ap);

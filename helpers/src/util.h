@@ -22,6 +22,9 @@ void set_exit_status_fd(int fd);
 
 /* A process that must not outlive a failing helper parent (killed by die*). */
 void set_cleanup_child(pid_t pid);
+/* Run fn when this process (not a forked child) dies through die*() (e.g. to
+ * give the user's terminal its settings back); NULL clears it. */
+void set_finish_hook(void (*fn)(void));
 
 /* Nothing blocked, every signal at its default: what a program we exec expects. */
 void signals_default(void);
