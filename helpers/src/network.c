@@ -220,12 +220,22 @@ static void stop_at_exit(void) { net_stop(at_exit_opts); }
 /* Before the child is released: once it is uid 0 inside, that id may not be
  * ours (keep-id, --uidmap), and its /proc/PID/ns would be closed to us and
  * to the program until it execs. */
+static int open_child_ns(pid_t pid, const char *ns) {
+  char path[48];
+  snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, ns);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* ENOENT: the child failed early (a createContainer hook, a mount) and is
+   * gone already; its own exit status and message are the start's. */
+  if (fd < 0 && errno != ENOENT) die_errno("open %s (the container's, for its network)", path);
+  return fd;
+}
+
 static void mapped(pid_t pid, void *arg) {
   struct net_opts *n = arg;
   close_fd(&n->target_user_fd);
   close_fd(&n->target_net_fd);
-  n->target_user_fd = open_ns(pid, "user", "the container's, for its network");
-  n->target_net_fd = open_ns(pid, "net", "the container's, for its network");
+  n->target_user_fd = open_child_ns(pid, "user");
+  n->target_net_fd = open_child_ns(pid, "net");
 }
 
 /* The monitor tells the child to go on (one byte), or, having reported why
@@ -234,6 +244,13 @@ static void released(pid_t pid, int error_fd, void *arg) {
   struct net_opts *n = arg;
   char err[1024];
   close_fd(&n->ready[0]);
+  if (n->mode != NET_BRIDGE && (n->target_user_fd < 0 || n->target_net_fd < 0)) {
+    /* The child is gone (mapped): nothing to set up, nothing to add to its failure. */
+    close_fd(&n->target_user_fd);
+    close_fd(&n->target_net_fd);
+    close_fd(&n->ready[1]);
+    return;
+  }
   bool ok = n->mode == NET_BRIDGE ? bridge_setup_run(n, pid, err, sizeof err) : netprog_start(n, pid, err, sizeof err);
   close_fd(&n->target_user_fd); /* the program has its own now */
   close_fd(&n->target_net_fd);

@@ -25,6 +25,8 @@ function namespaceStates(pid: number): Map<number, string> {
   return out;
 }
 
+const stoppedOrDead = (s: string) => s === 'T' || s === 'Z';
+
 function suite(as: As, full: boolean) {
   let sb: Sandbox;
   const run = (args: string[]) => tscRun(args, { sandbox: sb });
@@ -44,7 +46,10 @@ function suite(as: As, full: boolean) {
     expect([r.exitCode, r.stdout, r.stderr]).toEqual([0, 'p\n', '']);
     const states = namespaceStates(pid);
     expect(states.size).toBeGreaterThanOrEqual(3);
-    expect([...states.values()].every((s) => s === 'T'), JSON.stringify([...states])).toBe(true);
+    // A zombie (a sleep of the loop that ended just before the pause, its sh
+    // now stopped and unable to reap it) has nothing left to stop.
+    expect([...states.values()].every(stoppedOrDead), JSON.stringify([...states])).toBe(true);
+    expect([...states.values()].filter((s) => s === 'T').length).toBeGreaterThanOrEqual(2);
     expect(readRecord(sb, id).state.status).toBe('paused');
     expect((await run(['ps', '-a', '--format', '{{.Names}} {{.Status}}'])).stdout).toBe('p Paused\n');
     expect(JSON.parse((await run(['ps', '-a', '--format', 'json'])).stdout)[0]).toMatchObject({ State: 'paused', Pid: pid });
@@ -53,7 +58,7 @@ function suite(as: As, full: boolean) {
     expect((await run(['inspect', '--format', '{{.State.Status}} {{.State.Running}} {{.State.Paused}} {{.State.Pid}}', 'p'])).stdout).toBe(`paused false true ${pid}\n`);
     // Still paused a moment later: nothing thaws it behind our back.
     await new Promise((res) => setTimeout(res, 300));
-    expect([...namespaceStates(pid).values()].every((s) => s === 'T')).toBe(true);
+    expect([...namespaceStates(pid).values()].every(stoppedOrDead)).toBe(true);
 
     const u = await run(['unpause', 'p']);
     expect([u.exitCode, u.stdout, u.stderr]).toEqual([0, 'p\n', '']);
