@@ -448,7 +448,11 @@ static void flush_stdin(void) {
 /* Detach keys (foreground): the caller stops waiting, we carry on alone. */
 static void detach_now(void) {
   send_sync("{\"detached\":true}\n");
-  close_fd(&mon.sync_fd);
+  /* Keys typed before the caller acknowledged the start: it still writes its
+   * ack, and closing now would fail that write (EPIPE), its socket dropping
+   * our line unread; it would then wait for our exit. The ack, or the
+   * caller's end, closes it (sync_readable). */
+  if (mon.acked) close_fd(&mon.sync_fd);
   mon.cli_gone = true;
   leave_caller();
   (void)setsid(); /* out of the terminal's session: its hangup is not ours */
