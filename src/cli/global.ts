@@ -53,7 +53,7 @@ export function withGlobalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
     })
     .option('noout', { type: 'boolean', describe: 'do not output to stdout', global: true })
     .option('runtime', { type: 'string', coerce: lastValue, describe: 'Path to the OCI-compatible binary used to run containers. (default "tsc-run-helper", the only one)', global: true })
-    .option('runtime-flag', { type: 'string', array: true, nargs: 1, describe: 'add global flags for the container runtime (refused: tsc-run-helper takes none)', global: true })
+    .option('runtime-flag', { type: 'string', array: true, nargs: 1, describe: 'add global flags for the container runtime', global: true })
     .option('cgroup-manager', { type: 'string', coerce: lastValue, describe: 'Cgroup manager to use ("cgroupfs"|"systemd") (default "cgroupfs"; systemd is refused)', global: true })
     .option('events-backend', { type: 'string', coerce: lastValue, describe: 'Events backend to use ("file"|"journald"|"none") (default "file"; journald is refused)', global: true })
     .option('hooks-dir', { type: 'string', array: true, nargs: 1, describe: 'Set the OCI hooks directory path (may be set multiple times)', global: true })
@@ -210,7 +210,6 @@ export function checkRemoteEnv(env: NodeJS.ProcessEnv, remoteFlag: string | unde
  */
 export async function applyGlobalFlags(argv: GlobalArgs): Promise<void> {
   const { TscRunError } = await import('../errors.js');
-  if (argv['runtime-flag']?.length) throw new TscRunError('--runtime-flag is not supported: tsc-run-helper, the only runtime, takes no flags');
   if (argv.tmpdir !== undefined) throw new TscRunError('--tmpdir is not supported: tsc-run keeps its volatile state in --runroot');
   for (const [flag, why] of REFUSED_GLOBALS) if (argv[flag] !== undefined && argv[flag] !== false) throw new TscRunError(`--${flag} is not supported: ${why}`);
   const remoteRefusal = checkRemoteEnv(process.env, globalFlagValue(process.argv.slice(2), '--remote'));
@@ -222,7 +221,7 @@ export async function applyGlobalFlags(argv: GlobalArgs): Promise<void> {
     if (!existsSync(registriesConf)) throw new TscRunError(`configuring runtime: locating specified registries.conf: stat ${registriesConf}: no such file or directory`);
     process.env.CONTAINERS_REGISTRIES_CONF = (await import('node:path')).resolve(registriesConf);
   }
-  const noFlags = [argv.runtime, argv['cgroup-manager'], argv['events-backend'], argv.volumepath, argv['network-cmd-path'], argv['hooks-dir'], argv['network-config-dir']].every((v) => v === undefined);
+  const noFlags = [argv.runtime, argv['cgroup-manager'], argv['events-backend'], argv.volumepath, argv['network-cmd-path'], argv['hooks-dir'], argv['network-config-dir'], argv['runtime-flag']].every((v) => v === undefined);
   // Nothing to set and nothing inherited: leave containers.conf unread until a command needs it.
   if (noFlags && !process.env._TSC_RUN_ENGINE_FLAGS) return;
   const { setEngineFlags } = await import('../host/engine-config.js');
@@ -235,5 +234,6 @@ export async function applyGlobalFlags(argv: GlobalArgs): Promise<void> {
     networkCmdPath: argv['network-cmd-path'],
     hooksDir: argv['hooks-dir']?.map((d) => path.resolve(d)),
     networkConfigDir: argv['network-config-dir'] === undefined ? undefined : path.resolve(argv['network-config-dir']),
+    runtimeFlags: argv['runtime-flag'],
   });
 }

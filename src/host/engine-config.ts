@@ -24,6 +24,8 @@ export interface EngineFlags {
   /** --hooks-dir, each (absolute). */
   hooksDir?: string[] | undefined;
   networkConfigDir?: string | undefined;
+  /** --runtime-flag, each as given (podman passes them on as `--FLAG`). */
+  runtimeFlags?: string[] | undefined;
 }
 
 export interface EngineConfig {
@@ -42,6 +44,8 @@ export interface EngineConfig {
   /** infra_image and infra_command of containers.conf's [engine]: a pod's infra default (src/pod/pod-flags.ts). */
   infraImage?: string;
   infraCommand?: string;
+  /** --runtime-flag: flags for the OCI runtime, which (our helper) takes none. */
+  runtimeFlags?: string[];
 }
 
 export const ENGINE_FLAGS_ENV = '_TSC_RUN_ENGINE_FLAGS';
@@ -131,6 +135,7 @@ export function mergeEngineConfig(f: EngineFlags, engine: Record<string, unknown
   const infraCommand = str(engine.infra_command);
   if (infraImage) out.infraImage = infraImage;
   if (infraCommand) out.infraCommand = infraCommand;
+  if (f.runtimeFlags?.length) out.runtimeFlags = f.runtimeFlags;
   return out;
 }
 

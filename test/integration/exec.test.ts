@@ -57,10 +57,10 @@ function suite(as: As, full: boolean) {
     expect((await run(['exec', 'c', 'sh', '-c', 'exit 3'])).exitCode).toBe(3);
     const nf = await run(['exec', 'c', 'nosuchcmd']);
     expect(nf.exitCode).toBe(127);
-    expect(nf.stderr).toBe('Error: exec: "nosuchcmd": executable file not found in $PATH\n');
+    expect(nf.stderr).toBe('Error: tsc-run-helper: executable file `nosuchcmd` not found in $PATH: No such file or directory: OCI runtime attempted to invoke a command that was not found\n');
     const ni = await run(['exec', 'c', '/etc']);
     expect(ni.exitCode).toBe(126);
-    expect(ni.stderr).toBe('Error: fork/exec /etc: permission denied\n');
+    expect(ni.stderr).toBe('Error: tsc-run-helper: open executable: Permission denied: OCI permission denied\n');
     expect((await run(['exec', 'c', 'sh', '-c', 'kill -9 $$'])).exitCode).toBe(137);
   });
 

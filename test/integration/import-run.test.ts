@@ -116,7 +116,7 @@ function suite(as: As): void {
     expect((await run(['run', '--rm', 'demo', 'sh', '-c', 'exit 3'])).exitCode).toBe(3);
     const nf = await run(['run', '--rm', 'demo', 'nosuch']);
     expect(nf.exitCode).toBe(127);
-    expect(nf.stderr).toBe('Error: exec: "nosuch": executable file not found in $PATH\n');
+    expect(nf.stderr).toBe('Error: tsc-run-helper: executable file `nosuch` not found in $PATH: No such file or directory: OCI runtime attempted to invoke a command that was not found\n');
     expect((await run(['run', '--rm', 'demo', '/etc'])).exitCode).toBe(126);
   });
 

@@ -51,8 +51,8 @@ function suite(as: As, full: boolean) {
     expect((await run(['run', '--rm', 'bb', 'true'])).exitCode).toBe(0);
     expect((await run(['run', '--rm', 'bb', 'sh', '-c', 'exit 3'])).exitCode).toBe(3);
     expect(await run(['run', '--rm', '--restart', 'bogus', 'bb', 'true'])).toMatchObject({ exitCode: 125, stderr: expect.stringMatching(/^Error: invalid restart policy/) });
-    expect(await run(['run', '--rm', 'bb', '/etc'])).toMatchObject({ exitCode: 126, stderr: 'Error: fork/exec /etc: permission denied\n' });
-    expect(await run(['run', '--rm', 'bb', 'nosuch'])).toMatchObject({ exitCode: 127, stderr: 'Error: exec: "nosuch": executable file not found in $PATH\n' });
+    expect(await run(['run', '--rm', 'bb', '/etc'])).toMatchObject({ exitCode: 126, stderr: 'Error: tsc-run-helper: open executable: Permission denied: OCI permission denied\n' });
+    expect(await run(['run', '--rm', 'bb', 'nosuch'])).toMatchObject({ exitCode: 127, stderr: 'Error: tsc-run-helper: executable file `nosuch` not found in $PATH: No such file or directory: OCI runtime attempted to invoke a command that was not found\n' });
     // SIGKILL: the shell is PID 2 under --init, so the kill lands; 128+9.
     expect((await run(['run', '--rm', '--init', 'bb', 'sh', '-c', 'kill -9 $$'])).exitCode).toBe(137);
     expect(fs.readdirSync(path.join(sb.root, 'containers'))).toEqual([]);

@@ -198,7 +198,7 @@ const unknownSubcommand: CommandModule<GlobalArgs, GlobalArgs & { subcommand?: s
 };
 
 /** Subcommands whose last arguments are a container's command line (see index.ts). */
-const trailing = [runCommand, createCommand, execCommand, runlabelCommand].map((c) => ({ ...c.trailing, names: [`container ${String(c.command).split(' ')[0]}`] }));
+const trailing = [runCommand, createCommand, execCommand, runlabelCommand, topCommand].map((c) => ({ ...c.trailing, names: [`container ${String(c.command).split(' ')[0]}`] }));
 
 export const containerCommand: CommandModule<GlobalArgs, GlobalArgs> & { trailing: typeof trailing } = {
   command: 'container',

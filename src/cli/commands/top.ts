@@ -9,13 +9,16 @@ import { rootsOf } from '../global.js';
 
 interface TopArgs extends GlobalArgs {
   args?: string[];
+  '--'?: string[];
   latest?: boolean;
   'list-descriptors'?: boolean;
 }
 
-export const topCommand: CommandModule<GlobalArgs, TopArgs> = {
+export const topCommand: CommandModule<GlobalArgs, TopArgs> & { trailing: { positionalsBefore: number; valueFlags: string[]; targetFlags: string[] } } = {
   command: 'top [args..]',
   describe: 'Display the running processes of a container',
+  // As podman (flags not interspersed): after the container, every word is a descriptor or a ps(1) argument (`top c -ef`).
+  trailing: { positionalsBefore: 1, valueFlags: [], targetFlags: ['-l', '--latest'] },
   builder: (y) =>
     y
       .usage('Usage: tsc-run top [options] CONTAINER [FORMAT-DESCRIPTORS|ARGS...]\n\nDisplay the running processes of a container')
@@ -27,7 +30,7 @@ export const topCommand: CommandModule<GlobalArgs, TopArgs> = {
       process.stdout.write(`${descriptorNames().join('\n')}\n`);
       return;
     }
-    const args = (argv.args ?? []).map(String);
+    const args = [...(argv.args ?? []), ...(argv['--'] ?? [])].map(String);
     if (!args.length && !argv.latest) throw new UsageError('you must provide the name or id of a running container');
     const roots = rootsOf(argv);
     const { ContainerStore } = await import('../../storage/containers.js');

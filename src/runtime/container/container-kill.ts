@@ -9,6 +9,7 @@ import type { ContainerRecord, ContainerStore } from '../../storage/containers.j
 import { monitorAlive, syncContainer } from './container-observe.js';
 import { signalContainer } from './container-signal.js';
 import { sendControl } from '../monitor/monitor-control.js';
+import { refuseRuntimeFlagsAtSignal } from './runtime-flags.js';
 
 /** podman's refusal to signal a container that is not running. */
 export class NotRunningError extends TscRunError {
@@ -27,6 +28,7 @@ export async function killContainer(store: ContainerStore, runRoot: string, id: 
   const rec = await syncContainer(store, runRoot, id);
   const alive = (s: string) => s === 'running' || s === 'paused';
   if (!alive(rec.state.status)) throw new NotRunningError(rec);
+  refuseRuntimeFlagsAtSignal(rec.id);
   if (!deliverSignal(runRoot, rec, signo)) {
     // It died between our look and the signal: what it is now is the answer.
     const now = await syncContainer(store, runRoot, id);

@@ -45,6 +45,8 @@ import { escapeField } from '../../volume/helper-args.js';
 import { mountsWithSystemd, systemdStartArgs } from '../create-flags/systemd-start.js';
 import { containerHookArgs } from '../hooks/container-hooks.js';
 import { runPoststopHooks } from '../hooks/poststop.js';
+import { refuseRuntimeFlagsAtStart } from './runtime-flags.js';
+import { ociInvokeError } from './oci-invoke-error.js';
 
 function envRecord(env: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -235,6 +237,7 @@ export async function startContainer(i: StartInput, podLocked = false): Promise<
         throw new TscRunError(`container ${id} must be in Created or Stopped state to be started: container state improper`);
       }
     }
+    refuseRuntimeFlagsAtStart();
     const startedAt = nowRfc3339Nano();
     let session: MonitorSession;
     try {
@@ -248,7 +251,7 @@ export async function startContainer(i: StartInput, podLocked = false): Promise<
           r.state = { status: 'exited', startedAt, finishedAt: nowRfc3339Nano(), exitCode };
         });
       }
-      throw err;
+      throw ociInvokeError(err);
     }
     // Not fsynced: after a power loss no container runs, and either record (created, or
     // running with a monitor of another boot) reads as not running.

@@ -14,6 +14,7 @@ import { sendControl } from '../monitor/monitor-control.js';
 import { containerRuntimePaths } from '../monitor/runtime-dir.js';
 import { pollUntil } from './poll.js';
 import { markStopping } from './stopping-mark.js';
+import { refuseRuntimeFlagsAtSignal } from './runtime-flags.js';
 
 /** Podman's default for -t/--time. */
 export const DEFAULT_STOP_TIMEOUT = 10;
@@ -63,6 +64,7 @@ export async function stopContainer(ctx: StopContext, id: string, timeoutFlag?: 
     rec = await syncContainer(ctx.store, ctx.runRoot, id);
   }
   if (rec.state.status !== 'running') return rec;
+  refuseRuntimeFlagsAtSignal(rec.id);
   const timeout = stopTimeoutOf(rec, timeoutFlag);
   const sig = stopSignalOf(rec);
   let stopped = false;

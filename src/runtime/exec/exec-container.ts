@@ -28,6 +28,8 @@ import { execHelperArgs } from './exec-args.js';
 import { execCapabilities } from './exec-caps.js';
 import { runExecHelper } from './exec-helper.js';
 import { execExitFile, removeExecSession, writeExecSession } from './exec-sessions.js';
+import { refuseRuntimeFlagsAtExec } from '../container/runtime-flags.js';
+import { ociInvokeError } from '../container/oci-invoke-error.js';
 
 export interface ExecFlags {
   detach: boolean;
@@ -42,6 +44,8 @@ export interface ExecFlags {
   detachKeys?: string | undefined;
   /** --preserve-fds N: our fds 3..3+N-1 become the command's. */
   preserveFds?: number | undefined;
+  /** Collect the command's stdout and stderr (top's ps fallback) rather than print them. */
+  capture?: { stdout: Buffer[]; stderr: Buffer[] } | undefined;
 }
 
 export interface ExecInput {
@@ -125,6 +129,7 @@ export async function execInContainer(i: ExecInput): Promise<ExecResult> {
   const c = shownRecord(roots.runRoot, i.container);
   const s = c.state;
   if (s.status !== 'running' || s.pid === undefined || s.pidStartTime === undefined) throw new ExecNotRunningError();
+  refuseRuntimeFlagsAtExec();
 
   const sec = readSecurity(store.containerDir(c.id));
   const user = await execUser(roots.dataRoot, c, flags.user, sec);
@@ -179,6 +184,7 @@ export async function execInContainer(i: ExecInput): Promise<ExecResult> {
     end = await runExecHelper({
       args,
       preserveFds: flags.preserveFds,
+      capture: flags.capture,
       detach: flags.detach,
       stdin: flags.interactive,
       onStarted: (helperPid) => {
@@ -190,7 +196,7 @@ export async function execInContainer(i: ExecInput): Promise<ExecResult> {
     });
   } catch (err) {
     removeExecSession(roots.runRoot, c.id, sessionId);
-    throw err;
+    throw ociInvokeError(err);
   }
   if (flags.detach) return { sessionId };
   // After the detach keys the session goes on; its exit command tells of its end.

@@ -25,6 +25,8 @@ export interface ExecHelperOptions {
   onStarted?: (helperPid: number) => void;
   /** --preserve-fds N: our fds 3.. go to the helper at PRESERVE_FDS_BASE.. (its `--preserve-fds BASE:N`). */
   preserveFds?: number | undefined;
+  /** Foreground only: the command's stdout and stderr are collected here instead of going to ours. */
+  capture?: { stdout: Buffer[]; stderr: Buffer[] } | undefined;
 }
 
 const RELAYED = ['SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const;
@@ -34,7 +36,8 @@ const ENDURED = ['SIGINT', 'SIGQUIT', 'SIGWINCH'] as const;
 export async function runExecHelper(o: ExecHelperOptions): Promise<ExecEnd> {
   const bin = helperPath();
   const fg = !o.detach;
-  const stdio: Array<'inherit' | 'ignore' | 'pipe' | number> = [fg && o.stdin ? 'inherit' : 'ignore', fg ? 'inherit' : 'ignore', fg ? 'inherit' : 'ignore', 'pipe', 'pipe'];
+  const out = !fg ? 'ignore' : o.capture ? 'pipe' : 'inherit';
+  const stdio: Array<'inherit' | 'ignore' | 'pipe' | number> = [fg && o.stdin ? 'inherit' : 'ignore', out, out, 'pipe', 'pipe'];
   let args = o.args;
   if (o.preserveFds) {
     while (stdio.length < PRESERVE_FDS_BASE) stdio.push('ignore');
@@ -51,6 +54,11 @@ export async function runExecHelper(o: ExecHelperOptions): Promise<ExecEnd> {
   if (fg) {
     for (const s of RELAYED) process.on(s, relay);
     for (const s of ENDURED) process.on(s, endure);
+  }
+  if (fg && o.capture) {
+    const { stdout, stderr } = o.capture;
+    child.stdout!.on('data', (b: Buffer) => stdout.push(b));
+    child.stderr!.on('data', (b: Buffer) => stderr.push(b));
   }
   const errFd = child.stdio[3] as Socket;
   const sync = child.stdio[4] as Socket;

@@ -14,7 +14,7 @@ import { containerPids } from '../procfs/container-pids.js';
 import { insideId, parseBootTime, parseIdMap } from '../procfs/proc-files.js';
 import { readCmdline, readProcess, readProcText } from '../procfs/read-process.js';
 import { parseGroup, parsePasswd } from '../container/run-spec.js';
-import { topRows, type TopContext, type TopProcess } from './top-descriptors.js';
+import { topRows, UnknownDescriptorError, type TopContext, type TopProcess } from './top-descriptors.js';
 
 /** The kernel's overflow id: what an unmapped id shows as. */
 const OVERFLOW_ID = 65534;
@@ -42,7 +42,17 @@ function nowNanos(): bigint {
 }
 
 export async function containerTop(roots: Roots, rec: ContainerRecord, descriptors: readonly string[]): Promise<string> {
-  return `${alignColumns((await containerTopRows(roots, rec, descriptors)).join('\n'))}\n`;
+  let rows: string[];
+  try {
+    rows = await containerTopRows(roots, rec, descriptors);
+  } catch (err) {
+    if (!(err instanceof UnknownDescriptorError)) throw err;
+    // podman's fallback: ps(1) inside, its lines as they are.
+    const { psInContainer } = await import('./ps-fallback.js');
+    const lines = await psInContainer(roots, rec, descriptors);
+    return lines.length ? `${lines.join('\n')}\n` : '';
+  }
+  return `${alignColumns(rows.join('\n'))}\n`;
 }
 
 /** The header and one tab-separated row per process of a running container (pod top joins several). */

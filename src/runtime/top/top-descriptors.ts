@@ -118,12 +118,19 @@ export function descriptorNames(): string[] {
   return DESCRIPTORS.map((d) => d.normal);
 }
 
+/** psgo's ErrUnknownDescriptor: `top` then runs ps(1) in the container instead (podman's fallback). */
+export class UnknownDescriptorError extends UsageError {
+  constructor(word: string) {
+    super(`'${word}': unknown descriptor`);
+  }
+}
+
 /** The descriptors asked for (comma-separated words allowed, codes too); podman's error for an unknown one. */
 export function resolveDescriptors(words: readonly string[]): Descriptor[] {
   const list = words.flatMap((w) => w.split(',')).map((w) => w.trim()).filter((w) => w !== '');
   return (list.length ? list : DEFAULT_DESCRIPTORS).map((w) => {
     const d = DESCRIPTORS.find((x) => x.normal === w || x.code === w);
-    if (!d) throw new UsageError(`'${w}': unknown descriptor`);
+    if (!d) throw new UnknownDescriptorError(w);
     return d;
   });
 }
