@@ -5,6 +5,7 @@ import { cpus, memoryBytes, planKube, podNames } from '../../../src/kube/kube-pl
 import { toKube } from '../../../src/kube/kube-generate.js';
 import { parseAllConfigMaps } from '../../../src/kube/kube-configmap.js';
 import type { ContainerRecord } from '../../../src/storage/containers.js';
+import { containerRecord } from '../pod/fixtures.js';
 
 const FLAGS = { networks: [] as string[], noHosts: false, quiet: false, registryArgs: [] };
 
@@ -149,11 +150,7 @@ describe('kube play plan', () => {
 });
 
 function rec(over: Partial<ContainerRecord['config']>, name = 'web-srv'): ContainerRecord {
-  return {
-    id: 'a'.repeat(64), name, image: 'i', imageName: 'localhost/bb:latest', layers: [], created: '', autoRemove: false,
-    config: { command: [], entrypoint: [], cmd: [], env: [], workingDir: '/', user: '', uid: 0, gid: 0, hostname: 'web', network: 'container:x', ...over },
-    state: { status: 'created' },
-  };
+  return containerRecord('a', 'created', { name, image: 'i', imageName: 'localhost/bb:latest', created: '' }, { hostname: 'web', network: 'container:x', ...over });
 }
 
 describe('kube generate', () => {

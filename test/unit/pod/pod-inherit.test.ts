@@ -2,18 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { inheritFromPod } from '../../../src/pod/pod-inherit.js';
 import { podNamespace } from '../../../src/pod/pod-flags.js';
 import type { PodRecord } from '../../../src/pod/pod-store.js';
+import { podRecord } from './fixtures.js';
 
-const base: PodRecord = {
-  id: 'a'.repeat(64),
-  name: 'p',
-  created: '2026-01-01T00:00:00Z',
-  createCommand: [],
-  labels: {},
-  hostname: 'p',
-  share: ['ipc', 'net', 'uts'],
-  exitPolicy: 'continue',
-  infraId: 'b'.repeat(64),
-};
+const base = podRecord({ infraId: 'b'.repeat(64) });
 
 describe('what a member takes from its pod (podman InfraInherit)', () => {
   it('devices, security options and shm size, the member\'s own after (and over) them', () => {

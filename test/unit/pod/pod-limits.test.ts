@@ -2,18 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { podLimits } from '../../../src/pod/pod-resources.js';
 import { inspectPod, podTemplateView } from '../../../src/pod/pod-views.js';
 import type { PodRecord } from '../../../src/pod/pod-store.js';
+import { podRecord } from './fixtures.js';
 import { GoTemplate } from '../../../src/format/template.js';
 
-const pod: PodRecord = {
-  id: 'a'.repeat(64),
-  name: 'p',
-  created: '2026-01-01T00:00:00Z',
-  createCommand: [],
-  labels: {},
-  hostname: 'p',
-  share: ['ipc', 'net', 'uts'],
-  exitPolicy: 'continue',
-};
+const pod = podRecord();
 
 describe('pod limits in pod inspect (podman 4.3 keys)', () => {
   it('--cpus as period and quota, sizes in bytes, zero values left out', () => {

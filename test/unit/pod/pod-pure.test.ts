@@ -4,35 +4,11 @@ import { podStatus, inspectPod, podListJson, podPsColumns } from '../../../src/p
 import { podFilter } from '../../../src/pod/pod-filter.js';
 import { missingHostsLines } from '../../../src/pod/pod-hosts.js';
 import { parseExitPolicy } from '../../../src/pod/pod-create.js';
-import type { ContainerRecord, ContainerStatus } from '../../../src/storage/containers.js';
-import type { PodRecord } from '../../../src/pod/pod-store.js';
+import { containerRecord, podRecord } from './fixtures.js';
 
-function ctr(id: string, status: ContainerStatus, extra: Partial<ContainerRecord> = {}): ContainerRecord {
-  return {
-    id: id.padEnd(64, '0'),
-    name: `c-${id}`,
-    image: '',
-    imageName: '',
-    layers: [],
-    created: '2026-01-01T00:00:00Z',
-    autoRemove: false,
-    config: { command: [], entrypoint: [], cmd: [], env: [], workingDir: '/', user: '', uid: 0, gid: 0, hostname: 'h', network: 'pasta' },
-    state: { status },
-    ...extra,
-  };
-}
+const ctr = containerRecord;
 
-const pod: PodRecord = {
-  id: 'a'.repeat(64),
-  name: 'web',
-  created: '2026-01-01T00:00:00.123Z',
-  createCommand: ['tsc-run', 'pod', 'create'],
-  labels: { app: 'x' },
-  hostname: 'web',
-  share: ['ipc', 'net', 'uts'],
-  exitPolicy: 'continue',
-  infraId: '1'.padEnd(64, '0'),
-};
+const pod = podRecord({ name: 'web', created: '2026-01-01T00:00:00.123Z', createCommand: ['tsc-run', 'pod', 'create'], labels: { app: 'x' }, hostname: 'web', infraId: '1'.padEnd(64, '0') });
 
 describe('--share', () => {
   it('defaults, +pid, none, and refusals', () => {
