@@ -10,7 +10,15 @@ import type { Engine } from '../compose/engine/runner.js';
 import type { KubeDoc } from './kube-parse.js';
 import { planKube, podNames, secretNames, type HostPathCheck, type KubePlan, type PlayFlags } from './kube-plan.js';
 
+/** --service-container (src/pod/pod-service.ts): made before the first pod, linked to each. */
+export interface ServiceHooks {
+  name: string;
+  create: (name: string) => Promise<string>;
+  link: (podId: string, serviceId: string) => Promise<void>;
+}
+
 export interface PlayOptions extends PlayFlags {
+  service?: ServiceHooks | undefined;
   start: boolean;
   replace: boolean;
   /** --build: true builds every image with a build directory, false none; absent: those missing locally. */
@@ -118,20 +126,33 @@ export async function kubePlay(engine: Engine, docs: readonly KubeDoc[], configM
     await engine.must(['secret', 'create', sec.name, '-'], sec.value);
   }
   let out = volumes.length ? `Volumes:\n${volumes.map((v) => `${v}\n`).join('')}` : '';
-  for (const p of plan.pods) {
-    const podId = (await engine.must(['pod', 'create', ...p.podArgs])).trim();
-    try {
-      // Init containers first (create --init-ctr, src/pod/pod-init.ts): pod start runs them to completion before the others.
-      for (const c of p.inits) await engine.must(['create', ...c.args]);
-      const ids: string[] = [];
-      for (const c of p.containers) ids.push((await engine.must(['create', ...c.args])).trim().split('\n').pop()!);
-      if (o.start) await engine.must(['pod', 'start', p.name]);
-      out += `Pod:\n${podId}\n${ids.length === 1 ? 'Container' : 'Containers'}:\n${ids.map((i) => `${i}\n`).join('')}\n`;
-    } catch (err) {
-      // No half-made pod stays behind.
-      await engine.capture(['pod', 'rm', '-f', '-t', '0', p.name]);
-      throw err;
+  let serviceId: string | undefined;
+  if (o.service && plan.pods.length) {
+    // podman: --replace replaces the service container as well.
+    if (o.replace) await engine.capture(['rm', '-f', '-t', '0', o.service.name]);
+    serviceId = await o.service.create(o.service.name);
+  }
+  try {
+    for (const p of plan.pods) {
+      const podId = (await engine.must(['pod', 'create', ...p.podArgs])).trim();
+      try {
+        if (o.service && serviceId) await o.service.link(podId, serviceId);
+        // Init containers first (create --init-ctr, src/pod/pod-init.ts): pod start runs them to completion before the others.
+        for (const c of p.inits) await engine.must(['create', ...c.args]);
+        const ids: string[] = [];
+        for (const c of p.containers) ids.push((await engine.must(['create', ...c.args])).trim().split('\n').pop()!);
+        if (o.start) await engine.must(['pod', 'start', p.name]);
+        out += `Pod:\n${podId}\n${ids.length === 1 ? 'Container' : 'Containers'}:\n${ids.map((i) => `${i}\n`).join('')}\n`;
+      } catch (err) {
+        // No half-made pod stays behind.
+        await engine.capture(['pod', 'rm', '-f', '-t', '0', p.name]);
+        throw err;
+      }
     }
+  } catch (err) {
+    // As podman: a failed play does not leave its service container (rm refuses it while a pod of it runs).
+    if (serviceId) await engine.capture(['rm', '-f', '-t', '0', serviceId]);
+    throw err;
   }
   return out;
 }

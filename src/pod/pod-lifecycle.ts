@@ -74,6 +74,8 @@ const isUp = (c: ContainerRecord) => c.state.status === 'running' || c.state.sta
 export async function startPod(ctx: PodContext, pod: PodRecord, o: { restart?: boolean } = {}): Promise<void> {
   const { startContainer } = await import('../runtime/container/container-start.js');
   const { isInitCtr, runInitContainers } = await import('./pod-init.js');
+  // kube play --service-container: it runs whenever one of its pods does (podman starts it first).
+  await (await import('./pod-service.js')).startServiceOf(ctx.roots, pod, ctx.treeOps);
   if (!o.restart) await runInitContainers(ctx.roots, ctx.treeOps, await podMembers(ctx.roots, pod), ctx.warn);
   const members = await podMembers(ctx.roots, pod);
   const errors: TscRunError[] = [];
@@ -121,6 +123,7 @@ export async function stopPod(ctx: PodContext, pod: PodRecord, timeout: number |
     }
   }
   emitPod(ctx.roots.dataRoot, pod, 'stop');
+  await (await import('./pod-service.js')).maybeStopServiceOf(ctx.roots, pod, ctx.warn);
 }
 
 export async function killPod(ctx: PodContext, pod: PodRecord, signo: number): Promise<void> {
@@ -133,6 +136,12 @@ export async function killPod(ctx: PodContext, pod: PodRecord, signo: number): P
     await killContainer(store, ctx.roots.runRoot, c.id, signo);
   }
   emitPod(ctx.roots.dataRoot, pod, 'kill');
+  if (pod.serviceContainerId) {
+    // The service container stops once the pod is down: give the signalled members a moment to go.
+    const end = Date.now() + 5000;
+    while (Date.now() < end && (await podMembers(ctx.roots, pod)).some(isUp)) await new Promise((r) => setTimeout(r, 50));
+    await (await import('./pod-service.js')).maybeStopServiceOf(ctx.roots, pod, ctx.warn);
+  }
 }
 
 export async function pausePod(ctx: PodContext, pod: PodRecord, pause: boolean): Promise<void> {
@@ -169,6 +178,7 @@ export async function removePod(ctx: PodContext, pod: PodRecord, o: { force: boo
   }
   await new PodStore(ctx.roots.dataRoot).remove(pod.id);
   emitPod(ctx.roots.dataRoot, pod, 'remove');
+  await (await import('./pod-service.js')).maybeRemoveServiceOf(ctx.roots, pod, ctx.warn);
 }
 
 /** `rm -a` reaching an infra: its pod goes (a pod already gone is not an error). */
@@ -251,5 +261,6 @@ async function stopIfLastOut(ctx: PodContext, pod: PodRecord): Promise<void> {
     const { stopContainer } = await import('../runtime/container/container-stop.js');
     await stopContainer(await lifecycle(ctx), infra.id);
     emitPod(ctx.roots.dataRoot, pod, 'stop');
+    await (await import('./pod-service.js')).maybeStopServiceOf(ctx.roots, pod, ctx.warn);
   }
 }

@@ -50,6 +50,8 @@ export interface PodRecord {
   shareParent?: boolean;
   /** When `pod stop`/`kill`/`rm` last began (under the start lock): a healthcheck's restart begun before it does not start a member again. */
   stoppedAt?: string;
+  /** kube play --service-container: the service container (src/pod/pod-service.ts) that runs while this pod does. */
+  serviceContainerId?: string;
 }
 
 function validate(v: unknown): PodRecord {

@@ -213,6 +213,8 @@ export interface ContainerConfig {
   rootfsOverlay?: boolean;
   /** A pod's infra: no image and no command, the helper itself holds the namespaces (`run --pause`). */
   pause?: boolean;
+  /** kube play --service-container: a pause container that runs as long as the pods naming it (src/pod/pod-service.ts). */
+  isService?: boolean;
   /** With `network: container:<id>` (a pod member): more of that container's namespaces joined (ipc, uts, pid). */
   netJoin?: string[];
 }

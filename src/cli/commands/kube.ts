@@ -36,9 +36,13 @@ function sourceArg(file: unknown): string | undefined {
 }
 
 async function loadDocs(source: string) {
+  return (await loadKube(source)).docs;
+}
+
+async function loadKube(source: string) {
   const { readKubeInput, parseKube } = await import('../../kube/kube-sources.js');
   const { text, name } = await readKubeInput(source, readStdin);
-  return parseKube(text, name);
+  return { text, docs: parseKube(text, name) };
 }
 
 interface PlayArgs extends GlobalArgs {
@@ -91,6 +95,19 @@ async function parseAddresses(ips: readonly string[], macs: readonly string[]): 
   return { ips: ipList, macs: macList };
 }
 
+/** --service-container: the service container's name and how it is made and linked (src/pod/pod-service.ts). */
+async function serviceHooks(argv: GlobalArgs, yaml: string): Promise<import('../../kube/kube-play.js').ServiceHooks> {
+  const svc = await import('../../pod/pod-service.js');
+  const { helperTreeOps } = await import('../../host/helper/tree-ops.js');
+  const roots = rootsOf(argv);
+  const treeOps = helperTreeOps();
+  return {
+    name: svc.serviceContainerName(yaml),
+    create: async (name) => (await svc.createServiceContainer(roots.dataRoot, name, (...p) => treeOps.rmtree(...p))).id,
+    link: (podId, serviceId) => svc.linkServiceContainer(roots.dataRoot, podId, serviceId),
+  };
+}
+
 export function playCommand(word: string, usage: string): CommandModule<GlobalArgs, PlayArgs> {
   return {
     command: `${word} [file] [extra..]`,
@@ -124,11 +141,7 @@ export function playCommand(word: string, usage: string): CommandModule<GlobalAr
         // Hidden in podman 4.3 too.
         .option('service-container', { type: 'boolean', hidden: true, describe: 'Starts a service container before all pods' }),
     handler: async (argv) => {
-      if (argv['service-container'] === true) {
-        throw new UsageError(
-          "--service-container is not supported: podman makes it for systemd's podman-kube@ unit to track as the workload's main process, and tsc-run has no systemd unit for kube play",
-        );
-      }
+      if (argv['service-container'] === true && argv.start === false) throw new UsageError('--service-container does not work with --start=stop');
       const file = sourceArg(argv.file);
       if (file === undefined) throw new UsageError('accepts 1 arg(s), received 0');
       if (argv.extra?.length) throw new UsageError(`accepts 1 arg(s), received ${argv.extra.length + 1}`);
@@ -136,7 +149,7 @@ export function playCommand(word: string, usage: string): CommandModule<GlobalAr
       const networks = (argv.network ?? []).flatMap((n) => String(n).split(',')).filter(Boolean);
       const annotations = parseAnnotations((argv.annotation ?? []).map(String));
       const addresses = await parseAddresses((argv.ip ?? []).map(String), (argv['mac-address'] ?? []).map(String));
-      const docs = await loadDocs(file);
+      const { text, docs } = await loadKube(file);
       const engine = await engineOf(argv);
       const { kubeDown, kubePlay } = await import('../../kube/kube-play.js');
       if (argv.down) {
@@ -173,6 +186,7 @@ export function playCommand(word: string, usage: string): CommandModule<GlobalAr
           macs: addresses.macs,
           logOpts: (argv['log-opt'] ?? []).flatMap((o) => String(o).split(',')).filter(Boolean),
           seccompProfileRoot: argv['seccomp-profile-root'],
+          service: argv['service-container'] === true ? await serviceHooks(argv, text) : undefined,
         },
         warn,
       );
