@@ -54,6 +54,7 @@ export class InfraContainerError extends TscRunError {
 export async function removeContainer(ctx: RemoveContext, id: string, o: RemoveOptions): Promise<void> {
   let rec: ContainerRecord | undefined = await syncContainer(ctx.store, ctx.runRoot, id);
   if (rec.config.pause && rec.pod && !o.podRemoval) throw new InfraContainerError(rec.id, rec.pod);
+  if (rec.config.isService && !o.podRemoval) await (await import('../../pod/pod-service.js')).checkServiceRemovable({ dataRoot: storeRoot(ctx.store), runRoot: ctx.runRoot }, rec);
   if (rec.state.status === 'running' || rec.state.status === 'paused') {
     if (!o.force) throw new ContainerRunningError(rec.id);
     rec = await stopContainer(ctx, id, o.timeout);

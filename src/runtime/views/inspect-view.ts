@@ -330,8 +330,8 @@ export function inspectContainer(rec: ContainerRecord, f: InspectFacts): Record<
     Dependencies: rec.config.requires ?? [],
     NetworkSettings: { ...NETWORK_SETTINGS, Ports: ports, SandboxKey: '', ...(f.networks ? { Networks: f.networks } : {}) },
     Namespace: '',
-    IsInfra: false,
-    IsService: false,
+    IsInfra: rec.config.pause === true && rec.pod !== undefined,
+    IsService: rec.config.isService === true,
     Config: inspectConfig(rec, f),
     HostConfig: inspectHostConfig(rec, f),
   };
