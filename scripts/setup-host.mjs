@@ -24,6 +24,8 @@ const PACKAGES = [
   'apache2-utils', // htpasswd for the registry fixture's auth
   'podman', // interop tests
   'skopeo', // interop tests
+  'buildah', // build interop: buildah reads what we build, we build on what it builds
+  'bzip2', // build tests make the .tar.bz2 archives ADD extracts
   'podman-compose', // compose interop: a real client of our CLI (--podman-path)
   'zsh', // `completion zsh` and `completion fish` are loaded in the real shells
   'fish',

@@ -22,15 +22,32 @@ describe.runIf(hasTools && isRoot())('build interop with the buildah CLI', () =>
     expect(r.exitCode, `${args.join(' ')}\n${r.stderr}`).toBe(0);
     return r;
   };
-  /** buildah on podman's private store (the same root, runroot and driver). */
+  /**
+   * buildah on podman's private store (the same root, runroot and driver).
+   *
+   * Each RUN (and `buildah run`) re-executes buildah from a sealed memfd copy
+   * of itself (containers/storage pkg/unshare, unchanged in buildah's main):
+   * fcntl(F_ADD_SEALS, F_SEAL_WRITE) fails with EBUSY when the kernel still
+   * sees extra references on the copy's fresh pages after its ~150 ms wait
+   * (mm/memfd.c memfd_wait_for_pins). The memfd is private to that buildah
+   * process (CLOEXEC, never mapped), so nothing a test leaves behind reaches
+   * it; it is a transient kernel-side reference (LRU batches, page migration)
+   * on a loaded host, seen once in a full CI run, never in 60 builds run
+   * beside the build tests nor in 370 sealed copies under load and forced
+   * compaction. buildah gives up at once (no retry, no fallback), so this
+   * failure, and only this one, is tried again.
+   */
   const buildah = async (args: string[]) => {
     const d = pm!.dir;
-    const r = await runProcess('buildah', ['--root', path.join(d, 'root'), '--runroot', path.join(d, 'run'), '--storage-driver', 'vfs', ...args], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: d, XDG_RUNTIME_DIR: path.join(d, 'xdg'), BUILDAH_ISOLATION: 'chroot' },
-      timeoutMs: 180_000,
-    });
-    expect(r.exitCode, `buildah ${args.join(' ')}\n${r.stderr}`).toBe(0);
-    return r.stdout;
+    for (let attempt = 1; ; attempt++) {
+      const r = await runProcess('buildah', ['--root', path.join(d, 'root'), '--runroot', path.join(d, 'run'), '--storage-driver', 'vfs', ...args], {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: d, XDG_RUNTIME_DIR: path.join(d, 'xdg'), BUILDAH_ISOLATION: 'chroot' },
+        timeoutMs: 180_000,
+      });
+      if (r.exitCode !== 0 && attempt < 4 && /^Close_Fd sealing memfd copy: Device or resource busy$/m.test(r.stderr)) continue;
+      expect(r.exitCode, `buildah ${args.join(' ')}\n${r.stderr}`).toBe(0);
+      return r.stdout;
+    }
   };
 
   beforeAll(async () => {
