@@ -93,7 +93,8 @@ export async function* tarItems(input: Readable): AsyncGenerator<PutItem> {
       entry.resume();
     }
   } catch (err) {
-    if (seen === 0) throw new NotAnArchiveError('source must be a (compressed) tar archive when copying from stdin', undefined, { cause: err });
+    // A compressed stream that fails to decode (typed: bzip2) says why, not that it is no archive.
+    if (seen === 0 && !(err instanceof TscRunError)) throw new NotAnArchiveError('source must be a (compressed) tar archive when copying from stdin', undefined, { cause: err });
     throw new TscRunError(`reading the tar archive: ${(err as Error).message}`, undefined, { cause: err });
   } finally {
     extract.destroy();

@@ -1,8 +1,9 @@
 // Layer blobs come plain, gzip'd or zstd'd, whatever their media type or file
 // name says: detect by magic bytes (as containers/storage does) and
-// decompress with node:zlib (zstd is native in Node 24); xz (an ADD'ed
-// .tar.xz, an imported tarball) with xz-decompress (WebAssembly, no native
-// code), loaded only when an xz stream is seen.
+// decompress with node:zlib (zstd is native in Node 24); xz and bzip2 (an
+// ADD'ed .tar.xz or .tar.bz2, an imported or loaded tarball, as podman's
+// containers/image reads them) with xz-decompress (WebAssembly) and
+// unbzip2-stream's block decoder (plain JavaScript, bunzip2.ts), each loaded only when its stream is seen.
 
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -46,7 +47,7 @@ function decompressor(kind: Compression): NodeJS.ReadWriteStream | undefined {
     case 'zstd':
       return zlib.createZstdDecompress({ chunkSize: 256 << 10 });
     default:
-      throw new TscRunError(`unsupported layer compression ${kind}: only uncompressed, gzip, zstd and xz tarballs can be used`);
+      throw new TscRunError(`unsupported layer compression ${kind}: only uncompressed, gzip, zstd, bzip2 and xz tarballs can be used`);
   }
 }
 
@@ -92,6 +93,10 @@ export async function decompressed(input: Readable): Promise<{ compression: Comp
     const XzReadableStream = (mod as unknown as { default?: { XzReadableStream: Xz } }).default?.XzReadableStream ?? mod.XzReadableStream;
     const web = new XzReadableStream(ReadableStream.toWeb(raw));
     return { compression, stream: ReadableStream.fromWeb(web) };
+  }
+  if (compression === 'bzip2') {
+    const d = await (await import('./bunzip2.js')).bunzip2();
+    return { compression, stream: pipeline(raw, d, () => {}) as unknown as Readable };
   }
   const d = decompressor(compression);
   if (!d) return { compression, stream: raw };

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { sha256Digest, writeTar } from '../../../harness/images.js';
-import { decompressed, detectCompression } from '../../../../src/storage/layers/compression.js';
+import { detectCompression } from '../../../../src/storage/layers/compression.js';
 import { chainId } from '../../../../src/storage/layers/layer-store.js';
 import { measureLayer } from '../../../../src/storage/layers/measure.js';
 import { shortLinkName } from '../../../../src/storage/layers/short-links.js';
@@ -35,8 +35,9 @@ describe('compression', () => {
     }
   });
 
-  it('refuses formats it cannot read, and passes through corrupt-data errors', async () => {
-    await expect(decompressed(Readable.from([Buffer.from('BZh91AY&SY')]))).rejects.toThrow(/unsupported layer compression bzip2/);
+  it('passes through corrupt-data errors (a bzip2 stream too)', async () => {
+    // bzip2 is read (podman's containers/image reads it too); a corrupt stream fails when read.
+    await expect(measureLayer(Readable.from([Buffer.from('BZh91AY&SY'), Buffer.alloc(64, 0x55)]))).rejects.toThrow(/bzip2 data invalid/);
     const bad = Buffer.concat([zlib.gzipSync(Buffer.alloc(100)).subarray(0, 12), Buffer.alloc(50, 7)]);
     await expect(measureLayer(Readable.from([bad]))).rejects.toThrow();
     // A stream shorter than the magic is plain data.
