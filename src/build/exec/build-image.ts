@@ -8,7 +8,7 @@ import { DockerMediaType } from '../../image/archive/docker-manifest.js';
 import { MediaType, parseImageConfig, type ContainerConfig, type Descriptor, type ImageConfig, type ImageManifest } from '../../image/oci.js';
 import { readLocalImage } from '../../image/registry/local-image.js';
 import { BlobStore } from '../../storage/blob-store.js';
-import { ImageStore, type ImageRecord } from '../../storage/images.js';
+import { ImageStore, withNamesHistory, type ImageRecord } from '../../storage/images.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
 import { helperTreeOps } from '../../host/helper/tree-ops.js';
 import { TscRunError } from '../../errors.js';
@@ -90,9 +90,11 @@ export async function storeBuildImageNew(dataRoot: string, img: BuildImage, form
   const manifestBlob = await blobs.put(canonicalJson(manifest));
   const id = configBlob.digest.slice('sha256:'.length);
   const isNew = !(await new ImageStore(dataRoot).listAll()).some((i) => i.id === id && !i.removing);
-  const record = await new ImageStore(dataRoot).add({
+  // As buildah: the commit adds the first name (first among the image's names when new to it),
+  // the other tags are then added after the names the image has.
+  let record = await new ImageStore(dataRoot).add({
     id,
-    names: [...names],
+    names: names.slice(0, 1),
     digest: manifestBlob.digest,
     manifestMediaType: docker ? DockerMediaType.manifest : MediaType.manifest,
     layers: [...img.layers],
@@ -100,6 +102,15 @@ export async function storeBuildImageNew(dataRoot: string, img: BuildImage, form
     added: new Date().toISOString(),
     size: img.size,
   });
+  if (names.length > 1) {
+    record = await new ImageStore(dataRoot).update((f) => {
+      for (const other of f.images) if (other.id !== id) other.names = other.names.filter((n) => !names.includes(n));
+      const r = f.images.find((i) => i.id === id && !i.removing) ?? record;
+      r.names = [...new Set([...r.names, ...names.slice(1)])];
+      r.namesHistory = withNamesHistory(r.namesHistory, r.names);
+      return { ...r };
+    });
+  }
   img.id = record.id;
   if (record.digest !== manifestBlob.digest && Object.keys(annotations).length) {
     // The same config stored before (the last step's cached image): the result's manifest, with its annotations, is now the image's.

@@ -298,7 +298,8 @@ export class Builder {
     if (!(this.lastStepCached && !shown)) this.o.out(`${this.prefix(s)}COMMIT${shown ? ` ${shown}` : ''}`, this.at(s));
     const rec = await storeBuildImage(this.o.roots.dataRoot, out, this.o.format, names, this.o.annotations);
     this.o.out(`--> ${rec.id.slice(0, 11)}`, this.at(s));
-    for (const n of names) this.o.out(`Successfully tagged ${n}`, this.at(s));
+    // buildah lists every name the image has once tagged, those it had before too.
+    if (names.length) for (const n of rec.names) this.o.out(`Successfully tagged ${n}`, this.at(s));
     if (!this.o.layers) await this.dropIntermediates(rec.id);
     return rec;
   }

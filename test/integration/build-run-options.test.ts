@@ -1,0 +1,77 @@
+// build as podman 4.3 does it, as the test user: ADD of a .tar.bz2 (checked
+// byte for byte against what tar packed, cached while the archive is the
+// same, a corrupt one fails the step), and "Successfully tagged" lists every
+// name the image has once tagged, in podman's order (the first -t first, the
+// image's other names, then the other new tags), checked against podman 4.3.
+
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess, type Sandbox } from '../harness/index.js';
+import { busyboxSandbox, disposeSandbox } from './run-util.js';
+import { buildCli } from './build-util.js';
+
+describe('build: archives, tags', () => {
+  let sb: Sandbox;
+  const { run, ok, context, sh } = buildCli(() => sb);
+  const PATH = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+
+  beforeAll(async () => {
+    sb = await busyboxSandbox('build-run-options', 'user');
+  });
+  afterAll(async () => {
+    await disposeSandbox(sb);
+  });
+
+  it('ADD of a .tar.bz2 extracts it whole (several bzip2 blocks), cached while the archive is the same; a corrupt one fails the step', async () => {
+    // 1.5 MB of varied bytes: two bzip2 blocks; the checksum compares what lands in the image.
+    const big = Buffer.alloc(1_500_000);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761 + (i >> 9)) & 0xff;
+    const dir = context('bz2', { 'tree/small': 'a small file\n', Containerfile: 'FROM bb\nADD tree.tar.bz2 /x/\n' });
+    fs.mkdirSync(path.join(dir, 'tree', 'sub'));
+    fs.writeFileSync(path.join(dir, 'tree', 'sub', 'big'), big);
+    fs.symlinkSync('sub/big', path.join(dir, 'tree', 'link'));
+    const pack = async () => {
+      const r = await runProcess('tar', ['-C', dir, '-cjf', path.join(dir, 'tree.tar.bz2'), 'tree'], { env: PATH, timeoutMs: 60_000 });
+      expect(r.exitCode, r.stderr).toBe(0);
+      sb.chown(dir);
+    };
+    await pack();
+    await ok(['build', '-t', 'bz2_test', dir]);
+    const sum = createHash('sha256').update(big).digest('hex');
+    expect(await sh('bz2_test', 'cat /x/tree/small; sha256sum /x/tree/sub/big | cut -d" " -f1; readlink /x/tree/link')).toBe(`a small file\n${sum}\nsub/big\n`);
+    expect((await ok(['build', '-t', 'bz2_test', dir])).stdout).toContain('--> Using cache');
+    sb.file('bz2/tree/new', 'a new file\n');
+    await pack();
+    expect((await ok(['build', '-t', 'bz2_test', dir])).stdout).not.toContain('--> Using cache');
+    expect(await sh('bz2_test', 'cat /x/tree/new')).toBe('a new file\n');
+
+    // A cut archive: the step fails with the reason, no image is tagged.
+    const whole = fs.readFileSync(path.join(dir, 'tree.tar.bz2'));
+    const badDir = context('bz2-bad', { Containerfile: 'FROM bb\nADD tree.tar.bz2 /x/\n' });
+    fs.writeFileSync(path.join(badDir, 'tree.tar.bz2'), whole.subarray(0, Math.floor(whole.length / 2)));
+    sb.chown(badDir);
+    const bad = await run(['build', '-t', 'bz2_bad', badDir]);
+    expect(bad.exitCode).toBe(125);
+    expect(bad.stderr).toContain('bzip2 data invalid');
+    expect((await run(['image', 'exists', 'bz2_bad'])).exitCode).toBe(1);
+  });
+
+  it('"Successfully tagged" lists every name of the image: the first -t first, then its other names, then the new tags (podman 4.3)', async () => {
+    const dir = context('tags', { f: 'f\n', g: 'g\n', Containerfile: 'FROM scratch\nCOPY f /f\n', Other: 'FROM scratch\nCOPY g /g\n' });
+    const tagged = (out: string) => out.split('\n').filter((l) => l.startsWith('Successfully tagged ')).map((l) => l.slice('Successfully tagged '.length));
+    expect(tagged((await ok(['build', '-t', 'ta', '-t', 'tb:2', dir])).stdout)).toEqual(['localhost/ta:latest', 'localhost/tb:2']);
+    await ok(['build', '-q', '-t', 'ta', '-t', 'tc', dir]);
+    await ok(['build', '-q', '-t', 'td', dir]);
+    // The first -t is added as buildah's commit adds a name (first, moved to the front if there):
+    // [td ta tb:2 tc]; tc moves to another image, then comes back after the image's names.
+    await ok(['build', '-q', '-t', 'tc', '-f', path.join(dir, 'Other'), dir]);
+    const again = await ok(['build', '-t', 'ta', '-t', 'tc', dir]);
+    expect(tagged(again.stdout)).toEqual(['localhost/ta:latest', 'localhost/td:latest', 'localhost/tb:2', 'localhost/tc:latest']);
+    expect((await ok(['image', 'inspect', '--format', '{{range .RepoTags}}{{.}} {{end}}', 'ta'])).stdout).toBe('localhost/ta:latest localhost/td:latest localhost/tb:2 localhost/tc:latest \n');
+    // A later -t the image has keeps its place; no -t: no such lines.
+    expect(tagged((await ok(['build', '-t', 'te', '-t', 'tb:2', dir])).stdout)).toEqual(['localhost/te:latest', 'localhost/ta:latest', 'localhost/td:latest', 'localhost/tb:2', 'localhost/tc:latest']);
+    expect(tagged((await ok(['build', dir])).stdout)).toEqual([]);
+  });
+});
