@@ -12,11 +12,12 @@ import fs from 'node:fs';
 import type { Roots } from '../config/paths.js';
 import { TscRunError } from '../errors.js';
 import { findExecutable } from '../host/executables.js';
-import { networkNameservers, PASTA_DNS_FORWARD, userdataDir } from '../runtime/container/container-files.js';
+import { networkNameservers, PASTA_DNS_FORWARD } from '../runtime/container/container-files.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import { DNS_DOMAIN } from './dns/dns-records.js';
 import { hostLocalAddress, pastaContainerAddress, pastaHostAddress } from './host-address.js';
 import { sharedNetworkContainer } from './network-mode.js';
+import { addJoinerHosts, etcFilesDir } from './shared-etc-files.js';
 import { pastaArgs } from './pasta-args.js';
 import { checkPrivilegedPorts } from './privileged-ports.js';
 import { slirpPlan } from './slirp-args.js';
@@ -30,10 +31,8 @@ export interface NetworkFilesInput {
   /** Search domains the network adds before the host's (dns.podman with a DNS responder). */
   networkSearch?: string[];
   ipv6?: boolean;
-  /** container:ID: the other container's userdata dir; its hosts and resolv.conf are this one's. */
+  /** container:ID: the userdata dir of the container whose namespace it is (the chain's root): its hosts and resolv.conf themselves are bound (shared-etc-files.ts). */
   mirrorDir?: string;
-  /** A pod member: the infra's hosts file itself is bound (one file the whole pod shares). */
-  sharedHosts?: string;
 }
 
 export interface ContainerNetwork {
@@ -62,8 +61,8 @@ function readText(file: string): string {
   }
 }
 
-/** The running container whose network `c` shares: its live pid and start time. */
-async function sharedTarget(roots: Roots, c: ContainerRecord, id: string): Promise<{ args: string[]; mirrorDir: string; pause: boolean }> {
+/** The running container whose network `c` shares: its live pid and start time; the files dir of the chain's root. */
+async function sharedTarget(roots: Roots, c: ContainerRecord, id: string): Promise<{ args: string[]; mirrorDir: string }> {
   const store = new ContainerStore(roots.dataRoot);
   const target = await store.get(id);
   if (!target) throw new TscRunError(`the container whose network ${c.name} shares (${id.slice(0, 12)}) no longer exists`);
@@ -75,7 +74,7 @@ async function sharedTarget(roots: Roots, c: ContainerRecord, id: string): Promi
   const join = c.config.netJoin?.length ? ['--net-join', c.config.netJoin.join(',')] : [];
   // A pod member in the infra's ipc namespace shares its /dev/shm too (podman's pods do).
   if (c.config.netJoin?.includes('ipc')) join.push('--shm-join', `container:${s.pid}:${s.pidStartTime}`);
-  return { args: ['--net', `container:${s.pid}:${s.pidStartTime}`, ...join], mirrorDir: userdataDir(store.containerDir(id)), pause: target.config.pause === true };
+  return { args: ['--net', `container:${s.pid}:${s.pidStartTime}`, ...join], mirrorDir: await etcFilesDir(store, target) };
 }
 
 export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord): Promise<ContainerNetwork> {
@@ -85,9 +84,8 @@ export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord):
   const shared = sharedNetworkContainer(mode);
   if (shared !== undefined) {
     const t = await sharedTarget(roots, c, shared);
-    const files: NetworkFilesInput = { mirrorDir: t.mirrorDir };
-    if (t.pause && !c.config.noHosts) files.sharedHosts = `${t.mirrorDir}/hosts`;
-    return { helperArgs: t.args, files, joinsUserns: true };
+    await addJoinerHosts(roots, c);
+    return { helperArgs: t.args, files: { mirrorDir: t.mirrorDir }, joinsUserns: true };
   }
   const local = hostLocalAddress();
   const localFiles: NetworkFilesInput = local ? { hostContainersInternal: local } : {};

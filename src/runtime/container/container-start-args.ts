@@ -11,7 +11,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { NetworkFilesInput } from '../../network/container-network.js';
 import { containersTable } from '../../host/containers-table.js';
-import { writeFileAtomic } from '../../storage/atomic-file.js';
 import { containerFilesHelperArgs, userdataDir, writeContainerFiles } from './container-files.js';
 import { loadContainerSecurity, securityHelperArgs } from '../security/security-args.js';
 
@@ -52,16 +51,12 @@ export async function securityAndFilesArgs(containerDir: string, c: StartArgsRec
     ...(net.ipv6 !== undefined ? { ipv6: net.ipv6 } : {}),
   });
   if (mirror) {
-    for (const [name, key] of [['hosts', 'hosts'], ['resolv.conf', 'resolvConf']] as const) {
-      if (key === 'hosts' && net.sharedHosts) {
-        if (await fs.access(net.sharedHosts).then(() => true, () => false)) files.hosts = net.sharedHosts;
-        continue;
-      }
-      const text = await fs.readFile(path.join(mirror, name), 'utf8').catch(() => undefined);
-      if (text === undefined) continue;
-      files[key] = path.join(dir, name);
-      await writeFileAtomic(files[key], text, { mode: 0o644 });
-    }
+    // Sharing another container's network: that container's own files are bound (one inode, as podman 4.3), none it lacks; --no-hosts keeps the image's.
+    const exists = (f: string) => fs.access(f).then(() => true, () => false);
+    const hosts = path.join(mirror, 'hosts');
+    const resolv = path.join(mirror, 'resolv.conf');
+    if (c.config.noHosts !== true && (await exists(hosts))) files.hosts = hosts;
+    if (await exists(resolv)) files.resolvConf = resolv;
   }
   const security = await loadContainerSecurity(dir);
   return [...(security ? securityHelperArgs(security) : []), ...containerFilesHelperArgs(files)];
