@@ -31,6 +31,7 @@ export async function cleanupContainer(ctx: RemoveContext & { store: ContainerSt
   await stopPortForwarder(ctx.runRoot, id);
   // A pod member leaves the pod's /etc/hosts (podman's cleanup); with --exit-policy stop, the last one out stops the pod (src/pod/).
   if (rec.pod && !rec.config.pause) await (await import('../../pod/pod-member.js')).releasePodHosts({ dataRoot: storeRoot(ctx.store), runRoot: ctx.runRoot }, rec);
+  if (rec.config.network.startsWith('container:')) await (await import('../../network/shared-etc-files.js')).releaseJoinerHosts({ dataRoot: storeRoot(ctx.store), runRoot: ctx.runRoot }, rec);
   if (rec.pod && !rec.config.pause) await (await import('../../pod/pod-lifecycle.js')).applyExitPolicy({ dataRoot: storeRoot(ctx.store), runRoot: ctx.runRoot }, rec.pod, ctx.warn);
   if (!(rec.autoRemove || o.rm)) return true;
   try {

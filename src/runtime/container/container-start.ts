@@ -298,6 +298,7 @@ export async function finishForeground(roots: Roots, id: string, end: MonitorEnd
   if (rec) emitContainer(roots.dataRoot, rec, 'cleanup');
   if (rec) await runPoststopHooks(containerRuntimePaths(roots.runRoot, id).dir);
   if (rec?.pod && !rec.config.pause) await (await import('../../pod/pod-member.js')).releasePodHosts(roots, rec);
+  if (rec?.config.network.startsWith('container:')) await (await import('../../network/shared-etc-files.js')).releaseJoinerHosts(roots, rec);
   if (rec?.pod && !rec.config.pause) await (await import('../../pod/pod-lifecycle.js')).applyExitPolicy(roots, rec.pod, () => undefined);
   return exit ? exit.exitCode : 'lost' in end ? end.lost : 125;
 }

@@ -92,6 +92,7 @@ export async function stopContainer(ctx: StopContext, id: string, timeoutFlag?: 
   emitContainer(storeRoot(ctx.store), rec, 'stop');
   // As podman's stop (its cleanup runs before it returns): a pod member has left the pod's /etc/hosts.
   if (rec.pod && !rec.config.pause) await (await import('../../pod/pod-member.js')).releasePodHosts({ dataRoot: storeRoot(ctx.store), runRoot: ctx.runRoot }, rec);
+  if (rec.config.network.startsWith('container:')) await (await import('../../network/shared-etc-files.js')).releaseJoinerHosts({ dataRoot: storeRoot(ctx.store), runRoot: ctx.runRoot }, rec);
   try {
     return await syncContainer(ctx.store, ctx.runRoot, id);
   } catch (err) {

@@ -51,6 +51,7 @@ async function removeExited(roots: Roots, id: string, treeOps: TreeOps, exitCode
   if (rec) for (const ev of ['died', 'cleanup']) emitContainer(roots.dataRoot, rec, ev, { exitCode: ev === 'died' ? exitCode : undefined });
   await runPoststopHooks(containerRuntimePaths(roots.runRoot, id).dir);
   if (rec?.pod && !rec.config.pause) await (await import('../../pod/pod-member.js')).releasePodHosts(roots, rec);
+  if (rec?.config.network.startsWith('container:')) await (await import('../../network/shared-etc-files.js')).releaseJoinerHosts(roots, rec);
   await store.remove(id, treeOps.rmtree);
   if (rec) emitContainer(roots.dataRoot, rec, 'remove');
   await fs.rm(containerRuntimePaths(roots.runRoot, id).dir, { recursive: true, force: true });

@@ -38,12 +38,14 @@ async function factsOf(roots: Roots, store: ContainerStore, rec: ContainerRecord
         }
       : null;
   const caps = capDiff(sec?.capabilities.bounding);
+  // --network container:X binds the hosts and resolv.conf of X (or of the container X shares): their paths, as podman.
+  const etcDir = rec.config.network.startsWith('container:') ? await (await import('../../network/shared-etc-files.js')).etcFilesDir(store, rec) : userdata;
   return {
     imageDigest: digests.get(rec.image) ?? '',
     logPath: logPathOf(roots.dataRoot, rec) ?? '',
-    resolvConfPath: existing(path.join(userdata, 'resolv.conf')),
+    resolvConfPath: existing(path.join(etcDir, 'resolv.conf')),
     hostnamePath: existing(path.join(userdata, 'hostname')),
-    hostsPath: existing(path.join(userdata, 'hosts')),
+    hostsPath: existing(path.join(rec.config.noHosts ? userdata : etcDir, 'hosts')),
     staticDir: userdata,
     conmonPidFile: rec.config.conmonPidFile ?? defaultConmonPidFile(roots.runRoot, rec.id),
     networks: await (await import('../../network/bridge/inspect-networks.js')).inspectNetworks(roots.runRoot, rec, rec.state.status === 'running' || rec.state.status === 'paused'),
