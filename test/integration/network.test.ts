@@ -251,7 +251,10 @@ function suite(as: As, full: boolean) {
     expect(b.exitCode, b.stderr).toBe(0);
     const [page, hosts] = b.stdout.split('===\n');
     expect(page).toBe(PAGE);
-    expect(hosts).toBe(fs.readFileSync(path.join(sb.root, 'containers', a.id, 'userdata', 'hosts'), 'utf8'));
+    // A's own file (bound, as podman 4.3), with B listed at 127.0.0.1 while it ran; its line left with it.
+    const aHosts = fs.readFileSync(path.join(sb.root, 'containers', a.id, 'userdata', 'hosts'), 'utf8');
+    expect(hosts).toMatch(/^127\.0\.0\.1\t[0-9a-f]{12} share-b$/m);
+    expect(hosts!.replace(/^127\.0\.0\.1\t[0-9a-f]{12} share-b\n/m, '')).toBe(aHosts);
     const created = await run(['create', '--name', 'share-c', '--network', 'container:share-a', 'net:1']);
     expect(created.exitCode, created.stderr).toBe(0);
     expect((await run(['inspect', '--format', '{{.HostConfig.NetworkMode}}', 'share-c'])).stdout).toBe(`container:${a.id}\n`);
