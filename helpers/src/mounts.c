@@ -115,10 +115,8 @@ int mkdirs_in_root(int rootfd, const char *rel, const char *shown) {
   return fd;
 }
 
-/* Bind the file open as srcfd on /etc/<name> of the root, creating the target if missing. */
-static void bind_etc_file(int rootfd, const char *name, int srcfd) {
-  char src[64];
-  snprintf(src, sizeof src, "/proc/self/fd/%d", srcfd);
+/* /etc/<name> of the root as an O_PATH fd, created empty if missing (a mount point for bind_etc_file). */
+static int etc_target(int rootfd, const char *name) {
   char *rel = xasprintf("etc/%s", name), *shown = xasprintf("/etc/%s", name);
   int etc = mkdirs_in_root(rootfd, "etc", "/etc");
   int fd = open_in_root(rootfd, rel, O_PATH);
@@ -132,11 +130,20 @@ static void bind_etc_file(int rootfd, const char *name, int srcfd) {
   struct stat st;
   if (fstat(fd, &st) < 0) die_errno("stat %s", shown);
   if (S_ISDIR(st.st_mode)) die("bind on %s: the image has a directory there", shown);
-  mount_at(src, fd, shown, NULL, MS_BIND, NULL);
-  close(fd);
   close(etc);
   free(rel);
   free(shown);
+  return fd;
+}
+
+/* Bind the file open as srcfd on /etc/<name> of the root, at the target etc_target() made. */
+static void bind_etc_file(int rootfd, const char *name, int srcfd) {
+  char src[64], shown[64];
+  snprintf(src, sizeof src, "/proc/self/fd/%d", srcfd);
+  snprintf(shown, sizeof shown, "/etc/%s", name);
+  int fd = etc_target(rootfd, name);
+  mount_at(src, fd, shown, NULL, MS_BIND, NULL);
+  close(fd);
 }
 
 static int open_etc_source(const char *path) {
@@ -192,6 +199,11 @@ void mount_extra(int rootfd, const struct extra_mounts *m) {
   /* In the root's own /etc, before a volume covers it (whose copy-up then takes it, as podman's). */
   if (m->etc_mtab) make_etc_mtab(rootfd);
   mount_volumes(rootfd, &m->volumes, VOLUMES_TOP_LEVEL);
+  /* The mount points on a read-only volume over /etc, made before it becomes read-only (as crun leaves them there). */
+  if (m->hosts >= 0) close(etc_target(rootfd, "hosts"));
+  if (m->resolv_conf >= 0) close(etc_target(rootfd, "resolv.conf"));
+  if (m->hostname >= 0) close(etc_target(rootfd, "hostname"));
+  seal_volumes(rootfd, &m->volumes);
   if (m->hosts >= 0) bind_etc_file(rootfd, "hosts", m->hosts);
   if (m->resolv_conf >= 0) bind_etc_file(rootfd, "resolv.conf", m->resolv_conf);
   if (m->hostname >= 0) bind_etc_file(rootfd, "hostname", m->hostname);

@@ -293,9 +293,26 @@ static bool is_top_level(const char *dest) {
 void mount_volumes(int rootfd, const struct volume_mounts *m, enum volume_pass pass) {
   for (size_t i = 0; i < m->n; i++) {
     if (is_top_level(m->v[i].dest) != (pass == VOLUMES_TOP_LEVEL)) continue;
-    if (m->v[i].tmpfs)
-      mount_tmpfs(rootfd, &m->v[i]);
+    struct volume_mount vm = m->v[i];
+    /* Writable until seal_volumes(): the /etc file binds may need their mount points made on it. */
+    if (pass == VOLUMES_TOP_LEVEL) vm.attr &= ~(unsigned long long)MOUNT_ATTR_RDONLY;
+    if (vm.tmpfs)
+      mount_tmpfs(rootfd, &vm);
     else
-      mount_bind(rootfd, &m->v[i]);
+      mount_bind(rootfd, &vm);
+  }
+}
+
+void seal_volumes(int rootfd, const struct volume_mounts *m) {
+  for (size_t i = 0; i < m->n; i++) {
+    const struct volume_mount *vm = &m->v[i];
+    if (!is_top_level(vm->dest) || !(vm->attr & MOUNT_ATTR_RDONLY)) continue;
+    int fd = open_in_root(rootfd, vm->dest + 1, O_PATH);
+    if (fd < 0) die_errno("open %s in the container", vm->dest);
+    struct mount_attr a = {.attr_set = MOUNT_ATTR_RDONLY};
+    bool recursive = !vm->tmpfs && !vm->nonrecursive;
+    if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof a) < 0)
+      die_errno("make %s read-only", vm->dest);
+    close(fd);
   }
 }

@@ -40,5 +40,9 @@ void volume_mounts_open(struct volume_mounts *m);
  * copied up from the image's files only and the binds land on it; a -v on /etc/hosts wins. */
 enum volume_pass { VOLUMES_TOP_LEVEL, VOLUMES_DEEPER };
 
-/* Before pivot_root, in order: each mount of the pass created beneath rootfd (destinations resolved inside the root). */
+/* Before pivot_root, in order: each mount of the pass created beneath rootfd (destinations resolved inside the root).
+ * The top-level pass leaves read-only mounts writable until seal_volumes(). */
 void mount_volumes(int rootfd, const struct volume_mounts *m, enum volume_pass pass);
+
+/* After the /etc files' mount points exist: the top-level read-only mounts become read-only (binds on them stay as they are). */
+void seal_volumes(int rootfd, const struct volume_mounts *m);

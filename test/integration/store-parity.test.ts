@@ -55,6 +55,9 @@ describe('a volume on /etc', () => {
     expect(vol).toMatch(/^passwd$/m);
     expect(vol).toMatch(/^hosts$/m);
     expect(vol).not.toMatch(/etc-host|nameserver|etcuser/);
+    // Read-only: the mount points are made before it turns read-only, and the binds on it stay writable (podman's).
+    expect(await ok(['run', '--rm', '--hostname', 'ro-host', '-v', 'etcvol:/etc:ro', 'bb', 'sh', '-c', 'cat /etc/hostname; touch /etc/x 2>/dev/null || echo ro; echo >> /etc/hosts && echo hosts-writable'])).toBe('ro-host\nro\nhosts-writable\n');
+    expect(await ok(['run', '--rm', '--tmpfs', '/etc:ro', 'bb', 'sh', '-c', 'grep -c root /etc/passwd; ls /etc/hosts; touch /etc/x 2>/dev/null || echo ro'])).toBe('1\n/etc/hosts\nro\n');
     // A later container still gets its own files on top, not the first one's.
     expect(await ok(['run', '--rm', '--hostname', 'second', '-v', 'etcvol:/etc', 'bb', 'cat', '/etc/hostname'])).toBe('second\n');
   });
