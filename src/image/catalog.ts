@@ -10,6 +10,7 @@ import { errnoCode } from '../storage/atomic-file.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { ContainerStore, type ContainerRecord } from '../storage/containers.js';
 import { ImageStore, type ImageRecord } from '../storage/images.js';
+import { ImageFactsCache } from './image-facts-cache.js';
 import { LayerStore, type LayerRecord, type TreeOps } from '../storage/layers/layer-store.js';
 import { parseImageConfig, parseImageManifest, type ImageConfig, type ImageManifest } from './oci.js';
 
@@ -52,8 +53,8 @@ export async function imageFacts(
   dataRoot: string,
   record: ImageRecord,
   containers: readonly ContainerRecord[],
-  /** loadCatalog's, shared by all its images: the blob store and the count of containers per image id. */
-  shared: { blobs: BlobStore; uses: ReadonlyMap<string, number> } = { blobs: new BlobStore(dataRoot), uses: usesOf(containers) },
+  /** loadCatalog's, shared by all its images: the blob store, the count of containers per image id, the parsed blobs of earlier runs. */
+  shared: { blobs: BlobStore; uses: ReadonlyMap<string, number>; cache?: ImageFactsCache } = { blobs: new BlobStore(dataRoot), uses: usesOf(containers) },
 ): Promise<ImageFacts | undefined> {
   const blobs = shared.blobs;
   if (record.list) {
@@ -68,16 +69,27 @@ export async function imageFacts(
       containers: 0,
     };
   }
+  const containerCount = shared.uses.get(record.id) ?? 0;
+  const key = ImageFactsCache.key(record.id, record.digest);
+  const hit = shared.cache?.get(key);
+  // The blobs' content is their digest: only whether they are still there can differ from the cached entry.
+  if (hit && fsSync.existsSync(blobs.path(`sha256:${record.id}`)) && (hit.manifest !== undefined) === fsSync.existsSync(blobs.path(record.digest))) {
+    shared.cache?.keep(key);
+    return { record, config: hit.config, manifest: hit.manifest, metaSize: hit.configSize + 2 * (hit.manifestSize ?? 0), containers: containerCount };
+  }
   const configBytes = await readBlob(blobs, `sha256:${record.id}`);
   if (!configBytes) return undefined;
   const manifestBytes = await readBlob(blobs, record.digest);
+  const config = parseImageConfig(configBytes.toString('utf8'), `config of image ${record.id}`);
+  const manifest = manifestBytes ? parseImageManifest(manifestBytes.toString('utf8'), `manifest of image ${record.id}`) : undefined;
+  shared.cache?.set(key, manifest && manifestBytes ? { config, configSize: configBytes.length, manifest, manifestSize: manifestBytes.length } : { config, configSize: configBytes.length });
   return {
     record,
-    config: parseImageConfig(configBytes.toString('utf8'), `config of image ${record.id}`),
-    manifest: manifestBytes ? parseImageManifest(manifestBytes.toString('utf8'), `manifest of image ${record.id}`) : undefined,
+    config,
+    manifest,
     // containers/storage keeps the manifest twice (under "manifest" and "manifest-<digest>") and counts both.
     metaSize: configBytes.length + 2 * (manifestBytes?.length ?? 0),
-    containers: shared.uses.get(record.id) ?? 0,
+    containers: containerCount,
   };
 }
 
@@ -90,8 +102,9 @@ function usesOf(containers: readonly ContainerRecord[]): Map<string, number> {
 
 export async function loadCatalog(dataRoot: string): Promise<Catalog> {
   const [records, containers] = await Promise.all([new ImageStore(dataRoot).list(), new ContainerStore(dataRoot).list()]);
-  const shared = { blobs: new BlobStore(dataRoot), uses: usesOf(containers) };
+  const shared = { blobs: new BlobStore(dataRoot), uses: usesOf(containers), cache: new ImageFactsCache(dataRoot) };
   const facts = await Promise.all(records.map((r) => imageFacts(dataRoot, r, containers, shared)));
+  shared.cache.save();
   return { images: facts.filter((f): f is ImageFacts => f !== undefined), containers };
 }
 
