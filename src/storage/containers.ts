@@ -8,6 +8,7 @@ import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { NoSuchObjectError, TscRunError } from '../errors.js';
+import { randomBytesSync } from '../host/random-bytes.js';
 import { errnoCode, fsyncDir, isTempFileName, writeTempBeside } from './atomic-file.js';
 import { ContainerIndex, type ContainerSummary } from './container-index.js';
 
@@ -254,8 +255,8 @@ function validate(v: unknown): ContainerRecord {
 }
 
 export function newContainerId(): string {
-  // Web Crypto global: node:crypto loads only when an id is made, not on every `ps`.
-  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('hex');
+  // Not node:crypto or Web Crypto: either costs `run` ~6 ms of CPU to load (host/random-bytes.ts).
+  return randomBytesSync(32).toString('hex');
 }
 
 /** Podman's wording when a name or id matches no container. */

@@ -1,7 +1,7 @@
 // Random `adjective_surname` container names, as podman and docker give
 // containers created without --name.
 
-import { randomInt } from 'node:crypto';
+import { randomIntBelow } from '../../host/random-bytes.js';
 
 const ADJECTIVES = [
   'admiring', 'amazing', 'bold', 'brave', 'busy', 'charming', 'clever', 'compassionate', 'competent', 'confident',
@@ -22,7 +22,7 @@ const SURNAMES = [
 ] as const;
 
 /** A name not in `taken` (a numeric suffix in the unlikely case all tries collide). */
-export function randomContainerName(taken: ReadonlySet<string> = new Set(), pick: (n: number) => number = randomInt): string {
+export function randomContainerName(taken: ReadonlySet<string> = new Set(), pick: (n: number) => number = randomIntBelow): string {
   let name = '';
   for (let i = 0; i < 10; i++) {
     name = `${ADJECTIVES[pick(ADJECTIVES.length)]}_${SURNAMES[pick(SURNAMES.length)]}`;
