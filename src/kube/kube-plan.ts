@@ -34,6 +34,13 @@ export const DEFAULT_SECCOMP_ROOT = '/var/lib/kubelet/seccomp';
 const SECCOMP_POD_KEY = 'seccomp.security.alpha.kubernetes.io/pod';
 const SECCOMP_CONTAINER_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
 
+/** seLinuxOptions as podman's SelinuxOpts: user, role, type, level (those given, in that order). Pure. */
+export function selinuxLabels(o: unknown): string[] {
+  if (o === null || typeof o !== 'object') return [];
+  const r = o as Record<string, unknown>;
+  return (['user', 'role', 'type', 'level'] as const).flatMap((k) => (typeof r[k] === 'string' && r[k] !== '' ? [`${k}:${r[k]}`] : []));
+}
+
 /** A seccomp annotation's value as a --security-opt (podman's verifySeccompPath); undefined = the default profile. */
 function seccompOpt(value: string, root: string): string | undefined {
   if (value === 'runtime/default' || value === 'docker/default') return undefined;
@@ -280,8 +287,10 @@ function containerArgs(pod: string, spec: KubePodSpec, c: KubeContainer, cms: Co
     if (sc.readOnlyRootFilesystem) a.push('--read-only');
     for (const cap of sc.capabilities?.add ?? []) a.push('--cap-add', cap);
     for (const cap of sc.capabilities?.drop ?? []) a.push('--cap-drop', cap);
-    if (sc.seLinuxOptions !== undefined) plan.notes.push(`container ${c.name}: securityContext.seLinuxOptions ignored (no SELinux here)`);
   }
+  // podman's setupSecurityContext: the container's seLinuxOptions, else the pod's, as label= options (run takes
+  // them as podman does where SELinux is off: accepted, no label to apply).
+  for (const l of selinuxLabels(sc?.seLinuxOptions ?? psc?.seLinuxOptions)) a.push('--security-opt', `label=${l}`);
   if (!init && (c.livenessProbe ?? c.readinessProbe)) {
     const policy = spec.restartPolicy ?? 'Always';
     if (c.livenessProbe) {
@@ -355,7 +364,6 @@ function planPod(name: string, meta: { labels: Record<string, string>; annotatio
   if (initType !== 'once' && initType !== 'always') throw new KubeYamlError(`${initType} is invalid init container type`);
   const ctx: PodContext = { facts: { name, labels: meta.labels, annotations }, annotations, seccomp: seccompPaths(annotations, f.seccompProfileRoot ?? DEFAULT_SECCOMP_ROOT), initType };
   for (const sy of spec.securityContext?.sysctls ?? []) podArgs.push('--sysctl', `${sy.name}=${sy.value}`);
-  if (spec.securityContext?.seLinuxOptions !== undefined) plan.notes.push(`pod ${name}: securityContext.seLinuxOptions ignored (no SELinux here)`);
   if (f.noHosts) podArgs.push('--no-hosts');
   if (f.userns) podArgs.push('--userns', f.userns);
   for (const h of spec.hostAliases ?? []) podArgs.push('--add-host', `${h.hostnames.join(';')}:${h.ip}`);

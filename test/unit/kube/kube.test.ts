@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseKubeYaml } from '../../../src/kube/kube-parse.js';
-import { cpus, memoryBytes, planKube, podNames } from '../../../src/kube/kube-plan.js';
+import { cpus, memoryBytes, planKube, podNames, selinuxLabels } from '../../../src/kube/kube-plan.js';
 import { toKube } from '../../../src/kube/kube-generate.js';
 import { parseAllConfigMaps } from '../../../src/kube/kube-configmap.js';
 import type { ContainerRecord } from '../../../src/storage/containers.js';
@@ -124,7 +124,7 @@ describe('kube play plan', () => {
       '--pod', 'web', '--name', 'web-srv',
       '--env', 'CFG_MODE=fast', '--env', 'CFG_LEVEL=3', '--env', 'A=1', '--env', 'L=3',
       '--workdir', '/srv', '--entrypoint', '["httpd"]', '--log-driver', 'json-file', '--restart', 'on-failure',
-      '--user', '1000:100', '--read-only', '--cap-add', 'NET_ADMIN', '--cap-drop', 'KILL',
+      '--user', '1000:100', '--read-only', '--cap-add', 'NET_ADMIN', '--cap-drop', 'KILL', '--security-opt', 'label=level:s0',
       '--memory', String(64 * 1024 * 1024), '--cpus', '0.5',
       '--volume', 'data:/data', '--volume', '/srv/www:/h:ro', '--tmpfs', '/mem', '--volume', 'web-c:/etc/cfg:ro',
       'bb', '-f', '-p', '80',
@@ -133,8 +133,16 @@ describe('kube play plan', () => {
     expect(plan.volumes).toEqual(['data', 'web-c']);
     expect(plan.filled).toEqual([{ name: 'web-c', files: { 'mode.txt': 'fast' } }]);
     expect(plan.hostPaths).toEqual([{ path: '/srv/www', type: 'DirectoryOrCreate' }]);
-    expect(plan.notes).toEqual(['container srv: securityContext.seLinuxOptions ignored (no SELinux here)']);
+    // seLinuxOptions become label= options, as podman's; nothing is said about them (podman 4.3 says nothing either).
+    expect(plan.notes).toEqual([]);
     expect(plan.pods[1]!.containers[0]!.args).toContain('always');
+  });
+  it('seLinuxOptions: the container\'s, else the pod\'s, in podman\'s order', () => {
+    expect(selinuxLabels({ level: 's0:c1,c2', type: 't', user: 'u', role: 'r', other: 'x' })).toEqual(['user:u', 'role:r', 'type:t', 'level:s0:c1,c2']);
+    expect(selinuxLabels(undefined)).toEqual([]);
+    const y = 'kind: Pod\nmetadata: {name: p}\nspec: {securityContext: {seLinuxOptions: {type: spc_t}}, containers: [{name: a, image: b}, {name: c, image: b, securityContext: {seLinuxOptions: {level: s0}}}]}\n';
+    const pl = planKube(parseKubeYaml(y, 'x.yaml'), [], FLAGS);
+    expect(pl.pods[0]!.containers.map((c) => c.args.filter((_, i, all) => all[i - 1] === '--security-opt'))).toEqual([['label=type:spc_t'], ['label=level:s0']]);
   });
   it('a missing ConfigMap is an error unless optional', () => {
     const y = 'kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: b, envFrom: [{configMapRef: {name: nope}}]}]}\n';
