@@ -192,7 +192,24 @@ function podAnnotations(p: GenPod): Record<string, string> | undefined {
       else out[`${k}/${kubeName(p.containers[i]!, p.name)}`] = v;
     }
   }
-  return Object.keys(out).length ? out : undefined;
+  // The annotations podman gives every container's spec, under its full name (libpod/kube.go: KEY/NAME, underscores dropped).
+  for (const g of p.containers) Object.assign(out, runtimeAnnotations(g));
+  // Go writes a map's keys sorted.
+  const sorted = Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.keys(sorted).length ? sorted : undefined;
+}
+
+/** podman's create-time spec annotations of one container, as kube generate keys them. Pure. */
+export function runtimeAnnotations(g: GenContainer): Record<string, string> {
+  const name = g.rec.name.replace(/_/g, '');
+  const flag = (b: boolean | undefined) => (b ? 'TRUE' : 'FALSE');
+  return {
+    [`io.kubernetes.cri-o.TTY/${name}`]: String(g.rec.config.tty === true),
+    [`io.podman.annotations.autoremove/${name}`]: flag(g.rec.autoRemove),
+    [`io.podman.annotations.init/${name}`]: flag(g.rec.config.init),
+    [`io.podman.annotations.privileged/${name}`]: flag(g.privileged),
+    [`io.podman.annotations.publish-all/${name}`]: flag(g.rec.config.publishAll),
+  };
 }
 
 /** podman's volume.podman.io annotations for a volume's driver and options (libpod Volume.GenerateForKube). */
