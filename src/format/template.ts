@@ -18,13 +18,13 @@ export class TemplateError extends UsageError {
 // ---- Go types that our JSON-shaped records lose --------------------------
 
 /** A nil slice ([]string(nil)): Go prints `[]`, json prints null. */
-class GoNilSlice {
+export class GoNilSlice {
   toJSON(): null {
     return null;
   }
 }
 /** A nil map (map[string]string(nil)): Go prints `map[]`, json prints null. */
-class GoNilMap {
+export class GoNilMap {
   toJSON(): null {
     return null;
   }
@@ -65,6 +65,26 @@ type Tok =
 
 const NUM_RE = /^[+-]?(?:0[xX][\da-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)/;
 
+/** A Go "..." literal's value: its escapes are JSON's (plus \a \v \x.. \'), and a raw tab may stand in it. */
+function goUnquote(lit: string): string {
+  const body = lit
+    .slice(1, -1)
+    .replace(/\\(x[0-9a-fA-F]{2}|[0-7]{3}|a|v|'|\\)|[\u0000-\u001f]/g, (m: string, esc: string | undefined) => {
+      if (esc === undefined) return `\\u${m.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      if (esc === '\\') return m;
+      if (esc === 'a') return '\\u0007';
+      if (esc === 'v') return '\\u000b';
+      if (esc === "'") return "'";
+      const code = esc[0] === 'x' ? parseInt(esc.slice(1), 16) : parseInt(esc, 8);
+      return `\\u${code.toString(16).padStart(4, '0')}`;
+    });
+  try {
+    return JSON.parse(`"${body}"`) as string;
+  } catch {
+    throw new TemplateError(`invalid syntax: ${lit}`);
+  }
+}
+
 /** Tokenise the inside of one {{ }} action. */
 function lexAction(src: string): Tok[] {
   const toks: Tok[] = [];
@@ -94,7 +114,7 @@ function lexAction(src: string): Tok[] {
         if ([...ch].length !== 1) throw new TemplateError(`malformed character constant: ${lit}`);
         push('num', String(ch.codePointAt(0)));
       } else {
-        push('str', c === '`' ? lit.slice(1, -1) : (JSON.parse(lit) as string));
+        push('str', c === '`' ? lit.slice(1, -1) : goUnquote(lit));
       }
       i = j + 1;
       continue;
@@ -877,8 +897,18 @@ function exec(nodes: Node[], s: Scope, out: string[]): void {
 export class GoTemplate {
   private readonly nodes: Node[];
   constructor(readonly source: string) {
-    // Podman unescapes \t and \n typed literally in a shell argument.
-    this.nodes = parse(source.replace(/\\t/g, '\t').replace(/\\n/g, '\n'));
+    // Podman unescapes \t and \n typed literally in a shell argument; when that
+    // breaks the template (`{{"\n"}}` would hold a newline in a string), it
+    // parses the text as typed instead.
+    const normalized = source.replace(/\\t/g, '\t').replace(/\\n/g, '\n');
+    let nodes: Node[];
+    try {
+      nodes = parse(normalized);
+    } catch (err) {
+      if (!(err instanceof TemplateError) || normalized === source) throw err;
+      nodes = parse(source);
+    }
+    this.nodes = nodes;
   }
   render(data: unknown): string {
     const out: string[] = [];

@@ -99,3 +99,20 @@ describe('trailing newline as podman parses a format', () => {
     expect(formatList([{ Names: 'c1' }, { Names: 'c2' }], { columns: [], format: '{{.Names -}}' })).toBe('c1c2');
   });
 });
+
+describe('escapes typed in a shell argument (podman\'s report.Formatter.Parse)', () => {
+  const d = { A: 'x', B: 'y' };
+  it('\\t and \\n typed literally become tab and newline outside strings', () => {
+    expect(r('{{.A}}\\t{{.B}}\\n', d)).toBe('x\ty\n');
+  });
+  it('when unescaping breaks a string literal ({{"\\n"}}, 610-format), the text is parsed as typed', () => {
+    expect(r('{{"\\n"}}', d)).toBe('\n');
+    expect(r('{{printf "%s\\n" .A}}', d)).toBe('x\n');
+  });
+  it('Go string literals: a raw tab, \\x, octal, \\a, and an escaped backslash', () => {
+    expect(r('{{"a\tb"}}', d)).toBe('a\tb');
+    expect(r('{{"\\x41\\101\\a"}}', d)).toBe('AA\u0007');
+    expect(r('{{"\\\\a"}}', d)).toBe('\\a');
+    expect(() => r('{{"\\q"}}', d)).toThrow(/invalid syntax/);
+  });
+});
