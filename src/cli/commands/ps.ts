@@ -77,6 +77,7 @@ function psModule(command: string, aliases: string[]): CommandModule<GlobalArgs,
           noHeading: argv.noheading === true,
           sort: argv.sort,
           pod: argv.pod === true,
+          ns: argv.ns === true,
         });
       // --watch: podman clears the screen and prints the table again every N seconds until interrupted (not for JSON).
       if (watch > 0 && !(argv.format !== undefined && /^\s*json\s*$/i.test(argv.format))) {

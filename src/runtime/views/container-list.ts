@@ -8,7 +8,8 @@ import { ContainerStore, type ContainerSummary } from '../../storage/containers.
 import { shownRecord } from '../container/stopping-mark.js';
 import { containerSize } from '../container/container-size.js';
 import { matchesFilters, parsePsFilters } from './ps-filter.js';
-import { byCreated, lastCreated, psDefaultCells, psJson, psRow, PS_COLUMNS, PS_HEADERS, type PsSize } from './ps-view.js';
+import { readlinkSync } from 'node:fs';
+import { byCreated, lastCreated, psDefaultCells, psJson, psRow, PS_COLUMNS, PS_HEADERS, PS_NS_COLUMNS, type PsNamespaces, type PsSize } from './ps-view.js';
 
 export interface PsOptions {
   all: boolean;
@@ -24,6 +25,32 @@ export interface PsOptions {
   sort?: string | undefined;
   /** --pod: the POD ID and PODNAME columns. */
   pod?: boolean | undefined;
+  /** --ns: the namespace columns, read from /proc/PID/ns. */
+  ns?: boolean | undefined;
+}
+
+/** `ipc:[4026532201]` -> `4026532201`, as podman's getNamespaceInfo; '' when it cannot be read. */
+function namespaceOf(pid: number, name: string): string {
+  if (pid <= 0) return '';
+  try {
+    return readlinkSync(`/proc/${pid}/ns/${name}`).replace(/^.*\[|\].*$/g, '');
+  } catch {
+    return '';
+  }
+}
+
+function namespacesOf(rec: ContainerSummary): PsNamespaces {
+  const s = rec.state.status;
+  const pid = s === 'running' || s === 'paused' || s === 'stopping' ? (rec.state.pid ?? 0) : 0;
+  return {
+    MNT: namespaceOf(pid, 'mnt'),
+    Cgroup: namespaceOf(pid, 'cgroup'),
+    IPC: namespaceOf(pid, 'ipc'),
+    NET: namespaceOf(pid, 'net'),
+    PIDNS: namespaceOf(pid, 'pid'),
+    UTS: namespaceOf(pid, 'uts'),
+    User: namespaceOf(pid, 'user'),
+  };
 }
 
 const JSON_FORMAT_RE = /^\s*(?:json|\{\{\s*json\s*\.?\s*\}\})\s*$/;
@@ -82,7 +109,7 @@ export async function psText(roots: Roots, o: PsOptions, now: Date = new Date())
       if (rec) sizes.set(r.id, await containerSize(roots.dataRoot, store.upperDir(r.id), rec, cache));
     }
   }
-  const view = (r: ContainerSummary) => ({ now, noTrunc: o.noTrunc, size: o.size ? sizes.get(r.id) : undefined, podNames });
+  const view = (r: ContainerSummary) => ({ now, noTrunc: o.noTrunc, size: o.size ? sizes.get(r.id) : undefined, podNames, namespaces: o.ns ? namespacesOf(r) : undefined });
   if (o.format !== undefined && JSON_FORMAT_RE.test(o.format)) {
     // podman 4.3 prints ps JSON with two-space indentation.
     return JSON.stringify(recs.map((r) => psJson(r, view(r))), null, 2) + '\n';
@@ -90,16 +117,18 @@ export async function psText(roots: Roots, o: PsOptions, now: Date = new Date())
   if (o.quiet && o.format === undefined) {
     return recs.map((r) => (o.noTrunc ? r.id : r.id.slice(0, 12)) + '\n').join('');
   }
-  const columns: Array<{ field: string; header?: string }> = o.size ? [...PS_COLUMNS, { field: 'Size' }] : [...PS_COLUMNS];
-  if (o.pod) columns.push({ field: 'Pod', header: 'POD ID' }, { field: 'PodName', header: 'PODNAME' });
-  if ((o.format === undefined || o.format.trim() === 'table') && !o.pod) {
+  const columns: Array<{ field: string; header?: string }> = o.ns ? [...PS_NS_COLUMNS] : o.size ? [...PS_COLUMNS, { field: 'Size' }] : [...PS_COLUMNS];
+  if (o.pod && !o.ns) columns.push({ field: 'Pod', header: 'POD ID' }, { field: 'PodName', header: 'PODNAME' });
+  if ((o.format === undefined || o.format.trim() === 'table') && !o.pod && !o.ns) {
     // The common case, without the template engine (same output as the template of `columns`).
     const lines = recs.map((r) => psDefaultCells(r, view(r)).join('\t'));
     if (!o.noHeading) lines.unshift(columns.map((c) => ('header' in c && c.header) || c.field.toUpperCase()).join('\t'));
     return alignColumns(lines.join('\n')) + '\n';
   }
+  // podman reads `.Namespaces.X` as its `.X` accessor.
+  const format = o.format?.replaceAll('.Namespaces.', '.');
   return formatList(
     recs.map((r) => psRow(r, view(r))),
-    { format: o.format, columns, headers: PS_HEADERS, noHeading: o.noHeading },
+    { format, columns, headers: PS_HEADERS, noHeading: o.noHeading },
   );
 }

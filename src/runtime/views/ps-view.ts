@@ -26,6 +26,28 @@ export interface PsPortMapping {
   protocol: string;
 }
 
+/** The inode numbers of a running container's namespaces (`ps --ns`), by podman's Go field names. */
+export interface PsNamespaces {
+  MNT: string;
+  Cgroup: string;
+  IPC: string;
+  NET: string;
+  PIDNS: string;
+  UTS: string;
+  User: string;
+}
+
+/** ListContainerNamespaces through JSON: its own keys, each left out when empty. */
+function namespacesJson(ns: PsNamespaces | undefined): Record<string, string> {
+  if (!ns) return {};
+  const out: Record<string, string> = {};
+  const keys: Array<[string, keyof PsNamespaces]> = [['Mnt', 'MNT'], ['Cgroup', 'Cgroup'], ['Ipc', 'IPC'], ['Net', 'NET'], ['Pidns', 'PIDNS'], ['Uts', 'UTS'], ['User', 'User']];
+  for (const [k, f] of keys) if (ns[f]) out[k] = ns[f];
+  return out;
+}
+
+const NO_NAMESPACES: PsNamespaces = { MNT: '', Cgroup: '', IPC: '', NET: '', PIDNS: '', UTS: '', User: '' };
+
 /** entities.ListContainer as `ps --format json` prints it (key order = podman's). */
 export interface PsJson {
   AutoRemove: boolean;
@@ -72,7 +94,17 @@ export interface PsRow {
   Labels: Record<string, string> | NilMap;
   Mounts: string[];
   Names: string;
-  Namespaces: Record<string, string>;
+  Namespaces: PsNamespaces;
+  /** podman's accessors for the namespaces (empty without --ns). */
+  CGROUPNS: string;
+  Cgroup: string;
+  IPC: string;
+  MNT: string;
+  NET: string;
+  PIDNS: string;
+  USERNS: string;
+  User: string;
+  UTS: string;
   Networks: string;
   Pid: number;
   Pod: string;
@@ -93,6 +125,8 @@ export interface PsViewOptions {
   size?: PsSize | undefined;
   /** Pod id → name (PodName). */
   podNames?: ReadonlyMap<string, string> | undefined;
+  /** Present when --ns was asked for (empty strings for a container that is not running). */
+  namespaces?: PsNamespaces | undefined;
 }
 
 /** A nil Go map: `map[]` in a template, `null` through `{{json}}` (podman prints both). */
@@ -189,7 +223,7 @@ export function psJson(rec: ContainerSummary, o: PsViewOptions): PsJson {
     Labels: labelsOf(rec),
     Mounts: [],
     Names: [rec.name],
-    Namespaces: {},
+    Namespaces: namespacesJson(o.namespaces),
     Networks: [],
     Pid: pidOf(rec),
     Pod: rec.pod ?? '',
@@ -212,6 +246,7 @@ export function psRow(rec: ContainerSummary, o: PsViewOptions): PsRow {
   const created = GoTime.parseOrZero(rec.created);
   const command = rec.config.command.join(' ');
   const human = j.CreatedAt;
+  const ns = o.namespaces ?? NO_NAMESPACES;
   return {
     AutoRemove: j.AutoRemove,
     Command: !o.noTrunc && command.length > 17 ? command.slice(0, 17) + '...' : command,
@@ -229,7 +264,16 @@ export function psRow(rec: ContainerSummary, o: PsViewOptions): PsRow {
     Labels: j.Labels ?? new NilMap(),
     Mounts: j.Mounts,
     Names: rec.name,
-    Namespaces: {},
+    Namespaces: ns,
+    CGROUPNS: ns.Cgroup,
+    Cgroup: ns.Cgroup,
+    IPC: ns.IPC,
+    MNT: ns.MNT,
+    NET: ns.NET,
+    PIDNS: ns.PIDNS,
+    USERNS: ns.User,
+    User: ns.User,
+    UTS: ns.UTS,
     Networks: j.Networks.join(','),
     Pid: j.Pid,
     Pod: trunc(j.Pod, o.noTrunc),
@@ -284,7 +328,23 @@ export const PS_HEADERS: Record<string, string> = {
   RunningFor: 'RUNNING FOR',
   Networks: 'NETWORKS',
   Restarts: 'RESTARTS',
+  Cgroup: 'CGROUPNS',
+  User: 'USERNS',
 };
+
+/** `ps --ns`: podman's columns instead of the default ones. */
+export const PS_NS_COLUMNS = [
+  { field: 'ID', header: 'CONTAINER ID' },
+  { field: 'Names' },
+  { field: 'Pid' },
+  { field: 'Cgroup', header: 'CGROUPNS' },
+  { field: 'IPC' },
+  { field: 'MNT' },
+  { field: 'NET' },
+  { field: 'PIDNS' },
+  { field: 'User', header: 'USERNS' },
+  { field: 'UTS' },
+] as const;
 
 /** Oldest first, as podman lists; ties by id so the order is stable. */
 export function byCreated(a: ContainerSummary, b: ContainerSummary): number {
