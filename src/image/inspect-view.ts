@@ -3,10 +3,10 @@
 // {{.Id}}, {{.Created}} as a Go time, nil maps and lists as `map[]`/`[]`).
 // Pure.
 
-import { goTimeString } from '../format/human.js';
 import type { ContainerConfig, HistoryEntry, ImageConfig, ImageManifest } from './oci.js';
 import { GO_FORMAT, GoNilPointer, goString } from '../format/template.js';
-import { goDurationString } from '../format/go-time.js';
+import { goDurationString, GoTime } from '../format/go-time.js';
+import { withGoFields } from '../format/go-fields.js';
 import { labelsOf, repoDigests, repoTags } from './summary.js';
 
 export interface InspectInput {
@@ -130,7 +130,8 @@ export function inspectView(json: Record<string, unknown>): Record<string, unkno
   const created = typeof json.Created === 'string' ? Date.parse(json.Created) : NaN;
   const view: Record<string, unknown> = {
     ...json,
-    Created: Number.isNaN(created) ? json.Created : goTimeString(new Date(created), nanosOf(json.Created as string)),
+    // A Go time: its String() in a template, and its methods (`{{.Created.Unix}}`).
+    Created: Number.isNaN(created) ? json.Created : GoTime.parseOrZero(json.Created as string),
     Labels: json.Labels ?? {},
     NamesHistory: json.NamesHistory ?? [],
   };
@@ -143,14 +144,9 @@ export function inspectView(json: Record<string, unknown>): Record<string, unkno
     const config = { ...(json.Config as Record<string, unknown>) };
     Object.defineProperty(config, 'Healthcheck', { value: hc, enumerable: false });
     Object.defineProperty(config, 'toJSON', { value: () => json.Config, enumerable: false });
-    view.Config = config;
+    // A template still reads the left-out strings and bools at their zero value, as Go's struct has them.
+    view.Config = withGoFields(config, { User: '', WorkingDir: '', StopSignal: '', ArgsEscaped: false });
   }
   Object.defineProperty(view, 'toJSON', { value: () => json, enumerable: false });
   return view;
-}
-
-/** Nanoseconds of an RFC 3339 timestamp's fraction (Date keeps only milliseconds). */
-function nanosOf(ts: string): number {
-  const m = /\.(\d+)/.exec(ts);
-  return m ? Number(m[1]!.slice(0, 9).padEnd(9, '0')) : 0;
 }

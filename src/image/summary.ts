@@ -127,6 +127,9 @@ export interface ImageRow {
   Containers: number;
   ReadOnly: boolean;
   Dangling: boolean;
+  /** podman's accessors of the same two. */
+  IsReadOnly: boolean;
+  IsDangling: boolean;
   Names: string[];
   Digest: string;
 }
@@ -158,6 +161,8 @@ export function imageRows(s: SummaryInput, o: RowOptions): ImageRow[] {
     Containers: s.containers,
     ReadOnly: false,
     Dangling: s.dangling,
+    IsReadOnly: false,
+    IsDangling: s.dangling,
     Names: [...s.names],
     Digest: s.digest,
   };

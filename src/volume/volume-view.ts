@@ -4,6 +4,7 @@
 // is a Go time (RFC 3339 in JSON, Go's String() in templates). Pure.
 
 import { GoTime } from '../format/go-time.js';
+import { NIL_MAP, withGoFields } from '../format/go-fields.js';
 import type { VolumeRecord } from '../storage/volume-types.js';
 
 export interface VolumeView {
@@ -60,7 +61,8 @@ export function volumeRow(v: VolumeRecord, mountpoint: string): VolumeRow {
   const view = volumeView(v, mountpoint);
   const row: VolumeRow = { UID: 0, GID: 0, Anonymous: false, NeedsCopyUp: false, NeedsChown: false, ...view };
   Object.defineProperty(row, 'toJSON', { value: () => view, enumerable: false });
-  return row;
+  // Status is a nil map, Timeout 0 and StorageID empty for a local volume: omitted from JSON, readable in a template.
+  return withGoFields(row, { Status: NIL_MAP, Timeout: 0, StorageID: '' });
 }
 
 /**

@@ -22,6 +22,8 @@ export interface StatsSample {
   /** Running or paused: the numbers below are real (else all 0). */
   live: boolean;
   cpuNs: number;
+  /** The part of cpuNs spent in the kernel. */
+  cpuSystemNs: number;
   memUsage: number;
   memLimit: number;
   netInput: number;
@@ -48,6 +50,8 @@ function readCgroup(dir: string, out: StatsSample): void {
   const text = (f: string) => readProcText(`${dir}/${f}`);
   const usage = /^usage_usec (\d+)/m.exec(text('cpu.stat') ?? '')?.[1];
   if (usage !== undefined) out.cpuNs = Number(usage) * 1000;
+  const system = /^system_usec (\d+)/m.exec(text('cpu.stat') ?? '')?.[1];
+  if (system !== undefined) out.cpuSystemNs = Number(system) * 1000;
   const mem = Number(text('memory.current'));
   if (Number.isFinite(mem) && mem > 0) out.memUsage = mem;
   const max = Number(text('memory.max'));
@@ -90,6 +94,7 @@ export function sampleContainerPids(rec: ContainerRecord, pids: readonly number[
     name: rec.name,
     live: false,
     cpuNs: 0,
+    cpuSystemNs: 0,
     memUsage: 0,
     memLimit: 0,
     netInput: 0,
@@ -107,6 +112,7 @@ export function sampleContainerPids(rec: ContainerRecord, pids: readonly number[
     const f = readProcess(pid);
     if (!f) continue;
     out.cpuNs += (f.stat.utime + f.stat.stime + f.stat.cutime + f.stat.cstime) * NS_PER_TICK;
+    out.cpuSystemNs += (f.stat.stime + f.stat.cstime) * NS_PER_TICK;
     out.memUsage += f.status.rss;
     out.pids += f.status.threads;
     const io = parseIo(readProcText(`/proc/${pid}/io`) ?? '');

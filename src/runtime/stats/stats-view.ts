@@ -27,6 +27,16 @@ export interface StatsRow {
   CPUNano: number;
   MemLimit: number;
   PIDs: number;
+  /** podman's ContainerStats fields and accessors that the columns above do not show. */
+  Up: string;
+  PerCPU: number[] | null;
+  CPUSystemNano: number;
+  SystemNano: bigint;
+  NetInput: number;
+  NetOutput: number;
+  BlockInput: number;
+  BlockOutput: number;
+  Duration: number;
 }
 
 /** Headers podman gives these fields. */
@@ -94,6 +104,16 @@ export function statsRow(s: StatsSample, prev: StatsSample | undefined, noTrunc:
     CPUNano: s.cpuNs,
     MemLimit: s.memLimit,
     PIDs: s.pids,
+    Up: goDuration(BigInt(s.cpuNs)),
+    // Neither cgroup v2 nor the /proc sums have per-CPU times: a nil slice, as podman on cgroup v2.
+    PerCPU: null,
+    CPUSystemNano: s.cpuSystemNs,
+    SystemNano: BigInt(s.takenAtMs) * 1_000_000n,
+    NetInput: s.netInput,
+    NetOutput: s.netOutput,
+    BlockInput: s.blockInput,
+    BlockOutput: s.blockOutput,
+    Duration: s.cpuNs,
   };
 }
 

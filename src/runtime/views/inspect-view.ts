@@ -8,6 +8,7 @@
 import { goHumanSize } from '../../format/human.js';
 import { GoTime } from '../../format/go-time.js';
 import { GO_FORMAT } from '../../format/template.js';
+import { NIL_MAP, NIL_POINTER, NIL_SLICE, withGoFields } from '../../format/go-fields.js';
 import type { ContainerRecord } from '../../storage/containers.js';
 import { NilMap } from './ps-view.js';
 import { inspectBinds, inspectMounts, inspectTmpfs } from '../../volume/mount-views.js';
@@ -59,6 +60,20 @@ function statusWord(rec: ContainerRecord): string {
   return rec.state.status;
 }
 
+interface HealthLogEntry {
+  Start?: unknown;
+  End?: unknown;
+  ExitCode?: unknown;
+  Output?: unknown;
+}
+
+/** HealthCheckResults is a Go struct: a template prints `{healthy 0 [...]}`, as podman; JSON keeps its keys. */
+function healthValue(h: { Status: string; FailingStreak: number; Log: readonly HealthLogEntry[] | null }): object {
+  const entry = (e: HealthLogEntry) => `{${[e.Start, e.End, e.ExitCode, e.Output].map((x) => String(x ?? '')).join(' ')}}`;
+  const text = () => `{${h.Status} ${h.FailingStreak} [${(h.Log ?? []).map(entry).join(' ')}]}`;
+  return Object.defineProperty({ ...h }, GO_FORMAT, { value: text, enumerable: false });
+}
+
 function inspectState(rec: ContainerRecord): Record<string, unknown> {
   const s = rec.state;
   const running = s.status === 'running';
@@ -82,11 +97,20 @@ function inspectState(rec: ContainerRecord): Record<string, unknown> {
     StartedAt: GoTime.parseOrZero(s.startedAt),
     FinishedAt: GoTime.parseOrZero(alive ? undefined : s.finishedAt),
     // A container with a healthcheck is `starting` until its first result (since this start).
-    Health: s.health ?? (rec.config.healthcheck && alive ? { Status: 'starting', FailingStreak: 0, Log: null } : { Status: '', FailingStreak: 0, Log: null }),
+    Health: healthValue(s.health ?? (rec.config.healthcheck && alive ? { Status: 'starting', FailingStreak: 0, Log: null } : { Status: '', FailingStreak: 0, Log: null })),
     CheckpointedAt: GoTime.zero(),
     RestoredAt: GoTime.zero(),
   });
-  return state;
+  // omitempty in podman's JSON; Healthcheck is its accessor of Health.
+  return withGoFields(state, {
+    CgroupPath: '',
+    Checkpointed: false,
+    CheckpointLog: '',
+    CheckpointPath: '',
+    Restored: false,
+    RestoreLog: '',
+    Healthcheck: state.Health,
+  });
 }
 
 function restartPolicy(rec: ContainerRecord): { Name: string; MaximumRetryCount: number } {
@@ -180,7 +204,7 @@ function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string
   const securityOpt: string[] = [];
   if (sec?.noNewPrivileges) securityOpt.push('no-new-privileges');
   if (sec && sec.seccompProfile !== 'default') securityOpt.push(`seccomp=${sec.seccompProfile}`);
-  return {
+  const host: Record<string, unknown> = {
     Binds: inspectBinds(rec.config.mounts),
     CgroupManager: 'cgroupfs',
     CgroupMode: c.namespaces?.cgroupns ?? 'host',
@@ -253,6 +277,9 @@ function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string
     IOMaximumBandwidth: 0,
     CgroupConf: null,
   };
+  // podman 4.3 adds `"Init": true` for --init, and leaves it out otherwise.
+  if (c.init) host.Init = true;
+  return withGoFields(host, { Init: false, IDMappings: NIL_POINTER });
 }
 
 /** The caps libpod compares against for CapAdd/CapDrop (Docker's default set). */
@@ -295,7 +322,7 @@ export function inspectContainer(rec: ContainerRecord, f: InspectFacts): Record<
   const sec = f.security;
   const ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> = {};
   for (const [k, v] of Object.entries(portBindings(rec))) ports[k] = v;
-  return {
+  const data: Record<string, unknown> = {
     Id: rec.id,
     Created: GoTime.parseOrZero(rec.created),
     Path: path,
@@ -328,13 +355,18 @@ export function inspectContainer(rec: ContainerRecord, f: InspectFacts): Record<
     ...(f.size ? { SizeRw: f.size.rw, SizeRootFs: f.size.rootFs } : {}),
     Mounts: inspectMounts(rec.config.mounts),
     Dependencies: rec.config.requires ?? [],
-    NetworkSettings: { ...NETWORK_SETTINGS, Ports: ports, SandboxKey: '', ...(f.networks ? { Networks: f.networks } : {}) },
+    NetworkSettings: withGoFields(
+      { ...NETWORK_SETTINGS, Ports: ports, SandboxKey: '', ...(f.networks ? { Networks: f.networks } : {}) },
+      { Networks: NIL_MAP, SecondaryIPAddresses: NIL_SLICE, SecondaryIPv6Addresses: NIL_SLICE, AdditionalMacAddresses: NIL_SLICE },
+    ),
     Namespace: '',
     IsInfra: rec.config.pause === true && rec.pod !== undefined,
     IsService: rec.config.isService === true,
     Config: inspectConfig(rec, f),
     HostConfig: inspectHostConfig(rec, f),
   };
+  // Without --size podman's SizeRw is a nil pointer and SizeRootFs 0, both left out of its JSON.
+  return withGoFields(data, { SizeRw: NIL_POINTER, SizeRootFs: 0 });
 }
 
 /** A pod member's namespace joined from the infra (`netJoin`): `container:<infra id>`, as podman shows it. */

@@ -68,6 +68,7 @@ describe('stats view', () => {
     name: 'web',
     live: true,
     cpuNs: 2_000_000_000,
+    cpuSystemNs: 500_000_000,
     memUsage: 1_413_120,
     memLimit: 25_280_000_000,
     netInput: 0,
