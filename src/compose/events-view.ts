@@ -19,6 +19,8 @@ export interface EngineEventJson {
   Time: string;
   Type: string;
   ContainerExitCode?: number;
+  /** health_status events: the new state (podman's HealthStatus). */
+  health_status?: string;
   Attributes?: Record<string, string> | null;
 }
 
@@ -46,10 +48,9 @@ export function composeEvent(e: EngineEventJson, services: readonly string[]): C
   if (action === 'died') {
     action = 'die';
     attributes.exitCode = String(e.ContainerExitCode ?? 0);
-  } else if (action === 'health_status' && labels.health_status !== undefined) {
-    // docker's action carries the new state; the engine keeps it in an attribute.
-    action = `health_status: ${labels.health_status}`;
-    delete attributes.health_status;
+  } else if (action === 'health_status' && e.health_status !== undefined) {
+    // docker's action carries the new state.
+    action = `health_status: ${e.health_status}`;
   }
   return { time: e.Time, type: 'container', service, id: e.ID ?? '', action, attributes: sortedKeys(attributes) };
 }

@@ -5,16 +5,20 @@
 //   emitImage(dataRoot, 'pull', image.id, 'docker.io/library/busybox:latest')
 
 import path from 'node:path';
-import { containerEvent, imageEvent, volumeEvent, type EventContainer } from './event.js';
+import { containerEvent, imageEvent, networkEvent, volumeEvent, type EventContainer } from './event.js';
 import { appendEvent } from './event-log.js';
 
 export function emitContainer(
   dataRoot: string,
   c: EventContainer,
   status: string,
-  o?: { exitCode?: number | undefined; attributes?: Record<string, string> },
+  o?: { exitCode?: number | undefined; attributes?: Record<string, string>; healthStatus?: string },
 ): void {
   appendEvent(dataRoot, containerEvent(c, status, o));
+}
+
+export function emitNetwork(dataRoot: string, status: 'connect' | 'disconnect', c: { id: string; name: string }, network: string): void {
+  appendEvent(dataRoot, networkEvent(status, c, network));
 }
 
 export function emitImage(dataRoot: string, status: string, id: string, name = ''): void {

@@ -13,9 +13,15 @@ export interface EngineEvent {
   ID?: string;
   Image?: string;
   Name?: string;
+  /** Network events: the network's name. */
+  network?: string;
   Status: string;
   Time: string;
   Type: EventType;
+  /** health_status events: the container's health. */
+  health_status?: string;
+  /** Events of a container in a pod: the pod's id. */
+  PodID?: string;
   /** Containers: their labels (+ execID for exec events); null for images, as podman. */
   Attributes: Record<string, string> | null;
 }
@@ -25,6 +31,8 @@ export interface EventContainer {
   id: string;
   name: string;
   imageName: string;
+  /** The pod's id, for a pod's member (podman's PodID). */
+  pod?: string | undefined;
   config: { labels?: Readonly<Record<string, string>> | undefined };
 }
 
@@ -39,7 +47,7 @@ export function eventNow(): GoTime {
 export function containerEvent(
   c: EventContainer,
   status: string,
-  o: { exitCode?: number | undefined; attributes?: Record<string, string>; time?: GoTime } = {},
+  o: { exitCode?: number | undefined; attributes?: Record<string, string>; healthStatus?: string; time?: GoTime } = {},
 ): EngineEvent {
   // Key by key: JSON.stringify keeps insertion order, which is podman's.
   const out = {} as EngineEvent;
@@ -50,6 +58,8 @@ export function containerEvent(
   out.Status = status;
   out.Time = timeText(o.time);
   out.Type = 'container';
+  if (o.healthStatus) out.health_status = o.healthStatus;
+  if (c.pod) out.PodID = c.pod;
   out.Attributes = { ...(c.config.labels ?? {}), ...(o.attributes ?? {}) };
   return out;
 }
@@ -62,6 +72,19 @@ export function imageEvent(status: string, id: string, name: string, time?: GoTi
   out.Status = status;
   out.Time = timeText(time);
   out.Type = 'image';
+  out.Attributes = null;
+  return out;
+}
+
+/** `network connect|disconnect`: the container's id and name, and the network (podman's newNetworkEvent). */
+export function networkEvent(status: 'connect' | 'disconnect', c: { id: string; name: string }, network: string, time?: GoTime): EngineEvent {
+  const out = {} as EngineEvent;
+  out.ID = c.id;
+  out.Name = c.name;
+  out.network = network;
+  out.Status = status;
+  out.Time = timeText(time);
+  out.Type = 'network';
   out.Attributes = null;
   return out;
 }

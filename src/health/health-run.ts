@@ -47,7 +47,7 @@ export async function runHealthcheck(ctx: HealthRunContext, nameOrId: string): P
     st.health = after;
   }, { durable: false });
   if (!after) throw new ComposeError(`container ${rec.name} stopped during its healthcheck`);
-  if (before?.Status !== after.Status) emitContainer(ctx.dataRoot, rec, 'health_status', { attributes: { health_status: after.Status } });
+  if (before?.Status !== after.Status) emitContainer(ctx.dataRoot, rec, 'health_status', { healthStatus: after.Status });
   if (after.Status === 'unhealthy' && before?.Status !== 'unhealthy' && h.onFailure !== 'none') {
     // A pod member's restart must not outrun a `pod stop` begun meanwhile (src/pod/pod-member.ts).
     const env = h.onFailure === 'restart' && rec.pod ? { TSC_RUN_HEALTH_RESTART_SINCE: start.toISOString() } : undefined;

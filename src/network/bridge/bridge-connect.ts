@@ -11,6 +11,7 @@ import { parseResolvConf } from '../../runtime/container/container-files.js';
 import { ensureDnsResponder, pokeDnsResponder } from '../dns/dns-control.js';
 import { DNS_DOMAIN } from '../dns/dns-records.js';
 import { TscRunError } from '../../errors.js';
+import { emitNetwork } from '../../events/emit.js';
 import { writeJsonAtomic } from '../../storage/json-store.js';
 import { ContainerStore, type ContainerRecord, type NetworkAttachment } from '../../storage/containers.js';
 import { NetworkStore } from '../config/network-store.js';
@@ -70,6 +71,12 @@ function notBridge(rec: ContainerRecord): TscRunError {
 }
 
 export async function connectContainer(roots: Roots, networkName: string, nameOrId: string, o: ConnectOptions): Promise<void> {
+  const { rec, network } = await connect(roots, networkName, nameOrId, o);
+  // podman's newNetworkEvent, once the connection is made.
+  emitNetwork(roots.dataRoot, 'connect', rec, network);
+}
+
+async function connect(roots: Roots, networkName: string, nameOrId: string, o: ConnectOptions): Promise<{ rec: ContainerRecord; network: string }> {
   const net = await new NetworkStore(roots.dataRoot).lookup(networkName);
   const store = new ContainerStore(roots.dataRoot);
   const rec0 = await store.lookup(nameOrId);
@@ -92,7 +99,8 @@ export async function connectContainer(roots: Roots, networkName: string, nameOr
     nets[net.name] = att;
   });
   const live = await running(roots, rec);
-  if (!live) return;
+  const done = { rec, network: net.name };
+  if (!live) return done;
   try {
     await withNetns(roots, async (holder) => {
       await ensureBridges(holder.pid, [net], await new NetworkStore(roots.dataRoot).list());
@@ -126,10 +134,16 @@ export async function connectContainer(roots: Roots, networkName: string, nameOr
     });
     throw err;
   }
+  return done;
 }
 
 /** force: a failure to delete the veth (the rootless netns in trouble) does not stop the disconnect. */
 export async function disconnectContainer(roots: Roots, networkName: string, nameOrId: string, force: boolean): Promise<void> {
+  const { rec, network } = await disconnect(roots, networkName, nameOrId, force);
+  emitNetwork(roots.dataRoot, 'disconnect', rec, network);
+}
+
+async function disconnect(roots: Roots, networkName: string, nameOrId: string, force: boolean): Promise<{ rec: ContainerRecord; network: string }> {
   const net = await new NetworkStore(roots.dataRoot).lookup(networkName);
   const store = new ContainerStore(roots.dataRoot);
   const rec0 = await store.lookup(nameOrId);
@@ -140,7 +154,8 @@ export async function disconnectContainer(roots: Roots, networkName: string, nam
     // The last one too (podman allows it): the container keeps lo only, and starts so until connected again.
     delete nets[net.name];
   });
-  if (!(await running(roots, rec))) return;
+  const done = { rec, network: net.name };
+  if (!(await running(roots, rec))) return done;
   await withNetns(roots, async (holder) => {
     const allocs = await readAllocations(roots.runRoot);
     const mine = allocs[rec.id];
@@ -159,4 +174,5 @@ export async function disconnectContainer(roots: Roots, networkName: string, nam
     if (servers.length) editResolvConf(roots, rec, (ns) => ns.filter((x) => !servers.includes(x)), false);
     await pokeDnsResponder(roots);
   });
+  return done;
 }

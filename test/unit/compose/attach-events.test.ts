@@ -73,7 +73,7 @@ describe('compose events', () => {
   });
   it('died is die with the exit code; health_status carries the state; one-offs, other services and non-containers are left out', () => {
     expect(composeEvent({ ...base, Status: 'died', ContainerExitCode: 3 }, [])).toMatchObject({ action: 'die', attributes: { exitCode: '3' } });
-    expect(composeEvent({ ...base, Status: 'health_status', Attributes: { ...base.Attributes, health_status: 'healthy' } }, [])!.action).toBe('health_status: healthy');
+    expect(composeEvent({ ...base, Status: 'health_status', health_status: 'healthy' }, [])!.action).toBe('health_status: healthy');
     expect(composeEvent({ ...base, Status: 'start', Attributes: { ...base.Attributes, 'com.docker.compose.oneoff': 'True' } }, [])).toBeUndefined();
     expect(composeEvent({ ...base, Status: 'start' }, ['db'])).toBeUndefined();
     expect(composeEvent({ ...base, Status: 'pull', Type: 'image' }, [])).toBeUndefined();
