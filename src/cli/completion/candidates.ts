@@ -8,6 +8,7 @@ import type { Roots } from '../../config/paths.js';
 import { LOG_LEVELS } from '../../format/log.js';
 import type { CommandInfo, OptionInfo } from '../help/command-info.js';
 import { Directive } from './directive.js';
+import { formatCandidates } from './format-complete.js';
 import { argKinds, flagCandidates, type ArgKind, type CompletionTarget } from './plan.js';
 import { listRootPaths, type PathLayers } from './rootfs-paths.js';
 
@@ -214,13 +215,17 @@ const FILE_FLAGS = /file$|dir$|^(authfile|cidfile|pidfile|iidfile|root|runroot|t
 
 const NETWORK_MODES = ['bridge', 'container:', 'host', 'none', 'ns:', 'pasta', 'private', 'slirp4netns', 'slirp4netns:'];
 
-async function flagValueCandidates(roots: Roots, flag: OptionInfo, toComplete: string): Promise<Completion> {
+async function flagValueCandidates(roots: Roots, node: CommandInfo, flag: OptionInfo, toComplete: string): Promise<Completion> {
   const words = (list: readonly string[], directive: number = Directive.NoFileComp): Completion => ({
     candidates: list.filter((w) => w.startsWith(toComplete)).map((value) => ({ value })),
     directive,
     debug: [],
   });
   switch (flag.name) {
+    case 'format': {
+      const f = formatCandidates(node.path.split(' ').slice(1).join(' '), toComplete);
+      return { candidates: f.values.map((value) => ({ value })), directive: f.noSpace ? Directive.NoSpace | Directive.NoFileComp : Directive.NoFileComp, debug: [] };
+    }
     case 'log-level':
       return words(LOG_LEVELS);
     case 'pull':
@@ -268,7 +273,7 @@ export async function candidatesFor(target: CompletionTarget, roots: Roots): Pro
       case 'flags':
         return { candidates: flagCandidates(target.node, target.toComplete, target.given), directive: Directive.NoFileComp, debug: [] };
       case 'flag-value': {
-        const c = await flagValueCandidates(roots, target.flag, target.toComplete);
+        const c = await flagValueCandidates(roots, target.node, target.flag, target.toComplete);
         return { ...c, candidates: c.candidates.map((x) => ({ ...x, value: `${target.prefix}${x.value}` })) };
       }
       case 'arg':
