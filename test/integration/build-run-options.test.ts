@@ -6,6 +6,8 @@
 
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess, type Sandbox } from '../harness/index.js';
@@ -73,5 +75,47 @@ describe('build: archives, tags', () => {
     // A later -t the image has keeps its place; no -t: no such lines.
     expect(tagged((await ok(['build', '-t', 'te', '-t', 'tb:2', dir])).stdout)).toEqual(['localhost/te:latest', 'localhost/ta:latest', 'localhost/td:latest', 'localhost/tb:2', 'localhost/tc:latest']);
     expect(tagged((await ok(['build', dir])).stdout)).toEqual([]);
+  });
+
+  it('--device and --ipc/--pid/--uts host reach RUN steps; private is the default; a namespace path is refused', async () => {
+    const dir = context('ns', { Containerfile: 'FROM bb\nRUN if test -c /dev/myfuse; then echo has-device; else echo no-device; fi; for n in ipc uts pid; do readlink /proc/self/ns/$n; done\n' });
+    const host = ['ipc', 'uts', 'pid'].map((n) => fs.readlinkSync(`/proc/self/ns/${n}`));
+    const shared = await ok(['build', '--no-cache', '--device', '/dev/fuse:/dev/myfuse', '--ipc', 'host', '--uts=host', '--pid', 'host', dir]);
+    expect(shared.stdout).toContain(`has-device\n${host.join('\n')}\n`);
+    const own = await ok(['build', '--no-cache', '--ipc', 'private', dir]);
+    expect(own.stdout).toContain('no-device\n');
+    for (const n of host) expect(own.stdout).not.toContain(n);
+    const bad = await run(['build', '--pid', '/proc/1/ns/pid', dir]);
+    expect([bad.exitCode, bad.stderr]).toEqual([125, 'Error: --pid=/proc/1/ns/pid is not supported: RUN steps take private or host (joining a namespace by its path is not supported)\n']);
+    const noDev = await run(['build', '--device', '/dev/no-such-device', dir]);
+    expect([noDev.exitCode, noDev.stderr]).toEqual([125, 'Error: stat /dev/no-such-device: no such file or directory\n']);
+  });
+
+  it('--retry N tries a pull that failed for a passing reason (429) N more times, --retry-delay apart; a bad delay is refused', async () => {
+    let requests = 0;
+    const server = http.createServer((req, res) => {
+      requests++;
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' });
+      res.end(JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const dir = context('retry', { Containerfile: `FROM 127.0.0.1:${port}/busy:1\n` });
+      const once = await run(['build', '--tls-verify=false', '--retry', '0', dir]);
+      expect(once.exitCode).toBe(125);
+      const perAttempt = requests;
+      expect(perAttempt).toBeGreaterThan(0);
+      requests = 0;
+      const started = Date.now();
+      const thrice = await run(['build', '--tls-verify=false', '--retry', '2', '--retry-delay', '300ms', dir]);
+      expect(thrice.exitCode).toBe(125);
+      expect(requests).toBe(3 * perAttempt);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const bad = await run(['build', '--retry-delay', 'soon', context('retry-bad', { Containerfile: 'FROM bb\n' })]);
+    expect([bad.exitCode, bad.stderr]).toEqual([125, 'Error: invalid --retry-delay "soon": time: invalid duration\n']);
   });
 });

@@ -56,11 +56,11 @@ export interface StepRunOptions {
   dnsOptions?: readonly string[];
   noHosts?: boolean;
   mounts?: MountFlags;
-  /** build's --ulimit, --shm-size and resource flags, as `run` takes them. */
+  /** build's --ulimit, --shm-size, resource flags, --device and --ipc/--pid/--uts host, as `run` takes them. */
   limits?: StepLimits;
 }
 
-export type StepLimits = Pick<ContainerConfig, 'ulimits' | 'shmSize' | 'resources'>;
+export type StepLimits = Pick<ContainerConfig, 'ulimits' | 'shmSize' | 'resources' | 'devices' | 'namespaces'>;
 
 /** Make a container of the stored image `imageId`, run fn with it, remove it. */
 export async function withStepContainer<T>(roots: Roots, imageId: string, o: Partial<StepRunOptions>, fn: (rec: ContainerRecord) => Promise<T>): Promise<T> {

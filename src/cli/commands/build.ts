@@ -58,6 +58,8 @@ interface BuildArgs extends GlobalArgs, RegistryFlagArgs {
   from?: string;
   'cache-ttl'?: string;
   jobs?: number;
+  retry?: number;
+  'retry-delay'?: string;
   manifest?: string;
   output?: string;
   compress?: boolean;
@@ -82,7 +84,7 @@ interface BuildArgs extends GlobalArgs, RegistryFlagArgs {
 /**
  * podman 4.3 flags this builder cannot act on, with the reason given when one
  * is used. They stay in the help, as podman lists them. A value a flag can
- * take without changing anything (`--ipc private`: what RUN steps get
+ * take without changing anything (`--userns container`: what RUN steps get
  * anyway) is accepted: see ACCEPTED.
  */
 const REFUSED: Record<string, string> = {
@@ -93,15 +95,9 @@ const REFUSED: Record<string, string> = {
   cgroupns: 'RUN steps always get a private cgroup namespace',
   'cpp-flag': 'Containerfile.in preprocessing is not supported',
   'decryption-key': 'encrypted images are not supported',
-  device: 'devices in RUN steps are not supported',
-  ipc: 'RUN steps always get a private IPC namespace',
-  pid: 'RUN steps always get a private PID namespace',
-  uts: 'RUN steps always get a private UTS namespace',
   logsplit: 'it splits the log of a build for several platforms, and builds are for one platform',
   'os-feature': 'OS features are not recorded',
   'os-version': 'OS versions are not recorded',
-  retry: 'pulls are not retried',
-  'retry-delay': 'pulls are not retried',
   'runtime-flag': 'RUN steps run through the tsc-run helper, which takes no runtime flags',
   'sign-by': 'image signing is not supported',
   stdin: 'RUN steps never read stdin',
@@ -115,9 +111,6 @@ const REFUSED: Record<string, string> = {
 /** Values of refused flags that ask for what RUN steps get anyway. */
 const ACCEPTED: Record<string, readonly string[]> = {
   cgroupns: ['private'],
-  ipc: ['private'],
-  pid: ['private'],
-  uts: ['private'],
   userns: ['container'],
 };
 
@@ -263,7 +256,7 @@ function keyValues(values: readonly string[], what: string): Map<string, string>
   return m;
 }
 
-function parseDurationMs(v: string): number {
+function parseDurationMs(v: string, flag = 'cache-ttl'): number {
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
   const unit: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
   let total = 0;
@@ -272,7 +265,7 @@ function parseDurationMs(v: string): number {
     total += Number(m[1]) * unit[m[2]!]!;
     pos = re.lastIndex;
   }
-  if (pos !== v.length || pos === 0) throw new UsageError(`invalid --cache-ttl ${JSON.stringify(v)}: time: invalid duration`);
+  if (pos !== v.length || pos === 0) throw new UsageError(`invalid --${flag} ${JSON.stringify(v)}: time: invalid duration`);
   return total;
 }
 
@@ -352,6 +345,9 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
       if (argv.platform?.includes(',')) {
         throw new UsageError('--platform with several platforms is not supported: RUN steps cannot run a foreign architecture here (no emulator); build each platform where it runs and join the images with manifest add');
       }
+      const retries = argv.retry ?? 3;
+      if (!Number.isInteger(retries) || retries < 0) throw new UsageError(`--retry must be a non-negative integer, not ${argv.retry}`);
+      const pullRetry = { retries, delayMs: argv['retry-delay'] !== undefined ? parseDurationMs(String(argv['retry-delay']), 'retry-delay') : 2000 };
       const jobs = argv.jobs ?? 1;
       if (!Number.isInteger(jobs) || jobs < 0) throw new UsageError(`--jobs must be a non-negative integer, not ${argv.jobs}`);
       const network = argv.network;
@@ -470,7 +466,8 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
             // Under the live view a pull's lines join the view (a second live area would fight it).
             const progress = view ? (await import('../progress.js')).plainProgress((text) => view.line(text.replace(/\n$/, ''))) : await progressFor({ quiet });
             try {
-              const [img] = await pullImages({ dataRoot: roots.dataRoot, reference: ref, platform: { os: p.os, architecture: p.arch, variant: p.variant }, progress, warn: buildWarn, ...remote });
+              const { withPullRetries } = await import('../../build/pull-retry.js');
+              const [img] = await withPullRetries(() => pullImages({ dataRoot: roots.dataRoot, reference: ref, platform: { os: p.os, architecture: p.arch, variant: p.variant }, progress, warn: buildWarn, ...remote }), pullRetry);
               emitImage(roots.dataRoot, 'pull', img!.id, img!.names[0] ?? ref);
               const { ImageStore } = await import('../../storage/images.js');
               return new ImageStore(roots.dataRoot).lookup(img!.id);
