@@ -6,6 +6,7 @@ import type { GoViewSpec } from './go-view.js';
 import type { NetworkFacts, NetworkProgramInfo } from './network-backends.js';
 import type { DriverChoice, OverlayProbe } from './storage-driver.js';
 import type { SystemFacts } from './system-facts.js';
+import { NIL_MAP } from '../format/go-fields.js';
 
 /** One line of a uid/gid map, with podman's json tags. */
 export interface InfoIdMap {
@@ -175,5 +176,5 @@ export const INFO_GO_SPEC: GoViewSpec = {
     uidmap: 'UIDMap',
   },
   maps: new Set(['registries', 'store.graphOptions', 'store.graphStatus']),
-  zeros: { 'host.remoteSocket': { Exists: false } },
+  zeros: { 'host.remoteSocket': { Exists: false }, 'host.distribution': { Variant: '' }, host: { RuntimeInfo: NIL_MAP } },
 };
