@@ -143,8 +143,20 @@ static int open_ns(pid_t pid, const char *ns, const char *whose) {
   char path[48];
   snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, ns);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* ENOENT/ESRCH: it exited after Node looked (a zombie has no ns files either). */
+  if (fd < 0 && (errno == ENOENT || errno == ESRCH)) die("%s (pid %d) exited before this container could join its namespaces: start it again", whose, (int)pid);
   if (fd < 0) die_errno("open %s (%s)", path, whose);
   return fd;
+}
+
+/* The container's process failed on its own (a hook, a mount) and is gone,
+ * or a zombie: its namespaces are no more, and its failure is the start's. */
+static bool child_gone(pid_t pid) {
+  char path[48];
+  snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) close(fd);
+  return fd < 0 && (errno == ENOENT || errno == ESRCH);
 }
 
 static void close_fd(int *fd) {
@@ -251,9 +263,17 @@ static void released(pid_t pid, int error_fd, void *arg) {
     close_fd(&n->ready[1]);
     return;
   }
-  bool ok = n->mode == NET_BRIDGE ? bridge_setup_run(n, pid, err, sizeof err) : netprog_start(n, pid, err, sizeof err);
+  /* Gone already, or while its network was being set up (root mode has no sync before this: the
+   * child runs on; a bridge child is not opened in mapped): it failed on its own (a hook, a mount)
+   * and said why. Its set-up's failure (nsenter or pasta: cannot open /proc/N/ns/net) is no news. */
+  bool ok = !child_gone(pid);
+  if (ok) ok = n->mode == NET_BRIDGE ? bridge_setup_run(n, pid, err, sizeof err) : netprog_start(n, pid, err, sizeof err);
   close_fd(&n->target_user_fd); /* the program has its own now */
   close_fd(&n->target_net_fd);
+  if (!ok && child_gone(pid)) {
+    close_fd(&n->ready[1]);
+    return;
+  }
   if (!ok) {
     int saved = get_error_fd();
     if (error_fd > 0) set_error_fd(error_fd);
