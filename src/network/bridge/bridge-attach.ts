@@ -162,7 +162,10 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
       // as netavark tears the old attachment down; the joiner loses that link, as under podman.
       `${q(nsenter)} ${nsenterArgs(holder.pid).map(q).join(' ')} -- /bin/sh -c ${q(`${attachments.map((a) => `${q(ip)} link del ${a.veth} 2>/dev/null;`).join(' ')} exec ${q(ip)} -batch -`)} <<EOF\n${holderLines.join('\n')}\nEOF`,
       // ping without CAP_NET_RAW for group 0, podman's default sysctl net.ipv4.ping_group_range=0 0.
-      `${q(nsenter)} ${nsenterArgs(0).slice(2).map(q).join(' ')} -t "$1" -- /bin/sh -c ${q(`echo '0 0' > /proc/sys/net/ipv4/ping_group_range && exec ${q(ip)} -batch -`)} <<EOF\n${containerSideLines(attachments).join('\n')}\nEOF`,
+      // arp_notify/ndisc_notify: its interfaces announce their addresses when they come up. An address
+      // is reused as soon as its container is gone, and the holder's (and peers') neighbour entry still
+      // named the old MAC: a published port or a peer got no answer for half a minute (bats 500 #12).
+      `${q(nsenter)} ${nsenterArgs(0).slice(2).map(q).join(' ')} -t "$1" -- /bin/sh -c ${q(`echo '0 0' > /proc/sys/net/ipv4/ping_group_range && echo 1 > /proc/sys/net/ipv4/conf/all/arp_notify && { echo 1 > /proc/sys/net/ipv6/conf/all/ndisc_notify; } 2>/dev/null; exec ${q(ip)} -batch -`)} <<EOF\n${containerSideLines(attachments).join('\n')}\nEOF`,
       watchLine,
     ].join('\n');
     return {

@@ -79,6 +79,9 @@ export function holderSideLines(a: PlannedAttachment, mtu: number | undefined): 
     `link add ${a.veth}${m} type veth peer name ${a.interfaceName}${m} netns $1`,
     `link set ${a.veth} master ${a.bridge}`,
     `link set ${a.veth} up`,
+    // Its addresses may be a removed container's: the holder's neighbour entry for them (that
+    // container's MAC, kept for a while and not overridden by a fresh ARP within locktime) goes.
+    ...a.addresses.map((x) => `neigh flush to ${x.split('/')[0]!} dev ${a.bridge}`),
   ];
 }
 

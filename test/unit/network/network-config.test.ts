@@ -117,7 +117,7 @@ describe('bridge attachments (pure)', () => {
   it('ip -batch lines for both ends', () => {
     const a = { network: 'w', bridge: 'podman1', interfaceName: 'eth0', veth: vethName('abcdef0123456789', 0), addresses: ['10.93.0.2/24'], gateways: ['10.93.0.1'], internal: false };
     expect(a.veth).toBe('tsvabcdef0120');
-    expect(holderSideLines(a, 1400)).toEqual(['link add tsvabcdef0120 mtu 1400 type veth peer name eth0 mtu 1400 netns $1', 'link set tsvabcdef0120 master podman1', 'link set tsvabcdef0120 up']);
+    expect(holderSideLines(a, 1400)).toEqual(['link add tsvabcdef0120 mtu 1400 type veth peer name eth0 mtu 1400 netns $1', 'link set tsvabcdef0120 master podman1', 'link set tsvabcdef0120 up', 'neigh flush to 10.93.0.2 dev podman1']);
     expect(containerSideLines([a, { ...a, interfaceName: 'eth1', internal: true, addresses: ['10.94.0.2/24'], gateways: ['10.94.0.1'] }])).toEqual([
       'link set lo up', 'addr add 10.93.0.2/24 brd + dev eth0', 'link set eth0 up', 'addr add 10.94.0.2/24 brd + dev eth1', 'link set eth1 up', 'route add default via 10.93.0.1 dev eth0',
     ]);
