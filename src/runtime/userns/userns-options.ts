@@ -76,6 +76,23 @@ export function keepIdFuseMapping(me: { uid: number; gid: number }, defaults: Id
   return `uidmapping=${one(me.uid, idsMapped(defaults.uid))},gidmapping=${one(me.gid, idsMapped(defaults.gid))}`;
 }
 
+/**
+ * Why a --userns mode is refused. podman's `auto` (rootless: a range of the
+ * user's sub-ids, 1024 or the image's highest id + 1, `0 1 1024` in its
+ * namespace) and `nomap` (`0 1 65536`: every sub-id, not the user's own id)
+ * both leave the user's own id unmapped; podman then gives the container a
+ * chowned copy of the image's layers. Our container storage belongs to that
+ * id and is not copied per mapping, so the container's root could not read
+ * its own files.
+ */
+export function unsupportedUsernsReason(mode: string): string {
+  const kind = mode.split(':')[0]!;
+  if (kind === 'auto' || kind === 'nomap') {
+    return `--userns ${JSON.stringify(mode)} is not supported: it leaves your own id unmapped, and tsc-run's container storage belongs to that id (podman makes a chowned copy of the image for it); use keep-id, host, or --uidmap/--gidmap mapping id 0`;
+  }
+  return `--userns ${JSON.stringify(mode)} is not supported: use keep-id or host (or --uidmap/--gidmap)`;
+}
+
 export interface UsernsPlan {
   /** The maps to give the helper; undefined = the default. */
   maps?: IdMaps;
@@ -89,9 +106,7 @@ export interface UsernsPlan {
  */
 export function planUserns(req: UsernsRequest, defaults: IdMaps | undefined, me: { uid: number; gid: number }): UsernsPlan {
   const mode = req.mode;
-  if (mode !== '' && mode !== 'host' && mode !== 'keep-id') {
-    throw new UsageError(`--userns ${JSON.stringify(mode)} is not supported: use keep-id or host (or --uidmap/--gidmap)`);
-  }
+  if (mode !== '' && mode !== 'host' && mode !== 'keep-id') throw new UsageError(unsupportedUsernsReason(mode));
   if (mode === 'keep-id' && (req.uidmap.length || req.gidmap.length)) {
     throw new UsageError('--userns and --uidmap/--gidmap cannot be used together');
   }
