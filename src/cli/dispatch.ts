@@ -62,7 +62,7 @@ export const LAZY_COMMANDS: Readonly<Record<string, Loader>> = {
   'auto-update': () => import('./commands/refused.js').then((m) => m.autoUpdateCommand),
   machine: () => import('./commands/refused.js').then((m) => m.machineCommand),
   init: () => import('./commands/refused.js').then((m) => m.initCommand),
-  update: () => import('./commands/refused.js').then((m) => m.updateCommand),
+  update: () => import('./commands/update.js').then((m) => m.updateCommand),
   system: () => import('./commands/system.js').then((m) => m.systemCommand),
   image: () => images().then((m) => m.imageCommand),
   images: () => images().then((m) => m.imagesCommand),

@@ -14,8 +14,6 @@ const CASES: Array<[string[], RegExp]> = [
   [['image', 'scp', 'img', 'host::'], /^Error: image scp talks to podman on other hosts over ssh/],
   [['image', 'sign', '--sign-by', 'me', 'img'], /^Error: tsc-run does not create image signatures/],
   [['auto-update', '--dry-run'], /^Error: auto-update restarts the systemd units/],
-  [['update', '--cpus', '1', 'c'], /^Error: tsc-run cannot change the resource limits of an existing container/],
-  [['container', 'update', '-m', '1g', 'c'], /^Error: tsc-run cannot change the resource limits/],
   [['init', 'c'], /^Error: tsc-run sets a container up when it starts/],
   [['container', 'init', '--all'], /^Error: tsc-run sets a container up when it starts/],
   [['container', 'clone', 'c'], /^Error: container clone is not supported by tsc-run/],

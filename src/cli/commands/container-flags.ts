@@ -327,6 +327,23 @@ function flagForms(f: CreateFlag): string[] {
 /** Flags that take a value (for the trailing command split, see index.ts). */
 export const CREATE_VALUE_FLAGS: string[] = CREATE_FLAGS.filter((f) => f.type !== 'boolean').flatMap(flagForms);
 
+/** podman 4.3 `update`'s flags: the cgroup resource flags of run/create (not --pids-limit). */
+export const UPDATE_FLAG_NAMES = [
+  'blkio-weight', 'blkio-weight-device', 'cpu-period', 'cpu-quota', 'cpu-rt-period', 'cpu-rt-runtime', 'cpu-shares', 'cpus', 'cpuset-cpus', 'cpuset-mems',
+  'device-read-bps', 'device-read-iops', 'device-write-bps', 'device-write-iops', 'memory', 'memory-reservation', 'memory-swap', 'memory-swappiness',
+] as const;
+
+export function withUpdateFlags<T>(y: Argv<T>): Argv<T & CreateArgs> {
+  let out = y;
+  for (const f of CREATE_FLAGS.filter((x) => (UPDATE_FLAG_NAMES as readonly string[]).includes(x.name))) {
+    const alias = f.alias !== undefined ? { alias: f.alias } : {};
+    const extra = f.goType ? { goType: f.goType } : {};
+    if (f.type === 'string') out = out.option(f.name, { type: 'string', requiresArg: true, describe: f.describe, coerce: lastValue, ...alias, ...extra });
+    else out = out.option(f.name, { type: 'string', array: true, nargs: 1, requiresArg: true, describe: f.describe, ...alias, ...extra });
+  }
+  return out as unknown as Argv<T & CreateArgs>;
+}
+
 export function withCreateFlags<T>(y: Argv<T>, command: 'run' | 'create'): Argv<T & CreateArgs> {
   let out = y
     .positional('image', { type: 'string', describe: 'Image name or id' })

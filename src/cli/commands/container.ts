@@ -31,6 +31,7 @@ import { rmCommand } from './rm.js';
 import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 import { stopCommand } from './stop.js';
+import { updateCommand } from './update.js';
 import { waitCommand } from './wait.js';
 
 interface ExistsArgs extends GlobalArgs {
@@ -167,6 +168,7 @@ export const containerSubcommands: Array<CommandModule<GlobalArgs, any>> = [
   containerUnmountCommand,
   containerInspectCommand,
   stopCommand,
+  updateCommand,
   killCommand,
   rmCommand,
   waitCommand,

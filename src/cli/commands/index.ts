@@ -42,6 +42,7 @@ import { rmCommand } from './rm.js';
 import { secretCommand } from './secret.js';
 import { healthcheckCommand } from './healthcheck.js';
 import { stopCommand } from './stop.js';
+import { updateCommand } from './update.js';
 import { waitCommand } from './wait.js';
 import { pullCommand } from './pull.js';
 import { pushCommand } from './push.js';
@@ -91,6 +92,7 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   containerCommand,
   inspectCommand,
   stopCommand,
+  updateCommand,
   killCommand,
   rmCommand,
   waitCommand,

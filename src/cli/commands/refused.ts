@@ -90,13 +90,6 @@ export const autoUpdateCommand = refused({
   reason: () => 'auto-update restarts the systemd units of podman containers; tsc-run containers run under no systemd unit it manages, so there is nothing to restart: pull the image and recreate the container',
 });
 
-export const updateCommand = refused({
-  name: 'update',
-  describe: 'Update an existing container',
-  usage: 'update [options] CONTAINER\n\nUpdates the cgroup configuration of a given container',
-  reason: () => 'tsc-run cannot change the resource limits of an existing container: recreate it with the new limits (run or create with --memory, --cpus, --pids-limit)',
-});
-
 export const initCommand = refused({
   name: 'init',
   describe: 'Initialize one or more containers',
@@ -118,8 +111,8 @@ export const generateSpecCommand = refused({
   reason: () => "tsc-run has no specgen API to feed such a spec to: use `inspect` for a container's configuration, or kube generate",
 });
 
-export const refusedContainerSubcommands = [checkpointCommand, restoreCommand, cloneCommand, initCommand, updateCommand];
+export const refusedContainerSubcommands = [checkpointCommand, restoreCommand, cloneCommand, initCommand];
 export const refusedImageSubcommands = [imageScpCommand, imageSignCommand];
 export const refusedSystemSubcommands = [systemServiceCommand, systemConnectionCommand];
-export const refusedTopLevel = [autoUpdateCommand, machineCommand, initCommand, updateCommand];
+export const refusedTopLevel = [autoUpdateCommand, machineCommand, initCommand];
 export const refusedGenerateSubcommands = [generateSpecCommand];
