@@ -31,7 +31,7 @@ import fsSync from 'node:fs';
 import path from 'node:path';
 import { LockTimeoutError } from '../errors.js';
 import { errnoCode, tempFileName } from './atomic-file.js';
-import { withLock } from './lock.js';
+import { heldHere, withLock } from './lock.js';
 import type { ContainerConfig, ContainerRecord } from './containers.js';
 
 /** The fields of a container that ps (table, JSON, templates, filters) reads. */
@@ -71,7 +71,7 @@ export interface IndexSource {
 }
 
 /** Fold the journal when its unread part grows past foldBytes, or foldDirty ids are dirty (tests lower them). */
-export const INDEX_LIMITS = { foldBytes: 256 * 1024, foldDirty: 32 };
+export const INDEX_LIMITS = { foldBytes: 256 * 1024, foldDirty: 32, writerFoldBytes: 8 * 1024 * 1024 };
 const ID_RE = /^[0-9a-f]{64}$/;
 
 export class ContainerIndex {
@@ -79,6 +79,8 @@ export class ContainerIndex {
   private readonly journal: string;
   private readonly snapshot: string;
   private readonly lock: string;
+  /** A line of ours went to a journal past writerFoldBytes: fold it (foldIfLarge), as no ps may come to. */
+  private large = false;
 
   constructor(dataRoot: string) {
     this.dir = path.join(dataRoot, 'containers-index');
@@ -119,15 +121,25 @@ export class ContainerIndex {
       }
       try {
         fsSync.writeSync(fd, line);
-        const ino = fsSync.fstatSync(fd).ino;
+        const st = fsSync.fstatSync(fd);
         const now = fsSync.statSync(this.journal, { throwIfNoEntry: false });
-        if (now?.ino === ino) return;
+        if (now?.ino === st.ino) {
+          if (st.size > INDEX_LIMITS.writerFoldBytes) this.large = true;
+          return;
+        }
       } finally {
         fsSync.closeSync(fd);
       }
     }
     // Replaced eight times in a row: make sure the index is not trusted (a foreign journal means a rebuild).
     fsSync.rmSync(this.snapshot, { force: true });
+  }
+
+  /** After a writer's change: fold a journal that grew large (containers changed for long with no ps to fold it). */
+  async foldIfLarge(src: IndexSource): Promise<void> {
+    if (!this.large) return;
+    this.large = false;
+    await this.fold(src, false);
   }
 
   /**
@@ -248,6 +260,8 @@ export class ContainerIndex {
     }
     // Settle dirty ids whose writers are gone (their lock is free): the record under its lock is the truth.
     for (const id of [...dirty]) {
+      // One whose lock this very context holds is being written by us: not settled here.
+      if (heldHere(src.lockOf(id))) continue;
       try {
         await withLock(
           src.lockOf(id),

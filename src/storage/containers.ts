@@ -351,7 +351,11 @@ export class ContainerStore {
    * only: not under a container's lock.
    */
   async listSummaries(): Promise<ContainerSummary[]> {
-    return this.index.list({ ids: () => this.ids(), read: (id) => this.readSync(id), lockOf: (id) => this.lockOf(id) });
+    return this.index.list(this.indexSource());
+  }
+
+  private indexSource() {
+    return { ids: () => this.ids(), read: (id: string) => this.readSync(id), lockOf: (id: string) => this.lockOf(id) };
   }
 
   private ids(): string[] {
@@ -436,6 +440,7 @@ export class ContainerStore {
     }
     // Durable before we return (the commit point for a power loss).
     await fsyncDir(dir);
+    await this.index.foldIfLarge(this.indexSource());
     return record;
   }
 
@@ -449,7 +454,7 @@ export class ContainerStore {
    * false skips the fsyncs (still atomic) for state a power loss voids anyway.
    */
   async update(id: string, mutate: (r: ContainerRecord) => void, options: { durable?: boolean } = {}): Promise<ContainerRecord> {
-    return updateJson<ContainerRecord>(
+    const r = await updateJson<ContainerRecord>(
       this.file(id),
       this.lockOf(id),
       () => {
@@ -463,6 +468,8 @@ export class ContainerStore {
         afterWrite: (r) => this.told(() => this.index.written(r)),
       },
     );
+    await this.index.foldIfLarge(this.indexSource());
+    return r;
   }
 
   /**
@@ -501,5 +508,6 @@ export class ContainerStore {
       });
       await rmtree(this.containerDir(id));
     });
+    await this.index.foldIfLarge(this.indexSource());
   }
 }

@@ -136,6 +136,12 @@ export async function withLock<T>(
   }
 }
 
+/** Whether the current async context holds lockPath (a nested withLock would run directly). */
+export function heldHere(lockPath: string): boolean {
+  const mine = context.getStore()?.get(path.resolve(lockPath));
+  return mine !== undefined && !mine.released;
+}
+
 /** The record of the current holder of lockPath, or undefined if it is free. */
 export async function lockHolder(lockPath: string): Promise<LockRecord | undefined> {
   return Promise.resolve().then(() => readRecord(path.resolve(lockPath)));

@@ -30,6 +30,7 @@ beforeEach(() => {
 afterEach(() => {
   INDEX_LIMITS.foldBytes = 256 * 1024;
   INDEX_LIMITS.foldDirty = 32;
+  INDEX_LIMITS.writerFoldBytes = 8 * 1024 * 1024;
 });
 
 const record = (name: string): ContainerRecord => ({
@@ -107,6 +108,24 @@ describe('container summary index', () => {
     expect(snap.dirty).toEqual([]);
     expect(fs.readFileSync(journal, 'utf8')).toBe('');
     expect((await indexed(store))[0]!.state.exitCode).toBe(9);
+  });
+
+  it('writers fold a journal that grew large though no one lists', async () => {
+    INDEX_LIMITS.writerFoldBytes = 4096;
+    const store = new ContainerStore(root);
+    const a = await store.create(record('a'));
+    await indexed(store);
+    const journal = path.join(indexDir(), 'journal');
+    let maxSize = 0;
+    for (let i = 0; i < 60; i++) {
+      await store.update(a.id, (r) => {
+        r.state = { status: 'exited', exitCode: i };
+      });
+      maxSize = Math.max(maxSize, fs.statSync(journal).size);
+    }
+    expect(maxSize).toBeLessThan(4096 + 2048);
+    expect(await indexed(store)).toEqual(truth(store));
+    expect((await indexed(store))[0]!.state.exitCode).toBe(59);
   });
 
   it('a damaged journal line makes the reader rebuild; an unterminated one marks its id', () => {
