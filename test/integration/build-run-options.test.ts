@@ -118,4 +118,21 @@ describe('build: archives, tags', () => {
     const bad = await run(['build', '--retry-delay', 'soon', context('retry-bad', { Containerfile: 'FROM bb\n' })]);
     expect([bad.exitCode, bad.stderr]).toEqual([125, 'Error: invalid --retry-delay "soon": time: invalid duration\n']);
   });
+
+  it('--os-version and --os-feature go into the config (os.version, os.features), a base\'s features kept, NAME- removes one', async () => {
+    const config = async (img: string) => {
+      const out = path.join(sb.dir, `dir-${img}`);
+      await ok(['push', img, `dir:${out}`]);
+      const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { config: { digest: string } };
+      return JSON.parse(fs.readFileSync(path.join(out, manifest.config.digest.replace(/^sha256:/, '')), 'utf8')) as Record<string, unknown>;
+    };
+    const dir = context('osv', { Containerfile: 'FROM bb\nRUN true\n' });
+    await ok(['build', '-q', '--os-version', '10.0.1', '--os-feature', 'f1', '--os-feature', 'f2,f3', '-t', 'osv', dir]);
+    const c = await config('osv');
+    expect([c['os.version'], c['os.features']]).toEqual(['10.0.1', ['f1', 'f2', 'f3']]);
+    const next = context('osv2', { Containerfile: 'FROM osv\n' });
+    await ok(['build', '-q', '--os-feature', 'f4', '--os-feature', 'f1-', '-t', 'osv2', next]);
+    const c2 = await config('osv2');
+    expect([c2['os.version'], c2['os.features']]).toEqual(['10.0.1', ['f2', 'f3', 'f4']]);
+  });
 });

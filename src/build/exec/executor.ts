@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import type { Roots } from '../../config/paths.js';
 import { ChildExit, TscRunError } from '../../errors.js';
 import type { ImageRecord } from '../../storage/images.js';
+import type { ImageConfig } from '../../image/oci.js';
 import { ImageStore } from '../../storage/images.js';
 import { LayerStore } from '../../storage/layers/layer-store.js';
 import { helperTreeOps } from '../../host/helper/tree-ops.js';
@@ -77,6 +78,9 @@ export interface BuildOptions {
   unsetEnv: readonly string[];
   timestamp?: Date | undefined;
   omitHistory: boolean;
+  /** --os-version (replaces the base's) and --os-feature (added to the base's; NAME- removes one). */
+  osVersion?: string | undefined;
+  osFeatures?: readonly string[] | undefined;
   /** --annotation: the result's manifest annotations (OCI only). */
   annotations: Readonly<Record<string, string>>;
   jobs: number;
@@ -292,6 +296,7 @@ export class Builder {
     this.checkAborted();
     const out = await this.squashed(result);
     if (this.o.omitHistory) out.config.history = [];
+    applyOsFields(out.config, this.o.osVersion, this.o.osFeatures ?? []);
     delete out.id;
     const names = this.o.tags;
     const shown = this.o.commitName ?? names[0];
@@ -690,4 +695,22 @@ export class RunFailed extends TscRunError {
   constructor(instruction: string, readonly status: number) {
     super(`building at STEP "${instruction}": while running runtime: exit status ${status}`, status);
   }
+}
+
+/**
+ * --os-version and --os-feature into the image config's `os.version` and
+ * `os.features` (OCI and Docker alike). Recorded whether or not the last step
+ * came from the cache (buildah 1.28 drops them then: checked side by side).
+ */
+export function applyOsFields(config: ImageConfig, version: string | undefined, features: readonly string[]): void {
+  const c = config as ImageConfig & { 'os.version'?: string; 'os.features'?: string[] };
+  if (version !== undefined) c['os.version'] = version;
+  if (!features.length) return;
+  const set = new Set(c['os.features'] ?? []);
+  for (const f of features) {
+    if (f.endsWith('-')) set.delete(f.slice(0, -1));
+    else set.add(f);
+  }
+  if (set.size) c['os.features'] = [...set];
+  else delete c['os.features'];
 }

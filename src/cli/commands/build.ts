@@ -96,8 +96,6 @@ const REFUSED: Record<string, string> = {
   'cpp-flag': 'Containerfile.in preprocessing is not supported',
   'decryption-key': 'encrypted images are not supported',
   logsplit: 'it splits the log of a build for several platforms, and builds are for one platform',
-  'os-feature': 'OS features are not recorded',
-  'os-version': 'OS versions are not recorded',
   'runtime-flag': 'RUN steps run through the tsc-run helper, which takes no runtime flags',
   'sign-by': 'image signing is not supported',
   stdin: 'RUN steps never read stdin',
@@ -434,6 +432,8 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
           unsetEnv: (argv.unsetenv ?? []).map(String),
           timestamp: argv.timestamp !== undefined ? new Date(argv.timestamp * 1000) : undefined,
           omitHistory: argv['omit-history'] === true,
+          ...(argv['os-version'] !== undefined ? { osVersion: String(argv['os-version']) } : {}),
+          osFeatures: ((argv['os-feature'] as string[] | undefined) ?? []).flatMap((f) => String(f).split(',')).filter(Boolean),
           jobs: jobs === 0 ? 64 : jobs,
           run: {
             network: network === undefined || network === 'private' || network === 'bridge' ? undefined : network,
