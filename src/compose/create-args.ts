@@ -46,7 +46,7 @@ export interface ContainerArgsInput {
   secretFiles: Record<string, string>;
   configFiles: Record<string, string>;
   /** One-off `compose run`: name PROJECT-SERVICE-run-ID, oneoff label. */
-  oneoff?: { suffix: string };
+  oneoff?: { suffix: string; useAliases?: boolean };
   /** A recreated container's anonymous volumes (target → volume name), kept as docker compose keeps them. */
   inheritVolumes?: Record<string, string>;
 }
@@ -127,7 +127,7 @@ export function createArgParts(i: ContainerArgsInput): { flags: string[]; image:
   const taken = new Set((s.volumes ?? []).map((v) => v.target));
   for (const [target, name] of Object.entries(inherit)) if (!taken.has(target)) a.push('--volume', `${name}:${target}`);
   const nm = s.network_mode;
-  if (onBridge(s)) for (const n of networkFlags(p, i.service, i.oneoff !== undefined)) a.push('--network', n);
+  if (onBridge(s)) for (const n of networkFlags(p, i.service, i.oneoff !== undefined, i.oneoff?.useAliases === true)) a.push('--network', n);
   else if (nm === 'host' || nm === 'none' || nm === 'bridge') a.push('--network', nm === 'bridge' ? 'default' : nm);
   else if (nm?.startsWith('service:')) a.push('--network', sharedMode(p, nm));
   else if (nm?.startsWith('container:')) a.push('--network', nm);

@@ -65,7 +65,7 @@ export function serviceNetworkOrder(s: Service): string[] {
  * aliases, its static addresses and interface name. The container's own
  * name is in its peers' /etc/hosts anyway.
  */
-export function networkFlags(p: Project, service: string, oneoff: boolean): string[] {
+export function networkFlags(p: Project, service: string, oneoff: boolean, useAliases = false): string[] {
   const s = p.services[service]!;
   const nets: Record<string, ServiceNetwork | null> = s.networks ?? {};
   const out: string[] = [];
@@ -76,8 +76,8 @@ export function networkFlags(p: Project, service: string, oneoff: boolean): stri
     const cfg = nets[key] ?? {};
     if (cfg.link_local_ips?.length) throw new ComposeError(`${where}.link_local_ips: link-local addresses are not supported by tsc-run networks`);
     if (cfg.driver_opts && Object.keys(cfg.driver_opts).length) throw new ComposeError(`${where}.driver_opts: per-container driver options are not supported by tsc-run networks`);
-    // docker compose: one-off containers are not reachable by the service's name.
-    const aliases = oneoff ? [] : [service, ...(cfg.aliases ?? [])];
+    // docker compose: one-off containers are not reachable by the service's name (unless run --use-aliases).
+    const aliases = oneoff && !useAliases ? [] : [service, ...(cfg.aliases ?? [])];
     const opts: string[] = [];
     for (const al of new Set(aliases)) {
       if (/[,:=]/.test(al) || al === '') throw new ComposeError(`${where}.aliases: invalid alias ${JSON.stringify(al)}`);

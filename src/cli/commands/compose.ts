@@ -219,6 +219,16 @@ interface UpArgs extends ServicesArgs {
   'always-recreate-deps'?: boolean;
   'renew-anon-volumes'?: boolean;
   'quiet-pull'?: boolean;
+  'abort-on-container-failure'?: boolean;
+  'quiet-build'?: boolean;
+  yes?: boolean;
+  menu?: boolean;
+  watch?: boolean;
+}
+
+/** --quiet-build: no progress lines of builds. */
+function quietBuild(ctx: ComposeContext): ComposeContext {
+  return { ...ctx, progress: (kind, name, what) => (kind === 'Image' && /^Buil/.test(what) ? undefined : ctx.progress(kind, name, what)) };
 }
 
 const upCommand: CommandModule<ComposeArgs, UpArgs> = {
@@ -250,17 +260,29 @@ const upCommand: CommandModule<ComposeArgs, UpArgs> = {
       .option('attach-dependencies', { type: 'boolean', describe: 'Automatically attach to log output of dependent services' })
       .option('always-recreate-deps', { type: 'boolean', describe: 'Recreate dependent containers. Incompatible with --no-recreate.' })
       .option('renew-anon-volumes', { alias: 'V', type: 'boolean', describe: 'Recreate anonymous volumes instead of retrieving data from the previous containers' })
-      .option('quiet-pull', { type: 'boolean', describe: 'Pull without printing progress information' }),
+      .option('quiet-pull', { type: 'boolean', describe: 'Pull without printing progress information' })
+      .option('abort-on-container-failure', { type: 'boolean', describe: 'Stops all containers if any container exited with failure. Incompatible with -d' })
+      .option('quiet-build', { type: 'boolean', describe: 'Suppress the build output' })
+      .option('yes', { alias: 'y', type: 'boolean', describe: 'Assume "yes" as answer to all prompts and run non-interactively' })
+      .option('menu', { type: 'boolean', describe: 'Enable interactive shortcuts when running attached. Incompatible with --detach. Can also be enable/disable by setting COMPOSE_MENU environment var.' })
+      .option('watch', { alias: 'w', type: 'boolean', describe: 'Watch source code and rebuild/refresh containers when files are updated.' }),
   handler: async (argv) => {
+    if (argv.menu) throw new UsageError("--menu is not supported: docker compose's interactive shortcuts (Docker Desktop, watch toggles) are not part of tsc-run");
     if (argv['force-recreate'] && argv['no-recreate']) throw new UsageError('--force-recreate and --no-recreate are incompatible');
     if (argv['always-recreate-deps'] && argv['no-recreate']) throw new UsageError('--always-recreate-deps and --no-recreate are incompatible');
+    if (argv['renew-anon-volumes'] && argv['no-recreate']) throw new UsageError('--no-recreate and --renew-anon-volumes are incompatible');
     if (argv.build && argv['no-build']) throw new UsageError('--build and --no-build are incompatible');
-    const abort = argv['abort-on-container-exit'] === true || argv['exit-code-from'] !== undefined;
-    const attachFlags = abort || argv['attach-dependencies'] === true || (argv.attach ?? []).length > 0;
-    if (argv.wait && attachFlags) throw new UsageError('--wait cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies');
-    if (argv.detach && attachFlags) throw new UsageError('--detach cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies');
+    const abortOnFailure = argv['abort-on-container-failure'] === true;
+    // docker compose: --exit-code-from implies --abort-on-container-exit, unless --abort-on-container-failure.
+    const abort = argv['abort-on-container-exit'] === true || (argv['exit-code-from'] !== undefined && !abortOnFailure);
+    if (abort && abortOnFailure) throw new UsageError('--abort-on-container-failure cannot be combined with --abort-on-container-exit');
+    const attachFlags = abort || abortOnFailure || argv.watch === true || argv['attach-dependencies'] === true || (argv.attach ?? []).length > 0;
+    if (argv.watch && argv['no-build']) throw new UsageError('--no-build and --watch are incompatible');
+    if (argv.wait && attachFlags) throw new UsageError('--wait cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch');
+    if (argv.detach && attachFlags) throw new UsageError('--detach cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch');
     const detach = argv.detach === true || argv.wait === true;
-    const ctx = await contextOf(argv);
+    const base = await contextOf(argv);
+    const ctx = argv['quiet-build'] ? quietBuild(base) : base;
     if (argv['exit-code-from'] !== undefined && !(argv['exit-code-from'] in ctx.project.services)) throw new UsageError(`no such service: ${argv['exit-code-from']}`);
     // Which services are shown and waited for, checked before anything is created.
     const { selected } = await import('../../compose/engine/up.js');
@@ -299,8 +321,16 @@ const upCommand: CommandModule<ComposeArgs, UpArgs> = {
     }
     if (detach) return;
     const { attachedUp } = await import('../../compose/engine/attached.js');
+    // --watch: the services' develop.watch rules act while the logs stream, until up returns.
+    let watching: import('../../compose/engine/watch.js').WatchHandle | undefined;
+    if (argv.watch) {
+      const { p, plan } = await watchPlanOf(ctx, svcList(argv));
+      const { startWatch } = await import('../../compose/engine/watch.js');
+      watching = startWatch({ ...ctx, project: p }, plan);
+    }
     const code = await attachedUp(ctx, started, {
       abort,
+      abortOnFailure,
       exitCodeFrom: argv['exit-code-from'],
       timeout,
       timestamps: argv.timestamps,
@@ -309,7 +339,7 @@ const upCommand: CommandModule<ComposeArgs, UpArgs> = {
       attach: chosen!.attach,
       watch: chosen!.watch,
       since,
-    });
+    }).finally(() => watching?.stop());
     if (code !== 0) throw new ChildExit(code);
   },
 };
@@ -326,8 +356,12 @@ const createSubCommand: CommandModule<ComposeArgs, UpArgs> = {
       .option('force-recreate', { type: 'boolean', describe: "Recreate containers even if their configuration and image haven't changed" })
       .option('no-recreate', { type: 'boolean', describe: "If containers already exist, don't recreate them" })
       .option('remove-orphans', { type: 'boolean', describe: 'Remove containers for services not defined in the Compose file' })
-      .option('scale', { ...strings, describe: 'Scale SERVICE to NUM instances' }),
+      .option('scale', { ...strings, describe: 'Scale SERVICE to NUM instances' })
+      .option('quiet-pull', { type: 'boolean', describe: 'Pull without printing progress information' })
+      .option('yes', { alias: 'y', type: 'boolean', describe: 'Assume "yes" as answer to all prompts and run non-interactively' }),
   handler: async (argv) => {
+    if (argv.build && argv['no-build']) throw new UsageError('--build and --no-build are incompatible');
+    if (argv['force-recreate'] && argv['no-recreate']) throw new UsageError('--force-recreate and --no-recreate are incompatible');
     const ctx = await contextOf(argv, undefined, PROGRESS_TITLES.create);
     const { up } = await import('../../compose/engine/up.js');
     await up(ctx, {
@@ -341,6 +375,7 @@ const createSubCommand: CommandModule<ComposeArgs, UpArgs> = {
       build: argv.build,
       noBuild: argv['no-build'],
       pull: argv.pull,
+      quietPull: argv['quiet-pull'],
     });
   },
 };
@@ -479,6 +514,7 @@ const logsSubCommand: CommandModule<ComposeArgs, LogsArgs> = {
 };
 
 interface SimpleArgs extends ServicesArgs {
+  'remove-orphans'?: boolean;
   timeout?: string;
   signal?: string;
   force?: boolean;
@@ -512,9 +548,12 @@ const lifecycleCommands = [
     const { restartServices } = await import('../../compose/engine/ops.js');
     await restartServices(ctx, svcList(argv), { timeout: timeoutOf(argv.timeout), noDeps: argv['no-deps'] });
   }),
-  lifecycle('kill', 'Force stop service containers', (y) => y.option('signal', { alias: 's', type: 'string', requiresArg: true, default: 'SIGKILL', describe: 'SIGNAL to send to the container' }), async (ctx, argv) => {
+  lifecycle('kill', 'Force stop service containers', (y) => y.option('signal', { alias: 's', type: 'string', requiresArg: true, default: 'SIGKILL', describe: 'SIGNAL to send to the container' }).option('remove-orphans', { type: 'boolean', describe: 'Remove containers for services not defined in the Compose file' }), async (ctx, argv) => {
     const { containersOf, eachContainer } = await import('../../compose/engine/ops.js');
-    const cs = (await containersOf(ctx, svcList(argv))).filter((c) => c.state === 'running' || c.state === 'paused');
+    // docker compose: one-off containers too; those of services no longer in the file only with --remove-orphans.
+    const removeOrphans = argv['remove-orphans'] ?? /^(1|t|true)$/i.test(process.env.COMPOSE_REMOVE_ORPHANS ?? '');
+    const cs = (await containersOf(ctx, svcList(argv), { oneoff: true })).filter((c) => (c.state === 'running' || c.state === 'paused') && (removeOrphans || c.service in ctx.project.services));
+    if (!cs.length) return void process.stderr.write('no container to kill');
     await eachContainer(ctx, cs, (c) => ['kill', '--signal', argv.signal ?? 'SIGKILL', c.id], 'Killing', 'Killed');
   }),
   lifecycle('pause', 'Pause services', (y) => y, async (ctx, argv) => {
@@ -604,6 +643,18 @@ const execSubCommand: CommandModule<ComposeArgs, ExecArgs> = {
 };
 
 interface RunArgs extends ExecArgs {
+  build?: boolean;
+  pull?: string;
+  'quiet-pull'?: boolean;
+  'quiet-build'?: boolean;
+  quiet?: boolean;
+  'cap-add'?: string[];
+  'cap-drop'?: string[];
+  'env-from-file'?: string[];
+  label?: string[];
+  'use-aliases'?: boolean;
+  'remove-orphans'?: boolean;
+  tty?: boolean;
   rm?: boolean;
   entrypoint?: string;
   'no-deps'?: boolean;
@@ -625,15 +676,30 @@ const runSubCommand: CommandModule<ComposeArgs, RunArgs> = {
       .option('entrypoint', { type: 'string', requiresArg: true, describe: 'Override the entrypoint of the image' })
       .option('no-deps', { type: 'boolean', describe: "Don't start linked services" })
       .option('publish', { ...strings, alias: 'p', describe: "Publish a container's port(s) to the host" })
-      .option('service-ports', { type: 'boolean', describe: "Run command with all service's ports enabled and mapped to the host" })
+      .option('service-ports', { alias: 'P', type: 'boolean', describe: "Run command with all service's ports enabled and mapped to the host" })
       .option('volume', { ...strings, alias: 'v', describe: 'Bind mount a volume' })
       .option('name', { type: 'string', requiresArg: true, describe: 'Assign a name to the container' })
       .option('user', { alias: 'u', type: 'string', requiresArg: true, describe: 'Run as specified username or uid' })
       .option('workdir', { alias: 'w', type: 'string', requiresArg: true, describe: 'Working directory inside the container' })
       .option('no-TTY', { alias: 'T', type: 'boolean', describe: 'Disable pseudo-TTY allocation (default: auto-detected)' })
-      .option('interactive', { alias: 'i', type: 'boolean', default: true, describe: 'Keep STDIN open even if not attached' }),
+      .option('tty', { alias: 't', type: 'boolean', hidden: true, describe: 'Allocate a pseudo-TTY' })
+      .option('interactive', { alias: 'i', type: 'boolean', default: true, describe: 'Keep STDIN open even if not attached' })
+      .option('build', { type: 'boolean', describe: 'Build image before starting container' })
+      .option('pull', { type: 'string', requiresArg: true, choices: ['always', 'missing', 'never'], describe: 'Pull image before running ("always"|"missing"|"never")' })
+      .option('quiet', { alias: 'q', type: 'boolean', describe: "Don't print anything to STDOUT" })
+      .option('quiet-build', { type: 'boolean', describe: 'Suppress progress output from the build process' })
+      .option('quiet-pull', { type: 'boolean', describe: 'Pull without printing progress information' })
+      .option('cap-add', { ...strings, describe: 'Add Linux capabilities' })
+      .option('cap-drop', { ...strings, describe: 'Drop Linux capabilities' })
+      .option('env-from-file', { ...strings, describe: 'Set environment variables from file' })
+      .option('label', { ...strings, alias: 'l', describe: 'Add or override a label' })
+      .option('use-aliases', { type: 'boolean', describe: "Use the service's network useAliases in the network(s) the container connects to" })
+      .option('remove-orphans', { type: 'boolean', describe: 'Remove containers for services not defined in the Compose file' }),
   handler: async (argv) => {
-    const ctx = await contextOf(argv);
+    if (argv.tty !== undefined && argv['no-TTY'] !== undefined) throw new UsageError("--tty and --no-TTY can't be used together");
+    const base = await contextOf(argv);
+    // -q: no progress lines (as docker compose's quiet progress mode); --quiet-build: none for builds.
+    const ctx = argv.quiet ? { ...base, progress: () => {} } : argv['quiet-build'] ? quietBuild(base) : base;
     const { runOneOff } = await import('../../compose/engine/run.js');
     const code = await runOneOff(ctx, {
       service: String(argv.service),
@@ -649,27 +715,51 @@ const runSubCommand: CommandModule<ComposeArgs, RunArgs> = {
       name: argv.name,
       user: argv.user,
       workdir: argv.workdir,
-      tty: argv['no-TTY'] !== true && process.stdin.isTTY === true && process.stdout.isTTY === true,
+      tty: argv.tty === false || argv['no-TTY'] === true ? false : argv.tty === true || (process.stdin.isTTY === true && process.stdout.isTTY === true),
       interactive: argv.interactive !== false,
+      build: argv.build,
+      pull: argv.pull,
+      quietPull: argv['quiet-pull'] === true || argv.quiet === true,
+      capAdd: (argv['cap-add'] ?? []).map(String),
+      capDrop: (argv['cap-drop'] ?? []).map(String),
+      envFiles: (argv['env-from-file'] ?? []).map(String),
+      labels: (argv.label ?? []).map(String),
+      useAliases: argv['use-aliases'],
+      removeOrphans: argv['remove-orphans'],
     });
     if (code !== 0) throw new ChildExit(code);
   },
 };
 
-const pullSubCommand: CommandModule<ComposeArgs, ServicesArgs & { 'ignore-pull-failures'?: boolean; quiet?: boolean }> = {
+interface PullArgs extends ServicesArgs {
+  'ignore-pull-failures'?: boolean;
+  quiet?: boolean;
+  'include-deps'?: boolean;
+  'ignore-buildable'?: boolean;
+  policy?: string;
+}
+
+const pullSubCommand: CommandModule<ComposeArgs, PullArgs> = {
   command: 'pull [service..]',
   describe: 'Pull service images',
   builder: (y) =>
     y
       .usage('Usage: tsc-run compose pull [OPTIONS] [SERVICE...]\n\nPull service images')
       .option('ignore-pull-failures', { type: 'boolean', describe: 'Pull what it can and ignores images with pull failures' })
-      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Pull without printing progress information' }),
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Pull without printing progress information' })
+      .option('include-deps', { type: 'boolean', describe: 'Also pull services declared as dependencies' })
+      .option('ignore-buildable', { type: 'boolean', describe: 'Ignore images that can be built' })
+      .option('policy', { type: 'string', requiresArg: true, describe: 'Apply pull policy ("missing"|"always")' }),
   handler: async (argv) => {
+    if (argv.policy !== undefined && argv.policy !== 'missing' && argv.policy !== 'always') throw new UsageError(`invalid pull policy ${JSON.stringify(argv.policy)}: missing or always`);
     const ctx = await contextOf(argv, undefined, PROGRESS_TITLES.pull);
     const { selected } = await import('../../compose/engine/up.js');
-    const p = selected(ctx.project, svcList(argv), true);
+    const p = selected(ctx.project, svcList(argv), argv['include-deps'] !== true);
     for (const [name, s] of Object.entries(p.services)) {
       if (!s.image) continue;
+      // docker compose: a service that can be built is skipped with --ignore-buildable; --policy missing pulls only absent images.
+      if (argv['ignore-buildable'] && s.build) continue;
+      if (argv.policy === 'missing' && (await ctx.engine.capture(['image', 'exists', s.image])).code === 0) continue;
       if (!argv.quiet) ctx.progress('Image', s.image, 'Pulling');
       const r = await ctx.engine.capture(['pull', '--quiet', s.image]);
       if (r.code !== 0) {
@@ -683,23 +773,26 @@ const pullSubCommand: CommandModule<ComposeArgs, ServicesArgs & { 'ignore-pull-f
   },
 };
 
-const pushSubCommand: CommandModule<ComposeArgs, ServicesArgs & { 'ignore-push-failures'?: boolean }> = {
+const pushSubCommand: CommandModule<ComposeArgs, ServicesArgs & { 'ignore-push-failures'?: boolean; 'include-deps'?: boolean; quiet?: boolean }> = {
   command: 'push [service..]',
   describe: 'Push service images',
   builder: (y) =>
     y
       .usage('Usage: tsc-run compose push [OPTIONS] [SERVICE...]\n\nPush service images')
-      .option('ignore-push-failures', { type: 'boolean', describe: 'Push what it can and ignores images with push failures' }),
+      .option('ignore-push-failures', { type: 'boolean', describe: 'Push what it can and ignores images with push failures' })
+      .option('include-deps', { type: 'boolean', describe: 'Also push images of services declared as dependencies' })
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Push without printing progress information' }),
   handler: async (argv) => {
     const ctx = await contextOf(argv, undefined, PROGRESS_TITLES.push);
-    for (const name of svcList(argv).length ? svcList(argv) : Object.keys(ctx.project.services)) {
-      const s = ctx.project.services[name];
-      if (!s) throw new UsageError(`no such service: ${name}`);
+    const { selected } = await import('../../compose/engine/up.js');
+    const p = selected(ctx.project, svcList(argv), argv['include-deps'] !== true);
+    for (const name of Object.keys(p.services).sort()) {
+      const s = p.services[name]!;
       if (!s.image) continue;
-      ctx.progress('Image', s.image, 'Pushing');
+      if (!argv.quiet) ctx.progress('Image', s.image, 'Pushing');
       const r = await ctx.engine.capture(['push', s.image]);
       if (r.code !== 0 && !argv['ignore-push-failures']) throw new UsageError((r.stderr.split('\n').filter(Boolean).pop() ?? '').replace(/^Error: /, ''));
-      ctx.progress('Image', s.image, r.code === 0 ? 'Pushed' : 'Failed');
+      if (!argv.quiet) ctx.progress('Image', s.image, r.code === 0 ? 'Pushed' : 'Failed');
     }
   },
 };
@@ -806,7 +899,8 @@ const lsSubCommand: CommandModule<ComposeArgs, LsArgs> = {
     if (argv.format === 'json') return void process.stdout.write(`${JSON.stringify(rows)}\n`);
     if (argv.format !== 'table') throw new UsageError(`invalid format ${JSON.stringify(argv.format)}: table or json`);
     const { alignColumns } = await import('../../format/output.js');
-    process.stdout.write(`${alignColumns(['NAME\tSTATUS\tCONFIG FILES', ...rows.map((r) => `${r.Name}\t${r.Status}\t${r.ConfigFiles}`)].join('\n'), 0, 3)}\n`);
+    // docker compose's tabwriter: minimum width 20, padding 3.
+    process.stdout.write(`${alignColumns(['NAME\tSTATUS\tCONFIG FILES', ...rows.map((r) => `${r.Name}\t${r.Status}\t${r.ConfigFiles}`)].join('\n'), 20, 3)}\n`);
   },
 };
 
@@ -826,30 +920,28 @@ const versionSubCommand: CommandModule<ComposeArgs, ComposeArgs & { short?: bool
   },
 };
 
-const imagesSubCommand: CommandModule<ComposeArgs, ServicesArgs & { quiet?: boolean }> = {
+const imagesSubCommand: CommandModule<ComposeArgs, ServicesArgs & { quiet?: boolean; format?: string }> = {
   command: 'images [service..]',
   describe: 'List images used by the created containers',
-  builder: (y) => y.usage('Usage: tsc-run compose images [OPTIONS] [SERVICE...]\n\nList images used by the created containers').option('quiet', { alias: 'q', type: 'boolean', describe: 'Only display IDs' }),
+  builder: (y) =>
+    y
+      .usage('Usage: tsc-run compose images [OPTIONS] [SERVICE...]\n\nList images used by the created containers')
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only display IDs' })
+      .option('format', { type: 'string', requiresArg: true, default: 'table', describe: 'Format the output. Values: [table | json]' }),
   handler: async (argv) => {
+    const format = (argv.format ?? 'table').toLowerCase();
+    if (!['table', 'pretty', '', 'json'].includes(format)) throw new UsageError(`format value ${JSON.stringify(argv.format)} could not be parsed: parsing failed`);
     const ctx = await contextOf(argv);
     const { containersOf } = await import('../../compose/engine/ops.js');
     const cs = await containersOf(ctx, svcList(argv));
-    const rows: string[] = ['CONTAINER\tREPOSITORY\tTAG\tIMAGE ID\tSIZE'];
-    const ids: string[] = [];
+    const { imagesJson, imagesTable } = await import('../../compose/images-view.js');
+    const rows: import('../../compose/images-view.js').ImageRow[] = [];
     for (const c of cs) {
-      const out = (await ctx.engine.must(['image', 'inspect', '--format', '{{.Id}}\t{{.Size}}', c.labels['com.docker.compose.image'] ?? c.image])).trim();
-      const [id, size] = out.split('\t');
-      ids.push(id!);
-      const ref = c.image;
-      const colon = ref.lastIndexOf(':');
-      const repo = colon > ref.lastIndexOf('/') ? ref.slice(0, colon) : ref;
-      const tag = colon > ref.lastIndexOf('/') ? ref.slice(colon + 1) : 'latest';
-      const { humanSize } = await import('../../format/human.js');
-      rows.push([c.name, repo, tag, id!.slice(0, 12), humanSize(Number(size))].join('\t'));
+      const [img] = JSON.parse(await ctx.engine.must(['image', 'inspect', '--format', 'json', c.labels['com.docker.compose.image'] ?? c.image])) as Array<{ Id: string; Size: number; Os: string; Architecture: string; Created: string }>;
+      rows.push({ container: c.name, ref: c.image, id: img!.Id, size: img!.Size, platform: `${img!.Os}/${img!.Architecture}`, created: new Date(img!.Created) });
     }
-    if (argv.quiet) return void process.stdout.write([...new Set(ids)].map((i) => `${i}\n`).join(''));
-    const { alignColumns } = await import('../../format/output.js');
-    process.stdout.write(`${alignColumns(rows.join('\n'), 0, 3)}\n`);
+    if (argv.quiet) return void process.stdout.write([...new Set(rows.map((r) => r.id))].map((i) => `${i}\n`).join(''));
+    process.stdout.write(format === 'json' ? imagesJson(rows) : imagesTable(rows, new Date()));
   },
 };
 
@@ -971,6 +1063,23 @@ const eventsSubCommand: CommandModule<ComposeArgs, ServicesArgs & { json?: boole
   },
 };
 
+/** The services' develop.watch rules (with their build contexts' ignore files), and the project narrowed to the services. */
+async function watchPlanOf(ctx: ComposeContext, names: readonly string[]): Promise<{ p: Project; plan: import('../../compose/watch-plan.js').ServiceWatch[] }> {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { watchPlan } = await import('../../compose/watch-plan.js');
+  const { selected } = await import('../../compose/engine/up.js');
+  const p = selected(ctx.project, names, true);
+  const plan = watchPlan(p, names, (context) => {
+    for (const f of ['.dockerignore', '.containerignore']) {
+      const file = path.join(context, f);
+      if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
+    }
+    return undefined;
+  }, ctx.warn);
+  return { p, plan };
+}
+
 const watchSubCommand: CommandModule<ComposeArgs, ServicesArgs & { quiet?: boolean; 'no-up'?: boolean }> = {
   command: 'watch [service..]',
   describe: 'Watch build context for service and rebuild/refresh containers when files are updated',
@@ -982,19 +1091,9 @@ const watchSubCommand: CommandModule<ComposeArgs, ServicesArgs & { quiet?: boole
   handler: async (argv) => {
     const ctx = await contextOf(argv);
     if (ctx.dryRun) throw new UsageError('watch cannot run with --dry-run: it acts on changes as they happen');
-    const fs = await import('node:fs');
-    const path = await import('node:path');
-    const { watchPlan } = await import('../../compose/watch-plan.js');
-    const { selected, up } = await import('../../compose/engine/up.js');
+    const { up } = await import('../../compose/engine/up.js');
     const names = svcList(argv);
-    const p = selected(ctx.project, names, true);
-    const plan = watchPlan(p, names, (context) => {
-      for (const f of ['.dockerignore', '.containerignore']) {
-        const file = path.join(context, f);
-        if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
-      }
-      return undefined;
-    }, ctx.warn);
+    const { p, plan } = await watchPlanOf(ctx, names);
     // Build and start first (docker compose: services with a build and a develop section are always built).
     if (!argv['no-up']) {
       const quiet = argv.quiet ? { ...ctx, progress: () => {} } : ctx;
@@ -1014,7 +1113,7 @@ const subcommands = [
 
 /** Value flags of compose and of its run/exec, for the split of their trailing command line. */
 const COMPOSE_VALUE_FLAGS = ['-f', '--file', '-p', '--project-name', '--project-directory', '--env-file', '--profile'];
-const RUN_VALUE_FLAGS = ['-e', '--env', '--entrypoint', '-p', '--publish', '-v', '--volume', '--name', '-u', '--user', '-w', '--workdir', '--index'];
+const RUN_VALUE_FLAGS = ['-e', '--env', '--entrypoint', '-p', '--publish', '-v', '--volume', '--name', '-u', '--user', '-w', '--workdir', '--index', '--pull', '--cap-add', '--cap-drop', '--env-from-file', '-l', '--label'];
 
 export const composeCommand: CommandModule<GlobalArgs, ComposeArgs> & { trailing: Array<{ names: string[]; positionalsBefore: number; valueFlags: string[]; betweenValueFlags: string[] }> } = {
   command: 'compose',

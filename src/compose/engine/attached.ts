@@ -14,6 +14,8 @@ import type { ComposeContext } from './up.js';
 
 export interface AttachedOptions {
   abort: boolean;
+  /** --abort-on-container-failure: the first container to exit with a failure stops the rest. */
+  abortOnFailure?: boolean | undefined;
   exitCodeFrom?: string | undefined;
   timeout?: number | undefined;
   timestamps?: boolean | undefined;
@@ -78,6 +80,7 @@ export async function attachedUp(ctx: ComposeContext, all: ProjectContainer[], o
       return { c, code };
     });
     let first: { c: ProjectContainer; code: number } | undefined;
+    let aborter: { c: ProjectContainer; code: number } | undefined;
     const results: Array<{ c: ProjectContainer; code: number }> = [];
     const allExited = new Promise<void>((resolve) => {
       let left = exits.length;
@@ -91,11 +94,12 @@ export async function attachedUp(ctx: ComposeContext, all: ProjectContainer[], o
           if (!first) {
             first = r;
             process.stdout.write(`${paint(`${displayName(r.c)} exited with code ${r.code}`)}\n`);
-            if (o.abort) {
-              process.stderr.write('Aborting on container exit...\n');
-              void stopAll();
-            }
           } else if (!cancelled) process.stdout.write(`${paint(`${displayName(r.c)} exited with code ${r.code}`)}\n`);
+          if (!aborter && (o.abort || (o.abortOnFailure === true && r.code !== 0))) {
+            aborter = r;
+            process.stderr.write('Aborting on container exit...\n');
+            void stopAll();
+          }
           if (--left === 0) resolve();
         });
       }
@@ -106,7 +110,7 @@ export async function attachedUp(ctx: ComposeContext, all: ProjectContainer[], o
     await killing;
     if (o.exitCodeFrom !== undefined && !interrupts) return results.find((r) => r.c.service === o.exitCodeFrom)?.code ?? 0;
     if (interrupts) return 130;
-    if (o.abort && first) return first.code;
+    if (aborter) return aborter.code;
     return 0;
   } finally {
     process.off('SIGINT', onSigint);

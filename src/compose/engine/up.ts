@@ -301,6 +301,11 @@ export async function grantFiles(ctx: ComposeContext, kind: 'secrets' | 'configs
   return out;
 }
 
+/** The project's containers of services no longer in the file, stopped and removed (--remove-orphans). */
+export async function removeOrphans(ctx: ComposeContext, timeout?: number): Promise<void> {
+  for (const c of orphans(ctx.project, await projectContainers(ctx.engine, ctx.project.name))) await stopRemove(ctx, c, timeout);
+}
+
 async function stopRemove(ctx: ComposeContext, c: { id: string; name: string }, timeout: number | undefined, volumes = false): Promise<void> {
   ctx.progress('Container', c.name, 'Stopping');
   // rm -f stops (with the timeout) and removes: one process instead of two.
