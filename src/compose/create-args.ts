@@ -101,6 +101,7 @@ export function createArgParts(i: ContainerArgsInput): { flags: string[]; image:
   if (s.working_dir !== undefined) a.push('--workdir', s.working_dir);
   if (s.user !== undefined) a.push('--user', s.user);
   if (s.hostname !== undefined) a.push('--hostname', s.hostname);
+  for (const e of s.expose ?? []) a.push('--expose', String(e));
   if (s.domainname !== undefined) a.push('--domainname', s.domainname);
   if (s.entrypoint !== undefined && s.entrypoint !== null) a.push('--entrypoint', JSON.stringify(s.entrypoint));
   if (!i.oneoff) {

@@ -101,7 +101,8 @@ describe('compose up, attached', () => {
 
   it('refuses what docker compose refuses, before anything is created', async () => {
     const cases: Array<[string[], RegExp]> = [
-      [['up', '-d', '--attach', 'web'], /^Error: --detach cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies\n$/],
+      [['up', '-d', '--attach', 'web'], /^Error: --detach cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch\n$/],
+      [['up', '--wait', '--abort-on-container-failure'], /^Error: --wait cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch\n$/],
       [['up', '-d', '--abort-on-container-exit'], /--detach cannot be combined/],
       [['up', '--wait', '--attach-dependencies'], /^Error: --wait cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies\n$/],
       [['up', '--always-recreate-deps', '--no-recreate'], /^Error: --always-recreate-deps and --no-recreate are incompatible\n$/],

@@ -108,6 +108,22 @@ ${extra}`;
     await composeOk(dir, ['down', '-t', '0']);
   }, 180_000);
 
+  it('config --networks, --environment, --variables', async () => {
+    const dir = projectDir('cv', {
+      'compose.yaml': 'services:\n  a:\n    image: ${IMG:-bb}\n    environment:\n      - X=${NEED:?set}\n    networks: [back]\nnetworks:\n  back: {}\n',
+      '.env': 'NEED=1\n',
+    });
+    expect((await composeOk(dir, ['config', '--networks'])).stdout).toBe('back\n');
+    expect((await composeOk(dir, ['config', '--environment'])).stdout).toContain('NEED=1\n');
+    expect((await composeOk(dir, ['config', '--variables'])).stdout).toBe(
+      'NAME                REQUIRED            DEFAULT VALUE       ALTERNATE VALUE\nIMG                 false               bb                  \nNEED                true                                    \n',
+    );
+    expect(JSON.parse((await composeOk(dir, ['config', '--variables', '--format', 'json'])).stdout)).toEqual({
+      IMG: { Name: 'IMG', DefaultValue: 'bb', PresenceValue: '', Required: false },
+      NEED: { Name: 'NEED', DefaultValue: '', PresenceValue: '', Required: true },
+    });
+  }, 60_000);
+
   it('images: the v2.40 table and JSON; pull --ignore-buildable and --policy missing skip images', async () => {
     const dir = projectDir('im', {
       'compose.yaml': 'services:\n  a:\n    image: bb\n    command: ["sleep", "1000"]\n  b:\n    image: bb\n    build: .\n    command: ["sleep", "1000"]\n',

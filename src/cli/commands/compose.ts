@@ -83,7 +83,10 @@ const configCommand: CommandModule<ComposeArgs, ConfigArgs> = {
       .option('images', { type: 'boolean', describe: 'Print the image names, one per line.' })
       .option('hash', { type: 'string', requiresArg: true, describe: 'Print the service config hash, one per line.' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only validate the configuration, don\'t print anything.' })
-      .option('format', { type: 'string', requiresArg: true, choices: ['yaml', 'json'], default: 'yaml', describe: 'Format the output. Values: [yaml | json]' })
+      .option('format', { type: 'string', requiresArg: true, choices: ['yaml', 'json'], describe: 'Format the output. Values: [yaml | json]' })
+      .option('networks', { type: 'boolean', describe: 'Print the network names, one per line.' })
+      .option('environment', { type: 'boolean', describe: 'Print environment used for interpolation.' })
+      .option('variables', { type: 'boolean', describe: 'Print model variables and default values.' })
       .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'Save to file (default to stdout)' }),
   handler: async (argv) => {
     const project = await loadFromArgs(argv);
@@ -98,6 +101,20 @@ const configCommand: CommandModule<ComposeArgs, ConfigArgs> = {
     if (argv.quiet) out = '';
     else if (argv.services) out = Object.keys(project.services).sort().map((s) => `${s}\n`).join('');
     else if (argv.volumes) out = Object.keys(project.volumes).map((s) => `${s}\n`).join('');
+    else if (argv.networks) out = Object.keys(project.networks).map((s) => `${s}\n`).join('');
+    else if (argv.environment) out = Object.entries(project.environment).map(([k, v]) => `${k}=${v}`).sort().map((l) => `${l}\n`).join('');
+    else if (argv.variables) {
+      // From the files as written (before interpolation); stdin was read once already.
+      const fs = await import('node:fs');
+      const { readYaml } = await import('../../compose/yaml-read.js');
+      const { extractVariables, variablesOutput } = await import('../../compose/variables.js');
+      const vars = new Map<string, import('../../compose/variables.js').Variable>();
+      for (const f of project.configFiles) if (f !== '-') extractVariables(readYaml(fs.readFileSync(f, 'utf8')), vars);
+      if (argv.format === 'yaml') {
+        const { stringify } = await import('yaml');
+        out = stringify(Object.fromEntries([...vars.values()].sort((a, b) => (a.Name < b.Name ? -1 : 1)).map((v) => [v.Name, { name: v.Name, defaultvalue: v.DefaultValue, presencevalue: v.PresenceValue, required: v.Required }])));
+      } else out = variablesOutput(vars, argv.format ?? 'table');
+    }
     else if (argv.profiles) out = view.projectProfiles(project).map((s) => `${s}\n`).join('');
     else if (argv.images) out = Object.keys(project.services).map((s) => `${view.serviceImage(project, s)}\n`).join('');
     else if (argv.hash !== undefined) {
@@ -278,8 +295,9 @@ const upCommand: CommandModule<ComposeArgs, UpArgs> = {
     if (abort && abortOnFailure) throw new UsageError('--abort-on-container-failure cannot be combined with --abort-on-container-exit');
     const attachFlags = abort || abortOnFailure || argv.watch === true || argv['attach-dependencies'] === true || (argv.attach ?? []).length > 0;
     if (argv.watch && argv['no-build']) throw new UsageError('--no-build and --watch are incompatible');
-    if (argv.wait && attachFlags) throw new UsageError('--wait cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch');
-    if (argv.detach && attachFlags) throw new UsageError('--detach cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch');
+    // docker compose 2.40's two checks, in its order.
+    if (argv.wait && (abort || argv['attach-dependencies'] === true || (argv.attach ?? []).length > 0)) throw new UsageError('--wait cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies');
+    if ((argv.wait || argv.detach) && attachFlags) throw new UsageError(`--${argv.wait ? 'wait' : 'detach'} cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch`);
     const detach = argv.detach === true || argv.wait === true;
     const base = await contextOf(argv);
     const ctx = argv['quiet-build'] ? quietBuild(base) : base;

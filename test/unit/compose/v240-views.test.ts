@@ -64,3 +64,20 @@ describe('compose scale SERVICE=REPLICAS', () => {
     expect(() => parseReplicas(['web=-1'])).toThrow('cannot be negative');
   });
 });
+
+describe('compose config --variables', () => {
+  it('finds each variable with its default, alternate value and whether it is required', async () => {
+    const { extractVariables, variablesOutput } = await import('../../../src/compose/variables.js');
+    const vars = extractVariables({ services: { web: { image: '${IMG:-bb}', environment: ['A=$PLAIN', 'B=${NEED:?set it}', 'C=${ALT:+x}', 'D=$$NOT', 'E=${OUTER:-${INNER-i}}'] } } });
+    expect([...vars.keys()].sort()).toEqual(['ALT', 'IMG', 'INNER', 'NEED', 'OUTER', 'PLAIN']);
+    expect(vars.get('IMG')).toEqual({ Name: 'IMG', DefaultValue: 'bb', PresenceValue: '', Required: false });
+    expect(vars.get('NEED')!.Required).toBe(true);
+    expect(vars.get('ALT')!.PresenceValue).toBe('x');
+    expect(vars.get('OUTER')!.DefaultValue).toBe('${INNER-i}');
+    expect(vars.get('INNER')!.DefaultValue).toBe('i');
+    const table = variablesOutput(vars, 'table').split('\n');
+    expect(table[0]).toBe('NAME                REQUIRED            DEFAULT VALUE       ALTERNATE VALUE');
+    expect(table[1]).toBe('ALT                 false                                   x');
+    expect(JSON.parse(variablesOutput(vars, 'json')).NEED).toEqual({ Name: 'NEED', DefaultValue: '', PresenceValue: '', Required: true });
+  });
+});
