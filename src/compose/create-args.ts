@@ -23,12 +23,11 @@ const MAPPED = new Set([
   'stdin_open', 'extra_hosts', 'dns', 'dns_search', 'dns_opt', 'container_name', 'pull_policy', 'profiles', 'logging',
   'userns_mode', 'mem_limit', 'cpus', 'pids_limit', 'annotations', 'attach', 'platform', 'develop',
   'sysctls', 'ulimits', 'shm_size', 'devices', 'pid', 'ipc', 'group_add', 'oom_score_adj', 'mac_address',
-  'domainname', 'volumes_from',
+  'domainname', 'volumes_from', 'links',
 ]);
 
 /** Why a key cannot be honoured, for the ones we know and lack. */
 const MISSING: Record<string, string> = {
-  links: 'legacy links are not supported: services reach each other by service name, container name and network aliases',
   external_links: 'legacy links are not supported: put the containers on a shared external network instead',
   cgroup_parent: 'cgroups are not delegated on this host',
 };

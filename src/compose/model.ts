@@ -97,6 +97,8 @@ export interface Service {
   userns_mode?: string;
   /** `SERVICE[:ro|rw]` or `container:NAME[:ro|rw]`. */
   volumes_from?: string[];
+  /** Legacy links `SERVICE[:ALIAS]`: a dependency, and the alias for the linked service on the networks they share. */
+  links?: string[];
   ipc?: string;
   pid?: string | null;
   [k: string]: unknown;

@@ -65,6 +65,23 @@ export function serviceNetworkOrder(s: Service): string[] {
  * aliases, its static addresses and interface name. The container's own
  * name is in its peers' /etc/hosts anyway.
  */
+/**
+ * Legacy `links: [SERVICE:ALIAS]` of services on network `key` too: the
+ * alias names SERVICE there (docker resolves it for the linking container
+ * only; here every container on that network sees it).
+ */
+function linkAliases(p: Project, service: string, key: string): string[] {
+  const out: string[] = [];
+  for (const o of Object.values(p.services)) {
+    if (!serviceNetworkOrder(o).includes(key)) continue;
+    for (const l of o.links ?? []) {
+      const [target, alias] = l.split(':');
+      if (target === service && alias && alias !== service) out.push(alias);
+    }
+  }
+  return out;
+}
+
 export function networkFlags(p: Project, service: string, oneoff: boolean, useAliases = false): string[] {
   const s = p.services[service]!;
   const nets: Record<string, ServiceNetwork | null> = s.networks ?? {};
@@ -77,7 +94,7 @@ export function networkFlags(p: Project, service: string, oneoff: boolean, useAl
     if (cfg.link_local_ips?.length) throw new ComposeError(`${where}.link_local_ips: link-local addresses are not supported by tsc-run networks`);
     if (cfg.driver_opts && Object.keys(cfg.driver_opts).length) throw new ComposeError(`${where}.driver_opts: per-container driver options are not supported by tsc-run networks`);
     // docker compose: one-off containers are not reachable by the service's name (unless run --use-aliases).
-    const aliases = oneoff && !useAliases ? [] : [service, ...(cfg.aliases ?? [])];
+    const aliases = oneoff && !useAliases ? [] : [service, ...(cfg.aliases ?? []), ...linkAliases(p, service, key)];
     const opts: string[] = [];
     for (const al of new Set(aliases)) {
       if (/[,:=]/.test(al) || al === '') throw new ComposeError(`${where}.aliases: invalid alias ${JSON.stringify(al)}`);

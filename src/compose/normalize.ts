@@ -270,7 +270,7 @@ export function volumesFromServices(s: Service): string[] {
 
 /**
  * As compose-go: a service whose namespaces are another's (`service:X`) or
- * that takes its volumes (volumes_from) depends on it, started first; the
+ * that takes its volumes (volumes_from) or links to it depends on it, started first; the
  * namespace one with restart (it must follow X's container).
  */
 function impliedDependencies(s: Service): void {
@@ -280,6 +280,7 @@ function impliedDependencies(s: Service): void {
   };
   for (const d of sharedNamespaceServices(s)) add(d, true);
   for (const d of volumesFromServices(s)) add(d, false);
+  for (const l of s.links ?? []) add(l.split(':')[0]!, false);
 }
 
 function checkCycles(services: Record<string, Service>): void {

@@ -4,6 +4,7 @@
 // tty, userns_mode (the engine takes it off bridge networks only), logging,
 // pull_policy.
 
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../harness/sandbox.js';
 import { tscRunOk } from '../harness/cli.js';
@@ -56,6 +57,29 @@ describe('compose service keys', () => {
     expect(Number(inside[5])).toBeGreaterThan(0);
     await composeOk(dir, ['down', '-t', '0']);
   }, 120_000);
+
+  it('links: SERVICE:ALIAS makes a dependency and names the service by the alias on their network', async () => {
+    const dir = projectDir('ln', {
+      'compose.yaml': 'services:\n  a:\n    image: bb\n    command: ["sleep", "1000"]\n    links: ["b:bee", "b"]\n  b:\n    image: bb\n    command: ["sleep", "1000"]\n',
+    });
+    expect((await composeOk(dir, ['config'])).stdout).toContain('    depends_on:\n      b:\n        condition: service_started\n');
+    await composeOk(dir, ['up', '-d', 'a']);
+    const r = await composeOk(dir, ['exec', '-T', 'a', 'nslookup', 'bee']);
+    const ip = (await tscRunOk(['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', 'ln-b-1'], { sandbox: sb })).stdout.trim();
+    expect(ip).not.toBe('');
+    expect(r.stdout).toContain(ip);
+    await composeOk(dir, ['down', '-t', '0']);
+  }, 120_000);
+
+  // podman-compose's own examples (Debian's package): what it accepts, we accept.
+  const examples = ['/usr/share/doc/podman-compose/examples/busybox/docker-compose.yaml', '/usr/share/doc/podman-compose/examples/awx3/docker-compose.yml'];
+  it.skipIf(!fs.existsSync(examples[0]!))('loads the compose files of podman-compose\'s examples', async () => {
+    for (const f of examples) {
+      const r = await compose(sb.dir, ['-f', f, '-p', 'pcx', 'config', '--services']);
+      expect(r.exitCode, `${f}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).not.toBe('');
+    }
+  }, 60_000);
 
   it('pull_policy never: a missing image fails before anything is created', async () => {
     const dir = projectDir('pp', { 'compose.yaml': 'services:\n  x:\n    image: localhost/not-here:1\n    pull_policy: never\n' });
