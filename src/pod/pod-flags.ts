@@ -4,6 +4,7 @@
 // flags that need an infra refused without one.
 
 import fs from 'node:fs/promises';
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Roots } from '../config/paths.js';
@@ -99,19 +100,22 @@ export async function createPodFromFlags(f0: PodFlags, deps: PodFlagDeps): Promi
   if (!f.infra) {
     if (f.infraImage !== undefined) given0.push('--infra-image');
     if (f.infraCommand !== undefined) given0.push('--infra-command');
+    // podman's own words for these, in its order of checks (cmd/podman/pods/create.go).
+    if (f.noHosts) throw new UsageError('cannot specify --no-hosts without an infra container');
+    if (f.infraName !== undefined) throw new UsageError('cannot set infra-name without an infra container');
+    if (f.share !== undefined && f.share !== 'none' && f.share !== '') throw new UsageError(`cannot set share(${f.share}) namespaces without an infra container`);
+    if (f.publish.length) throw new UsageError('you must have an infra container to publish port bindings to the host');
     const given: string[] = [...given0];
-    if (f.publish.length) given.push('--publish');
     if (f.network !== undefined) given.push('--network');
-    if (f.share !== undefined) given.push('--share');
     if (f.addHost.length) given.push('--add-host');
     if (f.dns.length) given.push('--dns');
-    if (f.infraName !== undefined) given.push('--infra-name');
     if (f.sysctl?.length) given.push('--sysctl');
     if (f.pid !== undefined) given.push('--pid');
     if (f.uts !== undefined) given.push('--uts');
     if (f.infraConmonPidfile !== undefined) given.push('--infra-conmon-pidfile');
     checkNoInfraFlags(given);
   }
+  for (const d of f.dns) if (isIP(d) === 0) throw new UsageError(`${d} is not an ip address`);
   const share = parseShare(f.share);
   if (f.infra && share.includes('cgroup') && f.shareParent !== false) {
     throw new UsageError("cannot define the pod as the cgroup parent at the same time as joining the infra container's cgroupNS: invalid argument");

@@ -167,7 +167,7 @@ function suite(as: As, full: boolean) {
     await ok(['pod', 'create', '--name', 'bare', '--infra=false']);
     const bare = JSON.parse(await ok(['pod', 'inspect', 'bare']));
     expect([bare.CreateInfra, bare.NumContainers, 'InfraConfig' in bare]).toEqual([false, 0, false]);
-    expect((await run(['pod', 'create', '--infra=false', '-p', '80:80'])).stderr).toBe('Error: cannot specify --publish when the pod has no infra container: invalid argument\n');
+    expect((await run(['pod', 'create', '--infra=false', '-p', '80:80'])).stderr).toBe('Error: you must have an infra container to publish port bindings to the host\n');
     // prune: pods with nothing running (byfile, bare), not fresh.
     const pruned = (await run(['pod', 'prune', '-f'])).stdout.trim().split('\n').sort();
     expect(pruned).toEqual([id, bare.Id].sort());

@@ -58,6 +58,7 @@ interface PlayArgs extends GlobalArgs {
   'log-driver'?: string;
   quiet?: boolean;
   'no-hosts'?: boolean;
+  hosts?: boolean;
   userns?: string;
   authfile?: string;
   'cert-dir'?: string;
@@ -126,6 +127,8 @@ export function playCommand(word: string, usage: string): CommandModule<GlobalAr
         .option('network', { ...strings, describe: 'Connect pod to network(s) or network mode' })
         .option('log-driver', { type: 'string', requiresArg: true, describe: 'Logging driver for the container' })
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'Suppress output information when pulling images' })
+        // yargs reads `--no-hosts` as hosts=false (as run's flag table does); help shows podman's --no-hosts.
+        .option('hosts', { type: 'boolean', hidden: true })
         .option('no-hosts', { type: 'boolean', describe: "Do not create /etc/hosts within the pod's containers, instead use the version from the image" })
         .option('userns', { type: 'string', requiresArg: true, describe: 'User namespace to use' })
         .option('authfile', { type: 'string', requiresArg: true, describe: 'Path of the authentication file' })
@@ -177,7 +180,7 @@ export function playCommand(word: string, usage: string): CommandModule<GlobalAr
           replace: argv.replace === true,
           networks,
           logDriver: argv['log-driver'],
-          noHosts: argv['no-hosts'] === true,
+          noHosts: argv['no-hosts'] === true || argv.hosts === false,
           userns: argv.userns,
           quiet: argv.quiet === true,
           registryArgs,

@@ -99,6 +99,7 @@ interface CreateArgs extends GlobalArgs {
   'dns-search'?: string[];
   'dns-option'?: string[];
   'no-hosts'?: boolean;
+  hosts?: boolean;
   label?: string[];
   userns?: string;
   uidmap?: string[];
@@ -154,6 +155,8 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
       .option('dns', { ...strings, describe: 'Set custom DNS servers' })
       .option('dns-search', { ...strings, describe: 'Set custom DNS search domains' })
       .option('dns-option', { ...strings, describe: 'Set custom DNS options' })
+      // yargs reads `--no-hosts` as hosts=false (as run's flag table does); help shows podman's --no-hosts.
+      .option('hosts', { type: 'boolean', hidden: true })
       .option('no-hosts', { type: 'boolean', describe: 'Do not create /etc/hosts within the pod\'s containers, instead use the version from the image' })
       .option('label', { ...strings, alias: 'l', describe: 'Set metadata on pod (default [])' })
       .option('userns', { type: 'string', requiresArg: true, describe: 'User namespace to use' })
@@ -202,7 +205,11 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
     const list = (v: string[] | undefined) => (v ?? []).map(String);
     const cf = await import('./container-flags.js');
     const subMaps = await cf.subIdMaps({ subuidname: argv.subuidname, subgidname: argv.subgidname });
-    const labels = [...(await cf.readLabelFiles(list(argv['label-file']))), ...list(argv.label)];
+    // podman's wording: the file's own error after "unable to process labels".
+    const fileLabels = await cf.readLabelFiles(list(argv['label-file'])).catch((err: unknown) => {
+      throw new UsageError(`unable to process labels: ${(err as Error).message.replace(/^Error: /, '')}`);
+    });
+    const labels = [...fileLabels, ...list(argv.label)];
     const volumesFrom = argv['volumes-from']?.length ? { names: list(argv['volumes-from']), volumes: await cf.volumesFrom(ctx.roots, list(argv['volumes-from'])) } : undefined;
     const limits = checkPodResources(
       {
@@ -240,7 +247,7 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
         dns: sliceValues(argv.dns),
         dnsSearch: sliceValues(argv['dns-search']),
         dnsOption: (argv['dns-option'] ?? []).map(String),
-        noHosts: argv['no-hosts'] === true,
+        noHosts: argv['no-hosts'] === true || argv.hosts === false,
         label: labels,
         userns: argv.userns,
         uidmap: [...list(argv.uidmap), ...subMaps.uid],
@@ -533,6 +540,7 @@ const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
     const { podInspectMounts } = await import('../../pod/pod-resources.js');
     const { NoSuchPodError } = await import('../../pod/pod-store.js');
     if (argv.latest === true && names.length) throw new UsageError('--latest and arguments cannot be used together');
+    if (argv.latest !== true && names.length === 0) throw new UsageError('no names or ids specified');
     // podman prints each pod it finds, then fails on the first name it did not.
     const pods = argv.latest === true || names.length === 0 ? resolvePods(roots, names, { latest: argv.latest === true }) : [];
     let missing: string | undefined;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseKubeYaml } from '../../../src/kube/kube-parse.js';
 import { cpus, memoryBytes, planKube, podNames, selinuxLabels } from '../../../src/kube/kube-plan.js';
-import { toKube } from '../../../src/kube/kube-generate.js';
+import { runtimeAnnotations, toKube } from '../../../src/kube/kube-generate.js';
 import { parseAllConfigMaps } from '../../../src/kube/kube-configmap.js';
 import type { ContainerRecord } from '../../../src/storage/containers.js';
 import { containerRecord } from '../pod/fixtures.js';
@@ -299,5 +299,15 @@ spec:
     expect(() => parseKubeYaml('kind: Secret\nmetadata: {name: x}\ndata: {k: "not base64!"}\n---\nkind: PersistentVolumeClaim\nmetadata: {name: v}\n', 's.yaml')).toThrow('s.yaml: document 1: data.k: must be base64');
     const missing = yaml.replace('name: creds, key: user', 'name: nope, key: user');
     expect(() => planKube(parseKubeYaml(missing, 'd.yaml'), [], FLAGS)).toThrow('container main: env USER: key "user" of secret "nope" not found');
+  });
+});
+
+describe('kube generate: podman\'s create-time annotations', () => {
+  it('every container\'s, by its full name without underscores', () => {
+    const g = { rec: containerRecord('a', 'created', { name: 'my_web', autoRemove: true }, { tty: true, init: true }), privileged: true, readOnlyRoot: false };
+    expect(runtimeAnnotations(g)).toEqual({
+      'io.kubernetes.cri-o.TTY/myweb': 'true', 'io.podman.annotations.autoremove/myweb': 'TRUE', 'io.podman.annotations.init/myweb': 'TRUE',
+      'io.podman.annotations.privileged/myweb': 'TRUE', 'io.podman.annotations.publish-all/myweb': 'FALSE',
+    });
   });
 });
