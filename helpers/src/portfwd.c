@@ -19,13 +19,17 @@
  * written by the network set-up once the container's process exists) runs:
  * a dead container's namespace, and so its veth, may linger for seconds on
  * a busy host (the kernel tears namespaces down in one work queue), and
- * its ports must be free at once. */
+ * its ports must be free at once. While FILE.monitor (its monitor's
+ * `PID START`, written by the same set-up) runs, neither ends it: the
+ * monitor restarts the container by its --restart policy, and its cleanup
+ * stops us. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -325,6 +329,8 @@ int mode_port_forward(const struct ns_config *ns, int argc, char **argv) {
       die("port-forward: more than %d ports", MAX_SPECS);
   }
   if (!veth || !n) die("port-forward: needs --veth NAME and PROTO:FD:FAMILY:TARGET:PORT specs");
+  static char watch_monitor[4096];
+  if (watch && snprintf(watch_monitor, sizeof watch_monitor, "%s.monitor", watch) >= (int)sizeof watch_monitor) die("port-forward: --watch path too long");
   if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) die_errno("port-forward: ignore SIGPIPE");
   ep = epoll_create1(EPOLL_CLOEXEC);
   if (ep < 0) die_errno("port-forward: epoll_create1");
@@ -345,9 +351,12 @@ int mode_port_forward(const struct ns_config *ns, int argc, char **argv) {
     long long now = now_ms();
     if (now >= next_check) {
       next_check = now + 500;
+      /* Its monitor alive (FILE.monitor): a restart by its --restart policy is under way or ahead, and
+       * the veth and process come back (the set-up of each start rewrites FILE); its cleanup stops us. */
+      bool monitor = watch_monitor[0] && pid_file_alive(watch_monitor, "port-forward") == 1;
       if (if_nametoindex(veth)) seen = true;
-      else if (seen || now - started > VETH_WAIT_MS) return 0;
-      if (watch && pid_file_alive(watch, "port-forward") == 0) return 0;
+      else if (!monitor && (seen || now - started > VETH_WAIT_MS)) return 0;
+      if (watch && !monitor && pid_file_alive(watch, "port-forward") == 0) return 0;
       for (size_t i = n_sessions; i-- > 0;)
         if (now - sessions[i]->used > UDP_IDLE_MS) session_close(i);
     }

@@ -3,8 +3,9 @@
 // podman's 500-networking.bats "connect/disconnect with port forwarding"
 // (curl --max-time 3 right after run -d). The rootless netns kept its
 // neighbour entry for the address (the removed container's MAC) and the
-// forwarder's connection went nowhere for about half a minute. As the test
-// user.
+// forwarder's connection went nowhere for about half a minute. And a
+// container its monitor restarts (--restart always, after kill -9) keeps
+// its published port (bats 500 "network after restart"). As the test user.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type Sandbox } from '../harness/index.js';
@@ -50,5 +51,24 @@ describe('a reused bridge address', () => {
     }
     // The point of the test: the same address each time.
     expect(new Set(ips).size).toBe(1);
+  }, 120_000);
+
+  it('--restart always: the published port answers after each restart its monitor makes (kill -9)', async () => {
+    const port = await freePort();
+    const id = (await ok(['run', '-d', '--restart', 'always', '-p', `127.0.0.1:${port}:80`, '--network', 'reuse', 'bb', 'sh', '-c', 'mkdir -p /w && echo up > /w/i && exec httpd -f -p 80 -h /w'])).trim();
+    const pidOf = async () => Number((await ok(['inspect', '--format', '{{.State.Pid}}', id])).trim());
+    expect(await getWithin(`http://127.0.0.1:${port}/i`, 8000)).toBe('up\n');
+    for (let i = 0; i < 3; i++) {
+      const old = await pidOf();
+      process.kill(old, 'SIGKILL');
+      const deadline = Date.now() + 20_000;
+      for (let p = old; p === old || p === 0; p = await pidOf()) {
+        if (Date.now() > deadline) throw new Error('the container was not restarted');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // The forwarder outlived the process its monitor restarted (it went with it at random before).
+      expect(await getWithin(`http://127.0.0.1:${port}/i`, 8000)).toBe('up\n');
+    }
+    await ok(['rm', '-f', '-t', '0', id]);
   }, 120_000);
 });

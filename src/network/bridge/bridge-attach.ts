@@ -153,7 +153,10 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
     // The DNS responder and the forwarder watch the container's process: its pid and start time (field 22 of its stat, counted after the comm's last ')').
     const watch = containerPidFile(roots.runRoot, c.id);
-    const watchLine = `{ pid=$1; s=$(cat /proc/$1/stat) && s=\${s##*") "} && (set -- $s; echo "$pid \${20}") > ${q(watch + '.tmp')} && mv -f ${q(watch + '.tmp')} ${q(watch)}; } || true`;
+    const stamp = (pid: string, file: string) => `{ pid=${pid}; s=$(cat /proc/$pid/stat) && s=\${s##*") "} && (set -- $s; echo "$pid \${20}") > ${q(file + '.tmp')} && mv -f ${q(file + '.tmp')} ${q(file)}; } || true`;
+    // And the monitor's ($PPID: it runs this script at every start, restarts by its --restart policy
+    // included): the forwarder outlives a container process its monitor restarts (portfwd.c).
+    const watchLine = `${stamp('$1', watch)}\n${stamp('$PPID', `${watch}.monitor`)}`;
     // $1 is the container's pid (the helper appends it); heredocs unquoted so it expands.
     const script = [
       'set -e',

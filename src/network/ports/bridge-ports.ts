@@ -82,6 +82,7 @@ export async function stopForwarder(runRoot: string, id: string): Promise<void> 
   }
   fs.rmSync(file, { force: true });
   fs.rmSync(containerPidFile(runRoot, id), { force: true });
+  fs.rmSync(`${containerPidFile(runRoot, id)}.monitor`, { force: true });
 }
 
 /**
