@@ -30,7 +30,13 @@ function usageMessage(msg: string, node: CommandInfo, root: CommandInfo, argv: r
     const first = items[0]!;
     // yargs names `--no-x` as `x` (a negation): say what was typed.
     const typed = argv.find((a) => a === `--no-${first}` || a.startsWith(`--no-${first}=`));
-    const flag = typed ? typed.split('=')[0]! : `${first.length === 1 ? '-' : '--'}${first}`;
+    if (!typed && first.length === 1) {
+      // pflag names the letter and what is left of its group from there: 'x' in -xo, 'o' in -o for -ao.
+      const group = argv.find((a) => /^-[^-]/.test(a) && a.split('=')[0]!.includes(first, 1));
+      const rest = group ? group.slice(group.indexOf(first, 1)) : first;
+      return new FlagError(`unknown shorthand flag: '${first}' in -${rest}`, path);
+    }
+    const flag = typed ? typed.split('=')[0]! : `--${first}`;
     return new FlagError(`unknown flag: ${flag}`, path);
   }
   // cobra checks flags before arguments: an unknown long flag is the error even when arguments are missing too.

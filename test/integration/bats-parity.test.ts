@@ -94,6 +94,12 @@ describe('as podman 4.3.1\'s system tests expect', () => {
     const r = await run(['run', '-h']);
     expect([r.exitCode, r.stderr]).toEqual([125, "Error: flag needs an argument: 'h' in -h\nSee 'tsc-run run --help'\n"]);
   });
+
+  it('an unknown shorthand: pflag names the letter and the rest of its group', async () => {
+    expect((await run(['ps', '-o'])).stderr).toBe("Error: unknown shorthand flag: 'o' in -o\nSee 'tsc-run ps --help'\n");
+    expect((await run(['ps', '-xo'])).stderr).toBe("Error: unknown shorthand flag: 'x' in -xo\nSee 'tsc-run ps --help'\n");
+    expect((await run(['ps', '-ao'])).stderr).toBe("Error: unknown shorthand flag: 'o' in -o\nSee 'tsc-run ps --help'\n");
+  });
 });
 
 describe('build, as podman 4.3.1\'s system tests expect', () => {
