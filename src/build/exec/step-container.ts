@@ -125,7 +125,13 @@ export async function commitStepLayer(roots: Roots, rec: ContainerRecord, img: B
     if (rel && !(await existsIn(diffs, rel))) madeTargets.add(rel);
   }
   // The runtime's mount points (/etc/hosts, /proc, ...) are not the step's changes.
-  const skip = (e: FsEntry) => (RUNTIME_FILES.has(e.path) && e.type === 'file') || (e.type === 'dir' && inBase.get(e.path) === false) || madeTargets.has(e.path);
+  // The /etc/mtab -> /proc/mounts link the runtime makes where the image has none (as podman run): buildah's steps make none.
+  const madeMtab = !(await existsIn(diffs, 'etc/mtab'));
+  const skip = (e: FsEntry) =>
+    (RUNTIME_FILES.has(e.path) && e.type === 'file') ||
+    (e.type === 'dir' && inBase.get(e.path) === false) ||
+    madeTargets.has(e.path) ||
+    (madeMtab && e.path === 'etc/mtab' && e.type === 'symlink' && e.linkname === '/proc/mounts');
   const blob = await writeLayerBlob(roots, rec, blobs, skip);
   try {
     const layer = await layers.ensure({
