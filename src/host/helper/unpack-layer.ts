@@ -37,9 +37,13 @@ function failure(exitCode: number, errorText: string): TscRunError {
  */
 export async function unpackLayer(root: string, tar: AsyncIterable<Uint8Array>, opts: UnpackOptions): Promise<void> {
   const argv = [...namespaceArgs(opts.userns ?? hostUserNamespace()), 'unpack', ...(opts.devices ? ['--devices'] : []), root];
-  const child = spawn(helperPath(), argv, { stdio: ['pipe', 'ignore', 'ignore', 'pipe'] });
+  const child = spawn(helperPath(), argv, { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
   const errFd: Buffer[] = [];
   (child.stdio[ERROR_FD] as NodeJS.ReadableStream).on('data', (b: Buffer) => errFd.push(b));
+  // What fails before the helper owns its error fd (newuidmap, the namespace set-up) says so on stderr:
+  // kept for the error when the error fd stays empty.
+  const stderr: Buffer[] = [];
+  child.stderr!.on('data', (b: Buffer) => stderr.length < 64 && stderr.push(b));
   const closed = new Promise<number>((resolve, reject) => {
     child.on('error', (e) => reject(new HelperError(`cannot start ${helperPath()}: ${e.message}`, undefined, { cause: e })));
     child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
@@ -64,5 +68,5 @@ export async function unpackLayer(root: string, tar: AsyncIterable<Uint8Array>, 
   }
   stdin.end();
   const exitCode = await closed;
-  if (exitCode !== 0 || broken) throw failure(exitCode, Buffer.concat(errFd).toString('utf8'));
+  if (exitCode !== 0 || broken) throw failure(exitCode, Buffer.concat(errFd).toString('utf8') || Buffer.concat(stderr).toString('utf8'));
 }
