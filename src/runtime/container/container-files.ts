@@ -226,7 +226,7 @@ export interface ContainerFilesInput {
   dnsOptions?: readonly string[];
   /** --no-hosts: keep the image's /etc/hosts. */
   noHosts?: boolean;
-  /** The container's own addresses; default: 127.0.0.1 in a private namespace, none on the host's network. */
+  /** The container's own addresses; default: 127.0.0.1 in a private namespace, none on the host's network nor on bridge networks (a container whose last network was disconnected has none, as podman). */
   containerIps?: readonly string[];
   hostGateway?: string;
   /** The network's host.containers.internal address (containers.conf host_containers_internal_ip overrides). */
@@ -283,7 +283,7 @@ export async function containerFilesContent(input: ContainerFilesInput): Promise
       name: input.name,
       addHosts: input.addHosts ?? [],
       baseHosts: await baseHostsText(conf.baseHostsFile, etc.hosts),
-      containerIps: input.containerIps?.length ? input.containerIps : input.network === 'host' ? [] : ['127.0.0.1'],
+      containerIps: input.containerIps?.length ? input.containerIps : input.network === 'host' || input.network === 'bridge' ? [] : ['127.0.0.1'],
       hostGateway: input.hostGateway,
       hostContainersInternal: hci,
     });
