@@ -92,8 +92,6 @@ export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord):
   if (mode === 'host' || mode === 'none') return { helperArgs: ['--net', mode], files: localFiles, joinsUserns: false };
   // ns:PATH: that network namespace, in the user namespace owning it (the helper's --ns-join finds it).
   if (mode.startsWith('ns:')) return { helperArgs: ['--net', 'host', '--ns-join', `net=path:${mode.slice(3)}`], files: localFiles, joinsUserns: true };
-  // Its last network disconnected: lo only, as podman.
-  if (mode === 'bridge' && !Object.keys(c.config.networks ?? {}).length) return { helperArgs: ['--net', 'none'], files: localFiles, joinsUserns: false };
   if (mode === 'bridge') {
     checkPrivilegedPorts(ports, process.getuid!() !== 0);
     const { prepareBridgeNetwork } = await import('./bridge/bridge-attach.js');
@@ -107,7 +105,9 @@ export async function prepareContainerNetwork(roots: Roots, c: ContainerRecord):
     const hci = process.getuid!() === 0 ? (gateways.find((g) => !g.includes(':')) ?? gateways[0] ?? local) : local;
     if (hci) files.hostContainersInternal = hci;
     if (b.dnsServers.length) files.networkSearch = [DNS_DOMAIN];
-    // The container lives in the holder's user namespace (docs/networking.md).
+    // The container lives in the holder's user namespace (docs/networking.md); with no network
+    // (its last one disconnected) too: it has lo only, as podman, and `network connect` can wire it.
+    if (!b.attachments.length) return { helperArgs: b.helperArgs, files: localFiles, joinsUserns: true };
     return { helperArgs: b.helperArgs, files, joinsUserns: true };
   }
   // Checked again at every start: the sysctl may have changed since create.

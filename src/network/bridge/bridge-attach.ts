@@ -111,7 +111,6 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
     if (!n) throw new TscRunError(`unable to find network with name or ID ${name}: network not found`);
     return n;
   });
-  if (!nets.length) throw new TscRunError(`container ${c.name} has bridge networking but no network`);
   return withNetns(roots, async (holder) => {
     await ensureBridges(holder.pid, nets, all);
     const allocs = await liveAllocations(roots, await readAllocations(roots.runRoot), c.id);
@@ -141,7 +140,7 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
     const dnsServers = dnsGateways(nets);
     await ensureDnsResponder(roots, holder, dnsServers);
     // Published ports go to the address on the first network (rootlessport's child IP).
-    if (c.config.ports?.length) {
+    if (c.config.ports?.length && attachments.length) {
       const first = attachments[0]!;
       const ips = first.addresses.map((x) => x.split('/')[0]!);
       await startForwarder(roots, holder, c.id, first.veth, ips.find((x) => !x.includes(':')) ?? ips[0]!, c.config.ports);
@@ -158,12 +157,16 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
     // included): the forwarder outlives a container process its monitor restarts (portfwd.c).
     const watchLine = `${stamp('$1', watch)}\n${stamp('$PPID', `${watch}.monitor`)}`;
     // $1 is the container's pid (the helper appends it); heredocs unquoted so it expands.
+    // No network (its last one disconnected): nothing in the holder, lo only in the container.
+    const holderStep = attachments.length
+      ? [`${q(nsenter)} ${nsenterArgs(holder.pid).map(q).join(' ')} -- /bin/sh -c ${q(`${attachments.map((a) => `${q(ip)} link del ${a.veth} 2>/dev/null;`).join(' ')} exec ${q(ip)} -batch -`)} <<EOF\n${holderLines.join('\n')}\nEOF`]
+      : [];
     const script = [
       'set -e',
       // A veth of this container's previous start can outlive it: a container that joined its
       // network (--network container:X) keeps the old namespace, and with it the pair. Dropped first,
       // as netavark tears the old attachment down; the joiner loses that link, as under podman.
-      `${q(nsenter)} ${nsenterArgs(holder.pid).map(q).join(' ')} -- /bin/sh -c ${q(`${attachments.map((a) => `${q(ip)} link del ${a.veth} 2>/dev/null;`).join(' ')} exec ${q(ip)} -batch -`)} <<EOF\n${holderLines.join('\n')}\nEOF`,
+      ...holderStep,
       // ping without CAP_NET_RAW for group 0, podman's default sysctl net.ipv4.ping_group_range=0 0.
       // arp_notify/ndisc_notify: its interfaces announce their addresses when they come up. An address
       // is reused as soon as its container is gone, and the holder's (and peers') neighbour entry still

@@ -66,25 +66,46 @@ function hostsFileOf(roots: Roots, rec: ContainerRecord): string {
   return path.join(new ContainerStore(roots.dataRoot).containerDir(rec.id), 'userdata', 'hosts');
 }
 
+/** podman 4.3's refusal for a container not on bridge networks: the mode's name for slirp4netns and pasta, "" for the others. */
 function notBridge(rec: ContainerRecord): TscRunError {
-  return new TscRunError(`${JSON.stringify(rec.config.network.startsWith('container:') ? 'container' : rec.config.network)} is not supported: invalid network mode: network connect and disconnect need a container on bridge networks (--network NAME)`);
+  const m = rec.config.network;
+  return new TscRunError(`${JSON.stringify(m === 'slirp4netns' || m === 'pasta' ? m : '')} is not supported: invalid network mode`);
+}
+
+function userNamespaceOf(pid: number): string | undefined {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/ns/user`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The container's default route through a network just connected, unless it
+ * has one (through another network): a container whose last network was
+ * disconnected gets its way out back, as under podman.
+ */
+async function addDefaultRoute(pid: number, interfaceName: string, gateways: readonly string[]): Promise<void> {
+  const ip = program('ip', 'iproute2');
+  for (const g of gateways) {
+    const r = await runProgram(program('nsenter', 'util-linux'), [...nsenterArgs(pid), '--', ip, 'route', 'add', 'default', 'via', g, 'dev', interfaceName]);
+    if (r.code !== 0 && !/File exists/.test(r.stderr)) throw new TscRunError(`network connect: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`}`);
+  }
 }
 
 export async function connectContainer(roots: Roots, networkName: string, nameOrId: string, o: ConnectOptions): Promise<void> {
-  const { rec, network } = await connect(roots, networkName, nameOrId, o);
+  const { rec, network, noop } = await connect(roots, networkName, nameOrId, o);
   // podman's newNetworkEvent, once the connection is made.
-  emitNetwork(roots.dataRoot, 'connect', rec, network);
+  if (!noop) emitNetwork(roots.dataRoot, 'connect', rec, network);
 }
 
-async function connect(roots: Roots, networkName: string, nameOrId: string, o: ConnectOptions): Promise<{ rec: ContainerRecord; network: string }> {
+async function connect(roots: Roots, networkName: string, nameOrId: string, o: ConnectOptions): Promise<{ rec: ContainerRecord; network: string; noop?: boolean }> {
   const net = await new NetworkStore(roots.dataRoot).lookup(networkName);
   const store = new ContainerStore(roots.dataRoot);
   const rec0 = await store.lookup(nameOrId);
   if (rec0.config.network !== 'bridge') throw notBridge(rec0);
-  // Started after its last network was disconnected: it is in a user namespace of its own, not the holder's.
-  if (!Object.keys(rec0.config.networks ?? {}).length && (await running(roots, rec0))) {
-    throw new TscRunError(`container ${rec0.name} runs without a network (its last one was disconnected): tsc-run connects it at its next start, stop it first`);
-  }
+  // Docker compat, as podman: a container never started takes a connect to a network it is on as a no-op (options ignored).
+  if (Object.hasOwn(rec0.config.networks ?? {}, net.name) && rec0.state.status === 'created') return { rec: rec0, network: net.name, noop: true };
   let att: NetworkAttachment | undefined;
   const rec = await store.update(rec0.id, (r) => {
     const nets = (r.config.networks ??= {});
@@ -103,6 +124,13 @@ async function connect(roots: Roots, networkName: string, nameOrId: string, o: C
   if (!live) return done;
   try {
     await withNetns(roots, async (holder) => {
+      // A container started by an older tsc-run with no network has a user namespace of its own:
+      // no veth can join it to the holder's. (Every start on bridge joins the holder's now.)
+      const mine = userNamespaceOf(live.pid);
+      const holders = userNamespaceOf(holder.pid);
+      if (process.getuid!() !== 0 && mine && holders && mine !== holders) {
+        throw new TscRunError(`container ${rec.name} runs outside the rootless network namespace's user namespace: stop it, then connect it (or start it again)`);
+      }
       await ensureBridges(holder.pid, [net], await new NetworkStore(roots.dataRoot).list());
       const allocs = await liveAllocations(roots, await readAllocations(roots.runRoot), '');
       const used = new Set(Object.values(allocs).flatMap((a) => a.networks[net.name]?.ips ?? []));
@@ -117,11 +145,12 @@ async function connect(roots: Roots, networkName: string, nameOrId: string, o: C
       const inner = containerSideLines([{ ...a, internal: true }]).filter((l) => l !== 'link set lo up');
       const r = await runProgram(program('nsenter', 'util-linux'), [...nsenterArgs(live.pid), '--', ip, '-batch', '-'], inner.join('\n') + '\n');
       if (r.code !== 0) throw new TscRunError(`network connect: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`}`);
-      const mine = allocs[rec.id] ?? { name: rec.name, at: Date.now(), networks: {} };
-      mine.networks[net.name] = { ips: addresses.map((x) => x.split('/')[0]!), prefixes: addresses.map((x) => Number(x.split('/')[1])), aliases: att!.aliases ?? [], interfaceName: a.interfaceName, gateways, veth: a.veth, ...(a.mac ? { mac: a.mac } : {}) };
-      allocs[rec.id] = mine;
+      if (!net.internal) await addDefaultRoute(live.pid, a.interfaceName, gateways);
+      const alloc = allocs[rec.id] ?? { name: rec.name, at: Date.now(), networks: {} };
+      alloc.networks[net.name] = { ips: addresses.map((x) => x.split('/')[0]!), prefixes: addresses.map((x) => Number(x.split('/')[1])), aliases: att!.aliases ?? [], interfaceName: a.interfaceName, gateways, veth: a.veth, ...(a.mac ? { mac: a.mac } : {}) };
+      allocs[rec.id] = alloc;
       await writeJsonAtomic(allocationsFile(roots.runRoot), allocs, { durable: false });
-      await editHostsFile(hostsFileOf(roots, rec), ownLines(rec, mine.networks[net.name]!.ips), []);
+      await editHostsFile(hostsFileOf(roots, rec), ownLines(rec, alloc.networks[net.name]!.ips), []);
       const servers = dnsGateways([net]);
       await ensureDnsResponder(roots, holder, servers);
       // As podman: the network's DNS server goes first in the container's resolv.conf.
@@ -150,7 +179,9 @@ async function disconnect(roots: Roots, networkName: string, nameOrId: string, f
   if (rec0.config.network !== 'bridge') throw notBridge(rec0);
   const rec = await store.update(rec0.id, (r) => {
     const nets = r.config.networks ?? {};
-    if (!Object.hasOwn(nets, net.name)) throw new TscRunError(`container ${r.id} is not connected to network ${net.name}: network is not connected`);
+    // podman 4.3's two messages: its own check (other networks left), its database's (none left).
+    if (!Object.hasOwn(nets, net.name) && Object.keys(nets).length) throw new TscRunError(`container ${nameOrId} is not connected to network ${net.name}`);
+    if (!Object.hasOwn(nets, net.name)) throw new TscRunError(`container ${r.id} is not connected to CNI network ${JSON.stringify(net.name)}: network not found`);
     // The last one too (podman allows it): the container keeps lo only, and starts so until connected again.
     delete nets[net.name];
   });

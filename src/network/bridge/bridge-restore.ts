@@ -34,21 +34,29 @@ async function runningState(roots: Roots, rec: ContainerRecord): Promise<Running
   return (s.status === 'running' || s.status === 'paused') && s.pid && s.pidStartTime ? { rec, pid: s.pid, startTime: s.pidStartTime } : undefined;
 }
 
-/** Running containers on bridge networks that have an allocation (they were wired into a holder). */
+/**
+ * Running containers on bridge networks that have an allocation (they were
+ * wired into a holder), those whose last network was disconnected (an empty
+ * allocation: they still live in the holder's user namespace) included.
+ */
 async function runningBridgeContainers(roots: Roots): Promise<Array<Running & { alloc: Allocation }>> {
   const allocs = await readAllocations(roots.runRoot);
   const store = new ContainerStore(roots.dataRoot);
   const out: Array<Running & { alloc: Allocation }> = [];
   for (const [id, alloc] of Object.entries(allocs)) {
     const rec = await store.get(id);
-    if (!rec || rec.config.network !== 'bridge' || !Object.keys(alloc.networks).length) continue;
+    if (!rec || rec.config.network !== 'bridge') continue;
     const r = await runningState(roots, rec);
     if (r) out.push({ ...r, alloc });
   }
   return out;
 }
 
-/** One running container of a lost holder: its user namespace is the one a new holder joins. */
+/**
+ * One running container of a lost holder: its user namespace is the one a
+ * new holder joins. Without it a new user namespace would be made, and no
+ * running container could be wired into it again (nor connected).
+ */
 export async function orphanedContainer(roots: Roots): Promise<{ pid: number; startTime: number } | undefined> {
   const [first] = await runningBridgeContainers(roots);
   return first ? { pid: first.pid, startTime: first.startTime } : undefined;
@@ -120,8 +128,8 @@ export async function reloadContainers(roots: Roots, holder: ProcStamp, ids?: Re
     for (const g of dnsGateways(nets)) gateways.add(g);
     const ports = c.rec.config.ports ?? [];
     // A forwarder of the old namespace leaves with its veth: a new one in any case then.
-    if (ports.length && (rewired || !(await forwarderAlive(roots.runRoot, c.rec.id)))) {
-      const first = Object.values(c.alloc.networks)[0]!;
+    const first = Object.values(c.alloc.networks)[0];
+    if (first && ports.length && (rewired || !(await forwarderAlive(roots.runRoot, c.rec.id)))) {
       await startForwarder(roots, holder, c.rec.id, first.veth!, first.ips.find((x) => !x.includes(':')) ?? first.ips[0]!, ports, { pid: c.pid, startTime: c.startTime });
     }
     done.push(c.rec.id);
