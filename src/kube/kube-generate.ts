@@ -23,6 +23,8 @@ export interface GenContainer {
   readOnlyRoot: boolean;
   /** What each bind mount's source is on the host now (podman's hostPath type); absent: missing. */
   bindKinds?: Record<string, 'Directory' | 'File'> | undefined;
+  /** A pod member's sandbox: its pod's infra container id, or the pod's id when it has none (podman's SandboxID annotation). */
+  sandboxId?: string | undefined;
 }
 
 export interface GenPod {
@@ -176,6 +178,8 @@ export interface GenerateOptions {
   service: boolean;
   type: 'pod' | 'deployment';
   replicas: number;
+  /** Told of each annotation value cut to Kubernetes' limit (podman logs a warning for each). */
+  warn?: (msg: string) => void;
 }
 
 /**
@@ -183,7 +187,7 @@ export interface GenerateOptions {
  * stays as it is (kube play gives it to every container again), another is
  * `KEY/CONTAINER` (podman's spelling for a container's own).
  */
-function podAnnotations(p: GenPod): Record<string, string> | undefined {
+function podAnnotations(p: GenPod, warn: (msg: string) => void): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   const all = p.containers.map((g) => g.rec.config.annotations ?? {});
   for (const [i, a] of all.entries()) {
@@ -195,8 +199,25 @@ function podAnnotations(p: GenPod): Record<string, string> | undefined {
   // The annotations podman gives every container's spec, under its full name (libpod/kube.go: KEY/NAME, underscores dropped).
   for (const g of p.containers) Object.assign(out, runtimeAnnotations(g));
   // Go writes a map's keys sorted.
-  const sorted = Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const sorted = Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, truncateKubeAnnotation(v, warn)]));
   return Object.keys(sorted).length ? sorted : undefined;
+}
+
+/** Kubernetes' limit on an annotation value that kube play checks (podman's MaxKubeAnnotation). */
+const KUBE_ANNOTATION_MAX = 63;
+
+/**
+ * A value as podman's generate writes it: trimmed, and cut to the limit so that
+ * play takes the file back (a pod member's 64-digit SandboxID, for one). podman
+ * warns when a value reaches the limit, even one exactly at it.
+ */
+export function truncateKubeAnnotation(value: string, warn: (msg: string) => void): string {
+  const v = value.trim();
+  const runes = [...v];
+  if (runes.length < KUBE_ANNOTATION_MAX) return v;
+  const cut = runes.slice(0, KUBE_ANNOTATION_MAX).join('');
+  warn(`Truncation Annotation: ${JSON.stringify(v)} to ${JSON.stringify(cut)}: Kubernetes only allows ${KUBE_ANNOTATION_MAX} characters`);
+  return cut;
 }
 
 /** podman's create-time spec annotations of one container, as kube generate keys them. Pure. */
@@ -204,6 +225,8 @@ export function runtimeAnnotations(g: GenContainer): Record<string, string> {
   const name = g.rec.name.replace(/_/g, '');
   const flag = (b: boolean | undefined) => (b ? 'TRUE' : 'FALSE');
   return {
+    // A pod member joins its pod's sandbox (Kata's "container" type), as podman's specgen marks it.
+    ...(g.sandboxId !== undefined ? { [`io.kubernetes.cri-o.ContainerType/${name}`]: 'container', [`io.kubernetes.cri-o.SandboxID/${name}`]: g.sandboxId } : {}),
     [`io.kubernetes.cri-o.TTY/${name}`]: String(g.rec.config.tty === true),
     [`io.podman.annotations.autoremove/${name}`]: flag(g.rec.autoRemove),
     [`io.podman.annotations.init/${name}`]: flag(g.rec.config.init),
@@ -247,7 +270,7 @@ export function toKube(pods: readonly GenPod[], o: GenerateOptions, now: Date = 
   const docs: unknown[] = [];
   for (const p of pods) {
     const labels = { app: p.name, ...p.labels };
-    const annotations = podAnnotations(p);
+    const annotations = podAnnotations(p, o.warn ?? (() => undefined));
     if (o.type === 'deployment') {
       docs.push({
         apiVersion: 'apps/v1',

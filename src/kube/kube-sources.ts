@@ -48,7 +48,7 @@ export function parseKube(text: string, name: string): KubeDoc[] {
   return parseKubeYaml(text, name);
 }
 
-async function genContainer(store: ContainerStore, rec: ContainerRecord): Promise<GenContainer> {
+async function genContainer(store: ContainerStore, rec: ContainerRecord, pod: PodRecord | undefined): Promise<GenContainer> {
   const sec = await loadContainerSecurity(userdataDir(store.containerDir(rec.id)));
   const bindKinds: Record<string, 'Directory' | 'File'> = {};
   for (const m of rec.config.mounts ?? []) {
@@ -56,7 +56,18 @@ async function genContainer(store: ContainerStore, rec: ContainerRecord): Promis
     const st = await fs.stat(m.source).catch(() => undefined);
     if (st) bindKinds[m.source] = st.isDirectory() ? 'Directory' : 'File';
   }
-  return { rec, bounding: sec?.capabilities.bounding, privileged: sec?.privileged === true, readOnlyRoot: sec?.readOnlyRoot === true, bindKinds };
+  const sandboxId = pod ? (pod.infraId ?? pod.id) : undefined;
+  return { rec, bounding: sec?.capabilities.bounding, privileged: sec?.privileged === true, readOnlyRoot: sec?.readOnlyRoot === true, bindKinds, sandboxId };
+}
+
+/** A container's pod record; undefined when it went away meanwhile. */
+function podOf(pods: PodStore, id: string): PodRecord | undefined {
+  try {
+    return pods.lookup(id);
+  } catch (err) {
+    if (err instanceof NoSuchPodError) return undefined;
+    throw err;
+  }
 }
 
 /**
@@ -87,7 +98,7 @@ export async function generateInputs(roots: Roots, names: readonly string[]): Pr
         hostname: pod.hostname,
         labels: pod.labels,
         ports: infra?.config.ports ?? [],
-        containers: await Promise.all(members.map((m) => genContainer(store, m))),
+        containers: await Promise.all(members.map((m) => genContainer(store, m, pod))),
       });
       continue;
     }
@@ -105,7 +116,7 @@ export async function generateInputs(roots: Roots, names: readonly string[]): Pr
     if (rec.config.pause) throw new TscRunError(`${rec.name} is the infra container of a pod: generate the pod instead`);
     // podman: the container's hostname, unless it is the default (its id's first characters).
     const hostname = rec.config.hostname && !rec.id.startsWith(rec.config.hostname) ? rec.config.hostname : undefined;
-    out.push({ name: `${rec.name}-pod`, hostname, labels: {}, ports: rec.config.ports ?? [], containers: [await genContainer(store, rec)] });
+    out.push({ name: `${rec.name}-pod`, hostname, labels: {}, ports: rec.config.ports ?? [], containers: [await genContainer(store, rec, rec.pod ? podOf(pods, rec.pod) : undefined)] });
   }
   return { pods: out, volumes };
 }

@@ -250,7 +250,8 @@ export function generateCommand(word: string, usage: string): CommandModule<Glob
       const { generateInputs } = await import('../../kube/kube-sources.js');
       const { toKube } = await import('../../kube/kube-generate.js');
       const inputs = await generateInputs(rootsOf(argv), names);
-      const text = toKube(inputs.pods, { service: argv.service === true, type, replicas }, new Date(), inputs.volumes);
+      const { warn } = await import('../warn.js');
+      const text = toKube(inputs.pods, { service: argv.service === true, type, replicas, warn }, new Date(), inputs.volumes);
       if (argv.filename !== undefined) {
         const fs = await import('node:fs/promises');
         try {

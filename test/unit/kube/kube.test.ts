@@ -311,3 +311,21 @@ describe('kube generate: podman\'s create-time annotations', () => {
     });
   });
 });
+
+describe('kube generate: a pod member\'s sandbox', () => {
+  it('writes ContainerType and the SandboxID cut to 63 characters with podman\'s warning, and play takes the file back', () => {
+    const infra = 'a'.repeat(60) + 'bcde';
+    const warned: string[] = [];
+    const g = { rec: containerRecord('c1id', 'created', { name: 'c1' }, { cmd: ['top'] }), privileged: false, readOnlyRoot: false, sandboxId: infra };
+    const text = toKube([{ name: 'p1', labels: {}, ports: [], containers: [g] }], { service: false, type: 'pod', replicas: 1, warn: (m) => warned.push(m) });
+    const doc = parseKubeYaml(text, 'gen.yaml').find((d) => d.kind === 'Pod')!;
+    expect(doc.metadata.annotations).toMatchObject({ 'io.kubernetes.cri-o.ContainerType/c1': 'container', 'io.kubernetes.cri-o.SandboxID/c1': infra.slice(0, 63) });
+    expect(warned).toEqual([`Truncation Annotation: "${infra}" to "${infra.slice(0, 63)}": Kubernetes only allows 63 characters`]);
+    // Before the cut, play refused podman's own output (value length exceeds 63).
+    expect(() => planKube(parseKubeYaml(text, 'gen.yaml'), [], FLAGS)).not.toThrow();
+  });
+  it('a container outside a pod has neither annotation', () => {
+    const g = { rec: containerRecord('c2id', 'created', { name: 'c2' }, {}), privileged: false, readOnlyRoot: false };
+    expect(Object.keys(runtimeAnnotations(g)).some((k) => k.includes('SandboxID') || k.includes('ContainerType'))).toBe(false);
+  });
+});
