@@ -34,6 +34,8 @@ export interface GenPod {
   /** Ports the pod publishes (the infra's, or a lone container's). */
   ports: NonNullable<ContainerRecord['config']['ports']>;
   containers: GenContainer[];
+  /** Generated from a pod (podman writes its v1.Pod as it is: `resources: {}` on each container, `status: {}`), not a lone container. */
+  fromPod?: boolean;
 }
 
 /**
@@ -80,7 +82,7 @@ function kubeName(g: GenContainer, podName: string): string {
   return g.rec.name.startsWith(`${podName}-`) ? g.rec.name.slice(podName.length + 1) : g.rec.name;
 }
 
-function containerSpec(g: GenContainer, podName: string, volumes: Array<Record<string, unknown>>, ports: GenPod['ports'] | undefined): Record<string, unknown> {
+function containerSpec(g: GenContainer, podName: string, volumes: Array<Record<string, unknown>>, ports: GenPod['ports'] | undefined, asPod: boolean): Record<string, unknown> {
   const c = g.rec.config;
   const name = kubeName(g, podName);
   const out: Record<string, unknown> = { name, image: g.rec.imageName };
@@ -148,7 +150,7 @@ function containerSpec(g: GenContainer, podName: string, volumes: Array<Record<s
     out.resources = {
       limits: { ...(c.resources.memory !== undefined ? { memory: String(c.resources.memory) } : {}), ...(c.resources.cpus !== undefined ? { cpu: String(c.resources.cpus) } : {}) },
     };
-  }
+  } else if (asPod) out.resources = {};
   if (c.stdin) out.stdin = true;
   if (c.tty) out.tty = true;
   return out;
@@ -161,7 +163,7 @@ function podSpec(p: GenPod): Record<string, unknown> {
   const isInit = (g: GenContainer) => g.rec.config.initContainerType !== undefined;
   const regular = p.containers.filter((g) => !isInit(g));
   const portsOn = regular[0] ?? p.containers[0];
-  const spec0 = (g: GenContainer) => containerSpec(g, p.name, volumes, g === portsOn ? p.ports : undefined);
+  const spec0 = (g: GenContainer) => containerSpec(g, p.name, volumes, g === portsOn ? p.ports : undefined, p.fromPod === true);
   const initContainers = p.containers.filter(isInit).map(spec0);
   const containers = regular.map(spec0);
   // podman's: no service account token and no service environment variables in a cluster (podman gives neither).
@@ -198,7 +200,7 @@ function podAnnotations(p: GenPod, warn: (msg: string) => void): Record<string, 
   }
   // The annotations podman gives every container's spec, under its full name (libpod/kube.go: KEY/NAME, underscores dropped).
   for (const g of p.containers) Object.assign(out, runtimeAnnotations(g));
-  // Go writes a map's keys sorted.
+  // Go writes a map's keys sorted (as sigs.k8s.io/yaml, which toKube's stringify does for every map).
   const sorted = Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, truncateKubeAnnotation(v, warn)]));
   return Object.keys(sorted).length ? sorted : undefined;
 }
@@ -280,7 +282,7 @@ export function toKube(pods: readonly GenPod[], o: GenerateOptions, now: Date = 
         spec: { replicas: o.replicas, selector: { matchLabels: { app: p.name } }, template: { metadata: { labels, name: p.name }, spec: podSpec(p) } },
       });
     } else {
-      docs.push({ apiVersion: 'v1', kind: 'Pod', metadata: { ...(annotations ? { annotations } : {}), creationTimestamp: stamp, labels, name: p.name }, spec: podSpec(p) });
+      docs.push({ apiVersion: 'v1', kind: 'Pod', metadata: { ...(annotations ? { annotations } : {}), creationTimestamp: stamp, labels, name: p.name }, spec: podSpec(p), ...(p.fromPod ? { status: {} } : {}) });
     }
     if (o.service && p.ports.length) {
       services.push({
@@ -296,5 +298,5 @@ export function toKube(pods: readonly GenPod[], o: GenerateOptions, now: Date = 
     }
   }
   const header = `# Save the output of this file and use kubectl create -f to import\n# it into Kubernetes.\n#\n# Created with tsc-run-${VERSION}\n`;
-  return header + [...claims, ...services, ...docs].map((d) => stringify(d, { lineWidth: 0, indentSeq: false })).join('---\n');
+  return header + [...claims, ...services, ...docs].map((d) => stringify(d, { lineWidth: 0, indentSeq: false, sortMapEntries: true })).join('---\n');
 }

@@ -99,6 +99,7 @@ export async function generateInputs(roots: Roots, names: readonly string[]): Pr
         labels: pod.labels,
         ports: infra?.config.ports ?? [],
         containers: await Promise.all(members.map((m) => genContainer(store, m, pod))),
+        fromPod: true,
       });
       continue;
     }

@@ -329,3 +329,18 @@ describe('kube generate: a pod member\'s sandbox', () => {
     expect(Object.keys(runtimeAnnotations(g)).some((k) => k.includes('SandboxID') || k.includes('ContainerType'))).toBe(false);
   });
 });
+
+describe('kube generate: podman\'s YAML layout', () => {
+  const g = () => ({ rec: containerRecord('c3id', 'created', { name: 'c3' }, { cmd: ['top'], env: ['FOO=1'], workingDir: '/tmp' }), privileged: false, readOnlyRoot: false });
+  it('every map\'s keys sorted, as sigs.k8s.io/yaml writes them; a pod\'s v1.Pod keeps resources: {} and status: {}', () => {
+    const text = toKube([{ name: 'p3', labels: {}, ports: [], containers: [g()], fromPod: true }], { service: false, type: 'pod', replicas: 1 });
+    const body = text.replace(/^#.*\n/gm, '');
+    expect(body).toMatch(/\n {2}containers:\n {2}- command:\n {4}- top\n {4}env:\n[^]*\n {4}image: [^\n]+\n {4}name: c3\n {4}resources: \{\}\n(?:[^]*\n)? {4}workingDir: \/tmp\n/);
+    expect(body.endsWith('status: {}\n')).toBe(true);
+  });
+  it('a lone container\'s pod has neither (podman\'s YAMLPod omits them)', () => {
+    const text = toKube([{ name: 'c3-pod', labels: {}, ports: [], containers: [g()] }], { service: false, type: 'pod', replicas: 1 });
+    expect(text).not.toContain('resources:');
+    expect(text).not.toContain('status:');
+  });
+});
