@@ -60,7 +60,7 @@ export const LAZY_COMMANDS: Readonly<Record<string, Loader>> = {
   info: () => import('./commands/info.js').then((m) => m.infoCommand),
   search: () => import('./commands/search.js').then((m) => m.searchCommand),
   'auto-update': () => import('./commands/refused.js').then((m) => m.autoUpdateCommand),
-  machine: () => import('./commands/refused.js').then((m) => m.machineCommand),
+  machine: () => import('./commands/machine.js').then((m) => m.machineCommand),
   init: () => import('./commands/refused.js').then((m) => m.initCommand),
   update: () => import('./commands/update.js').then((m) => m.updateCommand),
   system: () => import('./commands/system.js').then((m) => m.systemCommand),

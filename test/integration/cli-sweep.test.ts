@@ -65,7 +65,7 @@ const allCommandsRoot = await rootInfo();
 
 /** Podman commands tsc-run refuses whole, with the reason, whatever the flags. */
 const REFUSED = new Set(
-  ['container checkpoint', 'container restore', 'container clone', 'container init', 'init', 'generate spec', 'system service', 'system connection', 'machine', 'image scp', 'image sign', 'auto-update', 'pod clone', 'compose alpha', 'compose bridge'].map((c) => `tsc-run ${c}`),
+  ['container checkpoint', 'container restore', 'container clone', 'container init', 'init', 'generate spec', 'system service', 'system connection', ...['info', 'init', 'inspect', 'list', 'rm', 'set', 'ssh', 'start', 'stop'].map((s) => `machine ${s}`), 'image scp', 'image sign', 'auto-update', 'pod clone', 'compose alpha', 'compose bridge'].map((c) => `tsc-run ${c}`),
 );
 
 describe('every command with bad input', () => {

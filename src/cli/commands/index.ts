@@ -48,6 +48,7 @@ import { pullCommand } from './pull.js';
 import { pushCommand } from './push.js';
 import { searchCommand } from './search.js';
 import { refusedTopLevel } from './refused.js';
+import { machineCommand } from './machine.js';
 import { runCommand } from './run.js';
 import { attachCommand } from './attach.js';
 import { createCommand } from './create.js';
@@ -125,5 +126,6 @@ export const commands: Array<CommandModule<GlobalArgs, any>> = [
   playGroupCommand,
   generateGroupCommand,
   completionCommand,
+  machineCommand,
   ...refusedTopLevel,
 ];

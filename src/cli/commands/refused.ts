@@ -4,7 +4,7 @@
 // checkpoint/restore), podman's own message.
 
 import type { CommandModule } from 'yargs';
-import { TscRunError } from '../../errors.js';
+import { TscRunError, UsageError } from '../../errors.js';
 import type { GlobalArgs } from '../global.js';
 
 interface RefusedSpec {
@@ -15,9 +15,11 @@ interface RefusedSpec {
   /** podman's use line after `tsc-run` and its description. */
   usage: string;
   reason: () => string;
+  /** podman's own checks of the arguments, whose errors come before the refusal (a script sees podman's words for bad input). */
+  check?: (args: readonly string[]) => void;
 }
 
-function refused(spec: RefusedSpec): CommandModule<GlobalArgs, GlobalArgs> & { refusedReason: () => string } {
+export function refused(spec: RefusedSpec): CommandModule<GlobalArgs, GlobalArgs> & { refusedReason: () => string } {
   return {
     // Read by the help's command reader (the parity table counts such a command's flags as refused).
     refusedReason: spec.reason,
@@ -26,7 +28,8 @@ function refused(spec: RefusedSpec): CommandModule<GlobalArgs, GlobalArgs> & { r
     describe: spec.describe,
     // Any flag is taken, so the reason is what the user reads, not "unknown flag".
     builder: (y) => y.usage(`Usage: tsc-run ${spec.usage}`).strict(false),
-    handler: () => {
+    handler: (argv) => {
+      spec.check?.(((argv as { args?: unknown[] }).args ?? []).map(String));
       throw new TscRunError(spec.reason());
     },
   };
@@ -53,20 +56,44 @@ export const systemServiceCommand = refused({
   describe: 'Run API service',
   usage: 'system service [options] [URI]\n\nRun an API service',
   reason: () => 'tsc-run has no API service: it is daemonless by design; drive it through its command line',
+  check: checkServiceUri,
 });
+
+/**
+ * podman's checks of `system service [URI]` (cmd/podman/system/service*.go):
+ * at most one URI, whose scheme (as Go's url.Parse reads it) is unix or tcp.
+ */
+export function checkServiceUri(args: readonly string[]): void {
+  if (args.length > 1) throw new UsageError(`accepts at most 1 arg(s), received ${args.length}`);
+  const uri = args[0];
+  if (uri === undefined || uri === '') return;
+  const scheme = goUrlScheme(uri);
+  if (scheme === undefined) throw new TscRunError(`parse "${uri}": missing protocol scheme`);
+  if (scheme !== 'unix' && scheme !== 'tcp') {
+    throw new TscRunError(`API Service endpoint scheme "${scheme}" is not supported. Try tcp://${uri} or unix:/${uri}`);
+  }
+}
+
+/** The scheme Go's url.Parse finds ('' for none); undefined where it fails (a ':' first). */
+function goUrlScheme(uri: string): string | undefined {
+  for (let i = 0; i < uri.length; i++) {
+    const c = uri[i]!;
+    if (/[a-zA-Z]/.test(c)) continue;
+    if (/[0-9+.-]/.test(c)) {
+      if (i === 0) return '';
+      continue;
+    }
+    if (c === ':') return i === 0 ? undefined : uri.slice(0, i).toLowerCase();
+    return '';
+  }
+  return '';
+}
 
 export const systemConnectionCommand = refused({
   name: 'connection',
   describe: 'Manage remote API service destinations',
   usage: 'system connection\n\nManage remote API service destinations',
   reason: () => 'tsc-run has no remote mode: it manages containers of this host only, so there are no connections to manage',
-});
-
-export const machineCommand = refused({
-  name: 'machine',
-  describe: 'Manage a virtual machine',
-  usage: 'machine\n\nManage a virtual machine',
-  reason: () => 'tsc-run runs containers on this Linux host directly: it manages no virtual machines',
 });
 
 export const imageScpCommand = refused({
@@ -114,5 +141,5 @@ export const generateSpecCommand = refused({
 export const refusedContainerSubcommands = [checkpointCommand, restoreCommand, cloneCommand, initCommand];
 export const refusedImageSubcommands = [imageScpCommand, imageSignCommand];
 export const refusedSystemSubcommands = [systemServiceCommand, systemConnectionCommand];
-export const refusedTopLevel = [autoUpdateCommand, machineCommand, initCommand];
+export const refusedTopLevel = [autoUpdateCommand, initCommand];
 export const refusedGenerateSubcommands = [generateSpecCommand];
