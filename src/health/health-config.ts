@@ -138,3 +138,17 @@ export function nextHealth(prev: HealthState | undefined, h: HealthConfig, r: { 
   if (s.FailingStreak >= h.retries) s.Status = 'unhealthy';
   return s;
 }
+
+/** podman 4.3 keeps this many characters of a check's output in the log. */
+export const MAX_HEALTH_OUTPUT = 500;
+
+/**
+ * A check's output as podman 4.3 logs it: read line by line (Go's
+ * bufio.Scanner: a trailing newline ends the last line, a \r before a
+ * newline goes), joined with newlines, then cut to 500 characters.
+ */
+export function healthLogOutput(text: string): string {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines.map((l) => l.replace(/\r$/, '')).join('\n').slice(0, MAX_HEALTH_OUTPUT);
+}

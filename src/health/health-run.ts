@@ -9,7 +9,7 @@ import { selfEngine } from '../compose/engine/runner.js';
 import { TscRunError } from '../errors.js';
 import { emitContainer } from '../events/emit.js';
 import { ContainerStore, NoSuchContainerError } from '../storage/containers.js';
-import { healthArgv, nextHealth, type HealthState } from './health-config.js';
+import { healthArgv, healthLogOutput, nextHealth, type HealthState } from './health-config.js';
 
 export interface HealthRunContext {
   dataRoot: string;
@@ -17,8 +17,6 @@ export interface HealthRunContext {
   /** Global flags for the engine we spawn (--root, --runroot). */
   globals: string[];
 }
-
-const MAX_OUTPUT = 4096;
 
 export async function runHealthcheck(ctx: HealthRunContext, nameOrId: string): Promise<HealthState> {
   const store = new ContainerStore(ctx.dataRoot);
@@ -36,7 +34,7 @@ export async function runHealthcheck(ctx: HealthRunContext, nameOrId: string): P
   const end = new Date();
   const result = r.timedOut
     ? { ok: false, exitCode: -1, output: `Health check exceeded timeout (${h.timeout / 1e9}s)` }
-    : { ok: r.code === 0, exitCode: r.code, output: (r.stdout + r.stderr).slice(0, MAX_OUTPUT) };
+    : { ok: r.code === 0, exitCode: r.code, output: healthLogOutput(r.stdout + r.stderr) };
   let before: HealthState | undefined;
   let after: HealthState | undefined;
   await store.update(rec.id, (cur) => {
