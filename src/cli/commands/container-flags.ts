@@ -950,6 +950,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     throw new TscRunError(`--rootfs ${rootfs.path}:O needs overlay storage (native overlay or fuse-overlayfs), and this store uses vfs; run it without :O (writes then go to the directory)`);
   }
   const { image, record: imageRecord } = rootfs ? { image: '', record: undefined } : await ensureCreateImage(argv, String(argv.image), roots.dataRoot);
+  if (!rootfs) (await import('./auto-update-policy.js')).checkAutoUpdateImage(config.labels, String(argv.image));
 
   if (argv.replace && argv.name !== undefined) await replaceNamed(roots, argv.name);
   void opts;
