@@ -54,7 +54,7 @@ describe('machine as podman lists it', () => {
       const help = await tscRun(['machine', s, '--help']);
       expect(help.exitCode, s).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`^Usage:\\n {2}tsc-run machine ${s}\\b`, 'm'));
-      const r = await tscRun(['machine', s, '--now', 'vm1', 'extra']);
+      const r = await tscRun(['machine', s, '--now']);
       expect(r.exitCode, s).toBe(125);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe('Error: tsc-run runs containers on this Linux host directly and manages no virtual machine\n');
@@ -82,4 +82,20 @@ describe('system service: podman\'s checks of the URI before the refusal', () =>
       expect(r.stderr).toBe('Error: tsc-run has no API service: it is daemonless by design; drive it through its command line\n');
     }
   });
+});
+
+describe('refused commands check their argument count first, in cobra\'s words (bats 015-help)', () => {
+  const cases = [
+    ['auto-update', 'x'], ['machine', 'info', 'x'], ['machine', 'list', 'x'], ['machine', 'init', 'a', 'b'], ['machine', 'rm', 'a', 'b'],
+    ['machine', 'stop', 'a', 'b'], ['container', 'clone'], ['container', 'clone', 'a', 'b', 'c', 'd'], ['generate', 'spec'],
+    ['generate', 'spec', 'a', 'b'], ['image', 'scp'], ['image', 'sign'],
+  ];
+  for (const args of cases) {
+    it(args.join(' '), async () => {
+      const [ours, theirs] = await Promise.all([tscRun(args), podman(args)]);
+      expect(theirs.exitCode).toBe(125);
+      expect(ours.exitCode).toBe(125);
+      expect(ours.stderr).toBe(theirs.stderr.replace(/podman/g, 'tsc-run'));
+    });
+  }
 });

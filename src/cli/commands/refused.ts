@@ -17,6 +17,18 @@ interface RefusedSpec {
   reason: () => string;
   /** podman's own checks of the arguments, whose errors come before the refusal (a script sees podman's words for bad input). */
   check?: (args: readonly string[]) => void;
+  /** How many arguments podman's command takes (cobra's Args), checked first with cobra's words; absent: not checked. */
+  args?: { min?: number; max?: number };
+}
+
+/** cobra's (and podman's validate.NoArgs) message for a wrong argument count; undefined when the count fits. */
+export function argCountError(path: string, n: number, { min = 0, max = Infinity }: { min?: number; max?: number }): string | undefined {
+  if (n >= min && n <= max) return undefined;
+  if (max === 0) return `\`${path}\` takes no arguments`;
+  if (max === Infinity) return `requires at least ${min} arg(s), only received ${n}`;
+  if (min === 0) return `accepts at most ${max} arg(s), received ${n}`;
+  if (min === max) return `accepts ${min} arg(s), received ${n}`;
+  return `accepts between ${min} and ${max} arg(s), received ${n}`;
 }
 
 export function refused(spec: RefusedSpec): CommandModule<GlobalArgs, GlobalArgs> & { refusedReason: () => string } {
@@ -29,7 +41,12 @@ export function refused(spec: RefusedSpec): CommandModule<GlobalArgs, GlobalArgs
     // Any flag is taken, so the reason is what the user reads, not "unknown flag".
     builder: (y) => y.usage(`Usage: tsc-run ${spec.usage}`).strict(false),
     handler: (argv) => {
-      spec.check?.(((argv as { args?: unknown[] }).args ?? []).map(String));
+      const args = ((argv as { args?: unknown[] }).args ?? []).map(String);
+      // The command's words: the usage line up to its first argument or [options].
+      const path = ['tsc-run', ...spec.usage.split('\n')[0]!.split(' ')].filter((w, i, all) => !all.slice(0, i + 1).some((x) => /^[[{A-Z]/.test(x))).join(' ');
+      const count = spec.args && argCountError(path, args.length, spec.args);
+      if (count) throw new UsageError(count);
+      spec.check?.(args);
       throw new TscRunError(spec.reason());
     },
   };
@@ -101,6 +118,7 @@ export const imageScpCommand = refused({
   describe: 'securely copy images',
   usage: 'image scp [options] IMAGE [HOST::]\n\nSecurely copy an image from one host to another.',
   reason: () => 'image scp talks to podman on other hosts over ssh, which tsc-run does not do: use `tsc-run save IMAGE | ssh HOST podman load`',
+  args: { min: 1, max: 2 },
 });
 
 export const imageSignCommand = refused({
@@ -108,6 +126,7 @@ export const imageSignCommand = refused({
   describe: 'Sign an image',
   usage: 'image sign [options] IMAGE [IMAGE...]\n\nCreate a signature file that can be used later to verify the image.',
   reason: () => 'tsc-run does not create image signatures (no GPG or sigstore signing): sign with skopeo, e.g. `skopeo copy --sign-by KEY`',
+  args: { min: 1 },
 });
 
 export const autoUpdateCommand = refused({
@@ -115,6 +134,7 @@ export const autoUpdateCommand = refused({
   describe: 'Auto update containers according to their auto-update policy',
   usage: 'auto-update [options]\n\nAuto update containers according to their auto-update policy.',
   reason: () => 'auto-update restarts the systemd units of podman containers; tsc-run containers run under no systemd unit it manages, so there is nothing to restart: pull the image and recreate the container',
+  args: { max: 0 },
 });
 
 export const initCommand = refused({
@@ -129,6 +149,7 @@ export const cloneCommand = refused({
   describe: 'Clone an existing container',
   usage: 'container clone [options] CONTAINER NAME IMAGE\n\nCreates a copy of an existing container.',
   reason: () => 'container clone is not supported by tsc-run: create the container again from `inspect --format "{{.Config.CreateCommand}}"` (or generate systemd --new)',
+  args: { min: 1, max: 3 },
 });
 
 export const generateSpecCommand = refused({
@@ -136,6 +157,7 @@ export const generateSpecCommand = refused({
   describe: 'Generate Specgen JSON based on containers or pods',
   usage: 'generate spec [options] {CONTAINER|POD}\n\nGenerate Specgen JSON based on containers or pods',
   reason: () => "tsc-run has no specgen API to feed such a spec to: use `inspect` for a container's configuration, or kube generate",
+  args: { min: 1, max: 1 },
 });
 
 export const refusedContainerSubcommands = [checkpointCommand, restoreCommand, cloneCommand, initCommand];
