@@ -8,3 +8,4 @@ export * from './proc.js';
 export * from './registry.js';
 export * from './sandbox.js';
 export * from './user.js';
+export * from './store-cli.js';

@@ -5,7 +5,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
 import { cleanEnv, cliBinary, sharedUserDir, tscRun, tscRunOk, type Sandbox } from '../harness/index.js';
 
 function env(sb: Sandbox): Record<string, string> {
@@ -126,20 +125,8 @@ export async function until(fn: () => boolean, timeoutMs = 20_000, what = 'condi
 // stay for files written against them.
 export { busyboxStore as busyboxSandbox, disposeStore as disposeSandbox, removeAll } from '../harness/fixtures.js';
 
-/**
- * `cli` and `ok` for a sandbox made later (in beforeAll): `ok` fails the test
- * unless the command exits 0, naming the command and its stderr, and gives
- * its stdout.
- */
-export function sandboxCli(sandbox: () => Sandbox, timeoutMs = 60_000) {
-  const cli = (args: readonly string[]) => tscRun(args, { sandbox: sandbox(), timeoutMs });
-  const ok = async (args: readonly string[]): Promise<string> => {
-    const r = await cli(args);
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
-  return { cli, ok };
-}
+// `cli`/`ok` for a store made in beforeAll: the harness's (store-cli.ts).
+export { sandboxCli } from '../harness/store-cli.js';
 
 /**
  * Compose projects in a sandbox made later (in beforeAll): `projectDir`
