@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, type Sandbox } from '../harness/index.js';
+import { type Sandbox } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox, sandboxCli } from './run-util.js';
 
 describe('bridge networks (rootless)', () => {
@@ -144,11 +144,7 @@ describe('bridge networks (rootless)', () => {
 
 describe('bridge networks (root)', () => {
   let sb: Sandbox;
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { ok } = sandboxCli(() => sb);
   beforeAll(async () => {
     sb = await busyboxSandbox('network-bridge-root', 'root');
   }, 120_000);

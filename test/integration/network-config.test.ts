@@ -5,17 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposeStore, emptyStore, tscRun, type Sandbox } from '../harness/index.js';
+import { disposeStore, emptyStore, type Sandbox, sandboxCli } from '../harness/index.js';
 
 describe('network configs (rootless)', () => {
   let sb: Sandbox;
-  const cli = (args: string[], input?: string) => tscRun(args, { sandbox: sb, ...(input === undefined ? {} : { input }) });
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await cli(args);
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    expect(r.stderr, args.join(' ')).toBe('');
-    return r.stdout;
-  };
+  const { cli, ok } = sandboxCli(() => sb, { quiet: true });
   const fails = async (args: string[], code: number, message: string) => {
     const r = await cli(args);
     expect(r.stderr, args.join(' ')).toBe(`Error: ${message}\n`);
@@ -82,7 +76,7 @@ describe('network configs (rootless)', () => {
     expect(new Set(all.map((n) => n.network_interface)).size).toBe(all.length);
     expect(new Set(anon.map((r) => r.stdout)).size).toBe(3);
     expect(await ok(['network', 'rm', 'c0', 'c1'])).toBe('c0\nc1\n');
-    const eof = await cli(['network', 'prune'], '');
+    const eof = await cli(['network', 'prune'], { input: '' });
     expect([eof.exitCode, eof.stderr]).toEqual([125, 'Error: EOF\n']);
     const pruned = (await ok(['network', 'prune', '-f'])).split('\n').filter(Boolean).sort();
     expect(pruned).toContain('front');

@@ -6,10 +6,10 @@
 // network namespace down (tens of seconds on a busy host). Three rounds,
 // since that lag comes and goes with the load.
 
-import fs from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, tscRun, type Sandbox } from '../harness/index.js';
+import { pidRunning } from '../harness/host-procs.js';
+import { freePort, tscRun, type Sandbox, sandboxCli } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox, readRecord, sleep } from './run-util.js';
 
 function portFree(port: number): Promise<boolean> {
@@ -21,14 +21,7 @@ function portFree(port: number): Promise<boolean> {
 }
 
 /** Gone, or a zombie (dead, not yet reaped by whoever inherited it). */
-function dead(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}
+const dead = (pid: number): boolean => !pidRunning(pid);
 
 async function msUntil(fn: () => boolean | Promise<boolean>, limitMs: number): Promise<number> {
   const t0 = Date.now();
@@ -41,11 +34,7 @@ async function msUntil(fn: () => boolean | Promise<boolean>, limitMs: number): P
 
 describe('kill -9 of a bridge container\'s monitor', () => {
   let sb: Sandbox;
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { ok } = sandboxCli(() => sb);
   beforeAll(async () => {
     sb = await busyboxSandbox('network-monitor-kill', 'user');
     await ok(['network', 'create', '--subnet', '10.97.8.0/24', 'mk']);

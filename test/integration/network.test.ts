@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ociArchiveEntries } from '../harness/archives.js';
+import { childrenOf, sameProcessRunning, type ChildProc } from '../harness/host-procs.js';
 import { buildBusyboxImage, disposeStore, emptyStore, isRoot, tscRun, tscRunOk, writeTar, type As, type Sandbox } from '../harness/index.js';
 import { readRecord, sleep, until } from './run-util.js';
 
@@ -102,45 +103,11 @@ function hostAddress(): string | undefined {
   return undefined;
 }
 
-interface NetProc {
-  pid: number;
-  start: number;
-  name: string;
-}
-
-function stat(pid: number): string[] | undefined {
-  try {
-    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return s.slice(s.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
 /** The network programs (pasta, slirp4netns) the monitor started: its children running them. */
-function networkPrograms(monitorPid: number): NetProc[] {
-  const out: NetProc[] = [];
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    const f = stat(Number(d));
-    if (!f || Number(f[1]) !== monitorPid || f[0] === 'Z') continue;
-    let cmd: string;
-    try {
-      cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0')[0]!;
-    } catch {
-      continue;
-    }
-    const name = path.basename(cmd);
-    if (name === 'pasta' || name === 'slirp4netns') out.push({ pid: Number(d), start: Number(f[22 - 3]), name });
-  }
-  return out;
-}
+const networkPrograms = (monitorPid: number): ChildProc[] => childrenOf(monitorPid, (n) => n === 'pasta' || n === 'slirp4netns');
 
 /** Gone, or a zombie nobody reaps (this machine's PID 1 does not). */
-function procGone(p: NetProc): boolean {
-  const f = stat(p.pid);
-  return !f || f[0] === 'Z' || Number(f[22 - 3]) !== p.start;
-}
+const procGone = (p: ChildProc): boolean => !sameProcessRunning(p.pid, p.start);
 
 function suite(as: As, full: boolean) {
   let sb: Sandbox;

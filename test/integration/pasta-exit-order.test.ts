@@ -5,41 +5,14 @@
 // same port can be published again at once. Either way nothing is left
 // behind: pasta and the monitor are gone soon after. As the test user.
 
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, tscRun, type Sandbox } from '../harness/index.js';
+import { childrenOf, procStart, sameProcessRunning } from '../harness/host-procs.js';
+import { freePort, tscRun, type Sandbox, sandboxCli } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox, readRecord, sleep } from './run-util.js';
 
-function stat(pid: number): string[] | undefined {
-  try {
-    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return s.slice(s.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
 /** Live pasta processes whose parent is pid. */
-function pastaChildren(pid: number): number[] {
-  const out: number[] = [];
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    const f = stat(Number(d));
-    if (!f || Number(f[1]) !== pid || f[0] === 'Z') continue;
-    try {
-      if (fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0')[0]!.endsWith('pasta')) out.push(Number(d));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-/** The same process (pid and start time) still exists and is not a zombie. */
-function alive(pid: number, start: number): boolean {
-  const f = stat(pid);
-  return f !== undefined && f[0] !== 'Z' && Number(f[19]) === start;
-}
+const pastaChildren = (pid: number): number[] => childrenOf(pid, (n) => n.endsWith('pasta')).map((c) => c.pid);
+const alive = sameProcessRunning;
 
 async function within(ms: number, fn: () => boolean): Promise<boolean> {
   const end = Date.now() + ms;
@@ -52,11 +25,7 @@ async function within(ms: number, fn: () => boolean): Promise<boolean> {
 
 describe('pasta at a container\'s exit', () => {
   let sb: Sandbox;
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await tscRun(args, { sandbox: sb, timeoutMs: 60_000 });
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { ok } = sandboxCli(() => sb);
   beforeAll(async () => {
     sb = await busyboxSandbox('pasta-exit-order', 'user');
   }, 120_000);
@@ -69,7 +38,7 @@ describe('pasta at a container\'s exit', () => {
     const mon = readRecord(sb, id).state.monitor!;
     const pasta = pastaChildren(mon.pid);
     expect(pasta, 'the monitor runs pasta').toHaveLength(1);
-    const pastaStart = Number(stat(pasta[0]!)![19]);
+    const pastaStart = procStart(pasta[0]!)!;
     await ok(['stop', '-t', '0', id]);
     expect(readRecord(sb, id).state.status).toBe('exited');
     expect(await within(10_000, () => !alive(pasta[0]!, pastaStart)), 'pasta gone').toBe(true);
