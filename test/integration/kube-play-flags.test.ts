@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRoot, tscRun, type As, type Sandbox } from '../harness/index.js';
+import { isRoot, type As, type Sandbox, sandboxCli } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox } from './run-util.js';
 
 const YAML = `apiVersion: v1
@@ -29,12 +29,7 @@ spec:
 
 function suite(as: As, bridge: boolean): void {
   let sb: Sandbox;
-  const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 120_000 });
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await cli(args);
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { cli, ok } = sandboxCli(() => sb, 120_000);
   const logsOf = async (name: string, want: string): Promise<string> => {
     let out = '';
     for (let i = 0; i < 100 && !out.includes(want); i++) {

@@ -8,7 +8,7 @@
 
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, type Sandbox } from '../harness/index.js';
+import { type Sandbox, sandboxCli } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox } from './run-util.js';
 
 const YAML = `apiVersion: v1
@@ -61,12 +61,7 @@ spec:
 
 describe('kube play: Secret, DaemonSet, probes (test user)', () => {
   let sb: Sandbox;
-  const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 90_000 });
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await cli(args);
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { cli, ok } = sandboxCli(() => sb, 90_000);
 
   beforeAll(async () => {
     sb = await busyboxSandbox('kube-secret', 'user');

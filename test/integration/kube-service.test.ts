@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, type Sandbox } from '../harness/index.js';
+import { type Sandbox, sandboxCli } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox } from './run-util.js';
 
 const YAML = `apiVersion: v1
@@ -26,12 +26,7 @@ spec:
 `;
 
 let sb: Sandbox;
-const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 120_000 });
-const ok = async (args: string[]): Promise<string> => {
-  const r = await cli(args);
-  expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-};
+const { cli, ok } = sandboxCli(() => sb, 120_000);
 
 beforeAll(async () => {
   sb = await busyboxSandbox('kube-service', 'user');

@@ -4,17 +4,12 @@
 // member nor the infra comes back up behind `pod stop`. As the test user.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, type Sandbox } from '../harness/index.js';
+import { type Sandbox, sandboxCli } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox } from './run-util.js';
 
 describe('pod stop against a healthcheck restart (test user)', () => {
   let sb: Sandbox;
-  const cli = (args: string[], env?: Record<string, string>) => tscRun(args, { sandbox: sb, timeoutMs: 60_000, ...(env ? { env } : {}) });
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await cli(args);
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { cli, ok } = sandboxCli(() => sb);
   const running = async (pod: string) => (await ok(['ps', '--filter', `pod=${pod}`, '--format', '{{.Names}}'])).trim();
 
   beforeAll(async () => {
@@ -32,13 +27,13 @@ describe('pod stop against a healthcheck restart (test user)', () => {
     await ok(['pod', 'stop', '-t', '2', 'hr']);
     expect(await running('hr')).toBe('');
     // What the healthcheck's action runs, with the time its check began: refused, nothing starts.
-    const r = await cli(['restart', 'hr-m'], { TSC_RUN_HEALTH_RESTART_SINCE: before });
+    const r = await cli(['restart', 'hr-m'], { env: { TSC_RUN_HEALTH_RESTART_SINCE: before } });
     expect(r.exitCode).toBe(125);
     expect(r.stderr).toContain('pod hr was stopped after the healthcheck of hr-m began: its restart action is dropped');
     expect(await running('hr')).toBe('');
     // A check begun after the stop (the pod was started again since) restarts as before.
     await ok(['pod', 'start', 'hr']);
-    expect((await cli(['restart', '-t', '2', 'hr-m'], { TSC_RUN_HEALTH_RESTART_SINCE: new Date().toISOString() })).exitCode).toBe(0);
+    expect((await cli(['restart', '-t', '2', 'hr-m'], { env: { TSC_RUN_HEALTH_RESTART_SINCE: new Date().toISOString() } })).exitCode).toBe(0);
     expect((await running('hr')).split('\n').sort()).toEqual([expect.stringMatching(/-infra$/), 'hr-m']);
   });
 

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, type Sandbox, freePort } from '../harness/index.js';
+import { type Sandbox, freePort, sandboxCli } from '../harness/index.js';
 import { importBusybox } from '../harness/fixtures.js';
 import { busyboxSandbox, disposeSandbox, readRecord, until } from './run-util.js';
 
@@ -27,12 +27,7 @@ function get(port: number): Promise<string> {
 
 describe('pod removal and infra recovery (test user)', () => {
   let sb: Sandbox;
-  const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 90_000 });
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await cli(args);
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { cli, ok } = sandboxCli(() => sb, 90_000);
   const podIds = async () => (await ok(['pod', 'ps', '-q', '--no-trunc'])).trim().split('\n').filter(Boolean).sort();
 
   beforeAll(async () => {
