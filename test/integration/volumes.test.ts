@@ -16,6 +16,7 @@ import {
   disposeStore,
   isRoot,
   runAs,
+  sandboxCli,
   tscRun,
   tscRunOk,
   writeTar,
@@ -30,14 +31,8 @@ if (!hasPodman) console.warn(`volumes.test.ts: the comparison with podman is ski
 
 function suite(as: As): void {
   let sb: Sandbox;
-  const cli = (args: string[], input?: string) => tscRun(args, { sandbox: sb, ...(input === undefined ? {} : { input }) });
-  /** A command that must succeed and print nothing on stderr. */
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await cli(args);
-    expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    expect(r.stderr, args.join(' ')).toBe('');
-    return r.stdout;
-  };
+  // `ok`: a command that must succeed and print nothing on stderr.
+  const { cli, ok } = sandboxCli(() => sb, { quiet: true });
   const volumeNames = async () => (await ok(['volume', 'ls', '-q'])).split('\n').filter(Boolean);
   /** On the host: who owns a path (a file the sandbox owner may not be able to stat as us is fine: we are root or the owner). */
   const ownerOf = (p: string) => fs.lstatSync(p).uid;
@@ -153,7 +148,7 @@ function suite(as: As): void {
       await ok(['volume', 'create', '--label', 'prune=me', 'p1']);
       await ok(['volume', 'create', 'p2']);
       await ok(['create', '-v', 'p3:/p', 'bb', 'true']);
-      const asked = await cli(['volume', 'prune', '--filter', 'label=prune=me'], 'n\n');
+      const asked = await cli(['volume', 'prune', '--filter', 'label=prune=me'], { input: 'n\n' });
       expect(asked.stdout).toBe(
         'WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:\np1\nAre you sure you want to continue? [y/N] ',
       );
