@@ -7,7 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { busyboxStore, disposeStore, runAs, tscRun, tscRunOk, type BusyboxStore } from '../harness/index.js';
+import { pidExists } from '../harness/host-procs.js';
+import { busyboxStore, disposeStore, tscRun, tscRunOk, type BusyboxStore } from '../harness/index.js';
+import { execUnitLine, unitLines } from '../harness/systemd-units.js';
 import { cliArgv, until } from './run-util.js';
 
 let sb: BusyboxStore;
@@ -18,30 +20,10 @@ beforeAll(async () => {
 });
 afterAll(() => disposeStore(sb));
 
-/** The unit's Key=value lines (continuations joined), in order. */
-function unitLines(text: string): Array<[string, string]> {
-  return text
-    .replace(/ \\\n\t/g, ' ')
-    .split('\n')
-    .filter((l) => /^[A-Za-z]+=/.test(l))
-    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as [string, string]);
-}
+/** Run one Exec line as systemd would for the user unit `unit`. */
+const exec = (line: string, unit: string) => execUnitLine(sb, line, unit);
 
-/** Run one Exec line as systemd would for a user unit named `unit` (its words are shell-safe here). */
-async function exec(line: string, unit: string): Promise<void> {
-  const cmd = line.replace(/%t/g, sb.xdgRuntime).replace(/%n/g, `${unit}.service`).replace(/%%/g, '%');
-  const r = await runAs('user', 'sh', ['-c', cmd], { env: { XDG_RUNTIME_DIR: sb.xdgRuntime, HOME: sb.home } });
-  expect(r.exitCode, `${cmd}\n${r.stderr}`).toBe(0);
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = pidExists;
 
 describe('generate systemd (test user)', () => {
   it('a plain unit starts and stops the existing container; systemd follows its monitor through PIDFile', async () => {

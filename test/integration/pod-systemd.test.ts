@@ -8,7 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { busyboxStore, disposeStore, runAs, tscRun, tscRunOk, type BusyboxStore } from '../harness/index.js';
+import { pidExists } from '../harness/host-procs.js';
+import { busyboxStore, disposeStore, tscRun, tscRunOk, type BusyboxStore } from '../harness/index.js';
+import { execUnitLine, unitLines } from '../harness/systemd-units.js';
 import { cliArgv, until } from './run-util.js';
 
 let sb: BusyboxStore;
@@ -26,32 +28,13 @@ function splitUnits(out: string): Map<string, string> {
   return units;
 }
 
-/** A unit's Key=value lines (continuations joined), in order. */
-function unitLines(text: string): Array<[string, string]> {
-  return text
-    .replace(/ \\\n\t/g, ' ')
-    .split('\n')
-    .filter((l) => /^[A-Za-z]+=/.test(l))
-    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as [string, string]);
-}
 const all = (text: string, key: string) => unitLines(text).filter(([k]) => k === key).map(([, v]) => v);
 const one = (text: string, key: string) => all(text, key)[0]!;
 
 /** Run one Exec line as systemd would for the user unit `unit`. */
-async function exec(line: string, unit: string): Promise<void> {
-  const cmd = line.replace(/%t/g, sb.xdgRuntime).replace(/%n/g, `${unit}.service`).replace(/%%/g, '%');
-  const r = await runAs('user', 'sh', ['-c', cmd], { env: { XDG_RUNTIME_DIR: sb.xdgRuntime, HOME: sb.home } });
-  expect(r.exitCode, `${cmd}\n${r.stderr}`).toBe(0);
-}
+const exec = (line: string, unit: string) => execUnitLine(sb, line, unit);
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = pidExists;
 const status = async (name: string) => (await run(['inspect', '--format', '{{.State.Status}}', name])).stdout.trim();
 
 describe('generate systemd POD (test user)', () => {
