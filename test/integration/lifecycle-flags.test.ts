@@ -7,7 +7,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tscRun, type Sandbox } from '../harness/index.js';
-import { busyboxSandbox, cliArgv, disposeSandbox, spawnLive } from './run-util.js';
+import { busyboxSandbox, cliArgv, disposeSandbox, spawnLive, until } from './run-util.js';
 
 const ID = /^[0-9a-f]{64}$/;
 
@@ -75,10 +75,12 @@ describe('lifecycle flags as the test user', () => {
   it('ps --watch prints the table again every N seconds', async () => {
     await out(['run', '-d', '--name', 'watched', 'bb', 'sleep', '60']);
     const live = spawnLive(sb, cliArgv(sb, ['ps', '--watch', '1', '--format', '{{.Names}}']));
-    await new Promise((r) => setTimeout(r, 2500));
+    const framesOf = () => live.stdout().split('\x1b[2J\x1b[1;1H').filter(Boolean);
+    // Two frames, however slow the machine (a fixed 2.5 s wait was either too long or, under load, too short).
+    await until(() => framesOf().length >= 2 && live.stdout().endsWith('\n'), 30_000, 'a second ps --watch frame');
     process.kill(-live.child.pid!, 'SIGTERM');
     await live.exited;
-    const frames = live.stdout().split('\x1b[2J\x1b[1;1H').filter(Boolean);
+    const frames = framesOf();
     expect(frames.length).toBeGreaterThanOrEqual(2);
     expect(frames[0]).toBe('watched\n');
     const r = await run(['ps', '--watch', '1', '--latest']);
