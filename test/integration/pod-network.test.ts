@@ -78,7 +78,7 @@ function suite(as: As): void {
     await ok(['run', '-d', '--pod', 'gone', '--name', 'gone-m', 'bb', 'sleep', '600']);
     const busy = await cli(['network', 'rm', 'other']);
     expect(busy.exitCode).toBe(2);
-    expect(await ok(['network', 'rm', '-f', 'other'])).toBe('other\n');
+    expect(await ok(['network', 'rm', '-f', '-t', '0', 'other'])).toBe('other\n');
     expect((await cli(['pod', 'exists', 'gone'])).exitCode).toBe(1);
     expect(await ok(['ps', '-a', '--filter', 'name=gone', '--format', '{{.Names}}'])).toBe('');
   });
