@@ -25,21 +25,39 @@ function hostSnapshot(): Map<string, string> {
   return m;
 }
 
+// Both integration projects (parallel and serial, vitest.config.ts) name this
+// file; they share one run directory, made by the first and removed after the last.
+interface RunShare {
+  users: number;
+  runDir: string;
+  before: Map<string, string>;
+}
+const SHARE = Symbol.for('tsc-run.integration-run-dir');
+
 export default function setup(): () => Promise<void> {
-  const before = hostSnapshot();
-  const runDir = fs.mkdtempSync(path.join(sandboxBase(), 'tsc-run-it-'));
-  const cli = installCliBinary(runDir);
-  process.env[RUN_DIR_ENV] = runDir;
-  const u = testUser();
-  process.stderr.write(
-    `[harness] CLI ${cli.bin}${cli.single ? '' : ' (development launcher)'}; runs as ${u.name} (uid ${u.uid})` +
-      `${isRoot() ? '; root mode available' : ''}\n`,
-  );
+  const g = globalThis as { [SHARE]?: RunShare };
+  let share = g[SHARE];
+  if (!share) {
+    const before = hostSnapshot();
+    const runDir = fs.mkdtempSync(path.join(sandboxBase(), 'tsc-run-it-'));
+    const cli = installCliBinary(runDir);
+    process.env[RUN_DIR_ENV] = runDir;
+    const u = testUser();
+    process.stderr.write(
+      `[harness] CLI ${cli.bin}${cli.single ? '' : ' (development launcher)'}; runs as ${u.name} (uid ${u.uid})` +
+        `${isRoot() ? '; root mode available' : ''}\n`,
+    );
+    share = g[SHARE] = { users: 0, runDir, before };
+  }
+  share.users++;
+  const mine = share;
   // Caches in there belong to the test user (or its subordinate ids): removeTree copes.
   return async () => {
-    await removeTree(runDir, u);
+    if (--mine.users > 0) return;
+    delete g[SHARE];
+    await removeTree(mine.runDir, testUser());
     const after = hostSnapshot();
-    const changed = [...before].filter(([p, v]) => after.get(p) !== v).map(([p, v]) => `${p}: ${v} -> ${after.get(p)}`);
+    const changed = [...mine.before].filter(([p, v]) => after.get(p) !== v).map(([p, v]) => `${p}: ${v} -> ${after.get(p)}`);
     if (changed.length) throw new Error(`integration tests changed the host: ${changed.join('; ')}`);
   };
 }
