@@ -33,7 +33,8 @@ export async function prepare(root) {
 
   section('bundle (dist/tsc-run)');
   if (pkg.scripts?.bundle && fs.existsSync(path.join(root, 'scripts/bundle.mjs'))) {
-    if ((await step(['npm', 'run', '--silent', 'bundle'])) !== 0) fail('bundle failed');
+    // The build just ran: the bundle packs it as it is.
+    if ((await step(['npm', 'run', '--silent', 'bundle', '--', '--no-build'])) !== 0) fail('bundle failed');
   } else {
     echo('NOTE: no bundle script yet; using dist/tsc-run-dev instead of the single executable');
   }
