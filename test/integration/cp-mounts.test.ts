@@ -10,17 +10,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRoot, tscRun, type As, type Sandbox } from '../harness/index.js';
+import { isRoot, sandboxCli, type As, type Sandbox } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox } from './run-util.js';
 
 function suite(as: As) {
   let sb: Sandbox;
-  const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 120_000 });
-  const ok = async (args: string[]) => {
-    const r = await cli(args);
-    expect([r.exitCode, r.stderr], args.join(' ')).toEqual([0, '']);
-    return r.stdout;
-  };
+  // `ok`: exit 0 and nothing on stderr.
+  const { cli, ok } = sandboxCli(() => sb, { timeoutMs: 120_000, quiet: true });
   beforeAll(async () => {
     sb = await busyboxSandbox(`cp-mounts-${as}`, as);
   });

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, type Sandbox } from '../harness/index.js';
+import { sandboxCli, tscRun, type Sandbox } from '../harness/index.js';
 import { disposeStore, emptyStore } from '../harness/fixtures.js';
 import { buildBusyboxImage } from '../harness/images.js';
 import { pushImage, startRegistry, type Registry } from '../harness/registry.js';
@@ -15,12 +15,8 @@ import { busyboxSandbox, disposeSandbox } from './run-util.js';
 
 let sb: Sandbox;
 let reg: Registry;
-const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 120_000 });
-const ok = async (args: string[]) => {
-  const r = await cli(args);
-  expect([r.exitCode, r.stderr], args.join(' ')).toEqual([0, '']);
-  return r.stdout;
-};
+// `ok`: exit 0 and nothing on stderr.
+const { cli, ok } = sandboxCli(() => sb, { timeoutMs: 120_000, quiet: true });
 beforeAll(async () => {
   [sb, reg] = await Promise.all([busyboxSandbox('store-parity', 'user'), startRegistry()]);
   await pushImage(reg, 'bb', '1', await buildBusyboxImage({}));

@@ -6,17 +6,13 @@
 
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tscRun, type Sandbox } from '../harness/index.js';
+import { sandboxCli, type Sandbox } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox } from './run-util.js';
 
 describe('volume first use and :U as podman 4.3', () => {
   let sb: Sandbox;
-  const cli = (args: string[]) => tscRun(args, { sandbox: sb, timeoutMs: 120_000 });
-  const ok = async (args: string[]) => {
-    const r = await cli(args);
-    expect([r.exitCode, r.stderr], args.join(' ')).toEqual([0, '']);
-    return r.stdout;
-  };
+  // `ok`: exit 0 and nothing on stderr.
+  const { ok } = sandboxCli(() => sb, { timeoutMs: 120_000, quiet: true });
   beforeAll(async () => {
     sb = await busyboxSandbox('volume-first-use', 'user');
   });
