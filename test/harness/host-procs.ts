@@ -3,6 +3,8 @@
 // still runs. Every read copes with a process that is gone meanwhile.
 
 import fs from 'node:fs';
+import path from 'node:path';
+import type { Sandbox } from './sandbox.js';
 
 /** The fields of /proc/PID/stat after the command name: [0] state, [1] ppid, [19] start time; undefined when gone. */
 export function procStat(pid: number): string[] | undefined {
@@ -66,4 +68,13 @@ export function childrenOf(parent: number, want: (name: string) => boolean = () 
     if (want(name)) out.push({ pid: Number(d), start: Number(f[19]), name });
   }
   return out;
+}
+
+/** The pid a JSON state file under the store's runroot names (`networks/netns.json`, `networks/dns.json`); undefined while there is none. */
+export function runrootPid(sb: Sandbox, rel: string): number | undefined {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(sb.runroot, rel), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return undefined;
+  }
 }

@@ -9,19 +9,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runrootPid } from '../harness/host-procs.js';
 import { type Sandbox } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox, sandboxCli } from './run-util.js';
 
 describe('bridge networks (rootless)', () => {
   let sb: Sandbox;
   const { cli, ok } = sandboxCli(() => sb);
-  const holderPid = (): number | undefined => {
-    try {
-      return (JSON.parse(fs.readFileSync(path.join(sb.runroot, 'networks', 'netns.json'), 'utf8')) as { pid: number }).pid;
-    } catch {
-      return undefined;
-    }
-  };
+  const holderPid = () => runrootPid(sb, 'networks/netns.json');
   const alive = (pid: number): boolean => fs.existsSync(`/proc/${pid}`);
   /** An HTTP GET with nc (busybox wget crashes on some failures, which would pass for isolation). */
   const get = (host: string) => `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${host} 80 | tail -n 1`;

@@ -6,19 +6,13 @@
 // idle, and a kill -9 of it is repaired by the next start.
 
 import fs from 'node:fs';
-import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runrootPid } from '../harness/host-procs.js';
 import { type Sandbox } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox, until, sandboxCli } from './run-util.js';
 
-function dnsPid(sb: Sandbox): number | undefined {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(sb.runroot, 'networks', 'dns.json'), 'utf8')) as { pid: number }).pid;
-  } catch {
-    return undefined;
-  }
-}
+const dnsPid = (sb: Sandbox) => runrootPid(sb, 'networks/dns.json');
 const alive = (pid: number | undefined): boolean => pid !== undefined && fs.existsSync(`/proc/${pid}`);
 
 /** What the host's resolvers say of a name (undefined when they do not know it: the forward check is then skipped). */

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runrootPid } from '../harness/host-procs.js';
 import { type Sandbox, freePort } from '../harness/index.js';
 import { busyboxSandbox, disposeSandbox, sleep, until, sandboxCli } from './run-util.js';
 
@@ -36,13 +37,7 @@ async function hostGetEventually(port: number): Promise<string | undefined> {
 describe.each([['user'], ['root']] as const)('bridge recovery and reload (%s)', (as) => {
   let sb: Sandbox;
   const { cli, ok } = sandboxCli(() => sb);
-  const holderPid = (): number | undefined => {
-    try {
-      return (JSON.parse(fs.readFileSync(path.join(sb.runroot, 'networks', 'netns.json'), 'utf8')) as { pid: number }).pid;
-    } catch {
-      return undefined;
-    }
-  };
+  const holderPid = () => runrootPid(sb, 'networks/netns.json');
   const alive = (pid: number | undefined) => pid !== undefined && fs.existsSync(`/proc/${pid}`);
   const killHolder = async () => {
     const pid = holderPid()!;
