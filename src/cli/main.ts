@@ -117,6 +117,8 @@ async function answerRoute(r: Route): Promise<number | undefined> {
       return reportError(new UsageError(`missing command '${r.command.path} COMMAND'`));
     case 'unknown':
       return reportError(new UsageError(r.message));
+    case 'bad-flag':
+      return reportError(new FlagError(r.message, r.helpPath));
     case 'help-command':
       process.stdout.write(`Help provides help for any command in the application.\nSimply type ${PROG} help [path to command] for full details.\n\nUsage:\n  ${PROG} help [command] [flags]\n\n`);
       return 0;

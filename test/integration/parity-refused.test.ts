@@ -99,3 +99,21 @@ describe('refused commands check their argument count first, in cobra\'s words (
     });
   }
 });
+
+describe('flags after an unknown command word, as podman (bats 300-cli-parsing)', () => {
+  for (const args of [['bad', '--invalid'], ['bad', '-x'], ['system', 'bad', '--invalid'], ['bad', '--help', '--invalid'], ['bad', '--log-level', 'error']]) {
+    it(args.join(' '), async () => {
+      const [ours, theirs] = await Promise.all([tscRun(args), podman(args)]);
+      expect(ours.exitCode).toBe(theirs.exitCode);
+      // podman spreads its suggestions over several lines where ours keeps one: the same start.
+      expect(ours.stderr.split('\n')[0]!.startsWith(theirs.stderr.replace(/podman/g, 'tsc-run').split('\n')[0]!)).toBe(true);
+    });
+  }
+
+  it('--help after an unknown command word: that node\'s help, exit 0', async () => {
+    const [ours, theirs] = await Promise.all([tscRun(['system', 'bad', '--help']), podman(['system', 'bad', '--help'])]);
+    expect(theirs.exitCode).toBe(0);
+    expect(ours.exitCode).toBe(0);
+    expect(ours.stdout).toMatch(/^Usage:\n {2}tsc-run system \[command\]$/m);
+  });
+});

@@ -11,6 +11,8 @@ export type Route =
   /** A group (or the program) without a subcommand: its help on stdout, then `Error: missing command`, exit 125. */
   | { kind: 'missing'; command: CommandInfo; isRoot: boolean }
   | { kind: 'unknown'; message: string }
+  /** An unknown flag after an unknown command word: cobra parses the flags first, so that is the error (`See '<helpPath> --help'`). */
+  | { kind: 'bad-flag'; message: string; helpPath: string }
   /** `tsc-run help --help`: cobra's own words for its help command. */
   | { kind: 'help-command' }
   | { kind: 'run' };
@@ -56,6 +58,39 @@ function unknownCommand(node: CommandInfo, word: string): Route {
 }
 
 /**
+ * pflag's verdict on the flags after an unknown command word, read with the
+ * node's own flags and the global ones: the first unknown flag, if any.
+ */
+function unknownFlagAfter(rest: readonly string[], node: CommandInfo, root: CommandInfo): Route | undefined {
+  const options = [...node.options, ...root.options];
+  const long = (n: string) => options.find((o) => o.name === n || o.aliases.includes(n));
+  const short = (c: string) => options.find((o) => o.short === c);
+  const valued = (o: { type: string | undefined }) => o.type !== 'boolean' && o.type !== 'count';
+  const bad = (message: string): Route => ({ kind: 'bad-flag', message, helpPath: node.path });
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--') break;
+    if (isHelpFlag(a, node)) continue;
+    if (a.startsWith('--')) {
+      const name = a.slice(2).split('=')[0]!;
+      const o = long(name);
+      if (!o) return bad(`unknown flag: --${name}`);
+      if (valued(o) && !a.includes('=')) i++;
+    } else if (a.startsWith('-') && a !== '-') {
+      for (let k = 1; k < a.length; k++) {
+        const o = short(a[k]!);
+        if (!o) return bad(`unknown shorthand flag: '${a[k]}' in -${a.slice(k)}`);
+        if (valued(o)) {
+          if (k === a.length - 1) i++;
+          break;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
  * argv: the program's arguments (after `--` was inserted before a
  * container's command line); globalValueFlags: global flags that take a
  * value, so `--root DIR system df` walks to `system df`.
@@ -80,7 +115,12 @@ export function route(argv: readonly string[], root: CommandInfo, globalValueFla
     if (node === root && a === 'help' && !help) return helpTopic(argv.slice(i + 1), root);
     if (node.subcommands.length === 0) break;
     const next = lookup(node, a);
-    if (!next) return unknownCommand(node, a);
+    if (!next) {
+      // cobra: the flags are parsed first (an unknown one is the error), then --help shows this node's help.
+      const rest = argv.slice(i + 1);
+      const asked = help || rest.slice(0, rest.includes('--') ? rest.indexOf('--') : undefined).some((r) => isHelpFlag(r, node));
+      return unknownFlagAfter(rest, node, root) ?? (asked ? { kind: 'help', command: node, isRoot: node === root } : unknownCommand(node, a));
+    }
     node = next;
   }
   if (!help) {

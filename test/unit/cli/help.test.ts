@@ -106,4 +106,13 @@ describe('routing before yargs', () => {
     expect(route(['rn'], root, values)).toMatchObject({ kind: 'unknown', message: expect.stringContaining('did you mean `run`?') });
     expect(route(['volume', 'ls', 'x'], root, values)).toEqual({ kind: 'run' });
   });
+  it('after an unknown command word, as cobra: an unknown flag first, then --help, then the unknown command', () => {
+    expect(route(['bad', '--invalid'], root, values)).toEqual({ kind: 'bad-flag', message: 'unknown flag: --invalid', helpPath: 'tsc-run' });
+    expect(route(['volume', 'bad', '-x'], root, values)).toEqual({ kind: 'bad-flag', message: "unknown shorthand flag: 'x' in -x", helpPath: 'tsc-run volume' });
+    expect(route(['bad', '--help', '--invalid'], root, values)).toMatchObject({ kind: 'bad-flag' });
+    expect(route(['bad', '--root', '/x'], root, values)).toMatchObject({ kind: 'unknown' });
+    expect(route(['bad', '--root=/x', '--', '--invalid'], root, values)).toMatchObject({ kind: 'unknown' });
+    expect(route(['bad', '--help'], root, values)).toMatchObject({ kind: 'help', isRoot: true });
+    expect(route(['volume', 'bad', '-h'], root, values)).toMatchObject({ kind: 'help', command: { path: 'tsc-run volume' } });
+  });
 });
