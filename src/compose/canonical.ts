@@ -20,12 +20,16 @@ export interface PortConfig {
   app_protocol?: string;
 }
 
-export function canonicalFile(file: string, tree: Tree): Tree {
+/**
+ * `keepUnparsed`: a short port or volume that does not parse stays as written
+ * (a file read without interpolation, `${PORT:-80}:80`), as compose-go does.
+ */
+export function canonicalFile(file: string, tree: Tree, keepUnparsed = false): Tree {
   const out: Tree = { ...tree };
   if (isPlainObject(tree.services)) {
     const services: Tree = {};
     for (const [name, svc] of Object.entries(tree.services)) {
-      services[name] = isPlainObject(svc) ? canonicalService(file, name, svc) : svc;
+      services[name] = isPlainObject(svc) ? canonicalService(file, name, svc, keepUnparsed) : svc;
     }
     out.services = services;
   }
@@ -39,7 +43,9 @@ function field(v: unknown, fn: (v: unknown) => unknown): unknown {
   return fn(v);
 }
 
-export function canonicalService(file: string, name: string, svc: Tree): Tree {
+class Unparsed extends Error {}
+
+export function canonicalService(file: string, name: string, svc: Tree, keepUnparsed = false): Tree {
   const at = (...p: Array<string | number>) => keyPath(['services', name, ...p]);
   const fail = (p: string, why: string): never => {
     throw new ComposeFileError(file, p, why);
@@ -72,11 +78,23 @@ export function canonicalService(file: string, name: string, svc: Tree): Tree {
   for (const k of ['secrets', 'configs']) {
     if (s[k] !== undefined) s[k] = field(s[k], (v) => (Array.isArray(v) ? (v as unknown[]).map((e) => (typeof e === 'string' ? { source: e } : e)) : v));
   }
+  // A short entry that does not parse: an error, or (keepUnparsed) the entry as written.
+  const short = <T>(text: string, p: string, parse: (text: string, fail: (why: string) => never) => T): T | string => {
+    if (!keepUnparsed) return parse(text, (why) => fail(p, why));
+    try {
+      return parse(text, () => {
+        throw new Unparsed();
+      });
+    } catch (e) {
+      if (e instanceof Unparsed) return text;
+      throw e;
+    }
+  };
   if (s.ports !== undefined) {
-    s.ports = field(s.ports, (v) => (Array.isArray(v) ? (v as unknown[]).flatMap((p, i): unknown[] => (p === RESET ? [p] : typeof p === 'object' && p !== null ? [longPort(p as Tree)] : parsePort(String(p), (why) => fail(at('ports', i), why)))) : v));
+    s.ports = field(s.ports, (v) => (Array.isArray(v) ? (v as unknown[]).flatMap((p, i): unknown[] => (p === RESET ? [p] : typeof p === 'object' && p !== null ? [longPort(p as Tree)] : [short(String(p), at('ports', i), parsePort)].flat())) : v));
   }
   if (s.volumes !== undefined) {
-    s.volumes = field(s.volumes, (v) => (Array.isArray(v) ? (v as unknown[]).map((m, i) => (typeof m === 'string' ? parseVolume(m, (why) => fail(at('volumes', i), why)) : m)) : v));
+    s.volumes = field(s.volumes, (v) => (Array.isArray(v) ? (v as unknown[]).map((m, i) => (typeof m === 'string' ? short(m, at('volumes', i), parseVolume) : m)) : v));
   }
   if (isPlainObject(s.healthcheck) && typeof s.healthcheck.test === 'string') {
     s.healthcheck = { ...s.healthcheck, test: ['CMD-SHELL', s.healthcheck.test] };

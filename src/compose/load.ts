@@ -16,6 +16,7 @@ import { errnoText } from '../errors.js';
 import { interpolateTree, type InterpolationError, type Lookup } from './interpolate.js';
 import { mergeFiles, stripMarkers } from './merge.js';
 import type { Project } from './model.js';
+import { normalizeModel } from './model-normalize.js';
 import { checkProjectName, normalizeProject, normalizeProjectName, resolveServicePaths, resolveTopPaths } from './normalize.js';
 import { validateComposeFile } from './validate.js';
 import { isPlainObject, readYaml, withoutMarkers, YamlReadError } from './yaml-read.js';
@@ -43,7 +44,25 @@ export interface LoadOptions {
   readStdin?: () => string;
   /** Warnings (unset variables, obsolete `version`, several default files). */
   warn?: (msg: string) => void;
+  /** `compose config`'s --no-interpolate, --no-normalize, ... (all on when not given). */
+  switches?: Partial<LoadSwitches>;
 }
+
+/** The loading steps `compose config` can turn off, as docker compose's flags name them. */
+export interface LoadSwitches {
+  /** --no-interpolate */
+  interpolate: boolean;
+  /** --no-normalize (and --compatibility) */
+  normalize: boolean;
+  /** --no-path-resolution */
+  resolvePaths: boolean;
+  /** --no-consistency */
+  consistency: boolean;
+  /** --no-env-resolution: env_file kept, not folded into environment */
+  resolveEnvFiles: boolean;
+}
+
+const ALL_ON: LoadSwitches = { interpolate: true, normalize: true, resolvePaths: true, consistency: true, resolveEnvFiles: true };
 
 /** The files of the project: -f, COMPOSE_FILE, or the search upwards (with the override file). */
 export function findComposeFiles(cwd: string, given: readonly string[] | undefined, env: Lookup, warn: (m: string) => void): string[] {
@@ -107,7 +126,48 @@ export function readEnvFile(file: string, lookup: Lookup): Map<string, string> |
   }
 }
 
+interface LoadedTree {
+  merged: Tree;
+  name: string;
+  workingDir: string;
+  files: string[];
+  fileLabel: string;
+  profiles: string[];
+  lookup: Lookup;
+  environment: Record<string, string>;
+  home: string | undefined;
+  switches: LoadSwitches;
+}
+
 export function loadProject(opts: LoadOptions): Project {
+  const t = loadTree(opts);
+  return normalizeProject({
+    tree: t.merged,
+    name: t.name,
+    workingDir: t.workingDir,
+    configFiles: t.files,
+    fileLabel: t.fileLabel,
+    profiles: t.profiles,
+    lookup: t.lookup,
+    environment: t.environment,
+    home: t.home,
+    readEnvFile: (f) => readEnvFile(f, t.lookup),
+    switches: t.switches,
+  });
+}
+
+/**
+ * The merged files as a plain tree, compose-go's "model" (`config
+ * --no-interpolate`): every profile's services, durations and env files as
+ * written, normalized only as compose-go's Normalize does.
+ */
+export function loadModel(opts: LoadOptions): Tree {
+  const t = loadTree({ ...opts, switches: { ...opts.switches, interpolate: false } });
+  return t.switches.normalize ? normalizeModel(t.merged, t.name, t.environment) : t.merged;
+}
+
+function loadTree(opts: LoadOptions): LoadedTree {
+  const switches: LoadSwitches = { ...ALL_ON, ...opts.switches };
   const warn = opts.warn ?? (() => {});
   const osEnv: Lookup = (n) => opts.env[n];
   // COMPOSE_* may come from the working directory's .env before the files are known.
@@ -142,14 +202,14 @@ export function loadProject(opts: LoadOptions): Project {
   };
 
   const home = opts.env.HOME;
-  const ctx: FileContext = { cwd: opts.cwd, lookup, onUnset, warn, home, readStdin: opts.readStdin };
+  const ctx: FileContext = { cwd: opts.cwd, lookup, onUnset, warn, home, readStdin: opts.readStdin, interpolate: switches.interpolate };
   let merged: Tree = {};
   for (const f of files) {
     const tree = loadFile(ctx, f, workingDir, new Set());
     merged = mergeFiles(merged, tree);
   }
   merged = stripMarkers(merged) as Tree;
-  merged = resolveTopPaths(merged, workingDir, home);
+  if (switches.resolvePaths) merged = resolveTopPaths(merged, workingDir, home);
 
   const fileLabel = label(opts.cwd, first);
   let name: string;
@@ -167,18 +227,7 @@ export function loadProject(opts: LoadOptions): Project {
     if (name === '') throw new ComposeError(`project name must not be empty: use -p or a top-level "name"`);
   }
   const profiles = [...(opts.profiles ?? []), ...(environment.COMPOSE_PROFILES ? environment.COMPOSE_PROFILES.split(',').filter(Boolean) : [])];
-  return normalizeProject({
-    tree: merged,
-    name,
-    workingDir,
-    configFiles: files,
-    fileLabel,
-    profiles,
-    lookup,
-    environment,
-    home,
-    readEnvFile: (f) => readEnvFile(f, lookup),
-  });
+  return { merged, name, workingDir, files, fileLabel, profiles, lookup, environment, home, switches };
 }
 
 interface FileContext {
@@ -188,6 +237,7 @@ interface FileContext {
   warn: (m: string) => void;
   home: string | undefined;
   readStdin: (() => string) | undefined;
+  interpolate: boolean;
 }
 
 /** One file: parsed, interpolated, validated, canonical, its extends and includes resolved. */
@@ -216,17 +266,19 @@ function parseFile(ctx: FileContext, shown: string, text: string): Tree {
     throw err;
   }
   if (!isPlainObject(raw)) throw new ComposeFileError(shown, '', 'top-level object must be a mapping');
-  const interpolated = interpolateTree(
-    raw,
-    ctx.lookup,
-    (p, err: InterpolationError): never => {
-      throw new ComposeFileError(shown, keyPath(p), err.message);
-    },
-    ctx.onUnset,
-  ) as Tree;
+  const interpolated = !ctx.interpolate
+    ? raw
+    : (interpolateTree(
+        raw,
+        ctx.lookup,
+        (p, err: InterpolationError): never => {
+          throw new ComposeFileError(shown, keyPath(p), err.message);
+        },
+        ctx.onUnset,
+      ) as Tree);
   validateComposeFile(shown, withoutMarkers(interpolated));
   coerceBooleans(shown, interpolated);
-  return canonicalFile(shown, interpolated);
+  return canonicalFile(shown, interpolated, !ctx.interpolate);
 }
 
 /** `extends: {service, file}`: the base service merged under this one (recursively, cycles refused). */

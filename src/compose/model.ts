@@ -132,6 +132,15 @@ export interface SecretTop {
   [k: string]: unknown;
 }
 
+/** A top-level `models:` entry (an AI model docker's model runner serves; config prints it, up refuses it). */
+export interface ModelTop {
+  name?: string;
+  model?: string;
+  context_size?: number;
+  runtime_flags?: string[];
+  [k: string]: unknown;
+}
+
 export interface Project {
   name: string;
   /** The project directory (absolute). */
@@ -145,6 +154,7 @@ export interface Project {
   volumes: Record<string, VolumeTop>;
   secrets: Record<string, SecretTop>;
   configs: Record<string, SecretTop>;
+  models?: Record<string, ModelTop>;
   /** The variables interpolation saw (.env + the environment). */
   environment: Record<string, string>;
 }

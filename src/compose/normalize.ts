@@ -9,7 +9,8 @@ import path from 'node:path';
 import { ComposeError, ComposeFileError } from './errors.js';
 import { formatDuration, parseDuration } from './durations.js';
 import type { Lookup } from './interpolate.js';
-import type { Project, SecretTop, Service } from './model.js';
+import type { LoadSwitches } from './load.js';
+import type { ModelTop, Project, SecretTop, Service } from './model.js';
 import { isPlainObject } from './yaml-read.js';
 
 type Tree = Record<string, unknown>;
@@ -27,6 +28,8 @@ export interface NormalizeInput {
   home: string | undefined;
   /** An env_file's variables (path absolute); undefined when it does not exist. */
   readEnvFile: (file: string) => Map<string, string> | undefined;
+  /** `compose config --no-normalize` & co. (load.ts); all on when not given. */
+  switches?: Partial<LoadSwitches>;
 }
 
 const invalid = (msg: string) => new ComposeError(`${msg}: invalid compose project`);
@@ -102,6 +105,7 @@ const RESTART = /^(no|always|unless-stopped|on-failure(:\d+)?)$/;
 
 export function normalizeProject(inp: NormalizeInput): Project {
   const t = inp.tree;
+  const sw = { normalize: true, consistency: true, ...inp.switches };
   const allServices = (isPlainObject(t.services) ? t.services : {}) as Record<string, Tree>;
   const active = new Set(inp.profiles);
   const enabled = (s: Tree) => {
@@ -130,8 +134,11 @@ export function normalizeProject(inp: NormalizeInput): Project {
   }
   // Cross-references, for enabled services only.
   let usesDefault = false;
-  for (const svc of [...Object.values(services), ...Object.values(disabled)]) impliedDependencies(svc);
+  if (sw.normalize) for (const svc of [...Object.values(services), ...Object.values(disabled)]) impliedDependencies(svc);
+  if (sw.consistency) checkContainerNames(services);
   for (const [name, svc] of Object.entries(services)) {
+    if (sw.normalize && svc.networks === undefined && svc.network_mode === undefined) svc.networks = { default: null };
+    if (Object.keys(svc.networks ?? {}).includes('default')) usesDefault = true;
     for (const [dep, d] of Object.entries(svc.depends_on ?? {})) {
       if (!(dep in services)) {
         if (dep in disabled) {
@@ -139,19 +146,18 @@ export function normalizeProject(inp: NormalizeInput): Project {
           delete svc.depends_on![dep];
           continue;
         }
-        if (!d.required) continue;
+        if (!d.required || !sw.consistency) continue;
         throw invalid(`service ${JSON.stringify(name)} depends on undefined service ${JSON.stringify(dep)}`);
       }
     }
+    if (!sw.consistency) continue;
     const nm = svc.network_mode;
     if (nm?.startsWith('service:')) {
       const other = nm.slice(8);
       if (!(other in services)) throw invalid(`service ${JSON.stringify(name)} refers to undefined service ${JSON.stringify(other)} in network_mode`);
     }
-    if (svc.networks === undefined && nm === undefined) svc.networks = { default: null };
     for (const n of Object.keys(svc.networks ?? {})) {
-      if (n === 'default') usesDefault = true;
-      else if (!(n in topNetworks)) throw invalid(`service ${JSON.stringify(name)} refers to undefined network ${n}`);
+      if (n !== 'default' && !(n in topNetworks)) throw invalid(`service ${JSON.stringify(name)} refers to undefined network ${n}`);
     }
     for (const v of svc.volumes ?? []) {
       if (v.type === 'volume' && v.source !== undefined && !(v.source in topVolumes)) {
@@ -166,14 +172,21 @@ export function normalizeProject(inp: NormalizeInput): Project {
     }
   }
   checkCycles(services);
-  for (const [k, raw] of Object.entries(topNetworks)) project.networks[k] = named(inp.name, k, raw ?? {});
-  if (usesDefault && !('default' in project.networks)) project.networks.default = { name: `${inp.name}_default` };
-  for (const [k, raw] of Object.entries(topVolumes)) project.volumes[k] = named(inp.name, k, raw ?? {});
+  // Resources get their names (PROJECT_KEY) from normalization only.
+  const name = (key: string, raw: Tree | null) => (sw.normalize ? named(inp.name, key, raw ?? {}) : { ...raw });
+  for (const [k, raw] of Object.entries(topNetworks)) project.networks[k] = name(k, raw);
+  if (sw.normalize && usesDefault && !('default' in project.networks)) project.networks.default = { name: `${inp.name}_default` };
+  for (const [k, raw] of Object.entries(topVolumes)) project.volumes[k] = name(k, raw);
+  if (isPlainObject(t.models)) {
+    const models: Record<string, ModelTop> = {};
+    for (const [k, raw] of Object.entries(t.models as Record<string, Tree | null>)) models[k] = name(k, raw) as ModelTop;
+    project.models = models;
+  }
   for (const k of ['secrets', 'configs'] as const) {
     const top = (isPlainObject(t[k]) ? t[k] : {}) as Record<string, Tree | null>;
     for (const [n, raw] of Object.entries(top)) {
-      const d = named(inp.name, n, raw ?? {}) as SecretTop;
-      if (d.file === undefined && d.environment === undefined && d.content === undefined && !d.external) {
+      const d = name(n, raw) as SecretTop;
+      if (sw.consistency && d.file === undefined && d.environment === undefined && d.content === undefined && !d.external) {
         throw invalid(`${k === 'secrets' ? 'secret' : 'config'} ${JSON.stringify(n)} must declare either "file", "environment", "content" or "external"`);
       }
       project[k][n] = d;
@@ -196,30 +209,36 @@ function named(project: string, key: string, raw: Tree): Tree {
 
 function normalizeService(inp: NormalizeInput, name: string, raw: Tree): Service {
   const s: Tree = { ...raw };
+  const sw = { normalize: true, consistency: true, resolvePaths: true, resolveEnvFiles: true, ...inp.switches };
   const label = inp.fileLabel;
   delete s.extends;
-  if (s.image === undefined && s.build === undefined) {
+  if (sw.consistency && s.image === undefined && s.build === undefined && s.provider === undefined) {
     throw invalid(`service ${JSON.stringify(name)} has neither an image nor a build context specified`);
   }
-  if (isPlainObject(s.build)) {
+  if (sw.normalize && isPlainObject(s.build)) {
     const b: Tree = { ...s.build };
-    if (b.context === undefined) b.context = inp.workingDir;
+    if (b.context === undefined) b.context = sw.resolvePaths ? inp.workingDir : '.';
     if (b.dockerfile === undefined && b.dockerfile_inline === undefined) b.dockerfile = 'Dockerfile';
     s.build = b;
   }
-  // env_file first, environment over it; a bare name takes the environment's value.
+  // env_file first, environment over it; a bare name takes the environment's value
+  // (normalization and env resolution each do that; --no-env-resolution keeps env_file).
   const env: Record<string, string | null> = {};
-  for (const f of (s.env_file as Array<{ path: string; required: boolean }> | undefined) ?? []) {
-    const vars = inp.readEnvFile(f.path);
-    if (vars === undefined) {
-      if (f.required) throw new ComposeError(`env file ${f.path} not found: stat ${f.path}: no such file or directory`);
-      continue;
+  if (sw.resolveEnvFiles) {
+    for (const f of (s.env_file as Array<{ path: string; required: boolean }> | undefined) ?? []) {
+      const file = path.resolve(inp.workingDir, f.path);
+      const vars = inp.readEnvFile(file);
+      if (vars === undefined) {
+        if (f.required) throw new ComposeError(`env file ${file} not found: stat ${file}: no such file or directory`);
+        continue;
+      }
+      for (const [k, v] of vars) env[k] = v;
     }
-    for (const [k, v] of vars) env[k] = v;
+    delete s.env_file;
   }
-  delete s.env_file;
+  const lookupBare = sw.normalize || sw.resolveEnvFiles;
   for (const [k, v] of Object.entries((s.environment as Record<string, string | null> | undefined) ?? {})) {
-    env[k] = v === null ? (inp.lookup(k) ?? null) : v;
+    env[k] = v === null && lookupBare ? (inp.lookup(k) ?? null) : v;
   }
   if (Object.keys(env).length) s.environment = env;
   else delete s.environment;
@@ -229,11 +248,11 @@ function normalizeService(inp: NormalizeInput, name: string, raw: Tree): Service
   const scale = s.scale !== undefined ? Number(s.scale) : undefined;
   const deploy = isPlainObject(s.deploy) ? s.deploy : undefined;
   const replicas = deploy?.replicas !== undefined ? Number(deploy.replicas) : undefined;
-  if (scale !== undefined && replicas !== undefined && scale !== replicas) {
+  if (sw.consistency && scale !== undefined && replicas !== undefined && scale !== replicas) {
     throw new ComposeFileError(label, `services.${name}.scale`, `can't set distinct values on 'scale' and 'deploy.replicas'`);
   }
   if (scale !== undefined) s.scale = scale;
-  if ((scale ?? replicas ?? 1) > 1 && s.container_name !== undefined) {
+  if (sw.consistency && (scale ?? replicas ?? 1) > 1 && s.container_name !== undefined) {
     throw new ComposeError(`services.${name}: can't set container_name and ${name} as container name must be unique: invalid compose project`);
   }
   if (isPlainObject(s.healthcheck)) {
@@ -281,6 +300,17 @@ function impliedDependencies(s: Service): void {
   for (const d of sharedNamespaceServices(s)) add(d, true);
   for (const d of volumesFromServices(s)) add(d, false);
   for (const l of s.links ?? []) add(l.split(':')[0]!, false);
+}
+
+/** Two services with one container_name (compose-go's words; it names the other service as `{}`, a slip we do not copy). */
+function checkContainerNames(services: Record<string, Service>): void {
+  const seen = new Map<string, string>();
+  for (const [name, s] of Object.entries(services)) {
+    if (s.container_name === undefined) continue;
+    const other = seen.get(s.container_name);
+    if (other !== undefined) throw new ComposeError(`services.${name}: container name ${JSON.stringify(s.container_name)} is already in use by service ${other}`);
+    seen.set(s.container_name, name);
+  }
 }
 
 function checkCycles(services: Record<string, Service>): void {

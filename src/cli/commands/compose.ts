@@ -43,10 +43,14 @@ function colorOf(argv: ComposeArgs & { 'no-color'?: boolean }): boolean {
 }
 
 /** The project the flags and the environment describe; warnings to stderr as docker compose's. */
-export async function loadFromArgs(argv: ComposeArgs): Promise<Project> {
+export async function loadFromArgs(argv: ComposeArgs, switches?: Partial<import('../../compose/load.js').LoadSwitches>): Promise<Project> {
   const { loadProject } = await import('../../compose/load.js');
+  return loadProject(await loadOptions(argv, switches));
+}
+
+async function loadOptions(argv: ComposeArgs, switches?: Partial<import('../../compose/load.js').LoadSwitches>): Promise<import('../../compose/load.js').LoadOptions> {
   const fs = await import('node:fs');
-  return loadProject({
+  return {
     cwd: process.cwd(),
     files: argv.file?.map(String),
     projectName: argv['project-name'],
@@ -56,18 +60,40 @@ export async function loadFromArgs(argv: ComposeArgs): Promise<Project> {
     env: process.env,
     readStdin: () => fs.readFileSync(0, 'utf8'),
     warn: (m) => process.stderr.write(`WARN[0000] ${m}\n`),
-  });
+    ...(switches ? { switches } : {}),
+  };
+}
+
+/** --root, --runroot and the storage flags, passed on to every engine command compose runs. */
+function engineGlobals(argv: ComposeArgs): string[] {
+  const globals: string[] = [];
+  if (argv.root !== undefined) globals.push('--root', argv.root);
+  if (argv.runroot !== undefined) globals.push('--runroot', argv.runroot);
+  if (argv['storage-driver'] !== undefined) globals.push('--storage-driver', argv['storage-driver']);
+  for (const o of argv['storage-opt'] ?? []) globals.push('--storage-opt', String(o));
+  return globals;
 }
 
 interface ConfigArgs extends ComposeArgs {
   services?: boolean;
   volumes?: boolean;
+  networks?: boolean;
+  models?: boolean;
   profiles?: boolean;
   images?: boolean;
+  variables?: boolean;
+  environment?: boolean;
   quiet?: boolean;
   format?: string;
   output?: string;
   hash?: string;
+  'resolve-image-digests'?: boolean;
+  'lock-image-digests'?: boolean;
+  'no-interpolate'?: boolean;
+  'no-normalize'?: boolean;
+  'no-path-resolution'?: boolean;
+  'no-consistency'?: boolean;
+  'no-env-resolution'?: boolean;
 }
 
 const configCommand: CommandModule<ComposeArgs, ConfigArgs> = {
@@ -77,61 +103,136 @@ const configCommand: CommandModule<ComposeArgs, ConfigArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run compose config [OPTIONS] [SERVICE...]\n\nParse, resolve and render compose file in canonical format')
-      .option('services', { type: 'boolean', describe: 'Print the service names, one per line.' })
-      .option('volumes', { type: 'boolean', describe: 'Print the volume names, one per line.' })
-      .option('profiles', { type: 'boolean', describe: 'Print the profile names, one per line.' })
-      .option('images', { type: 'boolean', describe: 'Print the image names, one per line.' })
-      .option('hash', { type: 'string', requiresArg: true, describe: 'Print the service config hash, one per line.' })
-      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only validate the configuration, don\'t print anything.' })
-      .option('format', { type: 'string', requiresArg: true, choices: ['yaml', 'json'], describe: 'Format the output. Values: [yaml | json]' })
-      .option('networks', { type: 'boolean', describe: 'Print the network names, one per line.' })
       .option('environment', { type: 'boolean', describe: 'Print environment used for interpolation.' })
+      .option('format', { type: 'string', requiresArg: true, describe: 'Format the output. Values: [yaml | json]' })
+      .option('hash', { type: 'string', requiresArg: true, describe: 'Print the service config hash, one per line.' })
+      .option('images', { type: 'boolean', describe: 'Print the image names, one per line.' })
+      .option('lock-image-digests', { type: 'boolean', describe: 'Produces an override file with image digests' })
+      .option('models', { type: 'boolean', describe: 'Print the model names, one per line.' })
+      .option('networks', { type: 'boolean', describe: 'Print the network names, one per line.' })
+      .option('no-consistency', { type: 'boolean', describe: "Don't check model consistency - warning: may produce invalid Compose output" })
+      .option('no-env-resolution', { type: 'boolean', describe: "Don't resolve service env files" })
+      .option('no-interpolate', { type: 'boolean', describe: "Don't interpolate environment variables" })
+      .option('no-normalize', { type: 'boolean', describe: "Don't normalize compose model" })
+      .option('no-path-resolution', { type: 'boolean', describe: "Don't resolve file paths" })
+      .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'Save to file (default to stdout)' })
+      .option('profiles', { type: 'boolean', describe: 'Print the profile names, one per line.' })
+      .option('quiet', { alias: 'q', type: 'boolean', describe: "Only validate the configuration, don't print anything" })
+      .option('resolve-image-digests', { type: 'boolean', describe: 'Pin image tags to digests' })
+      .option('services', { type: 'boolean', describe: 'Print the service names, one per line.' })
       .option('variables', { type: 'boolean', describe: 'Print model variables and default values.' })
-      .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'Save to file (default to stdout)' }),
+      .parserConfiguration({ 'boolean-negation': false }),
   handler: async (argv) => {
-    const project = await loadFromArgs(argv);
-    const view = await import('../../compose/config-view.js');
-    const wanted = (argv as { service?: string[] }).service ?? [];
+    const out = await configOutput(argv);
+    // -o takes the full configuration only (docker compose prints the lists to stdout); -q prints nothing.
+    if (argv.quiet || out === undefined) return;
+    if (out.full && argv.output !== undefined && argv.output !== '') {
+      if (out.text.length > 0) {
+        const fs = await import('node:fs/promises');
+        await fs.writeFile(argv.output, out.text, { mode: 0o666 });
+      }
+      return;
+    }
+    process.stdout.write(out.text);
+  },
+};
+
+/** What `compose config` prints (`full`: the configuration itself, which -o may take). */
+async function configOutput(argv: ConfigArgs): Promise<{ text: string; full: boolean } | undefined> {
+  const lines = (l: readonly string[]) => ({ text: l.map((x) => `${x}\n`).join(''), full: false });
+  const noNormalize = argv['no-normalize'] === true || (argv as { compatibility?: boolean }).compatibility === true;
+  const switches = {
+    interpolate: argv['no-interpolate'] !== true,
+    normalize: !noNormalize,
+    resolvePaths: argv['no-path-resolution'] !== true,
+    consistency: argv['no-consistency'] !== true,
+  };
+  const wanted = ((argv as { service?: string[] }).service ?? []).map(String);
+  const format = argv.format;
+  const load = async (resolveEnvFiles: boolean) => {
+    const project = await loadFromArgs(argv, { ...switches, interpolate: true, resolveEnvFiles });
     for (const s of wanted) if (!(s in project.services)) throw new UsageError(`no such service: ${s}`);
     if (wanted.length) {
       const { withServices } = await import('../../compose/select.js');
       Object.assign(project, withServices(project, wanted));
     }
-    let out: string;
-    if (argv.quiet) out = '';
-    else if (argv.services) out = Object.keys(project.services).sort().map((s) => `${s}\n`).join('');
-    else if (argv.volumes) out = Object.keys(project.volumes).map((s) => `${s}\n`).join('');
-    else if (argv.networks) out = Object.keys(project.networks).map((s) => `${s}\n`).join('');
-    else if (argv.environment) out = Object.entries(project.environment).map(([k, v]) => `${k}=${v}`).sort().map((l) => `${l}\n`).join('');
-    else if (argv.variables) {
-      // From the files as written (before interpolation); stdin was read once already.
-      const fs = await import('node:fs');
-      const { readYaml } = await import('../../compose/yaml-read.js');
-      const { extractVariables, variablesOutput } = await import('../../compose/variables.js');
-      const vars = new Map<string, import('../../compose/variables.js').Variable>();
-      for (const f of project.configFiles) if (f !== '-') extractVariables(readYaml(fs.readFileSync(f, 'utf8')), vars);
-      if (argv.format === 'yaml') {
-        const { stringify } = await import('yaml');
-        out = stringify(Object.fromEntries([...vars.values()].sort((a, b) => (a.Name < b.Name ? -1 : 1)).map((v) => [v.Name, { name: v.Name, defaultvalue: v.DefaultValue, presencevalue: v.PresenceValue, required: v.Required }])));
-      } else out = variablesOutput(vars, argv.format ?? 'table');
+    return project;
+  };
+  const model = async () => {
+    const { loadModel } = await import('../../compose/load.js');
+    return loadModel(await loadOptions(argv, switches));
+  };
+  const view = await import('../../compose/config-view.js');
+  if (argv.services) {
+    if (!switches.interpolate) return lines(Object.keys(((await model()).services ?? {}) as object));
+    return lines(Object.keys((await load(false)).services).sort());
+  }
+  if (argv.volumes) return lines(Object.keys((await load(false)).volumes));
+  if (argv.networks) return lines(Object.keys((await load(false)).networks));
+  if (argv.models) return lines(Object.values((await load(false)).models ?? {}).map((m) => m.model).filter((m): m is string => typeof m === 'string' && m !== '').sort());
+  if (argv.hash !== undefined && argv.hash !== '') {
+    const project = await load(false);
+    const { serviceHash } = await import('../../compose/labels.js');
+    const names = argv.hash === '*' ? Object.keys(project.services) : argv.hash.split(',');
+    return lines(names.sort().map((n) => {
+      if (!(n in project.services)) throw new UsageError(`no such service: ${n}`);
+      return `${n} ${serviceHash(project.services[n]!)}`;
+    }));
+  }
+  if (argv.profiles) return lines(view.projectProfiles(await load(false)));
+  if (argv.images) {
+    const project = await load(false);
+    return lines(Object.keys(project.services).map((s) => view.serviceImage(project, s)));
+  }
+  if (argv.variables) {
+    // From the files as written (before interpolation); stdin was read once already.
+    const project = await load(false);
+    const fs = await import('node:fs');
+    const { readYaml } = await import('../../compose/yaml-read.js');
+    const { extractVariables, variablesOutput } = await import('../../compose/variables.js');
+    const vars = new Map<string, import('../../compose/variables.js').Variable>();
+    for (const f of project.configFiles) if (f !== '-') extractVariables(readYaml(fs.readFileSync(f, 'utf8')), vars);
+    if (format === 'yaml') {
+      const { stringify } = await import('yaml');
+      return { text: stringify(Object.fromEntries([...vars.values()].sort((a, b) => (a.Name < b.Name ? -1 : 1)).map((v) => [v.Name, { name: v.Name, defaultvalue: v.DefaultValue, presencevalue: v.PresenceValue, required: v.Required }]))), full: false };
     }
-    else if (argv.profiles) out = view.projectProfiles(project).map((s) => `${s}\n`).join('');
-    else if (argv.images) out = Object.keys(project.services).map((s) => `${view.serviceImage(project, s)}\n`).join('');
-    else if (argv.hash !== undefined) {
-      const { serviceHash } = await import('../../compose/labels.js');
-      const names = argv.hash === '*' ? Object.keys(project.services) : argv.hash.split(',');
-      out = names.map((n) => {
-        if (!(n in project.services)) throw new UsageError(`no such service: ${n}`);
-        return `${n} ${serviceHash(project.services[n]!)}\n`;
-      }).join('');
-    } else out = argv.format === 'json' ? view.configJson(project) : view.configYaml(project);
-    if (argv.output !== undefined) {
-      const fs = await import('node:fs/promises');
-      await fs.writeFile(argv.output, out);
-    } else process.stdout.write(out);
-  },
-};
+    return { text: variablesOutput(vars, format ?? 'table'), full: false };
+  }
+  if (argv.environment) {
+    const project = await load(true);
+    return lines(Object.entries(project.environment).map(([k, v]) => `${k}=${v}`).sort());
+  }
+  const fmt = format ?? 'yaml';
+  if (fmt !== 'yaml' && fmt !== 'json') throw new UsageError(`unsupported format ${JSON.stringify(fmt)}`);
+  const lock = argv['lock-image-digests'] === true;
+  const resolve = lock || argv['resolve-image-digests'] === true;
+  const pin = resolve ? await digestPinner(argv) : undefined;
+  if (!switches.interpolate) {
+    const m = await model();
+    const services = (m.services ?? {}) as Record<string, Record<string, unknown>>;
+    if (pin) for (const s of Object.values(services)) if (typeof s.image === 'string') s.image = await pin(s.image);
+    if (lock) return { text: view.imagesOnlyText(Object.fromEntries(Object.entries(services).map(([n, s]) => [n, typeof s.image === 'string' ? s.image : undefined])), fmt, true), full: true };
+    return { text: view.modelText(m, fmt), full: true };
+  }
+  const project = await load(argv['no-env-resolution'] !== true);
+  if (pin) for (const s of Object.values(project.services)) if (s.image !== undefined) s.image = await pin(s.image);
+  if (lock) return { text: view.imagesOnlyText(Object.fromEntries(Object.entries(project.services).map(([n, s]) => [n, s.image])), fmt, false), full: true };
+  return { text: fmt === 'json' ? view.configJson(project) : view.configYaml(project), full: true };
+}
 
+/** Pins an image to its digest: the local store's (`image inspect`), else the registry's. */
+async function digestPinner(argv: ComposeArgs): Promise<(image: string) => Promise<string>> {
+  const [{ pinImage, registryDigest }, { selfEngine }] = await Promise.all([import('../../compose/image-digest.js'), import('../../compose/engine/runner.js')]);
+  const engine = selfEngine(engineGlobals(argv));
+  const sources = {
+    repoDigests: async (image: string) => {
+      const r = await engine.capture(['image', 'inspect', '--format', '{{json .RepoDigests}}', image]);
+      return r.code === 0 ? (JSON.parse(r.stdout) as string[] | null) ?? [] : undefined;
+    },
+    remote: (ref: import('../../storage/image-reference.js').ImageReference) => registryDigest(ref, process.env),
+  };
+  return (image) => pinImage(image, sources);
+}
 
 /**
  * The live progress of the running command (select.ts): the view opened by
@@ -152,11 +253,7 @@ async function contextOf(argv: ComposeArgs, project?: Project, title = 'Running'
   const p = project ?? (await loadFromArgs(argv));
   const { selfEngine } = await import('../../compose/engine/runner.js');
   const path = await import('node:path');
-  const globals: string[] = [];
-  if (argv.root !== undefined) globals.push('--root', argv.root);
-  if (argv.runroot !== undefined) globals.push('--runroot', argv.runroot);
-  if (argv['storage-driver'] !== undefined) globals.push('--storage-driver', argv['storage-driver']);
-  for (const o of argv['storage-opt'] ?? []) globals.push('--storage-opt', String(o));
+  const globals = engineGlobals(argv);
   const dryRun = argv['dry-run'] === true;
   const { dryRunEngine, DRY_RUN_PREFIX } = dryRun ? await import('../../compose/engine/dry-run.js') : { dryRunEngine: undefined, DRY_RUN_PREFIX: '' };
   const live = (liveProgress = await composeProgress(mode, title, DRY_RUN_PREFIX));
