@@ -48,7 +48,7 @@ function sortKeys<T extends object>(o: T): T {
 /** A service's keys in compose-go's order (unknown ones last, by name). */
 export function orderService(s: Service): Service {
   const rank = (k: string) => RANK.get(k) ?? SERVICE_ORDER.length;
-  return Object.fromEntries(Object.entries(s).sort((x, y) => rank(x[0]) - rank(y[0]) || byName(x, y))) as Service;
+  return Object.fromEntries(Object.entries(s).sort((x, y) => rank(x[0]) - rank(y[0]) || byName(x, y)));
 }
 
 

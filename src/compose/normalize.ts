@@ -179,7 +179,7 @@ export function normalizeProject(inp: NormalizeInput): Project {
   for (const [k, raw] of Object.entries(topVolumes)) project.volumes[k] = name(k, raw);
   if (isPlainObject(t.models)) {
     const models: Record<string, ModelTop> = {};
-    for (const [k, raw] of Object.entries(t.models as Record<string, Tree | null>)) models[k] = name(k, raw) as ModelTop;
+    for (const [k, raw] of Object.entries(t.models as Record<string, Tree | null>)) models[k] = name(k, raw);
     project.models = models;
   }
   for (const k of ['secrets', 'configs'] as const) {

@@ -164,7 +164,7 @@ async function configOutput(argv: ConfigArgs): Promise<{ text: string; full: boo
   };
   const view = await import('../../compose/config-view.js');
   if (argv.services) {
-    if (!switches.interpolate) return lines(Object.keys(((await model()).services ?? {}) as object));
+    if (!switches.interpolate) return lines(Object.keys(((await model()).services ?? {})));
     return lines(Object.keys((await load(false)).services).sort());
   }
   if (argv.volumes) return lines(Object.keys((await load(false)).volumes));
