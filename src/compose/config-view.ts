@@ -116,5 +116,5 @@ export function projectProfiles(p: Project): string[] {
 /** The image a service runs: its `image`, or PROJECT-SERVICE for a build without one (docker compose v2). */
 export function serviceImage(p: Project, name: string): string {
   const s = p.services[name] ?? p.disabledServices[name]!;
-  return s.image ?? `${p.name}-${name}`;
+  return s.image ?? `${p.name}${p.separator ?? '-'}${name}`;
 }

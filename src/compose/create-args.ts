@@ -79,8 +79,9 @@ export function containerLabels(i: ContainerArgsInput): Record<string, string> {
 }
 
 export function nameOf(i: Pick<ContainerArgsInput, 'project' | 'service' | 'number' | 'oneoff'>): string {
-  if (i.oneoff) return `${i.project.name}-${i.service}-run-${i.oneoff.suffix}`;
-  return containerName(i.project.name, i.service, i.number, i.project.services[i.service]);
+  const sep = i.project.separator ?? '-';
+  if (i.oneoff) return [i.project.name, i.service, 'run', i.oneoff.suffix].join(sep);
+  return containerName(i.project.name, i.service, i.number, i.project.services[i.service], sep);
 }
 
 export function createArgs(i: ContainerArgsInput): string[] {
@@ -192,13 +193,13 @@ export function createArgParts(i: ContainerArgsInput): { flags: string[]; image:
 function sharedMode(p: Project, mode: string): string {
   if (!mode.startsWith('service:')) return mode;
   const other = mode.slice(8);
-  return `container:${containerName(p.name, other, 1, p.services[other])}`;
+  return `container:${containerName(p.name, other, 1, p.services[other], p.separator)}`;
 }
 
 /** volumes_from `SERVICE[:ro|rw]` / `container:NAME[:ro|rw]` → run's --volumes-from `CONTAINER[:ro|rw]` (the service's first container). */
 export function volumesFromArg(p: Project, service: string, v: string): string {
   const parts = v.split(':');
-  const [name, mode] = parts[0] === 'container' ? [parts[1] ?? '', parts[2]] : [containerName(p.name, parts[0]!, 1, p.services[parts[0]!]), parts[1]];
+  const [name, mode] = parts[0] === 'container' ? [parts[1] ?? '', parts[2]] : [containerName(p.name, parts[0]!, 1, p.services[parts[0]!], p.separator), parts[1]];
   const extra = parts.length > (parts[0] === 'container' ? 3 : 2);
   if (!name || extra || (mode !== undefined && mode !== 'ro' && mode !== 'rw')) {
     throw new ComposeError(`services.${service}.volumes_from: invalid ${JSON.stringify(v)} (SERVICE[:ro|rw] or container:NAME[:ro|rw])`);

@@ -46,6 +46,6 @@ function stableJson(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
-export function containerName(project: string, service: string, n: number, s?: Service): string {
-  return s?.container_name ?? `${project}-${service}-${n}`;
+export function containerName(project: string, service: string, n: number, s?: Service, sep = '-'): string {
+  return s?.container_name ?? `${project}${sep}${service}${sep}${n}`;
 }

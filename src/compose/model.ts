@@ -155,6 +155,10 @@ export interface Project {
   secrets: Record<string, SecretTop>;
   configs: Record<string, SecretTop>;
   models?: Record<string, ModelTop>;
+  /** `_` under --compatibility (compose v1's `PROJECT_SERVICE_1`), else docker compose v2's `-`. */
+  separator?: '_' | '-';
+  /** --all-resources: `up` makes every network and volume, used or not (else the loader drops unused ones). */
+  allResources?: boolean;
   /** The variables interpolation saw (.env + the environment). */
   environment: Record<string, string>;
 }

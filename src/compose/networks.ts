@@ -48,7 +48,7 @@ export function networkCreateArgs(p: Project, key: string): string[] {
 
 /** The project's networks a set of services uses, by key, sorted. */
 export function usedNetworks(p: Project, services: readonly string[] = Object.keys(p.services)): string[] {
-  const keys = new Set<string>();
+  const keys = new Set<string>(p.allResources ? Object.keys(p.networks) : []);
   for (const s of services) for (const k of Object.keys(p.services[s]?.networks ?? {})) keys.add(k);
   return [...keys].sort();
 }

@@ -69,7 +69,7 @@ describe('compose config flags', () => {
 
   it('--no-interpolate, --no-normalize, --no-path-resolution, --no-env-resolution, --no-consistency, --models, -q, -o', async () => {
     const dir = projectDir('sw', {
-      'compose.yaml': 'services:\n  a:\n    image: x\n    ports: ["${PORT:-8080}:80"]\n    env_file: a.env\n    container_name: same\n  b:\n    image: x\n    container_name: same\nmodels:\n  m:\n    model: ai/smollm2\n',
+      'compose.yaml': 'services:\n  a:\n    image: x\n    ports: ["${PORT:-8080}:80"]\n    env_file: a.env\n    container_name: same\n    models: [m]\n  b:\n    image: x\n    container_name: same\nmodels:\n  m:\n    model: ai/smollm2\n  unused:\n    model: ai/other\n',
       'a.env': 'FROM_FILE=1\n',
     });
     sb.chown(dir);
@@ -81,7 +81,11 @@ describe('compose config flags', () => {
     expect(plain).toContain('    env_file:\n      - path: a.env\n        required: true\n');
     expect(plain).not.toContain('networks:');
     expect((await run(dir, ['config', '--no-consistency'])).stdout).toContain('    environment:\n      FROM_FILE: "1"\n');
+    // Only the models a service uses, unless --all-resources (as docker compose loads a project).
     expect((await run(dir, ['config', '--no-consistency', '--models'])).stdout).toBe('ai/smollm2\n');
+    expect((await run(dir, ['--all-resources', 'config', '--no-consistency', '--models'])).stdout).toBe('ai/other\nai/smollm2\n');
+    // Every list flag of docker compose's config is there.
+    for (const f of ['--services', '--volumes', '--networks', '--profiles', '--images', '--environment', '--variables']) expect((await compose(dir, ['config', '--no-consistency', f])).exitCode).toBe(0);
     // -q prints nothing and writes no file; -o with a list flag prints the list (docker compose's -o is the config's).
     expect((await run(dir, ['config', '--no-consistency', '-q', '-o', 'q.yaml'])).stdout).toBe('');
     expect(fs.existsSync(path.join(dir, 'q.yaml'))).toBe(false);

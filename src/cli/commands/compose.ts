@@ -11,6 +11,7 @@ import { rootsOf } from '../global.js';
 import { ChildExit } from '../../errors.js';
 import { useColor } from '../../compose/log-prefix.js';
 import { moreComposeCommands } from './compose-more.js';
+import { parallelLimit } from '../../compose/engine/limit.js';
 
 export interface ComposeArgs extends GlobalArgs {
   file?: string[];
@@ -21,6 +22,12 @@ export interface ComposeArgs extends GlobalArgs {
   ansi?: string;
   progress?: string;
   'dry-run'?: boolean;
+  parallel?: string;
+  compatibility?: boolean;
+  'all-resources'?: boolean;
+  verbose?: boolean;
+  'no-ansi'?: boolean;
+  workdir?: string;
 }
 
 const strings = { type: 'string', array: true, nargs: 1, requiresArg: true } as const;
@@ -33,19 +40,67 @@ function withComposeFlags<T>(y: Argv<T>): Argv<T & ComposeArgs> {
     .option('env-file', { ...strings, describe: 'Specify an alternate environment file', global: true })
     .option('profile', { ...strings, describe: 'Specify a profile to enable', global: true })
     .option('dry-run', { type: 'boolean', describe: 'Execute command in dry run mode', global: true })
-    .option('progress', { type: 'string', requiresArg: true, default: 'auto', describe: 'Set type of progress output (auto, tty, plain, quiet)', global: true })
-    .option('ansi', { type: 'string', requiresArg: true, choices: ['never', 'always', 'auto'], default: 'auto', describe: 'Control when to print ANSI control characters ("never"|"always"|"auto")', global: true }) as unknown as Argv<T & ComposeArgs>;
+    .option('progress', { type: 'string', requiresArg: true, describe: 'Set type of progress output (auto, tty, plain, json, quiet)', global: true })
+    .option('ansi', { type: 'string', requiresArg: true, choices: ['never', 'always', 'auto'], default: 'auto', describe: 'Control when to print ANSI control characters ("never"|"always"|"auto")', global: true })
+    .option('parallel', { type: 'string', requiresArg: true, default: '-1', describe: 'Control max parallelism, -1 for unlimited', global: true })
+    .option('compatibility', { type: 'boolean', describe: 'Run compose in backward compatibility mode', global: true })
+    .option('all-resources', { type: 'boolean', describe: 'Include all resources, even those not used by services', global: true })
+    .option('verbose', { type: 'boolean', hidden: true, describe: 'Show more output', global: true })
+    .option('no-ansi', { type: 'boolean', hidden: true, describe: 'Do not print ANSI control characters (DEPRECATED)', global: true })
+    .option('workdir', { type: 'string', requiresArg: true, hidden: true, describe: 'DEPRECATED! USE --project-directory INSTEAD.', global: true }) as unknown as Argv<T & ComposeArgs>;
 }
 
-/** Colours per service prefix: on a terminal (or --ansi always), never with --no-color or --ansi never. */
+/** Whether a global flag was given on the command line (an environment default applies only when not). */
+function given(flag: string): boolean {
+  return process.argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
+}
+
+/**
+ * The global flags' environment defaults and docker compose's checks of
+ * them, before any subcommand runs: COMPOSE_ANSI, COMPOSE_PROGRESS,
+ * COMPOSE_ENV_FILES, COMPOSE_PARALLEL_LIMIT (checked), the deprecated
+ * --no-ansi and --workdir.
+ */
+export function prepareComposeGlobals(argv: ComposeArgs): void {
+  const env = process.env;
+  if (argv['no-ansi']) {
+    if (argv.ansi !== undefined && argv.ansi !== 'auto') throw new UsageError('cannot specify DEPRECATED "--no-ansi" and "--ansi". Please use only "--ansi"');
+    argv.ansi = 'never';
+    process.stderr.write("option '--no-ansi' is DEPRECATED ! Please use '--ansi' instead.\n");
+  }
+  if (env.COMPOSE_ANSI !== undefined && !given('ansi') && !argv['no-ansi']) argv.ansi = env.COMPOSE_ANSI;
+  if (argv.progress === undefined && env.COMPOSE_PROGRESS) argv.progress = env.COMPOSE_PROGRESS;
+  if (argv.workdir !== undefined) {
+    if (argv['project-directory'] !== undefined) throw new UsageError('cannot specify DEPRECATED "--workdir" and "--project-directory". Please use only "--project-directory" instead');
+    argv['project-directory'] = argv.workdir;
+    process.stderr.write("option '--workdir' is DEPRECATED at root level! Please use '--project-directory' instead.\n");
+  }
+  if (argv['env-file'] === undefined && env.COMPOSE_ENV_FILES) argv['env-file'] = env.COMPOSE_ENV_FILES.split(',').filter(Boolean);
+  parallelLimitOf(argv);
+}
+
+/** --parallel N (COMPOSE_PARALLEL_LIMIT when not given); -1 or 0: no limit. */
+function parallelLimitOf(argv: ComposeArgs): number {
+  return parallelLimit(given('parallel') ? argv.parallel : undefined, process.env);
+}
+
+/** Truthy as Go's strconv.ParseBool reads it (COMPOSE_COMPATIBILITY). */
+const goTrue = (v: string | undefined) => v !== undefined && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v);
+
+/** Colours per service prefix: on a terminal (or --ansi always), never with --no-color, NO_COLOR or --ansi never. */
 function colorOf(argv: ComposeArgs & { 'no-color'?: boolean }): boolean {
-  return useColor({ ansi: argv.ansi, noColor: argv['no-color'], isTTY: process.stdout.isTTY === true });
+  return useColor({ ansi: argv.ansi, noColor: argv['no-color'] === true || !!process.env.NO_COLOR, isTTY: process.stdout.isTTY === true });
 }
 
 /** The project the flags and the environment describe; warnings to stderr as docker compose's. */
 export async function loadFromArgs(argv: ComposeArgs, switches?: Partial<import('../../compose/load.js').LoadSwitches>): Promise<Project> {
   const { loadProject } = await import('../../compose/load.js');
-  return loadProject(await loadOptions(argv, switches));
+  const p = loadProject(await loadOptions(argv, switches));
+  // --compatibility (or COMPOSE_COMPATIBILITY, from .env too): compose v1's `_` in the names it makes.
+  if (argv.compatibility === true || goTrue(p.environment.COMPOSE_COMPATIBILITY)) p.separator = '_';
+  if (argv['all-resources'] === true) return Object.assign(p, { allResources: true });
+  const { withoutUnusedResources } = await import('../../compose/select.js');
+  return withoutUnusedResources(p);
 }
 
 async function loadOptions(argv: ComposeArgs, switches?: Partial<import('../../compose/load.js').LoadSwitches>): Promise<import('../../compose/load.js').LoadOptions> {
@@ -121,6 +176,7 @@ const configCommand: CommandModule<ComposeArgs, ConfigArgs> = {
       .option('resolve-image-digests', { type: 'boolean', describe: 'Pin image tags to digests' })
       .option('services', { type: 'boolean', describe: 'Print the service names, one per line.' })
       .option('variables', { type: 'boolean', describe: 'Print model variables and default values.' })
+      .option('volumes', { type: 'boolean', describe: 'Print the volume names, one per line.' })
       .parserConfiguration({ 'boolean-negation': false }),
   handler: async (argv) => {
     const out = await configOutput(argv);
@@ -256,10 +312,14 @@ async function contextOf(argv: ComposeArgs, project?: Project, title = 'Running'
   const globals = engineGlobals(argv);
   const dryRun = argv['dry-run'] === true;
   const { dryRunEngine, DRY_RUN_PREFIX } = dryRun ? await import('../../compose/engine/dry-run.js') : { dryRunEngine: undefined, DRY_RUN_PREFIX: '' };
-  const live = (liveProgress = await composeProgress(mode, title, DRY_RUN_PREFIX));
+  const live = (liveProgress = await composeProgress(mode, title, DRY_RUN_PREFIX, dryRun));
+  const { limitedEngine, tracedEngine } = await import('../../compose/engine/limit.js');
+  let engine = selfEngine(globals);
+  if (argv.verbose) engine = tracedEngine(engine, (l) => live.note(l));
+  engine = limitedEngine(dryRunEngine ? dryRunEngine(engine) : engine, parallelLimitOf(argv));
   return {
     project: p,
-    engine: dryRunEngine ? dryRunEngine(selfEngine(globals)) : selfEngine(globals),
+    engine,
     progress: live.progress,
     endProgress: live.end,
     stateDir: path.join(rootsOf(argv).dataRoot, 'compose', p.name),
@@ -275,6 +335,7 @@ function withProgressEnd<A, B>(c: CommandModule<A, B>): CommandModule<A, B> {
     ...c,
     handler: async (argv) => {
       try {
+        prepareComposeGlobals(argv as unknown as ComposeArgs);
         await handler(argv);
       } catch (err) {
         await liveProgress?.fail();
@@ -1227,7 +1288,7 @@ const subcommands = [
 ].map((c) => withProgressEnd(c as CommandModule<ComposeArgs, never>));
 
 /** Value flags of compose and of its run/exec, for the split of their trailing command line. */
-const COMPOSE_VALUE_FLAGS = ['-f', '--file', '-p', '--project-name', '--project-directory', '--env-file', '--profile'];
+const COMPOSE_VALUE_FLAGS = ['-f', '--file', '-p', '--project-name', '--project-directory', '--env-file', '--profile', '--ansi', '--progress', '--parallel', '--workdir'];
 const RUN_VALUE_FLAGS = ['-e', '--env', '--entrypoint', '-p', '--publish', '-v', '--volume', '--name', '-u', '--user', '-w', '--workdir', '--index', '--pull', '--cap-add', '--cap-drop', '--env-from-file', '-l', '--label'];
 
 export const composeCommand: CommandModule<GlobalArgs, ComposeArgs> & { trailing: Array<{ names: string[]; positionalsBefore: number; valueFlags: string[]; betweenValueFlags: string[] }> } = {
@@ -1251,7 +1312,7 @@ export const composeCommand: CommandModule<GlobalArgs, ComposeArgs> & { trailing
  * version -f (--format), commit -p (--pause).
  */
 const SUBCOMMAND_SHORT: Record<string, Record<string, string>> = { rm: { f: '--force' }, logs: { f: '--follow' }, version: { f: '--format' }, commit: { p: '--pause' } };
-const GLOBAL_VALUE_FLAGS = [...COMPOSE_VALUE_FLAGS, '--ansi'];
+const GLOBAL_VALUE_FLAGS = COMPOSE_VALUE_FLAGS;
 
 /**
  * `compose -f -` (stdin): yargs reads a lone `-` as a positional, so it

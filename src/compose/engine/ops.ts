@@ -152,7 +152,7 @@ export async function down(ctx: ComposeContext, o: DownOptions): Promise<void> {
   if (o.rmi) {
     const images = new Set<string>();
     for (const [name, s] of Object.entries(p.services)) {
-      if (o.rmi === 'all' || !s.image) images.add(s.image ?? `${p.name}-${name}`);
+      if (o.rmi === 'all' || !s.image) images.add(s.image ?? `${p.name}${p.separator ?? '-'}${name}`);
     }
     for (const img of [...images].sort()) {
       const r = await ctx.engine.capture(['rmi', img]);

@@ -186,7 +186,7 @@ export async function buildService(ctx: ComposeContext, name: string, flags?: Bu
 
 export async function ensureVolumes(ctx: ComposeContext): Promise<void> {
   const p = ctx.project;
-  const used = new Set<string>();
+  const used = new Set<string>(p.allResources ? Object.keys(p.volumes) : []);
   for (const s of Object.values(p.services)) for (const v of s.volumes ?? []) if (v.type === 'volume' && v.source) used.add(v.source);
   if (!used.size) return;
   const have = await existingVolumes(ctx.engine);

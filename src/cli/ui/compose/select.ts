@@ -6,10 +6,10 @@
 // with docker compose's words. Ink and React load only for the live view.
 
 import { UsageError } from '../../../errors.js';
-import { plainProgress, type Progress } from '../../../compose/engine/progress.js';
+import { jsonProgress, plainProgress, type Progress } from '../../../compose/engine/progress.js';
 import { wantsLiveView } from '../progress/select.js';
 
-export const PROGRESS_MODES = ['auto', 'tty', 'plain', 'quiet'] as const;
+export const PROGRESS_MODES = ['auto', 'tty', 'plain', 'json', 'quiet'] as const;
 
 export interface LiveProgress {
   progress: Progress;
@@ -21,7 +21,7 @@ export interface LiveProgress {
   fail: () => Promise<void>;
 }
 
-export type ProgressMode = 'tty' | 'plain' | 'quiet';
+export type ProgressMode = 'tty' | 'plain' | 'json' | 'quiet';
 
 /** The mode the flags and the terminal give; a contradiction is a UsageError. */
 export function progressMode(o: { progress?: string | undefined; ansi?: string | undefined; isTTY: boolean; env: Record<string, string | undefined>; warn: (m: string) => void }): ProgressMode {
@@ -34,6 +34,7 @@ export function progressMode(o: { progress?: string | undefined; ansi?: string |
     return 'plain';
   }
   if (progress === 'quiet' || progress === 'none') return 'quiet';
+  if (progress === 'json') return 'json';
   if (progress === 'tty' || progress === 'plain') return progress;
   if (progress !== 'auto') throw new UsageError(`unsupported --progress value "${progress}"`);
   if (o.ansi === 'never') return 'plain';
@@ -42,12 +43,16 @@ export function progressMode(o: { progress?: string | undefined; ansi?: string |
 }
 
 /** The progress of a command: `title` names the first live view (docker compose's "Running"). */
-export async function composeProgress(mode: ProgressMode, title: string, prefix: string, out: NodeJS.WriteStream = process.stderr): Promise<LiveProgress> {
+export async function composeProgress(mode: ProgressMode, title: string, prefix: string, dryRun = false, out: NodeJS.WriteStream = process.stderr): Promise<LiveProgress> {
   if (mode === 'tty') {
     const { inkComposeProgress } = await import('./view.js');
     return inkComposeProgress(out, title, prefix);
   }
   const write = (s: string) => out.write(s);
+  if (mode === 'json') {
+    const json = jsonProgress(write, dryRun);
+    return { progress: json.progress, note: json.tail, end: () => Promise.resolve(), fail: () => Promise.resolve() };
+  }
   return {
     progress: mode === 'quiet' ? () => {} : plainProgress(write, prefix),
     note: (line) => write(`${line}\n`),
