@@ -14,6 +14,7 @@ import { parseContainerfile, type Containerfile } from './containerfile/parse.js
 import { IgnoreMatcher, parseIgnoreFile } from './context/ignore.js';
 import { fetchUrl, isUrl, openContext, sweepTemp } from './context/open-context.js';
 import { Builder, type BuildOptions } from './exec/executor.js';
+import { preprocessContainerfile, wantsPreprocessing } from './preprocess.js';
 import { sweepStepContainers } from './exec/step-sweep.js';
 
 export type BuildRequest = Omit<BuildOptions, 'file' | 'contextRoot' | 'contextInPlace' | 'ignore'> & {
@@ -26,14 +27,26 @@ export type BuildRequest = Omit<BuildOptions, 'file' | 'contextRoot' | 'contextI
   /** --from: replaces the first FROM's image. */
   from?: string | undefined;
   stdin: Readable;
+  /** --cpp-flag values, for `.in` Containerfiles (src/build/preprocess.ts). */
+  cppFlags?: readonly string[];
 };
 
 async function readText(file: string): Promise<string> {
+  return (await readBytes(file)).toString('utf8');
+}
+
+async function readBytes(file: string): Promise<Buffer> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return await fs.readFile(file);
   } catch (err) {
     throw new TscRunError(`reading ${file}: ${errnoText(err)}`);
   }
+}
+
+async function streamBytes(s: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of s) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
 }
 
 async function streamText(s: Readable): Promise<string> {
@@ -63,13 +76,22 @@ async function containerfileText(req: BuildRequest, contextRoot: string): Promis
     if (f === '-') {
       if (req.context === '-') throw new UsageError('cannot read both the Containerfile and the context from stdin');
       texts.push(await streamText(req.stdin));
-    } else if (isUrl(f)) {
-      texts.push(await streamText((await fetchUrl(f)).body));
+      continue;
+    }
+    let name: string;
+    let bytes: Buffer;
+    if (isUrl(f)) {
+      name = f;
+      bytes = await streamBytes((await fetchUrl(f)).body);
     } else {
       // Relative to the working directory if there, else to the context (podman).
-      const p = path.isAbsolute(f) || (await exists(path.resolve(f))) ? path.resolve(f) : path.join(contextRoot, f);
-      texts.push(await readText(p));
+      const here = path.isAbsolute(f) || (await exists(path.resolve(f)));
+      name = here ? f : path.join(contextRoot, f);
+      bytes = await readBytes(path.resolve(name));
     }
+    if (wantsPreprocessing(name)) {
+      texts.push(await preprocessContainerfile({ name, text: bytes, contextDir: contextRoot, cppFlags: req.cppFlags ?? [], env: process.env, warn: req.warn }));
+    } else texts.push(bytes.toString('utf8'));
   }
   const first = req.files[0]!;
   return { name: first === '-' ? 'Containerfile' : path.basename(first), text: texts.join('\n') };

@@ -70,3 +70,32 @@ export async function parseSshFlags(specs: readonly string[], env: NodeJS.Proces
   }
   return out;
 }
+
+/**
+ * --userns-uid-map / --userns-gid-map as buildah reads them: each value one or
+ * more CONTAINER:HOST:SIZE triples (any non-digits separate the numbers), and
+ * one of the two given alone serves for both. Returned as run's --uidmap
+ * values; undefined when neither is given.
+ */
+export function parseBuildIdMaps(uid: readonly string[], gid: readonly string[]): { uidmap: string[]; gidmap: string[] } | undefined {
+  const triples = (spec: readonly string[]): string[] => {
+    const out: string[] = [];
+    for (const s of spec) {
+      const nums = s.split(/\D+/).filter((n) => n !== '');
+      if (nums.length % 3 !== 0) throw new UsageError(`mapping ${JSON.stringify(s)} is not in the form containerid:hostid:size[,...]`);
+      for (let i = 0; i < nums.length; i += 3) {
+        for (const n of nums.slice(i, i + 3)) {
+          if (Number(n) > 0xffffffff) throw new UsageError(`parsing ${JSON.stringify(n)} from mapping ${JSON.stringify(s)} as a number: value out of range`);
+        }
+        out.push(nums.slice(i, i + 3).map(Number).join(':'));
+      }
+    }
+    return out;
+  };
+  let uidmap = triples(uid);
+  let gidmap = triples(gid);
+  if (!uidmap.length && !gidmap.length) return undefined;
+  if (!uidmap.length) uidmap = gidmap;
+  if (!gidmap.length) gidmap = uidmap;
+  return { uidmap, gidmap };
+}

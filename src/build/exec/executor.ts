@@ -51,6 +51,18 @@ export interface StepOutputChannel {
 
 export type PullPolicy = 'always' | 'missing' | 'never' | 'newer';
 
+/** A registry repository of step images, tagged with the step's cache key. */
+export interface RemoteCache {
+  /** --cache-from's repository (normalized, no tag). */
+  from?: string | undefined;
+  /** --cache-to's repository (normalized, no tag). */
+  to?: string | undefined;
+  /** Pull REF into the store; undefined when it cannot be had (a miss: the step runs). */
+  pull(ref: string): Promise<ImageRecord | undefined>;
+  /** Push the stored image `id` to REF. */
+  push(id: string, ref: string): Promise<void>;
+}
+
 export interface BuildOptions {
   roots: Roots;
   file: Containerfile;
@@ -70,6 +82,8 @@ export interface BuildOptions {
   squashAll: boolean;
   noCache: boolean;
   cacheTtlMs?: number | undefined;
+  /** --cache-from/--cache-to: step images pulled from / pushed to REPO:STEPKEY (buildah's registry cache). */
+  remoteCache?: RemoteCache | undefined;
   pull: PullPolicy;
   platform: Platform;
   hostPlatform: Platform;
@@ -85,7 +99,7 @@ export interface BuildOptions {
   annotations: Readonly<Record<string, string>>;
   jobs: number;
   /** RUN steps' container settings from the flags. */
-  run: Pick<StepRunOptions, 'security' | 'addHosts' | 'dns' | 'dnsSearch' | 'dnsOptions' | 'noHosts' | 'limits'> & { network?: string | undefined; volumes: readonly string[] };
+  run: Pick<StepRunOptions, 'security' | 'addHosts' | 'dns' | 'dnsSearch' | 'dnsOptions' | 'noHosts' | 'limits' | 'stdin' | 'idMaps'> & { network?: string | undefined; volumes: readonly string[] };
   secrets: ReadonlyMap<string, SecretSource>;
   /** --ssh: id → agent socket. */
   ssh: ReadonlyMap<string, string>;
@@ -184,6 +198,8 @@ export class Builder {
   private readonly intermediates = new Set<string>();
   /** The final stage's last step came from the cache (buildah prints no COMMIT for it without a name). */
   private lastStepCached = false;
+  /** The final step's push to --cache-to, made after its COMMIT line (as buildah's). */
+  private finalCachePush: { id: string; key: string } | undefined;
   private plan!: ReturnType<typeof planStages>;
   private stageCount = 0;
   /** Made on the first RUN with --mount (its module loads only then). */
@@ -301,6 +317,7 @@ export class Builder {
     const names = this.o.tags;
     const shown = this.o.commitName ?? names[0];
     if (!(this.lastStepCached && !shown)) this.o.out(`${this.prefix(s)}COMMIT${shown ? ` ${shown}` : ''}`, this.at(s));
+    if (this.finalCachePush) await this.pushCacheNow(s, this.finalCachePush.id, this.finalCachePush.key);
     const rec = await storeBuildImage(this.o.roots.dataRoot, out, this.o.format, names, this.o.annotations);
     this.o.out(`--> ${rec.id.slice(0, 11)}`, this.at(s));
     // buildah lists every name the image has once tagged, those it had before too.
@@ -390,6 +407,28 @@ export class Builder {
         }
       case 'always':
         return this.o.pullImage(name, platform);
+    }
+  }
+
+  /** --cache-to: push a step's image as REPO:KEY (the final step's after its COMMIT line). */
+  private async pushCache(s: Stage, id: string, key: string, lastStep: boolean): Promise<void> {
+    const to = this.o.remoteCache?.to;
+    if (to === undefined) return;
+    if (lastStep) {
+      this.finalCachePush = { id, key };
+      return;
+    }
+    await this.pushCacheNow(s, id, key);
+  }
+
+  private async pushCacheNow(s: Stage, id: string, key: string): Promise<void> {
+    const ref = `${this.o.remoteCache!.to!}:${key}`;
+    this.o.out(`--> Pushing cache ${ref}`, this.at(s));
+    try {
+      await this.o.remoteCache!.push(id, ref);
+    } catch (err) {
+      if (!(err instanceof Error)) throw err;
+      throw new TscRunError(`failed pushing cache to ${JSON.stringify(`//${ref}`)}: ${err.message}`, err instanceof TscRunError ? err.exitCode : undefined, { cause: err });
     }
   }
 
@@ -486,10 +525,24 @@ export class Builder {
       }
       const runEnv = ins.kind === 'RUN' ? stageArgs.runEnv(env) : [];
       key = stepKey(key, ins.original, stepDigest, ins.kind === 'RUN' ? JSON.stringify(runEnv) : '');
+      const lastStep = isLast && n === total;
       if (o.layers && !o.noCache) {
         const hit = await this.cache.get(key, o.cacheTtlMs);
-        const rec = hit ? await new ImageStore(o.roots.dataRoot).lookup(hit).catch(() => undefined) : undefined;
-        const whole = rec ? await new LayerStore(o.roots.dataRoot, helperTreeOps()).stack(rec.layers).then(() => true, () => false) : false;
+        let rec = hit ? await new ImageStore(o.roots.dataRoot).lookup(hit).catch(() => undefined) : undefined;
+        let whole = rec ? await new LayerStore(o.roots.dataRoot, helperTreeOps()).stack(rec.layers).then(() => true, () => false) : false;
+        let pulled = false;
+        if (!(rec && whole) && o.remoteCache?.from !== undefined) {
+          // Not here: the step's image from --cache-from, if it has one (a failed pull is a miss, as buildah's).
+          const ref = `${o.remoteCache.from}:${key}`;
+          const got = await o.remoteCache.pull(ref);
+          if (got) {
+            o.out(`--> Cache pulled from remote ${ref}`, this.at(s));
+            await this.cache.set(key, got.id);
+            rec = got;
+            whole = true;
+            pulled = true;
+          }
+        }
         if (rec && whole) {
           // A cached ADD of a URL: its download is not needed.
           for (const src of copyPlan?.sources ?? []) if (src.kind === 'url') await fs.rm(path.dirname(src.file), { recursive: true, force: true });
@@ -497,8 +550,10 @@ export class Builder {
           state = await loadBuildImage(o.roots.dataRoot, rec);
           meta.config = state.config.config;
           if (ins.kind === 'CMD') meta.cmdSet = true;
+          // A step found here (not pulled) goes to --cache-to too.
+          if (!pulled) await this.pushCache(s, rec.id, key, lastStep);
           // buildah: the last step's id is printed once, after COMMIT (which an untagged cached result does not print).
-          if (isLast && n === total) this.lastStepCached = true;
+          if (lastStep) this.lastStepCached = true;
           else o.out(`--> ${rec.id.slice(0, 11)}`, this.at(s));
           continue;
         }
@@ -512,7 +567,8 @@ export class Builder {
       if (o.layers) {
         const id = await this.store(state);
         await this.cache.set(key, id);
-        if (!(isLast && n === total)) o.out(`--> ${id.slice(0, 11)}`, this.at(s));
+        await this.pushCache(s, id, key, lastStep);
+        if (!lastStep) o.out(`--> ${id.slice(0, 11)}`, this.at(s));
       }
     }
     if (o.layers && !state.id) await this.store(state);
@@ -603,6 +659,8 @@ export class Builder {
           ...(o.run.dnsOptions ? { dnsOptions: o.run.dnsOptions } : {}),
           ...(o.run.noHosts ? { noHosts: true } : {}),
           ...(o.run.limits ? { limits: o.run.limits } : {}),
+          ...(o.run.stdin ? { stdin: true } : {}),
+          ...(o.run.idMaps ? { idMaps: o.run.idMaps } : {}),
           mounts: { volume: o.run.volumes, mount: m.mount },
         },
         async (rec) => {

@@ -58,6 +58,10 @@ export interface StepRunOptions {
   mounts?: MountFlags;
   /** build's --ulimit, --shm-size, resource flags, --device and --ipc/--pid/--uts host, as `run` takes them. */
   limits?: StepLimits;
+  /** build --stdin: the step's process reads the build's stdin (else /dev/null), as buildah's. */
+  stdin?: boolean;
+  /** build --userns-uid-map/--userns-gid-map: the step's maps, as run's --uidmap/--gidmap values. */
+  idMaps?: { uidmap: readonly string[]; gidmap: readonly string[] };
 }
 
 export type StepLimits = Pick<ContainerConfig, 'ulimits' | 'shmSize' | 'resources' | 'devices' | 'namespaces'>;
@@ -83,7 +87,14 @@ export async function withStepContainer<T>(roots: Roots, imageId: string, o: Par
     ...(o.dnsOptions ? { dnsOptions: o.dnsOptions } : {}),
     ...(o.mounts ? { mounts: o.mounts } : {}),
     ...(o.noHosts ? { noHosts: true } : {}),
-    config: { tty: false, stdin: false, logDriver: 'none', labels: { [BUILD_LABEL]: String(process.pid) }, ...o.limits },
+    config: {
+      tty: false,
+      stdin: o.stdin === true,
+      logDriver: 'none',
+      labels: { [BUILD_LABEL]: String(process.pid) },
+      ...o.limits,
+      ...(o.idMaps ? { uidmap: [...o.idMaps.uidmap], gidmap: [...o.idMaps.gidmap] } : {}),
+    },
   });
   try {
     return await fn(rec);
@@ -94,7 +105,7 @@ export async function withStepContainer<T>(roots: Roots, imageId: string, o: Par
 
 /** Run the container's command in the foreground (its output ours, or `channel`'s, unless `output` is false); its exit code. */
 export async function runStep(roots: Roots, rec: ContainerRecord, output: boolean, channel?: Socket, signal?: AbortSignal): Promise<number> {
-  const started = await startContainer({ roots, container: rec, treeOps: helperTreeOps(), detach: false, attachStdin: false, sigProxy: true, streams: { stdout: output, stderr: output }, output: channel });
+  const started = await startContainer({ roots, container: rec, treeOps: helperTreeOps(), detach: false, attachStdin: rec.config.stdin === true, sigProxy: true, streams: { stdout: output, stderr: output }, output: channel });
   if (started instanceof AlreadyRunning) throw new Error('a new step container cannot be running already');
   // Interrupted (Ctrl-C): the step's processes are killed, as podman kills them, whatever they do with SIGINT.
   const stop = () => {

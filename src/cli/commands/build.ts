@@ -89,21 +89,15 @@ interface BuildArgs extends GlobalArgs, RegistryFlagArgs {
  */
 const REFUSED: Record<string, string> = {
   'all-platforms': 'builds for one platform only (RUN steps cannot run a foreign architecture here)',
-  'cache-from': 'remote layer caches are not supported (the local cache is used)',
-  'cache-to': 'remote layer caches are not supported (the local cache is used)',
   'cgroup-parent': 'cgroups cannot be delegated to the user on this host',
   cgroupns: 'RUN steps always get a private cgroup namespace',
-  'cpp-flag': 'Containerfile.in preprocessing is not supported',
   'decryption-key': 'encrypted images are not supported',
   logsplit: 'it splits the log of a build for several platforms, and builds are for one platform',
   'runtime-flag': 'RUN steps run through the tsc-run helper, which takes no runtime flags',
   'sign-by': 'image signing is not supported',
-  stdin: 'RUN steps never read stdin',
   userns: 'RUN steps run in the user namespace of the user',
-  'userns-uid-map': 'RUN steps run in the user namespace of the user',
-  'userns-gid-map': 'RUN steps run in the user namespace of the user',
-  'userns-uid-map-user': 'RUN steps run in the user namespace of the user',
-  'userns-gid-map-group': 'RUN steps run in the user namespace of the user',
+  'userns-uid-map-user': 'maps from /etc/subuid names are not supported: give the ids with --userns-uid-map (as run --uidmap: host ids of your own user namespace)',
+  'userns-gid-map-group': 'maps from /etc/subgid names are not supported: give the ids with --userns-gid-map (as run --gidmap: host ids of your own user namespace)',
 };
 
 /** Values of refused flags that ask for what RUN steps get anyway. */
@@ -206,9 +200,9 @@ const FLAGS: readonly FlagSpec[] = [
   ['ulimit', 'strings', '', 'ulimit options'],
   ['unsetenv', 'strings', '', 'unset environment variable from final image'],
   ['userns', 'string', 'path', "'container', path of user namespace to join, or 'host'"],
-  ['userns-gid-map', 'string', 'containerGID:hostGID:length', 'containerGID:hostGID:length GID mapping to use in user namespace'],
+  ['userns-gid-map', 'strings', 'containerGID:hostGID:length', 'containerGID:hostGID:length GID mapping to use in user namespace'],
   ['userns-gid-map-group', 'string', 'name', 'name of entries from /etc/subgid to use to set user namespace GID mapping'],
-  ['userns-uid-map', 'string', 'containerUID:hostUID:length', 'containerUID:hostUID:length UID mapping to use in user namespace'],
+  ['userns-uid-map', 'strings', 'containerUID:hostUID:length', 'containerUID:hostUID:length UID mapping to use in user namespace'],
   ['userns-uid-map-user', 'string', 'name', 'name of entries from /etc/subuid to use to set user namespace UID mapping'],
   ['uts', 'string', 'path', "private, :path of UTS namespace to join, or 'host'"],
   ['variant', 'string', 'variant', 'override the variant of the specified image'],
@@ -265,6 +259,22 @@ function parseDurationMs(v: string, flag = 'cache-ttl'): number {
   }
   if (pos !== v.length || pos === 0) throw new UsageError(`invalid --${flag} ${JSON.stringify(v)}: time: invalid duration`);
   return total;
+}
+
+/** --cache-from/--cache-to: a repository without tag or digest, normalized as podman's (short names to docker.io). */
+async function cacheRepository(value: string, flag: string): Promise<string> {
+  const { normalizeReference, parseReference, formatReference } = await import('../../storage/image-reference.js');
+  let ref;
+  try {
+    ref = normalizeReference(value);
+  } catch (err) {
+    throw new UsageError(`unable to parse value provided \`${value}\` to --${flag}: invalid repo ${JSON.stringify(value)}: must contain registry and repository: ${(err as Error).message}`);
+  }
+  const given = parseReference(value);
+  if (given.tag !== undefined || given.digest !== undefined) {
+    throw new UsageError(`unable to parse value provided \`${value}\` to --${flag}: repository must contain neither a tag nor digest: ${formatReference(ref)}`);
+  }
+  return formatReference({ ...ref, tag: undefined, digest: undefined });
 }
 
 function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
@@ -384,12 +394,27 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
         const eq = String(l).indexOf('=');
         labels[eq < 0 ? String(l) : String(l).slice(0, eq)] = eq < 0 ? '' : String(l).slice(eq + 1);
       }
-      const { parseSecretFlags, parseSshFlags } = await import('../../build/flags.js');
+      const { parseSecretFlags, parseSshFlags, parseBuildIdMaps } = await import('../../build/flags.js');
+      const idMaps = parseBuildIdMaps((argv['userns-uid-map'] as string[] | undefined) ?? [], (argv['userns-gid-map'] as string[] | undefined) ?? []);
+      if (idMaps) {
+        // Checked now (before any step), as run checks --uidmap; the step containers get them as run's.
+        const [{ planUserns }, { hostUserNamespace }] = await Promise.all([import('../../runtime/userns/userns-options.js'), import('../../host/preflight.js')]);
+        const host = hostUserNamespace();
+        try {
+          planUserns({ mode: '', uidmap: idMaps.uidmap, gidmap: idMaps.gidmap }, host.kind === 'rootless' ? host.maps : undefined, { uid: process.getuid!(), gid: process.getgid!() });
+        } catch (err) {
+          // run's words, with build's flag names.
+          if (err instanceof UsageError) throw new UsageError(err.message.replace(/--(uid|gid)map\b/g, '--userns-$1-map'));
+          throw err;
+        }
+      }
       const secrets = await parseSecretFlags((argv.secret ?? []).map(String));
       const ssh = await parseSshFlags((argv.ssh ?? []).map(String));
       const { parseBuildContexts, checkBuildContexts } = await import('../../build/context/named-contexts.js');
       const buildContexts = parseBuildContexts((argv['build-context'] ?? []).map(String));
       await checkBuildContexts(buildContexts);
+      const cacheFrom = argv['cache-from'] !== undefined ? await cacheRepository(String(argv['cache-from']), 'cache-from') : undefined;
+      const cacheTo = argv['cache-to'] !== undefined ? await cacheRepository(String(argv['cache-to']), 'cache-to') : undefined;
       const quiet = argv.quiet === true;
       const roots = rootsOf(argv);
       const { warn } = await import('../warn.js');
@@ -411,6 +436,7 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
           roots,
           context: positionals[0] ?? '.',
           files: (argv.file ?? []).map(String),
+          cppFlags: ((argv['cpp-flag'] as string[] | undefined) ?? []).map(String),
           ignorefile: argv.ignorefile,
           from: argv.from,
           stdin: process.stdin,
@@ -424,6 +450,40 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
           annotations,
           noCache: argv['no-cache'] === true,
           cacheTtlMs: argv['cache-ttl'] !== undefined ? parseDurationMs(argv['cache-ttl']) : undefined,
+          ...(cacheFrom !== undefined || cacheTo !== undefined
+            ? {
+                remoteCache: {
+                  from: cacheFrom,
+                  to: cacheTo,
+                  // Quiet, as buildah's: the step line says what was pulled or pushed.
+                  pull: async (ref: string) => {
+                    const [{ pullImages }, { remoteOptions }, { noProgress }, { ImageStore }, { logDebug }] = await Promise.all([
+                      import('../../image/registry/pull.js'),
+                      import('./registry-options.js'),
+                      import('../../image/progress.js'),
+                      import('../../storage/images.js'),
+                      import('../../format/log.js'),
+                    ]);
+                    try {
+                      const [img] = await pullImages({ dataRoot: roots.dataRoot, reference: ref, platform: { os: platform.os, architecture: platform.architecture, variant: platform.variant }, progress: noProgress, ...(remoteNow ?? remoteOptions(argv)) });
+                      return await new ImageStore(roots.dataRoot).lookup(img!.id);
+                    } catch (err) {
+                      logDebug(`failed pulling cache from source docker://${ref}: ${(err as Error).message}`);
+                      return undefined;
+                    }
+                  },
+                  push: async (id: string, ref: string) => {
+                    const [{ pushImage }, { remoteOptions }, { noProgress }, { storePolicyOf }] = await Promise.all([
+                      import('../../image/registry/push.js'),
+                      import('./registry-options.js'),
+                      import('../../image/progress.js'),
+                      import('./store-policy.js'),
+                    ]);
+                    await pushImage({ dataRoot: roots.dataRoot, source: id, destination: `docker://${ref}`, progress: noProgress, ...(remoteNow ?? remoteOptions(argv)), storePolicy: storePolicyOf(argv) });
+                  },
+                },
+              }
+            : {}),
           pull,
           platform: { os: platform.os, arch: platform.architecture, variant: platform.variant },
           hostPlatform: { os: host.os, arch: host.architecture, variant: host.variant },
@@ -443,6 +503,8 @@ function buildModule(command: string): CommandModule<GlobalArgs, BuildArgs> {
             ...(argv.dns ? { dns: argv.dns.map(String) } : {}),
             ...(argv['no-hosts'] === true ? { noHosts: true } : {}),
             ...(limits ? { limits } : {}),
+            ...(argv.stdin === true ? { stdin: true } : {}),
+            ...(idMaps ? { idMaps } : {}),
             ...(argv['dns-search'] ? { dnsSearch: argv['dns-search'].map(String) } : {}),
             ...(argv['dns-option'] ? { dnsOptions: argv['dns-option'].map(String) } : {}),
           },
@@ -535,6 +597,10 @@ export function buildStdinDashes(argv: readonly string[]): string[] {
       i++;
     } else if (a === '-') {
       return [...out, '--', ...argv.slice(i)];
+    } else if (VALUE_FLAGS.has(a) && argv[i + 1]?.startsWith('-') && argv[i + 1] !== '-') {
+      // pflag takes the next word as the value whatever it looks like (`--cpp-flag -DX`); yargs would read a flag.
+      out.push(`${VALUE_FLAGS.get(a)!}=${argv[i + 1]!}`);
+      i++;
     } else out.push(pflagBool(a, `tsc-run ${['image', 'buildx'].includes(argv[at - 1] ?? '') ? `${argv[at - 1]} ` : ''}build`));
   }
   return out;
@@ -555,6 +621,14 @@ function pflagBool(arg: string, helpPath: string): string {
   badBool ??= new FlagError(`invalid argument ${JSON.stringify(m[3])} for "${m[1]}${m[2]}" flag: strconv.ParseBool: parsing ${JSON.stringify(m[3])}: invalid syntax`, helpPath);
   return `${m[1]}${m[2]}=false`;
 }
+
+/** `--name` and `-x` spellings of the flags that take a value (not --pull's optional one) → `--name`. */
+const VALUE_FLAGS = new Map<string, string>(
+  [...FLAGS.filter((f) => f[1] !== 'boolean' && f[0] !== 'pull'), ...['authfile', 'cert-dir', 'creds'].map((n) => [n] as const)].flatMap((f) => {
+    const alias = (f[4] as { alias?: string } | undefined)?.alias;
+    return [[`--${f[0]}`, `--${f[0]}`] as const, ...(alias ? [[`-${alias}`, `--${f[0]}`] as const] : [])];
+  }),
+);
 
 /** A bool flag's value pflag would refuse, seen by buildStdinDashes. */
 let badBool: FlagError | undefined;
