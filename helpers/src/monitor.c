@@ -512,6 +512,13 @@ static void output_readable(int *fd, int stream) {
   deliver(stream, buf, (size_t)r);
 }
 
+/* SIGKILL went to the container: when nothing will start it again (stop
+ * said so first; --timeout; no restart policy), its network program is
+ * killed at the same time (network.c net_killed). */
+static void killed_for_good(void) {
+  if ((mon.stopping || mon.m->restart == RESTART_NO) && mon.setup->killed) mon.setup->killed(mon.setup->hook_arg);
+}
+
 static void ctl_readable(void) {
   ssize_t r = read(mon.ctl_fd, mon.ctl_buf + mon.ctl_len, sizeof mon.ctl_buf - 1 - mon.ctl_len);
   if (r <= 0) return;
@@ -523,8 +530,9 @@ static void ctl_readable(void) {
     int sig;
     if (sscanf(mon.ctl_buf, "resize %u %u", &rows, &cols) == 2 && rows && cols && rows < 65536 && cols < 65536)
       resize(NULL, (unsigned short)rows, (unsigned short)cols);
-    else if (sscanf(mon.ctl_buf, "kill %d", &sig) == 1 && sig > 0 && sig < NSIG && mon.pid > 0 && !mon.exited)
-      (void)kill(mon.pid, sig);
+    else if (sscanf(mon.ctl_buf, "kill %d", &sig) == 1 && sig > 0 && sig < NSIG && mon.pid > 0 && !mon.exited) {
+      if (kill(mon.pid, sig) == 0 && sig == SIGKILL) killed_for_good();
+    }
     else if (!strcmp(mon.ctl_buf, "stop"))
       mon.stopping = true;
     size_t used = (size_t)(nl - mon.ctl_buf) + 1;
@@ -621,6 +629,7 @@ static void run_until_exit(void) {
         mon.stopping = true;
         mon.timed_out = true;
         if (mon.pid > 0 && kill(mon.pid, SIGKILL) < 0 && errno != ESRCH) die_errno("kill %d", (int)mon.pid);
+        killed_for_good();
         continue;
       }
       timeout = (int)left;

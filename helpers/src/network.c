@@ -226,6 +226,17 @@ static void net_ended(void *arg) {
   net_stop(n);
 }
 
+/* The container was sent SIGKILL and will not be restarted. Where the exit
+ * waits for the program to be reaped (net_ended: host ports, slirp4netns),
+ * it is killed now, so its teardown overlaps the container's instead of
+ * following it. A pasta without ports is left to net_ended: the exit does
+ * not wait for it, and killing it now only competes with the container's
+ * teardown for the CPU (measured: its exit was reported later). */
+static void net_killed(void *arg) {
+  struct net_opts *n = arg;
+  if (n->mode == NET_SLIRP4NETNS || (n->mode == NET_PASTA && netprog_binds_host(n))) netprog_kill(n);
+}
+
 static struct net_opts *at_exit_opts;
 static void stop_at_exit(void) { net_stop(at_exit_opts); }
 
@@ -298,6 +309,7 @@ void net_prepare(struct net_opts *n, struct child_setup *setup) {
   setup->mapped = n->mode == NET_BRIDGE ? NULL : mapped;
   setup->released = released;
   setup->ended = net_ended;
+  setup->killed = net_killed;
   setup->hook_arg = n;
   if (!at_exit_opts) {
     at_exit_opts = n;

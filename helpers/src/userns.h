@@ -51,6 +51,9 @@ struct child_setup {
    * then lets it exec), and by the monitor after it exits. */
   void (*released)(pid_t pid, int error_fd, void *arg);
   void (*ended)(void *arg);
+  /* Called by the monitor when it has sent SIGKILL to a container that will
+   * not be restarted (stop, --timeout): its network program can go too. */
+  void (*killed)(void *arg);
   void *hook_arg;
 };
 
