@@ -18,6 +18,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -72,7 +73,10 @@ static struct {
   unsigned long restarts;
   bool timed_out;    /* --timeout fired: the exit code is conmon's -1 (run exits 255) */
   long long kill_at; /* --timeout: when the running container gets SIGKILL (monotonic ms), 0 = never */
-} mon = {.dirfd = -1, .ctl_fd = -1, .sigfd = -1, .status_fd = -1, .out_fd = -1, .err_fd = -1, .master = -1, .in_fd = -1, .sync_fd = -1};
+  int stopper_fd;    /* pidfd of the `stop` that cleans up after the exit itself (ctl `stopper`), -1: none */
+  pid_t stopper_pid;
+  bool cleaned;      /* that stop said (ctl `cleaned`) it did the exit command's work */
+} mon = {.stopper_fd = -1, .dirfd = -1, .ctl_fd = -1, .sigfd = -1, .status_fd = -1, .out_fd = -1, .err_fd = -1, .master = -1, .in_fd = -1, .sync_fd = -1};
 
 /* ---- options ---- */
 
@@ -519,6 +523,24 @@ static void killed_for_good(void) {
   if ((mon.stopping || mon.m->restart == RESTART_NO) && mon.setup->killed) mon.setup->killed(mon.setup->hook_arg);
 }
 
+/* `stopper PID START`: that `stop` (its start time checked, so a reused pid
+ * is not taken for it) will do the exit command's work itself after the
+ * exit and say `cleaned`, as podman's stop cleans up in-process: no Node
+ * process to start after every stop. Should it die first, the exit command
+ * runs as before (wait_for_stopper). The last stopper counts. */
+static void take_stopper(pid_t pid, unsigned long long start) {
+  int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (fd < 0) return; /* gone already: the exit command will do it */
+  if (start_time_of(pid) != start) {
+    close(fd);
+    return;
+  }
+  close_fd(&mon.stopper_fd);
+  mon.stopper_fd = fd;
+  mon.stopper_pid = pid;
+  mon.cleaned = false;
+}
+
 static void ctl_readable(void) {
   ssize_t r = read(mon.ctl_fd, mon.ctl_buf + mon.ctl_len, sizeof mon.ctl_buf - 1 - mon.ctl_len);
   if (r <= 0) return;
@@ -527,7 +549,8 @@ static void ctl_readable(void) {
   while ((nl = memchr(mon.ctl_buf, '\n', mon.ctl_len))) {
     *nl = '\0';
     unsigned rows, cols;
-    int sig;
+    int sig, pid;
+    unsigned long long start;
     if (sscanf(mon.ctl_buf, "resize %u %u", &rows, &cols) == 2 && rows && cols && rows < 65536 && cols < 65536)
       resize(NULL, (unsigned short)rows, (unsigned short)cols);
     else if (sscanf(mon.ctl_buf, "kill %d", &sig) == 1 && sig > 0 && sig < NSIG && mon.pid > 0 && !mon.exited) {
@@ -535,6 +558,10 @@ static void ctl_readable(void) {
     }
     else if (!strcmp(mon.ctl_buf, "stop"))
       mon.stopping = true;
+    else if (sscanf(mon.ctl_buf, "stopper %d %llu", &pid, &start) == 2 && pid > 0)
+      take_stopper(pid, start);
+    else if (!strcmp(mon.ctl_buf, "cleaned"))
+      mon.cleaned = true;
     size_t used = (size_t)(nl - mon.ctl_buf) + 1;
     memmove(mon.ctl_buf, nl + 1, mon.ctl_len - used);
     mon.ctl_len -= used;
@@ -709,6 +736,28 @@ static void format_exit(char *buf, size_t size, int code, int sig) {
 
 static void run_exit_command(void) { spawn_exit_command(mon.m->exit_cmd); }
 
+/* After exit.json: a `stop` that said it cleans up itself (take_stopper) is
+ * given until it exits (or STOPPER_WAIT_MS) to say `cleaned` on the ctl
+ * FIFO; otherwise the exit command runs. */
+enum { STOPPER_WAIT_MS = 60000 };
+static void wait_for_stopper(void) {
+  long long deadline = now_ms() + STOPPER_WAIT_MS;
+  while (mon.stopper_fd >= 0 && !mon.cleaned) {
+    struct pollfd p[2] = {{.fd = mon.ctl_fd, .events = POLLIN}, {.fd = mon.stopper_fd, .events = POLLIN}};
+    long long left = deadline - now_ms();
+    if (left <= 0) break;
+    int n = poll(p, 2, (int)left);
+    if (n < 0 && errno != EINTR) die_errno("poll");
+    if (n <= 0) continue;
+    if (p[0].revents & POLLIN) ctl_readable();
+    if (!mon.cleaned && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      ctl_readable(); /* it may have said `cleaned` just before it exited */
+      if (!mon.cleaned) close_fd(&mon.stopper_fd);
+    }
+  }
+  close_fd(&mon.stopper_fd);
+}
+
 /* Wait for the foreground caller's `done` line (it cleaned up itself) or its end. */
 static void await_caller(void) {
   char buf[64];
@@ -869,7 +918,17 @@ int monitor_run(const struct ns_config *ns, const struct child_setup *setup, str
   code = mon.timed_out ? -1 : exit_code_of(status);
   char rec[256];
   format_exit(rec, sizeof rec, code, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  write_runtime_file("exit.json", rec);
+  /* A stopper we will wait for is named in the file: it does the cleanup only then. */
+  bool stopper = mon.cli_gone && mon.m->n_exit_cmd > 0 && mon.stopper_fd >= 0;
+  if (stopper) {
+    char file[sizeof rec + 32];
+    size_t len = strlen(rec);
+    snprintf(file, sizeof file, "%.*s,\"cleanupBy\":%d}\n", (int)(len - 2), rec, (int)mon.stopper_pid);
+    write_runtime_file("exit.json", file);
+    wait_for_stopper();
+  } else {
+    write_runtime_file("exit.json", rec);
+  }
   if (mon.dirfd >= 0) {
     (void)unlinkat(mon.dirfd, "attach", 0);
     (void)unlinkat(mon.dirfd, "ctl", 0);
@@ -879,7 +938,7 @@ int monitor_run(const struct ns_config *ns, const struct child_setup *setup, str
     send_sync(rec);
     if (mon.sync_fd >= 0 && mon.sync_two_way) await_caller();
   }
-  if (mon.cli_gone) run_exit_command();
+  if (mon.cli_gone && !mon.cleaned) run_exit_command();
   exit(code); /* exit(), not _exit(): atexit handlers stop what prepare() started */
 }
 

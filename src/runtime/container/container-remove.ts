@@ -16,6 +16,7 @@ import { stopContainer, type StopContext } from './container-stop.js';
 import { containerRuntimePaths } from '../monitor/runtime-dir.js';
 import { removeAnonymousVolumes } from '../../volume/container-volumes.js';
 import { POSTSTOP_FILE } from '../hooks/container-hooks.js';
+import { stopPortForwarder } from './exit-cleanup.js';
 
 /** Podman's refusal (exit code 2) to remove a running container without --force. */
 export class ContainerRunningError extends TscRunError {
@@ -71,19 +72,6 @@ export async function removeContainer(ctx: RemoveContext, id: string, o: RemoveO
   await ctx.store.remove(id, ctx.rmtree);
   if (o.volumes) await removeAnonymousVolumes(path.dirname(ctx.store.dir), rec.config.mounts, () => ctx.store.list(), ctx.rmtree);
   emitContainer(storeRoot(ctx.store), rec, 'remove');
-}
-
-/**
- * A stopped container's port forwarder (bridge networks) notices on its own
- * that the container is gone, but only within seconds: its host ports are
- * freed now, so a container made at once with the same ports (compose's
- * recreate) can bind them.
- */
-export async function stopPortForwarder(runRoot: string, id: string): Promise<void> {
-  // The state file's place (bridge-ports.ts's forwarderStateFile), checked before that module loads.
-  if (!fsSync.existsSync(path.join(runRoot, 'networks', 'ports', `${id}.json`))) return;
-  const { stopForwarder } = await import('../../network/ports/bridge-ports.js');
-  await stopForwarder(runRoot, id);
 }
 
 async function removeRuntimeDir(ctx: RemoveContext, id: string): Promise<void> {

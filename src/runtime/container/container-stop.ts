@@ -10,7 +10,8 @@ import { NoSuchContainerError, type ContainerRecord, type ContainerStore } from 
 import { liveRecord, syncContainer } from './container-observe.js';
 import { deliverSignal } from './container-kill.js';
 import { signalName, stopSignalOf } from './container-signal.js';
-import { sendControl } from '../monitor/monitor-control.js';
+import { announceStopper, cleanupLeftToUs, sendControl } from '../monitor/monitor-control.js';
+import { cleanupAfterExit } from './exit-cleanup.js';
 import { containerRuntimePaths } from '../monitor/runtime-dir.js';
 import { pollUntil } from './poll.js';
 import { markStopping } from './stopping-mark.js';
@@ -70,6 +71,11 @@ export async function stopContainer(ctx: StopContext, id: string, timeoutFlag?: 
   let stopped = false;
   // A monitor with a restart policy must not bring it back.
   sendControl(ctx.runRoot, id, 'stop');
+  // We clean up after the exit ourselves, as podman's stop does, and the
+  // monitor starts no `container cleanup` (a whole Node process) after it.
+  // Pod members (their pod's exit policy may stop the pod) and --rm
+  // containers (removed by their cleanup) keep the exit command.
+  const cleansHere = rec.state.monitor !== undefined && !rec.autoRemove && !rec.pod && announceStopper(ctx.runRoot, id);
   if (timeout > 0) {
     // Shown as "stopping" while we wait (and only while this process lives).
     const unmark = markStopping(ctx.runRoot, id);
@@ -90,13 +96,22 @@ export async function stopContainer(ctx: StopContext, id: string, timeoutFlag?: 
     }
   }
   emitContainer(storeRoot(ctx.store), rec, 'stop');
-  // As podman's stop (its cleanup runs before it returns): a pod member has left the pod's /etc/hosts.
-  if (rec.pod && !rec.config.pause) await (await import('../../pod/pod-member.js')).releasePodHosts({ dataRoot: storeRoot(ctx.store), runRoot: ctx.runRoot }, rec);
-  if (rec.config.network.startsWith('container:')) await (await import('../../network/shared-etc-files.js')).releaseJoinerHosts({ dataRoot: storeRoot(ctx.store), runRoot: ctx.runRoot }, rec);
+  if (!cleansHere) {
+    // As podman's stop (its cleanup runs before it returns): a pod member has left the pod's /etc/hosts.
+    if (rec.pod && !rec.config.pause) await (await import('../../pod/pod-member.js')).releasePodHosts({ dataRoot: storeRoot(ctx.store), runRoot: ctx.runRoot }, rec);
+    if (rec.config.network.startsWith('container:')) await (await import('../../network/shared-etc-files.js')).releaseJoinerHosts({ dataRoot: storeRoot(ctx.store), runRoot: ctx.runRoot }, rec);
+  }
+  let after: ContainerRecord;
   try {
-    return await syncContainer(ctx.store, ctx.runRoot, id);
+    after = await syncContainer(ctx.store, ctx.runRoot, id);
   } catch (err) {
     if (err instanceof NoSuchContainerError) return undefined; // an --rm cleanup removed it
     throw err;
   }
+  // Only when the monitor said it waits for us (a foreground run's caller cleans up itself).
+  if (cleansHere && after.state.status === 'exited' && cleanupLeftToUs(ctx.runRoot, id)) {
+    await cleanupAfterExit(ctx, after);
+    sendControl(ctx.runRoot, id, 'cleaned'); // not on a failure: the exit command then runs at our exit
+  }
+  return after;
 }
