@@ -208,6 +208,9 @@ export function checkRemoteEnv(env: NodeJS.ProcessEnv, remoteFlag: string | unde
  * any command's handler (yargs middleware). Refusals are podman's messages
  * where podman refuses too, else the reason.
  */
+/** A --runtime a parent tsc-run was given (its _TSC_RUN_ENGINE_FLAGS): containers.conf's runtime is then not in force. */
+const RUNTIME_INHERITED = 'inherited';
+
 export async function applyGlobalFlags(argv: GlobalArgs): Promise<void> {
   const { TscRunError } = await import('../errors.js');
   if (argv.tmpdir !== undefined) throw new TscRunError('--tmpdir is not supported: tsc-run keeps its volatile state in --runroot');
@@ -220,6 +223,11 @@ export async function applyGlobalFlags(argv: GlobalArgs): Promise<void> {
     const { existsSync } = await import('node:fs');
     if (!existsSync(registriesConf)) throw new TscRunError(`configuring runtime: locating specified registries.conf: stat ${registriesConf}: no such file or directory`);
     process.env.CONTAINERS_REGISTRIES_CONF = (await import('node:path')).resolve(registriesConf);
+  }
+  // containers.conf's runtime is checked for every command but completion (as podman), before anything is made.
+  if ((argv as { _?: unknown[] })._?.[0] !== 'completion') {
+    const inheritedRuntime = process.env._TSC_RUN_ENGINE_FLAGS?.includes('"runtime"') ? RUNTIME_INHERITED : undefined;
+    await (await import('../host/conf-files.js')).checkConfRuntime(argv.runtime ?? inheritedRuntime);
   }
   const noFlags = [argv.runtime, argv['cgroup-manager'], argv['events-backend'], argv.volumepath, argv['network-cmd-path'], argv['hooks-dir'], argv['network-config-dir'], argv['runtime-flag']].every((v) => v === undefined);
   // Nothing to set and nothing inherited: leave containers.conf unread until a command needs it.

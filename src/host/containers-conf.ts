@@ -7,7 +7,10 @@ import path from 'node:path';
 import { TscRunError } from '../errors.js';
 import { logDebugOnce, logTrace } from '../format/log.js';
 import { containersConfigDir } from '../config/paths.js';
+import { confDropIns, containersConfFiles } from './conf-files.js';
 import { isTomlTable, parseToml, TomlError, type TomlTable, type TomlValue } from './toml.js';
+
+export { containersConfFiles };
 
 type Env = Record<string, string | undefined>;
 
@@ -122,31 +125,6 @@ export function readSearchRegistries(env: Env = process.env): string[] {
     if (s) search = s;
   }
   return search;
-}
-
-/** A `.d` directory's `*.conf` files in name order; none when it is missing. */
-function confDropIns(dir: string): string[] {
-  try {
-    return fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.conf'))
-      .sort()
-      .map((f) => path.join(dir, f));
-  } catch {
-    return [];
-  }
-}
-
-/** containers.conf files in podman's order (later wins); CONTAINERS_CONF alone when set. */
-export function containersConfFiles(rootless: boolean, env: Env = process.env): string[] {
-  if (env.CONTAINERS_CONF) return [env.CONTAINERS_CONF];
-  const user = path.join(containersConfigDir(env), 'containers.conf');
-  return [
-    '/usr/share/containers/containers.conf',
-    '/etc/containers/containers.conf',
-    ...confDropIns('/etc/containers/containers.conf.d'),
-    ...(rootless ? [user, ...confDropIns(`${user}.d`)] : []),
-  ];
 }
 
 /** Pure: tables merge key by key, anything else is replaced. */

@@ -148,3 +148,4 @@ export function engineConfig(): EngineConfig {
   resolved = mergeEngineConfig(f, table(doc.engine), table(doc.network));
   return resolved;
 }
+

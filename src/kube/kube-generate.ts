@@ -191,7 +191,7 @@ export interface GenerateOptions {
  */
 function podAnnotations(p: GenPod, warn: (msg: string) => void): Record<string, string> | undefined {
   const out: Record<string, string> = {};
-  const all = p.containers.map((g) => g.rec.config.annotations ?? {});
+  const all = p.containers.map((g) => Object.fromEntries(Object.entries(g.rec.config.annotations ?? {}).filter(([k]) => !RECORDED.has(k))));
   for (const [i, a] of all.entries()) {
     for (const [k, v] of Object.entries(a)) {
       if (all.every((o) => o[k] === v)) out[k] = v;
@@ -234,8 +234,12 @@ export function runtimeAnnotations(g: GenContainer): Record<string, string> {
     [`io.podman.annotations.init/${name}`]: flag(g.rec.config.init),
     [`io.podman.annotations.privileged/${name}`]: flag(g.privileged),
     [`io.podman.annotations.publish-all/${name}`]: flag(g.rec.config.publishAll),
+    ...Object.fromEntries(Object.entries(g.rec.config.annotations ?? {}).filter(([k]) => RECORDED.has(k)).map(([k, v]) => [`${k}/${name}`, v])),
   };
 }
+
+/** The io.podman.annotations.* that create records from its flags (--security-opt, --cidfile, --volumes-from): always per container. */
+const RECORDED = new Set(['label', 'seccomp', 'apparmor', 'cid-file', 'volumes-from'].map((k) => `io.podman.annotations.${k}`));
 
 /** podman's volume.podman.io annotations for a volume's driver and options (libpod Volume.GenerateForKube). */
 const VOLUME_OPTION_ANNOTATIONS: Record<string, string> = {

@@ -790,6 +790,14 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
       config.annotations[a.slice(0, eq)] = a.slice(eq + 1);
     }
   }
+  // podman's own spec annotations (inspect reads HostConfig.SecurityOpt/ContainerIDFile/VolumesFrom back from them).
+  {
+    const extra: Record<string, string> = {};
+    if (argv['security-opt']?.length) Object.assign(extra, (await import('../../runtime/security/security-args.js')).securityOptAnnotations(argv['security-opt'].map(String)));
+    if (argv.cidfile !== undefined) extra['io.podman.annotations.cid-file'] = argv.cidfile;
+    if (argv['volumes-from']?.length) extra['io.podman.annotations.volumes-from'] = argv['volumes-from'].map(String).join(',');
+    if (Object.keys(extra).length) config.annotations = { ...config.annotations, ...extra };
+  }
   if (argv.expose?.length) config.expose = parseExpose(argv.expose.map(String));
   if (argv.umask !== undefined) {
     if (!/^[0-7]{1,4}$/.test(argv.umask)) throw new UsageError(`invalid umask string ${argv.umask}: invalid argument`);

@@ -75,7 +75,48 @@ function paths(v: string): string[] {
   return v.split(':').filter((p) => p !== '');
 }
 
-/** podman's --security-opt keys; apparmor/label/selinux are accepted and have no effect (none here rootless). */
+/** podman's split of one --security-opt: at the first '=', or (docker's old syntax) the first ':' when there is no '='. */
+function splitSecurityOpt(opt: string): [string, string] {
+  const i = opt.includes('=') ? opt.indexOf('=') : opt.indexOf(':');
+  if (i < 0) throw new UsageError(`invalid --security-opt 1: ${JSON.stringify(opt)}`);
+  return [opt.slice(0, i), opt.slice(i + 1)];
+}
+
+/** Whether the kernel enforces AppArmor (runc's check). */
+function apparmorEnabled(): boolean {
+  try {
+    return fs.readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').startsWith('Y') && fs.existsSync('/sys/kernel/security/apparmor');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The spec annotations podman records for --security-opt label=/seccomp=/apparmor=
+ * (io.podman.annotations.*): inspect's HostConfig.SecurityOpt is read back from them.
+ * label values accumulate, joined by ",label="; the others keep the last. Pure.
+ */
+export function securityOptAnnotations(values: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  const labels: string[] = [];
+  for (const opt of values ?? []) {
+    if (opt === 'no-new-privileges') continue;
+    const [key, value] = splitSecurityOpt(opt);
+    if (key === 'label') {
+      labels.push(value);
+      out['io.podman.annotations.label'] = labels.join(',label=');
+    } else if (key === 'seccomp' || key === 'apparmor') {
+      out[`io.podman.annotations.${key}`] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * podman's --security-opt keys. label (SELinux) has no effect: this host has no
+ * SELinux for rootless containers to be labelled by. apparmor: only `unconfined`
+ * (the state of a container here) is taken, podman's refusal otherwise.
+ */
 export function parseSecurityOpts(values: readonly string[] | undefined): SecurityOptParse {
   const out: SecurityOptParse = { noNewPrivileges: false, seccomp: { kind: 'default' }, mask: [], unmask: [] };
   for (const opt of values ?? []) {
@@ -83,10 +124,7 @@ export function parseSecurityOpts(values: readonly string[] | undefined): Securi
       out.noNewPrivileges = true;
       continue;
     }
-    const i = opt.search(/[=:]/);
-    if (i < 0) throw new UsageError(`invalid --security-opt 1: ${JSON.stringify(opt)}`);
-    const key = opt.slice(0, i);
-    const value = opt.slice(i + 1);
+    const [key, value] = splitSecurityOpt(opt);
     switch (key) {
       case 'no-new-privileges':
         out.noNewPrivileges = parseBool(key, value);
@@ -106,9 +144,15 @@ export function parseSecurityOpts(values: readonly string[] | undefined): Securi
         out.unmask.push('ALL');
         break;
       case 'apparmor':
-      case 'label':
-      case 'proc-opts':
+        if (value !== '' && value !== 'unconfined') {
+          if (!apparmorEnabled()) throw new TscRunError(`apparmor profile ${JSON.stringify(value)} specified, but Apparmor is not enabled on this system`);
+          throw new TscRunError(`apparmor profile ${JSON.stringify(value)}: tsc-run does not load AppArmor profiles; use apparmor=unconfined`);
+        }
         break;
+      case 'label':
+        break;
+      case 'proc-opts':
+        throw new TscRunError('--security-opt proc-opts is not supported: tsc-run mounts /proc with the kernel\'s default options');
       default:
         throw new UsageError(`invalid --security-opt 2: ${JSON.stringify(opt)}`);
     }

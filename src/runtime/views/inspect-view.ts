@@ -135,20 +135,45 @@ export function portBindings(rec: ContainerRecord): Record<string, Array<{ HostI
   return out;
 }
 
-/** podman's spec annotations of a container (inspect; OCI hooks match and get them). */
-export function containerAnnotations(rec: ContainerRecord, privileged: boolean): Record<string, string> {
+/**
+ * podman's create-time spec annotations (inspect's Config.Annotations, keys
+ * sorted as Go's map): its own flags' io.podman.annotations.* and the
+ * --annotation values (which include the security-opt, cid-file and
+ * volumes-from ones recorded at create).
+ */
+export function inspectAnnotations(rec: ContainerRecord, privileged: boolean): Record<string, string> {
   const flag = (b: boolean | undefined) => (b ? 'TRUE' : 'FALSE');
-  return {
-    'io.container.manager': 'libpod',
-    'io.kubernetes.cri-o.Created': JSON.stringify(GoTime.parseOrZero(rec.created)).slice(1, -1),
+  const all: Record<string, string> = {
     'io.kubernetes.cri-o.TTY': String(rec.config.tty === true),
     'io.podman.annotations.autoremove': flag(rec.autoRemove),
     'io.podman.annotations.init': flag(rec.config.init),
     'io.podman.annotations.privileged': flag(privileged),
     'io.podman.annotations.publish-all': flag(rec.config.publishAll),
-    'org.opencontainers.image.stopSignal': String(rec.config.stopSignal ?? SIGTERM),
     ...rec.config.annotations,
   };
+  return Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]!]));
+}
+
+/** The annotations of the running container's OCI config (OCI hooks match and get them): inspect's and those podman adds at start. */
+export function containerAnnotations(rec: ContainerRecord, privileged: boolean): Record<string, string> {
+  return {
+    'io.container.manager': 'libpod',
+    'io.kubernetes.cri-o.Created': JSON.stringify(GoTime.parseOrZero(rec.created)).slice(1, -1),
+    'org.opencontainers.image.stopSignal': String(rec.config.stopSignal ?? SIGTERM),
+    ...inspectAnnotations(rec, privileged),
+  };
+}
+
+/** podman's GetSecurityOptions: no-new-privileges, then the label, seccomp and apparmor annotations. */
+function securityOpts(rec: ContainerRecord, sec: InspectFacts['security']): string[] {
+  const a = rec.config.annotations ?? {};
+  const out: string[] = [];
+  if (sec?.noNewPrivileges) out.push('no-new-privileges');
+  for (const key of ['label', 'seccomp', 'apparmor']) {
+    const v = a[`io.podman.annotations.${key}`];
+    if (v !== undefined) out.push(`${key}=${v}`);
+  }
+  return out;
 }
 
 function inspectConfig(rec: ContainerRecord, f: InspectFacts): Record<string, unknown> {
@@ -180,7 +205,7 @@ function inspectConfigFields(rec: ContainerRecord, f: InspectFacts): Record<stri
     Entrypoint: c.entrypoint.join(' '),
     OnBuild: null,
     Labels: labels(rec),
-    Annotations: containerAnnotations(rec, f.security?.privileged === true),
+    Annotations: inspectAnnotations(rec, f.security?.privileged === true),
     StopSignal: c.stopSignal ?? SIGTERM,
     ...(c.healthcheck
       ? { Healthcheck: { Test: c.healthcheck.test, Interval: c.healthcheck.interval, Timeout: c.healthcheck.timeout, StartPeriod: c.healthcheck.startPeriod, Retries: c.healthcheck.retries } }
@@ -201,14 +226,12 @@ function inspectConfigFields(rec: ContainerRecord, f: InspectFacts): Record<stri
 function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string, unknown> {
   const c = rec.config;
   const sec = f.security;
-  const securityOpt: string[] = [];
-  if (sec?.noNewPrivileges) securityOpt.push('no-new-privileges');
-  if (sec && sec.seccompProfile !== 'default') securityOpt.push(`seccomp=${sec.seccompProfile}`);
+  const annotations = c.annotations ?? {};
   const host: Record<string, unknown> = {
     Binds: inspectBinds(rec.config.mounts),
     CgroupManager: 'cgroupfs',
     CgroupMode: c.namespaces?.cgroupns ?? 'host',
-    ContainerIDFile: '',
+    ContainerIDFile: annotations['io.podman.annotations.cid-file'] ?? '',
     LogConfig: {
       Type: c.logDriver ?? 'k8s-file',
       Config: null,
@@ -221,7 +244,7 @@ function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string
     RestartPolicy: restartPolicy(rec),
     AutoRemove: rec.autoRemove,
     VolumeDriver: '',
-    VolumesFrom: null,
+    VolumesFrom: annotations['io.podman.annotations.volumes-from']?.split(',') ?? NIL_SLICE,
     CapAdd: f.capAdd,
     CapDrop: f.capDrop,
     Dns: c.dns ?? [],
@@ -238,7 +261,7 @@ function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string
     Privileged: sec?.privileged ?? false,
     PublishAllPorts: rec.config.publishAll === true,
     ReadonlyRootfs: sec?.readOnlyRoot ?? c.readOnly === true,
-    SecurityOpt: securityOpt,
+    SecurityOpt: securityOpts(rec, sec),
     Tmpfs: inspectTmpfs(rec.config.mounts),
     UTSMode: c.namespaces?.uts ?? podJoined(c, 'uts') ?? 'private',
     UsernsMode: c.namespaces?.user ?? c.userns ?? '',
