@@ -34,6 +34,20 @@ describe('inspect: podman spec annotations (rootless)', () => {
     );
   });
 
+  it('once started, the runtime spec\'s keys too (manager, Created as the container\'s, stopSignal); caps sorted by name', async () => {
+    await ok(['run', '--name', 'ran', '--stop-signal', 'USR1', '--cap-add', 'net_admin', 'bb', 'true']);
+    const j = JSON.parse(await ok(['inspect', 'ran']))[0];
+    expect(Object.keys(j.Config.Annotations)).toEqual([
+      'io.container.manager', 'io.kubernetes.cri-o.Created', 'io.kubernetes.cri-o.TTY', 'io.podman.annotations.autoremove', 'io.podman.annotations.init',
+      'io.podman.annotations.privileged', 'io.podman.annotations.publish-all', 'org.opencontainers.image.stopSignal',
+    ]);
+    expect(j.Config.Annotations['io.kubernetes.cri-o.Created']).toBe(j.Created);
+    expect(j.Config.Annotations['org.opencontainers.image.stopSignal']).toBe('10');
+    expect(j.EffectiveCaps).toEqual([...j.EffectiveCaps].sort());
+    expect(j.EffectiveCaps).toContain('CAP_NET_ADMIN');
+    expect(j.BoundingCaps).toEqual([...j.BoundingCaps].sort());
+  });
+
   it('--security-opt label/seccomp/apparmor, --cidfile, --volumes-from, --annotation', async () => {
     const cid = `${sb.dir}/cid`;
     await ok(['create', '--name', 'src', 'bb', 'true']);

@@ -24,7 +24,7 @@ export const attachCommand: CommandModule<GlobalArgs, AttachArgs> = {
       .positional('container', { type: 'string', describe: 'Container (name or id)' })
       .option('no-stdin', { type: 'boolean', describe: 'Do not attach STDIN. The default is false' })
       .option('sig-proxy', { type: 'boolean', default: true, describe: 'Proxy received signals to the container process (non-TTY mode only)' })
-      .option('detach-keys', { type: 'string', describe: 'Select the key sequence for detaching a container' })
+      .option('detach-keys', { type: 'string', describe: 'Select the key sequence for detaching a container. Format is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-z`, `@`, `^`, `[`, `\\`, `]`, `^` or `_` (default "ctrl-p,ctrl-q")', ...({ goType: '[a-Z]' } as object) })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
       .parserConfiguration({ 'boolean-negation': false }),
   handler: async (argv) => {

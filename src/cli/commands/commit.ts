@@ -32,6 +32,7 @@ export const commitCommand: CommandModule<GlobalArgs, CommitArgs> = {
         nargs: 1,
         requiresArg: true,
         describe: 'Apply the following possible instructions to the created image (default []): CMD | ENTRYPOINT | ENV | EXPOSE | LABEL | ONBUILD | STOPSIGNAL | USER | VOLUME | WORKDIR',
+        ...({ goType: 'stringArray' } as object),
       })
       .option('format', { alias: 'f', type: 'string', default: 'oci', requiresArg: true, describe: '`format` of the image manifest and metadata' })
       .option('iidfile', { type: 'string', requiresArg: true, describe: '`file` to write the image ID to' })

@@ -71,7 +71,7 @@ export const containerPruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run container prune [options]\n\nRemove all non running containers')
-      .option('filter', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: "Provide filter values (e.g. 'label=<key>=<value>')" })
+      .option('filter', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: "Provide filter values (e.g. 'label=<key>=<value>')", ...({ goType: 'stringArray' } as object) })
       .option('force', { alias: 'f', type: 'boolean', describe: 'Do not prompt for confirmation' }),
   handler: async (argv) => {
     const filters = (argv.filter ?? []).map(String);

@@ -19,7 +19,7 @@ export const killCommand: CommandModule<GlobalArgs, KillArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run kill [options] CONTAINER [CONTAINER...]\n\nKill one or more running containers with a specific signal')
-      .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' })
+      .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' , ...({ goType: 'stringArray' } as object) })
       .option('all', { alias: 'a', type: 'boolean', describe: 'Signal all running containers' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })
       .option('signal', { alias: 's', type: 'string', requiresArg: true, default: 'KILL', describe: 'Signal to send to the container' }),

@@ -24,7 +24,7 @@ function pauseFamily(verb: 'pause' | 'unpause'): CommandModule<GlobalArgs, Pause
       y
         .usage(`Usage: tsc-run ${verb} [options] CONTAINER [CONTAINER...]\n\n${describe}`)
         .option('all', { alias: 'a', type: 'boolean', describe: pausing ? 'Pause all running containers' : 'Unpause all paused containers' })
-        .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' })
+        .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' , ...({ goType: 'stringArray' } as object) })
         .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Filter output based on conditions given' })
         .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' }),
     handler: async (argv) => {

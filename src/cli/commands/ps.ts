@@ -47,9 +47,9 @@ function psModule(command: string, aliases: string[]): CommandModule<GlobalArgs,
         .option('pod', { alias: 'p', type: 'boolean', describe: 'Print the ID and name of the pod the containers are associated with' })
         .option('quiet', { alias: 'q', type: 'boolean', describe: 'Print the numeric IDs of the containers only' })
         .option('size', { alias: 's', type: 'boolean', describe: 'Display the total file sizes' })
-        .option('sort', { type: 'string', requiresArg: true, describe: `Sort output by: ${SORT_CHOICES.join(', ')}` })
+        .option('sort', { type: 'string', requiresArg: true, describe: `Sort output by: ${SORT_CHOICES.join(', ')}`, ...({ goType: 'choice' } as object) })
         .option('sync', { type: 'boolean', describe: 'Sync container state with OCI runtime (always done)' })
-        .option('watch', { alias: 'w', type: 'string', requiresArg: true, describe: 'Watch the ps output on an interval in seconds' }) as never,
+        .option('watch', { alias: 'w', type: 'string', requiresArg: true, describe: 'Watch the ps output on an interval in seconds', ...({ goType: 'uint' } as object) }) as never,
     handler: async (argv) => {
       const last = argv.last ?? -1;
       if (!Number.isInteger(last)) throw new UsageError(`invalid argument ${JSON.stringify(String(argv.last))} for "-n, --last" flag`);

@@ -22,7 +22,7 @@ export const restartCommand: CommandModule<GlobalArgs, RestartArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run restart [options] CONTAINER [CONTAINER...]\n\nRestart one or more containers')
-      .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' })
+      .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' , ...({ goType: 'stringArray' } as object) })
       .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Filter output based on conditions given' })
       .option('all', { alias: 'a', type: 'boolean', describe: 'Restart all containers' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'Act on the latest container tsc-run is aware of' })

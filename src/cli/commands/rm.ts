@@ -26,7 +26,7 @@ export const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run rm [options] CONTAINER [CONTAINER...]\n\nRemove one or more containers')
-      .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' })
+      .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' , ...({ goType: 'stringArray' } as object) })
       .option('filter', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Filter output based on conditions given' })
       .option('all', { alias: 'a', type: 'boolean', describe: 'Remove all containers' })
       .option('force', { alias: 'f', type: 'boolean', describe: 'Force removal of a running or unusable container' })

@@ -32,7 +32,7 @@ export const startCommand: CommandModule<GlobalArgs, StartArgs> = {
       .option('attach', { alias: 'a', type: 'boolean', describe: "Attach container's STDOUT and STDERR" })
       .option('interactive', { alias: 'i', type: 'boolean', describe: "Attach container's STDIN" })
       .option('sig-proxy', { type: 'boolean', describe: 'Proxy received signals to the process (default true if attaching, false otherwise)' })
-      .option('detach-keys', { type: 'string', describe: 'Select the key sequence for detaching a container' }),
+      .option('detach-keys', { type: 'string', describe: 'Select the key sequence for detaching a container. Format is a single character [a-Z] or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-z`, `@`, `^`, `[`, `\\`, `]`, `^` or `_` (default "ctrl-p,ctrl-q")', ...({ goType: '[a-Z]' } as object) }),
   handler: async (argv) => {
     let names = (argv.containers ?? []).map(String);
     const roots0 = rootsOf(argv);

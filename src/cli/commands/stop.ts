@@ -30,7 +30,7 @@ export const stopCommand: CommandModule<GlobalArgs, StopArgs> = {
   builder: (y) =>
     y
       .usage('Usage: tsc-run stop [options] CONTAINER [CONTAINER...]\n\nStop one or more containers')
-      .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' })
+      .option('cidfile', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Read the container ID from the file' , ...({ goType: 'stringArray' } as object) })
       .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Filter output based on conditions given' })
       .option('all', { alias: 'a', type: 'boolean', describe: 'Stop all running containers' })
       .option('ignore', { alias: 'i', type: 'boolean', describe: 'Ignore errors when a specified container is missing' })

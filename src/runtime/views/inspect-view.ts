@@ -154,6 +154,13 @@ export function inspectAnnotations(rec: ContainerRecord, privileged: boolean): R
   return Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]!]));
 }
 
+/** inspect's Config.Annotations: once the container has started, podman reads its runtime spec, which has the start-time keys too. */
+function inspectedAnnotations(rec: ContainerRecord, privileged: boolean): Record<string, string> {
+  if (!rec.state.startedAt) return inspectAnnotations(rec, privileged);
+  const all = containerAnnotations(rec, privileged);
+  return Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]!]));
+}
+
 /** The annotations of the running container's OCI config (OCI hooks match and get them): inspect's and those podman adds at start. */
 export function containerAnnotations(rec: ContainerRecord, privileged: boolean): Record<string, string> {
   return {
@@ -205,7 +212,7 @@ function inspectConfigFields(rec: ContainerRecord, f: InspectFacts): Record<stri
     Entrypoint: c.entrypoint.join(' '),
     OnBuild: null,
     Labels: labels(rec),
-    Annotations: inspectAnnotations(rec, f.security?.privileged === true),
+    Annotations: inspectedAnnotations(rec, f.security?.privileged === true),
     StopSignal: c.stopSignal ?? SIGTERM,
     ...(c.healthcheck
       ? { Healthcheck: { Test: c.healthcheck.test, Interval: c.healthcheck.interval, Timeout: c.healthcheck.timeout, StartPeriod: c.healthcheck.startPeriod, Retries: c.healthcheck.retries } }
@@ -371,8 +378,9 @@ export function inspectContainer(rec: ContainerRecord, f: InspectFacts): Record<
     MountLabel: '',
     ProcessLabel: '',
     AppArmorProfile: '',
-    EffectiveCaps: sec?.effective ?? [],
-    BoundingCaps: sec?.bounding ?? [],
+    // podman sorts both by name.
+    EffectiveCaps: [...(sec?.effective ?? [])].sort(),
+    BoundingCaps: [...(sec?.bounding ?? [])].sort(),
     ExecIDs: f.execIds ?? [],
     GraphDriver: f.graphDriver,
     ...(f.size ? { SizeRw: f.size.rw, SizeRootFs: f.size.rootFs } : {}),
