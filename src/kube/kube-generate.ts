@@ -36,6 +36,10 @@ export interface GenPod {
   containers: GenContainer[];
   /** Generated from a pod (podman writes its v1.Pod as it is: `resources: {}` on each container, `status: {}`), not a lone container. */
   fromPod?: boolean;
+  /** A pod that shares ipc, net and uts as Kubernetes pods do (podman adds a NOTE to the file otherwise). */
+  kubeNamespaces?: boolean;
+  /** Containers named together (one pod of them): each keeps its own ports. */
+  portsPerContainer?: boolean;
 }
 
 /**
@@ -79,7 +83,9 @@ function restartPolicy(rec: ContainerRecord): string {
 
 /** The container's name in the YAML: a kube-played pod's `POD-NAME` gives NAME back. */
 function kubeName(g: GenContainer, podName: string): string {
-  return g.rec.name.startsWith(`${podName}-`) ? g.rec.name.slice(podName.length + 1) : g.rec.name;
+  const name = g.rec.name.startsWith(`${podName}-`) ? g.rec.name.slice(podName.length + 1) : g.rec.name;
+  // Kubernetes names have no underscores; podman drops them.
+  return name.replace(/_/g, '');
 }
 
 function containerSpec(g: GenContainer, podName: string, volumes: Array<Record<string, unknown>>, ports: GenPod['ports'] | undefined, asPod: boolean): Record<string, unknown> {
@@ -163,7 +169,8 @@ function podSpec(p: GenPod): Record<string, unknown> {
   const isInit = (g: GenContainer) => g.rec.config.initContainerType !== undefined;
   const regular = p.containers.filter((g) => !isInit(g));
   const portsOn = regular[0] ?? p.containers[0];
-  const spec0 = (g: GenContainer) => containerSpec(g, p.name, volumes, g === portsOn ? p.ports : undefined, p.fromPod === true);
+  const portsOf = (g: GenContainer) => (p.portsPerContainer ? g.rec.config.ports : g === portsOn ? p.ports : undefined);
+  const spec0 = (g: GenContainer) => containerSpec(g, p.name, volumes, portsOf(g), p.fromPod === true);
   const initContainers = p.containers.filter(isInit).map(spec0);
   const containers = regular.map(spec0);
   // podman's: no service account token and no service environment variables in a cluster (podman gives neither).
@@ -171,7 +178,8 @@ function podSpec(p: GenPod): Record<string, unknown> {
   if (initContainers.length) spec.initContainers = initContainers;
   if (p.hostname) spec.hostname = p.hostname;
   const first = regular[0] ?? p.containers[0];
-  if (first) spec.restartPolicy = restartPolicy(first.rec);
+  // podman sets it from a pod's first member; its pod of named containers has none.
+  if (first && p.fromPod) spec.restartPolicy = restartPolicy(first.rec);
   if (volumes.length) spec.volumes = volumes;
   return spec;
 }
@@ -182,6 +190,8 @@ export interface GenerateOptions {
   replicas: number;
   /** Told of each annotation value cut to Kubernetes' limit (podman logs a warning for each). */
   warn?: (msg: string) => void;
+  /** A service port's NodePort (podman's: random in 30000-32767); tests fix it. */
+  nodePort?: () => number;
 }
 
 /**
@@ -263,44 +273,72 @@ function volumeClaim(v: VolumeRecord, stamp: Scalar): Record<string, unknown> {
   };
 }
 
+const NAMESPACE_NOTE = `
+# NOTE: The namespace sharing for a pod has been modified by the user and is not the same as the
+# default settings for kubernetes. This can lead to unexpected behavior when running the generated
+# kube yaml in a kubernetes cluster.
+`;
+
+const VOLUME_NOTE = `
+# NOTE: If you generated this yaml from an unprivileged and rootless podman container on an SELinux
+# enabled system, check the podman generate kube man page for steps to follow to ensure that your pod/container
+# has the right permissions to access the volumes added.
+`;
+
 /**
- * The YAML text, podman's header comment first, documents separated by `---`,
- * in podman's (helm's install) order: volume claims, services, then pods.
+ * The YAML text, podman's header comment first, then podman's parts separated
+ * by `---` in its (helm's install) order: its namespace NOTE, volume claims,
+ * the pods' services, its volume NOTE and service for named containers, then
+ * the pods and the named containers' pod.
  */
 export function toKube(pods: readonly GenPod[], o: GenerateOptions, now: Date = new Date(), volumes: readonly VolumeRecord[] = []): string {
   // Quoted, as podman writes it: a YAML 1.1 reader (PyYAML, Go's) would take it for a timestamp, not a string.
   const stamp = new Scalar(now.toISOString().replace(/\.\d+Z$/, 'Z'));
   stamp.type = Scalar.QUOTE_DOUBLE;
-  const claims: unknown[] = volumes.map((v) => volumeClaim(v, stamp));
-  const services: unknown[] = [];
-  const docs: unknown[] = [];
-  for (const p of pods) {
+  const yaml = (d: unknown) => stringify(d, { lineWidth: 0, indentSeq: false, sortMapEntries: true });
+  const content: string[] = [];
+  if (pods.some((p) => p.fromPod && p.kubeNamespaces === false)) content.push(NAMESPACE_NOTE);
+  content.push(...volumes.map((v) => yaml(volumeClaim(v, stamp))));
+  const podDocs: string[] = [];
+  // Pods first, the named containers' pod last, as podman.
+  for (const p of [...pods.filter((x) => x.fromPod), ...pods.filter((x) => !x.fromPod)]) {
     const labels = { app: p.name, ...p.labels };
     const annotations = podAnnotations(p, o.warn ?? (() => undefined));
+    const spec = podSpec(p);
+    if (!p.fromPod && Array.isArray(spec.volumes) && spec.volumes.length) content.push(VOLUME_NOTE);
     if (o.type === 'deployment') {
-      docs.push({
+      podDocs.push(yaml({
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         // Play reads a Deployment's own annotations (podman's).
         metadata: { ...(annotations ? { annotations } : {}), creationTimestamp: stamp, labels: { app: p.name }, name: `${p.name}-deployment` },
-        spec: { replicas: o.replicas, selector: { matchLabels: { app: p.name } }, template: { metadata: { labels, name: p.name }, spec: podSpec(p) } },
-      });
+        spec: { replicas: o.replicas, selector: { matchLabels: { app: p.name } }, template: { metadata: { labels, name: p.name }, spec } },
+      }));
     } else {
-      docs.push({ apiVersion: 'v1', kind: 'Pod', metadata: { ...(annotations ? { annotations } : {}), creationTimestamp: stamp, labels, name: p.name }, spec: podSpec(p), ...(p.fromPod ? { status: {} } : {}) });
+      podDocs.push(yaml({ apiVersion: 'v1', kind: 'Pod', metadata: { ...(annotations ? { annotations } : {}), creationTimestamp: stamp, labels, name: p.name }, spec, ...(p.fromPod ? { status: {} } : {}) }));
     }
-    if (o.service && p.ports.length) {
-      services.push({
+    // podman's service: always one with -s, the pod's metadata, a port named by its number, a NodePort from 30000-32767.
+    if (o.service) {
+      const ports = p.portsPerContainer ? p.containers.flatMap((g) => g.rec.config.ports ?? []) : p.ports;
+      const used = new Set<number>();
+      const nodePort = o.nodePort ?? (() => 30000 + Math.floor(Math.random() * 2768));
+      const servicePorts = ports.flatMap((x) =>
+        Array.from({ length: x.range ?? 1 }, (_, i) => {
+          let np = nodePort();
+          for (let tries = 0; used.has(np) && tries < 100; tries++) np = nodePort();
+          used.add(np);
+          const port = x.containerPort + i;
+          return { name: String(port), nodePort: np, port, ...(x.protocol && x.protocol !== 'tcp' ? { protocol: x.protocol.toUpperCase() } : {}), targetPort: port };
+        }),
+      );
+      content.push(yaml({
         apiVersion: 'v1',
         kind: 'Service',
-        metadata: { labels: { app: p.name }, name: p.name },
-        spec: {
-          ports: p.ports.map((x) => ({ name: `${x.containerPort}-${x.protocol ?? 'tcp'}`, port: x.containerPort, protocol: (x.protocol ?? 'tcp').toUpperCase(), targetPort: x.containerPort })),
-          selector: { app: p.name },
-          type: 'NodePort',
-        },
-      });
+        metadata: { creationTimestamp: stamp, labels, name: p.name },
+        spec: { ...(servicePorts.length ? { ports: servicePorts } : {}), selector: { app: p.name }, type: 'NodePort' },
+      }));
     }
   }
   const header = `# Save the output of this file and use kubectl create -f to import\n# it into Kubernetes.\n#\n# Created with tsc-run-${VERSION}\n`;
-  return header + [...claims, ...services, ...docs].map((d) => stringify(d, { lineWidth: 0, indentSeq: false, sortMapEntries: true })).join('---\n');
+  return header + [...content, ...podDocs].join('---\n');
 }

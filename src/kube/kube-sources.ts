@@ -70,54 +70,62 @@ function podOf(pods: PodStore, id: string): PodRecord | undefined {
   }
 }
 
+/** podman's name for a container in the YAML (Kubernetes names have no underscores). */
+const kubeSafe = (n: string) => n.replace(/_/g, '');
+
 /**
- * Each name: a pod (its members but the infra), else a container (a pod of its own, `NAME-pod`),
- * else a volume (a PersistentVolumeClaim), as podman looks them up.
+ * Each name: a container, else a pod (its members but the infra), else a
+ * volume (a PersistentVolumeClaim), looked up in podman's order. The
+ * containers named become one pod, named after the first (`NAME-pod` when
+ * that is also a container's name), as podman's generate makes them.
  */
 export async function generateInputs(roots: Roots, names: readonly string[]): Promise<{ pods: GenPod[]; volumes: VolumeRecord[] }> {
   const pods = new PodStore(roots.dataRoot);
   const store = new ContainerStore(roots.dataRoot);
   const all = await store.list();
   const out: GenPod[] = [];
+  const ctrs: ContainerRecord[] = [];
   const volumes: VolumeRecord[] = [];
   const { VolumeStore } = await import('../volume/volume-store.js');
   const vols = new VolumeStore(roots.dataRoot);
   for (const n of names) {
-    let pod: PodRecord | undefined;
-    try {
-      pod = pods.lookup(n);
-    } catch (err) {
-      if (!(err instanceof NoSuchPodError)) throw err;
+    const rec = await store.lookup(n).catch(() => undefined);
+    if (rec) {
+      // podman: a pod's containers come only with their pod (the infra holds their namespaces).
+      if (rec.pod) throw new TscRunError(`container ${rec.id} is associated with pod ${rec.pod}: use generate on the pod itself`);
+      ctrs.push(rec);
+      continue;
     }
+    const pod = podOf(pods, n);
     if (pod) {
       const infra = all.find((c) => c.id === pod.infraId);
       const members = all.filter((c) => c.pod === pod.id && c.id !== pod.infraId).sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
-      if (members.length === 0) throw new TscRunError(`pod ${pod.id} only has an infra container`);
+      if (members.length === 0) throw new TscRunError(pod.infraId ? `pod ${pod.id} only has an infra container` : `pod ${pod.id} has no containers`);
       out.push({
         name: pod.name,
-        hostname: pod.hostname,
+        // podman: the members' hostname, which is the pod's only when they share its uts namespace.
+        hostname: pod.share.includes('uts') ? pod.hostname : undefined,
         labels: pod.labels,
         ports: infra?.config.ports ?? [],
         containers: await Promise.all(members.map((m) => genContainer(store, m, pod))),
         fromPod: true,
+        kubeNamespaces: pod.infraId !== undefined && (['ipc', 'net', 'uts'] as const).every((k) => pod.share.includes(k)),
       });
       continue;
     }
-    let rec: ContainerRecord;
-    try {
-      rec = await store.lookup(n);
-    } catch {
-      const vol = await vols.get(n);
-      if (vol) {
-        volumes.push(vol);
-        continue;
-      }
-      throw new TscRunError(`name or ID ${JSON.stringify(n)} not found`);
+    const vol = await vols.get(n);
+    if (vol) {
+      volumes.push(vol);
+      continue;
     }
-    if (rec.config.pause) throw new TscRunError(`${rec.name} is the infra container of a pod: generate the pod instead`);
-    // podman: the container's hostname, unless it is the default (its id's first characters).
-    const hostname = rec.config.hostname && !rec.id.startsWith(rec.config.hostname) ? rec.config.hostname : undefined;
-    out.push({ name: `${rec.name}-pod`, hostname, labels: {}, ports: rec.config.ports ?? [], containers: [await genContainer(store, rec, rec.pod ? podOf(pods, rec.pod) : undefined)] });
+    throw new TscRunError(`name or ID ${JSON.stringify(n)} not found`);
+  }
+  if (ctrs.length) {
+    let name = kubeSafe(ctrs[0]!.name);
+    if (ctrs.some((c) => kubeSafe(c.name) === name)) name += '-pod';
+    // podman: the first hostname that is not the default (the container id's first characters).
+    const hostname = ctrs.map((c) => c.config.hostname).find((h, i) => h && !ctrs[i]!.id.includes(h));
+    out.push({ name, hostname, labels: {}, ports: [], containers: await Promise.all(ctrs.map((c) => genContainer(store, c, undefined))), portsPerContainer: true });
   }
   return { pods: out, volumes };
 }

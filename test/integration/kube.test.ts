@@ -184,7 +184,9 @@ describe.runIf(hasPodman && isRoot())('kube YAML exchanged with podman 4.3', () 
     pd = fs.mkdtempSync(path.join(os.tmpdir(), 'tsc-run-kube-podman-'));
     fs.mkdirSync(path.join(pd, 'xdg'), { mode: 0o700 });
     // podman's infra needs an image (catatonit is not installed): a local one, created but never run here.
-    fs.writeFileSync(path.join(pd, 'containers.conf'), '[engine]\ninfra_image = "localhost/pause:1"\n');
+    // Debian's default capabilities (this file replaces its containers.conf), as tsc-run's.
+    const caps = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'];
+    fs.writeFileSync(path.join(pd, 'containers.conf'), `[containers]\ndefault_capabilities = ${JSON.stringify(caps)}\n[engine]\ninfra_image = "localhost/pause:1"\n`);
     const tar = await buildBusyboxRootfsTar(path.join(pd, 'bb.tar'));
     for (const [img, change] of [['localhost/bb:latest', []], ['localhost/pause:1', ['--change', 'CMD ["sleep","1000000"]']]] as const) {
       const r = await podman(['import', '-q', ...change, tar.path, img]);
@@ -220,6 +222,33 @@ describe.runIf(hasPodman && isRoot())('kube YAML exchanged with podman 4.3', () 
     const ours = JSON.parse(await ok(['inspect', 'pp-pp-web']))[0] as Record<string, unknown>;
     expect(cfg(ours)).toMatchObject({ image: 'localhost/bb:latest', path: '/bin/sh', args: ['-c', 'echo hi; sleep 100'], env: ['FOO=bar'], workdir: '/srv', mounts: ['/data:volume:pvol'] });
     expect((await ok(['pod', 'inspect', '--format', '{{.Hostname}} {{.InfraConfig.PortBindings}}', 'pp'])).trim()).toBe('pp map[80/tcp:[{ 18099}]]');
+  });
+
+  it('kube generate writes the text podman writes: named containers as one pod, its services, NOTEs, sandbox annotations cut to 63', async () => {
+    const B = 'localhost/bb:latest';
+    const steps = [
+      // One protocol each: podman orders a container's tcp and udp ports by a Go map's random walk.
+      ['create', '--name', 'g_one', '-v', '/tmp:/h', '-e', 'A=1', '-w', '/srv', '-p', '18097:80', B, 'sleep', '1'],
+      ['create', '--name', 'gtwo', '-p', '18096:53/udp', B, 'true'],
+      ['pod', 'create', '--name', 'gpod', '--share', 'net', '-p', '18095:8080'],
+      ['create', '--pod', 'gpod', '--name', 'gmember', '--restart', 'always', B, 'top'],
+    ];
+    for (const args of steps) {
+      const r = await podman(args);
+      expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+      await ok(args);
+    }
+    const norm = (t: string) =>
+      t.replace(/Created with (podman|tsc-run)-\S+/, 'Created with X').replace(/"\d{4}-\d\d-\d\dT[\d:]+Z"/g, 'T').replace(/nodePort: \d+/g, 'nodePort: N')
+        .replace(/SandboxID\/gmember: [0-9a-f]{63}/, 'SandboxID/gmember: S');
+    for (const args of [['kube', 'generate', '-s', 'g_one', 'gtwo'], ['kube', 'generate', '-s', 'gpod'], ['kube', 'generate', 'gpod', 'g_one']]) {
+      const theirs = await podman(args);
+      const ours = await tscRun(args, { sandbox: sb });
+      expect([ours.exitCode, norm(ours.stdout)], args.join(' ')).toEqual([theirs.exitCode, norm(theirs.stdout)]);
+    }
+    // A pod's member is generated with its pod only, in podman's words.
+    const member = await tscRun(['kube', 'generate', 'gmember'], { sandbox: sb });
+    expect([member.exitCode, member.stderr]).toMatchObject([125, expect.stringMatching(/^Error: container [0-9a-f]{64} is associated with pod [0-9a-f]{64}: use generate on the pod itself\n$/)]);
   });
 
   it('YAML generated here plays with podman\'s kube play (checked through podman\'s container config)', async () => {

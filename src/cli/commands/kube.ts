@@ -262,7 +262,8 @@ export function generateCommand(word: string, usage: string): CommandModule<Glob
         }
         return;
       }
-      process.stdout.write(text);
+      // podman prints it with Println: one more newline than the file gets.
+      process.stdout.write(`${text}\n`);
     },
   };
 }

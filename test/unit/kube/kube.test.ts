@@ -192,8 +192,9 @@ describe('kube generate', () => {
           privileged: true,
           readOnlyRoot: false,
         }],
+        fromPod: true,
       }],
-      { service: true, type: 'pod', replicas: 1 },
+      { service: true, type: 'pod', replicas: 1, nodePort: () => 30123 },
       new Date('2026-01-02T03:04:05.678Z'),
     );
     expect(text.startsWith('# Save the output of this file and use kubectl create -f to import\n')).toBe(true);
@@ -220,20 +221,26 @@ describe('kube generate', () => {
         containers: [{
           name: 'srv', image: 'localhost/bb:latest', command: ['httpd'], args: ['-f'], env: [{ name: 'A', value: '1' }], workingDir: '/srv',
           ports: [{ containerPort: 80, hostPort: 8080 }],
+          resources: {},
           // --read-only's writable tmpfs here are emptyDirs there.
           volumeMounts: [{ mountPath: '/data', name: 'data-pvc' }, { mountPath: '/h', name: 'srv-www-host-1', readOnly: true }, { mountPath: '/mem', name: 'srv-tmpfs-2' },
             { mountPath: '/tmp', name: 'srv-tmpfs-3' }, { mountPath: '/var/tmp', name: 'srv-tmpfs-4' }, { mountPath: '/run', name: 'srv-tmpfs-5' }],
           // Dropped: what it lacks of the set a Kubernetes runtime gives (podman's comparison).
           securityContext: { capabilities: { add: ['CAP_NET_ADMIN'], drop: ['CAP_MKNOD', 'CAP_NET_RAW', 'CAP_KILL', 'CAP_AUDIT_WRITE'] }, readOnlyRootFilesystem: true, runAsUser: 1000, runAsGroup: 100 },
-        }, { name: 'side', image: 'localhost/bb:latest', command: ['sleep', '1'], securityContext: { privileged: true } }],
+        }, { name: 'side', image: 'localhost/bb:latest', command: ['sleep', '1'], resources: {}, securityContext: { privileged: true } }],
         enableServiceLinks: false,
         hostname: 'web',
         restartPolicy: 'OnFailure',
         volumes: [{ name: 'data-pvc', persistentVolumeClaim: { claimName: 'data' } }, { name: 'srv-www-host-1', hostPath: { path: '/srv/www', type: 'Directory' } },
           ...[2, 3, 4, 5].map((n) => ({ name: `srv-tmpfs-${n}`, emptyDir: { medium: 'Memory' } }))],
       },
+      status: {},
     });
-    expect(docs[1]).toMatchObject({ kind: 'Service', spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ name: '80-tcp', port: 80, protocol: 'TCP', targetPort: 80 }] } });
+    // podman's: the pod's metadata, a port named by its number, TCP left implicit, a NodePort.
+    expect(docs[1]).toEqual({
+      apiVersion: 'v1', kind: 'Service', metadata: { creationTimestamp: '2026-01-02T03:04:05Z', labels: { app: 'web', team: 'x' }, name: 'web' },
+      spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ name: '80', nodePort: 30123, port: 80, targetPort: 80 }] },
+    });
     // And our own play reads it: the same command, args, env, mounts.
     const plan = planKube(parseKubeYaml(text, 'gen.yaml'), [], FLAGS);
     expect(plan.pods[0]!.containers[0]!.args).toEqual(expect.arrayContaining(['--entrypoint', '["httpd"]', '--env', 'A=1', '--volume', 'data:/data', '--volume', '/srv/www:/h:ro', '--tmpfs', '/mem', 'localhost/bb:latest', '-f']));
