@@ -67,7 +67,11 @@ async function containerfileText(req: BuildRequest, contextRoot: string): Promis
   if (req.files.length === 0) {
     for (const n of ['Containerfile', 'Dockerfile']) {
       const p = path.join(contextRoot, n);
-      if (await exists(p)) return { name: n, text: await readText(p) };
+      if (await exists(p)) {
+        const text = await readText(p);
+        if (text.length === 0) throw new TscRunError(`no contents in ${JSON.stringify(p)}`);
+        return { name: n, text };
+      }
     }
     throw new TscRunError(`no Containerfile or Dockerfile specified or found in context directory, ${contextRoot}: no such file or directory`);
   }
@@ -88,6 +92,7 @@ async function containerfileText(req: BuildRequest, contextRoot: string): Promis
       const here = path.isAbsolute(f) || (await exists(path.resolve(f)));
       name = here ? f : path.join(contextRoot, f);
       bytes = await readBytes(path.resolve(name));
+      if (bytes.length === 0) throw new TscRunError(`no contents in ${JSON.stringify(name)}`);
     }
     if (wantsPreprocessing(name)) {
       texts.push(await preprocessContainerfile({ name, text: bytes, contextDir: contextRoot, cppFlags: req.cppFlags ?? [], env: process.env, warn: req.warn }));

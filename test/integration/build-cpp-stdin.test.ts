@@ -71,6 +71,17 @@ describe('build --stdin and Containerfile.in', () => {
     expect(bad.stderr).toContain('Error: preprocessing ');
     expect(bad.stderr).toContain('Missing.in: preprocessor produced no output: exit status 1\n');
     expect(bad.stderr).toContain("unrecognized command-line option");
+
+    // cpp wrote only its line markers (comments): podman's "no stages"; an empty file is podman's "no contents".
+    sb.file('cpp-bad/Err.in', '#error boom\n');
+    sb.file('cpp-bad/Zero', '');
+    sb.chown(dir);
+    const none = await run(['build', '-q', '-f', 'Err.in', dir]);
+    expect(none.exitCode).toBe(125);
+    expect(none.stderr).toMatch(/level=warning msg="Ignoring <stdin>:1:2: error: #error boom\\n\\n"\nError: building: no stages to build\n$/);
+    const zero = await run(['build', '-q', '-f', 'Zero', dir]);
+    expect(zero.exitCode).toBe(125);
+    expect(zero.stderr).toBe(`Error: no contents in "${dir}/Zero"\n`);
   });
 
   it('--userns-uid-map: RUN steps get the maps run --uidmap gives (the uid map serves for gids too); their files keep the ids the step gave them', async () => {

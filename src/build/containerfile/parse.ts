@@ -1,6 +1,7 @@
 // A whole Containerfile → global ARGs and build stages, every line checked.
 // Pure: bad files fail here, before anything is pulled or run.
 
+import { TscRunError } from '../../errors.js';
 import { ContainerfileError } from './errors.js';
 import { parseInstruction, type Instruction } from './instructions.js';
 import { logicalLines, type Directives } from './lines.js';
@@ -49,6 +50,8 @@ export function parseContainerfile(text: string, file = 'Containerfile'): Contai
     }
     stage.steps.push(ins);
   }
-  if (stages.length === 0) throw new ContainerfileError(file, lines[lines.length - 1]?.line ?? 1, lines.length ? 'no FROM instruction: a build stage starts with FROM' : 'the file has no instructions');
+  // Nothing but comments and blank lines: podman's words (buildah finds no stage).
+  if (lines.length === 0) throw new TscRunError('building: no stages to build');
+  if (stages.length === 0) throw new ContainerfileError(file, lines[lines.length - 1]?.line ?? 1, 'no FROM instruction: a build stage starts with FROM');
   return { file, directives, globalArgs, stages };
 }

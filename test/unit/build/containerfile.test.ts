@@ -100,8 +100,8 @@ describe('instructions', () => {
 
 describe('malformed files', () => {
   it.each([
-    ['', 'Containerfile:1: the file has no instructions'],
-    ['# only a comment\n', 'Containerfile:1: the file has no instructions'],
+    ['', 'building: no stages to build'],
+    ['# only a comment\n', 'building: no stages to build'],
     ['RUN echo\n', 'Containerfile:1: RUN before the first FROM: only ARG may come before it'],
     ['FROM a\nFOO bar\n', 'Containerfile:2: unknown instruction: FOO'],
     ['FROM\n', 'Containerfile:1: FROM requires at least one argument'],
