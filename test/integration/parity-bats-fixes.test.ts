@@ -1,5 +1,5 @@
 // Differences from podman 4.3 that its own system tests (255-auto-update,
-// 220-healthcheck) found, each checked here as the test user: the
+// 220-healthcheck, 450-interactive) found, each checked here as the test user: the
 // io.containers.autoupdate label's image check at create, and a
 // healthcheck's log Output as podman keeps it.
 
@@ -34,6 +34,17 @@ describe('podman 4.3 system-test differences', () => {
     // Nothing was created by the refused ones.
     expect((await ok(['ps', '-a', '--filter', 'label=io.containers.autoupdate=registry', '-q'])).trim()).toBe('');
     await ok(['rm', '-a', '-f']);
+  });
+
+  it('run -it with an input that is no terminal: podman\'s warning, and it runs (450-interactive)', async () => {
+    const tty = await cli(['run', '--rm', '--tty', '-i', 'bb', 'echo', 'hello']);
+    expect(tty.exitCode).toBe(0);
+    expect(tty.stdout).toBe('hello\r\n');
+    expect(tty.stderr).toMatch(/^(?:WARN\[\d{4}\]|time="[^"]+" level=warning msg=")The input device is not a TTY\. The --tty and --interactive flags might not work properly"?\n$/);
+    for (const flags of [['--tty=false', '-i'], ['--tty', '-i=false']]) {
+      const r = await cli(['run', '--rm', ...flags, 'bb', 'echo', 'hello']);
+      expect([r.exitCode, r.stderr], flags.join(' ')).toEqual([0, '']);
+    }
   });
 
   it('a healthcheck\'s logged Output: its lines without the trailing newline', async () => {

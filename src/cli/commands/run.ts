@@ -56,6 +56,10 @@ export const runCommand: CommandModule<GlobalArgs, CreateArgs> & {
   builder: (y) =>
     withCreateFlags(y.usage('Usage: tsc-run run [options] IMAGE [COMMAND [ARG...]]\n\nRun a command in a new container'), 'run'),
   handler: async (argv) => {
+    // podman 4.3 warns (and carries on) when -it is given an input that is no terminal.
+    if (argv.tty === true && argv.interactive === true && process.stdin.isTTY !== true) {
+      (await import('../warn.js')).warn('The input device is not a TTY. The --tty and --interactive flags might not work properly');
+    }
     const roots = rootsOf(argv);
     const preserveFds = parsePreserveFds(argv['preserve-fds'], argv.init === true);
     const prepared = await prepareCreate(argv, roots, { detach: argv.detach === true });
