@@ -117,3 +117,15 @@ describe('flags after an unknown command word, as podman (bats 300-cli-parsing)'
     expect(ours.stdout).toMatch(/^Usage:\n {2}tsc-run system \[command\]$/m);
   });
 });
+
+describe('completion is hidden as podman hides it (bats 015-help)', () => {
+  it('not listed in help nor completed, still runs with its own help', async () => {
+    const [ours, theirs] = await Promise.all([tscRun(['--help']), podman(['--help'])]);
+    expect(available(theirs.stdout)).not.toContain('completion');
+    expect(available(ours.stdout)).not.toContain('completion');
+    expect((await tscRun(['__completeNoDesc', 'comp'])).stdout).not.toMatch(/^completion$/m);
+    const help = await tscRun(['completion', '--help']);
+    expect(help.stdout).toMatch(/^Usage:\n {2}tsc-run completion \[options\] \{bash\|zsh\|fish\|powershell\}$/m);
+    expect((await tscRun(['completion', 'bash'])).exitCode).toBe(0);
+  });
+});

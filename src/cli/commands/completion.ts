@@ -16,9 +16,11 @@ interface CompletionArgs extends GlobalArgs {
   desc?: boolean;
 }
 
-export const completionCommand: CommandModule<GlobalArgs, CompletionArgs> = {
+export const completionCommand: CommandModule<GlobalArgs, CompletionArgs> & { hidden: true } = {
   command: 'completion [shell] [extra..]',
   describe: 'Generate shell autocompletions',
+  // podman 4.3 lists it neither in help nor in completions (cobra's default completion command, hidden).
+  hidden: true,
   builder: (y) =>
     y
       .usage(

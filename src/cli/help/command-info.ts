@@ -200,7 +200,8 @@ export function describeCommand(c: AnyCommand, parent: string): CommandInfo {
     aliases: commandAliases(c),
     path,
     short,
-    hidden: c.describe === false,
+    // `hidden: true` on a module: runs and has its help, but is not listed (podman's hidden commands, e.g. completion).
+    hidden: c.describe === false || (c as { hidden?: unknown }).hidden === true,
     ...refusedReason(c),
     get long() {
       return build().long;
