@@ -130,7 +130,8 @@ rootless, daemonless engine), **missing** (not there yet).
 ${rows.join('\n')}
 
 ## Flags, command by command
-${body}`;
+${body}
+${fs.readFileSync(path.join(root, 'scripts/parity-bats.md'), 'utf8')}`;
 
 if (process.argv.includes('--check')) {
   const old = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
