@@ -40,6 +40,8 @@ export interface GenPod {
   kubeNamespaces?: boolean;
   /** Containers named together (one pod of them): each keeps its own ports. */
   portsPerContainer?: boolean;
+  /** The pod's infra settings podman writes into the spec: --add-host, --dns*, --network host, --share pid. */
+  infra?: { addHosts?: string[] | undefined; dns?: string[] | undefined; dnsSearch?: string[] | undefined; dnsOptions?: string[] | undefined; hostNetwork?: boolean; sharePid?: boolean } | undefined;
 }
 
 /**
@@ -181,6 +183,21 @@ function podSpec(p: GenPod): Record<string, unknown> {
   // podman sets it from a pod's first member; its pod of named containers has none.
   if (first && p.fromPod) spec.restartPolicy = restartPolicy(first.rec);
   if (volumes.length) spec.volumes = volumes;
+  const infra = p.infra;
+  if (infra) {
+    // podman's kube generate of a pod: its infra's name resolution and namespaces, in v1.PodSpec's terms.
+    const dnsConfig = {
+      ...(infra.dns?.length ? { nameservers: infra.dns } : {}),
+      ...(infra.dnsOptions?.length ? { options: infra.dnsOptions.map((o) => { const i = o.indexOf(':'); return i < 0 ? { name: o } : { name: o.slice(0, i), value: o.slice(i + 1) }; }) } : {}),
+      ...(infra.dnsSearch?.length ? { searches: infra.dnsSearch } : {}),
+    };
+    if (Object.keys(dnsConfig).length) spec.dnsConfig = dnsConfig;
+    if (infra.addHosts?.length) {
+      spec.hostAliases = infra.addHosts.map((h) => { const i = h.indexOf(':'); return { hostnames: [h.slice(0, i)], ip: h.slice(i + 1) }; });
+    }
+    if (infra.hostNetwork) spec.hostNetwork = true;
+    if (infra.sharePid) spec.shareProcessNamespace = true;
+  }
   return spec;
 }
 

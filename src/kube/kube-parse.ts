@@ -76,6 +76,8 @@ export interface KubePodSpec {
   hostname?: string;
   hostNetwork?: boolean;
   hostAliases?: Array<{ ip: string; hostnames: string[] }>;
+  shareProcessNamespace?: boolean;
+  dnsConfig?: { nameservers?: string[]; searches?: string[]; options?: Array<{ name: string; value?: string }> };
   /** The pod's securityContext: the containers' defaults (runAsUser/Group), their groups, the pod's sysctls. */
   securityContext?: { runAsUser?: number; runAsGroup?: number; supplementalGroups?: number[]; sysctls?: Array<{ name: string; value: string }>; seLinuxOptions?: unknown };
 }
@@ -336,6 +338,24 @@ function podSpec(c: Checker, v: Json, path: string): KubePodSpec {
   const hn = c.optStr(o.hostname, `${path}.hostname`);
   if (hn !== undefined) s.hostname = hn;
   if (o.hostNetwork === true) s.hostNetwork = true;
+  if (o.shareProcessNamespace === true) s.shareProcessNamespace = true;
+  if (o.dnsConfig != null) {
+    const p = `${path}.dnsConfig`;
+    const d = c.obj(o.dnsConfig, p);
+    const dns: NonNullable<KubePodSpec['dnsConfig']> = {};
+    const ns = c.strs(d.nameservers, `${p}.nameservers`);
+    if (ns) dns.nameservers = ns;
+    const search = c.strs(d.searches, `${p}.searches`);
+    if (search) dns.searches = search;
+    if (d.options != null) {
+      dns.options = c.arr(d.options, `${p}.options`).map((x, i) => {
+        const xo = c.obj(x, `${p}.options[${i}]`);
+        const value = c.optStr(xo.value, `${p}.options[${i}].value`);
+        return { name: c.str(xo.name, `${p}.options[${i}].name`), ...(value !== undefined ? { value } : {}) };
+      });
+    }
+    s.dnsConfig = dns;
+  }
   if (o.securityContext != null) {
     const p = `${path}.securityContext`;
     const so = c.obj(o.securityContext, p);

@@ -366,7 +366,13 @@ function planPod(name: string, meta: { labels: Record<string, string>; annotatio
   for (const sy of spec.securityContext?.sysctls ?? []) podArgs.push('--sysctl', `${sy.name}=${sy.value}`);
   if (f.noHosts) podArgs.push('--no-hosts');
   if (f.userns) podArgs.push('--userns', f.userns);
-  for (const h of spec.hostAliases ?? []) podArgs.push('--add-host', `${h.hostnames.join(';')}:${h.ip}`);
+  if (spec.hostAliases?.length && f.noHosts) throw new KubeYamlError('HostAliases in yaml file will not work with --no-hosts');
+  // podman 4.3: one --add-host per name.
+  for (const h of spec.hostAliases ?? []) for (const n of h.hostnames) podArgs.push('--add-host', `${n}:${h.ip}`);
+  if (spec.shareProcessNamespace) podArgs.push('--share', '+pid');
+  for (const d of spec.dnsConfig?.nameservers ?? []) podArgs.push('--dns', d);
+  for (const d of spec.dnsConfig?.searches ?? []) podArgs.push('--dns-search', d);
+  for (const o of spec.dnsConfig?.options ?? []) podArgs.push('--dns-option', o.value !== undefined ? `${o.name}:${o.value}` : o.name);
   for (const c of [...spec.containers]) {
     for (const p of c.ports ?? []) {
       if (spec.hostNetwork) continue;

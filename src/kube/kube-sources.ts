@@ -109,6 +109,7 @@ export async function generateInputs(roots: Roots, names: readonly string[]): Pr
         ports: infra?.config.ports ?? [],
         containers: await Promise.all(members.map((m) => genContainer(store, m, pod))),
         fromPod: true,
+        infra: infra ? { addHosts: infra.config.addHosts, dns: infra.config.dns, dnsSearch: infra.config.dnsSearch, dnsOptions: infra.config.dnsOptions, hostNetwork: infra.config.network === 'host', sharePid: pod.share.includes('pid') } : undefined,
         kubeNamespaces: pod.infraId !== undefined && (['ipc', 'net', 'uts'] as const).every((k) => pod.share.includes(k)),
       });
       continue;

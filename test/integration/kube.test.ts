@@ -232,6 +232,8 @@ describe.runIf(hasPodman && isRoot())('kube YAML exchanged with podman 4.3', () 
       ['create', '--name', 'gtwo', '-p', '18096:53/udp', B, 'true'],
       ['pod', 'create', '--name', 'gpod', '--share', 'net', '-p', '18095:8080'],
       ['create', '--pod', 'gpod', '--name', 'gmember', '--restart', 'always', B, 'top'],
+      ['pod', 'create', '--name', 'gdns', '--add-host', 'foo:1.2.3.4', '--share', '+pid', '--dns', '9.9.9.9', '--dns-search', 'ex.com', '--dns-option', 'ndots:2'],
+      ['create', '--pod', 'gdns', '--name', 'gdnsm', B, 'top'],
     ];
     for (const args of steps) {
       const r = await podman(args);
@@ -240,12 +242,20 @@ describe.runIf(hasPodman && isRoot())('kube YAML exchanged with podman 4.3', () 
     }
     const norm = (t: string) =>
       t.replace(/Created with (podman|tsc-run)-\S+/, 'Created with X').replace(/"\d{4}-\d\d-\d\dT[\d:]+Z"/g, 'T').replace(/nodePort: \d+/g, 'nodePort: N')
-        .replace(/SandboxID\/gmember: [0-9a-f]{63}/, 'SandboxID/gmember: S');
-    for (const args of [['kube', 'generate', '-s', 'g_one', 'gtwo'], ['kube', 'generate', '-s', 'gpod'], ['kube', 'generate', 'gpod', 'g_one']]) {
+        .replace(/SandboxID\/(gmember|gdnsm): [0-9a-f]{63}/g, 'SandboxID/$1: S');
+    for (const args of [['kube', 'generate', '-s', 'g_one', 'gtwo'], ['kube', 'generate', '-s', 'gpod'], ['kube', 'generate', 'gpod', 'g_one'], ['kube', 'generate', 'gdns']]) {
       const theirs = await podman(args);
       const ours = await tscRun(args, { sandbox: sb });
       expect([ours.exitCode, norm(ours.stdout)], args.join(' ')).toEqual([theirs.exitCode, norm(theirs.stdout)]);
     }
+    // And play reads the pod's name resolution and process namespace back.
+    const dnsYaml = path.join(sb.dir, 'gdns.yaml');
+    fs.writeFileSync(dnsYaml, (await tscRun(['kube', 'generate', 'gdns'], { sandbox: sb })).stdout.replace(/name: gdns/g, 'name: gdns2'));
+    fs.chmodSync(sb.dir, 0o755);
+    const play = await tscRun(['kube', 'play', '--start=false', dnsYaml], { sandbox: sb });
+    expect([play.exitCode, play.stderr]).toEqual([0, '']);
+    expect((await ok(['pod', 'inspect', '--format', '{{.InfraConfig.DNSServer}} {{.InfraConfig.DNSSearch}} {{.InfraConfig.DNSOption}} {{.InfraConfig.HostAdd}} {{.SharedNamespaces}}', 'gdns2'])).trim())
+      .toBe('[9.9.9.9] [ex.com] [ndots:2] [foo:1.2.3.4] [ipc net pid uts]');
     // A pod's member is generated with its pod only, in podman's words.
     const member = await tscRun(['kube', 'generate', 'gmember'], { sandbox: sb });
     expect([member.exitCode, member.stderr]).toMatchObject([125, expect.stringMatching(/^Error: container [0-9a-f]{64} is associated with pod [0-9a-f]{64}: use generate on the pod itself\n$/)]);

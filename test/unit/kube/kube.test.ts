@@ -114,7 +114,7 @@ describe('kube play plan', () => {
   const plan = planKube(parseKubeYaml(YAML, 'play.yaml'), [], { ...FLAGS, networks: ['slirp4netns'], logDriver: 'json-file' });
   it('pods, ports, labels, aliases', () => {
     expect(plan.pods.map((p) => p.name)).toEqual(['web', 'api-pod-0', 'api-pod-1']);
-    expect(plan.pods[0]!.podArgs).toEqual(['--name', 'web', '--exit-policy', 'stop', '--label', 'app=web', '--hostname', 'web', '--network', 'slirp4netns', '--add-host', 'db;db.local:10.1.2.3', '--publish', '8080:80/tcp', '--publish', '5353:53/udp', '--publish', '9000:9000/tcp']);
+    expect(plan.pods[0]!.podArgs).toEqual(['--name', 'web', '--exit-policy', 'stop', '--label', 'app=web', '--hostname', 'web', '--network', 'slirp4netns', '--add-host', 'db:10.1.2.3', '--add-host', 'db.local:10.1.2.3', '--publish', '8080:80/tcp', '--publish', '5353:53/udp', '--publish', '9000:9000/tcp']);
     expect(plan.pods[1]!.podArgs).toContain('tier=api');
   });
   it('containers as create arguments', () => {
@@ -349,5 +349,22 @@ describe('kube generate: podman\'s YAML layout', () => {
     const text = toKube([{ name: 'c3-pod', labels: {}, ports: [], containers: [g()] }], { service: false, type: 'pod', replicas: 1 });
     expect(text).not.toContain('resources:');
     expect(text).not.toContain('status:');
+  });
+});
+
+describe('kube play: the pod spec\'s name resolution and process namespace (podman 4.3)', () => {
+  const y = (extra: string) => `kind: Pod\nmetadata: {name: dn}\nspec:\n${extra}  containers: [{name: a, image: bb}]\n`;
+  it('dnsConfig, one --add-host per alias name, shareProcessNamespace as --share +pid', () => {
+    const pl = planKube(parseKubeYaml(y('  shareProcessNamespace: true\n  hostAliases: [{ip: 1.2.3.4, hostnames: [foo, bar]}]\n  dnsConfig: {nameservers: [9.9.9.9], searches: [ex.com], options: [{name: ndots, value: "2"}, {name: edns0}]}\n'), 'p.yaml'), [], FLAGS);
+    expect(pl.pods[0]!.podArgs).toEqual(expect.arrayContaining(['--add-host', 'foo:1.2.3.4', '--add-host', 'bar:1.2.3.4', '--share', '+pid', '--dns', '9.9.9.9', '--dns-search', 'ex.com', '--dns-option', 'ndots:2', '--dns-option', 'edns0']));
+  });
+  it('hostAliases with --no-hosts is podman\'s error', () => {
+    expect(() => planKube(parseKubeYaml(y('  hostAliases: [{ip: 1.2.3.4, hostnames: [foo]}]\n'), 'p.yaml'), [], { ...FLAGS, noHosts: true })).toThrow('HostAliases in yaml file will not work with --no-hosts');
+  });
+  it('kube generate writes them back from the pod\'s infra', () => {
+    const g = { rec: containerRecord('m1', 'created', { name: 'm' }, { cmd: ['top'] }), privileged: false, readOnlyRoot: false };
+    const text = toKube([{ name: 'dn', labels: {}, ports: [], containers: [g], fromPod: true, infra: { addHosts: ['foo:1.2.3.4'], dns: ['9.9.9.9'], dnsSearch: ['ex.com'], dnsOptions: ['ndots:2'], hostNetwork: true, sharePid: true } }], { service: false, type: 'pod', replicas: 1 });
+    const spec = (parse(text.replace(/^#.*\n/gm, '')) as { spec: Record<string, unknown> }).spec;
+    expect(spec).toMatchObject({ dnsConfig: { nameservers: ['9.9.9.9'], options: [{ name: 'ndots', value: '2' }], searches: ['ex.com'] }, hostAliases: [{ hostnames: ['foo'], ip: '1.2.3.4' }], hostNetwork: true, shareProcessNamespace: true });
   });
 });
