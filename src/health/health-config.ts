@@ -49,7 +49,7 @@ function duration(flag: string, v: string | undefined, dflt: number, min: number
 
 /** --health-on-failure's value, or podman's message. */
 export function parseOnFailure(v: string): HealthConfig['onFailure'] {
-  if (!['none', 'kill', 'restart', 'stop'].includes(v)) throw new UsageError(`invalid on-failure action "${v}" for health check: supported actions are none, kill, restart, stop`);
+  if (!['none', 'kill', 'restart', 'stop'].includes(v)) throw new UsageError(`invalid on-failure action "${v}" for health check: supported actions are none,kill,restart,stop`);
   return v as HealthConfig['onFailure'];
 }
 

@@ -42,6 +42,6 @@ describe('volume parity with podman 4.3', () => {
     expect((await fsType([])).stdout).not.toBe('tmpfs\n');
     const bad = sb.file('conf/bad.conf', '[engine]\nimage_volume_mode = "bogus"\n');
     const r = await cli(['run', '--rm', 'volimg', 'true'], { CONTAINERS_CONF: bad });
-    expect([r.exitCode, r.stderr]).toEqual([125, 'Error: invalid image volume mode "bogus": must be one of "bind", "tmpfs" or "ignore"\n']);
+    expect([r.exitCode, r.stderr]).toEqual([125, 'Error: invalid image volume mode "bogus" required value: bind, tmpfs, ignore\n']);
   });
 });

@@ -34,7 +34,7 @@ export async function rerunIntoLogfile(file: string): Promise<never> {
     throw new TscRunError(`opening logfile ${JSON.stringify(file)}: open ${file}: ${errnoText(err)}`);
   }
   const { isSea } = await import('node:sea');
-  const self = isSea() ? [] : [...process.execArgv, process.argv[1]!];
+  const self = isSea() ? [] : [...process.execArgv, '--', process.argv[1]!];
   const child = spawn(process.execPath, [...self, ...withoutLogfile(process.argv.slice(2))], { stdio: ['inherit', fd, fd] });
   fs.closeSync(fd);
   // The terminal's signals reach the child (same process group); the build's own handling stops it.

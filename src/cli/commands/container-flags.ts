@@ -455,10 +455,15 @@ async function readEnvFiles(files: readonly string[]): Promise<string[]> {
  */
 export async function planResources(argv: CreateArgs): Promise<ContainerConfig['resources']> {
   const { parseResourceFlags, anyResource, CGROUP_V1_ROOTLESS_WARNING } = await import('../../runtime/create-flags/resource-flags.js');
-  const r = parseResourceFlags(argv, (p) => fsSync.existsSync(p));
-  if (!anyResource(r)) return undefined;
+  const r = parseResourceFlags(argv, (p) => fsSync.existsSync(p), true);
+  if (!anyResource(r) && !r.deviceRules) return undefined;
   const { probeCgroups } = await import('../../host/cgroup-probe.js');
   const facts = probeCgroups(process.getuid!());
+  const rootlessV1 = !facts.delegation.delegated && process.getuid!() !== 0 && facts.layout !== 'unified';
+  // Rootless on cgroup v1 podman drops every limit unchecked (a range error too) and says so once; device rules silently.
+  if (r.rangeError && !rootlessV1) throw new UsageError(r.rangeError);
+  if (r.deviceRules && !rootlessV1) r.others.push('--device-cgroup-rule');
+  if (!anyResource(r)) return undefined;
   if (facts.delegation.delegated) {
     if (r.others.length) {
       throw new TscRunError(`${r.others.join(', ')}: not applied by tsc-run yet (only --memory, --cpus and --pids-limit are, on a delegated cgroup v2 subtree); run the container without ${r.others.length > 1 ? 'them' : 'it'}`);
@@ -506,7 +511,10 @@ export async function volumesFrom(roots: Roots, values: readonly string[]): Prom
   for (const v of values) {
     const [name = '', mode, ...rest] = v.split(':');
     if (rest.length || (mode !== undefined && !/^(ro|rw|z|Z)(,(ro|rw|z|Z))*$/.test(mode))) throw new UsageError(`invalid options ${JSON.stringify(mode ?? '')}, can only specify 'ro', 'rw', and 'z'`);
-    const src = await store.lookup(name);
+    const src = await store.lookup(name).catch((err: unknown) => {
+      if (err instanceof TscRunError) throw new TscRunError(`looking up container ${JSON.stringify(name)} for volumes-from: ${err.message}`, err.exitCode, { cause: err });
+      throw err;
+    });
     const force = mode?.split(',').find((m) => m === 'ro' || m === 'rw');
     for (const m of src.config.mounts ?? []) {
       if (m.type === 'tmpfs') continue;
@@ -724,7 +732,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     warn('The --kernel-memory flag is no longer supported. This flag is a noop.');
   }
   if (argv.name !== undefined && !NAME_RE.test(argv.name)) {
-    throw new UsageError(`container name ${JSON.stringify(argv.name)} is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument`);
+    throw new UsageError('running container create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument');
   }
   if (argv['init-ctr'] !== undefined) {
     if (argv.pod === undefined) throw new UsageError('must specify pod value with init-ctr');
@@ -761,7 +769,10 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     const { parseSignal } = await import('../../runtime/container/container-signal.js');
     config.stopSignal = parseSignal(argv['stop-signal']);
   }
-  const labels = [...(await readLabelFiles((argv['label-file'] ?? []).map(String))), ...(argv.label ?? []).map(String)];
+  const fileLabels = await readLabelFiles((argv['label-file'] ?? []).map(String)).catch((err: unknown) => {
+    throw err instanceof TscRunError ? new TscRunError(`unable to process labels: ${err.message}`, err.exitCode, { cause: err }) : err;
+  });
+  const labels = [...fileLabels, ...(argv.label ?? []).map(String)];
   if (labels.length) config.labels = o.parseLabels(labels);
   // podman creates only the image's WORKDIR; a --workdir must exist. Compose's working_dir is
   // created, as docker (and podman's compat API behind docker compose) does.
@@ -800,7 +811,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   }
   if (argv.expose?.length) config.expose = parseExpose(argv.expose.map(String));
   if (argv.umask !== undefined) {
-    if (!/^[0-7]{1,4}$/.test(argv.umask)) throw new UsageError(`invalid umask string ${argv.umask}: invalid argument`);
+    if (!/^[0-7]{1,4}$/.test(argv.umask)) throw new UsageError(`running container create option: invalid umask string ${argv.umask}: invalid argument`);
     config.umask = argv.umask;
   }
   if (argv.timeout !== undefined) {
@@ -833,7 +844,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   const imageVolume = argv['image-volume'] ?? (containersTable().imageVolumeMode || undefined);
   if (imageVolume !== undefined) {
     if (!['bind', 'tmpfs', 'ignore'].includes(imageVolume)) {
-      throw new UsageError(`invalid image volume mode ${JSON.stringify(imageVolume)}: must be one of "bind", "tmpfs" or "ignore"`);
+      throw new UsageError(`invalid image volume mode ${JSON.stringify(imageVolume)} required value: bind, tmpfs, ignore`);
     }
     config.imageVolumeMode = imageVolume;
   }
@@ -845,7 +856,7 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
   }
   if (argv.sdnotify !== undefined) {
     if (!['container', 'conmon', 'ignore'].includes(argv.sdnotify)) {
-      throw new UsageError(`sdnotify mode ${JSON.stringify(argv.sdnotify)} must be one of "container", "conmon" or "ignore"`);
+      throw new UsageError(`invalid config provided: invalid argument: invalid sdnotify value ${JSON.stringify(argv.sdnotify)}: must be container, conmon or ignore`);
     }
     // Without NOTIFY_SOCKET (no systemd unit started us) every mode has nothing to do, as in podman.
     if (argv.sdnotify === 'conmon' && process.env.NOTIFY_SOCKET) {

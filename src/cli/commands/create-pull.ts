@@ -5,6 +5,8 @@
 // lazily, and a local image costs one read of images.json: nothing of the
 // registry, progress or platform code loads unless a registry is asked.
 
+import fs from 'node:fs';
+import { TscRunError } from '../../errors.js';
 import { parsePullPolicy } from '../../image/acquire/pull-policy.js';
 import { parseImageSource } from '../../image/acquire/transport.js';
 import type { PullContext } from '../../image/acquire/ensure-image.js';
@@ -43,6 +45,8 @@ export const CREATE_PULL_FLAGS: readonly CreateFlag[] = [
 /** The image to create from, pulled first if the policy says so; progress on stderr unless -q. */
 export async function ensureCreateImage(argv: CreatePullArgs, image: string, dataRoot: string): Promise<{ image: string; record?: ImageRecord }> {
   const policy = parsePullPolicy(argv.pull);
+  // podman checks a given --authfile first, whether or not anything is pulled.
+  if (argv.authfile !== undefined && !fs.existsSync(argv.authfile)) throw new TscRunError(`stat ${argv.authfile}: no such file or directory`);
   const given = [argv.platform, argv.arch, argv.os, argv.variant].some((v) => v !== undefined);
   if (!given && (policy === 'missing' || policy === 'never') && parseImageSource(image) === undefined) {
     // The common case, an image that is here: only the image store, which creating the container loads anyway.

@@ -28,7 +28,7 @@ export interface Engine {
 
 /** The engine behind this very process; `globals` are --root, --runroot etc. to pass on. */
 export function selfEngine(globals: readonly string[]): Engine {
-  const self = seaRuntime() ? [process.execPath] : [process.execPath, process.argv[1]!];
+  const self = seaRuntime() ? [process.execPath] : [process.execPath, '--', process.argv[1]!]; // --: run's --env-file is not Node's
   const argv = (args: readonly string[]) => [...self.slice(1), ...globals, ...args];
   const capture = (args: readonly string[], input?: string, timeoutMs?: number, env?: Record<string, string>) =>
     new Promise<RunResult>((resolve, reject) => {

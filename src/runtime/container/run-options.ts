@@ -24,7 +24,7 @@ export function parseRestartPolicy(value: string | undefined): RestartPolicy {
   if (count !== undefined && (name === 'always' || name === 'unless-stopped' || name === 'no')) {
     throw new UsageError(`restart policy retries can only be specified with on-failure: invalid restart policy ${JSON.stringify(value)}`);
   }
-  throw new UsageError(`invalid restart policy ${JSON.stringify(value)}: want no, always, unless-stopped or on-failure[:N]`);
+  throw new UsageError(`running container create option: ${JSON.stringify(value)} is not a valid restart policy: invalid argument`);
 }
 
 /** The helper's --restart value (unless-stopped behaves as always while the monitor lives). */
@@ -57,7 +57,9 @@ export interface LogOptions {
 export function parseLogOptions(driver: string | undefined, opts: readonly string[]): LogOptions {
   const d = driver ?? 'k8s-file';
   if (d !== 'k8s-file' && d !== 'json-file' && d !== 'none') {
-    throw new UsageError(`invalid log driver: ${d}: supported drivers are k8s-file, json-file and none`);
+    // journald exists in podman but needs the journal: ours keeps logs in files only.
+    if (d === 'journald') throw new UsageError(`invalid log driver: ${d}: supported drivers are k8s-file, json-file and none`);
+    throw new UsageError('running container create option: invalid log driver: invalid argument');
   }
   const out: LogOptions = { driver: d, maxSize: 0 };
   for (const o of opts) {
@@ -71,7 +73,10 @@ export function parseLogOptions(driver: string | undefined, opts: readonly strin
     } else if (key === 'path') {
       if (!v.startsWith('/')) throw new UsageError(`log path ${JSON.stringify(v)} must be absolute`);
       out.path = v;
-    } else if (key === 'tag' || key === 'labels' || key === 'env' || key === 'mode' || key === 'max-buffer-size' || key === 'max-file') {
+    } else if (key === 'tag') {
+      // podman's conmon refuses it when the container starts (126); refused here before anything is made.
+      if (d !== 'none') throw new UsageError(`${d === 'json-file' ? 'k8s-file' : d} doesn't support --log-tag`);
+    } else if (key === 'labels' || key === 'env' || key === 'mode' || key === 'max-buffer-size' || key === 'max-file') {
       // podman accepts these for other drivers; nothing here reads them.
     } else {
       throw new UsageError(`unknown log-opt ${JSON.stringify(key)}`);
@@ -116,7 +121,7 @@ export function parseSignal(value: string): number {
 export function parseStopTimeout(value: string | number | undefined): number {
   if (value === undefined) return DEFAULT_STOP_TIMEOUT;
   const s = String(value);
-  if (!/^\d+$/.test(s)) throw new UsageError(`invalid argument ${JSON.stringify(s)} for "--stop-timeout" flag`);
+  if (!/^\d+$/.test(s)) throw new UsageError(`invalid argument ${JSON.stringify(s)} for "--stop-timeout" flag: strconv.ParseUint: parsing ${JSON.stringify(s)}: invalid syntax`);
   return Number(s);
 }
 

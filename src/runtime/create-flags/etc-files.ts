@@ -23,12 +23,14 @@ export async function writeEtcFiles(userdata: string, f: { passwd?: string; grou
 /** --tz: `local` (the host's /etc/localtime) or a zone under /usr/share/zoneinfo; the real file, or podman's message. */
 export async function resolveZoneFile(tz: string): Promise<string> {
   const zone = tz === 'local' ? '/etc/localtime' : path.join('/usr/share/zoneinfo', tz);
-  if (tz !== 'local' && (tz.startsWith('/') || tz.split('/').includes('..'))) throw new TscRunError(`finding timezone: unknown time zone ${tz}`);
+  // podman's message names the zone file it looked for.
+  const missing = () => new TscRunError(`running container create option: stat ${zone}: no such file or directory`);
+  if (tz !== 'local' && (tz.startsWith('/') || tz.split('/').includes('..'))) throw missing();
   try {
     const real = await fs.realpath(zone);
     if (!(await fs.stat(real)).isFile()) throw new Error('not a file');
     return real;
   } catch {
-    throw new TscRunError(tz === 'local' ? 'finding local timezone: /etc/localtime: no such file or directory' : `finding timezone: unknown time zone ${tz}`);
+    throw tz === 'local' ? new TscRunError('finding local timezone: /etc/localtime: no such file or directory') : missing();
   }
 }

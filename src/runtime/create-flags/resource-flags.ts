@@ -40,6 +40,10 @@ export interface ResourceRequest {
   others: string[];
   /** --memory=0 given: no limit, but podman 4.3 still warns on cgroup v1 rootless. */
   memoryUnlimited?: true;
+  /** --device-cgroup-rule given: no resource limit to podman (no warning); a device cgroup rootless has nothing to restrict. */
+  deviceRules?: true;
+  /** A value out of its range (parseResourceFlags' lenient mode): the error to give where limits apply. */
+  rangeError?: string;
 }
 
 const BINARY: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4, tib: 1024 ** 4 };
@@ -97,7 +101,7 @@ function deviceValues(values: readonly string[] | undefined, kind: 'weight' | 'b
 }
 
 /** Parse every resource flag given; throws podman's message for a malformed one. */
-export function parseResourceFlags(f: ResourceFlagValues, deviceExists: (p: string) => boolean): ResourceRequest {
+export function parseResourceFlags(f: ResourceFlagValues, deviceExists: (p: string) => boolean, lenient = false): ResourceRequest {
   const out: ResourceRequest = { others: [] };
   const other = (flag: string) => out.others.push(`--${flag}`);
   if (f['cpu-period'] !== undefined && f.cpus !== undefined) throw new UsageError('--cpu-period and --cpus cannot be set together');
@@ -138,7 +142,8 @@ export function parseResourceFlags(f: ResourceFlagValues, deviceExists: (p: stri
   if (f['memory-swappiness'] !== undefined) {
     const n = int(f['memory-swappiness'], '--memory-swappiness')!;
     if (n >= 0) {
-      if (n > 100) throw new UsageError(`invalid value: ${n}, valid memory swappiness range is 0-100`);
+      // Checked where limits apply (podman drops them unchecked on cgroup v1 rootless, with its warning).
+      if (n > 100) out.rangeError = `invalid value: ${n}, valid memory swappiness range is 0-100`;
       other('memory-swappiness');
     }
   }
@@ -160,7 +165,8 @@ export function parseResourceFlags(f: ResourceFlagValues, deviceExists: (p: stri
   for (const r of f['device-cgroup-rule'] ?? []) {
     if (!/^[abc] (\*|\d+):(\*|\d+) [rwm]{1,3}$/.test(r)) throw new UsageError(`invalid device cgroup rule requires type, major:Minor, and access rules: ${JSON.stringify(r)}`);
   }
-  if (f['device-cgroup-rule']?.length) other('device-cgroup-rule');
+  if (f['device-cgroup-rule']?.length) out.deviceRules = true;
+  if (out.rangeError && !lenient) throw new UsageError(out.rangeError);
   return out;
 }
 

@@ -113,9 +113,13 @@ function inspectState(rec: ContainerRecord): Record<string, unknown> {
   });
 }
 
+const ipcMode = (m: string | undefined) => (m === undefined || m === 'private' || m === 'none' ? 'shareable' : m);
+
+/** A Go struct (InspectRestartPolicy): a template prints it `{on-failure 3}`, as podman; JSON keeps its keys. */
 function restartPolicy(rec: ContainerRecord): { Name: string; MaximumRetryCount: number } {
   const p = rec.config.restartPolicy;
-  return { Name: p && p.name !== 'no' ? p.name : '', MaximumRetryCount: p?.maxRetries ?? 0 };
+  const v = { Name: p && p.name !== 'no' ? p.name : '', MaximumRetryCount: p?.maxRetries ?? 0 };
+  return Object.defineProperty(v, GO_FORMAT, { value: () => `{${v.Name} ${v.MaximumRetryCount}}`, enumerable: false });
 }
 
 /** A Go struct (InspectHostPort): a template prints it `{ 8080}`, as podman; JSON keeps its keys. */
@@ -188,6 +192,8 @@ function inspectConfig(rec: ContainerRecord, f: InspectFacts): Record<string, un
   const config = inspectConfigFields(rec, f);
   // podman's SystemdMode is omitempty in JSON, but a template still reads false.
   if (!c.systemd) Object.defineProperty(config, 'SystemdMode', { value: false, enumerable: false });
+  // JSON's sdNotifyMode is the Go field SdNotifyMode a template names.
+  Object.defineProperty(config, 'SdNotifyMode', { value: config.sdNotifyMode, enumerable: false });
   return config;
 }
 
@@ -259,9 +265,11 @@ function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string
     DnsSearch: c.dnsSearch ?? [],
     ExtraHosts: c.addHosts ?? [],
     GroupAdd: c.groupAdd ?? [],
-    IpcMode: c.namespaces?.ipc ?? podJoined(c, 'ipc') ?? 'shareable',
+    // podman 4.3 shows private and none as shareable too.
+    IpcMode: ipcMode(c.namespaces?.ipc ?? podJoined(c, 'ipc')),
     Cgroup: '',
-    Cgroups: c.cgroupsMode === 'disabled' || c.cgroupsMode === 'no-conmon' ? c.cgroupsMode : 'default',
+    // no-conmon is about conmon's cgroup only: podman shows default.
+    Cgroups: c.cgroupsMode === 'disabled' ? c.cgroupsMode : 'default',
     Links: null,
     OomScoreAdj: c.oomScoreAdj ?? 0,
     PidMode: c.namespaces?.pid ?? podJoined(c, 'pid') ?? 'private',
