@@ -177,7 +177,7 @@ function suite(as: As, full: boolean) {
     expect(opts(await out(['run', '--rm', '--volumes-from', 'vsrc:ro', 'bb', 'cat', '/proc/self/mountinfo']), '/data')).toBe('ro');
     expect(await out(['run', '--rm', '-v', 'vfrom:/v', 'bb', 'cat', '/v/f'])).toBe('x\n');
     const noSrc = await run(['run', '--rm', '--volumes-from', 'nosuch', 'bb', 'true']);
-    expect([noSrc.exitCode, noSrc.stderr]).toEqual([125, 'Error: no container with name or ID "nosuch" found: no such container\n']);
+    expect([noSrc.exitCode, noSrc.stderr]).toEqual([125, 'Error: looking up container "nosuch" for volumes-from: no container with name or ID "nosuch" found: no such container\n']);
     await out(['rm', 'vsrc']);
 
     await out(['run', '--name', 'withvol', 'bb', 'true']);
