@@ -48,6 +48,18 @@ export function goHumanSize(bytes: number, precision = 4): string {
 }
 
 /** `1987655` → `1.99 MB`: 3 significant digits and a space before the unit, as `images` and `history` print sizes. */
+/** go-units BytesSize: binary units, `%.4g` (`1.5KiB`, `7.765GiB`), as docker's stats prints memory. */
+export function bytesSize(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${goFormatG(v, 4)}${units[i]}`;
+}
+
 export function humanSize(bytes: number, precision = 3): string {
   const s = goHumanSize(bytes, precision);
   const lastDigit = s.search(/[0-9][^0-9]*$/); // podman splits after the last digit: `1e+03 kB`

@@ -12,30 +12,12 @@ import { containerPids, containerPidsInMountNamespace } from '../procfs/containe
 import { containerCgroupDir } from '../procfs/own-cgroup.js';
 import { parseIo, parseMemTotal, parseNetDev } from '../procfs/proc-files.js';
 import { readProcess, readProcText } from '../procfs/read-process.js';
+import type { StatsSample } from '../../format/stats-sample.js';
 
 /** USER_HZ: /proc counts CPU time in these. */
 const NS_PER_TICK = 10_000_000;
 
-export interface StatsSample {
-  id: string;
-  name: string;
-  /** Running or paused: the numbers below are real (else all 0). */
-  live: boolean;
-  cpuNs: number;
-  /** The part of cpuNs spent in the kernel. */
-  cpuSystemNs: number;
-  memUsage: number;
-  memLimit: number;
-  netInput: number;
-  netOutput: number;
-  blockInput: number;
-  blockOutput: number;
-  pids: number;
-  /** When the container's current run started (ms), for the average. */
-  startedAtMs: number;
-  /** When this sample was taken (ms). */
-  takenAtMs: number;
-}
+export type { StatsSample };
 
 function ownNetwork(pid: number): boolean {
   try {

@@ -4,7 +4,7 @@
 // decimals, CPU TIME as a Go duration; `--format json` with podman's
 // lower-case keys. Pure.
 
-import { goFormatG, goHumanSize } from '../../format/human.js';
+import { bytesSize, goHumanSize } from '../../format/human.js';
 import { goDuration } from '../procfs/go-duration.js';
 import type { StatsSample } from './stats-sample.js';
 
@@ -58,18 +58,6 @@ export const STATS_COLUMNS = ['ID', 'Name', 'CPUPerc', 'MemUsage', 'MemPerc', 'N
 
 function percent(f: number): string {
   return `${(Number.isFinite(f) ? f : 0).toFixed(2)}%`;
-}
-
-/** go-units' BytesSize: binary units, `%.4g` (`1.5KiB`, `7.765GiB`). */
-function bytesSize(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${goFormatG(v, 4)}${units[i]}`;
 }
 
 function pair(a: number, b: number, f: (n: number) => string): string {
