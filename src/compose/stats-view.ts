@@ -4,41 +4,15 @@
 // network and block I/O in decimal ones with 3 digits. CPU % is over the
 // time since the previous reading of the container. Pure.
 
-import { goFormatG, goHumanSize } from '../format/human.js';
+import { bytesSize, goHumanSize } from '../format/human.js';
+import type { StatsSample } from '../format/stats-sample.js';
 import { dockerList } from './docker-format.js';
 
-/** One reading of a container (the engine's /proc sample, in plain numbers). */
-export interface StatsReading {
-  id: string;
-  name: string;
-  live: boolean;
-  cpuNs: number;
-  memUsage: number;
-  memLimit: number;
-  netInput: number;
-  netOutput: number;
-  blockInput: number;
-  blockOutput: number;
-  pids: number;
-  startedAtMs: number;
-  takenAtMs: number;
-}
-
-/** go-units BytesSize: binary units, 4 significant digits (`1.5MiB`). */
-export function bytesSize(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${goFormatG(v, 4)}${units[i]}`;
-}
+export { bytesSize };
 
 const pct = (f: number) => `${(Number.isFinite(f) ? f : 0).toFixed(2)}%`;
 
-export function statsRow(r: StatsReading, prev: StatsReading | undefined, noTrunc: boolean): Record<string, string> {
+export function statsRow(r: StatsSample, prev: StatsSample | undefined, noTrunc: boolean): Record<string, string> {
   const usable = prev && prev.live && r.live && prev.cpuNs <= r.cpuNs && r.takenAtMs > prev.takenAtMs ? prev : undefined;
   const base = usable ?? { cpuNs: 0, takenAtMs: r.startedAtMs };
   const wall = r.takenAtMs - base.takenAtMs;

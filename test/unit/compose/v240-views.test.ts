@@ -1,12 +1,13 @@
 // The views of docker compose v2.40's stats and volumes, and scale's arguments.
 
 import { describe, expect, it } from 'vitest';
-import { bytesSize, statsOutput, statsRow, type StatsReading } from '../../../src/compose/stats-view.js';
+import { bytesSize, statsOutput, statsRow } from '../../../src/compose/stats-view.js';
+import type { StatsSample } from '../../../src/format/stats-sample.js';
 import { serviceVolumes, volumesOutput, type VolumeInfo } from '../../../src/compose/volumes-view.js';
 import { parseReplicas } from '../../../src/cli/commands/compose-more.js';
 
-const reading = (o: Partial<StatsReading>): StatsReading => ({
-  id: 'a'.repeat(64), name: 'p-web-1', live: true, cpuNs: 0, memUsage: 1536 * 1024, memLimit: 8 * 1024 ** 3,
+const reading = (o: Partial<StatsSample>): StatsSample => ({
+  id: 'a'.repeat(64), name: 'p-web-1', live: true, cpuNs: 0, cpuSystemNs: 0, memUsage: 1536 * 1024, memLimit: 8 * 1024 ** 3,
   netInput: 1234, netOutput: 0, blockInput: 4096, blockOutput: 1_500_000, pids: 3, startedAtMs: 0, takenAtMs: 10_000, ...o,
 });
 
