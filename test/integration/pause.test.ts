@@ -45,7 +45,8 @@ function suite(as: As, full: boolean) {
     const r = await run(['pause', 'p']);
     expect([r.exitCode, r.stdout, r.stderr]).toEqual([0, 'p\n', '']);
     const states = namespaceStates(pid);
-    expect(states.size).toBeGreaterThanOrEqual(3);
+    // The shell and the exec'd sleep; the loop's short sleep may be between two runs at the pause.
+    expect(states.size).toBeGreaterThanOrEqual(2);
     // A zombie (a sleep of the loop that ended just before the pause, its sh
     // now stopped and unable to reap it) has nothing left to stop.
     expect([...states.values()].every(stoppedOrDead), JSON.stringify([...states])).toBe(true);
