@@ -749,6 +749,8 @@ export async function prepareCreate(argv: CreateArgs, roots: Roots, opts: { deta
     argv = { ...argv, device: i.device, 'security-opt': i.securityOpt, 'shm-size': i.shmSize, pid: i.pid, uts: i.uts, ...(i.ipc !== undefined ? { ipc: i.ipc } : {}) };
   }
   const net = await planNetworkFlags(pod?.network ? { ...argv, network: pod.network, publish: [] } : argv, roots);
+  // podman checks --rm against the policy's word before it parses it.
+  if (argv.rm === true && argv.restart !== undefined && argv.restart !== '' && argv.restart !== 'no') o.checkRestartWithRm({ name: 'always', maxRetries: 0 }, true);
   const restartPolicy = o.parseRestartPolicy(argv.restart);
   o.checkRestartWithRm(restartPolicy, argv.rm === true);
   const log = o.parseLogOptions(argv['log-driver'], (argv['log-opt'] ?? []).map(String));
