@@ -128,6 +128,9 @@ async function removeNetwork(ctx: NetworkContext, nameOrId: string, force: boole
       await store.removeFile(net.name);
     }),
   );
+  // The runtime files its containers' starts left (pids/, ports/) whose processes are gone.
+  const { sweepNetworkFiles } = await import('./bridge/runtime-files.js');
+  await sweepNetworkFiles(ctx.roots);
   return net.name;
 }
 

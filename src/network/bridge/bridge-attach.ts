@@ -136,6 +136,8 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
     // An earlier start's process: this start's set-up writes the new one.
     fs.mkdirSync(path.dirname(containerPidFile(roots.runRoot, c.id)), { recursive: true, mode: 0o700 });
     fs.rmSync(containerPidFile(roots.runRoot, c.id), { force: true });
+    // The monitor's too: until this start's set-up writes both, neither names a live process (runtime-files.ts).
+    fs.rmSync(`${containerPidFile(roots.runRoot, c.id)}.monitor`, { force: true });
     await writeJsonAtomic(allocationsFile(roots.runRoot), allocs, { durable: false });
     const dnsServers = dnsGateways(nets);
     await ensureDnsResponder(roots, holder, dnsServers);

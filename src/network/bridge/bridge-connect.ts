@@ -141,6 +141,8 @@ async function connect(roots: Roots, networkName: string, nameOrId: string, o: C
       while (taken.has(vethName(rec.id, index))) index++;
       const a: PlannedAttachment = { network: net.name, bridge: net.network_interface!, interfaceName: att!.interfaceName, veth: vethName(rec.id, index), addresses, gateways, mac: att!.staticMac, internal: net.internal };
       const ip = program('ip', 'iproute2');
+      // A connect killed after it made this pair (before it wrote the allocation) left it: it goes first, as at a start.
+      await runProgram(program('nsenter', 'util-linux'), [...nsenterArgs(holder.pid), '--', ip, 'link', 'del', a.veth]);
       await inNetns(holder.pid, [ip, '-batch', '-'], holderSideLines(a, networkMtu(net)).join('\n').replace(/\$1/g, String(live.pid)) + '\n');
       const inner = containerSideLines([{ ...a, internal: true }]).filter((l) => l !== 'link set lo up');
       const r = await runProgram(program('nsenter', 'util-linux'), [...nsenterArgs(live.pid), '--', ip, '-batch', '-'], inner.join('\n') + '\n');
