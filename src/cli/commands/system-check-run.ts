@@ -8,6 +8,9 @@
 //              its exit folded in, as the exit command would have
 //   lock       a lock file whose holder died, or a taker's leftover: taken
 //              and released (which breaks it), leftovers swept
+//   network    a bridge network runtime file (networks/pids/, ports/, an
+//              allocation) whose process or container is gone: removed
+//              under the netns lock (src/network/bridge/runtime-files.ts)
 //
 // Everything that could race a live command is done under the lock that
 // command takes (a layer's, the containers'), so check --repair is safe
@@ -28,7 +31,7 @@ import { lifecycleContext } from '../../runtime/container/lifecycle-context.js';
 import { warn } from '../warn.js';
 
 export interface Finding {
-  kind: 'layer' | 'temp' | 'container' | 'lock';
+  kind: 'layer' | 'temp' | 'container' | 'lock' | 'network';
   what: string;
   detail: string;
   repair: () => Promise<void>;
@@ -134,6 +137,17 @@ async function lockFindings(dataRoot: string): Promise<Finding[]> {
   return out;
 }
 
+async function networkFindings(roots: Roots): Promise<Finding[]> {
+  const { staleNetworkFiles, sweepNetworkFiles } = await import('../../network/bridge/runtime-files.js');
+  return (await staleNetworkFiles(roots)).map((s) => ({
+    kind: 'network' as const,
+    what: s.what,
+    detail: s.detail,
+    // Looked at again under the netns lock: a start since may have made it live.
+    repair: async () => void (await sweepNetworkFiles(roots, new Set([s.what.includes('#') ? s.what.slice(s.what.indexOf('#') + 1) : path.basename(s.what).split('.')[0]!]))),
+  }));
+}
+
 export async function findProblems(roots: Roots): Promise<Finding[]> {
-  return [...(await containerFindings(roots)), ...(await layerFindings(roots.dataRoot)), ...tempFindings(roots), ...(await lockFindings(roots.dataRoot))];
+  return [...(await containerFindings(roots)), ...(await layerFindings(roots.dataRoot)), ...tempFindings(roots), ...(await lockFindings(roots.dataRoot)), ...(await networkFindings(roots))];
 }

@@ -70,8 +70,17 @@ export async function removeContainer(ctx: RemoveContext, id: string, o: RemoveO
   await stopPortForwarder(ctx.runRoot, id);
   await removeRuntimeDir(ctx, id);
   await ctx.store.remove(id, ctx.rmtree);
+  await removeNetworkFiles(ctx.runRoot, path.dirname(ctx.store.dir), id);
   if (o.volumes) await removeAnonymousVolumes(path.dirname(ctx.store.dir), rec.config.mounts, () => ctx.store.list(), ctx.rmtree);
   emitContainer(storeRoot(ctx.store), rec, 'remove');
+}
+
+/** Its bridge network runtime files (networks/pids/ID...), checked before that module loads. */
+async function removeNetworkFiles(runRoot: string, dataRoot: string, id: string): Promise<void> {
+  const dir = path.join(runRoot, 'networks');
+  if (![`pids/${id}`, `pids/${id}.monitor`, `ports/${id}.json`, `ports/${id}.log`].some((f) => fsSync.existsSync(path.join(dir, f)))) return;
+  const { sweepNetworkFiles } = await import('../../network/bridge/runtime-files.js');
+  await sweepNetworkFiles({ runRoot, dataRoot }, new Set([id]));
 }
 
 async function removeRuntimeDir(ctx: RemoveContext, id: string): Promise<void> {

@@ -6,6 +6,7 @@
 // the container to its monitor.
 
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { constants } from 'node:os';
 import type { Roots } from '../../config/paths.js';
 import { emitContainer } from '../../events/emit.js';
@@ -55,6 +56,10 @@ async function removeExited(roots: Roots, id: string, treeOps: TreeOps, exitCode
   await store.remove(id, treeOps.rmtree);
   if (rec) emitContainer(roots.dataRoot, rec, 'remove');
   await fs.rm(containerRuntimePaths(roots.runRoot, id).dir, { recursive: true, force: true });
+  // Its bridge network stamps (networks/pids/ID, .monitor): no lock needed, nothing writes them for a removed id.
+  if (rec?.config.network === 'bridge') {
+    for (const f of [id, `${id}.monitor`]) await fs.rm(path.join(roots.runRoot, 'networks', 'pids', f), { force: true });
+  }
 }
 
 /** Run a started foreground session to its end; the exit code (0 after a detach). With autoRemove the container is removed. */
