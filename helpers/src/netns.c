@@ -212,8 +212,9 @@ int mode_netns_hold(const struct ns_config *ns, int argc, char **argv) {
     if (fd < 0) die_errno("open %s (a running container of the rootless network namespace)", path);
     /* Checked after opening: the namespace is the one of the process Node saw. */
     if (start_time(o.userns_pid) != o.userns_start) die("netns-hold: the container whose user namespace was to be joined (pid %d) is gone", (int)o.userns_pid);
+    /* A container nested in its holder's user namespace (--userns on a bridge): that holder's. */
     setup.join = true;
-    setup.join_user_fd = fd;
+    setup.join_user_fd = top_child_userns(fd, "a running container of the rootless network namespace");
   }
   return run_in_namespaces(ns, &setup, hold_payload, &o);
 }

@@ -32,6 +32,7 @@ struct run_opts {
   struct rootfs_spec rootfs;
   const char *hostname, *domainname, *cwd;
   bool cwd_must_exist;     /* --cwd-must-exist: a --workdir (podman creates only the image's WORKDIR) */
+  bool userns_nested;      /* --userns-nested: the maps are the bridge holder's ids (userns.h) */
   const char *id; /* --container-id: named in errors, as podman does */
   int preserve_base, preserve_n; /* --preserve-fds BASE:N: our fds BASE.. become the container's 3.. */
   bool has_user;
@@ -255,6 +256,8 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
       o.cgroupns = true;
     else if (!strcmp(argv[i], "--cwd-must-exist"))
       o.cwd_must_exist = true;
+    else if (!strcmp(argv[i], "--userns-nested"))
+      o.userns_nested = true;
     else if (!strcmp(argv[i], "--no-shm"))
       o.no_shm = true;
     else if (shm_join_option(&o.shm, argc, argv, &i))
@@ -322,6 +325,8 @@ int mode_run(const struct ns_config *ns, int argc, char **argv) {
       .join_uts_fd = -1,
       .join_pid_fd = -1,
   };
+  if (o.userns_nested && (o.net.mode != NET_BRIDGE || !ns_wants_userns(ns))) die("run: --userns-nested needs --net bridge:PID:STARTTIME and --uid-map");
+  o.setup.nested_userns = o.userns_nested;
   if (o.hostname && (net_joined_flags(&o.net) & CLONE_NEWUTS)) die("run: --hostname with --net-join uts: the hostname is the joined container's");
   if (o.hostname && (ns_join_flags(&o.joins) & CLONE_NEWUTS)) die("run: --hostname with --ns-join uts: the hostname is the joined namespace's");
   /* The domain name is the UTS namespace's, as the hostname: only in one of the container's own. */

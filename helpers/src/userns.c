@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <linux/nsfs.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -173,6 +176,10 @@ static void child_side(const struct ns_config *ns, const struct child_setup *set
     if (setresuid(0, 0, 0) < 0) die_errno("setresuid(0)");
     /* A change of credentials clears the death signal: arm it again. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) die_errno("prctl(PR_SET_PDEATHSIG)");
+    /* Nested: the bridge's set-up opens our namespaces from outside (nsenter -t)
+     * while we wait; as root of our own namespace we are another user to it,
+     * and the change made us undumpable. Our exec resets this. */
+    if (setup->nested_userns && prctl(PR_SET_DUMPABLE, 1) < 0) die_errno("prctl(PR_SET_DUMPABLE)");
   }
 
   if (setup->clone_flags & CLONE_NEWNS) {
@@ -192,7 +199,7 @@ static void child_side(const struct ns_config *ns, const struct child_setup *set
  */
 static bool join_failed; /* clone_joined returned the joiner, which reported why */
 
-static pid_t clone_joined(const struct child_setup *setup, int flags) {
+static pid_t clone_joined(const struct ns_config *ns, const struct child_setup *setup, int flags) {
   join_failed = false;
   int p[2];
   if (pipe2(p, O_CLOEXEC) < 0) die_errno("pipe");
@@ -221,6 +228,13 @@ static pid_t clone_joined(const struct child_setup *setup, int flags) {
       close(p[1]);
       return 0;
     }
+    if (setup->nested_userns) {
+      /* Root of the joined namespace, its parent: the only one who may map the
+       * child's ids (newuidmap outside is its grandparent). A failure kills it. */
+      set_cleanup_child(c);
+      write_map_file(c, "uid_map", ns->uid, ns->n_uid);
+      write_map_file(c, "gid_map", ns->gid, ns->n_gid);
+    }
     _exit(write_all(p[1], &c, sizeof c) < 0 ? EXIT_ENGINE : 0);
   }
   close(p[1]);
@@ -238,13 +252,35 @@ static pid_t clone_joined(const struct child_setup *setup, int flags) {
   return c;
 }
 
+int top_child_userns(int fd, const char *what) {
+  int self = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+  if (self < 0) die_errno("open /proc/self/ns/user");
+  struct stat me;
+  if (fstat(self, &me) < 0) die_errno("stat /proc/self/ns/user");
+  close(self);
+  for (;;) {
+    int parent = ioctl(fd, NS_GET_PARENT);
+    if (parent < 0) die_errno("the parent of the user namespace of %s", what);
+    struct stat st;
+    if (fstat(parent, &st) < 0) die_errno("stat the parent of the user namespace of %s", what);
+    if (st.st_dev == me.st_dev && st.st_ino == me.st_ino) {
+      close(parent);
+      return fd;
+    }
+    close(fd);
+    fd = parent;
+  }
+}
+
 pid_t spawn_in_namespaces(const struct ns_config *ns, const struct child_setup *setup, int (*payload)(void *), void *arg) {
   int flags = setup->clone_flags | (ns_wants_userns(ns) ? CLONE_NEWUSER : 0);
 
   int sync[2] = {-1, -1};
   if (ns_wants_userns(ns) && pipe2(sync, O_CLOEXEC) < 0) die_errno("pipe");
 
-  pid_t pid = setup->join ? clone_joined(setup, flags) : raw_clone(flags);
+  if (setup->nested_userns && (!setup->join || setup->join_user_fd < 0 || !ns_wants_userns(ns)))
+    die("--userns-nested needs --uid-map and a joined user namespace (a bridge network's)");
+  pid_t pid = setup->join ? clone_joined(ns, setup, flags) : raw_clone(flags);
   if (pid < 0) {
     if (errno == EPERM && !(flags & CLONE_NEWUSER) && geteuid() != 0)
       die("creating namespaces needs root or a user namespace: pass --uid-map and --gid-map");
@@ -259,7 +295,7 @@ pid_t spawn_in_namespaces(const struct ns_config *ns, const struct child_setup *
   set_cleanup_child(pid);
   if (ns_wants_userns(ns)) {
     close(sync[0]);
-    map_ids(ns, pid);
+    if (!setup->nested_userns) map_ids(ns, pid);
   }
   /* A failed join: no child to hook into; its exit status and message are the start's. */
   if (setup->join && join_failed) return pid;

@@ -41,6 +41,10 @@ struct child_setup {
   /* --ns-join (ns-join.c): errors name what owns the joined user namespace
    * (NULL: the shared network's), and the joiner calls join_more once in it */
   const char *join_user_what;
+  /* --userns-nested: the --uid-map/--gid-map ids are those of the joined user
+   * namespace (a bridge's holder), and the joiner, root there, writes them:
+   * the child's user namespace is nested in the joined one (docs/runtime.md) */
+  bool nested_userns;
   void (*join_more)(void *arg);
   void *join_more_arg;
   /* Called in the parent once the child's ids are mapped but BEFORE it is
@@ -56,6 +60,11 @@ struct child_setup {
   void (*killed)(void *arg);
   void *hook_arg;
 };
+
+/* The user namespace `fd` names, or the ancestor of it that is a child of
+ * ours (a nested container's: its bridge holder's); closes fd if it returns
+ * another. Dies if it is not below ours. */
+int top_child_userns(int fd, const char *what);
 
 /* The signals a waiter passes on to its child. */
 extern const int forwarded_signals[];

@@ -31,7 +31,7 @@ import { PRESERVE_FDS_BASE, startMonitor, type Handshake, type MonitorEnd, type 
 import { hostUserNamespace } from '../../host/preflight.js';
 import { containerLogPath, containerRuntimePaths, defaultConmonPidFile } from '../monitor/runtime-dir.js';
 import { prepareContainerCgroup } from './container-cgroup.js';
-import { containerUserNamespace } from '../userns/container-userns.js';
+import { containerUserNamespace, nestedUserNamespace } from '../userns/container-userns.js';
 import { keepIdFuseMapping } from '../userns/userns-options.js';
 import { prepareContainerNetwork, type ContainerNetwork } from '../../network/container-network.js';
 import { volumeHelperArgs } from '../../volume/container-volumes.js';
@@ -223,8 +223,12 @@ export async function startContainer(i: StartInput, podLocked = false): Promise<
   // --pid/--ipc/--uts/--cgroupns/--userns container:X|ns:PATH (namespace-joins.ts).
   const joins = joinsNamespaces(i.container) ? await namespaceJoinArgs(i.container, (id) => liveDonor(i.roots, id), process.getuid!() !== 0) : { args: [], joins: false };
   // Joining another container's network or namespaces: the helper joins its user namespace.
-  const userns = net.joinsUserns || joins.joins ? ({ kind: 'none' } as const) : containerUserNamespace(i.container, hostUserNamespace());
-  const args = await helperArgs(i, net, joins.args);
+  // On a bridge with maps of its own: a namespace nested in the holder's (rootless), or, as
+  // root, its own maps of host ids (the bridge is the host's: nothing to join).
+  const bridge = net.joinsUserns && !joins.joins && i.container.config.network === 'bridge';
+  const nested = bridge ? nestedUserNamespace(i.container, hostUserNamespace()) : undefined;
+  const userns = nested ?? (bridge && process.getuid!() === 0 ? containerUserNamespace(i.container, hostUserNamespace()) : net.joinsUserns || joins.joins ? ({ kind: 'none' } as const) : containerUserNamespace(i.container, hostUserNamespace()));
+  const args = await helperArgs(i, net, nested ? [...joins.args, '--userns-nested'] : joins.args);
   await fs.mkdir(paths.dir, { recursive: true, mode: 0o700 });
   return store.locked(id, async () => {
     const current = await store.get(id);

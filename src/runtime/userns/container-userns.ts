@@ -4,6 +4,7 @@
 import type { ContainerRecord } from '../../storage/containers.js';
 import type { UserNamespacePlan } from '../../host/preflight.js';
 import { planUserns } from './userns-options.js';
+import { TscRunError } from '../../errors.js';
 
 export function containerUserNamespace(c: ContainerRecord, host: UserNamespacePlan): UserNamespacePlan {
   const cfg = c.config;
@@ -18,6 +19,24 @@ export function containerUserNamespace(c: ContainerRecord, host: UserNamespacePl
   return host.kind === 'rootless'
     ? { ...host, maps: plan.maps }
     : { kind: 'rootless', maps: plan.maps, newuidmap: '/usr/bin/newuidmap', newgidmap: '/usr/bin/newgidmap' };
+}
+
+/**
+ * A rootless container on a bridge network lives in a user namespace nested in the bridge
+ * holder's (which has the default map): its own maps in the holder's ids, written by the helper
+ * from inside the holder's namespace (`--userns-nested`). Undefined when it has no maps of its
+ * own (it then lives in the holder's namespace itself) or as root (the bridge is the host's).
+ */
+export function nestedUserNamespace(c: ContainerRecord, host: UserNamespacePlan): UserNamespacePlan | undefined {
+  const cfg = c.config;
+  if (host.kind !== 'rootless' || (!cfg.userns && !cfg.uidmap?.length && !cfg.gidmap?.length)) return undefined;
+  const plan = planUserns({ mode: cfg.userns ?? '', uidmap: cfg.uidmap ?? [], gidmap: cfg.gidmap ?? [] }, host.maps, { uid: process.getuid!(), gid: process.getgid!() });
+  if (!plan.nested) return undefined;
+  // Its interfaces are configured as root of its namespace (containerNsenterArgs).
+  if (!plan.nested.uid.some((m) => m.container === 0) || !plan.nested.gid.some((m) => m.container === 0)) {
+    throw new TscRunError('--uidmap/--gidmap on a bridge network must map container id 0: the container\'s network is set up as its root');
+  }
+  return { ...host, maps: plan.nested };
 }
 
 /**

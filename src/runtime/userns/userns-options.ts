@@ -96,6 +96,12 @@ export function unsupportedUsernsReason(mode: string): string {
 export interface UsernsPlan {
   /** The maps to give the helper; undefined = the default. */
   maps?: IdMaps;
+  /**
+   * Rootless: the same maps in the ids of the user's own namespace (0 = the user, 1.. = its
+   * sub-ids), before they are composed with the default map: what a container nested in a
+   * bridge holder's user namespace (which has the default map) gets (docs/runtime.md).
+   */
+  nested?: IdMaps;
   /** keep-id: the user to run as when -u is not given. */
   defaultUser?: string;
 }
@@ -112,11 +118,13 @@ export function planUserns(req: UsernsRequest, defaults: IdMaps | undefined, me:
   }
   if (mode === 'keep-id') {
     if (!defaults) throw new UsageError('keep-id is only supported in rootless mode');
+    const nested = { uid: keepIdInner(me.uid, idsMapped(defaults.uid)), gid: keepIdInner(me.gid, idsMapped(defaults.gid)) };
     return {
       maps: {
-        uid: composeMaps(keepIdInner(me.uid, idsMapped(defaults.uid)), defaults.uid, '--userns keep-id'),
-        gid: composeMaps(keepIdInner(me.gid, idsMapped(defaults.gid)), defaults.gid, '--userns keep-id'),
+        uid: composeMaps(nested.uid, defaults.uid, '--userns keep-id'),
+        gid: composeMaps(nested.gid, defaults.gid, '--userns keep-id'),
       },
+      nested,
       defaultUser: `${me.uid}:${me.gid}`,
     };
   }
@@ -132,5 +140,5 @@ export function planUserns(req: UsernsRequest, defaults: IdMaps | undefined, me:
     }
   }
   if (!defaults) return { maps: { uid: uidIn, gid: gidIn } };
-  return { maps: { uid: composeMaps(uidIn, defaults.uid, '--uidmap'), gid: composeMaps(gidIn, defaults.gid, '--gidmap') } };
+  return { maps: { uid: composeMaps(uidIn, defaults.uid, '--uidmap'), gid: composeMaps(gidIn, defaults.gid, '--gidmap') }, nested: { uid: uidIn, gid: gidIn } };
 }

@@ -68,6 +68,20 @@ describe('user namespace options', () => {
 });
 
 describe('keepIdFuseMapping', () => {
+  it('gives the maps in the ids of the user\'s own namespace too, for a container nested in a bridge holder\'s', () => {
+    const keep = planUserns({ mode: 'keep-id', uidmap: [], gidmap: [] }, defaults, { uid: 1000, gid: 1000 });
+    expect(keep.nested?.uid).toEqual([
+      { container: 0, host: 1, count: 1000 },
+      { container: 1000, host: 0, count: 1 },
+      { container: 1001, host: 1001, count: 64536 },
+    ]);
+    // Composed with the holder's (default) map, they are the maps a pasta container gets.
+    expect(composeMaps(keep.nested!.uid, defaults.uid, 'x')).toEqual(keep.maps!.uid);
+    const given = planUserns({ mode: '', uidmap: ['0:1:100', '100:0:1'], gidmap: [] }, defaults, { uid: 1000, gid: 1000 });
+    expect(given.nested).toEqual({ uid: [{ container: 0, host: 1, count: 100 }, { container: 100, host: 0, count: 1 }], gid: [{ container: 0, host: 1, count: 100 }, { container: 100, host: 0, count: 1 }] });
+    expect(planUserns({ mode: '', uidmap: ['0:0:10'], gidmap: [] }, undefined, { uid: 0, gid: 0 }).nested).toBeUndefined();
+  });
+
   it("undoes keep-id's shift for the files fuse-overlayfs serves: our 0 (seen as the id) shows 0, 1..id (seen 0..id-1) show 1..id", () => {
     // 65537 ids in our namespace; the user is 1000 on the host.
     expect(keepIdFuseMapping({ uid: 1000, gid: 1001 }, defaults)).toBe('uidmapping=1000:0:1:0:1:1000:1001:1001:64536,gidmapping=1001:0:1:0:1:1001:1002:1002:64535');
