@@ -200,7 +200,6 @@ export async function planNetwork(f: NetworkFlags, deps: NetworkDeps): Promise<N
   }
   if (req.kind === 'bridge') {
     const networks = await planBridge(values, f, deps);
-    if (f.usernsFlags) throw new TscRunError('--userns, --uidmap and --gidmap cannot be used with bridge networks: their containers share the rootless network namespace\'s user namespace');
     const ports = f.publish.map(parsePortSpec);
     if (ports.some((p) => p.protocol.split(',').some((x) => x.toLowerCase() === 'sctp'))) {
       throw new TscRunError('sctp ports cannot be published into a bridge network by tsc-run: its forwarder relays tcp and udp');

@@ -18,7 +18,7 @@ import { NetworkStore } from '../config/network-store.js';
 import { allocateAddresses, bridgeLines, bridgeMac, bridgeRuleDeletions, bridgeRules, parseBridgeLinks, containerSideLines, holderSideLines, networkMtu, vethName, type PlannedAttachment } from './bridge-plan.js';
 import { ensureDnsResponder } from '../dns/dns-control.js';
 import { startForwarder } from '../ports/bridge-ports.js';
-import { containerPidFile, inNetns, netnsPaths, nsenterArgs, program, withNetns } from './rootless-netns.js';
+import { containerNsenterArgs, containerPidFile, inNetns, netnsPaths, nsenterArgs, program, withNetns } from './rootless-netns.js';
 
 /** containerId → its live attachments: network → addresses (no prefix), names it answers to. */
 export interface Allocation {
@@ -173,7 +173,7 @@ export async function prepareBridgeNetwork(roots: Roots, c: ContainerRecord): Pr
       // arp_notify/ndisc_notify: its interfaces announce their addresses when they come up. An address
       // is reused as soon as its container is gone, and the holder's (and peers') neighbour entry still
       // named the old MAC: a published port or a peer got no answer for half a minute (bats 500 #12).
-      `${q(nsenter)} ${nsenterArgs(0).slice(2).map(q).join(' ')} -t "$1" -- /bin/sh -c ${q(`echo '0 0' > /proc/sys/net/ipv4/ping_group_range && echo 1 > /proc/sys/net/ipv4/conf/all/arp_notify && { echo 1 > /proc/sys/net/ipv6/conf/all/ndisc_notify; } 2>/dev/null; exec ${q(ip)} -batch -`)} <<EOF\n${containerSideLines(attachments).join('\n')}\nEOF`,
+      `${q(nsenter)} ${containerNsenterArgs(0).slice(2).map(q).join(' ')} -t "$1" -- /bin/sh -c ${q(`echo '0 0' > /proc/sys/net/ipv4/ping_group_range && echo 1 > /proc/sys/net/ipv4/conf/all/arp_notify && { echo 1 > /proc/sys/net/ipv6/conf/all/ndisc_notify; } 2>/dev/null; exec ${q(ip)} -batch -`)} <<EOF\n${containerSideLines(attachments).join('\n')}\nEOF`,
       watchLine,
     ].join('\n');
     return {

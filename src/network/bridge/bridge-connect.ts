@@ -18,7 +18,7 @@ import { NetworkStore } from '../config/network-store.js';
 import { allocateAddresses, containerSideLines, holderSideLines, networkMtu, vethName, type PlannedAttachment } from './bridge-plan.js';
 import { allocationsFile, dnsGateways, ensureBridges, liveAllocations, readAllocations } from './bridge-attach.js';
 import { editHostsFile, type HostsLine } from '../etc-hosts-edit.js';
-import { inNetns, program, runProgram, nsenterArgs, withNetns } from './rootless-netns.js';
+import { inNetns, program, runProgram, containerNsenterArgs, withNetns } from './rootless-netns.js';
 
 /**
  * Rewrite a running container's resolv.conf in place (it is bind-mounted):
@@ -145,7 +145,7 @@ async function connect(roots: Roots, networkName: string, nameOrId: string, o: C
       await runProgram(program('nsenter', 'util-linux'), [...nsenterArgs(holder.pid), '--', ip, 'link', 'del', a.veth]);
       await inNetns(holder.pid, [ip, '-batch', '-'], holderSideLines(a, networkMtu(net)).join('\n').replace(/\$1/g, String(live.pid)) + '\n');
       const inner = containerSideLines([{ ...a, internal: true }]).filter((l) => l !== 'link set lo up');
-      const r = await runProgram(program('nsenter', 'util-linux'), [...nsenterArgs(live.pid), '--', ip, '-batch', '-'], inner.join('\n') + '\n');
+      const r = await runProgram(program('nsenter', 'util-linux'), [...containerNsenterArgs(live.pid), '--', ip, '-batch', '-'], inner.join('\n') + '\n');
       if (r.code !== 0) throw new TscRunError(`network connect: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`}`);
       if (!net.internal) await addDefaultRoute(live.pid, a.interfaceName, gateways);
       const alloc = allocs[rec.id] ?? { name: rec.name, at: Date.now(), networks: {} };

@@ -20,7 +20,7 @@ import { liveVeths } from './veths.js';
 import { forwarderAlive, startForwarder } from '../ports/bridge-ports.js';
 import { dnsGateways, ensureBridges, readAllocations, type Allocation } from './bridge-attach.js';
 import { containerSideLines, holderSideLines, networkMtu, type PlannedAttachment } from './bridge-plan.js';
-import { containerPidFile, inNetns, nsenterArgs, program, runProgram } from './rootless-netns.js';
+import { containerNsenterArgs, containerPidFile, inNetns, program, runProgram } from './rootless-netns.js';
 
 interface Running {
   rec: ContainerRecord;
@@ -97,10 +97,10 @@ async function rewire(roots: Roots, holder: ProcStamp, c: Running & { alloc: All
   const nsenter = program('nsenter', 'util-linux');
   // The old pairs (still there while something kept the old namespace): the container's ends go.
   const del = attachments.map((a) => `${ip} link del ${a.interfaceName} 2>/dev/null`).join('; ');
-  await runProgram(nsenter, [...nsenterArgs(c.pid), '--', '/bin/sh', '-c', `${del}; true`]);
+  await runProgram(nsenter, [...containerNsenterArgs(c.pid), '--', '/bin/sh', '-c', `${del}; true`]);
   const holderLines = attachments.flatMap((a) => holderSideLines(a, networkMtu(nets.find((n) => n.name === a.network)!)).map((l) => l.replace(/\$1/g, String(c.pid))));
   await inNetns(holder.pid, [ip, '-batch', '-'], holderLines.join('\n') + '\n');
-  const r = await runProgram(nsenter, [...nsenterArgs(c.pid), '--', ip, '-batch', '-'], containerSideLines(attachments).join('\n') + '\n');
+  const r = await runProgram(nsenter, [...containerNsenterArgs(c.pid), '--', ip, '-batch', '-'], containerSideLines(attachments).join('\n') + '\n');
   if (r.code !== 0) throw new TscRunError(`network reload of ${c.rec.name}: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`}`);
 }
 

@@ -75,6 +75,16 @@ export function nsenterArgs(pid: number): string[] {
   return rootless() ? ['-t', String(pid), '-U', '--preserve-credentials', '-n'] : ['-t', String(pid), '-n'];
 }
 
+/**
+ * nsenter's options to act inside a bridge container's net namespace, as root of its user
+ * namespace: the holder's own (then the user, as above), or one nested in it (--userns keep-id,
+ * --uidmap: there the user is not root, and a process that is not root there loses its
+ * capabilities when nsenter execs).
+ */
+export function containerNsenterArgs(pid: number): string[] {
+  return rootless() ? ['-t', String(pid), '-U', '-n'] : ['-t', String(pid), '-n'];
+}
+
 export interface RunResult {
   code: number;
   stdout: string;
