@@ -87,6 +87,12 @@ describe('--userns and --uidmap on a bridge network (user)', () => {
     await ok(['run', '-d', '--name', 'peer', '--network', 'un1', 'bb', 'sleep', '600']);
     await ok(['run', '-d', '--name', 'kid', '--userns', 'keep-id', '--network', 'un1', '-p', `127.0.0.1:${port}:8080`, 'bb', 'sh', '-c', 'mkdir -p /tmp/w && echo nested > /tmp/w/index.html && exec httpd -f -p 8080 -h /tmp/w']);
     const kidIp = await ip('kid', 'un1');
+    // inspect as podman 4.3: a namespace of its own is `private`, its maps in the user's own namespace's ids.
+    const [mode, uidMap] = (await ok(['inspect', '--format', '{{.HostConfig.UsernsMode}}|{{json .HostConfig.IDMappings.UIDMap}}', 'kid'])).trim().split('|');
+    expect(mode).toBe('private');
+    const uid = Number((await ok(['exec', 'kid', 'id', '-u'])).trim());
+    expect((JSON.parse(uidMap!) as string[]).slice(0, 2)).toEqual([`0:1:${uid}`, `${uid}:0:1`]);
+    expect(await ok(['inspect', '--format', '{{.HostConfig.UsernsMode}}|{{.HostConfig.IDMappings}}', 'peer'])).toBe('|<nil>\n');
     expect(kidIp).toMatch(/^10\.91\.4\./);
     expect(await ok(['exec', 'kid', 'ip', '-4', '-o', 'addr', 'show', 'eth0'])).toContain(`inet ${kidIp}/24`);
     expect(await ok(['exec', 'kid', 'cat', '/etc/hosts'])).toMatch(new RegExp(`^${kidIp.replace(/\./g, '\\.')}\\s.*\\bkid\\b`, 'm'));

@@ -7,6 +7,7 @@
 
 import { UsageError } from '../../errors.js';
 import type { IdMapping, IdMaps } from '../../host/idmap.js';
+import { withGoFields } from '../../format/go-fields.js';
 
 export interface UsernsRequest {
   /** --userns: '' (default), 'host' (same as default here), 'keep-id'. */
@@ -141,4 +142,26 @@ export function planUserns(req: UsernsRequest, defaults: IdMaps | undefined, me:
   }
   if (!defaults) return { maps: { uid: uidIn, gid: gidIn } };
   return { maps: { uid: composeMaps(uidIn, defaults.uid, '--uidmap'), gid: composeMaps(gidIn, defaults.gid, '--gidmap') }, nested: { uid: uidIn, gid: gidIn } };
+}
+
+/**
+ * inspect's `.HostConfig.IDMappings` as podman 4.3 shows them: `C:H:N` strings, rootless in
+ * the ids of the user's own namespace (as podman's containers, nested in its rootless
+ * namespace, see them); undefined without maps of its own (podman: a nil pointer, left out).
+ */
+export function inspectIdMappings(req: UsernsRequest, defaults: IdMaps | undefined, me: { uid: number; gid: number }): { UidMap: string[]; GidMap: string[] } | undefined {
+  if (req.mode !== 'keep-id' && !req.uidmap.length && !req.gidmap.length) return undefined;
+  let plan: UsernsPlan;
+  try {
+    plan = planUserns(req, defaults, me);
+  } catch {
+    return undefined; // the host's sub-ids changed since create: its start will say why
+  }
+  const maps = defaults ? plan.nested : plan.maps;
+  if (!maps) return undefined;
+  const fmt = (m: readonly IdMapping[]) => m.map((x) => `${x.container}:${x.host}:${x.count}`);
+  // JSON keys UidMap/GidMap; a template names podman's Go fields UIDMap/GIDMap.
+  const uid = fmt(maps.uid);
+  const gid = fmt(maps.gid);
+  return withGoFields({ UidMap: uid, GidMap: gid }, { UIDMap: uid, GIDMap: gid });
 }

@@ -64,7 +64,23 @@ async function factsOf(roots: Roots, store: ContainerStore, rec: ContainerRecord
     capDrop: caps.capDrop,
     size: sizes ? await containerSize(roots.dataRoot, store.upperDir(rec.id), rec, sizes) : undefined,
     execIds: rec.state.status === 'running' || rec.state.status === 'paused' ? execSessionIds(roots.runRoot, rec.id, rec.state.startedAt) : [],
+    idMappings: await idMappingsOf(rec),
   };
+}
+
+/** --userns keep-id, --uidmap/--gidmap: the maps as podman shows them (userns-options.ts). */
+async function idMappingsOf(rec: ContainerRecord): Promise<InspectFacts['idMappings']> {
+  const c = rec.config;
+  if (c.userns !== 'keep-id' && !c.uidmap?.length && !c.gidmap?.length) return undefined;
+  const { inspectIdMappings } = await import('../userns/userns-options.js');
+  const { hostUserNamespace } = await import('../../host/preflight.js');
+  let host;
+  try {
+    host = hostUserNamespace();
+  } catch {
+    return undefined;
+  }
+  return inspectIdMappings({ mode: c.userns ?? '', uidmap: c.uidmap ?? [], gidmap: c.gidmap ?? [] }, host.kind === 'rootless' && process.getuid!() !== 0 ? host.maps : undefined, { uid: process.getuid!(), gid: process.getgid!() });
 }
 
 /** InspectContainerData of each record, in order. */

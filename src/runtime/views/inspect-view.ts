@@ -46,6 +46,8 @@ export interface InspectFacts {
   execIds?: string[];
   /** --size: bytes of the writable layer and of the whole root filesystem. */
   size?: { rw: number; rootFs: number } | undefined;
+  /** --userns keep-id, --uidmap/--gidmap: podman's `C:H:N` maps (userns-options.ts inspectIdMappings). */
+  idMappings?: { UidMap: string[]; GidMap: string[] } | undefined;
 }
 
 /** podman's StopSignal default. */
@@ -279,7 +281,9 @@ function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string
     SecurityOpt: securityOpts(rec, sec),
     Tmpfs: inspectTmpfs(rec.config.mounts),
     UTSMode: c.namespaces?.uts ?? podJoined(c, 'uts') ?? 'private',
-    UsernsMode: c.namespaces?.user ?? c.userns ?? '',
+    // podman: `private` for a namespace of its own (keep-id, --uidmap), '' for the default and host.
+    UsernsMode: c.namespaces?.user ?? (f.idMappings ? 'private' : c.userns === 'host' ? '' : (c.userns ?? '')),
+    ...(f.idMappings ? { IDMappings: f.idMappings } : {}),
     ShmSize: c.shmSize ?? 65536000,
     Runtime: 'oci',
     ConsoleSize: [0, 0],
@@ -317,7 +321,7 @@ function inspectHostConfig(rec: ContainerRecord, f: InspectFacts): Record<string
   };
   // podman 4.3 adds `"Init": true` for --init, and leaves it out otherwise.
   if (c.init) host.Init = true;
-  return withGoFields(host, { Init: false, IDMappings: NIL_POINTER });
+  return withGoFields(host, f.idMappings ? { Init: false } : { Init: false, IDMappings: NIL_POINTER });
 }
 
 /** The caps libpod compares against for CapAdd/CapDrop (Docker's default set). */

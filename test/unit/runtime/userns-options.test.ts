@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeMaps, keepIdFuseMapping, keepIdInner, parseIdMapFlag, planUserns } from '../../../src/runtime/userns/userns-options.js';
+import { composeMaps, inspectIdMappings, keepIdFuseMapping, keepIdInner, parseIdMapFlag, planUserns } from '../../../src/runtime/userns/userns-options.js';
 
 const defaults = {
   uid: [
@@ -80,6 +80,18 @@ describe('keepIdFuseMapping', () => {
     const given = planUserns({ mode: '', uidmap: ['0:1:100', '100:0:1'], gidmap: [] }, defaults, { uid: 1000, gid: 1000 });
     expect(given.nested).toEqual({ uid: [{ container: 0, host: 1, count: 100 }, { container: 100, host: 0, count: 1 }], gid: [{ container: 0, host: 1, count: 100 }, { container: 100, host: 0, count: 1 }] });
     expect(planUserns({ mode: '', uidmap: ['0:0:10'], gidmap: [] }, undefined, { uid: 0, gid: 0 }).nested).toBeUndefined();
+  });
+
+  it("inspect's IDMappings as podman 4.3 shows them (rootless: the user's own namespace's ids)", () => {
+    expect(inspectIdMappings({ mode: 'keep-id', uidmap: [], gidmap: [] }, defaults, { uid: 1000, gid: 1000 })).toEqual({
+      UidMap: ['0:1:1000', '1000:0:1', '1001:1001:64536'],
+      GidMap: ['0:1:1000', '1000:0:1', '1001:1001:64536'],
+    });
+    // One of the two alone is used for both, as podman.
+    expect(inspectIdMappings({ mode: '', uidmap: ['0:1:100', '100:0:1'], gidmap: [] }, defaults, { uid: 1000, gid: 1000 })).toEqual({ UidMap: ['0:1:100', '100:0:1'], GidMap: ['0:1:100', '100:0:1'] });
+    expect(inspectIdMappings({ mode: '', uidmap: ['0:0:1', '1:200000:10'], gidmap: [] }, undefined, { uid: 0, gid: 0 })).toEqual({ UidMap: ['0:0:1', '1:200000:10'], GidMap: ['0:0:1', '1:200000:10'] });
+    expect(inspectIdMappings({ mode: 'host', uidmap: [], gidmap: [] }, defaults, { uid: 1000, gid: 1000 })).toBeUndefined();
+    expect(inspectIdMappings({ mode: '', uidmap: [], gidmap: [] }, defaults, { uid: 1000, gid: 1000 })).toBeUndefined();
   });
 
   it("undoes keep-id's shift for the files fuse-overlayfs serves: our 0 (seen as the id) shows 0, 1..id (seen 0..id-1) show 1..id", () => {
