@@ -88,7 +88,7 @@ function userNamespaceOf(pid: number): string | undefined {
 async function addDefaultRoute(pid: number, interfaceName: string, gateways: readonly string[]): Promise<void> {
   const ip = program('ip', 'iproute2');
   for (const g of gateways) {
-    const r = await runProgram(program('nsenter', 'util-linux'), [...nsenterArgs(pid), '--', ip, 'route', 'add', 'default', 'via', g, 'dev', interfaceName]);
+    const r = await runProgram(program('nsenter', 'util-linux'), [...containerNsenterArgs(pid), '--', ip, 'route', 'add', 'default', 'via', g, 'dev', interfaceName]);
     if (r.code !== 0 && !/File exists/.test(r.stderr)) throw new TscRunError(`network connect: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`}`);
   }
 }
