@@ -128,7 +128,9 @@ async function connect(roots: Roots, networkName: string, nameOrId: string, o: C
       // no veth can join it to the holder's. (Every start on bridge joins the holder's now.)
       const mine = userNamespaceOf(live.pid);
       const holders = userNamespaceOf(holder.pid);
-      if (process.getuid!() !== 0 && mine && holders && mine !== holders) {
+      // With --userns keep-id/--uidmap it lives in a namespace nested in the holder's (docs/runtime.md): wired alike.
+      const nested = rec.config.userns === 'keep-id' || Boolean(rec.config.uidmap?.length || rec.config.gidmap?.length);
+      if (process.getuid!() !== 0 && mine && holders && mine !== holders && !nested) {
         throw new TscRunError(`container ${rec.name} runs outside the rootless network namespace's user namespace: stop it, then connect it (or start it again)`);
       }
       await ensureBridges(holder.pid, [net], await new NetworkStore(roots.dataRoot).list());
