@@ -131,12 +131,6 @@ describe('tsc-run unshare (rootless)', () => {
     expect(inside.stdout).toBe(outside.stdout);
   });
 
-  it('rejects --rootless-netns with a clear error', async () => {
-    const r = await tscRun(['unshare', '--rootless-netns', 'true']);
-    expect(r.exitCode).toBe(125);
-    expect(r.stderr).toMatch(/^Error: --rootless-netns is not supported/);
-  });
-
   it('relays SIGTERM sent to the CLI to the command', async () => {
     const env = cleanEnv(u, { XDG_CACHE_HOME: sharedUserDir('cache', u.uid, u.gid) });
     const argv = [cliBinary().bin, 'unshare', 'sh', '-c', 'trap "exit 42" TERM; echo ready; while :; do sleep 0.1; done'];

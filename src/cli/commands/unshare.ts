@@ -1,8 +1,8 @@
 // `tsc-run unshare [CMD...]`: podman unshare (src/runtime/userns/unshare.ts).
 
 import type { CommandModule } from 'yargs';
-import { ChildExit, UsageError } from '../../errors.js';
-import type { GlobalArgs } from '../global.js';
+import { ChildExit } from '../../errors.js';
+import { rootsOf, type GlobalArgs } from '../global.js';
 
 interface UnshareArgs extends GlobalArgs {
   command?: string[];
@@ -23,15 +23,12 @@ export const unshareCommand: CommandModule<GlobalArgs, UnshareArgs> & {
       .option('rootless-netns', {
         alias: 'rootless-cni',
         type: 'boolean',
-        describe: 'Join the rootless network namespace used for netavark networking (not supported)',
+        describe: 'Join the rootless network namespace used for CNI and netavark networking',
       }),
   handler: async (argv) => {
-    if (argv['rootless-netns']) {
-      throw new UsageError('--rootless-netns is not supported: tsc-run keeps no shared rootless network namespace');
-    }
     const cmd = [...(argv.command ?? []), ...(argv['--'] ?? [])].map(String);
-    const { runUnshare } = await import('../../runtime/userns/unshare.js');
-    const code = await runUnshare(cmd);
+    const { runUnshare, runUnshareRootlessNetns } = await import('../../runtime/userns/unshare.js');
+    const code = argv['rootless-netns'] ? await runUnshareRootlessNetns(rootsOf(argv), cmd) : await runUnshare(cmd);
     if (code !== 0) throw new ChildExit(code);
   },
 };
