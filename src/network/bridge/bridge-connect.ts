@@ -18,7 +18,7 @@ import { NetworkStore } from '../config/network-store.js';
 import { allocateAddresses, containerSideLines, holderSideLines, networkMtu, vethName, type PlannedAttachment } from './bridge-plan.js';
 import { allocationsFile, dnsGateways, ensureBridges, liveAllocations, readAllocations } from './bridge-attach.js';
 import { editHostsFile, type HostsLine } from '../etc-hosts-edit.js';
-import { inNetns, program, runProgram, containerNsenterArgs, withNetns } from './rootless-netns.js';
+import { inNetns, program, runProgram, containerNsenterArgs, nsenterArgs, withNetns } from './rootless-netns.js';
 
 /**
  * Rewrite a running container's resolv.conf in place (it is bind-mounted):
