@@ -45,7 +45,8 @@ describe('run/create flags beside podman 4.3 (rootless)', () => {
       [['--log-opt', 'tag=x'], "k8s-file doesn't support --log-tag"],
     ];
     for (const [flags, message] of cases) {
-      const r = await run(['run', '--rm', ...flags, 'bb', 'true']);
+      // podman reports --rm's conflict with any --restart before the policy's value (3f13c86).
+      const r = await run(['run', ...(flags[0] === '--restart' ? [] : ['--rm']), ...flags, 'bb', 'true']);
       expect([r.exitCode, r.stdout, r.stderr], flags.join(' ')).toEqual([125, '', `Error: ${message}\n`]);
     }
     expect(await ok(['ps', '-aq'])).toBe('');
